@@ -1,0 +1,220 @@
+//! The one error type every client returns.
+//!
+//! Operators paste the traceId into tickets, so every variant that came from a server keeps the
+//! HTTP status, the server's code and message, and the traceId.
+
+use std::fmt;
+
+/// Why a request failed without a usable answer from the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    /// Nothing listens there (connection refused).
+    Connect,
+    /// The name did not resolve.
+    Dns,
+    /// No answer within the timeout. For a write, the server may or may not have acted.
+    Timeout,
+    /// The connection broke mid-request or mid-body.
+    Reset,
+    /// A TLS handshake or certificate problem.
+    Tls,
+    /// Anything else reqwest reports.
+    Other,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "connection refused",
+            TransportKind::Dns => "name not resolved",
+            TransportKind::Timeout => "timed out",
+            TransportKind::Reset => "connection reset",
+            TransportKind::Tls => "TLS error",
+            TransportKind::Other => "network error",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The server answered with an error envelope (or a non-2xx status).
+    #[error("HTTP {status}{}: {message}{}", code_suffix(.code), trace_suffix(.trace_id))]
+    Server {
+        status: u16,
+        /// The server's error code (`error.code` for OCP, `errCode` or `code` for obshell).
+        code: Option<String>,
+        message: String,
+        trace_id: Option<String>,
+        /// `RateLimit-Reset` (seconds) on a 429, when the server sent it.
+        retry_after_secs: Option<u64>,
+    },
+    /// The server answered, but the body is not what the API documents (HTML from a proxy,
+    /// truncated JSON, a wrong shape).
+    #[error("HTTP {status}: unreadable response ({detail}); body starts: {snippet:?}")]
+    Decode {
+        status: u16,
+        detail: String,
+        snippet: String,
+    },
+    /// No answer: refused, DNS, timeout, reset.
+    #[error("{kind}: {message}")]
+    Transport { kind: TransportKind, message: String },
+    /// The request could not be built (bad URL, bad key material, …).
+    #[error("{0}")]
+    Request(String),
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    match code {
+        Some(c) if !c.is_empty() && c != "0" => format!(" [{c}]"),
+        _ => String::new(),
+    }
+}
+
+fn trace_suffix(trace: &Option<String>) -> String {
+    match trace {
+        Some(t) if !t.is_empty() => format!(" (traceId {t})"),
+        _ => String::new(),
+    }
+}
+
+impl ApiError {
+    /// The HTTP status, when the server answered at all.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Server { status, .. } | ApiError::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn trace_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Server { trace_id, .. } => trace_id.as_deref().filter(|t| !t.is_empty()),
+            _ => None,
+        }
+    }
+
+    /// True when a write may have reached the server even though no answer came back:
+    /// such a write must never be re-sent blindly.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Transport {
+                kind: TransportKind::Timeout | TransportKind::Reset | TransportKind::Other,
+                ..
+            }
+        )
+    }
+
+    /// True for errors that a later retry may cure (network, 5xx, 429).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Transport { .. } => true,
+            ApiError::Server { status, .. } | ApiError::Decode { status, .. } => {
+                *status >= 500 || *status == 429
+            }
+            ApiError::Request(_) => false,
+        }
+    }
+
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+
+    /// Classify a reqwest error without leaking the URL's userinfo.
+    pub fn from_reqwest(e: reqwest::Error) -> ApiError {
+        let kind = if e.is_timeout() {
+            TransportKind::Timeout
+        } else if e.is_connect() {
+            let text = format!("{e:?}").to_ascii_lowercase();
+            if text.contains("dns") || text.contains("resolve") || text.contains("lookup") {
+                TransportKind::Dns
+            } else if text.contains("tls") || text.contains("certificate") {
+                TransportKind::Tls
+            } else {
+                TransportKind::Connect
+            }
+        } else if e.is_body() || e.is_decode() || e.is_request() {
+            TransportKind::Reset
+        } else {
+            TransportKind::Other
+        };
+        // The source chain says the most; the URL in reqwest's Display is redundant.
+        let e = e.without_url();
+        let mut message = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            message = format!("{message}: {s}");
+            src = s.source();
+        }
+        ApiError::Transport { kind, message }
+    }
+}
+
+/// The first bytes of a body, made printable, for error messages about unreadable answers.
+pub fn snippet(body: &[u8]) -> String {
+    const MAX: usize = 120;
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX * 4)]);
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX)
+        .collect();
+    if body.len() > out.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_error_display_names_status_code_message_and_trace() {
+        let e = ApiError::Server {
+            status: 429,
+            code: Some("0".into()),
+            message: "Excessive number of requests.".into(),
+            trace_id: Some("abc123".into()),
+            retry_after_secs: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "HTTP 429: Excessive number of requests. (traceId abc123)"
+        );
+        let e = ApiError::Server {
+            status: 404,
+            code: Some("20000".into()),
+            message: "Task not found".into(),
+            trace_id: None,
+            retry_after_secs: None,
+        };
+        assert_eq!(e.to_string(), "HTTP 404 [20000]: Task not found");
+        assert!(!e.is_transient());
+    }
+
+    #[test]
+    fn snippet_is_printable_and_bounded() {
+        let body = b"<html>\n<body>502 Bad Gateway</body></html>";
+        assert_eq!(snippet(body), "<html> <body>502 Bad Gateway</body></html>");
+        let long = vec![b'a'; 1000];
+        let s = snippet(&long);
+        assert!(s.ends_with('…'));
+        assert!(s.chars().count() <= 121);
+    }
+
+    #[test]
+    fn unknown_outcome_only_for_no_answer() {
+        let t = ApiError::Transport {
+            kind: TransportKind::Timeout,
+            message: "x".into(),
+        };
+        assert!(t.outcome_unknown());
+        let c = ApiError::Transport {
+            kind: TransportKind::Connect,
+            message: "x".into(),
+        };
+        assert!(!c.outcome_unknown());
+    }
+}

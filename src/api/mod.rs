@@ -1,0 +1,7 @@
+//! Typed clients for the servers obtui talks to: OCP (REST API v2) and obshell (agent API).
+
+pub mod error;
+pub mod obshell;
+pub mod ocp;
+
+pub use error::ApiError;

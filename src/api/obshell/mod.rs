@@ -1,0 +1,1 @@
+//! obshell client (hybrid encryption).
