@@ -1,0 +1,245 @@
+//! `config.toml`: named profiles (OCP and obshell endpoints) and their settings.
+//!
+//! ```toml
+//! default_profile = "prod"
+//!
+//! [profiles.prod]
+//! url = "http://ocp.example:8080"
+//! user = "admin"
+//! password_command = "pass show ocp/admin"   # recommended: nothing secret in this file
+//! read_only = true
+//! theme = "default"
+//! refresh = 5            # seconds between refreshes of the visible pane
+//! production = true      # header in the warning colour
+//! ```
+
+use crate::secret::Secret;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+/// One endpoint and how to use it. Every field is optional so flags can fill the rest.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// OCP base URL, e.g. `http://10.0.0.1:8080`.
+    pub url: Option<String>,
+    pub user: Option<String>,
+    /// A shell command whose first line of output is the password.
+    pub password_command: Option<String>,
+    /// A plaintext password. Discouraged (a warning is shown); prefer `password_command`.
+    pub password: Option<String>,
+    pub read_only: Option<bool>,
+    pub theme: Option<String>,
+    /// Refresh interval in seconds.
+    pub refresh: Option<f64>,
+    /// Mark the profile as production: the header uses the warning colour.
+    pub production: Option<bool>,
+    /// obshell agent URL, e.g. `http://10.0.0.1:2886`.
+    pub obshell_url: Option<String>,
+    pub obshell_password_command: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+    /// Action name → key (or key sequence). Validated by the key registry.
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+}
+
+impl ConfigFile {
+    /// Parse the text of a config file. Errors name the line.
+    pub fn parse(text: &str) -> Result<ConfigFile, String> {
+        toml::from_str::<ConfigFile>(text).map_err(|e| e.to_string().trim().to_string())
+    }
+
+    /// Load from disk. A missing file is an empty config, not an error.
+    pub fn load(path: &Path) -> Result<ConfigFile, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// The profile to use: the named one (an error if absent), else `default_profile`, else
+    /// an empty profile (flags supply everything).
+    pub fn select(&self, name: Option<&str>) -> Result<(String, Profile), String> {
+        let wanted = name.map(str::to_string).or_else(|| self.default_profile.clone());
+        match wanted {
+            Some(n) => match self.profiles.get(&n) {
+                Some(p) => Ok((n, p.clone())),
+                None => {
+                    let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+                    Err(format!(
+                        "no profile {n:?} in the config file (known: {})",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ))
+                }
+            },
+            None => Ok(("default".to_string(), Profile::default())),
+        }
+    }
+}
+
+/// Everything needed to connect, after flags and the profile are merged.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub profile_name: String,
+    pub url: String,
+    pub user: String,
+    pub read_only: bool,
+    pub theme: Option<String>,
+    pub refresh: Duration,
+    pub production: bool,
+    pub password_command: Option<String>,
+    pub plaintext_password: Option<Secret>,
+}
+
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
+
+/// Flags override the profile; the URL is required.
+pub fn resolve(
+    name: String,
+    profile: &Profile,
+    url: Option<&str>,
+    user: Option<&str>,
+    read_only_flag: bool,
+    theme: Option<&str>,
+    refresh: Option<f64>,
+) -> Result<Resolved, String> {
+    let url = url
+        .map(str::to_string)
+        .or_else(|| profile.url.clone())
+        .ok_or_else(|| {
+            "no OCP URL: pass --url, or pick a profile with a url (--profile), or try `obtui demo`"
+                .to_string()
+        })?;
+    validate_url(&url)?;
+    let refresh = refresh.or(profile.refresh).unwrap_or(DEFAULT_REFRESH.as_secs_f64());
+    if !(0.5..=3600.0).contains(&refresh) {
+        return Err(format!("refresh must be between 0.5 and 3600 seconds, not {refresh}"));
+    }
+    Ok(Resolved {
+        profile_name: name,
+        url: url.trim_end_matches('/').to_string(),
+        user: user
+            .map(str::to_string)
+            .or_else(|| profile.user.clone())
+            .unwrap_or_else(|| "admin".to_string()),
+        read_only: read_only_flag || profile.read_only.unwrap_or(false),
+        theme: theme.map(str::to_string).or_else(|| profile.theme.clone()),
+        refresh: Duration::from_secs_f64(refresh),
+        production: profile.production.unwrap_or(false),
+        password_command: profile.password_command.clone(),
+        plaintext_password: profile.password.clone().map(Secret::new),
+    })
+}
+
+pub fn validate_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| format!("URL must start with http:// or https://: {url:?}"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("URL has no host: {url:?}"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!("URL contains spaces or control characters: {url:?}"));
+    }
+    Ok(())
+}
+
+/// Run `password_command` with `sh -c` and take the first line of its output.
+pub fn run_password_command(cmd: &str) -> Result<Secret, String> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("password_command could not start: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("password_command failed ({})", out.status));
+    }
+    let mut bytes = zeroize::Zeroizing::new(out.stdout);
+    let text = String::from_utf8(std::mem::take(&mut *bytes))
+        .map_err(|_| "password_command printed non-UTF-8 output".to_string())?;
+    let text = zeroize::Zeroizing::new(text);
+    let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if line.is_empty() {
+        return Err("password_command printed nothing".to_string());
+    }
+    Ok(Secret::new(line))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+default_profile = "prod"
+[profiles.prod]
+url = "http://ocp.example:8080/"
+user = "ops"
+password_command = "echo s3cret"
+read_only = true
+refresh = 10
+[profiles.lab]
+url = "http://lab:8080"
+"#;
+
+    #[test]
+    fn default_profile_and_flags_override() {
+        let cfg = ConfigFile::parse(SAMPLE).unwrap();
+        let (name, p) = cfg.select(None).unwrap();
+        assert_eq!(name, "prod");
+        let r = resolve(name.clone(), &p, None, None, false, None, None).unwrap();
+        assert_eq!(r.url, "http://ocp.example:8080");
+        assert_eq!(r.user, "ops");
+        assert!(r.read_only);
+        assert_eq!(r.refresh, Duration::from_secs(10));
+        let r = resolve(name, &p, Some("http://other:1"), Some("root"), false, None, Some(2.0))
+            .unwrap();
+        assert_eq!(r.url, "http://other:1");
+        assert_eq!(r.user, "root");
+        assert_eq!(r.refresh, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn unknown_profile_lists_known_ones() {
+        let cfg = ConfigFile::parse(SAMPLE).unwrap();
+        let e = cfg.select(Some("nope")).unwrap_err();
+        assert!(e.contains("lab, prod"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_the_line() {
+        let e = ConfigFile::parse("[profiles.a]\nurll = \"x\"\n").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(e.contains("urll"), "{e}");
+    }
+
+    #[test]
+    fn bad_urls_rejected() {
+        assert!(validate_url("ocp:8080").is_err());
+        assert!(validate_url("http://").is_err());
+        assert!(validate_url("http://a b").is_err());
+        assert!(validate_url("https://ocp:8080").is_ok());
+    }
+
+    #[test]
+    fn password_command_first_line() {
+        let s = run_password_command("printf 'pw1\\nignored\\n'").unwrap();
+        assert_eq!(s.expose(), "pw1");
+        assert!(run_password_command("exit 3").is_err());
+        assert!(run_password_command("true").is_err());
+    }
+}
