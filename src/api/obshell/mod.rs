@@ -1,1 +1,12 @@
-//! obshell client (hybrid encryption).
+//! obshell agent client (HTTP API v1 with hybrid encryption).
+//!
+//! `client` sends requests and decodes the envelope, `crypto` seals requests (RSA header, AES
+//! body), `models` holds the wire types, `time` reads and writes obshell's timestamps.
+
+pub mod client;
+pub mod crypto;
+pub mod models;
+pub mod time;
+
+pub use client::{ObshellClient, ObshellConfig, PasswordKind};
+pub use models::*;
