@@ -1,5 +1,15 @@
-//! The OCP REST API v2 client: typed wire models, the response envelope, and the client.
+//! The OCP REST API v2 client: typed wire models, request bodies, the response envelope, and the
+//! client itself.
 
+pub mod client;
+pub mod envelope;
 pub mod models;
+pub mod requests;
 
+pub use client::{
+    all_pages, ClusterFilter, HostFilter, OcpClient, OcpConfig, PackageFilter, PageQuery,
+    ServerFilter, TaskFilter, TenantFilter, MAX_PAGES, MAX_PAGE_SIZE,
+};
+pub use envelope::{EnvelopeMeta, RawResponse};
 pub use models::*;
+pub use requests::*;

@@ -1,0 +1,486 @@
+//! The OCP response envelope: `{data, successful, timestamp, duration, status, traceId, server}`
+//! on success, `{error:{code, message, debugMessage?, subErrors?}, …}` on failure.
+//!
+//! Decoding never panics: a body that is not the documented JSON (HTML from a proxy, truncated
+//! JSON, an empty body) becomes [`ApiError::Decode`] naming the status and the body's first bytes.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::api::error::snippet;
+use crate::api::ApiError;
+
+/// What the transport hands to the decoder: the HTTP status, the body, and the headers the
+/// decoder cares about.
+#[derive(Debug, Clone, Default)]
+pub struct RawResponse {
+    pub status: u16,
+    /// `RateLimit-Reset` (or `Retry-After`) in seconds, when sent.
+    pub retry_after_secs: Option<u64>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        RawResponse {
+            status,
+            retry_after_secs: None,
+            body: body.into(),
+        }
+    }
+
+    fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The metadata of a success envelope, for status lines and tickets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnvelopeMeta {
+    pub trace_id: Option<String>,
+    pub server: Option<String>,
+    pub timestamp: Option<String>,
+    pub duration_ms: Option<i64>,
+}
+
+fn decode_error(resp: &RawResponse, detail: impl Into<String>) -> ApiError {
+    ApiError::Decode {
+        status: resp.status,
+        detail: detail.into(),
+        snippet: snippet(&resp.body),
+    }
+}
+
+fn string_field(obj: &Map<String, Value>, key: &str) -> Option<String> {
+    match obj.get(key)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Parse the body as a JSON object, or explain why it is not one.
+fn parse_object(resp: &RawResponse) -> Result<Map<String, Value>, ApiError> {
+    if resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(decode_error(resp, "empty body"));
+    }
+    match serde_json::from_slice::<Value>(&resp.body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(decode_error(
+            resp,
+            format!("expected a JSON object, got {}", json_kind(&other)),
+        )),
+        Err(e) if e.is_eof() => Err(decode_error(resp, format!("truncated JSON: {e}"))),
+        Err(e) => Err(decode_error(resp, format!("not JSON: {e}"))),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Build the error for a failed envelope (`error` present, `successful:false` or a non-2xx
+/// status). Accepts OCP's `{error:{code,message,…}}` and Spring's default
+/// `{status, error:"Unauthorized", message, path}`.
+fn server_error(resp: &RawResponse, obj: &Map<String, Value>) -> ApiError {
+    let mut code = None;
+    let mut message = String::new();
+    match obj.get("error") {
+        Some(Value::Object(err)) => {
+            code = match err.get("code") {
+                Some(Value::Number(n)) => Some(n.to_string()),
+                Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                _ => None,
+            };
+            message = string_field(err, "message").unwrap_or_default();
+            let subs: Vec<String> = match err.get("subErrors") {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|s| match s {
+                        Value::Object(o) => {
+                            let m = string_field(o, "message")?;
+                            Some(match string_field(o, "field") {
+                                Some(f) => format!("{f}: {m}"),
+                                None => m,
+                            })
+                        }
+                        Value::String(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if !subs.is_empty() {
+                let joined = subs.join("; ");
+                message = if message.is_empty() {
+                    joined
+                } else {
+                    format!("{message} ({joined})")
+                };
+            }
+            if message.is_empty() {
+                message = string_field(err, "debugMessage").unwrap_or_default();
+            }
+        }
+        Some(Value::String(s)) => {
+            // Spring Boot's default error body.
+            message = string_field(obj, "message")
+                .filter(|m| !m.is_empty() && m != "No message available")
+                .map(|m| format!("{s}: {m}"))
+                .unwrap_or_else(|| s.clone());
+        }
+        _ => {}
+    }
+    if message.is_empty() {
+        message = string_field(obj, "message").unwrap_or_else(|| default_message(resp.status));
+    }
+    // A 200 that says `successful:false` carries the real status inside.
+    let status = match obj.get("status").and_then(Value::as_u64) {
+        Some(s) if resp.is_success() && (400..600).contains(&s) => s as u16,
+        _ => resp.status,
+    };
+    ApiError::Server {
+        status,
+        code,
+        message,
+        trace_id: string_field(obj, "traceId"),
+        retry_after_secs: resp.retry_after_secs,
+    }
+}
+
+fn default_message(status: u16) -> String {
+    match status {
+        200..=299 => "request failed (successful=false)".to_string(),
+        401 => "unauthorized (wrong user or password?)".to_string(),
+        403 => "forbidden".to_string(),
+        404 => "not found".to_string(),
+        429 => "too many requests".to_string(),
+        _ => format!("request failed with HTTP {status}"),
+    }
+}
+
+/// True when the parsed object is a failure envelope.
+fn is_failure(resp: &RawResponse, obj: &Map<String, Value>) -> bool {
+    !resp.is_success()
+        || obj.get("successful") == Some(&Value::Bool(false))
+        || matches!(obj.get("error"), Some(e) if !e.is_null())
+}
+
+fn meta(obj: &Map<String, Value>) -> EnvelopeMeta {
+    EnvelopeMeta {
+        trace_id: string_field(obj, "traceId"),
+        server: string_field(obj, "server"),
+        timestamp: string_field(obj, "timestamp"),
+        duration_ms: obj.get("duration").and_then(Value::as_i64),
+    }
+}
+
+/// Decode an enveloped response into its `data` (missing and `null` are both `None`).
+pub fn decode_envelope<T: DeserializeOwned>(resp: &RawResponse) -> Result<Option<T>, ApiError> {
+    decode_envelope_with_meta(resp).map(|(d, _)| d)
+}
+
+/// [`decode_envelope`], also returning the envelope's traceId, server and timing.
+pub fn decode_envelope_with_meta<T: DeserializeOwned>(
+    resp: &RawResponse,
+) -> Result<(Option<T>, EnvelopeMeta), ApiError> {
+    let mut obj = match parse_object(resp) {
+        Ok(o) => o,
+        Err(e) => return Err(e),
+    };
+    if is_failure(resp, &obj) {
+        return Err(server_error(resp, &obj));
+    }
+    let m = meta(&obj);
+    match obj.remove("data") {
+        None | Some(Value::Null) => Ok((None, m)),
+        Some(data) => match serde_json::from_value::<T>(data) {
+            Ok(d) => Ok((Some(d), m)),
+            Err(e) => Err(decode_error(resp, format!("unexpected data shape: {e}"))),
+        },
+    }
+}
+
+/// Decode an enveloped response whose `data` must be present.
+pub fn decode_required<T: DeserializeOwned>(resp: &RawResponse) -> Result<T, ApiError> {
+    decode_envelope::<T>(resp)?.ok_or_else(|| decode_error(resp, "response has no data"))
+}
+
+/// Decode a response of an operation without payload (skip, cancel, …). An empty 2xx body is
+/// accepted too, since a proxy may turn the envelope into `204 No Content`.
+pub fn decode_void(resp: &RawResponse) -> Result<(), ApiError> {
+    if resp.is_success() && resp.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    decode_envelope::<serde::de::IgnoredAny>(resp).map(|_| ())
+}
+
+/// Decode an un-enveloped JSON body (`GET /api/v2/info`). Errors still come as envelopes.
+pub fn decode_plain<T: DeserializeOwned>(resp: &RawResponse) -> Result<T, ApiError> {
+    let obj = parse_object(resp)?;
+    if is_failure(resp, &obj) {
+        return Err(server_error(resp, &obj));
+    }
+    serde_json::from_value(Value::Object(obj))
+        .map_err(|e| decode_error(resp, format!("unexpected shape: {e}")))
+}
+
+/// Decode a plain-text body (`GET /api/v2/time`, `/api/status`).
+pub fn decode_text(resp: &RawResponse) -> Result<String, ApiError> {
+    if !resp.is_success() {
+        return Err(match parse_object(resp) {
+            Ok(obj) => server_error(resp, &obj),
+            Err(e) => e,
+        });
+    }
+    match std::str::from_utf8(&resp.body) {
+        Ok(s) => Ok(s.trim().to_string()),
+        Err(_) => Err(decode_error(resp, "body is not UTF-8 text")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ocp::models::{ObCluster, Paged};
+
+    fn resp(status: u16, body: &str) -> RawResponse {
+        RawResponse::new(status, body.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn success_with_and_without_data() {
+        let r = resp(
+            200,
+            r#"{"data":{"contents":[{"id":1,"name":"a"}]},"successful":true,"status":200,"traceId":"t1","server":"s","duration":3}"#,
+        );
+        let (d, m) = decode_envelope_with_meta::<Paged<ObCluster>>(&r).expect("ok");
+        assert_eq!(d.expect("data").contents[0].name, "a");
+        assert_eq!(m.trace_id.as_deref(), Some("t1"));
+        assert_eq!(m.duration_ms, Some(3));
+        let r = resp(200, r#"{"successful":true,"status":200}"#);
+        assert_eq!(decode_envelope::<Value>(&r).expect("ok"), None);
+        let r = resp(200, r#"{"data":null,"successful":true}"#);
+        assert_eq!(decode_envelope::<Value>(&r).expect("ok"), None);
+        assert!(matches!(
+            decode_required::<Value>(&r),
+            Err(ApiError::Decode { status: 200, .. })
+        ));
+        decode_void(&r).expect("void");
+        decode_void(&resp(204, "")).expect("no content");
+    }
+
+    #[test]
+    fn wrong_data_shape_is_decode_error() {
+        let r = resp(200, r#"{"data":{"contents":"nope"},"successful":true}"#);
+        match decode_envelope::<Paged<ObCluster>>(&r) {
+            Err(ApiError::Decode { status, detail, .. }) => {
+                assert_eq!(status, 200);
+                assert!(detail.contains("unexpected data shape"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn html_502_from_proxy() {
+        let r = resp(
+            502,
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>nginx</body></html>",
+        );
+        match decode_envelope::<Value>(&r) {
+            Err(e @ ApiError::Decode { .. }) => {
+                let ApiError::Decode {
+                    status,
+                    ref detail,
+                    ref snippet,
+                } = e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(status, 502);
+                assert!(detail.starts_with("not JSON"), "{detail}");
+                assert!(snippet.starts_with("<html>"), "{snippet}");
+                assert!(e.is_transient());
+                assert!(e.to_string().contains("HTTP 502"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn truncated_and_empty_bodies() {
+        let r = resp(200, r#"{"data":{"contents":[{"id":1,"na"#);
+        match decode_envelope::<Value>(&r) {
+            Err(ApiError::Decode { detail, .. }) => {
+                assert!(detail.contains("truncated"), "{detail}")
+            }
+            other => panic!("{other:?}"),
+        }
+        for body in ["", "  \n"] {
+            match decode_envelope::<Value>(&resp(200, body)) {
+                Err(ApiError::Decode { status, detail, .. }) => {
+                    assert_eq!(status, 200);
+                    assert_eq!(detail, "empty body");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(matches!(
+            decode_envelope::<Value>(&resp(500, "")),
+            Err(ApiError::Decode { status: 500, .. })
+        ));
+        assert!(matches!(
+            decode_envelope::<Value>(&resp(200, "[1,2]")),
+            Err(ApiError::Decode { .. })
+        ));
+    }
+
+    #[test]
+    fn error_code_number_or_string_and_sub_errors() {
+        let r = resp(
+            400,
+            r#"{"error":{"code":"TASK_STATE_INVALID","message":"Task state invalid","debugMessage":"x"},"successful":false,"status":400,"traceId":"abc"}"#,
+        );
+        match decode_envelope::<Value>(&r) {
+            Err(ApiError::Server {
+                status,
+                code,
+                message,
+                trace_id,
+                ..
+            }) => {
+                assert_eq!(status, 400);
+                assert_eq!(code.as_deref(), Some("TASK_STATE_INVALID"));
+                assert_eq!(message, "Task state invalid");
+                assert_eq!(trace_id.as_deref(), Some("abc"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let r = resp(
+            400,
+            r#"{"error":{"code":10001,"message":"Illegal argument","subErrors":[{"object":"req","field":"port","rejectedValue":0,"message":"must be > 0"},{"message":"name required"}]},"successful":false,"status":400,"traceId":""}"#,
+        );
+        match decode_envelope::<Value>(&r) {
+            Err(ApiError::Server {
+                code,
+                message,
+                trace_id,
+                ..
+            }) => {
+                assert_eq!(code.as_deref(), Some("10001"));
+                assert_eq!(
+                    message,
+                    "Illegal argument (port: must be > 0; name required)"
+                );
+                assert_eq!(trace_id, None);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn throttled_429_keeps_retry_after() {
+        let body = include_str!("../../../tests/fixtures/ocp/error-429-throttled.json");
+        let mut r = resp(429, body);
+        r.retry_after_secs = Some(7);
+        match decode_envelope::<Value>(&r) {
+            Err(e @ ApiError::Server { .. }) => {
+                assert!(e.is_transient());
+                let ApiError::Server {
+                    status,
+                    code,
+                    ref message,
+                    retry_after_secs,
+                    ..
+                } = e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(status, 429);
+                assert_eq!(code.as_deref(), Some("0"));
+                assert!(message.starts_with("Excessive number of requests."));
+                assert_eq!(retry_after_secs, Some(7));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn successful_false_with_http_200() {
+        let r = resp(
+            200,
+            r#"{"successful":false,"status":500,"error":{"code":11042,"message":"Precheck of the cluster to be taken over failed."},"traceId":"t"}"#,
+        );
+        match decode_envelope::<Value>(&r) {
+            Err(ApiError::Server {
+                status,
+                code,
+                message,
+                ..
+            }) => {
+                assert_eq!(status, 500);
+                assert_eq!(code.as_deref(), Some("11042"));
+                assert!(message.contains("Precheck"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // No error object at all.
+        let r = resp(200, r#"{"successful":false,"data":{"x":1}}"#);
+        match decode_envelope::<Value>(&r) {
+            Err(ApiError::Server {
+                status, message, ..
+            }) => {
+                assert_eq!(status, 200);
+                assert!(message.contains("successful=false"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn spring_default_error_body() {
+        let r = resp(
+            401,
+            r#"{"timestamp":"2024-01-01T00:00:00.000+00:00","status":401,"error":"Unauthorized","message":"","path":"/api/v2/ob/clusters"}"#,
+        );
+        let e = decode_envelope::<Value>(&r).expect_err("401");
+        assert!(e.is_unauthorized());
+        match e {
+            ApiError::Server { message, code, .. } => {
+                assert_eq!(message, "Unauthorized");
+                assert_eq!(code, None);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn plain_and_text_bodies() {
+        let info: crate::api::ocp::models::OcpInfo = decode_plain(&resp(
+            200,
+            include_str!("../../../tests/fixtures/ocp/ocp-info.json"),
+        ))
+        .expect("info");
+        assert_eq!(info.version(), Some("2.5.0"));
+        assert_eq!(
+            decode_text(&resp(200, "2020-11-11T15:46:27.316+08:00\n")).expect("time"),
+            "2020-11-11T15:46:27.316+08:00"
+        );
+        assert!(matches!(
+            decode_text(&resp(503, "<html>down</html>")),
+            Err(ApiError::Decode { status: 503, .. })
+        ));
+        assert!(matches!(
+            decode_plain::<Value>(&resp(404, r#"{"error":{"code":10002,"message":"nope"}}"#)),
+            Err(ApiError::Server { status: 404, .. })
+        ));
+    }
+}
