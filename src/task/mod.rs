@@ -1,1 +1,16 @@
-//! placeholder
+//! The task model: one backend-neutral graph for OCP task instances and obshell DAGs,
+//! its layered layout on a character grid, and its plain-text rendering.
+
+pub mod gen;
+pub mod layout;
+pub mod model;
+pub mod text;
+pub mod time;
+
+pub use layout::{
+    layout, list_rows, topology_hash, Layout, LayoutParams, ListRow, NodeRef, PlacedNode,
+    RoutedEdge,
+};
+pub use model::{
+    Backend, GraphIssue, NodeOp, NodeStatus, Op, SubNode, TaskGraph, TaskNode, TaskState,
+};

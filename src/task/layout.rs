@@ -1,0 +1,1254 @@
+//! Layered (Sugiyama-style) layout of a [`TaskGraph`] on a character grid.
+//!
+//! Pure: integer cells, no terminal types. Steps (reference: dag-rendering.md §3, §5.1):
+//! fan-out groups → aggregate units; Kahn topological order in model order (cycles
+//! broken deterministically); longest-path layers; dummy vertices for long edges;
+//! model-order rows improved by barycenter sweeps only when crossings drop; x by
+//! neighbour-mean wishes with block merging (no overlaps, chains straight); edges
+//! routed on channel rows between layers as 4-bit cell masks.
+//!
+//! The layout depends only on ids, names, edges, model order and params — never on
+//! status or times — so a status change repaints cells but moves nothing.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::hash::{Hash, Hasher};
+
+use unicode_width::UnicodeWidthStr;
+
+use super::model::{TaskGraph, TaskNode};
+
+/// Edge cell mask bits. A cell's glyph follows from the OR of its bits.
+pub const UP: u8 = 1;
+pub const DOWN: u8 = 2;
+pub const LEFT: u8 = 4;
+pub const RIGHT: u8 = 8;
+/// A vertical line crossing an unrelated horizontal one: drawn as the vertical only,
+/// because a `┼` would read as "connected".
+pub const CROSS: u8 = 16;
+
+/// Columns after the name in an aggregate label: ` ×N`, per-status counts, a 10-cell
+/// bar and the duration slot.
+pub const AGGREGATE_EXTRA: usize = 34;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LayoutParams {
+    /// Most columns a node's name may take (longer names get a middle ellipsis).
+    pub name_width: usize,
+    /// Fixed, right-aligned duration slot.
+    pub duration_width: usize,
+    /// Least number of blank columns between two nodes of a layer.
+    pub gap: usize,
+    /// Fan-out groups with more branches than this collapse into one aggregate node.
+    pub collapse_threshold: usize,
+    /// Fork node ids whose group stays expanded although wide.
+    pub expanded: BTreeSet<String>,
+    /// Fork node ids whose group collapses although narrow.
+    pub collapsed: BTreeSet<String>,
+    /// Most barycenter sweep rounds (each one down and one up).
+    pub sweeps: usize,
+}
+
+impl Default for LayoutParams {
+    fn default() -> Self {
+        LayoutParams {
+            name_width: 24,
+            duration_width: 6,
+            gap: 2,
+            collapse_threshold: 8,
+            expanded: BTreeSet::new(),
+            collapsed: BTreeSet::new(),
+            sweeps: 4,
+        }
+    }
+}
+
+impl LayoutParams {
+    /// Display columns the name gets in a label.
+    pub fn name_cols(&self, name: &str) -> usize {
+        display_width(name).clamp(1, self.name_width.max(1))
+    }
+
+    /// `glyph op ␣ name ␣ duration`.
+    pub fn node_width(&self, name: &str) -> usize {
+        3 + self.name_cols(name) + 1 + self.duration_width
+    }
+
+    pub fn aggregate_width(&self, name: &str) -> usize {
+        self.node_width(name) + AGGREGATE_EXTRA
+    }
+}
+
+pub fn display_width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// What a placed node stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NodeRef {
+    /// One task node (index into `TaskGraph::nodes`).
+    Single(usize),
+    /// A collapsed fan-out: `branches` parallel chains from `fork` (to `join`).
+    Aggregate {
+        fork: usize,
+        join: Option<usize>,
+        members: Vec<usize>,
+        branches: usize,
+    },
+}
+
+impl NodeRef {
+    /// The task node indices this stands for.
+    pub fn members(&self) -> &[usize] {
+        match self {
+            NodeRef::Single(i) => std::slice::from_ref(i),
+            NodeRef::Aggregate { members, .. } => members,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlacedNode {
+    pub node: NodeRef,
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub layer: u32,
+}
+
+impl PlacedNode {
+    /// Column where edges leave and enter.
+    pub fn center(&self) -> u32 {
+        self.x + self.w / 2
+    }
+}
+
+/// One dependency drawn top to bottom: from `from`'s bottom `(center, y+1)` to
+/// `to`'s top `(center, y-1)`. `reversed` means the real dependency runs the other way
+/// (an edge that closed a cycle).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutedEdge {
+    /// Indices into `Layout::nodes`.
+    pub from: usize,
+    pub to: usize,
+    pub reversed: bool,
+    /// Orthogonal polyline: consecutive points share x or y.
+    pub points: Vec<(u32, u32)>,
+}
+
+impl RoutedEdge {
+    /// Every cell on the polyline, in order.
+    pub fn cells(&self) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for (k, &(x, y)) in self.points.iter().enumerate() {
+            if k == 0 {
+                out.push((x, y));
+                continue;
+            }
+            let (mut cx, mut cy) = self.points[k - 1];
+            while (cx, cy) != (x, y) {
+                if cx != x {
+                    cx = if cx < x { cx + 1 } else { cx - 1 };
+                } else {
+                    cy = if cy < y { cy + 1 } else { cy - 1 };
+                }
+                out.push((cx, cy));
+            }
+        }
+        out
+    }
+}
+
+/// A grid cell with wire in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EdgeCell {
+    pub x: u32,
+    pub y: u32,
+    pub mask: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rect {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Layout {
+    pub width: u32,
+    pub height: u32,
+    /// Sorted by `(y, x)`.
+    pub nodes: Vec<PlacedNode>,
+    pub edges: Vec<RoutedEdge>,
+    /// Merged wire cells, sorted by `(y, x)`.
+    pub cells: Vec<EdgeCell>,
+    /// Edge crossings left after ordering (between adjacent layers).
+    pub crossings: usize,
+    /// [`layout_key`] of the input; relayout only when it changes.
+    pub key: u64,
+    /// The duration slot of labels (from the params), for label rendering.
+    pub duration_width: u32,
+    /// Per task node: index into `nodes` (aggregate members map to the aggregate).
+    slot: Vec<Option<usize>>,
+}
+
+impl Layout {
+    /// Index into `nodes` of the placed node that shows task node `idx`.
+    pub fn slot_of(&self, idx: usize) -> Option<usize> {
+        self.slot.get(idx).copied().flatten()
+    }
+
+    /// The placed node covering cell `(x, y)`.
+    pub fn node_at(&self, x: u32, y: u32) -> Option<usize> {
+        let lo = self.nodes.partition_point(|n| n.y < y);
+        let hi = self.nodes.partition_point(|n| n.y <= y);
+        let row = &self.nodes[lo..hi];
+        let k = row.partition_point(|n| n.x + n.w <= x);
+        match row.get(k) {
+            Some(n) if n.x <= x => Some(lo + k),
+            _ => None,
+        }
+    }
+
+    /// Placed nodes intersecting `r`, with their indices. Cost follows the viewport.
+    pub fn visible(&self, r: Rect) -> impl Iterator<Item = (usize, &PlacedNode)> + '_ {
+        let lo = self.nodes.partition_point(|n| n.y < r.y);
+        let hi = self
+            .nodes
+            .partition_point(|n| n.y < r.y.saturating_add(r.h));
+        let right = r.x.saturating_add(r.w);
+        RowRanges {
+            items: &self.nodes[..hi],
+            pos: lo,
+            key: |n: &PlacedNode| (n.y, n.x, n.x + n.w),
+        }
+        .flat_map(move |(start, row)| {
+            let k = row.partition_point(|n| n.x + n.w <= r.x);
+            let end = row.partition_point(|n| n.x < right);
+            (k..end.max(k)).map(move |i| (start + i, &row[i]))
+        })
+    }
+
+    /// Wire cells inside `r`.
+    pub fn visible_cells(&self, r: Rect) -> impl Iterator<Item = &EdgeCell> + '_ {
+        let lo = self.cells.partition_point(|c| c.y < r.y);
+        let hi = self
+            .cells
+            .partition_point(|c| c.y < r.y.saturating_add(r.h));
+        let right = r.x.saturating_add(r.w);
+        RowRanges {
+            items: &self.cells[..hi],
+            pos: lo,
+            key: |c: &EdgeCell| (c.y, c.x, c.x + 1),
+        }
+        .flat_map(move |(_, row)| {
+            let k = row.partition_point(|c| c.x < r.x);
+            let end = row.partition_point(|c| c.x < right);
+            row[k..end.max(k)].iter()
+        })
+    }
+}
+
+/// Splits a `(y, x)`-sorted slice into rows.
+struct RowRanges<'a, T, F> {
+    items: &'a [T],
+    pos: usize,
+    key: F,
+}
+
+impl<'a, T, F: Fn(&T) -> (u32, u32, u32)> Iterator for RowRanges<'a, T, F> {
+    type Item = (usize, &'a [T]);
+    fn next(&mut self) -> Option<Self::Item> {
+        let first = self.items.get(self.pos)?;
+        let y = (self.key)(first).0;
+        let rest = &self.items[self.pos..];
+        let len = rest.partition_point(|t| (self.key)(t).0 <= y);
+        let start = self.pos;
+        self.pos += len.max(1);
+        Some((start, &rest[..len.max(1)]))
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Model order, topological order, hashing
+
+/// Model order: `(seriesId, parallelIdx, name, id)`; without a seriesId (old OCP
+/// shape) siblings order by numeric id.
+pub fn model_cmp(a: &TaskNode, b: &TaskNode) -> Ordering {
+    let sa = a.series_id.unwrap_or(i64::MAX);
+    let sb = b.series_id.unwrap_or(i64::MAX);
+    sa.cmp(&sb)
+        .then(
+            a.parallel_idx
+                .unwrap_or(-1)
+                .cmp(&b.parallel_idx.unwrap_or(-1)),
+        )
+        .then_with(|| {
+            if a.series_id.is_some() && b.series_id.is_some() {
+                a.name.cmp(&b.name)
+            } else {
+                Ordering::Equal
+            }
+        })
+        .then_with(|| id_cmp(&a.id, &b.id))
+        .then_with(|| a.name.cmp(&b.name))
+}
+
+/// Numeric-aware id comparison ("9" < "10").
+fn id_cmp(a: &str, b: &str) -> Ordering {
+    let num = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if num(a) && num(b) {
+        let ta = a.trim_start_matches('0');
+        let tb = b.trim_start_matches('0');
+        ta.len().cmp(&tb.len()).then(ta.cmp(tb))
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// Rank of each task node in model order.
+fn model_rank(g: &TaskGraph) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..g.nodes.len()).collect();
+    idx.sort_by(|&a, &b| model_cmp(&g.nodes[a], &g.nodes[b]).then(a.cmp(&b)));
+    let mut rank = vec![0; idx.len()];
+    for (r, &v) in idx.iter().enumerate() {
+        rank[v] = r;
+    }
+    rank
+}
+
+/// Kahn's algorithm taking ready vertices in rank order. On a cycle, the unprocessed
+/// vertex of least rank is taken next, which breaks the cycle deterministically.
+fn kahn(rank: &[usize], preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Vec<usize> {
+    let n = rank.len();
+    let mut by_rank = vec![0usize; n];
+    for (v, &r) in rank.iter().enumerate() {
+        by_rank[r] = v;
+    }
+    let mut indeg: Vec<usize> = preds.iter().map(Vec::len).collect();
+    let mut heap: BinaryHeap<Reverse<usize>> = (0..n)
+        .filter(|&v| indeg[v] == 0)
+        .map(|v| Reverse(rank[v]))
+        .collect();
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    let mut cursor = 0;
+    while order.len() < n {
+        let v = match heap.pop() {
+            Some(Reverse(r)) => by_rank[r],
+            None => {
+                while cursor < n && done[by_rank[cursor]] {
+                    cursor += 1;
+                }
+                match by_rank.get(cursor) {
+                    Some(&v) => v,
+                    None => break,
+                }
+            }
+        };
+        if done[v] {
+            continue;
+        }
+        done[v] = true;
+        order.push(v);
+        for &w in &succs[v] {
+            if !done[w] && indeg[w] > 0 {
+                indeg[w] -= 1;
+                if indeg[w] == 0 {
+                    heap.push(Reverse(rank[w]));
+                }
+            }
+        }
+    }
+    order
+}
+
+/// Task node indices in topological order (model order among ready nodes; cycles
+/// broken deterministically).
+pub fn topo_order(g: &TaskGraph) -> Vec<usize> {
+    let (ups, downs) = g.adjacency();
+    kahn(&model_rank(g), &ups, &downs)
+}
+
+/// Hash of everything the layout depends on in the graph: ids, names, model-order
+/// fields and edges — not statuses or times.
+pub fn topology_hash(g: &TaskGraph) -> u64 {
+    let mut h = DefaultHasher::new();
+    g.nodes.len().hash(&mut h);
+    for n in &g.nodes {
+        n.id.hash(&mut h);
+        n.name.hash(&mut h);
+        n.series_id.hash(&mut h);
+        n.parallel_idx.hash(&mut h);
+    }
+    g.edges().hash(&mut h);
+    h.finish()
+}
+
+/// [`topology_hash`] combined with the params.
+pub fn layout_key(g: &TaskGraph, p: &LayoutParams) -> u64 {
+    let mut h = DefaultHasher::new();
+    topology_hash(g).hash(&mut h);
+    p.hash(&mut h);
+    h.finish()
+}
+
+// ---------------------------------------------------------------------------------
+// Units: single nodes and collapsed fan-out groups
+
+/// A fan-out group: parallel chains from one fork to one common join (or all to sinks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FanOut {
+    pub fork: usize,
+    pub join: Option<usize>,
+    /// Each branch's nodes, head first; branches in model order.
+    pub branches: Vec<Vec<usize>>,
+}
+
+/// All fan-out groups of the graph (any width). A group qualifies when every child
+/// of the fork starts a simple chain (in-degree 1, out-degree ≤ 1) and all chains
+/// end in the same join node (or all end without one).
+pub fn fan_outs(g: &TaskGraph) -> Vec<FanOut> {
+    let (ups, downs) = g.adjacency();
+    fan_outs_with(g, &ups, &downs)
+}
+
+fn fan_outs_with(g: &TaskGraph, ups: &[Vec<usize>], downs: &[Vec<usize>]) -> Vec<FanOut> {
+    let rank = model_rank(g);
+    let n = g.nodes.len();
+    let mut out = Vec::new();
+    'fork: for f in 0..n {
+        if downs[f].len() < 2 {
+            continue;
+        }
+        let mut children = downs[f].clone();
+        children.sort_by_key(|&c| rank[c]);
+        let mut branches = Vec::with_capacity(children.len());
+        let mut end: Option<Option<usize>> = None;
+        for &c in &children {
+            if ups[c].len() != 1 {
+                continue 'fork;
+            }
+            let mut chain = vec![c];
+            let mut v = c;
+            let target = loop {
+                match downs[v].as_slice() {
+                    [] => break None,
+                    [w] => {
+                        let w = *w;
+                        if ups[w].len() != 1 {
+                            break Some(w);
+                        }
+                        if w == f || chain.len() > n {
+                            continue 'fork;
+                        }
+                        chain.push(w);
+                        v = w;
+                    }
+                    _ => continue 'fork,
+                }
+            };
+            match end {
+                None => end = Some(target),
+                Some(e) if e == target => {}
+                Some(_) => continue 'fork,
+            }
+            branches.push(chain);
+        }
+        if let Some(join) = end {
+            if join == Some(f) {
+                continue;
+            }
+            out.push(FanOut {
+                fork: f,
+                join,
+                branches,
+            });
+        }
+    }
+    out
+}
+
+struct Units {
+    refs: Vec<NodeRef>,
+    widths: Vec<usize>,
+    rank: Vec<usize>,
+    preds: Vec<Vec<usize>>,
+    succs: Vec<Vec<usize>>,
+    /// Per task node: its unit.
+    unit_of: Vec<usize>,
+}
+
+fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
+    let n = g.nodes.len();
+    let (ups, downs) = g.adjacency();
+    let node_rank = model_rank(g);
+    let mut unit_of = vec![usize::MAX; n];
+    let mut refs = Vec::new();
+    let mut widths = Vec::new();
+    let mut unit_rank_key = Vec::new();
+    for fo in fan_outs_with(g, &ups, &downs) {
+        let fork_id = &g.nodes[fo.fork].id;
+        let wide = fo.branches.len() > p.collapse_threshold && !p.expanded.contains(fork_id);
+        if !(wide || p.collapsed.contains(fork_id)) {
+            continue;
+        }
+        let mut members: Vec<usize> = fo.branches.iter().flatten().copied().collect();
+        if members.iter().any(|&m| unit_of[m] != usize::MAX) {
+            continue;
+        }
+        members.sort_by_key(|&m| node_rank[m]);
+        let u = refs.len();
+        for &m in &members {
+            unit_of[m] = u;
+        }
+        let first = members.first().copied().unwrap_or(fo.fork);
+        widths.push(p.aggregate_width(&g.nodes[first].name));
+        unit_rank_key.push(node_rank[first]);
+        refs.push(NodeRef::Aggregate {
+            fork: fo.fork,
+            join: fo.join,
+            members,
+            branches: fo.branches.len(),
+        });
+    }
+    for v in 0..n {
+        if unit_of[v] == usize::MAX {
+            unit_of[v] = refs.len();
+            widths.push(p.node_width(&g.nodes[v].name));
+            unit_rank_key.push(node_rank[v]);
+            refs.push(NodeRef::Single(v));
+        }
+    }
+    let m = refs.len();
+    let mut edges: Vec<(usize, usize)> = g
+        .edges()
+        .into_iter()
+        .map(|(a, b)| (unit_of[a], unit_of[b]))
+        .filter(|(a, b)| a != b)
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    let mut preds = vec![Vec::new(); m];
+    let mut succs = vec![Vec::new(); m];
+    for &(a, b) in &edges {
+        succs[a].push(b);
+        preds[b].push(a);
+    }
+    let mut idx: Vec<usize> = (0..m).collect();
+    idx.sort_by_key(|&u| (unit_rank_key[u], u));
+    let mut rank = vec![0; m];
+    for (r, &u) in idx.iter().enumerate() {
+        rank[u] = r;
+    }
+    Units {
+        refs,
+        widths,
+        rank,
+        preds,
+        succs,
+        unit_of,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The layout
+
+/// Lays out the graph. Never fails: cycles are broken (the closing edge is drawn
+/// reversed), dangling edges and self-loops are ignored (see `TaskGraph::validate`).
+pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
+    let units = build_units(g, p);
+    let m = units.refs.len();
+    if m == 0 {
+        return Layout {
+            key: layout_key(g, p),
+            duration_width: p.duration_width as u32,
+            ..Layout::default()
+        };
+    }
+    let order = kahn(&units.rank, &units.preds, &units.succs);
+    let mut pos_topo = vec![0usize; m];
+    for (k, &u) in order.iter().enumerate() {
+        pos_topo[u] = k;
+    }
+    // Effective edges point forward in the topological order.
+    let mut eff: Vec<(usize, usize, bool)> = Vec::new();
+    for a in 0..m {
+        for &b in &units.succs[a] {
+            if pos_topo[a] < pos_topo[b] {
+                eff.push((a, b, false));
+            } else {
+                eff.push((b, a, true));
+            }
+        }
+    }
+    eff.sort_unstable();
+    eff.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
+
+    // Longest-path layering.
+    let mut eff_preds = vec![Vec::new(); m];
+    for &(a, b, _) in &eff {
+        eff_preds[b].push(a);
+    }
+    let mut layer = vec![0usize; m];
+    for &v in &order {
+        layer[v] = eff_preds[v]
+            .iter()
+            .map(|&u| layer[u] + 1)
+            .max()
+            .unwrap_or(0);
+    }
+    let n_layers = layer.iter().copied().max().unwrap_or(0) + 1;
+
+    // Vertices: units, then dummies. Segments join vertices of adjacent layers.
+    let mut v_layer: Vec<usize> = layer.clone();
+    let mut v_width: Vec<usize> = units.widths.clone();
+    let mut v_key: Vec<(usize, usize)> = (0..m).map(|u| (units.rank[u], 0)).collect();
+    let mut segs: Vec<(usize, usize)> = Vec::new();
+    let mut edge_segs: Vec<(usize, usize)> = Vec::with_capacity(eff.len()); // (first seg, count)
+    for &(a, b, _) in &eff {
+        let first = segs.len();
+        let mut prev = a;
+        for l in layer[a] + 1..layer[b] {
+            let d = v_layer.len();
+            v_layer.push(l);
+            v_width.push(1);
+            v_key.push((units.rank[b], 1 + units.rank[a]));
+            segs.push((prev, d));
+            prev = d;
+        }
+        segs.push((prev, b));
+        edge_segs.push((first, segs.len() - first));
+    }
+    let nv = v_layer.len();
+    let mut vpred = vec![Vec::new(); nv];
+    let mut vsucc = vec![Vec::new(); nv];
+    for &(a, b) in &segs {
+        vsucc[a].push(b);
+        vpred[b].push(a);
+    }
+
+    // Initial order per layer: model order.
+    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); n_layers];
+    for v in 0..nv {
+        layers[v_layer[v]].push(v);
+    }
+    for l in &mut layers {
+        l.sort_by_key(|&v| (v_key[v], v));
+    }
+    let mut pos = vec![0usize; nv];
+    set_positions(&layers, &mut pos);
+    let mut gap_segs: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_layers.saturating_sub(1)];
+    for &(a, b) in &segs {
+        gap_segs[v_layer[a]].push((a, b));
+    }
+    let mut best = count_crossings(&layers, &gap_segs, &pos);
+    let mut best_layers = layers.clone();
+    for _ in 0..p.sweeps {
+        if best == 0 {
+            break;
+        }
+        for down in [true, false] {
+            sweep(
+                &mut layers,
+                &mut pos,
+                if down { &vpred } else { &vsucc },
+                down,
+            );
+            let c = count_crossings(&layers, &gap_segs, &pos);
+            if c < best {
+                best = c;
+                best_layers = layers.clone();
+            }
+        }
+    }
+    let layers = best_layers;
+    set_positions(&layers, &mut pos);
+
+    // x placement.
+    let x = place_x(&layers, &v_width, &vpred, &vsucc, p.gap as i64);
+    let center = |v: usize| -> i64 { x[v] + (v_width[v] / 2) as i64 };
+
+    // Routing per gap; this also fixes how many rows each gap needs.
+    let mut routes: Vec<GapRoute> = Vec::with_capacity(gap_segs.len());
+    for segs_in_gap in &gap_segs {
+        routes.push(route_gap(segs_in_gap, &center));
+    }
+    let mut row_of_layer = vec![0u32; n_layers];
+    for l in 1..n_layers {
+        row_of_layer[l] = row_of_layer[l - 1] + 1 + routes[l - 1].rows as u32;
+    }
+    let height = row_of_layer[n_layers - 1] + 1;
+
+    // Cells.
+    let mut raw: Vec<(u32, u32, u32, u8)> = Vec::new(); // (y, x, net, mask)
+    let mut net_base = 0u32;
+    for (l, r) in routes.iter().enumerate() {
+        let y0 = row_of_layer[l] + 1;
+        r.emit(y0, net_base, &mut raw);
+        net_base += r.nets.len() as u32;
+    }
+    for v in m..nv {
+        raw.push((
+            row_of_layer[v_layer[v]],
+            center(v) as u32,
+            net_base,
+            UP | DOWN,
+        ));
+        net_base += 1;
+    }
+    let cells = merge_cells(raw);
+
+    // Placed nodes, sorted by (y, x).
+    let mut unit_order: Vec<usize> = (0..m).collect();
+    unit_order.sort_by_key(|&u| (layer[u], x[u]));
+    let mut placed_idx = vec![0usize; m];
+    let mut nodes = Vec::with_capacity(m);
+    for (k, &u) in unit_order.iter().enumerate() {
+        placed_idx[u] = k;
+        nodes.push(PlacedNode {
+            node: units.refs[u].clone(),
+            x: x[u] as u32,
+            y: row_of_layer[layer[u]],
+            w: v_width[u] as u32,
+            layer: layer[u] as u32,
+        });
+    }
+    let slot = units.unit_of.iter().map(|&u| Some(placed_idx[u])).collect();
+
+    // Edge polylines.
+    let mut edges = Vec::with_capacity(eff.len());
+    for (e, &(a, b, reversed)) in eff.iter().enumerate() {
+        let (first, count) = edge_segs[e];
+        let mut points = Vec::new();
+        for &(sa, sb) in &segs[first..first + count] {
+            let l = v_layer[sa];
+            let g0 = row_of_layer[l] + 1;
+            let g1 = row_of_layer[l + 1] - 1;
+            let (ax, bx) = (center(sa) as u32, center(sb) as u32);
+            push_point(&mut points, (ax, g0));
+            if ax != bx {
+                let ty = g0 + routes[l].track_of_seg(sa, sb) as u32;
+                push_point(&mut points, (ax, ty));
+                push_point(&mut points, (bx, ty));
+            }
+            push_point(&mut points, (bx, g1));
+        }
+        edges.push(RoutedEdge {
+            from: placed_idx[a],
+            to: placed_idx[b],
+            reversed,
+            points,
+        });
+    }
+    edges.sort_by_key(|e| (e.from, e.to));
+
+    let width = nodes
+        .iter()
+        .map(|n| n.x + n.w)
+        .chain(cells.iter().map(|c| c.x + 1))
+        .max()
+        .unwrap_or(0);
+    Layout {
+        width,
+        height,
+        nodes,
+        edges,
+        cells,
+        crossings: best,
+        key: layout_key(g, p),
+        duration_width: p.duration_width as u32,
+        slot,
+    }
+}
+
+fn push_point(points: &mut Vec<(u32, u32)>, p: (u32, u32)) {
+    if points.last() != Some(&p) {
+        points.push(p);
+    }
+}
+
+fn set_positions(layers: &[Vec<usize>], pos: &mut [usize]) {
+    for l in layers {
+        for (i, &v) in l.iter().enumerate() {
+            pos[v] = i;
+        }
+    }
+}
+
+/// One barycenter sweep: each layer sorted (stably) by the mean position of its
+/// neighbours in the layer before it; vertices without neighbours keep their place.
+fn sweep(layers: &mut [Vec<usize>], pos: &mut [usize], nbrs: &[Vec<usize>], down: bool) {
+    let n = layers.len();
+    let order: Vec<usize> = if down {
+        (1..n).collect()
+    } else {
+        (0..n.saturating_sub(1)).rev().collect()
+    };
+    for l in order {
+        let mut keyed: Vec<(f64, usize)> = layers[l]
+            .iter()
+            .map(|&v| {
+                let ns = &nbrs[v];
+                let b = if ns.is_empty() {
+                    pos[v] as f64
+                } else {
+                    ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64
+                };
+                (b, v)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        layers[l] = keyed.into_iter().map(|(_, v)| v).collect();
+        for (i, &v) in layers[l].iter().enumerate() {
+            pos[v] = i;
+        }
+    }
+}
+
+/// Crossings between adjacent layers (Barth–Jünger–Mutzel style with a Fenwick tree).
+fn count_crossings(
+    layers: &[Vec<usize>],
+    gap_segs: &[Vec<(usize, usize)>],
+    pos: &[usize],
+) -> usize {
+    let mut total = 0usize;
+    for (l, segs) in gap_segs.iter().enumerate() {
+        if segs.len() < 2 {
+            continue;
+        }
+        let size = layers.get(l + 1).map_or(0, Vec::len);
+        let mut pairs: Vec<(usize, usize)> = segs.iter().map(|&(a, b)| (pos[a], pos[b])).collect();
+        pairs.sort_unstable();
+        let mut tree = vec![0usize; size + 1];
+        for (seen, &(_, pb)) in pairs.iter().enumerate() {
+            // Count earlier segments whose lower end is strictly to the right.
+            let mut i = pb + 1;
+            let mut le = 0;
+            while i > 0 {
+                le += tree[i];
+                i -= i & i.wrapping_neg();
+            }
+            total += seen - le;
+            let mut i = pb + 1;
+            while i <= size {
+                tree[i] += 1;
+                i += i & i.wrapping_neg();
+            }
+        }
+    }
+    total
+}
+
+/// x of each vertex: down, up, down passes; each vertex wishes its centre at the mean
+/// centre of its neighbours in the previous layer; overlaps resolve by merging blocks
+/// placed at the mean of their members' wishes.
+fn place_x(
+    layers: &[Vec<usize>],
+    width: &[usize],
+    preds: &[Vec<usize>],
+    succs: &[Vec<usize>],
+    gap: i64,
+) -> Vec<i64> {
+    let nv = width.len();
+    let mut x = vec![0i64; nv];
+    for l in layers {
+        let mut cur = 0i64;
+        for &v in l {
+            x[v] = cur;
+            cur += width[v] as i64 + gap;
+        }
+    }
+    let n = layers.len();
+    let passes: [(bool, &[Vec<usize>]); 3] = [(true, preds), (false, succs), (true, preds)];
+    for (down, nbrs) in passes {
+        let order: Vec<usize> = if down {
+            (1..n).collect()
+        } else {
+            (0..n.saturating_sub(1)).rev().collect()
+        };
+        for l in order {
+            let wishes: Vec<f64> = layers[l]
+                .iter()
+                .map(|&v| {
+                    let half = (width[v] / 2) as f64;
+                    let ns = &nbrs[v];
+                    if ns.is_empty() {
+                        x[v] as f64
+                    } else {
+                        let c = ns
+                            .iter()
+                            .map(|&u| (x[u] + (width[u] / 2) as i64) as f64)
+                            .sum::<f64>()
+                            / ns.len() as f64;
+                        c - half
+                    }
+                })
+                .collect();
+            place_layer(&layers[l], &wishes, width, gap, &mut x);
+        }
+    }
+    let min = x.iter().copied().min().unwrap_or(0);
+    for v in &mut x {
+        *v -= min;
+    }
+    x
+}
+
+/// Pool-adjacent-violators over one layer: blocks of touching vertices sit at the mean
+/// of their members' wished positions.
+fn place_layer(order: &[usize], wish: &[f64], width: &[usize], gap: i64, x: &mut [i64]) {
+    struct Block {
+        start: usize,
+        sum: f64,
+        count: f64,
+        width: i64,
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    for (k, &v) in order.iter().enumerate() {
+        let mut cur = Block {
+            start: k,
+            sum: wish[k],
+            count: 1.0,
+            width: width[v] as i64,
+        };
+        while let Some(prev) = blocks.last() {
+            let prev_p = prev.sum / prev.count;
+            let cur_p = cur.sum / cur.count;
+            if prev_p + (prev.width + gap) as f64 <= cur_p {
+                break;
+            }
+            let shift = (prev.width + gap) as f64;
+            cur = Block {
+                start: prev.start,
+                sum: prev.sum + cur.sum - cur.count * shift,
+                count: prev.count + cur.count,
+                width: prev.width + gap + cur.width,
+            };
+            blocks.pop();
+        }
+        blocks.push(cur);
+    }
+    let mut prev_end: Option<i64> = None;
+    for (bi, b) in blocks.iter().enumerate() {
+        let end = blocks.get(bi + 1).map_or(order.len(), |nb| nb.start);
+        let mut cx = (b.sum / b.count).round() as i64;
+        for &v in &order[b.start..end] {
+            // Rounding may pull a block one column into its neighbour; push it back.
+            if let Some(pe) = prev_end {
+                cx = cx.max(pe + gap);
+            }
+            x[v] = cx;
+            cx += width[v] as i64 + gap;
+            prev_end = Some(x[v] + width[v] as i64);
+        }
+    }
+}
+
+/// Which horizontal bus a segment belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum NetKey {
+    Fork(usize),
+    Join(usize),
+    Single(usize, usize),
+}
+
+struct Net {
+    track: Option<usize>,
+    lo: u32,
+    hi: u32,
+    tops: Vec<u32>,
+    bottoms: Vec<u32>,
+}
+
+struct GapRoute {
+    rows: usize,
+    nets: Vec<Net>,
+    seg_net: HashMap<(usize, usize), usize>,
+}
+
+impl GapRoute {
+    fn track_of_seg(&self, a: usize, b: usize) -> usize {
+        self.seg_net
+            .get(&(a, b))
+            .and_then(|&n| self.nets[n].track)
+            .unwrap_or(0)
+    }
+
+    /// Cells of every net: `(y, x, net id, mask)`.
+    fn emit(&self, y0: u32, net_base: u32, out: &mut Vec<(u32, u32, u32, u8)>) {
+        let y1 = y0 + self.rows as u32 - 1;
+        for (i, net) in self.nets.iter().enumerate() {
+            let id = net_base + i as u32;
+            let Some(track) = net.track else {
+                for &c in &net.tops {
+                    for y in y0..=y1 {
+                        out.push((y, c, id, UP | DOWN));
+                    }
+                }
+                continue;
+            };
+            let ty = y0 + track as u32;
+            for &c in &net.tops {
+                for y in y0..ty {
+                    out.push((y, c, id, UP | DOWN));
+                }
+                out.push((ty, c, id, UP));
+            }
+            for &c in &net.bottoms {
+                out.push((ty, c, id, DOWN));
+                for y in ty + 1..=y1 {
+                    out.push((y, c, id, UP | DOWN));
+                }
+            }
+            if net.lo < net.hi {
+                out.push((ty, net.lo, id, RIGHT));
+                out.push((ty, net.hi, id, LEFT));
+                for c in net.lo + 1..net.hi {
+                    out.push((ty, c, id, LEFT | RIGHT));
+                }
+            }
+        }
+    }
+}
+
+/// Groups the segments of one gap into nets (fork buses, join buses, single jogs) and
+/// gives each net that needs a horizontal run a track row (interval colouring: nets
+/// on one row never touch).
+fn route_gap(segs: &[(usize, usize)], center: &dyn Fn(usize) -> i64) -> GapRoute {
+    let mut outdeg: HashMap<usize, usize> = HashMap::new();
+    let mut indeg: HashMap<usize, usize> = HashMap::new();
+    for &(a, b) in segs {
+        *outdeg.entry(a).or_default() += 1;
+        *indeg.entry(b).or_default() += 1;
+    }
+    let mut key_index: HashMap<NetKey, usize> = HashMap::new();
+    let mut nets: Vec<Net> = Vec::new();
+    let mut seg_net = HashMap::with_capacity(segs.len());
+    for &(a, b) in segs {
+        let key = if outdeg[&a] >= 2 {
+            NetKey::Fork(a)
+        } else if indeg[&b] >= 2 {
+            NetKey::Join(b)
+        } else {
+            NetKey::Single(a, b)
+        };
+        let (ax, bx) = (center(a) as u32, center(b) as u32);
+        let ni = *key_index.entry(key).or_insert_with(|| {
+            nets.push(Net {
+                track: None,
+                lo: ax,
+                hi: ax,
+                tops: Vec::new(),
+                bottoms: Vec::new(),
+            });
+            nets.len() - 1
+        });
+        let net = &mut nets[ni];
+        net.lo = net.lo.min(ax).min(bx);
+        net.hi = net.hi.max(ax).max(bx);
+        if !net.tops.contains(&ax) || matches!(key, NetKey::Join(_) | NetKey::Single(..)) {
+            net.tops.push(ax);
+        }
+        net.bottoms.push(bx);
+        seg_net.insert((a, b), ni);
+    }
+    for net in &mut nets {
+        net.tops.sort_unstable();
+        net.tops.dedup();
+        net.bottoms.sort_unstable();
+        net.bottoms.dedup();
+    }
+    let mut need: Vec<usize> = (0..nets.len())
+        .filter(|&i| nets[i].lo < nets[i].hi)
+        .collect();
+    need.sort_by_key(|&i| (nets[i].lo, nets[i].hi, i));
+    let mut free: BinaryHeap<Reverse<(u32, usize)>> = BinaryHeap::new(); // (last hi, track)
+    let mut tracks = 0usize;
+    for i in need {
+        let t = match free.peek() {
+            Some(&Reverse((hi, t))) if hi < nets[i].lo => {
+                free.pop();
+                t
+            }
+            _ => {
+                tracks += 1;
+                tracks - 1
+            }
+        };
+        nets[i].track = Some(t);
+        free.push(Reverse((nets[i].hi, t)));
+    }
+    GapRoute {
+        rows: tracks.max(1),
+        nets,
+        seg_net,
+    }
+}
+
+/// ORs the masks per cell; a cell where one net passes straight down and another
+/// straight across becomes a crossing (vertical kept, `CROSS` set).
+fn merge_cells(mut raw: Vec<(u32, u32, u32, u8)>) -> Vec<EdgeCell> {
+    raw.sort_unstable();
+    let mut out: Vec<EdgeCell> = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let (y, x, _, _) = raw[i];
+        let mut j = i;
+        let mut all = 0u8;
+        let mut nets: Vec<u8> = Vec::new(); // union mask per net
+        let mut last_net = u32::MAX;
+        while j < raw.len() && raw[j].0 == y && raw[j].1 == x {
+            all |= raw[j].3;
+            if raw[j].2 != last_net {
+                nets.push(0);
+                last_net = raw[j].2;
+            }
+            if let Some(m) = nets.last_mut() {
+                *m |= raw[j].3;
+            }
+            j += 1;
+        }
+        let vert = nets.iter().any(|&m| m == UP | DOWN);
+        let horiz = nets.iter().any(|&m| m == LEFT | RIGHT);
+        let mask = if nets.len() > 1
+            && vert
+            && horiz
+            && nets.iter().all(|&m| m == UP | DOWN || m == LEFT | RIGHT)
+        {
+            UP | DOWN | CROSS
+        } else {
+            all
+        };
+        out.push(EdgeCell { x, y, mask });
+        i = j;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// List view
+
+/// One row of the list view: a node (or aggregate) and its lane gutter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub node: NodeRef,
+    /// Gutter cells, two per lane (lane, connector); the node's own cell is `NODE`.
+    pub lanes: Vec<u8>,
+    /// Index in `lanes` of the node's cell.
+    pub node_col: usize,
+}
+
+/// Marks the node's own cell in a list gutter.
+pub const NODE: u8 = 32;
+
+/// One row per node (or collapsed group) in topological order, with a git-log style
+/// lane gutter: a lane stays open while an edge waits for its target row.
+pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
+    let units = build_units(g, p);
+    let order = kahn(&units.rank, &units.preds, &units.succs);
+    let m = units.refs.len();
+    let mut pos = vec![0usize; m];
+    for (k, &u) in order.iter().enumerate() {
+        pos[u] = k;
+    }
+    let mut lanes: Vec<Option<usize>> = Vec::new();
+    let mut rows = Vec::with_capacity(m);
+    for &v in &order {
+        let mine: Vec<usize> = (0..lanes.len()).filter(|&i| lanes[i] == Some(v)).collect();
+        let nc = match mine.first() {
+            Some(&c) => c,
+            None => match lanes.iter().position(Option::is_none) {
+                Some(c) => c,
+                None => {
+                    lanes.push(None);
+                    lanes.len() - 1
+                }
+            },
+        };
+        let passing: Vec<bool> = (0..lanes.len())
+            .map(|i| lanes[i].is_some() && lanes[i] != Some(v))
+            .collect();
+        for &c in &mine {
+            lanes[c] = None;
+        }
+        let mut outs: Vec<usize> = units.succs[v]
+            .iter()
+            .copied()
+            .filter(|&w| pos[w] > pos[v])
+            .collect();
+        outs.sort_by_key(|&w| pos[w]);
+        let mut opened = Vec::new();
+        if let Some((&first, rest)) = outs.split_first() {
+            lanes[nc] = Some(first);
+            for &w in rest {
+                let c = match (nc + 1..lanes.len())
+                    .find(|&i| lanes[i].is_none() && !mine.contains(&i))
+                {
+                    Some(c) => c,
+                    None => {
+                        lanes.push(None);
+                        lanes.len() - 1
+                    }
+                };
+                lanes[c] = Some(w);
+                opened.push(c);
+            }
+        }
+        let width = lanes.len().max(nc + 1).max(passing.len());
+        let mut cells = vec![0u8; width * 2];
+        for (i, &p) in passing.iter().enumerate() {
+            if p {
+                cells[i * 2] |= UP | DOWN;
+            }
+        }
+        for &c in mine.iter().skip(1) {
+            cells[c * 2] |= UP | if c > nc { LEFT } else { RIGHT };
+        }
+        for &c in &opened {
+            cells[c * 2] |= DOWN | LEFT;
+        }
+        let reach_right = mine
+            .iter()
+            .chain(&opened)
+            .copied()
+            .filter(|&c| c > nc)
+            .max();
+        let reach_left = mine.iter().copied().filter(|&c| c < nc).min();
+        let hline = |from: usize, to: usize, cells: &mut Vec<u8>| {
+            for k in from..to {
+                if k == nc * 2 {
+                    continue;
+                }
+                let cell = &mut cells[k];
+                if *cell == UP | DOWN {
+                    *cell |= CROSS;
+                } else if *cell & CROSS == 0 {
+                    *cell |= LEFT | RIGHT;
+                }
+            }
+        };
+        if let Some(r) = reach_right {
+            hline(nc * 2 + 1, r * 2, &mut cells);
+        }
+        if let Some(l) = reach_left {
+            hline(l * 2 + 1, nc * 2, &mut cells);
+        }
+        cells[nc * 2] = NODE;
+        while cells.len() > nc * 2 + 1 && cells.last() == Some(&0) {
+            cells.pop();
+        }
+        while lanes.last() == Some(&None) {
+            lanes.pop();
+        }
+        rows.push(ListRow {
+            node: units.refs[v].clone(),
+            lanes: cells,
+            node_col: nc * 2,
+        });
+    }
+    rows
+}

@@ -1,0 +1,863 @@
+//! The backend-neutral task graph: one shape for OCP task instances and obshell DAGs.
+//!
+//! Plain data plus the facts derived from it (progress, blocked nodes, critical path,
+//! ETA, which operations are allowed). Layout and text output read this model only.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::time::Duration;
+
+/// Which server the task came from; decides which operations exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    Ocp,
+    Obshell,
+}
+
+/// State of the task (OCP task status / obshell DAG state).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TaskState {
+    Pending,
+    Ready,
+    Running,
+    Failed,
+    Successful,
+    Unknown(String),
+}
+
+impl TaskState {
+    /// Parses OCP (`SUCCESSFUL`) and obshell (`SUCCEED`) spellings.
+    pub fn parse(s: &str) -> TaskState {
+        match s.to_ascii_uppercase().as_str() {
+            "PENDING" => TaskState::Pending,
+            "READY" => TaskState::Ready,
+            "RUNNING" => TaskState::Running,
+            "FAILED" => TaskState::Failed,
+            "SUCCESSFUL" | "SUCCEED" | "SUCCEEDED" => TaskState::Successful,
+            _ => TaskState::Unknown(s.to_string()),
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        matches!(self, TaskState::Failed | TaskState::Successful)
+    }
+}
+
+impl fmt::Display for TaskState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            TaskState::Pending => "PENDING",
+            TaskState::Ready => "READY",
+            TaskState::Running => "RUNNING",
+            TaskState::Failed => "FAILED",
+            TaskState::Successful => "SUCCESSFUL",
+            TaskState::Unknown(s) => s,
+        };
+        f.write_str(s)
+    }
+}
+
+/// Status of one node (OCP subtask / obshell node or sub_task).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NodeStatus {
+    Pending,
+    Ready,
+    Running,
+    Canceling,
+    Failed,
+    Successful,
+    Unknown(String),
+}
+
+impl NodeStatus {
+    pub fn parse(s: &str) -> NodeStatus {
+        match s.to_ascii_uppercase().as_str() {
+            "PENDING" => NodeStatus::Pending,
+            "READY" => NodeStatus::Ready,
+            "RUNNING" => NodeStatus::Running,
+            "CANCELING" | "CANCELLING" => NodeStatus::Canceling,
+            "FAILED" => NodeStatus::Failed,
+            "SUCCESSFUL" | "SUCCEED" | "SUCCEEDED" => NodeStatus::Successful,
+            _ => NodeStatus::Unknown(s.to_string()),
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        matches!(self, NodeStatus::Failed | NodeStatus::Successful)
+    }
+
+    /// Not started yet (PENDING / READY).
+    pub fn is_waiting(&self) -> bool {
+        matches!(self, NodeStatus::Pending | NodeStatus::Ready)
+    }
+}
+
+impl fmt::Display for NodeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            NodeStatus::Pending => "PENDING",
+            NodeStatus::Ready => "READY",
+            NodeStatus::Running => "RUNNING",
+            NodeStatus::Canceling => "CANCELING",
+            NodeStatus::Failed => "FAILED",
+            NodeStatus::Successful => "SUCCESSFUL",
+            NodeStatus::Unknown(s) => s,
+        };
+        f.write_str(s)
+    }
+}
+
+/// The operation a task or node is under (OCP `operation`, obshell `operator`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NodeOp {
+    /// OCP `EXECUTE`, obshell `RUN`.
+    Execute,
+    Retry,
+    Rollback,
+    Skip,
+    Cancel,
+    RollbackSkip,
+    Pass,
+    Unknown(String),
+}
+
+impl NodeOp {
+    pub fn parse(s: &str) -> NodeOp {
+        match s.to_ascii_uppercase().as_str() {
+            "EXECUTE" | "RUN" => NodeOp::Execute,
+            "RETRY" => NodeOp::Retry,
+            "ROLLBACK" => NodeOp::Rollback,
+            "SKIP" => NodeOp::Skip,
+            "CANCEL" => NodeOp::Cancel,
+            "ROLLBACK_SKIP" => NodeOp::RollbackSkip,
+            "PASS" => NodeOp::Pass,
+            _ => NodeOp::Unknown(s.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for NodeOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            NodeOp::Execute => "EXECUTE",
+            NodeOp::Retry => "RETRY",
+            NodeOp::Rollback => "ROLLBACK",
+            NodeOp::Skip => "SKIP",
+            NodeOp::Cancel => "CANCEL",
+            NodeOp::RollbackSkip => "ROLLBACK_SKIP",
+            NodeOp::Pass => "PASS",
+            NodeOp::Unknown(s) => s,
+        };
+        f.write_str(s)
+    }
+}
+
+/// An operation a user can ask for. With `node: None` it targets the whole task
+/// (OCP task retry/rollback, obshell DAG operator); with a node it targets that node
+/// (OCP subtask retry/skip/cancel, obshell node PASS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    Retry,
+    Rollback,
+    Skip,
+    Cancel,
+    Pass,
+}
+
+impl Op {
+    pub const ALL: [Op; 5] = [Op::Retry, Op::Rollback, Op::Skip, Op::Cancel, Op::Pass];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Retry => "retry",
+            Op::Rollback => "rollback",
+            Op::Skip => "skip",
+            Op::Cancel => "cancel",
+            Op::Pass => "pass",
+        }
+    }
+}
+
+/// A child of a node: an obshell sub_task (one per agent on parallel nodes).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SubNode {
+    pub id: String,
+    pub name: String,
+    pub status: Option<NodeStatus>,
+    pub operation: Option<NodeOp>,
+    /// `ip:port` of the agent that runs it.
+    pub execute_agent: Option<String>,
+    pub run_count: u32,
+    pub started: Option<i64>,
+    pub finished: Option<i64>,
+    pub logs: Vec<String>,
+}
+
+/// One node of the graph (an OCP subtask, an obshell node).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskNode {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub status: NodeStatus,
+    pub operation: NodeOp,
+    pub series_id: Option<i64>,
+    /// `None` when not parallel (OCP sends -1).
+    pub parallel_idx: Option<i64>,
+    /// Number of executions (OCP `runTime`, obshell `execute_times`).
+    pub run_count: u32,
+    pub timeout_secs: Option<u64>,
+    /// Unix milliseconds.
+    pub created: Option<i64>,
+    pub started: Option<i64>,
+    pub finished: Option<i64>,
+    pub executor: Option<String>,
+    pub upstreams: Vec<String>,
+    pub downstreams: Vec<String>,
+    pub prohibit_rollback: bool,
+    pub children: Vec<SubNode>,
+}
+
+impl TaskNode {
+    /// A node with only an id and a name; everything else empty / PENDING / EXECUTE.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> TaskNode {
+        TaskNode {
+            id: id.into(),
+            name: name.into(),
+            description: String::new(),
+            status: NodeStatus::Pending,
+            operation: NodeOp::Execute,
+            series_id: None,
+            parallel_idx: None,
+            run_count: 0,
+            timeout_secs: None,
+            created: None,
+            started: None,
+            finished: None,
+            executor: None,
+            upstreams: Vec::new(),
+            downstreams: Vec::new(),
+            prohibit_rollback: false,
+            children: Vec::new(),
+        }
+    }
+
+    /// Observed wall time: finished − started, or now − started while running.
+    pub fn observed_ms(&self, now_ms: i64) -> Option<i64> {
+        let start = self.started?;
+        let end = match (&self.status, self.finished) {
+            (s, Some(f)) if s.is_finished() => f,
+            (NodeStatus::Running | NodeStatus::Canceling, _) => now_ms,
+            _ => return None,
+        };
+        Some((end - start).max(0))
+    }
+}
+
+/// The whole task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskGraph {
+    /// Task id (OCP numeric id or obshell generic id), as a string.
+    pub id: String,
+    pub name: String,
+    pub status: TaskState,
+    pub operation: NodeOp,
+    /// OCP `type` (MANUAL, SYS_ONECE, …); empty when unknown.
+    pub kind: String,
+    pub creator: Option<String>,
+    pub cluster: Option<String>,
+    pub started: Option<i64>,
+    pub finished: Option<i64>,
+    pub prohibit_rollback: bool,
+    pub backend: Backend,
+    /// obshell `(stage, max_stage)`.
+    pub stage: Option<(u32, u32)>,
+    pub nodes: Vec<TaskNode>,
+}
+
+/// Something wrong with the graph's structure. Reported as data; layout copes with all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphIssue {
+    DuplicateId(String),
+    /// `from → to` where one end does not exist.
+    DanglingEdge {
+        from: String,
+        to: String,
+    },
+    SelfLoop(String),
+    /// Ids of the nodes on one cycle, in edge order.
+    Cycle(Vec<String>),
+}
+
+impl fmt::Display for GraphIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GraphIssue::DuplicateId(id) => write!(f, "duplicate node id {id}"),
+            GraphIssue::DanglingEdge { from, to } => {
+                write!(f, "edge {from} → {to} names a missing node")
+            }
+            GraphIssue::SelfLoop(id) => write!(f, "node {id} depends on itself"),
+            GraphIssue::Cycle(ids) => write!(f, "cycle: {}", ids.join(" → ")),
+        }
+    }
+}
+
+/// Estimated duration of a node that has no observation and no better guess.
+pub const DEFAULT_NODE_ESTIMATE_MS: i64 = 30_000;
+
+impl TaskGraph {
+    /// An empty graph (useful for building by hand and in tests).
+    pub fn new(id: impl Into<String>, name: impl Into<String>, backend: Backend) -> TaskGraph {
+        TaskGraph {
+            id: id.into(),
+            name: name.into(),
+            status: TaskState::Running,
+            operation: NodeOp::Execute,
+            kind: String::new(),
+            creator: None,
+            cluster: None,
+            started: None,
+            finished: None,
+            prohibit_rollback: false,
+            backend,
+            stage: None,
+            nodes: Vec::new(),
+        }
+    }
+
+    /// Map from node id to the index of its first occurrence.
+    pub fn index(&self) -> HashMap<&str, usize> {
+        let mut m = HashMap::with_capacity(self.nodes.len());
+        for (i, n) in self.nodes.iter().enumerate() {
+            m.entry(n.id.as_str()).or_insert(i);
+        }
+        m
+    }
+
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+
+    /// Makes upstreams and downstreams agree: each lists the union of both directions.
+    /// Order is kept (first mention wins); duplicates are removed. Dangling ids stay
+    /// (`validate` reports them).
+    pub fn normalize(&mut self) {
+        let index: HashMap<String, usize> = {
+            let mut m = HashMap::with_capacity(self.nodes.len());
+            for (i, n) in self.nodes.iter().enumerate() {
+                m.entry(n.id.clone()).or_insert(i);
+            }
+            m
+        };
+        let mut add_up: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
+        let mut add_down: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
+        for n in &self.nodes {
+            for d in &n.downstreams {
+                if let Some(&j) = index.get(d) {
+                    add_up[j].push(n.id.clone());
+                }
+            }
+            for u in &n.upstreams {
+                if let Some(&j) = index.get(u) {
+                    add_down[j].push(n.id.clone());
+                }
+            }
+        }
+        for (i, n) in self.nodes.iter_mut().enumerate() {
+            n.upstreams.append(&mut add_up[i]);
+            n.downstreams.append(&mut add_down[i]);
+            dedup_keep_order(&mut n.upstreams);
+            dedup_keep_order(&mut n.downstreams);
+        }
+    }
+
+    /// Edges `(upstream, downstream)` as node indices, from both directions, without
+    /// duplicates, self-loops or dangling ids. Sorted.
+    pub fn edges(&self) -> Vec<(usize, usize)> {
+        let index = self.index();
+        let mut out = Vec::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            for u in &n.upstreams {
+                if let Some(&j) = index.get(u.as_str()) {
+                    if j != i {
+                        out.push((j, i));
+                    }
+                }
+            }
+            for d in &n.downstreams {
+                if let Some(&j) = index.get(d.as_str()) {
+                    if j != i {
+                        out.push((i, j));
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Upstream and downstream index lists per node, built from `edges()`.
+    pub fn adjacency(&self) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let mut ups = vec![Vec::new(); self.nodes.len()];
+        let mut downs = vec![Vec::new(); self.nodes.len()];
+        for (a, b) in self.edges() {
+            downs[a].push(b);
+            ups[b].push(a);
+        }
+        (ups, downs)
+    }
+
+    /// Structural problems: duplicate ids, dangling edges, self-loops, cycles.
+    pub fn validate(&self) -> Vec<GraphIssue> {
+        let mut issues = Vec::new();
+        let mut seen = HashSet::new();
+        let mut dup_reported = HashSet::new();
+        for n in &self.nodes {
+            if !seen.insert(n.id.as_str()) && dup_reported.insert(n.id.as_str()) {
+                issues.push(GraphIssue::DuplicateId(n.id.clone()));
+            }
+        }
+        let mut dangling = HashSet::new();
+        let mut loops = HashSet::new();
+        for n in &self.nodes {
+            let pairs = n
+                .upstreams
+                .iter()
+                .map(|u| (u.as_str(), n.id.as_str()))
+                .chain(n.downstreams.iter().map(|d| (n.id.as_str(), d.as_str())));
+            for (from, to) in pairs {
+                if from == to {
+                    if loops.insert(from) {
+                        issues.push(GraphIssue::SelfLoop(from.to_string()));
+                    }
+                } else if (!seen.contains(from) || !seen.contains(to))
+                    && dangling.insert((from, to))
+                {
+                    issues.push(GraphIssue::DanglingEdge {
+                        from: from.to_string(),
+                        to: to.to_string(),
+                    });
+                }
+            }
+        }
+        for cycle in self.cycles() {
+            issues.push(GraphIssue::Cycle(
+                cycle.iter().map(|&i| self.nodes[i].id.clone()).collect(),
+            ));
+        }
+        issues
+    }
+
+    /// One representative cycle per strongly connected component with more than one
+    /// node (iterative Tarjan, so deep graphs cannot overflow the stack).
+    fn cycles(&self) -> Vec<Vec<usize>> {
+        let n = self.nodes.len();
+        let (_, downs) = self.adjacency();
+        let mut index = vec![usize::MAX; n];
+        let mut low = vec![0usize; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut next = 0usize;
+        let mut comps: Vec<Vec<usize>> = Vec::new();
+        for root in 0..n {
+            if index[root] != usize::MAX {
+                continue;
+            }
+            let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+            index[root] = next;
+            low[root] = next;
+            next += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            while let Some(&mut (v, ref mut ei)) = call.last_mut() {
+                if let Some(&w) = downs[v].get(*ei) {
+                    *ei += 1;
+                    if index[w] == usize::MAX {
+                        index[w] = next;
+                        low[w] = next;
+                        next += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        call.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                } else {
+                    call.pop();
+                    if let Some(&(parent, _)) = call.last() {
+                        low[parent] = low[parent].min(low[v]);
+                    }
+                    if low[v] == index[v] {
+                        let mut comp = Vec::new();
+                        while let Some(w) = stack.pop() {
+                            on_stack[w] = false;
+                            comp.push(w);
+                            if w == v {
+                                break;
+                            }
+                        }
+                        if comp.len() > 1 {
+                            comps.push(comp);
+                        }
+                    }
+                }
+            }
+        }
+        // Walk each component from its smallest index along in-component edges until a
+        // node repeats: that closes one concrete cycle to show the user.
+        comps
+            .into_iter()
+            .map(|comp| {
+                let set: HashSet<usize> = comp.iter().copied().collect();
+                let start = comp.iter().copied().min().unwrap_or(0);
+                let mut path = vec![start];
+                let mut pos: HashMap<usize, usize> = HashMap::from([(start, 0)]);
+                let mut v = start;
+                loop {
+                    let Some(&w) = downs[v].iter().find(|w| set.contains(w)) else {
+                        break path;
+                    };
+                    if let Some(&p) = pos.get(&w) {
+                        break path.split_off(p);
+                    }
+                    pos.insert(w, path.len());
+                    path.push(w);
+                    v = w;
+                }
+            })
+            .collect()
+    }
+
+    /// `(done, total)`: SUCCESSFUL nodes over all nodes. Without nodes (obshell DAG
+    /// fetched without details) it falls back to stage / max_stage.
+    pub fn progress(&self) -> (usize, usize) {
+        if self.nodes.is_empty() {
+            if let Some((stage, max)) = self.stage {
+                let max = max as usize;
+                let stage = (stage as usize).min(max);
+                let done = match self.status {
+                    TaskState::Successful => max,
+                    _ => stage.saturating_sub(1),
+                };
+                return (done, max);
+            }
+            return (0, 0);
+        }
+        let done = self
+            .nodes
+            .iter()
+            .filter(|n| n.status == NodeStatus::Successful)
+            .count();
+        (done, self.nodes.len())
+    }
+
+    /// For every node: PENDING/READY with a FAILED ancestor (it will not run until
+    /// someone acts). O(V+E), cycle-safe.
+    pub fn blocked(&self) -> Vec<bool> {
+        let (_, downs) = self.adjacency();
+        let mut reach = vec![false; self.nodes.len()];
+        let mut queue: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].status == NodeStatus::Failed)
+            .collect();
+        while let Some(v) = queue.pop() {
+            for &w in &downs[v] {
+                if !reach[w] {
+                    reach[w] = true;
+                    queue.push(w);
+                }
+            }
+        }
+        reach
+            .iter()
+            .zip(&self.nodes)
+            .map(|(&r, n)| r && n.status.is_waiting())
+            .collect()
+    }
+
+    /// Whether one node is BLOCKED (see [`TaskGraph::blocked`]).
+    pub fn is_blocked(&self, idx: usize) -> bool {
+        let Some(node) = self.nodes.get(idx) else {
+            return false;
+        };
+        if !node.status.is_waiting() {
+            return false;
+        }
+        let (ups, _) = self.adjacency();
+        let mut seen = vec![false; self.nodes.len()];
+        let mut queue = vec![idx];
+        seen[idx] = true;
+        while let Some(v) = queue.pop() {
+            for &u in &ups[v] {
+                if !seen[u] {
+                    if self.nodes[u].status == NodeStatus::Failed {
+                        return true;
+                    }
+                    seen[u] = true;
+                    queue.push(u);
+                }
+            }
+        }
+        false
+    }
+
+    /// The latest timestamp in the graph: a clock-free "now" for derived facts.
+    pub fn latest_time(&self) -> Option<i64> {
+        let task = [self.started, self.finished];
+        self.nodes
+            .iter()
+            .flat_map(|n| [n.created, n.started, n.finished])
+            .chain(task)
+            .flatten()
+            .max()
+    }
+
+    /// Typical duration of a finished node here (median), used to guess unstarted ones.
+    fn typical_ms(&self) -> i64 {
+        let mut d: Vec<i64> = self
+            .nodes
+            .iter()
+            .filter(|n| n.status == NodeStatus::Successful)
+            .filter_map(|n| n.observed_ms(0))
+            .collect();
+        if d.is_empty() {
+            return DEFAULT_NODE_ESTIMATE_MS;
+        }
+        d.sort_unstable();
+        d[d.len() / 2].max(1000)
+    }
+
+    /// Duration estimate per node: observed when finished, max(elapsed, guess) when
+    /// running, else the median of finished nodes (or a default) capped by the timeout.
+    pub fn estimates_ms(&self, now_ms: i64) -> Vec<i64> {
+        let typical = self.typical_ms();
+        self.nodes
+            .iter()
+            .map(|n| {
+                let guess = match n.timeout_secs {
+                    Some(t) if t > 0 => {
+                        typical.min(t.saturating_mul(1000).min(i64::MAX as u64) as i64)
+                    }
+                    _ => typical,
+                };
+                match (&n.status, n.observed_ms(now_ms)) {
+                    (s, Some(d)) if s.is_finished() => d,
+                    (NodeStatus::Running | NodeStatus::Canceling, Some(d)) => d.max(guess),
+                    (s, None) if s.is_finished() => 0,
+                    _ => guess,
+                }
+            })
+            .collect()
+    }
+
+    /// Node indices along the longest path by duration ([`TaskGraph::estimates_ms`]),
+    /// from a source to a sink. Clock-free: running nodes are measured up to the
+    /// latest timestamp in the graph. Cycle edges are ignored.
+    pub fn critical_path(&self) -> Vec<usize> {
+        self.critical_path_at(self.latest_time().unwrap_or(0))
+    }
+
+    pub fn critical_path_at(&self, now_ms: i64) -> Vec<usize> {
+        let est = self.estimates_ms(now_ms);
+        let (ups, _) = self.adjacency();
+        let order = crate::task::layout::topo_order(self);
+        let mut best = vec![0i64; self.nodes.len()];
+        let mut prev = vec![usize::MAX; self.nodes.len()];
+        let mut pos = vec![0usize; self.nodes.len()];
+        for (k, &v) in order.iter().enumerate() {
+            pos[v] = k;
+        }
+        for &v in &order {
+            let mut b = 0i64;
+            for &u in &ups[v] {
+                // Only edges that go forward in the order: cycles cannot loop.
+                if pos[u] < pos[v] && (best[u] > b || (best[u] == b && prev[v] == usize::MAX)) {
+                    b = best[u];
+                    prev[v] = u;
+                }
+            }
+            best[v] = b + est[v];
+        }
+        let Some(end) = order
+            .iter()
+            .copied()
+            .max_by_key(|&v| (best[v], std::cmp::Reverse(pos[v])))
+        else {
+            return Vec::new();
+        };
+        let mut path = vec![end];
+        let mut v = end;
+        while prev[v] != usize::MAX {
+            v = prev[v];
+            path.push(v);
+        }
+        path.reverse();
+        path
+    }
+
+    /// Remaining time until the task finishes, along the longest chain of unfinished
+    /// work. `None` when the task is finished, or a node failed (it needs a user action
+    /// first), or there are no nodes to estimate from.
+    pub fn eta(&self, now_ms: i64) -> Option<Duration> {
+        if self.status.is_finished() || self.nodes.is_empty() {
+            return None;
+        }
+        if self.nodes.iter().any(|n| n.status == NodeStatus::Failed) {
+            return None;
+        }
+        let est = self.estimates_ms(now_ms);
+        let (ups, _) = self.adjacency();
+        let order = crate::task::layout::topo_order(self);
+        let mut pos = vec![0usize; self.nodes.len()];
+        for (k, &v) in order.iter().enumerate() {
+            pos[v] = k;
+        }
+        let mut rem = vec![0i64; self.nodes.len()];
+        let mut total = 0i64;
+        for &v in &order {
+            let n = &self.nodes[v];
+            let own = match n.status {
+                NodeStatus::Successful | NodeStatus::Failed => 0,
+                NodeStatus::Running | NodeStatus::Canceling => {
+                    let elapsed = n.observed_ms(now_ms).unwrap_or(0);
+                    (est[v] - elapsed).max(0)
+                }
+                _ => est[v],
+            };
+            let before = ups[v]
+                .iter()
+                .filter(|&&u| pos[u] < pos[v])
+                .map(|&u| rem[u])
+                .max()
+                .unwrap_or(0);
+            rem[v] = before + own;
+            total = total.max(rem[v]);
+        }
+        Some(Duration::from_millis(total.max(0) as u64))
+    }
+
+    /// The operations that exist for this backend at task level (`node: None`) or
+    /// node level.
+    pub fn ops(&self, node: Option<usize>) -> &'static [Op] {
+        match (self.backend, node) {
+            (Backend::Ocp, None) => &[Op::Retry, Op::Rollback],
+            (Backend::Ocp, Some(_)) => &[Op::Retry, Op::Skip, Op::Cancel],
+            (Backend::Obshell, None) => &[Op::Retry, Op::Rollback, Op::Cancel, Op::Pass],
+            (Backend::Obshell, Some(_)) => &[Op::Pass],
+        }
+    }
+
+    /// Whether `op` may be sent now; `Err` says why not, in words a user can act on.
+    /// OCP rules: ocp-api.md §9.4; obshell rules: the DAG/node operator preconditions.
+    pub fn allowed(&self, op: Op, node: Option<usize>) -> Result<(), String> {
+        let backend = match self.backend {
+            Backend::Ocp => "OCP",
+            Backend::Obshell => "obshell",
+        };
+        if !self.ops(node).contains(&op) {
+            let target = if node.is_some() {
+                "a single subtask"
+            } else {
+                "a whole task"
+            };
+            return Err(format!("{backend} has no {} for {target}", op.name()));
+        }
+        let n = match node {
+            Some(i) => match self.nodes.get(i) {
+                Some(n) => Some(n),
+                None => return Err(format!("no node #{i} in this task")),
+            },
+            None => None,
+        };
+        match (self.backend, n) {
+            (Backend::Ocp, None) => {
+                if self.status != TaskState::Failed {
+                    return Err(format!(
+                        "the task is {}; only a FAILED task can {}",
+                        self.status,
+                        verb(op)
+                    ));
+                }
+                match op {
+                    Op::Retry if self.operation == NodeOp::Rollback => Err(
+                        "the task failed while rolling back; a rollback cannot be retried".into(),
+                    ),
+                    Op::Rollback if self.prohibit_rollback => {
+                        Err("this task prohibits rollback".into())
+                    }
+                    _ => Ok(()),
+                }
+            }
+            (Backend::Ocp, Some(n)) => match op {
+                Op::Retry | Op::Skip if n.status != NodeStatus::Failed => Err(format!(
+                    "subtask '{}' is {}; only a FAILED subtask can be {}",
+                    n.name,
+                    n.status,
+                    past(op)
+                )),
+                Op::Retry if n.operation == NodeOp::Rollback => Err(format!(
+                    "subtask '{}' failed while rolling back; it cannot be retried",
+                    n.name
+                )),
+                Op::Cancel if n.status != NodeStatus::Running => Err(format!(
+                    "subtask '{}' is {}; only a RUNNING subtask can be canceled",
+                    n.name, n.status
+                )),
+                _ => Ok(()),
+            },
+            (Backend::Obshell, None) => match op {
+                Op::Cancel if self.status.is_finished() => Err(format!(
+                    "the DAG is {}; only an unfinished DAG can be canceled",
+                    self.status
+                )),
+                Op::Cancel => Ok(()),
+                _ if self.status != TaskState::Failed => Err(format!(
+                    "the DAG is {}; only a FAILED DAG can {}",
+                    self.status,
+                    verb(op)
+                )),
+                _ => Ok(()),
+            },
+            (Backend::Obshell, Some(n)) => {
+                if n.status != NodeStatus::Failed {
+                    Err(format!(
+                        "node '{}' is {}; only a FAILED node can be passed",
+                        n.name, n.status
+                    ))
+                } else if self.status != TaskState::Failed {
+                    Err(format!(
+                        "the DAG is {}; a node can be passed only in a FAILED DAG",
+                        self.status
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn verb(op: Op) -> &'static str {
+    match op {
+        Op::Retry => "be retried",
+        Op::Rollback => "be rolled back",
+        Op::Skip => "be skipped",
+        Op::Cancel => "be canceled",
+        Op::Pass => "be passed",
+    }
+}
+
+fn past(op: Op) -> &'static str {
+    match op {
+        Op::Retry => "retried",
+        Op::Rollback => "rolled back",
+        Op::Skip => "skipped",
+        Op::Cancel => "canceled",
+        Op::Pass => "passed",
+    }
+}
+
+fn dedup_keep_order(v: &mut Vec<String>) {
+    let mut seen = HashSet::with_capacity(v.len());
+    v.retain(|s| seen.insert(s.clone()));
+}
