@@ -13,3 +13,6 @@ pub use client::{
 pub use envelope::{EnvelopeMeta, RawResponse};
 pub use models::*;
 pub use requests::*;
+
+#[cfg(test)]
+mod transport_tests;
