@@ -1,1 +1,353 @@
-//! simulator.
+//! An embedded simulator of the OCP REST API v2 (axum on loopback).
+//!
+//! It keeps a seeded inventory (clusters, zones, servers, tenants, hosts, host types,
+//! credentials, OBProxy clusters, packages), runs tasks as DAGs of subtasks that advance over
+//! time, supports retry / skip / rollback / cancel, serves subtask logs, and injects faults on
+//! request (see [`faults`]). Its JSON follows the public docs' samples, so a real OCP client
+//! works against it.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let sim = obtui::sim::start("127.0.0.1:0".parse()?, obtui::sim::SimOptions::default()).await?;
+//! println!("OCP simulator at {} (admin / aaAA11__)", sim.url());
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod clock;
+pub mod engine;
+pub mod envelope;
+pub mod faults;
+pub mod inventory;
+pub mod ocp_routes;
+pub mod ops_routes;
+pub mod params;
+pub mod takeover;
+pub mod templates;
+pub mod views;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use base64::Engine as _;
+use tokio::sync::oneshot;
+
+use crate::secret::Secret;
+use envelope::{code, Fail};
+use inventory::Inventory;
+
+/// How the simulator is built and how fast it runs.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// Seed of the inventory PRNG; the same seed gives the same inventory.
+    pub seed: u64,
+    /// Inventory multiplier: 1000 gives ~1,000 clusters and ~10,000 hosts.
+    pub scale: u32,
+    /// Subtask durations are divided by this (a create-cluster task takes ~1-2 min at 1.0).
+    pub speed: f64,
+    /// The HTTP Basic user name accepted.
+    pub user: String,
+    /// The HTTP Basic password accepted (changeable at run time via `POST /sim/password`).
+    pub password: Secret,
+    /// Subtask names that fail on their first run (e.g. "Run io calibration").
+    pub fail_subtasks: Vec<String>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            seed: 1,
+            scale: 1,
+            speed: 1.0,
+            user: "admin".into(),
+            password: Secret::new("aaAA11__"),
+            fail_subtasks: Vec::new(),
+        }
+    }
+}
+
+/// Inventory and tasks, changed together under one lock.
+#[derive(Debug)]
+pub struct Db {
+    pub inv: Inventory,
+    pub tasks: engine::Tasks,
+    /// Subtask names that fail on their first run.
+    pub fail_names: BTreeSet<String>,
+    /// Subtask durations are divided by this.
+    pub speed: f64,
+}
+
+/// Shared state of a running simulator. Cheap to clone.
+#[derive(Clone)]
+pub struct SimState(Arc<Inner>);
+
+pub struct Inner {
+    user: String,
+    password: RwLock<Secret>,
+    db: Mutex<Db>,
+    faults: Mutex<faults::Faults>,
+    rate: Mutex<faults::RateWindow>,
+    seed: u64,
+    scale: u32,
+}
+
+fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere must not take the whole simulator down with it.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl SimState {
+    /// Build the inventory and seed tasks; nothing runs until [`start`] (or [`SimState::tick`]).
+    pub fn new(opts: SimOptions) -> SimState {
+        let speed = if opts.speed.is_finite() && opts.speed > 0.0 {
+            opts.speed
+        } else {
+            1.0
+        };
+        let inv = Inventory::generate(opts.seed, opts.scale.max(1));
+        let mut db = Db {
+            inv,
+            tasks: engine::Tasks::default(),
+            fail_names: opts
+                .fail_subtasks
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            speed,
+        };
+        engine::seed_tasks(&mut db, clock::now_ms(), opts.scale.max(1));
+        SimState(Arc::new(Inner {
+            user: opts.user,
+            password: RwLock::new(opts.password),
+            db: Mutex::new(db),
+            faults: Mutex::new(faults::Faults::default()),
+            rate: Mutex::new(faults::RateWindow::default()),
+            seed: opts.seed,
+            scale: opts.scale.max(1),
+        }))
+    }
+
+    /// Lock inventory and tasks. Hold briefly; never across `.await`.
+    pub fn db(&self) -> MutexGuard<'_, Db> {
+        relock(&self.0.db)
+    }
+
+    pub(crate) fn faults(&self) -> MutexGuard<'_, faults::Faults> {
+        relock(&self.0.faults)
+    }
+
+    pub(crate) fn rate(&self) -> MutexGuard<'_, faults::RateWindow> {
+        relock(&self.0.rate)
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.0.seed
+    }
+
+    pub fn scale(&self) -> u32 {
+        self.0.scale
+    }
+
+    /// Change the accepted password (simulates a password change mid-session).
+    pub fn set_password(&self, password: Secret) {
+        *self.0.password.write().unwrap_or_else(|e| e.into_inner()) = password;
+    }
+
+    fn credentials_ok(&self, user: &str, password: &str) -> bool {
+        let pw = self.0.password.read().unwrap_or_else(|e| e.into_inner());
+        user == self.0.user && password == pw.expose()
+    }
+
+    /// Advance every running task to the current time.
+    pub fn tick(&self) {
+        let now = clock::now_ms();
+        let mut db = self.db();
+        engine::advance(&mut db, now);
+    }
+}
+
+/// A running simulator.
+pub struct SimHandle {
+    pub addr: SocketAddr,
+    pub state: SimState,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    ticker: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl SimHandle {
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stop serving and stop the task engine.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
+        if let Some(s) = self.server.take() {
+            // In-flight keep-alive connections could hold graceful shutdown open; bound it.
+            let abort = s.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(2), s)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(t) = self.ticker.take() {
+            t.abort();
+        }
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// How often the engine advances tasks.
+pub const TICK: Duration = Duration::from_millis(200);
+
+/// Bind (port 0 = a free port) and serve on the current tokio runtime in a spawned task.
+pub async fn start(listen: SocketAddr, opts: SimOptions) -> anyhow::Result<SimHandle> {
+    let state = SimState::new(opts);
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let app = router(state.clone());
+    let server = tokio::spawn(async move {
+        let svc = app.into_make_service_with_connect_info::<SocketAddr>();
+        let res = axum::serve(listener, svc)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+        if let Err(e) = res {
+            tracing::warn!("simulator stopped: {e}");
+        }
+    });
+    let tick_state = state.clone();
+    let ticker = tokio::spawn(async move {
+        let mut iv = tokio::time::interval(TICK);
+        iv.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            iv.tick().await;
+            tick_state.tick();
+        }
+    });
+    Ok(SimHandle {
+        addr,
+        state,
+        shutdown: Some(tx),
+        server: Some(server),
+        ticker: Some(ticker),
+    })
+}
+
+/// The whole app: OCP API (with auth), the public probes, and `/sim/` controls, under one
+/// fault/rate-limit middleware.
+pub fn router(state: SimState) -> Router {
+    let api = ocp_routes::routes()
+        .merge(ops_routes::routes())
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth));
+    Router::new()
+        .merge(api)
+        .merge(ocp_routes::public_routes())
+        .merge(faults::control_routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), faults::layer))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    Fail::not_found(format!(
+        "no such API: {} {}",
+        req.method(),
+        req.uri().path()
+    ))
+    .into_response()
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    Fail::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        code::ILLEGAL_ARGUMENT,
+        format!(
+            "method {} not supported on {}",
+            req.method(),
+            req.uri().path()
+        ),
+    )
+    .into_response()
+}
+
+/// HTTP Basic on every OCP API route (the probes and `/sim/` are mounted outside it).
+async fn auth(State(state): State<SimState>, req: Request, next: Next) -> Response {
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let fail = match header {
+        None => Some((code::NOT_AUTHENTICATED, "Authentication required")),
+        Some(h) => match parse_basic(h) {
+            None => Some((code::NOT_AUTHENTICATED, "Malformed Authorization header")),
+            Some((u, p)) if state.credentials_ok(&u, p.expose()) => None,
+            Some(_) => Some((code::BAD_CREDENTIALS, "Bad credentials")),
+        },
+    };
+    match fail {
+        None => next.run(req).await,
+        Some((c, msg)) => {
+            let mut resp = Fail::new(StatusCode::UNAUTHORIZED, c, msg).into_response();
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"OCP\""),
+            );
+            resp
+        }
+    }
+}
+
+fn parse_basic(h: &str) -> Option<(String, Secret)> {
+    let (scheme, rest) = h.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(rest.trim())
+        .ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (u, p) = text.split_once(':')?;
+    Some((u.to_string(), Secret::new(p)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_header_parsing() {
+        let (u, p) = parse_basic("Basic YWRtaW46YWFBQTExX18=").unwrap();
+        assert_eq!(u, "admin");
+        assert_eq!(p.expose(), "aaAA11__");
+        assert!(parse_basic("Bearer x").is_none());
+        assert!(parse_basic("Basic !!!").is_none());
+    }
+}

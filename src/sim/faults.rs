@@ -1,0 +1,469 @@
+//! Fault injection and the `/sim/` control endpoints.
+//!
+//! Everything here is meant for demos and tests of how a client copes with a misbehaving OCP.
+//!
+//! **Failing subtasks.** A subtask whose name is in the fail list fails on its *first* run
+//! (status `FAILED`, the task ends `FAILED`, error lines in its log); a retry then succeeds.
+//! Set the list at start (`SimOptions::fail_subtasks`, CLI `--fail-subtask NAME`, repeatable)
+//! or at run time:
+//!
+//! ```text
+//! curl -X POST localhost:PORT/sim/fail-subtask -d '{"name":"Run io calibration"}'
+//! curl -X DELETE localhost:PORT/sim/fail-subtask          # clear the list
+//! ```
+//!
+//! **HTTP faults** (`POST /sim/faults`, JSON; every field optional, given fields replace the
+//! current ones; `DELETE /sim/faults` clears all; `GET /sim/faults` shows them):
+//!
+//! | field | effect |
+//! |---|---|
+//! | `latency_ms` | every matching request waits this long before it is answered (until cleared) |
+//! | `error_status`, `error_count` | the next `error_count` matching requests get HTTP `error_status` (default 500) |
+//! | `error_body` | with `true` (default) those errors carry the OCP error envelope; `false` sends an empty body |
+//! | `garbage_count` | the next N matching requests get a 200 with a body that is not JSON (alternately truncated JSON and an HTML proxy page) |
+//! | `drop_count` | the next N matching requests get a 200 whose body stream breaks after a few bytes (the connection is closed mid-body) |
+//! | `path_prefix` | only requests whose path starts with this are affected (default: every path outside `/sim/`) |
+//!
+//! One fault is applied per request, checked in the order error, garbage, drop; latency
+//! applies on top. Examples:
+//!
+//! ```text
+//! curl -X POST localhost:PORT/sim/faults -d '{"latency_ms":5000}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"error_status":500,"error_count":3,"error_body":false}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"error_status":429,"error_count":1}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"garbage_count":2,"path_prefix":"/api/v2/compute"}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"drop_count":1}'
+//! curl -X DELETE localhost:PORT/sim/faults
+//! ```
+//!
+//! **Password change.** `POST /sim/password {"password":"new"}` changes the password the
+//! API accepts, to show what a client does when its stored password goes stale.
+//!
+//! **State.** `GET /sim/state` summarises inventory counts, tasks by status, active faults
+//! and the fail list.
+//!
+//! The `/sim/` endpoints need no authentication but answer only loopback peers.
+//!
+//! **Rate-limit headers.** Every answer carries `RateLimit-Limit`, `RateLimit-Remaining` and
+//! `RateLimit-Reset` (a 60 s window of 6,000 requests). They are informational: the
+//! simulator never throttles by itself; inject `error_status: 429` to test throttling.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::envelope::{self, Fail, REQUEST_START};
+use super::params::json_body;
+use super::SimState;
+use crate::secret::Secret;
+
+/// Requests per rate-limit window advertised in the headers.
+pub const RATE_LIMIT: u32 = 6000;
+const RATE_WINDOW: Duration = Duration::from_secs(60);
+/// The longest latency a fault may ask for (keeps a typo from hanging a client for hours).
+const MAX_LATENCY_MS: u64 = 120_000;
+
+/// The active HTTP faults.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Faults {
+    pub latency_ms: u64,
+    pub error_status: u16,
+    pub error_count: u32,
+    pub error_body: bool,
+    pub garbage_count: u32,
+    pub drop_count: u32,
+    pub path_prefix: Option<String>,
+    /// How many garbage bodies were served (alternates their kind).
+    #[serde(skip)]
+    garbage_served: u32,
+}
+
+/// `POST /sim/faults` body; absent fields keep their current value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    pub latency_ms: Option<u64>,
+    pub error_status: Option<u16>,
+    pub error_count: Option<u32>,
+    pub error_body: Option<bool>,
+    pub garbage_count: Option<u32>,
+    pub drop_count: Option<u32>,
+    pub path_prefix: Option<String>,
+}
+
+impl Faults {
+    /// Merge a spec into the active faults.
+    pub fn apply(&mut self, s: FaultSpec) -> Result<(), Fail> {
+        if let Some(st) = s.error_status {
+            if !(400..=599).contains(&st) {
+                return Err(Fail::bad("error_status must be 400..=599"));
+            }
+        }
+        if let Some(v) = s.latency_ms {
+            self.latency_ms = v.min(MAX_LATENCY_MS);
+        }
+        if let Some(v) = s.error_status {
+            self.error_status = v;
+        }
+        if let Some(v) = s.error_count {
+            self.error_count = v;
+            if self.error_status == 0 {
+                self.error_status = 500;
+            }
+        }
+        self.error_body = s
+            .error_body
+            .unwrap_or(self.error_body || s.error_count.is_some());
+        if let Some(v) = s.garbage_count {
+            self.garbage_count = v;
+        }
+        if let Some(v) = s.drop_count {
+            self.drop_count = v;
+        }
+        if let Some(p) = s.path_prefix {
+            self.path_prefix = if p.is_empty() { None } else { Some(p) };
+        }
+        Ok(())
+    }
+
+    fn matches(&self, path: &str) -> bool {
+        self.path_prefix
+            .as_deref()
+            .is_none_or(|p| path.starts_with(p))
+    }
+
+    /// Take the fault for one request: its latency and at most one failure.
+    fn take(&mut self, path: &str) -> (u64, Action) {
+        if !self.matches(path) {
+            return (0, Action::Pass);
+        }
+        let action = if self.error_count > 0 {
+            self.error_count -= 1;
+            Action::Error(self.error_status.max(400), self.error_body)
+        } else if self.garbage_count > 0 {
+            self.garbage_count -= 1;
+            self.garbage_served += 1;
+            Action::Garbage(self.garbage_served % 2 == 1)
+        } else if self.drop_count > 0 {
+            self.drop_count -= 1;
+            Action::Drop
+        } else {
+            Action::Pass
+        };
+        (self.latency_ms, action)
+    }
+}
+
+enum Action {
+    Pass,
+    /// Status, with an envelope?
+    Error(u16, bool),
+    /// Truncated JSON (true) or an HTML page (false).
+    Garbage(bool),
+    Drop,
+}
+
+/// A fixed rate-limit window, only to fill the headers.
+#[derive(Debug)]
+pub struct RateWindow {
+    start: Instant,
+    used: u32,
+}
+
+impl Default for RateWindow {
+    fn default() -> Self {
+        RateWindow {
+            start: Instant::now(),
+            used: 0,
+        }
+    }
+}
+
+impl RateWindow {
+    /// Count one request; returns (remaining, seconds to reset).
+    fn hit(&mut self) -> (u32, u64) {
+        if self.start.elapsed() >= RATE_WINDOW {
+            self.start = Instant::now();
+            self.used = 0;
+        }
+        self.used = self.used.saturating_add(1);
+        let reset = RATE_WINDOW.saturating_sub(self.start.elapsed()).as_secs() + 1;
+        (RATE_LIMIT.saturating_sub(self.used), reset)
+    }
+}
+
+fn is_control(path: &str) -> bool {
+    path == "/sim" || path.starts_with("/sim/")
+}
+
+/// The one middleware in front of everything: loopback check for `/sim/`, injected faults,
+/// rate-limit headers, and the request start time for the envelope's `duration`.
+pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let path = req.uri().path().to_string();
+    if is_control(&path) {
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        // No ConnectInfo means an in-process router (tests): that is local too.
+        if peer.is_some_and(|ip| !ip.is_loopback()) {
+            return Fail::new(
+                StatusCode::FORBIDDEN,
+                super::envelope::code::ILLEGAL_ARGUMENT,
+                "simulator controls answer loopback clients only",
+            )
+            .into_response();
+        }
+        return REQUEST_START.scope(start, next.run(req)).await;
+    }
+    let (latency, action) = state.faults().take(&path);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let mut resp = match action {
+        Action::Pass => REQUEST_START.scope(start, next.run(req)).await,
+        Action::Error(status, with_body) => error_response(status, with_body),
+        Action::Garbage(truncated) => garbage_response(truncated),
+        Action::Drop => drop_response(),
+    };
+    let (remaining, reset) = state.rate().hit();
+    let h = resp.headers_mut();
+    h.insert("RateLimit-Limit", HeaderValue::from(RATE_LIMIT));
+    h.insert("RateLimit-Remaining", HeaderValue::from(remaining));
+    h.insert("RateLimit-Reset", HeaderValue::from(reset));
+    resp
+}
+
+fn error_response(status: u16, with_body: bool) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if !with_body {
+        return status.into_response();
+    }
+    let (code, message) = if status == StatusCode::TOO_MANY_REQUESTS {
+        (0, "Excessive number of requests. You have exceeded the request limit for the current throttling window.")
+    } else {
+        (
+            super::envelope::code::INTERNAL,
+            "Internal error (injected by the obtui simulator)",
+        )
+    };
+    let body = envelope::error_body(status, code, message);
+    let mut resp = (status, Json(body)).into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    resp
+}
+
+fn garbage_response(truncated: bool) -> Response {
+    let (ctype, body) = if truncated {
+        (
+            "application/json",
+            "{\"data\":{\"contents\":[{\"id\":1000001,\"name\":\"terr",
+        )
+    } else {
+        (
+            "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+        )
+    };
+    let mut resp = (StatusCode::OK, body).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    resp
+}
+
+/// A 200 whose body breaks after a few bytes: the connection is cut mid-body.
+fn drop_response() -> Response {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from_static(b"{\"data\":{\"contents\":[{\"id\":")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection dropped by fault injection",
+        )),
+    ];
+    let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// `/sim/...`: faults, fail list, password, state. No auth, loopback only (checked in
+/// [`layer`]).
+pub fn control_routes() -> Router<SimState> {
+    Router::new()
+        .route(
+            "/sim/faults",
+            get(get_faults).post(post_faults).delete(delete_faults),
+        )
+        .route(
+            "/sim/fail-subtask",
+            post(post_fail_subtask).delete(delete_fail_subtask),
+        )
+        .route("/sim/password", post(post_password))
+        .route("/sim/state", get(get_state))
+}
+
+async fn get_faults(State(st): State<SimState>) -> Response {
+    let f = st.faults().clone();
+    Json(json!({ "faults": f })).into_response()
+}
+
+async fn post_faults(State(st): State<SimState>, body: Result<Bytes, BytesRejection>) -> Response {
+    let spec: FaultSpec = match json_body(body) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let mut f = st.faults();
+    match f.apply(spec) {
+        Ok(()) => Json(json!({ "faults": *f })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn delete_faults(State(st): State<SimState>) -> Response {
+    *st.faults() = Faults::default();
+    Json(json!({ "faults": Faults::default() })).into_response()
+}
+
+#[derive(Deserialize)]
+struct NameBody {
+    name: String,
+}
+
+async fn post_fail_subtask(
+    State(st): State<SimState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let b: NameBody = match json_body(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let name = b.name.trim().to_string();
+    if name.is_empty() {
+        return Fail::bad("name must not be empty").into_response();
+    }
+    let mut db = st.db();
+    db.fail_names.insert(name);
+    Json(json!({ "failSubtasks": db.fail_names })).into_response()
+}
+
+async fn delete_fail_subtask(State(st): State<SimState>) -> Response {
+    let mut db = st.db();
+    db.fail_names.clear();
+    Json(json!({ "failSubtasks": db.fail_names })).into_response()
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    password: String,
+}
+
+async fn post_password(
+    State(st): State<SimState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let b: PasswordBody = match json_body(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    if b.password.is_empty() {
+        return Fail::bad("password must not be empty").into_response();
+    }
+    st.set_password(Secret::new(b.password));
+    Json(json!({ "changed": true })).into_response()
+}
+
+async fn get_state(State(st): State<SimState>) -> Response {
+    let faults = st.faults().clone();
+    let db = st.db();
+    let mut by_status = std::collections::BTreeMap::<String, usize>::new();
+    for t in db.tasks.iter() {
+        *by_status.entry(t.status.clone()).or_default() += 1;
+    }
+    let running: Vec<_> = db
+        .tasks
+        .iter()
+        .filter(|t| t.status == "RUNNING")
+        .map(|t| json!({ "id": t.id, "name": t.name }))
+        .collect();
+    Json(json!({
+        "seed": st.seed(),
+        "scale": st.scale(),
+        "speed": db.speed,
+        "clusters": db.inv.clusters.len(),
+        "hosts": db.inv.hosts.len(),
+        "freeHosts": db.inv.hosts.iter().filter(|h| h.is_free()).count(),
+        "obproxyClusters": db.inv.proxies.len(),
+        "tenants": db.inv.tenants().count(),
+        "tasks": by_status,
+        "runningTasks": running,
+        "failSubtasks": db.fail_names,
+        "faults": faults,
+        "takeover": {
+            "address": super::inventory::TAKEOVER_ADDRESS,
+            "port": super::inventory::TAKEOVER_PORT,
+            "rootSysPassword": super::inventory::TAKEOVER_PASSWORD,
+            "unmanaged": db.inv.unmanaged.iter().map(|u| json!({
+                "name": u.name,
+                "type": u.kind,
+                "version": u.version,
+                "address": u.servers.first().map(|(_, ip)| ip.clone()).unwrap_or_default(),
+                "managed": db.inv.clusters.iter().any(|c| c.name == u.name && c.ob_cluster_id == u.ob_cluster_id),
+            })).collect::<Vec<_>>(),
+        },
+    }))
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_decrement_and_prefix_filters() {
+        let mut f = Faults::default();
+        f.apply(FaultSpec {
+            error_count: Some(1),
+            garbage_count: Some(1),
+            path_prefix: Some("/api/v2/compute".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(matches!(f.take("/api/v2/ob/clusters").1, Action::Pass));
+        assert!(matches!(
+            f.take("/api/v2/compute/hosts").1,
+            Action::Error(500, true)
+        ));
+        assert!(matches!(
+            f.take("/api/v2/compute/hosts").1,
+            Action::Garbage(_)
+        ));
+        assert!(matches!(f.take("/api/v2/compute/hosts").1, Action::Pass));
+    }
+
+    #[test]
+    fn rejects_bad_status() {
+        let mut f = Faults::default();
+        assert!(f
+            .apply(FaultSpec {
+                error_status: Some(200),
+                ..Default::default()
+            })
+            .is_err());
+    }
+}

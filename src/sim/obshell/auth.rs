@@ -1,0 +1,147 @@
+//! obshell's security middleware, reproduced: header decryption on every route, body
+//! decryption when a header came, and verification (uri, password, expiry) on the auth routes.
+
+use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::wire::{random_trace_id, HeaderKind, ObErr, ReqCtx};
+use super::{now_ms, ObshellSim};
+use crate::api::obshell::crypto::{AuthHeader, CryptoError, AGENT_HEADER, HEADER};
+use crate::api::obshell::models::codes;
+
+/// Largest request body accepted (obshell bodies are small; uploads are not simulated).
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+/// HeaderDecrypt + BodyDecrypt, on every route. Leaves a [`ReqCtx`] in the extensions.
+pub async fn decrypt(State(sim): State<ObshellSim>, req: Request, next: Next) -> Response {
+    let uri = req
+        .extensions()
+        .get::<OriginalUri>()
+        .map(|u| u.0.clone())
+        .unwrap_or_else(|| req.uri().clone());
+    let raw_uri = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| uri.path().to_string());
+    // obshell skips its pre-handlers (and so the trace id) on /status.
+    let trace_id = if uri.path() == "/api/v1/status" {
+        String::new()
+    } else {
+        req.headers()
+            .get("X-OBSHELL-Trace-ID")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 64)
+            .map(str::to_string)
+            .unwrap_or_else(random_trace_id)
+    };
+    let mut ctx = ReqCtx::new(trace_id, raw_uri);
+
+    let found = [(HEADER, HeaderKind::Ob), (AGENT_HEADER, HeaderKind::Agent)]
+        .into_iter()
+        .find_map(|(name, kind)| req.headers().get(name).map(|v| (kind, v.clone())));
+    let mut req = req;
+    if let Some((kind, value)) = found {
+        let header = value
+            .to_str()
+            .map_err(|_| CryptoError::Base64("header is not ASCII".into()))
+            .and_then(|v| AuthHeader::decrypt(sim.key(), v));
+        let header = match header {
+            Ok(h) => h,
+            Err(e) => return ctx.fail(decrypt_failed(&e)),
+        };
+        let (parts, body) = req.into_parts();
+        let bytes = match to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(e) => {
+                return ctx.fail(ObErr::bad_request(
+                    codes::BIND_JSON_FAILED,
+                    format!("Failed to read request body: {e}"),
+                ))
+            }
+        };
+        let plain = if bytes.is_empty() {
+            bytes
+        } else {
+            // obshell ignores decryption errors here and lets the JSON binding fail on the
+            // garbage; a NUL byte does the same.
+            match header.aes_keys().and_then(|k| k.decrypt_body(&bytes)) {
+                Ok(p) => Bytes::from(p),
+                Err(_) => Bytes::from_static(b"\0"),
+            }
+        };
+        req = Request::from_parts(parts, Body::from(plain));
+        ctx.header = Some((kind, header));
+    }
+    req.extensions_mut().insert(ctx);
+    next.run(req).await
+}
+
+/// `Verify()` on the auth groups: header present, uri equal to the request target, password,
+/// then expiry (checked only when `auth` is non-empty, as obshell does).
+pub async fn verify(
+    State(sim): State<ObshellSim>,
+    ctx: ReqCtx,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some((kind, header)) = &ctx.header else {
+        return ctx.fail(ObErr::bad_request(
+            codes::HEADER_NOT_FOUND,
+            "X-OCS-Agent-Header or X-OCS-Header not found in http request header",
+        ));
+    };
+    if header.uri != ctx.raw_uri {
+        return ctx.fail(ObErr::unauthorized(codes::URI_MISMATCH, "URI mismatch"));
+    }
+    if !sim.password_matches(header.auth.expose()) {
+        return ctx.fail(match kind {
+            HeaderKind::Ob => ObErr::unauthorized(
+                codes::INCORRECT_OB_PASSWORD,
+                "Unauthorized: OceanBase password is incorrect",
+            ),
+            HeaderKind::Agent => ObErr::unauthorized(
+                codes::INCORRECT_AGENT_PASSWORD,
+                "Unauthorized: Agent password is incorrect",
+            ),
+        });
+    }
+    if !header.auth.is_empty() {
+        match header.ts_unix() {
+            None => {
+                return ctx.fail(ObErr::unauthorized(
+                    "Security.Authentication.Timestamp.Invalid",
+                    format!(
+                        "Unauthorized: Invalid timestamp: {}, err: invalid syntax",
+                        header.ts
+                    ),
+                ))
+            }
+            Some(ts) if now_ms() / 1000 > ts => {
+                return ctx.fail(ObErr::unauthorized(
+                    codes::EXPIRED,
+                    "Unauthorized: Authentication expired",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    next.run(req).await
+}
+
+fn decrypt_failed(e: &CryptoError) -> ObErr {
+    // The Go server reports crypto/rsa's own text for a bad block.
+    let detail = match e {
+        CryptoError::Rsa(_) => "crypto/rsa: decryption error".to_string(),
+        other => other.to_string(),
+    };
+    ObErr {
+        status: StatusCode::UNAUTHORIZED,
+        code: codes::DECRYPT_FAILED,
+        legacy: Some(codes::LEGACY_DECRYPT),
+        message: format!("Decrypt http header failed: {detail}"),
+    }
+}

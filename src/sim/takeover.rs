@@ -1,0 +1,1 @@
+//! Cluster takeover precheck.
