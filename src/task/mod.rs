@@ -1,6 +1,7 @@
 //! The task model: one backend-neutral graph for OCP task instances and obshell DAGs,
 //! its layered layout on a character grid, and its plain-text rendering.
 
+pub mod convert;
 pub mod gen;
 pub mod layout;
 pub mod model;

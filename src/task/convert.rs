@@ -1,0 +1,225 @@
+//! Conversions into the neutral [`TaskGraph`]: OCP task instances (all three shapes of
+//! the docs) and obshell DAGs (as documented JSON, or the typed client model).
+
+use serde_json::Value;
+
+use super::model::{Backend, NodeOp, NodeStatus, SubNode, TaskGraph, TaskNode, TaskState};
+use super::time::parse_time_nonzero;
+use crate::api::ocp::models::{parse_time_millis, TaskInstance};
+
+fn ocp_time(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(parse_time_millis).filter(|&t| t > 0)
+}
+
+fn op_or_execute(s: &str) -> NodeOp {
+    if s.is_empty() {
+        NodeOp::Execute
+    } else {
+        NodeOp::parse(s)
+    }
+}
+
+impl From<&TaskInstance> for TaskGraph {
+    /// Works for the list item (no edges: subtasks come out unconnected), the detail and
+    /// the async-operation result (old `tasks` shape without seriesId: ordered by id and
+    /// topology in the layout).
+    fn from(t: &TaskInstance) -> TaskGraph {
+        let mut g = TaskGraph::new(t.id.to_string(), t.name.clone(), Backend::Ocp);
+        g.status = TaskState::parse(t.status.as_str());
+        g.operation = t
+            .operation
+            .as_ref()
+            .map_or(NodeOp::Execute, |o| op_or_execute(o.as_str()));
+        g.kind = t
+            .task_type
+            .as_ref()
+            .map(|k| k.as_str().to_string())
+            .unwrap_or_default();
+        g.creator = t
+            .creator
+            .as_ref()
+            .and_then(|c| c.name())
+            .map(str::to_string);
+        g.cluster = t
+            .cluster
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .or_else(|| t.cluster_id().map(|id| format!("#{id}")));
+        g.started = ocp_time(&t.start_time);
+        g.finished = ocp_time(&t.finish_time);
+        g.prohibit_rollback = t.prohibit_rollback.unwrap_or(false);
+        g.nodes = t
+            .subtasks
+            .iter()
+            .map(|s| TaskNode {
+                id: s.id.to_string(),
+                name: s.name.clone(),
+                description: s.description.clone().unwrap_or_default(),
+                status: NodeStatus::parse(s.status.as_str()),
+                operation: s
+                    .operation
+                    .as_ref()
+                    .map_or(NodeOp::Execute, |o| op_or_execute(o.as_str())),
+                series_id: s.series_id,
+                parallel_idx: s.parallel_idx.filter(|&p| p >= 0),
+                run_count: s.run_time.unwrap_or(0).clamp(0, u32::MAX as i64) as u32,
+                timeout_secs: s.timeout.filter(|&t| t > 0).map(|t| t as u64),
+                created: ocp_time(&s.create_time),
+                started: ocp_time(&s.start_time),
+                finished: ocp_time(&s.finish_time),
+                executor: s.executor.clone(),
+                upstreams: s.upstreams.iter().map(i64::to_string).collect(),
+                downstreams: s.downstreams.iter().map(i64::to_string).collect(),
+                prohibit_rollback: s.prohibit_rollback.unwrap_or(false),
+                children: Vec::new(),
+            })
+            .collect();
+        g.normalize();
+        g
+    }
+}
+
+impl From<TaskInstance> for TaskGraph {
+    fn from(t: TaskInstance) -> TaskGraph {
+        TaskGraph::from(&t)
+    }
+}
+
+/// A string field that may come as a JSON string or number (generic ids).
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn text(v: &Value, key: &str) -> String {
+    str_field(v, key).unwrap_or_default()
+}
+
+fn time(v: &Value, key: &str) -> Option<i64> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .and_then(parse_time_nonzero)
+}
+
+/// `(start, end)`, with the end dropped while not finished (a running obshell DAG or
+/// node may carry an end before its start).
+fn times(v: &Value, finished: bool) -> (Option<i64>, Option<i64>) {
+    let start = time(v, "start_time");
+    let end = if finished { time(v, "end_time") } else { None };
+    (start, end)
+}
+
+fn array<'a>(v: &'a Value, key: &str, what: &str) -> Result<&'a [Value], String> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(_) => Err(format!("{what}: `{key}` is neither an array nor null")),
+    }
+}
+
+impl TaskGraph {
+    /// Builds the graph of an obshell DAG from its JSON (`DagDetailDTO`, or a whole
+    /// response envelope around one). Nodes, in stage order, become a chain; each
+    /// node's sub_tasks become its `children`; `stage`/`max_stage` are kept for
+    /// progress. `nodes: null` (no details) gives a graph without nodes.
+    pub fn from_obshell_dag(v: &Value) -> Result<TaskGraph, String> {
+        let dag = match v.get("data") {
+            Some(d) if v.get("state").is_none() && d.is_object() => d,
+            _ => v,
+        };
+        if !dag.is_object() {
+            return Err("obshell DAG: not a JSON object".into());
+        }
+        let id = str_field(dag, "id")
+            .or_else(|| str_field(dag, "dag_id"))
+            .ok_or("obshell DAG: no `id`")?;
+        let mut g = TaskGraph::new(id, text(dag, "name"), Backend::Obshell);
+        g.status = TaskState::parse(&text(dag, "state"));
+        g.operation = op_or_execute(&text(dag, "operator"));
+        (g.started, g.finished) = times(dag, g.status.is_finished());
+        let num = |k: &str| {
+            dag.get(k)
+                .and_then(Value::as_u64)
+                .map(|n| n.min(u32::MAX as u64) as u32)
+        };
+        if let (Some(stage), Some(max)) = (num("stage"), num("max_stage")) {
+            g.stage = Some((stage.min(max), max));
+        }
+        let nodes = array(dag, "nodes", "obshell DAG")?;
+        for (k, n) in nodes.iter().enumerate() {
+            if !n.is_object() {
+                return Err(format!("obshell DAG: node #{k} is not an object"));
+            }
+            let status = NodeStatus::parse(&text(n, "state"));
+            let (started, finished) = times(n, status.is_finished());
+            let mut node = TaskNode::new(
+                str_field(n, "id").unwrap_or_else(|| format!("stage-{}", k + 1)),
+                text(n, "name"),
+            );
+            node.status = status;
+            node.operation = op_or_execute(&text(n, "operator"));
+            node.series_id = Some(k as i64 + 1);
+            node.started = started;
+            node.finished = finished;
+            for (j, s) in array(n, "sub_tasks", "obshell node")?.iter().enumerate() {
+                let st = NodeStatus::parse(&text(s, "state"));
+                let (started, finished) = times(s, st.is_finished());
+                let agent = s.get("execute_agent").and_then(|a| {
+                    let ip = a.get("ip")?.as_str()?;
+                    Some(match a.get("port").and_then(Value::as_u64) {
+                        Some(p) => format!("{ip}:{p}"),
+                        None => ip.to_string(),
+                    })
+                });
+                let logs = match s.get("task_logs") {
+                    Some(Value::Array(a)) => a
+                        .iter()
+                        .filter_map(|l| l.as_str().map(str::to_string))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                node.children.push(SubNode {
+                    id: str_field(s, "id").unwrap_or_else(|| format!("{}-{j}", node.id)),
+                    name: text(s, "name"),
+                    status: Some(st),
+                    operation: Some(op_or_execute(&text(s, "operator"))),
+                    execute_agent: agent,
+                    run_count: s
+                        .get("execute_times")
+                        .and_then(Value::as_u64)
+                        .map_or(0, |n| n.min(u32::MAX as u64) as u32),
+                    started,
+                    finished,
+                    logs,
+                });
+            }
+            node.run_count = node.children.iter().map(|c| c.run_count).max().unwrap_or(0);
+            if let [only] = node.children.as_slice() {
+                node.executor = only.execute_agent.clone();
+            }
+            node.description = match node.children.len() {
+                0 | 1 => String::new(),
+                n => format!("parallel on {n} agents"),
+            };
+            if let Some(prev) = g.nodes.last() {
+                node.upstreams.push(prev.id.clone());
+            }
+            g.nodes.push(node);
+        }
+        g.normalize();
+        Ok(g)
+    }
+}
+
+impl TryFrom<&crate::api::obshell::models::DagDetail> for TaskGraph {
+    type Error = String;
+
+    /// Through the documented JSON shape, so both entry points agree by construction.
+    fn try_from(d: &crate::api::obshell::models::DagDetail) -> Result<TaskGraph, String> {
+        let v = serde_json::to_value(d).map_err(|e| format!("obshell DAG: {e}"))?;
+        TaskGraph::from_obshell_dag(&v)
+    }
+}
