@@ -1,0 +1,2133 @@
+//! The wizard framework: a model of steps, fields, precheck, summary, confirmation and submit,
+//! driven by keys and by the app's answers, independent of drawing and of the event loop.
+//!
+//! The app owns the network. A wizard returns [`WizardEffect`]s (data to fetch, a precheck to
+//! call, a write to send, close, open a task) and the app answers through `on_data`,
+//! `on_precheck`, `on_submit` and `on_submit_unknown_found`. Drawing is `ui::wizard::draw`.
+//!
+//! The four OCP wizards (create, take over, upgrade a cluster; take over an OBProxy) live in one
+//! file each and plug in through [`WizardKind`]; the framework itself knows no backend.
+
+pub mod create;
+pub mod data;
+pub mod precheck;
+pub mod proxy;
+pub mod request;
+pub mod takeover;
+pub mod upgrade;
+pub mod validate;
+
+use crate::secret::Secret;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::cell::Cell;
+
+pub use data::{DataRequest, DataResponse, Inventory};
+pub use precheck::{CheckResult, PrecheckItem, PrecheckSource};
+pub use request::{
+    ApiRequest, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup,
+};
+
+/// Upper bound on any typed value, so a runaway paste cannot grow memory without limit.
+const MAX_INPUT: usize = 512;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WizardKind {
+    CreateCluster,
+    TakeoverCluster,
+    UpgradeCluster,
+    TakeoverProxy,
+}
+
+impl WizardKind {
+    pub const ALL: [WizardKind; 4] = [
+        WizardKind::CreateCluster,
+        WizardKind::TakeoverCluster,
+        WizardKind::UpgradeCluster,
+        WizardKind::TakeoverProxy,
+    ];
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            WizardKind::CreateCluster => "Create cluster",
+            WizardKind::TakeoverCluster => "Take over cluster",
+            WizardKind::UpgradeCluster => "Upgrade cluster",
+            WizardKind::TakeoverProxy => "Take over OBProxy",
+        }
+    }
+
+    /// The `:command` that opens it.
+    pub fn command(&self) -> &'static str {
+        match self {
+            WizardKind::CreateCluster => "create",
+            WizardKind::TakeoverCluster => "takeover",
+            WizardKind::UpgradeCluster => "upgrade",
+            WizardKind::TakeoverProxy => "proxy-takeover",
+        }
+    }
+
+    pub fn from_command(cmd: &str) -> Option<WizardKind> {
+        let c = cmd.trim().trim_start_matches(':');
+        WizardKind::ALL.into_iter().find(|k| k.command() == c)
+    }
+
+    pub fn precheck_source(&self) -> PrecheckSource {
+        match self {
+            WizardKind::TakeoverCluster => PrecheckSource::Api,
+            _ => PrecheckSource::Computed,
+        }
+    }
+}
+
+/// What the app knows when it opens a wizard.
+#[derive(Debug, Clone, Default)]
+pub struct WizardContext {
+    /// OCP's version (`/api/v2/info` buildVersion), which picks body shapes; `None` = assume ≤ 4.2.
+    pub ocp_version: Option<String>,
+    /// The cluster the wizard acts on (upgrade): OCP id and name.
+    pub cluster: Option<(i64, String)>,
+    /// The OBProxy cluster selected in the pane (OBProxy take-over), to preselect.
+    pub proxy_cluster_id: Option<i64>,
+}
+
+impl WizardContext {
+    /// True when OCP is 4.3 or newer (new body shapes).
+    pub fn ocp_is_43(&self) -> bool {
+        self.ocp_version
+            .as_deref()
+            .map(|v| {
+                data::compare_versions(data::version_core(v.split('_').next().unwrap_or(v)), "4.3")
+                    != std::cmp::Ordering::Less
+            })
+            .unwrap_or(false)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields
+
+/// One option of a select.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    /// What goes into the request.
+    pub value: String,
+    pub label: String,
+    /// Extra words shown beside the label and matched by the filter.
+    pub detail: String,
+}
+
+impl Choice {
+    pub fn new(
+        value: impl Into<String>,
+        label: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Choice {
+        Choice {
+            value: value.into(),
+            label: label.into(),
+            detail: detail.into(),
+        }
+    }
+    pub fn matches(&self, filter: &str) -> bool {
+        if filter.is_empty() {
+            return true;
+        }
+        let f = filter.to_lowercase();
+        self.label.to_lowercase().contains(&f)
+            || self.detail.to_lowercase().contains(&f)
+            || self.value.to_lowercase().contains(&f)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    Text,
+    Number {
+        min: i64,
+        max: i64,
+    },
+    Port,
+    /// `reveal` shows the value while the reveal key is held (or until the next key where the
+    /// terminal reports no key releases).
+    Password {
+        reveal: bool,
+    },
+    /// `options` is `None` while the data is loading.
+    Select {
+        options: Option<Vec<Choice>>,
+        filter: String,
+    },
+    MultiSelect {
+        options: Option<Vec<Choice>>,
+        filter: String,
+    },
+    Toggle,
+    /// A repeatable group (zones): each item is a copy of `template`.
+    Group {
+        template: Vec<Field>,
+        items: Vec<Vec<Field>>,
+        min: usize,
+        max: usize,
+        noun: &'static str,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Secret(Secret),
+    One(Option<String>),
+    Many(Vec<String>),
+    Bool(bool),
+    /// Groups keep their values in their items.
+    None,
+}
+
+/// How a value is checked, beyond what its kind implies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    None,
+    ClusterName,
+    ZoneName,
+    Address,
+    NewPassword,
+    ExistingPassword,
+    SshPort,
+    PublishPorts,
+    /// Free text of at most this many characters.
+    MaxLen(usize),
+}
+
+/// When a field is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// A select's value equals this.
+    Eq(&'static str, &'static str),
+    /// A toggle is on.
+    On(&'static str),
+    All(Vec<Cond>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub kind: FieldKind,
+    pub value: Value,
+    /// Cursor in characters (text kinds).
+    pub cursor: usize,
+    /// The rule this value breaks, in words; shown once the field is touched.
+    pub error: Option<String>,
+    pub touched: bool,
+    pub required: bool,
+    pub rule: Rule,
+    pub visible_if: Option<Cond>,
+}
+
+impl Field {
+    fn new(
+        id: &'static str,
+        label: &'static str,
+        help: &'static str,
+        kind: FieldKind,
+        value: Value,
+    ) -> Field {
+        Field {
+            id,
+            label,
+            help,
+            kind,
+            value,
+            cursor: 0,
+            error: None,
+            touched: false,
+            required: true,
+            rule: Rule::None,
+            visible_if: None,
+        }
+    }
+    pub fn text(id: &'static str, label: &'static str, help: &'static str, rule: Rule) -> Field {
+        let mut f = Field::new(id, label, help, FieldKind::Text, Value::Text(String::new()));
+        f.rule = rule;
+        f
+    }
+    pub fn number(
+        id: &'static str,
+        label: &'static str,
+        help: &'static str,
+        min: i64,
+        max: i64,
+    ) -> Field {
+        Field::new(
+            id,
+            label,
+            help,
+            FieldKind::Number { min, max },
+            Value::Text(String::new()),
+        )
+    }
+    pub fn port(id: &'static str, label: &'static str, help: &'static str, default: u16) -> Field {
+        let mut f = Field::new(
+            id,
+            label,
+            help,
+            FieldKind::Port,
+            Value::Text(default.to_string()),
+        );
+        f.cursor = default.to_string().len();
+        f
+    }
+    pub fn password(
+        id: &'static str,
+        label: &'static str,
+        help: &'static str,
+        rule: Rule,
+    ) -> Field {
+        let mut f = Field::new(
+            id,
+            label,
+            help,
+            FieldKind::Password { reveal: false },
+            Value::Secret(Secret::default()),
+        );
+        f.rule = rule;
+        f
+    }
+    pub fn select(
+        id: &'static str,
+        label: &'static str,
+        help: &'static str,
+        options: Option<Vec<Choice>>,
+    ) -> Field {
+        Field::new(
+            id,
+            label,
+            help,
+            FieldKind::Select {
+                options,
+                filter: String::new(),
+            },
+            Value::One(None),
+        )
+    }
+    pub fn multi(id: &'static str, label: &'static str, help: &'static str) -> Field {
+        Field::new(
+            id,
+            label,
+            help,
+            FieldKind::MultiSelect {
+                options: None,
+                filter: String::new(),
+            },
+            Value::Many(Vec::new()),
+        )
+    }
+    pub fn toggle(id: &'static str, label: &'static str, help: &'static str, on: bool) -> Field {
+        let mut f = Field::new(id, label, help, FieldKind::Toggle, Value::Bool(on));
+        f.required = false;
+        f
+    }
+    pub fn group(
+        id: &'static str,
+        label: &'static str,
+        help: &'static str,
+        template: Vec<Field>,
+        min: usize,
+        max: usize,
+        noun: &'static str,
+    ) -> Field {
+        let items = (0..min).map(|_| template.clone()).collect();
+        Field::new(
+            id,
+            label,
+            help,
+            FieldKind::Group {
+                template,
+                items,
+                min,
+                max,
+                noun,
+            },
+            Value::None,
+        )
+    }
+    pub fn optional(mut self) -> Field {
+        self.required = false;
+        self
+    }
+    pub fn when(mut self, c: Cond) -> Field {
+        self.visible_if = Some(c);
+        self
+    }
+    pub fn with_value(mut self, v: Value) -> Field {
+        if let Value::Text(s) = &v {
+            self.cursor = s.chars().count();
+        }
+        self.value = v;
+        self
+    }
+
+    pub fn text_value(&self) -> &str {
+        match &self.value {
+            Value::Text(s) => s,
+            _ => "",
+        }
+    }
+    pub fn choice(&self) -> Option<&str> {
+        match &self.value {
+            Value::One(v) => v.as_deref(),
+            _ => None,
+        }
+    }
+    pub fn choices(&self) -> &[String] {
+        match &self.value {
+            Value::Many(v) => v,
+            _ => &[],
+        }
+    }
+    pub fn flag(&self) -> bool {
+        matches!(self.value, Value::Bool(true))
+    }
+    pub fn secret(&self) -> Option<&Secret> {
+        match &self.value {
+            Value::Secret(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn options(&self) -> Option<&[Choice]> {
+        match &self.kind {
+            FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } => {
+                options.as_deref()
+            }
+            _ => None,
+        }
+    }
+    /// The label shown for a select's current value.
+    pub fn choice_label(&self, value: &str) -> String {
+        self.options()
+            .and_then(|o| o.iter().find(|c| c.value == value))
+            .map(|c| c.label.clone())
+            .unwrap_or_else(|| value.to_string())
+    }
+    pub fn items(&self) -> &[Vec<Field>] {
+        match &self.kind {
+            FieldKind::Group { items, .. } => items,
+            _ => &[],
+        }
+    }
+    fn is_empty(&self) -> bool {
+        match &self.value {
+            Value::Text(s) => s.trim().is_empty(),
+            Value::Secret(s) => s.is_empty(),
+            Value::One(v) => v.is_none(),
+            Value::Many(v) => v.is_empty(),
+            Value::Bool(_) | Value::None => false,
+        }
+    }
+
+    /// The rule this field's own value breaks, if any (cross-field rules are the wizard's).
+    pub fn check(&self) -> Option<String> {
+        if let FieldKind::Group {
+            items, min, noun, ..
+        } = &self.kind
+        {
+            if items.len() < *min {
+                return Some(format!(
+                    "at least {min} {noun}{}",
+                    if *min == 1 { "" } else { "s" }
+                ));
+            }
+            return None;
+        }
+        if self.is_empty() {
+            return match (&self.kind, self.required) {
+                (_, false) => None,
+                (FieldKind::Select { .. }, true) => {
+                    Some("choose one (Enter opens the list)".into())
+                }
+                (FieldKind::MultiSelect { .. }, true) => {
+                    Some("choose at least one (Enter opens the list)".into())
+                }
+                (FieldKind::Port, true) => Some("required (port 1024–65535)".into()),
+                _ => Some("required".into()),
+            };
+        }
+        let r = match (&self.kind, &self.value) {
+            (FieldKind::Number { min, max }, Value::Text(s)) => {
+                validate::number(s, *min, *max).map(|_| ())
+            }
+            (FieldKind::Port, Value::Text(s)) => match self.rule {
+                Rule::SshPort => validate::ssh_port(s).map(|_| ()),
+                _ => validate::port(s).map(|_| ()),
+            },
+            (FieldKind::Password { .. }, Value::Secret(s)) => match self.rule {
+                Rule::NewPassword => validate::new_password(s.expose()),
+                _ => validate::existing_password(s.expose()),
+            },
+            (FieldKind::Text, Value::Text(s)) => match self.rule {
+                Rule::ClusterName => validate::cluster_name(s),
+                Rule::ZoneName => validate::zone_name(s),
+                Rule::Address => validate::address(s),
+                Rule::PublishPorts => validate::publish_ports(s),
+                Rule::MaxLen(n) => validate::text(s, n, self.required),
+                _ => validate::text(s, 256, self.required),
+            },
+            (
+                FieldKind::Select {
+                    options: Some(o), ..
+                },
+                Value::One(Some(v)),
+            ) => {
+                if o.iter().any(|c| &c.value == v) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{v:?} is not among the choices any more; choose again"
+                    ))
+                }
+            }
+            _ => Ok(()),
+        };
+        r.err()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps, rows and layout
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepKind {
+    /// A form showing these top-level fields (by id), in order.
+    Form(Vec<&'static str>),
+    Precheck,
+    Summary,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub title: &'static str,
+    pub kind: StepKind,
+}
+
+/// Where a focusable value lives: a top-level field, or a sub-field of a group item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldPath {
+    pub top: usize,
+    /// (item index, sub-field index) inside a group.
+    pub item: Option<(usize, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Field,
+    /// A group's header line ("Zones (2) — Enter adds one").
+    GroupHeader,
+    /// The label line above a group item ("zone 2"); not focusable.
+    ItemHeader {
+        item: usize,
+    },
+}
+
+/// One row of the form as drawn: the UI and the scroll logic share this layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutRow {
+    pub path: FieldPath,
+    pub kind: RowKind,
+    /// Indent level (group items are indented).
+    pub depth: u16,
+    /// First line of this row in the form, and how many lines it takes (1, or 2 with an error).
+    pub line: usize,
+    pub height: usize,
+}
+
+impl LayoutRow {
+    pub fn focusable(&self) -> bool {
+        !matches!(self.kind, RowKind::ItemHeader { .. })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Precheck, summary, confirmation, submit
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PrecheckState {
+    NotRun,
+    Running,
+    Done,
+    /// The precheck itself could not run (API error text).
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Precheck {
+    pub source: PrecheckSource,
+    pub state: PrecheckState,
+    pub items: Vec<PrecheckItem>,
+    /// The form revision these results belong to.
+    pub rev: u64,
+    pub scroll: usize,
+}
+
+impl Precheck {
+    pub fn fails(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.result == CheckResult::Fail)
+            .count()
+    }
+    pub fn warns(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.result == CheckResult::Warn)
+            .count()
+    }
+}
+
+/// The summary step: the exact request, secrets masked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub method: &'static str,
+    pub path: String,
+    pub masked_json: String,
+    /// What will happen, in words.
+    pub effect: String,
+    pub scroll: usize,
+}
+
+/// The confirmation dialog. Its default answer is Cancel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confirm {
+    pub submit_focused: bool,
+    /// For upgrade: the cluster name the user must type.
+    pub expected: Option<String>,
+    pub typed: String,
+}
+
+impl Confirm {
+    pub fn name_ok(&self) -> bool {
+        self.expected.as_deref().is_none_or(|e| e == self.typed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubmitState {
+    Idle,
+    InFlight,
+    /// Sent, no answer: the app is looking for the task it may have created.
+    Searching,
+    Failed(SubmitError),
+    Done(String),
+}
+
+/// An open select list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Popup {
+    pub path: FieldPath,
+    /// Cursor among the filtered options.
+    pub cursor: usize,
+    /// Multi-select: the values ticked so far (applied on Enter).
+    pub picked: Vec<String>,
+}
+
+/// What the app must do for the wizard.
+#[derive(Debug, Clone)]
+pub enum WizardEffect {
+    NeedData(DataRequest),
+    RunPrecheck(PrecheckRequest),
+    Submit(SubmitRequest),
+    Close,
+    OpenTask(String),
+}
+
+// ---------------------------------------------------------------------------------------------
+// The wizard
+
+#[derive(Debug)]
+pub struct Wizard {
+    pub kind: WizardKind,
+    pub ctx: WizardContext,
+    pub steps: Vec<Step>,
+    pub step: usize,
+    pub fields: Vec<Field>,
+    pub focus: FieldPath,
+    /// First form line shown.
+    pub scroll: usize,
+    /// Lines the form had on the last draw (the UI sets it; scrolling uses it).
+    pub viewport: Cell<usize>,
+    pub popup: Option<Popup>,
+    pub inventory: Inventory,
+    pub precheck: Precheck,
+    pub summary: Option<Summary>,
+    pub confirm: Option<Confirm>,
+    pub submit: SubmitState,
+    /// "Discard this form?" is showing.
+    pub discard_prompt: bool,
+    /// A one-line message for the user (why a key was refused, …).
+    pub notice: Option<String>,
+    /// Something was typed or chosen.
+    pub dirty: bool,
+    /// Bumped on every change; a precheck is valid only for the revision it ran on.
+    pub rev: u64,
+    /// Data requests not answered yet (a computed precheck waits for them).
+    pending: Vec<DataRequest>,
+    prepared: Option<SubmitRequest>,
+    /// Wall clock for task look-up hints; tests may leave it at 0.
+    pub now_ms: i64,
+}
+
+impl Wizard {
+    /// Open a wizard. Writes are not offered in read-only mode.
+    pub fn open(
+        kind: WizardKind,
+        ctx: WizardContext,
+        read_only: bool,
+    ) -> Result<(Wizard, Vec<WizardEffect>), String> {
+        if read_only {
+            return Err(format!(
+                "{} is a write; this profile is read-only",
+                kind.title()
+            ));
+        }
+        if kind == WizardKind::UpgradeCluster && ctx.cluster.is_none() {
+            return Err("select the cluster to upgrade first".into());
+        }
+        let (steps, fields) = match kind {
+            WizardKind::CreateCluster => create::form(&ctx),
+            WizardKind::TakeoverCluster => takeover::form(&ctx),
+            WizardKind::UpgradeCluster => upgrade::form(&ctx),
+            WizardKind::TakeoverProxy => proxy::form(&ctx),
+        };
+        let mut w = Wizard {
+            kind,
+            ctx,
+            steps,
+            step: 0,
+            fields,
+            focus: FieldPath { top: 0, item: None },
+            scroll: 0,
+            viewport: Cell::new(12),
+            popup: None,
+            inventory: Inventory::default(),
+            precheck: Precheck {
+                source: kind.precheck_source(),
+                state: PrecheckState::NotRun,
+                items: Vec::new(),
+                rev: 0,
+                scroll: 0,
+            },
+            summary: None,
+            confirm: None,
+            submit: SubmitState::Idle,
+            discard_prompt: false,
+            notice: None,
+            dirty: false,
+            rev: 0,
+            pending: Vec::new(),
+            prepared: None,
+            now_ms: 0,
+        };
+        w.focus_first();
+        w.revalidate();
+        let reqs = w.data_needs();
+        w.pending = reqs.clone();
+        Ok((w, reqs.into_iter().map(WizardEffect::NeedData).collect()))
+    }
+
+    fn data_needs(&self) -> Vec<DataRequest> {
+        match self.kind {
+            WizardKind::CreateCluster => create::needs(),
+            WizardKind::TakeoverCluster => takeover::needs(),
+            WizardKind::UpgradeCluster => upgrade::needs(&self.ctx),
+            WizardKind::TakeoverProxy => proxy::needs(),
+        }
+    }
+
+    // ----- lookup helpers (used by the wizard files and tests) -----
+
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.id == id)
+    }
+    pub fn field(&self, id: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+    pub fn field_mut(&mut self, id: &str) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.id == id)
+    }
+    pub fn text(&self, id: &str) -> &str {
+        self.field(id).map(Field::text_value).unwrap_or("")
+    }
+    pub fn choice(&self, id: &str) -> Option<&str> {
+        self.field(id).and_then(Field::choice)
+    }
+    pub fn flag(&self, id: &str) -> bool {
+        self.field(id).is_some_and(Field::flag)
+    }
+    pub fn secret(&self, id: &str) -> Option<&Secret> {
+        self.field(id).and_then(Field::secret)
+    }
+    pub fn items(&self, id: &str) -> &[Vec<Field>] {
+        self.field(id).map(Field::items).unwrap_or(&[])
+    }
+    pub fn at(&self, p: FieldPath) -> Option<&Field> {
+        let f = self.fields.get(p.top)?;
+        match p.item {
+            None => Some(f),
+            Some((i, s)) => f.items().get(i)?.get(s),
+        }
+    }
+    fn at_mut(&mut self, p: FieldPath) -> Option<&mut Field> {
+        let f = self.fields.get_mut(p.top)?;
+        match p.item {
+            None => Some(f),
+            Some((i, s)) => match &mut f.kind {
+                FieldKind::Group { items, .. } => items.get_mut(i)?.get_mut(s),
+                _ => None,
+            },
+        }
+    }
+    pub fn focused(&self) -> Option<&Field> {
+        self.at(self.focus)
+    }
+
+    /// Set a top-level value as if typed (tests, prefill). Marks the form changed.
+    pub fn set(&mut self, id: &str, v: Value) {
+        if let Some(i) = self.index(id) {
+            self.set_at(FieldPath { top: i, item: None }, v);
+        }
+    }
+    /// Set a sub-field of a group item; adds items as needed.
+    pub fn set_in(&mut self, group: &str, item: usize, id: &str, v: Value) {
+        let Some(top) = self.index(group) else { return };
+        while self.fields[top].items().len() <= item {
+            if !self.add_item(top) {
+                return;
+            }
+        }
+        let Some(sub) = self.fields[top]
+            .items()
+            .get(item)
+            .and_then(|it| it.iter().position(|f| f.id == id))
+        else {
+            return;
+        };
+        self.set_at(
+            FieldPath {
+                top,
+                item: Some((item, sub)),
+            },
+            v,
+        );
+    }
+    fn set_at(&mut self, p: FieldPath, v: Value) {
+        if let Some(f) = self.at_mut(p) {
+            if let Value::Text(s) = &v {
+                f.cursor = s.chars().count();
+            }
+            f.value = v;
+            f.touched = true;
+        }
+        self.changed();
+    }
+
+    pub fn is_visible(&self, f: &Field) -> bool {
+        f.visible_if.as_ref().is_none_or(|c| self.holds(c))
+    }
+    fn holds(&self, c: &Cond) -> bool {
+        match c {
+            Cond::Eq(id, v) => self.choice(id) == Some(*v),
+            Cond::On(id) => self.flag(id),
+            Cond::All(cs) => cs.iter().all(|c| self.holds(c)),
+        }
+    }
+
+    pub fn current_step(&self) -> &Step {
+        // `step` is always kept in range; the first step is a safe fallback.
+        self.steps.get(self.step).unwrap_or(&self.steps[0])
+    }
+
+    /// The form rows of the current step, with line offsets.
+    pub fn layout(&self) -> Vec<LayoutRow> {
+        let mut rows = Vec::new();
+        let StepKind::Form(ids) = &self.current_step().kind else {
+            return rows;
+        };
+        let mut line = 0;
+        let mut push =
+            |rows: &mut Vec<LayoutRow>, path: FieldPath, kind: RowKind, depth: u16, err: bool| {
+                let height = if err { 2 } else { 1 };
+                rows.push(LayoutRow {
+                    path,
+                    kind,
+                    depth,
+                    line,
+                    height,
+                });
+                line += height;
+            };
+        for id in ids {
+            let Some(top) = self.index(id) else { continue };
+            let f = &self.fields[top];
+            if !self.is_visible(f) {
+                continue;
+            }
+            let path = FieldPath { top, item: None };
+            match &f.kind {
+                FieldKind::Group { items, .. } => {
+                    push(
+                        &mut rows,
+                        path,
+                        RowKind::GroupHeader,
+                        0,
+                        f.touched && f.error.is_some(),
+                    );
+                    for (i, item) in items.iter().enumerate() {
+                        push(&mut rows, path, RowKind::ItemHeader { item: i }, 1, false);
+                        for (s, sf) in item.iter().enumerate() {
+                            let p = FieldPath {
+                                top,
+                                item: Some((i, s)),
+                            };
+                            push(
+                                &mut rows,
+                                p,
+                                RowKind::Field,
+                                2,
+                                sf.touched && sf.error.is_some(),
+                            );
+                        }
+                    }
+                }
+                _ => push(
+                    &mut rows,
+                    path,
+                    RowKind::Field,
+                    0,
+                    f.touched && f.error.is_some(),
+                ),
+            }
+        }
+        rows
+    }
+
+    fn focusables(&self) -> Vec<FieldPath> {
+        self.layout()
+            .into_iter()
+            .filter(LayoutRow::focusable)
+            .map(|r| r.path)
+            .collect()
+    }
+
+    fn focus_first(&mut self) {
+        if let Some(p) = self.focusables().first() {
+            self.focus = *p;
+        }
+        self.scroll = 0;
+    }
+
+    fn move_focus(&mut self, delta: isize) {
+        let list = self.focusables();
+        if list.is_empty() {
+            return;
+        }
+        let cur = list.iter().position(|p| *p == self.focus).unwrap_or(0);
+        let next = (cur as isize + delta).clamp(0, list.len() as isize - 1) as usize;
+        self.hide_reveal();
+        self.focus = list[next];
+        self.ensure_visible();
+    }
+
+    fn at_last_field(&self) -> bool {
+        self.focusables().last() == Some(&self.focus)
+    }
+
+    /// Keep the focused row (and the label line above a group item) inside the viewport.
+    pub fn ensure_visible(&mut self) {
+        let rows = self.layout();
+        let view = self.viewport.get().max(1);
+        let Some(i) = rows
+            .iter()
+            .position(|r| r.path == self.focus && r.focusable())
+        else {
+            self.scroll = 0;
+            return;
+        };
+        let r = rows[i];
+        let mut top = r.line;
+        if i > 0 && !rows[i - 1].focusable() {
+            top = rows[i - 1].line;
+        }
+        if top < self.scroll {
+            self.scroll = top;
+        }
+        if r.line + r.height > self.scroll + view {
+            self.scroll = r.line + r.height - view.min(r.line + r.height);
+        }
+        let total = rows.last().map(|r| r.line + r.height).unwrap_or(0);
+        self.scroll = self.scroll.min(total.saturating_sub(1));
+    }
+
+    /// Validate every field and the wizard's cross-field rules.
+    fn revalidate(&mut self) {
+        for f in &mut self.fields {
+            f.error = f.check();
+            if let FieldKind::Group { items, .. } = &mut f.kind {
+                for item in items {
+                    for sf in item {
+                        sf.error = sf.check();
+                    }
+                }
+            }
+        }
+        let cross = match self.kind {
+            WizardKind::CreateCluster => create::cross_check(self),
+            WizardKind::TakeoverCluster => takeover::cross_check(self),
+            WizardKind::UpgradeCluster => upgrade::cross_check(self),
+            WizardKind::TakeoverProxy => proxy::cross_check(self),
+        };
+        for (p, msg) in cross {
+            if let Some(f) = self.at_mut(p) {
+                if f.error.is_none() {
+                    f.error = Some(msg);
+                }
+            }
+        }
+    }
+
+    fn changed(&mut self) {
+        self.dirty = true;
+        self.rev += 1;
+        self.notice = None;
+        self.prepared = None;
+        self.summary = None;
+        if self.precheck.state != PrecheckState::Running {
+            self.precheck.state = PrecheckState::NotRun;
+            self.precheck.items.clear();
+        }
+        self.refresh_options();
+        self.revalidate();
+    }
+
+    /// Errors of visible fields on a step: (path, message).
+    pub fn step_errors(&self, step: usize) -> Vec<(FieldPath, String)> {
+        let Some(Step {
+            kind: StepKind::Form(ids),
+            ..
+        }) = self.steps.get(step)
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for id in ids {
+            let Some(top) = self.index(id) else { continue };
+            let f = &self.fields[top];
+            if !self.is_visible(f) {
+                continue;
+            }
+            if let Some(e) = &f.error {
+                out.push((FieldPath { top, item: None }, e.clone()));
+            }
+            for (i, item) in f.items().iter().enumerate() {
+                for (s, sf) in item.iter().enumerate() {
+                    if let Some(e) = &sf.error {
+                        out.push((
+                            FieldPath {
+                                top,
+                                item: Some((i, s)),
+                            },
+                            e.clone(),
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn touch_step(&mut self, step: usize) {
+        let Some(Step {
+            kind: StepKind::Form(ids),
+            ..
+        }) = self.steps.get(step).cloned()
+        else {
+            return;
+        };
+        for id in ids {
+            if let Some(f) = self.field_mut(id) {
+                f.touched = true;
+                if let FieldKind::Group { items, .. } = &mut f.kind {
+                    items.iter_mut().flatten().for_each(|sf| sf.touched = true);
+                }
+            }
+        }
+    }
+
+    // ----- data -----
+
+    /// The app's answer to a `NeedData`.
+    pub fn on_data(&mut self, r: DataResponse) -> Vec<WizardEffect> {
+        let key = r.request();
+        self.pending
+            .retain(|p| std::mem::discriminant(p) != std::mem::discriminant(&key));
+        self.inventory.apply(r);
+        if self.kind == WizardKind::UpgradeCluster || self.kind == WizardKind::TakeoverProxy {
+            // Defaults that depend on data (zone order, target cluster) fill in once.
+            match self.kind {
+                WizardKind::UpgradeCluster => upgrade::prefill(self),
+                _ => proxy::prefill(self),
+            }
+        }
+        self.refresh_options();
+        self.revalidate();
+        if self.precheck.state == PrecheckState::Running
+            && self.precheck.source == PrecheckSource::Computed
+            && self.pending.is_empty()
+        {
+            self.finish_computed_precheck();
+        }
+        Vec::new()
+    }
+
+    fn refresh_options(&mut self) {
+        let kind = self.kind;
+        let mut updates: Vec<(FieldPath, Option<Vec<Choice>>)> = Vec::new();
+        for (top, f) in self.fields.iter().enumerate() {
+            if matches!(
+                f.kind,
+                FieldKind::Select { .. } | FieldKind::MultiSelect { .. }
+            ) {
+                if let Some(o) = self.options_for(kind, f.id, None) {
+                    updates.push((FieldPath { top, item: None }, o));
+                }
+            }
+            for (i, item) in f.items().iter().enumerate() {
+                for (s, sf) in item.iter().enumerate() {
+                    if matches!(
+                        sf.kind,
+                        FieldKind::Select { .. } | FieldKind::MultiSelect { .. }
+                    ) {
+                        if let Some(o) = self.options_for(kind, sf.id, Some((top, i))) {
+                            updates.push((
+                                FieldPath {
+                                    top,
+                                    item: Some((i, s)),
+                                },
+                                o,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        for (p, o) in updates {
+            if let Some(f) = self.at_mut(p) {
+                if let FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } =
+                    &mut f.kind
+                {
+                    *options = o;
+                }
+            }
+        }
+    }
+
+    /// `Some(options)` for selects whose options come from data (`Some(None)` = still loading).
+    fn options_for(
+        &self,
+        kind: WizardKind,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        match kind {
+            WizardKind::CreateCluster => create::options(self, id, item),
+            WizardKind::TakeoverCluster => takeover::options(self, id, item),
+            WizardKind::UpgradeCluster => upgrade::options(self, id, item),
+            WizardKind::TakeoverProxy => proxy::options(self, id, item),
+        }
+    }
+
+    /// Ask again for everything (Ctrl-L).
+    fn reload(&mut self) -> Vec<WizardEffect> {
+        let reqs = self.data_needs();
+        for r in &reqs {
+            if !self.pending.contains(r) {
+                self.pending.push(r.clone());
+            }
+        }
+        self.notice = Some("reloading data from OCP…".into());
+        reqs.into_iter().map(WizardEffect::NeedData).collect()
+    }
+
+    // ----- precheck -----
+
+    fn start_precheck(&mut self) -> Vec<WizardEffect> {
+        self.precheck.rev = self.rev;
+        self.precheck.items.clear();
+        self.precheck.scroll = 0;
+        self.precheck.state = PrecheckState::Running;
+        match self.precheck.source {
+            PrecheckSource::Api => match takeover::precheck_request(self) {
+                Some(req) => vec![WizardEffect::RunPrecheck(req)],
+                None => {
+                    self.precheck.state = PrecheckState::Failed("the form is incomplete".into());
+                    Vec::new()
+                }
+            },
+            PrecheckSource::Computed => {
+                // Fresh data, so the checks speak of the inventory as it is now.
+                let reqs = self.data_needs();
+                for r in &reqs {
+                    if !self.pending.contains(r) {
+                        self.pending.push(r.clone());
+                    }
+                }
+                if self.pending.is_empty() {
+                    self.finish_computed_precheck();
+                }
+                reqs.into_iter().map(WizardEffect::NeedData).collect()
+            }
+        }
+    }
+
+    fn finish_computed_precheck(&mut self) {
+        let mut items = Vec::new();
+        // Data that failed to load: stale data is used with a warning, none at all fails.
+        for (req, err) in &self.inventory.errors {
+            items.push(PrecheckItem::warn(
+                format!("data: {}", data_name(req)),
+                format!("could not refresh: {err}"),
+                "checks below use the last data received; press r to retry",
+            ));
+        }
+        items.extend(match self.kind {
+            WizardKind::CreateCluster => {
+                create::precheck(&create::form_values(self), &self.inventory)
+            }
+            WizardKind::UpgradeCluster => {
+                upgrade::precheck(&upgrade::form_values(self), &self.inventory)
+            }
+            WizardKind::TakeoverProxy => {
+                proxy::precheck(&proxy::form_values(self), &self.inventory)
+            }
+            WizardKind::TakeoverCluster => Vec::new(),
+        });
+        self.precheck.items = items;
+        self.precheck.state = PrecheckState::Done;
+    }
+
+    /// The app's answer to `RunPrecheck`: the items, or why the precheck could not run.
+    pub fn on_precheck(&mut self, r: Result<Vec<PrecheckItem>, String>) -> Vec<WizardEffect> {
+        if self.precheck.state != PrecheckState::Running {
+            return Vec::new();
+        }
+        match r {
+            Ok(items) => {
+                self.precheck.items = items;
+                self.precheck.state = PrecheckState::Done;
+            }
+            Err(e) => self.precheck.state = PrecheckState::Failed(e),
+        }
+        Vec::new()
+    }
+
+    /// True when the precheck ran on the current form and nothing failed.
+    pub fn precheck_passed(&self) -> bool {
+        self.precheck.state == PrecheckState::Done
+            && self.precheck.rev == self.rev
+            && self.precheck.fails() == 0
+    }
+
+    // ----- steps -----
+
+    fn go_to(&mut self, step: usize) -> Vec<WizardEffect> {
+        self.step = step.min(self.steps.len().saturating_sub(1));
+        self.popup = None;
+        self.hide_reveal();
+        match self.current_step().kind.clone() {
+            StepKind::Form(_) => {
+                self.focus_first();
+                Vec::new()
+            }
+            StepKind::Precheck => {
+                if self.precheck.rev != self.rev
+                    || matches!(
+                        self.precheck.state,
+                        PrecheckState::NotRun | PrecheckState::Failed(_)
+                    )
+                {
+                    self.start_precheck()
+                } else {
+                    Vec::new()
+                }
+            }
+            StepKind::Summary => {
+                self.prepare_summary();
+                Vec::new()
+            }
+        }
+    }
+
+    fn prepare_summary(&mut self) {
+        let built = match self.kind {
+            WizardKind::CreateCluster => create::submit_request(self),
+            WizardKind::TakeoverCluster => takeover::submit_request(self),
+            WizardKind::UpgradeCluster => upgrade::submit_request(self),
+            WizardKind::TakeoverProxy => proxy::submit_request(self),
+        };
+        match built {
+            Ok((req, effect)) => {
+                self.summary = Some(Summary {
+                    method: req.request.method.as_str(),
+                    path: req.request.path.clone(),
+                    masked_json: req.request.masked_pretty(),
+                    effect,
+                    scroll: 0,
+                });
+                self.prepared = Some(req);
+            }
+            Err(e) => {
+                self.summary = None;
+                self.prepared = None;
+                self.notice = Some(e);
+            }
+        }
+    }
+
+    /// Try to leave the current form step forward.
+    fn advance(&mut self) -> Vec<WizardEffect> {
+        self.touch_step(self.step);
+        self.revalidate();
+        let errs = self.step_errors(self.step);
+        if let Some((p, _)) = errs.first() {
+            self.focus = *p;
+            self.ensure_visible();
+            self.notice = Some(format!(
+                "{} field{} to fix before going on",
+                errs.len(),
+                if errs.len() == 1 { "" } else { "s" }
+            ));
+            return Vec::new();
+        }
+        self.go_to(self.step + 1)
+    }
+
+    fn back(&mut self) -> Vec<WizardEffect> {
+        if self.step > 0 {
+            self.notice = None;
+            let s = self.step - 1;
+            self.go_to(s)
+        } else {
+            Vec::new()
+        }
+    }
+
+    // ----- submit -----
+
+    fn open_confirm(&mut self) {
+        if matches!(
+            self.submit,
+            SubmitState::InFlight | SubmitState::Searching | SubmitState::Done(_)
+        ) {
+            return;
+        }
+        if !self.precheck_passed() {
+            self.notice = Some(self.refusal());
+            return;
+        }
+        if self.prepared.is_none() {
+            self.prepare_summary();
+            if self.prepared.is_none() {
+                return;
+            }
+        }
+        let expected = match self.kind {
+            WizardKind::UpgradeCluster => self.ctx.cluster.as_ref().map(|(_, n)| n.clone()),
+            _ => None,
+        };
+        self.confirm = Some(Confirm {
+            submit_focused: false,
+            expected,
+            typed: String::new(),
+        });
+    }
+
+    fn refusal(&self) -> String {
+        match &self.precheck.state {
+            PrecheckState::Running => "the precheck is still running".into(),
+            PrecheckState::Failed(e) => {
+                format!("the precheck could not run ({e}); press r to run it again")
+            }
+            PrecheckState::NotRun => "run the precheck first".into(),
+            PrecheckState::Done if self.precheck.rev != self.rev => {
+                "the form changed: run the precheck again".into()
+            }
+            PrecheckState::Done => {
+                let n = self.precheck.fails();
+                format!(
+                    "Submit is refused while {n} check{} FAIL: fix {} and press r",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "it" } else { "them" }
+                )
+            }
+        }
+    }
+
+    fn do_submit(&mut self) -> Vec<WizardEffect> {
+        // Exactly once: only from Idle or after a reported failure, never while one is out.
+        if !matches!(self.submit, SubmitState::Idle | SubmitState::Failed(_)) {
+            return Vec::new();
+        }
+        if !self.precheck_passed() {
+            self.notice = Some(self.refusal());
+            self.confirm = None;
+            return Vec::new();
+        }
+        let Some(mut req) = self.prepared.clone() else {
+            return Vec::new();
+        };
+        req.lookup.submitted_at_ms = self.now_ms;
+        self.confirm = None;
+        self.submit = SubmitState::InFlight;
+        self.notice = None;
+        vec![WizardEffect::Submit(req)]
+    }
+
+    /// The app's answer to `Submit`. On success: `[OpenTask(id), Close]`, secrets wiped.
+    pub fn on_submit(&mut self, outcome: SubmitOutcome) -> Vec<WizardEffect> {
+        if self.submit != SubmitState::InFlight {
+            return Vec::new();
+        }
+        match outcome {
+            SubmitOutcome::Ok(id) => self.done(id),
+            SubmitOutcome::Err(e) => {
+                // Every field stays as typed; the user may fix and submit again.
+                self.submit = SubmitState::Failed(e);
+                Vec::new()
+            }
+            SubmitOutcome::Unknown => {
+                self.submit = SubmitState::Searching;
+                Vec::new()
+            }
+        }
+    }
+
+    /// After `SubmitOutcome::Unknown`: the task the app found (or `None`).
+    pub fn on_submit_unknown_found(&mut self, task: Option<String>) -> Vec<WizardEffect> {
+        if self.submit != SubmitState::Searching {
+            return Vec::new();
+        }
+        match task {
+            Some(id) => self.done(id),
+            None => {
+                self.submit = SubmitState::Failed(SubmitError {
+                    status: None,
+                    code: None,
+                    message: "no answer from OCP, and no task from this request was found. Check the Tasks pane before submitting again".into(),
+                    trace_id: None,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    fn done(&mut self, id: String) -> Vec<WizardEffect> {
+        self.submit = SubmitState::Done(id.clone());
+        self.wipe_secrets();
+        vec![WizardEffect::OpenTask(id), WizardEffect::Close]
+    }
+
+    /// Clear every password and the prepared request.
+    pub fn wipe_secrets(&mut self) {
+        fn wipe(f: &mut Field) {
+            if let Value::Secret(s) = &mut f.value {
+                s.clear();
+            }
+            if let FieldKind::Group { items, .. } = &mut f.kind {
+                items.iter_mut().flatten().for_each(wipe);
+            }
+        }
+        self.fields.iter_mut().for_each(wipe);
+        if let Some(mut p) = self.prepared.take() {
+            p.request.wipe();
+        }
+    }
+
+    fn close(&mut self) -> Vec<WizardEffect> {
+        self.wipe_secrets();
+        vec![WizardEffect::Close]
+    }
+
+    fn escape(&mut self) -> Vec<WizardEffect> {
+        if self.dirty {
+            self.discard_prompt = true;
+            Vec::new()
+        } else {
+            self.close()
+        }
+    }
+
+    // ----- input -----
+
+    fn hide_reveal(&mut self) {
+        for f in &mut self.fields {
+            if let FieldKind::Password { reveal } = &mut f.kind {
+                *reveal = false;
+            }
+        }
+    }
+
+    /// Keys. Returns what the app must do.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
+        let reveal_key =
+            key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.kind == KeyEventKind::Release {
+            if reveal_key {
+                self.hide_reveal();
+            }
+            return Vec::new();
+        }
+        if !reveal_key {
+            self.hide_reveal();
+        }
+        match &self.submit {
+            SubmitState::InFlight | SubmitState::Searching | SubmitState::Done(_) => {
+                return Vec::new()
+            }
+            _ => {}
+        }
+        if self.discard_prompt {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.discard_prompt = false;
+                    return self.close();
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
+                    self.discard_prompt = false
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        if self.confirm.is_some() {
+            return self.confirm_key(key);
+        }
+        if self.popup.is_some() {
+            self.popup_key(key);
+            return Vec::new();
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.code == KeyCode::Esc {
+            return self.escape();
+        }
+        if ctrl && key.code == KeyCode::Char('l') {
+            return self.reload();
+        }
+        match self.current_step().kind.clone() {
+            StepKind::Form(_) => self.form_key(key),
+            StepKind::Precheck => self.precheck_key(key),
+            StepKind::Summary => self.summary_key(key),
+        }
+    }
+
+    fn form_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let Some(row) = self
+            .layout()
+            .into_iter()
+            .find(|r| r.path == self.focus && r.focusable())
+        else {
+            self.focus_first();
+            return Vec::new();
+        };
+        let path = self.focus;
+        let kind = self.at(path).map(|f| f.kind.clone());
+        match key.code {
+            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
+            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
+            KeyCode::PageDown => self.move_focus(5),
+            KeyCode::PageUp => self.move_focus(-5),
+            KeyCode::Char('n') if ctrl => return self.advance(),
+            KeyCode::Char('p') if ctrl => return self.back(),
+            KeyCode::Char('x') if ctrl => {
+                if let Some((i, _)) = path.item {
+                    self.remove_item(path.top, i);
+                }
+            }
+            _ if row.kind == RowKind::GroupHeader => match key.code {
+                KeyCode::Enter | KeyCode::Char('+') | KeyCode::Char('a') => {
+                    if self.add_item(path.top) {
+                        let n = self.fields[path.top].items().len();
+                        self.focus = FieldPath {
+                            top: path.top,
+                            item: Some((n - 1, 0)),
+                        };
+                        self.changed();
+                        self.ensure_visible();
+                    }
+                }
+                _ => {}
+            },
+            KeyCode::Char('r') if ctrl => {
+                if let Some(Field {
+                    kind: FieldKind::Password { .. },
+                    ..
+                }) = self.at(path)
+                {
+                    if let Some(FieldKind::Password { reveal }) =
+                        self.at_mut(path).map(|f| &mut f.kind)
+                    {
+                        *reveal = true;
+                    }
+                }
+            }
+            KeyCode::Enter => match kind {
+                Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => {
+                    self.open_popup(None)
+                }
+                _ => {
+                    if self.at_last_field() {
+                        return self.advance();
+                    }
+                    self.move_focus(1);
+                }
+            },
+            _ => self.edit_key(path, kind, key),
+        }
+        Vec::new()
+    }
+
+    fn edit_key(&mut self, path: FieldPath, kind: Option<FieldKind>, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL)
+            || key.modifiers.contains(KeyModifiers::ALT);
+        match kind {
+            Some(FieldKind::Toggle) => {
+                if matches!(
+                    key.code,
+                    KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
+                ) {
+                    let on = self.at(path).is_some_and(Field::flag);
+                    self.set_at(path, Value::Bool(!on));
+                }
+            }
+            Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => match key.code {
+                KeyCode::Char(' ') => self.open_popup(None),
+                KeyCode::Char(c) if !ctrl && !c.is_control() => self.open_popup(Some(c)),
+                KeyCode::Backspace | KeyCode::Delete => {
+                    let v = if matches!(kind, Some(FieldKind::Select { .. })) {
+                        Value::One(None)
+                    } else {
+                        Value::Many(Vec::new())
+                    };
+                    self.set_at(path, v);
+                }
+                _ => {}
+            },
+            Some(FieldKind::Password { .. }) => {
+                let Some(old) = self.at(path).and_then(Field::secret) else {
+                    return;
+                };
+                let new = match key.code {
+                    KeyCode::Char('u') if ctrl => Some(Secret::default()),
+                    KeyCode::Char(c) if !ctrl && !c.is_control() && old.len() < MAX_INPUT => {
+                        // Build the new value in one pre-sized buffer so no stray copy is left.
+                        let mut buf = String::with_capacity(old.expose().len() + c.len_utf8());
+                        buf.push_str(old.expose());
+                        buf.push(c);
+                        Some(Secret::new(buf))
+                    }
+                    KeyCode::Backspace => {
+                        let s = old.expose();
+                        let cut = s.char_indices().last().map(|(i, _)| i).unwrap_or(0);
+                        let mut buf = String::with_capacity(cut);
+                        buf.push_str(&s[..cut]);
+                        Some(Secret::new(buf))
+                    }
+                    _ => None,
+                };
+                if let Some(n) = new {
+                    self.set_at(path, Value::Secret(n));
+                }
+            }
+            Some(FieldKind::Text | FieldKind::Number { .. } | FieldKind::Port) => {
+                let Some(f) = self.at(path) else { return };
+                let mut chars: Vec<char> = f.text_value().chars().collect();
+                let mut cur = f.cursor.min(chars.len());
+                let mut edited = true;
+                match key.code {
+                    KeyCode::Char('u') if ctrl => {
+                        chars.drain(..cur);
+                        cur = 0;
+                    }
+                    KeyCode::Char('k') if ctrl => chars.truncate(cur),
+                    KeyCode::Char('w') if ctrl => {
+                        let mut start = cur;
+                        while start > 0 && chars[start - 1] == ' ' {
+                            start -= 1;
+                        }
+                        while start > 0 && chars[start - 1] != ' ' {
+                            start -= 1;
+                        }
+                        chars.drain(start..cur);
+                        cur = start;
+                    }
+                    KeyCode::Char('a') if ctrl => {
+                        cur = 0;
+                        edited = false;
+                    }
+                    KeyCode::Char('e') if ctrl => {
+                        cur = chars.len();
+                        edited = false;
+                    }
+                    KeyCode::Char(c) if !ctrl && !c.is_control() && chars.len() < MAX_INPUT => {
+                        chars.insert(cur, c);
+                        cur += 1;
+                    }
+                    KeyCode::Backspace if cur > 0 => {
+                        chars.remove(cur - 1);
+                        cur -= 1;
+                    }
+                    KeyCode::Delete if cur < chars.len() => {
+                        chars.remove(cur);
+                    }
+                    KeyCode::Left => {
+                        cur = cur.saturating_sub(1);
+                        edited = false;
+                    }
+                    KeyCode::Right => {
+                        cur = (cur + 1).min(chars.len());
+                        edited = false;
+                    }
+                    KeyCode::Home => {
+                        cur = 0;
+                        edited = false;
+                    }
+                    KeyCode::End => {
+                        cur = chars.len();
+                        edited = false;
+                    }
+                    _ => return,
+                }
+                if edited {
+                    self.set_at(path, Value::Text(chars.into_iter().collect()));
+                }
+                if let Some(f) = self.at_mut(path) {
+                    f.cursor = cur;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Pasted text (bracketed paste). Trailing line breaks are dropped; text with a line break or
+    /// another control character inside is refused, since no field here is multi-line.
+    pub fn handle_paste(&mut self, s: &str) {
+        let trimmed = s.trim_end_matches(['\r', '\n']);
+        if trimmed.chars().any(char::is_control) {
+            self.notice = Some(
+                "pasted text has a line break or control characters inside; not pasted".into(),
+            );
+            return;
+        }
+        if let Some(c) = &mut self.confirm {
+            c.typed.push_str(trimmed);
+            c.typed.truncate(MAX_INPUT);
+            return;
+        }
+        if let Some(p) = self.popup.as_ref().map(|p| p.path) {
+            if let Some(f) = self.at_mut(p) {
+                if let FieldKind::Select { filter, .. } | FieldKind::MultiSelect { filter, .. } =
+                    &mut f.kind
+                {
+                    filter.push_str(trimmed);
+                }
+            }
+            if let Some(p) = &mut self.popup {
+                p.cursor = 0;
+            }
+            return;
+        }
+        if !matches!(self.current_step().kind, StepKind::Form(_)) {
+            return;
+        }
+        let path = self.focus;
+        match self
+            .at(path)
+            .map(|f| (f.kind.clone(), f.value.clone(), f.cursor))
+        {
+            Some((FieldKind::Password { .. }, Value::Secret(old), _)) => {
+                let mut buf = String::with_capacity(old.expose().len() + trimmed.len());
+                buf.push_str(old.expose());
+                buf.push_str(trimmed);
+                if buf.chars().count() <= MAX_INPUT {
+                    self.set_at(path, Value::Secret(Secret::new(buf)));
+                }
+            }
+            Some((
+                FieldKind::Text | FieldKind::Number { .. } | FieldKind::Port,
+                Value::Text(old),
+                cur,
+            )) => {
+                let mut chars: Vec<char> = old.chars().collect();
+                let cur = cur.min(chars.len());
+                let ins: Vec<char> = trimmed.chars().collect();
+                if chars.len() + ins.len() > MAX_INPUT {
+                    self.notice = Some("pasted text is too long".into());
+                    return;
+                }
+                let n = ins.len();
+                chars.splice(cur..cur, ins);
+                self.set_at(path, Value::Text(chars.into_iter().collect()));
+                if let Some(f) = self.at_mut(path) {
+                    f.cursor = cur + n;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // ----- select popup -----
+
+    fn open_popup(&mut self, first: Option<char>) {
+        let path = self.focus;
+        let picked = self
+            .at(path)
+            .map(|f| f.choices().to_vec())
+            .unwrap_or_default();
+        if let Some(f) = self.at_mut(path) {
+            if let FieldKind::Select { filter, .. } | FieldKind::MultiSelect { filter, .. } =
+                &mut f.kind
+            {
+                filter.clear();
+                if let Some(c) = first {
+                    filter.push(c);
+                }
+            }
+        }
+        let cursor = self.at(path).map(|f| {
+            let cur = f.choice().map(str::to_string);
+            popup_options(f)
+                .iter()
+                .position(|c| Some(&c.value) == cur.as_ref())
+                .unwrap_or(0)
+        });
+        self.popup = Some(Popup {
+            path,
+            cursor: cursor.unwrap_or(0),
+            picked,
+        });
+    }
+
+    fn popup_key(&mut self, key: KeyEvent) {
+        let Some(mut popup) = self.popup.clone() else {
+            return;
+        };
+        let Some(f) = self.at(popup.path) else {
+            self.popup = None;
+            return;
+        };
+        let multi = matches!(f.kind, FieldKind::MultiSelect { .. });
+        let visible: Vec<Choice> = popup_options(f).into_iter().cloned().collect();
+        let n = visible.len();
+        let mut filter_edit: Option<Option<char>> = None;
+        match key.code {
+            KeyCode::Esc => {
+                self.popup = None;
+                return;
+            }
+            KeyCode::Up => popup.cursor = popup.cursor.saturating_sub(1),
+            KeyCode::Down => popup.cursor = (popup.cursor + 1).min(n.saturating_sub(1)),
+            KeyCode::PageUp => popup.cursor = popup.cursor.saturating_sub(8),
+            KeyCode::PageDown => popup.cursor = (popup.cursor + 8).min(n.saturating_sub(1)),
+            KeyCode::Char(' ') | KeyCode::Tab if multi => {
+                if let Some(c) = visible.get(popup.cursor) {
+                    if let Some(i) = popup.picked.iter().position(|v| *v == c.value) {
+                        popup.picked.remove(i);
+                    } else {
+                        popup.picked.push(c.value.clone());
+                    }
+                }
+            }
+            KeyCode::Enter => {
+                self.popup = None;
+                if multi {
+                    self.set_at(popup.path, Value::Many(popup.picked));
+                } else if let Some(c) = visible.get(popup.cursor) {
+                    self.set_at(popup.path, Value::One(Some(c.value.clone())));
+                }
+                return;
+            }
+            KeyCode::Backspace => filter_edit = Some(None),
+            KeyCode::Char(c)
+                if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
+            {
+                filter_edit = Some(Some(c))
+            }
+            _ => {}
+        }
+        if let Some(edit) = filter_edit {
+            if let Some(f) = self.at_mut(popup.path) {
+                if let FieldKind::Select { filter, .. } | FieldKind::MultiSelect { filter, .. } =
+                    &mut f.kind
+                {
+                    match edit {
+                        Some(c) if filter.chars().count() < 64 => filter.push(c),
+                        Some(_) => {}
+                        None => {
+                            filter.pop();
+                        }
+                    }
+                }
+            }
+            popup.cursor = 0;
+        }
+        self.popup = Some(popup);
+    }
+
+    // ----- groups -----
+
+    fn add_item(&mut self, top: usize) -> bool {
+        let Some(f) = self.fields.get_mut(top) else {
+            return false;
+        };
+        if let FieldKind::Group {
+            template,
+            items,
+            max,
+            ..
+        } = &mut f.kind
+        {
+            if items.len() < *max {
+                items.push(template.clone());
+                return true;
+            }
+            self.notice = Some(format!("at most {max}"));
+        }
+        false
+    }
+
+    fn remove_item(&mut self, top: usize, i: usize) {
+        let Some(f) = self.fields.get_mut(top) else {
+            return;
+        };
+        if let FieldKind::Group {
+            items, min, noun, ..
+        } = &mut f.kind
+        {
+            if items.len() <= *min {
+                self.notice = Some(format!("at least {min} {noun} is needed"));
+                return;
+            }
+            if i < items.len() {
+                items.remove(i);
+            }
+            self.focus = FieldPath { top, item: None };
+            self.changed();
+            self.ensure_visible();
+        }
+    }
+
+    // ----- precheck, summary and confirm keys -----
+
+    fn precheck_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('r') if !ctrl => {
+                if self.precheck.state == PrecheckState::Running {
+                    self.notice = Some("the precheck is already running".into());
+                    return Vec::new();
+                }
+                self.notice = None;
+                return self.start_precheck();
+            }
+            KeyCode::Enter => {
+                if self.precheck_passed() {
+                    return self.go_to(self.step + 1);
+                }
+                self.notice = Some(self.refusal());
+            }
+            KeyCode::Char('n') if ctrl => {
+                if self.precheck_passed() {
+                    return self.go_to(self.step + 1);
+                }
+                self.notice = Some(self.refusal());
+            }
+            KeyCode::Char('p') if ctrl => return self.back(),
+            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('b') => return self.back(),
+            KeyCode::Up => self.precheck.scroll = self.precheck.scroll.saturating_sub(1),
+            KeyCode::Down => {
+                self.precheck.scroll =
+                    (self.precheck.scroll + 1).min(self.precheck.items.len().saturating_sub(1))
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn summary_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter | KeyCode::Char('s') => self.open_confirm(),
+            KeyCode::Char('p') if ctrl => return self.back(),
+            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('b') => {
+                if matches!(self.submit, SubmitState::Failed(_)) {
+                    self.submit = SubmitState::Idle;
+                }
+                return self.back();
+            }
+            KeyCode::Up => {
+                if let Some(s) = &mut self.summary {
+                    s.scroll = s.scroll.saturating_sub(1);
+                }
+            }
+            KeyCode::Down => {
+                if let Some(s) = &mut self.summary {
+                    let n = s.masked_json.lines().count();
+                    s.scroll = (s.scroll + 1).min(n.saturating_sub(1));
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn confirm_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
+        let Some(c) = &mut self.confirm else {
+            return Vec::new();
+        };
+        match key.code {
+            KeyCode::Esc => self.confirm = None,
+            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
+                c.submit_focused = !c.submit_focused
+            }
+            KeyCode::Enter => {
+                if !c.submit_focused {
+                    self.confirm = None;
+                } else if !c.name_ok() {
+                    self.notice = Some("type the cluster name exactly to confirm".into());
+                } else {
+                    return self.do_submit();
+                }
+            }
+            KeyCode::Backspace if c.expected.is_some() => {
+                c.typed.pop();
+            }
+            KeyCode::Char(ch)
+                if c.expected.is_some()
+                    && !ch.is_control()
+                    && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                if c.typed.len() < MAX_INPUT {
+                    c.typed.push(ch);
+                }
+            }
+            KeyCode::Char('y') if c.expected.is_none() => c.submit_focused = true,
+            KeyCode::Char('n') if c.expected.is_none() => self.confirm = None,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// The key hints for the current state (the UI's footer).
+    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+        if self.discard_prompt {
+            return vec![("y", "discard"), ("n/Esc", "keep editing")];
+        }
+        if self.confirm.is_some() {
+            return vec![
+                ("Tab", "Cancel/Submit"),
+                ("Enter", "choose"),
+                ("Esc", "cancel"),
+            ];
+        }
+        if let Some(p) = &self.popup {
+            let multi = matches!(
+                self.at(p.path).map(|f| &f.kind),
+                Some(FieldKind::MultiSelect { .. })
+            );
+            return if multi {
+                vec![
+                    ("type", "filter"),
+                    ("↑↓", "move"),
+                    ("Space", "tick"),
+                    ("Enter", "done"),
+                    ("Esc", "cancel"),
+                ]
+            } else {
+                vec![
+                    ("type", "filter"),
+                    ("↑↓", "move"),
+                    ("Enter", "choose"),
+                    ("Esc", "cancel"),
+                ]
+            };
+        }
+        match self.current_step().kind {
+            StepKind::Form(_) => {
+                let mut h = vec![("Tab/S-Tab", "field"), ("Enter", "next")];
+                match self.focused().map(|f| &f.kind) {
+                    Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => {
+                        h.push(("Enter", "list"))
+                    }
+                    Some(FieldKind::Toggle) => h.push(("Space", "toggle")),
+                    Some(FieldKind::Password { .. }) => h.push(("C-r", "reveal")),
+                    Some(FieldKind::Group { .. }) => h.push(("Enter", "add")),
+                    _ => {}
+                }
+                if self.focus.item.is_some() {
+                    h.push(("C-x", "remove"));
+                }
+                if self.step > 0 {
+                    h.push(("C-p", "back"));
+                }
+                h.push(("Esc", "cancel"));
+                h
+            }
+            StepKind::Precheck => vec![
+                ("r", "re-run"),
+                ("Enter", "summary"),
+                ("←", "back"),
+                ("Esc", "cancel"),
+            ],
+            StepKind::Summary => vec![
+                ("Enter", "submit…"),
+                ("↑↓", "scroll"),
+                ("←", "back"),
+                ("Esc", "cancel"),
+            ],
+        }
+    }
+}
+
+/// The options of a select that pass its filter.
+pub fn popup_options(f: &Field) -> Vec<&Choice> {
+    match &f.kind {
+        FieldKind::Select {
+            options: Some(o),
+            filter,
+        }
+        | FieldKind::MultiSelect {
+            options: Some(o),
+            filter,
+        } => o.iter().filter(|c| c.matches(filter)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn data_name(r: &DataRequest) -> &'static str {
+    match r {
+        DataRequest::Packages => "software packages",
+        DataRequest::Idcs => "IDCs",
+        DataRequest::Hosts => "hosts",
+        DataRequest::HostTypes => "host types",
+        DataRequest::Credentials => "credentials",
+        DataRequest::Clusters => "clusters",
+        DataRequest::ProxyClusters => "OBProxy clusters",
+        DataRequest::ClusterDetail { .. } => "cluster detail and tasks",
+    }
+}
+
+/// `Some(None)` while a data-backed select is loading, `Some(Some(options))` once it arrived.
+pub(crate) fn loaded<T>(
+    v: &Option<Vec<T>>,
+    f: impl Fn(&T) -> Option<Choice>,
+) -> Option<Option<Vec<Choice>>> {
+    Some(v.as_ref().map(|v| v.iter().filter_map(f).collect()))
+}

@@ -1,0 +1,200 @@
+//! Precheck items, and the mapping of OCP's take-over precheck answer into them.
+
+use crate::api::ocp::TakeoverPrecheckResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CheckResult {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl CheckResult {
+    pub fn word(&self) -> &'static str {
+        match self {
+            CheckResult::Pass => "PASS",
+            CheckResult::Warn => "WARN",
+            CheckResult::Fail => "FAIL",
+        }
+    }
+    /// A glyph that reads without colour.
+    pub fn glyph(&self) -> &'static str {
+        match self {
+            CheckResult::Pass => "✔",
+            CheckResult::Warn => "▲",
+            CheckResult::Fail => "✖",
+        }
+    }
+}
+
+/// One line of the precheck table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrecheckItem {
+    pub name: String,
+    pub result: CheckResult,
+    /// What was found.
+    pub reason: String,
+    /// What to do about it (empty for PASS).
+    pub fix: String,
+}
+
+impl PrecheckItem {
+    pub fn pass(name: impl Into<String>, reason: impl Into<String>) -> PrecheckItem {
+        PrecheckItem {
+            name: name.into(),
+            result: CheckResult::Pass,
+            reason: reason.into(),
+            fix: String::new(),
+        }
+    }
+    pub fn warn(
+        name: impl Into<String>,
+        reason: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> PrecheckItem {
+        PrecheckItem {
+            name: name.into(),
+            result: CheckResult::Warn,
+            reason: reason.into(),
+            fix: fix.into(),
+        }
+    }
+    pub fn fail(
+        name: impl Into<String>,
+        reason: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> PrecheckItem {
+        PrecheckItem {
+            name: name.into(),
+            result: CheckResult::Fail,
+            reason: reason.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+/// Where the checks came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrecheckSource {
+    /// OCP's own precheck endpoint.
+    Api,
+    /// Computed here from data the API gives: OCP has no precheck for this operation.
+    Computed,
+}
+
+/// Render OCP's take-over precheck answer item by item.
+///
+/// The schema is only partly published: itemized `checkItems` are used when present, then
+/// `result.messages` (each a failure reason when `valid` is false), then `result.valid` alone.
+pub fn takeover_items(r: &TakeoverPrecheckResult) -> Vec<PrecheckItem> {
+    let mut out = Vec::new();
+    for (i, c) in r.check_items.iter().enumerate() {
+        let name = c.name.clone().unwrap_or_else(|| format!("check {}", i + 1));
+        let word = c
+            .result
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .unwrap_or_default();
+        let result = match word.as_str() {
+            "PASS" | "PASSED" | "SUCCESS" | "SUCCESSFUL" | "OK" | "TRUE" => CheckResult::Pass,
+            "WARN" | "WARNING" | "IGNORED" => CheckResult::Warn,
+            "FAIL" | "FAILED" | "FALSE" | "ERROR" => CheckResult::Fail,
+            // Unknown words must not let a submit through silently.
+            _ => CheckResult::Warn,
+        };
+        let reason = c.reason.clone().unwrap_or_else(|| {
+            if word.is_empty() {
+                "no result given".into()
+            } else {
+                word.clone()
+            }
+        });
+        let fix = c.fix.clone().unwrap_or_else(|| match result {
+            CheckResult::Pass => String::new(),
+            _ => "fix the OBServer configuration named in the reason, then press r".into(),
+        });
+        out.push(PrecheckItem {
+            name,
+            result,
+            reason,
+            fix,
+        });
+    }
+    let verdict = r.result.as_ref();
+    let valid = verdict.and_then(|v| v.valid);
+    let messages = verdict.map(|v| v.messages.as_slice()).unwrap_or(&[]);
+    for m in messages {
+        let item = if valid == Some(true) {
+            PrecheckItem::warn(
+                "OCP precheck message",
+                m.clone(),
+                "read it; it did not block the take-over",
+            )
+        } else {
+            PrecheckItem::fail(
+                "OCP precheck",
+                m.clone(),
+                "fix what the message names on the cluster, then press r",
+            )
+        };
+        out.push(item);
+    }
+    match valid {
+        Some(true) => out.push(PrecheckItem::pass(
+            "OCP take-over precheck",
+            "OCP reports the cluster can be taken over",
+        )),
+        Some(false)
+            if messages.is_empty() && !out.iter().any(|i| i.result == CheckResult::Fail) =>
+        {
+            out.push(PrecheckItem::fail(
+                "OCP take-over precheck",
+                "OCP reports the cluster cannot be taken over (no reason given)",
+                "check the OBServers are all running and reachable from OCP, then press r",
+            ))
+        }
+        Some(false) => {}
+        None if out.is_empty() => out.push(PrecheckItem::warn(
+            "OCP take-over precheck",
+            "OCP answered without a verdict",
+            "read the answer in OCP's console or logs before submitting",
+        )),
+        None => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: serde_json::Value) -> TakeoverPrecheckResult {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn verdicts_become_items() {
+        let ok = takeover_items(&parse(
+            serde_json::json!({"clusterName":"ob","result":{"valid":true,"messages":[]}}),
+        ));
+        assert_eq!(ok.len(), 1);
+        assert_eq!(ok[0].result, CheckResult::Pass);
+        let bad = takeover_items(&parse(
+            serde_json::json!({"result":{"valid":false,"messages":["server 1.1.1.1 memory_limit too small","clock skew"]}}),
+        ));
+        assert_eq!(bad.len(), 2);
+        assert!(bad.iter().all(|i| i.result == CheckResult::Fail));
+        let blank = takeover_items(&parse(serde_json::json!({"result":{"valid":false}})));
+        assert_eq!(blank[0].result, CheckResult::Fail);
+        let items = takeover_items(&parse(serde_json::json!({"checkItems":[
+            {"name":"a","result":"PASSED"},{"name":"b","result":"FAILED","reason":"r"},{"name":"c","result":"???"}
+        ]})));
+        let r: Vec<_> = items.iter().map(|i| i.result).collect();
+        assert_eq!(
+            r,
+            vec![CheckResult::Pass, CheckResult::Fail, CheckResult::Warn]
+        );
+        let none = takeover_items(&parse(serde_json::json!({})));
+        assert_eq!(none[0].result, CheckResult::Warn);
+    }
+}

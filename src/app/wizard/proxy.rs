@@ -1,0 +1,461 @@
+//! Take over OBProxies into an OBProxy cluster: `POST /api/v2/obproxy/clusters/{id}/takeOver`
+//! with `{hosts:[{hostId, sqlPort}]}` (4.3 adds `proxysysPasswd`).
+//!
+//! OCP has no OBProxy take-over precheck API; the checks are computed from the OBProxy, host and
+//! cluster lists.
+
+use super::data::{compare_versions, DataRequest, Inventory};
+use super::precheck::PrecheckItem;
+use super::request::{ApiRequest, SubmitRequest, TaskLookup};
+use super::{
+    loaded, Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
+    WizardKind,
+};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Oldest OBProxy OCP can take over.
+pub const MIN_PROXY_VERSION: &str = "1.8.0";
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProxyForm {
+    pub proxy_cluster_id: Option<i64>,
+    /// (host id, SQL port)
+    pub hosts: Vec<(i64, u16)>,
+}
+
+pub(super) fn needs() -> Vec<DataRequest> {
+    vec![
+        DataRequest::ProxyClusters,
+        DataRequest::Hosts,
+        DataRequest::Clusters,
+    ]
+}
+
+pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+    let item = vec![
+        Field::select(
+            "host",
+            "Host",
+            "the host running the OBProxy to take over (must be in OCP)",
+            None,
+        ),
+        Field::port(
+            "sql_port",
+            "SQL port",
+            "the OBProxy's SQL port (usually 2883)",
+            2883,
+        ),
+    ];
+    let mut fields = vec![
+        Field::select(
+            "proxy_cluster",
+            "OBProxy cluster",
+            "the OBProxy cluster that takes the OBProxies over",
+            None,
+        ),
+        Field::group(
+            "proxies",
+            "OBProxies",
+            "each host with its SQL port",
+            item,
+            1,
+            64,
+            "OBProxy",
+        ),
+    ];
+    let mut ids = vec!["proxy_cluster", "proxies"];
+    // The root@proxysys password exists in 4.3's body; older OCPs may still accept it unknown.
+    if ctx.ocp_is_43() || ctx.ocp_version.is_none() {
+        fields.push(
+            Field::password(
+                "proxysys_password",
+                "root@proxysys password",
+                "optional (OCP 4.3+): the OBProxies' root@proxysys password",
+                Rule::ExistingPassword,
+            )
+            .optional(),
+        );
+        ids.push("proxysys_password");
+    }
+    let steps = vec![
+        Step {
+            title: "OBProxies",
+            kind: StepKind::Form(ids),
+        },
+        Step {
+            title: "Precheck",
+            kind: StepKind::Precheck,
+        },
+        Step {
+            title: "Summary",
+            kind: StepKind::Summary,
+        },
+    ];
+    (steps, fields)
+}
+
+pub(super) fn options(
+    w: &Wizard,
+    id: &str,
+    _item: Option<(usize, usize)>,
+) -> Option<Option<Vec<Choice>>> {
+    let inv = &w.inventory;
+    match id {
+        "proxy_cluster" => loaded(&inv.proxy_clusters, |p| {
+            let mode = p.work_mode.as_deref().unwrap_or("?");
+            Some(Choice::new(
+                p.id.to_string(),
+                &p.name,
+                format!("{mode} · {} OBProxies", p.proxies.len()),
+            ))
+        }),
+        "host" => loaded(&inv.hosts, |h| {
+            let proxy = h.services.iter().any(|s| s.service_type == "OB_PROXY");
+            let detail = format!(
+                "{} · {}{}",
+                h.status,
+                h.idc_name.as_deref().unwrap_or("no IDC"),
+                if proxy { " · OBProxy" } else { "" }
+            );
+            Some(Choice::new(h.id.to_string(), &h.ip, detail))
+        }),
+        _ => None,
+    }
+}
+
+/// Preselect the OBProxy cluster the user came from.
+pub(super) fn prefill(w: &mut Wizard) {
+    let Some(id) = w.ctx.proxy_cluster_id else {
+        return;
+    };
+    let known = w
+        .inventory
+        .proxy_clusters
+        .iter()
+        .flatten()
+        .any(|p| p.id == id);
+    if let Some(f) = w.field_mut("proxy_cluster") {
+        if known && !f.touched && f.choice().is_none() {
+            f.value = Value::One(Some(id.to_string()));
+        }
+    }
+}
+
+pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+    let mut out = Vec::new();
+    let Some(top) = w.index("proxies") else {
+        return out;
+    };
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, item) in w.items("proxies").iter().enumerate() {
+        if let Some(h) = item.first().and_then(|f| f.choice()) {
+            if let Some(prev) = seen.insert(h, i) {
+                out.push((
+                    FieldPath {
+                        top,
+                        item: Some((i, 0)),
+                    },
+                    format!("this host is already OBProxy {}", prev + 1),
+                ));
+            }
+        }
+    }
+    out
+}
+
+pub fn form_values(w: &Wizard) -> ProxyForm {
+    ProxyForm {
+        proxy_cluster_id: w.choice("proxy_cluster").and_then(|v| v.parse().ok()),
+        hosts: w
+            .items("proxies")
+            .iter()
+            .filter_map(|it| {
+                let h = it.first()?.choice()?.parse().ok()?;
+                let p = it.get(1)?.text_value().trim().parse().ok()?;
+                Some((h, p))
+            })
+            .collect(),
+    }
+}
+
+pub fn precheck(f: &ProxyForm, inv: &Inventory) -> Vec<PrecheckItem> {
+    let mut out = Vec::new();
+    let target = f
+        .proxy_cluster_id
+        .and_then(|id| inv.proxy_clusters.iter().flatten().find(|p| p.id == id));
+    let Some(target) = target else {
+        out.push(PrecheckItem::fail(
+            "OBProxy cluster known",
+            "the chosen OBProxy cluster is not in OCP's list",
+            "press r to reload, or choose another cluster",
+        ));
+        return out;
+    };
+    for (host_id, port) in &f.hosts {
+        let Some(h) = inv.host(*host_id) else {
+            out.push(PrecheckItem::fail(
+                format!("host #{host_id} exists and ONLINE"),
+                "the host is not in OCP",
+                "add the host to OCP (Hosts) first",
+            ));
+            continue;
+        };
+        // Host exists and ONLINE.
+        let name = format!("host {} exists and ONLINE", h.ip);
+        if h.status == "ONLINE" {
+            out.push(PrecheckItem::pass(name, "ONLINE"));
+        } else {
+            out.push(PrecheckItem::fail(
+                name,
+                format!("status is {}", h.status),
+                "wait until the OCP agent is installed and the host is ONLINE",
+            ));
+        }
+        // Port in range and not taken.
+        let pname = format!("port {port} on {}", h.ip);
+        let taken = inv
+            .proxy_clusters
+            .iter()
+            .flatten()
+            .flat_map(|c| c.proxies.iter().map(move |p| (c, p)))
+            .find(|(_, p)| {
+                p.host_id == *host_id && (p.sql_port == *port || p.exporter_port == Some(*port))
+            });
+        if *port < 1024 {
+            out.push(PrecheckItem::fail(
+                pname,
+                "below 1024",
+                "use the OBProxy's real SQL port (1024–65535)",
+            ));
+        } else if let Some((c, p)) = taken {
+            out.push(PrecheckItem::fail(
+                pname,
+                format!(
+                    "already managed by OCP as OBProxy #{} of cluster {}",
+                    p.id, c.name
+                ),
+                "this OBProxy is taken over already; remove it from the list",
+            ));
+        } else if (*port == 2881 || *port == 2882) && !h.is_free() {
+            out.push(PrecheckItem::fail(
+                pname,
+                "the host runs an OBServer, which uses 2881/2882",
+                "use the OBProxy's SQL port (usually 2883)",
+            ));
+        } else {
+            out.push(PrecheckItem::pass(
+                pname,
+                "in range and not used by a managed OBProxy",
+            ));
+        }
+        // Version known.
+        let vname = format!("OBProxy version on {}", h.ip);
+        let version = h
+            .services
+            .iter()
+            .find(|s| s.service_type == "OB_PROXY")
+            .and_then(|s| s.version.clone());
+        match version {
+            Some(v) if compare_versions(&v, MIN_PROXY_VERSION) == std::cmp::Ordering::Less => out
+                .push(PrecheckItem::fail(
+                    vname,
+                    format!("{v} is older than {MIN_PROXY_VERSION}"),
+                    format!("upgrade the OBProxy to {MIN_PROXY_VERSION} or later first"),
+                )),
+            Some(v) => out.push(PrecheckItem::pass(vname, v)),
+            None => out.push(PrecheckItem::warn(
+                vname,
+                "OCP does not report an OBProxy version on this host",
+                format!(
+                    "make sure it is {MIN_PROXY_VERSION} or later, installed from the standard RPM"
+                ),
+            )),
+        }
+    }
+    // Cluster links resolvable.
+    if target.ob_links.is_empty() {
+        out.push(PrecheckItem::warn(
+            "cluster links resolvable",
+            format!("{} links to no OceanBase cluster", target.name),
+            "the OBProxies taken over must serve clusters this OBProxy cluster links to",
+        ));
+    }
+    for link in &target.ob_links {
+        let name = format!("link to {}", link.cluster_name);
+        match &inv.clusters {
+            None => out.push(PrecheckItem::warn(
+                name,
+                "the cluster list is not loaded",
+                "press r to retry",
+            )),
+            Some(cs) if cs.iter().any(|c| c.name == link.cluster_name) => out.push(
+                PrecheckItem::pass(name, "the cluster is managed by this OCP"),
+            ),
+            Some(_) => out.push(PrecheckItem::warn(
+                name,
+                format!("{} is not a cluster this OCP manages", link.cluster_name),
+                "take the cluster over first, or check the link",
+            )),
+        }
+    }
+    // The start-up mode cannot be read from the API.
+    out.push(PrecheckItem::warn(
+        "start-up mode matches",
+        format!(
+            "the target starts in {} mode; the OBProxies' mode cannot be read from OCP",
+            target.work_mode.as_deref().unwrap_or("an unknown")
+        ),
+        "make sure the OBProxies taken over start in the same mode",
+    ));
+    out
+}
+
+pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+    let f = form_values(w);
+    let id = f.proxy_cluster_id.ok_or("choose an OBProxy cluster")?;
+    let hosts: Vec<_> = f
+        .hosts
+        .iter()
+        .map(|(h, p)| json!({"hostId": h, "sqlPort": p}))
+        .collect();
+    let mut request = ApiRequest::post(
+        format!("/api/v2/obproxy/clusters/{id}/takeOver"),
+        json!({ "hosts": hosts }),
+    );
+    if let Some(s) = w.secret("proxysys_password").filter(|s| !s.is_empty()) {
+        request = request.with_secret("proxysysPasswd", s);
+    }
+    let name = w
+        .field("proxy_cluster")
+        .map(|f| f.choice_label(&id.to_string()))
+        .unwrap_or_default();
+    let effect = format!(
+        "OBProxy cluster {name} takes over {} OBProxy(ies); OCP manages them from then on.",
+        f.hosts.len()
+    );
+    let lookup = TaskLookup {
+        cluster_id: None,
+        cluster_name: None,
+        name_contains: "OBProxy".into(),
+        submitted_at_ms: 0,
+    };
+    Ok((
+        SubmitRequest {
+            kind: WizardKind::TakeoverProxy,
+            request,
+            lookup,
+        },
+        effect,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::data::*;
+    use super::super::precheck::CheckResult;
+    use super::*;
+
+    fn inv() -> Inventory {
+        let svc = |t: &str, v: Option<&str>| HostService {
+            service_type: t.into(),
+            version: v.map(Into::into),
+            ..Default::default()
+        };
+        Inventory {
+            hosts: Some(vec![
+                Host {
+                    id: 1,
+                    ip: "h1".into(),
+                    status: "ONLINE".into(),
+                    services: vec![svc("OB_PROXY", Some("4.2.1.0"))],
+                    ..Default::default()
+                },
+                Host {
+                    id: 2,
+                    ip: "h2".into(),
+                    status: "OFFLINE".into(),
+                    services: vec![svc("OB_PROXY", Some("1.7.0"))],
+                    ..Default::default()
+                },
+                Host {
+                    id: 3,
+                    ip: "h3".into(),
+                    status: "ONLINE".into(),
+                    services: vec![svc("OB_CLUSTER", None)],
+                    ..Default::default()
+                },
+            ]),
+            clusters: Some(vec![ClusterBrief {
+                name: "terran".into(),
+                ..Default::default()
+            }]),
+            proxy_clusters: Some(vec![ProxyCluster {
+                id: 5,
+                name: "px".into(),
+                work_mode: Some("CONFIG_URL".into()),
+                ob_links: vec![
+                    ObLink {
+                        cluster_name: "terran".into(),
+                        ..Default::default()
+                    },
+                    ObLink {
+                        cluster_name: "ghost".into(),
+                        ..Default::default()
+                    },
+                ],
+                proxies: vec![ProxyServer {
+                    id: 9,
+                    host_id: 3,
+                    sql_port: 2883,
+                    ..Default::default()
+                }],
+                versions: vec![],
+            }]),
+            ..Default::default()
+        }
+    }
+
+    fn result(items: &[PrecheckItem], name: &str) -> CheckResult {
+        items
+            .iter()
+            .find(|i| i.name.starts_with(name))
+            .map(|i| i.result)
+            .unwrap_or_else(|| panic!("no {name}: {items:?}"))
+    }
+
+    #[test]
+    fn computed_checks() {
+        let f = ProxyForm {
+            proxy_cluster_id: Some(5),
+            hosts: vec![(1, 2883), (2, 2883), (3, 2883), (4, 2883)],
+        };
+        let items = precheck(&f, &inv());
+        assert_eq!(result(&items, "host h1"), CheckResult::Pass);
+        assert_eq!(result(&items, "port 2883 on h1"), CheckResult::Pass);
+        assert_eq!(result(&items, "OBProxy version on h1"), CheckResult::Pass);
+        assert_eq!(result(&items, "host h2"), CheckResult::Fail);
+        assert_eq!(result(&items, "OBProxy version on h2"), CheckResult::Fail);
+        assert_eq!(result(&items, "port 2883 on h3"), CheckResult::Fail);
+        assert_eq!(result(&items, "OBProxy version on h3"), CheckResult::Warn);
+        assert_eq!(result(&items, "host #4"), CheckResult::Fail);
+        assert_eq!(result(&items, "link to terran"), CheckResult::Pass);
+        assert_eq!(result(&items, "link to ghost"), CheckResult::Warn);
+        let f = ProxyForm {
+            proxy_cluster_id: Some(6),
+            hosts: vec![],
+        };
+        assert_eq!(
+            result(&precheck(&f, &inv()), "OBProxy cluster known"),
+            CheckResult::Fail
+        );
+        let f = ProxyForm {
+            proxy_cluster_id: Some(5),
+            hosts: vec![(3, 2881)],
+        };
+        assert_eq!(
+            result(&precheck(&f, &inv()), "port 2881 on h3"),
+            CheckResult::Fail
+        );
+    }
+}

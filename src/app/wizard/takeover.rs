@@ -1,0 +1,317 @@
+//! Take over a cluster: `POST /api/v2/ob/clusters/takeOverPreCheck`, then
+//! `POST /api/v2/ob/clusters/takeOver`. This is the one wizard whose precheck is OCP's own.
+
+use super::data::DataRequest;
+use super::request::{ApiRequest, PrecheckRequest, SubmitRequest, TaskLookup};
+use super::{
+    loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
+    WizardKind,
+};
+use serde_json::{json, Map, Value as Json};
+
+pub const CONTAINER: &str = "DEDICATED_CONTAINER";
+pub const PHYSICAL: &str = "DEDICATED_PHYSICAL_MACHINE";
+
+pub(super) fn needs() -> Vec<DataRequest> {
+    vec![DataRequest::HostTypes, DataRequest::Credentials]
+}
+
+pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+    let modes = vec![
+        Choice::new("direct", "direct", "connect to an OBServer (port 2881)"),
+        Choice::new("proxy", "proxy", "connect through an OBProxy (port 2883)"),
+    ];
+    let kinds = vec![
+        Choice::new(PHYSICAL, "physical machine", PHYSICAL),
+        Choice::new(CONTAINER, "container", CONTAINER),
+    ];
+    let proxy = || Cond::Eq("mode", "proxy");
+    let new_hosts = || Cond::On("new_hosts");
+    let fields = vec![
+        Field::select(
+            "mode",
+            "Connection mode",
+            "direct to an OBServer, or through an OBProxy",
+            Some(modes),
+        )
+        .with_value(Value::One(Some("direct".into()))),
+        Field::text(
+            "address",
+            "Address",
+            "an OBServer's IP (direct) or the OBProxy's address (proxy)",
+            Rule::Address,
+        ),
+        Field::port(
+            "port",
+            "Port",
+            "SQL port: 2881 for an OBServer, 2883 for an OBProxy",
+            2881,
+        ),
+        Field::password(
+            "root_password",
+            "root@sys password",
+            "the cluster's current root@sys password",
+            Rule::ExistingPassword,
+        ),
+        Field::password(
+            "proxyro_password",
+            "proxyro password",
+            "proxyro@sys password, used by OBProxy",
+            Rule::ExistingPassword,
+        )
+        .when(proxy()),
+        Field::text(
+            "cluster_name",
+            "Cluster name",
+            "the cluster's name as OBProxy knows it",
+            Rule::ClusterName,
+        )
+        .when(proxy()),
+        Field::toggle(
+            "standby",
+            "Standby cluster",
+            "the cluster is a standby (then its obClusterId is needed)",
+            false,
+        )
+        .when(proxy()),
+        Field::number(
+            "ob_cluster_id",
+            "obClusterId",
+            "the cluster id inside OceanBase (1–4294967295)",
+            1,
+            4_294_967_295,
+        )
+        .when(Cond::All(vec![proxy(), Cond::On("standby")])),
+        Field::toggle(
+            "switch_config_url",
+            "Switch ConfigUrl",
+            "point the cluster's ConfigUrl to this OCP",
+            true,
+        ),
+        Field::toggle(
+            "save_to_credential",
+            "Save to password box",
+            "keep the root@sys password in OCP's password box",
+            true,
+        ),
+        Field::toggle(
+            "new_hosts",
+            "Hosts new to OCP",
+            "some of the cluster's hosts are not in OCP yet",
+            false,
+        ),
+        Field::select(
+            "host_kind",
+            "Host kind",
+            "physical machine or container",
+            Some(kinds),
+        )
+        .with_value(Value::One(Some(PHYSICAL.into())))
+        .when(new_hosts()),
+        Field::text(
+            "publish_ports",
+            "Publish ports",
+            "container port mappings, e.g. 2881:2881,2882:2882",
+            Rule::PublishPorts,
+        )
+        .when(Cond::All(vec![
+            new_hosts(),
+            Cond::Eq("host_kind", CONTAINER),
+        ])),
+        Field::select(
+            "host_type",
+            "Host type",
+            "OCP host type for the new hosts",
+            None,
+        )
+        .when(new_hosts()),
+        {
+            let mut f = Field::port("ssh_port", "SSH port", "SSH port of the new hosts", 22)
+                .when(new_hosts());
+            f.rule = Rule::SshPort;
+            f
+        },
+        Field::select(
+            "credential",
+            "SSH credential",
+            "a HOST credential from OCP's password box",
+            None,
+        )
+        .when(new_hosts()),
+    ];
+    let steps = vec![
+        Step {
+            title: "Connection",
+            kind: StepKind::Form(vec![
+                "mode",
+                "address",
+                "port",
+                "root_password",
+                "proxyro_password",
+                "cluster_name",
+                "standby",
+                "ob_cluster_id",
+            ]),
+        },
+        Step {
+            title: "Options",
+            kind: StepKind::Form(vec![
+                "switch_config_url",
+                "save_to_credential",
+                "new_hosts",
+                "host_kind",
+                "publish_ports",
+                "host_type",
+                "ssh_port",
+                "credential",
+            ]),
+        },
+        Step {
+            title: "Precheck",
+            kind: StepKind::Precheck,
+        },
+        Step {
+            title: "Summary",
+            kind: StepKind::Summary,
+        },
+    ];
+    (steps, fields)
+}
+
+pub(super) fn options(
+    w: &Wizard,
+    id: &str,
+    _item: Option<(usize, usize)>,
+) -> Option<Option<Vec<Choice>>> {
+    let inv = &w.inventory;
+    match id {
+        "host_type" => loaded(&inv.host_types, |t| {
+            Some(Choice::new(
+                t.id.to_string(),
+                &t.name,
+                format!("id {}", t.id),
+            ))
+        }),
+        "credential" => loaded(&inv.credentials, |c| {
+            (c.target_type.is_empty() || c.target_type == "HOST")
+                .then(|| Choice::new(c.id.to_string(), &c.name, format!("id {}", c.id)))
+        }),
+        _ => None,
+    }
+}
+
+pub(super) fn cross_check(_w: &Wizard) -> Vec<(FieldPath, String)> {
+    Vec::new()
+}
+
+fn visible(w: &Wizard, id: &str) -> bool {
+    w.field(id).is_some_and(|f| w.is_visible(f))
+}
+
+/// The fields the precheck and the take-over share.
+fn common(w: &Wizard) -> Map<String, Json> {
+    let mut m = Map::new();
+    m.insert("address".into(), json!(w.text("address").trim()));
+    m.insert(
+        "port".into(),
+        json!(w.text("port").trim().parse::<u16>().unwrap_or(0)),
+    );
+    let mode = w.choice("mode").unwrap_or("direct");
+    m.insert("connectionMode".into(), json!(mode));
+    if visible(w, "cluster_name") {
+        m.insert("clusterName".into(), json!(w.text("cluster_name").trim()));
+    }
+    if visible(w, "ob_cluster_id") {
+        if let Ok(id) = w.text("ob_cluster_id").trim().parse::<i64>() {
+            m.insert("obClusterId".into(), json!(id));
+        }
+    }
+    m.insert(
+        "saveToCredential".into(),
+        json!(w.flag("save_to_credential")),
+    );
+    m
+}
+
+fn with_passwords(w: &Wizard, r: ApiRequest) -> ApiRequest {
+    let mut r = match w.secret("root_password") {
+        Some(s) => r.with_secret("rootSysPassword", s),
+        None => r,
+    };
+    if visible(w, "proxyro_password") {
+        if let Some(s) = w.secret("proxyro_password").filter(|s| !s.is_empty()) {
+            r = r.with_secret("proxyroPassword", s);
+        }
+    }
+    r
+}
+
+pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
+    if w.secret("root_password").is_none_or(|s| s.is_empty()) || w.text("address").trim().is_empty()
+    {
+        return None;
+    }
+    let body = Json::Object(common(w));
+    let request = with_passwords(
+        w,
+        ApiRequest::post("/api/v2/ob/clusters/takeOverPreCheck", body),
+    );
+    Some(PrecheckRequest {
+        kind: WizardKind::TakeoverCluster,
+        request,
+    })
+}
+
+pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+    let mut m = common(w);
+    m.insert("switchConfigUrl".into(), json!(w.flag("switch_config_url")));
+    if w.flag("new_hosts") {
+        let mut h = Map::new();
+        let kind = w.choice("host_kind").unwrap_or(PHYSICAL);
+        h.insert("kind".into(), json!(kind));
+        if kind == CONTAINER {
+            h.insert("publishPorts".into(), json!(w.text("publish_ports").trim()));
+        }
+        if let Some(Ok(id)) = w.choice("host_type").map(str::parse::<i64>) {
+            h.insert("hostTypeId".into(), json!(id));
+        }
+        if let Ok(p) = w.text("ssh_port").trim().parse::<u16>() {
+            h.insert("sshPort".into(), json!(p));
+        }
+        if let Some(Ok(id)) = w.choice("credential").map(str::parse::<i64>) {
+            h.insert("credentialId".into(), json!(id));
+        }
+        m.insert("hostInfo".into(), Json::Object(h));
+    }
+    let request = with_passwords(
+        w,
+        ApiRequest::post("/api/v2/ob/clusters/takeOver", Json::Object(m)),
+    );
+    let addr = format!("{}:{}", w.text("address").trim(), w.text("port").trim());
+    let mut effect = format!(
+        "OCP takes over the cluster at {addr} ({} connection)",
+        w.choice("mode").unwrap_or("direct")
+    );
+    if w.flag("switch_config_url") {
+        effect.push_str("; its ConfigUrl is switched to this OCP");
+    }
+    if w.flag("new_hosts") {
+        effect.push_str("; hosts not yet in OCP are added with the host settings given");
+    }
+    effect.push('.');
+    let name = visible(w, "cluster_name").then(|| w.text("cluster_name").trim().to_string());
+    let lookup = TaskLookup {
+        cluster_id: None,
+        cluster_name: name,
+        name_contains: "Take over".into(),
+        submitted_at_ms: 0,
+    };
+    Ok((
+        SubmitRequest {
+            kind: WizardKind::TakeoverCluster,
+            request,
+            lookup,
+        },
+        effect,
+    ))
+}
