@@ -1,1 +1,346 @@
+//! The command line: `obtui`, `obtui demo`, `obtui sim`, `obtui info`, and the rest.
 
+use crate::config::{profile, ConfigFile, Paths, Theme};
+use crate::secret::Secret;
+use anyhow::{anyhow, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+const EXAMPLES: &str = "\
+Examples:
+  obtui demo                                  try it: an in-process simulator, no set-up
+  OBTUI_PASSWORD=… obtui --url http://ocp:8080 --user admin
+  obtui --profile prod                        a profile from the config file
+  obtui sim --listen 127.0.0.1:8080           the simulator alone, for scripts and tests
+  obtui info                                  every path obtui uses";
+
+#[derive(Debug, Parser)]
+#[command(name = "obtui", version, about = "A terminal dashboard for OceanBase: OCP and obshell, live task DAGs, guided wizards", after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub cmd: Option<Cmd>,
+    #[command(flatten)]
+    pub global: GlobalOpts,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalOpts {
+    /// OCP base URL, e.g. http://10.0.0.1:8080
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+    /// OCP user (the password comes from OBTUI_PASSWORD, password_command, or a prompt)
+    #[arg(long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+    /// Profile from the config file
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Never offer writes (create, upgrade, retry, …)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Theme: default, light, mono, or a file name in the config's themes directory
+    #[arg(long, global = true, value_name = "NAME")]
+    pub theme: Option<String>,
+    /// Refresh interval in seconds
+    #[arg(long, global = true, value_name = "SECS")]
+    pub refresh: Option<f64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Start the simulator in-process and open the dashboard against it (no set-up)
+    Demo(SimArgs),
+    /// Run the OCP / obshell simulator alone, for scripts, tests and other clients
+    Sim {
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        sim: SimArgs,
+        /// Read the simulator's login password from this environment variable
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+    },
+    /// Print every path obtui uses and its version
+    Info,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SimArgs {
+    /// Inventory seed (same seed, same inventory)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Inventory size multiplier (1000 gives ~1,000 clusters and ~10,000 hosts)
+    #[arg(long, default_value_t = 1)]
+    pub scale: u32,
+    /// Task speed multiplier (10 runs subtasks ten times faster)
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Make the named subtask fail on its first run (repeatable)
+    #[arg(long = "fail-subtask", value_name = "NAME")]
+    pub fail_subtasks: Vec<String>,
+}
+
+impl SimArgs {
+    fn options(
+        &self,
+        user: Option<String>,
+        password: Option<Secret>,
+    ) -> Result<crate::sim::SimOptions> {
+        if !(self.speed.is_finite() && self.speed > 0.0 && self.speed <= 10_000.0) {
+            return Err(anyhow!(
+                "--speed must be a number in (0, 10000], not {}",
+                self.speed
+            ));
+        }
+        if self.scale == 0 || self.scale > 10_000 {
+            return Err(anyhow!(
+                "--scale must be between 1 and 10000, not {}",
+                self.scale
+            ));
+        }
+        let mut o = crate::sim::SimOptions {
+            seed: self.seed,
+            scale: self.scale,
+            speed: self.speed,
+            fail_subtasks: self.fail_subtasks.clone(),
+            ..Default::default()
+        };
+        if let Some(u) = user {
+            o.user = u;
+        }
+        if let Some(p) = password {
+            o.password = p;
+        }
+        Ok(o)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            crate::ui::term::restore();
+            eprintln!("obtui: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let paths = Paths::from_env();
+    match cli.cmd {
+        Some(Cmd::Info) => {
+            print_info(&paths);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Sim {
+            listen,
+            sim,
+            password_env,
+        }) => {
+            let password = match password_env {
+                Some(var) => {
+                    Some(Secret::new(std::env::var(&var).map_err(|_| {
+                        anyhow!("--password-env {var}: the variable is not set")
+                    })?))
+                }
+                None => None,
+            };
+            let opts = sim.options(cli.global.user.clone(), password)?;
+            let user = opts.user.clone();
+            let custom_password =
+                opts.password.expose() != crate::sim::SimOptions::default().password.expose();
+            runtime()?.block_on(async move {
+                let handle = crate::sim::start(listen, opts).await?;
+                println!("obtui simulator listening on {}", handle.url());
+                println!("  OCP API:     {}/api/v2  (HTTP Basic)", handle.url());
+                println!("  obshell API: {}/api/v1", handle.url());
+                if custom_password {
+                    println!("  login:       {user} / (from --password-env)");
+                } else {
+                    println!("  login:       {user} / aaAA11__");
+                }
+                println!(
+                    "  faults:      POST {}/sim/faults  (see README)",
+                    handle.url()
+                );
+                wait_for_shutdown_signal().await;
+                handle.shutdown().await;
+                Ok::<_, anyhow::Error>(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Demo(sim)) => {
+            let opts = sim.options(None, None)?;
+            let rt = runtime()?;
+            rt.block_on(async move {
+                let handle =
+                    crate::sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts.clone()).await?;
+                let resolved = profile::Resolved {
+                    profile_name: "demo".into(),
+                    url: handle.url(),
+                    user: opts.user.clone(),
+                    read_only: cli.global.read_only,
+                    theme: cli.global.theme.clone(),
+                    refresh: Duration::from_secs_f64(
+                        cli.global.refresh.unwrap_or(2.0).clamp(0.5, 3600.0),
+                    ),
+                    production: false,
+                    password_command: None,
+                    plaintext_password: None,
+                };
+                let r =
+                    crate::app::run::run_tui(&paths, resolved, opts.password.clone(), true).await;
+                handle.shutdown().await;
+                r
+            })
+        }
+        None => {
+            let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
+            let (name, prof) = cfg
+                .select(cli.global.profile.as_deref())
+                .map_err(|e| anyhow!(e))?;
+            let resolved = profile::resolve(
+                name,
+                &prof,
+                cli.global.url.as_deref(),
+                cli.global.user.as_deref(),
+                cli.global.read_only,
+                cli.global.theme.as_deref(),
+                cli.global.refresh,
+            )
+            .map_err(|e| anyhow!(e))?;
+            if let Some(why) = crate::ui::term::unusable_terminal() {
+                return Err(anyhow!(why));
+            }
+            let password = obtain_password(&resolved)?;
+            runtime()?.block_on(crate::app::run::run_tui(&paths, resolved, password, false))
+        }
+    }
+}
+
+/// The OCP password: `OBTUI_PASSWORD`, else the profile's `password_command`, else the
+/// profile's plaintext `password`, else a masked prompt. Never a flag (it would sit in the
+/// shell history and in `ps`).
+fn obtain_password(r: &profile::Resolved) -> Result<Secret> {
+    if let Ok(p) = std::env::var("OBTUI_PASSWORD") {
+        if !p.is_empty() {
+            return Ok(Secret::new(p));
+        }
+    }
+    if let Some(cmd) = &r.password_command {
+        return profile::run_password_command(cmd).map_err(|e| anyhow!(e));
+    }
+    if let Some(p) = &r.plaintext_password {
+        return Ok(p.clone());
+    }
+    prompt_password(&format!("Password for {} at {}: ", r.user, r.url))
+}
+
+/// Read a password from the terminal, echoing `*`. Esc or Ctrl-C aborts.
+pub fn prompt_password(prompt: &str) -> Result<Secret> {
+    use crossterm::event::{read, Event, KeyCode, KeyEventKind, KeyModifiers};
+    use std::io::Write;
+    let mut err = std::io::stderr();
+    write!(err, "{prompt}")?;
+    err.flush()?;
+    crossterm::terminal::enable_raw_mode()
+        .context("cannot read a password: no terminal (set OBTUI_PASSWORD or password_command)")?;
+    let mut text = zeroize::Zeroizing::new(String::new());
+    let result = loop {
+        let ev = match read() {
+            Ok(ev) => ev,
+            Err(e) => break Err(anyhow!("cannot read the password: {e}")),
+        };
+        let Event::Key(k) = ev else { continue };
+        if k.kind == KeyEventKind::Release {
+            continue;
+        }
+        match k.code {
+            KeyCode::Enter => break Ok(()),
+            KeyCode::Esc => break Err(anyhow!("no password given")),
+            KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
+                break Err(anyhow!("no password given"))
+            }
+            KeyCode::Backspace => {
+                if text.pop().is_some() {
+                    let _ = write!(err, "\x08 \x08");
+                }
+            }
+            KeyCode::Char(c) => {
+                text.push(c);
+                let _ = write!(err, "*");
+            }
+            _ => {}
+        }
+        let _ = err.flush();
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = writeln!(err);
+    result?;
+    let buf = Secret::new(std::mem::take(&mut *text));
+    if buf.is_empty() {
+        return Err(anyhow!("empty password"));
+    }
+    Ok(buf)
+}
+
+fn print_info(paths: &Paths) {
+    println!("obtui {}", env!("CARGO_PKG_VERSION"));
+    println!(
+        "config file:   {}{}",
+        paths.config_file.display(),
+        exists(&paths.config_file)
+    );
+    println!(
+        "themes dir:    {}{}",
+        paths.themes_dir.display(),
+        exists(&paths.themes_dir)
+    );
+    println!(
+        "log file:      {}{}",
+        paths.log_file.display(),
+        exists(&paths.log_file)
+    );
+    println!("state dir:     {}", paths.state_dir.display());
+    let names: Vec<&str> = crate::config::theme::BUILTIN
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    println!("built-in themes: {}", names.join(", "));
+    let (_, warn) = Theme::select(None, false, &paths.themes_dir);
+    if let Some(w) = warn {
+        println!("warning: {w}");
+    }
+}
+
+fn exists(p: &std::path::Path) -> &'static str {
+    if p.exists() {
+        ""
+    } else {
+        "  (not present)"
+    }
+}
+
+/// Resolves on SIGINT, SIGTERM or SIGHUP.
+pub async fn wait_for_shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).ok();
+    let mut hup = signal(SignalKind::hangup()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match term.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
+        _ = async { match hup.as_mut() { Some(s) => { s.recv().await; } None => std::future::pending().await } } => {}
+    }
+}

@@ -1,1 +1,14 @@
-//! placeholder
+//! The app: state, the action registry, and the `update(event) -> effects` loop.
+//!
+//! The app never touches the network. It reacts to keys, mouse, resize and poller messages,
+//! and returns [`state::Effect`]s (poll this, send that write, copy this text) that
+//! [`run`] carries out.
+
+pub mod actions;
+pub mod panes;
+pub mod run;
+pub mod state;
+pub mod table;
+
+pub use state::App;
+pub mod wizard;

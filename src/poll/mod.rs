@@ -1,1 +1,207 @@
-//! placeholder
+//! Background pollers: tokio tasks that own all network I/O.
+//!
+//! A poller is told *what* to watch through a `watch` channel (latest wins: changing the target
+//! drops a fetch in flight, so a slow server never builds a queue), fetches it every refresh
+//! interval, and hands finished, owned snapshots to the app over a bounded channel. On errors it
+//! backs off exponentially (capped), and it wakes at once when the target changes or the user
+//! asks for a refresh. The UI thread never awaits the network.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, watch};
+
+pub mod fetch;
+
+/// What a poller should fetch now, and a nonce the app bumps to force an immediate refresh.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target<J> {
+    pub job: Option<J>,
+    pub interval: Duration,
+    pub nonce: u64,
+}
+
+/// The result of one fetch, tagged with the job it answers so the app can drop stale answers.
+#[derive(Debug)]
+pub struct Outcome<J, T, E> {
+    pub job: J,
+    pub result: Result<T, E>,
+    pub at: Instant,
+    /// Consecutive failures before this one (0 after a success).
+    pub failures: u32,
+}
+
+pub type BoxFut<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// Delay after `failures` consecutive errors: the interval doubled each time, capped at 60 s
+/// (and never below the interval).
+pub fn backoff(interval: Duration, failures: u32) -> Duration {
+    if failures == 0 {
+        return interval;
+    }
+    let factor = 1u32 << failures.min(6);
+    (interval * factor)
+        .min(Duration::from_secs(60))
+        .max(interval)
+}
+
+/// Handle the app keeps to steer a poller.
+pub struct PollerHandle<J> {
+    tx: watch::Sender<Target<J>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl<J: Clone + PartialEq + Send + Sync + 'static> PollerHandle<J> {
+    /// Watch `job` (or nothing) at `interval`. Setting the same job again is a no-op.
+    pub fn set(&self, job: Option<J>, interval: Duration) {
+        self.tx.send_if_modified(|t| {
+            if t.job == job && t.interval == interval {
+                return false;
+            }
+            t.job = job;
+            t.interval = interval;
+            true
+        });
+    }
+
+    /// Fetch again now.
+    pub fn refresh(&self) {
+        self.tx.send_modify(|t| t.nonce = t.nonce.wrapping_add(1));
+    }
+
+    pub fn current(&self) -> Option<J> {
+        self.tx.borrow().job.clone()
+    }
+}
+
+impl<J> Drop for PollerHandle<J> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Start a poller. `fetch` does one round of I/O for a job; `wrap` turns the outcome into the
+/// app's message type. Stops when the app's receiver is gone.
+pub fn spawn<J, T, E, M, F, W>(fetch: F, wrap: W, out: mpsc::Sender<M>) -> PollerHandle<J>
+where
+    J: Clone + PartialEq + Send + Sync + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    M: Send + 'static,
+    F: Fn(J) -> BoxFut<Result<T, E>> + Send + Sync + 'static,
+    W: Fn(Outcome<J, T, E>) -> M + Send + Sync + 'static,
+{
+    let (tx, mut rx) = watch::channel(Target::<J> {
+        job: None,
+        interval: Duration::from_secs(5),
+        nonce: 0,
+    });
+    let task = tokio::spawn(async move {
+        let mut failures: u32 = 0;
+        loop {
+            let target = rx.borrow_and_update().clone();
+            let Some(job) = target.job.clone() else {
+                if rx.changed().await.is_err() {
+                    return;
+                }
+                continue;
+            };
+            // Fetch, unless the target changes first (then start over with the new one).
+            let result = tokio::select! {
+                r = fetch(job.clone()) => r,
+                changed = rx.changed() => {
+                    if changed.is_err() { return; }
+                    failures = 0;
+                    continue;
+                }
+            };
+            let ok = result.is_ok();
+            let msg = wrap(Outcome {
+                job,
+                result,
+                at: Instant::now(),
+                failures,
+            });
+            failures = if ok { 0 } else { failures.saturating_add(1) };
+            if out.send(msg).await.is_err() {
+                return;
+            }
+            let wait = backoff(target.interval, failures);
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                changed = rx.changed() => {
+                    if changed.is_err() { return; }
+                    // A new target or a manual refresh: fetch at once, without the backoff.
+                    failures = 0;
+                }
+            }
+        }
+    });
+    PollerHandle { tx, task }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        let i = Duration::from_secs(5);
+        assert_eq!(backoff(i, 0), i);
+        assert_eq!(backoff(i, 1), Duration::from_secs(10));
+        assert_eq!(backoff(i, 3), Duration::from_secs(40));
+        assert_eq!(backoff(i, 30), Duration::from_secs(60));
+        let long = Duration::from_secs(120);
+        assert_eq!(backoff(long, 5), long);
+    }
+
+    #[tokio::test]
+    async fn polls_the_latest_target_and_refreshes_on_demand() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let c = calls.clone();
+        let (tx, mut rx) = mpsc::channel(4);
+        let h = spawn(
+            move |job: u32| {
+                let c = c.clone();
+                Box::pin(async move {
+                    c.fetch_add(1, Ordering::SeqCst);
+                    Ok::<u32, ()>(job * 10)
+                }) as BoxFut<Result<u32, ()>>
+            },
+            |o: Outcome<u32, u32, ()>| (o.job, o.result),
+            tx,
+        );
+        h.set(Some(1), Duration::from_secs(3600));
+        assert_eq!(rx.recv().await, Some((1, Ok(10))));
+        h.set(Some(2), Duration::from_secs(3600));
+        assert_eq!(rx.recv().await, Some((2, Ok(20))));
+        h.refresh();
+        assert_eq!(rx.recv().await, Some((2, Ok(20))));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert_eq!(h.current(), Some(2));
+    }
+
+    #[tokio::test]
+    async fn a_new_target_cancels_a_slow_fetch() {
+        let (tx, mut rx) = mpsc::channel(4);
+        let h = spawn(
+            |job: u32| {
+                Box::pin(async move {
+                    if job == 1 {
+                        // Never finishes: only a target change can get the poller past it.
+                        std::future::pending::<()>().await;
+                    }
+                    Ok::<u32, ()>(job)
+                }) as BoxFut<Result<u32, ()>>
+            },
+            |o: Outcome<u32, u32, ()>| o.job,
+            tx,
+        );
+        h.set(Some(1), Duration::from_secs(3600));
+        tokio::task::yield_now().await;
+        h.set(Some(2), Duration::from_secs(3600));
+        assert_eq!(rx.recv().await, Some(2));
+    }
+}

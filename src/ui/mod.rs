@@ -1,1 +1,520 @@
-//! placeholder
+//! Drawing: one function per part of the screen. Every colour comes from the theme; nothing
+//! here mutates app state except the scroll window and the geometry the mouse needs.
+
+pub mod term;
+pub mod widgets;
+
+use crate::app::actions::{Action, Scope, SPECS};
+use crate::app::panes::PaneKind;
+use crate::app::state::{App, Level, Mode, View};
+use crate::app::table::Align;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row as TRow, Table, Wrap};
+use ratatui::Frame;
+use std::time::Instant;
+
+pub const MIN_W: u16 = 60;
+pub const MIN_H: u16 = 12;
+
+pub fn draw(f: &mut Frame, app: &mut App) {
+    let area = f.area();
+    app.size = (area.width, area.height);
+    if area.width < MIN_W || area.height < MIN_H {
+        let msg = format!(
+            "obtui needs at least {MIN_W}×{MIN_H}; this terminal is {}×{}. Enlarge it or press q.",
+            area.width, area.height
+        );
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let [header, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_header(f, app, header);
+    draw_tabs(f, app, tabs);
+    match app.view().clone() {
+        View::Pane(k) => draw_pane(f, app, k, body),
+        View::Detail(_) => widgets::draw_detail(f, app, body),
+        View::Errors => widgets::draw_errors(f, app, body),
+    }
+    draw_status(f, app, status);
+    draw_footer(f, app, footer);
+    if let Mode::Help { scroll } = app.mode {
+        draw_help(f, app, area, scroll);
+    }
+}
+
+fn draw_header(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let s = &app.settings;
+    let version = match &app.ocp_version {
+        Some(v) if s.demo => format!("OCP {v} (sim)"),
+        Some(v) => format!("OCP {v}"),
+        None => "OCP …".into(),
+    };
+    let age = app
+        .last_refresh
+        .map(|at| {
+            format!(
+                "{} ago",
+                short_age(Instant::now().saturating_duration_since(at))
+            )
+        })
+        .unwrap_or_else(|| "loading".into());
+    let profile_style = if s.production {
+        Style::default()
+            .fg(t.production)
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else {
+        Style::default().fg(t.accent).add_modifier(Modifier::BOLD)
+    };
+    let sep = Span::styled(" │ ", t.muted());
+    let mut left = vec![
+        Span::styled(
+            " obtui",
+            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+        ),
+        sep.clone(),
+        Span::styled(format!("profile: {}", s.profile), profile_style),
+        sep.clone(),
+        Span::styled(version, Style::default().fg(t.header_fg)),
+        sep.clone(),
+        Span::styled(s.url.clone(), t.muted()),
+    ];
+    let (badge, badge_color) = if s.read_only {
+        (" RO ", t.badge_ro)
+    } else {
+        (" RW ", t.badge_rw)
+    };
+    let right = vec![
+        Span::styled(format!("⟳ {} · {age} ", short_age(s.refresh)), t.muted()),
+        Span::styled(
+            badge,
+            if t.mono {
+                Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            } else {
+                Style::default()
+                    .fg(badge_color)
+                    .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            },
+        ),
+    ];
+    let right_w: usize = right.iter().map(|s| s.width()).sum();
+    let left_w: usize = left.iter().map(|s| s.width()).sum();
+    let gap = (area.width as usize).saturating_sub(left_w + right_w);
+    if gap == 0 {
+        // Narrow: drop the URL first.
+        left.truncate(5);
+    }
+    let left_w: usize = left.iter().map(|s| s.width()).sum();
+    left.push(Span::raw(
+        " ".repeat((area.width as usize).saturating_sub(left_w + right_w)),
+    ));
+    left.extend(right);
+    f.render_widget(
+        Paragraph::new(Line::from(left)).style(Style::default().bg(t.header_bg)),
+        area,
+    );
+}
+
+fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let cur = app.current_pane();
+    let mut spans = vec![Span::raw(" ")];
+    for (i, k) in PaneKind::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, k.title());
+        let style = if *k == cur {
+            if t.mono {
+                Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            } else {
+                Style::default()
+                    .fg(t.tab_active)
+                    .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            }
+        } else {
+            Style::default().fg(t.tab_inactive)
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    let crumbs = app.breadcrumbs();
+    if crumbs.len() > 1 {
+        spans.push(Span::styled(format!("  {}", crumbs.join(" › ")), t.muted()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_pane(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
+    let show_summary = kind.has_summary() && area.height >= 16;
+    let (table_area, summary_area) = if show_summary {
+        let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
+        (a, Some(b))
+    } else {
+        (area, None)
+    };
+    draw_table(f, app, kind, table_area);
+    if let Some(sa) = summary_area {
+        widgets::draw_summary(f, app, kind, sa);
+    }
+}
+
+fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
+    let theme = app.theme.clone();
+    let cols = kind.columns();
+    let pane = &app.panes[kind.index()];
+    let total = pane.table.rows.len();
+    let shown = pane.table.view.len();
+    let mut title = vec![Span::styled(
+        format!(" {} ", kind.title()),
+        Style::default()
+            .fg(theme.title)
+            .add_modifier(Modifier::BOLD),
+    )];
+    title.push(Span::styled(
+        if pane.table.filter.is_empty() {
+            format!("[{total}] ")
+        } else {
+            format!("[{shown}/{total}] /{} ", pane.table.filter)
+        },
+        theme.muted(),
+    ));
+    if let Some(c) = pane.table.sort_col {
+        let arrow = if pane.table.sort_desc { "↓" } else { "↑" };
+        title.push(Span::styled(
+            format!(
+                "sort {}{arrow} ",
+                cols.get(c).map(|c| c.title).unwrap_or("")
+            ),
+            theme.muted(),
+        ));
+    }
+    if let Some(e) = pane.error.as_ref().filter(|_| pane.loaded) {
+        title.push(Span::styled(
+            format!(
+                " stale since {} — {} ",
+                short_age(Instant::now().saturating_duration_since(e.since)),
+                e.message
+            ),
+            Style::default()
+                .fg(theme.stale)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if !pane.loaded {
+        let msg = match &pane.error {
+            Some(e) => format!("cannot load {}: {}", kind.title(), e.message),
+            None => format!("loading {}…", kind.title()),
+        };
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(theme.muted())
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let body_h = inner.height.saturating_sub(1) as usize;
+    app.page_rows = body_h.max(1);
+    app.table_top = inner.y + 1;
+    let pane = &mut app.panes[kind.index()];
+    let offset = pane.table.scroll_for(body_h);
+    let selected = pane.table.selected;
+    let visible = crate::app::table::fitting_columns(cols, inner.width);
+    let widths: Vec<Constraint> = visible
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            if n + 1 == visible.len() {
+                Constraint::Min(cols[i].width / 2)
+            } else {
+                Constraint::Length(cols[i].width)
+            }
+        })
+        .collect();
+    app.header_cols = Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(Rect { height: 1, ..inner })
+        .iter()
+        .zip(&visible)
+        .map(|(r, &i)| (r.x, r.width, i))
+        .collect();
+    let ascii = app.settings.ascii;
+    let pane = &mut app.panes[kind.index()];
+    let header = TRow::new(visible.iter().map(|&i| {
+        let c = &cols[i];
+        let mark = match pane.table.sort_col {
+            Some(s) if s == i => {
+                if pane.table.sort_desc {
+                    "↓"
+                } else {
+                    "↑"
+                }
+            }
+            _ => "",
+        };
+        Line::from(format!("{}{mark}", c.title)).alignment(align(c.align))
+    }))
+    .style(
+        Style::default()
+            .fg(theme.table_header)
+            .add_modifier(Modifier::BOLD),
+    );
+    let end = (offset + body_h).min(pane.table.view.len());
+    let rows = pane.table.view[offset..end]
+        .iter()
+        .enumerate()
+        .map(|(n, &ri)| {
+            let r = &pane.table.rows[ri];
+            let cells = visible.iter().map(|&ci| {
+                let text = r.cells.get(ci).map(String::as_str).unwrap_or("");
+                if Some(ci) == r.status_col {
+                    Line::from(Span::styled(
+                        format!("{} {text}", widgets::tone_glyph(r.tone, ascii)),
+                        theme.tone_style(r.tone),
+                    ))
+                } else {
+                    Line::from(text).alignment(align(cols[ci].align))
+                }
+            });
+            let row = TRow::new(cells);
+            if offset + n == selected {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        });
+    if pane.table.view.is_empty() {
+        f.render_widget(TableOrEmpty::empty(&pane.table.filter, &theme), inner);
+        return;
+    }
+    let table = Table::new(rows, widths).header(header).column_spacing(1);
+    f.render_widget(table, inner);
+}
+
+struct TableOrEmpty;
+impl TableOrEmpty {
+    fn empty(filter: &str, theme: &crate::config::Theme) -> Paragraph<'static> {
+        let msg = if filter.is_empty() {
+            "nothing here".to_string()
+        } else {
+            format!("no rows match /{filter} — Esc clears the filter")
+        };
+        Paragraph::new(msg).style(theme.muted())
+    }
+}
+
+fn align(a: Align) -> ratatui::layout::Alignment {
+    match a {
+        Align::Left => ratatui::layout::Alignment::Left,
+        Align::Right => ratatui::layout::Alignment::Right,
+    }
+}
+
+fn draw_status(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    match &app.mode {
+        Mode::Filter(input) => {
+            let line = Line::from(vec![
+                Span::styled("/", Style::default().fg(t.accent)),
+                Span::raw(input.value().to_string()),
+            ]);
+            f.render_widget(Paragraph::new(line), area);
+            f.set_cursor_position((area.x + 1 + input.visual_cursor() as u16, area.y));
+        }
+        Mode::Command { input, .. } => {
+            let matches = crate::app::state::complete(input.value());
+            let hint = if matches.is_empty() {
+                "  (no such command)".to_string()
+            } else {
+                format!("  {}", matches.join(" "))
+            };
+            let line = Line::from(vec![
+                Span::styled(":", Style::default().fg(t.accent)),
+                Span::raw(input.value().to_string()),
+                Span::styled(hint, t.muted()),
+            ]);
+            f.render_widget(Paragraph::new(line), area);
+            f.set_cursor_position((area.x + 1 + input.visual_cursor() as u16, area.y));
+        }
+        _ => {
+            if let Some(fl) = app.flashes.back() {
+                let (c, tag) = match fl.level {
+                    Level::Info => (t.info, "info"),
+                    Level::Warn => (t.warn, "warn"),
+                    Level::Error => (t.error, "error"),
+                };
+                let line = Line::from(vec![
+                    Span::styled(
+                        format!(" {tag}: "),
+                        Style::default().fg(c).add_modifier(Modifier::BOLD),
+                    ),
+                    Span::styled(fl.text.clone(), Style::default().fg(c)),
+                ]);
+                f.render_widget(Paragraph::new(line), area);
+            }
+        }
+    }
+}
+
+/// The scopes active in the current view, most specific first (same order the keys use).
+fn scopes(app: &App) -> Vec<Scope> {
+    match app.view() {
+        View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
+        View::Detail(_) => vec![Scope::Detail, Scope::Global],
+        View::Errors => vec![Scope::Global],
+    }
+}
+
+fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let scopes = scopes(app);
+    let mut spans = vec![Span::raw(" ")];
+    let mut width = 1usize;
+    // Specific scopes first: the pane's own actions are the most useful hints.
+    for sc in &scopes {
+        for s in SPECS.iter().filter(|s| s.scope == *sc && s.hint) {
+            if s.dangerous && app.settings.read_only {
+                continue;
+            }
+            if *sc == Scope::Global && matches!(s.action, Action::Up | Action::Down) {
+                continue;
+            }
+            let key = app.keymap.label(s.action);
+            let text = short_desc(s.desc);
+            let w = key.chars().count() + text.chars().count() + 3;
+            if width + w > area.width as usize {
+                break;
+            }
+            width += w;
+            spans.push(Span::styled(
+                key,
+                Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD),
+            ));
+            spans.push(Span::styled(
+                format!(" {text}  "),
+                Style::default().fg(t.hint_text),
+            ));
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Footer hints use the first words of the description.
+fn short_desc(d: &str) -> String {
+    let d = d.split(" (").next().unwrap_or(d);
+    let d = d.trim_end_matches(" wizard");
+    d.to_lowercase()
+}
+
+fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
+    let t = &app.theme;
+    let w = area.width.saturating_sub(8).min(90);
+    let h = area.height.saturating_sub(4);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let mut lines: Vec<Line> = Vec::new();
+    let scope_title = |s: Scope| match s {
+        Scope::Global => "Everywhere",
+        Scope::Table => "Tables",
+        Scope::Clusters => "Clusters pane",
+        Scope::Proxies => "OBProxy pane",
+        Scope::Tasks => "Tasks pane",
+        Scope::Detail => "Detail view",
+        Scope::Dag => "Task DAG view",
+    };
+    let mut last = None;
+    for s in SPECS {
+        if last != Some(s.scope) {
+            if last.is_some() {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(
+                scope_title(s.scope),
+                Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+            ));
+            last = Some(s.scope);
+        }
+        let keys: Vec<String> = app
+            .keymap
+            .keys(s.action)
+            .iter()
+            .map(|k| k.label())
+            .collect();
+        let mut spans = vec![
+            Span::styled(
+                format!("  {:<14}", keys.join(" ")),
+                Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(s.desc.to_string()),
+        ];
+        if s.dangerous {
+            let note = if app.settings.read_only {
+                "  (off: read-only)"
+            } else {
+                "  (asks first)"
+            };
+            spans.push(Span::styled(note, Style::default().fg(t.warn)));
+        }
+        spans.push(Span::styled(format!("  [{}]", s.name), t.muted()));
+        lines.push(Line::from(spans));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(t.accent))
+        .title(
+            Line::from(" Keys — any other key closes; j/k scroll ")
+                .style(Style::default().fg(t.title)),
+        );
+    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+}
+
+/// `3s`, `2m05s`, `1h05m`.
+pub fn short_age(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        if d.as_millis() < 10_000 && d.subsec_millis() != 0 && s < 1 {
+            return format!("{:.1}s", d.as_secs_f64());
+        }
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m{:02}s", s / 60, s % 60)
+    } else if s < 86_400 {
+        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn ages() {
+        assert_eq!(short_age(Duration::from_secs(5)), "5s");
+        assert_eq!(short_age(Duration::from_millis(500)), "0.5s");
+        assert_eq!(short_age(Duration::from_secs(125)), "2m05s");
+        assert_eq!(short_age(Duration::from_secs(3900)), "1h05m");
+        assert_eq!(short_age(Duration::from_secs(90_000)), "1d01h");
+    }
+}
+pub mod wizard;

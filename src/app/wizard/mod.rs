@@ -409,6 +409,18 @@ impl Field {
             .map(|c| c.label.clone())
             .unwrap_or_else(|| value.to_string())
     }
+    /// The data a select's options come from (by the ids the wizards use).
+    pub fn source(&self) -> Option<DataRequest> {
+        Some(match self.id {
+            "package" => DataRequest::Packages,
+            "idc" => DataRequest::Idcs,
+            "hosts" | "host" => DataRequest::Hosts,
+            "host_type" => DataRequest::HostTypes,
+            "credential" => DataRequest::Credentials,
+            "proxy_cluster" => DataRequest::ProxyClusters,
+            _ => return None,
+        })
+    }
     pub fn items(&self) -> &[Vec<Field>] {
         match &self.kind {
             FieldKind::Group { items, .. } => items,

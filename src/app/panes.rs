@@ -1,0 +1,975 @@
+//! The inventory panes: which columns each has, how API models become rows, and what the
+//! summary strip and the detail view show.
+
+use super::actions::Scope;
+use super::table::{Column, Row};
+use crate::api::ocp::models::{
+    ClusterStatus, Host, HostStatus, ObCluster, ObproxyCluster, ObproxyStatus, ServerStatus,
+    SubtaskStatus, TaskInstance, TaskStatus,
+};
+use crate::config::theme::{Theme, Tone};
+use crate::poll::fetch::ViewData;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaneKind {
+    Clusters,
+    Hosts,
+    Proxies,
+    Tasks,
+}
+
+const CLUSTER_COLS: &[Column] = &[
+    Column::text("NAME", 16),
+    Column::num("ID", 6).drop(2),
+    Column::num("OB ID", 8).drop(4),
+    Column::text("VERSION", 10).drop(1),
+    Column::text("TYPE", 8).drop(3),
+    Column::text("STATUS", 13),
+    Column::num("ZONES", 5).drop(5),
+    Column::num("SERVERS", 7).drop(3),
+    Column::num("TENANTS", 7).drop(4),
+    Column::text("RUNNING TASK", 24).drop(2),
+];
+
+const HOST_COLS: &[Column] = &[
+    Column::text("IP", 15),
+    Column::num("ID", 8).drop(4),
+    Column::text("HOSTNAME", 18).drop(2),
+    Column::text("STATUS", 11),
+    Column::text("KIND", 9).drop(5),
+    Column::text("HOST TYPE", 10).drop(4),
+    Column::text("IDC / REGION", 18).drop(3),
+    Column::text("CREDENTIAL", 10).drop(5),
+    Column::text("USED BY", 20).drop(1),
+];
+
+const PROXY_COLS: &[Column] = &[
+    Column::text("NAME", 18),
+    Column::num("ID", 6).drop(4),
+    Column::text("VERSION", 14).drop(2),
+    Column::text("START MODE", 10).drop(3),
+    Column::text("STATUS", 13),
+    Column::text("CONNECT", 21).drop(1),
+    Column::num("PROXIES", 7).drop(3),
+    Column::text("LINKED CLUSTERS", 24).drop(2),
+];
+
+const TASK_COLS: &[Column] = &[
+    Column::num("ID", 8),
+    Column::text("NAME", 30),
+    Column::text("STATUS", 12),
+    Column::text("PROGRESS", 14).drop(2),
+    Column::text("CLUSTER", 14).drop(3),
+    Column::text("CREATOR", 8).drop(4),
+    Column::text("START", 19).drop(3),
+    Column::text("DURATION", 9).drop(1),
+];
+
+impl PaneKind {
+    pub const ALL: [PaneKind; 4] = [
+        PaneKind::Clusters,
+        PaneKind::Hosts,
+        PaneKind::Proxies,
+        PaneKind::Tasks,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneKind::Clusters => "Clusters",
+            PaneKind::Hosts => "Hosts",
+            PaneKind::Proxies => "OBProxy",
+            PaneKind::Tasks => "Tasks",
+        }
+    }
+
+    pub fn scope(self) -> Scope {
+        match self {
+            PaneKind::Clusters => Scope::Clusters,
+            PaneKind::Hosts => Scope::Table,
+            PaneKind::Proxies => Scope::Proxies,
+            PaneKind::Tasks => Scope::Tasks,
+        }
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            PaneKind::Clusters => CLUSTER_COLS,
+            PaneKind::Hosts => HOST_COLS,
+            PaneKind::Proxies => PROXY_COLS,
+            PaneKind::Tasks => TASK_COLS,
+        }
+    }
+
+    /// Panes with a summary strip under the table.
+    pub fn has_summary(self) -> bool {
+        true
+    }
+}
+
+/// The typed data behind a pane's rows.
+#[derive(Debug, Clone)]
+pub enum PaneData {
+    Clusters {
+        clusters: Vec<ObCluster>,
+        running: Vec<TaskInstance>,
+    },
+    Hosts(Vec<Host>),
+    Proxies(Vec<ObproxyCluster>),
+    Tasks(Vec<TaskInstance>),
+}
+
+impl PaneData {
+    pub fn empty(k: PaneKind) -> PaneData {
+        match k {
+            PaneKind::Clusters => PaneData::Clusters {
+                clusters: vec![],
+                running: vec![],
+            },
+            PaneKind::Hosts => PaneData::Hosts(vec![]),
+            PaneKind::Proxies => PaneData::Proxies(vec![]),
+            PaneKind::Tasks => PaneData::Tasks(vec![]),
+        }
+    }
+
+    pub fn from_view(k: PaneKind, v: ViewData) -> Option<PaneData> {
+        Some(match (k, v) {
+            (PaneKind::Clusters, ViewData::Clusters { clusters, running }) => {
+                PaneData::Clusters { clusters, running }
+            }
+            (PaneKind::Hosts, ViewData::Hosts(h)) => PaneData::Hosts(h),
+            (PaneKind::Proxies, ViewData::Proxies(p)) => PaneData::Proxies(p),
+            (PaneKind::Tasks, ViewData::Tasks(t)) => PaneData::Tasks(t),
+            _ => return None,
+        })
+    }
+
+    /// Rows for the table; `now` (unix ms) is the clock running durations are measured against.
+    pub fn rows(&self, now: i64) -> Vec<Row> {
+        match self {
+            PaneData::Clusters { clusters, running } => {
+                clusters.iter().map(|c| cluster_row(c, running)).collect()
+            }
+            PaneData::Hosts(h) => h.iter().map(host_row).collect(),
+            PaneData::Proxies(p) => p.iter().map(proxy_row).collect(),
+            PaneData::Tasks(t) => t.iter().map(|x| task_row(x, now)).collect(),
+        }
+    }
+}
+
+pub fn cluster_tone(s: &ClusterStatus) -> Tone {
+    match s {
+        ClusterStatus::Running => Tone::Ok,
+        ClusterStatus::Stopped | ClusterStatus::Unavailable | ClusterStatus::Abandoned => {
+            Tone::Failed
+        }
+        ClusterStatus::Unknown(_) => Tone::Unknown,
+        _ => Tone::Running,
+    }
+}
+
+pub fn server_tone(s: &ServerStatus) -> Tone {
+    match s {
+        ServerStatus::Running => Tone::Ok,
+        ServerStatus::Stopped | ServerStatus::Unavailable | ServerStatus::Deleted => Tone::Failed,
+        ServerStatus::Unknown(_) => Tone::Unknown,
+        _ => Tone::Running,
+    }
+}
+
+pub fn host_tone(s: &HostStatus) -> Tone {
+    match s {
+        HostStatus::Online => Tone::Ok,
+        HostStatus::Available | HostStatus::New => Tone::Ready,
+        HostStatus::Offline => Tone::Failed,
+        HostStatus::Deleting => Tone::Running,
+        HostStatus::Unknown(_) => Tone::Unknown,
+    }
+}
+
+pub fn proxy_tone(s: &ObproxyStatus) -> Tone {
+    match s {
+        ObproxyStatus::Running => Tone::Ok,
+        ObproxyStatus::Unavailable => Tone::Failed,
+        ObproxyStatus::Unknown(_) => Tone::Unknown,
+        _ => Tone::Running,
+    }
+}
+
+pub fn task_tone(s: &TaskStatus) -> Tone {
+    match s {
+        TaskStatus::Successful => Tone::Ok,
+        TaskStatus::Failed => Tone::Failed,
+        TaskStatus::Running => Tone::Running,
+        TaskStatus::Unknown(_) => Tone::Unknown,
+    }
+}
+
+pub fn subtask_tone(s: &SubtaskStatus) -> Tone {
+    match s {
+        SubtaskStatus::Successful => Tone::Ok,
+        SubtaskStatus::Failed => Tone::Failed,
+        SubtaskStatus::Running => Tone::Running,
+        SubtaskStatus::Pending => Tone::Pending,
+        SubtaskStatus::Ready => Tone::Ready,
+        SubtaskStatus::Canceling => Tone::Canceling,
+        SubtaskStatus::Unknown(_) => Tone::Unknown,
+    }
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref()
+        .map(|x| x.to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+fn running_task_for(cluster_id: i64, running: &[TaskInstance]) -> Option<&TaskInstance> {
+    running
+        .iter()
+        .find(|t| t.status == TaskStatus::Running && t.cluster_id() == Some(cluster_id))
+}
+
+fn cluster_row(c: &ObCluster, running: &[TaskInstance]) -> Row {
+    let servers = c.server_count.unwrap_or_else(|| {
+        c.zones
+            .iter()
+            .map(|z| z.server_count.unwrap_or(z.servers.len() as i64))
+            .sum()
+    });
+    let task = running_task_for(c.id, running)
+        .map(|t| format!("#{} {}", t.id, t.name))
+        .unwrap_or_default();
+    Row::new(
+        c.id.to_string(),
+        vec![
+            c.name.clone(),
+            c.id.to_string(),
+            opt(&c.ob_cluster_id),
+            opt(&c.ob_version),
+            opt(&c.cluster_type),
+            c.status.to_string(),
+            c.zones.len().to_string(),
+            servers.to_string(),
+            opt(&c.tenant_count),
+            task,
+        ],
+        Some(5),
+        cluster_tone(&c.status),
+    )
+}
+
+/// What uses a host, from its services (`cluster01:1` for an OB cluster).
+fn host_used_by(h: &Host) -> String {
+    let mut parts: Vec<String> = h
+        .services
+        .iter()
+        .filter(|s| s.service_type.as_deref() != Some("OCP_AGENT"))
+        .map(|s| {
+            let kind = match s.service_type.as_deref() {
+                Some("OB_CLUSTER") => "ob",
+                Some("OB_PROXY") => "proxy",
+                Some(other) => other,
+                None => "?",
+            };
+            format!("{kind}:{}", s.name.as_deref().unwrap_or("?"))
+        })
+        .collect();
+    parts.dedup();
+    if parts.is_empty() {
+        "free".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn kind_short(k: &Option<String>) -> String {
+    match k.as_deref() {
+        Some("DEDICATED_PHYSICAL_MACHINE") => "physical".into(),
+        Some("DEDICATED_CONTAINER") => "container".into(),
+        Some(o) => o.to_lowercase(),
+        None => "—".into(),
+    }
+}
+
+fn host_row(h: &Host) -> Row {
+    let idc = format!(
+        "{} / {}",
+        h.idc_name.as_deref().unwrap_or("—"),
+        h.region_name.as_deref().unwrap_or("—")
+    );
+    let cred = match h.ssh_port {
+        Some(p) => format!("ssh:{p}"),
+        None => "—".into(),
+    };
+    Row::new(
+        h.id.to_string(),
+        vec![
+            opt(&h.inner_ip_address),
+            h.id.to_string(),
+            h.name
+                .clone()
+                .or_else(|| h.alias.clone())
+                .unwrap_or_else(|| "—".into()),
+            h.status.to_string(),
+            kind_short(&h.kind),
+            opt(&h.type_name),
+            idc,
+            cred,
+            host_used_by(h),
+        ],
+        Some(3),
+        host_tone(&h.status),
+    )
+}
+
+/// An OBProxy cluster's status: the worst of its proxies (none: unknown).
+fn proxy_cluster_status(p: &ObproxyCluster) -> (String, Tone) {
+    if p.obproxies.is_empty() {
+        return ("—".into(), Tone::Unknown);
+    }
+    let worst = p
+        .obproxies
+        .iter()
+        .max_by_key(|x| match proxy_tone(&x.status) {
+            Tone::Failed => 3,
+            Tone::Running => 2,
+            Tone::Unknown => 1,
+            _ => 0,
+        })
+        .map(|x| x.status.clone())
+        .unwrap_or_default();
+    let tone = proxy_tone(&worst);
+    (worst.to_string(), tone)
+}
+
+fn proxy_row(p: &ObproxyCluster) -> Row {
+    let version = p
+        .versions
+        .iter()
+        .filter_map(|v| v.version.clone())
+        .chain(p.obproxies.iter().filter_map(|x| x.version.clone()))
+        .next()
+        .map(|v| short_version(&v))
+        .unwrap_or_else(|| "—".into());
+    let mode = match p.work_mode.as_deref() {
+        Some("CONFIG_URL") => "ConfigUrl".to_string(),
+        Some("RS_LIST") => "RsList".to_string(),
+        Some(o) => o.to_string(),
+        None => "—".into(),
+    };
+    let connect = match (&p.address, p.port) {
+        (Some(a), Some(port)) => format!("{a}:{port}"),
+        (Some(a), None) => a.clone(),
+        _ => "—".into(),
+    };
+    let count = p
+        .versions
+        .iter()
+        .map(|v| v.count.unwrap_or(0))
+        .sum::<i64>()
+        .max(p.obproxies.len() as i64);
+    let links: Vec<String> = p
+        .ob_links
+        .iter()
+        .filter_map(|l| l.cluster_name.clone())
+        .collect();
+    let (status, tone) = proxy_cluster_status(p);
+    Row::new(
+        p.id.to_string(),
+        vec![
+            p.name.clone(),
+            p.id.to_string(),
+            version,
+            mode,
+            status,
+            connect,
+            count.to_string(),
+            if links.is_empty() {
+                "—".into()
+            } else {
+                links.join(", ")
+            },
+        ],
+        Some(4),
+        tone,
+    )
+}
+
+/// `obproxy-3.2.3-1.el7.x86_64.rpm` → `3.2.3-1`.
+pub fn short_version(v: &str) -> String {
+    let v = v
+        .trim_start_matches("obproxy-")
+        .trim_start_matches("oceanbase-");
+    let v = v.trim_end_matches(".rpm");
+    let parts: Vec<&str> = v.split('.').collect();
+    // Drop `.el7.x86_64` style suffixes.
+    let keep: Vec<&str> = parts
+        .iter()
+        .take_while(|p| !p.starts_with("el") && !p.starts_with("x86") && !p.starts_with("aarch"))
+        .copied()
+        .collect();
+    if keep.is_empty() {
+        v.to_string()
+    } else {
+        keep.join(".")
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A 10-cell bar plus done/total.
+pub fn progress_bar(done: usize, total: usize, ascii: bool) -> String {
+    let cells = 8usize;
+    let filled = if total == 0 {
+        0
+    } else {
+        (done * cells).div_ceil(total).min(cells)
+    };
+    let (f, e) = if ascii { ('#', '.') } else { ('█', '░') };
+    let bar: String = std::iter::repeat_n(f, filled)
+        .chain(std::iter::repeat_n(e, cells - filled))
+        .collect();
+    format!("{bar} {done}/{total}")
+}
+
+fn task_row(t: &TaskInstance, now: i64) -> Row {
+    let total = t.subtasks.len();
+    let done = t
+        .subtasks
+        .iter()
+        .filter(|s| s.status == SubtaskStatus::Successful)
+        .count();
+    let progress = if total == 0 {
+        "—".to_string()
+    } else {
+        progress_bar(done, total, false)
+    };
+    let cluster = t
+        .cluster
+        .as_ref()
+        .and_then(|c| c.name.clone())
+        .or_else(|| t.cluster_id().map(|i| format!("#{i}")))
+        .unwrap_or_else(|| "—".into());
+    let start = t
+        .start_time
+        .as_deref()
+        .map(short_time)
+        .unwrap_or_else(|| "—".into());
+    let dur = task_duration_ms(t, now)
+        .map(fmt_duration_ms)
+        .unwrap_or_else(|| "—".into());
+    Row::new(
+        t.id.to_string(),
+        vec![
+            t.id.to_string(),
+            t.name.clone(),
+            t.status.to_string(),
+            progress,
+            cluster,
+            t.creator
+                .as_ref()
+                .and_then(|c| c.name())
+                .unwrap_or("—")
+                .to_string(),
+            start,
+            dur,
+        ],
+        Some(2),
+        task_tone(&t.status),
+    )
+}
+
+pub fn task_duration_ms(t: &TaskInstance, now: i64) -> Option<i64> {
+    use crate::api::ocp::models::parse_time_millis;
+    let start = parse_time_millis(t.start_time.as_deref()?)?;
+    let end = match t.finish_time.as_deref().and_then(parse_time_millis) {
+        Some(e) if e >= start => e,
+        _ if t.status == TaskStatus::Running => now,
+        _ => return None,
+    };
+    Some(end - start)
+}
+
+/// `2021-09-02T08:39:29.295+08:00` → `2021-09-02 08:39:29` (the server's own clock time).
+pub fn short_time(s: &str) -> String {
+    let s = s.replace('T', " ");
+    s.chars().take(19).collect()
+}
+
+/// `12s`, `1m02s`, `1h05m`.
+pub fn fmt_duration_ms(ms: i64) -> String {
+    crate::ui::short_age(std::time::Duration::from_millis(
+        ms.max(0) as u64 / 1000 * 1000,
+    ))
+}
+
+// ----- summary strip and detail view -----
+
+fn label<'a>(t: &Theme, k: &'a str) -> Span<'a> {
+    Span::styled(format!("{k}: "), t.muted())
+}
+
+pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>> {
+    let Ok(id) = row.id.parse::<i64>() else {
+        return vec![];
+    };
+    match data {
+        PaneData::Clusters { clusters, running } => {
+            let Some(c) = clusters.iter().find(|c| c.id == id) else {
+                return vec![];
+            };
+            let mut lines = vec![];
+            let zones: Vec<String> = c
+                .zones
+                .iter()
+                .map(|z| {
+                    format!(
+                        "{} (idc {}) {} server{}",
+                        z.name,
+                        z.idc_name.as_deref().unwrap_or("—"),
+                        z.server_count.unwrap_or(z.servers.len() as i64),
+                        if z.server_count.unwrap_or(z.servers.len() as i64) == 1 {
+                            ""
+                        } else {
+                            "s"
+                        }
+                    )
+                })
+                .collect();
+            lines.push(Line::from(vec![
+                label(t, "zones"),
+                Span::raw(zones.join(" · ")),
+            ]));
+            let rs: Vec<String> = c
+                .root_servers
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {}",
+                        r.address.as_deref().unwrap_or("?"),
+                        r.role.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            if !rs.is_empty() {
+                lines.push(Line::from(vec![
+                    label(t, "rootservers"),
+                    Span::raw(rs.join(" · ")),
+                ]));
+            }
+            match running_task_for(c.id, running) {
+                Some(task) => lines.push(Line::from(vec![
+                    label(t, "running task"),
+                    Span::styled(
+                        format!("#{} {}", task.id, task.name),
+                        Style::default().fg(t.st_running),
+                    ),
+                ])),
+                None => lines.push(Line::from(vec![
+                    label(t, "running task"),
+                    Span::styled("none", t.muted()),
+                ])),
+            }
+            if let Some(r) = &c.fail_to_query_from_ob_reason {
+                lines.push(Line::from(vec![
+                    label(t, "OCP cannot query"),
+                    Span::styled(r.clone(), Style::default().fg(t.warn)),
+                ]));
+            }
+            lines
+        }
+        PaneData::Hosts(hosts) => {
+            let Some(h) = hosts.iter().find(|h| h.id == id) else {
+                return vec![];
+            };
+            vec![
+                Line::from(vec![
+                    label(t, "os"),
+                    Span::raw(format!(
+                        "{} {} ",
+                        h.operating_system_release.as_deref().unwrap_or("—"),
+                        h.architecture.as_deref().unwrap_or("")
+                    )),
+                    label(t, "agent"),
+                    Span::raw(format!(
+                        "{} {}",
+                        h.host_agent_version.as_deref().unwrap_or("—"),
+                        h.host_agent_status.as_deref().unwrap_or("")
+                    )),
+                ]),
+                Line::from(vec![label(t, "services"), Span::raw(host_used_by(h))]),
+            ]
+        }
+        PaneData::Proxies(ps) => {
+            let Some(p) = ps.iter().find(|p| p.id == id) else {
+                return vec![];
+            };
+            let mut lines: Vec<Line> = p
+                .obproxies
+                .iter()
+                .take(3)
+                .map(|x| {
+                    Line::from(vec![
+                        Span::styled(
+                            format!(
+                                "{} ",
+                                crate::ui::widgets::tone_glyph(proxy_tone(&x.status), false)
+                            ),
+                            t.tone_style(proxy_tone(&x.status)),
+                        ),
+                        Span::raw(format!(
+                            "{}:{}  {}  {}",
+                            x.ip.as_deref().unwrap_or("?"),
+                            x.sql_port.map(|p| p.to_string()).unwrap_or_default(),
+                            x.version.as_deref().map(short_version).unwrap_or_default(),
+                            x.status
+                        )),
+                    ])
+                })
+                .collect();
+            if p.obproxies.len() > 3 {
+                lines.push(Line::styled(
+                    format!("… {} more (⏎)", p.obproxies.len() - 3),
+                    t.muted(),
+                ));
+            }
+            if lines.is_empty() {
+                lines.push(Line::styled(
+                    "no OBProxy servers listed — ⏎ loads the detail",
+                    t.muted(),
+                ));
+            }
+            lines
+        }
+        PaneData::Tasks(tasks) => {
+            let Some(task) = tasks.iter().find(|x| x.id == id) else {
+                return vec![];
+            };
+            let failed: Vec<&str> = task
+                .subtasks
+                .iter()
+                .filter(|s| s.status == SubtaskStatus::Failed)
+                .map(|s| s.name.as_str())
+                .collect();
+            let running: Vec<&str> = task
+                .subtasks
+                .iter()
+                .filter(|s| s.status == SubtaskStatus::Running)
+                .map(|s| s.name.as_str())
+                .collect();
+            let mut lines = vec![];
+            if !running.is_empty() {
+                lines.push(Line::from(vec![
+                    label(t, "running"),
+                    Span::styled(running.join(", "), Style::default().fg(t.st_running)),
+                ]));
+            }
+            if !failed.is_empty() {
+                lines.push(Line::from(vec![
+                    label(t, "failed"),
+                    Span::styled(failed.join(", "), Style::default().fg(t.st_failed)),
+                ]));
+            }
+            if lines.is_empty() {
+                lines.push(Line::from(vec![
+                    label(t, "subtasks"),
+                    Span::raw(task.subtasks.len().to_string()),
+                ]));
+            }
+            lines
+        }
+    }
+}
+
+fn section(t: &Theme, title: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        title.to_string(),
+        Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+    ))
+}
+
+fn kv(t: &Theme, k: &str, v: String) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!("  {k:<22}"), t.muted()),
+        Span::raw(v),
+    ])
+}
+
+pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Line<'static>> {
+    let glyph = |tone| crate::ui::widgets::tone_glyph(tone, ascii);
+    let mut out = vec![];
+    match data {
+        ViewData::ClusterDetail(d) => {
+            let c = &d.cluster;
+            out.push(section(t, &format!("Cluster {} (id {})", c.name, c.id)));
+            out.push(kv(
+                t,
+                "status",
+                format!("{} {}", glyph(cluster_tone(&c.status)), c.status),
+            ));
+            out.push(kv(t, "type", opt(&c.cluster_type)));
+            out.push(kv(t, "obClusterId", opt(&c.ob_cluster_id)));
+            out.push(kv(t, "version", opt(&c.ob_version)));
+            out.push(kv(t, "tenants", opt(&c.tenant_count)));
+            if let Some(r) = &c.fail_to_query_from_ob_reason {
+                out.push(kv(t, "OCP cannot query", r.clone()));
+            }
+            out.push(Line::raw(""));
+            out.push(section(t, &format!("Zones ({})", d.zones.len())));
+            for z in &d.zones {
+                out.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {}", z.name),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::styled(
+                        format!(
+                            "  idc {}  region {}  {}",
+                            z.idc_name.as_deref().unwrap_or("—"),
+                            z.region_name.as_deref().unwrap_or("—"),
+                            z.status.as_deref().unwrap_or("")
+                        ),
+                        t.muted(),
+                    ),
+                ]));
+                let servers: Vec<_> = d
+                    .servers
+                    .iter()
+                    .filter(|s| s.zone_name.as_deref() == Some(z.name.as_str()))
+                    .collect();
+                let servers: Vec<_> = if servers.is_empty() {
+                    z.servers.iter().collect()
+                } else {
+                    servers
+                };
+                for s in servers {
+                    let tone = server_tone(&s.status);
+                    out.push(Line::from(vec![
+                        Span::styled(format!("    {} ", glyph(tone)), t.tone_style(tone)),
+                        Span::raw(format!(
+                            "{:<16} rpc {:<5} sql {:<5} {:<12}",
+                            s.ip.as_deref().unwrap_or("?"),
+                            s.port.map(|p| p.to_string()).unwrap_or_default(),
+                            s.sql_port.map(|p| p.to_string()).unwrap_or_default(),
+                            s.status.to_string()
+                        )),
+                        Span::styled(
+                            if s.with_rootserver == Some(true) {
+                                " rootserver"
+                            } else {
+                                ""
+                            },
+                            Style::default().fg(t.accent),
+                        ),
+                    ]));
+                }
+            }
+            out.push(Line::raw(""));
+            out.push(section(t, &format!("Tenants ({})", d.tenants.len())));
+            for te in &d.tenants {
+                out.push(Line::raw(format!(
+                    "  {:<20} {:<7} {:<10} primary zone {}",
+                    te.name,
+                    te.mode.as_ref().map(|m| m.to_string()).unwrap_or_default(),
+                    te.status.to_string(),
+                    te.primary_zone.as_deref().unwrap_or("—")
+                )));
+            }
+            out.push(Line::raw(""));
+            out.push(section(
+                t,
+                &format!("Tasks on this cluster ({})", d.tasks.len()),
+            ));
+            for task in &d.tasks {
+                let tone = task_tone(&task.status);
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
+                    Span::raw(format!(
+                        "#{:<9} {:<36} {:<11} {}",
+                        task.id,
+                        task.name,
+                        task.status.to_string(),
+                        task_duration_ms(task, now)
+                            .map(fmt_duration_ms)
+                            .unwrap_or_default()
+                    )),
+                ]));
+            }
+        }
+        ViewData::HostDetail(h) => {
+            out.push(section(
+                t,
+                &format!(
+                    "Host {} (id {})",
+                    h.inner_ip_address.as_deref().unwrap_or("?"),
+                    h.id
+                ),
+            ));
+            let tone = host_tone(&h.status);
+            out.push(kv(t, "status", format!("{} {}", glyph(tone), h.status)));
+            out.push(kv(t, "hostname", opt(&h.name)));
+            out.push(kv(t, "alias", opt(&h.alias)));
+            out.push(kv(t, "description", opt(&h.description)));
+            out.push(kv(t, "kind", opt(&h.kind)));
+            out.push(kv(
+                t,
+                "host type",
+                format!("{} (id {})", opt(&h.type_name), opt(&h.type_id)),
+            ));
+            out.push(kv(
+                t,
+                "IDC",
+                format!("{} (id {})", opt(&h.idc_name), opt(&h.idc_id)),
+            ));
+            out.push(kv(
+                t,
+                "region",
+                format!("{} (id {})", opt(&h.region_name), opt(&h.region_id)),
+            ));
+            out.push(kv(t, "ssh port", opt(&h.ssh_port)));
+            out.push(kv(
+                t,
+                "publish ports",
+                h.publish_ports
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "—".into()),
+            ));
+            out.push(kv(
+                t,
+                "operating system",
+                format!(
+                    "{} ({})",
+                    opt(&h.operating_system),
+                    opt(&h.operating_system_release)
+                ),
+            ));
+            out.push(kv(t, "architecture", opt(&h.architecture)));
+            out.push(kv(t, "serial number", opt(&h.serial_number)));
+            out.push(kv(
+                t,
+                "host agent",
+                format!(
+                    "{} {} (id {})",
+                    opt(&h.host_agent_version),
+                    opt(&h.host_agent_status),
+                    opt(&h.host_agent_id)
+                ),
+            ));
+            out.push(kv(t, "created", opt(&h.create_time)));
+            out.push(kv(t, "updated", opt(&h.update_time)));
+            out.push(Line::raw(""));
+            out.push(section(t, &format!("Services ({})", h.services.len())));
+            for s in &h.services {
+                out.push(Line::raw(format!(
+                    "  {:<14} {:<24} {}",
+                    s.service_type.as_deref().unwrap_or("?"),
+                    s.name.as_deref().unwrap_or("?"),
+                    s.version.as_deref().unwrap_or("")
+                )));
+            }
+        }
+        ViewData::ProxyDetail(p) => {
+            out.push(section(
+                t,
+                &format!("OBProxy cluster {} (id {})", p.name, p.id),
+            ));
+            out.push(kv(t, "start mode", opt(&p.work_mode)));
+            out.push(kv(
+                t,
+                "address",
+                format!("{}:{}", opt(&p.address), opt(&p.port)),
+            ));
+            out.push(kv(t, "config url", opt(&p.config_url)));
+            out.push(kv(t, "creator", opt(&p.creator_name)));
+            out.push(kv(t, "created", opt(&p.create_time)));
+            out.push(Line::raw(""));
+            out.push(section(
+                t,
+                &format!("OBProxy servers ({})", p.obproxies.len()),
+            ));
+            for x in &p.obproxies {
+                let tone = proxy_tone(&x.status);
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
+                    Span::raw(format!(
+                        "{:<16} sql {:<5} exporter {:<5} {:<14} {:<11} idc {}",
+                        x.ip.as_deref().unwrap_or("?"),
+                        opt(&x.sql_port),
+                        opt(&x.exporter_port),
+                        x.version.as_deref().map(short_version).unwrap_or_default(),
+                        x.status.to_string(),
+                        opt(&x.idc_name)
+                    )),
+                ]));
+            }
+            out.push(Line::raw(""));
+            out.push(section(
+                t,
+                &format!("Linked OceanBase clusters ({})", p.ob_links.len()),
+            ));
+            for l in &p.ob_links {
+                out.push(Line::raw(format!(
+                    "  {:<20} obClusterId {:<6} user {:<10} {}",
+                    opt(&l.cluster_name),
+                    opt(&l.ob_cluster_id),
+                    opt(&l.username),
+                    opt(&l.status)
+                )));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// What `y` copies on a row: the IP for hosts, the id otherwise.
+pub fn copy_value(data: &PaneData, row: &Row) -> Option<String> {
+    match data {
+        PaneData::Hosts(_) => row.cells.first().cloned().filter(|s| s != "—"),
+        _ => Some(row.id.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_shorten() {
+        assert_eq!(short_version("obproxy-3.2.3-1.el7.x86_64.rpm"), "3.2.3-1");
+        assert_eq!(short_version("4.2.1.2"), "4.2.1.2");
+    }
+
+    #[test]
+    fn progress() {
+        assert_eq!(progress_bar(0, 4, true), "........ 0/4");
+        assert_eq!(progress_bar(4, 4, true), "######## 4/4");
+        assert_eq!(progress_bar(1, 8, false), "█░░░░░░░ 1/8");
+    }
+
+    #[test]
+    fn host_rows_show_what_uses_them() {
+        let h: Host = serde_json::from_value(serde_json::json!({
+            "id": 7, "innerIpAddress": "10.0.0.7", "status": "ONLINE",
+            "kind": "DEDICATED_PHYSICAL_MACHINE",
+            "services": [{"name": "c1:1", "type": "OB_CLUSTER"}, {"name": "a", "type": "OCP_AGENT"}]
+        }))
+        .unwrap();
+        let r = host_row(&h);
+        assert_eq!(r.cells[0], "10.0.0.7");
+        assert_eq!(r.cells[4], "physical");
+        assert_eq!(r.cells[8], "ob:c1:1");
+        assert_eq!(r.tone, Tone::Ok);
+    }
+}

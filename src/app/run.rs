@@ -1,0 +1,204 @@
+//! The event loop: input, poller messages, timers and signals in; frames out.
+//!
+//! Frames are drawn only when something changed, at most one per ~16 ms, each wrapped in
+//! synchronized output (DEC mode 2026) so SSH and tmux never show a half-drawn screen.
+
+use super::actions::Keymap;
+use super::state::{App, Effect, Settings};
+use crate::api::ocp::{OcpClient, OcpConfig};
+use crate::api::ApiError;
+use crate::config::{profile::Resolved, ConfigFile, Paths, Theme};
+use crate::poll::fetch::{self, ViewData, ViewJob};
+use crate::poll::{self, Outcome, PollerHandle};
+use crate::secret::Secret;
+use crate::ui::term;
+use anyhow::{anyhow, Context, Result};
+use crossterm::event::EventStream;
+use futures_util::StreamExt;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// Messages from background work to the app.
+pub enum Msg {
+    View(Outcome<ViewJob, ViewData, ApiError>),
+    Info(Result<String, ApiError>),
+}
+
+const FRAME: Duration = Duration::from_millis(16);
+
+pub async fn run_tui(paths: &Paths, r: Resolved, password: Secret, demo: bool) -> Result<ExitCode> {
+    if let Some(why) = term::unusable_terminal() {
+        return Err(anyhow!(why));
+    }
+    let cfg = ConfigFile::load(&paths.config_file).unwrap_or_default();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (theme, theme_warning) = Theme::select(r.theme.as_deref(), no_color, &paths.themes_dir);
+    let (keymap, key_warnings) = Keymap::with_overrides(&cfg.keys);
+    let client = OcpClient::new(OcpConfig {
+        base_url: r.url.clone(),
+        user: r.user.clone(),
+        password,
+        accept_language: "en-US".into(),
+        connect_timeout: Duration::from_secs(5),
+        request_timeout: Duration::from_secs(20),
+    })
+    .map_err(|e| anyhow!("{e}"))?;
+    let settings = Settings {
+        profile: r.profile_name.clone(),
+        url: r.url.clone(),
+        user: r.user.clone(),
+        read_only: r.read_only,
+        production: r.production,
+        refresh: r.refresh,
+        demo,
+        ascii: !utf8_locale(),
+    };
+    let mut app = App::new(settings, theme, keymap);
+    if let Some(w) = theme_warning {
+        app.flash(super::state::Level::Warn, w);
+    }
+    for w in key_warnings {
+        app.flash(super::state::Level::Warn, w);
+    }
+
+    let (tx, mut rx) = mpsc::channel::<Msg>(32);
+    let view_poller: PollerHandle<ViewJob> = {
+        let c = client.clone();
+        poll::spawn(
+            move |job| fetch::fetch_view(c.clone(), job),
+            Msg::View,
+            tx.clone(),
+        )
+    };
+    {
+        let c = client.clone();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let r = c.info().await.map(|i| {
+                i.version()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "?".into())
+            });
+            let _ = tx.send(Msg::Info(r)).await;
+        });
+    }
+
+    let (mut terminal, _guard) = term::enter().context("cannot set up the terminal")?;
+    if let Ok(sz) = terminal.size() {
+        app.size = (sz.width, sz.height);
+    }
+    let mut events = EventStream::new();
+    let mut sigterm =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut last_draw = Instant::now() - FRAME;
+
+    loop {
+        view_poller.set(app.view_job(), app.settings.refresh);
+        if app.quit {
+            break;
+        }
+        let now = Instant::now();
+        if app.dirty && now.duration_since(last_draw) >= FRAME {
+            draw(&mut terminal, &mut app)?;
+            last_draw = Instant::now();
+        }
+        // Wake for: the next frame slot if a redraw is pending, else the next timed change.
+        let wake = if app.dirty {
+            last_draw + FRAME
+        } else {
+            app.next_deadline(now)
+        };
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(ev)) => {
+                    let effects = app.on_event(ev);
+                    apply(&mut app, effects, &view_poller, &mut terminal)?;
+                }
+                Some(Err(e)) => return Err(anyhow!("terminal input failed: {e}")),
+                None => break,
+            },
+            Some(msg) = rx.recv() => match msg {
+                Msg::View(o) => app.on_view(o.job, o.result, o.at, o.failures),
+                Msg::Info(r) => app.on_info(r),
+            },
+            _ = tokio::time::sleep_until(wake.into()) => {
+                let now = Instant::now();
+                app.expire(now);
+                // Ages in the header tick once a second.
+                if !app.dirty && app.last_refresh.is_some() {
+                    app.dirty = true;
+                }
+            }
+            _ = recv_opt(&mut sigterm) => break,
+            _ = recv_opt(&mut sighup) => break,
+        }
+    }
+    drop(view_poller);
+    term::restore();
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+fn apply(
+    app: &mut App,
+    effects: Vec<Effect>,
+    view_poller: &PollerHandle<ViewJob>,
+    terminal: &mut term::Term,
+) -> Result<()> {
+    for e in effects {
+        match e {
+            Effect::RefreshNow => view_poller.refresh(),
+            Effect::Copy(text) => osc52_copy(&text),
+            Effect::Suspend => {
+                term::suspend(terminal).context("cannot resume the terminal")?;
+                app.dirty = true;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn draw(terminal: &mut term::Term, app: &mut App) -> Result<()> {
+    let mut out = std::io::stdout();
+    crossterm::queue!(out, crossterm::terminal::BeginSynchronizedUpdate)?;
+    let r = terminal.draw(|f| crate::ui::draw(f, app));
+    crossterm::queue!(out, crossterm::terminal::EndSynchronizedUpdate)?;
+    out.flush()?;
+    r.context("drawing failed")?;
+    app.dirty = false;
+    Ok(())
+}
+
+/// Copy through the terminal (OSC 52): works over SSH and inside tmux (with set-clipboard on).
+pub fn osc52_copy(text: &str) {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{b64}\x07");
+    let _ = out.flush();
+}
+
+/// Box-drawing and status glyphs need a UTF-8 locale; otherwise fall back to ASCII.
+pub fn utf8_locale() -> bool {
+    for var in ["LC_ALL", "LC_CTYPE", "LANG"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.is_empty() {
+                let v = v.to_ascii_lowercase();
+                return v.contains("utf-8") || v.contains("utf8");
+            }
+        }
+    }
+    // No locale set at all: modern terminals are UTF-8.
+    true
+}

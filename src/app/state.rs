@@ -1,0 +1,748 @@
+//! The app state and its `update`: keys, mouse and poller messages in, effects out.
+
+use super::actions::{spec, Action, Key, Keymap, Scope};
+use super::panes::{self, PaneData, PaneKind};
+use super::table::TableState;
+use crate::api::ApiError;
+use crate::config::Theme;
+use crate::poll::fetch::{ViewData, ViewJob};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
+use std::collections::VecDeque;
+use std::time::{Duration, Instant, SystemTime};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+/// What the header shows about the connection, and how the app behaves.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: String,
+    pub url: String,
+    pub user: String,
+    pub read_only: bool,
+    pub production: bool,
+    pub refresh: Duration,
+    pub demo: bool,
+    pub ascii: bool,
+}
+
+/// A screen on the navigation stack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum View {
+    Pane(PaneKind),
+    Detail(DetailTarget),
+    Errors,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetailTarget {
+    Cluster(i64),
+    Host(i64),
+    Proxy(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flash {
+    pub level: Level,
+    pub text: String,
+    pub until: Instant,
+}
+
+/// An error remembered in the history view (`E`).
+#[derive(Debug, Clone)]
+pub struct ErrorEntry {
+    pub at: SystemTime,
+    pub context: String,
+    pub message: String,
+    pub trace_id: Option<String>,
+}
+
+/// A failed fetch, shown on the pane that is now stale.
+#[derive(Debug, Clone)]
+pub struct FetchError {
+    pub message: String,
+    pub since: Instant,
+    pub since_wall: SystemTime,
+    pub failures: u32,
+}
+
+/// Input modes that capture keys before the action registry sees them.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Normal,
+    Filter(Input),
+    Command { input: Input, completion: usize },
+    Help { scroll: u16 },
+}
+
+pub struct PaneState {
+    pub table: TableState,
+    pub data: PaneData,
+    pub loaded: bool,
+    pub last_ok: Option<Instant>,
+    pub error: Option<FetchError>,
+}
+
+pub struct DetailState {
+    pub target: DetailTarget,
+    pub data: Option<ViewData>,
+    pub scroll: u16,
+    pub error: Option<FetchError>,
+    pub last_ok: Option<Instant>,
+}
+
+/// Work for the runner: the app itself never does I/O.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Copy text to the clipboard (OSC 52, works over SSH).
+    Copy(String),
+    /// Stop the terminal (Ctrl-Z) and resume on `fg`.
+    Suspend,
+    /// Fetch the visible thing again now.
+    RefreshNow,
+}
+
+/// Commands offered in command mode, with what they do.
+pub const COMMANDS: &[(&str, &str)] = &[
+    ("clusters", "Clusters pane"),
+    ("hosts", "Hosts pane"),
+    ("proxies", "OBProxy pane"),
+    ("tasks", "Tasks pane"),
+    ("errors", "Error history"),
+    ("help", "All keys"),
+    ("quit", "Quit"),
+];
+
+pub struct App {
+    pub settings: Settings,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub panes: Vec<PaneState>,
+    pub stack: Vec<View>,
+    pub mode: Mode,
+    pub detail: Option<DetailState>,
+    pub flashes: VecDeque<Flash>,
+    pub errors: VecDeque<ErrorEntry>,
+    pub ocp_version: Option<String>,
+    pub quit: bool,
+    /// Something changed since the last frame.
+    pub dirty: bool,
+    pub last_refresh: Option<Instant>,
+    /// Rows of the table on screen at the last draw, for page keys and mouse.
+    pub page_rows: usize,
+    /// Where the table body starts on screen (y of its first row), for mouse clicks.
+    pub table_top: u16,
+    /// Column spans `(x, width)` of the table header on screen, for header clicks.
+    /// Column spans `(x, width, column index)` of the table header on screen, for clicks.
+    pub header_cols: Vec<(u16, u16, usize)>,
+    pub size: (u16, u16),
+    /// A fixed clock (unix ms) for reproducible screens in tests; `None` is the real clock.
+    pub frozen_now: Option<i64>,
+}
+
+const FLASH_TTL: Duration = Duration::from_secs(4);
+const ERROR_HISTORY: usize = 200;
+
+impl App {
+    pub fn new(settings: Settings, theme: Theme, keymap: Keymap) -> App {
+        let panes = PaneKind::ALL
+            .iter()
+            .map(|k| {
+                let mut table = TableState::new(k.columns().iter().map(|c| c.numeric).collect());
+                table.running_first = *k == PaneKind::Tasks;
+                PaneState {
+                    table,
+                    data: PaneData::empty(*k),
+                    loaded: false,
+                    last_ok: None,
+                    error: None,
+                }
+            })
+            .collect();
+        App {
+            settings,
+            theme,
+            keymap,
+            panes,
+            stack: vec![View::Pane(PaneKind::Clusters)],
+            mode: Mode::Normal,
+            detail: None,
+            flashes: VecDeque::new(),
+            errors: VecDeque::new(),
+            ocp_version: None,
+            quit: false,
+            dirty: true,
+            last_refresh: None,
+            page_rows: 10,
+            table_top: 0,
+            header_cols: Vec::new(),
+            size: (80, 24),
+            frozen_now: None,
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        self.stack.last().unwrap_or(&View::Pane(PaneKind::Clusters))
+    }
+
+    /// The pane the user is in (or came from, in a detail view).
+    pub fn current_pane(&self) -> PaneKind {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|v| match v {
+                View::Pane(p) => Some(*p),
+                _ => None,
+            })
+            .unwrap_or(PaneKind::Clusters)
+    }
+
+    pub fn pane(&self, k: PaneKind) -> &PaneState {
+        &self.panes[k.index()]
+    }
+
+    pub fn pane_mut(&mut self, k: PaneKind) -> &mut PaneState {
+        &mut self.panes[k.index()]
+    }
+
+    /// What the view poller should fetch for the screen on top. Only the visible thing is polled.
+    pub fn view_job(&self) -> Option<ViewJob> {
+        match self.view() {
+            View::Pane(p) => Some(ViewJob::Pane(*p)),
+            View::Detail(t) => Some(match t {
+                DetailTarget::Cluster(id) => ViewJob::ClusterDetail(*id),
+                DetailTarget::Host(id) => ViewJob::HostDetail(*id),
+                DetailTarget::Proxy(id) => ViewJob::ProxyDetail(*id),
+            }),
+            View::Errors => None,
+        }
+    }
+
+    /// Breadcrumbs of the navigation stack, for the header.
+    pub fn breadcrumbs(&self) -> Vec<String> {
+        self.stack
+            .iter()
+            .map(|v| match v {
+                View::Pane(p) => p.title().to_string(),
+                View::Detail(DetailTarget::Cluster(id)) => format!("cluster {id}"),
+                View::Detail(DetailTarget::Host(id)) => format!("host {id}"),
+                View::Detail(DetailTarget::Proxy(id)) => format!("obproxy {id}"),
+                View::Errors => "errors".into(),
+            })
+            .collect()
+    }
+
+    pub fn flash(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        if level == Level::Error {
+            self.remember_error("", &text, None);
+        }
+        self.flashes.push_back(Flash {
+            level,
+            text,
+            until: Instant::now() + FLASH_TTL,
+        });
+        while self.flashes.len() > 3 {
+            self.flashes.pop_front();
+        }
+        self.dirty = true;
+    }
+
+    fn remember_error(&mut self, context: &str, message: &str, trace_id: Option<String>) {
+        self.errors.push_back(ErrorEntry {
+            at: SystemTime::now(),
+            context: context.to_string(),
+            message: message.to_string(),
+            trace_id,
+        });
+        while self.errors.len() > ERROR_HISTORY {
+            self.errors.pop_front();
+        }
+    }
+
+    /// Drop expired flash messages. Returns true when something disappeared.
+    pub fn expire(&mut self, now: Instant) -> bool {
+        let before = self.flashes.len();
+        self.flashes.retain(|f| f.until > now);
+        let changed = self.flashes.len() != before;
+        self.dirty |= changed;
+        changed
+    }
+
+    /// The next moment something on screen changes by itself (a flash expiring, an age label).
+    pub fn next_deadline(&self, now: Instant) -> Instant {
+        let flash = self.flashes.iter().map(|f| f.until).min();
+        let age_tick = now + Duration::from_secs(1);
+        flash.map(|f| f.min(age_tick)).unwrap_or(age_tick)
+    }
+
+    // ----- poller messages -----
+
+    pub fn on_info(&mut self, r: Result<String, ApiError>) {
+        match r {
+            Ok(v) => self.ocp_version = Some(v),
+            Err(e) => self.on_api_error("OCP info", &e),
+        }
+        self.dirty = true;
+    }
+
+    fn on_api_error(&mut self, context: &str, e: &ApiError) {
+        self.remember_error(context, &e.to_string(), e.trace_id().map(str::to_string));
+    }
+
+    pub fn on_view(
+        &mut self,
+        job: ViewJob,
+        result: Result<ViewData, ApiError>,
+        at: Instant,
+        failures: u32,
+    ) {
+        self.dirty = true;
+        match (job, result) {
+            (ViewJob::Pane(kind), Ok(data)) => {
+                let Some(pd) = PaneData::from_view(kind, data) else {
+                    return;
+                };
+                let rows = pd.rows(self.frozen_now.unwrap_or_else(panes::now_ms));
+                let p = self.pane_mut(kind);
+                p.data = pd;
+                p.table.set_rows(rows);
+                p.loaded = true;
+                p.last_ok = Some(at);
+                p.error = None;
+                self.last_refresh = Some(at);
+            }
+            (ViewJob::Pane(kind), Err(e)) => {
+                let msg = e.to_string();
+                let first = failures == 0;
+                let p = self.pane_mut(kind);
+                let since = p
+                    .error
+                    .as_ref()
+                    .map(|x| (x.since, x.since_wall))
+                    .unwrap_or((at, SystemTime::now()));
+                p.error = Some(FetchError {
+                    message: msg.clone(),
+                    since: since.0,
+                    since_wall: since.1,
+                    failures: failures + 1,
+                });
+                self.on_api_error(kind.title(), &e);
+                if first {
+                    self.flash(Level::Error, format!("{}: {msg}", kind.title()));
+                }
+            }
+            (job, result) => {
+                let Some(d) = self.detail.as_mut() else {
+                    return;
+                };
+                if !detail_matches(&d.target, &job) {
+                    return;
+                }
+                match result {
+                    Ok(data) => {
+                        d.data = Some(data);
+                        d.error = None;
+                        d.last_ok = Some(at);
+                        self.last_refresh = Some(at);
+                    }
+                    Err(e) => {
+                        let since = d
+                            .error
+                            .as_ref()
+                            .map(|x| (x.since, x.since_wall))
+                            .unwrap_or((at, SystemTime::now()));
+                        d.error = Some(FetchError {
+                            message: e.to_string(),
+                            since: since.0,
+                            since_wall: since.1,
+                            failures: failures + 1,
+                        });
+                        self.on_api_error("detail", &e);
+                    }
+                }
+            }
+        }
+    }
+
+    // ----- input -----
+
+    pub fn on_event(&mut self, ev: Event) -> Vec<Effect> {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
+            Event::Mouse(m) => self.on_mouse(m),
+            Event::Resize(w, h) => {
+                self.size = (w, h);
+                self.dirty = true;
+                vec![]
+            }
+            Event::Paste(s) => {
+                self.on_paste(&s);
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn on_paste(&mut self, s: &str) {
+        // Only the first line of a paste goes into a one-line input.
+        let line: String = s
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
+        match &mut self.mode {
+            Mode::Filter(input) => {
+                let v = format!("{}{}", input.value(), line);
+                *input = Input::new(v);
+                let f = input.value().to_string();
+                let kind = self.current_pane();
+                self.pane_mut(kind).table.set_filter(&f);
+            }
+            Mode::Command { input, .. } => {
+                let v = format!("{}{}", input.value(), line);
+                *input = Input::new(v);
+            }
+            _ => {}
+        }
+        self.dirty = true;
+    }
+
+    fn scopes(&self) -> Vec<Scope> {
+        match self.view() {
+            View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
+            View::Detail(_) => vec![Scope::Detail, Scope::Global],
+            View::Errors => vec![Scope::Global],
+        }
+    }
+
+    pub fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
+        self.dirty = true;
+        if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
+            return vec![Effect::Suspend];
+        }
+        match &mut self.mode {
+            Mode::Filter(input) => {
+                match k.code {
+                    KeyCode::Enter => self.mode = Mode::Normal,
+                    KeyCode::Esc => {
+                        let kind = self.current_pane();
+                        self.pane_mut(kind).table.set_filter("");
+                        self.mode = Mode::Normal;
+                    }
+                    _ => {
+                        input.handle_event(&Event::Key(k));
+                        let f: String = input.value().chars().filter(|c| !c.is_control()).collect();
+                        let kind = self.current_pane();
+                        self.pane_mut(kind).table.set_filter(&f);
+                    }
+                }
+                return vec![];
+            }
+            Mode::Command { input, completion } => {
+                match k.code {
+                    KeyCode::Esc => self.mode = Mode::Normal,
+                    KeyCode::Tab => {
+                        let matches = complete(input.value());
+                        if !matches.is_empty() {
+                            let pick = matches[*completion % matches.len()];
+                            *input = Input::new(pick.to_string());
+                            *completion += 1;
+                        }
+                    }
+                    KeyCode::Enter => {
+                        let cmd = input.value().trim().to_string();
+                        self.mode = Mode::Normal;
+                        return self.run_command(&cmd);
+                    }
+                    _ => {
+                        input.handle_event(&Event::Key(k));
+                        *completion = 0;
+                    }
+                }
+                return vec![];
+            }
+            Mode::Help { scroll } => {
+                match k.code {
+                    KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
+                    KeyCode::PageDown => *scroll = scroll.saturating_add(10),
+                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
+                    _ => self.mode = Mode::Normal,
+                }
+                return vec![];
+            }
+            Mode::Normal => {}
+        }
+        let Some(key) = Key::from_event(&k) else {
+            return vec![];
+        };
+        let Some(action) = self.keymap.lookup(&self.scopes(), key) else {
+            return vec![];
+        };
+        self.perform(action)
+    }
+
+    /// Run an action, unless read-only mode forbids it.
+    pub fn perform(&mut self, action: Action) -> Vec<Effect> {
+        let s = spec(action);
+        if s.dangerous && self.settings.read_only {
+            self.flash(
+                Level::Warn,
+                format!("read-only mode: {} is not available", s.desc.to_lowercase()),
+            );
+            return vec![];
+        }
+        let kind = self.current_pane();
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.mode = Mode::Help { scroll: 0 },
+            Action::CommandMode => {
+                self.mode = Mode::Command {
+                    input: Input::default(),
+                    completion: 0,
+                }
+            }
+            Action::Filter => {
+                if matches!(self.view(), View::Pane(_)) {
+                    let cur = self.pane(kind).table.filter.clone();
+                    self.mode = Mode::Filter(Input::new(cur));
+                }
+            }
+            Action::NextPane | Action::PrevPane => {
+                let i = kind.index();
+                let n = PaneKind::ALL.len();
+                let next = if action == Action::NextPane {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.goto_pane(PaneKind::ALL[next]);
+            }
+            Action::PaneClusters => self.goto_pane(PaneKind::Clusters),
+            Action::PaneHosts => self.goto_pane(PaneKind::Hosts),
+            Action::PaneProxies => self.goto_pane(PaneKind::Proxies),
+            Action::PaneTasks => self.goto_pane(PaneKind::Tasks),
+            Action::ErrorLog => {
+                if self.view() != &View::Errors {
+                    self.stack.push(View::Errors);
+                }
+            }
+            Action::Back => self.back(),
+            Action::Up => self.move_sel(-1),
+            Action::Down => self.move_sel(1),
+            Action::PageUp => self.move_sel(-(self.page_rows.max(1) as isize)),
+            Action::PageDown => self.move_sel(self.page_rows.max(1) as isize),
+            Action::Home => match self.view() {
+                View::Pane(_) => self.pane_mut(kind).table.home(),
+                _ => self.scroll_detail(i32::MIN),
+            },
+            Action::End => match self.view() {
+                View::Pane(_) => self.pane_mut(kind).table.end(),
+                _ => self.scroll_detail(i32::MAX),
+            },
+            Action::Refresh => return vec![Effect::RefreshNow],
+            Action::SortNext => {
+                let n = kind.columns().len();
+                self.pane_mut(kind).table.sort_next(n);
+            }
+            Action::SortReverse => self.pane_mut(kind).table.sort_reverse(),
+            Action::Open => self.open_selected(),
+            Action::Copy => {
+                if let Some(text) = self.copy_text() {
+                    self.flash(Level::Info, format!("copied {text}"));
+                    return vec![Effect::Copy(text)];
+                }
+            }
+            other => {
+                let s = spec(other);
+                self.flash(Level::Info, format!("{}: not available here yet", s.desc));
+            }
+        }
+        vec![]
+    }
+
+    fn run_command(&mut self, cmd: &str) -> Vec<Effect> {
+        let word = cmd
+            .trim_start_matches(':')
+            .split_whitespace()
+            .next()
+            .unwrap_or("");
+        match word {
+            "" => {}
+            "clusters" | "cluster" | "cl" => self.goto_pane(PaneKind::Clusters),
+            "hosts" | "host" | "ho" => self.goto_pane(PaneKind::Hosts),
+            "proxies" | "proxy" | "obproxy" | "px" => self.goto_pane(PaneKind::Proxies),
+            "tasks" | "task" | "ta" => self.goto_pane(PaneKind::Tasks),
+            "errors" => return self.perform(Action::ErrorLog),
+            "help" => return self.perform(Action::Help),
+            "q" | "quit" | "exit" => self.quit = true,
+            other => self.flash(
+                Level::Warn,
+                format!("unknown command :{other} (Tab completes)"),
+            ),
+        }
+        vec![]
+    }
+
+    fn goto_pane(&mut self, k: PaneKind) {
+        self.mode = Mode::Normal;
+        self.detail = None;
+        self.stack = vec![View::Pane(k)];
+    }
+
+    fn back(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            if !matches!(self.view(), View::Detail(_)) {
+                self.detail = None;
+            }
+        } else {
+            let kind = self.current_pane();
+            if !self.pane(kind).table.filter.is_empty() {
+                self.pane_mut(kind).table.set_filter("");
+            }
+        }
+    }
+
+    fn move_sel(&mut self, d: isize) {
+        match self.view() {
+            View::Pane(k) => {
+                let k = *k;
+                self.pane_mut(k).table.move_by(d);
+            }
+            _ => self.scroll_detail(d as i32),
+        }
+    }
+
+    fn scroll_detail(&mut self, d: i32) {
+        if let Some(det) = self.detail.as_mut() {
+            det.scroll = (det.scroll as i64 + d as i64).clamp(0, u16::MAX as i64) as u16;
+        }
+    }
+
+    fn open_selected(&mut self) {
+        let kind = self.current_pane();
+        let Some(row) = self.pane(kind).table.selected_row() else {
+            return;
+        };
+        let Ok(id) = row.id.parse::<i64>() else {
+            return;
+        };
+        let target = match kind {
+            PaneKind::Clusters => DetailTarget::Cluster(id),
+            PaneKind::Hosts => DetailTarget::Host(id),
+            PaneKind::Proxies => DetailTarget::Proxy(id),
+            PaneKind::Tasks => {
+                self.flash(Level::Info, "task DAG view: not available yet");
+                return;
+            }
+        };
+        self.detail = Some(DetailState {
+            target: target.clone(),
+            data: None,
+            scroll: 0,
+            error: None,
+            last_ok: None,
+        });
+        self.stack.push(View::Detail(target));
+    }
+
+    fn copy_text(&self) -> Option<String> {
+        match self.view() {
+            View::Pane(k) => {
+                panes::copy_value(&self.pane(*k).data, self.pane(*k).table.selected_row()?)
+            }
+            View::Errors => self
+                .errors
+                .back()
+                .map(|e| e.trace_id.clone().unwrap_or_else(|| e.message.clone())),
+            View::Detail(_) => None,
+        }
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        match m.kind {
+            MouseEventKind::ScrollDown => self.move_sel(3),
+            MouseEventKind::ScrollUp => self.move_sel(-3),
+            MouseEventKind::Down(_) => {
+                // Row 1 holds the pane tabs: a click there switches panes.
+                if m.row == 1 {
+                    if let Some(k) = tab_at(m.column) {
+                        self.goto_pane(k);
+                        self.dirty = true;
+                        return vec![];
+                    }
+                }
+                if let View::Pane(k) = self.view().clone() {
+                    if m.row + 1 == self.table_top {
+                        let col = self
+                            .header_cols
+                            .iter()
+                            .find(|(x, w, _)| m.column >= *x && m.column < x + w)
+                            .map(|c| c.2);
+                        if let Some(c) = col {
+                            self.pane_mut(k).table.sort_by(c);
+                        }
+                    } else if m.row >= self.table_top {
+                        let top = self.table_top;
+                        let t = &mut self.pane_mut(k).table;
+                        let pos = t.offset + (m.row - top) as usize;
+                        if pos < t.view.len() {
+                            if pos == t.selected {
+                                self.open_selected();
+                            } else {
+                                t.selected = pos;
+                            }
+                        }
+                    }
+                }
+            }
+            _ => return vec![],
+        }
+        self.dirty = true;
+        vec![]
+    }
+}
+
+/// Tab labels are drawn as ` 1 Clusters  2 Hosts …` from column 1; find which one was hit.
+pub fn tab_at(col: u16) -> Option<PaneKind> {
+    let mut x = 1u16;
+    for k in PaneKind::ALL {
+        let w = (k.title().chars().count() + 4) as u16;
+        if col >= x && col < x + w {
+            return Some(k);
+        }
+        x += w + 1;
+    }
+    None
+}
+
+fn detail_matches(t: &DetailTarget, job: &ViewJob) -> bool {
+    matches!(
+        (t, job),
+        (DetailTarget::Cluster(a), ViewJob::ClusterDetail(b))
+            | (DetailTarget::Host(a), ViewJob::HostDetail(b))
+            | (DetailTarget::Proxy(a), ViewJob::ProxyDetail(b)) if a == b
+    )
+}
+
+/// Commands that start with what was typed.
+pub fn complete(prefix: &str) -> Vec<&'static str> {
+    let p = prefix.trim_start_matches(':').trim();
+    COMMANDS
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| c.starts_with(p))
+        .collect()
+}

@@ -1,0 +1,123 @@
+//! What the view poller fetches for each screen: one round of requests, one owned snapshot.
+
+use super::BoxFut;
+use crate::api::ocp::client::{
+    all_pages, ClusterFilter, HostFilter, PageQuery, ServerFilter, TaskFilter, TenantFilter,
+};
+use crate::api::ocp::models::{
+    Host, ObCluster, ObproxyCluster, Server, TaskInstance, Tenant, Zone,
+};
+use crate::api::ocp::OcpClient;
+use crate::api::ApiError;
+use crate::app::panes::PaneKind;
+
+/// A thing on screen that needs data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewJob {
+    Pane(PaneKind),
+    ClusterDetail(i64),
+    HostDetail(i64),
+    ProxyDetail(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct ClusterDetail {
+    pub cluster: ObCluster,
+    pub zones: Vec<Zone>,
+    pub servers: Vec<Server>,
+    pub tenants: Vec<Tenant>,
+    pub tasks: Vec<TaskInstance>,
+}
+
+/// The snapshot a job produced.
+#[derive(Debug, Clone)]
+pub enum ViewData {
+    Clusters {
+        clusters: Vec<ObCluster>,
+        running: Vec<TaskInstance>,
+    },
+    Hosts(Vec<Host>),
+    Proxies(Vec<ObproxyCluster>),
+    Tasks(Vec<TaskInstance>),
+    ClusterDetail(Box<ClusterDetail>),
+    HostDetail(Box<Host>),
+    ProxyDetail(Box<ObproxyCluster>),
+}
+
+pub fn fetch_view(c: OcpClient, job: ViewJob) -> BoxFut<Result<ViewData, ApiError>> {
+    Box::pin(async move {
+        match job {
+            ViewJob::Pane(PaneKind::Clusters) => {
+                let running_filter = TaskFilter {
+                    status: vec!["RUNNING".into()],
+                    ..Default::default()
+                };
+                let (clusters, running) = tokio::join!(
+                    all_pages(2000, |p| {
+                        let c = c.clone();
+                        async move { c.list_clusters(&p, &ClusterFilter::default()).await }
+                    }),
+                    all_pages(2000, |p| {
+                        let c = c.clone();
+                        let f = running_filter.clone();
+                        async move { c.list_tasks(&p, &f).await }
+                    })
+                );
+                // The running-task column is a nicety: a failure there must not hide the clusters.
+                Ok(ViewData::Clusters {
+                    clusters: clusters?,
+                    running: running.unwrap_or_default(),
+                })
+            }
+            ViewJob::Pane(PaneKind::Hosts) => Ok(ViewData::Hosts(
+                all_pages(2000, |p| {
+                    let c = c.clone();
+                    async move { c.list_hosts(&p, &HostFilter::default()).await }
+                })
+                .await?,
+            )),
+            ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(
+                all_pages(2000, |p| {
+                    let c = c.clone();
+                    async move { c.list_obproxy_clusters(&p).await }
+                })
+                .await?,
+            )),
+            ViewJob::Pane(PaneKind::Tasks) => {
+                // The newest 500 tasks: enough for an operator's view, bounded for big estates.
+                let page = PageQuery::new(1, 500).sorted("id,desc");
+                Ok(ViewData::Tasks(
+                    c.list_tasks(&page, &TaskFilter::default()).await?.contents,
+                ))
+            }
+            ViewJob::ClusterDetail(id) => {
+                let sf = ServerFilter::default();
+                let tf = TenantFilter::default();
+                let tp = PageQuery::new(1, 500);
+                let kp = PageQuery::new(1, 50).sorted("id,desc");
+                let kf = TaskFilter {
+                    cluster_id: Some(id),
+                    ..Default::default()
+                };
+                let (cluster, zones, servers, tenants, tasks) = tokio::join!(
+                    c.get_cluster(id),
+                    c.list_zones(id),
+                    c.list_servers(id, &sf),
+                    c.list_cluster_tenants(id, &tp, &tf),
+                    c.list_tasks(&kp, &kf)
+                );
+                Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
+                    cluster: cluster?,
+                    zones: zones?,
+                    servers: servers.unwrap_or_default(),
+                    tenants: tenants.map(|p| p.contents).unwrap_or_default(),
+                    tasks: tasks.map(|p| p.contents).unwrap_or_default(),
+                })))
+            }
+            ViewJob::HostDetail(id) => Ok(ViewData::HostDetail(Box::new(c.get_host(id).await?))),
+            ViewJob::ProxyDetail(id) => Ok(ViewData::ProxyDetail(Box::new(
+                c.get_obproxy_cluster(id).await?,
+            ))),
+        }
+    })
+}

@@ -1,0 +1,161 @@
+//! Smaller pieces: the detail view, the summary strip under a table, the error history.
+
+use crate::app::panes::{self, PaneKind};
+use crate::app::state::App;
+use crate::config::theme::Tone;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+use std::time::Instant;
+
+/// One glyph per tone, distinct without colour; ASCII when the locale cannot show them.
+pub fn tone_glyph(t: Tone, ascii: bool) -> &'static str {
+    match (t, ascii) {
+        (Tone::Ok, false) => "✔",
+        (Tone::Running, false) => "●",
+        (Tone::Pending, false) => "◌",
+        (Tone::Ready, false) => "◷",
+        (Tone::Failed, false) => "✖",
+        (Tone::Warning, false) => "▲",
+        (Tone::Canceling, false) => "⊗",
+        (Tone::Blocked, false) => "⊘",
+        (Tone::Unknown, false) => "?",
+        (Tone::Ok, true) => "+",
+        (Tone::Running, true) => ">",
+        (Tone::Pending, true) => ".",
+        (Tone::Ready, true) => "o",
+        (Tone::Failed, true) => "x",
+        (Tone::Warning, true) => "!",
+        (Tone::Canceling, true) => "~",
+        (Tone::Blocked, true) => "-",
+        (Tone::Unknown, true) => "?",
+    }
+}
+
+pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
+    let t = &app.theme;
+    let pane = app.pane(kind);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::from(Span::styled(
+            " summary — ⏎ for detail ",
+            t.muted(),
+        )));
+    let lines = match pane.table.selected_row() {
+        Some(row) => panes::summary_lines(&pane.data, row, t),
+        None => vec![Line::styled("no selection", t.muted())],
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let Some(d) = &app.detail else { return };
+    let crumbs = app.breadcrumbs();
+    let mut title = vec![Span::styled(
+        format!(" {} ", crumbs.last().cloned().unwrap_or_default()),
+        Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+    )];
+    if let Some(e) = &d.error {
+        title.push(Span::styled(
+            format!(
+                " stale since {} — {} ",
+                crate::ui::short_age(Instant::now().saturating_duration_since(e.since)),
+                e.message
+            ),
+            Style::default().fg(t.stale).add_modifier(Modifier::BOLD),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::from(title));
+    let lines = match &d.data {
+        Some(data) => panes::detail_lines(
+            data,
+            t,
+            app.settings.ascii,
+            app.frozen_now.unwrap_or_else(panes::now_ms),
+        ),
+        None => match &d.error {
+            Some(e) => vec![Line::styled(
+                format!("cannot load: {}", e.message),
+                Style::default().fg(t.error),
+            )],
+            None => vec![Line::styled("loading…", t.muted())],
+        },
+    };
+    f.render_widget(
+        Paragraph::new(lines).block(block).scroll((d.scroll, 0)),
+        area,
+    );
+}
+
+pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {
+    let t = &app.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::from(Span::styled(
+            format!(
+                " Error history [{}] — y copies the newest traceId, Esc back ",
+                app.errors.len()
+            ),
+            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+        )));
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let lines: Vec<Line> = if app.errors.is_empty() {
+        vec![Line::styled("no errors so far", t.muted())]
+    } else {
+        app.errors
+            .iter()
+            .rev()
+            .take(inner_h)
+            .map(|e| {
+                let ts = fmt_clock(e.at);
+                let mut spans = vec![
+                    Span::styled(format!("{ts} "), t.muted()),
+                    Span::styled(
+                        if e.context.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{}: ", e.context)
+                        },
+                        Style::default().fg(t.accent),
+                    ),
+                    Span::styled(e.message.clone(), Style::default().fg(t.error)),
+                ];
+                if let Some(tr) = &e.trace_id {
+                    if !e.message.contains(tr.as_str()) {
+                        spans.push(Span::styled(format!("  traceId {tr}"), t.muted()));
+                    }
+                }
+                Line::from(spans)
+            })
+            .collect()
+    };
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+/// `HH:MM:SS` (UTC) of a wall-clock time.
+pub fn fmt_clock(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let day = secs % 86_400;
+    format!("{:02}:{:02}:{:02}", day / 3600, (day % 3600) / 60, day % 60)
+}
