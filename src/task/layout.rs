@@ -935,7 +935,7 @@ fn place_layer(order: &[usize], wish: &[f64], width: &[usize], gap: i64, x: &mut
     let mut prev_end: Option<i64> = None;
     for (bi, b) in blocks.iter().enumerate() {
         let end = blocks.get(bi + 1).map_or(order.len(), |nb| nb.start);
-        let mut cx = (b.sum / b.count).round() as i64;
+        let mut cx = (b.sum / b.count + 0.5).floor() as i64;
         for &v in &order[b.start..end] {
             // Rounding may pull a block one column into its neighbour; push it back.
             if let Some(pe) = prev_end {
@@ -1062,31 +1062,98 @@ fn route_gap(segs: &[(usize, usize)], center: &dyn Fn(usize) -> i64) -> GapRoute
         net.bottoms.sort_unstable();
         net.bottoms.dedup();
     }
-    let mut need: Vec<usize> = (0..nets.len())
-        .filter(|&i| nets[i].lo < nets[i].hi)
-        .collect();
-    need.sort_by_key(|&i| (nets[i].lo, nets[i].hi, i));
-    let mut free: BinaryHeap<Reverse<(u32, usize)>> = BinaryHeap::new(); // (last hi, track)
-    let mut tracks = 0usize;
-    for i in need {
-        let t = match free.peek() {
-            Some(&Reverse((hi, t))) if hi < nets[i].lo => {
-                free.pop();
-                t
-            }
-            _ => {
-                tracks += 1;
-                tracks - 1
-            }
-        };
-        nets[i].track = Some(t);
-        free.push(Reverse((nets[i].hi, t)));
-    }
+    let tracks = assign_tracks(&mut nets);
     GapRoute {
         rows: tracks.max(1),
         nets,
         seg_net,
     }
+}
+
+/// Gives every net with a horizontal run a track row. Nets on one row never touch.
+/// Where a net leaves a column downwards (a source above) and another net enters the
+/// same column from its track (a target below), the first must run on a higher track,
+/// or the two verticals would overlap and draw an edge that does not exist; those
+/// constraints are honoured with a constrained left-edge pass (a constraint cycle is
+/// broken by taking the leftmost waiting net).
+fn assign_tracks(nets: &mut [Net]) -> usize {
+    let need = |n: &Net| n.lo < n.hi;
+    let mut tops: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, n) in nets.iter().enumerate() {
+        if need(n) {
+            for &c in &n.tops {
+                tops.entry(c).or_default().push(i);
+            }
+        }
+    }
+    let mut above: Vec<(usize, usize)> = Vec::new();
+    for (b, n) in nets.iter().enumerate() {
+        if !need(n) {
+            continue;
+        }
+        for c in &n.bottoms {
+            for &a in tops.get(c).map_or(&[][..], Vec::as_slice) {
+                if a != b && !nets[a].bottoms.contains(c) {
+                    above.push((a, b));
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..nets.len()).filter(|&i| need(&nets[i])).collect();
+    order.sort_by_key(|&i| (nets[i].lo, nets[i].hi, i));
+    if above.is_empty() {
+        // Plain interval colouring: reuse the track that freed up first.
+        let mut free: BinaryHeap<Reverse<(u32, usize)>> = BinaryHeap::new();
+        let mut tracks = 0usize;
+        for i in order {
+            let t = match free.peek() {
+                Some(&Reverse((hi, t))) if hi < nets[i].lo => {
+                    free.pop();
+                    t
+                }
+                _ => {
+                    tracks += 1;
+                    tracks - 1
+                }
+            };
+            nets[i].track = Some(t);
+            free.push(Reverse((nets[i].hi, t)));
+        }
+        return tracks;
+    }
+    above.sort_unstable();
+    above.dedup();
+    let mut waiting_on = vec![0usize; nets.len()];
+    let mut below: Vec<Vec<usize>> = vec![Vec::new(); nets.len()];
+    for &(a, b) in &above {
+        waiting_on[b] += 1;
+        below[a].push(b);
+    }
+    let mut done = vec![false; nets.len()];
+    let mut track = 0usize;
+    while !order.is_empty() {
+        let mut last_hi: Option<u32> = None;
+        let mut placed = Vec::new();
+        for &i in &order {
+            if waiting_on[i] == 0 && last_hi.is_none_or(|h| h < nets[i].lo) {
+                last_hi = Some(nets[i].hi);
+                placed.push(i);
+            }
+        }
+        if placed.is_empty() {
+            placed.push(order[0]);
+        }
+        for &i in &placed {
+            done[i] = true;
+            nets[i].track = Some(track);
+            for &b in &below[i] {
+                waiting_on[b] = waiting_on[b].saturating_sub(1);
+            }
+        }
+        order.retain(|&i| !done[i]);
+        track += 1;
+    }
+    track
 }
 
 /// ORs the masks per cell; a cell where one net passes straight down and another
