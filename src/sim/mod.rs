@@ -19,6 +19,7 @@ pub mod engine;
 pub mod envelope;
 pub mod faults;
 pub mod inventory;
+pub mod obshell;
 pub mod ocp_routes;
 pub mod ops_routes;
 pub mod params;

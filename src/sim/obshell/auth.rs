@@ -48,7 +48,7 @@ pub async fn decrypt(State(sim): State<ObshellSim>, req: Request, next: Next) ->
         let header = value
             .to_str()
             .map_err(|_| CryptoError::Base64("header is not ASCII".into()))
-            .and_then(|v| AuthHeader::decrypt(sim.key(), v));
+            .and_then(|v| AuthHeader::decrypt(&sim.key_pair().0, v));
         let header = match header {
             Ok(h) => h,
             Err(e) => return ctx.fail(decrypt_failed(&e)),

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use crate::api::obshell::models::{
     agent_state, ob_state, AgentIdentity, AgentInfo, AgentRef, AgentStatus, AgentsStatus, ObAgent,
-    ObInfo, ObclusterInfo, ObclusterSummary, ResourceStats, RootServer, ServerInfo,
-    TopologyServer, ZoneInfo,
+    ObInfo, ObclusterInfo, ObclusterSummary, ResourceStats, RootServer, ServerInfo, TopologyServer,
+    ZoneInfo,
 };
 use crate::api::obshell::time::format_rfc3339;
 
@@ -120,7 +120,11 @@ impl Cluster {
 
     pub fn remove(&mut self, ip: &str, port: u16) {
         // Never the master: the simulator answers as agents[0].
-        if let Some(pos) = self.agents.iter().position(|a| a.ip == ip && a.port == port) {
+        if let Some(pos) = self
+            .agents
+            .iter()
+            .position(|a| a.ip == ip && a.port == port)
+        {
             if pos > 0 {
                 self.agents.remove(pos);
             }
@@ -205,9 +209,11 @@ impl Cluster {
             .zones()
             .into_iter()
             .map(|z| {
-                let servers: Vec<&SimAgent> =
-                    self.agents.iter().filter(|a| a.zone == z).collect();
-                let rs = servers.iter().find(|a| a.with_rootserver).or(servers.first());
+                let servers: Vec<&SimAgent> = self.agents.iter().filter(|a| a.zone == z).collect();
+                let rs = servers
+                    .iter()
+                    .find(|a| a.with_rootserver)
+                    .or(servers.first());
                 ZoneInfo {
                     name: z.clone(),
                     idc_name: "idc1".into(),

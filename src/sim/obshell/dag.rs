@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use crate::api::obshell::models::{
-    codes, maintenance, AgentAddr, DagDetail, DagOperation, Node, SubTask, SubTaskLog, TaskOperator,
-    TaskState,
+    codes, maintenance, AgentAddr, DagDetail, DagOperation, Node, SubTask, SubTaskLog,
+    TaskOperator, TaskState,
 };
 use crate::api::obshell::time::format_rfc3339;
 
@@ -147,7 +147,10 @@ pub fn parse_generic_id(id: &str) -> Result<GenericId, ObErr> {
     }
     let rest = &id[1..];
     match id.as_bytes()[0] {
-        b'1' => rest.parse::<i64>().map(GenericId::Cluster).map_err(|_| invalid()),
+        b'1' => rest
+            .parse::<i64>()
+            .map(GenericId::Cluster)
+            .map_err(|_| invalid()),
         b'2' | b'4' if rest.len() > 15 => Ok(GenericId::Local),
         b'3' | b'5' if rest.len() > 44 => Ok(GenericId::Local),
         _ => Err(invalid()),
@@ -342,7 +345,10 @@ impl Dag {
                 node.sub.start_ms = at;
             }
             node.sub.end_ms = at;
-            let line = format!("ERROR: [Common.Unexpected]: Unexpected error: task '{}' canceled", node.name);
+            let line = format!(
+                "ERROR: [Common.Unexpected]: Unexpected error: task '{}' canceled",
+                node.name
+            );
             push_log(&mut node.sub, ids, line, at);
         }
         self.state = TaskState::Failed;
@@ -664,7 +670,9 @@ fn success_lines(node: &str, target: &str, job: &ScaleOutJob) -> Vec<String> {
             "create local scale out dag success, genericID:{}",
             job.local_dag_id
         )],
-        "Wait scale out ready" => vec!["local scale out dag task Be scaling agent is succeed".into()],
+        "Wait scale out ready" => {
+            vec!["local scale out dag task Be scaling agent is succeed".into()]
+        }
         "Add server for scale_out" => vec![format!(
             "alter system add server '{}:{}' zone '{}' success",
             job.target.ip, job.rpc_port, job.zone
@@ -772,7 +780,10 @@ mod tests {
         let (mut dag, mut ids, mut cluster) = new_dag(&[], false);
         assert_eq!(dag.max_stage(), 9);
         let dto = dag.to_dto(false);
-        assert_eq!((dto.state, dto.stage, dto.nodes), (TaskState::Ready, 1, None));
+        assert_eq!(
+            (dto.state, dto.stage, dto.nodes),
+            (TaskState::Ready, 1, None)
+        );
         run(&mut dag, &mut ids, &mut cluster, 1_000);
         assert_eq!(dag.state, TaskState::Running);
         assert_eq!(dag.nodes[0].state, TaskState::Running);
@@ -824,7 +835,9 @@ mod tests {
             codes::PASS_NOT_FAILED_DAG
         );
         assert_eq!(
-            dag.operate(DagOperation::Rollback, 0, 1.0).unwrap_err().code,
+            dag.operate(DagOperation::Rollback, 0, 1.0)
+                .unwrap_err()
+                .code,
             codes::ROLLBACK_NOT_FAILED_DAG
         );
     }
@@ -850,13 +863,19 @@ mod tests {
         let (mut dag, mut ids, mut cluster) = new_dag(&[], false);
         run(&mut dag, &mut ids, &mut cluster, 1_500);
         dag.operate(DagOperation::Cancel, 1_500, 1.0).unwrap();
-        assert_eq!((dag.state.clone(), dag.operator.clone()), (TaskState::Ready, TaskOperator::Cancel));
+        assert_eq!(
+            (dag.state.clone(), dag.operator.clone()),
+            (TaskState::Ready, TaskOperator::Cancel)
+        );
         run(&mut dag, &mut ids, &mut cluster, 100_000);
         assert_eq!(dag.state, TaskState::Failed);
         assert_eq!(dag.operator, TaskOperator::Cancel);
         assert_eq!(dag.nodes[0].operator, TaskOperator::Cancel);
         dag.operate(DagOperation::Pass, 100_000, 1.0).unwrap();
-        assert_eq!((dag.state.clone(), dag.operator.clone()), (TaskState::Succeed, TaskOperator::Pass));
+        assert_eq!(
+            (dag.state.clone(), dag.operator.clone()),
+            (TaskState::Succeed, TaskOperator::Pass)
+        );
 
         let (mut dag, mut ids, mut cluster) = new_dag(&["Integrate server config"], false);
         run(&mut dag, &mut ids, &mut cluster, 100_000);

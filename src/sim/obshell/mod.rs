@@ -45,9 +45,8 @@ pub struct ObshellSim {
 }
 
 struct Inner {
-    key: RsaPrivateKey,
-    /// base64 PKCS#1 DER, as `/api/v1/secret` serves it.
-    public_b64: String,
+    /// The private key and its public half as `/api/v1/secret` serves it (base64 PKCS#1 DER).
+    key: RwLock<Arc<(RsaPrivateKey, String)>>,
     password: RwLock<Secret>,
     speed: f64,
     state: Mutex<State>,
@@ -106,12 +105,17 @@ fn key_for_seed(seed: u64) -> RsaPrivateKey {
         .clone()
 }
 
+fn key_pair(seed: u64) -> Arc<(RsaPrivateKey, String)> {
+    let key = key_for_seed(seed);
+    let public_b64 = crypto::public_key_to_b64(&key.to_public_key()).unwrap_or_default();
+    Arc::new((key, public_b64))
+}
+
 impl ObshellSim {
     /// A simulator with its own cluster. `speed` divides every node's run time (1.0 ≈ 20 s per
     /// scale-out); `password` is the root@sys password the header must carry.
     pub fn new(seed: u64, speed: f64, password: Secret) -> Self {
-        let key = key_for_seed(seed);
-        let public_b64 = crypto::public_key_to_b64(&key.to_public_key()).unwrap_or_default();
+        let key = key_pair(seed);
         let speed = if speed.is_finite() && speed > 0.0 {
             speed
         } else {
@@ -128,8 +132,7 @@ impl ObshellSim {
         };
         ObshellSim {
             inner: Arc::new(Inner {
-                key,
-                public_b64,
+                key: RwLock::new(key),
                 password: RwLock::new(password),
                 speed,
                 state: Mutex::new(state),
@@ -172,8 +175,15 @@ impl ObshellSim {
     }
 
     /// The agent's public key as `/api/v1/secret` serves it.
-    pub fn public_key_b64(&self) -> &str {
-        &self.inner.public_b64
+    pub fn public_key_b64(&self) -> String {
+        self.key_pair().1.clone()
+    }
+
+    /// Switch to another key, as an agent restart does: clients holding the old public key
+    /// get 401 "decrypt failed" until they fetch `/api/v1/secret` again.
+    pub fn rotate_key(&self, seed: u64) {
+        let pair = key_pair(seed);
+        *self.inner.key.write().unwrap_or_else(|e| e.into_inner()) = pair;
     }
 
     /// `"ip:port"` of every agent in the simulated cluster.
@@ -191,8 +201,12 @@ impl ObshellSim {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn key(&self) -> &RsaPrivateKey {
-        &self.inner.key
+    pub(crate) fn key_pair(&self) -> Arc<(RsaPrivateKey, String)> {
+        self.inner
+            .key
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub(crate) fn speed(&self) -> f64 {

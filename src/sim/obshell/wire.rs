@@ -157,7 +157,10 @@ impl ObErr {
     }
 
     pub fn bind_json(detail: impl std::fmt::Display) -> Self {
-        ObErr::bad_request(codes::BIND_JSON_FAILED, format!("Bind JSON failed: {detail}"))
+        ObErr::bad_request(
+            codes::BIND_JSON_FAILED,
+            format!("Bind JSON failed: {detail}"),
+        )
     }
 
     /// gin's validator text for a missing `binding:"required"` field.

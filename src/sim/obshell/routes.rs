@@ -1,0 +1,603 @@
+//! The `/api/v1` handlers.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{any, get, post};
+use axum::Router;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use super::dag::{local_generic_id, parse_generic_id, Dag, GenericId, ScaleOutJob};
+use super::wire::{ObErr, ReqCtx, OFFSET_SECS};
+use super::{auth, now_ms, ObshellSim};
+use crate::api::obshell::models::{codes, AgentAddr, AgentSecret, DagOperation};
+use crate::api::obshell::time::format_rfc3339;
+
+pub fn router(sim: ObshellSim) -> Router {
+    let authed = Router::new()
+        .route("/api/v1/ob/info", get(ob_info).fallback(no_route))
+        .route(
+            "/api/v1/agents/status",
+            get(agents_status).fallback(no_route),
+        )
+        .route(
+            "/api/v1/obcluster/info",
+            get(obcluster_info).fallback(no_route),
+        )
+        .route("/api/v1/ob/scale_out", post(scale_out).fallback(no_route))
+        .route(
+            "/api/v1/task/dag/unfinish",
+            get(unfinished_dags).fallback(no_route),
+        )
+        .route(
+            "/api/v1/task/dag/{id}",
+            get(get_dag).post(operate_dag).fallback(no_route),
+        )
+        .route(
+            "/api/v1/task/node/{id}",
+            get(get_node).post(operate_node).fallback(no_route),
+        )
+        .route(
+            "/api/v1/task/sub_task/{id}",
+            get(get_sub_task).fallback(no_route),
+        )
+        .route(
+            "/api/v1/task/sub_task/{id}/logs",
+            get(get_sub_task_logs).fallback(no_route),
+        )
+        .route_layer(middleware::from_fn_with_state(sim.clone(), auth::verify));
+    let open = Router::new()
+        .route("/api/v1/info", get(info).fallback(no_route))
+        .route(
+            "/api/v1/status",
+            get(status).post(status).fallback(no_route),
+        )
+        .route("/api/v1/secret", get(secret).fallback(no_route))
+        .route("/api/v1/time", get(time).fallback(no_route))
+        // A route, not a fallback, so that this router still merges into the main one.
+        .route("/api/v1/{*rest}", any(no_route));
+    Router::new()
+        .merge(authed)
+        .merge(open)
+        .layer(middleware::from_fn_with_state(sim.clone(), auth::decrypt))
+        .with_state(sim)
+}
+
+async fn no_route(ctx: ReqCtx) -> Response {
+    ctx.fail(ObErr::route_not_found())
+}
+
+async fn info(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
+    let info = sim.state().cluster.info();
+    ctx.ok(info)
+}
+
+async fn status(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
+    let status = sim.state().cluster.status(false);
+    ctx.ok(status)
+}
+
+async fn secret(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
+    let st = sim.state();
+    let m = st.cluster.master();
+    let body = AgentSecret {
+        ip: m.ip.clone(),
+        port: m.port,
+        public_key: sim.public_key_b64(),
+    };
+    drop(st);
+    ctx.ok(body)
+}
+
+async fn time(ctx: ReqCtx) -> Response {
+    ctx.ok(format_rfc3339(now_ms(), OFFSET_SECS))
+}
+
+async fn ob_info(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
+    let info = sim.state().cluster.ob_info();
+    ctx.ok(info)
+}
+
+async fn agents_status(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
+    let all = sim.state().cluster.agents_status();
+    ctx.ok(all)
+}
+
+async fn obcluster_info(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
+    let info = sim.state().cluster.obcluster_info();
+    ctx.ok(info)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Body binding, with gin's behaviour: Go's decoder matches keys case-insensitively.
+
+fn parse_object(body: &[u8], go_type: &str) -> Result<Map<String, Value>, ObErr> {
+    if body.is_empty() {
+        return Err(ObErr::bind_json("EOF"));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(ObErr::bind_json(format!(
+            "json: cannot unmarshal {} into Go value of type {go_type}",
+            json_kind(&other)
+        ))),
+        Err(e) => Err(ObErr::bind_json(format!("invalid JSON: {e}"))),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Field lookup: exact name first, then case-insensitive. `null` counts as absent.
+fn field<'a>(m: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    m.get(name)
+        .or_else(|| {
+            m.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+        .filter(|v| !v.is_null())
+}
+
+fn string_field(
+    m: &Map<String, Value>,
+    name: &str,
+    go_field: &str,
+) -> Result<Option<String>, ObErr> {
+    match field(m, name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(ObErr::bind_json(format!(
+            "json: cannot unmarshal {} into Go struct field {go_field} of type string",
+            json_kind(other)
+        ))),
+    }
+}
+
+struct ScaleOutParam {
+    target: AgentAddr,
+    ob_configs: BTreeMap<String, String>,
+    zone: String,
+}
+
+fn bind_scale_out(body: &[u8]) -> Result<ScaleOutParam, ObErr> {
+    const P: &str = "ClusterScaleOutParam.ScaleOutParam";
+    let m = parse_object(body, "param.ClusterScaleOutParam")?;
+    let agent = match field(&m, "agentInfo") {
+        None => return Err(ObErr::required(&format!("{P}.AgentInfo"))),
+        Some(Value::Object(a)) => a,
+        Some(other) => {
+            return Err(ObErr::bind_json(format!(
+            "json: cannot unmarshal {} into Go struct field {P}.agentInfo of type meta.AgentInfo",
+            json_kind(other)
+        )))
+        }
+    };
+    let ip = string_field(agent, "ip", "AgentInfo.agentInfo.ip")?.unwrap_or_default();
+    let port = match field(agent, "port") {
+        None => 0,
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(p) => p,
+            None => {
+                return Err(ObErr::bind_json(format!(
+                    "json: cannot unmarshal number {n} into Go struct field AgentInfo.agentInfo.port of type int"
+                )))
+            }
+        },
+        Some(other) => {
+            return Err(ObErr::bind_json(format!(
+                "json: cannot unmarshal {} into Go struct field AgentInfo.agentInfo.port of type int",
+                json_kind(other)
+            )))
+        }
+    };
+    let configs = match field(&m, "obConfigs") {
+        None => return Err(ObErr::required(&format!("{P}.ObConfigs"))),
+        Some(Value::Object(c)) => c,
+        Some(other) => {
+            return Err(ObErr::bind_json(format!(
+                "json: cannot unmarshal {} into Go struct field {P}.obConfigs of type map[string]string",
+                json_kind(other)
+            )))
+        }
+    };
+    let mut ob_configs = BTreeMap::new();
+    for (k, v) in configs {
+        match v {
+            Value::String(s) => {
+                ob_configs.insert(k.clone(), s.clone());
+            }
+            other => {
+                return Err(ObErr::bind_json(format!(
+                    "json: cannot unmarshal {} into Go struct field {P}.obConfigs of type string",
+                    json_kind(other)
+                )))
+            }
+        }
+    }
+    let zone = string_field(&m, "zone", "ScaleOutParam.zone")?.unwrap_or_default();
+    // Optional; only its type is checked (the simulated target has no password).
+    string_field(
+        &m,
+        "targetAgentPassword",
+        "ClusterScaleOutParam.targetAgentPassword",
+    )?;
+    if ip.is_empty() {
+        return Err(ObErr::required(&format!("{P}.AgentInfo.Ip")));
+    }
+    if port == 0 {
+        return Err(ObErr::required(&format!("{P}.AgentInfo.Port")));
+    }
+    if zone.is_empty() {
+        return Err(ObErr::required(&format!("{P}.Zone")));
+    }
+    let port = u16::try_from(port)
+        .ok()
+        .filter(|p| *p >= 1024)
+        .ok_or_else(|| invalid_port(&port.to_string()))?;
+    Ok(ScaleOutParam {
+        target: AgentAddr { ip, port },
+        ob_configs,
+        zone,
+    })
+}
+
+fn invalid_port(p: &str) -> ObErr {
+    ObErr::bad_request(
+        codes::INVALID_PORT,
+        format!("The port '{p}' is invalid, must be in [1024, 65535]"),
+    )
+}
+
+/// A port from obConfigs (`mysql_port`, or the camelCase spelling of the 4.2 docs' example).
+fn config_port(
+    configs: &BTreeMap<String, String>,
+    names: [&str; 2],
+    default: u16,
+) -> Result<u16, ObErr> {
+    match names.iter().find_map(|n| configs.get(*n)) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p >= 1024)
+            .ok_or_else(|| invalid_port(v)),
+    }
+}
+
+async fn scale_out(State(sim): State<ObshellSim>, ctx: ReqCtx, body: Bytes) -> Response {
+    match do_scale_out(&sim, &body) {
+        Ok(dto) => ctx.ok(dto),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+fn do_scale_out(
+    sim: &ObshellSim,
+    body: &[u8],
+) -> Result<crate::api::obshell::models::DagDetail, ObErr> {
+    let p = bind_scale_out(body)?;
+    if p.target.ip.parse::<IpAddr>().is_err() {
+        return Err(ObErr::bad_request(
+            codes::INVALID_IP,
+            format!("'{}' is not a valid IP address", p.target.ip),
+        ));
+    }
+    let sql_port = config_port(&p.ob_configs, ["mysql_port", "mysqlPort"], 2881)?;
+    let rpc_port = config_port(&p.ob_configs, ["rpc_port", "rpcPort"], 2882)?;
+    if sql_port == rpc_port {
+        return Err(ObErr::bad_request(
+            codes::ILLEGAL_ARGUMENT,
+            format!("The input parameter 'obConfigs' is illegal: mysql_port and rpc_port are both {sql_port}"),
+        ));
+    }
+    let now = now_ms();
+    let speed = sim.speed();
+    let mut st = sim.state();
+    st.advance(now);
+    let target = p.target.to_string();
+    // The target must be a SINGLE agent: one already in the cluster, or being added, is not.
+    let identity = if st.cluster.agent(&p.target.ip, p.target.port).is_some() {
+        Some("CLUSTER AGENT")
+    } else if st
+        .dags
+        .iter()
+        .any(|d| !d.is_finished() && d.job.target == p.target)
+    {
+        Some("SCALING OUT")
+    } else {
+        None
+    };
+    if let Some(identity) = identity {
+        return Err(ObErr::bad_request(
+            codes::IDENTITY_NOT_SUPPORT,
+            format!(
+                "'{target}' is '{identity}', instead of 'SINGLE', does not support this operation"
+            ),
+        ));
+    }
+    if st.cluster.server(&p.target.ip, rpc_port).is_some() {
+        return Err(ObErr::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::AGENT_ALREADY_EXISTS,
+            format!("Agent {}:{rpc_port} already exists in cluster", p.target.ip),
+        ));
+    }
+    if let Some(busy) = st.dags.iter().find(|d| !d.is_finished()) {
+        return Err(ObErr::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::CLUSTER_UNDER_MAINTENANCE_WITH_DAG,
+            format!(
+                "OceanBase cluster is under maintenance by DAG: {}, please try again later",
+                busy.generic_id()
+            ),
+        ));
+    }
+    let new_zone = !st.cluster.has_zone(&p.zone);
+    let local_seq = 1 + st.dags.iter().filter(|d| d.job.target == p.target).count() as i64;
+    let job = ScaleOutJob {
+        local_dag_id: local_generic_id(&p.target, local_seq),
+        target: p.target,
+        zone: p.zone,
+        sql_port,
+        rpc_port,
+    };
+    let fail_once = st.fail_nodes.clone();
+    let master = st.cluster.master().clone();
+    let super::State { ids, rng, .. } = &mut *st;
+    let dag = Dag::scale_out(ids, rng, speed, now, &master, job, new_zone, fail_once);
+    let dto = dag.to_dto(false);
+    st.dags.push(dag);
+    Ok(dto)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+/// `show_details` with Go's `strconv.ParseBool`; absent means true.
+fn show_details(query: Option<&str>) -> Result<bool, ObErr> {
+    let Some(q) = query else { return Ok(true) };
+    let Some(v) = q
+        .split('&')
+        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
+        .find(|(k, _)| *k == "show_details")
+        .map(|(_, v)| v)
+    else {
+        return Ok(true);
+    };
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
+        other => Err(ObErr::bad_request(
+            codes::ILLEGAL_ARGUMENT,
+            format!("Illegal argument: strconv.ParseBool: parsing \"{other}\": invalid syntax"),
+        )),
+    }
+}
+
+/// The database id of a cluster task; local ids (other agents' sqlite) are never found here.
+fn cluster_id(id: &str) -> Result<i64, ObErr> {
+    match parse_generic_id(id)? {
+        GenericId::Cluster(n) => Ok(n),
+        GenericId::Local => Err(ObErr::task_not_found()),
+    }
+}
+
+async fn get_dag(
+    State(sim): State<ObshellSim>,
+    ctx: ReqCtx,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let res = (|| {
+        let details = show_details(q.as_deref())?;
+        let dag_id = cluster_id(&id)?;
+        let mut st = sim.state();
+        st.advance(now_ms());
+        st.dag(dag_id)
+            .map(|d| d.to_dto(details))
+            .ok_or_else(ObErr::task_not_found)
+    })();
+    match res {
+        Ok(d) => ctx.ok(d),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+async fn unfinished_dags(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
+    let mut st = sim.state();
+    st.advance(now_ms());
+    let dags: Vec<_> = st
+        .dags
+        .iter()
+        .filter(|d| !d.is_finished())
+        .map(|d| d.to_dto(true))
+        .collect();
+    drop(st);
+    // A Go nil slice: nothing unfinished serializes as `contents: null`.
+    let contents = if dags.is_empty() {
+        Value::Null
+    } else {
+        serde_json::to_value(dags).unwrap_or(Value::Null)
+    };
+    ctx.ok(serde_json::json!({ "contents": contents }))
+}
+
+fn bind_operator(body: &[u8]) -> Result<String, ObErr> {
+    let m = parse_object(body, "task.DagOperator")?;
+    match string_field(&m, "operator", "DagOperator.operator")? {
+        Some(s) if !s.is_empty() => Ok(s.to_ascii_uppercase()),
+        _ => Err(ObErr::required("DagOperator.Operator")),
+    }
+}
+
+async fn operate_dag(
+    State(sim): State<ObshellSim>,
+    ctx: ReqCtx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let res = (|| {
+        let op_text = bind_operator(&body)?;
+        let dag_id = cluster_id(&id)?;
+        let op = DagOperation::parse(&op_text).ok_or_else(|| {
+            ObErr::bad_request(
+                codes::DAG_OP_NOT_SUPPORT,
+                format!("Operator {op_text} is not supported"),
+            )
+        })?;
+        let now = now_ms();
+        let speed = sim.speed();
+        let mut st = sim.state();
+        st.advance(now);
+        let dag = st.dag_mut(dag_id).ok_or_else(ObErr::task_not_found)?;
+        dag.operate(op, now, speed)
+    })();
+    match res {
+        Ok(()) => ctx.ok_empty(),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+async fn get_node(State(sim): State<ObshellSim>, ctx: ReqCtx, Path(id): Path<String>) -> Response {
+    let res = (|| {
+        let node_id = cluster_id(&id)?;
+        let mut st = sim.state();
+        st.advance(now_ms());
+        st.dags
+            .iter()
+            .find_map(|d| d.node_dto(node_id))
+            .ok_or_else(ObErr::task_not_found)
+    })();
+    match res {
+        Ok(n) => ctx.ok(n),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+async fn operate_node(
+    State(sim): State<ObshellSim>,
+    ctx: ReqCtx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let res = (|| {
+        let op = bind_operator(&body)?;
+        let node_id = cluster_id(&id)?;
+        if op != "PASS" {
+            return Err(ObErr::bad_request(
+                codes::NODE_OP_NOT_SUPPORT,
+                format!("Operator {op} is not supported"),
+            ));
+        }
+        let now = now_ms();
+        let mut st = sim.state();
+        st.advance(now);
+        let dag = st
+            .dags
+            .iter_mut()
+            .find(|d| d.node(node_id).is_some())
+            .ok_or_else(ObErr::task_not_found)?;
+        dag.pass_node(node_id, now)
+    })();
+    match res {
+        Ok(()) => ctx.ok_empty(),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+async fn get_sub_task(
+    State(sim): State<ObshellSim>,
+    ctx: ReqCtx,
+    Path(id): Path<String>,
+) -> Response {
+    let res = (|| {
+        let sub_id = cluster_id(&id)?;
+        let mut st = sim.state();
+        st.advance(now_ms());
+        st.dags
+            .iter()
+            .find_map(|d| d.sub_task_dto(sub_id))
+            .ok_or_else(ObErr::task_not_found)
+    })();
+    match res {
+        Ok(s) => ctx.ok(s),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+async fn get_sub_task_logs(
+    State(sim): State<ObshellSim>,
+    ctx: ReqCtx,
+    Path(id): Path<String>,
+) -> Response {
+    let res = (|| {
+        let sub_id = cluster_id(&id)?;
+        let mut st = sim.state();
+        st.advance(now_ms());
+        st.dags
+            .iter()
+            .find_map(|d| d.sub_task_logs(sub_id))
+            .ok_or_else(ObErr::task_not_found)
+    })();
+    match res {
+        Ok(logs) => ctx.ok(serde_json::json!({ "contents": logs })),
+        Err(e) => ctx.fail(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_details_follows_parse_bool() {
+        assert!(show_details(None).unwrap());
+        assert!(show_details(Some("show_details=True")).unwrap());
+        assert!(!show_details(Some("a=1&show_details=0")).unwrap());
+        assert!(show_details(Some("show_details=yes")).is_err());
+    }
+
+    #[test]
+    fn scale_out_binding_errors() {
+        let e = bind_scale_out(br#"{"agentInfo":{"ip":"10.0.0.4","port":2886},"obConfigs":{}}"#)
+            .err()
+            .unwrap();
+        assert_eq!(e.code, codes::BIND_JSON_FAILED);
+        assert!(e.message.contains("'Zone' failed on the 'required' tag"));
+        let e = bind_scale_out(
+            br#"{"agentInfo":{"ip":"10.0.0.4","port":2886},"obConfigs":{"rpc_port":2882},"zone":"z"}"#,
+        )
+        .err()
+        .unwrap();
+        assert!(e.message.contains("of type string"));
+        let ok = bind_scale_out(
+            br#"{"AgentInfo":{"IP":"10.0.0.4","Port":2886},"obconfigs":{"a":"b"},"Zone":"z"}"#,
+        )
+        .ok()
+        .unwrap();
+        assert_eq!(ok.target.port, 2886);
+        assert_eq!(ok.zone, "z");
+        let e = bind_scale_out(
+            br#"{"agentInfo":{"ip":"10.0.0.4","port":80},"obConfigs":{},"zone":"z"}"#,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.code, codes::INVALID_PORT);
+        assert!(bind_scale_out(b"\0").is_err());
+        assert!(bind_scale_out(b"").is_err());
+    }
+}
