@@ -1179,8 +1179,8 @@ fn merge_cells(mut raw: Vec<(u32, u32, u32, u8)>) -> Vec<EdgeCell> {
             }
             j += 1;
         }
-        let vert = nets.iter().any(|&m| m == UP | DOWN);
-        let horiz = nets.iter().any(|&m| m == LEFT | RIGHT);
+        let vert = nets.contains(&(UP | DOWN));
+        let horiz = nets.contains(&(LEFT | RIGHT));
         let mask = if nets.len() > 1
             && vert
             && horiz
@@ -1286,11 +1286,10 @@ pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
             .max();
         let reach_left = mine.iter().copied().filter(|&c| c < nc).min();
         let hline = |from: usize, to: usize, cells: &mut Vec<u8>| {
-            for k in from..to {
+            for (k, cell) in cells.iter_mut().enumerate().take(to).skip(from) {
                 if k == nc * 2 {
                     continue;
                 }
-                let cell = &mut cells[k];
                 if *cell == UP | DOWN {
                     *cell |= CROSS;
                 } else if *cell & CROSS == 0 {
