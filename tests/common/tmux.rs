@@ -1,0 +1,188 @@
+//! Drive the real `obtui` binary in a pseudo-terminal through tmux, as a person would:
+//! send keys, read the screen. Every wait polls with a deadline; nothing sleeps blindly.
+
+#![allow(dead_code)]
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Tmux {
+    socket: String,
+    pub session: String,
+}
+
+impl Tmux {
+    /// Start `cmd` (argv) in a detached tmux session of the given size.
+    pub fn start(name: &str, width: u16, height: u16, env: &[(&str, &str)], cmd: &[&str]) -> Tmux {
+        let socket = format!("obtui-test-{}-{}", name, std::process::id());
+        let t = Tmux {
+            socket,
+            session: name.to_string(),
+        };
+        let mut args: Vec<String> = vec![
+            "-L".into(),
+            t.socket.clone(),
+            "-f".into(),
+            "/dev/null".into(),
+            "new-session".into(),
+            "-d".into(),
+            "-s".into(),
+            t.session.clone(),
+            "-x".into(),
+            width.to_string(),
+            "-y".into(),
+            height.to_string(),
+        ];
+        for (k, v) in env {
+            args.push("-e".into());
+            args.push(format!("{k}={v}"));
+        }
+        args.extend(cmd.iter().map(|s| s.to_string()));
+        let out = Command::new("tmux")
+            .args(&args)
+            .output()
+            .expect("tmux must be installed for the terminal tests (scripts/test installs it)");
+        assert!(
+            out.status.success(),
+            "tmux failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Keep the pane after the program exits so its last screen can be read.
+        let _ = Command::new("tmux")
+            .args([
+                "-L",
+                &t.socket,
+                "set-option",
+                "-t",
+                &t.session,
+                "remain-on-exit",
+                "on",
+            ])
+            .output();
+        t
+    }
+
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "capture-pane",
+                "-p",
+                "-t",
+                &self.session,
+            ])
+            .output()
+            .expect("tmux capture-pane");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Send keys (tmux key names: "Enter", "Escape", "C-c", or literal text with `literal`).
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["-L", &self.socket, "send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        let out = Command::new("tmux")
+            .args(&args)
+            .output()
+            .expect("tmux send-keys");
+        assert!(out.status.success());
+    }
+
+    pub fn literal(&self, text: &str) {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "send-keys",
+                "-t",
+                &self.session,
+                "-l",
+                text,
+            ])
+            .output()
+            .expect("tmux send-keys");
+        assert!(out.status.success());
+    }
+
+    /// Wait until the screen satisfies `pred`; panic with the last screen after `timeout`.
+    pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn wait_text(&self, text: &str, timeout: Duration) -> String {
+        self.wait_for(text, timeout, |s| s.contains(text))
+    }
+
+    /// The pane's process has exited (remain-on-exit keeps the pane).
+    pub fn dead(&self) -> bool {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "-t",
+                &self.session,
+                "#{pane_dead}",
+            ])
+            .output();
+        match out {
+            Ok(o) => String::from_utf8_lossy(&o.stdout).trim() == "1",
+            Err(_) => true,
+        }
+    }
+
+    pub fn exit_status(&self) -> Option<i32> {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "-t",
+                &self.session,
+                "#{pane_dead_status}",
+            ])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    }
+
+    pub fn pane_pid(&self) -> Option<i32> {
+        let out = Command::new("tmux")
+            .args([
+                "-L",
+                &self.socket,
+                "display-message",
+                "-p",
+                "-t",
+                &self.session,
+                "#{pane_pid}",
+            ])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_obtui")
+}

@@ -1,0 +1,100 @@
+//! End to end: the real binary in a pseudo-terminal (tmux) against the in-process simulator.
+
+mod common;
+
+use common::tmux::{bin, Tmux};
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(20);
+
+#[test]
+fn demo_switches_panes_filters_and_quits_cleanly() {
+    let t = Tmux::start(
+        "panes",
+        140,
+        40,
+        &[("LANG", "C.UTF-8")],
+        &[bin(), "demo", "--speed", "5"],
+    );
+    let s = t.wait_text("terran", T);
+    assert!(s.contains("1 Clusters"), "{s}");
+    assert!(s.contains("OCP 4.2.2 (sim)") || s.contains("OCP "), "{s}");
+
+    t.keys(&["2"]);
+    let s = t.wait_for("hosts pane", T, |s| {
+        s.contains("Hosts [") && s.contains("HOSTNAME")
+    });
+    let total: usize = s
+        .split("Hosts [")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .and_then(|n| n.parse().ok())
+        .expect("row count in the title");
+    assert!(total >= 10, "{s}");
+
+    // Filter to one IDC: the count drops and every visible row matches.
+    t.keys(&["/"]);
+    t.literal("hz1");
+    let s = t.wait_for("filtered count", T, |s| {
+        s.contains(&format!("/{total}] /hz1")) || s.contains("] /hz1")
+    });
+    assert!(s.contains("/hz1"), "{s}");
+    t.keys(&["Enter"]);
+
+    // Command mode with completion.
+    t.keys(&[":"]);
+    t.literal("prox");
+    t.keys(&["Tab", "Enter"]);
+    t.wait_for("obproxy pane", T, |s| {
+        s.contains("OBProxy [") && s.contains("START MODE")
+    });
+
+    t.keys(&["4"]);
+    t.wait_for("tasks pane", T, |s| {
+        s.contains("Tasks [") && s.contains("PROGRESS")
+    });
+
+    t.keys(&["?"]);
+    t.wait_text("Keys — any other key closes", T);
+    t.keys(&["x"]);
+
+    t.keys(&["q"]);
+    t.wait_for("exit", T, |_| t.dead());
+    assert_eq!(t.exit_status(), Some(0));
+    // The alternate screen is gone: the shell's screen is back.
+    let s = t.screen();
+    assert!(!s.contains("1 Clusters"), "terminal not restored:\n{s}");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in [libc::SIGTERM, libc::SIGHUP] {
+        let t = Tmux::start(&format!("sig{sig}"), 120, 30, &[], &[bin(), "demo"]);
+        t.wait_text("terran", T);
+        // The pane runs obtui directly, so its pid is obtui's.
+        let pid = t.pane_pid().expect("pane pid");
+        // SAFETY: sending a signal to a child process we started.
+        unsafe {
+            libc::kill(pid, sig);
+        }
+        t.wait_for("exit", T, |_| t.dead());
+        let s = t.screen();
+        assert!(
+            !s.contains("1 Clusters"),
+            "signal {sig}: terminal not restored:\n{s}"
+        );
+    }
+}
+
+#[test]
+fn dumb_terminal_is_refused_clearly() {
+    // tmux sets TERM for its panes itself, so set it inside the command.
+    let t = Tmux::start("dumb", 100, 20, &[], &["env", "TERM=dumb", bin(), "demo"]);
+    t.wait_for("exit", T, |_| t.dead());
+    let s = t.screen().replace('\n', "");
+    assert!(
+        s.contains("TERM=dumb cannot show a full-screen interface"),
+        "{s}"
+    );
+    assert_ne!(t.exit_status(), Some(0));
+}
