@@ -584,7 +584,8 @@ fn advance_task(
         return None;
     }
     let ctx = TaskCtx::of(task);
-    let ready_delay = (READY_DELAY_MS / speed) as i64;
+    // Executor pickup latency: scaled down when fast, never longer than at speed 1.
+    let ready_delay = (READY_DELAY_MS / speed).min(READY_DELAY_MS) as i64;
     // Each pass moves at least one subtask one state; the bound guards against a bug looping.
     for _ in 0..(task.subtasks.len() * 6 + 6) {
         let mut changed = false;

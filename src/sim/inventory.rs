@@ -381,7 +381,7 @@ impl Inventory {
         g.named_clusters();
         g.extra_clusters(scale.max(1));
         g.proxies();
-        g.free_hosts(4);
+        g.free_hosts(6);
         g.packages();
         g.unmanaged();
         g.inv
