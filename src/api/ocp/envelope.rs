@@ -191,10 +191,7 @@ pub fn decode_envelope<T: DeserializeOwned>(resp: &RawResponse) -> Result<Option
 pub fn decode_envelope_with_meta<T: DeserializeOwned>(
     resp: &RawResponse,
 ) -> Result<(Option<T>, EnvelopeMeta), ApiError> {
-    let mut obj = match parse_object(resp) {
-        Ok(o) => o,
-        Err(e) => return Err(e),
-    };
+    let mut obj = parse_object(resp)?;
     if is_failure(resp, &obj) {
         return Err(server_error(resp, &obj));
     }
