@@ -20,7 +20,7 @@ pub fn no_control(s: &str) -> Result<(), String> {
 }
 
 fn name_rule(s: &str, what: &str, max: usize) -> Result<(), String> {
-    let rule = format!("1–{max} characters: letters, digits and _; must start with a letter");
+    let rule = format!("1–{max} letters, digits or _, starting with a letter");
     no_control(s)?;
     if s.is_empty() {
         return Err(format!("{what} is required ({rule})"));
@@ -55,14 +55,13 @@ pub fn zone_name(s: &str) -> Result<(), String> {
 
 /// A password being set (root@sys of a new cluster).
 pub fn new_password(s: &str) -> Result<(), String> {
-    let rule = "8–32 characters with at least 2 upper-case, 2 lower-case, 2 digits and 2 of ~!@#%^&*_-+=|(){}[]:;,.?/";
     no_control(s)?;
     let n = s.chars().count();
     if n < 8 {
-        return Err(format!("too short ({rule})"));
+        return Err("too short: 8–32 characters".into());
     }
     if n > 32 {
-        return Err(format!("too long ({rule})"));
+        return Err("too long: 8–32 characters".into());
     }
     if let Some(c) = s
         .chars()
@@ -73,7 +72,9 @@ pub fn new_password(s: &str) -> Result<(), String> {
         } else {
             format!("{c:?}")
         };
-        return Err(format!("{shown} is not allowed ({rule})"));
+        return Err(format!(
+            "{shown} is not allowed: letters, digits and {PASSWORD_SPECIALS} only"
+        ));
     }
     let count = |f: fn(&char) -> bool| s.chars().filter(f).count();
     let upper = count(|c| c.is_ascii_uppercase());
@@ -82,22 +83,19 @@ pub fn new_password(s: &str) -> Result<(), String> {
     let special = count(|c| PASSWORD_SPECIALS.contains(*c));
     let mut missing = Vec::new();
     if upper < 2 {
-        missing.push("upper-case letters");
+        missing.push("2 upper-case letters");
     }
     if lower < 2 {
-        missing.push("lower-case letters");
+        missing.push("2 lower-case letters");
     }
     if digit < 2 {
-        missing.push("digits");
+        missing.push("2 digits");
     }
     if special < 2 {
-        missing.push("special characters");
+        missing.push("2 special characters");
     }
     if !missing.is_empty() {
-        return Err(format!(
-            "needs at least 2 {} ({rule})",
-            missing.join(", 2 ")
-        ));
+        return Err(format!("needs at least {}", missing.join(", ")));
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 //! submit states. Reads the model only (plus the viewport height it records for scrolling).
 
 use crate::app::wizard::{
-    popup_options, CheckResult, Field, FieldKind, LayoutRow, PrecheckSource, PrecheckState, RowKind, StepKind, SubmitState,
-    Value, Wizard,
+    popup_options, CheckResult, Field, FieldKind, LayoutRow, PrecheckSource, PrecheckState,
+    RowKind, StepKind, SubmitState, Value, Wizard,
 };
 use crate::config::theme::{Theme, Tone};
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -21,9 +21,14 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     frame.render_widget(Clear, area);
     let title = Line::from(vec![Span::styled(
         format!(" {} ", w.kind.title()),
-        Style::default().fg(theme.title).add_modifier(Modifier::BOLD),
+        Style::default()
+            .fg(theme.title)
+            .add_modifier(Modifier::BOLD),
     )]);
-    let block = Block::default().borders(Borders::ALL).border_style(Style::default().fg(theme.accent)).title(title);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.accent))
+        .title(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 4 || inner.width < 20 {
@@ -62,12 +67,16 @@ fn emphasis(theme: &Theme) -> Style {
     if theme.mono {
         Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     } else {
-        Style::default().fg(theme.accent).add_modifier(Modifier::BOLD)
+        Style::default()
+            .fg(theme.accent)
+            .add_modifier(Modifier::BOLD)
     }
 }
 
 fn error_style(theme: &Theme) -> Style {
-    Style::default().fg(theme.error).add_modifier(Modifier::BOLD)
+    Style::default()
+        .fg(theme.error)
+        .add_modifier(Modifier::BOLD)
 }
 
 fn draw_steps(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
@@ -82,7 +91,11 @@ fn draw_steps(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
             std::cmp::Ordering::Equal => emphasis(theme),
             std::cmp::Ordering::Greater => Style::default().fg(theme.fg),
         };
-        let text = if i < w.step { format!("✔ {text}") } else { text };
+        let text = if i < w.step {
+            format!("✔ {text}")
+        } else {
+            text
+        };
         spans.push(Span::styled(text, style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -93,7 +106,11 @@ fn effective_scroll(rows: &[LayoutRow], w: &Wizard, height: usize) -> usize {
     let mut scroll = w.scroll;
     if let Some(i) = rows.iter().position(|r| r.path == w.focus && r.focusable()) {
         let r = rows[i];
-        let top = if i > 0 && !rows[i - 1].focusable() { rows[i - 1].line } else { r.line };
+        let top = if i > 0 && !rows[i - 1].focusable() {
+            rows[i - 1].line
+        } else {
+            r.line
+        };
         if top < scroll {
             scroll = top;
         }
@@ -109,7 +126,17 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     w.viewport.set(height.max(1));
     let rows = w.layout();
     let scroll = effective_scroll(&rows, w, height);
-    let label_w = (area.width as usize / 3).clamp(10, 24);
+    // Wide enough for the longest label on this step (marker, indent and `*` included).
+    let longest = rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Field)
+        .filter_map(|r| {
+            w.at(r.path)
+                .map(|f| f.label.width() + r.depth as usize * 2 + 3)
+        })
+        .max()
+        .unwrap_or(10);
+    let label_w = longest.clamp(10, (area.width as usize / 2).max(10));
     let total = rows.last().map(|r| r.line + r.height).unwrap_or(0);
     for r in &rows {
         if r.line + r.height <= scroll || r.line >= scroll + height {
@@ -117,7 +144,12 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         }
         let y = area.y + (r.line - scroll) as u16;
         let focused = r.path == w.focus && r.focusable();
-        let line_area = Rect { x: area.x, y, width: area.width, height: 1 };
+        let line_area = Rect {
+            x: area.x,
+            y,
+            width: area.width,
+            height: 1,
+        };
         let Some(f) = w.at(r.path) else { continue };
         let indent = " ".repeat(r.depth as usize * 2);
         match r.kind {
@@ -127,7 +159,10 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
                     _ => "item",
                 };
                 let text = format!("{indent}── {noun} {} ──", item + 1);
-                frame.render_widget(Paragraph::new(Line::styled(text, emphasis(theme))), line_area);
+                frame.render_widget(
+                    Paragraph::new(Line::styled(text, emphasis(theme))),
+                    line_area,
+                );
             }
             RowKind::GroupHeader => {
                 let (n, noun) = match &f.kind {
@@ -135,18 +170,36 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
                     _ => (0, ""),
                 };
                 let marker = if focused { "▶ " } else { "  " };
-                let text = format!("{marker}{} ({n}) — Enter adds a {noun}; Ctrl-X in a {noun} removes it", f.label);
-                let style = if focused { theme.selected() } else { Style::default().fg(theme.fg).add_modifier(Modifier::BOLD) };
+                let text = format!(
+                    "{marker}{} ({n}) — Enter adds a {noun}; Ctrl-X in a {noun} removes it",
+                    f.label
+                );
+                let style = if focused {
+                    theme.selected()
+                } else {
+                    Style::default().fg(theme.fg).add_modifier(Modifier::BOLD)
+                };
                 frame.render_widget(Paragraph::new(Line::styled(text, style)), line_area);
             }
             RowKind::Field => {
                 let marker = if focused { "▶ " } else { "  " };
-                let req = if f.required && !matches!(f.kind, FieldKind::Toggle) { "*" } else { " " };
+                let req = if f.required && !matches!(f.kind, FieldKind::Toggle) {
+                    "*"
+                } else {
+                    " "
+                };
                 let label = fit(&format!("{indent}{marker}{}{req}", f.label), label_w);
-                let label_style = if focused { theme.selected() } else { Style::default().fg(theme.fg) };
+                let label_style = if focused {
+                    theme.selected()
+                } else {
+                    Style::default().fg(theme.fg)
+                };
                 let value_w = (area.width as usize).saturating_sub(label_w + 1);
                 let (value, cursor) = value_text(w, f, focused, value_w, theme);
-                let mut spans = vec![Span::styled(pad(&label, label_w), label_style), Span::raw(" ")];
+                let mut spans = vec![
+                    Span::styled(pad(&label, label_w), label_style),
+                    Span::raw(" "),
+                ];
                 spans.extend(value);
                 frame.render_widget(Paragraph::new(Line::from(spans)), line_area);
                 if let Some(cx) = cursor {
@@ -159,36 +212,67 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         }
         if r.height > 1 && r.line + 1 >= scroll && r.line + 1 < scroll + height {
             if let Some(e) = &f.error {
-                let text = fit(&format!("{}  ✖ {e}", " ".repeat(label_w.min(area.width as usize / 4))), area.width as usize);
-                let ea = Rect { x: area.x, y: y + 1, width: area.width, height: 1 };
+                let text = fit(&format!("{indent}    ✖ {e}"), area.width as usize);
+                let ea = Rect {
+                    x: area.x,
+                    y: y + 1,
+                    width: area.width,
+                    height: 1,
+                };
                 frame.render_widget(Paragraph::new(Line::styled(text, error_style(theme))), ea);
             }
         }
     }
     // Scroll marks so hidden fields are not a surprise.
     if scroll > 0 {
-        let a = Rect { x: area.x + area.width.saturating_sub(3), y: area.y, width: 3, height: 1 };
+        let a = Rect {
+            x: area.x + area.width.saturating_sub(3),
+            y: area.y,
+            width: 3,
+            height: 1,
+        };
         frame.render_widget(Paragraph::new(Span::styled(" ↑ ", theme.muted())), a);
     }
     if total > scroll + height {
-        let a = Rect { x: area.x + area.width.saturating_sub(3), y: area.y + area.height - 1, width: 3, height: 1 };
+        let a = Rect {
+            x: area.x + area.width.saturating_sub(3),
+            y: area.y + area.height - 1,
+            width: 3,
+            height: 1,
+        };
         frame.render_widget(Paragraph::new(Span::styled(" ↓ ", theme.muted())), a);
     }
 }
 
 /// The value column of a field row, and the cursor column when it takes typing.
-fn value_text(w: &Wizard, f: &Field, focused: bool, width: usize, theme: &Theme) -> (Vec<Span<'static>>, Option<usize>) {
+fn value_text(
+    w: &Wizard,
+    f: &Field,
+    focused: bool,
+    width: usize,
+    theme: &Theme,
+) -> (Vec<Span<'static>>, Option<usize>) {
     let placeholder = |s: &str| Span::styled(s.to_string(), theme.muted());
     match (&f.kind, &f.value) {
         (FieldKind::Password { reveal }, Value::Secret(s)) => {
             if s.is_empty() {
-                return (vec![placeholder(if focused { "" } else { "(empty)" })], focused.then_some(0));
+                return (
+                    vec![placeholder(if focused { "" } else { "(empty)" })],
+                    focused.then_some(0),
+                );
             }
-            let shown: String = if *reveal { s.expose().to_string() } else { MASK_CHAR.to_string().repeat(s.len()) };
+            let shown: String = if *reveal {
+                s.expose().to_string()
+            } else {
+                MASK_CHAR.to_string().repeat(s.len())
+            };
             let (text, cx) = window(&shown, shown.chars().count(), width);
             let mut v = vec![Span::raw(text)];
             if *reveal {
-                v.push(Span::styled("  (shown while Ctrl-R is held)", theme.muted()));
+                v.push(Span::styled(
+                    "  (shown while Ctrl-R is held)",
+                    theme.muted(),
+                ));
             }
             (v, focused.then_some(cx))
         }
@@ -203,7 +287,10 @@ fn value_text(w: &Wizard, f: &Field, focused: bool, width: usize, theme: &Theme)
         (FieldKind::Select { options, .. }, Value::One(v)) => {
             let status = load_status(w, f, options.is_none(), theme);
             match (v, status) {
-                (Some(v), _) => (vec![Span::raw(fit(&format!("{} ▾", f.choice_label(v)), width))], None),
+                (Some(v), _) => (
+                    vec![Span::raw(fit(&format!("{} ▾", f.choice_label(v)), width))],
+                    None,
+                ),
                 (None, Some(s)) => (vec![s], None),
                 (None, None) => (vec![placeholder("‹choose› ▾")], None),
             }
@@ -215,7 +302,10 @@ fn value_text(w: &Wizard, f: &Field, focused: bool, width: usize, theme: &Theme)
                 _ if v.is_empty() => (vec![placeholder("‹choose› ▾")], None),
                 _ => {
                     let labels: Vec<String> = v.iter().map(|x| f.choice_label(x)).collect();
-                    (vec![Span::raw(fit(&format!("{} ▾", labels.join(", ")), width))], None)
+                    (
+                        vec![Span::raw(fit(&format!("{} ▾", labels.join(", ")), width))],
+                        None,
+                    )
                 }
             }
         }
@@ -233,7 +323,10 @@ fn load_status(w: &Wizard, f: &Field, loading: bool, theme: &Theme) -> Option<Sp
         None => w.inventory.errors.values().next().map(String::as_str),
     };
     if let Some(e) = err {
-        return Some(Span::styled(format!("cannot load: {e} (Ctrl-L retries)"), error_style(theme)));
+        return Some(Span::styled(
+            format!("cannot load: {e} (Ctrl-L retries)"),
+            error_style(theme),
+        ));
     }
     Some(Span::raw("loading…"))
 }
@@ -243,19 +336,34 @@ fn draw_help(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         return;
     }
     if let Some(f) = w.focused() {
-        frame.render_widget(Paragraph::new(Span::styled(fit(f.help, area.width as usize), theme.muted())), area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                fit(f.help, area.width as usize),
+                theme.muted(),
+            )),
+            area,
+        );
     }
 }
 
 fn draw_notice(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let width = area.width as usize;
     let line = match (&w.submit, &w.notice) {
-        (SubmitState::InFlight, _) => Line::styled(fit("⟳ submitting… keys are off until OCP answers", width), emphasis(theme)),
+        (SubmitState::InFlight, _) => Line::styled(
+            fit("⟳ submitting… keys are off until OCP answers", width),
+            emphasis(theme),
+        ),
         (SubmitState::Searching, _) => Line::styled(
-            fit("⟳ no answer from OCP; looking for the task this request may have created…", width),
+            fit(
+                "⟳ no answer from OCP; looking for the task this request may have created…",
+                width,
+            ),
             Style::default().fg(theme.warn).add_modifier(Modifier::BOLD),
         ),
-        (_, Some(n)) => Line::styled(fit(&format!("▲ {n}"), width), Style::default().fg(theme.warn).add_modifier(Modifier::BOLD)),
+        (_, Some(n)) => Line::styled(
+            fit(&format!("▲ {n}"), width),
+            Style::default().fg(theme.warn).add_modifier(Modifier::BOLD),
+        ),
         _ => return,
     };
     frame.render_widget(Paragraph::new(line), area);
@@ -270,8 +378,16 @@ fn draw_hints(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
             break;
         }
         used += n;
-        spans.push(Span::styled(k.to_string(), Style::default().fg(theme.hint_key).add_modifier(Modifier::BOLD)));
-        spans.push(Span::styled(format!(" {d}  "), Style::default().fg(theme.hint_text)));
+        spans.push(Span::styled(
+            k.to_string(),
+            Style::default()
+                .fg(theme.hint_key)
+                .add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(
+            format!(" {d}  "),
+            Style::default().fg(theme.hint_text),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -288,10 +404,18 @@ fn draw_popup(frame: &mut Frame, body: Rect, w: &Wizard, theme: &Theme) {
     let width = body.width.saturating_sub(4).clamp(20, 72).min(body.width);
     let list_h = (opts.len().max(1) as u16).min(10);
     let height = (list_h + 3).min(body.height);
-    let r = Rect { x: body.x + (body.width - width) / 2, y: body.y + (body.height - height) / 2, width, height };
+    let r = Rect {
+        x: body.x + (body.width - width) / 2,
+        y: body.y + (body.height - height) / 2,
+        width,
+        height,
+    };
     frame.render_widget(Clear, r);
     let title = format!(" {} ", f.label);
-    let block = Block::default().borders(Borders::ALL).border_style(Style::default().fg(theme.accent)).title(title);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.accent))
+        .title(title);
     let inner = block.inner(r);
     frame.render_widget(block, r);
     if inner.height == 0 {
@@ -300,20 +424,35 @@ fn draw_popup(frame: &mut Frame, body: Rect, w: &Wizard, theme: &Theme) {
     let filter_line = Line::from(vec![
         Span::styled("filter: ", theme.muted()),
         Span::raw(filter.to_string()),
-        Span::styled(format!("  ({} of {})", opts.len(), f.options().map(<[_]>::len).unwrap_or(0)), theme.muted()),
+        Span::styled(
+            format!(
+                "  ({} of {})",
+                opts.len(),
+                f.options().map(<[_]>::len).unwrap_or(0)
+            ),
+            theme.muted(),
+        ),
     ]);
     frame.render_widget(Paragraph::new(filter_line), Rect { height: 1, ..inner });
     let fx = inner.x + 8 + filter.width() as u16;
     if fx < inner.x + inner.width {
         frame.set_cursor_position(Position { x: fx, y: inner.y });
     }
-    let list = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    let list = Rect {
+        y: inner.y + 1,
+        height: inner.height.saturating_sub(1),
+        ..inner
+    };
     if f.options().is_none() {
         frame.render_widget(Paragraph::new("loading…"), list);
         return;
     }
     if opts.is_empty() {
-        let msg = if filter.is_empty() { "nothing to choose from" } else { "nothing matches the filter" };
+        let msg = if filter.is_empty() {
+            "nothing to choose from"
+        } else {
+            "nothing matches the filter"
+        };
         frame.render_widget(Paragraph::new(Span::styled(msg, theme.muted())), list);
         return;
     }
@@ -334,13 +473,23 @@ fn draw_popup(frame: &mut Frame, body: Rect, w: &Wizard, theme: &Theme) {
         let rest = (list.width as usize).saturating_sub(text.width() + 2);
         let mut spans = vec![Span::raw(text)];
         if rest > 3 && !c.detail.is_empty() {
-            spans.push(Span::styled(format!("  {}", fit(&c.detail, rest)), theme.muted()));
+            spans.push(Span::styled(
+                format!("  {}", fit(&c.detail, rest)),
+                theme.muted(),
+            ));
         }
         let mut line = Line::from(spans);
         if n == p.cursor {
             line = line.style(theme.selected());
         }
-        frame.render_widget(Paragraph::new(line), Rect { y, height: 1, ..list });
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect {
+                y,
+                height: 1,
+                ..list
+            },
+        );
     }
 }
 
@@ -350,22 +499,47 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let source = match pc.source {
         PrecheckSource::Api => "OCP's own precheck (takeOverPreCheck)".to_string(),
-        PrecheckSource::Computed => "computed from API data — OCP has no precheck for this operation".to_string(),
+        PrecheckSource::Computed => {
+            "computed from API data — OCP has no precheck for this operation".to_string()
+        }
     };
     lines.push(Line::styled(fit(&source, width), theme.muted()));
     match &pc.state {
         PrecheckState::NotRun => lines.push(Line::raw("not run yet — press r")),
-        PrecheckState::Running => lines.push(Line::styled("⟳ running the precheck…", emphasis(theme))),
+        PrecheckState::Running => {
+            lines.push(Line::styled("⟳ running the precheck…", emphasis(theme)))
+        }
         PrecheckState::Failed(e) => {
-            for l in wrap(&format!("✖ the precheck could not run: {e} — press r to try again"), width) {
+            for l in wrap(
+                &format!("✖ the precheck could not run: {e} — press r to try again"),
+                width,
+            ) {
                 lines.push(Line::styled(l, error_style(theme)));
             }
         }
         PrecheckState::Done => {
             let pass = pc.items.len() - pc.fails() - pc.warns();
-            let verdict = if pc.fails() > 0 { "Submit is refused until every FAIL is fixed" } else { "Enter continues" };
-            let style = if pc.fails() > 0 { error_style(theme) } else { Style::default().fg(theme.ok) };
-            lines.push(Line::styled(fit(&format!("{pass} PASS · {} WARN · {} FAIL — {verdict}", pc.warns(), pc.fails()), width), style));
+            let verdict = if pc.fails() > 0 {
+                "Submit is refused until every FAIL is fixed"
+            } else {
+                "Enter continues"
+            };
+            let style = if pc.fails() > 0 {
+                error_style(theme)
+            } else {
+                Style::default().fg(theme.ok)
+            };
+            lines.push(Line::styled(
+                fit(
+                    &format!(
+                        "{pass} PASS · {} WARN · {} FAIL — {verdict}",
+                        pc.warns(),
+                        pc.fails()
+                    ),
+                    width,
+                ),
+                style,
+            ));
         }
     }
     let header = lines.len();
@@ -373,7 +547,10 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     for it in &pc.items {
         let (tone, style) = match it.result {
             CheckResult::Pass => (Tone::Ok, theme.tone_style(Tone::Ok)),
-            CheckResult::Warn => (Tone::Warning, theme.tone_style(Tone::Warning).add_modifier(Modifier::BOLD)),
+            CheckResult::Warn => (
+                Tone::Warning,
+                theme.tone_style(Tone::Warning).add_modifier(Modifier::BOLD),
+            ),
             CheckResult::Fail => (Tone::Failed, theme.tone_style(Tone::Failed)),
         };
         let _ = tone;
@@ -381,13 +558,20 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         let body_w = width.saturating_sub(tag.width());
         let mut first = true;
         for l in wrap(&format!("{} — {}", it.name, it.reason), body_w.max(10)) {
-            let lead = if first { Span::styled(tag.clone(), style) } else { Span::raw(" ".repeat(tag.width())) };
+            let lead = if first {
+                Span::styled(tag.clone(), style)
+            } else {
+                Span::raw(" ".repeat(tag.width()))
+            };
             item_lines.push(Line::from(vec![lead, Span::raw(l)]));
             first = false;
         }
         if !it.fix.is_empty() {
             for l in wrap(&format!("fix: {}", it.fix), body_w.max(10)) {
-                item_lines.push(Line::from(vec![Span::raw(" ".repeat(tag.width())), Span::styled(l, theme.muted())]));
+                item_lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(tag.width())),
+                    Span::styled(l, theme.muted()),
+                ]));
             }
         }
     }
@@ -395,7 +579,10 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let mut skip = 0;
     let mut seen = 0;
     for (i, l) in item_lines.iter().enumerate() {
-        let starts = l.spans.first().is_some_and(|s| s.content.starts_with(['✔', '▲', '✖']));
+        let starts = l
+            .spans
+            .first()
+            .is_some_and(|s| s.content.starts_with(['✔', '▲', '✖']));
         if starts {
             if seen == pc.scroll {
                 skip = i;
@@ -412,28 +599,50 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
 fn draw_summary(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let width = area.width as usize;
     let Some(s) = &w.summary else {
-        frame.render_widget(Paragraph::new(w.notice.clone().unwrap_or_else(|| "preparing the request…".into())), area);
+        frame.render_widget(
+            Paragraph::new(
+                w.notice
+                    .clone()
+                    .unwrap_or_else(|| "preparing the request…".into()),
+            ),
+            area,
+        );
         return;
     };
     let mut top: Vec<Line> = Vec::new();
     top.push(Line::from(vec![
         Span::styled(s.method, emphasis(theme)),
         Span::raw(" "),
-        Span::styled(s.path.clone(), Style::default().add_modifier(Modifier::BOLD)),
+        Span::styled(
+            s.path.clone(),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
     ]));
     for l in wrap(&s.effect, width) {
         top.push(Line::raw(l));
     }
     match &w.submit {
         SubmitState::Failed(e) => {
-            for l in wrap(&format!("✖ {} — everything you typed is kept; Enter submits again, ← edits", e.line()), width) {
+            for l in wrap(
+                &format!(
+                    "✖ {} — everything you typed is kept; Enter submits again, ← edits",
+                    e.line()
+                ),
+                width,
+            ) {
                 top.push(Line::styled(l, error_style(theme)));
             }
             if let Some(t) = &e.trace_id {
-                top.push(Line::from(vec![Span::styled("traceId ", theme.muted()), Span::raw(t.clone())]));
+                top.push(Line::from(vec![
+                    Span::styled("traceId ", theme.muted()),
+                    Span::raw(t.clone()),
+                ]));
             }
         }
-        SubmitState::Done(id) => top.push(Line::styled(format!("✔ task {id} created"), Style::default().fg(theme.ok))),
+        SubmitState::Done(id) => top.push(Line::styled(
+            format!("✔ task {id} created"),
+            Style::default().fg(theme.ok),
+        )),
         _ => {}
     }
     let json_h = (area.height as usize).saturating_sub(top.len());
@@ -447,7 +656,12 @@ fn draw_summary(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
-    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
 }
 
 fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
@@ -456,7 +670,10 @@ fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let text_w = width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     if let Some(s) = &w.summary {
-        lines.push(Line::styled(fit(&format!("{} {}", s.method, s.path), text_w), Style::default().add_modifier(Modifier::BOLD)));
+        lines.push(Line::styled(
+            fit(&format!("{} {}", s.method, s.path), text_w),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
         for l in wrap(&s.effect, text_w).into_iter().take(4) {
             lines.push(Line::raw(l));
         }
@@ -464,17 +681,34 @@ fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     lines.push(Line::raw(""));
     let mut cursor = None;
     if let Some(expected) = &c.expected {
-        lines.push(Line::raw(fit(&format!("Type the cluster name ({expected}) to confirm:"), text_w)));
+        lines.push(Line::raw(fit(
+            &format!("Type the cluster name ({expected}) to confirm:"),
+            text_w,
+        )));
         let ok = c.name_ok();
-        let style = if ok { Style::default().fg(theme.ok) } else { Style::default().add_modifier(Modifier::UNDERLINED) };
-        lines.push(Line::from(vec![Span::raw("> "), Span::styled(fit(&c.typed, text_w.saturating_sub(2)), style)]));
-        cursor = Some((lines.len() - 1, 2 + c.typed.width().min(text_w.saturating_sub(2))));
+        let style = if ok {
+            Style::default().fg(theme.ok)
+        } else {
+            Style::default().add_modifier(Modifier::UNDERLINED)
+        };
+        lines.push(Line::from(vec![
+            Span::raw("> "),
+            Span::styled(fit(&c.typed, text_w.saturating_sub(2)), style),
+        ]));
+        cursor = Some((
+            lines.len() - 1,
+            2 + c.typed.width().min(text_w.saturating_sub(2)),
+        ));
     } else {
         lines.push(Line::raw("Send this request to OCP?"));
     }
     lines.push(Line::raw(""));
     let button = |label: &str, on: bool, enabled: bool| {
-        let mut s = if on { theme.selected().add_modifier(Modifier::BOLD) } else { Style::default() };
+        let mut s = if on {
+            theme.selected().add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
         if !enabled {
             s = s.add_modifier(Modifier::DIM);
         }
@@ -491,7 +725,10 @@ fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(theme.warn))
-        .title(Span::styled(" Confirm ", Style::default().fg(theme.warn).add_modifier(Modifier::BOLD)));
+        .title(Span::styled(
+            " Confirm ",
+            Style::default().fg(theme.warn).add_modifier(Modifier::BOLD),
+        ));
     let inner = block.inner(r);
     frame.render_widget(block, r);
     frame.render_widget(Paragraph::new(lines), inner);
@@ -509,7 +746,12 @@ fn draw_discard(frame: &mut Frame, area: Rect, theme: &Theme) {
         Line::raw("Discard this form? What you typed is lost."),
         Line::raw(""),
         Line::from(vec![
-            Span::styled("y", Style::default().fg(theme.hint_key).add_modifier(Modifier::BOLD)),
+            Span::styled(
+                "y",
+                Style::default()
+                    .fg(theme.hint_key)
+                    .add_modifier(Modifier::BOLD),
+            ),
             Span::raw(" discard   "),
             Span::styled("n / Esc", theme.selected().add_modifier(Modifier::BOLD)),
             Span::raw(" keep editing"),
@@ -517,7 +759,10 @@ fn draw_discard(frame: &mut Frame, area: Rect, theme: &Theme) {
     ];
     let r = centered(area, 48, 5);
     frame.render_widget(Clear, r);
-    let block = Block::default().borders(Borders::ALL).border_style(Style::default().fg(theme.warn)).title(" Discard? ");
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.warn))
+        .title(" Discard? ");
     let inner = block.inner(r);
     frame.render_widget(block, r);
     frame.render_widget(Paragraph::new(lines), inner);
@@ -561,7 +806,12 @@ fn window(s: &str, cursor: usize, width: usize) -> (String, usize) {
     let chars: Vec<char> = s.chars().collect();
     let cursor = cursor.min(chars.len());
     let width = width.max(2);
-    let col = |a: usize, b: usize| chars[a..b].iter().map(|c| c.width().unwrap_or(0)).sum::<usize>();
+    let col = |a: usize, b: usize| {
+        chars[a..b]
+            .iter()
+            .map(|c| c.width().unwrap_or(0))
+            .sum::<usize>()
+    };
     let mut start = 0;
     while col(start, cursor) >= width {
         start += 1;
