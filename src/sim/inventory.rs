@@ -546,8 +546,7 @@ impl Gen {
             description: Some("system tenant".into()),
             create_ms,
         }];
-        for i in 0..tenants.min(TENANT_NAMES.len()) {
-            let (tname, mode) = TENANT_NAMES[i];
+        for (i, &(tname, mode)) in TENANT_NAMES.iter().take(tenants).enumerate() {
             tenant_list.push(Tenant {
                 id: self.inv.alloc_id(),
                 ob_tenant_id: 1002 + 2 * i as i64,
