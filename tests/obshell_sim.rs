@@ -90,6 +90,7 @@ fn server_code(e: &ApiError) -> (u16, String) {
 }
 
 /// Send one sealed request by hand (for tampering).
+#[allow(clippy::too_many_arguments)]
 async fn raw_sealed(
     url: &str,
     key_b64: &str,

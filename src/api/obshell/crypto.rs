@@ -105,7 +105,7 @@ pub fn rsa_encrypt_chunked(
 /// Reverse of [`rsa_encrypt_chunked`]: decrypt key-size blocks and concatenate the plaintexts.
 pub fn rsa_decrypt_blocks(key: &RsaPrivateKey, cipher: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let size = key.size();
-    if cipher.is_empty() || size == 0 || cipher.len() % size != 0 {
+    if cipher.is_empty() || size == 0 || !cipher.len().is_multiple_of(size) {
         return Err(CryptoError::Rsa(format!(
             "ciphertext of {} bytes is not a whole number of {size}-byte blocks",
             cipher.len()
