@@ -310,21 +310,41 @@ impl OcpClient {
         segments: &[&str],
         query: &Query,
         body: Option<Vec<u8>>,
-        auth: bool,
+        probe: bool,
     ) -> Result<RawResponse, ApiError> {
         let url = self.url(segments)?;
+        let started = std::time::Instant::now();
+        let (method_name, path) = (method.to_string(), url.path().to_string());
         let mut req = self.inner.http.request(method, url);
         if !query.is_empty() {
             req = req.query(query);
         }
-        if auth {
+        if probe {
+            // The probes answer text/plain and need no auth; a JSON-only Accept could get a 406.
+            req = req.header(ACCEPT, "text/plain, */*");
+        } else {
             req = req.basic_auth(&self.inner.user, Some(self.inner.password.expose()));
         }
         if let Some(b) = body {
             req = req.body(b);
         }
-        let mut resp = req.send().await.map_err(ApiError::from_reqwest)?;
+        let sent = req.send().await;
+        let mut resp = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                let e = ApiError::from_reqwest(e);
+                tracing::debug!(method = %method_name, path = %path, error = %e, "OCP request failed");
+                return Err(e);
+            }
+        };
         let status = resp.status().as_u16();
+        tracing::debug!(
+            method = %method_name,
+            path = %path,
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "OCP request"
+        );
         let retry_after_secs = header_secs(resp.headers(), "ratelimit-reset")
             .or_else(|| header_secs(resp.headers(), "retry-after"));
         let cap = self.inner.max_body;
@@ -351,7 +371,7 @@ impl OcpClient {
     }
 
     async fn get_raw(&self, segments: &[&str], query: &Query) -> Result<RawResponse, ApiError> {
-        self.send(Method::GET, segments, query, None, true).await
+        self.send(Method::GET, segments, query, None, false).await
     }
 
     async fn post_raw<B: Serialize + ?Sized>(
@@ -365,7 +385,7 @@ impl OcpClient {
             // OCP documents no bodies for these POSTs; send an empty object for strict servers.
             None => b"{}".to_vec(),
         };
-        self.send(Method::POST, segments, &Vec::new(), Some(bytes), true)
+        self.send(Method::POST, segments, &Vec::new(), Some(bytes), false)
             .await
     }
 
@@ -395,13 +415,7 @@ impl OcpClient {
     /// `GET /api/v2/time`: the server clock as text; needs no auth (a liveness probe).
     pub async fn time(&self) -> Result<String, ApiError> {
         let r = self
-            .send(
-                Method::GET,
-                &["api", "v2", "time"],
-                &Vec::new(),
-                None,
-                false,
-            )
+            .send(Method::GET, &["api", "v2", "time"], &Vec::new(), None, true)
             .await?;
         decode_text(&r)
     }
@@ -409,7 +423,7 @@ impl OcpClient {
     /// `GET /api/status`: `okay`, `bad`, `bad monitordb`.
     pub async fn status(&self) -> Result<String, ApiError> {
         let r = self
-            .send(Method::GET, &["api", "status"], &Vec::new(), None, false)
+            .send(Method::GET, &["api", "status"], &Vec::new(), None, true)
             .await?;
         decode_text(&r)
     }
@@ -837,14 +851,25 @@ fn tenant_query(page: &PageQuery, filter: &TenantFilter) -> Query {
     q
 }
 
+/// Seconds until a rate-limit window resets. `RateLimit-Reset` means seconds from now; some
+/// gateways send a Unix time instead, which is turned into seconds from now.
 fn header_secs(h: &HeaderMap, name: &str) -> Option<u64> {
     let v = h.get(name)?.to_str().ok()?.trim();
-    v.parse::<u64>().ok().or_else(|| {
+    let secs = v.parse::<u64>().ok().or_else(|| {
         v.parse::<f64>()
             .ok()
             .filter(|f| f.is_finite() && *f >= 0.0)
             .map(|f| f.ceil() as u64)
-    })
+    })?;
+    const UNIX_TIME_FLOOR: u64 = 1_000_000_000;
+    if secs < UNIX_TIME_FLOOR {
+        return Some(secs);
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Some(secs.saturating_sub(now))
 }
 
 /// Walk a paged list from page 1 until `totalPages` (or an empty / short page), `size` items a
@@ -914,6 +939,26 @@ mod tests {
             u.as_str(),
             "https://gw.example/ocp/api/v2/ob/clusters/1/zones/zone%201%2Fx/servers"
         );
+    }
+
+    #[test]
+    fn rate_limit_reset_as_delta_or_unix_time() {
+        let mut h = HeaderMap::new();
+        h.insert("ratelimit-reset", HeaderValue::from_static("42"));
+        assert_eq!(header_secs(&h, "ratelimit-reset"), Some(42));
+        let soon = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() + 30)
+            .unwrap_or(0);
+        h.insert(
+            "ratelimit-reset",
+            HeaderValue::from_str(&soon.to_string()).expect("value"),
+        );
+        let got = header_secs(&h, "ratelimit-reset").unwrap_or(999);
+        assert!((28..=30).contains(&got), "{got}");
+        h.insert("ratelimit-reset", HeaderValue::from_static("soon"));
+        assert_eq!(header_secs(&h, "ratelimit-reset"), None);
+        assert_eq!(header_secs(&h, "retry-after"), None);
     }
 
     #[test]

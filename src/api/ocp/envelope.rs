@@ -238,7 +238,8 @@ pub fn decode_text(resp: &RawResponse) -> Result<String, ApiError> {
         });
     }
     match std::str::from_utf8(&resp.body) {
-        Ok(s) => Ok(s.trim().to_string()),
+        // Some gateways wrap the text in JSON quotes.
+        Ok(s) => Ok(s.trim().trim_matches('"').to_string()),
         Err(_) => Err(decode_error(resp, "body is not UTF-8 text")),
     }
 }
@@ -471,6 +472,7 @@ mod tests {
             decode_text(&resp(200, "2020-11-11T15:46:27.316+08:00\n")).expect("time"),
             "2020-11-11T15:46:27.316+08:00"
         );
+        assert_eq!(decode_text(&resp(200, "\"okay\"")).expect("quoted"), "okay");
         assert!(matches!(
             decode_text(&resp(503, "<html>down</html>")),
             Err(ApiError::Decode { status: 503, .. })

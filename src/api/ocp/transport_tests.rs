@@ -134,8 +134,18 @@ async fn every_request_carries_basic_auth_and_the_documented_headers() {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     assert!(ua.starts_with("obtui/"), "{ua}");
-    // The time probe is documented as unauthenticated.
+    assert_eq!(
+        h.get("accept").and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    // The time probe is documented as unauthenticated, and answers text.
     assert!(v[1].headers.get("authorization").is_none());
+    let accept = v[1]
+        .headers
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(accept.starts_with("text/plain"), "{accept}");
 }
 
 #[tokio::test]
