@@ -452,6 +452,18 @@ async fn read_endpoints_match_the_docs_samples() {
     );
     let stats = data(&c, &s, &format!("/api/v2/ob/clusters/{id}/stats")).await;
     assert_shape(&fixture("ob-cluster-stats.json")["data"], &stats, "stats");
+    let ss = data(&c, &s, &format!("/api/v2/ob/clusters/{id}/serverStats")).await;
+    assert_item_shape(
+        "ob-cluster-server-stats.json",
+        &first("ob-cluster-server-stats.json"),
+        &ss["contents"][0],
+    );
+    let units = data(&c, &s, &format!("/api/v2/ob/clusters/{id}/units")).await;
+    assert_item_shape(
+        "ob-cluster-units.json",
+        &first("ob-cluster-units.json"),
+        &units["contents"][0],
+    );
 
     let hosts = data(&c, &s, "/api/v2/compute/hosts?sort=id,asc").await;
     let h0 = hosts["contents"][0].clone();

@@ -899,7 +899,8 @@ pub fn rollback_task(db: &mut Db, id: i64, now: i64) -> Result<(), Fail> {
     task.finish_ms = None;
     task.resume_ms = now;
     for s in task.subtasks.iter_mut() {
-        if s.run_time > 0 && (s.status == st::SUCCESSFUL || s.status == st::FAILED) {
+        let undone = s.operation == op::ROLLBACK && s.status == st::SUCCESSFUL;
+        if !undone && s.run_time > 0 && (s.status == st::SUCCESSFUL || s.status == st::FAILED) {
             s.status = st::PENDING.into();
             s.operation = op::ROLLBACK.into();
         }
@@ -911,6 +912,11 @@ pub fn rollback_task(db: &mut Db, id: i64, now: i64) -> Result<(), Fail> {
 /// Subtask retry: FAILED and operation ≠ ROLLBACK.
 pub fn retry_subtask(db: &mut Db, task_id: i64, sub_id: i64, now: i64) -> Result<(), Fail> {
     let (task, i) = task_and_sub(db, task_id, sub_id)?;
+    if task.operation == op::ROLLBACK {
+        return Err(state_invalid(format!(
+            "Task {task_id} is rolling back; roll the task back again instead of retrying subtask {sub_id}"
+        )));
+    }
     let sub = &mut task.subtasks[i];
     if sub.status != st::FAILED || sub.operation == op::ROLLBACK {
         return Err(state_invalid(format!(

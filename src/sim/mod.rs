@@ -107,8 +107,9 @@ fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SimState {
     /// Build the inventory and seed tasks; nothing runs until [`start`] (or [`SimState::tick`]).
     pub fn new(opts: SimOptions) -> SimState {
+        // Clamped so that computed end times can never overflow.
         let speed = if opts.speed.is_finite() && opts.speed > 0.0 {
-            opts.speed
+            opts.speed.clamp(MIN_SPEED, MAX_SPEED)
         } else {
             1.0
         };
@@ -221,6 +222,10 @@ impl Drop for SimHandle {
         }
     }
 }
+
+/// Slowest and fastest accepted `speed`.
+pub const MIN_SPEED: f64 = 0.001;
+pub const MAX_SPEED: f64 = 1_000_000.0;
 
 /// How often the engine advances tasks.
 pub const TICK: Duration = Duration::from_millis(200);

@@ -31,6 +31,8 @@ pub fn routes() -> Router<SimState> {
         .route("/api/v2/ob/clusters/{id}/tenants", get(cluster_tenants))
         .route("/api/v2/ob/clusters/{id}/tenants/{tid}", get(tenant_detail))
         .route("/api/v2/ob/clusters/{id}/stats", get(cluster_stats))
+        .route("/api/v2/ob/clusters/{id}/serverStats", get(server_stats))
+        .route("/api/v2/ob/clusters/{id}/units", get(units))
         .route("/api/v2/ob/tenants", get(all_tenants))
         .route("/api/v2/compute/hosts", get(list_hosts))
         .route("/api/v2/compute/hosts/{id}", get(get_host))
@@ -304,6 +306,20 @@ async fn cluster_stats(
     let db = st.db();
     let v = with_cluster(&db.inv, id, views::cluster_stats)?;
     Ok(envelope::ok(v))
+}
+
+async fn server_stats(State(st): State<SimState>, p: Result<Path<String>, PathRejection>) -> Reply {
+    let id = parse_id(&path1(p)?, "cluster id")?;
+    let db = st.db();
+    let v = with_cluster(&db.inv, id, views::server_stats)?;
+    Ok(envelope::contents(v))
+}
+
+async fn units(State(st): State<SimState>, p: Result<Path<String>, PathRejection>) -> Reply {
+    let id = parse_id(&path1(p)?, "cluster id")?;
+    let db = st.db();
+    let v = with_cluster(&db.inv, id, views::units)?;
+    Ok(envelope::contents(v))
 }
 
 async fn list_hosts(State(st): State<SimState>, RawQuery(q): RawQuery) -> Reply {

@@ -282,6 +282,73 @@ pub fn cluster_stats(c: &Cluster) -> Value {
     })
 }
 
+/// `/ob/clusters/{id}/serverStats`: the cluster totals split evenly over its servers.
+pub fn server_stats(c: &Cluster) -> Vec<Value> {
+    let total = cluster_stats(c);
+    let n = c.server_count().max(1) as f64;
+    let share = |k: &str| total[k].as_f64().unwrap_or(0.0) / n;
+    c.servers()
+        .map(|(z, s)| {
+            json!({
+                "ip": s.ip,
+                "port": s.port,
+                "zone": z.name,
+                "cpuTotal": share("cpuTotal").round() as i64,
+                "cpuAssigned": share("cpuAssigned"),
+                "memoryTotalByte": share("memoryTotalByte") as i64,
+                "memoryAssignedByte": share("memoryAssignedByte") as i64,
+                "logDiskTotalByte": share("logDiskTotalByte") as i64,
+                "logDiskAssignedByte": share("logDiskAssignedByte") as i64,
+                "logDiskUsedByte": share("logDiskUsedByte") as i64,
+                "dataDiskTotalByte": share("dataDiskTotalByte") as i64,
+                "dataDiskUsedByte": share("dataDiskUsedByte") as i64,
+            })
+        })
+        .collect()
+}
+
+/// `/ob/clusters/{id}/units`: one unit per tenant in each zone, on the zone's first server.
+pub fn units(c: &Cluster) -> Vec<Value> {
+    const GIB: i64 = 1 << 30;
+    let mut out = Vec::new();
+    for t in &c.tenants {
+        let (cpu, mem) = if t.name == "sys" { (2, 5) } else { (4, 16) };
+        for (zi, z) in c.zones.iter().enumerate() {
+            let Some(s) = z.servers.first() else { continue };
+            out.push(json!({
+                "obUnitId": t.ob_tenant_id * 100 + zi as i64 + 1,
+                "tenantId": t.id,
+                "tenantName": t.name,
+                "obTenantId": t.ob_tenant_id,
+                "svrIp": s.ip,
+                "svrPort": s.port,
+                "zone": z.name,
+                "unitConfig": {
+                    "maxCpuCoreCount": cpu,
+                    "minCpuCoreCount": cpu,
+                    "maxMemoryByte": mem * GIB,
+                    "minMemoryByte": mem * GIB,
+                    "maxMemorySize": mem,
+                    "minMemorySize": mem,
+                    "logDiskSizeByte": 3 * mem * GIB,
+                    "logDiskSize": 3 * mem,
+                    "maxIops": 0,
+                    "minIops": 0,
+                    "iopsWeight": cpu,
+                },
+                "status": "ACTIVE",
+                "migrateType": Value::Null,
+                "migrateOppositeSvrIp": Value::Null,
+                "migrateOppositeSvrPort": Value::Null,
+                "manualMigrate": false,
+                "logDiskUsedByte": 660 * (1 << 20),
+                "dataDiskUsedByte": 80 * (1 << 20),
+            }));
+        }
+    }
+    out
+}
+
 pub fn obproxy(inv: &Inventory, p: &ProxyCluster, o: &Obproxy) -> Value {
     let idc = inv
         .host(o.host_id)

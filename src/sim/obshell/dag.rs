@@ -279,7 +279,7 @@ impl Dag {
             } else {
                 node.duration_ms
             };
-            let done_at = node.start_ms + run_ms;
+            let done_at = node.start_ms.saturating_add(run_ms);
             if done_at > now {
                 return;
             }
@@ -426,7 +426,7 @@ impl Dag {
                     node.sub.state = TaskState::Pending;
                     node.sub.operator = TaskOperator::Cancel;
                 }
-                self.cancel_at = Some(now + scaled(CANCEL_MS as f64, speed));
+                self.cancel_at = Some(now.saturating_add(scaled(CANCEL_MS as f64, speed)));
             }
             DagOperation::Pass => {
                 if self.state != TaskState::Failed {
@@ -605,7 +605,8 @@ fn fmt_time(ms: i64) -> String {
 }
 
 fn scaled(ms: f64, speed: f64) -> i64 {
-    (ms / speed).round().max(1.0) as i64
+    // `as` saturates; the clamp keeps sums with unix-ms times far from overflow.
+    ((ms / speed).round() as i64).clamp(1, 1_000_000_000_000)
 }
 
 fn start_node(

@@ -117,7 +117,7 @@ impl ObshellSim {
     pub fn new(seed: u64, speed: f64, password: Secret) -> Self {
         let key = key_pair(seed);
         let speed = if speed.is_finite() && speed > 0.0 {
-            speed
+            speed.clamp(1e-3, 1e6)
         } else {
             1.0
         };

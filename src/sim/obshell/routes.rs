@@ -17,6 +17,9 @@ use super::{auth, now_ms, ObshellSim};
 use crate::api::obshell::models::{codes, AgentAddr, AgentSecret, DagOperation};
 use crate::api::obshell::time::format_rfc3339;
 
+/// DAGs kept in memory.
+const MAX_DAGS: usize = 500;
+
 pub fn router(sim: ObshellSim) -> Router {
     let authed = Router::new()
         .route("/api/v1/ob/info", get(ob_info).fallback(no_route))
@@ -360,6 +363,15 @@ fn do_scale_out(
     let super::State { ids, rng, .. } = &mut *st;
     let dag = Dag::scale_out(ids, rng, speed, now, &master, job, new_zone, fail_once);
     let dto = dag.to_dto(false);
+    // Bound memory in long demo sessions: forget the oldest finished DAGs.
+    while st.dags.len() >= MAX_DAGS {
+        match st.dags.iter().position(Dag::is_finished) {
+            Some(i) => {
+                st.dags.remove(i);
+            }
+            None => break,
+        }
+    }
     st.dags.push(dag);
     Ok(dto)
 }
