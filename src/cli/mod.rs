@@ -1,4 +1,6 @@
-//! The command line: `obtui`, `obtui demo`, `obtui sim`, `obtui info`, and the rest.
+//! The command line: `obtui`, `obtui demo`, `obtui sim`, `obtui info`, `obtui watch`, …
+
+pub mod watch;
 
 use crate::config::{profile, ConfigFile, Paths, Theme};
 use crate::secret::Secret;
@@ -14,6 +16,8 @@ Examples:
   OBTUI_PASSWORD=… obtui --url http://ocp:8080 --user admin
   obtui --profile prod                        a profile from the config file
   obtui sim --listen 127.0.0.1:8080           the simulator alone, for scripts and tests
+  obtui watch 13089004 && echo done           wait for a task in a script (exit 0 / 1 / 2)
+  obtui task show --file task.json            render a saved task as text
   obtui info                                  every path obtui uses";
 
 #[derive(Debug, Parser)]
@@ -64,6 +68,37 @@ pub enum Cmd {
     },
     /// Print every path obtui uses and its version
     Info,
+    /// Follow a task without the TUI: one line per status change; exit 0 succeeded, 1 failed, 2 error
+    Watch {
+        /// Task id
+        task_id: i64,
+        /// One JSON object per event
+        #[arg(long)]
+        json: bool,
+        /// Seconds between polls
+        #[arg(long, default_value_t = 2.0)]
+        interval: f64,
+    },
+    /// Tasks as plain text
+    Task {
+        #[command(subcommand)]
+        cmd: TaskCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Render a task as the list view in plain text (from the server, or a saved JSON file)
+    Show {
+        /// Task id (fetched from the server)
+        task_id: Option<i64>,
+        /// A saved task: a response envelope or the bare task object, in any documented shape
+        #[arg(long, value_name = "TASK.json", conflicts_with = "task_id")]
+        file: Option<std::path::PathBuf>,
+        /// ASCII glyphs only
+        #[arg(long)]
+        ascii: bool,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -206,6 +241,71 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 r
             })
         }
+        Some(Cmd::Watch {
+            task_id,
+            json,
+            interval,
+        }) => {
+            if !(interval.is_finite() && (0.2..=3600.0).contains(&interval)) {
+                return Err(anyhow!("--interval must be between 0.2 and 3600 seconds"));
+            }
+            let (resolved, password) = match connect(&paths, &cli.global) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("obtui: {e:#}");
+                    return Ok(ExitCode::from(watch::EXIT_ERROR as u8));
+                }
+            };
+            let code = runtime()?.block_on(async move {
+                let client = client_for(&resolved, password)?;
+                let opts = watch::WatchOptions {
+                    interval: Duration::from_secs_f64(interval),
+                    json,
+                };
+                let mut out = std::io::stdout();
+                Ok::<i32, anyhow::Error>(watch::watch(&client, task_id, &opts, &mut out).await)
+            });
+            match code {
+                Ok(c) => Ok(ExitCode::from(c as u8)),
+                Err(e) => {
+                    eprintln!("obtui: {e:#}");
+                    Ok(ExitCode::from(watch::EXIT_ERROR as u8))
+                }
+            }
+        }
+        Some(Cmd::Task {
+            cmd:
+                TaskCmd::Show {
+                    task_id,
+                    file,
+                    ascii,
+                },
+        }) => {
+            let now = crate::app::panes::now_ms();
+            let task = match (file, task_id) {
+                (Some(path), _) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    watch::parse_task_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
+                }
+                (None, Some(id)) => {
+                    let (resolved, password) = connect(&paths, &cli.global)?;
+                    runtime()?.block_on(async move {
+                        let client = client_for(&resolved, password)?;
+                        client
+                            .get_task(id)
+                            .await
+                            .map_err(|e| anyhow!("task {id}: {e}"))
+                    })?
+                }
+                (None, None) => return Err(anyhow!("give a task id or --file TASK.json")),
+            };
+            print!(
+                "{}",
+                watch::render_task(&task, ascii || !crate::app::run::utf8_locale(), now)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
             let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
             let (name, prof) = cfg
@@ -228,6 +328,33 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             runtime()?.block_on(crate::app::run::run_tui(&paths, resolved, password, false))
         }
     }
+}
+
+/// Resolve the profile and flags, and get the password (for subcommands that talk to OCP).
+fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)> {
+    let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
+    let (name, prof) = cfg.select(g.profile.as_deref()).map_err(|e| anyhow!(e))?;
+    let resolved = profile::resolve(
+        name,
+        &prof,
+        g.url.as_deref(),
+        g.user.as_deref(),
+        g.read_only,
+        g.theme.as_deref(),
+        g.refresh,
+    )
+    .map_err(|e| anyhow!(e))?;
+    let password = obtain_password(&resolved)?;
+    Ok((resolved, password))
+}
+
+fn client_for(r: &profile::Resolved, password: Secret) -> Result<crate::api::ocp::OcpClient> {
+    crate::api::ocp::OcpClient::new(crate::api::ocp::OcpConfig::new(
+        r.url.clone(),
+        r.user.clone(),
+        password,
+    ))
+    .map_err(|e| anyhow!("{e}"))
 }
 
 /// The OCP password: `OBTUI_PASSWORD`, else the profile's `password_command`, else the

@@ -1,0 +1,232 @@
+//! `obtui watch TASK_ID` and `obtui task show`: plain-text task output for scripts and CI.
+//!
+//! `watch` prints each subtask status change as a line (time, subtask, old → new) and a
+//! progress line, and exits 0 if the task succeeded, 1 if it failed (after printing the failed
+//! subtasks and the tail of their logs), 2 on connection / auth / not-found errors.
+
+use crate::api::ocp::models::TaskInstance;
+use crate::api::ocp::OcpClient;
+use crate::task::layout::{list_rows, LayoutParams};
+use crate::task::model::{NodeStatus, TaskGraph, TaskState};
+use crate::task::text::render_list_text_at;
+use serde_json::json;
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::Duration;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILED: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// How many consecutive failed polls end the watch (the network may flap briefly).
+const MAX_CONSECUTIVE_ERRORS: u32 = 5;
+/// Lines of each failed subtask's log printed at the end.
+const LOG_TAIL: usize = 20;
+
+pub struct WatchOptions {
+    pub interval: Duration,
+    pub json: bool,
+}
+
+fn clock() -> String {
+    crate::ui::widgets::fmt_clock(std::time::SystemTime::now())
+}
+
+fn emit(out: &mut dyn Write, json_mode: bool, text: String, obj: serde_json::Value) {
+    let _ = if json_mode {
+        writeln!(out, "{obj}")
+    } else {
+        writeln!(out, "{text}")
+    };
+    let _ = out.flush();
+}
+
+fn progress_text(g: &TaskGraph) -> String {
+    let (done, total) = g.progress();
+    let running: Vec<&str> = g
+        .nodes
+        .iter()
+        .filter(|n| n.status == NodeStatus::Running)
+        .map(|n| n.name.as_str())
+        .collect();
+    let pct = if total == 0 { 0 } else { done * 100 / total };
+    let mut s = format!(
+        "{}  progress {done}/{total} ({pct}%)  task {}",
+        clock(),
+        g.status
+    );
+    if !running.is_empty() {
+        s.push_str(&format!("  running: {}", running.join(", ")));
+    }
+    s
+}
+
+/// Follow a task until it ends. Returns the exit code.
+pub async fn watch(
+    client: &OcpClient,
+    task_id: i64,
+    opts: &WatchOptions,
+    out: &mut dyn Write,
+) -> i32 {
+    let mut last: HashMap<String, NodeStatus> = HashMap::new();
+    let mut last_task: Option<TaskState> = None;
+    let mut errors = 0u32;
+    let mut first = true;
+    loop {
+        let t = match client.get_task(task_id).await {
+            Ok(t) => {
+                errors = 0;
+                t
+            }
+            Err(e) => {
+                let fatal =
+                    first || matches!(e.status(), Some(401 | 403 | 404)) || !e.is_transient();
+                errors += 1;
+                emit(
+                    out,
+                    opts.json,
+                    format!("{}  error: {e}", clock()),
+                    json!({"event": "error", "time": clock(), "message": e.to_string(), "status": e.status(), "traceId": e.trace_id()}),
+                );
+                if fatal || errors >= MAX_CONSECUTIVE_ERRORS {
+                    return EXIT_ERROR;
+                }
+                tokio::time::sleep(crate::poll::backoff(opts.interval, errors)).await;
+                continue;
+            }
+        };
+        let g = TaskGraph::from(&t);
+        if first {
+            emit(
+                out,
+                opts.json,
+                format!(
+                    "{}  task #{} {} — {} ({} subtasks)",
+                    clock(),
+                    g.id,
+                    g.name,
+                    g.status,
+                    g.nodes.len()
+                ),
+                json!({"event": "task", "time": clock(), "task": g.id, "name": g.name, "status": g.status.to_string(), "subtasks": g.nodes.len()}),
+            );
+        }
+        let mut changed = first;
+        // Changes in model order, so the lines read like the task's progress.
+        let mut order: Vec<usize> = (0..g.nodes.len()).collect();
+        order.sort_by(|&a, &b| crate::task::layout::model_cmp(&g.nodes[a], &g.nodes[b]));
+        for i in order {
+            let n = &g.nodes[i];
+            let old = last.insert(n.id.clone(), n.status.clone());
+            let show = match &old {
+                Some(o) => o != &n.status,
+                // On the first poll, only what has started is news.
+                None => !matches!(n.status, NodeStatus::Pending | NodeStatus::Ready),
+            };
+            if show {
+                changed = true;
+                let from = old
+                    .as_ref()
+                    .map(|o| o.to_string())
+                    .unwrap_or_else(|| "—".into());
+                emit(
+                    out,
+                    opts.json,
+                    format!("{}  {}  {from} → {}", clock(), n.name, n.status),
+                    json!({"event": "status", "time": clock(), "task": g.id, "subtask_id": n.id, "subtask": n.name, "from": old.map(|o| o.to_string()), "to": n.status.to_string()}),
+                );
+            }
+        }
+        if last_task.as_ref() != Some(&g.status) {
+            changed = true;
+            last_task = Some(g.status.clone());
+        }
+        if changed {
+            let (done, total) = g.progress();
+            emit(
+                out,
+                opts.json,
+                progress_text(&g),
+                json!({"event": "progress", "time": clock(), "task": g.id, "done": done, "total": total, "status": g.status.to_string()}),
+            );
+        }
+        first = false;
+        match g.status {
+            TaskState::Successful => {
+                emit(
+                    out,
+                    opts.json,
+                    format!("{}  task #{} SUCCESSFUL", clock(), g.id),
+                    json!({"event": "end", "time": clock(), "task": g.id, "status": "SUCCESSFUL", "exit": EXIT_OK}),
+                );
+                return EXIT_OK;
+            }
+            TaskState::Failed => {
+                report_failure(client, &t, &g, opts.json, out).await;
+                return EXIT_FAILED;
+            }
+            _ => {}
+        }
+        tokio::time::sleep(opts.interval).await;
+    }
+}
+
+async fn report_failure(
+    client: &OcpClient,
+    t: &TaskInstance,
+    g: &TaskGraph,
+    json_mode: bool,
+    out: &mut dyn Write,
+) {
+    for s in t.subtasks.iter().filter(|s| s.status.as_str() == "FAILED") {
+        let log = match client.subtask_log(t.id, s.id).await {
+            Ok(l) => l.log,
+            Err(e) => format!("(log unavailable: {e})"),
+        };
+        let lines: Vec<&str> = log.lines().collect();
+        let tail = &lines[lines.len().saturating_sub(LOG_TAIL)..];
+        if json_mode {
+            emit(
+                out,
+                true,
+                String::new(),
+                json!({"event": "failed_subtask", "task": g.id, "subtask_id": s.id, "subtask": s.name, "log_tail": tail}),
+            );
+        } else {
+            let _ = writeln!(out, "FAILED subtask #{} {}", s.id, s.name);
+            for l in tail {
+                let _ = writeln!(out, "    {l}");
+            }
+        }
+    }
+    emit(
+        out,
+        json_mode,
+        format!("{}  task #{} FAILED", clock(), g.id),
+        json!({"event": "end", "time": clock(), "task": g.id, "status": "FAILED", "exit": EXIT_FAILED}),
+    );
+}
+
+/// Parse a saved task: a whole response envelope (`{"data": {...}}`) or the bare task object.
+pub fn parse_task_json(text: &str) -> Result<TaskInstance, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let obj = match v.get("data") {
+        Some(d) if d.is_object() => d.clone(),
+        _ => v,
+    };
+    if !obj.is_object() {
+        return Err("expected a task object (or a response envelope with one in `data`)".into());
+    }
+    serde_json::from_value(obj).map_err(|e| format!("not a task: {e}"))
+}
+
+/// The list view of a task as plain text, with a header line.
+pub fn render_task(t: &TaskInstance, ascii: bool, now_ms: i64) -> String {
+    let g = TaskGraph::from(t);
+    let (done, total) = g.progress();
+    let params = LayoutParams::default();
+    let rows = list_rows(&g, &params);
+    let mut s = format!("task #{} {} — {} {done}/{total}\n", g.id, g.name, g.status);
+    s.push_str(&render_list_text_at(&g, &rows, &params, ascii, now_ms));
+    s
+}

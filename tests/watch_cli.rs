@@ -1,0 +1,229 @@
+//! `obtui watch` and `obtui task show`: the real binary against the simulator.
+
+use obtui::api::ocp::client::{PageQuery, TaskFilter};
+use obtui::api::ocp::{OcpClient, OcpConfig};
+use obtui::secret::Secret;
+use obtui::sim::{self, SimOptions};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn obtui(url: &str, password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_obtui"))
+        .args(args)
+        .args(["--url", url, "--user", "admin"])
+        .env("OBTUI_PASSWORD", password)
+        .env("XDG_CONFIG_HOME", "/nonexistent-obtui-test")
+        .output()
+        .expect("run obtui")
+}
+
+/// Start a simulator; return it with the ids of its running and failed tasks.
+fn sim_with_tasks(rt: &tokio::runtime::Runtime, speed: f64) -> (sim::SimHandle, i64, i64) {
+    rt.block_on(async {
+        let h = sim::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SimOptions {
+                speed,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let c = OcpClient::new(OcpConfig::new(h.url(), "admin", Secret::new("aaAA11__"))).unwrap();
+        let page = PageQuery::new(1, 100);
+        let running = c
+            .list_tasks(
+                &page,
+                &TaskFilter {
+                    status: vec!["RUNNING".into()],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let failed = c
+            .list_tasks(
+                &page,
+                &TaskFilter {
+                    status: vec!["FAILED".into()],
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let r = running
+            .contents
+            .first()
+            .expect("the simulator seeds a running task")
+            .id;
+        let f = failed
+            .contents
+            .first()
+            .expect("the simulator seeds a failed task")
+            .id;
+        (h, r, f)
+    })
+}
+
+#[test]
+fn watch_follows_a_running_task_to_success_and_exits_0() {
+    let rt = rt();
+    let (h, running, _) = sim_with_tasks(&rt, 400.0);
+    let out = obtui(
+        &h.url(),
+        "aaAA11__",
+        &["watch", &running.to_string(), "--interval", "0.2"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{text}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains(&format!("task #{running}")), "{text}");
+    assert!(text.contains("RUNNING → SUCCESSFUL"), "{text}");
+    assert!(text.contains("progress "), "{text}");
+    assert!(text.trim_end().ends_with("SUCCESSFUL"), "{text}");
+}
+
+#[test]
+fn watch_on_a_failed_task_prints_the_failure_and_exits_1() {
+    let rt = rt();
+    let (h, _, failed) = sim_with_tasks(&rt, 1.0);
+    let out = obtui(&h.url(), "aaAA11__", &["watch", &failed.to_string()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAILED subtask #"), "{text}");
+    assert!(text.trim_end().ends_with("FAILED"), "{text}");
+
+    // JSON mode: one object per line, ending with the end event.
+    let out = obtui(
+        &h.url(),
+        "aaAA11__",
+        &["watch", &failed.to_string(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert_eq!(lines.first().unwrap()["event"], "task");
+    assert!(lines
+        .iter()
+        .any(|l| l["event"] == "failed_subtask" && l["log_tail"].is_array()));
+    let end = lines.last().unwrap();
+    assert_eq!(end["event"], "end");
+    assert_eq!(end["exit"], 1);
+}
+
+#[test]
+fn watch_exits_2_on_auth_and_not_found_and_refused() {
+    let rt = rt();
+    let (h, running, _) = sim_with_tasks(&rt, 1.0);
+    let out = obtui(&h.url(), "wrong-password", &["watch", &running.to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("HTTP 401"));
+
+    let out = obtui(&h.url(), "aaAA11__", &["watch", "987654321"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("HTTP 404"));
+
+    // Nothing listens on port 9 of loopback.
+    let out = obtui("http://127.0.0.1:9", "x", &["watch", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn task_show_renders_every_task_fixture_and_a_live_task() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocp");
+    let mut shown = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        // Every fixture whose data is a task (any of the three shapes).
+        let data = &v["data"];
+        let is_task = data.get("subtasks").is_some() || data.get("tasks").is_some();
+        if !is_task || path.to_string_lossy().ends_with(".request.json") {
+            continue;
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_obtui"))
+            .args(["task", "show", "--ascii", "--file"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let s = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let name = data["name"].as_str().unwrap();
+        assert!(
+            s.starts_with(&format!("task #{} {name}", data["id"])),
+            "{}:\n{s}",
+            path.display()
+        );
+        let n = data
+            .get("subtasks")
+            .or(data.get("tasks"))
+            .and_then(|x| x.as_array())
+            .unwrap()
+            .len();
+        assert_eq!(
+            s.lines().count(),
+            n + 1,
+            "{}: one line per subtask:\n{s}",
+            path.display()
+        );
+        shown += 1;
+    }
+    assert!(shown >= 5, "only {shown} task fixtures found");
+
+    // A bare task object (no envelope) works too, and garbage is a clear error.
+    let bare = std::env::temp_dir().join(format!("obtui-bare-{}.json", std::process::id()));
+    let v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("task-instance-detail.json")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(&bare, v["data"].to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_obtui"))
+        .args(["task", "show", "--file"])
+        .arg(&bare)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::write(&bare, "<html>502</html>").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_obtui"))
+        .args(["task", "show", "--file"])
+        .arg(&bare)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not JSON"));
+    let _ = std::fs::remove_file(&bare);
+
+    // From the server.
+    let rt = rt();
+    let (h, running, _) = sim_with_tasks(&rt, 1.0);
+    let out = obtui(
+        &h.url(),
+        "aaAA11__",
+        &["task", "show", &running.to_string()],
+    );
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{s}");
+    assert!(s.starts_with(&format!("task #{running}")), "{s}");
+    assert!(s.lines().count() > 5, "{s}");
+}
