@@ -126,6 +126,20 @@ def main():
     check("the new agent joined the cluster",
           any(a.ip == args.target for a in ob.agents), f"{[a.ip for a in ob.agents]}")
 
+    # CANCEL a running DAG: the SDK reports "Task <name> canceled." from the node's operator.
+    second = args.target.rsplit(".", 1)[0] + "." + str((int(args.target.rsplit(".", 1)[1]) + 1) % 250 + 2)
+    dag2 = c.scale_out(second, 2886, args.zone, {"mysql_port": "2881", "rpc_port": "2882"})
+    check("operate_dag CANCEL on a running DAG", c.operate_dag(dag2.generic_id, "CANCEL") is True)
+    with mock.patch("obshell.service.client_v1.time.sleep", lambda s: REAL_SLEEP(0.05)):
+        try:
+            c.wait_dag_succeed(dag2.generic_id)
+            check("wait_dag_succeed after CANCEL raises", False, "DAG succeeded")
+        except TaskExecuteFailedError as e:
+            check("wait_dag_succeed after CANCEL: 'canceled'", "canceled" in str(e), str(e))
+    expect_error("CANCEL on a finished DAG is refused",
+                 lambda: c.operate_dag(dag2.generic_id, "CANCEL"),
+                 "Task.Dag.Operator.CancelFinishedDag")
+
     if FAILURES:
         print(f"{len(FAILURES)} check(s) failed")
         return 1

@@ -138,6 +138,11 @@ impl ObshellClient {
         })
     }
 
+    /// The agent's base URL (for display; it never carries credentials).
+    pub fn base_url(&self) -> String {
+        format!("{}{}", self.inner.origin, self.inner.prefix)
+    }
+
     /// `GET /api/v1/info` (no auth).
     pub async fn info(&self) -> Result<AgentInfo, ApiError> {
         self.get_data("/api/v1/info", false).await
