@@ -620,3 +620,58 @@ async fn client_refetches_the_key_after_an_agent_restart() {
         .unwrap_err();
     assert_eq!(server_code(&e).1, codes::TASK_NOT_FOUND);
 }
+
+/// Replays the request sequence the real obshell==0.0.9 SDK sent (method, exact URI with
+/// `show_details=True`, decrypted body) through the same encryption: every request must pass
+/// the simulator's checks.
+#[tokio::test]
+async fn replays_the_sdk_wire_sequence() {
+    let (sim, served, _c) = setup(1000.0).await;
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/obshell/sdk-wire-sequence.json");
+    let seq: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let key = sim.public_key_b64();
+    let mut sealed_count = 0;
+    for r in seq["requests"].as_array().unwrap() {
+        let method: reqwest::Method = r["method"].as_str().unwrap().parse().unwrap();
+        let uri = r["uri"].as_str().unwrap();
+        let body = r
+            .get("decrypted_body")
+            .map(|b| serde_json::to_vec(b).unwrap());
+        let (status, v) = if r["auth_header"].is_null() {
+            let resp = reqwest::Client::new()
+                .request(method, format!("{}{uri}", served.url))
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<serde_json::Value>().await.unwrap())
+        } else {
+            sealed_count += 1;
+            raw_sealed(
+                &served.url,
+                &key,
+                method,
+                uri,
+                uri,
+                PASSWORD,
+                body.as_deref(),
+                now_secs() + 60,
+            )
+            .await
+        };
+        if uri == "/api/v1/task/dag/11" {
+            // RETRY: allowed only on a failed DAG; this one runs or succeeded.
+            assert_eq!(status, 400, "{uri}: {v}");
+            assert_eq!(v["error"]["errCode"], codes::RETRY_NOT_FAILED_DAG);
+        } else {
+            assert_eq!(status, 200, "{} {uri}: {v}", r["method"]);
+            assert_eq!(v["successful"], true);
+        }
+        if uri == "/api/v1/ob/scale_out" {
+            // The SDK then polls generic id "11": the first DAG of a fresh agent.
+            assert_eq!(v["data"]["id"], "11");
+        }
+    }
+    assert_eq!(sealed_count, 7);
+}
