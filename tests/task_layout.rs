@@ -1,6 +1,6 @@
 //! The grid layout, list view and text rendering of task graphs.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use obtui::task::gen::{generate_chain, generate_ocp_like, generate_ocp_shaped, generate_wide};
 use obtui::task::layout::*;
@@ -479,6 +479,83 @@ fn check_geometry(g: &TaskGraph, l: &Layout, p: &LayoutParams) -> Result<(), Tes
     Ok(())
 }
 
+/// Follows the drawn wires from a node's bottom the way a reader does: down or
+/// sideways, never up, straight through crossings. Returns the nodes reached.
+fn read_from(l: &Layout, from: usize) -> BTreeSet<usize> {
+    let mask = |x: u32, y: u32| {
+        l.cells
+            .binary_search_by_key(&(y, x), |c| (c.y, c.x))
+            .ok()
+            .map(|i| l.cells[i].mask)
+    };
+    let n = &l.nodes[from];
+    // (x, y, entered from: 0 above, 1 the left, 2 the right)
+    let mut stack = vec![(n.center(), n.y + 1, 0u8)];
+    let mut seen = HashSet::new();
+    let mut out = BTreeSet::new();
+    while let Some((x, y, came)) = stack.pop() {
+        if !seen.insert((x, y, came)) {
+            continue;
+        }
+        let Some(m) = mask(x, y) else { continue };
+        let cross = m & CROSS != 0;
+        let enters = match came {
+            0 => m & UP != 0,
+            1 => cross || m & LEFT != 0,
+            _ => cross || m & RIGHT != 0,
+        };
+        if !enters {
+            continue;
+        }
+        let (down, left, right) = if cross {
+            (came == 0, came == 2, came == 1)
+        } else {
+            (m & DOWN != 0, m & LEFT != 0, m & RIGHT != 0)
+        };
+        if down {
+            match l.node_at(x, y + 1) {
+                Some(t) => {
+                    out.insert(t);
+                }
+                None => stack.push((x, y + 1, 0)),
+            }
+        }
+        if left && x > 0 {
+            stack.push((x - 1, y, 2));
+        }
+        if right {
+            stack.push((x + 1, y, 1));
+        }
+    }
+    out
+}
+
+/// Every node's real targets are reachable along the drawing; with `exact`, nothing
+/// else is (no wire suggests an edge that does not exist).
+fn check_reading(l: &Layout, exact: bool) -> Result<(), TestCaseError> {
+    for s in 0..l.nodes.len() {
+        let want: BTreeSet<usize> = l
+            .edges
+            .iter()
+            .filter(|e| e.from == s)
+            .map(|e| e.to)
+            .collect();
+        let got = read_from(l, s);
+        if exact {
+            prop_assert_eq!(&got, &want, "reading from node {}", s);
+        } else {
+            prop_assert!(
+                got.is_superset(&want),
+                "node {} reaches {:?}, wants {:?}",
+                s,
+                got,
+                want
+            );
+        }
+    }
+    Ok(())
+}
+
 fn shuffle_status(g: &TaskGraph, seed: u64) -> TaskGraph {
     let mut g = g.clone();
     let all = [
@@ -511,6 +588,7 @@ proptest! {
         let p = LayoutParams { collapse_threshold: if narrow { 2 } else { 8 }, ..LayoutParams::default() };
         let l = layout(&g, &p);
         check_geometry(&g, &l, &p)?;
+        check_reading(&l, false)?;
         // A status-only change moves nothing.
         let g2 = shuffle_status(&g, seed);
         prop_assert_eq!(&layout(&g2, &p), &l);
@@ -527,10 +605,23 @@ proptest! {
         let l = layout(&g, &p);
         prop_assert_eq!(l.crossings, 0);
         check_geometry(&g, &l, &p)?;
+        check_reading(&l, true)?;
         let expanded = LayoutParams { collapse_threshold: usize::MAX, ..p.clone() };
         let l = layout(&g, &expanded);
         prop_assert_eq!(l.crossings, 0);
         check_geometry(&g, &l, &expanded)?;
+        check_reading(&l, true)?;
+    }
+
+    #[test]
+    fn ocp_like_drawings_read_exactly(nodes in 2usize..400, seed in any::<u64>(), width in 1usize..12) {
+        let g = generate_ocp_shaped(nodes, width, 1 + (seed % 3) as usize, 2 + (seed % 3) as usize, seed);
+        for p in [LayoutParams::default(), LayoutParams { collapse_threshold: usize::MAX, ..LayoutParams::default() }] {
+            let l = layout(&g, &p);
+            prop_assert_eq!(l.crossings, 0);
+            check_geometry(&g, &l, &p)?;
+            check_reading(&l, true)?;
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap};
 use std::hash::{Hash, Hasher};
 
 use unicode_width::UnicodeWidthStr;
@@ -320,15 +320,55 @@ fn model_rank(g: &TaskGraph) -> Vec<usize> {
     rank
 }
 
+/// Compressed adjacency lists: one allocation for all rows instead of one per vertex.
+struct Csr {
+    start: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl Csr {
+    /// Rows of `n` vertices from `(row, item)` pairs; items keep the pairs' order.
+    fn new(n: usize, pairs: &[(usize, usize)]) -> Csr {
+        let mut start = vec![0usize; n + 1];
+        for &(r, _) in pairs {
+            start[r + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut items = vec![0usize; pairs.len()];
+        for &(r, it) in pairs {
+            items[fill[r]] = it;
+            fill[r] += 1;
+        }
+        Csr { start, items }
+    }
+
+    /// Successor and predecessor lists of the edges `(from, to)`.
+    fn both(n: usize, edges: &[(usize, usize)]) -> (Csr, Csr) {
+        let rev: Vec<(usize, usize)> = edges.iter().map(|&(a, b)| (b, a)).collect();
+        (Csr::new(n, edges), Csr::new(n, &rev))
+    }
+
+    fn row(&self, v: usize) -> &[usize] {
+        &self.items[self.start[v]..self.start[v + 1]]
+    }
+
+    fn len(&self, v: usize) -> usize {
+        self.start[v + 1] - self.start[v]
+    }
+}
+
 /// Kahn's algorithm taking ready vertices in rank order. On a cycle, the unprocessed
 /// vertex of least rank is taken next, which breaks the cycle deterministically.
-fn kahn(rank: &[usize], preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Vec<usize> {
+fn kahn(rank: &[usize], preds: &Csr, succs: &Csr) -> Vec<usize> {
     let n = rank.len();
     let mut by_rank = vec![0usize; n];
     for (v, &r) in rank.iter().enumerate() {
         by_rank[r] = v;
     }
-    let mut indeg: Vec<usize> = preds.iter().map(Vec::len).collect();
+    let mut indeg: Vec<usize> = (0..n).map(|v| preds.len(v)).collect();
     let mut heap: BinaryHeap<Reverse<usize>> = (0..n)
         .filter(|&v| indeg[v] == 0)
         .map(|v| Reverse(rank[v]))
@@ -354,7 +394,7 @@ fn kahn(rank: &[usize], preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Vec<usize
         }
         done[v] = true;
         order.push(v);
-        for &w in &succs[v] {
+        for &w in succs.row(v) {
             if !done[w] && indeg[w] > 0 {
                 indeg[w] -= 1;
                 if indeg[w] == 0 {
@@ -369,13 +409,17 @@ fn kahn(rank: &[usize], preds: &[Vec<usize>], succs: &[Vec<usize>]) -> Vec<usize
 /// Task node indices in topological order (model order among ready nodes; cycles
 /// broken deterministically).
 pub fn topo_order(g: &TaskGraph) -> Vec<usize> {
-    let (ups, downs) = g.adjacency();
-    kahn(&model_rank(g), &ups, &downs)
+    let (succs, preds) = Csr::both(g.nodes.len(), &g.edges());
+    kahn(&model_rank(g), &preds, &succs)
 }
 
 /// Hash of everything the layout depends on in the graph: ids, names, model-order
 /// fields and edges — not statuses or times.
 pub fn topology_hash(g: &TaskGraph) -> u64 {
+    topology_hash_with(g, &g.edges())
+}
+
+fn topology_hash_with(g: &TaskGraph, edges: &[(usize, usize)]) -> u64 {
     let mut h = DefaultHasher::new();
     g.nodes.len().hash(&mut h);
     for n in &g.nodes {
@@ -384,16 +428,20 @@ pub fn topology_hash(g: &TaskGraph) -> u64 {
         n.series_id.hash(&mut h);
         n.parallel_idx.hash(&mut h);
     }
-    g.edges().hash(&mut h);
+    edges.hash(&mut h);
+    h.finish()
+}
+
+fn key_of(topology: u64, p: &LayoutParams) -> u64 {
+    let mut h = DefaultHasher::new();
+    topology.hash(&mut h);
+    p.hash(&mut h);
     h.finish()
 }
 
 /// [`topology_hash`] combined with the params.
 pub fn layout_key(g: &TaskGraph, p: &LayoutParams) -> u64 {
-    let mut h = DefaultHasher::new();
-    topology_hash(g).hash(&mut h);
-    p.hash(&mut h);
-    h.finish()
+    key_of(topology_hash(g), p)
 }
 
 // ---------------------------------------------------------------------------------
@@ -412,34 +460,32 @@ pub struct FanOut {
 /// of the fork starts a simple chain (in-degree 1, out-degree ≤ 1) and all chains
 /// end in the same join node (or all end without one).
 pub fn fan_outs(g: &TaskGraph) -> Vec<FanOut> {
-    let (ups, downs) = g.adjacency();
-    fan_outs_with(g, &ups, &downs)
+    let (succs, preds) = Csr::both(g.nodes.len(), &g.edges());
+    fan_outs_with(&preds, &succs, &model_rank(g))
 }
 
-fn fan_outs_with(g: &TaskGraph, ups: &[Vec<usize>], downs: &[Vec<usize>]) -> Vec<FanOut> {
-    let rank = model_rank(g);
-    let n = g.nodes.len();
+fn fan_outs_with(ups: &Csr, downs: &Csr, rank: &[usize]) -> Vec<FanOut> {
+    let n = rank.len();
     let mut out = Vec::new();
     'fork: for f in 0..n {
-        if downs[f].len() < 2 {
+        if downs.len(f) < 2 {
             continue;
         }
-        let mut children = downs[f].clone();
+        let mut children = downs.row(f).to_vec();
         children.sort_by_key(|&c| rank[c]);
         let mut branches = Vec::with_capacity(children.len());
         let mut end: Option<Option<usize>> = None;
         for &c in &children {
-            if ups[c].len() != 1 {
+            if ups.len(c) != 1 {
                 continue 'fork;
             }
             let mut chain = vec![c];
             let mut v = c;
             let target = loop {
-                match downs[v].as_slice() {
+                match downs.row(v) {
                     [] => break None,
-                    [w] => {
-                        let w = *w;
-                        if ups[w].len() != 1 {
+                    &[w] => {
+                        if ups.len(w) != 1 {
                             break Some(w);
                         }
                         if w == f || chain.len() > n {
@@ -476,21 +522,24 @@ struct Units {
     refs: Vec<NodeRef>,
     widths: Vec<usize>,
     rank: Vec<usize>,
-    preds: Vec<Vec<usize>>,
-    succs: Vec<Vec<usize>>,
+    preds: Csr,
+    succs: Csr,
     /// Per task node: its unit.
     unit_of: Vec<usize>,
+    /// The task's edges between node indices (input to the topology hash).
+    node_edges: Vec<(usize, usize)>,
 }
 
 fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
     let n = g.nodes.len();
-    let (ups, downs) = g.adjacency();
+    let node_edges = g.edges();
     let node_rank = model_rank(g);
     let mut unit_of = vec![usize::MAX; n];
     let mut refs = Vec::new();
     let mut widths = Vec::new();
     let mut unit_rank_key = Vec::new();
-    for fo in fan_outs_with(g, &ups, &downs) {
+    let (downs, ups) = Csr::both(n, &node_edges);
+    for fo in fan_outs_with(&ups, &downs, &node_rank) {
         let fork_id = &g.nodes[fo.fork].id;
         let wide = fo.branches.len() > p.collapse_threshold && !p.expanded.contains(fork_id);
         if !(wide || p.collapsed.contains(fork_id)) {
@@ -515,6 +564,7 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
             branches: fo.branches.len(),
         });
     }
+    let collapsed_any = !refs.is_empty();
     for v in 0..n {
         if unit_of[v] == usize::MAX {
             unit_of[v] = refs.len();
@@ -524,20 +574,19 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
         }
     }
     let m = refs.len();
-    let mut edges: Vec<(usize, usize)> = g
-        .edges()
-        .into_iter()
-        .map(|(a, b)| (unit_of[a], unit_of[b]))
-        .filter(|(a, b)| a != b)
-        .collect();
-    edges.sort_unstable();
-    edges.dedup();
-    let mut preds = vec![Vec::new(); m];
-    let mut succs = vec![Vec::new(); m];
-    for &(a, b) in &edges {
-        succs[a].push(b);
-        preds[b].push(a);
-    }
+    let (succs, preds) = if collapsed_any {
+        let mut edges: Vec<(usize, usize)> = node_edges
+            .iter()
+            .map(|&(a, b)| (unit_of[a], unit_of[b]))
+            .filter(|(a, b)| a != b)
+            .collect();
+        edges.sort_unstable();
+        edges.dedup();
+        Csr::both(m, &edges)
+    } else {
+        // Units are the nodes, in order: reuse the node adjacency.
+        (downs, ups)
+    };
     let mut idx: Vec<usize> = (0..m).collect();
     idx.sort_by_key(|&u| (unit_rank_key[u], u));
     let mut rank = vec![0; m];
@@ -551,6 +600,7 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
         preds,
         succs,
         unit_of,
+        node_edges,
     }
 }
 
@@ -561,10 +611,11 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
 /// reversed), dangling edges and self-loops are ignored (see `TaskGraph::validate`).
 pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let units = build_units(g, p);
+    let key = key_of(topology_hash_with(g, &units.node_edges), p);
     let m = units.refs.len();
     if m == 0 {
         return Layout {
-            key: layout_key(g, p),
+            key,
             duration_width: p.duration_width as u32,
             ..Layout::default()
         };
@@ -575,9 +626,9 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         pos_topo[u] = k;
     }
     // Effective edges point forward in the topological order.
-    let mut eff: Vec<(usize, usize, bool)> = Vec::new();
+    let mut eff: Vec<(usize, usize, bool)> = Vec::with_capacity(units.succs.items.len());
     for a in 0..m {
-        for &b in &units.succs[a] {
+        for &b in units.succs.row(a) {
             if pos_topo[a] < pos_topo[b] {
                 eff.push((a, b, false));
             } else {
@@ -589,13 +640,12 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     eff.dedup_by(|x, y| x.0 == y.0 && x.1 == y.1);
 
     // Longest-path layering.
-    let mut eff_preds = vec![Vec::new(); m];
-    for &(a, b, _) in &eff {
-        eff_preds[b].push(a);
-    }
+    let eff_rev: Vec<(usize, usize)> = eff.iter().map(|&(a, b, _)| (b, a)).collect();
+    let eff_preds = Csr::new(m, &eff_rev);
     let mut layer = vec![0usize; m];
     for &v in &order {
-        layer[v] = eff_preds[v]
+        layer[v] = eff_preds
+            .row(v)
             .iter()
             .map(|&u| layer[u] + 1)
             .max()
@@ -607,7 +657,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let mut v_layer: Vec<usize> = layer.clone();
     let mut v_width: Vec<usize> = units.widths.clone();
     let mut v_key: Vec<(usize, usize)> = (0..m).map(|u| (units.rank[u], 0)).collect();
-    let mut segs: Vec<(usize, usize)> = Vec::new();
+    let mut segs: Vec<(usize, usize)> = Vec::with_capacity(eff.len());
     let mut edge_segs: Vec<(usize, usize)> = Vec::with_capacity(eff.len()); // (first seg, count)
     for &(a, b, _) in &eff {
         let first = segs.len();
@@ -624,83 +674,98 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         edge_segs.push((first, segs.len() - first));
     }
     let nv = v_layer.len();
-    let mut vpred = vec![Vec::new(); nv];
-    let mut vsucc = vec![Vec::new(); nv];
-    for &(a, b) in &segs {
-        vsucc[a].push(b);
-        vpred[b].push(a);
-    }
+    let (vsucc, vpred) = Csr::both(nv, &segs);
 
-    // Initial order per layer: model order.
-    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); n_layers];
-    for v in 0..nv {
-        layers[v_layer[v]].push(v);
-    }
-    for l in &mut layers {
-        l.sort_by_key(|&v| (v_key[v], v));
+    // Layers as one flat array; initial order per layer: model order.
+    let by_layer: Vec<(usize, usize)> = (0..nv).map(|v| (v_layer[v], v)).collect();
+    let layers = Csr::new(n_layers, &by_layer);
+    let (layer_start, mut flat) = (layers.start, layers.items);
+    for l in 0..n_layers {
+        flat[layer_start[l]..layer_start[l + 1]].sort_by_key(|&v| (v_key[v], v));
     }
     let mut pos = vec![0usize; nv];
-    set_positions(&layers, &mut pos);
-    let mut gap_segs: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_layers.saturating_sub(1)];
-    for &(a, b) in &segs {
-        gap_segs[v_layer[a]].push((a, b));
-    }
-    let mut best = count_crossings(&layers, &gap_segs, &pos);
-    let mut best_layers = layers.clone();
+    set_positions(&flat, &layer_start, &mut pos);
+    let gap_pairs: Vec<(usize, usize)> = segs
+        .iter()
+        .enumerate()
+        .map(|(s, &(a, _))| (v_layer[a], s))
+        .collect();
+    let gaps = Csr::new(n_layers, &gap_pairs);
+    let mut scratch = Scratch::default();
+    let mut best = count_crossings(&layer_start, &gaps, &segs, &pos, &mut scratch);
+    let mut best_flat = flat.clone();
     for _ in 0..p.sweeps {
         if best == 0 {
             break;
         }
         for down in [true, false] {
-            sweep(
-                &mut layers,
-                &mut pos,
-                if down { &vpred } else { &vsucc },
-                down,
-            );
-            let c = count_crossings(&layers, &gap_segs, &pos);
+            let nbrs = if down { &vpred } else { &vsucc };
+            sweep(&mut flat, &layer_start, &mut pos, nbrs, down, &mut scratch);
+            let c = count_crossings(&layer_start, &gaps, &segs, &pos, &mut scratch);
             if c < best {
                 best = c;
-                best_layers = layers.clone();
+                best_flat.clone_from(&flat);
             }
         }
     }
-    let layers = best_layers;
-    set_positions(&layers, &mut pos);
+    let flat = best_flat;
+    set_positions(&flat, &layer_start, &mut pos);
 
     // x placement.
-    let x = place_x(&layers, &v_width, &vpred, &vsucc, p.gap as i64);
-    let center = |v: usize| -> i64 { x[v] + (v_width[v] / 2) as i64 };
+    let x = place_x(
+        &flat,
+        &layer_start,
+        &v_width,
+        &vpred,
+        &vsucc,
+        p.gap as i64,
+        &mut scratch,
+    );
+    let center = |v: usize| -> u32 { (x[v] + (v_width[v] / 2) as i64) as u32 };
 
     // Routing per gap; this also fixes how many rows each gap needs.
-    let mut routes: Vec<GapRoute> = Vec::with_capacity(gap_segs.len());
-    for segs_in_gap in &gap_segs {
-        routes.push(route_gap(segs_in_gap, &center));
+    let mut routing = Routing {
+        seg_track: vec![0; segs.len()],
+        ..Routing::default()
+    };
+    let mut gap_rows = vec![1usize; n_layers.saturating_sub(1)];
+    let mut gap_nets = vec![0usize; n_layers];
+    for (l, rows) in gap_rows.iter_mut().enumerate() {
+        gap_nets[l] = routing.nets.len();
+        *rows = route_gap(gaps.row(l), &segs, &center, &mut routing, &mut scratch);
+    }
+    if let Some(last) = gap_nets.last_mut() {
+        *last = routing.nets.len();
     }
     let mut row_of_layer = vec![0u32; n_layers];
     for l in 1..n_layers {
-        row_of_layer[l] = row_of_layer[l - 1] + 1 + routes[l - 1].rows as u32;
+        row_of_layer[l] = row_of_layer[l - 1] + 1 + gap_rows[l - 1] as u32;
     }
     let height = row_of_layer[n_layers - 1] + 1;
 
-    // Cells.
+    // Cells, row band by row band (a node row, then its gap), so only small runs sort.
     let mut raw: Vec<(u32, u32, u32, u8)> = Vec::new(); // (y, x, net, mask)
-    let mut net_base = 0u32;
-    for (l, r) in routes.iter().enumerate() {
-        let y0 = row_of_layer[l] + 1;
-        r.emit(y0, net_base, &mut raw);
-        net_base += r.nets.len() as u32;
+    let mut cells = Vec::new();
+    let dummy_net = routing.nets.len() as u32;
+    for l in 0..n_layers {
+        raw.clear();
+        for &v in &flat[layer_start[l]..layer_start[l + 1]] {
+            if v >= m {
+                raw.push((row_of_layer[l], center(v), dummy_net + v as u32, UP | DOWN));
+            }
+        }
+        merge_cells(&mut raw, &mut cells);
+        if let Some(&rows) = gap_rows.get(l) {
+            raw.clear();
+            routing.emit(
+                gap_nets[l]..gap_nets[l + 1],
+                row_of_layer[l] + 1,
+                rows as u32,
+                &mut raw,
+            );
+            merge_cells(&mut raw, &mut cells);
+        }
     }
-    for v in m..nv {
-        raw.push((
-            row_of_layer[v_layer[v]],
-            center(v) as u32,
-            net_base,
-            UP | DOWN,
-        ));
-        net_base += 1;
-    }
-    let cells = merge_cells(raw);
 
     // Placed nodes, sorted by (y, x).
     let mut unit_order: Vec<usize> = (0..m).collect();
@@ -723,15 +788,16 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let mut edges = Vec::with_capacity(eff.len());
     for (e, &(a, b, reversed)) in eff.iter().enumerate() {
         let (first, count) = edge_segs[e];
-        let mut points = Vec::new();
-        for &(sa, sb) in &segs[first..first + count] {
+        let mut points = Vec::with_capacity(2 + 2 * count);
+        for s in first..first + count {
+            let (sa, sb) = segs[s];
             let l = v_layer[sa];
             let g0 = row_of_layer[l] + 1;
             let g1 = row_of_layer[l + 1] - 1;
-            let (ax, bx) = (center(sa) as u32, center(sb) as u32);
+            let (ax, bx) = (center(sa), center(sb));
             push_point(&mut points, (ax, g0));
             if ax != bx {
-                let ty = g0 + routes[l].track_of_seg(sa, sb) as u32;
+                let ty = g0 + routing.seg_track[s];
                 push_point(&mut points, (ax, ty));
                 push_point(&mut points, (bx, ty));
             }
@@ -759,7 +825,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         edges,
         cells,
         crossings: best,
-        key: layout_key(g, p),
+        key,
         duration_width: p.duration_width as u32,
         slot,
     }
@@ -771,9 +837,23 @@ fn push_point(points: &mut Vec<(u32, u32)>, p: (u32, u32)) {
     }
 }
 
-fn set_positions(layers: &[Vec<usize>], pos: &mut [usize]) {
-    for l in layers {
-        for (i, &v) in l.iter().enumerate() {
+/// Buffers reused across layers, so per-layer work does not allocate.
+#[derive(Default)]
+struct Scratch {
+    keyed: Vec<(f64, usize)>,
+    pairs: Vec<(usize, usize)>,
+    tree: Vec<usize>,
+    wishes: Vec<f64>,
+    blocks: Vec<Block>,
+    by_a: Vec<usize>,
+    by_b: Vec<usize>,
+    nets: Vec<(NetKey, usize)>,
+    cols: Vec<u32>,
+}
+
+fn set_positions(flat: &[usize], layer_start: &[usize], pos: &mut [usize]) {
+    for w in layer_start.windows(2) {
+        for (i, &v) in flat[w[0]..w[1]].iter().enumerate() {
             pos[v] = i;
         }
     }
@@ -781,29 +861,35 @@ fn set_positions(layers: &[Vec<usize>], pos: &mut [usize]) {
 
 /// One barycenter sweep: each layer sorted (stably) by the mean position of its
 /// neighbours in the layer before it; vertices without neighbours keep their place.
-fn sweep(layers: &mut [Vec<usize>], pos: &mut [usize], nbrs: &[Vec<usize>], down: bool) {
-    let n = layers.len();
-    let order: Vec<usize> = if down {
-        (1..n).collect()
+fn sweep(
+    flat: &mut [usize],
+    layer_start: &[usize],
+    pos: &mut [usize],
+    nbrs: &Csr,
+    down: bool,
+    s: &mut Scratch,
+) {
+    let n = layer_start.len() - 1;
+    let order: Box<dyn Iterator<Item = usize>> = if down {
+        Box::new(1..n)
     } else {
-        (0..n.saturating_sub(1)).rev().collect()
+        Box::new((0..n.saturating_sub(1)).rev())
     };
     for l in order {
-        let mut keyed: Vec<(f64, usize)> = layers[l]
-            .iter()
-            .map(|&v| {
-                let ns = &nbrs[v];
-                let b = if ns.is_empty() {
-                    pos[v] as f64
-                } else {
-                    ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64
-                };
-                (b, v)
-            })
-            .collect();
-        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
-        layers[l] = keyed.into_iter().map(|(_, v)| v).collect();
-        for (i, &v) in layers[l].iter().enumerate() {
+        let layer = &mut flat[layer_start[l]..layer_start[l + 1]];
+        s.keyed.clear();
+        s.keyed.extend(layer.iter().map(|&v| {
+            let ns = nbrs.row(v);
+            let b = if ns.is_empty() {
+                pos[v] as f64
+            } else {
+                ns.iter().map(|&u| pos[u] as f64).sum::<f64>() / ns.len() as f64
+            };
+            (b, v)
+        }));
+        s.keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (i, (slot, &(_, v))) in layer.iter_mut().zip(s.keyed.iter()).enumerate() {
+            *slot = v;
             pos[v] = i;
         }
     }
@@ -811,31 +897,37 @@ fn sweep(layers: &mut [Vec<usize>], pos: &mut [usize], nbrs: &[Vec<usize>], down
 
 /// Crossings between adjacent layers (Barth–Jünger–Mutzel style with a Fenwick tree).
 fn count_crossings(
-    layers: &[Vec<usize>],
-    gap_segs: &[Vec<(usize, usize)>],
+    layer_start: &[usize],
+    gaps: &Csr,
+    segs: &[(usize, usize)],
     pos: &[usize],
+    s: &mut Scratch,
 ) -> usize {
     let mut total = 0usize;
-    for (l, segs) in gap_segs.iter().enumerate() {
-        if segs.len() < 2 {
+    for l in 0..layer_start.len().saturating_sub(2) {
+        let in_gap = gaps.row(l);
+        if in_gap.len() < 2 {
             continue;
         }
-        let size = layers.get(l + 1).map_or(0, Vec::len);
-        let mut pairs: Vec<(usize, usize)> = segs.iter().map(|&(a, b)| (pos[a], pos[b])).collect();
-        pairs.sort_unstable();
-        let mut tree = vec![0usize; size + 1];
-        for (seen, &(_, pb)) in pairs.iter().enumerate() {
+        let size = layer_start[l + 2] - layer_start[l + 1];
+        s.pairs.clear();
+        s.pairs
+            .extend(in_gap.iter().map(|&k| (pos[segs[k].0], pos[segs[k].1])));
+        s.pairs.sort_unstable();
+        s.tree.clear();
+        s.tree.resize(size + 1, 0);
+        for (seen, &(_, pb)) in s.pairs.iter().enumerate() {
             // Count earlier segments whose lower end is strictly to the right.
             let mut i = pb + 1;
             let mut le = 0;
             while i > 0 {
-                le += tree[i];
+                le += s.tree[i];
                 i -= i & i.wrapping_neg();
             }
             total += seen - le;
             let mut i = pb + 1;
             while i <= size {
-                tree[i] += 1;
+                s.tree[i] += 1;
                 i += i & i.wrapping_neg();
             }
         }
@@ -847,48 +939,46 @@ fn count_crossings(
 /// centre of its neighbours in the previous layer; overlaps resolve by merging blocks
 /// placed at the mean of their members' wishes.
 fn place_x(
-    layers: &[Vec<usize>],
+    flat: &[usize],
+    layer_start: &[usize],
     width: &[usize],
-    preds: &[Vec<usize>],
-    succs: &[Vec<usize>],
+    preds: &Csr,
+    succs: &Csr,
     gap: i64,
+    s: &mut Scratch,
 ) -> Vec<i64> {
-    let nv = width.len();
-    let mut x = vec![0i64; nv];
-    for l in layers {
+    let mut x = vec![0i64; width.len()];
+    let n = layer_start.len() - 1;
+    for l in 0..n {
         let mut cur = 0i64;
-        for &v in l {
+        for &v in &flat[layer_start[l]..layer_start[l + 1]] {
             x[v] = cur;
             cur += width[v] as i64 + gap;
         }
     }
-    let n = layers.len();
-    let passes: [(bool, &[Vec<usize>]); 3] = [(true, preds), (false, succs), (true, preds)];
-    for (down, nbrs) in passes {
-        let order: Vec<usize> = if down {
-            (1..n).collect()
+    for (down, nbrs) in [(true, preds), (false, succs), (true, preds)] {
+        let order: Box<dyn Iterator<Item = usize>> = if down {
+            Box::new(1..n)
         } else {
-            (0..n.saturating_sub(1)).rev().collect()
+            Box::new((0..n.saturating_sub(1)).rev())
         };
         for l in order {
-            let wishes: Vec<f64> = layers[l]
-                .iter()
-                .map(|&v| {
-                    let half = (width[v] / 2) as f64;
-                    let ns = &nbrs[v];
-                    if ns.is_empty() {
-                        x[v] as f64
-                    } else {
-                        let c = ns
-                            .iter()
-                            .map(|&u| (x[u] + (width[u] / 2) as i64) as f64)
-                            .sum::<f64>()
-                            / ns.len() as f64;
-                        c - half
-                    }
-                })
-                .collect();
-            place_layer(&layers[l], &wishes, width, gap, &mut x);
+            let layer = &flat[layer_start[l]..layer_start[l + 1]];
+            s.wishes.clear();
+            s.wishes.extend(layer.iter().map(|&v| {
+                let ns = nbrs.row(v);
+                if ns.is_empty() {
+                    x[v] as f64
+                } else {
+                    let c = ns
+                        .iter()
+                        .map(|&u| (x[u] + (width[u] / 2) as i64) as f64)
+                        .sum::<f64>()
+                        / ns.len() as f64;
+                    c - (width[v] / 2) as f64
+                }
+            }));
+            place_layer(layer, &s.wishes, width, gap, &mut x, &mut s.blocks);
         }
     }
     let min = x.iter().copied().min().unwrap_or(0);
@@ -898,16 +988,24 @@ fn place_x(
     x
 }
 
+struct Block {
+    start: usize,
+    sum: f64,
+    count: f64,
+    width: i64,
+}
+
 /// Pool-adjacent-violators over one layer: blocks of touching vertices sit at the mean
 /// of their members' wished positions.
-fn place_layer(order: &[usize], wish: &[f64], width: &[usize], gap: i64, x: &mut [i64]) {
-    struct Block {
-        start: usize,
-        sum: f64,
-        count: f64,
-        width: i64,
-    }
-    let mut blocks: Vec<Block> = Vec::new();
+fn place_layer(
+    order: &[usize],
+    wish: &[f64],
+    width: &[usize],
+    gap: i64,
+    x: &mut [i64],
+    blocks: &mut Vec<Block>,
+) {
+    blocks.clear();
     for (k, &v) in order.iter().enumerate() {
         let mut cur = Block {
             start: k,
@@ -956,49 +1054,56 @@ enum NetKey {
     Single(usize, usize),
 }
 
+/// One bus of a gap: a horizontal run on `track` from `lo` to `hi`, with verticals
+/// up to the sources (`tops`) and down to the targets (`bottoms`), both ranges into
+/// `Routing::cols`.
 struct Net {
-    track: Option<usize>,
+    track: Option<u32>,
     lo: u32,
     hi: u32,
-    tops: Vec<u32>,
-    bottoms: Vec<u32>,
+    tops: (usize, usize),
+    bottoms: (usize, usize),
 }
 
-struct GapRoute {
-    rows: usize,
+#[derive(Default)]
+struct Routing {
     nets: Vec<Net>,
-    seg_net: HashMap<(usize, usize), usize>,
+    cols: Vec<u32>,
+    /// Track of each segment in its gap.
+    seg_track: Vec<u32>,
 }
 
-impl GapRoute {
-    fn track_of_seg(&self, a: usize, b: usize) -> usize {
-        self.seg_net
-            .get(&(a, b))
-            .and_then(|&n| self.nets[n].track)
-            .unwrap_or(0)
-    }
-
-    /// Cells of every net: `(y, x, net id, mask)`.
-    fn emit(&self, y0: u32, net_base: u32, out: &mut Vec<(u32, u32, u32, u8)>) {
-        let y1 = y0 + self.rows as u32 - 1;
-        for (i, net) in self.nets.iter().enumerate() {
-            let id = net_base + i as u32;
+impl Routing {
+    /// Cells of the given nets: `(y, x, net id, mask)`.
+    fn emit(
+        &self,
+        nets: std::ops::Range<usize>,
+        y0: u32,
+        rows: u32,
+        out: &mut Vec<(u32, u32, u32, u8)>,
+    ) {
+        let y1 = y0 + rows - 1;
+        for i in nets {
+            let net = &self.nets[i];
+            let id = i as u32;
+            let tops = &self.cols[net.tops.0..net.tops.1];
+            let bottoms = &self.cols[net.bottoms.0..net.bottoms.1];
             let Some(track) = net.track else {
-                for &c in &net.tops {
+                for &c in tops {
                     for y in y0..=y1 {
                         out.push((y, c, id, UP | DOWN));
                     }
                 }
                 continue;
             };
-            let ty = y0 + track as u32;
-            for &c in &net.tops {
+            let ty = y0 + track;
+            for &c in tops {
                 for y in y0..ty {
                     out.push((y, c, id, UP | DOWN));
                 }
                 out.push((ty, c, id, UP));
             }
-            for &c in &net.bottoms {
+            for &c in bottoms {
                 out.push((ty, c, id, DOWN));
                 for y in ty + 1..=y1 {
                     out.push((y, c, id, UP | DOWN));
@@ -1015,87 +1120,173 @@ impl GapRoute {
     }
 }
 
-/// Groups the segments of one gap into nets (fork buses, join buses, single jogs) and
-/// gives each net that needs a horizontal run a track row (interval colouring: nets
-/// on one row never touch).
-fn route_gap(segs: &[(usize, usize)], center: &dyn Fn(usize) -> i64) -> GapRoute {
-    let mut outdeg: HashMap<usize, usize> = HashMap::new();
-    let mut indeg: HashMap<usize, usize> = HashMap::new();
-    for &(a, b) in segs {
-        *outdeg.entry(a).or_default() += 1;
-        *indeg.entry(b).or_default() += 1;
+/// Groups the segments of one gap into nets (fork buses, join buses, single jogs),
+/// gives each net that needs a horizontal run a track row, and returns the rows the
+/// gap needs.
+fn route_gap(
+    in_gap: &[usize],
+    segs: &[(usize, usize)],
+    center: &dyn Fn(usize) -> u32,
+    r: &mut Routing,
+    s: &mut Scratch,
+) -> usize {
+    let first_net = r.nets.len();
+    if let &[k] = in_gap {
+        // The common case (chains): no grouping needed.
+        let (a, b) = segs[k];
+        let (ax, bx) = (center(a), center(b));
+        let c = r.cols.len();
+        r.cols.extend([ax, bx]);
+        let track = (ax != bx).then_some(0);
+        r.nets.push(Net {
+            track,
+            lo: ax.min(bx),
+            hi: ax.max(bx),
+            tops: (c, c + 1),
+            bottoms: (c + 1, c + 2),
+        });
+        r.seg_track[k] = 0;
+        return 1;
     }
-    let mut key_index: HashMap<NetKey, usize> = HashMap::new();
-    let mut nets: Vec<Net> = Vec::new();
-    let mut seg_net = HashMap::with_capacity(segs.len());
-    for &(a, b) in segs {
-        let key = if outdeg[&a] >= 2 {
+    s.by_a.clear();
+    s.by_a.extend(in_gap.iter().map(|&k| segs[k].0));
+    s.by_a.sort_unstable();
+    s.by_b.clear();
+    s.by_b.extend(in_gap.iter().map(|&k| segs[k].1));
+    s.by_b.sort_unstable();
+    let count =
+        |v: &[usize], x: usize| v.partition_point(|&y| y <= x) - v.partition_point(|&y| y < x);
+    s.nets.clear();
+    for &k in in_gap {
+        let (a, b) = segs[k];
+        let key = if count(&s.by_a, a) >= 2 {
             NetKey::Fork(a)
-        } else if indeg[&b] >= 2 {
+        } else if count(&s.by_b, b) >= 2 {
             NetKey::Join(b)
         } else {
             NetKey::Single(a, b)
         };
-        let (ax, bx) = (center(a) as u32, center(b) as u32);
-        let ni = *key_index.entry(key).or_insert_with(|| {
-            nets.push(Net {
-                track: None,
-                lo: ax,
-                hi: ax,
-                tops: Vec::new(),
-                bottoms: Vec::new(),
-            });
-            nets.len() - 1
-        });
-        let net = &mut nets[ni];
-        net.lo = net.lo.min(ax).min(bx);
-        net.hi = net.hi.max(ax).max(bx);
-        if !net.tops.contains(&ax) || matches!(key, NetKey::Join(_) | NetKey::Single(..)) {
-            net.tops.push(ax);
+        s.nets.push((key, k));
+    }
+    s.nets.sort_unstable();
+    let mut i = 0;
+    while i < s.nets.len() {
+        let key = s.nets[i].0;
+        let mut j = i;
+        while j < s.nets.len() && s.nets[j].0 == key {
+            j += 1;
         }
-        net.bottoms.push(bx);
-        seg_net.insert((a, b), ni);
+        let group = &s.nets[i..j];
+        let (mut lo, mut hi) = (u32::MAX, 0);
+        let start = r.cols.len();
+        let mut ntops = 0;
+        for side in [0, 1] {
+            s.cols.clear();
+            s.cols.extend(
+                group
+                    .iter()
+                    .map(|&(_, k)| center(if side == 0 { segs[k].0 } else { segs[k].1 })),
+            );
+            s.cols.sort_unstable();
+            s.cols.dedup();
+            if let (Some(&l), Some(&h)) = (s.cols.first(), s.cols.last()) {
+                lo = lo.min(l);
+                hi = hi.max(h);
+            }
+            if side == 0 {
+                ntops = s.cols.len();
+            }
+            r.cols.extend_from_slice(&s.cols);
+        }
+        let end = r.cols.len();
+        r.nets.push(Net {
+            track: None,
+            lo,
+            hi,
+            tops: (start, start + ntops),
+            bottoms: (start + ntops, end),
+        });
+        i = j;
     }
-    for net in &mut nets {
-        net.tops.sort_unstable();
-        net.tops.dedup();
-        net.bottoms.sort_unstable();
-        net.bottoms.dedup();
+    let tracks = assign_tracks(&mut r.nets[first_net..], &r.cols);
+    // Every segment takes its net's track.
+    let mut i = 0;
+    let mut ni = first_net;
+    while i < s.nets.len() {
+        let key = s.nets[i].0;
+        let track = r.nets[ni].track.unwrap_or(0);
+        while i < s.nets.len() && s.nets[i].0 == key {
+            r.seg_track[s.nets[i].1] = track;
+            i += 1;
+        }
+        ni += 1;
     }
-    let tracks = assign_tracks(&mut nets);
-    GapRoute {
-        rows: tracks.max(1),
-        nets,
-        seg_net,
-    }
+    tracks.max(1)
 }
 
-/// Gives every net with a horizontal run a track row. Nets on one row never touch.
-/// Where a net leaves a column downwards (a source above) and another net enters the
-/// same column from its track (a target below), the first must run on a higher track,
-/// or the two verticals would overlap and draw an edge that does not exist; those
-/// constraints are honoured with a constrained left-edge pass (a constraint cycle is
-/// broken by taking the leftmost waiting net).
-fn assign_tracks(nets: &mut [Net]) -> usize {
+/// Gives every net with a horizontal run a track row and returns the number of
+/// tracks. Nets on one row never touch. Where a net leaves a column downwards (a
+/// source above) and another net enters the same column from its track (a target
+/// below), the first must run on a higher track, or the two verticals would overlap
+/// and draw an edge that does not exist; those constraints are honoured with a
+/// constrained left-edge pass (a constraint cycle is broken by taking the leftmost
+/// waiting net).
+fn assign_tracks(nets: &mut [Net], cols: &[u32]) -> usize {
     let need = |n: &Net| n.lo < n.hi;
-    let mut tops: HashMap<u32, Vec<usize>> = HashMap::new();
+    match nets.iter().filter(|n| need(n)).count() {
+        0 => return 0,
+        1 => {
+            for n in nets.iter_mut().filter(|n| n.lo < n.hi) {
+                n.track = Some(0);
+            }
+            return 1;
+        }
+        _ => {}
+    }
+    let tops_of = |n: &Net| &cols[n.tops.0..n.tops.1];
+    let bottoms_of = |n: &Net| &cols[n.bottoms.0..n.bottoms.1];
+    let mut tops: Vec<(u32, usize)> = Vec::new();
     for (i, n) in nets.iter().enumerate() {
         if need(n) {
-            for &c in &n.tops {
-                tops.entry(c).or_default().push(i);
-            }
+            tops.extend(tops_of(n).iter().map(|&c| (c, i)));
         }
     }
+    tops.sort_unstable();
     let mut above: Vec<(usize, usize)> = Vec::new();
     for (b, n) in nets.iter().enumerate() {
         if !need(n) {
             continue;
         }
-        for c in &n.bottoms {
-            for &a in tops.get(c).map_or(&[][..], Vec::as_slice) {
-                if a != b && !nets[a].bottoms.contains(c) {
+        for &c in bottoms_of(n) {
+            let from = tops.partition_point(|t| t.0 < c);
+            for &(_, a) in tops[from..].iter().take_while(|t| t.0 == c) {
+                if a != b && bottoms_of(&nets[a]).binary_search(&c).is_err() {
                     above.push((a, b));
                 }
+            }
+        }
+    }
+    // Two nets ending in one column: a reader coming down the upper one may turn into
+    // the lower one's bus. That is harmless only when the lower bus has no other
+    // target (it leads sideways to its sources, which go up), so a single-target net
+    // (a join) runs below a multi-target one (a fork).
+    let mut bottoms: Vec<(u32, usize)> = Vec::new();
+    for (i, n) in nets.iter().enumerate() {
+        if need(n) {
+            bottoms.extend(bottoms_of(n).iter().map(|&c| (c, i)));
+        }
+    }
+    bottoms.sort_unstable();
+    for group in bottoms.chunk_by(|x, y| x.0 == y.0).filter(|g| g.len() > 1) {
+        for &(_, b) in group
+            .iter()
+            .filter(|&&(_, b)| bottoms_of(&nets[b]).len() == 1)
+        {
+            for &(_, a) in group
+                .iter()
+                .filter(|&&(_, a)| bottoms_of(&nets[a]).len() > 1)
+            {
+                above.push((a, b));
             }
         }
     }
@@ -1103,8 +1294,8 @@ fn assign_tracks(nets: &mut [Net]) -> usize {
     order.sort_by_key(|&i| (nets[i].lo, nets[i].hi, i));
     if above.is_empty() {
         // Plain interval colouring: reuse the track that freed up first.
-        let mut free: BinaryHeap<Reverse<(u32, usize)>> = BinaryHeap::new();
-        let mut tracks = 0usize;
+        let mut free: BinaryHeap<Reverse<(u32, u32)>> = BinaryHeap::new();
+        let mut tracks = 0u32;
         for i in order {
             let t = match free.peek() {
                 Some(&Reverse((hi, t))) if hi < nets[i].lo => {
@@ -1119,18 +1310,17 @@ fn assign_tracks(nets: &mut [Net]) -> usize {
             nets[i].track = Some(t);
             free.push(Reverse((nets[i].hi, t)));
         }
-        return tracks;
+        return tracks as usize;
     }
     above.sort_unstable();
     above.dedup();
     let mut waiting_on = vec![0usize; nets.len()];
-    let mut below: Vec<Vec<usize>> = vec![Vec::new(); nets.len()];
-    for &(a, b) in &above {
+    for &(_, b) in &above {
         waiting_on[b] += 1;
-        below[a].push(b);
     }
+    let below = Csr::new(nets.len(), &above);
     let mut done = vec![false; nets.len()];
-    let mut track = 0usize;
+    let mut track = 0u32;
     while !order.is_empty() {
         let mut last_hi: Option<u32> = None;
         let mut placed = Vec::new();
@@ -1146,54 +1336,48 @@ fn assign_tracks(nets: &mut [Net]) -> usize {
         for &i in &placed {
             done[i] = true;
             nets[i].track = Some(track);
-            for &b in &below[i] {
+            for &b in below.row(i) {
                 waiting_on[b] = waiting_on[b].saturating_sub(1);
             }
         }
         order.retain(|&i| !done[i]);
         track += 1;
     }
-    track
+    track as usize
 }
 
 /// ORs the masks per cell; a cell where one net passes straight down and another
 /// straight across becomes a crossing (vertical kept, `CROSS` set).
-fn merge_cells(mut raw: Vec<(u32, u32, u32, u8)>) -> Vec<EdgeCell> {
+fn merge_cells(raw: &mut [(u32, u32, u32, u8)], out: &mut Vec<EdgeCell>) {
+    const V: u8 = UP | DOWN;
+    const H: u8 = LEFT | RIGHT;
     raw.sort_unstable();
-    let mut out: Vec<EdgeCell> = Vec::new();
     let mut i = 0;
     while i < raw.len() {
         let (y, x, _, _) = raw[i];
-        let mut j = i;
         let mut all = 0u8;
-        let mut nets: Vec<u8> = Vec::new(); // union mask per net
-        let mut last_net = u32::MAX;
-        while j < raw.len() && raw[j].0 == y && raw[j].1 == x {
-            all |= raw[j].3;
-            if raw[j].2 != last_net {
-                nets.push(0);
-                last_net = raw[j].2;
+        // Per net in this cell: its union mask, folded into a few flags.
+        let (mut nets, mut vert, mut horiz, mut only_straight) = (0usize, false, false, true);
+        while i < raw.len() && raw[i].0 == y && raw[i].1 == x {
+            let net = raw[i].2;
+            let mut m = 0u8;
+            while i < raw.len() && raw[i].0 == y && raw[i].1 == x && raw[i].2 == net {
+                m |= raw[i].3;
+                i += 1;
             }
-            if let Some(m) = nets.last_mut() {
-                *m |= raw[j].3;
-            }
-            j += 1;
+            all |= m;
+            nets += 1;
+            vert |= m == V;
+            horiz |= m == H;
+            only_straight &= m == V || m == H;
         }
-        let vert = nets.contains(&(UP | DOWN));
-        let horiz = nets.contains(&(LEFT | RIGHT));
-        let mask = if nets.len() > 1
-            && vert
-            && horiz
-            && nets.iter().all(|&m| m == UP | DOWN || m == LEFT | RIGHT)
-        {
-            UP | DOWN | CROSS
+        let mask = if nets > 1 && vert && horiz && only_straight {
+            V | CROSS
         } else {
             all
         };
         out.push(EdgeCell { x, y, mask });
-        i = j;
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------
@@ -1242,7 +1426,9 @@ pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
         for &c in &mine {
             lanes[c] = None;
         }
-        let mut outs: Vec<usize> = units.succs[v]
+        let mut outs: Vec<usize> = units
+            .succs
+            .row(v)
             .iter()
             .copied()
             .filter(|&w| pos[w] > pos[v])
