@@ -614,17 +614,6 @@ proptest! {
     }
 
     #[test]
-    fn ocp_like_drawings_read_exactly(nodes in 2usize..400, seed in any::<u64>(), width in 1usize..12) {
-        let g = generate_ocp_shaped(nodes, width, 1 + (seed % 3) as usize, 2 + (seed % 3) as usize, seed);
-        for p in [LayoutParams::default(), LayoutParams { collapse_threshold: usize::MAX, ..LayoutParams::default() }] {
-            let l = layout(&g, &p);
-            prop_assert_eq!(l.crossings, 0);
-            check_geometry(&g, &l, &p)?;
-            check_reading(&l, true)?;
-        }
-    }
-
-    #[test]
     fn messy_graphs_never_panic(g in arb_messy(30)) {
         let p = LayoutParams::default();
         let l = layout(&g, &p);
@@ -650,5 +639,94 @@ proptest! {
             .filter(|c| c.y >= y && c.y < y + h && c.x >= x && c.x < x + w)
             .map(|c| (c.x, c.y)).collect();
         prop_assert_eq!(cells, want);
+    }
+}
+
+#[test]
+fn steps_follow_edges_and_layers() {
+    let g = graph(&[
+        ("s0", &[]),
+        ("s1", &["s0"]),
+        ("u0", &["s1"]),
+        ("u1", &["s1"]),
+        ("u2", &["s1"]),
+        ("s2", &["u0", "u1", "u2"]),
+    ]);
+    let l = layout(&g, &LayoutParams::default());
+    let slot = |id: &str| l.slot_of(g.find(id).expect("id")).expect("placed");
+    let name = |k: Option<usize>| {
+        k.map(|k| match &l.nodes[k].node {
+            NodeRef::Single(i) => g.nodes[*i].id.clone(),
+            NodeRef::Aggregate { .. } => "agg".into(),
+        })
+    };
+    assert_eq!(name(l.step(slot("s0"), Step::Down)).as_deref(), Some("s1"));
+    assert_eq!(
+        name(l.step(slot("s1"), Step::Down)).as_deref(),
+        Some("u1"),
+        "the middle child is nearest"
+    );
+    assert_eq!(name(l.step(slot("u0"), Step::Right)).as_deref(), Some("u1"));
+    assert_eq!(name(l.step(slot("u2"), Step::Right)), None);
+    assert_eq!(name(l.step(slot("u0"), Step::Left)), None);
+    assert_eq!(name(l.step(slot("s2"), Step::Up)).as_deref(), Some("u1"));
+    assert_eq!(name(l.step(slot("s0"), Step::Up)), None);
+    let ups: Vec<String> = l
+        .upstream(slot("s2"))
+        .map(|k| name(Some(k)).unwrap_or_default())
+        .collect();
+    assert_eq!(ups, ["u0", "u1", "u2"]);
+    assert_eq!(l.downstream(slot("s1")).count(), 3);
+    assert_eq!(l.step(999, Step::Down), None);
+}
+
+#[test]
+fn summary_and_failure_lines_for_watch() {
+    use obtui::task::text::{failure_lines, summary_line};
+    let mut g = graph(&[("a", &[]), ("b", &["a"]), ("c", &["b"])]);
+    g.name = "Scale out".into();
+    g.started = Some(0);
+    g.nodes[1].status = NodeStatus::Running;
+    g.nodes[1].finished = None;
+    g.nodes[2].status = NodeStatus::Pending;
+    g.nodes[2].started = None;
+    g.nodes[2].finished = None;
+    assert_eq!(
+        summary_line(&g, 20_000, false),
+        "Scale out #1 · RUNNING · 1/3 ███░░░░░░░ · 20s · ETA ~12s"
+    );
+    g.nodes[1].status = NodeStatus::Failed;
+    g.nodes[1].finished = Some(15_000);
+    g.nodes[1].children.push(SubNode {
+        id: "9".into(),
+        status: Some(NodeStatus::Failed),
+        execute_agent: Some("10.0.0.1:2886".into()),
+        logs: vec!["start".into(), "ERROR: boom".into()],
+        ..SubNode::default()
+    });
+    g.status = TaskState::Failed;
+    g.finished = Some(15_000);
+    assert_eq!(
+        summary_line(&g, 20_000, true),
+        "Scale out #1 | FAILED | 1/3 ###------- | 15s | failed at 'b'"
+    );
+    assert_eq!(
+        failure_lines(&g, false),
+        ["✖ b (b) on 10.0.0.1:2886: ERROR: boom"]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn ocp_like_drawings_read_exactly(nodes in 2usize..250, seed in any::<u64>(), width in 1usize..12) {
+        let g = generate_ocp_shaped(nodes, width, 1 + (seed % 3) as usize, 2 + (seed % 3) as usize, seed);
+        for p in [LayoutParams::default(), LayoutParams { collapse_threshold: usize::MAX, ..LayoutParams::default() }] {
+            let l = layout(&g, &p);
+            prop_assert_eq!(l.crossings, 0);
+            check_geometry(&g, &l, &p)?;
+            check_reading(&l, true)?;
+        }
     }
 }

@@ -193,6 +193,21 @@ pub struct Layout {
     pub duration_width: u32,
     /// Per task node: index into `nodes` (aggregate members map to the aggregate).
     slot: Vec<Option<usize>>,
+    /// Indices into `edges`, sorted by `(to, from)`, for upstream look-ups.
+    by_target: Vec<usize>,
+}
+
+/// A move of the selection in the graph view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Along an edge to a node below (the one nearest in column).
+    Down,
+    /// Along an edge to a node above (the one nearest in column).
+    Up,
+    /// The previous node in the same layer.
+    Left,
+    /// The next node in the same layer.
+    Right,
 }
 
 impl Layout {
@@ -230,6 +245,48 @@ impl Layout {
             let end = row.partition_point(|n| n.x < right);
             (k..end.max(k)).map(move |i| (start + i, &row[i]))
         })
+    }
+
+    /// Placed nodes below `slot` joined to it by an edge (drawn direction).
+    pub fn downstream(&self, slot: usize) -> impl Iterator<Item = usize> + '_ {
+        let lo = self.edges.partition_point(|e| e.from < slot);
+        self.edges[lo..]
+            .iter()
+            .take_while(move |e| e.from == slot)
+            .map(|e| e.to)
+    }
+
+    /// Placed nodes above `slot` joined to it by an edge (drawn direction).
+    pub fn upstream(&self, slot: usize) -> impl Iterator<Item = usize> + '_ {
+        let lo = self.by_target.partition_point(|&e| self.edges[e].to < slot);
+        self.by_target[lo..]
+            .iter()
+            .map(|&e| &self.edges[e])
+            .take_while(move |e| e.to == slot)
+            .map(|e| e.from)
+    }
+
+    /// Where the selection goes from `slot`; `None` when there is nowhere to go.
+    /// Up/down pick the neighbour whose centre is nearest (left one on a tie).
+    pub fn step(&self, slot: usize, step: Step) -> Option<usize> {
+        let here = self.nodes.get(slot)?;
+        let c = i64::from(here.center());
+        let nearest = |it: &mut dyn Iterator<Item = usize>| {
+            it.min_by_key(|&k| {
+                (
+                    (i64::from(self.nodes[k].center()) - c).abs(),
+                    self.nodes[k].x,
+                )
+            })
+        };
+        match step {
+            Step::Down => nearest(&mut self.downstream(slot)),
+            Step::Up => nearest(&mut self.upstream(slot)),
+            Step::Left => slot.checked_sub(1).filter(|&k| self.nodes[k].y == here.y),
+            Step::Right => {
+                Some(slot + 1).filter(|&k| self.nodes.get(k).is_some_and(|n| n.y == here.y))
+            }
+        }
     }
 
     /// Wire cells inside `r`.
@@ -811,6 +868,8 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         });
     }
     edges.sort_by_key(|e| (e.from, e.to));
+    let mut by_target: Vec<usize> = (0..edges.len()).collect();
+    by_target.sort_by_key(|&e| (edges[e].to, edges[e].from));
 
     let width = nodes
         .iter()
@@ -828,6 +887,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         key,
         duration_width: p.duration_width as u32,
         slot,
+        by_target,
     }
 }
 

@@ -428,3 +428,68 @@ pub fn render_list_text_at(
     }
     out
 }
+
+/// `width` cells of progress bar for `done / total`.
+pub fn progress_bar(done: usize, total: usize, width: usize, ascii: bool) -> String {
+    let filled = if total == 0 {
+        0
+    } else {
+        (done.min(total) * width) / total
+    };
+    let (full, empty) = if ascii { ("#", "-") } else { ("█", "░") };
+    format!("{}{}", full.repeat(filled), empty.repeat(width - filled))
+}
+
+/// One line about the whole task, for `task show` / `watch`:
+/// `name #id · STATUS · done/total bar · elapsed · ETA`, plus the first failed node.
+pub fn summary_line(g: &TaskGraph, now_ms: i64, ascii: bool) -> String {
+    let sep = if ascii { " | " } else { " · " };
+    let (done, total) = g.progress();
+    let mut parts = vec![
+        format!("{} #{}", g.name, g.id),
+        g.status.to_string(),
+        format!("{done}/{total} {}", progress_bar(done, total, 10, ascii)),
+    ];
+    if let Some(start) = g.started {
+        let end = if g.status.is_finished() {
+            g.finished.unwrap_or(now_ms)
+        } else {
+            now_ms
+        };
+        parts.push(fmt_duration(end - start));
+    }
+    if let Some(eta) = g.eta(now_ms) {
+        parts.push(format!(
+            "ETA ~{}",
+            fmt_duration(eta.as_millis().min(i64::MAX as u128) as i64)
+        ));
+    }
+    if let Some(f) = g.nodes.iter().find(|n| n.status == NodeStatus::Failed) {
+        parts.push(format!("failed at '{}'", f.name));
+    }
+    parts.join(sep)
+}
+
+/// One line per FAILED node: glyph, name, id and the last log line it carries
+/// (obshell sub_tasks bring their logs; OCP logs are fetched separately).
+pub fn failure_lines(g: &TaskGraph, ascii: bool) -> Vec<String> {
+    let glyph = status_glyph(&NodeStatus::Failed, false, ascii, 0);
+    g.nodes
+        .iter()
+        .filter(|n| n.status == NodeStatus::Failed)
+        .map(|n| {
+            let last = n
+                .children
+                .iter()
+                .filter(|c| c.status == Some(NodeStatus::Failed))
+                .find_map(|c| c.logs.last().map(|l| (c.execute_agent.as_deref(), l)));
+            match last {
+                Some((Some(agent), log)) => {
+                    format!("{glyph} {} ({}) on {agent}: {log}", n.name, n.id)
+                }
+                Some((None, log)) => format!("{glyph} {} ({}): {log}", n.name, n.id),
+                None => format!("{glyph} {} ({})", n.name, n.id),
+            }
+        })
+        .collect()
+}
