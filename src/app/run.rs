@@ -28,7 +28,22 @@ pub enum Msg {
 
 const FRAME: Duration = Duration::from_millis(16);
 
-pub async fn run_tui(paths: &Paths, r: Resolved, password: Secret, demo: bool) -> Result<ExitCode> {
+/// How the TUI was asked to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOpts {
+    /// Against the in-process simulator.
+    pub demo: bool,
+    /// `--ascii`: ASCII glyphs even in a UTF-8 locale.
+    pub ascii: bool,
+}
+
+pub async fn run_tui(
+    paths: &Paths,
+    r: Resolved,
+    password: Secret,
+    opts: RunOpts,
+) -> Result<ExitCode> {
+    let demo = opts.demo;
     if let Some(why) = term::unusable_terminal() {
         return Err(anyhow!(why));
     }
@@ -53,7 +68,7 @@ pub async fn run_tui(paths: &Paths, r: Resolved, password: Secret, demo: bool) -
         production: r.production,
         refresh: r.refresh,
         demo,
-        ascii: !utf8_locale(),
+        ascii: opts.ascii || !utf8_locale(),
     };
     let mut app = App::new(settings, theme, keymap);
     if let Some(w) = theme_warning {

@@ -49,6 +49,12 @@ pub struct GlobalOpts {
     /// Refresh interval in seconds
     #[arg(long, global = true, value_name = "SECS")]
     pub refresh: Option<f64>,
+    /// ASCII glyphs and borders only (automatic with a non-UTF-8 locale)
+    #[arg(long, global = true)]
+    pub ascii: bool,
+    /// More log detail: -v info, -vv debug, -vvv trace (RUST_LOG overrides)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +90,21 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: TaskCmd,
     },
+    /// The config file
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), generated from this command line's definition
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCmd {
+    /// Validate the config file and print what it resolves to (secrets masked)
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,7 +195,39 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let paths = Paths::from_env();
+    let verbosity = cli.global.verbose;
+    match &cli.cmd {
+        // The TUI owns the terminal: its log goes to the file.
+        None | Some(Cmd::Demo(_)) => {
+            if let Some(w) = crate::config::logging::init_file(&paths.log_file, verbosity) {
+                eprintln!("obtui: {w}");
+            }
+        }
+        _ => {
+            crate::config::logging::init_stderr(verbosity);
+            // Plain-text commands behave like Unix tools: `obtui man | head` ends quietly.
+            // SAFETY: restoring the default disposition of SIGPIPE has no preconditions.
+            unsafe {
+                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+            }
+        }
+    }
     match cli.cmd {
+        Some(Cmd::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "obtui", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .context("cannot write the man page")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Config {
+            cmd: ConfigCmd::Check,
+        }) => Ok(config_check(&paths, &cli.global)),
         Some(Cmd::Info) => {
             print_info(&paths);
             Ok(ExitCode::SUCCESS)
@@ -235,8 +288,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     password_command: None,
                     plaintext_password: None,
                 };
+                let run = crate::app::run::RunOpts {
+                    demo: true,
+                    ascii: cli.global.ascii,
+                };
                 let r =
-                    crate::app::run::run_tui(&paths, resolved, opts.password.clone(), true).await;
+                    crate::app::run::run_tui(&paths, resolved, opts.password.clone(), run).await;
                 handle.shutdown().await;
                 r
             })
@@ -307,25 +364,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
-            let (name, prof) = cfg
-                .select(cli.global.profile.as_deref())
-                .map_err(|e| anyhow!(e))?;
-            let resolved = profile::resolve(
-                name,
-                &prof,
-                cli.global.url.as_deref(),
-                cli.global.user.as_deref(),
-                cli.global.read_only,
-                cli.global.theme.as_deref(),
-                cli.global.refresh,
-            )
-            .map_err(|e| anyhow!(e))?;
             if let Some(why) = crate::ui::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
-            let password = obtain_password(&resolved)?;
-            runtime()?.block_on(crate::app::run::run_tui(&paths, resolved, password, false))
+            let (resolved, password) = connect(&paths, &cli.global)?;
+            let opts = crate::app::run::RunOpts {
+                demo: false,
+                ascii: cli.global.ascii,
+            };
+            runtime()?.block_on(crate::app::run::run_tui(&paths, resolved, password, opts))
         }
     }
 }
@@ -333,6 +380,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// Resolve the profile and flags, and get the password (for subcommands that talk to OCP).
 fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)> {
     let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
+    if let Some(w) =
+        profile::check_plaintext_passwords(&paths.config_file, &cfg).map_err(|e| anyhow!(e))?
+    {
+        eprintln!("obtui: warning: {w}");
+    }
     let (name, prof) = cfg.select(g.profile.as_deref()).map_err(|e| anyhow!(e))?;
     let resolved = profile::resolve(
         name,
@@ -421,6 +473,97 @@ pub fn prompt_password(prompt: &str) -> Result<Secret> {
         return Err(anyhow!("empty password"));
     }
     Ok(buf)
+}
+
+/// `obtui config check`: parse, resolve every profile, validate themes and keys. Exit 1 on
+/// any error. Secrets are never printed.
+fn config_check(paths: &Paths, g: &GlobalOpts) -> ExitCode {
+    println!("config file: {}", paths.config_file.display());
+    if !paths.config_file.exists() {
+        println!("  (not present: obtui runs on flags alone; see README for the format)");
+    }
+    let cfg = match ConfigFile::load(&paths.config_file) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut ok = true;
+    match profile::check_plaintext_passwords(&paths.config_file, &cfg) {
+        Ok(Some(w)) => println!("warning: {w}"),
+        Ok(None) => {}
+        Err(e) => {
+            println!("error: {e}");
+            ok = false;
+        }
+    }
+    if let Some(d) = &cfg.default_profile {
+        if !cfg.profiles.contains_key(d) {
+            println!("error: default_profile {d:?} names no profile");
+            ok = false;
+        }
+    }
+    for (name, p) in &cfg.profiles {
+        let marker = if cfg.default_profile.as_deref() == Some(name.as_str()) {
+            " (default)"
+        } else {
+            ""
+        };
+        println!("[profiles.{name}]{marker}");
+        match profile::resolve(
+            name.clone(),
+            p,
+            g.url.as_deref(),
+            g.user.as_deref(),
+            g.read_only,
+            g.theme.as_deref(),
+            g.refresh,
+        ) {
+            Ok(r) => {
+                println!("  url        {}", r.url);
+                println!("  user       {}", r.user);
+                let pw = if std::env::var_os("OBTUI_PASSWORD").is_some() {
+                    "from OBTUI_PASSWORD".to_string()
+                } else if let Some(c) = &r.password_command {
+                    format!("from password_command `{c}`")
+                } else if r.plaintext_password.is_some() {
+                    "plaintext in the file (******)".to_string()
+                } else {
+                    "asked at start".to_string()
+                };
+                println!("  password   {pw}");
+                println!("  read_only  {}", r.read_only);
+                println!("  refresh    {}s", r.refresh.as_secs_f64());
+                println!("  production {}", r.production);
+                let (t, w) = Theme::select(r.theme.as_deref(), false, &paths.themes_dir);
+                println!("  theme      {}", t.name);
+                if let Some(w) = w {
+                    println!("  warning: {w}");
+                }
+                if let Some(o) = &p.obshell_url {
+                    println!("  obshell    {o}");
+                }
+            }
+            Err(e) => {
+                println!("  error: {e}");
+                ok = false;
+            }
+        }
+    }
+    let (_, warnings) = crate::app::actions::Keymap::with_overrides(&cfg.keys);
+    if !cfg.keys.is_empty() {
+        println!("[keys] {} rebinding(s)", cfg.keys.len());
+    }
+    for w in &warnings {
+        println!("warning: {w}");
+    }
+    if ok {
+        println!("config OK");
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn print_info(paths: &Paths) {

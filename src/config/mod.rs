@@ -1,5 +1,6 @@
 //! Configuration: where files live, profiles from `config.toml`, themes.
 
+pub mod logging;
 pub mod paths;
 pub mod profile;
 pub mod theme;

@@ -52,7 +52,10 @@ mod tests {
             _ => None,
         });
         assert_eq!(p.config_file, PathBuf::from("/cfg/obtui/config.toml"));
-        assert_eq!(p.log_file, PathBuf::from("/home/dba/.local/state/obtui/obtui.log"));
+        assert_eq!(
+            p.log_file,
+            PathBuf::from("/home/dba/.local/state/obtui/obtui.log")
+        );
     }
 
     #[test]

@@ -61,9 +61,7 @@ impl ConfigFile {
     /// Load from disk. A missing file is an empty config, not an error.
     pub fn load(path: &Path) -> Result<ConfigFile, String> {
         match std::fs::read_to_string(path) {
-            Ok(text) => {
-                Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
-            }
+            Ok(text) => Self::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ConfigFile::default()),
             Err(e) => Err(format!("{}: {e}", path.display())),
         }
@@ -72,7 +70,9 @@ impl ConfigFile {
     /// The profile to use: the named one (an error if absent), else `default_profile`, else
     /// an empty profile (flags supply everything).
     pub fn select(&self, name: Option<&str>) -> Result<(String, Profile), String> {
-        let wanted = name.map(str::to_string).or_else(|| self.default_profile.clone());
+        let wanted = name
+            .map(str::to_string)
+            .or_else(|| self.default_profile.clone());
         match wanted {
             Some(n) => match self.profiles.get(&n) {
                 Some(p) => Ok((n, p.clone())),
@@ -80,13 +80,52 @@ impl ConfigFile {
                     let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
                     Err(format!(
                         "no profile {n:?} in the config file (known: {})",
-                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     ))
                 }
             },
             None => Ok(("default".to_string(), Profile::default())),
         }
     }
+}
+
+/// A config file with a plaintext password is warned about, and refused when other users can
+/// read it (group or world permission bits). Returns the warning to show.
+pub fn check_plaintext_passwords(path: &Path, cfg: &ConfigFile) -> Result<Option<String>, String> {
+    let with_pw: Vec<&str> = cfg
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.password.is_some())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if with_pw.is_empty() {
+        return Ok(None);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path) {
+            let mode = m.permissions().mode();
+            if mode & 0o077 != 0 {
+                return Err(format!(
+                    "{} holds a plaintext password (profile {}) and other users can read it (mode {:o}); run `chmod 600 {}` or, better, use password_command",
+                    path.display(),
+                    with_pw.join(", "),
+                    mode & 0o777,
+                    path.display()
+                ));
+            }
+        }
+    }
+    Ok(Some(format!(
+        "profile {} keeps a plaintext password in {}; password_command is safer",
+        with_pw.join(", "),
+        path.display()
+    )))
 }
 
 /// Everything needed to connect, after flags and the profile are merged.
@@ -123,9 +162,13 @@ pub fn resolve(
                 .to_string()
         })?;
     validate_url(&url)?;
-    let refresh = refresh.or(profile.refresh).unwrap_or(DEFAULT_REFRESH.as_secs_f64());
+    let refresh = refresh
+        .or(profile.refresh)
+        .unwrap_or(DEFAULT_REFRESH.as_secs_f64());
     if !(0.5..=3600.0).contains(&refresh) {
-        return Err(format!("refresh must be between 0.5 and 3600 seconds, not {refresh}"));
+        return Err(format!(
+            "refresh must be between 0.5 and 3600 seconds, not {refresh}"
+        ));
     }
     Ok(Resolved {
         profile_name: name,
@@ -152,7 +195,9 @@ pub fn validate_url(url: &str) -> Result<(), String> {
         return Err(format!("URL has no host: {url:?}"));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("URL contains spaces or control characters: {url:?}"));
+        return Err(format!(
+            "URL contains spaces or control characters: {url:?}"
+        ));
     }
     Ok(())
 }
@@ -206,8 +251,16 @@ url = "http://lab:8080"
         assert_eq!(r.user, "ops");
         assert!(r.read_only);
         assert_eq!(r.refresh, Duration::from_secs(10));
-        let r = resolve(name, &p, Some("http://other:1"), Some("root"), false, None, Some(2.0))
-            .unwrap();
+        let r = resolve(
+            name,
+            &p,
+            Some("http://other:1"),
+            Some("root"),
+            false,
+            None,
+            Some(2.0),
+        )
+        .unwrap();
         assert_eq!(r.url, "http://other:1");
         assert_eq!(r.user, "root");
         assert_eq!(r.refresh, Duration::from_secs(2));
@@ -233,6 +286,26 @@ url = "http://lab:8080"
         assert!(validate_url("http://").is_err());
         assert!(validate_url("http://a b").is_err());
         assert!(validate_url("https://ocp:8080").is_ok());
+    }
+
+    #[test]
+    fn plaintext_passwords_warned_and_refused_when_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("obtui-pw-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.toml");
+        let text = "[profiles.a]\nurl = \"http://x:1\"\npassword = \"hunter2\"\n";
+        std::fs::write(&path, text).unwrap();
+        let cfg = ConfigFile::parse(text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = check_plaintext_passwords(&path, &cfg).unwrap_err();
+        assert!(e.contains("chmod 600") && !e.contains("hunter2"), "{e}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let w = check_plaintext_passwords(&path, &cfg).unwrap().unwrap();
+        assert!(w.contains("plaintext") && !w.contains("hunter2"));
+        let clean = ConfigFile::parse("[profiles.a]\nurl = \"http://x:1\"\n").unwrap();
+        assert_eq!(check_plaintext_passwords(&path, &clean), Ok(None));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

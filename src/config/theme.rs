@@ -189,7 +189,10 @@ impl Theme {
                 Ok(t) => (t, None),
                 Err(e) => (
                     Self::builtin_default(),
-                    Some(format!("theme {}: {e}; using the default theme", user_file.display())),
+                    Some(format!(
+                        "theme {}: {e}; using the default theme",
+                        user_file.display()
+                    )),
                 ),
             };
         }
@@ -209,7 +212,11 @@ impl Theme {
     }
 
     /// Pick the theme for this run: `NO_COLOR` forces mono; else the requested name or default.
-    pub fn select(requested: Option<&str>, no_color: bool, user_dir: &Path) -> (Theme, Option<String>) {
+    pub fn select(
+        requested: Option<&str>,
+        no_color: bool,
+        user_dir: &Path,
+    ) -> (Theme, Option<String>) {
         if no_color {
             return Self::load("mono", user_dir);
         }
@@ -279,26 +286,28 @@ pub fn parse_color(s: &str) -> Option<Color> {
     if let Ok(i) = s.parse::<u8>() {
         return Some(Color::Indexed(i));
     }
-    Some(match s.to_ascii_lowercase().replace(['_', '-', ' '], "").as_str() {
-        "reset" | "default" => Color::Reset,
-        "black" => Color::Black,
-        "red" => Color::Red,
-        "green" => Color::Green,
-        "yellow" => Color::Yellow,
-        "blue" => Color::Blue,
-        "magenta" => Color::Magenta,
-        "cyan" => Color::Cyan,
-        "gray" | "grey" => Color::Gray,
-        "darkgray" | "darkgrey" => Color::DarkGray,
-        "lightred" => Color::LightRed,
-        "lightgreen" => Color::LightGreen,
-        "lightyellow" => Color::LightYellow,
-        "lightblue" => Color::LightBlue,
-        "lightmagenta" => Color::LightMagenta,
-        "lightcyan" => Color::LightCyan,
-        "white" => Color::White,
-        _ => return None,
-    })
+    Some(
+        match s.to_ascii_lowercase().replace(['_', '-', ' '], "").as_str() {
+            "reset" | "default" => Color::Reset,
+            "black" => Color::Black,
+            "red" => Color::Red,
+            "green" => Color::Green,
+            "yellow" => Color::Yellow,
+            "blue" => Color::Blue,
+            "magenta" => Color::Magenta,
+            "cyan" => Color::Cyan,
+            "gray" | "grey" => Color::Gray,
+            "darkgray" | "darkgrey" => Color::DarkGray,
+            "lightred" => Color::LightRed,
+            "lightgreen" => Color::LightGreen,
+            "lightyellow" => Color::LightYellow,
+            "lightblue" => Color::LightBlue,
+            "lightmagenta" => Color::LightMagenta,
+            "lightcyan" => Color::LightCyan,
+            "white" => Color::White,
+            _ => return None,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -329,7 +338,11 @@ mod tests {
         let (t, w) = Theme::load("nonexistent", &dir);
         assert_eq!(t.name, "default");
         assert!(w.unwrap().contains("no theme"));
-        std::fs::write(dir.join("mine.toml"), "name = \"mine\"\n[colors]\nerror = \"#ff0000\"\n").unwrap();
+        std::fs::write(
+            dir.join("mine.toml"),
+            "name = \"mine\"\n[colors]\nerror = \"#ff0000\"\n",
+        )
+        .unwrap();
         let (t, w) = Theme::load("mine", &dir);
         assert!(w.is_none());
         assert_eq!(t.error, Color::Rgb(255, 0, 0));

@@ -1,0 +1,113 @@
+//! The small commands: info, config check, completions, man, --help.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn obtui(xdg: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_obtui"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
+        .env("XDG_STATE_HOME", xdg.join("state"))
+        .env_remove("OBTUI_PASSWORD")
+        .output()
+        .expect("run obtui")
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("obtui-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(d.join("config/obtui")).unwrap();
+    d
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn info_prints_every_path() {
+    let d = tmpdir("info");
+    let o = obtui(&d, &["info"]);
+    let s = text(&o);
+    assert!(o.status.success(), "{s}");
+    assert!(
+        s.contains(&format!("{}/config/obtui/config.toml", d.display())),
+        "{s}"
+    );
+    assert!(
+        s.contains(&format!("{}/state/obtui/obtui.log", d.display())),
+        "{s}"
+    );
+    assert!(s.contains("themes dir"), "{s}");
+    assert!(s.contains(env!("CARGO_PKG_VERSION")), "{s}");
+}
+
+#[test]
+fn config_check_resolves_profiles_and_masks_secrets() {
+    let d = tmpdir("check");
+    let cfg = d.join("config/obtui/config.toml");
+    std::fs::write(
+        &cfg,
+        "default_profile = \"prod\"\n[profiles.prod]\nurl = \"http://ocp:8080\"\nuser = \"ops\"\npassword_command = \"echo s3cr3t-value\"\nread_only = true\n[profiles.lab]\nurl = \"http://lab:8080\"\ntheme = \"nope\"\n[keys]\nquit = \"Q\"\nhelp = \"j\"\n",
+    )
+    .unwrap();
+    let o = obtui(&d, &["config", "check"]);
+    let s = text(&o);
+    assert!(o.status.success(), "{s}");
+    assert!(s.contains("[profiles.prod] (default)"), "{s}");
+    assert!(s.contains("read_only  true"), "{s}");
+    assert!(s.contains("from password_command"), "{s}");
+    assert!(s.contains("no theme \"nope\""), "{s}");
+    assert!(s.contains("help: j is already bound to down"), "{s}");
+    // The command is shown, its output (the password) never is.
+    assert!(!s.contains("s3cr3t-value\n"), "{s}");
+
+    // A plaintext password in a world-readable file is refused, and not printed.
+    std::fs::write(
+        &cfg,
+        "[profiles.a]\nurl = \"http://x:1\"\npassword = \"hunter2\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = obtui(&d, &["config", "check"]);
+    let s = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{s}");
+    assert!(s.contains("chmod 600"), "{s}");
+    assert!(!s.contains("hunter2"), "{s}");
+    // The same file refuses to start a session.
+    let o = obtui(&d, &["watch", "1", "--profile", "a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("other users can read it"));
+
+    // A syntax error names the line.
+    std::fs::write(&cfg, "[profiles.a]\nurl = \n").unwrap();
+    let o = obtui(&d, &["config", "check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("line 2"), "{}", text(&o));
+}
+
+#[test]
+fn completions_man_and_help() {
+    let d = tmpdir("misc");
+    for shell in ["bash", "zsh", "fish"] {
+        let o = obtui(&d, &["completions", shell]);
+        assert!(o.status.success());
+        let s = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            s.contains("obtui") && s.contains("watch") && s.contains("demo"),
+            "{shell}"
+        );
+    }
+    let o = obtui(&d, &["man"]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    assert!(s.contains(".TH obtui 1"), "{s}");
+    let o = obtui(&d, &["--help"]);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("Examples:") && s.contains("obtui demo"), "{s}");
+}
