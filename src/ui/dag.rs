@@ -1,0 +1,1092 @@
+//! Drawing the live task DAG view: title bar, the graph (or list) viewport, the side
+//! panel with the selected subtask and its log tail, the full-screen log and the
+//! confirmation dialog.
+//!
+//! The graph is painted straight into the frame buffer, only inside the viewport:
+//! [`Layout::visible`] / [`Layout::visible_cells`] find what to draw by binary search,
+//! so a frame costs the screen, not the graph.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthChar;
+
+use crate::app::dag::confirm::op_action;
+use crate::app::dag::{DagMode, DagView, UpstreamSet, SPINNER_MS};
+use crate::app::state::Level;
+use crate::config::theme::{Theme, Tone};
+use crate::task::layout::{display_width, Rect as GridRect, NODE};
+use crate::task::text::{
+    aggregate_counts, edge_glyph, fit_middle, fmt_duration, node_duration, node_label, op_glyph,
+    status_glyph,
+};
+use crate::task::{NodeRef, NodeStatus, TaskGraph, TaskNode, TaskState};
+use crate::ui::widgets::tone_glyph;
+
+/// Below this width the side panel goes under the graph instead of beside it.
+const NARROW: u16 = 72;
+
+pub fn node_tone(s: &NodeStatus, blocked: bool) -> Tone {
+    if blocked && s.is_waiting() {
+        return Tone::Blocked;
+    }
+    match s {
+        NodeStatus::Successful => Tone::Ok,
+        NodeStatus::Running => Tone::Running,
+        NodeStatus::Pending => Tone::Pending,
+        NodeStatus::Ready => Tone::Ready,
+        NodeStatus::Failed => Tone::Failed,
+        NodeStatus::Canceling => Tone::Canceling,
+        NodeStatus::Unknown(_) => Tone::Unknown,
+    }
+}
+
+pub fn task_tone(s: &TaskState) -> Tone {
+    match s {
+        TaskState::Successful => Tone::Ok,
+        TaskState::Running => Tone::Running,
+        TaskState::Pending => Tone::Pending,
+        TaskState::Ready => Tone::Ready,
+        TaskState::Failed => Tone::Failed,
+        TaskState::Unknown(_) => Tone::Unknown,
+    }
+}
+
+fn frame_of(now_ms: i64) -> usize {
+    (now_ms.div_euclid(SPINNER_MS)).rem_euclid(10) as usize
+}
+
+/// The whole DAG view inside `area`. Updates the view's scroll offsets (to keep the
+/// selection visible) and remembers where things were drawn (for the mouse).
+pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bool, now_ms: i64) {
+    if area.width < 20 || area.height < 6 {
+        f.render_widget(Paragraph::new("DAG view: terminal too small"), area);
+        return;
+    }
+    let header_h = 1 + u16::from(v.stale.is_some() || v.notice().is_some());
+    let header = Rect {
+        height: header_h,
+        ..area
+    };
+    let body = Rect {
+        y: area.y + header_h,
+        height: area.height - header_h,
+        ..area
+    };
+    draw_header(f, header, v, theme, ascii, now_ms);
+    if v.graph.is_none() {
+        v.geom = Default::default();
+        let msg = match &v.stale {
+            Some(s) => Line::styled(
+                format!("cannot load task {}: {}", v.task_id, s.message),
+                Style::default().fg(theme.error),
+            ),
+            None => Line::styled(format!("loading task {}…", v.task_id), theme.muted()),
+        };
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: false }), body);
+        return;
+    }
+    if v.log_full {
+        v.geom.graph = Rect::default();
+        v.geom.side = Rect::default();
+        v.geom.log = body;
+        draw_full_log(f, body, v, theme);
+    } else {
+        let (main, side) = if area.width >= NARROW {
+            let sw = (body.width * 2 / 5).max(30).min(body.width - 20);
+            (
+                Rect {
+                    width: body.width - sw,
+                    ..body
+                },
+                Rect {
+                    x: body.x + body.width - sw,
+                    width: sw,
+                    ..body
+                },
+            )
+        } else {
+            let sh = (body.height * 2 / 5)
+                .max(6)
+                .min(body.height.saturating_sub(4));
+            (
+                Rect {
+                    height: body.height - sh,
+                    ..body
+                },
+                Rect {
+                    y: body.y + body.height - sh,
+                    height: sh,
+                    ..body
+                },
+            )
+        };
+        v.geom.graph = main;
+        v.geom.side = side;
+        match v.mode {
+            DagMode::Graph => draw_graph(f.buffer_mut(), main, v, theme, ascii, now_ms),
+            DagMode::List => draw_list(f.buffer_mut(), main, v, theme, ascii, now_ms),
+        }
+        draw_search_line(f, main, v, theme);
+        draw_side(f, side, v, theme, ascii, now_ms);
+    }
+    if v.confirm.is_some() {
+        draw_confirm(f, area, v, theme);
+    }
+}
+
+fn draw_header(
+    f: &mut Frame,
+    area: Rect,
+    v: &mut DagView,
+    theme: &Theme,
+    ascii: bool,
+    now_ms: i64,
+) {
+    let eta = v.eta(now_ms);
+    let mut spans = Vec::new();
+    let title = Style::default()
+        .fg(theme.title)
+        .add_modifier(Modifier::BOLD);
+    match &v.graph {
+        None => spans.push(Span::styled(format!(" task {} ", v.task_id), title)),
+        Some(g) => {
+            spans.push(Span::styled(format!(" {} ", g.name), title));
+            spans.push(Span::styled(format!("#{} ", g.id), theme.muted()));
+            let tone = task_tone(&g.status);
+            spans.push(Span::styled(
+                format!("{} {}", tone_glyph(tone, ascii), g.status),
+                theme.tone_style(tone),
+            ));
+            if g.operation != crate::task::NodeOp::Execute {
+                spans.push(Span::styled(format!(" ({})", g.operation), theme.muted()));
+            }
+            let (done, total) = g.progress();
+            let filled = (done * 10).checked_div(total).unwrap_or(0).min(10);
+            let (full, empty) = if ascii { ("#", "-") } else { ("█", "░") };
+            spans.push(Span::raw("  "));
+            spans.push(Span::styled(
+                full.repeat(filled),
+                Style::default().fg(theme.tone(Tone::Ok)),
+            ));
+            spans.push(Span::styled(empty.repeat(10 - filled), theme.muted()));
+            spans.push(Span::raw(format!(" {done}/{total}")));
+            if let Some(e) = eta {
+                spans.push(Span::styled(
+                    format!("  ETA {}", fmt_duration(e.as_millis() as i64)),
+                    Style::default().fg(theme.accent),
+                ));
+            }
+            if v.follow {
+                spans.push(Span::styled("  follow", Style::default().fg(theme.accent)));
+            }
+            let mode = match v.mode {
+                DagMode::Graph => "  graph",
+                DagMode::List => "  list",
+            };
+            spans.push(Span::styled(mode, theme.muted()));
+        }
+    }
+    let mut lines = vec![Line::from(spans)];
+    if let Some(s) = &v.stale {
+        let age = crate::ui::short_age(v.now().saturating_duration_since(s.since));
+        lines.push(Line::styled(
+            format!(" stale since {age} — {}", s.message),
+            Style::default()
+                .fg(theme.stale)
+                .add_modifier(Modifier::BOLD),
+        ));
+    } else if let Some((level, text)) = v.notice() {
+        let c = match level {
+            Level::Info => theme.info,
+            Level::Warn => theme.warn,
+            Level::Error => theme.error,
+        };
+        lines.push(Line::styled(format!(" {text}"), Style::default().fg(c)));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+/// Writes `s` at column `x` (may start left of `clip`), cut to `clip`. Returns the column
+/// after the text.
+fn put(buf: &mut Buffer, clip: Rect, x: i64, y: u16, s: &str, style: Style) -> i64 {
+    let mut x = x;
+    let right = (clip.x + clip.width) as i64;
+    if y < clip.y || y >= clip.y + clip.height {
+        return x + display_width(s) as i64;
+    }
+    for ch in s.chars() {
+        let w = ch.width().unwrap_or(0) as i64;
+        if w == 0 {
+            continue;
+        }
+        if x >= clip.x as i64 && x + w <= right {
+            if let Some(c) = buf.cell_mut((x as u16, y)) {
+                c.set_char(ch).set_style(style);
+            }
+            for k in 1..w {
+                if let Some(c) = buf.cell_mut(((x + k) as u16, y)) {
+                    c.set_symbol("").set_style(style);
+                }
+            }
+        }
+        x += w;
+    }
+    x
+}
+
+fn edge_style(theme: &Theme, class: u8) -> Style {
+    match class {
+        2 => Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
+        1 => Style::default().fg(theme.tone(Tone::Failed)),
+        _ => theme.muted(),
+    }
+}
+
+fn upstream_set(v: &mut DagView) -> UpstreamSet {
+    let Some(slot) = v.sel_slot() else {
+        return UpstreamSet::default();
+    };
+    let key = (v.layout_generation(), slot);
+    if let Some((k, set)) = v.up_cache_ref() {
+        if *k == key {
+            return set.clone();
+        }
+    }
+    let n = v.layout.nodes.len();
+    let mut set = UpstreamSet {
+        slots: vec![false; n],
+        edges: Vec::new(),
+    };
+    let mut stack = vec![slot];
+    while let Some(s) = stack.pop() {
+        for &e in v.slot_in.get(s).map(Vec::as_slice).unwrap_or(&[]) {
+            set.edges.push(e);
+            if let Some(from) = v.layout.edges.get(e).map(|re| re.from) {
+                if from < n && !set.slots[from] {
+                    set.slots[from] = true;
+                    stack.push(from);
+                }
+            }
+        }
+    }
+    v.set_up_cache(key, set.clone());
+    set
+}
+
+fn bring_into_view(v: &mut DagView, w: u32, h: u32) {
+    let lw = v.layout.width;
+    let lh = v.layout.height;
+    if v.reveal {
+        if let Some(p) = v.sel_slot().and_then(|s| v.layout.nodes.get(s)).cloned() {
+            let (sx, sy) = &mut v.scroll;
+            if v.center {
+                *sx = (p.center() as i64 - w as i64 / 2).max(0) as u32;
+                *sy = (p.y as i64 - h as i64 / 2).max(0) as u32;
+            } else {
+                let m = if h >= 8 { 2 } else { 0 };
+                if p.y < *sy + m {
+                    *sy = p.y.saturating_sub(m);
+                }
+                if p.y + 1 + m > *sy + h {
+                    *sy = p.y + 1 + m - h;
+                }
+                if p.x + p.w > *sx + w {
+                    *sx = (p.x + p.w + 1).saturating_sub(w);
+                }
+                if p.x < *sx {
+                    *sx = p.x.saturating_sub(1);
+                }
+            }
+        }
+        v.reveal = false;
+        v.center = false;
+    }
+    // Never show empty space past the end of the graph.
+    v.scroll.0 = v.scroll.0.min(lw.saturating_sub(w));
+    v.scroll.1 = v.scroll.1.min(lh.saturating_sub(h));
+}
+
+fn draw_graph(
+    buf: &mut Buffer,
+    area: Rect,
+    v: &mut DagView,
+    theme: &Theme,
+    ascii: bool,
+    now_ms: i64,
+) {
+    let (w, h) = (area.width as u32, area.height as u32);
+    bring_into_view(v, w, h);
+    let frame = frame_of(now_ms);
+    let ups = upstream_set(v);
+    let Some(g) = v.graph.as_ref() else { return };
+    if g.nodes.is_empty() {
+        let msg = match g.stage {
+            Some((s, m)) => format!("no node details in this response (stage {s}/{m})"),
+            None => "this task has no subtasks".into(),
+        };
+        put(buf, area, area.x as i64 + 1, area.y, &msg, theme.muted());
+        return;
+    }
+    let (sx, sy) = v.scroll;
+    let view = GridRect { x: sx, y: sy, w, h };
+    let lay = &v.layout;
+    // Edge classes inside the viewport: 1 = leaves a FAILED node, 2 = on the selection's
+    // upstream path. Only edges that can touch the viewport are walked.
+    let mut class = vec![0u8; (w * h) as usize];
+    let mut mark = |e: usize, c: u8| {
+        let Some(re) = lay.edges.get(e) else { return };
+        let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
+        for &(x, y) in &re.points {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+        if x1 < sx || y1 < sy || x0 >= sx + w || y0 >= sy + h {
+            return;
+        }
+        for (x, y) in re.cells() {
+            if x >= sx && y >= sy && x < sx + w && y < sy + h {
+                let k = ((y - sy) * w + (x - sx)) as usize;
+                class[k] = class[k].max(c);
+            }
+        }
+    };
+    for (i, n) in g.nodes.iter().enumerate() {
+        if n.status == NodeStatus::Failed {
+            if let Some(s) = lay.slot_of(i) {
+                for &e in v.slot_out.get(s).map(Vec::as_slice).unwrap_or(&[]) {
+                    mark(e, 1);
+                }
+            }
+        }
+    }
+    for &e in &ups.edges {
+        mark(e, 2);
+    }
+    for c in lay.visible_cells(view) {
+        let k = ((c.y - sy) * w + (c.x - sx)) as usize;
+        let st = edge_style(theme, class.get(k).copied().unwrap_or(0));
+        let sym = edge_glyph(c.mask, ascii, false);
+        let (x, y) = (
+            (area.x as u32 + c.x - sx) as u16,
+            (area.y as u32 + c.y - sy) as u16,
+        );
+        if let Some(cell) = buf.cell_mut((x, y)) {
+            cell.set_char(sym).set_style(st);
+        }
+    }
+    let sel = v.sel_slot();
+    for (slot, p) in lay.visible(view) {
+        let x = area.x as i64 + p.x as i64 - sx as i64;
+        let y = (area.y as u32 + p.y - sy) as u16;
+        let selected = sel == Some(slot);
+        let marked = v.upstream_marks && ups.slots.get(slot).copied().unwrap_or(false);
+        match &p.node {
+            NodeRef::Single(i) => {
+                let Some(n) = g.nodes.get(*i) else { continue };
+                let blocked = v.blocked.get(*i).copied().unwrap_or(false);
+                let label = NodeLabel::new(
+                    n,
+                    p.w as usize,
+                    lay.duration_width as usize,
+                    blocked,
+                    ascii,
+                    now_ms,
+                    frame,
+                );
+                let hit = v.is_match(*i);
+                label.paint(buf, area, x, y, theme, selected, hit, marked);
+            }
+            NodeRef::Aggregate { members, .. } => {
+                let text = node_label(g, p, lay, &v.blocked, ascii, now_ms, frame);
+                let (ok, run, fail, wait) = aggregate_counts(g, members);
+                let tone = if fail > 0 {
+                    Tone::Failed
+                } else if run > 0 {
+                    Tone::Running
+                } else if wait == 0 {
+                    Tone::Ok
+                } else {
+                    Tone::Pending
+                };
+                let _ = ok;
+                let dw = lay.duration_width as usize;
+                let wdt = p.w as usize;
+                let bar = (wdt.saturating_sub(dw + 11), wdt.saturating_sub(dw + 1));
+                let mut col = 0usize;
+                let mut cx = x;
+                let mut s = [0u8; 4];
+                for ch in text.chars() {
+                    let mut st = if col == 1 {
+                        theme.tone_style(tone)
+                    } else if col >= bar.0 && col < bar.1 {
+                        Style::default().fg(theme.tone(Tone::Ok))
+                    } else if col == 0 {
+                        theme.muted()
+                    } else {
+                        Style::default().fg(theme.fg)
+                    };
+                    if selected {
+                        st = st.add_modifier(Modifier::REVERSED);
+                    }
+                    if marked {
+                        st = st.add_modifier(Modifier::UNDERLINED);
+                    }
+                    cx = put(buf, area, cx, y, ch.encode_utf8(&mut s), st);
+                    col += ch.width().unwrap_or(0);
+                }
+            }
+        }
+    }
+    // Off-screen content: a hint at the edges.
+    let more_left = sx > 0;
+    let more_right = sx + w < lay.width;
+    if more_left || more_right {
+        let (l, r) = if ascii { ("<", ">") } else { ("◂", "▸") };
+        let y = area.y + area.height - 1;
+        if more_left {
+            put(buf, area, area.x as i64, y, l, theme.muted());
+        }
+        if more_right {
+            put(
+                buf,
+                area,
+                (area.x + area.width - 1) as i64,
+                y,
+                r,
+                theme.muted(),
+            );
+        }
+    }
+}
+
+/// The parts of a node's one-line label, `glyph op ␣ name ␣ duration`.
+struct NodeLabel {
+    glyph: char,
+    op: char,
+    name: String,
+    dur: String,
+    tone: Tone,
+    status: NodeStatus,
+}
+
+impl NodeLabel {
+    fn new(
+        n: &TaskNode,
+        w: usize,
+        dw: usize,
+        blocked: bool,
+        ascii: bool,
+        now_ms: i64,
+        frame: usize,
+    ) -> NodeLabel {
+        let name_cols = w.saturating_sub(4 + dw);
+        // Runs after the first show as ×N at the end of the name slot; widths never change.
+        let name = if n.run_count > 1 && name_cols >= 6 {
+            let suffix = format!(" {}{}", if ascii { 'x' } else { '×' }, n.run_count);
+            let sw = display_width(&suffix).min(name_cols);
+            format!("{}{suffix}", fit_middle(&n.name, name_cols - sw).trim_end())
+        } else {
+            n.name.clone()
+        };
+        let dur = node_duration(n.started, n.finished, &n.status, now_ms)
+            .map(fmt_duration)
+            .unwrap_or_default();
+        NodeLabel {
+            glyph: status_glyph(&n.status, blocked, ascii, frame),
+            op: op_glyph(&n.operation, ascii),
+            name: fit_middle(&name, name_cols),
+            dur: format!("{dur:>dw$}"),
+            tone: node_tone(&n.status, blocked),
+            status: n.status.clone(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn paint(
+        &self,
+        buf: &mut Buffer,
+        clip: Rect,
+        x: i64,
+        y: u16,
+        theme: &Theme,
+        selected: bool,
+        hit: bool,
+        marked: bool,
+    ) {
+        let glyph = theme.tone_style(self.tone);
+        let mut name = match (&self.status, self.tone) {
+            (_, Tone::Blocked) => theme
+                .tone_style(Tone::Blocked)
+                .add_modifier(Modifier::ITALIC),
+            (NodeStatus::Failed, _) => theme.tone_style(Tone::Failed),
+            (NodeStatus::Canceling, _) => theme.tone_style(Tone::Canceling),
+            (NodeStatus::Running, _) => Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
+            (NodeStatus::Pending, _) => theme.muted(),
+            _ => Style::default().fg(theme.fg),
+        };
+        let mut dur = match self.status {
+            NodeStatus::Running | NodeStatus::Canceling => Style::default().fg(theme.fg),
+            _ => theme.muted(),
+        };
+        let mut op = theme.muted();
+        let mut gl = glyph;
+        let mut gap = Style::default();
+        if hit {
+            name = name.add_modifier(Modifier::UNDERLINED);
+        }
+        if marked {
+            name = name.fg(theme.accent).add_modifier(Modifier::BOLD);
+        }
+        if selected {
+            for s in [&mut name, &mut dur, &mut op, &mut gl, &mut gap] {
+                *s = s.add_modifier(Modifier::REVERSED);
+            }
+        }
+        let mut b = [0u8; 4];
+        let mut cx = put(buf, clip, x, y, self.glyph.encode_utf8(&mut b), gl);
+        cx = put(buf, clip, cx, y, self.op.encode_utf8(&mut b), op);
+        cx = put(buf, clip, cx, y, " ", gap);
+        cx = put(buf, clip, cx, y, &self.name, name);
+        cx = put(buf, clip, cx, y, " ", gap);
+        put(buf, clip, cx, y, &self.dur, dur);
+    }
+}
+
+fn draw_list(
+    buf: &mut Buffer,
+    area: Rect,
+    v: &mut DagView,
+    theme: &Theme,
+    ascii: bool,
+    now_ms: i64,
+) {
+    let h = area.height as usize;
+    if v.reveal {
+        if let Some(r) = v.sel_row() {
+            if v.center {
+                v.list_top = r.saturating_sub(h / 2);
+            } else if r < v.list_top {
+                v.list_top = r;
+            } else if r >= v.list_top + h {
+                v.list_top = r + 1 - h;
+            }
+        }
+        v.reveal = false;
+        v.center = false;
+    }
+    v.list_top = v.list_top.min(v.rows.len().saturating_sub(h));
+    let frame = frame_of(now_ms);
+    let Some(g) = v.graph.as_ref() else { return };
+    let sel = v.sel_row();
+    let end = (v.list_top + h).min(v.rows.len());
+    let gutter = v.rows[v.list_top..end]
+        .iter()
+        .map(|r| r.lanes.len())
+        .max()
+        .unwrap_or(0)
+        .max(v.list_gutter());
+    let dw = v.params.duration_width;
+    for (k, r) in (v.list_top..end).enumerate() {
+        let row = &v.rows[r];
+        let y = area.y + k as u16;
+        let selected = sel == Some(r);
+        let (glyph, tone, op, name, dur, extra, status, idx) = match &row.node {
+            NodeRef::Single(i) => {
+                let Some(n) = g.nodes.get(*i) else { continue };
+                let blocked = v.blocked.get(*i).copied().unwrap_or(false);
+                (
+                    status_glyph(&n.status, blocked, ascii, frame),
+                    node_tone(&n.status, blocked),
+                    op_glyph(&n.operation, ascii),
+                    n.name.as_str(),
+                    node_duration(n.started, n.finished, &n.status, now_ms)
+                        .map(fmt_duration)
+                        .unwrap_or_default(),
+                    if n.run_count > 1 {
+                        format!(" {}{}", if ascii { 'x' } else { '×' }, n.run_count)
+                    } else {
+                        String::new()
+                    },
+                    n.status.clone(),
+                    Some(*i),
+                )
+            }
+            NodeRef::Aggregate {
+                members, branches, ..
+            } => {
+                let (ok, run, fail, wait) = aggregate_counts(g, members);
+                let st = if fail > 0 {
+                    NodeStatus::Failed
+                } else if run > 0 {
+                    NodeStatus::Running
+                } else if wait == 0 {
+                    NodeStatus::Successful
+                } else {
+                    NodeStatus::Pending
+                };
+                let mut extra = format!(" {}{branches}", if ascii { 'x' } else { '×' });
+                for (s, c) in [
+                    (NodeStatus::Successful, ok),
+                    (NodeStatus::Running, run),
+                    (NodeStatus::Failed, fail),
+                    (NodeStatus::Pending, wait),
+                ] {
+                    if c > 0 {
+                        extra.push_str(&format!(" {}{c}", status_glyph(&s, false, ascii, 0)));
+                    }
+                }
+                let name = members
+                    .first()
+                    .and_then(|&m| g.nodes.get(m))
+                    .map_or("", |n| n.name.as_str());
+                (
+                    status_glyph(&st, false, ascii, frame),
+                    node_tone(&st, false),
+                    if ascii { '>' } else { '▸' },
+                    name,
+                    String::new(),
+                    extra,
+                    st,
+                    None,
+                )
+            }
+        };
+        let rev = |s: Style| {
+            if selected {
+                s.add_modifier(Modifier::REVERSED)
+            } else {
+                s
+            }
+        };
+        let mut x = area.x as i64;
+        let mut b = [0u8; 4];
+        for (c, &m) in row.lanes.iter().enumerate() {
+            if m == NODE || c == row.node_col {
+                x = put(
+                    buf,
+                    area,
+                    x,
+                    y,
+                    glyph.encode_utf8(&mut b),
+                    theme.tone_style(tone),
+                );
+            } else {
+                x = put(
+                    buf,
+                    area,
+                    x,
+                    y,
+                    edge_glyph(m, ascii, true).encode_utf8(&mut b),
+                    theme.muted(),
+                );
+            }
+        }
+        x = put(
+            buf,
+            area,
+            x,
+            y,
+            &" ".repeat(gutter - row.lanes.len() + 1),
+            Style::default(),
+        );
+        x = put(buf, area, x, y, op.encode_utf8(&mut b), rev(theme.muted()));
+        let mut name_style = match (&status, tone) {
+            (_, Tone::Blocked) => theme
+                .tone_style(Tone::Blocked)
+                .add_modifier(Modifier::ITALIC),
+            (NodeStatus::Failed, _) => theme.tone_style(Tone::Failed),
+            (NodeStatus::Running, _) => Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
+            (NodeStatus::Pending, _) => theme.muted(),
+            _ => Style::default().fg(theme.fg),
+        };
+        if idx.is_some_and(|i| v.is_match(i)) {
+            name_style = name_style.add_modifier(Modifier::UNDERLINED);
+        }
+        x = put(
+            buf,
+            area,
+            x,
+            y,
+            &fit_middle(name, v.params.name_cols(name)),
+            rev(name_style),
+        );
+        x = put(buf, area, x, y, " ", rev(Style::default()));
+        x = put(buf, area, x, y, &format!("{dur:>dw$}"), rev(theme.muted()));
+        put(buf, area, x, y, &extra, rev(theme.muted()));
+    }
+}
+
+fn draw_search_line(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+    if !v.search.editing && v.search.matches.is_empty() {
+        return;
+    }
+    let y = area.y + area.height.saturating_sub(1);
+    let r = Rect {
+        y,
+        height: 1,
+        ..area
+    };
+    let n = v.search.matches.len();
+    let text = if v.search.editing {
+        format!(
+            "/{}▏ {n} match{}",
+            v.search.query(),
+            if n == 1 { "" } else { "es" }
+        )
+    } else {
+        format!(
+            "\"{}\": {n} match{} — n/N",
+            v.search.query(),
+            if n == 1 { "" } else { "es" }
+        )
+    };
+    f.render_widget(Clear, r);
+    f.render_widget(
+        Paragraph::new(Line::styled(text, Style::default().fg(theme.accent))),
+        r,
+    );
+}
+
+/// `HH:MM:SSZ` of unix milliseconds.
+fn clock(ms: i64) -> String {
+    let s = ms.div_euclid(1000).rem_euclid(86_400);
+    format!("{:02}:{:02}:{:02}Z", s / 3600, (s % 3600) / 60, s % 60)
+}
+
+fn names(g: &TaskGraph, v: &DagView, ids: &[String], max: usize) -> String {
+    if ids.is_empty() {
+        return "—".into();
+    }
+    let mut out: Vec<String> = ids
+        .iter()
+        .take(max)
+        .map(|id| match v.index.get(id).and_then(|&i| g.nodes.get(i)) {
+            Some(n) => n.name.clone(),
+            None => format!("#{id}"),
+        })
+        .collect();
+    if ids.len() > max {
+        out.push(format!("+{}", ids.len() - max));
+    }
+    out.join(", ")
+}
+
+fn side_lines(
+    v: &DagView,
+    theme: &Theme,
+    ascii: bool,
+    now_ms: i64,
+    compact: bool,
+) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let (Some(g), Some(i)) = (v.graph.as_ref(), v.sel_idx()) else {
+        lines.push(Line::styled("no subtask selected", theme.muted()));
+        return lines;
+    };
+    let Some(n) = g.nodes.get(i) else {
+        return lines;
+    };
+    let blocked = v.blocked.get(i).copied().unwrap_or(false);
+    let tone = node_tone(&n.status, blocked);
+    let frame = frame_of(now_ms);
+    if let Some(NodeRef::Aggregate {
+        members, branches, ..
+    }) = v
+        .sel_slot()
+        .and_then(|s| v.layout.nodes.get(s))
+        .map(|p| &p.node)
+    {
+        let (ok, run, fail, wait) = aggregate_counts(g, members);
+        lines.push(Line::styled(
+            format!("{}{branches} branches: {ok} done, {run} running, {fail} failed, {wait} waiting — space expands", if ascii { "x" } else { "×" }),
+            theme.muted(),
+        ));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(
+            format!("{} ", status_glyph(&n.status, blocked, ascii, frame)),
+            theme.tone_style(tone),
+        ),
+        Span::styled(
+            n.name.clone(),
+            Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
+        ),
+    ]));
+    let mut st = vec![Span::styled(n.status.to_string(), theme.tone_style(tone))];
+    if blocked {
+        st.push(Span::styled(
+            " (blocked by a failed upstream)",
+            theme.tone_style(Tone::Blocked),
+        ));
+    }
+    if n.operation != crate::task::NodeOp::Execute {
+        st.push(Span::raw(format!(" · {}", n.operation)));
+    }
+    if n.run_count > 1 {
+        st.push(Span::raw(format!(
+            " · run {}{}",
+            if ascii { 'x' } else { '×' },
+            n.run_count
+        )));
+    }
+    if let Some(d) = node_duration(n.started, n.finished, &n.status, now_ms) {
+        st.push(Span::raw(format!(" · {}", fmt_duration(d))));
+    }
+    lines.push(Line::from(st));
+    if compact {
+        return lines;
+    }
+    let field = |k: &str, val: String| {
+        Line::from(vec![
+            Span::styled(format!("{k} "), theme.muted()),
+            Span::raw(val),
+        ])
+    };
+    let mut idl = format!("{}", n.id);
+    if let Some(s) = n.series_id {
+        idl.push_str(&format!(" · series {s}"));
+    }
+    if let Some(p) = n.parallel_idx {
+        idl.push_str(&format!(" · parallel {p}"));
+    }
+    lines.push(field("id", idl));
+    if !n.description.is_empty() && n.description != n.name {
+        lines.push(field("desc", n.description.clone()));
+    }
+    let mut run = String::new();
+    if let Some(t) = n.timeout_secs {
+        run.push_str(&format!(
+            "timeout {}",
+            fmt_duration(t.min(i64::MAX as u64 / 1000) as i64 * 1000)
+        ));
+    }
+    if let Some(e) = &n.executor {
+        if !run.is_empty() {
+            run.push_str(" · ");
+        }
+        run.push_str(&format!("on {e}"));
+    }
+    if !run.is_empty() {
+        lines.push(field("run", run));
+    }
+    if n.started.is_some() || n.finished.is_some() {
+        let s = n.started.map(clock).unwrap_or_else(|| "—".into());
+        let e = n
+            .finished
+            .filter(|_| n.status.is_finished())
+            .map(clock)
+            .unwrap_or_else(|| "…".into());
+        lines.push(field("time", format!("{s} → {e}")));
+    }
+    lines.push(field("up", names(g, v, &n.upstreams, 3)));
+    lines.push(field("down", names(g, v, &n.downstreams, 3)));
+    for c in n.children.iter().take(6) {
+        let cs = c.status.clone().unwrap_or(NodeStatus::Pending);
+        let ct = node_tone(&cs, false);
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("  {} ", status_glyph(&cs, false, ascii, frame)),
+                theme.tone_style(ct),
+            ),
+            Span::raw(c.execute_agent.clone().unwrap_or_else(|| "—".into())),
+            Span::styled(format!(" {}", c.name), theme.muted()),
+        ]));
+    }
+    if n.children.len() > 6 {
+        lines.push(Line::styled(
+            format!("  … {} more", n.children.len() - 6),
+            theme.muted(),
+        ));
+    }
+    // Operations that apply now, with their keys.
+    let mut ops: Vec<Span<'static>> = Vec::new();
+    let key_style = Style::default()
+        .fg(theme.hint_key)
+        .add_modifier(Modifier::BOLD);
+    for &op in g.ops(Some(i)) {
+        if g.allowed(op, Some(i)).is_ok() {
+            ops.push(Span::styled(v.key_label(op_action(op, true)), key_style));
+            ops.push(Span::raw(format!(" {}  ", op.name())));
+        }
+    }
+    for &op in g.ops(None) {
+        if g.allowed(op, None).is_ok() {
+            ops.push(Span::styled(v.key_label(op_action(op, false)), key_style));
+            ops.push(Span::raw(format!(" {} task  ", op.name())));
+        }
+    }
+    if ops.is_empty() {
+        lines.push(Line::styled("no operation applies now", theme.muted()));
+    } else {
+        lines.push(Line::from(ops));
+    }
+    lines
+}
+
+fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bool, now_ms: i64) {
+    let unit = match v.backend {
+        crate::task::Backend::Ocp => "subtask",
+        crate::task::Backend::Obshell => "node",
+    };
+    let title = match v.selected_node() {
+        Some(n) => format!(" {unit} #{} ", n.id),
+        None => format!(" {unit} "),
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Line::styled(title, Style::default().fg(theme.title)));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lines = side_lines(v, theme, ascii, now_ms, v.log_open);
+    let want = lines.len() as u16;
+    let min_log = if v.log_open {
+        inner.height.saturating_sub(want + 1)
+    } else {
+        3
+    };
+    let fields_h = want
+        .min(inner.height.saturating_sub(min_log.min(inner.height) + 1))
+        .max(inner.height.min(2));
+    let fields = Rect {
+        height: fields_h.min(inner.height),
+        ..inner
+    };
+    f.render_widget(Paragraph::new(lines), fields);
+    let rest_y = fields.y + fields.height;
+    let rest_h = (inner.y + inner.height).saturating_sub(rest_y);
+    if rest_h < 2 {
+        v.geom.log = Rect::default();
+        return;
+    }
+    let sep = Rect {
+        y: rest_y,
+        height: 1,
+        ..inner
+    };
+    let log = Rect {
+        y: rest_y + 1,
+        height: rest_h - 1,
+        ..inner
+    };
+    v.geom.log = log;
+    let state = if v.log.following() {
+        "following".to_string()
+    } else {
+        format!("↑{}", v.log.scroll)
+    };
+    let label = format!(
+        "─ log · {state} · ⏎ {} · L full ",
+        if v.log_open { "less" } else { "more" }
+    );
+    let label = if ascii {
+        label
+            .replace('─', "-")
+            .replace('⏎', "enter")
+            .replace('↑', "^")
+    } else {
+        label
+    };
+    let fill = (sep.width as usize).saturating_sub(display_width(&label));
+    let line = format!("{label}{}", if ascii { "-" } else { "─" }.repeat(fill));
+    f.render_widget(Paragraph::new(Line::styled(line, theme.border())), sep);
+    draw_log_lines(f, log, v, theme);
+}
+
+fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+    let node = v.selected_node();
+    let msg = if v.log.is_empty() {
+        Some(match node {
+            Some(n) if n.status.is_waiting() && n.started.is_none() => "not started: no log yet",
+            _ if !v.log.loaded => "loading log…",
+            _ => "(empty log)",
+        })
+    } else {
+        None
+    };
+    if let Some(m) = msg {
+        f.render_widget(Paragraph::new(Line::styled(m, theme.muted())), area);
+        return;
+    }
+    let lines: Vec<Line> = v
+        .log
+        .window(area.height as usize)
+        .map(|l| Line::raw(l.to_string()))
+        .collect();
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_full_log(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+    let name = v
+        .selected_node()
+        .map(|n| format!("{} (#{})", n.name, n.id))
+        .unwrap_or_default();
+    let state = if v.log.following() {
+        "following".to_string()
+    } else {
+        format!("scrolled ↑{}", v.log.scroll)
+    };
+    let dropped = if v.log.dropped > 0 {
+        format!(" · {} earlier lines dropped", v.log.dropped)
+    } else {
+        String::new()
+    };
+    let title = format!(
+        " log · {name} · {} lines{dropped} · {state} · L/esc back ",
+        v.log.len()
+    );
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border())
+        .title(Line::styled(title, Style::default().fg(theme.title)));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    draw_log_lines(f, inner, v, theme);
+}
+
+fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+    let Some(c) = &v.confirm else { return };
+    let w = area.width.saturating_sub(4).min(64);
+    let h = (c.lines.len() as u16 + 6).min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.warn))
+        .title(Line::styled(
+            format!(" {} ", c.title),
+            Style::default().fg(theme.warn).add_modifier(Modifier::BOLD),
+        ));
+    let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(l.clone())).collect();
+    lines.push(Line::raw(""));
+    let on = theme.selected().add_modifier(Modifier::BOLD);
+    let off = Style::default().fg(theme.fg);
+    let (cancel, ok) = if c.on_confirm { (off, on) } else { (on, off) };
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        Span::styled("[ Cancel ]", cancel),
+        Span::raw("   "),
+        Span::styled("[ Confirm ]", ok),
+    ]));
+    lines.push(Line::styled(
+        "y confirm · n/esc cancel · ←/→ choose",
+        theme.muted(),
+    ));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
