@@ -12,3 +12,4 @@ pub mod table;
 
 pub use state::App;
 pub mod wizard;
+pub mod dag;

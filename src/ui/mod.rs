@@ -518,3 +518,4 @@ mod tests {
     }
 }
 pub mod wizard;
+pub mod dag;
