@@ -79,14 +79,7 @@ pub async fn run_tui(
     }
 
     let (tx, mut rx) = mpsc::channel::<Msg>(32);
-    let view_poller: PollerHandle<ViewJob> = {
-        let c = client.clone();
-        poll::spawn(
-            move |job| fetch::fetch_view(c.clone(), job),
-            Msg::View,
-            tx.clone(),
-        )
-    };
+    let view_poller = spawn_view_poller(client.clone(), tx.clone());
     {
         let c = client.clone();
         let tx = tx.clone();
@@ -135,10 +128,7 @@ pub async fn run_tui(
                 Some(Err(e)) => return Err(anyhow!("terminal input failed: {e}")),
                 None => break,
             },
-            Some(msg) = rx.recv() => match msg {
-                Msg::View(o) => app.on_view(o.job, o.result, o.at, o.failures),
-                Msg::Info(r) => app.on_info(r),
-            },
+            Some(msg) = rx.recv() => deliver(&mut app, msg),
             _ = tokio::time::sleep_until(wake.into()) => {
                 let now = Instant::now();
                 app.expire(now);
@@ -154,6 +144,23 @@ pub async fn run_tui(
     drop(view_poller);
     term::restore();
     Ok(ExitCode::SUCCESS)
+}
+
+/// The poller for the screen on top (pane or detail view).
+pub fn spawn_view_poller(client: OcpClient, tx: mpsc::Sender<Msg>) -> PollerHandle<ViewJob> {
+    poll::spawn(
+        move |job| fetch::fetch_view(client.clone(), job),
+        Msg::View,
+        tx,
+    )
+}
+
+/// Hand a poller message to the app.
+pub fn deliver(app: &mut App, msg: Msg) {
+    match msg {
+        Msg::View(o) => app.on_view(o.job, o.result, o.at, o.failures),
+        Msg::Info(r) => app.on_info(r),
+    }
 }
 
 async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
