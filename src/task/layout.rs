@@ -846,8 +846,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     for (e, &(a, b, reversed)) in eff.iter().enumerate() {
         let (first, count) = edge_segs[e];
         let mut points = Vec::with_capacity(2 + 2 * count);
-        for s in first..first + count {
-            let (sa, sb) = segs[s];
+        for (s, &(sa, sb)) in segs.iter().enumerate().skip(first).take(count) {
             let l = v_layer[sa];
             let g0 = row_of_layer[l] + 1;
             let g1 = row_of_layer[l + 1] - 1;

@@ -431,11 +431,7 @@ pub fn render_list_text_at(
 
 /// `width` cells of progress bar for `done / total`.
 pub fn progress_bar(done: usize, total: usize, width: usize, ascii: bool) -> String {
-    let filled = if total == 0 {
-        0
-    } else {
-        (done.min(total) * width) / total
-    };
+    let filled = (done.min(total) * width).checked_div(total).unwrap_or(0);
     let (full, empty) = if ascii { ("#", "-") } else { ("█", "░") };
     format!("{}{}", full.repeat(filled), empty.repeat(width - filled))
 }
