@@ -505,3 +505,51 @@ fn obshell_bad_json_is_an_error_not_a_panic() {
     assert_eq!(g.status, TaskState::Unknown("weird".into()));
     assert_eq!(g.stage, Some((3, 3)), "stage is clamped to max_stage");
 }
+
+mod extremes {
+    use super::*;
+    use obtui::task::layout::{layout, LayoutParams};
+    use obtui::task::text::{render_text_at, summary_line};
+    use proptest::prelude::*;
+
+    fn arb_time() -> impl Strategy<Value = Option<i64>> {
+        prop_oneof![
+            Just(None),
+            Just(Some(i64::MIN)),
+            Just(Some(i64::MAX)),
+            Just(Some(0)),
+            any::<i64>().prop_map(Some)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Whatever times and statuses a server sends, derived facts and text never panic.
+        #[test]
+        fn derived_facts_survive_any_times(
+            times in proptest::collection::vec((arb_time(), arb_time(), 0usize..6, proptest::option::of(any::<u64>())), 1..12),
+            now in any::<i64>(),
+        ) {
+            let statuses = [Pending, Ready, Running, NodeStatus::Canceling, Failed, Successful];
+            let mut g = TaskGraph::new("1", "t", Backend::Ocp);
+            g.started = times[0].0;
+            for (i, (s, f, k, timeout)) in times.iter().enumerate() {
+                let mut n = TaskNode::new(i.to_string(), format!("n{i}"));
+                n.started = *s;
+                n.finished = *f;
+                n.status = statuses[*k].clone();
+                n.timeout_secs = *timeout;
+                if i > 0 {
+                    n.upstreams.push((i - 1).to_string());
+                }
+                g.nodes.push(n);
+            }
+            g.normalize();
+            let _ = (g.eta(now), g.critical_path(), g.critical_path_at(now), g.progress(), g.blocked());
+            let l = layout(&g, &LayoutParams::default());
+            let _ = render_text_at(&g, &l, false, now);
+            let _ = summary_line(&g, now, true);
+        }
+    }
+}

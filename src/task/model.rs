@@ -250,7 +250,7 @@ impl TaskNode {
             (NodeStatus::Running | NodeStatus::Canceling, _) => now_ms,
             _ => return None,
         };
-        Some((end - start).max(0))
+        Some(end.saturating_sub(start).max(0))
     }
 }
 
@@ -676,7 +676,7 @@ impl TaskGraph {
                     prev[v] = u;
                 }
             }
-            best[v] = b + est[v];
+            best[v] = b.saturating_add(est[v]);
         }
         let Some(end) = order
             .iter()
@@ -720,7 +720,7 @@ impl TaskGraph {
                 NodeStatus::Successful | NodeStatus::Failed => 0,
                 NodeStatus::Running | NodeStatus::Canceling => {
                     let elapsed = n.observed_ms(now_ms).unwrap_or(0);
-                    (est[v] - elapsed).max(0)
+                    est[v].saturating_sub(elapsed).max(0)
                 }
                 _ => est[v],
             };
@@ -730,7 +730,7 @@ impl TaskGraph {
                 .map(|&u| rem[u])
                 .max()
                 .unwrap_or(0);
-            rem[v] = before + own;
+            rem[v] = before.saturating_add(own);
             total = total.max(rem[v]);
         }
         Some(Duration::from_millis(total.max(0) as u64))

@@ -177,8 +177,8 @@ pub fn node_duration(
 ) -> Option<i64> {
     let start = started?;
     match status {
-        s if s.is_finished() => finished.map(|f| f - start),
-        NodeStatus::Running | NodeStatus::Canceling => Some(now_ms - start),
+        s if s.is_finished() => finished.map(|f| f.saturating_sub(start)),
+        NodeStatus::Running | NodeStatus::Canceling => Some(now_ms.saturating_sub(start)),
         _ => None,
     }
 }
@@ -283,7 +283,7 @@ pub fn node_label(
                     .max()
             };
             let dur = match (start, end) {
-                (Some(s), Some(e)) => fmt_duration(e - s),
+                (Some(s), Some(e)) => fmt_duration(e.saturating_sub(s)),
                 _ => String::new(),
             };
             let head = format!(" ×{branches}{counts}");
@@ -452,7 +452,7 @@ pub fn summary_line(g: &TaskGraph, now_ms: i64, ascii: bool) -> String {
         } else {
             now_ms
         };
-        parts.push(fmt_duration(end - start));
+        parts.push(fmt_duration(end.saturating_sub(start)));
     }
     if let Some(eta) = g.eta(now_ms) {
         parts.push(format!(
