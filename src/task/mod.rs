@@ -9,8 +9,8 @@ pub mod text;
 pub mod time;
 
 pub use layout::{
-    layout, list_rows, topology_hash, Layout, LayoutParams, ListRow, NodeRef, PlacedNode,
-    RoutedEdge,
+    layout, list_rows, topology_hash, EdgeCell, FanOut, Layout, LayoutParams, ListRow, NodeRef,
+    PlacedNode, Rect, RoutedEdge, Step,
 };
 pub use model::{
     Backend, GraphIssue, NodeOp, NodeStatus, Op, SubNode, TaskGraph, TaskNode, TaskState,
