@@ -1288,9 +1288,22 @@ async fn same_seed_same_inventory_other_seed_differs() {
     };
     let a = inv(7).await;
     let b = inv(7).await;
-    assert_eq!(a, b);
+    for (x, y) in a.iter().zip(&b) {
+        if x != y {
+            let (xs, ys) = (x.to_string(), y.to_string());
+            let at = xs
+                .bytes()
+                .zip(ys.bytes())
+                .position(|(p, q)| p != q)
+                .unwrap_or(0);
+            panic!(
+                "same seed, different JSON near: {}",
+                &xs[at.saturating_sub(200)..(at + 100).min(xs.len())]
+            );
+        }
+    }
     let d = inv(8).await;
-    assert_ne!(a, d);
+    assert!(a != d, "another seed gives another inventory");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1362,5 +1375,37 @@ async fn seeded_running_task_progresses_and_logs_grow() {
             );
         }
     }
+    s.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn obshell_agent_api_is_mounted_beside_ocp() {
+    let (s, c) = start(SimOptions::default()).await;
+    let r = c
+        .get(format!("{}/api/v1/secret", s.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["data"]["public_key"].is_string(), "the agent's secret: {v}");
+    let r = c
+        .get(format!("{}/api/v1/no_such_route", s.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The fault layer covers the agent API too.
+    c.post(format!("{}/sim/faults", s.url()))
+        .json(&json!({"error_status":502,"error_count":1,"path_prefix":"/api/v1"}))
+        .send()
+        .await
+        .unwrap();
+    let r = c
+        .get(format!("{}/api/v1/secret", s.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
     s.shutdown().await;
 }

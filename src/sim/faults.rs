@@ -4,6 +4,8 @@
 //!
 //! **Failing subtasks.** A subtask whose name is in the fail list fails on its *first* run
 //! (status `FAILED`, the task ends `FAILED`, error lines in its log); a retry then succeeds.
+//! The same list reaches the obshell simulator: its DAG nodes of that name (e.g. "Wait remote
+//! start finish") fail once too.
 //! Set the list at start (`SimOptions::fail_subtasks`, CLI `--fail-subtask NAME`, repeatable)
 //! or at run time:
 //!
@@ -37,7 +39,8 @@
 //! ```
 //!
 //! **Password change.** `POST /sim/password {"password":"new"}` changes the password the
-//! API accepts, to show what a client does when its stored password goes stale.
+//! OCP API (and the obshell agent) accepts, to show what a client does when its stored
+//! password goes stale.
 //!
 //! **State.** `GET /sim/state` summarises inventory counts, tasks by status, active faults
 //! and the fail list.
@@ -353,19 +356,17 @@ async fn post_fail_subtask(
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
-    let name = b.name.trim().to_string();
-    if name.is_empty() {
+    if b.name.trim().is_empty() {
         return Fail::bad("name must not be empty").into_response();
     }
-    let mut db = st.db();
-    db.fail_names.insert(name);
-    Json(json!({ "failSubtasks": db.fail_names })).into_response()
+    st.add_fail_name(&b.name);
+    let names = st.db().fail_names.clone();
+    Json(json!({ "failSubtasks": names })).into_response()
 }
 
 async fn delete_fail_subtask(State(st): State<SimState>) -> Response {
-    let mut db = st.db();
-    db.fail_names.clear();
-    Json(json!({ "failSubtasks": db.fail_names })).into_response()
+    st.clear_fail_names();
+    Json(json!({ "failSubtasks": [] })).into_response()
 }
 
 #[derive(Deserialize)]

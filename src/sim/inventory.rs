@@ -718,7 +718,12 @@ impl Gen {
         });
         for (i, p) in pkgs.iter_mut().enumerate() {
             p.id = 10 + i as i64;
-            p.sha1 = format!("{:040x}", self.rng.gen::<u128>());
+            p.sha1 = format!(
+                "{:016x}{:016x}{:08x}",
+                self.rng.gen::<u64>(),
+                self.rng.gen::<u64>(),
+                self.rng.gen::<u32>()
+            );
         }
         self.inv.packages = pkgs;
     }

@@ -90,6 +90,8 @@ pub struct Db {
 pub struct SimState(Arc<Inner>);
 
 pub struct Inner {
+    /// The obshell agent simulator served beside the OCP API (`/api/v1`).
+    obshell: obshell::ObshellSim,
     user: String,
     password: RwLock<Secret>,
     db: Mutex<Db>,
@@ -126,7 +128,12 @@ impl SimState {
             speed,
         };
         engine::seed_tasks(&mut db, clock::now_ms(), opts.scale.max(1));
+        let obshell = obshell::ObshellSim::new(opts.seed, speed, opts.password.clone());
+        for name in &db.fail_names {
+            obshell.fail_node(name);
+        }
         SimState(Arc::new(Inner {
+            obshell,
             user: opts.user,
             password: RwLock::new(opts.password),
             db: Mutex::new(db),
@@ -158,9 +165,32 @@ impl SimState {
         self.0.scale
     }
 
-    /// Change the accepted password (simulates a password change mid-session).
+    /// The obshell agent simulator mounted at `/api/v1`.
+    pub fn obshell(&self) -> &obshell::ObshellSim {
+        &self.0.obshell
+    }
+
+    /// Change the accepted password (simulates a password change mid-session), for the OCP
+    /// API and the obshell agent alike.
     pub fn set_password(&self, password: Secret) {
+        self.0.obshell.set_password(password.clone());
         *self.0.password.write().unwrap_or_else(|e| e.into_inner()) = password;
+    }
+
+    /// Make subtasks (OCP) and DAG nodes (obshell) with this name fail on their first run.
+    pub fn add_fail_name(&self, name: &str) {
+        let name = name.trim();
+        if name.is_empty() {
+            return;
+        }
+        self.0.obshell.fail_node(name);
+        self.db().fail_names.insert(name.to_string());
+    }
+
+    /// Stop injecting subtask failures.
+    pub fn clear_fail_names(&self) {
+        self.0.obshell.clear_fail_nodes();
+        self.db().fail_names.clear();
     }
 
     fn credentials_ok(&self, user: &str, password: &str) -> bool {
@@ -168,11 +198,14 @@ impl SimState {
         user == self.0.user && password == pw.expose()
     }
 
-    /// Advance every running task to the current time.
+    /// Advance every running task (and obshell DAG) to the current time.
     pub fn tick(&self) {
         let now = clock::now_ms();
-        let mut db = self.db();
-        engine::advance(&mut db, now);
+        {
+            let mut db = self.db();
+            engine::advance(&mut db, now);
+        }
+        self.0.obshell.tick();
     }
 }
 
@@ -266,20 +299,21 @@ pub async fn start(listen: SocketAddr, opts: SimOptions) -> anyhow::Result<SimHa
     })
 }
 
-/// The whole app: OCP API (with auth), the public probes, and `/sim/` controls, under one
-/// fault/rate-limit middleware.
+/// The whole app: OCP API (with auth), the public probes, the obshell agent API
+/// (`/api/v1`, its own auth), and `/sim/` controls, under one fault/rate-limit middleware.
 pub fn router(state: SimState) -> Router {
     let api = ocp_routes::routes()
         .merge(ops_routes::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
-    Router::new()
+    let ocp: Router = Router::new()
         .merge(api)
         .merge(ocp_routes::public_routes())
         .merge(faults::control_routes())
+        .with_state(state.clone());
+    ocp.merge(state.obshell().router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), faults::layer))
-        .with_state(state)
+        .layer(middleware::from_fn_with_state(state, faults::layer))
 }
 
 async fn not_found(req: Request) -> Response {
