@@ -556,6 +556,36 @@ fn check_reading(l: &Layout, exact: bool) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// List gutters are continuous: a lane leaving a row downwards enters the next row
+/// from above (or ends in that row's node), and no lane appears from nowhere.
+fn check_lanes(rows: &[ListRow]) -> Result<(), TestCaseError> {
+    let at = |r: &ListRow, k: usize| r.lanes.get(k).copied().unwrap_or(0);
+    for (i, w) in rows.windows(2).enumerate() {
+        let (a, b) = (&w[0], &w[1]);
+        prop_assert_eq!(at(a, a.node_col), NODE);
+        for k in (0..a.lanes.len().max(b.lanes.len())).step_by(2) {
+            let (ma, mb) = (at(a, k), at(b, k));
+            if ma != NODE && ma & DOWN != 0 {
+                prop_assert!(
+                    mb == NODE || mb & UP != 0,
+                    "row {} lane {} goes nowhere",
+                    i,
+                    k / 2
+                );
+            }
+            if mb != NODE && mb & UP != 0 {
+                prop_assert!(
+                    ma == NODE || ma & DOWN != 0,
+                    "row {} lane {} comes from nowhere",
+                    i + 1,
+                    k / 2
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 fn shuffle_status(g: &TaskGraph, seed: u64) -> TaskGraph {
     let mut g = g.clone();
     let all = [
@@ -595,7 +625,9 @@ proptest! {
         // Rendering covers exactly the layout's rows.
         let out = render_text(&g2, &l, false);
         prop_assert_eq!(out.lines().count(), l.height as usize);
-        prop_assert_eq!(list_rows(&g, &p).len(), l.nodes.len());
+        let rows = list_rows(&g, &p);
+        prop_assert_eq!(rows.len(), l.nodes.len());
+        check_lanes(&rows)?;
     }
 
     #[test]
