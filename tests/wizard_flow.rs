@@ -278,7 +278,12 @@ fn the_precheck_gate_and_exactly_one_submit() {
     else {
         unreachable!()
     };
-    let wire: serde_json::Value = serde_json::from_str(&req.request.wire_body()).unwrap();
+    assert_eq!(req.write.path(), "/api/v2/ob/clusters");
+    let OcpWrite::CreateCluster(body) = &req.write else {
+        panic!("{req:?}")
+    };
+    // The wire JSON (the typed body's serialization) carries the password; nothing else does.
+    let wire = serde_json::to_value(body).unwrap();
     assert_eq!(wire["password"], PW);
     assert_eq!(wire["name"], "zerg");
     assert_eq!(wire["type"], "PRIMARY");
@@ -437,15 +442,16 @@ fn takeover_calls_the_api_precheck_and_renders_its_items() {
     let [WizardEffect::RunPrecheck(req)] = e.as_slice() else {
         panic!("{e:?}")
     };
-    assert_eq!(req.request.path, "/api/v2/ob/clusters/takeOverPreCheck");
-    let masked = req.request.masked_body();
+    assert_eq!(req.path(), "/api/v2/ob/clusters/takeOverPreCheck");
+    let masked = req.masked_body();
     assert_eq!(masked["rootSysPassword"], MASK);
     assert_eq!(masked["proxyroPassword"], MASK);
     assert_eq!(masked["connectionMode"], "proxy");
     assert_eq!(masked["clusterName"], "ob01");
     assert_eq!(masked["port"], 2883);
     assert!(masked.get("obClusterId").is_none());
-    let wire: serde_json::Value = serde_json::from_str(&req.request.wire_body()).unwrap();
+    let PrecheckRequest::TakeoverCluster(body) = req;
+    let wire = serde_json::to_value(body).unwrap();
     assert_eq!(wire["rootSysPassword"], "root-Secret-1");
     // OCP says no: the items FAIL and block.
     let parsed: obtui::api::ocp::TakeoverPrecheckResult = serde_json::from_value(
@@ -471,8 +477,8 @@ fn takeover_calls_the_api_precheck_and_renders_its_items() {
     let Some(WizardEffect::Submit(req)) = e.first() else {
         panic!("{e:?}")
     };
-    assert_eq!(req.request.path, "/api/v2/ob/clusters/takeOver");
-    let b = req.request.masked_body();
+    assert_eq!(req.write.path(), "/api/v2/ob/clusters/takeOver");
+    let b = req.write.masked_body();
     assert_eq!(b["switchConfigUrl"], true);
     assert_eq!(b["saveToCredential"], true);
     assert!(b.get("hostInfo").is_none());

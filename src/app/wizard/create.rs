@@ -5,12 +5,12 @@
 
 use super::data::{DataRequest, Inventory};
 use super::precheck::PrecheckItem;
-use super::request::{ApiRequest, SubmitRequest, TaskLookup};
+use super::request::{OcpWrite, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
     WizardKind,
 };
-use serde_json::json;
+use crate::api::ocp::{ClusterType, CreateClusterRequest, CreateClusterZone};
 use std::collections::BTreeMap;
 
 pub const PACKAGE_TYPE: &str = "OB_SERVER_INSTALL_PACKAGE";
@@ -413,19 +413,27 @@ pub fn precheck(f: &CreateForm, inv: &Inventory) -> Vec<PrecheckItem> {
 pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let pw = w.secret("password").ok_or("no password field")?;
-    let zones: Vec<_> = f
-        .zones
-        .iter()
-        .map(|z| json!({"name": z.name, "idcName": z.idc, "servers": z.hosts}))
-        .collect();
-    let body = json!({
-        "type": f.cluster_type,
-        "name": f.name,
-        "primaryZone": f.primary_zone.clone().unwrap_or_default(),
-        "rpmName": f.rpm_name,
-        "zones": zones,
-    });
-    let request = ApiRequest::post("/api/v2/ob/clusters", body).with_secret("password", pw);
+    let body = CreateClusterRequest {
+        cluster_type: ClusterType::from_wire(&f.cluster_type),
+        name: f.name.clone(),
+        password: pw.clone(),
+        // The documented sample sends "" for "let OCP decide".
+        primary_zone: Some(f.primary_zone.clone().unwrap_or_default()),
+        rpm_name: Some(f.rpm_name.clone()),
+        zones: f
+            .zones
+            .iter()
+            .map(|z| CreateClusterZone {
+                name: z.name.clone(),
+                idc_name: z.idc.clone(),
+                servers: z.hosts.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        full_version: None,
+        ob_cluster_id: None,
+        startup_parameters: Vec::new(),
+    };
     let hosts: usize = f.zones.iter().map(|z| z.hosts.len()).sum();
     let effect = format!(
         "Creates {} cluster {} from {} on {hosts} host(s) in {} zone(s). OCP installs the package, bootstraps the cluster and sets the root@sys password.",
@@ -440,10 +448,11 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
         name_contains: "Create".into(),
         submitted_at_ms: 0,
     };
+    let write = OcpWrite::CreateCluster(body);
     Ok((
         SubmitRequest {
             kind: WizardKind::CreateCluster,
-            request,
+            write,
             lookup,
         },
         effect,

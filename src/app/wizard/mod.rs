@@ -28,7 +28,7 @@ pub use data::{DataRequest, DataResponse, Inventory};
 pub use field::{Choice, Cond, Field, FieldKind, Rule, Value};
 pub use precheck::{CheckResult, PrecheckItem, PrecheckSource};
 pub use request::{
-    ApiRequest, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup,
+    OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup,
 };
 
 /// Upper bound on any typed value, so a runaway paste cannot grow memory without limit.
@@ -889,9 +889,9 @@ impl Wizard {
         match built {
             Ok((req, effect)) => {
                 self.summary = Some(Summary {
-                    method: req.request.method.as_str(),
-                    path: req.request.path.clone(),
-                    masked_json: req.request.masked_pretty(),
+                    method: req.write.method(),
+                    path: req.write.path(),
+                    masked_json: req.write.masked_pretty(),
                     effect,
                     scroll: 0,
                 });
@@ -1060,7 +1060,7 @@ impl Wizard {
         }
         self.fields.iter_mut().for_each(wipe);
         if let Some(mut p) = self.prepared.take() {
-            p.request.wipe();
+            p.write.wipe();
         }
     }
 

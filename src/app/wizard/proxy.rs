@@ -6,12 +6,12 @@
 
 use super::data::{compare_versions, DataRequest, Inventory};
 use super::precheck::PrecheckItem;
-use super::request::{ApiRequest, SubmitRequest, TaskLookup};
+use super::request::{OcpWrite, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
     WizardKind,
 };
-use serde_json::json;
+use crate::api::ocp::{ObproxyTakeoverHost, ObproxyTakeoverRequest};
 use std::collections::BTreeMap;
 
 /// Oldest OBProxy OCP can take over.
@@ -314,18 +314,24 @@ pub fn precheck(f: &ProxyForm, inv: &Inventory) -> Vec<PrecheckItem> {
 pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let id = f.proxy_cluster_id.ok_or("choose an OBProxy cluster")?;
-    let hosts: Vec<_> = f
-        .hosts
-        .iter()
-        .map(|(h, p)| json!({"hostId": h, "sqlPort": p}))
-        .collect();
-    let mut request = ApiRequest::post(
-        format!("/api/v2/obproxy/clusters/{id}/takeOver"),
-        json!({ "hosts": hosts }),
-    );
-    if let Some(s) = w.secret("proxysys_password").filter(|s| !s.is_empty()) {
-        request = request.with_secret("proxysysPasswd", s);
-    }
+    let body = ObproxyTakeoverRequest {
+        hosts: f
+            .hosts
+            .iter()
+            .map(|(h, p)| ObproxyTakeoverHost {
+                host_id: *h,
+                sql_port: *p,
+            })
+            .collect(),
+        proxysys_passwd: w
+            .secret("proxysys_password")
+            .filter(|s| !s.is_empty())
+            .cloned(),
+    };
+    let write = OcpWrite::TakeoverProxy {
+        proxy_cluster_id: id,
+        body,
+    };
     let name = w
         .field("proxy_cluster")
         .map(|f| f.choice_label(&id.to_string()))
@@ -343,7 +349,7 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
     Ok((
         SubmitRequest {
             kind: WizardKind::TakeoverProxy,
-            request,
+            write,
             lookup,
         },
         effect,

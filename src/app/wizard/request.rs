@@ -1,115 +1,86 @@
 //! The write a wizard asks the app to send, and how it went.
 //!
-//! A request keeps its JSON body with every secret replaced by a mask, and the secrets apart.
-//! The summary step shows the masked body; only [`ApiRequest::wire_body`] puts the secrets in,
-//! at the moment the app sends it.
+//! Requests carry the typed OCP bodies of `crate::api::ocp` (secrets are `Secret`s that only the
+//! serializer exposes); the summary step shows their `to_masked_json()`.
 
+use crate::api::ocp::{
+    CreateClusterRequest, ObproxyTakeoverRequest, TakeoverPrecheckRequest, TakeoverRequest,
+    UpgradeRequest,
+};
 use crate::api::ApiError;
-use crate::secret::Secret;
 use serde_json::Value;
-use zeroize::{Zeroize, Zeroizing};
 
-/// What a masked secret looks like in the summary and in logs.
-pub const MASK: &str = "******";
+pub use crate::api::ocp::MASK;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HttpMethod {
-    Get,
-    Post,
+/// One OCP write, typed. The app sends it with the matching `OcpClient` method.
+#[derive(Debug, Clone)]
+pub enum OcpWrite {
+    /// `OcpClient::create_cluster`
+    CreateCluster(CreateClusterRequest),
+    /// `OcpClient::takeover`
+    TakeoverCluster(TakeoverRequest),
+    /// `OcpClient::upgrade_cluster(cluster_id, body)`
+    UpgradeCluster {
+        cluster_id: i64,
+        body: UpgradeRequest,
+    },
+    /// `OcpClient::obproxy_takeover(proxy_cluster_id, body)`: one task per host.
+    TakeoverProxy {
+        proxy_cluster_id: i64,
+        body: ObproxyTakeoverRequest,
+    },
 }
 
-impl HttpMethod {
-    pub fn as_str(&self) -> &'static str {
+impl OcpWrite {
+    pub fn method(&self) -> &'static str {
+        "POST"
+    }
+
+    pub fn path(&self) -> String {
         match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-        }
-    }
-}
-
-/// One OCP call with a JSON body.
-#[derive(Clone)]
-pub struct ApiRequest {
-    pub method: HttpMethod,
-    /// Path below the OCP base URL, e.g. `/api/v2/ob/clusters`.
-    pub path: String,
-    masked: Value,
-    /// JSON pointer (into the body) → secret that goes there.
-    secrets: Vec<(String, Secret)>,
-}
-
-impl std::fmt::Debug for ApiRequest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiRequest")
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("body", &self.masked)
-            .finish()
-    }
-}
-
-impl ApiRequest {
-    pub fn post(path: impl Into<String>, body: Value) -> ApiRequest {
-        ApiRequest {
-            method: HttpMethod::Post,
-            path: path.into(),
-            masked: body,
-            secrets: Vec::new(),
-        }
-    }
-
-    /// Put a secret at a top-level key (or a JSON pointer when `key` starts with `/`).
-    pub fn with_secret(mut self, key: &str, secret: &Secret) -> ApiRequest {
-        let pointer = if key.starts_with('/') {
-            key.to_string()
-        } else {
-            format!("/{key}")
-        };
-        if let Some((parent, leaf)) = pointer.rsplit_once('/') {
-            let target = if parent.is_empty() {
-                Some(&mut self.masked)
-            } else {
-                self.masked.pointer_mut(parent)
-            };
-            if let Some(Value::Object(map)) = target {
-                map.insert(leaf.to_string(), Value::String(MASK.into()));
-                self.secrets.push((pointer, secret.clone()));
+            OcpWrite::CreateCluster(_) => "/api/v2/ob/clusters".into(),
+            OcpWrite::TakeoverCluster(_) => "/api/v2/ob/clusters/takeOver".into(),
+            OcpWrite::UpgradeCluster { cluster_id, .. } => {
+                format!("/api/v2/ob/clusters/{cluster_id}/upgrade")
+            }
+            OcpWrite::TakeoverProxy {
+                proxy_cluster_id, ..
+            } => {
+                format!("/api/v2/obproxy/clusters/{proxy_cluster_id}/takeOver")
             }
         }
-        self
     }
 
-    /// The body with secrets masked: for the summary, logs and error reports.
-    pub fn masked_body(&self) -> &Value {
-        &self.masked
+    /// The JSON body as it will be sent, secrets masked.
+    pub fn masked_body(&self) -> Value {
+        match self {
+            OcpWrite::CreateCluster(b) => b.to_masked_json(),
+            OcpWrite::TakeoverCluster(b) => b.to_masked_json(),
+            OcpWrite::UpgradeCluster { body, .. } => body.to_masked_json(),
+            OcpWrite::TakeoverProxy { body, .. } => body.to_masked_json(),
+        }
     }
 
-    /// The masked body, pretty-printed.
     pub fn masked_pretty(&self) -> String {
-        serde_json::to_string_pretty(&self.masked).unwrap_or_else(|_| "{}".into())
-    }
-
-    /// The exact bytes to send, secrets included. Wiped when dropped.
-    pub fn wire_body(&self) -> Zeroizing<String> {
-        let mut v = self.masked.clone();
-        for (p, s) in &self.secrets {
-            if let Some(slot) = v.pointer_mut(p) {
-                *slot = Value::String(s.expose().to_string());
-            }
-        }
-        let out = Zeroizing::new(serde_json::to_string(&v).unwrap_or_else(|_| "{}".into()));
-        for (p, _) in &self.secrets {
-            if let Some(Value::String(s)) = v.pointer_mut(p) {
-                s.zeroize();
-            }
-        }
-        out
+        serde_json::to_string_pretty(&self.masked_body()).unwrap_or_else(|_| "{}".into())
     }
 
     /// Wipe the secrets this request carries.
     pub fn wipe(&mut self) {
-        for (_, s) in &mut self.secrets {
-            s.clear();
+        match self {
+            OcpWrite::CreateCluster(b) => b.password.clear(),
+            OcpWrite::TakeoverCluster(b) => {
+                b.root_sys_password.clear();
+                if let Some(p) = &mut b.proxyro_password {
+                    p.clear();
+                }
+            }
+            OcpWrite::UpgradeCluster { .. } => {}
+            OcpWrite::TakeoverProxy { body, .. } => {
+                if let Some(p) = &mut body.proxysys_passwd {
+                    p.clear();
+                }
+            }
         }
     }
 }
@@ -130,15 +101,26 @@ pub struct TaskLookup {
 #[derive(Debug, Clone)]
 pub struct SubmitRequest {
     pub kind: super::WizardKind,
-    pub request: ApiRequest,
+    pub write: OcpWrite,
     pub lookup: TaskLookup,
 }
 
-/// An API precheck to call (cluster take-over).
+/// An API precheck to call: `OcpClient::takeover_precheck`, then answer `on_precheck` with
+/// `precheck::takeover_items` of its result.
 #[derive(Debug, Clone)]
-pub struct PrecheckRequest {
-    pub kind: super::WizardKind,
-    pub request: ApiRequest,
+pub enum PrecheckRequest {
+    TakeoverCluster(TakeoverPrecheckRequest),
+}
+
+impl PrecheckRequest {
+    pub fn path(&self) -> &'static str {
+        "/api/v2/ob/clusters/takeOverPreCheck"
+    }
+    pub fn masked_body(&self) -> Value {
+        match self {
+            PrecheckRequest::TakeoverCluster(b) => b.to_masked_json(),
+        }
+    }
 }
 
 /// How a submit failed, as the operator needs it for a ticket.
@@ -218,25 +200,29 @@ impl SubmitOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn secrets_only_on_the_wire() {
-        let pw = Secret::new("aaBB11__");
-        let r = ApiRequest::post(
-            "/api/v2/ob/clusters",
-            json!({"name":"terran","hostInfo":{"kind":"X"}}),
-        )
-        .with_secret("password", &pw)
-        .with_secret("/hostInfo/pass", &pw);
-        assert_eq!(r.masked_body()["password"], MASK);
-        assert_eq!(r.masked_body()["hostInfo"]["pass"], MASK);
-        assert!(!r.masked_pretty().contains("aaBB11__"));
-        assert!(!format!("{r:?}").contains("aaBB11__"));
-        let wire: Value = serde_json::from_str(&r.wire_body()).unwrap();
-        assert_eq!(wire["password"], "aaBB11__");
-        assert_eq!(wire["hostInfo"]["pass"], "aaBB11__");
-        assert_eq!(wire["name"], "terran");
+        let mut w = OcpWrite::TakeoverProxy {
+            proxy_cluster_id: 5,
+            body: ObproxyTakeoverRequest {
+                hosts: vec![],
+                proxysys_passwd: Some(crate::secret::Secret::new("aaBB11__")),
+            },
+        };
+        assert_eq!(w.path(), "/api/v2/obproxy/clusters/5/takeOver");
+        assert_eq!(w.masked_body()["proxysysPasswd"], MASK);
+        assert!(!w.masked_pretty().contains("aaBB11__"));
+        assert!(!format!("{w:?}").contains("aaBB11__"));
+        let OcpWrite::TakeoverProxy { body, .. } = &w else {
+            unreachable!()
+        };
+        assert!(serde_json::to_string(body).unwrap().contains("aaBB11__"));
+        w.wipe();
+        let OcpWrite::TakeoverProxy { body, .. } = &w else {
+            unreachable!()
+        };
+        assert!(body.proxysys_passwd.as_ref().unwrap().is_empty());
     }
 
     #[test]

@@ -2,12 +2,12 @@
 //! `POST /api/v2/ob/clusters/takeOver`. This is the one wizard whose precheck is OCP's own.
 
 use super::data::DataRequest;
-use super::request::{ApiRequest, PrecheckRequest, SubmitRequest, TaskLookup};
+use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
     WizardKind,
 };
-use serde_json::{json, Map, Value as Json};
+use crate::api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
 
 pub const CONTAINER: &str = "DEDICATED_CONTAINER";
 pub const PHYSICAL: &str = "DEDICATED_PHYSICAL_MACHINE";
@@ -208,42 +208,50 @@ fn visible(w: &Wizard, id: &str) -> bool {
     w.field(id).is_some_and(|f| w.is_visible(f))
 }
 
-/// The fields the precheck and the take-over share.
-fn common(w: &Wizard) -> Map<String, Json> {
-    let mut m = Map::new();
-    m.insert("address".into(), json!(w.text("address").trim()));
-    m.insert(
-        "port".into(),
-        json!(w.text("port").trim().parse::<u16>().unwrap_or(0)),
-    );
-    let mode = w.choice("mode").unwrap_or("direct");
-    m.insert("connectionMode".into(), json!(mode));
-    if visible(w, "cluster_name") {
-        m.insert("clusterName".into(), json!(w.text("cluster_name").trim()));
-    }
-    if visible(w, "ob_cluster_id") {
-        if let Ok(id) = w.text("ob_cluster_id").trim().parse::<i64>() {
-            m.insert("obClusterId".into(), json!(id));
-        }
-    }
-    m.insert(
-        "saveToCredential".into(),
-        json!(w.flag("save_to_credential")),
-    );
-    m
-}
-
-fn with_passwords(w: &Wizard, r: ApiRequest) -> ApiRequest {
-    let mut r = match w.secret("root_password") {
-        Some(s) => r.with_secret("rootSysPassword", s),
-        None => r,
+/// The take-over body from the form; the precheck body is derived from it.
+fn body(w: &Wizard) -> TakeoverRequest {
+    let mode = match w.choice("mode") {
+        Some("proxy") => ConnectionMode::Proxy,
+        _ => ConnectionMode::Direct,
     };
-    if visible(w, "proxyro_password") {
-        if let Some(s) = w.secret("proxyro_password").filter(|s| !s.is_empty()) {
-            r = r.with_secret("proxyroPassword", s);
+    let host_info = w.flag("new_hosts").then(|| {
+        let kind = w.choice("host_kind").unwrap_or(PHYSICAL).to_string();
+        TakeoverHostInfo {
+            publish_ports: (kind == CONTAINER).then(|| w.text("publish_ports").trim().to_string()),
+            kind: Some(kind),
+            host_type_id: w
+                .choice("host_type")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_default(),
+            credential_id: w
+                .choice("credential")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_default(),
+            ssh_port: w.text("ssh_port").trim().parse().ok(),
         }
+    });
+    TakeoverRequest {
+        root_sys_password: w.secret("root_password").cloned().unwrap_or_default(),
+        address: w.text("address").trim().to_string(),
+        port: w.text("port").trim().parse().unwrap_or(0),
+        save_to_credential: Some(w.flag("save_to_credential")),
+        connection_mode: Some(mode),
+        cluster_name: visible(w, "cluster_name").then(|| w.text("cluster_name").trim().to_string()),
+        ob_cluster_id: if visible(w, "ob_cluster_id") {
+            w.text("ob_cluster_id").trim().parse().ok()
+        } else {
+            None
+        },
+        switch_config_url: Some(w.flag("switch_config_url")),
+        host_info,
+        proxyro_password: if visible(w, "proxyro_password") {
+            w.secret("proxyro_password")
+                .filter(|s| !s.is_empty())
+                .cloned()
+        } else {
+            None
+        },
     }
-    r
 }
 
 pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
@@ -251,42 +259,10 @@ pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
     {
         return None;
     }
-    let body = Json::Object(common(w));
-    let request = with_passwords(
-        w,
-        ApiRequest::post("/api/v2/ob/clusters/takeOverPreCheck", body),
-    );
-    Some(PrecheckRequest {
-        kind: WizardKind::TakeoverCluster,
-        request,
-    })
+    Some(PrecheckRequest::TakeoverCluster(body(w).precheck()))
 }
 
 pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
-    let mut m = common(w);
-    m.insert("switchConfigUrl".into(), json!(w.flag("switch_config_url")));
-    if w.flag("new_hosts") {
-        let mut h = Map::new();
-        let kind = w.choice("host_kind").unwrap_or(PHYSICAL);
-        h.insert("kind".into(), json!(kind));
-        if kind == CONTAINER {
-            h.insert("publishPorts".into(), json!(w.text("publish_ports").trim()));
-        }
-        if let Some(Ok(id)) = w.choice("host_type").map(str::parse::<i64>) {
-            h.insert("hostTypeId".into(), json!(id));
-        }
-        if let Ok(p) = w.text("ssh_port").trim().parse::<u16>() {
-            h.insert("sshPort".into(), json!(p));
-        }
-        if let Some(Ok(id)) = w.choice("credential").map(str::parse::<i64>) {
-            h.insert("credentialId".into(), json!(id));
-        }
-        m.insert("hostInfo".into(), Json::Object(h));
-    }
-    let request = with_passwords(
-        w,
-        ApiRequest::post("/api/v2/ob/clusters/takeOver", Json::Object(m)),
-    );
     let addr = format!("{}:{}", w.text("address").trim(), w.text("port").trim());
     let mut effect = format!(
         "OCP takes over the cluster at {addr} ({} connection)",
@@ -306,10 +282,11 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
         name_contains: "Take over".into(),
         submitted_at_ms: 0,
     };
+    let write = OcpWrite::TakeoverCluster(body(w));
     Ok((
         SubmitRequest {
             kind: WizardKind::TakeoverCluster,
-            request,
+            write,
             lookup,
         },
         effect,

@@ -7,11 +7,11 @@
 use super::create::PACKAGE_TYPE;
 use super::data::{compare_versions, version_core, DataRequest, Inventory, Package};
 use super::precheck::PrecheckItem;
-use super::request::{ApiRequest, SubmitRequest, TaskLookup};
+use super::request::{OcpWrite, SubmitRequest, TaskLookup};
 use super::{
     Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext, WizardKind,
 };
-use serde_json::json;
+use crate::api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
@@ -385,20 +385,22 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
         .find(|p| p.file_name == f.rpm_file_name)
         .ok_or_else(|| format!("{} is not in the package list", f.rpm_file_name))?;
     let body = if w.ctx.ocp_is_43() {
-        json!({
-            "upgradeMode": w.choice("upgrade_mode").unwrap_or("ROLLING"),
-            "destVersion": pkg.full_version(),
-            "operatingSystem": pkg.operating_system,
-            "freezeServer": w.flag("freeze_server"),
-            "zoneOrder": f.zone_order,
+        UpgradeRequest::Versioned(VersionedUpgrade {
+            upgrade_mode: w.choice("upgrade_mode").unwrap_or("ROLLING").to_string(),
+            dest_version: pkg.full_version(),
+            operating_system: pkg.operating_system.clone(),
+            freeze_server: Some(w.flag("freeze_server")),
+            zone_order: Some(f.zone_order.clone()),
         })
     } else {
-        json!({ "rpmFileName": f.rpm_file_name })
+        UpgradeRequest::Rpm(RpmUpgrade {
+            rpm_file_name: f.rpm_file_name.clone(),
+        })
     };
-    let request = ApiRequest::post(
-        format!("/api/v2/ob/clusters/{}/upgrade", f.cluster_id),
+    let write = OcpWrite::UpgradeCluster {
+        cluster_id: f.cluster_id,
         body,
-    );
+    };
     let from = w
         .inventory
         .cluster
@@ -420,7 +422,7 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
     Ok((
         SubmitRequest {
             kind: WizardKind::UpgradeCluster,
-            request,
+            write,
             lookup,
         },
         effect,
