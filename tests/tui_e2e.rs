@@ -98,3 +98,84 @@ fn dumb_terminal_is_refused_clearly() {
     );
     assert_ne!(t.exit_status(), Some(0));
 }
+
+#[test]
+fn profile_switch_live_and_login_again_after_a_password_change() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let lab = rt
+        .block_on(obtui::sim::start(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            obtui::sim::SimOptions {
+                seed: 7,
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("obtui-e2e-prof-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("obtui")).unwrap();
+    let cfg = dir.join("obtui/config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[profiles.lab]\nurl = \"{}\"\nuser = \"admin\"\npassword_command = \"echo aaAA11__\"\nproduction = true\nread_only = true\n[profiles.nopw]\nurl = \"{}\"\n",
+            lab.url(),
+            lab.url()
+        ),
+    )
+    .unwrap();
+    let xdg = dir.to_string_lossy().to_string();
+    let t = Tmux::start(
+        "profile",
+        140,
+        30,
+        &[],
+        &["env", &format!("XDG_CONFIG_HOME={xdg}"), bin(), "demo"],
+    );
+    t.wait_text("profile: demo", T);
+    t.keys(&[":"]);
+    t.literal("profile lab");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("profile: lab", T);
+    assert!(s.contains(&lab.url()), "{s}");
+    assert!(s.contains(" RO"), "the lab profile is read-only:\n{s}");
+    t.wait_text("Clusters [", T);
+
+    // The server's password changes: the pane says 401, :login takes a new one (masked).
+    let url = format!("{}/sim/password", lab.url());
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(url)
+            .json(&serde_json::json!({"password": "n3w-Secret"}))
+            .send()
+            .await
+            .unwrap();
+    });
+    t.keys(&["C-r"]);
+    t.wait_text("HTTP 401", T);
+    t.keys(&[":"]);
+    t.literal("login");
+    t.keys(&["Enter"]);
+    t.wait_text("Password for admin", T);
+    t.literal("n3w-Secret");
+    let s = t.wait_text("••••••••••", T);
+    assert!(!s.contains("n3w-Secret"), "the password is masked:\n{s}");
+    t.keys(&["Enter"]);
+    t.wait_for("recovered", T, |s| {
+        s.contains("Clusters [") && !s.contains("stale since")
+    });
+
+    // A profile without password_command asks for the password.
+    t.keys(&[":"]);
+    t.literal("profile nopw");
+    t.keys(&["Enter"]);
+    t.wait_text("Password for admin", T);
+    t.keys(&["Escape"]);
+    t.keys(&["q"]);
+    t.wait_for("exit", T, |_| t.dead());
+    rt.block_on(lab.shutdown());
+    let _ = std::fs::remove_dir_all(&dir);
+}

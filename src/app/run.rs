@@ -4,7 +4,7 @@
 //! synchronized output (DEC mode 2026) so SSH and tmux never show a half-drawn screen.
 
 use super::actions::Keymap;
-use super::state::{App, Effect, Settings};
+use super::state::{App, Effect, Level, Settings};
 use crate::api::ocp::{OcpClient, OcpConfig};
 use crate::api::ApiError;
 use crate::config::{profile::Resolved, ConfigFile, Paths, Theme};
@@ -28,6 +28,51 @@ pub enum Msg {
 
 const FRAME: Duration = Duration::from_millis(16);
 
+/// One connection to a server and the pollers that use it. Switching profile or logging in
+/// again builds a new session; dropping the old one stops its pollers.
+pub struct Session {
+    pub client: OcpClient,
+    pub view: PollerHandle<ViewJob>,
+}
+
+impl Session {
+    pub fn start(
+        r: &Resolved,
+        password: Secret,
+        tx: &mpsc::Sender<Msg>,
+    ) -> Result<Session, String> {
+        let client = OcpClient::new(OcpConfig {
+            base_url: r.url.clone(),
+            user: r.user.clone(),
+            password,
+            accept_language: "en-US".into(),
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(20),
+        })
+        .map_err(|e| e.to_string())?;
+        let view = spawn_view_poller(client.clone(), tx.clone());
+        let c = client.clone();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let r = c.info().await.map(|i| {
+                i.version()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "?".into())
+            });
+            let _ = tx.send(Msg::Info(r)).await;
+        });
+        Ok(Session { client, view })
+    }
+}
+
+/// The password for a profile switched to at run time, without a prompt if possible.
+fn profile_password(r: &Resolved) -> Option<Result<Secret, String>> {
+    if let Some(cmd) = &r.password_command {
+        return Some(crate::config::profile::run_password_command(cmd));
+    }
+    r.plaintext_password.clone().map(Ok)
+}
+
 /// How the TUI was asked to run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOpts {
@@ -35,6 +80,8 @@ pub struct RunOpts {
     pub demo: bool,
     /// `--ascii`: ASCII glyphs even in a UTF-8 locale.
     pub ascii: bool,
+    /// `--read-only` on the command line: stays on across profile switches.
+    pub force_read_only: bool,
 }
 
 pub async fn run_tui(
@@ -51,15 +98,6 @@ pub async fn run_tui(
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (theme, theme_warning) = Theme::select(r.theme.as_deref(), no_color, &paths.themes_dir);
     let (keymap, key_warnings) = Keymap::with_overrides(&cfg.keys);
-    let client = OcpClient::new(OcpConfig {
-        base_url: r.url.clone(),
-        user: r.user.clone(),
-        password,
-        accept_language: "en-US".into(),
-        connect_timeout: Duration::from_secs(5),
-        request_timeout: Duration::from_secs(20),
-    })
-    .map_err(|e| anyhow!("{e}"))?;
     let settings = Settings {
         profile: r.profile_name.clone(),
         url: r.url.clone(),
@@ -72,26 +110,21 @@ pub async fn run_tui(
     };
     let mut app = App::new(settings, theme, keymap);
     if let Some(w) = theme_warning {
-        app.flash(super::state::Level::Warn, w);
+        app.flash(Level::Warn, w);
     }
     for w in key_warnings {
-        app.flash(super::state::Level::Warn, w);
+        app.flash(Level::Warn, w);
+    }
+    if let Ok(Some(w)) = crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg)
+    {
+        app.flash(Level::Warn, w);
     }
 
     let (tx, mut rx) = mpsc::channel::<Msg>(32);
-    let view_poller = spawn_view_poller(client.clone(), tx.clone());
-    {
-        let c = client.clone();
-        let tx = tx.clone();
-        tokio::spawn(async move {
-            let r = c.info().await.map(|i| {
-                i.version()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| "?".into())
-            });
-            let _ = tx.send(Msg::Info(r)).await;
-        });
-    }
+    let mut session = Session::start(&r, password, &tx).map_err(|e| anyhow!(e))?;
+    let mut resolved = r;
+    // A profile switch waiting for its password (typed at the prompt).
+    let mut pending: Option<Resolved> = None;
 
     let (mut terminal, _guard) = term::enter().context("cannot set up the terminal")?;
     if let Ok(sz) = terminal.size() {
@@ -104,7 +137,7 @@ pub async fn run_tui(
     let mut last_draw = Instant::now() - FRAME;
 
     loop {
-        view_poller.set(app.view_job(), app.settings.refresh);
+        session.view.set(app.view_job(), app.settings.refresh);
         if app.quit {
             break;
         }
@@ -123,7 +156,48 @@ pub async fn run_tui(
             ev = events.next() => match ev {
                 Some(Ok(ev)) => {
                     let effects = app.on_event(ev);
-                    apply(&mut app, effects, &view_poller, &mut terminal)?;
+                    for e in effects {
+                        match e {
+                            Effect::SwitchProfile(name) => {
+                                match switch_profile(paths, &name).map(|mut r| { r.read_only |= opts.force_read_only; r }) {
+                                    Ok(r) => match profile_password(&r) {
+                                        Some(Ok(pw)) => {
+                                            match Session::start(&r, pw, &tx) {
+                                                Ok(s) => {
+                                                    session = s;
+                                                    adopt_profile(&mut app, &r, paths, no_color);
+                                                    resolved = r;
+                                                }
+                                                Err(e) => app.flash(Level::Error, e),
+                                            }
+                                        }
+                                        Some(Err(e)) => app.flash(Level::Error, format!("profile {name}: {e}")),
+                                        None => {
+                                            app.ask_password(&format!("Password for {} at {}", r.user, r.url));
+                                            pending = Some(r);
+                                        }
+                                    },
+                                    Err(e) => app.flash(Level::Error, e),
+                                }
+                            }
+                            Effect::Login(pw) => {
+                                let target = pending.take().unwrap_or_else(|| resolved.clone());
+                                match Session::start(&target, pw, &tx) {
+                                    Ok(s) => {
+                                        session = s;
+                                        if target.profile_name != resolved.profile_name || target.url != resolved.url {
+                                            adopt_profile(&mut app, &target, paths, no_color);
+                                        } else {
+                                            app.flash(Level::Info, "logged in again; refreshing");
+                                        }
+                                        resolved = target;
+                                    }
+                                    Err(e) => app.flash(Level::Error, e),
+                                }
+                            }
+                            other => apply(&mut app, other, &session, &mut terminal)?,
+                        }
+                    }
                 }
                 Some(Err(e)) => return Err(anyhow!("terminal input failed: {e}")),
                 None => break,
@@ -141,7 +215,7 @@ pub async fn run_tui(
             _ = recv_opt(&mut sighup) => break,
         }
     }
-    drop(view_poller);
+    drop(session);
     term::restore();
     Ok(ExitCode::SUCCESS)
 }
@@ -172,23 +246,52 @@ async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
     }
 }
 
-fn apply(
-    app: &mut App,
-    effects: Vec<Effect>,
-    view_poller: &PollerHandle<ViewJob>,
-    terminal: &mut term::Term,
-) -> Result<()> {
-    for e in effects {
-        match e {
-            Effect::RefreshNow => view_poller.refresh(),
-            Effect::Copy(text) => osc52_copy(&text),
-            Effect::Suspend => {
-                term::suspend(terminal).context("cannot resume the terminal")?;
-                app.dirty = true;
-            }
+fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term) -> Result<()> {
+    match e {
+        Effect::RefreshNow => session.view.refresh(),
+        Effect::Copy(text) => osc52_copy(&text),
+        Effect::Suspend => {
+            term::suspend(terminal).context("cannot resume the terminal")?;
+            app.dirty = true;
         }
+        // Handled by the loop, which owns the session.
+        Effect::SwitchProfile(_) | Effect::Login(_) => {}
     }
     Ok(())
+}
+
+/// Resolve another profile of the config file for a live switch. The command-line flags that
+/// picked the first profile do not carry over.
+fn switch_profile(paths: &Paths, name: &str) -> Result<Resolved, String> {
+    let cfg = ConfigFile::load(&paths.config_file)?;
+    crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg)?;
+    let (n, p) = cfg.select(Some(name))?;
+    crate::config::profile::resolve(n, &p, None, None, false, None, None)
+}
+
+/// Show the new profile: header, theme, refresh, read-only; forget the old server's data.
+fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
+    let (theme, warn) = Theme::select(r.theme.as_deref(), no_color, &paths.themes_dir);
+    app.switch_to(
+        Settings {
+            profile: r.profile_name.clone(),
+            url: r.url.clone(),
+            user: r.user.clone(),
+            read_only: r.read_only,
+            production: r.production,
+            refresh: r.refresh,
+            demo: false,
+            ascii: app.settings.ascii,
+        },
+        theme,
+    );
+    if let Some(w) = warn {
+        app.flash(Level::Warn, w);
+    }
+    app.flash(
+        Level::Info,
+        format!("profile {} — {}", r.profile_name, r.url),
+    );
 }
 
 fn draw(terminal: &mut term::Term, app: &mut App) -> Result<()> {

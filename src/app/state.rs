@@ -79,8 +79,18 @@ pub struct FetchError {
 pub enum Mode {
     Normal,
     Filter(Input),
-    Command { input: Input, completion: usize },
-    Help { scroll: u16 },
+    Command {
+        input: Input,
+        completion: usize,
+    },
+    Help {
+        scroll: u16,
+    },
+    /// A masked password prompt (login again, or a profile without password_command).
+    Password {
+        prompt: String,
+        input: crate::secret::Secret,
+    },
 }
 
 pub struct PaneState {
@@ -108,6 +118,10 @@ pub enum Effect {
     Suspend,
     /// Fetch the visible thing again now.
     RefreshNow,
+    /// Connect with another profile of the config file.
+    SwitchProfile(String),
+    /// Log in again with this password (after a 401, or for a profile switch).
+    Login(crate::secret::Secret),
 }
 
 /// Commands offered in command mode, with what they do.
@@ -117,6 +131,8 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("proxies", "OBProxy pane"),
     ("tasks", "Tasks pane"),
     ("errors", "Error history"),
+    ("profile", "Switch profile: :profile NAME"),
+    ("login", "Enter the password again"),
     ("help", "All keys"),
     ("quit", "Quit"),
 ];
@@ -339,6 +355,12 @@ impl App {
                 if first {
                     self.flash(Level::Error, format!("{}: {msg}", kind.title()));
                 }
+                if e.is_unauthorized() {
+                    self.flash(
+                        Level::Warn,
+                        "the server refused the login — :login to enter the password again",
+                    );
+                }
             }
             (job, result) => {
                 let Some(d) = self.detail.as_mut() else {
@@ -482,6 +504,36 @@ impl App {
                 }
                 return vec![];
             }
+            Mode::Password { input, .. } => {
+                match k.code {
+                    KeyCode::Esc => self.mode = Mode::Normal,
+                    KeyCode::Enter => {
+                        let pw = std::mem::take(input);
+                        self.mode = Mode::Normal;
+                        if pw.is_empty() {
+                            self.flash(Level::Warn, "empty password: not sent");
+                            return vec![];
+                        }
+                        return vec![Effect::Login(pw)];
+                    }
+                    KeyCode::Backspace => {
+                        let mut s = zeroize::Zeroizing::new(input.expose().to_string());
+                        s.pop();
+                        *input = crate::secret::Secret::new(s.as_str());
+                    }
+                    KeyCode::Char(c)
+                        if !k.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
+                    {
+                        let mut s = zeroize::Zeroizing::new(input.expose().to_string());
+                        if s.len() < 256 {
+                            s.push(c);
+                        }
+                        *input = crate::secret::Secret::new(s.as_str());
+                    }
+                    _ => {}
+                }
+                return vec![];
+            }
             Mode::Normal => {}
         }
         let Some(key) = Key::from_event(&k) else {
@@ -585,6 +637,20 @@ impl App {
             "proxies" | "proxy" | "obproxy" | "px" => self.goto_pane(PaneKind::Proxies),
             "tasks" | "task" | "ta" => self.goto_pane(PaneKind::Tasks),
             "errors" => return self.perform(Action::ErrorLog),
+            "profile" => match cmd.trim_start_matches(':').split_whitespace().nth(1) {
+                Some(name) => return vec![Effect::SwitchProfile(name.to_string())],
+                None => self.flash(
+                    Level::Warn,
+                    format!("usage: :profile NAME (now: {})", self.settings.profile),
+                ),
+            },
+            "login" => {
+                let prompt = format!(
+                    "Password for {} at {}",
+                    self.settings.user, self.settings.url
+                );
+                self.ask_password(&prompt);
+            }
             "help" => return self.perform(Action::Help),
             "q" | "quit" | "exit" => self.quit = true,
             other => self.flash(
@@ -593,6 +659,25 @@ impl App {
             ),
         }
         vec![]
+    }
+
+    /// Open the masked password prompt.
+    pub fn ask_password(&mut self, prompt: &str) {
+        self.mode = Mode::Password {
+            prompt: prompt.to_string(),
+            input: crate::secret::Secret::default(),
+        };
+        self.dirty = true;
+    }
+
+    /// Take on another profile: new settings and theme, and forget the old server's data.
+    pub fn switch_to(&mut self, settings: Settings, theme: Theme) {
+        let keymap = self.keymap.clone();
+        let errors = std::mem::take(&mut self.errors);
+        let size = self.size;
+        *self = App::new(settings, theme, keymap);
+        self.errors = errors;
+        self.size = size;
     }
 
     fn goto_pane(&mut self, k: PaneKind) {

@@ -291,6 +291,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 let run = crate::app::run::RunOpts {
                     demo: true,
                     ascii: cli.global.ascii,
+                    force_read_only: cli.global.read_only,
                 };
                 let r =
                     crate::app::run::run_tui(&paths, resolved, opts.password.clone(), run).await;
@@ -371,6 +372,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let opts = crate::app::run::RunOpts {
                 demo: false,
                 ascii: cli.global.ascii,
+                force_read_only: cli.global.read_only,
             };
             runtime()?.block_on(crate::app::run::run_tui(&paths, resolved, password, opts))
         }

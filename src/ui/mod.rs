@@ -349,6 +349,17 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             f.render_widget(Paragraph::new(line), area);
             f.set_cursor_position((area.x + 1 + input.visual_cursor() as u16, area.y));
         }
+        Mode::Password { prompt, input } => {
+            let line = Line::from(vec![
+                Span::styled(
+                    format!("{prompt}: "),
+                    Style::default().fg(t.accent).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw("•".repeat(input.len())),
+                Span::styled("   ⏎ log in · esc cancel", t.muted()),
+            ]);
+            f.render_widget(Paragraph::new(line), area);
+        }
         _ => {
             if let Some(fl) = app.flashes.back() {
                 let (c, tag) = match fl.level {
@@ -517,5 +528,5 @@ mod tests {
         assert_eq!(short_age(Duration::from_secs(90_000)), "1d01h");
     }
 }
-pub mod wizard;
 pub mod dag;
+pub mod wizard;
