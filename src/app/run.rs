@@ -96,7 +96,9 @@ pub async fn run_tui(
     }
     let cfg = ConfigFile::load(&paths.config_file).unwrap_or_default();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let depth = crate::config::theme::ColorDepth::from_env();
     let (theme, theme_warning) = Theme::select(r.theme.as_deref(), no_color, &paths.themes_dir);
+    let theme = theme.degraded(depth);
     let (keymap, key_warnings) = Keymap::with_overrides(&cfg.keys);
     let settings = Settings {
         profile: r.profile_name.clone(),
@@ -272,6 +274,7 @@ fn switch_profile(paths: &Paths, name: &str) -> Result<Resolved, String> {
 /// Show the new profile: header, theme, refresh, read-only; forget the old server's data.
 fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
     let (theme, warn) = Theme::select(r.theme.as_deref(), no_color, &paths.themes_dir);
+    let theme = theme.degraded(crate::config::theme::ColorDepth::from_env());
     app.switch_to(
         Settings {
             profile: r.profile_name.clone(),

@@ -273,6 +273,154 @@ impl Theme {
     }
 }
 
+/// How many colours the terminal shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ColorDepth {
+    Ansi16,
+    Ansi256,
+    TrueColor,
+}
+
+impl ColorDepth {
+    /// From `COLORTERM` (`truecolor` / `24bit`) and `TERM` (`*-256color`); 16 otherwise.
+    pub fn detect(colorterm: Option<&str>, term: Option<&str>) -> ColorDepth {
+        let ct = colorterm.unwrap_or("").to_ascii_lowercase();
+        if ct.contains("truecolor") || ct.contains("24bit") {
+            return ColorDepth::TrueColor;
+        }
+        let t = term.unwrap_or("").to_ascii_lowercase();
+        if t.contains("256") || t.contains("direct") || t.contains("truecolor") {
+            ColorDepth::Ansi256
+        } else {
+            ColorDepth::Ansi16
+        }
+    }
+
+    pub fn from_env() -> ColorDepth {
+        Self::detect(
+            std::env::var("COLORTERM").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        )
+    }
+}
+
+const ANSI16: [(Color, (u8, u8, u8)); 16] = [
+    (Color::Black, (0, 0, 0)),
+    (Color::Red, (205, 0, 0)),
+    (Color::Green, (0, 205, 0)),
+    (Color::Yellow, (205, 205, 0)),
+    (Color::Blue, (0, 0, 238)),
+    (Color::Magenta, (205, 0, 205)),
+    (Color::Cyan, (0, 205, 205)),
+    (Color::Gray, (229, 229, 229)),
+    (Color::DarkGray, (127, 127, 127)),
+    (Color::LightRed, (255, 0, 0)),
+    (Color::LightGreen, (0, 255, 0)),
+    (Color::LightYellow, (255, 255, 0)),
+    (Color::LightBlue, (92, 92, 255)),
+    (Color::LightMagenta, (255, 0, 255)),
+    (Color::LightCyan, (0, 255, 255)),
+    (Color::White, (255, 255, 255)),
+];
+
+fn rgb_of_index(i: u8) -> (u8, u8, u8) {
+    match i {
+        0..=15 => ANSI16[i as usize].1,
+        16..=231 => {
+            let i = i - 16;
+            let level = |v: u8| if v == 0 { 0 } else { 55 + v * 40 };
+            (level(i / 36), level((i / 6) % 6), level(i % 6))
+        }
+        _ => {
+            let g = 8 + (i - 232) * 10;
+            (g, g, g)
+        }
+    }
+}
+
+fn nearest16(rgb: (u8, u8, u8)) -> Color {
+    let d = |a: (u8, u8, u8)| {
+        let (x, y, z) = (
+            a.0 as i32 - rgb.0 as i32,
+            a.1 as i32 - rgb.1 as i32,
+            a.2 as i32 - rgb.2 as i32,
+        );
+        x * x + y * y + z * z
+    };
+    ANSI16
+        .iter()
+        .min_by_key(|(_, c)| d(*c))
+        .map(|(c, _)| *c)
+        .unwrap_or(Color::Reset)
+}
+
+fn nearest256(rgb: (u8, u8, u8)) -> Color {
+    let step = |v: u8| -> u8 {
+        if v < 48 {
+            0
+        } else if v < 115 {
+            1
+        } else {
+            (v - 35) / 40
+        }
+    };
+    Color::Indexed(16 + 36 * step(rgb.0) + 6 * step(rgb.1) + step(rgb.2))
+}
+
+/// A colour the terminal can show at `depth`.
+pub fn degrade(c: Color, depth: ColorDepth) -> Color {
+    match (c, depth) {
+        (_, ColorDepth::TrueColor) => c,
+        (Color::Rgb(r, g, b), ColorDepth::Ansi256) => nearest256((r, g, b)),
+        (Color::Rgb(r, g, b), ColorDepth::Ansi16) => nearest16((r, g, b)),
+        (Color::Indexed(i), ColorDepth::Ansi16) if i > 15 => nearest16(rgb_of_index(i)),
+        _ => c,
+    }
+}
+
+impl Theme {
+    /// Every colour of the theme, degraded to what the terminal can show.
+    pub fn degraded(mut self, depth: ColorDepth) -> Theme {
+        for c in [
+            &mut self.fg,
+            &mut self.bg,
+            &mut self.border,
+            &mut self.title,
+            &mut self.header_fg,
+            &mut self.header_bg,
+            &mut self.tab_active,
+            &mut self.tab_inactive,
+            &mut self.table_header,
+            &mut self.selected_fg,
+            &mut self.selected_bg,
+            &mut self.hint_key,
+            &mut self.hint_text,
+            &mut self.muted,
+            &mut self.accent,
+            &mut self.info,
+            &mut self.warn,
+            &mut self.error,
+            &mut self.ok,
+            &mut self.badge_rw,
+            &mut self.badge_ro,
+            &mut self.production,
+            &mut self.stale,
+            &mut self.st_ok,
+            &mut self.st_running,
+            &mut self.st_pending,
+            &mut self.st_ready,
+            &mut self.st_failed,
+            &mut self.st_warning,
+            &mut self.st_canceling,
+            &mut self.st_blocked,
+            &mut self.st_unknown,
+        ] {
+            *c = degrade(*c, depth);
+        }
+        self
+    }
+}
+
 /// Parse a colour name, `#rrggbb` or an index.
 pub fn parse_color(s: &str) -> Option<Color> {
     let s = s.trim();
@@ -353,6 +501,42 @@ mod tests {
     fn no_color_forces_mono() {
         let (t, _) = Theme::select(Some("light"), true, Path::new("/nonexistent"));
         assert!(t.mono);
+    }
+
+    #[test]
+    fn depth_detection_and_degrading() {
+        assert_eq!(
+            ColorDepth::detect(Some("truecolor"), Some("xterm")),
+            ColorDepth::TrueColor
+        );
+        assert_eq!(
+            ColorDepth::detect(None, Some("xterm-256color")),
+            ColorDepth::Ansi256
+        );
+        assert_eq!(ColorDepth::detect(None, Some("screen")), ColorDepth::Ansi16);
+        assert_eq!(
+            degrade(Color::Rgb(255, 0, 0), ColorDepth::Ansi16),
+            Color::LightRed
+        );
+        assert_eq!(
+            degrade(Color::Rgb(255, 0, 0), ColorDepth::Ansi256),
+            Color::Indexed(196)
+        );
+        assert_eq!(
+            degrade(Color::Rgb(1, 2, 3), ColorDepth::TrueColor),
+            Color::Rgb(1, 2, 3)
+        );
+        assert_eq!(
+            degrade(Color::Indexed(196), ColorDepth::Ansi16),
+            Color::LightRed
+        );
+        assert_eq!(degrade(Color::Green, ColorDepth::Ansi16), Color::Green);
+        let light = Theme::parse(BUILTIN[1].1)
+            .unwrap()
+            .degraded(ColorDepth::Ansi16);
+        for c in [light.warn, light.ok, light.st_ok] {
+            assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?}");
+        }
     }
 
     #[test]
