@@ -1388,7 +1388,10 @@ async fn obshell_agent_api_is_mounted_beside_ocp() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
-    assert!(v["data"]["public_key"].is_string(), "the agent's secret: {v}");
+    assert!(
+        v["data"]["public_key"].is_string(),
+        "the agent's secret: {v}"
+    );
     let r = c
         .get(format!("{}/api/v1/no_such_route", s.url()))
         .send()
@@ -1407,5 +1410,107 @@ async fn obshell_agent_api_is_mounted_beside_ocp() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+    s.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_input_never_breaks_the_server() {
+    use rand::{Rng, SeedableRng};
+    let (s, c) = start_fast().await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+    let posts = [
+        "/api/v2/ob/clusters",
+        "/api/v2/ob/clusters/takeOverPreCheck",
+        "/api/v2/ob/clusters/takeOver",
+        "/api/v2/ob/clusters/1001/upgrade",
+        "/api/v2/obproxy/clusters/1031/takeOver",
+        "/sim/faults",
+        "/sim/fail-subtask",
+    ];
+    let gets = [
+        "/api/v2/ob/clusters",
+        "/api/v2/compute/hosts",
+        "/api/v2/tasks/instances",
+        "/api/v2/ob/tenants",
+        "/api/v2/software-packages",
+    ];
+    let pieces = [
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"name\"",
+        ":",
+        ",",
+        "null",
+        "-1",
+        "1e999",
+        "\"zones\"",
+        "\"servers\"",
+        "[1,2]",
+        "\"hosts\"",
+        "{\"hostId\":",
+        "\"\u{fffd}\"",
+        "9223372036854775808",
+        "true",
+        "%",
+        "\"port\":",
+        "\"address\":\"10.186.0.50\"",
+        "\"rpmFileName\":",
+        "\"destVersion\":\"4\"",
+    ];
+    for i in 0..150 {
+        let body: String = (0..rng.gen_range(0..12))
+            .map(|_| pieces[rng.gen_range(0..pieces.len())])
+            .collect();
+        let path = posts[i % posts.len()];
+        let r = c
+            .post(format!("{}{}", s.url(), path))
+            .basic_auth(USER, Some(PASS))
+            .header("Content-Type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let st = r.status();
+        assert!(st.as_u16() < 500, "{path} {body:?} → {st}");
+        let v: Value = r
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{path} {body:?}: not JSON: {e}"));
+        if st != StatusCode::OK {
+            assert!(v["error"]["message"].is_string(), "{path} {body:?}: {v}");
+        }
+        let q: String = (0..rng.gen_range(0..6))
+            .map(|_| {
+                [
+                    "page=", "size=", "sort=", "status=", "name=", "&", "%", "x", "-9", "id,desc",
+                    "==",
+                ][rng.gen_range(0..11)]
+            })
+            .collect();
+        let path = gets[i % gets.len()];
+        let r = c
+            .get(format!("{}{}?{}", s.url(), path, q))
+            .basic_auth(USER, Some(PASS))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().as_u16() < 500, "{path}?{q}");
+        r.json::<Value>()
+            .await
+            .unwrap_or_else(|e| panic!("{path}?{q}: not JSON: {e}"));
+    }
+    // Still serving normally.
+    c.delete(format!("{}/sim/faults", s.url()))
+        .send()
+        .await
+        .unwrap();
+    c.delete(format!("{}/sim/fail-subtask", s.url()))
+        .send()
+        .await
+        .unwrap();
+    let d = data(&c, &s, "/api/v2/ob/clusters").await;
+    assert!(d["page"]["totalElements"].as_u64().unwrap() >= 4);
     s.shutdown().await;
 }
