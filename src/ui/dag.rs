@@ -26,6 +26,61 @@ use crate::task::text::{
 use crate::task::{NodeRef, NodeStatus, TaskGraph, TaskNode, TaskState};
 use crate::ui::widgets::tone_glyph;
 
+/// Borders for terminals that cannot show box drawing.
+const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
+fn bordered(ascii: bool) -> Block<'static> {
+    let b = Block::default().borders(Borders::ALL);
+    if ascii {
+        b.border_set(ASCII_BORDER)
+    } else {
+        b
+    }
+}
+
+/// Replaces the few non-ASCII characters the panels use.
+fn asciify(s: &str) -> String {
+    s.replace(" · ", ", ")
+        .chars()
+        .map(|c| match c {
+            '·' => ',',
+            '→' => '>',
+            '←' => '<',
+            '…' => '~',
+            '—' => '-',
+            '×' => 'x',
+            '↑' => '^',
+            '─' => '-',
+            '▏' => '_',
+            c if c.is_ascii() => c,
+            _ => '?',
+        })
+        .collect()
+}
+
+fn asciify_lines(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .map(|l| {
+            let spans: Vec<Span<'static>> = l
+                .spans
+                .into_iter()
+                .map(|sp| Span::styled(asciify(&sp.content), sp.style))
+                .collect();
+            Line::from(spans).style(l.style)
+        })
+        .collect()
+}
+
 /// Below this width the side panel goes under the graph instead of beside it.
 const NARROW: u16 = 72;
 
@@ -93,7 +148,7 @@ pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bo
         v.geom.graph = Rect::default();
         v.geom.side = Rect::default();
         v.geom.log = body;
-        draw_full_log(f, body, v, theme);
+        draw_full_log(f, body, v, theme, ascii);
     } else {
         let (main, side) = if area.width >= NARROW {
             let sw = (body.width * 2 / 5).max(30).min(body.width - 20);
@@ -130,11 +185,11 @@ pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bo
             DagMode::Graph => draw_graph(f.buffer_mut(), main, v, theme, ascii, now_ms),
             DagMode::List => draw_list(f.buffer_mut(), main, v, theme, ascii, now_ms),
         }
-        draw_search_line(f, main, v, theme);
+        draw_search_line(f, main, v, theme, ascii);
         draw_side(f, side, v, theme, ascii, now_ms);
     }
     if v.confirm.is_some() {
-        draw_confirm(f, area, v, theme);
+        draw_confirm(f, area, v, theme, ascii);
     }
 }
 
@@ -206,6 +261,9 @@ fn draw_header(
             Level::Error => theme.error,
         };
         lines.push(Line::styled(format!(" {text}"), Style::default().fg(c)));
+    }
+    if ascii {
+        lines = asciify_lines(lines);
     }
     f.render_widget(Paragraph::new(lines), area);
 }
@@ -487,7 +545,7 @@ impl NodeLabel {
     ) -> NodeLabel {
         let name_cols = w.saturating_sub(4 + dw);
         // Runs after the first show as ×N at the end of the name slot; widths never change.
-        let name = if n.run_count > 1 && name_cols >= 6 {
+        let name = if n.run_count > 1 && name_cols >= 12 {
             let suffix = format!(" {}{}", if ascii { 'x' } else { '×' }, n.run_count);
             let sw = display_width(&suffix).min(name_cols);
             format!("{}{suffix}", fit_middle(&n.name, name_cols - sw).trim_end())
@@ -722,7 +780,7 @@ fn draw_list(
     }
 }
 
-fn draw_search_line(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+fn draw_search_line(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {
     if !v.search.editing && v.search.matches.is_empty() {
         return;
     }
@@ -746,6 +804,7 @@ fn draw_search_line(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
             if n == 1 { "" } else { "es" }
         )
     };
+    let text = if ascii { asciify(&text) } else { text };
     f.render_widget(Clear, r);
     f.render_widget(
         Paragraph::new(Line::styled(text, Style::default().fg(theme.accent))),
@@ -859,21 +918,16 @@ fn side_lines(
     if !n.description.is_empty() && n.description != n.name {
         lines.push(field("desc", n.description.clone()));
     }
-    let mut run = String::new();
+    let mut run = Vec::new();
     if let Some(t) = n.timeout_secs {
-        run.push_str(&format!(
-            "timeout {}",
-            fmt_duration(t.min(i64::MAX as u64 / 1000) as i64 * 1000)
-        ));
+        let ms = t.min(i64::MAX as u64 / 1000) as i64 * 1000;
+        run.push(format!("timeout {}", fmt_duration(ms)));
     }
     if let Some(e) = &n.executor {
-        if !run.is_empty() {
-            run.push_str(" · ");
-        }
-        run.push_str(&format!("on {e}"));
+        run.push(format!("on {e}"));
     }
     if !run.is_empty() {
-        lines.push(field("run", run));
+        lines.push(Line::styled(run.join(" · "), Style::default().fg(theme.fg)));
     }
     if n.started.is_some() || n.finished.is_some() {
         let s = n.started.map(clock).unwrap_or_else(|| "—".into());
@@ -904,27 +958,32 @@ fn side_lines(
             theme.muted(),
         ));
     }
-    // Operations that apply now, with their keys.
-    let mut ops: Vec<Span<'static>> = Vec::new();
+    // Operations that apply now, with their keys: the node's, then the task's.
     let key_style = Style::default()
         .fg(theme.hint_key)
         .add_modifier(Modifier::BOLD);
-    for &op in g.ops(Some(i)) {
-        if g.allowed(op, Some(i)).is_ok() {
-            ops.push(Span::styled(v.key_label(op_action(op, true)), key_style));
-            ops.push(Span::raw(format!(" {}  ", op.name())));
+    let mut any = false;
+    for (node, label) in [(Some(i), ""), (None, "task: ")] {
+        let mut ops: Vec<Span<'static>> = Vec::new();
+        for &op in g.ops(node) {
+            if g.allowed(op, node).is_ok() {
+                if ops.is_empty() && !label.is_empty() {
+                    ops.push(Span::styled(label, theme.muted()));
+                }
+                ops.push(Span::styled(
+                    v.key_label(op_action(op, node.is_some())),
+                    key_style,
+                ));
+                ops.push(Span::raw(format!(" {}  ", op.name())));
+            }
+        }
+        if !ops.is_empty() {
+            any = true;
+            lines.push(Line::from(ops));
         }
     }
-    for &op in g.ops(None) {
-        if g.allowed(op, None).is_ok() {
-            ops.push(Span::styled(v.key_label(op_action(op, false)), key_style));
-            ops.push(Span::raw(format!(" {} task  ", op.name())));
-        }
-    }
-    if ops.is_empty() {
+    if !any {
         lines.push(Line::styled("no operation applies now", theme.muted()));
-    } else {
-        lines.push(Line::from(ops));
     }
     lines
 }
@@ -938,13 +997,15 @@ fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: b
         Some(n) => format!(" {unit} #{} ", n.id),
         None => format!(" {unit} "),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
+    let block = bordered(ascii)
         .border_style(theme.border())
         .title(Line::styled(title, Style::default().fg(theme.title)));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let lines = side_lines(v, theme, ascii, now_ms, v.log_open);
+    let mut lines = side_lines(v, theme, ascii, now_ms, v.log_open);
+    if ascii {
+        lines = asciify_lines(lines);
+    }
     let want = lines.len() as u16;
     let min_log = if v.log_open {
         inner.height.saturating_sub(want + 1)
@@ -986,25 +1047,28 @@ fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: b
         if v.log_open { "less" } else { "more" }
     );
     let label = if ascii {
-        label
-            .replace('─', "-")
-            .replace('⏎', "enter")
-            .replace('↑', "^")
+        asciify(&label.replace('⏎', "enter"))
     } else {
         label
     };
     let fill = (sep.width as usize).saturating_sub(display_width(&label));
     let line = format!("{label}{}", if ascii { "-" } else { "─" }.repeat(fill));
     f.render_widget(Paragraph::new(Line::styled(line, theme.border())), sep);
-    draw_log_lines(f, log, v, theme);
+    draw_log_lines(f, log, v, theme, ascii);
 }
 
-fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {
     let node = v.selected_node();
     let msg = if v.log.is_empty() {
         Some(match node {
             Some(n) if n.status.is_waiting() && n.started.is_none() => "not started: no log yet",
-            _ if !v.log.loaded => "loading log…",
+            _ if !v.log.loaded => {
+                if ascii {
+                    "loading log..."
+                } else {
+                    "loading log…"
+                }
+            }
             _ => "(empty log)",
         })
     } else {
@@ -1022,7 +1086,7 @@ fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
     f.render_widget(Paragraph::new(lines), area);
 }
 
-fn draw_full_log(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+fn draw_full_log(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {
     let name = v
         .selected_node()
         .map(|n| format!("{} (#{})", n.name, n.id))
@@ -1041,16 +1105,20 @@ fn draw_full_log(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
         " log · {name} · {} lines{dropped} · {state} · L/esc back ",
         v.log.len()
     );
-    let block = Block::default()
+    let title = if ascii { asciify(&title) } else { title };
+    let mut block = Block::default()
         .borders(Borders::TOP)
-        .border_style(theme.border())
-        .title(Line::styled(title, Style::default().fg(theme.title)));
+        .border_style(theme.border());
+    if ascii {
+        block = block.border_set(ASCII_BORDER);
+    }
+    let block = block.title(Line::styled(title, Style::default().fg(theme.title)));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    draw_log_lines(f, inner, v, theme);
+    draw_log_lines(f, inner, v, theme, ascii);
 }
 
-fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
+fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {
     let Some(c) = &v.confirm else { return };
     let w = area.width.saturating_sub(4).min(64);
     let h = (c.lines.len() as u16 + 6).min(area.height);
@@ -1061,8 +1129,7 @@ fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
         height: h,
     };
     f.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
+    let block = bordered(ascii)
         .border_style(Style::default().fg(theme.warn))
         .title(Line::styled(
             format!(" {} ", c.title),
@@ -1083,6 +1150,9 @@ fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme) {
         "y confirm · n/esc cancel · ←/→ choose",
         theme.muted(),
     ));
+    if ascii {
+        lines = asciify_lines(lines);
+    }
     f.render_widget(
         Paragraph::new(lines)
             .block(block)

@@ -171,15 +171,40 @@ impl LogBuf {
     }
 }
 
-/// Appends `s` without control characters: tabs become spaces, `\r` and escapes vanish,
-/// and the line stops growing at [`MAX_LINE`] bytes.
+/// Appends `s` without control characters: tabs become spaces, ANSI escape sequences
+/// (colours, cursor moves, OSC titles) and `\r` vanish, and the line stops growing at
+/// [`MAX_LINE`] bytes.
 fn push_clean(out: &mut String, s: &str) {
-    for c in s.chars() {
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
         if out.len() >= MAX_LINE {
             return;
         }
         match c {
             '\t' => out.push_str("    "),
+            '\u{1b}' => match it.next() {
+                // CSI: parameters up to a final byte in @..~
+                Some('[') => {
+                    for d in it.by_ref() {
+                        if ('@'..='~').contains(&d) {
+                            break;
+                        }
+                    }
+                }
+                // OSC: up to BEL or ST (ESC \)
+                Some(']') => {
+                    while let Some(d) = it.next() {
+                        if d == '\u{7}' {
+                            break;
+                        }
+                        if d == '\u{1b}' {
+                            it.next_if_eq(&'\\');
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -212,6 +237,11 @@ mod tests {
     fn control_characters_are_stripped() {
         let mut b = LogBuf::default();
         b.feed("1", "\x1b[31mred\x1b[0m\r\n\tx\n");
-        assert_eq!(b.window(10).collect::<Vec<_>>(), ["[31mred[0m", "    x"]);
+        assert_eq!(b.window(10).collect::<Vec<_>>(), ["red", "    x"]);
+        b.feed(
+            "1",
+            "\x1b[31mred\x1b[0m\r\n\tx\n\x1b]0;title\x07ok \x1b]2;t\x1b\\done\n",
+        );
+        assert_eq!(b.window(1).collect::<Vec<_>>(), ["ok done"]);
     }
 }

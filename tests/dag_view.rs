@@ -1,0 +1,734 @@
+//! The live task DAG view: screens (insta snapshots over TestBackend) and behaviour
+//! (keys routed through the registry, polls, writes behind a confirmation, the log buffer).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use obtui::api::ocp::models::TaskInstance;
+use obtui::app::actions::{Action, Key, Keymap, Scope};
+use obtui::app::dag::log::{MAX_BYTES, MAX_LINES};
+use obtui::app::dag::{DagEffect, DagMode, DagView};
+use obtui::app::state::Level;
+use obtui::config::Theme;
+use obtui::task::gen::{generate_ocp_like, generate_wide};
+use obtui::task::{Backend, NodeOp, NodeStatus, Op, TaskGraph, TaskNode, TaskState};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// 2024-10-10T09:20:00Z: every running duration is measured against this.
+const NOW: i64 = 1_728_552_000_000;
+
+/// `(id, upstreams, status)`; names are `step-<id>`. Finished nodes took 12 s, running
+/// ones started 95 s before NOW.
+fn graph(spec: &[(&str, &[&str], NodeStatus)]) -> TaskGraph {
+    let mut g = TaskGraph::new("42", "Demo task", Backend::Ocp);
+    for (i, (id, ups, st)) in spec.iter().enumerate() {
+        let mut n = TaskNode::new(*id, format!("step-{id}"));
+        n.series_id = Some(i as i64);
+        n.upstreams = ups.iter().map(|s| s.to_string()).collect();
+        n.status = st.clone();
+        n.run_count = u32::from(!st.is_waiting());
+        n.timeout_secs = Some(600);
+        match st {
+            NodeStatus::Successful | NodeStatus::Failed => {
+                n.started = Some(NOW - 600_000 + i as i64 * 20_000);
+                n.finished = n.started.map(|s| s + 12_000);
+            }
+            NodeStatus::Running | NodeStatus::Canceling => n.started = Some(NOW - 95_000),
+            _ => {}
+        }
+        g.nodes.push(n);
+    }
+    g.normalize();
+    let failed = g.nodes.iter().any(|n| n.status == NodeStatus::Failed);
+    let running = g.nodes.iter().any(|n| !n.status.is_finished());
+    g.status = if failed {
+        TaskState::Failed
+    } else if running {
+        TaskState::Running
+    } else {
+        TaskState::Successful
+    };
+    g.started = Some(NOW - 600_000);
+    g
+}
+
+use NodeStatus::{Failed, Pending, Ready, Running, Successful};
+
+fn chain() -> TaskGraph {
+    graph(&[
+        ("1", &[], Successful),
+        ("2", &["1"], Successful),
+        ("3", &["2"], Running),
+        ("4", &["3"], Pending),
+    ])
+}
+
+fn diamond() -> TaskGraph {
+    graph(&[
+        ("a", &[], Successful),
+        ("b", &["a"], Successful),
+        ("c", &["a"], Running),
+        ("d", &["b", "c"], Pending),
+    ])
+}
+
+fn fan() -> TaskGraph {
+    graph(&[
+        ("s0", &[], Successful),
+        ("s1", &["s0"], Successful),
+        ("u0", &["s1"], Successful),
+        ("u1", &["s1"], Running),
+        ("u2", &["s1"], Ready),
+        ("s2", &["u0", "u1", "u2"], Pending),
+        ("s3", &["s2"], Pending),
+    ])
+}
+
+fn failed_with_blocked_tail() -> TaskGraph {
+    graph(&[
+        ("p", &[], Successful),
+        ("q", &["p"], Successful),
+        ("r", &["q"], Failed),
+        ("s", &["q"], Successful),
+        ("t", &["r", "s"], Pending),
+        ("u", &["t"], Pending),
+    ])
+}
+
+fn rollback_in_progress() -> TaskGraph {
+    let mut g = graph(&[
+        ("1", &[], Successful),
+        ("2", &["1"], Successful),
+        ("3", &["2"], Running),
+        ("4", &["3"], Failed),
+        ("5", &["4"], Pending),
+    ]);
+    g.status = TaskState::Running;
+    g.operation = NodeOp::Rollback;
+    for n in &mut g.nodes[1..4] {
+        n.operation = NodeOp::Rollback;
+    }
+    g.nodes[3].run_count = 3;
+    g.nodes[3].operation = NodeOp::Retry;
+    g.nodes[0].operation = NodeOp::Skip;
+    g
+}
+
+fn seed(name: &str) -> TaskGraph {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/seeds")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let t: TaskInstance = serde_json::from_value(v["data"].clone()).unwrap();
+    TaskGraph::from(&t)
+}
+
+fn obshell_failed() -> TaskGraph {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/task/dag-scale-out-failed.json");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    TaskGraph::from_obshell_dag(&v).unwrap()
+}
+
+fn theme() -> Theme {
+    Theme::builtin_default()
+}
+
+fn view(g: TaskGraph) -> DagView {
+    let mut v = DagView::new(g.id.clone(), g.backend);
+    let at = Instant::now();
+    v.clock = Some(at);
+    v.on_graph(g, at);
+    v
+}
+
+fn render_opts(v: &mut DagView, w: u16, h: u16, ascii: bool) -> String {
+    render_at(v, w, h, ascii, NOW)
+}
+
+/// Generated graphs carry their own clock: render them at their latest time.
+fn render_gen(v: &mut DagView, w: u16, h: u16) -> String {
+    let now = v.graph().and_then(|g| g.latest_time()).unwrap_or(NOW) + 5_000;
+    render_at(v, w, h, false, now)
+}
+
+fn render_at(v: &mut DagView, w: u16, h: u16, ascii: bool, now: i64) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let t = theme();
+    term.draw(|f| obtui::ui::dag::draw(f, f.area(), v, &t, ascii, now))
+        .unwrap();
+    let buf = term.backend().buffer().clone();
+    let mut text = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+fn render(v: &mut DagView, w: u16, h: u16) -> String {
+    render_opts(v, w, h, false)
+}
+
+/// A key as the app routes it: modal states first, then the registry.
+fn press(v: &mut DagView, code: KeyCode, mods: KeyModifiers, read_only: bool) -> Vec<DagEffect> {
+    let ev = KeyEvent::new(code, mods);
+    if let Some(fx) = v.on_key(ev) {
+        return fx;
+    }
+    let km = Keymap::defaults();
+    let Some(k) = Key::from_event(&ev) else {
+        return vec![];
+    };
+    match km.lookup(&[Scope::Dag, Scope::Global], k) {
+        Some(Action::Open) | None if code == KeyCode::Enter => v.perform(Action::Open, read_only),
+        Some(a) => v.perform(a, read_only),
+        None => vec![],
+    }
+}
+
+fn key(v: &mut DagView, c: char) -> Vec<DagEffect> {
+    press(v, KeyCode::Char(c), KeyModifiers::NONE, false)
+}
+
+fn sel(v: &DagView) -> String {
+    v.selected_node().map(|n| n.id.clone()).unwrap_or_default()
+}
+
+fn select(v: &mut DagView, id: &str) {
+    for _ in 0..v.graph().map_or(0, |g| g.nodes.len()) + 1 {
+        if sel(v) == id {
+            return;
+        }
+        key(v, 'l');
+        if sel(v) == id {
+            return;
+        }
+        key(v, 'j');
+    }
+    // Fall back to search by id.
+    key(v, '/');
+    for c in id.chars() {
+        key(v, c);
+    }
+    press(v, KeyCode::Enter, KeyModifiers::NONE, false);
+    assert_eq!(sel(v), id, "could not select {id}");
+}
+
+// ----- screens -----
+
+#[test]
+fn screens_of_basic_shapes() {
+    for (name, g, w, h) in [
+        ("chain", chain(), 100, 16),
+        ("diamond", diamond(), 100, 16),
+        ("fan_out_fan_in", fan(), 120, 20),
+        ("failed_blocked_tail", failed_with_blocked_tail(), 110, 20),
+        ("rollback_in_progress", rollback_in_progress(), 100, 18),
+    ] {
+        let mut v = view(g);
+        insta::assert_snapshot!(name, render(&mut v, w, h));
+    }
+}
+
+#[test]
+fn screens_of_the_seed_tasks() {
+    for (name, file) in [
+        ("seed_takeover", "takeover.response.json"),
+        ("seed_cluster_create", "cluster-create.response.json"),
+        ("seed_cluster_upgrade", "cluster-upgrade.response.json"),
+    ] {
+        let mut v = view(seed(file));
+        insta::assert_snapshot!(name, render(&mut v, 120, 40));
+    }
+}
+
+#[test]
+fn screens_at_80x24_and_160x48_list_and_ascii() {
+    let g = generate_ocp_like(60, 7);
+    let mut v = view(g.clone());
+    insta::assert_snapshot!("generated_80x24", render_gen(&mut v, 80, 24));
+    insta::assert_snapshot!("generated_160x48", render_gen(&mut v, 160, 48));
+    key(&mut v, 'v');
+    assert_eq!(v.mode, DagMode::List);
+    insta::assert_snapshot!("generated_list_120x30", render_gen(&mut v, 120, 30));
+    let mut v = view(fan());
+    insta::assert_snapshot!("fan_ascii", render_opts(&mut v, 100, 18, true));
+    let mut v = view(obshell_failed());
+    insta::assert_snapshot!("obshell_failed_120x30", render(&mut v, 120, 30));
+}
+
+#[test]
+fn screens_of_dialog_stale_and_full_log() {
+    let mut v = view(failed_with_blocked_tail());
+    assert_eq!(sel(&v), "r", "a failed node is selected first");
+    key(&mut v, 'T');
+    assert!(v.confirm.is_some());
+    insta::assert_snapshot!("confirm_retry_100x24", render(&mut v, 100, 24));
+    press(&mut v, KeyCode::Esc, KeyModifiers::NONE, false);
+
+    let at = v.clock.unwrap();
+    v.on_error("HTTP 502 Bad Gateway (traceId 9f8e)".into(), at);
+    v.clock = Some(at + Duration::from_secs(12));
+    insta::assert_snapshot!("stale_100x20", render(&mut v, 100, 20));
+
+    v.on_log(
+        "r",
+        "2024-10-10 09:19:01 start\n2024-10-10 09:19:02 \x1b[31mERROR\x1b[0m disk full\n",
+    );
+    key(&mut v, 'L');
+    assert!(v.log_full);
+    insta::assert_snapshot!("full_log_80x12", render(&mut v, 80, 12));
+    press(&mut v, KeyCode::Esc, KeyModifiers::NONE, false);
+    assert!(!v.log_full);
+}
+
+#[test]
+fn tiny_and_narrow_areas_do_not_panic() {
+    let mut v = view(generate_ocp_like(200, 3));
+    for (w, h) in [(1, 1), (20, 6), (40, 12), (60, 30), (71, 24), (300, 5)] {
+        render(&mut v, w, h);
+    }
+    let mut v = DagView::new("9".into(), Backend::Ocp);
+    assert!(render(&mut v, 60, 10).contains("loading task 9"));
+    v.on_error("connection refused".into(), Instant::now());
+    assert!(render(&mut v, 60, 10).contains("cannot load task 9: connection refused"));
+}
+
+// ----- navigation -----
+
+#[test]
+fn j_k_follow_edges_and_h_l_move_across_a_layer() {
+    let mut v = view(diamond());
+    // The running node is selected first.
+    assert_eq!(sel(&v), "c");
+    key(&mut v, 'g');
+    assert_eq!(sel(&v), "a");
+    key(&mut v, 'j');
+    let first = sel(&v);
+    assert!(first == "b" || first == "c");
+    key(&mut v, 'l');
+    assert_eq!(sel(&v), "c");
+    key(&mut v, 'l');
+    assert_eq!(sel(&v), "c", "no node right of c");
+    key(&mut v, 'h');
+    assert_eq!(sel(&v), "b");
+    key(&mut v, 'l');
+    key(&mut v, 'j');
+    assert_eq!(sel(&v), "d");
+    // Back up the branch we came down.
+    key(&mut v, 'k');
+    assert_eq!(sel(&v), "c");
+    key(&mut v, 'k');
+    assert_eq!(sel(&v), "a");
+    key(&mut v, 'k');
+    assert_eq!(sel(&v), "a", "a root has no upstream");
+    key(&mut v, 'G');
+    assert_eq!(sel(&v), "d");
+    // Arrow keys are the same actions.
+    press(&mut v, KeyCode::Up, KeyModifiers::NONE, false);
+    assert!(sel(&v) == "b" || sel(&v) == "c");
+}
+
+#[test]
+fn f_and_r_jump_to_failed_and_running_nodes() {
+    let mut g = graph(&[
+        ("1", &[], Successful),
+        ("2", &["1"], Failed),
+        ("3", &["1"], Running),
+        ("4", &["1"], Failed),
+        ("5", &["2", "3", "4"], Pending),
+    ]);
+    g.status = TaskState::Failed;
+    let mut v = view(g);
+    key(&mut v, 'g');
+    let fx = key(&mut v, 'f');
+    assert_eq!(sel(&v), "2");
+    assert_eq!(fx, vec![DagEffect::Flash(Level::Info, "FAILED 1/2".into())]);
+    key(&mut v, 'f');
+    assert_eq!(sel(&v), "4");
+    key(&mut v, 'f');
+    assert_eq!(sel(&v), "2", "wraps");
+    key(&mut v, 'F');
+    assert_eq!(sel(&v), "4");
+    key(&mut v, 'r');
+    assert_eq!(sel(&v), "3");
+    let mut v = view(chain());
+    let fx = key(&mut v, 'f');
+    assert_eq!(
+        fx,
+        vec![DagEffect::Flash(Level::Info, "no FAILED node".into())]
+    );
+}
+
+#[test]
+fn selection_survives_a_status_only_poll_without_relayout() {
+    let g = fan();
+    let mut v = view(g.clone());
+    let gen = v.layout_generation();
+    select(&mut v, "u2");
+    render(&mut v, 120, 20);
+    let scroll = v.scroll();
+    // Same topology, new statuses: no relayout, same selection, nothing moves.
+    let mut g2 = g.clone();
+    g2.nodes[4].status = Running;
+    g2.nodes[4].started = Some(NOW - 1000);
+    g2.nodes[3].status = Successful;
+    g2.nodes[3].finished = Some(NOW);
+    v.on_graph(g2, Instant::now());
+    assert_eq!(v.layout_generation(), gen);
+    assert_eq!(sel(&v), "u2");
+    assert_eq!(v.selected_node().unwrap().status, Running);
+    render(&mut v, 120, 20);
+    assert_eq!(v.scroll(), scroll);
+    // A node appears: relayout, selection kept by id.
+    let mut g3 = g.clone();
+    let mut extra = TaskNode::new("u3", "step-u3");
+    extra.series_id = Some(5);
+    extra.parallel_idx = Some(3);
+    extra.upstreams = vec!["s1".into()];
+    extra.downstreams = vec!["s2".into()];
+    g3.nodes.push(extra);
+    g3.normalize();
+    v.on_graph(g3, Instant::now());
+    assert_eq!(v.layout_generation(), gen + 1);
+    assert_eq!(sel(&v), "u2");
+    // The selected node vanishes: a sensible default is picked.
+    v.on_graph(chain(), Instant::now());
+    assert_eq!(sel(&v), "3", "the running node");
+}
+
+#[test]
+fn search_with_slash_then_n_and_esc() {
+    let mut g = fan();
+    g.nodes[2].name = "upload m0".into();
+    g.nodes[3].name = "upload m1".into();
+    g.nodes[4].name = "upload m2".into();
+    let mut v = view(g);
+    key(&mut v, 'g');
+    key(&mut v, '/');
+    // While typing, letters are text, not actions.
+    for c in "UPLOAD".chars() {
+        key(&mut v, c);
+    }
+    assert_eq!(v.search.matches.len(), 3);
+    assert_eq!(sel(&v), "u0");
+    let text = render(&mut v, 120, 20);
+    assert!(text.contains("/UPLOAD▏ 3 matches"), "{text}");
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    key(&mut v, 'n');
+    assert_eq!(sel(&v), "u1");
+    key(&mut v, 'n');
+    key(&mut v, 'n');
+    assert_eq!(sel(&v), "u0", "wraps");
+    key(&mut v, 'N');
+    assert_eq!(sel(&v), "u2");
+    // Esc while typing goes back to where the search started.
+    key(&mut v, 'g');
+    key(&mut v, '/');
+    key(&mut v, 'm');
+    key(&mut v, '1');
+    assert_eq!(sel(&v), "u1");
+    press(&mut v, KeyCode::Esc, KeyModifiers::NONE, false);
+    assert_eq!(sel(&v), "s0");
+    assert!(v.search.matches.is_empty());
+    let fx = key(&mut v, 'n');
+    assert!(matches!(&fx[..], [DagEffect::Flash(_, m)] if m.contains("/ searches")));
+}
+
+#[test]
+fn fold_expands_and_collapses_fan_outs() {
+    let mut v = view(generate_wide(14, 1));
+    let gen = v.layout_generation();
+    // 12 branches > threshold: one aggregate node.
+    assert_eq!(v.layout().nodes.len(), 3);
+    key(&mut v, 'g');
+    key(&mut v, 'j');
+    let text = render(&mut v, 120, 20);
+    assert!(text.contains("×12"), "{text}");
+    key(&mut v, ' ');
+    assert_eq!(v.layout().nodes.len(), 14);
+    assert_eq!(v.layout_generation(), gen + 1);
+    // The selection is one member; folding again collapses its group.
+    key(&mut v, 'z');
+    assert_eq!(v.layout().nodes.len(), 3);
+    let fx = {
+        key(&mut v, 'g');
+        key(&mut v, 'k');
+        let mut c = view(chain());
+        key(&mut c, ' ')
+    };
+    assert!(matches!(&fx[..], [DagEffect::Flash(_, m)] if m.contains("nothing to fold")));
+}
+
+#[test]
+fn follow_keeps_the_running_frontier_selected() {
+    let g = chain();
+    let mut v = view(g.clone());
+    key(&mut v, 'g');
+    key(&mut v, 'a');
+    assert!(v.follow);
+    assert_eq!(sel(&v), "3");
+    let mut g2 = g.clone();
+    g2.nodes[2].status = Successful;
+    g2.nodes[2].finished = Some(NOW);
+    g2.nodes[3].status = Running;
+    g2.nodes[3].started = Some(NOW);
+    v.on_graph(g2, Instant::now());
+    assert_eq!(sel(&v), "4");
+    // Moving by hand ends follow mode.
+    key(&mut v, 'k');
+    assert!(!v.follow);
+}
+
+#[test]
+fn mouse_click_selects_and_second_click_opens_the_log() {
+    let mut v = view(diamond());
+    render(&mut v, 100, 16);
+    // Find where node "d" is drawn.
+    let text = render(&mut v, 100, 16);
+    let (row, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("step-d"))
+        .unwrap();
+    let col = line
+        .find("step-d")
+        .map(|b| line[..b].chars().count())
+        .unwrap() as u16;
+    let click = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: col,
+        row: row as u16,
+        modifiers: KeyModifiers::NONE,
+    };
+    v.on_mouse(click);
+    assert_eq!(sel(&v), "d");
+    assert!(!v.log_open);
+    v.on_mouse(click);
+    assert!(v.log_open);
+    // The wheel scrolls without panicking, also sideways.
+    for kind in [
+        MouseEventKind::ScrollDown,
+        MouseEventKind::ScrollUp,
+        MouseEventKind::ScrollRight,
+    ] {
+        v.on_mouse(MouseEvent {
+            kind,
+            column: 1,
+            row: 3,
+            modifiers: KeyModifiers::SHIFT,
+        });
+    }
+}
+
+// ----- writes -----
+
+#[test]
+fn confirmation_defaults_to_cancel() {
+    let mut v = view(failed_with_blocked_tail());
+    assert_eq!(sel(&v), "r");
+    // Enter on the default answer sends nothing and closes the dialog.
+    assert!(key(&mut v, 'T').is_empty());
+    let c = v.confirm.as_ref().unwrap();
+    assert!(!c.on_confirm);
+    assert!(c.lines.iter().any(|l| l.contains("Demo task")));
+    assert!(c.lines.iter().any(|l| l.contains("step-r")));
+    assert!(press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false).is_empty());
+    assert!(v.confirm.is_none());
+    // Keys other than the dialog's do nothing while it is open.
+    key(&mut v, 'T');
+    assert!(key(&mut v, 'j').is_empty());
+    assert_eq!(sel(&v), "r");
+    // `y` sends exactly one write.
+    let fx = key(&mut v, 'y');
+    assert_eq!(
+        fx,
+        vec![DagEffect::Operate {
+            op: Op::Retry,
+            node: Some("r".into())
+        }]
+    );
+    assert!(v.confirm.is_none());
+    assert!(v.pending.is_some());
+    v.on_op_result(
+        Op::Retry,
+        Some("r".into()),
+        Err("HTTP 400 TASK_STATE_INVALID (traceId ab12)".into()),
+    );
+    assert!(v.pending.is_none());
+    let text = render(&mut v, 110, 20);
+    assert!(
+        text.contains("retry of subtask 'step-r' (#r) failed: HTTP 400"),
+        "{text}"
+    );
+    // Moving to Confirm and pressing Enter sends it too.
+    key(&mut v, 'K');
+    press(&mut v, KeyCode::Right, KeyModifiers::NONE, false);
+    let fx = press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    assert_eq!(
+        fx,
+        vec![DagEffect::Operate {
+            op: Op::Skip,
+            node: Some("r".into())
+        }]
+    );
+    // Task-level retry (ctrl-t) targets the whole task.
+    press(&mut v, KeyCode::Char('t'), KeyModifiers::CONTROL, false);
+    let fx = key(&mut v, 'y');
+    assert_eq!(
+        fx,
+        vec![DagEffect::Operate {
+            op: Op::Retry,
+            node: None
+        }]
+    );
+}
+
+#[test]
+fn read_only_refuses_and_disallowed_ops_say_why() {
+    let mut v = view(failed_with_blocked_tail());
+    let fx = key(&mut v, 'T');
+    assert!(v.confirm.is_some());
+    key(&mut v, 'n');
+    let fx2 = press(&mut v, KeyCode::Char('T'), KeyModifiers::NONE, true);
+    assert!(v.confirm.is_none(), "{fx:?}");
+    assert!(matches!(&fx2[..], [DagEffect::Flash(Level::Warn, m)] if m.contains("read-only")));
+    // A successful subtask cannot be retried; a pending one cannot be canceled.
+    select(&mut v, "q");
+    let fx = key(&mut v, 'T');
+    assert!(v.confirm.is_none());
+    assert!(
+        matches!(&fx[..], [DagEffect::Flash(Level::Warn, m)] if m.contains("only a FAILED subtask")),
+        "{fx:?}"
+    );
+    select(&mut v, "u");
+    let fx = key(&mut v, 'C');
+    assert!(
+        matches!(&fx[..], [DagEffect::Flash(Level::Warn, m)] if m.contains("only a RUNNING subtask")),
+        "{fx:?}"
+    );
+    // OCP has no task-level cancel.
+    let fx = press(&mut v, KeyCode::Char('x'), KeyModifiers::CONTROL, false);
+    assert!(
+        matches!(&fx[..], [DagEffect::Flash(Level::Warn, m)] if m.contains("OCP has no cancel")),
+        "{fx:?}"
+    );
+    // obshell nodes are passed, not skipped: the message says which key does that.
+    let mut o = view(obshell_failed());
+    let failed = o
+        .graph()
+        .unwrap()
+        .nodes
+        .iter()
+        .find(|n| n.status == Failed)
+        .unwrap()
+        .id
+        .clone();
+    assert_eq!(sel(&o), failed);
+    let fx = key(&mut o, 'K');
+    assert!(
+        matches!(&fx[..], [DagEffect::Flash(Level::Warn, m)] if m.contains("P pass")),
+        "{fx:?}"
+    );
+    key(&mut o, 'P');
+    let fx = key(&mut o, 'y');
+    assert_eq!(
+        fx,
+        vec![DagEffect::Operate {
+            op: Op::Pass,
+            node: Some(failed)
+        }]
+    );
+}
+
+#[test]
+fn confirmed_op_is_checked_again_against_the_newest_poll() {
+    let g = failed_with_blocked_tail();
+    let mut v = view(g.clone());
+    key(&mut v, 'T');
+    let mut g2 = g.clone();
+    g2.nodes[2].status = Running;
+    v.on_graph(g2, Instant::now());
+    let fx = key(&mut v, 'y');
+    assert!(
+        matches!(&fx[..], [DagEffect::Flash(Level::Warn, m)] if m.starts_with("not sent")),
+        "{fx:?}"
+    );
+}
+
+// ----- polling and the log -----
+
+#[test]
+fn stale_keeps_the_graph_and_fast_poll_follows_running_work() {
+    let mut v = view(chain());
+    assert!(v.wants_fast_poll());
+    v.on_error("timeout".into(), Instant::now());
+    assert!(v.graph().is_some());
+    assert!(v.stale.is_some());
+    let mut done = chain();
+    for n in &mut done.nodes {
+        n.status = Successful;
+        n.finished = Some(NOW);
+        n.started.get_or_insert(NOW - 1000);
+    }
+    done.status = TaskState::Successful;
+    v.on_graph(done, Instant::now());
+    assert!(v.stale.is_none());
+    assert!(!v.wants_fast_poll());
+    assert_eq!(v.log_target(), Some(sel(&v)));
+}
+
+#[test]
+fn log_appends_only_new_text_and_ignores_other_nodes() {
+    let mut v = view(chain());
+    let id = sel(&v);
+    v.on_log(&id, "one\ntw");
+    v.on_log(&id, "one\ntwo\nthree\n");
+    let lines: Vec<&str> = v.log.window(10).collect();
+    assert_eq!(lines, ["one", "two", "three"]);
+    // A late answer for another node is dropped.
+    v.on_log("1", "other\n");
+    assert_eq!(v.log.len(), 3);
+    // Moving the selection starts a fresh log.
+    key(&mut v, 'k');
+    assert!(v.log.is_empty());
+}
+
+#[test]
+fn log_stays_bounded_when_fed_100_mb() {
+    let mut v = view(chain());
+    let id = sel(&v);
+    let line = format!("{} ", "x".repeat(99));
+    let mut full = String::with_capacity(101 * 1024 * 1024);
+    let mut n = 0u64;
+    while full.len() < 100 * 1024 * 1024 {
+        // About 1 MiB per poll, like a busy log re-fetched whole.
+        let target = full.len() + 1024 * 1024;
+        while full.len() < target {
+            full.push_str(&line);
+            full.push_str(&n.to_string());
+            full.push('\n');
+            n += 1;
+        }
+        v.on_log(&id, &full);
+        assert!(v.log.len() <= MAX_LINES);
+        assert!(v.log.bytes() <= MAX_BYTES);
+    }
+    assert_eq!(v.log.len(), MAX_LINES);
+    let last = v.log.line(v.log.len() - 1).unwrap();
+    assert!(last.ends_with(&format!(" {}", n - 1)), "{last}");
+    assert!(v.log.dropped >= n - MAX_LINES as u64);
+    // A whole 100 MB log arriving at once is cut to its tail, too.
+    let mut w = view(chain());
+    w.on_log(&id, &full);
+    assert!(w.log.len() <= MAX_LINES && w.log.bytes() <= MAX_BYTES);
+    assert_eq!(w.log.line(w.log.len() - 1), Some(last));
+}
