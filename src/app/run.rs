@@ -4,7 +4,7 @@
 //! synchronized output (DEC mode 2026) so SSH and tmux never show a half-drawn screen.
 
 use super::actions::Keymap;
-use super::state::{App, Effect, Level, Settings};
+use super::state::{App, Effect, Level, LogJob, Settings, TaskJob};
 use crate::api::ocp::{OcpClient, OcpConfig};
 use crate::api::ApiError;
 use crate::config::{profile::Resolved, ConfigFile, Paths, Theme};
@@ -24,6 +24,14 @@ use tokio::sync::mpsc;
 pub enum Msg {
     View(Outcome<ViewJob, ViewData, ApiError>),
     Info(Result<String, ApiError>),
+    Task(Outcome<TaskJob, crate::task::TaskGraph, ApiError>),
+    Log(Outcome<LogJob, String, ApiError>),
+    OpDone {
+        task: String,
+        op: crate::task::Op,
+        node: Option<String>,
+        result: Result<(), ApiError>,
+    },
 }
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -33,6 +41,9 @@ const FRAME: Duration = Duration::from_millis(16);
 pub struct Session {
     pub client: OcpClient,
     pub view: PollerHandle<ViewJob>,
+    pub task: PollerHandle<TaskJob>,
+    pub log: PollerHandle<LogJob>,
+    tx: mpsc::Sender<Msg>,
 }
 
 impl Session {
@@ -51,6 +62,23 @@ impl Session {
         })
         .map_err(|e| e.to_string())?;
         let view = spawn_view_poller(client.clone(), tx.clone());
+        let task = {
+            let c = client.clone();
+            poll::spawn(
+                move |job| fetch::fetch_task(c.clone(), job),
+                Msg::Task,
+                tx.clone(),
+            )
+        };
+        let log = {
+            let c = client.clone();
+            poll::spawn(
+                move |job| fetch::fetch_log(c.clone(), job),
+                Msg::Log,
+                tx.clone(),
+            )
+        };
+        let session_tx = tx.clone();
         let c = client.clone();
         let tx = tx.clone();
         tokio::spawn(async move {
@@ -61,7 +89,46 @@ impl Session {
             });
             let _ = tx.send(Msg::Info(r)).await;
         });
-        Ok(Session { client, view })
+        Ok(Session {
+            client,
+            view,
+            task,
+            log,
+            tx: session_tx,
+        })
+    }
+
+    /// Point every poller at what the screen shows now (no-ops when unchanged).
+    pub fn steer(&self, app: &App) {
+        self.view.set(app.view_job(), app.settings.refresh);
+        match app.task_job() {
+            Some((job, every)) => self.task.set(Some(job), every),
+            None => self.task.set(None, app.settings.refresh),
+        }
+        match app.log_job() {
+            Some((job, every)) => self.log.set(Some(job), every),
+            None => self.log.set(None, app.settings.refresh),
+        }
+    }
+
+    /// Send a confirmed operation once, in the background; the answer comes back as a message.
+    /// It is never re-sent: after a timeout the outcome is unknown and the next poll shows it.
+    pub fn operate(&self, task: String, op: crate::task::Op, node: Option<String>) {
+        let c = self.client.clone();
+        let tx = self.tx.clone();
+        let task_poller = self.task.clone_sender();
+        tokio::spawn(async move {
+            let result = fetch::operate(&c, &task, op, node.as_deref()).await;
+            let _ = tx
+                .send(Msg::OpDone {
+                    task,
+                    op,
+                    node,
+                    result,
+                })
+                .await;
+            task_poller.send_modify(|t| t.nonce = t.nonce.wrapping_add(1));
+        });
     }
 }
 
@@ -137,9 +204,11 @@ pub async fn run_tui(
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     let mut last_draw = Instant::now() - FRAME;
+    // The DAG view animates running nodes (spinner, ticking durations) at ~8 Hz.
+    const ANIMATE: Duration = Duration::from_millis(125);
 
     loop {
-        session.view.set(app.view_job(), app.settings.refresh);
+        session.steer(&app);
         if app.quit {
             break;
         }
@@ -151,6 +220,8 @@ pub async fn run_tui(
         // Wake for: the next frame slot if a redraw is pending, else the next timed change.
         let wake = if app.dirty {
             last_draw + FRAME
+        } else if app.animating() {
+            (last_draw + ANIMATE).min(app.next_deadline(now))
         } else {
             app.next_deadline(now)
         };
@@ -208,8 +279,8 @@ pub async fn run_tui(
             _ = tokio::time::sleep_until(wake.into()) => {
                 let now = Instant::now();
                 app.expire(now);
-                // Ages in the header tick once a second.
-                if !app.dirty && app.last_refresh.is_some() {
+                // Ages in the header tick once a second; running DAG nodes animate.
+                if !app.dirty && (app.last_refresh.is_some() || app.animating()) {
                     app.dirty = true;
                 }
             }
@@ -236,6 +307,14 @@ pub fn deliver(app: &mut App, msg: Msg) {
     match msg {
         Msg::View(o) => app.on_view(o.job, o.result, o.at, o.failures),
         Msg::Info(r) => app.on_info(r),
+        Msg::Task(o) => app.on_task(o.job, o.result, o.at),
+        Msg::Log(o) => app.on_log(o.job, o.result),
+        Msg::OpDone {
+            task,
+            op,
+            node,
+            result,
+        } => app.on_op_result(&task, op, node, result),
     }
 }
 
@@ -250,7 +329,17 @@ async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
 
 fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term) -> Result<()> {
     match e {
-        Effect::RefreshNow => session.view.refresh(),
+        Effect::RefreshNow => {
+            session.view.refresh();
+            session.task.refresh();
+            session.log.refresh();
+        }
+        Effect::Operate {
+            task,
+            backend: _,
+            op,
+            node,
+        } => session.operate(task, op, node),
         Effect::Copy(text) => osc52_copy(&text),
         Effect::Suspend => {
             term::suspend(terminal).context("cannot resume the terminal")?;

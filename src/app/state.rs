@@ -1,11 +1,13 @@
 //! The app state and its `update`: keys, mouse and poller messages in, effects out.
 
 use super::actions::{spec, Action, Key, Keymap, Scope};
+use super::dag::{DagEffect, DagView};
 use super::panes::{self, PaneData, PaneKind};
 use super::table::TableState;
 use crate::api::ApiError;
 use crate::config::Theme;
 use crate::poll::fetch::{ViewData, ViewJob};
+use crate::task::{Backend, Op, TaskGraph};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
@@ -32,6 +34,8 @@ pub struct Settings {
 pub enum View {
     Pane(PaneKind),
     Detail(DetailTarget),
+    /// The live DAG of a task (its id).
+    Dag(String),
     Errors,
 }
 
@@ -122,6 +126,28 @@ pub enum Effect {
     SwitchProfile(String),
     /// Log in again with this password (after a 401, or for a profile switch).
     Login(crate::secret::Secret),
+    /// A confirmed task operation (retry, rollback, skip, cancel, pass).
+    Operate {
+        task: String,
+        backend: Backend,
+        op: Op,
+        node: Option<String>,
+    },
+}
+
+/// What the task poller should fetch: the task on screen in the DAG view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskJob {
+    pub task: String,
+    pub backend: Backend,
+}
+
+/// The log of one subtask of the task on screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogJob {
+    pub task: String,
+    pub node: String,
+    pub backend: Backend,
 }
 
 /// Commands offered in command mode, with what they do.
@@ -145,6 +171,10 @@ pub struct App {
     pub stack: Vec<View>,
     pub mode: Mode,
     pub detail: Option<DetailState>,
+    /// The DAG view, while a task is open.
+    pub dag: Option<DagView>,
+    /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
+    pub task_status: std::collections::HashMap<i64, crate::api::ocp::models::TaskStatus>,
     pub flashes: VecDeque<Flash>,
     pub errors: VecDeque<ErrorEntry>,
     pub ocp_version: Option<String>,
@@ -191,6 +221,8 @@ impl App {
             stack: vec![View::Pane(PaneKind::Clusters)],
             mode: Mode::Normal,
             detail: None,
+            dag: None,
+            task_status: std::collections::HashMap::new(),
             flashes: VecDeque::new(),
             errors: VecDeque::new(),
             ocp_version: None,
@@ -238,8 +270,200 @@ impl App {
                 DetailTarget::Host(id) => ViewJob::HostDetail(*id),
                 DetailTarget::Proxy(id) => ViewJob::ProxyDetail(*id),
             }),
-            View::Errors => None,
+            View::Errors | View::Dag(_) => None,
         }
+    }
+
+    /// What the task poller should fetch (the DAG on screen), and how often.
+    pub fn task_job(&self) -> Option<(TaskJob, Duration)> {
+        let View::Dag(_) = self.view() else {
+            return None;
+        };
+        let d = self.dag.as_ref()?;
+        let every = if d.wants_fast_poll() {
+            Duration::from_secs(1).min(self.settings.refresh)
+        } else {
+            self.settings.refresh.max(Duration::from_secs(5))
+        };
+        Some((
+            TaskJob {
+                task: d.task_id.clone(),
+                backend: d.backend,
+            },
+            every,
+        ))
+    }
+
+    /// The subtask log to follow, if the DAG view shows one.
+    pub fn log_job(&self) -> Option<(LogJob, Duration)> {
+        let View::Dag(_) = self.view() else {
+            return None;
+        };
+        let d = self.dag.as_ref()?;
+        let node = d.log_target()?;
+        let running = d.selected_node().is_some_and(|n| {
+            matches!(
+                n.status,
+                crate::task::NodeStatus::Running | crate::task::NodeStatus::Canceling
+            )
+        });
+        let every = if running {
+            Duration::from_secs(1)
+        } else {
+            Duration::from_secs(10)
+        };
+        Some((
+            LogJob {
+                task: d.task_id.clone(),
+                node,
+                backend: d.backend,
+            },
+            every,
+        ))
+    }
+
+    /// Something on screen moves by itself (a running node's spinner and duration).
+    pub fn animating(&self) -> bool {
+        matches!(self.view(), View::Dag(_))
+            && self.dag.as_ref().and_then(|d| d.graph()).is_some_and(|g| {
+                g.nodes
+                    .iter()
+                    .any(|n| n.status == crate::task::NodeStatus::Running)
+            })
+    }
+
+    /// Open the live DAG of a task.
+    pub fn open_task(&mut self, task: String, backend: Backend) {
+        let mut v = DagView::new(task.clone(), backend);
+        v.set_keymap(&self.keymap);
+        self.dag = Some(v);
+        if matches!(self.view(), View::Dag(_)) {
+            self.stack.pop();
+        }
+        self.stack.push(View::Dag(task));
+        self.mode = Mode::Normal;
+        self.dirty = true;
+    }
+
+    pub fn on_task(&mut self, job: TaskJob, result: Result<TaskGraph, ApiError>, at: Instant) {
+        let Some(d) = self.dag.as_mut() else { return };
+        if d.task_id != job.task {
+            return;
+        }
+        match result {
+            Ok(g) => {
+                if g.status == crate::task::TaskState::Failed {
+                    if let Ok(id) = g.id.parse::<i64>() {
+                        self.note_task_status(
+                            id,
+                            crate::api::ocp::models::TaskStatus::Failed,
+                            &g.name,
+                        );
+                    }
+                }
+                if let Some(d) = self.dag.as_mut() {
+                    d.on_graph(g, at);
+                }
+                self.last_refresh = Some(at);
+            }
+            Err(e) => {
+                d.on_error(e.to_string(), at);
+                self.on_api_error(&format!("task {}", job.task), &e);
+            }
+        }
+        self.dirty = true;
+    }
+
+    pub fn on_log(&mut self, job: LogJob, result: Result<String, ApiError>) {
+        let Some(d) = self.dag.as_mut() else { return };
+        if d.task_id != job.task {
+            return;
+        }
+        match result {
+            Ok(text) => d.on_log(&job.node, &text),
+            Err(e) => self.on_api_error(&format!("log of subtask {}", job.node), &e),
+        }
+        self.dirty = true;
+    }
+
+    pub fn on_op_result(
+        &mut self,
+        task: &str,
+        op: Op,
+        node: Option<String>,
+        result: Result<(), ApiError>,
+    ) {
+        if let Err(e) = &result {
+            self.on_api_error(&format!("{} task {task}", op.name()), e);
+        }
+        let text = result.map_err(|e| e.to_string());
+        match self.dag.as_mut().filter(|d| d.task_id == task) {
+            Some(d) => d.on_op_result(op, node, text),
+            None => match text {
+                Ok(()) => self.flash(Level::Info, format!("{} sent for task {task}", op.name())),
+                Err(e) => self.flash(Level::Error, format!("{} task {task}: {e}", op.name())),
+            },
+        }
+        self.dirty = true;
+    }
+
+    /// Remember a task's status; a task that turns FAILED raises a flash wherever the user is.
+    fn note_task_status(
+        &mut self,
+        id: i64,
+        status: crate::api::ocp::models::TaskStatus,
+        name: &str,
+    ) {
+        use crate::api::ocp::models::TaskStatus;
+        let first_sight = self.task_status.is_empty();
+        let old = self.task_status.insert(id, status.clone());
+        let newly_failed = status == TaskStatus::Failed
+            && match old {
+                Some(o) => o != TaskStatus::Failed,
+                // A failed task we never saw running: news only after the first look.
+                None => !first_sight && self.task_status.keys().any(|&k| k < id),
+            };
+        if newly_failed {
+            self.flash(
+                Level::Error,
+                format!("task #{id} {name} FAILED — :tasks, or ⏎ on it, to see why"),
+            );
+        }
+    }
+
+    fn note_tasks(&mut self, tasks: &[crate::api::ocp::models::TaskInstance]) {
+        let first = self.task_status.is_empty();
+        for t in tasks {
+            if first {
+                self.task_status.insert(t.id, t.status.clone());
+            } else {
+                self.note_task_status(t.id, t.status.clone(), &t.name);
+            }
+        }
+        if first && tasks.is_empty() {
+            return;
+        }
+    }
+
+    fn dag_effects(&mut self, effects: Vec<DagEffect>) -> Vec<Effect> {
+        let mut out = vec![];
+        for e in effects {
+            match e {
+                DagEffect::Operate { op, node } => {
+                    if let Some(d) = &self.dag {
+                        out.push(Effect::Operate {
+                            task: d.task_id.clone(),
+                            backend: d.backend,
+                            op,
+                            node,
+                        });
+                    }
+                }
+                DagEffect::Close => self.back(),
+                DagEffect::Flash(level, text) => self.flash(level, text),
+            }
+        }
+        out
     }
 
     /// Breadcrumbs of the navigation stack, for the header.
@@ -251,6 +475,7 @@ impl App {
                 View::Detail(DetailTarget::Cluster(id)) => format!("cluster {id}"),
                 View::Detail(DetailTarget::Host(id)) => format!("host {id}"),
                 View::Detail(DetailTarget::Proxy(id)) => format!("obproxy {id}"),
+                View::Dag(id) => format!("task {id}"),
                 View::Errors => "errors".into(),
             })
             .collect()
@@ -324,6 +549,11 @@ impl App {
         self.dirty = true;
         match (job, result) {
             (ViewJob::Pane(kind), Ok(data)) => {
+                match &data {
+                    ViewData::Tasks(t) => self.note_tasks(t),
+                    ViewData::Clusters { running, .. } => self.note_tasks(running),
+                    _ => {}
+                }
                 let Some(pd) = PaneData::from_view(kind, data) else {
                     return;
                 };
@@ -444,6 +674,7 @@ impl App {
         match self.view() {
             View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
             View::Detail(_) => vec![Scope::Detail, Scope::Global],
+            View::Dag(_) => vec![Scope::Dag, Scope::Global],
             View::Errors => vec![Scope::Global],
         }
     }
@@ -536,12 +767,26 @@ impl App {
             }
             Mode::Normal => {}
         }
+        if matches!(self.view(), View::Dag(_)) {
+            if let Some(d) = self.dag.as_mut() {
+                if let Some(effects) = d.on_key(k) {
+                    return self.dag_effects(effects);
+                }
+            }
+        }
         let Some(key) = Key::from_event(&k) else {
             return vec![];
         };
         let Some(action) = self.keymap.lookup(&self.scopes(), key) else {
             return vec![];
         };
+        if matches!(self.view(), View::Dag(_)) && routes_to_dag(action) {
+            let ro = self.settings.read_only;
+            if let Some(d) = self.dag.as_mut() {
+                let effects = d.perform(action, ro);
+                return self.dag_effects(effects);
+            }
+        }
         self.perform(action)
     }
 
@@ -683,12 +928,15 @@ impl App {
     fn goto_pane(&mut self, k: PaneKind) {
         self.mode = Mode::Normal;
         self.detail = None;
+        self.dag = None;
         self.stack = vec![View::Pane(k)];
     }
 
     fn back(&mut self) {
         if self.stack.len() > 1 {
-            self.stack.pop();
+            if matches!(self.stack.pop(), Some(View::Dag(_))) {
+                self.dag = None;
+            }
             if !matches!(self.view(), View::Detail(_)) {
                 self.detail = None;
             }
@@ -729,7 +977,7 @@ impl App {
             PaneKind::Hosts => DetailTarget::Host(id),
             PaneKind::Proxies => DetailTarget::Proxy(id),
             PaneKind::Tasks => {
-                self.flash(Level::Info, "task DAG view: not available yet");
+                self.open_task(id.to_string(), Backend::Ocp);
                 return;
             }
         };
@@ -753,10 +1001,25 @@ impl App {
                 .back()
                 .map(|e| e.trace_id.clone().unwrap_or_else(|| e.message.clone())),
             View::Detail(_) => None,
+            View::Dag(_) => {
+                let d = self.dag.as_ref()?;
+                Some(
+                    d.selected_node()
+                        .map(|n| n.id.clone())
+                        .unwrap_or_else(|| d.task_id.clone()),
+                )
+            }
         }
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> Vec<Effect> {
+        if matches!(self.view(), View::Dag(_)) && m.row > 1 {
+            self.dirty = true;
+            if let Some(d) = self.dag.as_mut() {
+                let effects = d.on_mouse(m);
+                return self.dag_effects(effects);
+            }
+        }
         match m.kind {
             MouseEventKind::ScrollDown => self.move_sel(3),
             MouseEventKind::ScrollUp => self.move_sel(-3),
@@ -811,6 +1074,22 @@ pub fn tab_at(col: u16) -> Option<PaneKind> {
         x += w + 1;
     }
     None
+}
+
+/// Actions the DAG view handles itself while it is on screen.
+fn routes_to_dag(a: Action) -> bool {
+    spec(a).scope == Scope::Dag
+        || matches!(
+            a,
+            Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End
+                | Action::Back
+                | Action::Open
+        )
 }
 
 fn detail_matches(t: &DetailTarget, job: &ViewJob) -> bool {

@@ -121,3 +121,51 @@ pub fn fetch_view(c: OcpClient, job: ViewJob) -> BoxFut<Result<ViewData, ApiErro
         }
     })
 }
+
+/// One poll of the task on screen, converted to the neutral graph.
+pub fn fetch_task(
+    c: OcpClient,
+    job: crate::app::state::TaskJob,
+) -> BoxFut<Result<crate::task::TaskGraph, ApiError>> {
+    Box::pin(async move {
+        let id = parse_id(&job.task)?;
+        let t = c.get_task(id).await?;
+        Ok(crate::task::TaskGraph::from(&t))
+    })
+}
+
+/// The whole log of one subtask (the view keeps only what is new).
+pub fn fetch_log(c: OcpClient, job: crate::app::state::LogJob) -> BoxFut<Result<String, ApiError>> {
+    Box::pin(async move {
+        let task = parse_id(&job.task)?;
+        let node = parse_id(&job.node)?;
+        Ok(c.subtask_log(task, node).await?.log)
+    })
+}
+
+/// Send a task operation. OCP's rules are checked by the server too (400 when not allowed).
+pub async fn operate(
+    c: &OcpClient,
+    task: &str,
+    op: crate::task::Op,
+    node: Option<&str>,
+) -> Result<(), ApiError> {
+    use crate::task::Op;
+    let t = parse_id(task)?;
+    match (op, node) {
+        (Op::Retry, None) => c.retry_task(t).await.map(|_| ()),
+        (Op::Rollback, None) => c.rollback_task(t).await.map(|_| ()),
+        (Op::Retry, Some(n)) => c.retry_subtask(t, parse_id(n)?).await.map(|_| ()),
+        (Op::Skip, Some(n)) => c.skip_subtask(t, parse_id(n)?).await,
+        (Op::Cancel, Some(n)) => c.cancel_subtask(t, parse_id(n)?).await,
+        (op, _) => Err(ApiError::Request(format!(
+            "OCP has no {} operation for this target",
+            op.name()
+        ))),
+    }
+}
+
+fn parse_id(s: &str) -> Result<i64, ApiError> {
+    s.parse()
+        .map_err(|_| ApiError::Request(format!("not an OCP id: {s:?}")))
+}

@@ -69,6 +69,11 @@ impl<J: Clone + PartialEq + Send + Sync + 'static> PollerHandle<J> {
         self.tx.send_modify(|t| t.nonce = t.nonce.wrapping_add(1));
     }
 
+    /// A sender another task can use to request a refresh.
+    pub fn clone_sender(&self) -> watch::Sender<Target<J>> {
+        self.tx.clone()
+    }
+
     pub fn current(&self) -> Option<J> {
         self.tx.borrow().job.clone()
     }

@@ -42,6 +42,13 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     match app.view().clone() {
         View::Pane(k) => draw_pane(f, app, k, body),
         View::Detail(_) => widgets::draw_detail(f, app, body),
+        View::Dag(_) => {
+            let now = app.frozen_now.unwrap_or_else(crate::app::panes::now_ms);
+            let (theme, ascii) = (app.theme.clone(), app.settings.ascii);
+            if let Some(d) = app.dag.as_mut() {
+                dag::draw(f, body, d, &theme, ascii, now);
+            }
+        }
         View::Errors => widgets::draw_errors(f, app, body),
     }
     draw_status(f, app, status);
@@ -385,6 +392,7 @@ fn scopes(app: &App) -> Vec<Scope> {
     match app.view() {
         View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
         View::Detail(_) => vec![Scope::Detail, Scope::Global],
+        View::Dag(_) => vec![Scope::Dag, Scope::Global],
         View::Errors => vec![Scope::Global],
     }
 }
