@@ -181,6 +181,8 @@ enum Action {
 pub struct RateWindow {
     start: Instant,
     used: u32,
+    /// API requests answered since start (served in `/sim/state` for request-rate checks).
+    total: u64,
 }
 
 impl Default for RateWindow {
@@ -188,6 +190,7 @@ impl Default for RateWindow {
         RateWindow {
             start: Instant::now(),
             used: 0,
+            total: 0,
         }
     }
 }
@@ -200,6 +203,7 @@ impl RateWindow {
             self.used = 0;
         }
         self.used = self.used.saturating_add(1);
+        self.total = self.total.saturating_add(1);
         let reset = RATE_WINDOW.saturating_sub(self.start.elapsed()).as_secs() + 1;
         (RATE_LIMIT.saturating_sub(self.used), reset)
     }
@@ -391,6 +395,7 @@ async fn post_password(
 
 async fn get_state(State(st): State<SimState>) -> Response {
     let faults = st.faults().clone();
+    let requests = st.rate().total;
     let db = st.db();
     let mut by_status = std::collections::BTreeMap::<String, usize>::new();
     for t in db.tasks.iter() {
@@ -415,6 +420,7 @@ async fn get_state(State(st): State<SimState>) -> Response {
         "runningTasks": running,
         "failSubtasks": db.fail_names,
         "faults": faults,
+        "requests": { "total": requests },
         "takeover": {
             "address": super::inventory::TAKEOVER_ADDRESS,
             "port": super::inventory::TAKEOVER_PORT,

@@ -1,0 +1,1324 @@
+//! Every performance figure in one run, each printed as `name value unit budget verdict`.
+//!
+//! In-process figures (frame render, filter, layout, RSS) use the library's real types;
+//! terminal figures (start-up, idle CPU, bytes written, requests) run the release binary in
+//! a pseudo-terminal this program opens itself and count what the binary writes.
+//!
+//! Run everything: `scripts/bench`. By hand: `cargo bench --bench perf -- [--quick]
+//! [--only a,b]` (`--only` takes substrings of figure groups: render, filter, layout, rss,
+//! sim, startup, bytes, idle).
+
+use obtui::api::ocp::models::{Host, HostService, HostStatus, ObCluster};
+use obtui::app::actions::Keymap;
+use obtui::app::dag::DagView;
+use obtui::app::panes::PaneKind;
+use obtui::app::state::{App, Settings};
+use obtui::config::Theme;
+use obtui::poll::fetch::{ViewData, ViewJob};
+use obtui::task::{gen, layout, Backend, LayoutParams, TaskGraph};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_obtui");
+const COLS: u16 = 200;
+const ROWS: u16 = 60;
+const SIM_PASSWORD: &str = "aaAA11__";
+
+// ---------------------------------------------------------------------------------
+// Reporting
+
+#[derive(Clone, Copy)]
+enum Budget {
+    Lt(f64),
+    Le(f64),
+    /// At most this (the budget names an exact target; fewer is better still).
+    Max(f64),
+    Reported,
+}
+
+struct Report {
+    over: Vec<String>,
+}
+
+impl Report {
+    fn fig(&mut self, name: &str, value: f64, unit: &str, budget: Budget) {
+        let (b, ok) = match budget {
+            Budget::Lt(x) => (format!("<{x}"), value < x),
+            Budget::Le(x) => (format!("<={x}"), value <= x),
+            Budget::Max(x) => (format!("={x}"), value <= x),
+            Budget::Reported => ("reported".to_string(), true),
+        };
+        let verdict = match budget {
+            Budget::Reported => "info",
+            _ if ok => "ok",
+            _ => "OVER",
+        };
+        let v = if value.abs() >= 1000.0 || value.fract() == 0.0 {
+            format!("{value:.0}")
+        } else {
+            format!("{value:.3}")
+        };
+        println!("{name:<44} {v:>10} {unit:<6} {b:<9} {verdict}");
+        if verdict == "OVER" {
+            self.over.push(format!("{name} {v} {unit} {b}"));
+        }
+    }
+
+    fn note(&self, s: &str) {
+        println!("# {s}");
+    }
+
+    fn skip(&mut self, name: &str, why: &str) {
+        println!("{name:<44} {:>10} {:<6} {:<9} SKIP  # {why}", "-", "-", "-");
+    }
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+// ---------------------------------------------------------------------------------
+// Data through the real app types
+
+fn hosts(n: usize) -> Vec<Host> {
+    (0..n)
+        .map(|i| Host {
+            id: 1_000_000 + i as i64,
+            name: Some(format!("ob-node-{i:05}.prod")),
+            inner_ip_address: Some(format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256)),
+            status: if i % 17 == 0 {
+                HostStatus::Offline
+            } else {
+                HostStatus::Online
+            },
+            kind: Some("DEDICATED_PHYSICAL_MACHINE".into()),
+            type_name: Some(["small", "medium", "large"][i % 3].into()),
+            idc_name: Some(["hz1", "hz2", "sh1", "sz1"][i % 4].into()),
+            region_name: Some(["hangzhou", "shanghai"][i % 2].into()),
+            ssh_port: Some(22),
+            services: vec![HostService {
+                name: Some(format!("cluster{}:{}", i / 10, i % 3)),
+                service_type: Some("OB_CLUSTER".into()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .collect()
+}
+
+fn clusters(n: usize) -> Vec<ObCluster> {
+    (0..n)
+        .map(|i| {
+            serde_json::from_value(serde_json::json!({
+                "id": i, "name": format!("cluster{i:05}"), "obClusterId": 1000 + i,
+                "obVersion": "4.2.1.2", "type": if i % 2 == 0 { "PRIMARY" } else { "STANDBY" },
+                "status": "RUNNING", "serverCount": 6, "tenantCount": 4,
+                "zones": [{"name": "zone1", "idcName": "hz1", "serverCount": 2}]
+            }))
+            .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn app() -> App {
+    let settings = Settings {
+        profile: "bench".into(),
+        url: "http://127.0.0.1:1".into(),
+        user: "admin".into(),
+        read_only: false,
+        production: false,
+        refresh: Duration::from_secs(5),
+        demo: true,
+        ascii: false,
+    };
+    App::new(settings, Theme::builtin_default(), Keymap::defaults())
+}
+
+fn loaded_app(n_clusters: usize, n_hosts: usize) -> App {
+    let mut a = app();
+    a.on_view(
+        ViewJob::Pane(PaneKind::Clusters),
+        Ok(ViewData::Clusters {
+            clusters: clusters(n_clusters),
+            running: vec![],
+        }),
+        Instant::now(),
+        0,
+    );
+    a.on_view(
+        ViewJob::Pane(PaneKind::Hosts),
+        Ok(ViewData::Hosts(hosts(n_hosts))),
+        Instant::now(),
+        0,
+    );
+    a
+}
+
+// ---------------------------------------------------------------------------------
+// In-process figures
+
+fn bench_render(r: &mut Report) {
+    let mut a = loaded_app(10_000, 10_000);
+    let mut term = match Terminal::new(TestBackend::new(COLS, ROWS)) {
+        Ok(t) => t,
+        Err(e) => return r.skip("frame_render_clusters_10k_200x60", &e.to_string()),
+    };
+    let mut times = Vec::new();
+    for i in 0..400 {
+        // Move the selection so every frame has something to draw.
+        a.pane_mut(PaneKind::Clusters)
+            .table
+            .move_by(if i % 2 == 0 { 1 } else { -1 });
+        let t = Instant::now();
+        let _ = term.draw(|f| obtui::ui::draw(f, &mut a));
+        if i >= 20 {
+            times.push(ms(t.elapsed()));
+        }
+    }
+    r.fig(
+        "frame_render_clusters_10k_rows_200x60",
+        median(&mut times),
+        "ms",
+        Budget::Lt(1.0),
+    );
+}
+
+fn bench_filter(r: &mut Report) {
+    let mut a = loaded_app(10, 10_000);
+    let words = ["h", "hz", "hz1", "hz1 !off", "10.0", "node-0999", ""];
+    let mut times = Vec::new();
+    for _ in 0..40 {
+        for w in words {
+            let t = Instant::now();
+            a.pane_mut(PaneKind::Hosts).table.set_filter(w);
+            times.push(ms(t.elapsed()));
+        }
+    }
+    let mut worst = times.clone();
+    worst.sort_by(|a, b| a.total_cmp(b));
+    r.fig(
+        "filter_10k_hosts_per_keystroke",
+        median(&mut times),
+        "ms",
+        Budget::Lt(5.0),
+    );
+    r.fig(
+        "filter_10k_hosts_per_keystroke_p99",
+        percentile(&worst, 0.99),
+        "ms",
+        Budget::Lt(5.0),
+    );
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        a.pane_mut(PaneKind::Hosts).table.sort_next(9);
+        times.push(ms(t.elapsed()));
+    }
+    r.fig(
+        "sort_10k_hosts_next_column",
+        median(&mut times),
+        "ms",
+        Budget::Reported,
+    );
+}
+
+fn to_dot(g: &TaskGraph) -> String {
+    let mut s = String::from("digraph task {\n");
+    for n in &g.nodes {
+        s.push_str(&format!("  \"{}\" [label=\"{}\"];\n", n.id, n.name));
+    }
+    for n in &g.nodes {
+        for d in &n.downstreams {
+            s.push_str(&format!("  \"{}\" -> \"{}\";\n", n.id, d));
+        }
+    }
+    s.push_str("}\n");
+    s
+}
+
+fn dot_available() -> bool {
+    Command::new("dot")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn bench_layout(r: &mut Report, quick: bool, tmp: &Path) {
+    let p = LayoutParams::default();
+    let have_dot = dot_available();
+    if !have_dot {
+        r.note("`dot` not found (apt-get install graphviz): dot timings and ratios skipped");
+    }
+    for (n, budget, reps) in [(1000usize, 1.0, 200usize), (5000, 5.0, 60)] {
+        let g = gen::generate_ocp_like(n, 7);
+        let reps = if quick { reps / 4 } else { reps };
+        // Warm up (page faults, allocator), then time.
+        let l = layout::layout(&g, &p);
+        let mut times = Vec::new();
+        for _ in 0..reps {
+            let t = Instant::now();
+            let l2 = layout::layout(&g, &p);
+            times.push(ms(t.elapsed()));
+            std::hint::black_box(&l2);
+        }
+        let ours = median(&mut times);
+        r.fig(
+            &format!("dag_layout_{n}_nodes"),
+            ours,
+            "ms",
+            Budget::Le(budget),
+        );
+        r.note(&format!(
+            "layout {n}: {} nodes, {} placed, {} layers tall {} rows, {} crossings",
+            g.nodes.len(),
+            l.nodes.len(),
+            l.nodes.last().map_or(0, |x| x.layer + 1),
+            l.height,
+            l.crossings
+        ));
+        if !have_dot {
+            r.skip(&format!("dot_tplain_{n}_nodes"), "dot not installed");
+            continue;
+        }
+        let file = tmp.join(format!("dag{n}.dot"));
+        if std::fs::write(&file, to_dot(&g)).is_err() {
+            r.skip(
+                &format!("dot_tplain_{n}_nodes"),
+                "cannot write the DOT file",
+            );
+            continue;
+        }
+        let mut dts = Vec::new();
+        for _ in 0..if quick { 1 } else { 3 } {
+            let t = Instant::now();
+            let ok = Command::new("dot")
+                .arg("-Tplain")
+                .arg(&file)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                break;
+            }
+            dts.push(ms(t.elapsed()));
+        }
+        if dts.is_empty() {
+            r.skip(&format!("dot_tplain_{n}_nodes"), "dot failed");
+            continue;
+        }
+        let dot = median(&mut dts);
+        r.fig(
+            &format!("dot_tplain_{n}_nodes"),
+            dot,
+            "ms",
+            Budget::Reported,
+        );
+        r.fig(
+            &format!("dot_over_layout_ratio_{n}_nodes"),
+            dot / ours,
+            "x",
+            Budget::Reported,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// RSS: measured in a fresh child process so nothing else this run allocated counts.
+
+fn vm_kb(field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    s.lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn child_rss_data() {
+    let mut a = loaded_app(10, 10_000);
+    let g = gen::generate_ocp_like(5000, 7);
+    let mut v = DagView::new(g.id.clone(), Backend::Ocp);
+    v.on_graph(g, Instant::now());
+    a.dag = Some(v);
+    // Draw the hosts pane once so render-side caches exist too.
+    a.perform(obtui::app::actions::Action::PaneHosts);
+    if let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS)) {
+        let _ = t.draw(|f| obtui::ui::draw(f, &mut a));
+    }
+    let rss = vm_kb("VmRSS:").unwrap_or(0);
+    println!("rss_kb {rss}");
+    std::hint::black_box(&a);
+}
+
+fn child_rss_log() {
+    let g = gen::generate_ocp_like(60, 3);
+    let mut v = DagView::new(g.id.clone(), Backend::Ocp);
+    v.on_graph(g, Instant::now());
+    let Some(node) = v.selected_node().map(|n| n.id.clone()) else {
+        println!("error no node selected");
+        return;
+    };
+    // The server returns the whole log on every poll; it grows by 1 MB between polls.
+    const TOTAL: usize = 100 * 1024 * 1024;
+    let mut full = String::with_capacity(0);
+    let mut i = 0u64;
+    while full.len() < TOTAL {
+        let step_end = (full.len() + 1024 * 1024).min(TOTAL);
+        while full.len() < step_end {
+            i += 1;
+            full.push_str(&format!(
+                "2026-11-22 05:00:{:02}.{:03} INFO [task-runner] step {i}: copying package chunk {i} of the observer rpm to 10.0.{}.{}\n",
+                i % 60,
+                i % 1000,
+                i % 256,
+                (i / 256) % 256
+            ));
+        }
+        v.on_log(&node, &full);
+    }
+    let fed = full.len();
+    drop(full);
+    let rss = vm_kb("VmRSS:").unwrap_or(0);
+    println!("rss_kb {rss}");
+    println!("fed_bytes {fed}");
+    std::hint::black_box(&v);
+}
+
+fn rss_child(mode: &str) -> Option<(u64, String)> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe).arg("--child").arg(mode).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let kb = text
+        .lines()
+        .find_map(|l| l.strip_prefix("rss_kb "))
+        .and_then(|v| v.trim().parse().ok())?;
+    Some((kb, text))
+}
+
+fn bench_rss(r: &mut Report) {
+    match rss_child("rss-data") {
+        Some((kb, _)) => r.fig(
+            "rss_10k_hosts_plus_5000_node_task",
+            kb as f64 / 1024.0,
+            "MB",
+            Budget::Lt(40.0),
+        ),
+        None => r.skip("rss_10k_hosts_plus_5000_node_task", "child failed"),
+    }
+    match rss_child("rss-log") {
+        Some((kb, _)) => r.fig(
+            "rss_after_following_100MB_of_log",
+            kb as f64 / 1024.0,
+            "MB",
+            Budget::Lt(60.0),
+        ),
+        None => r.skip("rss_after_following_100MB_of_log", "child failed"),
+    }
+    let base = rss_child("rss-base").map(|(kb, _)| kb);
+    if let Some(kb) = base {
+        r.fig(
+            "rss_bench_process_baseline_anchor",
+            kb as f64 / 1024.0,
+            "MB",
+            Budget::Reported,
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Processes: the simulator and the TUI in a pseudo-terminal
+
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        // Our own child only, by pid.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> Option<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").ok()?;
+    l.local_addr().ok().map(|a| a.port())
+}
+
+fn http_get(port: u16, path: &str, auth: bool) -> Option<String> {
+    use std::net::TcpStream;
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let auth = if auth {
+        use base64::Engine;
+        let b = base64::engine::general_purpose::STANDARD.encode(format!("admin:{SIM_PASSWORD}"));
+        format!("Authorization: Basic {b}\r\n")
+    } else {
+        String::new()
+    };
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let body = text.split_once("\r\n\r\n")?.1.to_string();
+    if text.contains("Transfer-Encoding: chunked") || text.contains("transfer-encoding: chunked") {
+        return Some(dechunk(&body));
+    }
+    Some(body)
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((len, rest)) = s.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(len.trim(), 16) else {
+            break;
+        };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+fn sim_state(port: u16) -> Option<serde_json::Value> {
+    serde_json::from_str(&http_get(port, "/sim/state", false)?).ok()
+}
+
+fn start_sim(extra: &[&str], home: &Path) -> Option<(Proc, u16)> {
+    let port = free_port()?;
+    let child = Command::new(BIN)
+        .arg("sim")
+        .arg("--listen")
+        .arg(format!("127.0.0.1:{port}"))
+        .args(extra)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let p = Proc(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if sim_state(port).is_some() {
+            return Some((p, port));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+type Chunks = Arc<Mutex<Vec<(Instant, Vec<u8>)>>>;
+
+struct Pty {
+    proc_: Proc,
+    master: File,
+    chunks: Chunks,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+fn winsize(cols: u16, rows: u16) -> libc::winsize {
+    libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    }
+}
+
+impl Pty {
+    /// The release binary on the slave side of a fresh pty of `cols`x`rows`.
+    fn spawn(args: &[&str], env: &[(&str, String)], home: &Path) -> std::io::Result<Pty> {
+        let (mut m, mut s) = (-1, -1);
+        let ws = winsize(COLS, ROWS);
+        // SAFETY: out-pointers to two ints; null name and termios are allowed.
+        let rc =
+            unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null(), &ws) };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: openpty returned two fresh descriptors that we now own.
+        let (master, slave) = unsafe { (File::from_raw_fd(m), File::from_raw_fd(s)) };
+        // SAFETY: plain fcntl on our own descriptor.
+        unsafe { libc::fcntl(master.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("TERM", "xterm-256color")
+            .env("COLORTERM", "truecolor")
+            .env("LANG", "C.UTF-8");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdin(Stdio::from(slave.try_clone()?))
+            .stdout(Stdio::from(slave.try_clone()?))
+            .stderr(Stdio::from(slave));
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::ioctl(0, libc::TIOCSCTTY as _, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn()?;
+        drop(cmd);
+        let chunks: Chunks = Arc::default();
+        let mut rd = master.try_clone()?;
+        let sink = chunks.clone();
+        let reader = std::thread::spawn(move || {
+            let mut buf = vec![0u8; 65536];
+            loop {
+                match rd.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let now = Instant::now();
+                        if let Ok(mut c) = sink.lock() {
+                            c.push((now, buf[..n].to_vec()));
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Pty {
+            proc_: Proc(child),
+            master,
+            chunks,
+            reader: Some(reader),
+        })
+    }
+
+    fn pid(&self) -> u32 {
+        self.proc_.0.id()
+    }
+
+    fn keys(&mut self, s: &str) {
+        let _ = self.master.write_all(s.as_bytes());
+        let _ = self.master.flush();
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        let ws = winsize(cols, rows);
+        // SAFETY: TIOCSWINSZ with a valid winsize on our own master descriptor.
+        unsafe { libc::ioctl(self.master.as_raw_fd(), libc::TIOCSWINSZ as _, &ws) };
+    }
+
+    fn total(&self) -> usize {
+        self.chunks
+            .lock()
+            .map(|c| c.iter().map(|x| x.1.len()).sum())
+            .unwrap_or(0)
+    }
+
+    fn snapshot(&self) -> Vec<(Instant, Vec<u8>)> {
+        self.chunks.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// Polls `f` on the frames so far until it holds or the deadline passes.
+    fn wait_for(&self, timeout: Duration, f: impl Fn(&[Frame]) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if f(&frames(&self.snapshot(), COLS, ROWS)) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    fn quit(mut self) {
+        self.keys("q");
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if matches!(self.proc_.0.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.proc_.0.kill();
+        let _ = self.proc_.0.wait();
+        if let Some(h) = self.reader.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// user + system CPU ticks of a process, from /proc.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the `(comm)` which may contain spaces.
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // rest starts at field 3 (state): utime is field 14, stime 15.
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+fn proc_rss_kb(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn clk_tck() -> f64 {
+    // SAFETY: sysconf has no preconditions.
+    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if t > 0 {
+        t as f64
+    } else {
+        100.0
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// A small screen model: enough of a terminal to know what each frame changed.
+
+#[derive(Clone)]
+struct Screen {
+    w: usize,
+    h: usize,
+    cells: Vec<char>,
+    x: usize,
+    y: usize,
+}
+
+impl Screen {
+    fn new(w: u16, h: u16) -> Screen {
+        let (w, h) = (w as usize, h as usize);
+        Screen {
+            w,
+            h,
+            cells: vec![' '; w * h],
+            x: 0,
+            y: 0,
+        }
+    }
+
+    fn row(&self, y: usize) -> String {
+        self.cells[y * self.w..(y + 1) * self.w].iter().collect()
+    }
+
+    fn text(&self) -> String {
+        (0..self.h).map(|y| self.row(y) + "\n").collect()
+    }
+
+    fn put(&mut self, c: char) {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if cw == 0 {
+            return;
+        }
+        if self.x < self.w && self.y < self.h {
+            self.cells[self.y * self.w + self.x] = c;
+            if cw == 2 && self.x + 1 < self.w {
+                self.cells[self.y * self.w + self.x + 1] = '\0';
+            }
+        }
+        self.x += cw;
+    }
+
+    fn feed(&mut self, text: &str) {
+        let mut it = text.chars().peekable();
+        while let Some(c) = it.next() {
+            match c {
+                '\x1b' => match it.next() {
+                    Some('[') => {
+                        let mut params = String::new();
+                        let mut fin = '\0';
+                        for d in it.by_ref() {
+                            if ('\x40'..='\x7e').contains(&d) {
+                                fin = d;
+                                break;
+                            }
+                            params.push(d);
+                        }
+                        let nums: Vec<usize> = params
+                            .trim_start_matches('?')
+                            .split(';')
+                            .map(|p| p.parse().unwrap_or(0))
+                            .collect();
+                        let n0 = nums.first().copied().unwrap_or(0);
+                        match fin {
+                            'H' | 'f' => {
+                                self.y = n0.max(1) - 1;
+                                self.x = nums.get(1).copied().unwrap_or(1).max(1) - 1;
+                            }
+                            'G' => self.x = n0.max(1) - 1,
+                            'C' => self.x += n0.max(1),
+                            'D' => self.x = self.x.saturating_sub(n0.max(1)),
+                            'A' => self.y = self.y.saturating_sub(n0.max(1)),
+                            'B' => self.y += n0.max(1),
+                            'J' if n0 == 2 || n0 == 3 => self.cells.fill(' '),
+                            'K' => {
+                                if self.y < self.h {
+                                    for x in self.x..self.w {
+                                        self.cells[self.y * self.w + x] = ' ';
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    Some(']') => {
+                        // OSC: up to BEL or ST.
+                        while let Some(d) = it.next() {
+                            if d == '\x07' {
+                                break;
+                            }
+                            if d == '\x1b' {
+                                it.next();
+                                break;
+                            }
+                        }
+                    }
+                    _ => {}
+                },
+                '\r' => self.x = 0,
+                '\n' => self.y += 1,
+                c if (c as u32) < 0x20 => {}
+                c => self.put(c),
+            }
+        }
+    }
+}
+
+const SYNC_END: &[u8] = b"\x1b[?2026l";
+
+/// One synchronized frame as the terminal received it.
+struct Frame {
+    /// When its last byte arrived.
+    at: Instant,
+    /// Bytes from the end of the previous frame up to and including this frame's end.
+    bytes: usize,
+    /// Cells whose character changed: (x, y, before, after).
+    changed: Vec<(usize, usize, char, char)>,
+    screen_after: Screen,
+}
+
+fn frames(chunks: &[(Instant, Vec<u8>)], w: u16, h: u16) -> Vec<Frame> {
+    let mut all = Vec::new();
+    let mut times = Vec::new();
+    for (t, c) in chunks {
+        all.extend_from_slice(c);
+        times.push((all.len(), *t));
+    }
+    let mut out = Vec::new();
+    let mut screen = Screen::new(w, h);
+    let mut start = 0;
+    let mut i = 0;
+    while i + SYNC_END.len() <= all.len() {
+        if &all[i..i + SYNC_END.len()] != SYNC_END {
+            i += 1;
+            continue;
+        }
+        let end = i + SYNC_END.len();
+        let before = screen.clone();
+        screen.feed(&String::from_utf8_lossy(&all[start..end]));
+        let mut changed = Vec::new();
+        if before.w == screen.w {
+            for (k, (a, b)) in before.cells.iter().zip(&screen.cells).enumerate() {
+                if a != b {
+                    changed.push((k % screen.w, k / screen.w, *a, *b));
+                }
+            }
+        }
+        let at = times
+            .iter()
+            .find(|(off, _)| *off >= end)
+            .map_or_else(Instant::now, |x| x.1);
+        out.push(Frame {
+            at,
+            bytes: end - start,
+            changed,
+            screen_after: screen.clone(),
+        });
+        start = end;
+        i = end;
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------
+// Terminal figures
+
+fn tmp_home(base: &Path, name: &str) -> PathBuf {
+    let d = base.join(name);
+    let _ = std::fs::create_dir_all(d.join("config"));
+    let _ = std::fs::create_dir_all(d.join("state"));
+    d
+}
+
+/// A frame with data: the header shows "… ago" once the first poll landed.
+fn has_data(f: &Frame) -> bool {
+    f.screen_after.row(0).contains(" ago")
+}
+
+fn bench_startup(r: &mut Report, quick: bool, tmp: &Path) {
+    let home = tmp_home(tmp, "startup");
+    let mut first_any = Vec::new();
+    let mut first_full = Vec::new();
+    for _ in 0..if quick { 2 } else { 5 } {
+        let t0 = Instant::now();
+        let pty = match Pty::spawn(&["demo"], &[], &home) {
+            Ok(p) => p,
+            Err(e) => return r.skip("startup_to_first_full_frame_demo", &e.to_string()),
+        };
+        let ok = pty.wait_for(Duration::from_secs(10), |fs| fs.iter().any(has_data));
+        let fs = frames(&pty.snapshot(), COLS, ROWS);
+        pty.quit();
+        if !ok {
+            return r.skip(
+                "startup_to_first_full_frame_demo",
+                "no frame with data in 10 s",
+            );
+        }
+        if let Some(f) = fs.first() {
+            first_any.push(ms(f.at - t0));
+        }
+        if let Some(f) = fs.iter().find(|f| has_data(f)) {
+            first_full.push(ms(f.at - t0));
+        }
+    }
+    r.fig(
+        "startup_to_first_full_frame_demo",
+        median(&mut first_full),
+        "ms",
+        Budget::Lt(150.0),
+    );
+    r.fig(
+        "startup_to_first_frame_any_demo_anchor",
+        median(&mut first_any),
+        "ms",
+        Budget::Reported,
+    );
+}
+
+fn tui_args(port: u16, refresh: &str) -> Vec<String> {
+    vec![
+        "--url".into(),
+        format!("http://127.0.0.1:{port}"),
+        "--user".into(),
+        "admin".into(),
+        "--refresh".into(),
+        refresh.into(),
+    ]
+}
+
+fn requests_total(port: u16) -> Option<u64> {
+    sim_state(port)?.get("requests")?.get("total")?.as_u64()
+}
+
+/// Idle CPU and requests per minute in one session: the hosts pane, refresh 5 s, no keys.
+fn bench_idle(r: &mut Report, quick: bool, tmp: &Path) {
+    let home = tmp_home(tmp, "idle");
+    let Some((_sim, port)) = start_sim(&[], &home) else {
+        return r.skip(
+            "idle_cpu_static_screen_30s_refresh5s",
+            "simulator did not start",
+        );
+    };
+    let args = tui_args(port, "5");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let env = [("OBTUI_PASSWORD", SIM_PASSWORD.to_string())];
+    let mut pty = match Pty::spawn(&args, &env, &home) {
+        Ok(p) => p,
+        Err(e) => return r.skip("idle_cpu_static_screen_30s_refresh5s", &e.to_string()),
+    };
+    if !pty.wait_for(Duration::from_secs(10), |fs| fs.iter().any(has_data)) {
+        pty.quit();
+        return r.skip("idle_cpu_static_screen_30s_refresh5s", "no data in 10 s");
+    }
+    pty.keys("2");
+    std::thread::sleep(Duration::from_secs(3));
+    let (window, req_window) = if quick { (10u64, 20u64) } else { (30, 60) };
+    let pid = pty.pid();
+    let req0 = requests_total(port);
+    let t0 = Instant::now();
+    let cpu0 = cpu_ticks(pid);
+    let bytes0 = pty.total();
+    std::thread::sleep(Duration::from_secs(window));
+    let cpu1 = cpu_ticks(pid);
+    let el = t0.elapsed().as_secs_f64();
+    let bytes1 = pty.total();
+    if let (Some(a), Some(b)) = (cpu0, cpu1) {
+        let pct = (b - a) as f64 / clk_tck() / el * 100.0;
+        r.fig(
+            "idle_cpu_static_screen_30s_refresh5s",
+            pct,
+            "%core",
+            Budget::Lt(0.5),
+        );
+    } else {
+        r.skip("idle_cpu_static_screen_30s_refresh5s", "no /proc stat");
+    }
+    r.fig(
+        "idle_bytes_written_per_second_anchor",
+        (bytes1 - bytes0) as f64 / el,
+        "B/s",
+        Budget::Reported,
+    );
+    std::thread::sleep(Duration::from_secs(req_window.saturating_sub(window)));
+    let el = t0.elapsed().as_secs_f64();
+    let req1 = requests_total(port);
+    match (req0, req1) {
+        (Some(a), Some(b)) => r.fig(
+            "requests_per_min_hosts_pane_refresh5s",
+            (b - a) as f64 * 60.0 / el,
+            "req/m",
+            Budget::Max(12.0),
+        ),
+        _ => r.skip(
+            "requests_per_min_hosts_pane_refresh5s",
+            "the simulator has no request counter",
+        ),
+    }
+    if let Some(kb) = proc_rss_kb(pid) {
+        r.fig(
+            "rss_tui_process_hosts_pane_anchor",
+            kb as f64 / 1024.0,
+            "MB",
+            Budget::Reported,
+        );
+    }
+    pty.quit();
+}
+
+/// A task DAG open in the real binary; frames where a subtask turned successful or failed.
+fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
+    let home = tmp_home(tmp, "bytes");
+    let Some((_sim, port)) = start_sim(&["--speed", "3"], &home) else {
+        return r.skip(
+            "bytes_one_subtask_status_change_200x60",
+            "simulator did not start",
+        );
+    };
+    let running = sim_state(port).and_then(|s| {
+        s.get("runningTasks")?
+            .as_array()?
+            .iter()
+            .find_map(|t| t.get("id")?.as_i64())
+    });
+    let Some(task) = running else {
+        return r.skip(
+            "bytes_one_subtask_status_change_200x60",
+            "no running task in the simulator",
+        );
+    };
+    let args = tui_args(port, "5");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let env = [("OBTUI_PASSWORD", SIM_PASSWORD.to_string())];
+    let mut pty = match Pty::spawn(&args, &env, &home) {
+        Ok(p) => p,
+        Err(e) => return r.skip("bytes_one_subtask_status_change_200x60", &e.to_string()),
+    };
+    if !pty.wait_for(Duration::from_secs(10), |fs| fs.iter().any(has_data)) {
+        pty.quit();
+        return r.skip("bytes_one_subtask_status_change_200x60", "no data in 10 s");
+    }
+    pty.keys("4");
+    std::thread::sleep(Duration::from_millis(1500));
+    pty.keys("/");
+    std::thread::sleep(Duration::from_millis(200));
+    pty.keys(&task.to_string());
+    std::thread::sleep(Duration::from_millis(300));
+    pty.keys("\r");
+    std::thread::sleep(Duration::from_millis(300));
+    pty.keys("\r");
+    std::thread::sleep(Duration::from_secs(2));
+    let opened = frames(&pty.snapshot(), COLS, ROWS).len();
+    std::thread::sleep(Duration::from_secs(if quick { 20 } else { 45 }));
+    // Full repaint at 200x60: resize away and back; the second frame after is a full draw.
+    let before_resize = frames(&pty.snapshot(), COLS, ROWS).len();
+    pty.resize(COLS - 1, ROWS);
+    std::thread::sleep(Duration::from_millis(400));
+    let mid = pty.snapshot().len();
+    pty.resize(COLS, ROWS);
+    std::thread::sleep(Duration::from_millis(600));
+    let chunks = pty.snapshot();
+    pty.quit();
+
+    let fs = frames(&chunks[..mid.min(chunks.len())], COLS, ROWS);
+    let done = |c: char| matches!(c, '✔' | '✖');
+    let mut change = Vec::new();
+    let mut other = Vec::new();
+    for f in fs.iter().take(before_resize).skip(opened) {
+        if f.changed.iter().any(|&(_, _, a, b)| done(b) && !done(a)) {
+            change.push(f.bytes as f64);
+        } else {
+            other.push(f.bytes as f64);
+        }
+    }
+    let in_dag = fs
+        .get(opened.saturating_sub(1))
+        .is_some_and(|f| f.screen_after.text().contains(&task.to_string()));
+    if change.is_empty() {
+        r.skip(
+            "bytes_one_subtask_status_change_200x60",
+            &format!(
+                "no subtask changed status while watched (DAG view reached: {in_dag}; {} frames)",
+                other.len()
+            ),
+        );
+    } else {
+        r.note(&format!(
+            "task {task}: {} status-change frames, {} other frames",
+            change.len(),
+            other.len()
+        ));
+        r.fig(
+            "bytes_one_subtask_status_change_200x60",
+            median(&mut change),
+            "B",
+            Budget::Lt(200.0),
+        );
+        let mut c2 = change.clone();
+        c2.sort_by(|a, b| a.total_cmp(b));
+        r.fig(
+            "bytes_one_subtask_status_change_max",
+            c2.last().copied().unwrap_or(0.0),
+            "B",
+            Budget::Reported,
+        );
+    }
+    if !other.is_empty() {
+        r.fig(
+            "bytes_other_frame_median_anchor",
+            median(&mut other),
+            "B",
+            Budget::Reported,
+        );
+    }
+    // The repaint after growing back to 200x60: bytes after `mid`, up to the frame end.
+    let tail: Vec<(Instant, Vec<u8>)> = chunks[mid.min(chunks.len())..].to_vec();
+    let full = frames(&tail, COLS, ROWS);
+    match full.iter().map(|f| f.bytes).max() {
+        Some(b) => r.fig("bytes_full_repaint_200x60", b as f64, "B", Budget::Reported),
+        None => r.skip("bytes_full_repaint_200x60", "no frame after the resize"),
+    }
+}
+
+/// 64 clients polling one task's detail as fast as they can.
+fn bench_sim(r: &mut Report, quick: bool, tmp: &Path) {
+    let home = tmp_home(tmp, "sim");
+    let Some((_sim, port)) = start_sim(&[], &home) else {
+        return r.skip(
+            "sim_task_detail_polls_per_s_64_clients",
+            "simulator did not start",
+        );
+    };
+    let task = sim_state(port).and_then(|s| {
+        s.get("runningTasks")?
+            .as_array()?
+            .iter()
+            .find_map(|t| t.get("id")?.as_i64())
+    });
+    let Some(task) = task else {
+        return r.skip("sim_task_detail_polls_per_s_64_clients", "no task");
+    };
+    let url = format!("http://127.0.0.1:{port}/api/v2/tasks/instances/{task}");
+    let secs = if quick { 3 } else { 10 };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return r.skip("sim_task_detail_polls_per_s_64_clients", &e.to_string()),
+    };
+    let (lat, errors, el) = rt.block_on(async move {
+        let end = Instant::now() + Duration::from_secs(secs);
+        let t0 = Instant::now();
+        let mut hs = Vec::new();
+        for _ in 0..64 {
+            let url = url.clone();
+            hs.push(tokio::spawn(async move {
+                let c = reqwest::Client::new();
+                let mut lat = Vec::new();
+                let mut errors = 0u64;
+                while Instant::now() < end {
+                    let t = Instant::now();
+                    let ok = match c
+                        .get(&url)
+                        .basic_auth("admin", Some(SIM_PASSWORD))
+                        .send()
+                        .await
+                    {
+                        Ok(resp) => resp.status().is_success() && resp.bytes().await.is_ok(),
+                        Err(_) => false,
+                    };
+                    if ok {
+                        lat.push(ms(t.elapsed()));
+                    } else {
+                        errors += 1;
+                    }
+                }
+                (lat, errors)
+            }));
+        }
+        let mut all = Vec::new();
+        let mut errors = 0;
+        for h in hs {
+            if let Ok((l, e)) = h.await {
+                all.extend(l);
+                errors += e;
+            }
+        }
+        (all, errors, t0.elapsed().as_secs_f64())
+    });
+    let mut lat = lat;
+    lat.sort_by(|a, b| a.total_cmp(b));
+    r.fig(
+        "sim_task_detail_polls_per_s_64_clients",
+        lat.len() as f64 / el,
+        "req/s",
+        Budget::Reported,
+    );
+    r.fig(
+        "sim_task_detail_latency_p50",
+        percentile(&lat, 0.5),
+        "ms",
+        Budget::Reported,
+    );
+    r.fig(
+        "sim_task_detail_latency_p99",
+        percentile(&lat, 0.99),
+        "ms",
+        Budget::Reported,
+    );
+    if errors > 0 {
+        r.note(&format!("{errors} requests failed during the load run"));
+    }
+}
+
+// ---------------------------------------------------------------------------------
+
+fn machine(r: &Report) {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|x| x.1.trim().to_string())
+        })
+        .unwrap_or_else(|| "?".into());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024);
+    let n = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    r.note(&format!(
+        "machine: {n} CPUs ({cpu}), {mem} MB RAM, loadavg {}",
+        load.trim()
+    ));
+    r.note("columns: name value unit budget verdict");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        match args.get(i + 1).map(String::as_str) {
+            Some("rss-data") => child_rss_data(),
+            Some("rss-log") => child_rss_log(),
+            Some("rss-base") => println!("rss_kb {}", vm_kb("VmRSS:").unwrap_or(0)),
+            _ => {}
+        }
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let only: Vec<String> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    let want = |g: &str| only.is_empty() || only.iter().any(|o| g.contains(o.as_str()));
+    let tmp = std::env::temp_dir().join(format!("obtui-perf-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+
+    let mut r = Report { over: Vec::new() };
+    machine(&r);
+    if want("render") {
+        bench_render(&mut r);
+    }
+    if want("filter") {
+        bench_filter(&mut r);
+    }
+    if want("layout") {
+        bench_layout(&mut r, quick, &tmp);
+    }
+    if want("rss") {
+        bench_rss(&mut r);
+    }
+    if want("sim") {
+        bench_sim(&mut r, quick, &tmp);
+    }
+    if want("startup") {
+        bench_startup(&mut r, quick, &tmp);
+    }
+    if want("bytes") {
+        bench_bytes(&mut r, quick, &tmp);
+    }
+    if want("idle") {
+        bench_idle(&mut r, quick, &tmp);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    if r.over.is_empty() {
+        println!("# perf: every figure within budget");
+    } else {
+        println!("# perf: OVER budget: {}", r.over.len());
+        for o in &r.over {
+            println!("# OVER {o}");
+        }
+    }
+}
