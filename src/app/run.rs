@@ -32,6 +32,13 @@ pub enum Msg {
         node: Option<String>,
         result: Result<(), ApiError>,
     },
+    WizardData(crate::app::wizard::DataResponse),
+    WizardPrecheck(Result<Vec<crate::app::wizard::PrecheckItem>, String>),
+    WizardSubmit(
+        crate::app::wizard::SubmitOutcome,
+        crate::app::wizard::TaskLookup,
+    ),
+    WizardFound(Option<String>),
 }
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -108,6 +115,36 @@ impl Session {
         match app.log_job() {
             Some((job, every)) => self.log.set(Some(job), every),
             None => self.log.set(None, app.settings.refresh),
+        }
+    }
+
+    /// A wizard's network work, in the background; answers come back as messages.
+    pub fn wizard(&self, e: crate::app::wizard::WizardEffect) {
+        use crate::app::wizard::WizardEffect;
+        let c = self.client.clone();
+        let tx = self.tx.clone();
+        match e {
+            WizardEffect::NeedData(req) => {
+                tokio::spawn(async move {
+                    let r = crate::poll::wizard::fetch_data(&c, req).await;
+                    let _ = tx.send(Msg::WizardData(r)).await;
+                });
+            }
+            WizardEffect::RunPrecheck(req) => {
+                tokio::spawn(async move {
+                    let r = crate::poll::wizard::precheck(&c, req).await;
+                    let _ = tx.send(Msg::WizardPrecheck(r)).await;
+                });
+            }
+            WizardEffect::Submit(mut req) => {
+                tokio::spawn(async move {
+                    let o = crate::poll::wizard::submit(&c, &req).await;
+                    // The request's secrets are not needed any more.
+                    req.write.wipe();
+                    let _ = tx.send(Msg::WizardSubmit(o, req.lookup.clone())).await;
+                });
+            }
+            WizardEffect::Close | WizardEffect::OpenTask(_) => {}
         }
     }
 
@@ -275,7 +312,11 @@ pub async fn run_tui(
                 Some(Err(e)) => return Err(anyhow!("terminal input failed: {e}")),
                 None => break,
             },
-            Some(msg) = rx.recv() => deliver(&mut app, msg),
+            Some(msg) = rx.recv() => {
+                for e in deliver(&mut app, msg) {
+                    apply(&mut app, e, &session, &mut terminal)?;
+                }
+            }
             _ = tokio::time::sleep_until(wake.into()) => {
                 let now = Instant::now();
                 app.expire(now);
@@ -302,9 +343,13 @@ pub fn spawn_view_poller(client: OcpClient, tx: mpsc::Sender<Msg>) -> PollerHand
     )
 }
 
-/// Hand a poller message to the app.
-pub fn deliver(app: &mut App, msg: Msg) {
+/// Hand a poller message to the app; returns follow-up effects for the runner.
+pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::WizardData(r) => return app.on_wizard_data(r),
+        Msg::WizardPrecheck(r) => return app.on_wizard_precheck(r),
+        Msg::WizardSubmit(o, l) => return app.on_wizard_submit(o, l),
+        Msg::WizardFound(t) => return app.on_wizard_found(t),
         Msg::View(o) => app.on_view(o.job, o.result, o.at, o.failures),
         Msg::Info(r) => app.on_info(r),
         Msg::Task(o) => app.on_task(o.job, o.result, o.at),
@@ -316,6 +361,7 @@ pub fn deliver(app: &mut App, msg: Msg) {
             result,
         } => app.on_op_result(&task, op, node, result),
     }
+    vec![]
 }
 
 async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
@@ -340,6 +386,15 @@ fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term)
             op,
             node,
         } => session.operate(task, op, node),
+        Effect::Wizard(w) => session.wizard(w),
+        Effect::FindTask(lookup) => {
+            let c = session.client.clone();
+            let tx = session.tx.clone();
+            tokio::spawn(async move {
+                let found = crate::poll::wizard::find_task(&c, &lookup).await;
+                let _ = tx.send(Msg::WizardFound(found)).await;
+            });
+        }
         Effect::Copy(text) => osc52_copy(&text),
         Effect::Suspend => {
             term::suspend(terminal).context("cannot resume the terminal")?;

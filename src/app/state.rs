@@ -4,6 +4,7 @@ use super::actions::{spec, Action, Key, Keymap, Scope};
 use super::dag::{DagEffect, DagView};
 use super::panes::{self, PaneData, PaneKind};
 use super::table::TableState;
+use super::wizard::{Wizard, WizardContext, WizardEffect, WizardKind};
 use crate::api::ApiError;
 use crate::config::Theme;
 use crate::poll::fetch::{ViewData, ViewJob};
@@ -36,6 +37,8 @@ pub enum View {
     Detail(DetailTarget),
     /// The live DAG of a task (its id).
     Dag(String),
+    /// A wizard (create, take over, upgrade, OBProxy take over, scale out).
+    Wizard,
     Errors,
 }
 
@@ -114,7 +117,7 @@ pub struct DetailState {
 }
 
 /// Work for the runner: the app itself never does I/O.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Effect {
     /// Copy text to the clipboard (OSC 52, works over SSH).
     Copy(String),
@@ -133,6 +136,10 @@ pub enum Effect {
         op: Op,
         node: Option<String>,
     },
+    /// Network work a wizard asked for (data, the API precheck, the submit).
+    Wizard(WizardEffect),
+    /// After a submit with an unknown outcome: look for the task it may have created.
+    FindTask(crate::app::wizard::TaskLookup),
 }
 
 /// What the task poller should fetch: the task on screen in the DAG view.
@@ -157,6 +164,10 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("proxies", "OBProxy pane"),
     ("tasks", "Tasks pane"),
     ("errors", "Error history"),
+    ("create", "Create cluster wizard"),
+    ("takeover", "Take over cluster wizard"),
+    ("upgrade", "Upgrade the selected cluster"),
+    ("proxy-takeover", "Take over OBProxy wizard"),
     ("profile", "Switch profile: :profile NAME"),
     ("login", "Enter the password again"),
     ("help", "All keys"),
@@ -173,6 +184,8 @@ pub struct App {
     pub detail: Option<DetailState>,
     /// The DAG view, while a task is open.
     pub dag: Option<DagView>,
+    /// The wizard on screen.
+    pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
     pub task_status: std::collections::HashMap<i64, crate::api::ocp::models::TaskStatus>,
     pub flashes: VecDeque<Flash>,
@@ -222,6 +235,7 @@ impl App {
             mode: Mode::Normal,
             detail: None,
             dag: None,
+            wizard: None,
             task_status: std::collections::HashMap::new(),
             flashes: VecDeque::new(),
             errors: VecDeque::new(),
@@ -270,7 +284,7 @@ impl App {
                 DetailTarget::Host(id) => ViewJob::HostDetail(*id),
                 DetailTarget::Proxy(id) => ViewJob::ProxyDetail(*id),
             }),
-            View::Errors | View::Dag(_) => None,
+            View::Errors | View::Dag(_) | View::Wizard => None,
         }
     }
 
@@ -320,6 +334,119 @@ impl App {
             },
             every,
         ))
+    }
+
+    /// Open a wizard (refused in read-only mode, and for upgrade without a selected cluster).
+    pub fn open_wizard(&mut self, kind: WizardKind) -> Vec<Effect> {
+        let mut ctx = WizardContext {
+            ocp_version: self.ocp_version.clone(),
+            ..Default::default()
+        };
+        if let PaneData::Clusters { clusters, .. } = &self.pane(PaneKind::Clusters).data {
+            let sel = match (self.view(), &self.detail) {
+                (View::Detail(DetailTarget::Cluster(id)), _) => Some(*id),
+                _ => self
+                    .pane(PaneKind::Clusters)
+                    .table
+                    .selected_row()
+                    .and_then(|r| r.id.parse::<i64>().ok()),
+            };
+            if let Some(c) = sel.and_then(|id| clusters.iter().find(|c| c.id == id)) {
+                ctx.cluster = Some((c.id, c.name.clone()));
+            }
+        }
+        if self.current_pane() == PaneKind::Proxies {
+            ctx.proxy_cluster_id = self
+                .pane(PaneKind::Proxies)
+                .table
+                .selected_row()
+                .and_then(|r| r.id.parse().ok());
+        }
+        match Wizard::open(kind, ctx, self.settings.read_only) {
+            Ok((w, effects)) => {
+                self.wizard = Some(w);
+                if self.view() != &View::Wizard {
+                    self.stack.push(View::Wizard);
+                }
+                self.mode = Mode::Normal;
+                self.wizard_effects(effects)
+            }
+            Err(e) => {
+                self.flash(Level::Warn, e);
+                vec![]
+            }
+        }
+    }
+
+    /// Carry out what a wizard asked: local effects here, network ones for the runner.
+    pub fn wizard_effects(&mut self, effects: Vec<WizardEffect>) -> Vec<Effect> {
+        let mut out = vec![];
+        for e in effects {
+            match e {
+                WizardEffect::Close => self.close_wizard(),
+                WizardEffect::OpenTask(id) => {
+                    self.close_wizard();
+                    self.open_task(id, Backend::Ocp);
+                }
+                other => out.push(Effect::Wizard(other)),
+            }
+        }
+        self.dirty = true;
+        out
+    }
+
+    fn close_wizard(&mut self) {
+        if let Some(mut w) = self.wizard.take() {
+            w.wipe_secrets();
+        }
+        if self.view() == &View::Wizard {
+            self.stack.pop();
+        }
+    }
+
+    pub fn on_wizard_data(&mut self, r: crate::app::wizard::DataResponse) -> Vec<Effect> {
+        let effects = match self.wizard.as_mut() {
+            Some(w) => w.on_data(r),
+            None => return vec![],
+        };
+        self.wizard_effects(effects)
+    }
+
+    pub fn on_wizard_precheck(
+        &mut self,
+        r: Result<Vec<crate::app::wizard::PrecheckItem>, String>,
+    ) -> Vec<Effect> {
+        let effects = match self.wizard.as_mut() {
+            Some(w) => w.on_precheck(r),
+            None => return vec![],
+        };
+        self.wizard_effects(effects)
+    }
+
+    pub fn on_wizard_submit(
+        &mut self,
+        o: crate::app::wizard::SubmitOutcome,
+        lookup: crate::app::wizard::TaskLookup,
+    ) -> Vec<Effect> {
+        let unknown = o == crate::app::wizard::SubmitOutcome::Unknown;
+        let effects = match self.wizard.as_mut() {
+            Some(w) => w.on_submit(o),
+            None => return vec![],
+        };
+        let mut out = self.wizard_effects(effects);
+        if unknown {
+            self.flash(Level::Warn, "no answer to the submit: looking for the task it may have created (it is not re-sent)");
+            out.push(Effect::FindTask(lookup));
+        }
+        out
+    }
+
+    pub fn on_wizard_found(&mut self, task: Option<String>) -> Vec<Effect> {
+        let effects = match self.wizard.as_mut() {
+            Some(w) => w.on_submit_unknown_found(task),
+            None => return vec![],
+        };
+        self.wizard_effects(effects)
     }
 
     /// Something on screen moves by itself (a running node's spinner and duration).
@@ -476,6 +603,11 @@ impl App {
                 View::Detail(DetailTarget::Host(id)) => format!("host {id}"),
                 View::Detail(DetailTarget::Proxy(id)) => format!("obproxy {id}"),
                 View::Dag(id) => format!("task {id}"),
+                View::Wizard => self
+                    .wizard
+                    .as_ref()
+                    .map(|w| w.kind.title().to_lowercase())
+                    .unwrap_or_default(),
                 View::Errors => "errors".into(),
             })
             .collect()
@@ -645,6 +777,13 @@ impl App {
     }
 
     fn on_paste(&mut self, s: &str) {
+        if self.view() == &View::Wizard {
+            if let Some(w) = self.wizard.as_mut() {
+                w.handle_paste(s);
+                self.dirty = true;
+                return;
+            }
+        }
         // Only the first line of a paste goes into a one-line input.
         let line: String = s
             .lines()
@@ -675,7 +814,7 @@ impl App {
             View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
             View::Detail(_) => vec![Scope::Detail, Scope::Global],
             View::Dag(_) => vec![Scope::Dag, Scope::Global],
-            View::Errors => vec![Scope::Global],
+            View::Wizard | View::Errors => vec![Scope::Global],
         }
     }
 
@@ -766,6 +905,12 @@ impl App {
                 return vec![];
             }
             Mode::Normal => {}
+        }
+        if self.view() == &View::Wizard {
+            if let Some(w) = self.wizard.as_mut() {
+                let effects = w.handle_key(k);
+                return self.wizard_effects(effects);
+            }
         }
         if matches!(self.view(), View::Dag(_)) {
             if let Some(d) = self.dag.as_mut() {
@@ -861,9 +1006,13 @@ impl App {
                     return vec![Effect::Copy(text)];
                 }
             }
+            Action::CreateCluster => return self.open_wizard(WizardKind::CreateCluster),
+            Action::TakeoverCluster => return self.open_wizard(WizardKind::TakeoverCluster),
+            Action::UpgradeCluster => return self.open_wizard(WizardKind::UpgradeCluster),
+            Action::TakeoverProxy => return self.open_wizard(WizardKind::TakeoverProxy),
             other => {
                 let s = spec(other);
-                self.flash(Level::Info, format!("{}: not available here yet", s.desc));
+                self.flash(Level::Info, format!("{}: not available here", s.desc));
             }
         }
         vec![]
@@ -882,6 +1031,10 @@ impl App {
             "proxies" | "proxy" | "obproxy" | "px" => self.goto_pane(PaneKind::Proxies),
             "tasks" | "task" | "ta" => self.goto_pane(PaneKind::Tasks),
             "errors" => return self.perform(Action::ErrorLog),
+            "create" => return self.perform(Action::CreateCluster),
+            "takeover" => return self.perform(Action::TakeoverCluster),
+            "upgrade" => return self.perform(Action::UpgradeCluster),
+            "proxy-takeover" => return self.perform(Action::TakeoverProxy),
             "profile" => match cmd.trim_start_matches(':').split_whitespace().nth(1) {
                 Some(name) => return vec![Effect::SwitchProfile(name.to_string())],
                 None => self.flash(
@@ -929,13 +1082,22 @@ impl App {
         self.mode = Mode::Normal;
         self.detail = None;
         self.dag = None;
+        if let Some(mut w) = self.wizard.take() {
+            w.wipe_secrets();
+        }
         self.stack = vec![View::Pane(k)];
     }
 
     fn back(&mut self) {
         if self.stack.len() > 1 {
-            if matches!(self.stack.pop(), Some(View::Dag(_))) {
-                self.dag = None;
+            match self.stack.pop() {
+                Some(View::Dag(_)) => self.dag = None,
+                Some(View::Wizard) => {
+                    if let Some(mut w) = self.wizard.take() {
+                        w.wipe_secrets();
+                    }
+                }
+                _ => {}
             }
             if !matches!(self.view(), View::Detail(_)) {
                 self.detail = None;
@@ -1009,6 +1171,7 @@ impl App {
                         .unwrap_or_else(|| d.task_id.clone()),
                 )
             }
+            View::Wizard => None,
         }
     }
 

@@ -42,6 +42,11 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     match app.view().clone() {
         View::Pane(k) => draw_pane(f, app, k, body),
         View::Detail(_) => widgets::draw_detail(f, app, body),
+        View::Wizard => {
+            if let Some(w) = app.wizard.as_ref() {
+                wizard::draw(f, body, w, &app.theme);
+            }
+        }
         View::Dag(_) => {
             let now = app.frozen_now.unwrap_or_else(crate::app::panes::now_ms);
             let (theme, ascii) = (app.theme.clone(), app.settings.ascii);
@@ -393,6 +398,7 @@ fn scopes(app: &App) -> Vec<Scope> {
         View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
         View::Detail(_) => vec![Scope::Detail, Scope::Global],
         View::Dag(_) => vec![Scope::Dag, Scope::Global],
+        View::Wizard => vec![],
         View::Errors => vec![Scope::Global],
     }
 }
