@@ -145,6 +145,9 @@ pub struct DagView {
     up_cache: Option<((u64, usize), UpstreamSet)>,
     /// Widest lane gutter of the list view.
     list_gutter: usize,
+    /// Downstream node indices per node (CSR), valid for the current topology.
+    down_start: Vec<usize>,
+    down_items: Vec<usize>,
 }
 
 /// The placed nodes and routed edges above the selection.
@@ -198,6 +201,8 @@ impl DagView {
             polls: 0,
             up_cache: None,
             list_gutter: 0,
+            down_start: Vec::new(),
+            down_items: Vec::new(),
         }
     }
 
@@ -257,13 +262,13 @@ impl DagView {
     /// A poll result. Relayout only when the topology (or fold state) changed.
     pub fn on_graph(&mut self, g: TaskGraph, at: Instant) {
         let relayout = self.graph.is_none() || layout_key(&g, &self.params) != self.layout.key;
-        self.blocked = g.blocked();
         self.graph = Some(g);
         self.polls += 1;
         self.eta_cache = None;
         if relayout {
             self.relayout();
         }
+        self.blocked = self.compute_blocked();
         self.stale = None;
         self.last_poll = Some(at);
         if self.follow {
@@ -418,6 +423,21 @@ impl DagView {
             }
         }
         self.list_gutter = self.rows.iter().map(|r| r.lanes.len()).max().unwrap_or(0);
+        let edges = g.edges();
+        let n = g.nodes.len();
+        self.down_start = vec![0; n + 1];
+        for &(a, _) in &edges {
+            self.down_start[a + 1] += 1;
+        }
+        for i in 0..n {
+            self.down_start[i + 1] += self.down_start[i];
+        }
+        let mut fill = self.down_start.clone();
+        self.down_items = vec![0; edges.len()];
+        for &(a, b) in &edges {
+            self.down_items[fill[a]] = b;
+            fill[a] += 1;
+        }
         self.recompute_matches();
         if let (Some((sx, sy)), Some(p)) = (
             anchor,
@@ -429,6 +449,35 @@ impl DagView {
             );
         }
         self.reveal = true;
+    }
+
+    /// PENDING/READY nodes below a FAILED one, over the cached adjacency (the topology
+    /// is unchanged between relayouts, so the edges need not be rebuilt every poll).
+    fn compute_blocked(&self) -> Vec<bool> {
+        let Some(g) = &self.graph else {
+            return Vec::new();
+        };
+        let n = g.nodes.len();
+        if self.down_start.len() != n + 1 {
+            return g.blocked();
+        }
+        let mut reach = vec![false; n];
+        let mut stack: Vec<usize> = (0..n)
+            .filter(|&i| g.nodes[i].status == NodeStatus::Failed)
+            .collect();
+        while let Some(v) = stack.pop() {
+            for &w in &self.down_items[self.down_start[v]..self.down_start[v + 1]] {
+                if !reach[w] {
+                    reach[w] = true;
+                    stack.push(w);
+                }
+            }
+        }
+        reach
+            .iter()
+            .zip(&g.nodes)
+            .map(|(&r, node)| r && node.status.is_waiting())
+            .collect()
     }
 
     // ----- selection -----
