@@ -85,6 +85,12 @@ fn validation_is_inline_and_in_words() {
     press(&mut w, &[key(Home), key(Delete)]);
     assert_eq!(w.text("name"), "abc");
     assert_eq!(w.field("name").unwrap().error, None);
+    press(&mut w, &[key(End), ctrl('u')]);
+    typ(&mut w, "terran");
+    let e = w.field("name").unwrap().error.clone().unwrap();
+    assert!(e.contains("already has a cluster named terran"), "{e}");
+    press(&mut w, &[ctrl('u')]);
+    typ(&mut w, "abc");
     typ(&mut w, "集");
     assert!(w
         .field("name")
@@ -93,8 +99,9 @@ fn validation_is_inline_and_in_words() {
         .as_deref()
         .unwrap()
         .contains("ASCII"));
-    press(&mut w, &[ctrl('u')]);
-    assert_eq!(w.text("name"), "abc"); // Ctrl-U deletes to the start; the cursor was after 集
+    press(&mut w, &[key(Backspace)]);
+    assert_eq!(w.text("name"), "abc");
+    assert_eq!(w.field("name").unwrap().error, None);
     focus_on(&mut w, "password");
     typ(&mut w, "short");
     assert!(w
@@ -297,6 +304,10 @@ fn the_precheck_gate_and_exactly_one_submit() {
     );
     assert_eq!(wire["primaryZone"], "");
     assert!(!format!("{req:?}").contains(PW));
+    assert!(
+        !format!("{w:?}").contains(PW),
+        "the wizard's Debug masks secrets"
+    );
     // Success: open the task, close, wipe.
     let e = w.on_submit(SubmitOutcome::Ok("108088".into()));
     assert!(

@@ -160,6 +160,16 @@ pub(super) fn options(
 
 pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
+    // Unique among the clusters OCP manages (the precheck checks again with fresh data).
+    if let (Some(cs), Some(i)) = (&w.inventory.clusters, w.index("name")) {
+        let name = w.text("name").trim();
+        if let Some(c) = cs.iter().find(|c| c.name == name) {
+            out.push((
+                FieldPath { top: i, item: None },
+                format!("OCP already has a cluster named {} (id {})", c.name, c.id),
+            ));
+        }
+    }
     if let (Some(a), Some(b), Some(i)) = (
         w.secret("password"),
         w.secret("password2"),

@@ -75,8 +75,14 @@ impl Wizard {
             .into_iter()
             .find(|r| r.path == self.focus && r.focusable())
         else {
+            // Nothing to focus (every field hidden): the step can still be left.
             self.focus_first();
-            return Vec::new();
+            return match key.code {
+                KeyCode::Enter => self.advance(),
+                KeyCode::Char('n') if ctrl => self.advance(),
+                KeyCode::Char('p') if ctrl => self.back(),
+                _ => Vec::new(),
+            };
         };
         let path = self.focus;
         let kind = self.at(path).map(|f| f.kind.clone());

@@ -10,6 +10,7 @@
 //! wizards (create, take over, upgrade a cluster; take over an OBProxy) live in one file each and
 //! plug in through [`WizardKind`]; the framework itself knows no backend.
 
+pub mod convert;
 pub mod create;
 pub mod data;
 mod field;
@@ -30,6 +31,9 @@ pub use precheck::{CheckResult, PrecheckItem, PrecheckSource};
 pub use request::{
     OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup,
 };
+
+/// Selects whose options come from other fields, not from data (recomputed on every edit).
+const DERIVED_OPTIONS: &[&str] = &["primary_zone"];
 
 /// Upper bound on any typed value, so a runaway paste cannot grow memory without limit.
 const MAX_INPUT: usize = 512;
@@ -285,8 +289,6 @@ pub struct Wizard {
     /// Data requests not answered yet (a computed precheck waits for them).
     pending: Vec<DataRequest>,
     prepared: Option<SubmitRequest>,
-    /// Wall clock for task look-up hints; tests may leave it at 0.
-    pub now_ms: i64,
 }
 
 impl Wizard {
@@ -338,7 +340,6 @@ impl Wizard {
             rev: 0,
             pending: Vec::new(),
             prepared: None,
-            now_ms: 0,
         };
         w.focus_first();
         w.revalidate();
@@ -617,7 +618,7 @@ impl Wizard {
             self.precheck.state = PrecheckState::NotRun;
             self.precheck.items.clear();
         }
-        self.refresh_options();
+        self.refresh_options(Some(DERIVED_OPTIONS));
         self.revalidate();
     }
 
@@ -690,7 +691,7 @@ impl Wizard {
                 _ => proxy::prefill(self),
             }
         }
-        self.refresh_options();
+        self.refresh_options(None);
         self.revalidate();
         if self.precheck.state == PrecheckState::Running
             && self.precheck.source == PrecheckSource::Computed
@@ -701,44 +702,67 @@ impl Wizard {
         Vec::new()
     }
 
-    fn refresh_options(&mut self) {
+    /// Recompute select options: all of them when data arrived (`only == None`), or just the
+    /// fields whose options derive from other fields (after an edit), so typing stays cheap
+    /// however large the inventory is. Group templates are updated too, so a new item comes
+    /// with its options.
+    fn refresh_options(&mut self, only: Option<&[&str]>) {
         let kind = self.kind;
-        let mut updates: Vec<(FieldPath, Option<Vec<Choice>>)> = Vec::new();
-        for (top, f) in self.fields.iter().enumerate() {
-            if matches!(
+        let wanted = |f: &Field| {
+            matches!(
                 f.kind,
                 FieldKind::Select { .. } | FieldKind::MultiSelect { .. }
-            ) {
+            ) && only.is_none_or(|ids| ids.contains(&f.id))
+        };
+        // (top, None) = the field itself; (top, Some(None)) = template; (top, Some(Some(i))) = item.
+        let mut updates: Vec<(usize, Option<Option<usize>>, usize, Option<Vec<Choice>>)> =
+            Vec::new();
+        for (top, f) in self.fields.iter().enumerate() {
+            if wanted(f) {
                 if let Some(o) = self.options_for(kind, f.id, None) {
-                    updates.push((FieldPath { top, item: None }, o));
+                    updates.push((top, None, 0, o));
                 }
             }
-            for (i, item) in f.items().iter().enumerate() {
-                for (s, sf) in item.iter().enumerate() {
-                    if matches!(
-                        sf.kind,
-                        FieldKind::Select { .. } | FieldKind::MultiSelect { .. }
-                    ) {
-                        if let Some(o) = self.options_for(kind, sf.id, Some((top, i))) {
-                            updates.push((
-                                FieldPath {
-                                    top,
-                                    item: Some((i, s)),
-                                },
-                                o,
-                            ));
+            if let FieldKind::Group {
+                template, items, ..
+            } = &f.kind
+            {
+                for (s, sf) in template.iter().enumerate() {
+                    if wanted(sf) {
+                        if let Some(o) = self.options_for(kind, sf.id, None) {
+                            updates.push((top, Some(None), s, o));
+                        }
+                    }
+                }
+                for (i, item) in items.iter().enumerate() {
+                    for (s, sf) in item.iter().enumerate() {
+                        if wanted(sf) {
+                            if let Some(o) = self.options_for(kind, sf.id, Some((top, i))) {
+                                updates.push((top, Some(Some(i)), s, o));
+                            }
                         }
                     }
                 }
             }
         }
-        for (p, o) in updates {
-            if let Some(f) = self.at_mut(p) {
-                if let FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. } =
-                    &mut f.kind
-                {
-                    *options = o;
-                }
+        for (top, place, s, o) in updates {
+            let target = match place {
+                None => self.fields.get_mut(top),
+                Some(p) => match self.fields.get_mut(top).map(|f| &mut f.kind) {
+                    Some(FieldKind::Group {
+                        template, items, ..
+                    }) => match p {
+                        None => template.get_mut(s),
+                        Some(i) => items.get_mut(i).and_then(|it| it.get_mut(s)),
+                    },
+                    _ => None,
+                },
+            };
+            if let Some(
+                FieldKind::Select { options, .. } | FieldKind::MultiSelect { options, .. },
+            ) = target.map(|f| &mut f.kind)
+            {
+                *options = o;
             }
         }
     }
@@ -997,7 +1021,10 @@ impl Wizard {
         let Some(mut req) = self.prepared.clone() else {
             return Vec::new();
         };
-        req.lookup.submitted_at_ms = self.now_ms;
+        req.lookup.submitted_at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
         self.confirm = None;
         self.submit = SubmitState::InFlight;
         self.notice = None;
