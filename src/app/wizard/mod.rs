@@ -32,6 +32,10 @@ pub use request::{
     OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup,
 };
 
+/// New options for one select: (top field, where in it, sub-field, options). Where: `None` =
+/// the field itself, `Some(None)` = the group's template, `Some(Some(i))` = item `i`.
+type OptionUpdate = (usize, Option<Option<usize>>, usize, Option<Vec<Choice>>);
+
 /// Selects whose options come from other fields, not from data (recomputed on every edit).
 const DERIVED_OPTIONS: &[&str] = &["primary_zone"];
 
@@ -714,9 +718,7 @@ impl Wizard {
                 FieldKind::Select { .. } | FieldKind::MultiSelect { .. }
             ) && only.is_none_or(|ids| ids.contains(&f.id))
         };
-        // (top, None) = the field itself; (top, Some(None)) = template; (top, Some(Some(i))) = item.
-        let mut updates: Vec<(usize, Option<Option<usize>>, usize, Option<Vec<Choice>>)> =
-            Vec::new();
+        let mut updates: Vec<OptionUpdate> = Vec::new();
         for (top, f) in self.fields.iter().enumerate() {
             if wanted(f) {
                 if let Some(o) = self.options_for(kind, f.id, None) {
