@@ -61,6 +61,7 @@ fn app() -> App {
         refresh: Duration::from_secs(5),
         demo: true,
         ascii: false,
+        insecure: false,
     };
     App::new(settings, Theme::builtin_default(), Keymap::defaults())
 }

@@ -5,8 +5,8 @@
 //! a pseudo-terminal this program opens itself and count what the binary writes.
 //!
 //! Run everything: `scripts/bench`. By hand: `cargo bench --bench perf -- [--quick]
-//! [--only a,b]` (`--only` takes substrings of figure groups: render, filter, layout, rss,
-//! sim, startup, bytes, idle).
+//! [--only a,b] [--no-dot]` (`--only` takes substrings of figure groups: render, filter,
+//! layout, rss, sim, startup, bytes, idle).
 
 use obtui::api::ocp::models::{Host, HostService, HostStatus, ObCluster};
 use obtui::app::actions::Keymap;
@@ -154,6 +154,7 @@ fn app() -> App {
         refresh: Duration::from_secs(5),
         demo: true,
         ascii: false,
+        insecure: false,
     };
     App::new(settings, Theme::builtin_default(), Keymap::defaults())
 }
@@ -269,10 +270,12 @@ fn dot_available() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-fn bench_layout(r: &mut Report, quick: bool, tmp: &Path) {
+fn bench_layout(r: &mut Report, quick: bool, no_dot: bool, tmp: &Path) {
     let p = LayoutParams::default();
-    let have_dot = dot_available();
-    if !have_dot {
+    let have_dot = !no_dot && dot_available();
+    if no_dot {
+        r.note("--no-dot: dot timings skipped");
+    } else if !have_dot {
         r.note("`dot` not found (apt-get install graphviz): dot timings and ratios skipped");
     }
     for (n, budget, reps) in [(1000usize, 1.0, 200usize), (5000, 5.0, 60)] {
@@ -1295,7 +1298,7 @@ fn main() {
         bench_filter(&mut r);
     }
     if want("layout") {
-        bench_layout(&mut r, quick, &tmp);
+        bench_layout(&mut r, quick, args.iter().any(|a| a == "--no-dot"), &tmp);
     }
     if want("rss") {
         bench_rss(&mut r);

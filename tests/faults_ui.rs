@@ -27,6 +27,7 @@ fn app() -> App {
         refresh: Duration::from_millis(100),
         demo: true,
         ascii: false,
+        insecure: false,
     };
     App::new(settings, Theme::builtin_default(), Keymap::defaults())
 }
@@ -64,7 +65,9 @@ impl Rig {
         while !pred(&self.app) {
             let left = end.saturating_duration_since(Instant::now());
             match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(m)) => deliver(&mut self.app, m),
+                Ok(Some(m)) => {
+                    deliver(&mut self.app, m);
+                }
                 _ => panic!(
                     "timed out waiting for: {what}; pane error: {:?}",
                     self.pane().error.as_ref().map(|e| &e.message)

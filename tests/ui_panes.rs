@@ -43,6 +43,7 @@ fn app_with(theme_name: &str, read_only: bool) -> App {
         refresh: Duration::from_secs(5),
         demo: true,
         ascii: false,
+        insecure: false,
     };
     let mut app = App::new(settings, theme(theme_name), Keymap::defaults());
     app.frozen_now = Some(NOW);

@@ -66,6 +66,8 @@ impl Session {
             accept_language: "en-US".into(),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(20),
+            ca_cert: r.ca_cert.clone(),
+            insecure: r.insecure,
         })
         .map_err(|e| e.to_string())?;
         let view = spawn_view_poller(client.clone(), tx.clone());
@@ -213,6 +215,7 @@ pub async fn run_tui(
         refresh: r.refresh,
         demo,
         ascii: opts.ascii || !utf8_locale(),
+        insecure: r.insecure,
     };
     let mut app = App::new(settings, theme, keymap);
     if let Some(w) = theme_warning {
@@ -429,6 +432,7 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
             refresh: r.refresh,
             demo: false,
             ascii: app.settings.ascii,
+            insecure: r.insecure,
         },
         theme,
     );

@@ -28,6 +28,8 @@ pub struct Settings {
     pub refresh: Duration,
     pub demo: bool,
     pub ascii: bool,
+    /// TLS certificates are not checked (`--insecure`): a red badge says so.
+    pub insecure: bool,
 }
 
 /// A screen on the navigation stack.

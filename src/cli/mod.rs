@@ -49,6 +49,12 @@ pub struct GlobalOpts {
     /// Refresh interval in seconds
     #[arg(long, global = true, value_name = "SECS")]
     pub refresh: Option<f64>,
+    /// PEM file of a private CA to trust for https
+    #[arg(long, global = true, value_name = "PEM")]
+    pub cacert: Option<std::path::PathBuf>,
+    /// Accept any TLS certificate (dangerous; shown with a red badge)
+    #[arg(long, global = true)]
+    pub insecure: bool,
     /// ASCII glyphs and borders only (automatic with a non-UTF-8 locale)
     #[arg(long, global = true)]
     pub ascii: bool,
@@ -287,6 +293,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     production: false,
                     password_command: None,
                     plaintext_password: None,
+                    ca_cert: None,
+                    insecure: false,
+                    obshell_url: Some(handle.url()),
                 };
                 let run = crate::app::run::RunOpts {
                     demo: true,
@@ -398,17 +407,20 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
         g.refresh,
     )
     .map_err(|e| anyhow!(e))?;
+    let mut resolved = resolved;
+    if g.cacert.is_some() {
+        resolved.ca_cert = g.cacert.clone();
+    }
+    resolved.insecure |= g.insecure;
     let password = obtain_password(&resolved)?;
     Ok((resolved, password))
 }
 
 fn client_for(r: &profile::Resolved, password: Secret) -> Result<crate::api::ocp::OcpClient> {
-    crate::api::ocp::OcpClient::new(crate::api::ocp::OcpConfig::new(
-        r.url.clone(),
-        r.user.clone(),
-        password,
-    ))
-    .map_err(|e| anyhow!("{e}"))
+    let mut cfg = crate::api::ocp::OcpConfig::new(r.url.clone(), r.user.clone(), password);
+    cfg.ca_cert = r.ca_cert.clone();
+    cfg.insecure = r.insecure;
+    crate::api::ocp::OcpClient::new(cfg).map_err(|e| anyhow!("{e}"))
 }
 
 /// The OCP password: `OBTUI_PASSWORD`, else the profile's `password_command`, else the

@@ -39,6 +39,10 @@ pub struct Profile {
     /// obshell agent URL, e.g. `http://10.0.0.1:2886`.
     pub obshell_url: Option<String>,
     pub obshell_password_command: Option<String>,
+    /// PEM file of a private CA for https.
+    pub cacert: Option<String>,
+    /// Accept any TLS certificate (shown with a red badge).
+    pub insecure: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -140,6 +144,9 @@ pub struct Resolved {
     pub production: bool,
     pub password_command: Option<String>,
     pub plaintext_password: Option<Secret>,
+    pub ca_cert: Option<std::path::PathBuf>,
+    pub insecure: bool,
+    pub obshell_url: Option<String>,
 }
 
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
@@ -183,6 +190,9 @@ pub fn resolve(
         production: profile.production.unwrap_or(false),
         password_command: profile.password_command.clone(),
         plaintext_password: profile.password.clone().map(Secret::new),
+        ca_cert: profile.cacert.as_ref().map(std::path::PathBuf::from),
+        insecure: profile.insecure.unwrap_or(false),
+        obshell_url: profile.obshell_url.clone(),
     })
 }
 
@@ -200,6 +210,19 @@ pub fn validate_url(url: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// An `http://` URL to a host other than loopback: passwords cross the network in clear.
+pub fn is_plain_http_remote(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
+    };
+    !(host == "localhost" || host == "::1" || host.starts_with("127."))
 }
 
 /// Run `password_command` with `sh -c` and take the first line of its output.
@@ -278,6 +301,16 @@ url = "http://lab:8080"
         let e = ConfigFile::parse("[profiles.a]\nurll = \"x\"\n").unwrap_err();
         assert!(e.contains("line 2"), "{e}");
         assert!(e.contains("urll"), "{e}");
+    }
+
+    #[test]
+    fn plain_http_to_remote_hosts_is_flagged() {
+        assert!(is_plain_http_remote("http://10.0.0.1:8080"));
+        assert!(is_plain_http_remote("http://ocp.example/api"));
+        assert!(!is_plain_http_remote("http://127.0.0.1:8080"));
+        assert!(!is_plain_http_remote("http://localhost:8080"));
+        assert!(!is_plain_http_remote("http://[::1]:8080"));
+        assert!(!is_plain_http_remote("https://10.0.0.1:8080"));
     }
 
     #[test]

@@ -105,7 +105,25 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     } else {
         (" RW ", t.badge_rw)
     };
-    let right = vec![
+    let mut right = vec![];
+    if s.insecure {
+        right.push(Span::styled(
+            " INSECURE TLS ",
+            Style::default()
+                .fg(t.error)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+        right.push(Span::raw(" "));
+    } else if crate::config::profile::is_plain_http_remote(&s.url) {
+        right.push(Span::styled(
+            " HTTP ",
+            Style::default()
+                .fg(t.warn)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+        right.push(Span::raw(" "));
+    }
+    right.extend([
         Span::styled(format!("⟳ {} · {age} ", short_age(s.refresh)), t.muted()),
         Span::styled(
             badge,
@@ -117,7 +135,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
                     .add_modifier(Modifier::BOLD | Modifier::REVERSED)
             },
         ),
-    ];
+    ]);
     let right_w: usize = right.iter().map(|s| s.width()).sum();
     let left_w: usize = left.iter().map(|s| s.width()).sum();
     let gap = (area.width as usize).saturating_sub(left_w + right_w);

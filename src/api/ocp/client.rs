@@ -37,6 +37,10 @@ pub struct OcpConfig {
     pub accept_language: String,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// PEM file of a private CA to trust (beside the built-in roots).
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// Accept any TLS certificate. Only when the user asks (`--insecure`).
+    pub insecure: bool,
 }
 
 impl OcpConfig {
@@ -59,6 +63,8 @@ impl Default for OcpConfig {
             accept_language: "en-US".to_string(),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(20),
+            ca_cert: None,
+            insecure: false,
         }
     }
 }
@@ -72,6 +78,8 @@ impl fmt::Debug for OcpConfig {
             .field("accept_language", &self.accept_language)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("ca_cert", &self.ca_cert)
+            .field("insecure", &self.insecure)
             .finish()
     }
 }
@@ -247,11 +255,34 @@ impl OcpClient {
             USER_AGENT,
             HeaderValue::from_static(concat!("obtui/", env!("CARGO_PKG_VERSION"))),
         );
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
             .default_headers(headers)
             .connect_timeout(cfg.connect_timeout)
-            .timeout(cfg.request_timeout)
+            .timeout(cfg.request_timeout);
+        if let Some(path) = &cfg.ca_cert {
+            let pem = std::fs::read(path)
+                .map_err(|e| ApiError::Request(format!("--cacert {}: {e}", path.display())))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                ApiError::Request(format!(
+                    "--cacert {}: not a PEM certificate: {e}",
+                    path.display()
+                ))
+            })?;
+            if certs.is_empty() {
+                return Err(ApiError::Request(format!(
+                    "--cacert {}: no certificate in the file",
+                    path.display()
+                )));
+            }
+            for c in certs {
+                builder = builder.add_root_certificate(c);
+            }
+        }
+        if cfg.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::Request(format!("HTTP client: {e}")))?;
         Ok(OcpClient {
