@@ -1,14 +1,21 @@
-//! Serve the obshell simulator alone, for SDK conformance checks (scripts/sdk_check.py).
+//! Serve the obshell agents alone (every agent on its own port), for SDK conformance checks
+//! (scripts/sdk_check, scripts/sdk_check.py).
 //!
-//! cargo run --example obshell_sim -- [--port 2886] [--password aaAA11__] [--speed 20]
-//!                                      [--seed 1] [--fail-node "Wait remote start finish"]
+//! cargo run --example obshell_sim -- [--listen 127.0.0.1:2886] [--password aaAA11__]
+//!                                      [--speed 20] [--seed 1]
+//!                                      [--fail-node "Wait remote start finish"]...
+//!
+//! Prints one line per agent (`obshell 127.0.0.1:2889 SINGLE`), then `ready`, and serves
+//! until interrupted. `--listen 127.0.0.1:0` puts every agent on a free port.
+
+use std::net::SocketAddr;
 
 use obtui::secret::Secret;
-use obtui::sim::obshell::{ObshellSim, DEFAULT_PASSWORD};
+use obtui::sim::obshell::{start_agents, DEFAULT_PASSWORD};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut port: u16 = 2886;
+    let mut listen: SocketAddr = "127.0.0.1:2886".parse()?;
     let mut password =
         std::env::var("OBSHELL_SIM_PASSWORD").unwrap_or_else(|_| DEFAULT_PASSWORD.into());
     let mut speed = 1.0f64;
@@ -21,24 +28,28 @@ async fn main() -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("{a} needs a value"))
         };
         match a.as_str() {
-            "--port" => port = value()?.parse()?,
+            "--listen" => listen = value()?.parse()?,
+            "--port" => listen.set_port(value()?.parse()?),
             "--password" => password = value()?,
             "--speed" => speed = value()?.parse()?,
             "--seed" => seed = value()?.parse()?,
             "--fail-node" => fail.push(value()?),
             "-h" | "--help" => {
-                println!("obshell_sim [--port N] [--password P] [--speed X] [--seed N] [--fail-node NAME]...");
+                println!("obshell_sim [--listen ADDR | --port N] [--password P] [--speed X] [--seed N] [--fail-node NAME]...");
                 return Ok(());
             }
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
-    let sim = ObshellSim::new(seed, speed, Secret::new(password));
+    let agents = start_agents(listen, seed, speed, Secret::new(password)).await?;
     for f in &fail {
-        sim.fail_node(f);
+        agents.sim().fail_node(f);
     }
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-    println!("obshell simulator on http://{}", listener.local_addr()?);
-    axum::serve(listener, sim.router()).await?;
+    for line in agents.lines() {
+        println!("{line}");
+    }
+    println!("ready");
+    tokio::signal::ctrl_c().await?;
+    agents.shutdown().await;
     Ok(())
 }

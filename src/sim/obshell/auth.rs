@@ -1,5 +1,6 @@
 //! obshell's security middleware, reproduced: header decryption on every route, body
-//! decryption when a header came, and verification (uri, password, expiry) on the auth routes.
+//! decryption when a header came, and verification (uri, password, expiry, and replays) on
+//! the auth routes.
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
@@ -7,8 +8,10 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use super::now_ms;
+use super::replay::header_digest;
+use super::routes::Agent;
 use super::wire::{random_trace_id, HeaderKind, ObErr, ReqCtx};
-use super::{now_ms, ObshellSim};
 use crate::api::obshell::crypto::{AuthHeader, CryptoError, AGENT_HEADER, HEADER};
 use crate::api::obshell::models::codes;
 
@@ -16,7 +19,7 @@ use crate::api::obshell::models::codes;
 const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// HeaderDecrypt + BodyDecrypt, on every route. Leaves a [`ReqCtx`] in the extensions.
-pub async fn decrypt(State(sim): State<ObshellSim>, req: Request, next: Next) -> Response {
+pub async fn decrypt(State(agent): State<Agent>, req: Request, next: Next) -> Response {
     let uri = req
         .extensions()
         .get::<OriginalUri>()
@@ -48,7 +51,7 @@ pub async fn decrypt(State(sim): State<ObshellSim>, req: Request, next: Next) ->
         let header = value
             .to_str()
             .map_err(|_| CryptoError::Base64("header is not ASCII".into()))
-            .and_then(|v| AuthHeader::decrypt(&sim.key_pair().0, v));
+            .and_then(|v| AuthHeader::decrypt(&agent.sim.agent_key_pair(&agent.me).0, v));
         let header = match header {
             Ok(h) => h,
             Err(e) => return ctx.fail(decrypt_failed(&e)),
@@ -81,13 +84,10 @@ pub async fn decrypt(State(sim): State<ObshellSim>, req: Request, next: Next) ->
 }
 
 /// `Verify()` on the auth groups: header present, uri equal to the request target, password,
-/// then expiry (checked only when `auth` is non-empty, as obshell does).
-pub async fn verify(
-    State(sim): State<ObshellSim>,
-    ctx: ReqCtx,
-    req: Request,
-    next: Next,
-) -> Response {
+/// then expiry (checked only when `auth` is non-empty, as obshell does), then replay.
+/// An agent outside the cluster (SINGLE, SCALING OUT) has no root password and no agent
+/// password here, so, as in obshell, any header that decrypts and names the right URI passes.
+pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next: Next) -> Response {
     let Some((kind, header)) = &ctx.header else {
         return ctx.fail(ObErr::bad_request(
             codes::HEADER_NOT_FOUND,
@@ -97,6 +97,15 @@ pub async fn verify(
     if header.uri != ctx.raw_uri {
         return ctx.fail(ObErr::unauthorized(codes::URI_MISMATCH, "URI mismatch"));
     }
+    let in_cluster = agent
+        .sim
+        .state()
+        .view(&agent.me)
+        .is_some_and(|v| v.is_cluster_agent());
+    if !in_cluster {
+        return next.run(req).await;
+    }
+    let sim = &agent.sim;
     if !sim.password_matches(header.auth.expose()) {
         return ctx.fail(match kind {
             HeaderKind::Ob => ObErr::unauthorized(
@@ -126,7 +135,16 @@ pub async fn verify(
                     "Unauthorized: Authentication expired",
                 ))
             }
-            Some(_) => {}
+            Some(ts) => {
+                // A header is good for one request. The Expired code makes the SDKs retry
+                // with a fresh header, which is what a legitimate client needs.
+                if !sim.first_use(header_digest(header), ts) {
+                    return ctx.fail(ObErr::unauthorized(
+                        codes::EXPIRED,
+                        "Unauthorized: Authentication expired: header already used",
+                    ));
+                }
+            }
         }
     }
     next.run(req).await

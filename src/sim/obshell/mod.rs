@@ -1,31 +1,60 @@
-//! Simulator of an obshell agent's HTTP API (`/api/v1`), mounted beside the OCP routes.
+//! Simulator of obshell agents' HTTP API (`/api/v1`).
 //!
-//! It answers as the CLUSTER AGENT 10.186.1.1:2886 of a three-zone cluster, verifies the
-//! hybrid-encryption header as obshell does (decrypt, uri, password, expiry), decrypts bodies,
-//! and runs "Cluster scale out" DAGs that advance with the clock (scaled by `speed`), with the
-//! DAG operators and their rules. `fail_node` makes the next scale-outs fail once at a node.
+//! One shared world: an initialised three-zone cluster whose agents are 10.186.1.1-3:2886
+//! (10.186.1.1 holds the root service and answers [`ObshellSim::router`], which the OCP
+//! simulator mounts beside its own routes), plus SINGLE agents that are not in the cluster yet
+//! and can be scaled out into it. [`start_agents`] serves every agent on its own loopback port.
 //!
-//! The RSA key is 1024 bits, like obshell's own (`KEY_SIZE = 1024`), generated from the seed:
-//! a simulator key, not a secret.
+//! Identities follow obshell and its docs: every agent of an initialised cluster reports
+//! `CLUSTER AGENT` (`MASTER` / `FOLLOWER` are the identities of agents joined to a cluster
+//! that is not initialised yet, which this world never is); an agent being scaled out reports
+//! `SCALING OUT`; one outside the cluster reports `SINGLE`. A scale-out names its target by
+//! `agentInfo{ip, port}`: a SINGLE agent's identity is its own loopback address (what its
+//! `/api/v1/info` says), so `127.0.0.1:2889` scales out the agent on that port. Addresses
+//! no agent answers on are accepted as further SINGLE hosts, so a demo can scale out anything.
+//!
+//! Security, as obshell does it: the hybrid-encryption header is decrypted on every route
+//! (each agent has its own RSA key), bodies are AES-decrypted, and the auth routes check the
+//! URI, the password (compared in constant time, see [`credentials_eq`]), the expiry, and, in
+//! addition to obshell, replays: a header seen before within its lifetime gets 401
+//! `Security.Authentication.Expired` (the code the SDK answers with a fresh header). SINGLE
+//! agents accept any password, as an obshell SINGLE agent without an agent password does.
+//!
+//! DAGs ("Cluster scale out", 9 stages, 11 for a new zone) advance with the clock, scaled by
+//! `speed`, with the DAG operators and their rules; `fail_node` makes the next scale-outs fail
+//! once at a node. Fault injection per agent port: see [`faults`].
+//!
+//! The RSA keys are 1024 bits, like obshell's own (`KEY_SIZE = 1024`), generated from the
+//! seed: simulator keys, not secrets.
 
+pub mod agents;
 mod auth;
 pub mod cluster;
 pub mod dag;
+pub mod faults;
+mod replay;
 mod routes;
+mod serve;
 pub mod wire;
+
+pub use serve::{start_agents, start_agents_with, AgentEndpoint, ObshellAgents};
 
 use axum::Router;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rsa::RsaPrivateKey;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::api::obshell::crypto::{self, AGENT_KEY_BITS};
+use crate::api::obshell::models::AgentAddr;
 use crate::secret::Secret;
+use agents::SingleAgent;
 use cluster::Cluster;
 use dag::{Dag, Ids};
+use replay::ReplayGuard;
 
 /// Password the simulator accepts unless told otherwise.
 pub const DEFAULT_PASSWORD: &str = "aaAA11__";
@@ -38,23 +67,36 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// The simulated agent. Cheap to clone; clones share state.
+/// The simulated world of agents. Cheap to clone; clones share state.
 #[derive(Clone)]
 pub struct ObshellSim {
     inner: Arc<Inner>,
 }
 
+/// A private key and its public half as `/api/v1/secret` serves it (base64 PKCS#1 DER).
+type KeyPair = Arc<(RsaPrivateKey, String)>;
+
 struct Inner {
-    /// The private key and its public half as `/api/v1/secret` serves it (base64 PKCS#1 DER).
-    key: RwLock<Arc<(RsaPrivateKey, String)>>,
+    seed: u64,
+    /// The agent holding the root service; it never leaves the cluster.
+    master: AgentAddr,
+    /// The master's key (rotatable, see [`ObshellSim::rotate_key`]).
+    key: RwLock<KeyPair>,
+    /// Every other agent's key, made on first use.
+    agent_keys: Mutex<HashMap<AgentAddr, KeyPair>>,
+    /// Each known agent's place in the world, which its key is made from.
+    places: Mutex<HashMap<AgentAddr, String>>,
     password: RwLock<Secret>,
     speed: f64,
     state: Mutex<State>,
+    replay: Mutex<ReplayGuard>,
 }
 
 /// Everything that changes, under one lock.
 pub struct State {
     pub cluster: Cluster,
+    /// Agents that started outside the cluster (whatever their identity is now).
+    pub singles: Vec<SingleAgent>,
     pub dags: Vec<Dag>,
     pub ids: Ids,
     /// Node names that fail once in every scale-out started from now on.
@@ -94,26 +136,52 @@ impl std::fmt::Debug for ObshellSim {
 fn key_for_seed(seed: u64) -> RsaPrivateKey {
     static KEYS: OnceLock<Mutex<HashMap<u64, RsaPrivateKey>>> = OnceLock::new();
     let keys = KEYS.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut g = keys.lock().unwrap_or_else(|e| e.into_inner());
-    g.entry(seed)
-        .or_insert_with(|| {
-            let mut rng = StdRng::seed_from_u64(seed ^ 0x6f62_7368_656c_6c00);
-            // Generation with a valid size and exponent only fails on RNG failure, which a
-            // seeded StdRng cannot have.
-            RsaPrivateKey::new(&mut rng, AGENT_KEY_BITS).expect("RSA key generation")
-        })
+    if let Some(k) = keys.lock().unwrap_or_else(|e| e.into_inner()).get(&seed) {
+        return k.clone();
+    }
+    // Generated outside the lock so that agents' keys can be made in parallel.
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x6f62_7368_656c_6c00);
+    // Generation with a valid size and exponent only fails on RNG failure, which a seeded
+    // StdRng cannot have.
+    let key = RsaPrivateKey::new(&mut rng, AGENT_KEY_BITS).expect("RSA key generation");
+    keys.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(seed)
+        .or_insert(key)
         .clone()
 }
 
-fn key_pair(seed: u64) -> Arc<(RsaPrivateKey, String)> {
+fn key_pair(seed: u64) -> KeyPair {
     let key = key_for_seed(seed);
     let public_b64 = crypto::public_key_to_b64(&key.to_public_key()).unwrap_or_default();
     Arc::new((key, public_b64))
 }
 
+/// The key seed of a non-master agent: derived from the world's seed and the agent's place in
+/// it (not its port, so that worlds with the same seed share keys and the key cache).
+fn agent_key_seed(seed: u64, place: &str) -> u64 {
+    let d = Sha256::digest(format!("{seed}/{place}").as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    u64::from_le_bytes(b)
+}
+
+/// Compare two credentials in constant time: both sides are hashed with SHA-256 first, so the
+/// time taken depends neither on where they differ nor on their lengths.
+pub fn credentials_eq(expected: &[u8], given: &[u8]) -> bool {
+    let a = Sha256::digest(expected);
+    let b = Sha256::digest(given);
+    let diff = a
+        .iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | std::hint::black_box(x ^ y));
+    std::hint::black_box(diff) == 0
+}
+
 impl ObshellSim {
-    /// A simulator with its own cluster. `speed` divides every node's run time (1.0 ≈ 20 s per
-    /// scale-out); `password` is the root@sys password the header must carry.
+    /// A world with its own cluster and no SINGLE agents yet ([`start_agents`] adds them).
+    /// `speed` divides every node's run time (1.0 ≈ 20 s per scale-out); `password` is the
+    /// root@sys password the header must carry.
     pub fn new(seed: u64, speed: f64, password: Secret) -> Self {
         let key = key_pair(seed);
         let speed = if speed.is_finite() && speed > 0.0 {
@@ -123,8 +191,26 @@ impl ObshellSim {
         };
         let now = now_ms();
         let pid = 80_000 + (seed % 10_000) as i64;
+        let cluster = Cluster::new(now.saturating_sub(3_600_000) * 1_000_000, pid);
+        let master = AgentAddr {
+            ip: cluster.master().ip.clone(),
+            port: cluster.master().port,
+        };
+        let places = cluster
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let addr = AgentAddr {
+                    ip: a.ip.clone(),
+                    port: a.port,
+                };
+                (addr, format!("member{i}"))
+            })
+            .collect();
         let state = State {
-            cluster: Cluster::new(now.saturating_sub(3_600_000) * 1_000_000, pid),
+            cluster,
+            singles: Vec::new(),
             dags: Vec::new(),
             ids: Ids::default(),
             fail_nodes: BTreeSet::new(),
@@ -132,18 +218,79 @@ impl ObshellSim {
         };
         ObshellSim {
             inner: Arc::new(Inner {
+                seed,
+                master,
                 key: RwLock::new(key),
+                agent_keys: Mutex::new(HashMap::new()),
+                places: Mutex::new(places),
                 password: RwLock::new(password),
                 speed,
                 state: Mutex::new(state),
+                replay: Mutex::new(ReplayGuard::default()),
             }),
         }
     }
 
-    /// The `/api/v1` routes with state applied, to merge beside the OCP routes. It has no
-    /// router-level fallback (so it merges); unknown `/api/v1/*` paths answer `Common.NotFound`.
+    /// The master agent's `/api/v1` routes with state applied, to merge beside the OCP
+    /// routes. It has no router-level fallback (so it merges); unknown `/api/v1/*` paths
+    /// answer `Common.NotFound`.
     pub fn router(&self) -> Router {
-        routes::router(self.clone())
+        let master = self.master();
+        routes::router(self.clone(), master)
+    }
+
+    /// The `/api/v1` routes answering as the agent `agent` (its identity address in the
+    /// world: a cluster member such as `10.186.1.2:2886`, or a SINGLE agent added with
+    /// [`ObshellSim::add_single`]).
+    pub fn agent_router(&self, agent: &AgentAddr) -> Router {
+        routes::router(self.clone(), agent.clone())
+    }
+
+    /// The master agent's address (`10.186.1.1:2886`).
+    pub fn master(&self) -> AgentAddr {
+        self.inner.master.clone()
+    }
+
+    /// Add a SINGLE agent (not in the cluster) with this identity address. Adding one twice,
+    /// or one that is a cluster member, does nothing.
+    pub fn add_single(&self, agent: &AgentAddr) {
+        let mut st = self.lock();
+        if st.cluster.agent(&agent.ip, agent.port).is_some()
+            || st.singles.iter().any(|s| s.addr() == *agent)
+        {
+            return;
+        }
+        let n = st.singles.len() as i64;
+        let start_at_ns = now_ms().saturating_sub(600_000 - n * 7_000) * 1_000_000;
+        let pid = st.cluster.master().pid + 500 + n;
+        st.singles.push(SingleAgent {
+            ip: agent.ip.clone(),
+            port: agent.port,
+            pid,
+            start_at_ns,
+        });
+        drop(st);
+        self.inner
+            .places
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(agent.clone(), format!("single{n}"));
+    }
+
+    /// The identity of an agent of the world right now (`None` for an unknown address).
+    pub fn identity(
+        &self,
+        agent: &AgentAddr,
+    ) -> Option<crate::api::obshell::models::AgentIdentity> {
+        self.state().view(agent).map(|v| v.identity)
+    }
+
+    /// The zone of an agent when it has one (cluster members and agents being scaled out).
+    pub fn zone(&self, agent: &AgentAddr) -> Option<String> {
+        self.state()
+            .view(agent)
+            .map(|v| v.zone)
+            .filter(|z| !z.is_empty())
     }
 
     /// Make every scale-out started from now on fail once at the node named `name`
@@ -151,13 +298,18 @@ impl ObshellSim {
     pub fn fail_node(&self, name: &str) {
         let name = name.trim();
         if !name.is_empty() {
-            self.state().fail_nodes.insert(name.to_string());
+            self.lock().fail_nodes.insert(name.to_string());
         }
     }
 
     /// Stop injecting failures.
     pub fn clear_fail_nodes(&self) {
-        self.state().fail_nodes.clear();
+        self.lock().fail_nodes.clear();
+    }
+
+    /// The node names that fail once in scale-outs started from now on.
+    pub fn fail_nodes(&self) -> Vec<String> {
+        self.lock().fail_nodes.iter().cloned().collect()
     }
 
     /// Change the accepted root@sys password.
@@ -171,16 +323,21 @@ impl ObshellSim {
 
     /// Advance every DAG to now (requests do this too; a ticker may call it for liveness).
     pub fn tick(&self) {
-        self.state().advance(now_ms());
+        drop(self.state());
     }
 
-    /// The agent's public key as `/api/v1/secret` serves it.
+    /// The master agent's public key as `/api/v1/secret` serves it.
     pub fn public_key_b64(&self) -> String {
         self.key_pair().1.clone()
     }
 
-    /// Switch to another key, as an agent restart does: clients holding the old public key
-    /// get 401 "decrypt failed" until they fetch `/api/v1/secret` again.
+    /// An agent's public key as its `/api/v1/secret` serves it.
+    pub fn agent_public_key_b64(&self, agent: &AgentAddr) -> String {
+        self.agent_key_pair(agent).1.clone()
+    }
+
+    /// Switch the master to another key, as an agent restart does: clients holding the old
+    /// public key get 401 "decrypt failed" until they fetch `/api/v1/secret` again.
     pub fn rotate_key(&self, seed: u64) {
         let pair = key_pair(seed);
         *self.inner.key.write().unwrap_or_else(|e| e.into_inner()) = pair;
@@ -196,16 +353,55 @@ impl ObshellSim {
             .collect()
     }
 
+    /// The world, brought up to now (DAGs advanced, memberships updated). Hold briefly.
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        let mut st = self.lock();
+        st.advance(now_ms());
+        st
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
         // A panic in one handler must not take the simulator down.
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub(crate) fn key_pair(&self) -> Arc<(RsaPrivateKey, String)> {
+    pub(crate) fn key_pair(&self) -> KeyPair {
         self.inner
             .key
             .read()
             .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The key pair of `agent`: the master's, or one made (once) for this agent.
+    pub(crate) fn agent_key_pair(&self, agent: &AgentAddr) -> KeyPair {
+        if *agent == self.inner.master {
+            return self.key_pair();
+        }
+        if let Some(k) = self
+            .inner
+            .agent_keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(agent)
+        {
+            return k.clone();
+        }
+        let place = self
+            .inner
+            .places
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(agent)
+            .cloned()
+            .unwrap_or_else(|| agent.to_string());
+        let pair = key_pair(agent_key_seed(self.inner.seed, &place));
+        self.inner
+            .agent_keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(agent.clone())
+            .or_insert(pair)
             .clone()
     }
 
@@ -219,13 +415,36 @@ impl ObshellSim {
             .password
             .read()
             .unwrap_or_else(|e| e.into_inner());
-        constant_time_eq(pw.expose().as_bytes(), given.as_bytes())
+        credentials_eq(pw.expose().as_bytes(), given.as_bytes())
+    }
+
+    /// Remember a verified header until it expires; false when it was seen before.
+    pub(crate) fn first_use(&self, digest: [u8; 32], expires_unix: i64) -> bool {
+        self.inner
+            .replay
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .first_use(digest, expires_unix, now_ms() / 1000)
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_compare_by_value() {
+        assert!(credentials_eq(b"aaAA11__", b"aaAA11__"));
+        assert!(credentials_eq(b"", b""));
+        assert!(!credentials_eq(b"aaAA11__", b"aaAA11_"));
+        assert!(!credentials_eq(b"aaAA11__", b"aaAA11_x"));
+        assert!(!credentials_eq(b"", b"x"));
     }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+
+    #[test]
+    fn agent_key_seeds_differ_per_agent() {
+        assert_ne!(agent_key_seed(1, "single0"), agent_key_seed(1, "single1"));
+        assert_ne!(agent_key_seed(1, "single0"), agent_key_seed(2, "single0"));
+        assert_eq!(agent_key_seed(1, "single0"), agent_key_seed(1, "single0"));
+    }
 }

@@ -1,4 +1,4 @@
-//! The `/api/v1` handlers.
+//! The `/api/v1` handlers, each answering as one agent of the world.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -10,17 +10,62 @@ use axum::Router;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 
+use super::agents::AgentView;
 use super::dag::{local_generic_id, parse_generic_id, Dag, GenericId, ScaleOutJob};
 use super::wire::{ObErr, ReqCtx, OFFSET_SECS};
-use super::{auth, now_ms, ObshellSim};
-use crate::api::obshell::models::{codes, AgentAddr, AgentSecret, DagOperation};
+use super::{auth, now_ms, ObshellSim, State as World};
+use crate::api::obshell::models::{codes, AgentAddr, AgentIdentity, AgentSecret, DagOperation};
 use crate::api::obshell::time::format_rfc3339;
 
 /// DAGs kept in memory.
 const MAX_DAGS: usize = 500;
 
-pub fn router(sim: ObshellSim) -> Router {
+/// Router state: the world and which agent of it answers.
+#[derive(Clone)]
+pub struct Agent {
+    pub sim: ObshellSim,
+    pub me: Arc<AgentAddr>,
+}
+
+impl Agent {
+    /// This agent as it is now. An address the world does not know answers as a SINGLE agent.
+    fn view(&self, st: &World) -> AgentView {
+        st.view(&self.me).unwrap_or_else(|| AgentView {
+            addr: (*self.me).clone(),
+            identity: AgentIdentity::Single,
+            zone: String::new(),
+            pid: 0,
+            start_at_ns: 0,
+            sql_port: None,
+        })
+    }
+
+    /// The world, for a route only cluster members serve (cluster tasks live in OceanBase).
+    fn cluster_state(&self) -> Option<std::sync::MutexGuard<'_, World>> {
+        let st = self.sim.state();
+        self.view(&st).is_cluster_agent().then_some(st)
+    }
+}
+
+/// `'<addr>' is '<identity>', instead of '<wanted>', does not support this operation`.
+fn identity_not_supported(v: &AgentView, wanted: &str) -> ObErr {
+    ObErr::bad_request(
+        codes::IDENTITY_NOT_SUPPORT,
+        format!(
+            "'{}' is '{}', instead of '{wanted}', does not support this operation",
+            v.addr,
+            v.identity.as_str()
+        ),
+    )
+}
+
+pub fn router(sim: ObshellSim, me: AgentAddr) -> Router {
+    let sim = Agent {
+        sim,
+        me: Arc::new(me),
+    };
     let authed = Router::new()
         .route("/api/v1/ob/info", get(ob_info).fallback(no_route))
         .route(
@@ -74,25 +119,22 @@ async fn no_route(ctx: ReqCtx) -> Response {
     ctx.fail(ObErr::route_not_found())
 }
 
-async fn info(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
-    let info = sim.state().cluster.info();
+async fn info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
+    let info = a.view(&a.sim.state()).info();
     ctx.ok(info)
 }
 
-async fn status(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
-    let status = sim.state().cluster.status(false);
+async fn status(State(a): State<Agent>, ctx: ReqCtx) -> Response {
+    let status = a.view(&a.sim.state()).status();
     ctx.ok(status)
 }
 
-async fn secret(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
-    let st = sim.state();
-    let m = st.cluster.master();
+async fn secret(State(a): State<Agent>, ctx: ReqCtx) -> Response {
     let body = AgentSecret {
-        ip: m.ip.clone(),
-        port: m.port,
-        public_key: sim.public_key_b64(),
+        ip: a.me.ip.clone(),
+        port: a.me.port,
+        public_key: a.sim.agent_public_key_b64(&a.me),
     };
-    drop(st);
     ctx.ok(body)
 }
 
@@ -100,19 +142,34 @@ async fn time(ctx: ReqCtx) -> Response {
     ctx.ok(format_rfc3339(now_ms(), OFFSET_SECS))
 }
 
-async fn ob_info(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
-    let info = sim.state().cluster.ob_info();
+async fn ob_info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
+    let st = a.sim.state();
+    let info = st.ob_info_for(&a.view(&st));
+    drop(st);
     ctx.ok(info)
 }
 
-async fn agents_status(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
-    let all = sim.state().cluster.agents_status();
+async fn agents_status(State(a): State<Agent>, ctx: ReqCtx) -> Response {
+    let st = a.sim.state();
+    let all = st.agents_status_for(&a.view(&st));
+    drop(st);
     ctx.ok(all)
 }
 
-async fn obcluster_info(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
-    let info = sim.state().cluster.obcluster_info();
-    ctx.ok(info)
+/// CLUSTER AGENT only.
+async fn obcluster_info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
+    let st = a.sim.state();
+    let me = a.view(&st);
+    let res = if me.is_cluster_agent() {
+        Ok(st.cluster.obcluster_info())
+    } else {
+        Err(identity_not_supported(&me, "CLUSTER AGENT"))
+    };
+    drop(st);
+    match res {
+        Ok(info) => ctx.ok(info),
+        Err(e) => ctx.fail(e),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,17 +338,15 @@ fn config_port(
     }
 }
 
-async fn scale_out(State(sim): State<ObshellSim>, ctx: ReqCtx, body: Bytes) -> Response {
-    match do_scale_out(&sim, &body) {
+async fn scale_out(State(a): State<Agent>, ctx: ReqCtx, body: Bytes) -> Response {
+    match do_scale_out(&a, &body) {
         Ok(dto) => ctx.ok(dto),
         Err(e) => ctx.fail(e),
     }
 }
 
-fn do_scale_out(
-    sim: &ObshellSim,
-    body: &[u8],
-) -> Result<crate::api::obshell::models::DagDetail, ObErr> {
+fn do_scale_out(a: &Agent, body: &[u8]) -> Result<crate::api::obshell::models::DagDetail, ObErr> {
+    let sim = &a.sim;
     let p = bind_scale_out(body)?;
     if p.target.ip.parse::<IpAddr>().is_err() {
         return Err(ObErr::bad_request(
@@ -311,16 +366,20 @@ fn do_scale_out(
     let speed = sim.speed();
     let mut st = sim.state();
     st.advance(now);
-    let target = p.target.to_string();
-    // The target must be a SINGLE agent: one already in the cluster, or being added, is not.
+    // obshell's order: the receiver must be a cluster agent, then the target SINGLE.
+    let me = a.view(&st);
+    if !me.is_cluster_agent() {
+        return Err(identity_not_supported(&me, "CLUSTER AGENT"));
+    }
+    // A member or an agent being added is not SINGLE; any other address is a SINGLE host.
     let identity = if st.cluster.agent(&p.target.ip, p.target.port).is_some() {
-        Some("CLUSTER AGENT")
+        Some(AgentIdentity::ClusterAgent)
     } else if st
         .dags
         .iter()
         .any(|d| !d.is_finished() && d.job.target == p.target)
     {
-        Some("SCALING OUT")
+        Some(AgentIdentity::ScalingOut)
     } else {
         None
     };
@@ -328,7 +387,9 @@ fn do_scale_out(
         return Err(ObErr::bad_request(
             codes::IDENTITY_NOT_SUPPORT,
             format!(
-                "'{target}' is '{identity}', instead of 'SINGLE', does not support this operation"
+                "'{}' is '{}', instead of 'SINGLE', does not support this operation",
+                p.target,
+                identity.as_str()
             ),
         ));
     }
@@ -359,9 +420,14 @@ fn do_scale_out(
         rpc_port,
     };
     let fail_once = st.fail_nodes.clone();
-    let master = st.cluster.master().clone();
-    let super::State { ids, rng, .. } = &mut *st;
-    let dag = Dag::scale_out(ids, rng, speed, now, &master, job, new_zone, fail_once);
+    // Serial nodes run on the agent that created the DAG: the receiver.
+    let runner = st
+        .cluster
+        .agent(&a.me.ip, a.me.port)
+        .unwrap_or_else(|| st.cluster.master())
+        .clone();
+    let World { ids, rng, .. } = &mut *st;
+    let dag = Dag::scale_out(ids, rng, speed, now, &runner, job, new_zone, fail_once);
     let dto = dag.to_dto(false);
     // Bound memory in long demo sessions: forget the oldest finished DAGs.
     while st.dags.len() >= MAX_DAGS {
@@ -409,7 +475,7 @@ fn cluster_id(id: &str) -> Result<i64, ObErr> {
 }
 
 async fn get_dag(
-    State(sim): State<ObshellSim>,
+    State(a): State<Agent>,
     ctx: ReqCtx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
@@ -417,7 +483,7 @@ async fn get_dag(
     let res = (|| {
         let details = show_details(q.as_deref())?;
         let dag_id = cluster_id(&id)?;
-        let mut st = sim.state();
+        let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now_ms());
         st.dag(dag_id)
             .map(|d| d.to_dto(details))
@@ -429,16 +495,17 @@ async fn get_dag(
     }
 }
 
-async fn unfinished_dags(State(sim): State<ObshellSim>, ctx: ReqCtx) -> Response {
-    let mut st = sim.state();
-    st.advance(now_ms());
-    let dags: Vec<_> = st
-        .dags
-        .iter()
-        .filter(|d| !d.is_finished())
-        .map(|d| d.to_dto(true))
-        .collect();
-    drop(st);
+async fn unfinished_dags(State(a): State<Agent>, ctx: ReqCtx) -> Response {
+    // Outside the cluster an agent has no cluster DAGs (and this one runs no local ones).
+    let dags: Vec<_> = match a.cluster_state() {
+        Some(st) => st
+            .dags
+            .iter()
+            .filter(|d| !d.is_finished())
+            .map(|d| d.to_dto(true))
+            .collect(),
+        None => Vec::new(),
+    };
     // A Go nil slice: nothing unfinished serializes as `contents: null`.
     let contents = if dags.is_empty() {
         Value::Null
@@ -457,7 +524,7 @@ fn bind_operator(body: &[u8]) -> Result<String, ObErr> {
 }
 
 async fn operate_dag(
-    State(sim): State<ObshellSim>,
+    State(a): State<Agent>,
     ctx: ReqCtx,
     Path(id): Path<String>,
     body: Bytes,
@@ -472,8 +539,8 @@ async fn operate_dag(
             )
         })?;
         let now = now_ms();
-        let speed = sim.speed();
-        let mut st = sim.state();
+        let speed = a.sim.speed();
+        let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now);
         let dag = st.dag_mut(dag_id).ok_or_else(ObErr::task_not_found)?;
         dag.operate(op, now, speed)
@@ -484,10 +551,10 @@ async fn operate_dag(
     }
 }
 
-async fn get_node(State(sim): State<ObshellSim>, ctx: ReqCtx, Path(id): Path<String>) -> Response {
+async fn get_node(State(a): State<Agent>, ctx: ReqCtx, Path(id): Path<String>) -> Response {
     let res = (|| {
         let node_id = cluster_id(&id)?;
-        let mut st = sim.state();
+        let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now_ms());
         st.dags
             .iter()
@@ -501,7 +568,7 @@ async fn get_node(State(sim): State<ObshellSim>, ctx: ReqCtx, Path(id): Path<Str
 }
 
 async fn operate_node(
-    State(sim): State<ObshellSim>,
+    State(a): State<Agent>,
     ctx: ReqCtx,
     Path(id): Path<String>,
     body: Bytes,
@@ -516,7 +583,7 @@ async fn operate_node(
             ));
         }
         let now = now_ms();
-        let mut st = sim.state();
+        let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now);
         let dag = st
             .dags
@@ -531,14 +598,10 @@ async fn operate_node(
     }
 }
 
-async fn get_sub_task(
-    State(sim): State<ObshellSim>,
-    ctx: ReqCtx,
-    Path(id): Path<String>,
-) -> Response {
+async fn get_sub_task(State(a): State<Agent>, ctx: ReqCtx, Path(id): Path<String>) -> Response {
     let res = (|| {
         let sub_id = cluster_id(&id)?;
-        let mut st = sim.state();
+        let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now_ms());
         st.dags
             .iter()
@@ -552,13 +615,13 @@ async fn get_sub_task(
 }
 
 async fn get_sub_task_logs(
-    State(sim): State<ObshellSim>,
+    State(a): State<Agent>,
     ctx: ReqCtx,
     Path(id): Path<String>,
 ) -> Response {
     let res = (|| {
         let sub_id = cluster_id(&id)?;
-        let mut st = sim.state();
+        let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now_ms());
         st.dags
             .iter()

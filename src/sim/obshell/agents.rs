@@ -1,0 +1,157 @@
+//! Each agent's own view of the world: who it is right now (identity, zone) and its answers
+//! to the routes that differ per agent (`/info`, `/status`, `/secret`, `/ob/info`,
+//! `/agents/status`).
+
+use crate::api::obshell::models::{
+    agent_state, ob_state, AgentAddr, AgentIdentity, AgentInfo, AgentRef, AgentStatus,
+    AgentsStatus, ObAgent, ObInfo, ObclusterSummary,
+};
+
+use super::cluster::{AGENT_VERSION, HOME_PATH, OB_VERSION};
+use super::State;
+
+/// An agent that started outside the cluster. It keeps this record when a scale-out makes it
+/// a cluster member (and a rollback makes it SINGLE again).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SingleAgent {
+    pub ip: String,
+    pub port: u16,
+    pub pid: i64,
+    pub start_at_ns: i64,
+}
+
+impl SingleAgent {
+    pub fn addr(&self) -> AgentAddr {
+        AgentAddr {
+            ip: self.ip.clone(),
+            port: self.port,
+        }
+    }
+}
+
+/// What one agent is right now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgentView {
+    pub addr: AgentAddr,
+    pub identity: AgentIdentity,
+    /// Empty for a SINGLE agent.
+    pub zone: String,
+    pub pid: i64,
+    pub start_at_ns: i64,
+    /// The observer's SQL port, once the agent runs one in the cluster.
+    pub sql_port: Option<u16>,
+}
+
+impl AgentView {
+    /// A member of the initialised cluster: it may serve cluster routes and tasks.
+    pub fn is_cluster_agent(&self) -> bool {
+        self.identity == AgentIdentity::ClusterAgent
+    }
+
+    pub fn info(&self) -> AgentInfo {
+        AgentInfo {
+            pid: self.pid,
+            state: agent_state::RUNNING,
+            start_at: self.start_at_ns,
+            home_path: HOME_PATH.into(),
+            ob_version: OB_VERSION.into(),
+            architecture: std::env::consts::ARCH.into(),
+            ip: self.addr.ip.clone(),
+            port: self.addr.port,
+            zone: self.zone.clone(),
+            identity: self.identity.clone(),
+            version: AGENT_VERSION.into(),
+            is_obproxy_agent: false,
+            security: false,
+            supported_auth: vec!["v2".into()],
+        }
+    }
+
+    pub fn status(&self) -> AgentStatus {
+        AgentStatus {
+            agent: AgentRef {
+                ip: self.addr.ip.clone(),
+                port: self.addr.port,
+                identity: self.identity.clone(),
+            },
+            state: agent_state::RUNNING,
+            version: AGENT_VERSION.into(),
+            pid: self.pid,
+            start_at: self.start_at_ns,
+            port: self.addr.port,
+            // Outside the cluster no observer runs on the host yet.
+            ob_state: if self.is_cluster_agent() {
+                ob_state::AVAILABLE
+            } else {
+                ob_state::NOT_RUNNING
+            },
+            sql_port: self.sql_port,
+            under_maintenance: false,
+        }
+    }
+}
+
+impl State {
+    /// The agent at `me` as it is now; `None` when no agent of the world has that address.
+    pub fn view(&self, me: &AgentAddr) -> Option<AgentView> {
+        if let Some(a) = self.cluster.agent(&me.ip, me.port) {
+            return Some(AgentView {
+                addr: me.clone(),
+                identity: AgentIdentity::ClusterAgent,
+                zone: a.zone.clone(),
+                pid: a.pid,
+                start_at_ns: a.start_at_ns,
+                sql_port: Some(a.sql_port),
+            });
+        }
+        let single = self.singles.iter().find(|s| s.addr() == *me)?;
+        let scaling = self
+            .dags
+            .iter()
+            .find(|d| !d.is_finished() && d.job.target == *me);
+        Some(AgentView {
+            addr: me.clone(),
+            identity: if scaling.is_some() {
+                AgentIdentity::ScalingOut
+            } else {
+                AgentIdentity::Single
+            },
+            zone: scaling.map(|d| d.job.zone.clone()).unwrap_or_default(),
+            pid: single.pid,
+            start_at_ns: single.start_at_ns,
+            sql_port: None,
+        })
+    }
+
+    /// `/ob/info` as `me` answers it: the cluster's (followers forward to the master, so every
+    /// member gives the same), or a lone agent's zero-valued one.
+    pub fn ob_info_for(&self, me: &AgentView) -> ObInfo {
+        if me.is_cluster_agent() {
+            return self.cluster.ob_info();
+        }
+        ObInfo {
+            agent_info: vec![ObAgent {
+                ip: me.addr.ip.clone(),
+                port: me.addr.port,
+                zone: me.zone.clone(),
+                identity: me.identity.clone(),
+                version: AGENT_VERSION.into(),
+            }],
+            obcluster_info: ObclusterSummary {
+                id: 0,
+                name: String::new(),
+                version: String::new(),
+                topology: None,
+                is_shared_storage: false,
+            },
+        }
+    }
+
+    /// `/agents/status` as `me` answers it: every member, or just itself outside the cluster.
+    pub fn agents_status_for(&self, me: &AgentView) -> AgentsStatus {
+        if me.is_cluster_agent() {
+            return self.cluster.agents_status();
+        }
+        AgentsStatus::from([(me.addr.to_string(), me.status())])
+    }
+}

@@ -1,0 +1,355 @@
+//! Fault injection and controls on each agent's own port (see [`super::start_agents`]).
+//!
+//! The OCP simulator's fault layer works on its own state, so the agent ports carry this
+//! small equivalent. It takes the same `POST /sim/faults` JSON (the OCP simulator's
+//! [`FaultSpec`]: `latency_ms`, `error_status` + `error_count`, `error_body`,
+//! `garbage_count`, `drop_count`, `path_prefix`), but **per port**: faults posted to
+//! `127.0.0.1:2887` affect only the agent on that port. Injected errors carry obshell's
+//! envelope (`Common.Unexpected`, or a bare status with `"error_body": false`), garbage is a
+//! 200 with a body that is not JSON, a drop cuts the connection mid-body.
+//!
+//! | route (on every agent port) | effect |
+//! |---|---|
+//! | `GET` / `POST` / `DELETE /sim/faults` | show / merge / clear this port's faults |
+//! | `POST /sim/fail-subtask {"name": N}` (or `/sim/fail-node`), `DELETE` the same | make scale-out DAG nodes named N, in DAGs started from now on, fail once (whole world); clear the list |
+//! | `POST /sim/password {"password": P}` | change the root@sys password every agent accepts |
+//! | `GET /sim/state` | this agent (address, identity, zone), its faults, the fail list, the DAGs |
+//!
+//! ```text
+//! curl -X POST 127.0.0.1:2887/sim/faults -d '{"error_status":503,"error_count":2}'
+//! curl -X POST 127.0.0.1:2886/sim/fail-subtask -d '{"name":"Wait remote start finish"}'
+//! ```
+//!
+//! The `/sim/` routes need no authentication but answer only loopback peers.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::wire::{random_trace_id, ObErr, ReqCtx};
+use super::ObshellSim;
+use crate::api::obshell::models::{codes, AgentAddr};
+use crate::secret::Secret;
+use crate::sim::faults::{FaultSpec, Faults};
+
+/// One port's faults.
+#[derive(Debug, Default)]
+pub struct PortFaults {
+    faults: Faults,
+    /// Garbage bodies served so far (alternates their kind).
+    garbage_served: u32,
+}
+
+enum Action {
+    Pass,
+    /// Status, with an envelope?
+    Error(u16, bool),
+    /// Truncated JSON (true) or an HTML page (false).
+    Garbage(bool),
+    Drop,
+}
+
+impl PortFaults {
+    /// Take the fault for one request: its latency and at most one failure, checked in the
+    /// order error, garbage, drop (as the OCP simulator does).
+    fn take(&mut self, path: &str) -> (u64, Action) {
+        let f = &mut self.faults;
+        if f.path_prefix
+            .as_deref()
+            .is_some_and(|p| !path.starts_with(p))
+        {
+            return (0, Action::Pass);
+        }
+        let action = if f.error_count > 0 {
+            f.error_count -= 1;
+            Action::Error(f.error_status.max(400), f.error_body)
+        } else if f.garbage_count > 0 {
+            f.garbage_count -= 1;
+            self.garbage_served = self.garbage_served.wrapping_add(1);
+            Action::Garbage(self.garbage_served % 2 == 1)
+        } else if f.drop_count > 0 {
+            f.drop_count -= 1;
+            Action::Drop
+        } else {
+            Action::Pass
+        };
+        (f.latency_ms, action)
+    }
+}
+
+/// State of an agent port's outer layer and `/sim/` routes.
+#[derive(Clone)]
+pub struct Control {
+    pub sim: ObshellSim,
+    pub me: AgentAddr,
+    pub faults: Arc<Mutex<PortFaults>>,
+}
+
+impl Control {
+    pub fn new(sim: ObshellSim, me: AgentAddr) -> Self {
+        Control {
+            sim,
+            me,
+            faults: Arc::new(Mutex::new(PortFaults::default())),
+        }
+    }
+
+    fn faults(&self) -> MutexGuard<'_, PortFaults> {
+        self.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn is_control(path: &str) -> bool {
+    path == "/sim" || path.starts_with("/sim/")
+}
+
+/// In front of everything on an agent port: the loopback check for `/sim/`, then this
+/// port's faults.
+pub async fn layer(State(c): State<Control>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    if is_control(&path) {
+        let peer = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ci| ci.0.ip());
+        // No ConnectInfo means an in-process router (tests): that is local too.
+        if peer.is_some_and(|ip| !ip.is_loopback()) {
+            return control_error(
+                StatusCode::FORBIDDEN,
+                "simulator controls answer loopback clients only",
+            );
+        }
+        return next.run(req).await;
+    }
+    let (latency, action) = c.faults().take(&path);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    match action {
+        Action::Pass => next.run(req).await,
+        Action::Error(status, with_body) => error_response(status, with_body, &req),
+        Action::Garbage(truncated) => garbage_response(truncated),
+        Action::Drop => drop_response(),
+    }
+}
+
+fn error_response(status: u16, with_body: bool, req: &Request) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if !with_body {
+        return status.into_response();
+    }
+    let uri = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let mut resp = ReqCtx::new(random_trace_id(), uri).fail(ObErr::new(
+        status,
+        codes::UNEXPECTED,
+        "Unexpected error: injected by the obtui simulator",
+    ));
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    resp
+}
+
+fn garbage_response(truncated: bool) -> Response {
+    let (ctype, body) = if truncated {
+        (
+            "application/json",
+            "{\"successful\":true,\"data\":{\"agent_info\":[{\"ip\":\"10.186",
+        )
+    } else {
+        (
+            "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+        )
+    };
+    let mut resp = (StatusCode::OK, body).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+    resp
+}
+
+/// A 200 whose body breaks after a few bytes: the connection is cut mid-body.
+fn drop_response() -> Response {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from_static(b"{\"successful\":true,\"data\":{")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection dropped by fault injection",
+        )),
+    ];
+    let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn control_error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// Parse a control body; any problem is a 400 with a JSON reason.
+fn control_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| {
+        Box::new(control_error(
+            StatusCode::BAD_REQUEST,
+            &format!("bad JSON body: {e}"),
+        ))
+    })
+}
+
+/// `/sim/...` on an agent port.
+pub fn control_routes(c: Control) -> Router {
+    Router::new()
+        .route(
+            "/sim/faults",
+            get(get_faults).post(post_faults).delete(delete_faults),
+        )
+        .route(
+            "/sim/fail-subtask",
+            post(post_fail_node).delete(delete_fail_nodes),
+        )
+        .route(
+            "/sim/fail-node",
+            post(post_fail_node).delete(delete_fail_nodes),
+        )
+        .route("/sim/password", post(post_password))
+        .route("/sim/state", get(get_state))
+        .with_state(c)
+}
+
+async fn get_faults(State(c): State<Control>) -> Response {
+    let f = c.faults().faults.clone();
+    Json(json!({ "faults": f })).into_response()
+}
+
+async fn post_faults(State(c): State<Control>, body: Bytes) -> Response {
+    let spec: FaultSpec = match control_body(&body) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    let mut g = c.faults();
+    match g.faults.apply(spec) {
+        Ok(()) => Json(json!({ "faults": g.faults })).into_response(),
+        Err(_) => control_error(StatusCode::BAD_REQUEST, "error_status must be 400..=599"),
+    }
+}
+
+async fn delete_faults(State(c): State<Control>) -> Response {
+    *c.faults() = PortFaults::default();
+    Json(json!({ "faults": Faults::default() })).into_response()
+}
+
+#[derive(Deserialize)]
+struct NameBody {
+    name: String,
+}
+
+async fn post_fail_node(State(c): State<Control>, body: Bytes) -> Response {
+    let b: NameBody = match control_body(&body) {
+        Ok(b) => b,
+        Err(r) => return *r,
+    };
+    if b.name.trim().is_empty() {
+        return control_error(StatusCode::BAD_REQUEST, "name must not be empty");
+    }
+    c.sim.fail_node(&b.name);
+    Json(json!({ "failSubtasks": c.sim.fail_nodes() })).into_response()
+}
+
+async fn delete_fail_nodes(State(c): State<Control>) -> Response {
+    c.sim.clear_fail_nodes();
+    Json(json!({ "failSubtasks": [] })).into_response()
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    password: String,
+}
+
+async fn post_password(State(c): State<Control>, body: Bytes) -> Response {
+    let b: PasswordBody = match control_body(&body) {
+        Ok(b) => b,
+        Err(r) => return *r,
+    };
+    if b.password.is_empty() {
+        return control_error(StatusCode::BAD_REQUEST, "password must not be empty");
+    }
+    c.sim.set_password(Secret::new(b.password));
+    Json(json!({ "changed": true })).into_response()
+}
+
+async fn get_state(State(c): State<Control>) -> Response {
+    let faults = c.faults().faults.clone();
+    let st = c.sim.state();
+    let me = st.view(&c.me);
+    let dags: Vec<_> = st
+        .dags
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.generic_id(),
+                "name": d.name,
+                "state": d.state.as_str(),
+                "operator": d.operator.as_str(),
+                "stage": d.stage,
+                "maxStage": d.max_stage(),
+                "target": d.job.target.to_string(),
+            })
+        })
+        .collect();
+    let body = json!({
+        "agent": c.me.to_string(),
+        "identity": me.as_ref().map(|v| v.identity.as_str().to_string()),
+        "zone": me.as_ref().map(|v| v.zone.clone()).filter(|z| !z.is_empty()),
+        "clusterAgents": st.cluster.agents.iter().map(|a| a.addr()).collect::<Vec<_>>(),
+        "failSubtasks": st.fail_nodes,
+        "dags": dags,
+        "faults": faults,
+    });
+    drop(st);
+    Json(body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_are_taken_in_order_and_filtered_by_prefix() {
+        let mut p = PortFaults::default();
+        p.faults
+            .apply(FaultSpec {
+                error_count: Some(1),
+                garbage_count: Some(1),
+                drop_count: Some(1),
+                path_prefix: Some("/api/v1/ob".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(matches!(p.take("/api/v1/info").1, Action::Pass));
+        assert!(matches!(
+            p.take("/api/v1/ob/info").1,
+            Action::Error(500, true)
+        ));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Garbage(true)));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Drop));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Pass));
+    }
+}
