@@ -455,7 +455,13 @@ def render(rows, cols, nrows, title):
 
 def text_piece(x0, baseline, col, text, end_col, st, fg):
     """A <text> for text starting at col, or None when nothing would show."""
-    if not text or (not text.strip() and not st.underline and not st.strike):
+    if not st.underline and not st.strike:
+        # Spaces draw nothing: trim them (leading ones move the start column).
+        stripped = text.lstrip(" ")
+        col += len(text) - len(stripped)
+        text = stripped.rstrip(" ")
+        end_col = col + sum(char_width(ch) for ch in text)
+    if not text:
         return None
     return text_element(x0, baseline, col, text, end_col - col, st, fg)
 
