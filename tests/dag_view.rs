@@ -263,6 +263,12 @@ fn screens_at_80x24_and_160x48_list_and_ascii() {
     insta::assert_snapshot!("fan_ascii", render_opts(&mut v, 100, 18, true));
     let mut v = view(obshell_failed());
     insta::assert_snapshot!("obshell_failed_120x30", render(&mut v, 120, 30));
+    // A wide fan-out collapses into an aggregate node with counts and a bar.
+    let mut w = generate_wide(14, 5);
+    w.nodes[4].status = Failed;
+    w.nodes[4].finished = w.nodes[4].started.map(|s| s + 3_000);
+    let mut v = view(w);
+    insta::assert_snapshot!("aggregate_120x16", render_gen(&mut v, 120, 16));
 }
 
 #[test]
@@ -700,6 +706,34 @@ fn log_appends_only_new_text_and_ignores_other_nodes() {
     // Moving the selection starts a fresh log.
     key(&mut v, 'k');
     assert!(v.log.is_empty());
+}
+
+#[test]
+fn full_screen_log_scrolls_and_follows_again() {
+    let mut v = view(chain());
+    let id = sel(&v);
+    let text: String = (0..100).map(|i| format!("line {i}\n")).collect();
+    v.on_log(&id, &text);
+    key(&mut v, 'L');
+    let screen = render(&mut v, 80, 12);
+    assert!(screen.contains("line 99"), "{screen}");
+    key(&mut v, 'k');
+    key(&mut v, 'k');
+    assert!(!v.log.following());
+    let screen = render(&mut v, 80, 12);
+    assert!(
+        screen.contains("line 97") && !screen.contains("line 99"),
+        "{screen}"
+    );
+    // New lines do not move a scrolled-up view.
+    let more = format!("{text}line 100\n");
+    v.on_log(&id, &more);
+    assert!(!render(&mut v, 80, 12).contains("line 100"));
+    key(&mut v, 'G');
+    assert!(v.log.following());
+    assert!(render(&mut v, 80, 12).contains("line 100"));
+    // j/k move the log, not the selection, while it is full screen.
+    assert_eq!(sel(&v), id);
 }
 
 #[test]

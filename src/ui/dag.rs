@@ -862,10 +862,19 @@ fn side_lines(
         .map(|p| &p.node)
     {
         let (ok, run, fail, wait) = aggregate_counts(g, members);
-        lines.push(Line::styled(
-            format!("{}{branches} branches: {ok} done, {run} running, {fail} failed, {wait} waiting — space expands", if ascii { "x" } else { "×" }),
-            theme.muted(),
-        ));
+        let mut text = format!("{}{branches}", if ascii { 'x' } else { '×' });
+        for (st, c) in [
+            (NodeStatus::Successful, ok),
+            (NodeStatus::Running, run),
+            (NodeStatus::Failed, fail),
+            (NodeStatus::Pending, wait),
+        ] {
+            if c > 0 {
+                text.push_str(&format!(" {}{c}", status_glyph(&st, false, ascii, 0)));
+            }
+        }
+        text.push_str(" · space expands");
+        lines.push(Line::styled(text, theme.muted()));
     }
     lines.push(Line::from(vec![
         Span::styled(
@@ -907,7 +916,7 @@ fn side_lines(
             Span::raw(val),
         ])
     };
-    let mut idl = format!("{}", n.id);
+    let mut idl = n.id.clone();
     if let Some(s) = n.series_id {
         idl.push_str(&format!(" · series {s}"));
     }

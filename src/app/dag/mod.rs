@@ -792,11 +792,9 @@ impl DagView {
                     self.log.scroll = 0;
                 }
             }
-            Action::LogFull => {
-                if self.selected.is_some() {
-                    self.log_full = !self.log_full;
-                    self.log.scroll = 0;
-                }
+            Action::LogFull if self.selected.is_some() => {
+                self.log_full = !self.log_full;
+                self.log.scroll = 0;
             }
             Action::Follow => {
                 self.follow = !self.follow;
