@@ -269,8 +269,10 @@ def text_element(x0, y, col, text, ncells, st, fg):
         # One x per character: symbols and wide characters sit on their own cells.
         xs, c = [], col
         for ch in text:
-            xs.append(fmt(x0 + c * CELL_W))
-            c += char_width(ch)
+            w = char_width(ch)
+            # A combining mark sits on the cell of the character before it.
+            xs.append(fmt(x0 + (c - (w == 0 and c > col)) * CELL_W))
+            c += w
         pos = 'x="%s"' % " ".join(xs)
     return '<text %s y="%s"%s>%s</text>' % (
         pos, fmt(y), (" " + " ".join(attrs)) if attrs else "", escape(text))
