@@ -321,3 +321,22 @@ fn discard_dialog_and_tiny_areas() {
         render(&w, wd, ht, &Theme::builtin_default());
     }
 }
+
+#[test]
+fn long_summaries_scroll_with_marks() {
+    let mut w = filled_create();
+    let e = press(&mut w, &[ctrl('n')]);
+    serve(&mut w, e);
+    enter(&mut w);
+    assert_eq!(w.step, 3);
+    let text = screen(&w);
+    assert!(
+        text.contains("↓ more") && !text.contains("↑ more"),
+        "{text}"
+    );
+    for _ in 0..40 {
+        w.handle_key(key(Down));
+    }
+    let text = screen(&w);
+    assert!(text.contains("↑ more") && text.contains('}'), "{text}");
+}

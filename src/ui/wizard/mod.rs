@@ -35,10 +35,12 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         frame.render_widget(Paragraph::new("window too small for the wizard"), inner);
         return;
     }
+    // The field help line only exists on form steps; other steps give it to the body.
+    let help_h = u16::from(matches!(w.current_step().kind, StepKind::Form(_)));
     let [steps, body, help, notice, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(help_h),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
@@ -591,9 +593,37 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
             seen += 1;
         }
     }
+    let shown = item_lines.len().saturating_sub(skip);
     lines.extend(item_lines.into_iter().skip(skip));
-    let _ = header;
+    let room = (area.height as usize).saturating_sub(header);
     frame.render_widget(Paragraph::new(lines), area);
+    if skip > 0 || shown > room {
+        more_mark(frame, area, skip > 0, shown > room, theme);
+    }
+}
+
+/// "↑" / "↓" in the right edge when a list continues above / below.
+fn more_mark(frame: &mut Frame, area: Rect, above: bool, below: bool, theme: &Theme) {
+    let w = 9u16.min(area.width);
+    let x = area.x + area.width - w;
+    if above {
+        let a = Rect {
+            x,
+            y: area.y,
+            width: w,
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(Span::styled(" ↑ more  ", theme.muted())), a);
+    }
+    if below && area.height > 0 {
+        let a = Rect {
+            x,
+            y: area.y + area.height - 1,
+            width: w,
+            height: 1,
+        };
+        frame.render_widget(Paragraph::new(Span::styled(" ↓ more  ", theme.muted())), a);
+    }
 }
 
 fn draw_summary(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
@@ -646,11 +676,21 @@ fn draw_summary(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         _ => {}
     }
     let json_h = (area.height as usize).saturating_sub(top.len());
+    let total = s.masked_json.lines().count();
     let mut lines = top;
     for l in s.masked_json.lines().skip(s.scroll).take(json_h) {
         lines.push(Line::styled(fit(l, width), Style::default().fg(theme.info)));
     }
     frame.render_widget(Paragraph::new(lines), area);
+    let below = total > s.scroll + json_h;
+    if s.scroll > 0 || below {
+        let json_area = Rect {
+            y: area.y + area.height - json_h.min(area.height as usize) as u16,
+            height: json_h.min(area.height as usize) as u16,
+            ..area
+        };
+        more_mark(frame, json_area, s.scroll > 0, below, theme);
+    }
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
