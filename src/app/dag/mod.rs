@@ -262,11 +262,12 @@ impl DagView {
     /// A poll result. Relayout only when the topology (or fold state) changed.
     pub fn on_graph(&mut self, g: TaskGraph, at: Instant) {
         let relayout = self.graph.is_none() || layout_key(&g, &self.params) != self.layout.key;
+        let anchor = if relayout { self.screen_anchor() } else { None };
         self.graph = Some(g);
         self.polls += 1;
         self.eta_cache = None;
         if relayout {
-            self.relayout();
+            self.relayout(anchor);
         }
         self.blocked = self.compute_blocked();
         self.stale = None;
@@ -360,18 +361,19 @@ impl DagView {
 
     // ----- layout -----
 
-    fn relayout(&mut self) {
+    /// Where the selection is on screen (relative to the viewport), in the current layout.
+    pub(super) fn screen_anchor(&self) -> Option<(i64, i64)> {
+        let p = self.sel_slot().and_then(|s| self.layout.nodes.get(s))?;
+        Some((
+            p.x as i64 - self.scroll.0 as i64,
+            p.y as i64 - self.scroll.1 as i64,
+        ))
+    }
+
+    /// Lays the graph out again; `anchor` (from [`Self::screen_anchor`] before the graph or
+    /// the fold state changed) keeps the selection at the same screen cell.
+    pub(super) fn relayout(&mut self, anchor: Option<(i64, i64)>) {
         let Some(g) = &self.graph else { return };
-        // Keep the selection at the same screen cell across the relayout.
-        let anchor = self
-            .sel_slot()
-            .and_then(|s| self.layout.nodes.get(s))
-            .map(|p| {
-                (
-                    p.x as i64 - self.scroll.0 as i64,
-                    p.y as i64 - self.scroll.1 as i64,
-                )
-            });
         self.layout = layout(g, &self.params);
         self.rows = list_rows(g, &self.params);
         self.layout_gen += 1;

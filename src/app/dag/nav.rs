@@ -219,7 +219,8 @@ impl DagView {
                 self.params.collapsed.insert(id);
             }
         }
-        self.relayout();
+        let anchor = self.screen_anchor();
+        self.relayout(anchor);
         vec![]
     }
 }
