@@ -812,6 +812,13 @@ fn draw_search_line(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii
     );
 }
 
+/// One log line from the task model, without control characters.
+fn clean_line(s: &str) -> String {
+    let mut b = crate::app::dag::LogBuf::default();
+    b.feed("", s);
+    b.line(0).unwrap_or_default().to_string()
+}
+
 /// `HH:MM:SSZ` of unix milliseconds.
 fn clock(ms: i64) -> String {
     let s = ms.div_euclid(1000).rem_euclid(86_400);
@@ -1083,6 +1090,20 @@ fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: 
     } else {
         None
     };
+    // obshell carries its sub_tasks' logs in the DAG itself: show those until a log
+    // poll brings more.
+    if let Some(n) = node.filter(|_| v.log.is_empty()) {
+        let kept: Vec<&String> = n.children.iter().flat_map(|c| c.logs.iter()).collect();
+        if !kept.is_empty() {
+            let start = kept.len().saturating_sub(area.height as usize);
+            let lines: Vec<Line> = kept[start..]
+                .iter()
+                .map(|l| Line::raw(clean_line(l)))
+                .collect();
+            f.render_widget(Paragraph::new(lines), area);
+            return;
+        }
+    }
     if let Some(m) = msg {
         f.render_widget(Paragraph::new(Line::styled(m, theme.muted())), area);
         return;

@@ -329,9 +329,12 @@ impl DagView {
         g.nodes.get(self.sel_idx()?)
     }
 
-    /// The node whose log the app should poll: the selection.
+    /// The node whose log the app should poll: the selection, once it has started
+    /// (a node that never ran has no log to fetch).
     pub fn log_target(&self) -> Option<String> {
-        self.selected_node().map(|n| n.id.clone())
+        self.selected_node()
+            .filter(|n| !(n.status.is_waiting() && n.started.is_none()))
+            .map(|n| n.id.clone())
     }
 
     /// Poll fast (~1 s) while something runs or nothing is loaded yet.
