@@ -340,3 +340,26 @@ fn long_summaries_scroll_with_marks() {
     let text = screen(&w);
     assert!(text.contains("↑ more") && text.contains('}'), "{text}");
 }
+
+#[test]
+fn rows_cut_by_the_window_edge_draw_at_every_height() {
+    // Seven zones with every field in error: rows are two lines tall, so the window's top edge
+    // often falls between a field and its error line.
+    let mut w = filled_create();
+    for i in 1..7 {
+        w.set_in("zones", i, "zone_name", Value::Text(String::new()));
+    }
+    press(&mut w, &[ctrl('n')]); // refused: marks every field touched, errors show
+    assert_eq!(w.step, 1);
+    for h in 8..=24u16 {
+        press(&mut w, &[key(Up); 40]);
+        for _ in 0..40 {
+            let lines = render(&w, 80, h, &Theme::builtin_default());
+            let label = w.focused().map(|f| f.label).unwrap_or("");
+            let line = focus_line(&lines)
+                .unwrap_or_else(|| panic!("h={h}: no focus\n{}", lines.join("\n")));
+            assert!(line.contains(label), "h={h}: {line}");
+            w.handle_key(key(Down));
+        }
+    }
+}

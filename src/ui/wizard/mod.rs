@@ -144,7 +144,8 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         if r.line + r.height <= scroll || r.line >= scroll + height {
             continue;
         }
-        let y = area.y + (r.line - scroll) as u16;
+        // A row whose first line is above the window may still show its error line.
+        let y = area.y + r.line.saturating_sub(scroll) as u16;
         let focused = r.path == w.focus && r.focusable();
         let line_area = Rect {
             x: area.x,
@@ -154,60 +155,62 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         };
         let Some(f) = w.at(r.path) else { continue };
         let indent = " ".repeat(r.depth as usize * 2);
-        match r.kind {
-            RowKind::ItemHeader { item } => {
-                let noun = match &f.kind {
-                    FieldKind::Group { noun, .. } => *noun,
-                    _ => "item",
-                };
-                let text = format!("{indent}── {noun} {} ──", item + 1);
-                frame.render_widget(
-                    Paragraph::new(Line::styled(text, emphasis(theme))),
-                    line_area,
-                );
-            }
-            RowKind::GroupHeader => {
-                let (n, noun) = match &f.kind {
-                    FieldKind::Group { items, noun, .. } => (items.len(), *noun),
-                    _ => (0, ""),
-                };
-                let marker = if focused { "▶ " } else { "  " };
-                let text = format!(
-                    "{marker}{} ({n}) — Enter adds a {noun}; Ctrl-X in a {noun} removes it",
-                    f.label
-                );
-                let style = if focused {
-                    theme.selected()
-                } else {
-                    Style::default().fg(theme.fg).add_modifier(Modifier::BOLD)
-                };
-                frame.render_widget(Paragraph::new(Line::styled(text, style)), line_area);
-            }
-            RowKind::Field => {
-                let marker = if focused { "▶ " } else { "  " };
-                let req = if f.required && !matches!(f.kind, FieldKind::Toggle) {
-                    "*"
-                } else {
-                    " "
-                };
-                let label = fit(&format!("{indent}{marker}{}{req}", f.label), label_w);
-                let label_style = if focused {
-                    theme.selected()
-                } else {
-                    Style::default().fg(theme.fg)
-                };
-                let value_w = (area.width as usize).saturating_sub(label_w + 1);
-                let (value, cursor) = value_text(w, f, focused, value_w, theme);
-                let mut spans = vec![
-                    Span::styled(pad(&label, label_w), label_style),
-                    Span::raw(" "),
-                ];
-                spans.extend(value);
-                frame.render_widget(Paragraph::new(Line::from(spans)), line_area);
-                if let Some(cx) = cursor {
-                    let x = area.x + (label_w + 1 + cx) as u16;
-                    if x < area.x + area.width {
-                        frame.set_cursor_position(Position { x, y });
+        if r.line >= scroll {
+            match r.kind {
+                RowKind::ItemHeader { item } => {
+                    let noun = match &f.kind {
+                        FieldKind::Group { noun, .. } => *noun,
+                        _ => "item",
+                    };
+                    let text = format!("{indent}── {noun} {} ──", item + 1);
+                    frame.render_widget(
+                        Paragraph::new(Line::styled(text, emphasis(theme))),
+                        line_area,
+                    );
+                }
+                RowKind::GroupHeader => {
+                    let (n, noun) = match &f.kind {
+                        FieldKind::Group { items, noun, .. } => (items.len(), *noun),
+                        _ => (0, ""),
+                    };
+                    let marker = if focused { "▶ " } else { "  " };
+                    let text = format!(
+                        "{marker}{} ({n}) — Enter adds a {noun}; Ctrl-X in a {noun} removes it",
+                        f.label
+                    );
+                    let style = if focused {
+                        theme.selected()
+                    } else {
+                        Style::default().fg(theme.fg).add_modifier(Modifier::BOLD)
+                    };
+                    frame.render_widget(Paragraph::new(Line::styled(text, style)), line_area);
+                }
+                RowKind::Field => {
+                    let marker = if focused { "▶ " } else { "  " };
+                    let req = if f.required && !matches!(f.kind, FieldKind::Toggle) {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    let label = fit(&format!("{indent}{marker}{}{req}", f.label), label_w);
+                    let label_style = if focused {
+                        theme.selected()
+                    } else {
+                        Style::default().fg(theme.fg)
+                    };
+                    let value_w = (area.width as usize).saturating_sub(label_w + 1);
+                    let (value, cursor) = value_text(w, f, focused, value_w, theme);
+                    let mut spans = vec![
+                        Span::styled(pad(&label, label_w), label_style),
+                        Span::raw(" "),
+                    ];
+                    spans.extend(value);
+                    frame.render_widget(Paragraph::new(Line::from(spans)), line_area);
+                    if let Some(cx) = cursor {
+                        let x = area.x + (label_w + 1 + cx) as u16;
+                        if x < area.x + area.width {
+                            frame.set_cursor_position(Position { x, y });
+                        }
                     }
                 }
             }
@@ -217,7 +220,7 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
                 let text = fit(&format!("{indent}    ✖ {e}"), area.width as usize);
                 let ea = Rect {
                     x: area.x,
-                    y: y + 1,
+                    y: area.y + (r.line + 1 - scroll) as u16,
                     width: area.width,
                     height: 1,
                 };
