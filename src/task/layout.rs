@@ -17,7 +17,7 @@ use std::hash::{Hash, Hasher};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::model::{TaskGraph, TaskNode};
+use super::model::{IdHasher, TaskGraph, TaskNode};
 
 /// Edge cell mask bits. A cell's glyph follows from the OR of its bits.
 pub const UP: u8 = 1;
@@ -81,6 +81,9 @@ impl LayoutParams {
 }
 
 pub fn display_width(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     UnicodeWidthStr::width(s)
 }
 
@@ -369,7 +372,14 @@ fn id_cmp(a: &str, b: &str) -> Ordering {
 /// Rank of each task node in model order.
 fn model_rank(g: &TaskGraph) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..g.nodes.len()).collect();
-    idx.sort_by(|&a, &b| model_cmp(&g.nodes[a], &g.nodes[b]).then(a.cmp(&b)));
+    // Servers list nodes in model order almost always: check before sorting.
+    let sorted = g
+        .nodes
+        .windows(2)
+        .all(|w| model_cmp(&w[0], &w[1]) == Ordering::Less);
+    if !sorted {
+        idx.sort_by(|&a, &b| model_cmp(&g.nodes[a], &g.nodes[b]).then(a.cmp(&b)));
+    }
     let mut rank = vec![0; idx.len()];
     for (r, &v) in idx.iter().enumerate() {
         rank[v] = r;
@@ -477,7 +487,8 @@ pub fn topology_hash(g: &TaskGraph) -> u64 {
 }
 
 fn topology_hash_with(g: &TaskGraph, edges: &[(usize, usize)]) -> u64 {
-    let mut h = DefaultHasher::new();
+    // A fast hash: this runs on every poll of the task to decide whether to relayout.
+    let mut h = IdHasher::default();
     g.nodes.len().hash(&mut h);
     for n in &g.nodes {
         n.id.hash(&mut h);
@@ -645,7 +656,7 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
         (downs, ups)
     };
     let mut idx: Vec<usize> = (0..m).collect();
-    idx.sort_by_key(|&u| (unit_rank_key[u], u));
+    idx.sort_unstable_by_key(|&u| (unit_rank_key[u], u));
     let mut rank = vec![0; m];
     for (r, &u) in idx.iter().enumerate() {
         rank[u] = r;
@@ -667,7 +678,7 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
 /// Lays out the graph. Never fails: cycles are broken (the closing edge is drawn
 /// reversed), dangling edges and self-loops are ignored (see `TaskGraph::validate`).
 pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
-    let units = build_units(g, p);
+    let mut units = build_units(g, p);
     let key = key_of(topology_hash_with(g, &units.node_edges), p);
     let m = units.refs.len();
     if m == 0 {
@@ -738,7 +749,13 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let layers = Csr::new(n_layers, &by_layer);
     let (layer_start, mut flat) = (layers.start, layers.items);
     for l in 0..n_layers {
-        flat[layer_start[l]..layer_start[l + 1]].sort_by_key(|&v| (v_key[v], v));
+        let layer = &mut flat[layer_start[l]..layer_start[l + 1]];
+        if !layer
+            .windows(2)
+            .all(|w| (v_key[w[0]], w[0]) < (v_key[w[1]], w[1]))
+        {
+            layer.sort_unstable_by_key(|&v| (v_key[v], v));
+        }
     }
     let mut pos = vec![0usize; nv];
     set_positions(&flat, &layer_start, &mut pos);
@@ -802,37 +819,66 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
 
     // Cells, row band by row band (a node row, then its gap), so only small runs sort.
     let mut raw: Vec<(u32, u32, u32, u8)> = Vec::new(); // (y, x, net, mask)
-    let mut cells = Vec::new();
-    let dummy_net = routing.nets.len() as u32;
+    let mut cells = Vec::with_capacity(segs.len() * 4);
+    let mut grid: Vec<CellAcc> = Vec::new();
     for l in 0..n_layers {
-        raw.clear();
+        // Dummies of a layer sit left to right on distinct columns: already merged.
         for &v in &flat[layer_start[l]..layer_start[l + 1]] {
             if v >= m {
-                raw.push((row_of_layer[l], center(v), dummy_net + v as u32, UP | DOWN));
+                cells.push(EdgeCell {
+                    x: center(v),
+                    y: row_of_layer[l],
+                    mask: UP | DOWN,
+                });
             }
         }
-        merge_cells(&mut raw, &mut cells);
-        if let Some(&rows) = gap_rows.get(l) {
+        let Some(&rows) = gap_rows.get(l) else {
+            continue;
+        };
+        let nets = gap_nets[l]..gap_nets[l + 1];
+        let (y0, rows) = (row_of_layer[l] + 1, rows as u32);
+        let Some((x0, x1, count)) = routing.extent(nets.clone(), rows) else {
+            continue;
+        };
+        let w = (x1 - x0) as usize + 1;
+        let area = w * rows as usize;
+        if area <= 4 * count + 64 {
+            grid.clear();
+            grid.resize(area, CellAcc::default());
+            let mut d = Dense {
+                x0,
+                y0,
+                w,
+                cells: &mut grid,
+            };
+            routing.emit(nets, y0, rows, &mut d);
+            for (r, row) in grid.chunks_exact(w).enumerate() {
+                for (k, c) in row.iter().enumerate() {
+                    if c.touched() {
+                        cells.push(EdgeCell {
+                            x: x0 + k as u32,
+                            y: y0 + r as u32,
+                            mask: c.finish(),
+                        });
+                    }
+                }
+            }
+        } else {
             raw.clear();
-            routing.emit(
-                gap_nets[l]..gap_nets[l + 1],
-                row_of_layer[l] + 1,
-                rows as u32,
-                &mut raw,
-            );
+            routing.emit(nets, y0, rows, &mut raw);
             merge_cells(&mut raw, &mut cells);
         }
     }
 
     // Placed nodes, sorted by (y, x).
-    let mut unit_order: Vec<usize> = (0..m).collect();
-    unit_order.sort_by_key(|&u| (layer[u], x[u]));
+    // Layer by layer, left to right: `flat` already holds that order (x grows along a
+    // layer), dummies aside.
     let mut placed_idx = vec![0usize; m];
     let mut nodes = Vec::with_capacity(m);
-    for (k, &u) in unit_order.iter().enumerate() {
+    for (k, u) in flat.iter().copied().filter(|&v| v < m).enumerate() {
         placed_idx[u] = k;
         nodes.push(PlacedNode {
-            node: units.refs[u].clone(),
+            node: std::mem::replace(&mut units.refs[u], NodeRef::Single(0)),
             x: x[u] as u32,
             y: row_of_layer[layer[u]],
             w: v_width[u] as u32,
@@ -866,9 +912,8 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
             points,
         });
     }
-    edges.sort_by_key(|e| (e.from, e.to));
-    let mut by_target: Vec<usize> = (0..edges.len()).collect();
-    by_target.sort_by_key(|&e| (edges[e].to, edges[e].from));
+    let edges = sort_edges(edges, nodes.len());
+    let by_target = targets_order(&edges, nodes.len());
 
     let width = nodes
         .iter()
@@ -888,6 +933,48 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         slot,
         by_target,
     }
+}
+
+/// Edges sorted by `(from, to)` (pairs are unique): bucketed by `from`, then each short
+/// bucket sorted.
+fn sort_edges(edges: Vec<RoutedEdge>, n: usize) -> Vec<RoutedEdge> {
+    let mut start = vec![0usize; n + 1];
+    for e in &edges {
+        start[e.from + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut slots: Vec<Option<RoutedEdge>> = Vec::with_capacity(edges.len());
+    slots.resize_with(edges.len(), || None);
+    let mut fill = start.clone();
+    for e in edges {
+        let k = fill[e.from];
+        fill[e.from] += 1;
+        slots[k] = Some(e);
+    }
+    for w in start.windows(2) {
+        slots[w[0]..w[1]].sort_unstable_by_key(|e| e.as_ref().map(|e| e.to));
+    }
+    slots.into_iter().flatten().collect()
+}
+
+/// Indices into `edges` sorted by `(to, from)`.
+fn targets_order(edges: &[RoutedEdge], n: usize) -> Vec<usize> {
+    let mut start = vec![0usize; n + 1];
+    for e in edges {
+        start[e.to + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut out = vec![0usize; edges.len()];
+    // `edges` is sorted by `from`, so each bucket fills in `from` order already.
+    for (i, e) in edges.iter().enumerate() {
+        out[start[e.to]] = i;
+        start[e.to] += 1;
+    }
+    out
 }
 
 fn push_point(points: &mut Vec<(u32, u32)>, p: (u32, u32)) {
@@ -1133,14 +1220,27 @@ struct Routing {
 }
 
 impl Routing {
-    /// Cells of the given nets: `(y, x, net id, mask)`.
-    fn emit(
-        &self,
-        nets: std::ops::Range<usize>,
-        y0: u32,
-        rows: u32,
-        out: &mut Vec<(u32, u32, u32, u8)>,
-    ) {
+    /// Bounding box `(x0, x1)` of the given nets' cells and an upper bound of their count.
+    fn extent(&self, nets: std::ops::Range<usize>, rows: u32) -> Option<(u32, u32, usize)> {
+        let mut bx: Option<(u32, u32)> = None;
+        let mut count = 0usize;
+        for net in &self.nets[nets] {
+            let tops = &self.cols[net.tops.0..net.tops.1];
+            let bottoms = &self.cols[net.bottoms.0..net.bottoms.1];
+            for &c in tops.iter().chain(bottoms) {
+                bx = Some(bx.map_or((c, c), |(a, b)| (a.min(c), b.max(c))));
+            }
+            if net.track.is_some() && net.lo < net.hi {
+                bx = Some(bx.map_or((net.lo, net.hi), |(a, b)| (a.min(net.lo), b.max(net.hi))));
+                count += (net.hi - net.lo + 1) as usize;
+            }
+            count += (tops.len() + bottoms.len()) * rows as usize;
+        }
+        bx.map(|(a, b)| (a, b, count))
+    }
+
+    /// Cells of the given nets: `(y, x, net id, mask)`, each net's cells together.
+    fn emit<S: CellSink>(&self, nets: std::ops::Range<usize>, y0: u32, rows: u32, out: &mut S) {
         let y1 = y0 + rows - 1;
         for i in nets {
             let net = &self.nets[i];
@@ -1150,7 +1250,7 @@ impl Routing {
             let Some(track) = net.track else {
                 for &c in tops {
                     for y in y0..=y1 {
-                        out.push((y, c, id, UP | DOWN));
+                        out.put(y, c, id, UP | DOWN);
                     }
                 }
                 continue;
@@ -1158,21 +1258,21 @@ impl Routing {
             let ty = y0 + track;
             for &c in tops {
                 for y in y0..ty {
-                    out.push((y, c, id, UP | DOWN));
+                    out.put(y, c, id, UP | DOWN);
                 }
-                out.push((ty, c, id, UP));
+                out.put(ty, c, id, UP);
             }
             for &c in bottoms {
-                out.push((ty, c, id, DOWN));
+                out.put(ty, c, id, DOWN);
                 for y in ty + 1..=y1 {
-                    out.push((y, c, id, UP | DOWN));
+                    out.put(y, c, id, UP | DOWN);
                 }
             }
             if net.lo < net.hi {
-                out.push((ty, net.lo, id, RIGHT));
-                out.push((ty, net.hi, id, LEFT));
+                out.put(ty, net.lo, id, RIGHT);
+                out.put(ty, net.hi, id, LEFT);
                 for c in net.lo + 1..net.hi {
-                    out.push((ty, c, id, LEFT | RIGHT));
+                    out.put(ty, c, id, LEFT | RIGHT);
                 }
             }
         }
@@ -1405,11 +1505,100 @@ fn assign_tracks(nets: &mut [Net], cols: &[u32]) -> usize {
     track as usize
 }
 
+const V: u8 = UP | DOWN;
+const H: u8 = LEFT | RIGHT;
+
+/// One cell of a band being merged: the masks of the nets seen so far, folded.
+#[derive(Clone, Copy, Default)]
+struct CellAcc {
+    net: u32,
+    /// The current net's mask so far.
+    mask: u8,
+    /// Earlier nets' masks, ORed.
+    all: u8,
+    /// `ACC_*` bits.
+    flags: u8,
+}
+
+const ACC_TOUCHED: u8 = 1;
+const ACC_MULTI: u8 = 2;
+const ACC_VERT: u8 = 4;
+const ACC_HORIZ: u8 = 8;
+const ACC_MIXED: u8 = 16;
+
+impl CellAcc {
+    fn fold(&mut self) {
+        let m = self.mask;
+        self.all |= m;
+        self.flags |= match m {
+            V => ACC_VERT,
+            H => ACC_HORIZ,
+            _ => ACC_MIXED,
+        };
+    }
+
+    fn add(&mut self, net: u32, m: u8) {
+        if self.flags & ACC_TOUCHED == 0 {
+            self.flags = ACC_TOUCHED;
+            self.net = net;
+            self.mask = m;
+        } else if self.net == net {
+            self.mask |= m;
+        } else {
+            self.fold();
+            self.flags |= ACC_MULTI;
+            self.net = net;
+            self.mask = m;
+        }
+    }
+
+    fn touched(&self) -> bool {
+        self.flags & ACC_TOUCHED != 0
+    }
+
+    fn finish(mut self) -> u8 {
+        self.fold();
+        let want = ACC_MULTI | ACC_VERT | ACC_HORIZ;
+        if self.flags & (want | ACC_MIXED) == want {
+            V | CROSS
+        } else {
+            self.all
+        }
+    }
+}
+
+/// Where [`Routing::emit`] writes cells.
+trait CellSink {
+    fn put(&mut self, y: u32, x: u32, net: u32, mask: u8);
+}
+
+impl CellSink for Vec<(u32, u32, u32, u8)> {
+    fn put(&mut self, y: u32, x: u32, net: u32, mask: u8) {
+        self.push((y, x, net, mask));
+    }
+}
+
+/// A band's bounding box as a dense grid: cells merge as they are written.
+struct Dense<'a> {
+    x0: u32,
+    y0: u32,
+    w: usize,
+    cells: &'a mut [CellAcc],
+}
+
+impl CellSink for Dense<'_> {
+    fn put(&mut self, y: u32, x: u32, net: u32, mask: u8) {
+        let k = (y - self.y0) as usize * self.w + (x - self.x0) as usize;
+        if let Some(c) = self.cells.get_mut(k) {
+            c.add(net, mask);
+        }
+    }
+}
+
 /// ORs the masks per cell; a cell where one net passes straight down and another
-/// straight across becomes a crossing (vertical kept, `CROSS` set).
+/// straight across becomes a crossing (vertical kept, `CROSS` set). For sparse bands;
+/// dense ones merge on a grid as they are written ([`Dense`]), with the same result.
 fn merge_cells(raw: &mut [(u32, u32, u32, u8)], out: &mut Vec<EdgeCell>) {
-    const V: u8 = UP | DOWN;
-    const H: u8 = LEFT | RIGHT;
     raw.sort_unstable();
     let mut i = 0;
     while i < raw.len() {

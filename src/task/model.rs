@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Duration;
 
 /// Which server the task came from; decides which operations exist.
@@ -374,8 +375,13 @@ impl TaskGraph {
     /// Edges `(upstream, downstream)` as node indices, from both directions, without
     /// duplicates, self-loops or dangling ids. Sorted.
     pub fn edges(&self) -> Vec<(usize, usize)> {
-        let index = self.index();
-        let mut out = Vec::new();
+        let index = IdIndex::new(&self.nodes);
+        let mut out = Vec::with_capacity(
+            self.nodes
+                .iter()
+                .map(|n| n.upstreams.len() + n.downstreams.len())
+                .sum(),
+        );
         for (i, n) in self.nodes.iter().enumerate() {
             for u in &n.upstreams {
                 if let Some(&j) = index.get(u.as_str()) {
@@ -392,9 +398,7 @@ impl TaskGraph {
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        sort_dedup_pairs(out, self.nodes.len())
     }
 
     /// Upstream and downstream index lists per node, built from `edges()`.
@@ -860,4 +864,184 @@ fn past(op: Op) -> &'static str {
 fn dedup_keep_order(v: &mut Vec<String>) {
     let mut seen = HashSet::with_capacity(v.len());
     v.retain(|s| seen.insert(s.clone()));
+}
+
+/// Node id → first index with that id. OCP subtask ids are numbers close together: they
+/// index a table directly. Other short ids are kept inline in a hash table, so a look-up
+/// never chases a pointer to another node's string.
+enum IdIndex<'a> {
+    Numeric { min: u64, slots: Vec<usize> },
+    Inline(HashMap<InlineId, usize, BuildHasherDefault<IdHasher>>),
+    Str(HashMap<&'a str, usize, BuildHasherDefault<IdHasher>>),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct InlineId([u8; 24]);
+
+impl InlineId {
+    /// The id's bytes and its length in the last byte; `None` when too long.
+    fn new(s: &str) -> Option<InlineId> {
+        let b = s.as_bytes();
+        if b.len() > 23 {
+            return None;
+        }
+        let mut a = [0u8; 24];
+        a[..b.len()].copy_from_slice(b);
+        a[23] = b.len() as u8;
+        Some(InlineId(a))
+    }
+}
+
+/// The value of a canonical decimal id ("0", "17"; not "017", "+1" or "1e3"), so that
+/// equal numbers mean equal strings.
+fn canonical_number(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 18 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(c - b'0');
+    }
+    Some(v)
+}
+
+impl<'a> IdIndex<'a> {
+    fn new(nodes: &'a [TaskNode]) -> IdIndex<'a> {
+        if let Some(ix) = Self::numeric(nodes) {
+            return ix;
+        }
+        let mut m: HashMap<InlineId, usize, BuildHasherDefault<IdHasher>> =
+            HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
+        for (i, n) in nodes.iter().enumerate() {
+            match InlineId::new(&n.id) {
+                Some(k) => {
+                    m.entry(k).or_insert(i);
+                }
+                None => {
+                    let mut m: HashMap<&str, usize, BuildHasherDefault<IdHasher>> =
+                        HashMap::with_capacity_and_hasher(nodes.len(), Default::default());
+                    for (i, n) in nodes.iter().enumerate() {
+                        m.entry(n.id.as_str()).or_insert(i);
+                    }
+                    return IdIndex::Str(m);
+                }
+            }
+        }
+        IdIndex::Inline(m)
+    }
+
+    fn numeric(nodes: &[TaskNode]) -> Option<IdIndex<'static>> {
+        let (mut min, mut max) = (u64::MAX, 0u64);
+        for n in nodes {
+            let v = canonical_number(&n.id)?;
+            min = min.min(v);
+            max = max.max(v);
+        }
+        let span = usize::try_from(max.checked_sub(min)?).ok()?;
+        if span > 4 * nodes.len() + 64 {
+            return None;
+        }
+        let mut slots = vec![usize::MAX; span + 1];
+        for (i, n) in nodes.iter().enumerate() {
+            let k = canonical_number(&n.id)? - min;
+            let slot = slots.get_mut(k as usize)?;
+            if *slot == usize::MAX {
+                *slot = i;
+            }
+        }
+        Some(IdIndex::Numeric { min, slots })
+    }
+
+    fn get(&self, id: &str) -> Option<&usize> {
+        match self {
+            IdIndex::Numeric { min, slots } => {
+                let k = canonical_number(id)?.checked_sub(*min)?;
+                slots
+                    .get(usize::try_from(k).ok()?)
+                    .filter(|&&i| i != usize::MAX)
+            }
+            IdIndex::Inline(m) => m.get(&InlineId::new(id)?),
+            IdIndex::Str(m) => m.get(id),
+        }
+    }
+}
+
+/// A fast hasher for node ids inside one graph (FxHash's mixing step). Ids come from one
+/// server; a crafted collision costs time, never correctness.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ (rest.len() as u64) << 59);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Sorted, deduplicated pairs with first elements below `n`: a counting pass by the first
+/// element, then small sorts of each row (rows are short in task graphs).
+fn sort_dedup_pairs(pairs: Vec<(usize, usize)>, n: usize) -> Vec<(usize, usize)> {
+    let mut start = vec![0usize; n + 1];
+    for &(a, _) in &pairs {
+        start[a + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut seconds = vec![0usize; pairs.len()];
+    for &(a, b) in &pairs {
+        seconds[fill[a]] = b;
+        fill[a] += 1;
+    }
+    let mut out = pairs;
+    out.clear();
+    for a in 0..n {
+        let row = &mut seconds[start[a]..start[a + 1]];
+        row.sort_unstable();
+        let mut last = None;
+        for &b in row.iter() {
+            if last != Some(b) {
+                out.push((a, b));
+                last = Some(b);
+            }
+        }
+    }
+    out
 }
