@@ -382,6 +382,7 @@ impl Inventory {
         g.extra_clusters(scale.max(1));
         g.proxies();
         g.free_hosts(6);
+        g.offline_host();
         g.packages();
         g.unmanaged();
         g.inv
@@ -668,6 +669,15 @@ impl Gen {
         for i in 0..n {
             let idc = 1 + (i as i64 % 2);
             self.new_host(idc, 1);
+        }
+    }
+
+    /// One host whose agent is down: something for the on-call view to find.
+    fn offline_host(&mut self) {
+        let (id, _) = self.new_host(2, 1);
+        if let Some(h) = self.inv.host_mut(id) {
+            h.status = "OFFLINE".into();
+            h.agent_status = "OFFLINE".into();
         }
     }
 

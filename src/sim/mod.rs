@@ -241,6 +241,9 @@ impl SimHandle {
             {
                 abort.abort();
             }
+            // Let in-process clients see their pooled connections close before the caller
+            // acts, so a request right after shutdown is refused rather than reset.
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
