@@ -47,7 +47,10 @@ impl Rig {
         cfg.connect_timeout = Duration::from_secs(2);
         let client = OcpClient::new(cfg).unwrap();
         let (tx, rx) = mpsc::channel(32);
-        let poller = spawn_view_poller(client, tx);
+        let poller = spawn_view_poller(
+            obtui::poll::fetch::Backends { ocp: Some(client), obshell: None },
+            tx,
+        );
         let app = app();
         poller.set(app.view_job(), app.settings.refresh);
         Rig {

@@ -590,11 +590,56 @@ pub const SPECS: &[ActionSpec] = &[
         true,
         true
     ),
-    spec!(Upstream, "upstream", "Mark all upstreams of the node", Dag, ["u"], false, false, false),
-    spec!(Center, "center", "Centre on the selection", Dag, ["."], false, false, false),
-    spec!(CancelTask, "cancel_task", "Cancel the task (obshell DAG)", Dag, ["ctrl-x"], true, false, false),
-    spec!(PassTask, "pass_task", "Pass the failed node of the task (obshell DAG)", Dag, ["ctrl-p"], true, false, false),
-    spec!(PassSubtask, "pass_subtask", "Pass the selected failed node (obshell)", Dag, ["P"], true, true, false),
+    spec!(
+        Upstream,
+        "upstream",
+        "Mark all upstreams of the node",
+        Dag,
+        ["u"],
+        false,
+        false,
+        false
+    ),
+    spec!(
+        Center,
+        "center",
+        "Centre on the selection",
+        Dag,
+        ["."],
+        false,
+        false,
+        false
+    ),
+    spec!(
+        CancelTask,
+        "cancel_task",
+        "Cancel the task (obshell DAG)",
+        Dag,
+        ["ctrl-x"],
+        true,
+        false,
+        false
+    ),
+    spec!(
+        PassTask,
+        "pass_task",
+        "Pass the failed node of the task (obshell DAG)",
+        Dag,
+        ["ctrl-p"],
+        true,
+        false,
+        false
+    ),
+    spec!(
+        PassSubtask,
+        "pass_subtask",
+        "Pass the selected failed node (obshell)",
+        Dag,
+        ["P"],
+        true,
+        true,
+        false
+    ),
 ];
 
 pub fn spec(action: Action) -> &'static ActionSpec {

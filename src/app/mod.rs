@@ -11,5 +11,5 @@ pub mod state;
 pub mod table;
 
 pub use state::App;
-pub mod wizard;
 pub mod dag;
+pub mod wizard;

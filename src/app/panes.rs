@@ -273,6 +273,7 @@ fn host_used_by(h: &Host) -> String {
             let kind = match s.service_type.as_deref() {
                 Some("OB_CLUSTER") => "ob",
                 Some("OB_PROXY") => "proxy",
+                Some("OBSHELL") => "obshell",
                 Some(other) => other,
                 None => "?",
             };
@@ -291,6 +292,7 @@ fn kind_short(k: &Option<String>) -> String {
     match k.as_deref() {
         Some("DEDICATED_PHYSICAL_MACHINE") => "physical".into(),
         Some("DEDICATED_CONTAINER") => "container".into(),
+        Some("OBSHELL_AGENT") => "agent".into(),
         Some(o) => o.to_lowercase(),
         None => "—".into(),
     }

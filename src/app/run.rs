@@ -8,7 +8,7 @@ use super::state::{App, Effect, Level, LogJob, Settings, TaskJob};
 use crate::api::ocp::{OcpClient, OcpConfig};
 use crate::api::ApiError;
 use crate::config::{profile::Resolved, ConfigFile, Paths, Theme};
-use crate::poll::fetch::{self, ViewData, ViewJob};
+use crate::poll::fetch::{self, Backends, ViewData, ViewJob};
 use crate::poll::{self, Outcome, PollerHandle};
 use crate::secret::Secret;
 use crate::ui::term;
@@ -46,7 +46,7 @@ const FRAME: Duration = Duration::from_millis(16);
 /// One connection to a server and the pollers that use it. Switching profile or logging in
 /// again builds a new session; dropping the old one stops its pollers.
 pub struct Session {
-    pub client: OcpClient,
+    pub backends: Backends,
     pub view: PollerHandle<ViewJob>,
     pub task: PollerHandle<TaskJob>,
     pub log: PollerHandle<LogJob>,
@@ -54,52 +54,78 @@ pub struct Session {
 }
 
 impl Session {
+    /// Connect to the profile's OCP (when it has a URL) and obshell agent (when it has one).
+    /// The obshell agent uses `obshell_password`, or the OCP password when none is given.
     pub fn start(
         r: &Resolved,
         password: Secret,
+        obshell_password: Option<Secret>,
         tx: &mpsc::Sender<Msg>,
     ) -> Result<Session, String> {
-        let client = OcpClient::new(OcpConfig {
-            base_url: r.url.clone(),
-            user: r.user.clone(),
-            password,
-            accept_language: "en-US".into(),
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(20),
-            ca_cert: r.ca_cert.clone(),
-            insecure: r.insecure,
-        })
-        .map_err(|e| e.to_string())?;
-        let view = spawn_view_poller(client.clone(), tx.clone());
+        let ocp = if r.url.is_empty() {
+            None
+        } else {
+            Some(
+                OcpClient::new(OcpConfig {
+                    base_url: r.url.clone(),
+                    user: r.user.clone(),
+                    password: password.clone(),
+                    accept_language: "en-US".into(),
+                    connect_timeout: Duration::from_secs(5),
+                    request_timeout: Duration::from_secs(20),
+                    ca_cert: r.ca_cert.clone(),
+                    insecure: r.insecure,
+                })
+                .map_err(|e| e.to_string())?,
+            )
+        };
+        let obshell = match &r.obshell_url {
+            Some(u) => Some(
+                crate::api::obshell::ObshellClient::new(crate::api::obshell::ObshellConfig::new(
+                    u.clone(),
+                    obshell_password.unwrap_or(password),
+                ))
+                .map_err(|e| format!("obshell: {e}"))?,
+            ),
+            None => None,
+        };
+        let backends = Backends { ocp, obshell };
+        let view = spawn_view_poller(backends.clone(), tx.clone());
         let task = {
-            let c = client.clone();
+            let b = backends.clone();
             poll::spawn(
-                move |job| fetch::fetch_task(c.clone(), job),
+                move |job| fetch::fetch_task(b.clone(), job),
                 Msg::Task,
                 tx.clone(),
             )
         };
         let log = {
-            let c = client.clone();
+            let b = backends.clone();
             poll::spawn(
-                move |job| fetch::fetch_log(c.clone(), job),
+                move |job| fetch::fetch_log(b.clone(), job),
                 Msg::Log,
                 tx.clone(),
             )
         };
         let session_tx = tx.clone();
-        let c = client.clone();
+        let b = backends.clone();
         let tx = tx.clone();
         tokio::spawn(async move {
-            let r = c.info().await.map(|i| {
-                i.version()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| "?".into())
-            });
+            let r = match (&b.ocp, &b.obshell) {
+                (Some(c), _) => c
+                    .info()
+                    .await
+                    .map(|i| format!("OCP {}", i.version().unwrap_or("?"))),
+                (None, Some(o)) => o
+                    .info()
+                    .await
+                    .map(|i| format!("obshell {} · OB {}", i.version, i.ob_version)),
+                (None, None) => Ok("no server".into()),
+            };
             let _ = tx.send(Msg::Info(r)).await;
         });
         Ok(Session {
-            client,
+            backends,
             view,
             task,
             log,
@@ -123,8 +149,11 @@ impl Session {
     /// A wizard's network work, in the background; answers come back as messages.
     pub fn wizard(&self, e: crate::app::wizard::WizardEffect) {
         use crate::app::wizard::WizardEffect;
-        let c = self.client.clone();
         let tx = self.tx.clone();
+        let Some(c) = self.backends.ocp.clone() else {
+            // The OCP wizards need an OCP; the app does not open them without one.
+            return;
+        };
         match e {
             WizardEffect::NeedData(req) => {
                 tokio::spawn(async move {
@@ -152,12 +181,18 @@ impl Session {
 
     /// Send a confirmed operation once, in the background; the answer comes back as a message.
     /// It is never re-sent: after a timeout the outcome is unknown and the next poll shows it.
-    pub fn operate(&self, task: String, op: crate::task::Op, node: Option<String>) {
-        let c = self.client.clone();
+    pub fn operate(
+        &self,
+        task: String,
+        backend: crate::task::Backend,
+        op: crate::task::Op,
+        node: Option<String>,
+    ) {
+        let b = self.backends.clone();
         let tx = self.tx.clone();
         let task_poller = self.task.clone_sender();
         tokio::spawn(async move {
-            let result = fetch::operate(&c, &task, op, node.as_deref()).await;
+            let result = fetch::operate(&b, backend, &task, op, node.as_deref()).await;
             let _ = tx
                 .send(Msg::OpDone {
                     task,
@@ -218,6 +253,9 @@ pub async fn run_tui(
         insecure: r.insecure,
     };
     let mut app = App::new(settings, theme, keymap);
+    if r.url.is_empty() {
+        app.task_backend = crate::task::Backend::Obshell;
+    }
     if let Some(w) = theme_warning {
         app.flash(Level::Warn, w);
     }
@@ -230,7 +268,9 @@ pub async fn run_tui(
     }
 
     let (tx, mut rx) = mpsc::channel::<Msg>(32);
-    let mut session = Session::start(&r, password, &tx).map_err(|e| anyhow!(e))?;
+    let obshell_password = crate::config::profile::obshell_password(&r).map_err(|e| anyhow!(e))?;
+    let mut session =
+        Session::start(&r, password, obshell_password, &tx).map_err(|e| anyhow!(e))?;
     let mut resolved = r;
     // A profile switch waiting for its password (typed at the prompt).
     let mut pending: Option<Resolved> = None;
@@ -275,7 +315,7 @@ pub async fn run_tui(
                                 match switch_profile(paths, &name).map(|mut r| { r.read_only |= opts.force_read_only; r }) {
                                     Ok(r) => match profile_password(&r) {
                                         Some(Ok(pw)) => {
-                                            match Session::start(&r, pw, &tx) {
+                                            match Session::start(&r, pw, None, &tx) {
                                                 Ok(s) => {
                                                     session = s;
                                                     adopt_profile(&mut app, &r, paths, no_color);
@@ -295,7 +335,7 @@ pub async fn run_tui(
                             }
                             Effect::Login(pw) => {
                                 let target = pending.take().unwrap_or_else(|| resolved.clone());
-                                match Session::start(&target, pw, &tx) {
+                                match Session::start(&target, pw, None, &tx) {
                                     Ok(s) => {
                                         session = s;
                                         if target.profile_name != resolved.profile_name || target.url != resolved.url {
@@ -338,12 +378,8 @@ pub async fn run_tui(
 }
 
 /// The poller for the screen on top (pane or detail view).
-pub fn spawn_view_poller(client: OcpClient, tx: mpsc::Sender<Msg>) -> PollerHandle<ViewJob> {
-    poll::spawn(
-        move |job| fetch::fetch_view(client.clone(), job),
-        Msg::View,
-        tx,
-    )
+pub fn spawn_view_poller(b: Backends, tx: mpsc::Sender<Msg>) -> PollerHandle<ViewJob> {
+    poll::spawn(move |job| fetch::fetch_view(b.clone(), job), Msg::View, tx)
 }
 
 /// Hand a poller message to the app; returns follow-up effects for the runner.
@@ -385,13 +421,15 @@ fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term)
         }
         Effect::Operate {
             task,
-            backend: _,
+            backend,
             op,
             node,
-        } => session.operate(task, op, node),
+        } => session.operate(task, backend, op, node),
         Effect::Wizard(w) => session.wizard(w),
         Effect::FindTask(lookup) => {
-            let c = session.client.clone();
+            let Some(c) = session.backends.ocp.clone() else {
+                return Ok(());
+            };
             let tx = session.tx.clone();
             tokio::spawn(async move {
                 let found = crate::poll::wizard::find_task(&c, &lookup).await;

@@ -193,6 +193,10 @@ pub struct App {
     pub flashes: VecDeque<Flash>,
     pub errors: VecDeque<ErrorEntry>,
     pub ocp_version: Option<String>,
+    /// What the header says about the server.
+    pub server_label: Option<String>,
+    /// Where tasks opened from the panes live (OCP, or obshell for an agent-only profile).
+    pub task_backend: Backend,
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
@@ -242,6 +246,8 @@ impl App {
             flashes: VecDeque::new(),
             errors: VecDeque::new(),
             ocp_version: None,
+            server_label: None,
+            task_backend: Backend::Ocp,
             quit: false,
             dirty: true,
             last_refresh: None,
@@ -340,6 +346,16 @@ impl App {
 
     /// Open a wizard (refused in read-only mode, and for upgrade without a selected cluster).
     pub fn open_wizard(&mut self, kind: WizardKind) -> Vec<Effect> {
+        if self.task_backend == Backend::Obshell {
+            self.flash(
+                Level::Warn,
+                format!(
+                    "{} needs an OCP; this profile has an obshell agent only",
+                    kind.title()
+                ),
+            );
+            return vec![];
+        }
         let mut ctx = WizardContext {
             ocp_version: self.ocp_version.clone(),
             ..Default::default()
@@ -661,10 +677,14 @@ impl App {
 
     // ----- poller messages -----
 
+    /// The server label for the header: `OCP 4.2.2`, or `obshell … · OB …` for an agent alone.
     pub fn on_info(&mut self, r: Result<String, ApiError>) {
         match r {
-            Ok(v) => self.ocp_version = Some(v),
-            Err(e) => self.on_api_error("OCP info", &e),
+            Ok(label) => {
+                self.ocp_version = label.strip_prefix("OCP ").map(str::to_string);
+                self.server_label = Some(label);
+            }
+            Err(e) => self.on_api_error("server info", &e),
         }
         self.dirty = true;
     }
@@ -1141,7 +1161,7 @@ impl App {
             PaneKind::Hosts => DetailTarget::Host(id),
             PaneKind::Proxies => DetailTarget::Proxy(id),
             PaneKind::Tasks => {
-                self.open_task(id.to_string(), Backend::Ocp);
+                self.open_task(id.to_string(), self.task_backend);
                 return;
             }
         };

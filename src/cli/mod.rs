@@ -296,6 +296,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     ca_cert: None,
                     insecure: false,
                     obshell_url: Some(handle.url()),
+                    obshell_password_command: None,
                 };
                 let run = crate::app::run::RunOpts {
                     demo: true,

@@ -147,6 +147,7 @@ pub struct Resolved {
     pub ca_cert: Option<std::path::PathBuf>,
     pub insecure: bool,
     pub obshell_url: Option<String>,
+    pub obshell_password_command: Option<String>,
 }
 
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
@@ -161,14 +162,23 @@ pub fn resolve(
     theme: Option<&str>,
     refresh: Option<f64>,
 ) -> Result<Resolved, String> {
-    let url = url
-        .map(str::to_string)
-        .or_else(|| profile.url.clone())
-        .ok_or_else(|| {
-            "no OCP URL: pass --url, or pick a profile with a url (--profile), or try `obtui demo`"
-                .to_string()
-        })?;
-    validate_url(&url)?;
+    // An obshell agent alone is enough: then there is no OCP URL (empty).
+    let url = match url.map(str::to_string).or_else(|| profile.url.clone()) {
+        Some(u) => {
+            validate_url(&u)?;
+            u
+        }
+        None if profile.obshell_url.is_some() => String::new(),
+        None => {
+            return Err(
+                "no OCP URL: pass --url, or pick a profile with a url or obshell_url (--profile), or try `obtui demo`"
+                    .to_string(),
+            )
+        }
+    };
+    if let Some(o) = &profile.obshell_url {
+        validate_url(o).map_err(|e| format!("obshell_url: {e}"))?;
+    }
     let refresh = refresh
         .or(profile.refresh)
         .unwrap_or(DEFAULT_REFRESH.as_secs_f64());
@@ -193,6 +203,7 @@ pub fn resolve(
         ca_cert: profile.cacert.as_ref().map(std::path::PathBuf::from),
         insecure: profile.insecure.unwrap_or(false),
         obshell_url: profile.obshell_url.clone(),
+        obshell_password_command: profile.obshell_password_command.clone(),
     })
 }
 
@@ -223,6 +234,22 @@ pub fn is_plain_http_remote(url: &str) -> bool {
         None => host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host),
     };
     !(host == "localhost" || host == "::1" || host.starts_with("127."))
+}
+
+/// The obshell agent's password: `OBTUI_OBSHELL_PASSWORD`, else `obshell_password_command`;
+/// `None` means "the same as the OCP password".
+pub fn obshell_password(r: &Resolved) -> Result<Option<Secret>, String> {
+    if let Ok(p) = std::env::var("OBTUI_OBSHELL_PASSWORD") {
+        if !p.is_empty() {
+            return Ok(Some(Secret::new(p)));
+        }
+    }
+    match &r.obshell_password_command {
+        Some(c) => run_password_command(c)
+            .map(Some)
+            .map_err(|e| format!("obshell_password_command: {e}")),
+        None => Ok(None),
+    }
 }
 
 /// Run `password_command` with `sh -c` and take the first line of its output.

@@ -44,8 +44,93 @@ pub enum ViewData {
     ProxyDetail(Box<ObproxyCluster>),
 }
 
-pub fn fetch_view(c: OcpClient, job: ViewJob) -> BoxFut<Result<ViewData, ApiError>> {
+/// The servers a session talks to: an OCP, an obshell agent, or both.
+#[derive(Clone, Default)]
+pub struct Backends {
+    pub ocp: Option<OcpClient>,
+    pub obshell: Option<crate::api::obshell::ObshellClient>,
+}
+
+fn no_backend() -> ApiError {
+    ApiError::Request("this profile has neither an OCP URL nor an obshell agent".into())
+}
+
+pub fn fetch_view(b: Backends, job: ViewJob) -> BoxFut<Result<ViewData, ApiError>> {
     Box::pin(async move {
+        match (b.ocp, b.obshell) {
+            (Some(c), _) => fetch_view_ocp(c, job).await,
+            (None, Some(o)) => fetch_view_obshell(o, job).await,
+            (None, None) => Err(no_backend()),
+        }
+    })
+}
+
+async fn fetch_view_obshell(
+    o: crate::api::obshell::ObshellClient,
+    job: ViewJob,
+) -> Result<ViewData, ApiError> {
+    use super::obshell as ob;
+    match job {
+        ViewJob::Pane(PaneKind::Clusters) => {
+            let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
+            let running = dags
+                .map(|d| d.iter().map(ob::task_from).collect())
+                .unwrap_or_default();
+            Ok(ViewData::Clusters {
+                clusters: vec![ob::cluster_from(&info?)],
+                running,
+            })
+        }
+        ViewJob::Pane(PaneKind::Hosts) => {
+            let (agents, info) = tokio::join!(o.agents_status(), o.ob_info());
+            Ok(ViewData::Hosts(ob::hosts_from(
+                &agents?,
+                info.ok().as_ref(),
+            )))
+        }
+        // An obshell agent knows no OBProxy clusters.
+        ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(vec![])),
+        ViewJob::Pane(PaneKind::Tasks) => Ok(ViewData::Tasks(
+            o.unfinished_dags()
+                .await?
+                .iter()
+                .map(ob::task_from)
+                .collect(),
+        )),
+        ViewJob::ClusterDetail(_) => {
+            let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
+            let cluster = ob::cluster_from(&info?);
+            let servers = cluster
+                .zones
+                .iter()
+                .flat_map(|z| z.servers.clone())
+                .collect();
+            Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
+                zones: cluster.zones.clone(),
+                servers,
+                tenants: vec![],
+                tasks: dags
+                    .map(|d| d.iter().map(ob::task_from).collect())
+                    .unwrap_or_default(),
+                cluster,
+            })))
+        }
+        ViewJob::HostDetail(id) => {
+            let (agents, info) = tokio::join!(o.agents_status(), o.ob_info());
+            ob::hosts_from(&agents?, info.ok().as_ref())
+                .into_iter()
+                .find(|h| h.id == id)
+                .map(|h| ViewData::HostDetail(Box::new(h)))
+                .ok_or_else(|| ApiError::Request(format!("agent {id} is gone")))
+        }
+        ViewJob::ProxyDetail(_) => Err(ApiError::Request(
+            "an obshell agent has no OBProxy clusters".into(),
+        )),
+    }
+}
+
+async fn fetch_view_ocp(c: OcpClient, job: ViewJob) -> Result<ViewData, ApiError> {
+    {
         match job {
             ViewJob::Pane(PaneKind::Clusters) => {
                 let running_filter = TaskFilter {
@@ -119,15 +204,20 @@ pub fn fetch_view(c: OcpClient, job: ViewJob) -> BoxFut<Result<ViewData, ApiErro
                 c.get_obproxy_cluster(id).await?,
             ))),
         }
-    })
+    }
 }
 
 /// One poll of the task on screen, converted to the neutral graph.
 pub fn fetch_task(
-    c: OcpClient,
+    b: Backends,
     job: crate::app::state::TaskJob,
 ) -> BoxFut<Result<crate::task::TaskGraph, ApiError>> {
     Box::pin(async move {
+        if job.backend == crate::task::Backend::Obshell {
+            let o = b.obshell.ok_or_else(no_backend)?;
+            return super::obshell::task_graph(&o, &job.task).await;
+        }
+        let c = b.ocp.ok_or_else(no_backend)?;
         let id = parse_id(&job.task)?;
         let t = c.get_task(id).await?;
         Ok(crate::task::TaskGraph::from(&t))
@@ -135,8 +225,13 @@ pub fn fetch_task(
 }
 
 /// The whole log of one subtask (the view keeps only what is new).
-pub fn fetch_log(c: OcpClient, job: crate::app::state::LogJob) -> BoxFut<Result<String, ApiError>> {
+pub fn fetch_log(b: Backends, job: crate::app::state::LogJob) -> BoxFut<Result<String, ApiError>> {
     Box::pin(async move {
+        if job.backend == crate::task::Backend::Obshell {
+            let o = b.obshell.ok_or_else(no_backend)?;
+            return super::obshell::node_log(&o, &job.node).await;
+        }
+        let c = b.ocp.ok_or_else(no_backend)?;
         let task = parse_id(&job.task)?;
         let node = parse_id(&job.node)?;
         Ok(c.subtask_log(task, node).await?.log)
@@ -145,12 +240,18 @@ pub fn fetch_log(c: OcpClient, job: crate::app::state::LogJob) -> BoxFut<Result<
 
 /// Send a task operation. OCP's rules are checked by the server too (400 when not allowed).
 pub async fn operate(
-    c: &OcpClient,
+    b: &Backends,
+    backend: crate::task::Backend,
     task: &str,
     op: crate::task::Op,
     node: Option<&str>,
 ) -> Result<(), ApiError> {
     use crate::task::Op;
+    if backend == crate::task::Backend::Obshell {
+        let o = b.obshell.as_ref().ok_or_else(no_backend)?;
+        return super::obshell::operate(o, task, op, node).await;
+    }
+    let c = b.ocp.as_ref().ok_or_else(no_backend)?;
     let t = parse_id(task)?;
     match (op, node) {
         (Op::Retry, None) => c.retry_task(t).await.map(|_| ()),

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
 pub mod fetch;
+pub mod obshell;
 pub mod wizard;
 
 /// What a poller should fetch now, and a nonce the app bumps to force an immediate refresh.

@@ -66,10 +66,14 @@ pub fn draw(f: &mut Frame, app: &mut App) {
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let s = &app.settings;
-    let version = match &app.ocp_version {
-        Some(v) if s.demo => format!("OCP {v} (sim)"),
-        Some(v) => format!("OCP {v}"),
-        None => "OCP …".into(),
+    let label = app
+        .server_label
+        .clone()
+        .or_else(|| app.ocp_version.as_ref().map(|v| format!("OCP {v}")));
+    let version = match label {
+        Some(v) if s.demo => format!("{v} (sim)"),
+        Some(v) => v,
+        None => "connecting…".into(),
     };
     let age = app
         .last_refresh
