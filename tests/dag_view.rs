@@ -766,3 +766,68 @@ fn log_stays_bounded_when_fed_100_mb() {
     assert!(w.log.len() <= MAX_LINES && w.log.bytes() <= MAX_BYTES);
     assert_eq!(w.log.line(w.log.len() - 1), Some(last));
 }
+
+// ----- robustness -----
+
+mod fuzz {
+    use super::*;
+    use obtui::task::gen::generate_ocp_shaped;
+    use proptest::prelude::*;
+
+    const KEYS: &[char] = &[
+        'j', 'k', 'h', 'l', 'f', 'F', 'r', 'R', 'g', 'G', 'v', ' ', 'z', 'L', 'a', '/', 'n', 'N',
+        'u', '.', 'T', 'K', 'C', 'P', 'y', 's', '1',
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Any key and mouse sequence on any generated graph: no panic, and the selection
+        /// always names a node of the graph.
+        #[test]
+        fn keys_and_mouse_never_break_the_view(
+            nodes in 1usize..120,
+            width in 1usize..12,
+            seed in 0u64..1000,
+            keys in proptest::collection::vec(0usize..40, 1..60),
+            size in (20u16..160, 6u16..50),
+        ) {
+            let g = generate_ocp_shaped(nodes, width, 2, 2, seed);
+            let mut v = view(g.clone());
+            for (step, k) in keys.into_iter().enumerate() {
+                match KEYS.get(k) {
+                    Some(&c) => { key(&mut v, c); }
+                    None if k % 3 == 0 => {
+                        press(&mut v, KeyCode::Esc, KeyModifiers::NONE, false);
+                    }
+                    None if k % 3 == 1 => {
+                        press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+                    }
+                    None => {
+                        let kind = [
+                            MouseEventKind::Down(MouseButton::Left),
+                            MouseEventKind::ScrollDown,
+                            MouseEventKind::ScrollUp,
+                        ][k % 3];
+                        v.on_mouse(MouseEvent {
+                            kind,
+                            column: (k * 7 % size.0 as usize) as u16,
+                            row: (k * 3 % size.1 as usize) as u16,
+                            modifiers: KeyModifiers::NONE,
+                        });
+                    }
+                }
+                if step % 7 == 0 {
+                    render(&mut v, size.0, size.1);
+                }
+                if step % 11 == 0 {
+                    v.on_graph(g.clone(), Instant::now());
+                }
+                if let Some(id) = v.selected_node().map(|n| n.id.clone()) {
+                    prop_assert!(g.nodes.iter().any(|n| n.id == id));
+                }
+            }
+            render(&mut v, size.0, size.1);
+        }
+    }
+}
