@@ -214,9 +214,26 @@ fn profile_password(r: &Resolved) -> Option<Result<Secret, String>> {
     r.plaintext_password.clone().map(Ok)
 }
 
+/// Lines about this run that may arrive after start (the demo's obshell agents).
+#[derive(Debug, Clone, Default)]
+pub struct Notes(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Notes {
+    pub fn set(&self, lines: Vec<String>) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = lines;
+        }
+    }
+    pub fn get(&self) -> Vec<String> {
+        self.0.lock().map(|g| g.clone()).unwrap_or_default()
+    }
+}
+
 /// How the TUI was asked to run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOpts {
+    /// Lines for the help overlay about this run (the demo's obshell agents).
+    pub notes: Notes,
     /// Against the in-process simulator.
     pub demo: bool,
     /// `--ascii`: ASCII glyphs even in a UTF-8 locale.
@@ -232,6 +249,7 @@ pub async fn run_tui(
     opts: RunOpts,
 ) -> Result<ExitCode> {
     let demo = opts.demo;
+    let force_ro = opts.force_read_only;
     if let Some(why) = term::unusable_terminal() {
         return Err(anyhow!(why));
     }
@@ -253,6 +271,7 @@ pub async fn run_tui(
         insecure: r.insecure,
     };
     let mut app = App::new(settings, theme, keymap);
+    app.notes = opts.notes.clone();
     if r.url.is_empty() {
         app.task_backend = crate::task::Backend::Obshell;
     }
@@ -312,7 +331,7 @@ pub async fn run_tui(
                     for e in effects {
                         match e {
                             Effect::SwitchProfile(name) => {
-                                match switch_profile(paths, &name).map(|mut r| { r.read_only |= opts.force_read_only; r }) {
+                                match switch_profile(paths, &name).map(|mut r| { r.read_only |= force_ro; r }) {
                                     Ok(r) => match profile_password(&r) {
                                         Some(Ok(pw)) => {
                                             match Session::start(&r, pw, None, &tx) {

@@ -195,6 +195,8 @@ pub struct App {
     pub ocp_version: Option<String>,
     /// What the header says about the server.
     pub server_label: Option<String>,
+    /// Lines the help overlay adds about this run (the demo's obshell agents).
+    pub notes: crate::app::run::Notes,
     /// Where tasks opened from the panes live (OCP, or obshell for an agent-only profile).
     pub task_backend: Backend,
     pub quit: bool,
@@ -248,6 +250,7 @@ impl App {
             ocp_version: None,
             server_label: None,
             task_backend: Backend::Ocp,
+            notes: Default::default(),
             quit: false,
             dirty: true,
             last_refresh: None,
@@ -471,9 +474,12 @@ impl App {
     pub fn animating(&self) -> bool {
         matches!(self.view(), View::Dag(_))
             && self.dag.as_ref().and_then(|d| d.graph()).is_some_and(|g| {
-                g.nodes
-                    .iter()
-                    .any(|n| n.status == crate::task::NodeStatus::Running)
+                g.nodes.iter().any(|n| {
+                    matches!(
+                        n.status,
+                        crate::task::NodeStatus::Running | crate::task::NodeStatus::Canceling
+                    )
+                })
             })
     }
 

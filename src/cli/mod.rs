@@ -77,6 +77,10 @@ pub enum Cmd {
         /// Read the simulator's login password from this environment variable
         #[arg(long, value_name = "VAR")]
         password_env: Option<String>,
+        /// Also serve obshell agents on their own ports: the cluster agent here, its two other
+        /// members and two SINGLE agents (ready to scale out) on the next ports
+        #[arg(long, value_name = "ADDR")]
+        obshell_listen: Option<SocketAddr>,
     },
     /// Print every path obtui uses and its version
     Info,
@@ -242,6 +246,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             listen,
             sim,
             password_env,
+            obshell_listen,
         }) => {
             let password = match password_env {
                 Some(var) => {
@@ -269,7 +274,26 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "  faults:      POST {}/sim/faults  (see README)",
                     handle.url()
                 );
+                let agents = match obshell_listen {
+                    Some(addr) => {
+                        let a = crate::sim::obshell::start_agents_with(
+                            handle.state.obshell().clone(),
+                            addr,
+                        )
+                        .await?;
+                        for l in a.lines() {
+                            println!("{l}");
+                        }
+                        Some(a)
+                    }
+                    None => None,
+                };
+                use std::io::Write;
+                let _ = std::io::stdout().flush();
                 wait_for_shutdown_signal().await;
+                if let Some(a) = agents {
+                    a.shutdown().await;
+                }
                 handle.shutdown().await;
                 Ok::<_, anyhow::Error>(())
             })?;
@@ -281,6 +305,31 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             rt.block_on(async move {
                 let handle =
                     crate::sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts.clone()).await?;
+                // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
+                // to add; the help overlay lists them.
+                // Started in the background: their keys take a moment, the first frame must not wait.
+                let notes = crate::app::run::Notes::default();
+                let agents = {
+                    let sim = handle.state.obshell().clone();
+                    let notes = notes.clone();
+                    tokio::spawn(async move {
+                        match crate::sim::obshell::start_agents_with(
+                            sim,
+                            SocketAddr::from(([127, 0, 0, 1], 0)),
+                        )
+                        .await
+                        {
+                            Ok(a) => {
+                                notes.set(a.lines());
+                                Some(a)
+                            }
+                            Err(e) => {
+                                notes.set(vec![format!("obshell agents did not start: {e}")]);
+                                None
+                            }
+                        }
+                    })
+                };
                 let resolved = profile::Resolved {
                     profile_name: "demo".into(),
                     url: handle.url(),
@@ -302,9 +351,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     demo: true,
                     ascii: cli.global.ascii,
                     force_read_only: cli.global.read_only,
+                    notes: notes.clone(),
                 };
                 let r =
                     crate::app::run::run_tui(&paths, resolved, opts.password.clone(), run).await;
+                if let Ok(Some(a)) = agents.await {
+                    a.shutdown().await;
+                }
                 handle.shutdown().await;
                 r
             })
@@ -383,6 +436,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 demo: false,
                 ascii: cli.global.ascii,
                 force_read_only: cli.global.read_only,
+                notes: Default::default(),
             };
             runtime()?.block_on(crate::app::run::run_tui(&paths, resolved, password, opts))
         }
