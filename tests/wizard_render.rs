@@ -125,46 +125,6 @@ fn every_step_of_every_wizard_shows_the_focused_field_at_80x24() {
     }
 }
 
-/// Give every visible required field of the current step a valid value.
-fn fill_step(w: &mut Wizard) {
-    for (p, _) in w.step_errors(w.step) {
-        let Some(f) = w.at(p) else { continue };
-        let v = match &f.kind {
-            FieldKind::Password { .. } => Value::Secret(Secret::new(PW)),
-            FieldKind::Select { options, .. } => Value::One(
-                options
-                    .as_ref()
-                    .and_then(|o| o.first())
-                    .map(|c| c.value.clone()),
-            ),
-            FieldKind::MultiSelect { options, .. } => Value::Many(
-                options
-                    .iter()
-                    .flatten()
-                    .take(1)
-                    .map(|c| c.value.clone())
-                    .collect(),
-            ),
-            FieldKind::Port => Value::Text("2883".into()),
-            FieldKind::Number { .. } => Value::Text("1".into()),
-            _ => Value::Text(match f.rule {
-                Rule::Address => "10.0.0.1".into(),
-                Rule::PublishPorts => "2881:2881".into(),
-                _ => "abc".into(),
-            }),
-        };
-        let id = f.id;
-        match p.item {
-            None => w.set(id, v),
-            Some((i, _)) => {
-                let group = w.fields[p.top].id;
-                w.set_in(group, i, id, v);
-            }
-        }
-    }
-    press(w, &[ctrl('n')]);
-}
-
 #[test]
 fn many_zones_scroll_and_the_focus_stays_on_screen() {
     let mut w = filled_create();

@@ -262,3 +262,57 @@ pub fn filled_create() -> Wizard {
     assert!(w.step_errors(1).is_empty(), "{:?}", w.step_errors(1));
     w
 }
+
+/// Give every visible required field of the current step a valid value, then go on.
+pub fn fill_step(w: &mut Wizard) {
+    use obtui::app::wizard::{FieldKind, Rule, Value};
+    use obtui::secret::Secret;
+    for (p, _) in w.step_errors(w.step) {
+        let Some(f) = w.at(p) else { continue };
+        let v = match &f.kind {
+            FieldKind::Password { .. } => Value::Secret(Secret::new(PW)),
+            FieldKind::Select { options, .. } => Value::One(
+                options
+                    .as_ref()
+                    .and_then(|o| o.first())
+                    .map(|c| c.value.clone()),
+            ),
+            FieldKind::MultiSelect { options, .. } => Value::Many(
+                options
+                    .iter()
+                    .flatten()
+                    .take(1)
+                    .map(|c| c.value.clone())
+                    .collect(),
+            ),
+            FieldKind::Port => Value::Text("2883".into()),
+            FieldKind::Number { .. } => Value::Text("1".into()),
+            _ => Value::Text(match f.rule {
+                Rule::Address => "10.0.0.1".into(),
+                Rule::PublishPorts => "2881:2881".into(),
+                _ => "abc".into(),
+            }),
+        };
+        let id = f.id;
+        match p.item {
+            None => w.set(id, v),
+            Some((i, _)) => {
+                let group = w.fields[p.top].id;
+                w.set_in(group, i, id, v);
+            }
+        }
+    }
+    let e = press(w, &[ctrl('n')]);
+    serve(w, e);
+}
+
+/// Fill every form step and stop at the precheck step.
+pub fn fill_forms(w: &mut Wizard) {
+    use obtui::app::wizard::StepKind;
+    for _ in 0..w.steps.len() {
+        if !matches!(w.current_step().kind, StepKind::Form(_)) {
+            return;
+        }
+        fill_step(w);
+    }
+}
