@@ -91,7 +91,7 @@ fn dumb_terminal_is_refused_clearly() {
     // tmux sets TERM for its panes itself, so set it inside the command.
     let t = Tmux::start("dumb", 100, 20, &[], &["env", "TERM=dumb", bin(), "demo"]);
     t.wait_for("exit", T, |_| t.dead());
-    let s = t.screen().replace('\n', "");
+    let s = t.history();
     assert!(
         s.contains("TERM=dumb cannot show a full-screen interface"),
         "{s}"
@@ -174,6 +174,8 @@ fn profile_switch_live_and_login_again_after_a_password_change() {
     t.keys(&["Enter"]);
     t.wait_text("Password for admin", T);
     t.keys(&["Escape"]);
+    // Esc and a key sent together read as Alt-key: wait for the prompt to close first.
+    t.wait_for("prompt closed", T, |s| !s.contains("Password for admin"));
     t.keys(&["q"]);
     t.wait_for("exit", T, |_| t.dead());
     rt.block_on(lab.shutdown());

@@ -300,6 +300,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Demo(sim)) => {
+            if let Some(why) = crate::ui::term::unusable_terminal() {
+                return Err(anyhow!(why));
+            }
             let opts = sim.options(None, None)?;
             let rt = runtime()?;
             rt.block_on(async move {
@@ -355,8 +358,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 };
                 let r =
                     crate::app::run::run_tui(&paths, resolved, opts.password.clone(), run).await;
-                if let Ok(Some(a)) = agents.await {
-                    a.shutdown().await;
+                // Still generating keys: no need to wait for agents nobody will use.
+                if agents.is_finished() {
+                    if let Ok(Some(a)) = agents.await {
+                        a.shutdown().await;
+                    }
+                } else {
+                    agents.abort();
                 }
                 handle.shutdown().await;
                 r
