@@ -433,28 +433,6 @@ async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
 
 fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term) -> Result<()> {
     match e {
-        Effect::RefreshNow => {
-            session.view.refresh();
-            session.task.refresh();
-            session.log.refresh();
-        }
-        Effect::Operate {
-            task,
-            backend,
-            op,
-            node,
-        } => session.operate(task, backend, op, node),
-        Effect::Wizard(w) => session.wizard(w),
-        Effect::FindTask(lookup) => {
-            let Some(c) = session.backends.ocp.clone() else {
-                return Ok(());
-            };
-            let tx = session.tx.clone();
-            tokio::spawn(async move {
-                let found = crate::poll::wizard::find_task(&c, &lookup).await;
-                let _ = tx.send(Msg::WizardFound(found)).await;
-            });
-        }
         Effect::Copy(text) => osc52_copy(&text),
         Effect::Suspend => {
             term::suspend(terminal).context("cannot resume the terminal")?;
@@ -462,8 +440,41 @@ fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term)
         }
         // Handled by the loop, which owns the session.
         Effect::SwitchProfile(_) | Effect::Login(_) => {}
+        other => session.apply_network(other),
     }
     Ok(())
+}
+
+impl Session {
+    /// Carry out an effect that needs the network (everything but the terminal and session
+    /// changes). The answers come back as messages. Also used by headless tests.
+    pub fn apply_network(&self, e: Effect) {
+        match e {
+            Effect::RefreshNow => {
+                self.view.refresh();
+                self.task.refresh();
+                self.log.refresh();
+            }
+            Effect::Operate {
+                task,
+                backend,
+                op,
+                node,
+            } => self.operate(task, backend, op, node),
+            Effect::Wizard(w) => self.wizard(w),
+            Effect::FindTask(lookup) => {
+                let Some(c) = self.backends.ocp.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let found = crate::poll::wizard::find_task(&c, &lookup).await;
+                    let _ = tx.send(Msg::WizardFound(found)).await;
+                });
+            }
+            Effect::Copy(_) | Effect::Suspend | Effect::SwitchProfile(_) | Effect::Login(_) => {}
+        }
+    }
 }
 
 /// Resolve another profile of the config file for a live switch. The command-line flags that
