@@ -779,7 +779,7 @@ impl Key {
         };
         let mut s = String::new();
         if self.ctrl {
-            s.push_str("^");
+            s.push('^');
         }
         if self.alt {
             s.push_str("M-");

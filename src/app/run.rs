@@ -461,7 +461,7 @@ impl Session {
                 op,
                 node,
             } => self.operate(task, backend, op, node),
-            Effect::Wizard(w) => self.wizard(w),
+            Effect::Wizard(w) => self.wizard(*w),
             Effect::FindTask(lookup) => {
                 let Some(c) = self.backends.ocp.clone() else {
                     return;

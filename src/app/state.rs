@@ -139,7 +139,7 @@ pub enum Effect {
         node: Option<String>,
     },
     /// Network work a wizard asked for (data, the API precheck, the submit).
-    Wizard(WizardEffect),
+    Wizard(Box<WizardEffect>),
     /// After a submit with an unknown outcome: look for the task it may have created.
     FindTask(crate::app::wizard::TaskLookup),
 }
@@ -409,7 +409,7 @@ impl App {
                     self.close_wizard();
                     self.open_task(id, Backend::Ocp);
                 }
-                other => out.push(Effect::Wizard(other)),
+                other => out.push(Effect::Wizard(Box::new(other))),
             }
         }
         self.dirty = true;
@@ -590,9 +590,6 @@ impl App {
             } else {
                 self.note_task_status(t.id, t.status.clone(), &t.name);
             }
-        }
-        if first && tasks.is_empty() {
-            return;
         }
     }
 

@@ -529,10 +529,8 @@ pub fn prompt_password(prompt: &str) -> Result<Secret> {
             KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
                 break Err(anyhow!("no password given"))
             }
-            KeyCode::Backspace => {
-                if text.pop().is_some() {
-                    let _ = write!(err, "\x08 \x08");
-                }
+            KeyCode::Backspace if text.pop().is_some() => {
+                let _ = write!(err, "\x08 \x08");
             }
             KeyCode::Char(c) => {
                 text.push(c);

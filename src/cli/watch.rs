@@ -49,7 +49,7 @@ fn progress_text(g: &TaskGraph) -> String {
         .filter(|n| n.status == NodeStatus::Running)
         .map(|n| n.name.as_str())
         .collect();
-    let pct = if total == 0 { 0 } else { done * 100 / total };
+    let pct = (done * 100).checked_div(total).unwrap_or(0);
     let mut s = format!(
         "{}  progress {done}/{total} ({pct}%)  task {}",
         clock(),
