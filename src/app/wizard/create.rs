@@ -358,7 +358,8 @@ pub fn precheck(f: &CreateForm, inv: &Inventory) -> Vec<PrecheckItem> {
                 ),
                 (Some(_), Some(h)) => {
                     match h.idc_name.as_deref() {
-                        Some(idc) if !idc.is_empty() && idc != z.idc => PrecheckItem::warn(
+                        // OCP refuses a zone's server from another IDC (400 on submit).
+                        Some(idc) if !idc.is_empty() && idc != z.idc => PrecheckItem::fail(
                             name,
                             format!("ONLINE, but in IDC {idc} while zone {} is in {}", z.name, z.idc),
                             "put the host in a zone of its own IDC",
