@@ -1,22 +1,170 @@
 //! The network side of the wizards: fetch the data a form needs, call the API precheck, send
 //! the write once, and find the task a write with an unknown outcome may have created.
+//!
+//! Each request goes to the server it names: OCP for the OCP wizards' data and writes, the
+//! session's obshell agent (or, for a target's `/info`, the agent at that address) for the
+//! scale-out.
 
 use crate::api::ocp::client::{
     all_pages, ClusterFilter, HostFilter, PackageFilter, PageQuery, ServerFilter, TaskFilter,
 };
+use crate::api::obshell::{ObshellClient, ObshellConfig};
 use crate::api::ocp::OcpClient;
 use crate::api::ApiError;
-use crate::app::wizard::data::{DataRequest, DataResponse};
+use crate::app::wizard::data::{
+    AgentBrief, AgentCluster, AgentServer, AgentZone, AgentsView, DataRequest, DataResponse,
+};
 use crate::app::wizard::precheck::{takeover_items, PrecheckItem};
-use crate::app::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
+use crate::app::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
 use crate::app::wizard::SubmitOutcome;
+use crate::poll::fetch::Backends;
+use crate::secret::Secret;
+use std::time::Duration;
 
 fn msg(e: ApiError) -> String {
     e.to_string()
 }
 
-/// Answer one `NeedData`.
-pub async fn fetch_data(c: &OcpClient, req: DataRequest) -> DataResponse {
+const NO_OCP: &str = "this profile has no OCP";
+const NO_OBSHELL: &str = "this profile has no obshell agent";
+
+/// Answer one `NeedData`, from the server the request names.
+pub async fn fetch_data(b: &Backends, req: DataRequest) -> DataResponse {
+    match req {
+        DataRequest::AgentCluster => DataResponse::AgentCluster(match &b.obshell {
+            Some(o) => o
+                .obcluster_info()
+                .await
+                .map(|i| agent_cluster(&i))
+                .map_err(msg),
+            None => Err(NO_OBSHELL.into()),
+        }),
+        DataRequest::Agents => DataResponse::Agents(match &b.obshell {
+            Some(o) => {
+                let (me, ob) = tokio::join!(o.info(), o.ob_info());
+                match (me, ob) {
+                    (Ok(me), Ok(ob)) => Ok(agents_view(&me, &ob)),
+                    (Err(e), _) | (_, Err(e)) => Err(msg(e)),
+                }
+            }
+            None => Err(NO_OBSHELL.into()),
+        }),
+        DataRequest::AgentInfo { ip, port } => {
+            let result = agent_info(&ip, port).await;
+            DataResponse::AgentInfo { ip, port, result }
+        }
+        other => match &b.ocp {
+            Some(c) => fetch_ocp(c, other).await,
+            None => failed(other, NO_OCP),
+        },
+    }
+}
+
+/// The answer "could not load" for an OCP request.
+fn failed(req: DataRequest, why: &str) -> DataResponse {
+    let why = why.to_string();
+    match req {
+        DataRequest::Packages => DataResponse::Packages(Err(why)),
+        DataRequest::Idcs => DataResponse::Idcs(Err(why)),
+        DataRequest::Hosts => DataResponse::Hosts(Err(why)),
+        DataRequest::HostTypes => DataResponse::HostTypes(Err(why)),
+        DataRequest::Credentials => DataResponse::Credentials(Err(why)),
+        DataRequest::Clusters => DataResponse::Clusters(Err(why)),
+        DataRequest::ProxyClusters => DataResponse::ProxyClusters(Err(why)),
+        DataRequest::ClusterDetail { .. } => DataResponse::ClusterDetail(Err(why)),
+        DataRequest::AgentCluster => DataResponse::AgentCluster(Err(why)),
+        DataRequest::Agents => DataResponse::Agents(Err(why)),
+        DataRequest::AgentInfo { ip, port } => DataResponse::AgentInfo {
+            ip,
+            port,
+            result: Err(why),
+        },
+    }
+}
+
+/// `GET http://ip:port/api/v1/info`: public, so no password is sent. Short timeouts: an address
+/// that does not answer is a precheck finding, not something to wait for.
+async fn agent_info(ip: &str, port: u16) -> Result<AgentBrief, String> {
+    let host = if ip.contains(':') && !ip.starts_with('[') {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    };
+    let mut cfg = ObshellConfig::new(format!("http://{host}:{port}"), Secret::default());
+    cfg.connect_timeout = Duration::from_secs(3);
+    cfg.request_timeout = Duration::from_secs(8);
+    let c = ObshellClient::new(cfg).map_err(msg)?;
+    let i = c.info().await.map_err(msg)?;
+    Ok(AgentBrief {
+        ip: i.ip.clone(),
+        port: i.port,
+        identity: i.identity.as_str().to_string(),
+        version: i.version.clone(),
+        ob_version: i.ob_version.clone(),
+        zone: i.zone.clone(),
+    })
+}
+
+/// The wizard's view of `/obcluster/info`.
+pub fn agent_cluster(i: &crate::api::obshell::ObclusterInfo) -> AgentCluster {
+    AgentCluster {
+        name: i.cluster_name.clone(),
+        ob_version: i.ob_version.clone(),
+        zones: i
+            .zones
+            .iter()
+            .map(|z| AgentZone {
+                name: z.name.clone(),
+                servers: z
+                    .servers
+                    .iter()
+                    .map(|s| AgentServer {
+                        ip: s.ip.clone(),
+                        rpc_port: s.svr_port,
+                        sql_port: s.sql_port,
+                        status: s.status.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The wizard's view of `/info` (the agent answering) and `/ob/info` (its cluster's agents).
+pub fn agents_view(
+    me: &crate::api::obshell::AgentInfo,
+    ob: &crate::api::obshell::ObInfo,
+) -> AgentsView {
+    AgentsView {
+        receiver: AgentBrief {
+            ip: me.ip.clone(),
+            port: me.port,
+            identity: me.identity.as_str().to_string(),
+            version: me.version.clone(),
+            ob_version: me.ob_version.clone(),
+            zone: me.zone.clone(),
+        },
+        members: ob
+            .agent_info
+            .iter()
+            .map(|a| AgentBrief {
+                ip: a.ip.clone(),
+                port: a.port,
+                identity: a.identity.as_str().to_string(),
+                version: a.version.clone(),
+                ob_version: String::new(),
+                zone: a.zone.clone(),
+            })
+            .collect(),
+        ob_version: if ob.obcluster_info.version.is_empty() {
+            me.ob_version.clone()
+        } else {
+            ob.obcluster_info.version.clone()
+        },
+    }
+}
+
+async fn fetch_ocp(c: &OcpClient, req: DataRequest) -> DataResponse {
     match req {
         DataRequest::Packages => {
             let f = PackageFilter {
@@ -101,11 +249,13 @@ pub async fn fetch_data(c: &OcpClient, req: DataRequest) -> DataResponse {
             };
             DataResponse::ClusterDetail(r)
         }
+        other => failed(other, "not an OCP request"),
     }
 }
 
 /// Call the API precheck and turn its answer into check items.
-pub async fn precheck(c: &OcpClient, req: PrecheckRequest) -> Result<Vec<PrecheckItem>, String> {
+pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<Vec<PrecheckItem>, String> {
+    let c = b.ocp.as_ref().ok_or(NO_OCP)?;
     match req {
         PrecheckRequest::TakeoverCluster(body) => c
             .takeover_precheck(&body)
@@ -115,10 +265,32 @@ pub async fn precheck(c: &OcpClient, req: PrecheckRequest) -> Result<Vec<Prechec
     }
 }
 
-/// Send the write. Exactly once: a timeout or a broken connection after sending is reported as
-/// `Unknown`, never retried here.
-pub async fn submit(c: &OcpClient, req: &SubmitRequest) -> SubmitOutcome {
+/// Send the write to the server it names. Exactly once: a timeout or a broken connection after
+/// sending is reported as `Unknown`, never retried here. For a scale-out the DAG it may have
+/// started is looked for at once (obshell lets one DAG run at a time, so it is easy to tell).
+pub async fn submit(b: &Backends, req: &SubmitRequest) -> SubmitOutcome {
+    if let Write::ScaleOut(body) = &req.write {
+        let Some(o) = &b.obshell else {
+            return SubmitOutcome::from_result(Err(ApiError::Request(NO_OBSHELL.into())));
+        };
+        return match SubmitOutcome::from_result(o.scale_out(body).await.map(|d| d.id)) {
+            SubmitOutcome::Unknown => match find_dag(o, &req.lookup).await {
+                Some(id) => SubmitOutcome::Ok(id),
+                None => SubmitOutcome::Err(crate::app::wizard::SubmitError {
+                    status: None,
+                    code: None,
+                    message: "no answer from the obshell agent, and no running scale-out DAG was found. Check the Tasks pane before submitting again".into(),
+                    trace_id: None,
+                }),
+            },
+            other => other,
+        };
+    }
+    let Some(c) = &b.ocp else {
+        return SubmitOutcome::from_result(Err(ApiError::Request(NO_OCP.into())));
+    };
     let r: Result<String, ApiError> = match &req.write {
+        Write::ScaleOut(_) => Err(ApiError::Request(NO_OBSHELL.into())),
         OcpWrite::CreateCluster(b) => c.create_cluster(b).await.map(|t| t.id.to_string()),
         OcpWrite::TakeoverCluster(b) => c.takeover(b).await.map(|t| t.id.to_string()),
         OcpWrite::UpgradeCluster { cluster_id, body } => c
@@ -140,6 +312,17 @@ pub async fn submit(c: &OcpClient, req: &SubmitRequest) -> SubmitOutcome {
             }),
     };
     SubmitOutcome::from_result(r)
+}
+
+/// After an unknown outcome on obshell: an unfinished DAG with the lookup's name.
+pub async fn find_dag(o: &ObshellClient, l: &TaskLookup) -> Option<String> {
+    let want = l.name_contains.to_lowercase();
+    o.unfinished_dags()
+        .await
+        .ok()?
+        .into_iter()
+        .find(|d| d.name.to_lowercase().contains(&want))
+        .map(|d| d.id)
 }
 
 /// After an unknown outcome: look for a task matching the lookup that started after the submit.

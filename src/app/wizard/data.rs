@@ -25,6 +25,14 @@ pub enum DataRequest {
     /// One cluster with its zones and servers, plus its RUNNING tasks
     /// (`GET /api/v2/tasks/instances?clusterId=…&status=RUNNING`).
     ClusterDetail { cluster_id: i64 },
+    /// The cluster as the session's obshell agent reports it: zones and servers with their
+    /// ports (`GET /api/v1/obcluster/info`).
+    AgentCluster,
+    /// The agent the session talks to and its cluster's agents (`GET /api/v1/info` and
+    /// `GET /api/v1/ob/info`).
+    Agents,
+    /// Another agent's own view of itself (`GET http://ip:port/api/v1/info`, unauthenticated).
+    AgentInfo { ip: String, port: u16 },
 }
 
 /// The app's answer to a [`DataRequest`]; `Err` carries a one-line reason to show.
@@ -38,6 +46,13 @@ pub enum DataResponse {
     Clusters(Result<Vec<ClusterBrief>, String>),
     ProxyClusters(Result<Vec<ProxyCluster>, String>),
     ClusterDetail(Result<ClusterDetail, String>),
+    AgentCluster(Result<AgentCluster, String>),
+    Agents(Result<AgentsView, String>),
+    AgentInfo {
+        ip: String,
+        port: u16,
+        result: Result<AgentBrief, String>,
+    },
 }
 
 impl DataResponse {
@@ -53,6 +68,12 @@ impl DataResponse {
             DataResponse::ProxyClusters(_) => DataRequest::ProxyClusters,
             DataResponse::ClusterDetail(r) => DataRequest::ClusterDetail {
                 cluster_id: r.as_ref().map(|c| c.cluster.id).unwrap_or_default(),
+            },
+            DataResponse::AgentCluster(_) => DataRequest::AgentCluster,
+            DataResponse::Agents(_) => DataRequest::Agents,
+            DataResponse::AgentInfo { ip, port, .. } => DataRequest::AgentInfo {
+                ip: ip.clone(),
+                port: *port,
             },
         }
     }
@@ -215,6 +236,62 @@ pub struct ProxyCluster {
     pub versions: Vec<String>,
 }
 
+/// An agent as it describes itself (`/info`) or as its cluster lists it (`/ob/info`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentBrief {
+    pub ip: String,
+    pub port: u16,
+    /// `SINGLE`, `CLUSTER AGENT`, `MASTER`, `FOLLOWER`, …
+    pub identity: String,
+    /// The agent's own version, e.g. `4.2.4.1-…`.
+    pub version: String,
+    /// The OceanBase version it runs or installs (empty when unknown).
+    pub ob_version: String,
+    pub zone: String,
+}
+
+/// The agent the session talks to, and every agent of its cluster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentsView {
+    pub receiver: AgentBrief,
+    pub members: Vec<AgentBrief>,
+    /// The cluster's OceanBase version.
+    pub ob_version: String,
+}
+
+/// An observer with the ports it holds on its host.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentServer {
+    pub ip: String,
+    pub rpc_port: u16,
+    pub sql_port: u16,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentZone {
+    pub name: String,
+    pub servers: Vec<AgentServer>,
+}
+
+/// The cluster an obshell agent belongs to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgentCluster {
+    pub name: String,
+    pub ob_version: String,
+    pub zones: Vec<AgentZone>,
+}
+
+/// The answer about one agent address: kept with its address, so an answer for an address
+/// the user has since changed is not taken for the new one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetInfo {
+    pub ip: String,
+    pub port: u16,
+    /// The agent's `/info`, or why it could not be read (unreachable, not an agent).
+    pub result: Result<AgentBrief, String>,
+}
+
 /// Everything the wizard has received. `None` = not loaded yet.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
@@ -226,6 +303,10 @@ pub struct Inventory {
     pub clusters: Option<Vec<ClusterBrief>>,
     pub proxy_clusters: Option<Vec<ProxyCluster>>,
     pub cluster: Option<ClusterDetail>,
+    pub agent_cluster: Option<AgentCluster>,
+    pub agents: Option<AgentsView>,
+    /// The last agent looked up by address (an unreachable one is a finding, not a load error).
+    pub target: Option<TargetInfo>,
     /// Load errors by request, shown where the data would be.
     pub errors: BTreeMap<DataRequest, String>,
 }
@@ -259,6 +340,11 @@ impl Inventory {
             DataResponse::Credentials(r) => put(&mut self.credentials, r, key, errs),
             DataResponse::Clusters(r) => put(&mut self.clusters, r, key, errs),
             DataResponse::ProxyClusters(r) => put(&mut self.proxy_clusters, r, key, errs),
+            DataResponse::AgentCluster(r) => put(&mut self.agent_cluster, r, key, errs),
+            DataResponse::Agents(r) => put(&mut self.agents, r, key, errs),
+            DataResponse::AgentInfo { ip, port, result } => {
+                self.target = Some(TargetInfo { ip, port, result })
+            }
             DataResponse::ClusterDetail(r) => {
                 // The error variant cannot name its cluster; file it under the detail slot.
                 let key = match (&r, &self.cluster) {
@@ -274,6 +360,14 @@ impl Inventory {
                 put(&mut self.cluster, r, key, &mut self.errors)
             }
         }
+    }
+
+    /// What is known about the agent at `ip:port`, if it was looked up.
+    pub fn target_at(&self, ip: &str, port: u16) -> Option<&Result<AgentBrief, String>> {
+        self.target
+            .as_ref()
+            .filter(|t| t.ip == ip && t.port == port)
+            .map(|t| &t.result)
     }
 
     pub fn host(&self, id: i64) -> Option<&Host> {

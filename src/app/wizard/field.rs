@@ -319,6 +319,7 @@ impl Field {
             "host_type" => DataRequest::HostTypes,
             "credential" => DataRequest::Credentials,
             "proxy_cluster" => DataRequest::ProxyClusters,
+            "zone" => DataRequest::AgentCluster,
             _ => return None,
         })
     }

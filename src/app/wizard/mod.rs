@@ -7,8 +7,9 @@
 //!
 //! Here: the wizard's state, steps, layout, data, precheck and submit. `field` holds the field
 //! kinds and their checks, `input` the key handling, `validate` the pure validators. The four OCP
-//! wizards (create, take over, upgrade a cluster; take over an OBProxy) live in one file each and
-//! plug in through [`WizardKind`]; the framework itself knows no backend.
+//! wizards (create, take over, upgrade a cluster; take over an OBProxy) and the obshell one (scale
+//! out a cluster) live in one file each and plug in through [`WizardKind`]; the framework itself
+//! knows no backend.
 
 pub mod convert;
 pub mod create;
@@ -18,6 +19,7 @@ mod input;
 pub mod precheck;
 pub mod proxy;
 pub mod request;
+pub mod scaleout;
 pub mod takeover;
 pub mod upgrade;
 pub mod validate;
@@ -29,7 +31,7 @@ pub use data::{DataRequest, DataResponse, Inventory};
 pub use field::{Choice, Cond, Field, FieldKind, Rule, Value};
 pub use precheck::{CheckResult, PrecheckItem, PrecheckSource};
 pub use request::{
-    OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup,
+    OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup, Write,
 };
 
 /// New options for one select: (top field, where in it, sub-field, options). Where: `None` =
@@ -48,14 +50,17 @@ pub enum WizardKind {
     TakeoverCluster,
     UpgradeCluster,
     TakeoverProxy,
+    /// obshell: add a SINGLE agent's server to the cluster.
+    ScaleOut,
 }
 
 impl WizardKind {
-    pub const ALL: [WizardKind; 4] = [
+    pub const ALL: [WizardKind; 5] = [
         WizardKind::CreateCluster,
         WizardKind::TakeoverCluster,
         WizardKind::UpgradeCluster,
         WizardKind::TakeoverProxy,
+        WizardKind::ScaleOut,
     ];
 
     pub fn title(&self) -> &'static str {
@@ -64,6 +69,7 @@ impl WizardKind {
             WizardKind::TakeoverCluster => "Take over cluster",
             WizardKind::UpgradeCluster => "Upgrade cluster",
             WizardKind::TakeoverProxy => "Take over OBProxy",
+            WizardKind::ScaleOut => "Scale out cluster",
         }
     }
 
@@ -74,6 +80,7 @@ impl WizardKind {
             WizardKind::TakeoverCluster => "takeover",
             WizardKind::UpgradeCluster => "upgrade",
             WizardKind::TakeoverProxy => "proxy-takeover",
+            WizardKind::ScaleOut => "scale-out",
         }
     }
 
@@ -86,6 +93,14 @@ impl WizardKind {
         match self {
             WizardKind::TakeoverCluster => PrecheckSource::Api,
             _ => PrecheckSource::Computed,
+        }
+    }
+
+    /// The server the wizard talks to, and where the task it creates lives.
+    pub fn backend(&self) -> crate::task::Backend {
+        match self {
+            WizardKind::ScaleOut => crate::task::Backend::Obshell,
+            _ => crate::task::Backend::Ocp,
         }
     }
 }
@@ -316,6 +331,7 @@ impl Wizard {
             WizardKind::TakeoverCluster => takeover::form(&ctx),
             WizardKind::UpgradeCluster => upgrade::form(&ctx),
             WizardKind::TakeoverProxy => proxy::form(&ctx),
+            WizardKind::ScaleOut => scaleout::form(&ctx),
         };
         let mut w = Wizard {
             kind,
@@ -358,6 +374,7 @@ impl Wizard {
             WizardKind::TakeoverCluster => takeover::needs(),
             WizardKind::UpgradeCluster => upgrade::needs(&self.ctx),
             WizardKind::TakeoverProxy => proxy::needs(),
+            WizardKind::ScaleOut => scaleout::needs(self),
         }
     }
 
@@ -602,6 +619,7 @@ impl Wizard {
             WizardKind::TakeoverCluster => takeover::cross_check(self),
             WizardKind::UpgradeCluster => upgrade::cross_check(self),
             WizardKind::TakeoverProxy => proxy::cross_check(self),
+            WizardKind::ScaleOut => scaleout::cross_check(self),
         };
         for (p, msg) in cross {
             if let Some(f) = self.at_mut(p) {
@@ -781,6 +799,7 @@ impl Wizard {
             WizardKind::TakeoverCluster => takeover::options(self, id, item),
             WizardKind::UpgradeCluster => upgrade::options(self, id, item),
             WizardKind::TakeoverProxy => proxy::options(self, id, item),
+            WizardKind::ScaleOut => scaleout::options(self, id, item),
         }
     }
 
@@ -792,7 +811,7 @@ impl Wizard {
                 self.pending.push(r.clone());
             }
         }
-        self.notice = Some("reloading data from OCP…".into());
+        self.notice = Some("reloading data…".into());
         reqs.into_iter().map(WizardEffect::NeedData).collect()
     }
 
@@ -846,6 +865,9 @@ impl Wizard {
             }
             WizardKind::TakeoverProxy => {
                 proxy::precheck(&proxy::form_values(self), &self.inventory)
+            }
+            WizardKind::ScaleOut => {
+                scaleout::precheck(&scaleout::form_values(self), &self.inventory)
             }
             WizardKind::TakeoverCluster => Vec::new(),
         });
@@ -911,6 +933,7 @@ impl Wizard {
             WizardKind::TakeoverCluster => takeover::submit_request(self),
             WizardKind::UpgradeCluster => upgrade::submit_request(self),
             WizardKind::TakeoverProxy => proxy::submit_request(self),
+            WizardKind::ScaleOut => scaleout::submit_request(self),
         };
         match built {
             Ok((req, effect)) => {
@@ -1133,6 +1156,9 @@ fn data_name(r: &DataRequest) -> &'static str {
         DataRequest::Clusters => "clusters",
         DataRequest::ProxyClusters => "OBProxy clusters",
         DataRequest::ClusterDetail { .. } => "cluster detail and tasks",
+        DataRequest::AgentCluster => "cluster (obshell)",
+        DataRequest::Agents => "obshell agents",
+        DataRequest::AgentInfo { .. } => "target agent",
     }
 }
 

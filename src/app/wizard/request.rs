@@ -1,20 +1,25 @@
 //! The write a wizard asks the app to send, and how it went.
 //!
-//! Requests carry the typed OCP bodies of `crate::api::ocp` (secrets are `Secret`s that only the
-//! serializer exposes); the summary step shows their `to_masked_json()`.
+//! Requests carry the typed bodies of `crate::api::ocp` and `crate::api::obshell` (secrets are
+//! `Secret`s that only the serializer exposes); the summary step shows their `to_masked_json()`.
 
 use crate::api::ocp::{
     CreateClusterRequest, ObproxyTakeoverRequest, TakeoverPrecheckRequest, TakeoverRequest,
     UpgradeRequest,
 };
+use crate::api::obshell::ScaleOutRequest;
 use crate::api::ApiError;
+use crate::task::Backend;
 use serde_json::Value;
 
 pub use crate::api::ocp::MASK;
 
-/// One OCP write, typed. The app sends it with the matching `OcpClient` method.
+/// The name the write enum had when every write went to OCP.
+pub type OcpWrite = Write;
+
+/// One write, typed. The app sends it with the matching `OcpClient` or `ObshellClient` method.
 #[derive(Debug, Clone)]
-pub enum OcpWrite {
+pub enum Write {
     /// `OcpClient::create_cluster`
     CreateCluster(CreateClusterRequest),
     /// `OcpClient::takeover`
@@ -29,11 +34,21 @@ pub enum OcpWrite {
         proxy_cluster_id: i64,
         body: ObproxyTakeoverRequest,
     },
+    /// `ObshellClient::scale_out`: answered with the "Cluster scale out" DAG.
+    ScaleOut(ScaleOutRequest),
 }
 
-impl OcpWrite {
+impl Write {
     pub fn method(&self) -> &'static str {
         "POST"
+    }
+
+    /// The server that takes this write, and where the task it creates lives.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Write::ScaleOut(_) => Backend::Obshell,
+            _ => Backend::Ocp,
+        }
     }
 
     pub fn path(&self) -> String {
@@ -48,6 +63,7 @@ impl OcpWrite {
             } => {
                 format!("/api/v2/obproxy/clusters/{proxy_cluster_id}/takeOver")
             }
+            OcpWrite::ScaleOut(_) => "/api/v1/ob/scale_out".into(),
         }
     }
 
@@ -58,6 +74,7 @@ impl OcpWrite {
             OcpWrite::TakeoverCluster(b) => b.to_masked_json(),
             OcpWrite::UpgradeCluster { body, .. } => body.to_masked_json(),
             OcpWrite::TakeoverProxy { body, .. } => body.to_masked_json(),
+            OcpWrite::ScaleOut(b) => b.to_masked_json(),
         }
     }
 
@@ -81,6 +98,11 @@ impl OcpWrite {
                     p.clear();
                 }
             }
+            OcpWrite::ScaleOut(b) => {
+                if let Some(p) = &mut b.target_agent_password {
+                    p.clear();
+                }
+            }
         }
     }
 }
@@ -101,7 +123,7 @@ pub struct TaskLookup {
 #[derive(Debug, Clone)]
 pub struct SubmitRequest {
     pub kind: super::WizardKind,
-    pub write: OcpWrite,
+    pub write: Write,
     pub lookup: TaskLookup,
 }
 

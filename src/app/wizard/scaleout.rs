@@ -1,0 +1,946 @@
+//! Scale out a cluster through its obshell agent: `POST /api/v1/ob/scale_out`.
+//!
+//! The target is a SINGLE agent, named by address. obshell checks little before it starts the
+//! DAG, and a DAG that fails half-way leaves a server to clean up, so the checks here repeat
+//! what obshell checks (identity, versions, membership) and add what it does not (ports already
+//! used on that host, sizes that parse, memory_limit above system_memory), all computed from
+//! the cluster agent's answers and the target's own `/info`.
+
+use super::data::{compare_versions, AgentBrief, DataRequest, Inventory};
+use super::precheck::PrecheckItem;
+use super::request::{SubmitRequest, TaskLookup, Write};
+use super::{
+    validate, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
+    WizardKind,
+};
+use crate::api::obshell::{AgentAddr, ScaleOutRequest};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+/// The select value that stands for "a zone not in the cluster yet".
+pub const NEW_ZONE: &str = "+new";
+
+/// The oldest agent obshell lets join a cluster (`OB.Cluster.ScaleOutLowerVersion`).
+pub const MIN_AGENT_VERSION: &str = "4.2.4.1";
+
+/// obConfigs offered with a value, in form order: (key, default).
+pub const PREFILLED: [(&str, &str); 6] = [
+    ("mysql_port", "2881"),
+    ("rpc_port", "2882"),
+    ("memory_limit", "16G"),
+    ("system_memory", "8G"),
+    ("log_disk_size", "24G"),
+    ("datafile_size", "24G"),
+];
+
+/// obConfigs whose values are sizes (a number and a unit).
+const SIZE_KEYS: [&str; 6] = [
+    "memory_limit",
+    "system_memory",
+    "log_disk_size",
+    "datafile_size",
+    "datafile_maxsize",
+    "datafile_next",
+];
+
+/// Ports obshell reads when the configs omit them.
+const DEFAULT_SQL_PORT: u16 = 2881;
+const DEFAULT_RPC_PORT: u16 = 2882;
+
+/// The form, as the checks and the request need it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScaleOutForm {
+    /// The target agent's address.
+    pub ip: String,
+    pub port: u16,
+    /// The zone the server joins (an existing one, or a new name).
+    pub zone: String,
+    /// Every obConfig to send, as strings; empty values are left out.
+    pub configs: BTreeMap<String, String>,
+}
+
+impl ScaleOutForm {
+    /// A config's port, with obshell's default when it is not given.
+    fn port_of(&self, keys: [&str; 2], default: u16) -> Result<u16, String> {
+        match keys.iter().find_map(|k| self.configs.get(*k)) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("{}={v:?} is not a port", keys[0])),
+        }
+    }
+    pub fn sql_port(&self) -> Result<u16, String> {
+        self.port_of(["mysql_port", "mysqlPort"], DEFAULT_SQL_PORT)
+    }
+    pub fn rpc_port(&self) -> Result<u16, String> {
+        self.port_of(["rpc_port", "rpcPort"], DEFAULT_RPC_PORT)
+    }
+}
+
+pub(super) fn needs(w: &Wizard) -> Vec<DataRequest> {
+    let mut v = vec![DataRequest::AgentCluster, DataRequest::Agents];
+    let ip = w.text("ip").trim();
+    if validate::address(ip).is_ok() {
+        if let Ok(port) = validate::port(w.text("port")) {
+            v.push(DataRequest::AgentInfo {
+                ip: ip.to_string(),
+                port,
+            });
+        }
+    }
+    v
+}
+
+pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+    let mut fields = vec![
+        Field::text(
+            "ip",
+            "Target agent IP",
+            "the SINGLE obshell agent to add, at the address the cluster reaches it by",
+            Rule::Address,
+        ),
+        Field::port(
+            "port",
+            "Target agent port",
+            "the target agent's HTTP port (obshell's default is 2886)",
+            2886,
+        ),
+        Field::select(
+            "zone",
+            "Zone",
+            "an existing zone, or a new one (a new zone adds two stages to the DAG)",
+            None,
+        ),
+        Field::text(
+            "new_zone",
+            "New zone name",
+            "1–32 characters: letters, digits and _; must start with a letter",
+            Rule::ZoneName,
+        )
+        .when(Cond::Eq("zone", NEW_ZONE)),
+        Field::password(
+            "password",
+            "Target agent password",
+            "optional: the target agent's password, if it has one (obshell 4.2.6 and later)",
+            Rule::ExistingPassword,
+        )
+        .optional(),
+    ];
+    for (key, default) in PREFILLED {
+        let f = match key {
+            "mysql_port" => Field::port(
+                "mysql_port",
+                "mysql_port",
+                "the new server's SQL port",
+                DEFAULT_SQL_PORT,
+            ),
+            "rpc_port" => Field::port(
+                "rpc_port",
+                "rpc_port",
+                "the new server's RPC port",
+                DEFAULT_RPC_PORT,
+            ),
+            _ => Field::text(key, key, size_help(key), Rule::MaxLen(32))
+                .optional()
+                .with_value(Value::Text(default.into())),
+        };
+        fields.push(f);
+    }
+    let pair = vec![
+        Field::text(
+            "key",
+            "Key",
+            "an observer parameter name, e.g. cpu_count",
+            Rule::MaxLen(128),
+        ),
+        Field::text(
+            "value",
+            "Value",
+            "its value; sent as a string",
+            Rule::MaxLen(256),
+        ),
+    ];
+    fields.push(Field::group(
+        "extra",
+        "More obConfigs",
+        "further observer parameters as key / value pairs",
+        pair,
+        0,
+        32,
+        "parameter",
+    ));
+    let steps = vec![
+        Step {
+            title: "Target",
+            kind: StepKind::Form(vec!["ip", "port", "zone", "new_zone", "password"]),
+        },
+        Step {
+            title: "obConfigs",
+            kind: StepKind::Form(vec![
+                "mysql_port",
+                "rpc_port",
+                "memory_limit",
+                "system_memory",
+                "log_disk_size",
+                "datafile_size",
+                "extra",
+            ]),
+        },
+        Step {
+            title: "Precheck",
+            kind: StepKind::Precheck,
+        },
+        Step {
+            title: "Summary",
+            kind: StepKind::Summary,
+        },
+    ];
+    (steps, fields)
+}
+
+fn size_help(key: &str) -> &'static str {
+    match key {
+        "memory_limit" => "memory for the observer, e.g. 16G (empty leaves it out)",
+        "system_memory" => "memory reserved for the system tenant, below memory_limit, e.g. 8G",
+        "log_disk_size" => "the clog disk size, e.g. 24G (empty leaves it out)",
+        _ => "the data file size, e.g. 24G (empty leaves it out)",
+    }
+}
+
+pub(super) fn options(
+    w: &Wizard,
+    id: &str,
+    _item: Option<(usize, usize)>,
+) -> Option<Option<Vec<Choice>>> {
+    match id {
+        "zone" => {
+            let new = Choice::new(
+                NEW_ZONE,
+                "new zone…",
+                "a zone the cluster does not have yet (adds two DAG stages)",
+            );
+            let Some(c) = &w.inventory.agent_cluster else {
+                // Without the list a new zone can still be named.
+                return match w.inventory.error_for(&DataRequest::AgentCluster) {
+                    Some(_) => Some(Some(vec![new])),
+                    None => Some(None),
+                };
+            };
+            let mut v: Vec<Choice> = c
+                .zones
+                .iter()
+                .map(|z| {
+                    let ips: Vec<&str> = z.servers.iter().map(|s| s.ip.as_str()).collect();
+                    Choice::new(
+                        &z.name,
+                        &z.name,
+                        format!("{} server(s): {}", z.servers.len(), ips.join(", ")),
+                    )
+                })
+                .collect();
+            v.push(new);
+            Some(Some(v))
+        }
+        _ => None,
+    }
+}
+
+/// Rules across fields: distinct ports, and extra keys that neither repeat nor shadow the
+/// fields above.
+pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+    let mut out = Vec::new();
+    if let (Some(i), Ok(a), Ok(b)) = (
+        w.index("rpc_port"),
+        validate::port(w.text("mysql_port")),
+        validate::port(w.text("rpc_port")),
+    ) {
+        if a == b {
+            out.push((
+                FieldPath { top: i, item: None },
+                "mysql_port and rpc_port must differ".into(),
+            ));
+        }
+    }
+    if let Some(top) = w.index("extra") {
+        let mut seen: Vec<String> = PREFILLED.iter().map(|(k, _)| k.to_string()).collect();
+        for (i, item) in w.items("extra").iter().enumerate() {
+            let Some(k) = item.iter().position(|f| f.id == "key") else {
+                continue;
+            };
+            let key = item[k].text_value().trim();
+            let path = FieldPath {
+                top,
+                item: Some((i, k)),
+            };
+            if key.chars().any(char::is_whitespace) {
+                out.push((path, "a parameter name has no spaces".into()));
+            } else if PREFILLED.iter().any(|(p, _)| *p == key) {
+                out.push((path, format!("{key} has its own field above")));
+            } else if !key.is_empty() && seen.iter().any(|s| s == key) {
+                out.push((path, format!("{key} is given twice")));
+            }
+            seen.push(key.to_string());
+        }
+    }
+    out
+}
+
+pub fn form_values(w: &Wizard) -> ScaleOutForm {
+    let zone = match w.choice("zone") {
+        Some(NEW_ZONE) => w.text("new_zone").trim().to_string(),
+        Some(z) => z.to_string(),
+        None => String::new(),
+    };
+    let mut configs = BTreeMap::new();
+    for (key, _) in PREFILLED {
+        let v = w.text(key).trim();
+        if !v.is_empty() {
+            configs.insert(key.to_string(), v.to_string());
+        }
+    }
+    for item in w.items("extra") {
+        let get = |id: &str| {
+            item.iter()
+                .find(|f| f.id == id)
+                .map(|f| f.text_value().trim().to_string())
+                .unwrap_or_default()
+        };
+        let (k, v) = (get("key"), get("value"));
+        if !k.is_empty() {
+            configs.entry(k).or_insert(v);
+        }
+    }
+    ScaleOutForm {
+        ip: w.text("ip").trim().to_string(),
+        port: validate::port(w.text("port")).unwrap_or(0),
+        zone,
+        configs,
+    }
+}
+
+/// The version's core and build, without an OceanBase build tag (`4.3.5.2_1020…` → `4.3.5.2`).
+fn ob_core(v: &str) -> &str {
+    let v = v.trim();
+    let v = v.split('_').next().unwrap_or(v);
+    v.split('-').next().unwrap_or(v)
+}
+
+/// The checks. Each names what it found and what to do about it.
+pub fn precheck(f: &ScaleOutForm, inv: &Inventory) -> Vec<PrecheckItem> {
+    let mut out = Vec::new();
+    let addr = format!("{}:{}", f.ip, f.port);
+
+    // The agent the session talks to must be able to run a scale-out.
+    let receiver = inv.agents.as_ref().map(|a| &a.receiver);
+    match receiver {
+        None => out.push(PrecheckItem::fail(
+            "cluster agent",
+            "the obshell agent's identity is not loaded",
+            "press r to load it again",
+        )),
+        Some(r) if r.identity == "CLUSTER AGENT" => out.push(PrecheckItem::pass(
+            "cluster agent",
+            format!("{}:{} is a CLUSTER AGENT (obshell {})", r.ip, r.port, r.version),
+        )),
+        Some(r) => out.push(PrecheckItem::fail(
+            "cluster agent",
+            format!(
+                "{}:{} is {}, not CLUSTER AGENT: only a cluster agent scales out",
+                r.ip, r.port, r.identity
+            ),
+            "point the profile's obshell_url at an agent of the cluster",
+        )),
+    }
+
+    // The target: reachable, SINGLE, same OceanBase, acceptable agent version.
+    let target: Option<&AgentBrief> = match inv.target_at(&f.ip, f.port) {
+        None => {
+            out.push(PrecheckItem::fail(
+                "target reachable",
+                format!("{addr} was not asked yet"),
+                "press r to run the precheck again",
+            ));
+            None
+        }
+        Some(Err(e)) => {
+            out.push(PrecheckItem::fail(
+                "target reachable",
+                format!("GET http://{addr}/api/v1/info: {e}"),
+                "check the address and port, and that obshell runs on the target",
+            ));
+            None
+        }
+        Some(Ok(t)) => {
+            out.push(PrecheckItem::pass(
+                "target reachable",
+                format!("{addr} answers: {} obshell {}", t.identity, t.version),
+            ));
+            Some(t)
+        }
+    };
+    if let Some(t) = target {
+        if t.identity == "SINGLE" {
+            out.push(PrecheckItem::pass(
+                "target is SINGLE",
+                format!("{addr} belongs to no cluster"),
+            ));
+        } else {
+            out.push(PrecheckItem::fail(
+                "target is SINGLE",
+                format!("{addr} is {}, not SINGLE", t.identity),
+                "choose an agent that is not in a cluster (or remove it from its cluster first)",
+            ));
+        }
+        let cluster_ob = inv
+            .agents
+            .as_ref()
+            .map(|a| a.ob_version.as_str())
+            .filter(|v| !v.is_empty())
+            .or_else(|| {
+                inv.agent_cluster
+                    .as_ref()
+                    .map(|c| c.ob_version.as_str())
+                    .filter(|v| !v.is_empty())
+            });
+        match cluster_ob {
+            None => out.push(PrecheckItem::warn(
+                "same OceanBase version",
+                "the cluster's OceanBase version is unknown",
+                "check the target installs the cluster's version",
+            )),
+            Some(c) if ob_core(c) == ob_core(&t.ob_version) => out.push(PrecheckItem::pass(
+                "same OceanBase version",
+                format!("both {}", ob_core(c)),
+            )),
+            Some(c) => out.push(PrecheckItem::fail(
+                "same OceanBase version",
+                format!(
+                    "the target has OceanBase {}, the cluster {}",
+                    if t.ob_version.is_empty() {
+                        "(none)"
+                    } else {
+                        &t.ob_version
+                    },
+                    ob_core(c)
+                ),
+                "install the cluster's OceanBase version on the target",
+            )),
+        }
+        match receiver.map(|r| r.version.as_str()) {
+            _ if compare_versions(&t.version, MIN_AGENT_VERSION) == Ordering::Less => {
+                out.push(PrecheckItem::fail(
+                    "agent version",
+                    format!(
+                        "the target's obshell {} is older than {MIN_AGENT_VERSION}",
+                        t.version
+                    ),
+                    format!("upgrade obshell on the target to {MIN_AGENT_VERSION} or later"),
+                ))
+            }
+            Some(mine) if compare_versions(&t.version, mine) == Ordering::Greater => {
+                out.push(PrecheckItem::fail(
+                    "agent version",
+                    format!(
+                        "the target's obshell {} is newer than the cluster's {mine}",
+                        t.version
+                    ),
+                    "upgrade the cluster's obshell first, or install the cluster's version on the target",
+                ))
+            }
+            Some(mine) => out.push(PrecheckItem::pass(
+                "agent version",
+                format!("target {} ≤ cluster {mine}", t.version),
+            )),
+            None => out.push(PrecheckItem::warn(
+                "agent version",
+                "the cluster agent's version is unknown",
+                "press r once the agents are loaded",
+            )),
+        }
+    }
+
+    // Ports: valid, distinct, and free on that host.
+    let ports = match (f.sql_port(), f.rpc_port()) {
+        (Ok(s), Ok(r)) if s == r => {
+            out.push(PrecheckItem::fail(
+                "ports",
+                format!("mysql_port and rpc_port are both {s}"),
+                "give them different ports",
+            ));
+            None
+        }
+        (Ok(s), Ok(r)) => Some((s, r)),
+        (Err(e), _) | (_, Err(e)) => {
+            out.push(PrecheckItem::fail("ports", e, "type a port from 1 to 65535"));
+            None
+        }
+    };
+    let servers: Vec<(&str, &super::data::AgentServer)> = inv
+        .agent_cluster
+        .iter()
+        .flat_map(|c| c.zones.iter())
+        .flat_map(|z| z.servers.iter().map(move |s| (z.name.as_str(), s)))
+        .collect();
+    let agent_cluster_known = inv.agent_cluster.is_some();
+    if !agent_cluster_known {
+        out.push(PrecheckItem::fail(
+            "cluster known",
+            "the cluster's zones and servers are not loaded",
+            "press r to load them again",
+        ));
+    }
+    // Not already in the cluster, as an agent or as a server.
+    let member = inv
+        .agents
+        .iter()
+        .flat_map(|a| a.members.iter())
+        .any(|m| m.ip == f.ip && m.port == f.port);
+    let server = ports.and_then(|(_, rpc)| {
+        servers
+            .iter()
+            .find(|(_, s)| s.ip == f.ip && s.rpc_port == rpc)
+    });
+    match (member, server) {
+        (true, _) => out.push(PrecheckItem::fail(
+            "not in the cluster",
+            format!("the agent {addr} is already a member of the cluster"),
+            "choose another agent",
+        )),
+        (false, Some((z, s))) => out.push(PrecheckItem::fail(
+            "not in the cluster",
+            format!("the server {}:{} is already in {z}", s.ip, s.rpc_port),
+            "choose another agent or another rpc_port",
+        )),
+        (false, None) if agent_cluster_known && inv.agents.is_some() => out.push(
+            PrecheckItem::pass("not in the cluster", format!("{addr} is not a member")),
+        ),
+        (false, None) => {}
+    }
+    if let Some((sql, rpc)) = ports {
+        let mut clashes = Vec::new();
+        for (zone, s) in &servers {
+            if s.ip != f.ip {
+                continue;
+            }
+            for (name, p) in [("mysql_port", sql), ("rpc_port", rpc)] {
+                if p == s.sql_port {
+                    clashes.push(format!(
+                        "{name} {p} is the SQL port of {}:{} ({zone})",
+                        s.ip, s.rpc_port
+                    ));
+                }
+                if p == s.rpc_port {
+                    clashes.push(format!(
+                        "{name} {p} is the RPC port of {}:{} ({zone})",
+                        s.ip, s.rpc_port
+                    ));
+                }
+            }
+        }
+        let agents = inv
+            .agents
+            .iter()
+            .flat_map(|a| a.members.iter())
+            .map(|m| (m.ip.as_str(), m.port))
+            .chain(std::iter::once((f.ip.as_str(), f.port)));
+        for (ip, port) in agents {
+            if ip != f.ip {
+                continue;
+            }
+            for (name, p) in [("mysql_port", sql), ("rpc_port", rpc)] {
+                if p == port {
+                    let what = format!("{name} {p} is the obshell agent port of {ip}:{port}");
+                    if !clashes.contains(&what) {
+                        clashes.push(what);
+                    }
+                }
+            }
+        }
+        if clashes.is_empty() {
+            if agent_cluster_known {
+                out.push(PrecheckItem::pass(
+                    "ports free",
+                    format!("{sql} and {rpc} are not in use on {} by the cluster", f.ip),
+                ));
+            }
+        } else {
+            out.push(PrecheckItem::fail(
+                "ports free",
+                clashes.join("; "),
+                "choose mysql_port and rpc_port not used on that host",
+            ));
+        }
+    }
+
+    // Sizes parse, and memory_limit leaves room above system_memory.
+    let mut sizes = BTreeMap::new();
+    let mut bad = Vec::new();
+    for key in SIZE_KEYS {
+        if let Some(v) = f.configs.get(key) {
+            match validate::size(v) {
+                Ok(n) => {
+                    sizes.insert(key, n);
+                }
+                Err(e) => bad.push(format!("{key}={v:?}: {e}")),
+            }
+        }
+    }
+    if bad.is_empty() {
+        if !sizes.is_empty() {
+            let list: Vec<String> = sizes
+                .keys()
+                .filter_map(|k| f.configs.get(*k).map(|v| format!("{k}={v}")))
+                .collect();
+            out.push(PrecheckItem::pass("sizes", list.join(", ")));
+        }
+    } else {
+        out.push(PrecheckItem::fail(
+            "sizes",
+            bad.join("; "),
+            "write sizes as a number and a unit: 16G, 512M, 1T",
+        ));
+    }
+    if let (Some(m), Some(s)) = (sizes.get("memory_limit"), sizes.get("system_memory")) {
+        let (mv, sv) = (
+            f.configs.get("memory_limit").map(String::as_str).unwrap_or(""),
+            f.configs.get("system_memory").map(String::as_str).unwrap_or(""),
+        );
+        if m > s {
+            out.push(PrecheckItem::pass(
+                "memory_limit above system_memory",
+                format!("{mv} > {sv}"),
+            ));
+        } else {
+            out.push(PrecheckItem::fail(
+                "memory_limit above system_memory",
+                format!("memory_limit {mv} is not above system_memory {sv}"),
+                "raise memory_limit or lower system_memory",
+            ));
+        }
+    }
+
+    // The zone: an existing one, or a new one (more stages).
+    if f.zone.is_empty() {
+        out.push(PrecheckItem::fail(
+            "zone",
+            "no zone chosen",
+            "choose a zone on the Target step",
+        ));
+    } else if let Some(c) = &inv.agent_cluster {
+        match c.zones.iter().find(|z| z.name == f.zone) {
+            Some(z) => out.push(PrecheckItem::pass(
+                "zone",
+                format!("{} has {} server(s)", z.name, z.servers.len()),
+            )),
+            None => out.push(PrecheckItem::warn(
+                "zone",
+                format!(
+                    "{} is a new zone: the DAG adds and starts it (11 stages instead of 9)",
+                    f.zone
+                ),
+                "fine if a new zone is meant; otherwise choose an existing one",
+            )),
+        }
+    }
+    out
+}
+
+pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+    let f = form_values(w);
+    if f.ip.is_empty() || f.port == 0 {
+        return Err("the target agent's address is incomplete".into());
+    }
+    if f.zone.is_empty() {
+        return Err("choose a zone".into());
+    }
+    let body = ScaleOutRequest {
+        agent_info: AgentAddr {
+            ip: f.ip.clone(),
+            port: f.port,
+        },
+        ob_configs: f.configs.clone(),
+        zone: f.zone.clone(),
+        target_agent_password: w.secret("password").filter(|s| !s.is_empty()).cloned(),
+    };
+    let new_zone = w
+        .inventory
+        .agent_cluster
+        .as_ref()
+        .is_some_and(|c| !c.zones.iter().any(|z| z.name == f.zone));
+    let zone = if new_zone {
+        format!("the new zone {}", f.zone)
+    } else {
+        format!("zone {}", f.zone)
+    };
+    let effect = format!(
+        "The cluster agent adds the SINGLE agent {}:{} and its server (rpc_port {}) to {zone} \
+         in a \"Cluster scale out\" DAG of {} stages.",
+        f.ip,
+        f.port,
+        f.rpc_port().map(|p| p.to_string()).unwrap_or_default(),
+        if new_zone { 11 } else { 9 },
+    );
+    let lookup = TaskLookup {
+        cluster_id: None,
+        cluster_name: None,
+        name_contains: "Cluster scale out".into(),
+        submitted_at_ms: 0,
+    };
+    Ok((
+        SubmitRequest {
+            kind: WizardKind::ScaleOut,
+            write: Write::ScaleOut(body),
+            lookup,
+        },
+        effect,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::wizard::data::{AgentCluster, AgentServer, AgentZone, AgentsView, TargetInfo};
+    use crate::app::wizard::CheckResult;
+
+    fn agent(ip: &str, port: u16, identity: &str, version: &str, zone: &str) -> AgentBrief {
+        AgentBrief {
+            ip: ip.into(),
+            port,
+            identity: identity.into(),
+            version: version.into(),
+            ob_version: "4.3.5.2".into(),
+            zone: zone.into(),
+        }
+    }
+
+    /// Three servers in three zones; 10.0.0.9 already runs one server (of zone3), and the
+    /// SINGLE agent 10.0.0.9:2890 answers.
+    fn inventory() -> Inventory {
+        let server = |ip: &str, rpc: u16, sql: u16| AgentServer {
+            ip: ip.into(),
+            rpc_port: rpc,
+            sql_port: sql,
+            status: "ACTIVE".into(),
+        };
+        let zone = |n: &str, s: AgentServer| AgentZone {
+            name: n.into(),
+            servers: vec![s],
+        };
+        Inventory {
+            agent_cluster: Some(AgentCluster {
+                name: "ob".into(),
+                ob_version: "4.3.5.2".into(),
+                zones: vec![
+                    zone("zone1", server("10.0.0.1", 2882, 2881)),
+                    zone("zone2", server("10.0.0.2", 2882, 2881)),
+                    zone("zone3", server("10.0.0.9", 2882, 2881)),
+                ],
+            }),
+            agents: Some(AgentsView {
+                receiver: agent("10.0.0.1", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone1"),
+                members: vec![
+                    agent("10.0.0.1", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone1"),
+                    agent("10.0.0.2", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone2"),
+                    agent("10.0.0.9", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone3"),
+                ],
+                ob_version: "4.3.5.2".into(),
+            }),
+            target: Some(TargetInfo {
+                ip: "10.0.0.9".into(),
+                port: 2890,
+                result: Ok(agent("10.0.0.9", 2890, "SINGLE", "4.5.0.0-20260508", "")),
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn form(sql: &str, rpc: &str) -> ScaleOutForm {
+        let mut configs = BTreeMap::new();
+        for (k, v) in [
+            ("mysql_port", sql),
+            ("rpc_port", rpc),
+            ("memory_limit", "16G"),
+            ("system_memory", "8G"),
+            ("log_disk_size", "24G"),
+            ("datafile_size", "24G"),
+        ] {
+            configs.insert(k.to_string(), v.to_string());
+        }
+        ScaleOutForm {
+            ip: "10.0.0.9".into(),
+            port: 2890,
+            zone: "zone1".into(),
+            configs,
+        }
+    }
+
+    fn result(items: &[PrecheckItem], name: &str) -> Option<CheckResult> {
+        items.iter().find(|i| i.name == name).map(|i| i.result)
+    }
+
+    fn fails(items: &[PrecheckItem]) -> Vec<&str> {
+        items
+            .iter()
+            .filter(|i| i.result == CheckResult::Fail)
+            .map(|i| i.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_free_single_agent_passes() {
+        let items = precheck(&form("3881", "3882"), &inventory());
+        assert!(fails(&items).is_empty(), "{items:#?}");
+        assert_eq!(result(&items, "zone"), Some(CheckResult::Pass));
+        assert_eq!(result(&items, "ports free"), Some(CheckResult::Pass));
+    }
+
+    #[test]
+    fn a_port_used_on_that_host_fails() {
+        // 2881 / 2882 are the ports of the server already on 10.0.0.9.
+        let items = precheck(&form("2881", "2882"), &inventory());
+        assert_eq!(result(&items, "ports free"), Some(CheckResult::Fail));
+        assert_eq!(result(&items, "not in the cluster"), Some(CheckResult::Fail));
+        let item = items.iter().find(|i| i.name == "ports free").unwrap();
+        assert!(item.reason.contains("10.0.0.9:2882"), "{}", item.reason);
+        // Only one of them clashing is enough.
+        let items = precheck(&form("3881", "2881"), &inventory());
+        assert_eq!(result(&items, "ports free"), Some(CheckResult::Fail));
+        assert_eq!(result(&items, "not in the cluster"), Some(CheckResult::Pass));
+        // The target's own agent port is taken too.
+        let items = precheck(&form("2890", "3882"), &inventory());
+        assert_eq!(result(&items, "ports free"), Some(CheckResult::Fail));
+        // The same ports on another host are fine.
+        let mut f = form("2881", "2882");
+        f.ip = "10.0.0.7".into();
+        let mut inv = inventory();
+        inv.target = Some(TargetInfo {
+            ip: "10.0.0.7".into(),
+            port: 2890,
+            result: Ok(agent("10.0.0.7", 2890, "SINGLE", "4.5.0.0-20260508", "")),
+        });
+        let items = precheck(&f, &inv);
+        assert!(fails(&items).is_empty(), "{items:#?}");
+    }
+
+    #[test]
+    fn a_target_that_is_not_single_fails() {
+        let mut inv = inventory();
+        inv.target = Some(TargetInfo {
+            ip: "10.0.0.9".into(),
+            port: 2890,
+            result: Ok(agent("10.0.0.9", 2890, "FOLLOWER", "4.5.0.0-20260508", "zone3")),
+        });
+        let items = precheck(&form("3881", "3882"), &inv);
+        assert_eq!(fails(&items), vec!["target is SINGLE"]);
+    }
+
+    #[test]
+    fn an_unreachable_or_unasked_target_fails() {
+        let mut inv = inventory();
+        inv.target = Some(TargetInfo {
+            ip: "10.0.0.9".into(),
+            port: 2890,
+            result: Err("connection refused".into()),
+        });
+        let items = precheck(&form("3881", "3882"), &inv);
+        assert_eq!(result(&items, "target reachable"), Some(CheckResult::Fail));
+        // An answer for another address does not count for this one.
+        let mut f = form("3881", "3882");
+        f.port = 2891;
+        let items = precheck(&f, &inventory());
+        assert_eq!(result(&items, "target reachable"), Some(CheckResult::Fail));
+    }
+
+    #[test]
+    fn a_new_zone_warns() {
+        let mut f = form("3881", "3882");
+        f.zone = "zone9".into();
+        let items = precheck(&f, &inventory());
+        assert_eq!(result(&items, "zone"), Some(CheckResult::Warn));
+        assert!(fails(&items).is_empty());
+    }
+
+    #[test]
+    fn memory_limit_must_exceed_system_memory() {
+        let mut f = form("3881", "3882");
+        f.configs.insert("memory_limit".into(), "8G".into());
+        let items = precheck(&f, &inventory());
+        assert_eq!(fails(&items), vec!["memory_limit above system_memory"]);
+        f.configs.insert("memory_limit".into(), "4096M".into());
+        let items = precheck(&f, &inventory());
+        assert_eq!(fails(&items), vec!["memory_limit above system_memory"]);
+        f.configs.insert("memory_limit".into(), "9G".into());
+        assert!(fails(&precheck(&f, &inventory())).is_empty());
+    }
+
+    #[test]
+    fn sizes_must_parse() {
+        let mut f = form("3881", "3882");
+        f.configs.insert("memory_limit".into(), "16Q".into());
+        let items = precheck(&f, &inventory());
+        assert_eq!(fails(&items), vec!["sizes"]);
+        let item = items.iter().find(|i| i.name == "sizes").unwrap();
+        assert!(item.reason.contains("memory_limit"), "{}", item.reason);
+        f.configs.insert("memory_limit".into(), "16G".into());
+        f.configs.insert("datafile_size".into(), "lots".into());
+        assert_eq!(fails(&precheck(&f, &inventory())), vec!["sizes"]);
+    }
+
+    #[test]
+    fn versions_must_match() {
+        let mut inv = inventory();
+        let mut t = agent("10.0.0.9", 2890, "SINGLE", "4.5.0.0-20260508", "");
+        t.ob_version = "4.2.1.0".into();
+        inv.target = Some(TargetInfo {
+            ip: "10.0.0.9".into(),
+            port: 2890,
+            result: Ok(t.clone()),
+        });
+        let f = form("3881", "3882");
+        assert_eq!(fails(&precheck(&f, &inv)), vec!["same OceanBase version"]);
+        // A build tag on one side only is the same version.
+        t.ob_version = "4.3.5.2_102000042025061818-7b6c1d0e".into();
+        t.version = "4.2.4.0-1".into();
+        inv.target = Some(TargetInfo {
+            ip: "10.0.0.9".into(),
+            port: 2890,
+            result: Ok(t.clone()),
+        });
+        // Older than 4.2.4.1.
+        assert_eq!(fails(&precheck(&f, &inv)), vec!["agent version"]);
+        // Newer than the cluster's agent.
+        t.version = "4.6.0.0-1".into();
+        inv.target = Some(TargetInfo {
+            ip: "10.0.0.9".into(),
+            port: 2890,
+            result: Ok(t),
+        });
+        assert_eq!(fails(&precheck(&f, &inv)), vec!["agent version"]);
+    }
+
+    #[test]
+    fn a_member_agent_is_not_added_twice() {
+        let mut inv = inventory();
+        inv.target = Some(TargetInfo {
+            ip: "10.0.0.2".into(),
+            port: 2886,
+            result: Ok(agent("10.0.0.2", 2886, "SINGLE", "4.5.0.0-20260508", "")),
+        });
+        let mut f = form("3881", "3882");
+        f.ip = "10.0.0.2".into();
+        f.port = 2886;
+        assert!(fails(&precheck(&f, &inv)).contains(&"not in the cluster"));
+    }
+
+    #[test]
+    fn nothing_loaded_fails_without_panicking() {
+        let items = precheck(&ScaleOutForm::default(), &Inventory::default());
+        let f = fails(&items);
+        assert!(f.contains(&"cluster agent"));
+        assert!(f.contains(&"target reachable"));
+        assert!(f.contains(&"zone"));
+    }
+}
