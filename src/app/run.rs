@@ -146,30 +146,28 @@ impl Session {
         }
     }
 
-    /// A wizard's network work, in the background; answers come back as messages.
+    /// A wizard's network work, in the background; answers come back as messages. Each request
+    /// names its server (OCP, or the obshell agent); a missing one is answered as an error.
     pub fn wizard(&self, e: crate::app::wizard::WizardEffect) {
         use crate::app::wizard::WizardEffect;
         let tx = self.tx.clone();
-        let Some(c) = self.backends.ocp.clone() else {
-            // The OCP wizards need an OCP; the app does not open them without one.
-            return;
-        };
+        let b = self.backends.clone();
         match e {
             WizardEffect::NeedData(req) => {
                 tokio::spawn(async move {
-                    let r = crate::poll::wizard::fetch_data(&c, req).await;
+                    let r = crate::poll::wizard::fetch_data(&b, req).await;
                     let _ = tx.send(Msg::WizardData(r)).await;
                 });
             }
             WizardEffect::RunPrecheck(req) => {
                 tokio::spawn(async move {
-                    let r = crate::poll::wizard::precheck(&c, req).await;
+                    let r = crate::poll::wizard::precheck(&b, req).await;
                     let _ = tx.send(Msg::WizardPrecheck(r)).await;
                 });
             }
             WizardEffect::Submit(mut req) => {
                 tokio::spawn(async move {
-                    let o = crate::poll::wizard::submit(&c, &req).await;
+                    let o = crate::poll::wizard::submit(&b, &req).await;
                     // The request's secrets are not needed any more.
                     req.write.wipe();
                     let _ = tx.send(Msg::WizardSubmit(o, req.lookup.clone())).await;
@@ -275,6 +273,7 @@ pub async fn run_tui(
     if r.url.is_empty() {
         app.task_backend = crate::task::Backend::Obshell;
     }
+    app.has_obshell = r.obshell_url.is_some();
     if let Some(w) = theme_warning {
         app.flash(Level::Warn, w);
     }
@@ -504,6 +503,7 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
         },
         theme,
     );
+    app.has_obshell = r.obshell_url.is_some();
     if let Some(w) = warn {
         app.flash(Level::Warn, w);
     }

@@ -170,6 +170,7 @@ pub const COMMANDS: &[(&str, &str)] = &[
     ("takeover", "Take over cluster wizard"),
     ("upgrade", "Upgrade the selected cluster"),
     ("proxy-takeover", "Take over OBProxy wizard"),
+    ("scale-out", "Scale out the cluster (obshell) wizard"),
     ("profile", "Switch profile: :profile NAME"),
     ("login", "Enter the password again"),
     ("help", "All keys"),
@@ -199,6 +200,8 @@ pub struct App {
     pub notes: crate::app::run::Notes,
     /// Where tasks opened from the panes live (OCP, or obshell for an agent-only profile).
     pub task_backend: Backend,
+    /// The session has an obshell agent (the scale-out wizard needs one).
+    pub has_obshell: bool,
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
@@ -250,6 +253,7 @@ impl App {
             ocp_version: None,
             server_label: None,
             task_backend: Backend::Ocp,
+            has_obshell: false,
             notes: Default::default(),
             quit: false,
             dirty: true,
@@ -349,7 +353,17 @@ impl App {
 
     /// Open a wizard (refused in read-only mode, and for upgrade without a selected cluster).
     pub fn open_wizard(&mut self, kind: WizardKind) -> Vec<Effect> {
-        if self.task_backend == Backend::Obshell {
+        if kind.backend() == Backend::Obshell && !self.has_obshell {
+            self.flash(
+                Level::Warn,
+                format!(
+                    "{} needs an obshell agent; this profile has none (set obshell_url)",
+                    kind.title()
+                ),
+            );
+            return vec![];
+        }
+        if kind.backend() == Backend::Ocp && self.task_backend == Backend::Obshell {
             self.flash(
                 Level::Warn,
                 format!(
@@ -406,8 +420,14 @@ impl App {
             match e {
                 WizardEffect::Close => self.close_wizard(),
                 WizardEffect::OpenTask(id) => {
+                    // The task lives where the wizard wrote (an obshell DAG for a scale-out).
+                    let backend = self
+                        .wizard
+                        .as_ref()
+                        .map(|w| w.kind.backend())
+                        .unwrap_or(Backend::Ocp);
                     self.close_wizard();
-                    self.open_task(id, Backend::Ocp);
+                    self.open_task(id, backend);
                 }
                 other => out.push(Effect::Wizard(Box::new(other))),
             }
@@ -1035,6 +1055,7 @@ impl App {
             Action::TakeoverCluster => return self.open_wizard(WizardKind::TakeoverCluster),
             Action::UpgradeCluster => return self.open_wizard(WizardKind::UpgradeCluster),
             Action::TakeoverProxy => return self.open_wizard(WizardKind::TakeoverProxy),
+            Action::ScaleOut => return self.open_wizard(WizardKind::ScaleOut),
             other => {
                 let s = spec(other);
                 self.flash(Level::Info, format!("{}: not available here", s.desc));
@@ -1060,6 +1081,7 @@ impl App {
             "takeover" => return self.perform(Action::TakeoverCluster),
             "upgrade" => return self.perform(Action::UpgradeCluster),
             "proxy-takeover" => return self.perform(Action::TakeoverProxy),
+            "scale-out" | "scaleout" => return self.perform(Action::ScaleOut),
             "profile" => match cmd.trim_start_matches(':').split_whitespace().nth(1) {
                 Some(name) => return vec![Effect::SwitchProfile(name.to_string())],
                 None => self.flash(
