@@ -164,5 +164,12 @@ fn failed(r: &data::DataRequest) -> data::DataResponse {
         Q::Clusters => A::Clusters(e()),
         Q::ProxyClusters => A::ProxyClusters(e()),
         Q::ClusterDetail { .. } => A::ClusterDetail(e()),
+        Q::AgentCluster => A::AgentCluster(e()),
+        Q::Agents => A::Agents(e()),
+        Q::AgentInfo { ip, port } => A::AgentInfo {
+            ip: ip.clone(),
+            port: *port,
+            result: e(),
+        },
     }
 }

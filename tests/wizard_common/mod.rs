@@ -177,6 +177,50 @@ pub fn answer(req: &DataRequest) -> DataResponse {
                 running_tasks: vec![],
             }))
         }
+        // obshell: a two-zone cluster on 10.0.1.x; any address asked about is a SINGLE agent
+        // of the same versions.
+        DataRequest::AgentCluster => DataResponse::AgentCluster(Ok(AgentCluster {
+            name: "obshell-sim".into(),
+            ob_version: "4.3.5.2".into(),
+            zones: (1..=2)
+                .map(|i| AgentZone {
+                    name: format!("zone{i}"),
+                    servers: vec![AgentServer {
+                        ip: format!("10.0.1.{i}"),
+                        rpc_port: 2882,
+                        sql_port: 2881,
+                        status: "ACTIVE".into(),
+                    }],
+                })
+                .collect(),
+        })),
+        DataRequest::Agents => {
+            let agent = |i: u8| AgentBrief {
+                ip: format!("10.0.1.{i}"),
+                port: 2886,
+                identity: "CLUSTER AGENT".into(),
+                version: "4.5.0.0-20260508".into(),
+                ob_version: "4.3.5.2".into(),
+                zone: format!("zone{i}"),
+            };
+            DataResponse::Agents(Ok(AgentsView {
+                receiver: agent(1),
+                members: vec![agent(1), agent(2)],
+                ob_version: "4.3.5.2".into(),
+            }))
+        }
+        DataRequest::AgentInfo { ip, port } => DataResponse::AgentInfo {
+            ip: ip.clone(),
+            port: *port,
+            result: Ok(AgentBrief {
+                ip: ip.clone(),
+                port: *port,
+                identity: "SINGLE".into(),
+                version: "4.5.0.0-20260508".into(),
+                ob_version: "4.3.5.2".into(),
+                zone: String::new(),
+            }),
+        },
     }
 }
 

@@ -248,22 +248,10 @@ pub(super) fn options(
     }
 }
 
-/// Rules across fields: distinct ports, and extra keys that neither repeat nor shadow the
-/// fields above.
+/// Rules across fields: extra keys neither repeat nor shadow the fields above. (Equal ports
+/// are the precheck's to report: a form rule would fire half-way through typing them.)
 pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
-    if let (Some(i), Ok(a), Ok(b)) = (
-        w.index("rpc_port"),
-        validate::port(w.text("mysql_port")),
-        validate::port(w.text("rpc_port")),
-    ) {
-        if a == b {
-            out.push((
-                FieldPath { top: i, item: None },
-                "mysql_port and rpc_port must differ".into(),
-            ));
-        }
-    }
     if let Some(top) = w.index("extra") {
         let mut seen: Vec<String> = PREFILLED.iter().map(|(k, _)| k.to_string()).collect();
         for (i, item) in w.items("extra").iter().enumerate() {
