@@ -807,6 +807,15 @@ impl App {
     pub fn on_event(&mut self, ev: Event) -> Vec<Effect> {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
+            // Key releases (terminals with the keyboard enhancement protocol) matter only for
+            // a wizard's reveal-while-held password.
+            Event::Key(k) if self.view() == &View::Wizard => match self.wizard.as_mut() {
+                Some(w) => {
+                    let effects = w.handle_key(k);
+                    self.wizard_effects(effects)
+                }
+                None => vec![],
+            },
             Event::Mouse(m) => self.on_mouse(m),
             Event::Resize(w, h) => {
                 self.size = (w, h);

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+static ENHANCED: AtomicBool = AtomicBool::new(false);
 
 /// Put the terminal into TUI mode. The returned guard restores it when dropped.
 pub fn enter() -> io::Result<(Term, Guard)> {
@@ -28,6 +29,16 @@ pub fn enter() -> io::Result<(Term, Guard)> {
     ) {
         restore();
         return Err(e);
+    }
+    // Key release events, where the terminal can report them (reveal-while-held passwords).
+    if matches!(terminal::supports_keyboard_enhancement(), Ok(true)) {
+        let _ = execute!(
+            out,
+            crossterm::event::PushKeyboardEnhancementFlags(
+                crossterm::event::KeyboardEnhancementFlags::REPORT_EVENT_TYPES
+            )
+        );
+        ENHANCED.store(true, Ordering::SeqCst);
     }
     let term = match Terminal::new(CrosstermBackend::new(io::stdout())) {
         Ok(t) => t,
@@ -52,6 +63,9 @@ impl Drop for Guard {
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
+        if ENHANCED.swap(false, Ordering::SeqCst) {
+            let _ = execute!(out, crossterm::event::PopKeyboardEnhancementFlags);
+        }
         let _ = execute!(
             out,
             crossterm::terminal::EndSynchronizedUpdate,
