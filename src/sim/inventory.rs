@@ -219,6 +219,37 @@ pub struct Unmanaged {
     pub tenants: Vec<(String, String)>,
 }
 
+/// An OBProxy running somewhere that OCP does not manage: only the OBProxy take-over precheck
+/// (`POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`, the simulator's own endpoint) sees
+/// it. Each of the conditions of the take-over (OCP docs, "Take over an OBProxy") can be made
+/// to fail by one of these.
+#[derive(Debug, Clone)]
+pub struct UnmanagedProxy {
+    /// Its host in OCP, when OCP knows the host.
+    pub host_id: Option<i64>,
+    pub ip: String,
+    pub sql_port: i64,
+    /// e.g. `4.2.1.0`
+    pub version: String,
+    /// The standard RPM installs into `/opt/taobao/install/obproxy-{version}`.
+    pub install_path: String,
+    /// The owner of each obproxy process on the host.
+    pub processes: Vec<String>,
+    /// `CONFIG_URL` or `RS_LIST`.
+    pub work_mode: String,
+    /// Names of the OceanBase clusters it can connect to.
+    pub clusters: Vec<String>,
+    /// What this one is for, in a few words (the demo's notes).
+    pub note: String,
+}
+
+impl UnmanagedProxy {
+    /// Where the standard RPM of this version installs.
+    pub fn standard_path(&self) -> String {
+        format!("/opt/taobao/install/obproxy-{}", self.version)
+    }
+}
+
 /// Everything the simulator knows, behind one lock in `SimState`.
 #[derive(Debug, Clone, Default)]
 pub struct Inventory {
@@ -231,6 +262,8 @@ pub struct Inventory {
     pub proxies: Vec<ProxyCluster>,
     pub packages: Vec<Package>,
     pub unmanaged: Vec<Unmanaged>,
+    /// OBProxies not managed by OCP, candidates for the OBProxy take-over.
+    pub unmanaged_proxies: Vec<UnmanagedProxy>,
     pub next_id: i64,
     /// Hosts are numbered in creation order, so `hosts` stays sorted by id.
     pub host_seq: u32,
@@ -241,6 +274,12 @@ pub const TAKEOVER_PASSWORD: &str = "RootSys_123";
 /// Address of the unmanaged primary cluster ready to be taken over.
 pub const TAKEOVER_ADDRESS: &str = "10.186.0.50";
 pub const TAKEOVER_PORT: i64 = 2881;
+/// The unmanaged cluster that fails the takeover precheck (old version, an OBServer down).
+pub const TAKEOVER_FAILING_ADDRESS: &str = "10.186.2.50";
+/// OBProxies out there that OCP does not manage live in this /24 (see [`UnmanagedProxy`]).
+pub const PROXY_CANDIDATE_PREFIX: &str = "10.186.5.";
+/// The oldest OBProxy OCP takes over.
+pub const MIN_PROXY_TAKEOVER_VERSION: &str = "1.8.0";
 
 /// OceanBase server builds the package list offers, oldest first: (version, build).
 pub const OB_BUILDS: &[(&str, &str)] = &[
@@ -385,6 +424,7 @@ impl Inventory {
         g.offline_host();
         g.packages();
         g.unmanaged();
+        g.unmanaged_proxies();
         g.inv
     }
 }
@@ -782,6 +822,145 @@ impl Gen {
                 tenants: Vec::new(),
             },
         ];
+    }
+}
+
+impl Gen {
+    /// OBProxies OCP does not manage, on hosts added last so every other id stays as it was.
+    /// Against `proxy_main` (CONFIG_URL, terran + protoss) the first two pass and the others
+    /// each fail one condition; the RS_LIST one passes against `proxy_rs`.
+    fn unmanaged_proxies(&mut self) {
+        struct Spec {
+            n: u8,
+            idc: i64,
+            in_ocp: bool,
+            online: bool,
+            version: &'static str,
+            path: Option<&'static str>,
+            processes: &'static [&'static str],
+            mode: &'static str,
+            clusters: &'static [&'static str],
+            note: &'static str,
+        }
+        let specs = [
+            Spec {
+                n: 10,
+                idc: 1,
+                in_ocp: true,
+                online: true,
+                version: "4.2.1.0",
+                path: None,
+                processes: &["admin"],
+                mode: "CONFIG_URL",
+                clusters: &["terran"],
+                note: "passes (proxy_main)",
+            },
+            Spec {
+                n: 11,
+                idc: 2,
+                in_ocp: true,
+                online: true,
+                version: "3.2.3.5",
+                path: None,
+                processes: &["admin"],
+                mode: "CONFIG_URL",
+                clusters: &["terran", "protoss"],
+                note: "passes (proxy_main)",
+            },
+            Spec {
+                n: 12,
+                idc: 1,
+                in_ocp: true,
+                online: true,
+                version: "1.7.6",
+                path: None,
+                processes: &["admin"],
+                mode: "CONFIG_URL",
+                clusters: &["terran"],
+                note: "fails: version 1.7.6 < 1.8.0",
+            },
+            Spec {
+                n: 13,
+                idc: 2,
+                in_ocp: true,
+                online: true,
+                version: "4.2.1.0",
+                path: None,
+                processes: &["admin"],
+                mode: "RS_LIST",
+                clusters: &["protoss"],
+                note: "fails against proxy_main: RS_LIST start mode (passes for proxy_rs)",
+            },
+            Spec {
+                n: 14,
+                idc: 1,
+                in_ocp: true,
+                online: true,
+                version: "4.2.1.0",
+                path: Some("/home/admin/obproxy"),
+                processes: &["admin", "root"],
+                mode: "CONFIG_URL",
+                clusters: &["terran", "zerg"],
+                note: "fails: not the RPM path, two processes, links zerg",
+            },
+            Spec {
+                n: 15,
+                idc: 2,
+                in_ocp: true,
+                online: false,
+                version: "4.2.1.0",
+                path: None,
+                processes: &["admin"],
+                mode: "CONFIG_URL",
+                clusters: &["protoss"],
+                note: "fails: host OFFLINE, not reachable",
+            },
+            Spec {
+                n: 16,
+                idc: 1,
+                in_ocp: false,
+                online: true,
+                version: "4.2.1.0",
+                path: None,
+                processes: &["admin"],
+                mode: "CONFIG_URL",
+                clusters: &["terran"],
+                note: "fails: host not added to OCP",
+            },
+        ];
+        for sp in specs {
+            let ip = format!("{PROXY_CANDIDATE_PREFIX}{}", sp.n);
+            let host_id = if sp.in_ocp {
+                let create_ms = self.t(60);
+                let (id, _) = self.inv.add_host_with_ip(sp.idc, 2, create_ms, ip.clone());
+                if let Some(h) = self.inv.host_mut(id) {
+                    h.name = h.name.replace("ob-", "proxy-");
+                    if !sp.online {
+                        h.status = "OFFLINE".into();
+                        h.agent_status = "OFFLINE".into();
+                    }
+                }
+                Some(id)
+            } else {
+                None
+            };
+            let mut p = UnmanagedProxy {
+                host_id,
+                ip,
+                sql_port: 2883,
+                version: sp.version.into(),
+                install_path: String::new(),
+                processes: sp.processes.iter().map(|s| s.to_string()).collect(),
+                work_mode: sp.mode.into(),
+                clusters: sp.clusters.iter().map(|s| s.to_string()).collect(),
+                note: sp.note.into(),
+            };
+            p.install_path = sp
+                .path
+                .map(str::to_string)
+                .unwrap_or_else(|| p.standard_path());
+            self.inv.unmanaged_proxies.push(p);
+        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod obshell;
 pub mod ocp_routes;
 pub mod ops_routes;
 pub mod params;
+pub mod proxy_takeover;
 pub mod takeover;
 pub mod templates;
 pub mod views;
@@ -196,6 +197,47 @@ impl SimState {
     fn credentials_ok(&self, user: &str, password: &str) -> bool {
         let pw = self.0.password.read().unwrap_or_else(|e| e.into_inner());
         user == self.0.user && password == pw.expose()
+    }
+
+    /// Where the take-over targets are, one line each, for the demo's help: the unmanaged
+    /// clusters with their root@sys passwords, and the unmanaged OBProxies.
+    pub fn takeover_notes(&self) -> Vec<String> {
+        let db = self.db();
+        let mut out = Vec::new();
+        for u in &db.inv.unmanaged {
+            if takeover::is_managed(&db.inv, u) {
+                continue;
+            }
+            let Some((_, ip)) = u.servers.first() else {
+                continue;
+            };
+            let why = if u.primary_name.is_some() {
+                format!(
+                    "standby of {}: take it over first",
+                    u.primary_name.as_deref().unwrap_or("?")
+                )
+            } else if !u.stopped.is_empty()
+                || inventory::version_cmp(&u.version, takeover::MIN_TAKEOVER_VERSION)
+                    == std::cmp::Ordering::Less
+            {
+                format!("{}: fails the precheck", u.version)
+            } else {
+                u.version.clone()
+            };
+            out.push(format!(
+                "take over: {ip}:{} root@sys {} (cluster {}, {why})",
+                inventory::TAKEOVER_PORT,
+                u.root_password,
+                u.name
+            ));
+        }
+        for p in &db.inv.unmanaged_proxies {
+            out.push(format!(
+                "take over OBProxy: {}:{} OBProxy {} {} ({})",
+                p.ip, p.sql_port, p.version, p.work_mode, p.note
+            ));
+        }
+        out
     }
 
     /// Advance every running task (and obshell DAG) to the current time.

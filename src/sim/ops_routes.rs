@@ -38,6 +38,11 @@ pub fn routes() -> Router<SimState> {
             "/api/v2/obproxy/clusters/{id}/takeOver",
             post(obproxy_take_over),
         )
+        // The simulator's own: OCP's public API has no OBProxy take-over precheck.
+        .route(
+            "/api/v2/obproxy/clusters/{id}/takeOverPreCheck",
+            post(obproxy_take_over_precheck),
+        )
         .route("/api/v2/tasks/instances/{id}/retry", post(task_retry))
         .route("/api/v2/tasks/instances/{id}/rollback", post(task_rollback))
         .route(
@@ -191,19 +196,26 @@ async fn create_cluster(State(st): State<SimState>, body: Result<Bytes, BytesRej
                 }
                 match db.inv.host(*hid) {
                     None => problems.push(format!("host {hid} does not exist")),
-                    Some(h) if !h.is_free() => problems.push(format!(
-                        "host {hid} ({}) is not free: {}",
-                        h.ip,
-                        if h.services.is_empty() {
-                            format!("status {}", h.status)
-                        } else {
-                            h.services
-                                .iter()
-                                .map(|s| s.name.clone())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        }
-                    )),
+                    // An OBProxy may share its host with an OBServer (OCP deploys them
+                    // side by side); another OceanBase server may not.
+                    Some(h)
+                        if h.status != "ONLINE"
+                            || h.services.iter().any(|s| s.kind == "OB_CLUSTER") =>
+                    {
+                        problems.push(format!(
+                            "host {hid} ({}) is not free: {}",
+                            h.ip,
+                            if h.services.is_empty() {
+                                format!("status {}", h.status)
+                            } else {
+                                h.services
+                                    .iter()
+                                    .map(|s| s.name.clone())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            }
+                        ))
+                    }
                     Some(h) if Some(h.idc_id) != idc_id && idc_id.is_some() => {
                         problems.push(format!(
                             "host {hid} ({}) is in IDC {}, not in {idc}",
@@ -694,6 +706,24 @@ struct ProxyHost {
     sql_port: Option<i64>,
 }
 
+/// `POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck` (the simulator's own endpoint, see
+/// [`super::proxy_takeover`]): every take-over condition for every proxy, PASS / WARN / FAIL.
+async fn obproxy_take_over_precheck(
+    State(st): State<SimState>,
+    p: Result<Path<String>, PathRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Reply {
+    let id = parse_id(&path1(p)?, "OBProxy cluster id")?;
+    let b: super::proxy_takeover::PrecheckBody = json_body(body)?;
+    let db = st.db();
+    let target = db
+        .inv
+        .proxy(id)
+        .ok_or_else(|| Fail::not_found(format!("OBProxy cluster not found: id={id}")))?;
+    let items = super::proxy_takeover::precheck(&db.inv, target, &b)?;
+    Ok(envelope::ok(super::proxy_takeover::answer(target, &items)))
+}
+
 /// `POST /api/v2/obproxy/clusters/{id}/takeOver`: one task per host, in `data.contents`.
 async fn obproxy_take_over(
     State(st): State<SimState>,
@@ -750,16 +780,27 @@ async fn obproxy_take_over(
         let ip = db.inv.host(hid).map(|x| x.ip.clone()).unwrap_or_default();
         let oid = db.inv.alloc_id();
         let port = h.sql_port.unwrap_or(2883);
+        // An OBProxy that ran unmanaged on this host is managed from now on, at its version.
+        let version = match db
+            .inv
+            .unmanaged_proxies
+            .iter()
+            .position(|u| u.host_id == Some(hid) && u.sql_port == port)
+        {
+            Some(i) => db.inv.unmanaged_proxies.remove(i).version,
+            None => "4.2.1.0-11".to_string(),
+        };
         if let Some(p) = db.inv.proxy_mut(id) {
-            p.proxies
-                .push(engine::new_obproxy(oid, hid, ip.clone(), port, now));
+            let mut proxy = engine::new_obproxy(oid, hid, ip.clone(), port, now);
+            proxy.version.clone_from(&version);
+            p.proxies.push(proxy);
             p.update_ms = now;
         }
         if let Some(x) = db.inv.host_mut(hid) {
             x.services.push(super::inventory::HostService {
                 name: pc.name.clone(),
                 kind: "OB_PROXY".into(),
-                version: "4.2.1.0-11".into(),
+                version: version.clone(),
             });
         }
         let mut sm = BTreeMap::new();

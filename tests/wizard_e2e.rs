@@ -1,0 +1,599 @@
+//! The four OCP wizards end to end against the simulator, driven the way a user drives them:
+//! key events into the app, every effect to the real session (pollers, client, HTTP), every
+//! answer back into the app. Each flow opens its wizard from a pane, fills the form, sees the
+//! precheck FAIL, fixes the input, sees it pass, checks the summary masks secrets, confirms
+//! (Enter alone cancels), lands on the task's live DAG, waits for SUCCESSFUL and then sees the
+//! inventory change in the pane.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use obtui::app::actions::Keymap;
+use obtui::app::panes::{PaneData, PaneKind};
+use obtui::app::run::{deliver, Msg, Session};
+use obtui::app::state::{App, Effect, Settings, View};
+use obtui::app::wizard::{
+    CheckResult, PrecheckState, StepKind, SubmitState, Wizard, WizardEffect, WizardKind,
+};
+use obtui::config::profile::Resolved;
+use obtui::config::Theme;
+use obtui::secret::Secret;
+use obtui::sim::{self, SimHandle, SimOptions};
+use obtui::task::TaskState;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+const DEADLINE: Duration = Duration::from_secs(60);
+const OCP_PASSWORD: &str = "aaAA11__";
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent {
+        code,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+/// The simulator, a real session against it, and the app, pumped like the event loop does.
+struct Rig {
+    sim: SimHandle,
+    app: App,
+    session: Session,
+    rx: mpsc::Receiver<Msg>,
+    term: Terminal<TestBackend>,
+    /// Every wizard effect sent to the network, in order (to count submits).
+    sent: Vec<WizardEffect>,
+}
+
+impl Rig {
+    async fn new() -> Rig {
+        let opts = SimOptions {
+            speed: 50.0,
+            ..SimOptions::default()
+        };
+        let sim = sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts)
+            .await
+            .expect("simulator");
+        let resolved = Resolved {
+            profile_name: "e2e".into(),
+            url: sim.url(),
+            user: "admin".into(),
+            read_only: false,
+            theme: None,
+            refresh: Duration::from_millis(150),
+            production: false,
+            password_command: None,
+            plaintext_password: None,
+            ca_cert: None,
+            insecure: false,
+            obshell_url: None,
+            obshell_password_command: None,
+        };
+        let settings = Settings {
+            profile: "e2e".into(),
+            url: sim.url(),
+            user: "admin".into(),
+            read_only: false,
+            production: false,
+            refresh: resolved.refresh,
+            demo: true,
+            ascii: false,
+            insecure: false,
+        };
+        let (tx, rx) = mpsc::channel(64);
+        let session =
+            Session::start(&resolved, Secret::new(OCP_PASSWORD), None, &tx).expect("session");
+        let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
+        let term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        let r = Rig {
+            sim,
+            app,
+            session,
+            rx,
+            term,
+            sent: Vec::new(),
+        };
+        r.session.steer(&r.app);
+        r
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            if let Effect::Wizard(w) = &e {
+                self.sent.push((**w).clone());
+            }
+            self.session.apply_network(e);
+        }
+        self.session.steer(&self.app);
+    }
+
+    fn press(&mut self, k: KeyEvent) {
+        let effects = self.app.on_event(Event::Key(k));
+        self.apply(effects);
+    }
+
+    fn code(&mut self, c: KeyCode) {
+        self.press(key(c));
+    }
+
+    fn typ(&mut self, s: &str) {
+        for c in s.chars() {
+            self.code(KeyCode::Char(c));
+        }
+    }
+
+    /// Deliver background answers until `pred` holds (panics with the screen after the deadline).
+    async fn until(&mut self, what: &str, pred: impl Fn(&App) -> bool) {
+        let end = Instant::now() + DEADLINE;
+        while !pred(&self.app) {
+            let left = end.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(m)) => {
+                    let effects = deliver(&mut self.app, m);
+                    self.apply(effects);
+                }
+                _ => {
+                    let screen = self.screen();
+                    panic!("timed out waiting for: {what}\n{screen}");
+                }
+            }
+            self.session.steer(&self.app);
+        }
+    }
+
+    /// The screen as text, one line per row.
+    fn screen(&mut self) -> String {
+        let app = &mut self.app;
+        self.term.draw(|f| obtui::ui::draw(f, app)).expect("draw");
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    fn wiz(&self) -> &Wizard {
+        self.app.wizard.as_ref().expect("a wizard is open")
+    }
+
+    fn focused(&self) -> &'static str {
+        self.wiz().focused().map(|f| f.id).unwrap_or("")
+    }
+
+    /// Tab until the field `id` has focus.
+    fn focus(&mut self, id: &str) {
+        for _ in 0..40 {
+            if self.focused() == id {
+                return;
+            }
+            self.code(KeyCode::Tab);
+        }
+        panic!("never reached field {id}; at {}", self.focused());
+    }
+
+    /// Open the focused select, filter it by `filter` and take the first match.
+    fn pick(&mut self, filter: &str) {
+        self.code(KeyCode::Enter);
+        assert!(
+            self.wiz().popup.is_some(),
+            "no list opened on {}",
+            self.focused()
+        );
+        self.typ(filter);
+        self.code(KeyCode::Enter);
+        assert!(self.wiz().popup.is_none());
+    }
+
+    /// Tick the options matching each filter in the focused multi-select.
+    fn pick_many(&mut self, filters: &[&str]) {
+        self.code(KeyCode::Enter);
+        assert!(
+            self.wiz().popup.is_some(),
+            "no list opened on {}",
+            self.focused()
+        );
+        for f in filters {
+            self.typ(f);
+            self.code(KeyCode::Char(' '));
+            for _ in 0..f.chars().count() {
+                self.code(KeyCode::Backspace);
+            }
+        }
+        self.code(KeyCode::Enter);
+    }
+
+    fn step_kind(&self) -> StepKind {
+        self.wiz().current_step().kind.clone()
+    }
+
+    /// Wait for the precheck on screen to finish; returns its items as (name, result).
+    async fn precheck_done(&mut self) -> Vec<(String, CheckResult)> {
+        assert_eq!(self.step_kind(), StepKind::Precheck, "{}", self.screen());
+        self.until("the precheck", |a| {
+            a.wizard.as_ref().is_some_and(|w| {
+                matches!(
+                    w.precheck.state,
+                    PrecheckState::Done | PrecheckState::Failed(_)
+                )
+            })
+        })
+        .await;
+        if let PrecheckState::Failed(e) = &self.wiz().precheck.state {
+            panic!("the precheck could not run: {e}");
+        }
+        self.wiz()
+            .precheck
+            .items
+            .iter()
+            .map(|i| (i.name.clone(), i.result))
+            .collect()
+    }
+
+    fn submits(&self) -> usize {
+        self.sent
+            .iter()
+            .filter(|e| matches!(e, WizardEffect::Submit(_)))
+            .count()
+    }
+
+    /// From the summary: Enter opens the confirmation whose default is Cancel, so Enter alone
+    /// sends nothing; then Tab to Submit (typing `name` first when asked) and Enter sends once.
+    async fn confirm_and_submit(&mut self, name: Option<&str>) -> String {
+        assert_eq!(self.step_kind(), StepKind::Summary);
+        let before = self.submits();
+        self.code(KeyCode::Enter);
+        assert!(self.wiz().confirm.is_some(), "Enter opens the confirmation");
+        self.code(KeyCode::Enter);
+        assert!(self.wiz().confirm.is_none(), "Enter alone cancels");
+        assert_eq!(self.submits(), before, "Enter alone must not submit");
+        assert_eq!(self.wiz().submit, SubmitState::Idle);
+        self.code(KeyCode::Enter);
+        if let Some(n) = name {
+            // Submit with the name not typed is refused.
+            self.code(KeyCode::Tab);
+            self.code(KeyCode::Enter);
+            assert_eq!(self.submits(), before, "no submit before the name is typed");
+            self.code(KeyCode::Tab);
+            self.typ(n);
+        }
+        self.code(KeyCode::Tab);
+        self.code(KeyCode::Enter);
+        assert_eq!(self.submits(), before + 1, "exactly one submit");
+        // Keys while the submit is out send nothing more.
+        self.code(KeyCode::Enter);
+        assert_eq!(self.submits(), before + 1);
+        self.until("the task's DAG view", |a| {
+            matches!(a.view(), View::Dag(_))
+                || a.wizard
+                    .as_ref()
+                    .is_some_and(|w| matches!(w.submit, SubmitState::Failed(_)))
+        })
+        .await;
+        if let Some(w) = &self.app.wizard {
+            panic!("submit failed: {:?}", w.submit);
+        }
+        let View::Dag(id) = self.app.view().clone() else {
+            unreachable!()
+        };
+        id
+    }
+
+    /// Poll the DAG view's graph until the task is SUCCESSFUL.
+    async fn task_succeeds(&mut self, id: &str) {
+        self.until("the task to succeed", |a| {
+            a.dag
+                .as_ref()
+                .and_then(|d| d.graph())
+                .is_some_and(|g| g.id == id && g.status == TaskState::Successful)
+        })
+        .await;
+        assert!(self.wiz_closed());
+        let screen = self.screen();
+        assert!(screen.contains(id), "the DAG view names the task\n{screen}");
+    }
+
+    fn wiz_closed(&self) -> bool {
+        self.app.wizard.is_none()
+    }
+
+    /// Leave the DAG view for a pane and wait until its data holds `pred`.
+    async fn back_to_pane(&mut self, pane: PaneKind) {
+        while matches!(self.app.view(), View::Dag(_)) {
+            self.code(KeyCode::Esc);
+        }
+        assert_eq!(self.app.view(), &View::Pane(PaneKind::Clusters));
+        if pane != PaneKind::Clusters {
+            let n = match pane {
+                PaneKind::Hosts => '2',
+                PaneKind::Proxies => '3',
+                _ => '4',
+            };
+            self.code(KeyCode::Char(n));
+            assert_eq!(self.app.view(), &View::Pane(pane));
+        }
+    }
+
+    fn clusters(&self) -> Vec<obtui::api::ocp::models::ObCluster> {
+        match &self.app.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Move the clusters pane's selection to the cluster named `name`.
+    #[allow(dead_code)]
+    async fn select_cluster(&mut self, name: &str) {
+        self.until("the clusters pane", |a| {
+            a.pane(PaneKind::Clusters)
+                .table
+                .rows
+                .iter()
+                .any(|r| r.cells.first().map(String::as_str) == Some(name))
+        })
+        .await;
+        self.code(KeyCode::Home);
+        for _ in 0..200 {
+            let at = self
+                .app
+                .pane(PaneKind::Clusters)
+                .table
+                .selected_row()
+                .and_then(|r| r.cells.first().cloned());
+            if at.as_deref() == Some(name) {
+                return;
+            }
+            self.code(KeyCode::Down);
+        }
+        panic!("cluster {name} not reachable in the pane");
+    }
+
+    async fn stop(self) {
+        drop(self.session);
+        self.sim.shutdown().await;
+    }
+}
+
+fn result_of(items: &[(String, CheckResult)], prefix: &str) -> Option<CheckResult> {
+    items
+        .iter()
+        .find(|(n, _)| n.starts_with(prefix))
+        .map(|(_, r)| *r)
+}
+
+fn worst(items: &[(String, CheckResult)]) -> CheckResult {
+    items
+        .iter()
+        .map(|(_, r)| *r)
+        .max()
+        .unwrap_or(CheckResult::Pass)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_over_a_cluster_end_to_end() {
+    use obtui::sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD};
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    assert!(!r.clusters().iter().any(|c| c.name == "nova"));
+    r.code(KeyCode::Char('t'));
+    assert_eq!(r.app.view(), &View::Wizard);
+    assert_eq!(r.wiz().kind, WizardKind::TakeoverCluster);
+    r.until("host types and credentials", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.host_types.is_some() && w.inventory.credentials.is_some())
+    })
+    .await;
+
+    // Connection: direct to nova's first OBServer, with a wrong password.
+    r.focus("address");
+    r.typ(TAKEOVER_ADDRESS);
+    r.focus("port");
+    assert_eq!(r.wiz().text("port"), "2881");
+    r.focus("root_password");
+    r.typ("Wrong_pass_1");
+    r.code(KeyCode::Enter);
+    let title = r.wiz().current_step().title;
+    assert_eq!(title, "Options", "{}", r.screen());
+    // nova's hosts are new to OCP: say how to add them.
+    r.focus("new_hosts");
+    r.code(KeyCode::Char(' '));
+    r.focus("host_type");
+    r.pick("ob-standard");
+    r.focus("credential");
+    r.pick("root-ssh");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_eq!(
+        result_of(&items, "root@sys password"),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    let screen = r.screen();
+    assert!(screen.contains("FAIL"), "{screen}");
+    assert!(screen.contains("Access denied"), "{screen}");
+    // Submit is refused while a check fails.
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Precheck);
+    assert!(r.wiz().notice.as_deref().unwrap_or("").contains("refused"));
+
+    // Fix the password: back to the first step, clear it, type the right one.
+    r.press(ctrl('p'));
+    r.press(ctrl('p'));
+    assert_eq!(r.wiz().current_step().title, "Connection");
+    r.focus("root_password");
+    r.press(ctrl('u'));
+    r.typ(TAKEOVER_PASSWORD);
+    r.press(ctrl('n'));
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert_eq!(
+        result_of(&items, "root@sys password"),
+        Some(CheckResult::Pass)
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Summary);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert_eq!(summary.path, "/api/v2/ob/clusters/takeOver");
+    assert!(
+        summary.masked_json.contains("******"),
+        "{}",
+        summary.masked_json
+    );
+    assert!(!summary.masked_json.contains(TAKEOVER_PASSWORD));
+    assert!(summary.masked_json.contains("hostInfo"));
+    let screen = r.screen();
+    assert!(!screen.contains(TAKEOVER_PASSWORD), "{screen}");
+
+    let task = r.confirm_and_submit(None).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Clusters).await;
+    r.until("nova RUNNING in the clusters pane", |a| {
+        match &a.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters
+                .iter()
+                .any(|c| c.name == "nova" && format!("{:?}", c.status) == "Running"),
+            _ => false,
+        }
+    })
+    .await;
+    let screen = r.screen();
+    assert!(screen.contains("nova"), "{screen}");
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_a_cluster_end_to_end() {
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.code(KeyCode::Char('c'));
+    assert_eq!(r.wiz().kind, WizardKind::CreateCluster);
+    r.until("packages, IDCs, hosts and clusters", |a| {
+        a.wizard.as_ref().is_some_and(|w| {
+            let i = &w.inventory;
+            i.packages.is_some() && i.idcs.is_some() && i.hosts.is_some() && i.clusters.is_some()
+        })
+    })
+    .await;
+    // Free hosts per IDC, as the sim reports them.
+    let (hz1, sh1): (Vec<String>, Vec<String>) = {
+        let hosts = r.wiz().inventory.hosts.clone().unwrap_or_default();
+        let free: Vec<_> = hosts.iter().filter(|h| h.is_free()).collect();
+        let ips = |idc: &str| -> Vec<String> {
+            free.iter()
+                .filter(|h| h.idc_name.as_deref() == Some(idc))
+                .map(|h| h.ip.clone())
+                .collect()
+        };
+        (ips("hz1"), ips("sh1"))
+    };
+    assert!(hz1.len() >= 2 && !sh1.is_empty(), "{hz1:?} {sh1:?}");
+
+    // A used name is refused inline, in words, before the step can be left.
+    r.focus("name");
+    r.typ("terran");
+    r.press(ctrl('n'));
+    assert_eq!(r.wiz().current_step().title, "Cluster");
+    let err = r.wiz().field("name").and_then(|f| f.error.clone());
+    assert!(err.as_deref().unwrap_or("").contains("already"), "{err:?}");
+    r.focus("name");
+    r.press(ctrl('u'));
+    r.typ("andromeda");
+    r.focus("package");
+    r.pick("4.2.2.0");
+    r.focus("password");
+    r.typ("aaBB11__xyz");
+    r.focus("password2");
+    r.typ("aaBB11__xyz");
+    r.press(ctrl('n'));
+    let title = r.wiz().current_step().title;
+    assert_eq!(title, "Zones", "{}", r.screen());
+
+    // One zone in hz1 holding a host of sh1: the wrong IDC.
+    r.focus("zone_name");
+    r.typ("zone1");
+    r.focus("idc");
+    r.pick("hz1");
+    r.focus("hosts");
+    r.pick_many(&[&hz1[0], &sh1[0]]);
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    let wrong_idc = format!("host {} free and ONLINE", sh1[0]);
+    assert_eq!(
+        result_of(&items, &wrong_idc),
+        Some(CheckResult::Fail),
+        "a host of another IDC fails: {items:?}"
+    );
+    assert_eq!(
+        result_of(&items, &format!("host {} free", hz1[0])),
+        Some(CheckResult::Pass)
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Precheck);
+
+    // Fix: take the sh1 host out, add the second hz1 host.
+    r.press(ctrl('p'));
+    r.focus("hosts");
+    r.code(KeyCode::Backspace);
+    r.pick_many(&[&hz1[0], &hz1[1]]);
+    let picked = r
+        .wiz()
+        .items("zones")
+        .first()
+        .and_then(|it| it.get(2))
+        .map(|f| f.choices().to_vec())
+        .unwrap_or_default();
+    assert_eq!(picked.len(), 2, "{picked:?}");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert_eq!(
+        result_of(&items, "cluster name unused"),
+        Some(CheckResult::Pass)
+    );
+    // One zone: no majority to spare, a warning only.
+    assert_eq!(result_of(&items, "odd zone count"), Some(CheckResult::Pass));
+    r.code(KeyCode::Enter);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert_eq!(summary.path, "/api/v2/ob/clusters");
+    assert!(
+        summary.masked_json.contains("\"password\": \"******\""),
+        "{}",
+        summary.masked_json
+    );
+    assert!(!summary.masked_json.contains("aaBB11__xyz"));
+    assert!(summary.masked_json.contains("andromeda"));
+
+    let task = r.confirm_and_submit(None).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Clusters).await;
+    r.until("andromeda RUNNING in the clusters pane", |a| {
+        match &a.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters
+                .iter()
+                .any(|c| c.name == "andromeda" && format!("{:?}", c.status) == "Running"),
+            _ => false,
+        }
+    })
+    .await;
+    let screen = r.screen();
+    assert!(screen.contains("andromeda"), "{screen}");
+    r.stop().await;
+}
