@@ -491,3 +491,104 @@ fn copy_yields_an_osc52_effect() {
         "{effects:?}"
     );
 }
+
+/// The cluster detail, help overlay, command mode, error and stale states in both themes at
+/// both sizes (the panes themselves are covered above).
+#[test]
+fn every_view_and_state_in_both_themes_and_sizes() {
+    let clusters: Paged<ObCluster> = fixture("ob-clusters-list.json");
+    let zones: Paged<Zone> = fixture("ob-cluster-zones.json");
+    let tasks: Paged<TaskInstance> = fixture("tasks-instances-list.json");
+    let err = ApiError::Server {
+        status: 502,
+        code: None,
+        message: "Bad Gateway".into(),
+        trace_id: Some("f00dbabe".into()),
+        retry_after_secs: None,
+    };
+    for theme_name in ["default", "mono"] {
+        for (w, h) in [(80u16, 24u16), (160, 48)] {
+            // Cluster detail.
+            let mut app = loaded_app(theme_name);
+            key(&mut app, KeyCode::Enter);
+            let View::Detail(DetailTarget::Cluster(id)) = app.view().clone() else {
+                panic!()
+            };
+            let cluster = clusters
+                .contents
+                .iter()
+                .find(|c| c.id == id)
+                .unwrap()
+                .clone();
+            app.on_view(
+                ViewJob::ClusterDetail(id),
+                Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
+                    cluster,
+                    zones: zones.contents.clone(),
+                    servers: fixture::<Paged<obtui::api::ocp::models::Server>>(
+                        "ob-cluster-servers.json",
+                    )
+                    .contents,
+                    tenants: fixture::<Paged<obtui::api::ocp::models::Tenant>>(
+                        "ob-cluster-tenants.json",
+                    )
+                    .contents,
+                    tasks: tasks.contents.clone(),
+                }))),
+                Instant::now(),
+                0,
+            );
+            app.last_refresh = None;
+            let (text, buf) = render(&mut app, w, h);
+            insta::assert_snapshot!(format!("detail_{theme_name}_{w}x{h}"), text);
+            if theme_name == "mono" {
+                assert_colourless(&buf);
+            }
+            // Help and command mode.
+            let mut app = loaded_app(theme_name);
+            key(&mut app, KeyCode::Char('?'));
+            let (text, _) = render(&mut app, w, h);
+            insta::assert_snapshot!(format!("help_{theme_name}_{w}x{h}"), text);
+            key(&mut app, KeyCode::Esc);
+            key(&mut app, KeyCode::Char(':'));
+            typed(&mut app, "ta");
+            let (text, _) = render(&mut app, w, h);
+            insta::assert_snapshot!(format!("command_{theme_name}_{w}x{h}"), text);
+            // An error before any data, then stale data.
+            let mut app = app_with(theme_name, false);
+            app.on_view(
+                ViewJob::Pane(PaneKind::Clusters),
+                Err(err.clone()),
+                Instant::now(),
+                0,
+            );
+            let (text, _) = render(&mut app, w, h);
+            insta::assert_snapshot!(format!("error_{theme_name}_{w}x{h}"), text);
+            app.on_view(
+                ViewJob::Pane(PaneKind::Clusters),
+                Ok(ViewData::Clusters {
+                    clusters: clusters.contents.clone(),
+                    running: vec![],
+                }),
+                Instant::now(),
+                0,
+            );
+            let at = Instant::now() - Duration::from_secs(125);
+            app.on_view(ViewJob::Pane(PaneKind::Clusters), Err(err.clone()), at, 0);
+            app.pane_mut(PaneKind::Clusters)
+                .error
+                .as_mut()
+                .unwrap()
+                .since = at;
+            app.last_refresh = None;
+            // Flash messages expire by the clock; keep them out of the snapshot.
+            app.flashes.clear();
+            let (text, buf) = render(&mut app, w, h);
+            insta::assert_snapshot!(format!("stale_{theme_name}_{w}x{h}"), text);
+            assert!(text.contains("stale since 2m0"), "{text}");
+            if theme_name == "mono" {
+                assert_colourless(&buf);
+            }
+        }
+    }
+}
