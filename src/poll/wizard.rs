@@ -5,10 +5,10 @@
 //! session's obshell agent (or, for a target's `/info`, the agent at that address) for the
 //! scale-out.
 
+use crate::api::obshell::{ObshellClient, ObshellConfig};
 use crate::api::ocp::client::{
     all_pages, ClusterFilter, HostFilter, PackageFilter, PageQuery, ServerFilter, TaskFilter,
 };
-use crate::api::obshell::{ObshellClient, ObshellConfig};
 use crate::api::ocp::OcpClient;
 use crate::api::ApiError;
 use crate::app::wizard::data::{

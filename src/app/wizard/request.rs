@@ -3,11 +3,11 @@
 //! Requests carry the typed bodies of `crate::api::ocp` and `crate::api::obshell` (secrets are
 //! `Secret`s that only the serializer exposes); the summary step shows their `to_masked_json()`.
 
+use crate::api::obshell::ScaleOutRequest;
 use crate::api::ocp::{
     CreateClusterRequest, ObproxyTakeoverRequest, TakeoverPrecheckRequest, TakeoverRequest,
     UpgradeRequest,
 };
-use crate::api::obshell::ScaleOutRequest;
 use crate::api::ApiError;
 use crate::task::Backend;
 use serde_json::Value;

@@ -331,7 +331,10 @@ pub fn precheck(f: &ScaleOutForm, inv: &Inventory) -> Vec<PrecheckItem> {
         )),
         Some(r) if r.identity == "CLUSTER AGENT" => out.push(PrecheckItem::pass(
             "cluster agent",
-            format!("{}:{} is a CLUSTER AGENT (obshell {})", r.ip, r.port, r.version),
+            format!(
+                "{}:{} is a CLUSTER AGENT (obshell {})",
+                r.ip, r.port, r.version
+            ),
         )),
         Some(r) => out.push(PrecheckItem::fail(
             "cluster agent",
@@ -462,7 +465,11 @@ pub fn precheck(f: &ScaleOutForm, inv: &Inventory) -> Vec<PrecheckItem> {
         }
         (Ok(s), Ok(r)) => Some((s, r)),
         (Err(e), _) | (_, Err(e)) => {
-            out.push(PrecheckItem::fail("ports", e, "type a port from 1 to 65535"));
+            out.push(PrecheckItem::fail(
+                "ports",
+                e,
+                "type a port from 1 to 65535",
+            ));
             None
         }
     };
@@ -593,8 +600,14 @@ pub fn precheck(f: &ScaleOutForm, inv: &Inventory) -> Vec<PrecheckItem> {
     }
     if let (Some(m), Some(s)) = (sizes.get("memory_limit"), sizes.get("system_memory")) {
         let (mv, sv) = (
-            f.configs.get("memory_limit").map(String::as_str).unwrap_or(""),
-            f.configs.get("system_memory").map(String::as_str).unwrap_or(""),
+            f.configs
+                .get("memory_limit")
+                .map(String::as_str)
+                .unwrap_or(""),
+            f.configs
+                .get("system_memory")
+                .map(String::as_str)
+                .unwrap_or(""),
         );
         if m > s {
             out.push(PrecheckItem::pass(
@@ -728,11 +741,35 @@ mod tests {
                 ],
             }),
             agents: Some(AgentsView {
-                receiver: agent("10.0.0.1", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone1"),
+                receiver: agent(
+                    "10.0.0.1",
+                    2886,
+                    "CLUSTER AGENT",
+                    "4.5.0.0-20260508",
+                    "zone1",
+                ),
                 members: vec![
-                    agent("10.0.0.1", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone1"),
-                    agent("10.0.0.2", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone2"),
-                    agent("10.0.0.9", 2886, "CLUSTER AGENT", "4.5.0.0-20260508", "zone3"),
+                    agent(
+                        "10.0.0.1",
+                        2886,
+                        "CLUSTER AGENT",
+                        "4.5.0.0-20260508",
+                        "zone1",
+                    ),
+                    agent(
+                        "10.0.0.2",
+                        2886,
+                        "CLUSTER AGENT",
+                        "4.5.0.0-20260508",
+                        "zone2",
+                    ),
+                    agent(
+                        "10.0.0.9",
+                        2886,
+                        "CLUSTER AGENT",
+                        "4.5.0.0-20260508",
+                        "zone3",
+                    ),
                 ],
                 ob_version: "4.3.5.2".into(),
             }),
@@ -790,13 +827,19 @@ mod tests {
         // 2881 / 2882 are the ports of the server already on 10.0.0.9.
         let items = precheck(&form("2881", "2882"), &inventory());
         assert_eq!(result(&items, "ports free"), Some(CheckResult::Fail));
-        assert_eq!(result(&items, "not in the cluster"), Some(CheckResult::Fail));
+        assert_eq!(
+            result(&items, "not in the cluster"),
+            Some(CheckResult::Fail)
+        );
         let item = items.iter().find(|i| i.name == "ports free").unwrap();
         assert!(item.reason.contains("10.0.0.9:2882"), "{}", item.reason);
         // Only one of them clashing is enough.
         let items = precheck(&form("3881", "2881"), &inventory());
         assert_eq!(result(&items, "ports free"), Some(CheckResult::Fail));
-        assert_eq!(result(&items, "not in the cluster"), Some(CheckResult::Pass));
+        assert_eq!(
+            result(&items, "not in the cluster"),
+            Some(CheckResult::Pass)
+        );
         // The target's own agent port is taken too.
         let items = precheck(&form("2890", "3882"), &inventory());
         assert_eq!(result(&items, "ports free"), Some(CheckResult::Fail));
@@ -819,7 +862,13 @@ mod tests {
         inv.target = Some(TargetInfo {
             ip: "10.0.0.9".into(),
             port: 2890,
-            result: Ok(agent("10.0.0.9", 2890, "FOLLOWER", "4.5.0.0-20260508", "zone3")),
+            result: Ok(agent(
+                "10.0.0.9",
+                2890,
+                "FOLLOWER",
+                "4.5.0.0-20260508",
+                "zone3",
+            )),
         });
         let items = precheck(&form("3881", "3882"), &inv);
         assert_eq!(fails(&items), vec!["target is SINGLE"]);
