@@ -336,7 +336,6 @@ impl Rig {
     }
 
     /// Move the clusters pane's selection to the cluster named `name`.
-    #[allow(dead_code)]
     async fn select_cluster(&mut self, name: &str) {
         self.until("the clusters pane", |a| {
             a.pane(PaneKind::Clusters)
@@ -595,5 +594,121 @@ async fn create_a_cluster_end_to_end() {
     .await;
     let screen = r.screen();
     assert!(screen.contains("andromeda"), "{screen}");
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrade_a_cluster_end_to_end() {
+    let mut r = Rig::new().await;
+    // xelnaga's last upgrade failed at its pre check and was left so: the cluster is not ready.
+    r.select_cluster("xelnaga").await;
+    r.code(KeyCode::Char('u'));
+    assert_eq!(r.wiz().kind, WizardKind::UpgradeCluster);
+    assert_eq!(
+        r.wiz().ctx.cluster.as_ref().map(|c| c.1.as_str()),
+        Some("xelnaga")
+    );
+    r.until("xelnaga's detail and the packages", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.cluster.is_some() && w.inventory.packages.is_some())
+    })
+    .await;
+    r.focus("package");
+    r.pick("4.3.2.1");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_eq!(
+        result_of(&items, "cluster RUNNING"),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    assert_eq!(result_of(&items, "target newer"), Some(CheckResult::Pass));
+    let screen = r.screen();
+    assert!(
+        screen.contains("FAIL") && screen.contains("xelnaga is"),
+        "{screen}"
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(
+        r.step_kind(),
+        StepKind::Precheck,
+        "a FAIL keeps the summary out of reach"
+    );
+
+    // Fix the choice: leave (the form is filled, so Esc asks first), pick protoss instead.
+    r.code(KeyCode::Esc);
+    assert!(r.wiz().discard_prompt);
+    r.code(KeyCode::Char('y'));
+    assert!(r.wiz_closed());
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Clusters));
+    let before = r
+        .clusters()
+        .iter()
+        .find(|c| c.name == "protoss")
+        .and_then(|c| c.ob_version.clone())
+        .unwrap_or_default();
+    assert!(before.starts_with("4.2.2.0"), "{before}");
+    r.select_cluster("protoss").await;
+    r.code(KeyCode::Char('u'));
+    assert_eq!(
+        r.wiz().ctx.cluster.as_ref().map(|c| c.1.as_str()),
+        Some("protoss")
+    );
+    r.until("protoss's detail and the packages", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.cluster.is_some() && w.inventory.packages.is_some())
+    })
+    .await;
+    // Only newer packages are offered.
+    let offered: Vec<String> = match r.wiz().field("package").map(|f| &f.kind) {
+        Some(obtui::app::wizard::FieldKind::Select {
+            options: Some(o), ..
+        }) => o.iter().map(|c| c.label.clone()).collect(),
+        other => panic!("no package options: {other:?}"),
+    };
+    assert!(
+        !offered.is_empty()
+            && offered
+                .iter()
+                .all(|v| !v.starts_with("4.2.1") && !v.starts_with("4.2.2")),
+        "{offered:?}"
+    );
+    r.focus("package");
+    r.pick("4.2.3.1");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert_eq!(
+        result_of(&items, "no running task"),
+        Some(CheckResult::Pass)
+    );
+    assert_eq!(result_of(&items, "target newer"), Some(CheckResult::Pass));
+    r.code(KeyCode::Enter);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert!(summary.path.ends_with("/upgrade"), "{}", summary.path);
+    assert!(
+        summary.masked_json.contains("4.2.3.1"),
+        "{}",
+        summary.masked_json
+    );
+
+    let task = r.confirm_and_submit(Some("protoss")).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Clusters).await;
+    r.until("protoss at 4.2.3.1 in the clusters pane", |a| {
+        match &a.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters.iter().any(|c| {
+                c.name == "protoss"
+                    && c.ob_version
+                        .as_deref()
+                        .is_some_and(|v| v.starts_with("4.2.3.1"))
+                    && format!("{:?}", c.status) == "Running"
+            }),
+            _ => false,
+        }
+    })
+    .await;
     r.stop().await;
 }
