@@ -504,6 +504,10 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let source = match pc.source {
         PrecheckSource::Api => "OCP's own precheck (takeOverPreCheck)".to_string(),
+        PrecheckSource::Computed if w.kind.backend() == crate::task::Backend::Obshell => {
+            "computed from the agents' answers — obshell's own checks, and ports and sizes"
+                .to_string()
+        }
         PrecheckSource::Computed => {
             "computed from API data — OCP has no precheck for this operation".to_string()
         }
