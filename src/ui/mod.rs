@@ -78,8 +78,9 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let age = app
         .last_refresh
         .map(|at| {
+            // Fixed width: a shorter age must not shift the header (bytes over SSH).
             format!(
-                "{} ago",
+                "{:>5} ago",
                 short_age(Instant::now().saturating_duration_since(at))
             )
         })
