@@ -972,6 +972,131 @@ mod tests {
         assert!(fails(&precheck(&f, &inv)).contains(&"not in the cluster"));
     }
 
+    fn press(w: &mut Wizard, code: crossterm::event::KeyCode) -> Vec<super::super::WizardEffect> {
+        w.handle_key(crossterm::event::KeyEvent::new(
+            code,
+            crossterm::event::KeyModifiers::NONE,
+        ))
+    }
+
+    /// A wizard filled up to the summary, with every data request answered from `inventory()`.
+    fn at_summary() -> Wizard {
+        use super::super::{DataResponse, WizardEffect};
+        let (mut w, effects) =
+            Wizard::open(WizardKind::ScaleOut, WizardContext::default(), false).unwrap();
+        let inv = inventory();
+        let answer = |w: &mut Wizard, effects: Vec<WizardEffect>| {
+            for e in effects {
+                if let WizardEffect::NeedData(r) = e {
+                    let resp = match r {
+                        DataRequest::AgentCluster => {
+                            DataResponse::AgentCluster(Ok(inv.agent_cluster.clone().unwrap()))
+                        }
+                        DataRequest::Agents => {
+                            DataResponse::Agents(Ok(inv.agents.clone().unwrap()))
+                        }
+                        DataRequest::AgentInfo { ip, port } => DataResponse::AgentInfo {
+                            ip,
+                            port,
+                            result: inv.target.clone().unwrap().result,
+                        },
+                        other => panic!("scale-out asked for {other:?}"),
+                    };
+                    w.on_data(resp);
+                }
+            }
+        };
+        answer(&mut w, effects);
+        w.set("ip", Value::Text("10.0.0.9".into()));
+        w.set("port", Value::Text("2890".into()));
+        w.set("zone", Value::One(Some("zone2".into())));
+        w.set(
+            "password",
+            Value::Secret(crate::secret::Secret::new("Tgt_secret_42")),
+        );
+        w.set("mysql_port", Value::Text("3881".into()));
+        w.set("rpc_port", Value::Text("3882".into()));
+        w.set_in("extra", 0, "key", Value::Text("cpu_count".into()));
+        w.set_in("extra", 0, "value", Value::Text("16".into()));
+        let e = w.advance();
+        answer(&mut w, e);
+        let e = w.advance();
+        answer(&mut w, e);
+        assert!(w.precheck_passed(), "{:#?}", w.precheck.items);
+        press(&mut w, crossterm::event::KeyCode::Enter);
+        assert_eq!(w.current_step().kind, StepKind::Summary);
+        w
+    }
+
+    #[test]
+    fn the_request_carries_strings_and_the_password_only_on_the_wire() {
+        use super::super::WizardEffect;
+        let mut w = at_summary();
+        let s = w.summary.clone().unwrap();
+        assert_eq!(s.path, "/api/v1/ob/scale_out");
+        assert!(
+            s.masked_json.contains("\"cpu_count\": \"16\""),
+            "{}",
+            s.masked_json
+        );
+        assert!(s.masked_json.contains("\"mysql_port\": \"3881\""));
+        assert!(!s.masked_json.contains("Tgt_secret_42"));
+        press(&mut w, crossterm::event::KeyCode::Enter);
+        press(&mut w, crossterm::event::KeyCode::Tab);
+        let effects = press(&mut w, crossterm::event::KeyCode::Enter);
+        let [WizardEffect::Submit(req)] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(req.write.backend(), crate::task::Backend::Obshell);
+        let Write::ScaleOut(body) = &req.write else {
+            panic!("{:?}", req.write)
+        };
+        let wire = body.to_json();
+        assert_eq!(wire["targetAgentPassword"], "Tgt_secret_42");
+        assert_eq!(wire["agentInfo"]["port"], 2890);
+        assert!(wire["obConfigs"]
+            .as_object()
+            .unwrap()
+            .values()
+            .all(|v| v.is_string()));
+        assert!(!format!("{req:?}").contains("Tgt_secret_42"));
+        // Accepted: the DAG opens, the form closes, the password is gone.
+        let effects = w.on_submit(crate::app::wizard::SubmitOutcome::Ok("11".into()));
+        assert!(
+            matches!(effects.as_slice(), [WizardEffect::OpenTask(id), WizardEffect::Close] if id == "11")
+        );
+        assert!(w.secret("password").unwrap().is_empty());
+    }
+
+    #[test]
+    fn discarding_wipes_the_password() {
+        let mut w = at_summary();
+        press(&mut w, crossterm::event::KeyCode::Esc);
+        assert!(w.discard_prompt);
+        let effects = press(&mut w, crossterm::event::KeyCode::Char('y'));
+        assert!(matches!(
+            effects.as_slice(),
+            [super::super::WizardEffect::Close]
+        ));
+        assert!(w.secret("password").unwrap().is_empty());
+        assert!(w.prepared.is_none());
+    }
+
+    #[test]
+    fn a_new_zone_is_named_in_the_form() {
+        let mut w = at_summary();
+        w.set("zone", Value::One(Some(NEW_ZONE.into())));
+        let i = w.index("new_zone").unwrap();
+        assert!(w.is_visible(&w.fields[i]));
+        assert!(!w.step_errors(0).is_empty(), "the new zone needs a name");
+        w.set("new_zone", Value::Text("zone9".into()));
+        assert!(w.step_errors(0).is_empty());
+        assert_eq!(form_values(&w).zone, "zone9");
+        // The extra key may not shadow a field of its own.
+        w.set_in("extra", 0, "key", Value::Text("rpc_port".into()));
+        assert!(!w.step_errors(1).is_empty());
+    }
+
     #[test]
     fn nothing_loaded_fails_without_panicking() {
         let items = precheck(&ScaleOutForm::default(), &Inventory::default());
