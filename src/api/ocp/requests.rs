@@ -313,6 +313,37 @@ pub struct ObproxyTakeoverRequest {
 }
 masked_body!(ObproxyTakeoverRequest, ["proxysysPasswd"]);
 
+/// `POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`: **the simulator's own endpoint**, not
+/// part of OCP's public API (which has no OBProxy take-over precheck). Callers must work without
+/// it: a real OCP answers 404.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObproxyTakeoverPrecheckRequest {
+    pub hosts: Vec<ObproxyTakeoverHost>,
+}
+masked_body!(ObproxyTakeoverPrecheckRequest, []);
+
+/// The answer of the simulator's OBProxy take-over precheck: one item per proxy and condition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ObproxyTakeoverPrecheck {
+    pub proxy_cluster_id: Option<i64>,
+    pub valid: Option<bool>,
+    pub items: Option<Vec<ObproxyPrecheckItem>>,
+}
+
+/// One condition of one proxy: `result` is `PASS`, `WARN` or `FAIL`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ObproxyPrecheckItem {
+    pub host_id: Option<i64>,
+    pub ip: Option<String>,
+    pub name: Option<String>,
+    pub result: Option<String>,
+    pub reason: Option<String>,
+    pub fix: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -480,6 +480,9 @@ impl Wizard {
     fn precheck_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
+            KeyCode::Char('x') if !ctrl && self.kind == WizardKind::TakeoverProxy => {
+                return proxy::drop_failing(self)
+            }
             KeyCode::Char('r') if !ctrl => {
                 if self.precheck.state == PrecheckState::Running {
                     self.notice = Some("the precheck is already running".into());
@@ -638,6 +641,13 @@ impl Wizard {
                 h.push(("Esc", "cancel"));
                 h
             }
+            StepKind::Precheck if self.kind == WizardKind::TakeoverProxy => vec![
+                ("r", "re-run"),
+                ("x", "remove failing"),
+                ("Enter", "summary"),
+                ("←", "back"),
+                ("Esc", "cancel"),
+            ],
             StepKind::Precheck => vec![
                 ("r", "re-run"),
                 ("Enter", "summary"),

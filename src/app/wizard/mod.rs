@@ -91,7 +91,8 @@ impl WizardKind {
 
     pub fn precheck_source(&self) -> PrecheckSource {
         match self {
-            WizardKind::TakeoverCluster => PrecheckSource::Api,
+            // OBProxy: the server's precheck where it has one, else computed (see `proxy`).
+            WizardKind::TakeoverCluster | WizardKind::TakeoverProxy => PrecheckSource::Api,
             _ => PrecheckSource::Computed,
         }
     }
@@ -823,13 +824,20 @@ impl Wizard {
         self.precheck.scroll = 0;
         self.precheck.state = PrecheckState::Running;
         match self.precheck.source {
-            PrecheckSource::Api => match takeover::precheck_request(self) {
-                Some(req) => vec![WizardEffect::RunPrecheck(req)],
-                None => {
-                    self.precheck.state = PrecheckState::Failed("the form is incomplete".into());
-                    Vec::new()
+            PrecheckSource::Api => {
+                let req = match self.kind {
+                    WizardKind::TakeoverProxy => proxy::precheck_request(self),
+                    _ => takeover::precheck_request(self),
+                };
+                match req {
+                    Some(req) => vec![WizardEffect::RunPrecheck(req)],
+                    None => {
+                        self.precheck.state =
+                            PrecheckState::Failed("the form is incomplete".into());
+                        Vec::new()
+                    }
                 }
-            },
+            }
             PrecheckSource::Computed => {
                 // Fresh data, so the checks speak of the inventory as it is now.
                 let reqs = self.data_needs();

@@ -36,6 +36,9 @@ pub struct PrecheckItem {
     pub reason: String,
     /// What to do about it (empty for PASS).
     pub fix: String,
+    /// What the check is about when a step checks several things (an OBProxy take-over checks
+    /// each proxy: its host id), so failing ones can be taken out of the request.
+    pub subject: Option<String>,
 }
 
 impl PrecheckItem {
@@ -45,6 +48,7 @@ impl PrecheckItem {
             result: CheckResult::Pass,
             reason: reason.into(),
             fix: String::new(),
+            subject: None,
         }
     }
     pub fn warn(
@@ -57,6 +61,7 @@ impl PrecheckItem {
             result: CheckResult::Warn,
             reason: reason.into(),
             fix: fix.into(),
+            subject: None,
         }
     }
     pub fn fail(
@@ -69,7 +74,16 @@ impl PrecheckItem {
             result: CheckResult::Fail,
             reason: reason.into(),
             fix: fix.into(),
+            subject: None,
         }
+    }
+}
+
+impl PrecheckItem {
+    /// The same item, about `subject`.
+    pub fn about(mut self, subject: impl Into<String>) -> PrecheckItem {
+        self.subject = Some(subject.into());
+        self
     }
 }
 
@@ -118,6 +132,7 @@ pub fn takeover_items(r: &TakeoverPrecheckResult) -> Vec<PrecheckItem> {
             result,
             reason,
             fix,
+            subject: None,
         });
     }
     let verdict = r.result.as_ref();

@@ -1,18 +1,25 @@
 //! Take over OBProxies into an OBProxy cluster: `POST /api/v2/obproxy/clusters/{id}/takeOver`
 //! with `{hosts:[{hostId, sqlPort}]}` (4.3 adds `proxysysPasswd`).
 //!
-//! OCP has no OBProxy take-over precheck API; the checks are computed from the OBProxy, host and
-//! cluster lists.
+//! OCP's public API has no OBProxy take-over precheck. The simulator has one of its own
+//! (`POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`, one item per proxy and condition of
+//! OCP's docs); the wizard calls it, and when the server answers 404 (a real OCP) the checks are
+//! computed from the OBProxy, host and cluster lists instead, and the table says so. Every item
+//! names the proxy it is about, so `x` on the precheck step takes the failing proxies out of the
+//! list and runs the precheck again.
 
 use super::data::{compare_versions, DataRequest, Inventory};
-use super::precheck::PrecheckItem;
-use super::request::{OcpWrite, SubmitRequest, TaskLookup};
+use super::precheck::{CheckResult, PrecheckItem};
+use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
-    loaded, Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
-    WizardKind,
+    loaded, Choice, Field, FieldKind, FieldPath, PrecheckState, Rule, Step, StepKind, Value,
+    Wizard, WizardContext, WizardEffect, WizardKind,
 };
-use crate::api::ocp::{ObproxyTakeoverHost, ObproxyTakeoverRequest};
-use std::collections::BTreeMap;
+use crate::api::ocp::{
+    ObproxyTakeoverHost, ObproxyTakeoverPrecheck, ObproxyTakeoverPrecheckRequest,
+    ObproxyTakeoverRequest,
+};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Oldest OBProxy OCP can take over.
 pub const MIN_PROXY_VERSION: &str = "1.8.0";
@@ -193,13 +200,29 @@ pub fn precheck(f: &ProxyForm, inv: &Inventory) -> Vec<PrecheckItem> {
         return out;
     };
     for (host_id, port) in &f.hosts {
+        let subject = host_id.to_string();
+        out.extend(
+            host_checks(inv, *host_id, *port)
+                .into_iter()
+                .map(|i| i.about(subject.clone())),
+        );
+    }
+    out.extend(link_checks(target, inv));
+    out
+}
+
+/// The computed checks of one proxy.
+fn host_checks(inv: &Inventory, host_id: i64, port: u16) -> Vec<PrecheckItem> {
+    let mut out = Vec::new();
+    let (host_id, port) = (&host_id, &port);
+    {
         let Some(h) = inv.host(*host_id) else {
             out.push(PrecheckItem::fail(
                 format!("host #{host_id} exists and ONLINE"),
                 "the host is not in OCP",
                 "add the host to OCP (Hosts) first",
             ));
-            continue;
+            return out;
         };
         // Host exists and ONLINE.
         let name = format!("host {} exists and ONLINE", h.ip);
@@ -273,6 +296,12 @@ pub fn precheck(f: &ProxyForm, inv: &Inventory) -> Vec<PrecheckItem> {
             )),
         }
     }
+    out
+}
+
+/// Checks of the target cluster's links and start mode (the same for every proxy).
+fn link_checks(target: &super::data::ProxyCluster, inv: &Inventory) -> Vec<PrecheckItem> {
+    let mut out = Vec::new();
     // Cluster links resolvable.
     if target.ob_links.is_empty() {
         out.push(PrecheckItem::warn(
@@ -309,6 +338,180 @@ pub fn precheck(f: &ProxyForm, inv: &Inventory) -> Vec<PrecheckItem> {
         "make sure the OBProxies taken over start in the same mode",
     ));
     out
+}
+
+/// The server precheck to call for the form (`None` while it lacks a cluster or a proxy).
+pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
+    let f = form_values(w);
+    let id = f.proxy_cluster_id?;
+    if f.hosts.is_empty() {
+        return None;
+    }
+    Some(PrecheckRequest::TakeoverProxy {
+        proxy_cluster_id: id,
+        body: ObproxyTakeoverPrecheckRequest {
+            hosts: f
+                .hosts
+                .iter()
+                .map(|(h, p)| ObproxyTakeoverHost {
+                    host_id: *h,
+                    sql_port: *p,
+                })
+                .collect(),
+        },
+    })
+}
+
+/// The form a precheck request was built from (for the computed fallback).
+pub fn form_of(proxy_cluster_id: i64, body: &ObproxyTakeoverPrecheckRequest) -> ProxyForm {
+    ProxyForm {
+        proxy_cluster_id: Some(proxy_cluster_id),
+        hosts: body.hosts.iter().map(|h| (h.host_id, h.sql_port)).collect(),
+    }
+}
+
+/// The server's precheck answer as items, each about its proxy (host id).
+pub fn api_items(r: &ObproxyTakeoverPrecheck) -> Vec<PrecheckItem> {
+    let mut out = vec![PrecheckItem::pass(
+        "precheck source",
+        "the server's OBProxy take-over precheck (takeOverPreCheck: the simulator's own endpoint, not in OCP's public API)",
+    )];
+    let items = r.items.as_deref().unwrap_or_default();
+    for i in items {
+        let who = match (&i.ip, i.host_id) {
+            (Some(ip), _) if !ip.is_empty() => ip.clone(),
+            (_, Some(id)) => format!("host #{id}"),
+            _ => "OBProxy".to_string(),
+        };
+        let word = i
+            .result
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .unwrap_or_default();
+        let result = match word.as_str() {
+            "PASS" | "PASSED" | "SUCCESS" | "OK" => CheckResult::Pass,
+            "FAIL" | "FAILED" | "ERROR" => CheckResult::Fail,
+            // Unknown words must not let a submit through silently.
+            _ => CheckResult::Warn,
+        };
+        let name = format!("{who} · {}", i.name.as_deref().unwrap_or("check").trim());
+        let reason = i.reason.clone().unwrap_or_else(|| {
+            if word.is_empty() {
+                "no result given".into()
+            } else {
+                word.clone()
+            }
+        });
+        let fix = i
+            .fix
+            .clone()
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| match result {
+                CheckResult::Pass => String::new(),
+                _ => "fix what the reason names on the OBProxy's host, or press x to remove it"
+                    .into(),
+            });
+        let mut item = PrecheckItem {
+            name,
+            result,
+            reason,
+            fix,
+            subject: None,
+        };
+        if let Some(id) = i.host_id {
+            item = item.about(id.to_string());
+        }
+        out.push(item);
+    }
+    let failed = out.iter().any(|i| i.result == CheckResult::Fail);
+    if r.valid == Some(false) && !failed {
+        out.push(PrecheckItem::fail(
+            "OBProxy take-over precheck",
+            "the server reports the OBProxies cannot be taken over (no reason given)",
+            "check each OBProxy against the take-over conditions, then press r",
+        ));
+    } else if items.is_empty() {
+        out.push(PrecheckItem::warn(
+            "OBProxy take-over precheck",
+            "the server answered without check items",
+            "check each OBProxy against the take-over conditions before submitting",
+        ));
+    }
+    out
+}
+
+/// The checks computed from OCP's data, when the server has no precheck (`why`: its answer).
+pub fn fallback_items(f: &ProxyForm, inv: &Inventory, why: &str) -> Vec<PrecheckItem> {
+    let mut out = vec![PrecheckItem::warn(
+        "precheck source",
+        format!("the server has no OBProxy take-over precheck ({why}); these checks are computed from OCP's data"),
+        "OCP's data does not show each proxy's install path (/opt/taobao/install/obproxy-{version}), its obproxy processes (one, owned by admin) or the clusters it connects to: check them on each host",
+    )];
+    out.extend(precheck(f, inv));
+    out
+}
+
+/// `x` on the precheck step: take every proxy with a FAIL out of the list and check again.
+pub(super) fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
+    if w.precheck.state != PrecheckState::Done {
+        w.notice = Some("run the precheck first (r)".into());
+        return Vec::new();
+    }
+    let failing: BTreeSet<i64> = w
+        .precheck
+        .items
+        .iter()
+        .filter(|i| i.result == CheckResult::Fail)
+        .filter_map(|i| i.subject.as_deref()?.parse().ok())
+        .collect();
+    if failing.is_empty() {
+        w.notice = Some(if w.precheck.fails() > 0 {
+            "the failing checks are not about one OBProxy: fix them and press r".into()
+        } else {
+            "no OBProxy fails a check".into()
+        });
+        return Vec::new();
+    }
+    let Some(top) = w.index("proxies") else {
+        return Vec::new();
+    };
+    let host_of = |it: &Vec<Field>| -> Option<i64> { it.first()?.choice()?.parse().ok() };
+    let items = w.items("proxies");
+    let keep: Vec<Vec<Field>> = items
+        .iter()
+        .filter(|it| host_of(it).is_none_or(|h| !failing.contains(&h)))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = items
+        .iter()
+        .filter_map(|it| {
+            let h = host_of(it)?;
+            failing
+                .contains(&h)
+                .then(|| it.first().map(|f| f.choice_label(&h.to_string())))
+                .flatten()
+        })
+        .collect();
+    if keep.is_empty() {
+        w.notice = Some(
+            "every OBProxy in the list fails: fix them, or go back (←) and choose others".into(),
+        );
+        return Vec::new();
+    }
+    if let Some(Field {
+        kind: FieldKind::Group { items, .. },
+        ..
+    }) = w.fields.get_mut(top)
+    {
+        *items = keep;
+    }
+    w.changed();
+    w.notice = Some(format!(
+        "removed {} failing OBProxy(ies): {}; checking the rest again",
+        removed.len(),
+        removed.join(", ")
+    ));
+    w.start_precheck()
 }
 
 pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {

@@ -5,8 +5,8 @@
 
 use crate::api::obshell::ScaleOutRequest;
 use crate::api::ocp::{
-    CreateClusterRequest, ObproxyTakeoverRequest, TakeoverPrecheckRequest, TakeoverRequest,
-    UpgradeRequest,
+    CreateClusterRequest, ObproxyTakeoverPrecheckRequest, ObproxyTakeoverRequest,
+    TakeoverPrecheckRequest, TakeoverRequest, UpgradeRequest,
 };
 use crate::api::ApiError;
 use crate::task::Backend;
@@ -127,20 +127,32 @@ pub struct SubmitRequest {
     pub lookup: TaskLookup,
 }
 
-/// An API precheck to call: `OcpClient::takeover_precheck`, then answer `on_precheck` with
-/// `precheck::takeover_items` of its result.
+/// An API precheck to call, then answer `on_precheck` with its items.
 #[derive(Debug, Clone)]
 pub enum PrecheckRequest {
+    /// `OcpClient::takeover_precheck`, mapped by `precheck::takeover_items`.
     TakeoverCluster(TakeoverPrecheckRequest),
+    /// `OcpClient::obproxy_takeover_precheck` (the simulator's own endpoint), mapped by
+    /// `proxy::api_items`; on 404 the checks are computed from OCP's data instead.
+    TakeoverProxy {
+        proxy_cluster_id: i64,
+        body: ObproxyTakeoverPrecheckRequest,
+    },
 }
 
 impl PrecheckRequest {
-    pub fn path(&self) -> &'static str {
-        "/api/v2/ob/clusters/takeOverPreCheck"
+    pub fn path(&self) -> String {
+        match self {
+            PrecheckRequest::TakeoverCluster(_) => "/api/v2/ob/clusters/takeOverPreCheck".into(),
+            PrecheckRequest::TakeoverProxy {
+                proxy_cluster_id, ..
+            } => format!("/api/v2/obproxy/clusters/{proxy_cluster_id}/takeOverPreCheck"),
+        }
     }
     pub fn masked_body(&self) -> Value {
         match self {
             PrecheckRequest::TakeoverCluster(b) => b.to_masked_json(),
+            PrecheckRequest::TakeoverProxy { body, .. } => body.to_masked_json(),
         }
     }
 }
