@@ -38,7 +38,7 @@ impl fmt::Display for TransportKind {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// The server answered with an error envelope (or a non-2xx status).
-    #[error("HTTP {status}{}: {message}{}", code_suffix(.code), trace_suffix(.trace_id))]
+    #[error("HTTP {status}{}: {}{}", code_suffix(.code), short(.message), trace_suffix(.trace_id))]
     Server {
         status: u16,
         /// The server's error code (`error.code` for OCP, `errCode` or `code` for obshell).
@@ -50,18 +50,34 @@ pub enum ApiError {
     },
     /// The server answered, but the body is not what the API documents (HTML from a proxy,
     /// truncated JSON, a wrong shape).
-    #[error("HTTP {status}: unreadable response ({detail}); body starts: {snippet:?}")]
+    #[error("HTTP {status}: unreadable response ({}); body starts: {snippet:?}", short(.detail))]
     Decode {
         status: u16,
         detail: String,
         snippet: String,
     },
     /// No answer: refused, DNS, timeout, reset.
-    #[error("{kind}: {message}")]
-    Transport { kind: TransportKind, message: String },
+    #[error("{kind}: {}", short(.message))]
+    Transport {
+        kind: TransportKind,
+        message: String,
+    },
     /// The request could not be built (bad URL, bad key material, …).
     #[error("{0}")]
     Request(String),
+}
+
+/// Server text can be megabytes (a proxy's page, a runaway message): an error shown on one
+/// line and kept in the history stays short.
+pub const MAX_MESSAGE: usize = 1000;
+
+fn short(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_MESSAGE) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((cut, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} more bytes)", &s[..cut], s.len() - cut))
+        }
+    }
 }
 
 fn code_suffix(code: &Option<String>) -> String {
@@ -192,6 +208,20 @@ mod tests {
         };
         assert_eq!(e.to_string(), "HTTP 404 [20000]: Task not found");
         assert!(!e.is_transient());
+    }
+
+    #[test]
+    fn long_server_messages_are_cut_in_display() {
+        let e = ApiError::Server {
+            status: 500,
+            code: None,
+            message: "x".repeat(200_000),
+            trace_id: Some("t1".into()),
+            retry_after_secs: None,
+        };
+        let s = e.to_string();
+        assert!(s.len() < 1100, "{}", s.len());
+        assert!(s.contains("more bytes") && s.ends_with("(traceId t1)"));
     }
 
     #[test]
