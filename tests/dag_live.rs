@@ -25,6 +25,10 @@ struct Rig {
 
 impl Rig {
     fn new(url: String) -> Rig {
+        Self::with_audit(url, None)
+    }
+
+    fn with_audit(url: String, audit: Option<std::path::PathBuf>) -> Rig {
         let r = Resolved {
             profile_name: "test".into(),
             url,
@@ -41,7 +45,14 @@ impl Rig {
             obshell_password_command: None,
         };
         let (tx, rx) = mpsc::channel(64);
-        let session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
+        let mut session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
+        if let Some(p) = audit {
+            session = session.with_audit(
+                std::sync::Arc::new(obtui::audit::AuditLog::at(p)),
+                "test",
+                "admin",
+            );
+        }
         let settings = Settings {
             profile: "test".into(),
             url: r.url.clone(),
@@ -97,7 +108,10 @@ async fn a_failed_subtask_is_retried_from_the_dag_view_and_the_task_turns_green(
     )
     .await
     .unwrap();
-    let mut r = Rig::new(h.url());
+    let audit =
+        std::env::temp_dir().join(format!("obtui-dag-live-audit-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&audit);
+    let mut r = Rig::with_audit(h.url(), Some(audit.clone()));
     // The tasks pane, then the seeded FAILED upgrade.
     r.key(KeyCode::Char('4'), KeyModifiers::NONE);
     r.until("tasks", |a| a.pane(PaneKind::Tasks).loaded).await;
@@ -154,6 +168,23 @@ async fn a_failed_subtask_is_retried_from_the_dag_view_and_the_task_turns_green(
     let n = g.nodes.iter().find(|n| n.id == node.id).unwrap();
     assert_eq!(n.status, NodeStatus::Successful);
     assert!(n.run_count >= 2, "retried: {}", n.run_count);
+
+    // Exactly one write reached the audit log: the retry, with its path, and nothing secret.
+    let text = std::fs::read_to_string(&audit).expect("audit log written");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["method"], "POST");
+    assert!(
+        v["path"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/subtasks/{}/retry", node.id)),
+        "{v}"
+    );
+    assert_eq!(v["profile"], "test");
+    assert!(!text.contains("aaAA11__"));
+    let _ = std::fs::remove_file(&audit);
 
     // Closing the view stops its polling.
     r.key(KeyCode::Esc, KeyModifiers::NONE);

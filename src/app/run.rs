@@ -51,6 +51,100 @@ pub struct Session {
     pub task: PollerHandle<TaskJob>,
     pub log: PollerHandle<LogJob>,
     tx: mpsc::Sender<Msg>,
+    /// Every write sent is recorded here (never a body or a secret).
+    audit: Option<Auditor>,
+}
+
+/// The audit log plus who is writing.
+#[derive(Clone)]
+struct Auditor {
+    log: std::sync::Arc<crate::audit::AuditLog>,
+    profile: String,
+    user: String,
+}
+
+impl Auditor {
+    /// Record one write and its outcome; a failure to record is logged, never fatal.
+    fn record(&self, method: &str, path: &str, result: Result<Option<String>, &ApiError>) {
+        use crate::audit::{AuditEntry, AuditOutcome};
+        let mut e = AuditEntry::new(&self.profile, &self.user, method, path);
+        match result {
+            Ok(Some(task)) => e = e.task_id(task),
+            Ok(None) => {}
+            Err(err) => {
+                let outcome = match err {
+                    ApiError::Server { status, code, .. } => AuditOutcome::Rejected {
+                        status: *status,
+                        code: code.clone(),
+                    },
+                    ApiError::Decode { status, .. } => AuditOutcome::Rejected {
+                        status: *status,
+                        code: None,
+                    },
+                    e if e.outcome_unknown() => AuditOutcome::Unknown,
+                    _ => AuditOutcome::NotSent,
+                };
+                e = e.outcome(outcome);
+            }
+        }
+        if let Err(err) = self.log.record(&e) {
+            tracing::warn!(
+                "cannot write the audit log {}: {err}",
+                self.log.path().display()
+            );
+        }
+    }
+}
+
+impl Auditor {
+    fn record_submit(&self, method: &str, path: &str, o: &crate::app::wizard::SubmitOutcome) {
+        use crate::app::wizard::SubmitOutcome;
+        use crate::audit::{AuditEntry, AuditOutcome};
+        let e = AuditEntry::new(&self.profile, &self.user, method, path);
+        let e = match o {
+            SubmitOutcome::Ok(id) => e.task_id(id),
+            SubmitOutcome::Err(err) => match err.status {
+                Some(status) => e.outcome(AuditOutcome::Rejected {
+                    status,
+                    code: err.code.clone(),
+                }),
+                None => e.outcome(AuditOutcome::NotSent),
+            },
+            SubmitOutcome::Unknown => e.outcome(AuditOutcome::Unknown),
+        };
+        if let Err(err) = self.log.record(&e) {
+            tracing::warn!(
+                "cannot write the audit log {}: {err}",
+                self.log.path().display()
+            );
+        }
+    }
+}
+
+/// The method and path of a task operation, for the audit log.
+fn op_request(
+    backend: crate::task::Backend,
+    task: &str,
+    op: crate::task::Op,
+    node: Option<&str>,
+) -> (&'static str, String) {
+    use crate::task::{Backend, Op};
+    match (backend, node) {
+        (Backend::Obshell, Some(n)) => ("POST", format!("/api/v1/task/node/{n}")),
+        (Backend::Obshell, None) => ("POST", format!("/api/v1/task/dag/{task}")),
+        (Backend::Ocp, Some(n)) => (
+            "POST",
+            format!("/api/v2/tasks/instances/{task}/subtasks/{n}/{}", op.name()),
+        ),
+        (Backend::Ocp, None) => {
+            let verb = if op == Op::Rollback {
+                "rollback"
+            } else {
+                op.name()
+            };
+            ("POST", format!("/api/v2/tasks/instances/{task}/{verb}"))
+        }
+    }
 }
 
 impl Session {
@@ -130,7 +224,23 @@ impl Session {
             task,
             log,
             tx: session_tx,
+            audit: None,
         })
+    }
+
+    /// Record every write of this session in the audit log.
+    pub fn with_audit(
+        mut self,
+        log: std::sync::Arc<crate::audit::AuditLog>,
+        profile: &str,
+        user: &str,
+    ) -> Session {
+        self.audit = Some(Auditor {
+            log,
+            profile: profile.to_string(),
+            user: user.to_string(),
+        });
+        self
     }
 
     /// Point every poller at what the screen shows now (no-ops when unchanged).
@@ -166,8 +276,12 @@ impl Session {
                 });
             }
             WizardEffect::Submit(mut req) => {
+                let audit = self.audit.clone();
                 tokio::spawn(async move {
                     let o = crate::poll::wizard::submit(&b, &req).await;
+                    if let Some(a) = &audit {
+                        a.record_submit(req.write.method(), &req.write.path(), &o);
+                    }
                     // The request's secrets are not needed any more.
                     req.write.wipe();
                     let _ = tx.send(Msg::WizardSubmit(o, req.lookup.clone())).await;
@@ -189,8 +303,13 @@ impl Session {
         let b = self.backends.clone();
         let tx = self.tx.clone();
         let task_poller = self.task.clone_sender();
+        let audit = self.audit.clone();
         tokio::spawn(async move {
             let result = fetch::operate(&b, backend, &task, op, node.as_deref()).await;
+            if let Some(a) = &audit {
+                let (method, path) = op_request(backend, &task, op, node.as_deref());
+                a.record(method, &path, result.as_ref().map(|_| None));
+            }
             let _ = tx
                 .send(Msg::OpDone {
                     task,
@@ -287,8 +406,10 @@ pub async fn run_tui(
 
     let (tx, mut rx) = mpsc::channel::<Msg>(32);
     let obshell_password = crate::config::profile::obshell_password(&r).map_err(|e| anyhow!(e))?;
-    let mut session =
-        Session::start(&r, password, obshell_password, &tx).map_err(|e| anyhow!(e))?;
+    let audit = std::sync::Arc::new(crate::audit::AuditLog::from_paths(paths));
+    let mut session = Session::start(&r, password, obshell_password, &tx)
+        .map_err(|e| anyhow!(e))?
+        .with_audit(audit.clone(), &r.profile_name, &r.user);
     let mut resolved = r;
     // A profile switch waiting for its password (typed at the prompt).
     let mut pending: Option<Resolved> = None;
@@ -333,7 +454,7 @@ pub async fn run_tui(
                                 match switch_profile(paths, &name).map(|mut r| { r.read_only |= force_ro; r }) {
                                     Ok(r) => match profile_password(&r) {
                                         Some(Ok(pw)) => {
-                                            match Session::start(&r, pw, None, &tx) {
+                                            match Session::start(&r, pw, None, &tx).map(|s| s.with_audit(audit.clone(), &r.profile_name, &r.user)) {
                                                 Ok(s) => {
                                                     session = s;
                                                     adopt_profile(&mut app, &r, paths, no_color);
@@ -353,7 +474,7 @@ pub async fn run_tui(
                             }
                             Effect::Login(pw) => {
                                 let target = pending.take().unwrap_or_else(|| resolved.clone());
-                                match Session::start(&target, pw, None, &tx) {
+                                match Session::start(&target, pw, None, &tx).map(|s| s.with_audit(audit.clone(), &target.profile_name, &target.user)) {
                                     Ok(s) => {
                                         session = s;
                                         if target.profile_name != resolved.profile_name || target.url != resolved.url {

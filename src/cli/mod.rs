@@ -658,6 +658,12 @@ fn print_info(paths: &Paths) {
         paths.log_file.display(),
         exists(&paths.log_file)
     );
+    let audit = crate::audit::AuditLog::from_paths(paths);
+    println!(
+        "audit log:     {}{}",
+        audit.path().display(),
+        exists(audit.path())
+    );
     println!("state dir:     {}", paths.state_dir.display());
     let names: Vec<&str> = crate::config::theme::BUILTIN
         .iter()
