@@ -432,7 +432,9 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
     .await;
     let screen = r.screen();
     assert!(
-        screen.contains(&format!("{}", target.ip)) && screen.contains("3882"),
+        screen
+            .lines()
+            .any(|l| l.contains(&target.ip) && l.contains("rpc 3882") && l.contains("sql 3881")),
         "the detail lists the new server\n{screen}"
     );
 }
