@@ -175,13 +175,18 @@ impl Rig {
         self.wiz().focused().map(|f| f.id).unwrap_or("")
     }
 
-    /// Tab until the field `id` has focus.
+    /// Tab (then Shift-Tab, from the last field) until the field `id` has focus.
     fn focus(&mut self, id: &str) {
-        for _ in 0..40 {
+        let mut dir = KeyCode::Tab;
+        for _ in 0..80 {
             if self.focused() == id {
                 return;
             }
-            self.code(KeyCode::Tab);
+            let at = self.wiz().focus;
+            self.code(dir);
+            if self.wiz().focus == at {
+                dir = KeyCode::BackTab;
+            }
         }
         panic!("never reached field {id}; at {}", self.focused());
     }
@@ -311,21 +316,24 @@ impl Rig {
         self.app.wizard.is_none()
     }
 
-    /// Leave the DAG view for a pane and wait until its data holds `pred`.
+    /// Leave the DAG view for a pane.
     async fn back_to_pane(&mut self, pane: PaneKind) {
         while matches!(self.app.view(), View::Dag(_)) {
             self.code(KeyCode::Esc);
         }
-        assert_eq!(self.app.view(), &View::Pane(PaneKind::Clusters));
-        if pane != PaneKind::Clusters {
-            let n = match pane {
-                PaneKind::Hosts => '2',
-                PaneKind::Proxies => '3',
-                _ => '4',
-            };
-            self.code(KeyCode::Char(n));
-            assert_eq!(self.app.view(), &View::Pane(pane));
-        }
+        assert!(
+            matches!(self.app.view(), View::Pane(_)),
+            "{:?}",
+            self.app.view()
+        );
+        let n = match pane {
+            PaneKind::Clusters => '1',
+            PaneKind::Hosts => '2',
+            PaneKind::Proxies => '3',
+            _ => '4',
+        };
+        self.code(KeyCode::Char(n));
+        assert_eq!(self.app.view(), &View::Pane(pane));
     }
 
     fn clusters(&self) -> Vec<obtui::api::ocp::models::ObCluster> {
@@ -710,5 +718,193 @@ async fn upgrade_a_cluster_end_to_end() {
         }
     })
     .await;
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_over_obproxies_end_to_end() {
+    use obtui::sim::inventory::PROXY_CANDIDATE_PREFIX as NET;
+    let mut r = Rig::new().await;
+    r.until("OCP's version", |a| a.ocp_version.is_some()).await;
+    r.code(KeyCode::Char('3'));
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Proxies));
+    r.until("the OBProxy pane", |a| {
+        a.pane(PaneKind::Proxies)
+            .table
+            .rows
+            .iter()
+            .any(|r| r.cells.first().map(String::as_str) == Some("proxy_main"))
+    })
+    .await;
+    for _ in 0..20 {
+        let at = r.app.pane(PaneKind::Proxies).table.selected_row().cloned();
+        if at
+            .as_ref()
+            .and_then(|r| r.cells.first())
+            .map(String::as_str)
+            == Some("proxy_main")
+        {
+            break;
+        }
+        r.code(KeyCode::Down);
+    }
+    let target: i64 = r
+        .app
+        .pane(PaneKind::Proxies)
+        .table
+        .selected_row()
+        .and_then(|row| row.id.parse().ok())
+        .expect("proxy_main selected");
+    r.code(KeyCode::Char('t'));
+    assert_eq!(r.wiz().kind, WizardKind::TakeoverProxy);
+    r.until("OBProxy clusters and hosts", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.proxy_clusters.is_some() && w.inventory.hosts.is_some())
+    })
+    .await;
+    assert_eq!(
+        r.wiz().choice("proxy_cluster"),
+        Some(target.to_string().as_str()),
+        "the cluster selected in the pane is preselected"
+    );
+
+    // Three OBProxies: one good, one too old, one in RsList mode (the target is ConfigUrl).
+    let ip = |n: u8| format!("{NET}{n}");
+    r.focus("host");
+    r.pick(&ip(10));
+    for n in [12, 13] {
+        r.focus("proxies");
+        r.code(KeyCode::Enter);
+        assert_eq!(r.focused(), "host");
+        r.pick(&ip(n));
+    }
+    assert_eq!(r.wiz().items("proxies").len(), 3);
+
+    // A server without the precheck (a real OCP: 404): the checks are computed, and say so.
+    let http = reqwest::Client::new();
+    let fault = http
+        .post(format!("{}/sim/faults", r.sim.url()))
+        .json(&serde_json::json!({
+            "error_status": 404, "error_count": 1, "error_body": true,
+            "path_prefix": format!("/api/v2/obproxy/clusters/{target}/takeOverPreCheck"),
+        }))
+        .send()
+        .await
+        .expect("fault");
+    assert!(fault.status().is_success());
+    r.press(ctrl('n'));
+    let computed = r.precheck_done().await;
+    let source = r.wiz().precheck.items.first().cloned().expect("items");
+    assert_eq!(source.name, "precheck source");
+    assert_eq!(source.result, CheckResult::Warn);
+    assert!(source.reason.contains("404"), "{source:?}");
+    assert!(result_of(&computed, &format!("host {} exists", ip(12))).is_some());
+
+    // The server's own precheck: per proxy and condition.
+    r.code(KeyCode::Char('r'));
+    let items = r.precheck_done().await;
+    assert_eq!(
+        result_of(&items, &format!("{} · version", ip(12))),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    assert_eq!(
+        result_of(&items, &format!("{} · same start mode", ip(13))),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    assert!(items
+        .iter()
+        .filter(|(n, _)| n.starts_with(&ip(10)))
+        .all(|(_, r)| *r == CheckResult::Pass));
+    let screen = r.screen();
+    assert!(
+        screen.contains("FAIL") && screen.contains(&ip(12)),
+        "{screen}"
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(
+        r.step_kind(),
+        StepKind::Precheck,
+        "no summary while a check fails"
+    );
+
+    // x takes the failing proxies out and checks again.
+    r.code(KeyCode::Char('x'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    let notice = r.wiz().notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains(&ip(12)) && notice.contains(&ip(13)),
+        "{notice}"
+    );
+    assert_eq!(r.wiz().items("proxies").len(), 1);
+
+    // Add the second good one, check again, then take over all.
+    r.code(KeyCode::Left);
+    r.focus("proxies");
+    r.code(KeyCode::Enter);
+    r.pick(&ip(11));
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert!(items.iter().any(|(n, _)| n.starts_with(&ip(11))));
+    r.code(KeyCode::Enter);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert_eq!(
+        summary.path,
+        format!("/api/v2/obproxy/clusters/{target}/takeOver")
+    );
+    let body: serde_json::Value = serde_json::from_str(&summary.masked_json).expect("json");
+    assert_eq!(body["hosts"].as_array().map(Vec::len), Some(2), "{body}");
+
+    let task = r.confirm_and_submit(None).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Proxies).await;
+    r.until("both OBProxies RUNNING in proxy_main", |a| {
+        match &a.pane(PaneKind::Proxies).data {
+            PaneData::Proxies(list) => list.iter().any(|c| {
+                c.name == "proxy_main"
+                    && [ip(10), ip(11)].iter().all(|want| {
+                        c.obproxies.iter().any(|p| {
+                            p.ip.as_deref() == Some(want.as_str()) && p.status.as_str() == "RUNNING"
+                        })
+                    })
+            }),
+            _ => false,
+        }
+    })
+    .await;
+    // Taken over: the server's precheck now says so, through the client's own method.
+    let host_id = match &r.app.pane(PaneKind::Proxies).data {
+        PaneData::Proxies(list) => list
+            .iter()
+            .flat_map(|c| c.obproxies.iter())
+            .find(|p| p.ip.as_deref() == Some(ip(10).as_str()))
+            .and_then(|p| p.host_id),
+        _ => None,
+    }
+    .expect("the taken-over OBProxy's host");
+    let client = obtui::api::ocp::OcpClient::new(obtui::api::ocp::OcpConfig::new(
+        &r.sim.url(),
+        "admin",
+        Secret::new(OCP_PASSWORD),
+    ))
+    .expect("client");
+    let body = obtui::api::ocp::ObproxyTakeoverPrecheckRequest {
+        hosts: vec![obtui::api::ocp::ObproxyTakeoverHost {
+            host_id,
+            sql_port: 2883,
+        }],
+    };
+    let again = client
+        .obproxy_takeover_precheck(target, &body)
+        .await
+        .expect("precheck");
+    assert_eq!(again.valid, Some(false));
+    assert!(again.items.unwrap_or_default().iter().any(|i| {
+        i.name.as_deref() == Some("not managed by OCP yet") && i.result.as_deref() == Some("FAIL")
+    }));
     r.stop().await;
 }
