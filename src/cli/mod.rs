@@ -312,6 +312,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 // to add; the help overlay lists them.
                 // Started in the background: their keys take a moment, the first frame must not wait.
                 let notes = crate::app::run::Notes::default();
+                // The take-over targets (addresses, root@sys passwords) come first.
+                let takeover = handle.state.takeover_notes();
+                notes.set(takeover.clone());
                 let agents = {
                     let sim = handle.state.obshell().clone();
                     let notes = notes.clone();
@@ -323,11 +326,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         .await
                         {
                             Ok(a) => {
-                                notes.set(a.lines());
+                                notes.set([takeover, a.lines()].concat());
                                 Some(a)
                             }
                             Err(e) => {
-                                notes.set(vec![format!("obshell agents did not start: {e}")]);
+                                notes.set(
+                                    [takeover, vec![format!("obshell agents did not start: {e}")]]
+                                        .concat(),
+                                );
                                 None
                             }
                         }
