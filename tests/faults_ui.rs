@@ -48,7 +48,10 @@ impl Rig {
         let client = OcpClient::new(cfg).unwrap();
         let (tx, rx) = mpsc::channel(32);
         let poller = spawn_view_poller(
-            obtui::poll::fetch::Backends { ocp: Some(client), obshell: None },
+            obtui::poll::fetch::Backends {
+                ocp: Some(client),
+                obshell: None,
+            },
             tx,
         );
         let app = app();
