@@ -428,6 +428,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn takeover_notes_name_targets_and_passwords() {
+        let st = SimState::new(SimOptions::default());
+        let notes = st.takeover_notes();
+        assert!(
+            notes
+                .iter()
+                .any(|l| l
+                    == "take over: 10.186.0.50:2881 root@sys RootSys_123 (cluster nova, 4.2.2.0)"),
+            "{notes:?}"
+        );
+        assert!(notes
+            .iter()
+            .any(|l| l.starts_with("take over: 10.186.2.50:2881") && l.contains("fails")));
+        let proxies = notes
+            .iter()
+            .filter(|l| l.starts_with("take over OBProxy: "))
+            .count();
+        assert_eq!(proxies, st.db().inv.unmanaged_proxies.len());
+    }
+
+    #[test]
     fn basic_header_parsing() {
         let (u, p) = parse_basic("Basic YWRtaW46YWFBQTExX18=").unwrap();
         assert_eq!(u, "admin");
