@@ -252,6 +252,16 @@ pub(super) fn options(
 /// are the precheck's to report: a form rule would fire half-way through typing them.)
 pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
+    // obshell names agents by IP (`agentInfo.ip`); a host name is refused by the server.
+    if let Some(i) = w.index("ip") {
+        let ip = w.text("ip").trim();
+        if validate::address(ip).is_ok() && ip.parse::<std::net::IpAddr>().is_err() {
+            out.push((
+                FieldPath { top: i, item: None },
+                "an IP address: obshell names agents by IP, not by host name".into(),
+            ));
+        }
+    }
     if let Some(top) = w.index("extra") {
         let mut seen: Vec<String> = PREFILLED.iter().map(|(k, _)| k.to_string()).collect();
         for (i, item) in w.items("extra").iter().enumerate() {
@@ -1092,6 +1102,10 @@ mod tests {
         w.set("new_zone", Value::Text("zone9".into()));
         assert!(w.step_errors(0).is_empty());
         assert_eq!(form_values(&w).zone, "zone9");
+        // A host name is not an agent address for obshell.
+        w.set("ip", Value::Text("db-host-9".into()));
+        assert!(!w.step_errors(0).is_empty());
+        w.set("ip", Value::Text("10.0.0.9".into()));
         // The extra key may not shadow a field of its own.
         w.set_in("extra", 0, "key", Value::Text("rpc_port".into()));
         assert!(!w.step_errors(1).is_empty());
