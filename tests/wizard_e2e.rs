@@ -887,7 +887,7 @@ async fn take_over_obproxies_end_to_end() {
     }
     .expect("the taken-over OBProxy's host");
     let client = obtui::api::ocp::OcpClient::new(obtui::api::ocp::OcpConfig::new(
-        &r.sim.url(),
+        r.sim.url(),
         "admin",
         Secret::new(OCP_PASSWORD),
     ))
