@@ -667,4 +667,115 @@ mod tests {
             CheckResult::Fail
         );
     }
+
+    #[test]
+    fn computed_items_name_their_proxy_and_fallback_says_so() {
+        let f = ProxyForm {
+            proxy_cluster_id: Some(5),
+            hosts: vec![(1, 2883), (2, 2883)],
+        };
+        let items = fallback_items(&f, &inv(), "HTTP 404");
+        assert_eq!(items[0].name, "precheck source");
+        assert_eq!(items[0].result, CheckResult::Warn);
+        assert!(items[0].reason.contains("HTTP 404"));
+        assert!(items
+            .iter()
+            .filter(|i| i.name.contains("h2"))
+            .all(|i| i.subject.as_deref() == Some("2")));
+        // The cluster-wide checks are about no single proxy.
+        assert!(items
+            .iter()
+            .filter(|i| i.name.starts_with("link to"))
+            .all(|i| i.subject.is_none()));
+    }
+
+    #[test]
+    fn server_items_map_words_and_keep_their_host() {
+        let r: ObproxyTakeoverPrecheck = serde_json::from_value(serde_json::json!({
+            "valid": false,
+            "items": [
+                {"hostId": 7, "ip": "10.0.0.7", "name": "version 1.8.0 or later", "result": "FAIL", "reason": "OBProxy 1.7.6 is older than 1.8.0", "fix": "upgrade"},
+                {"hostId": 8, "ip": "10.0.0.8", "name": "reachable", "result": "PASS", "reason": "ok"},
+                {"hostId": 9, "name": "odd", "result": "MAYBE"},
+                {"result": null}
+            ]
+        }))
+        .unwrap();
+        let items = api_items(&r);
+        assert_eq!(items[0].name, "precheck source");
+        assert_eq!(items[1].name, "10.0.0.7 · version 1.8.0 or later");
+        assert_eq!(items[1].result, CheckResult::Fail);
+        assert_eq!(items[1].subject.as_deref(), Some("7"));
+        assert_eq!(items[2].result, CheckResult::Pass);
+        assert!(items[2].fix.is_empty());
+        // Unknown words never pass silently; a missing host is named as best it can be.
+        assert_eq!(items[3].name, "host #9 · odd");
+        assert_eq!(items[3].result, CheckResult::Warn);
+        assert!(!items[3].fix.is_empty());
+        assert_eq!(items[4].result, CheckResult::Warn);
+        assert_eq!(items[4].reason, "no result given");
+        // "invalid" with no FAIL item still blocks.
+        let r: ObproxyTakeoverPrecheck =
+            serde_json::from_value(serde_json::json!({"valid": false, "items": []})).unwrap();
+        assert!(api_items(&r).iter().any(|i| i.result == CheckResult::Fail));
+        let r: ObproxyTakeoverPrecheck = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert!(api_items(&r).iter().any(|i| i.result == CheckResult::Warn));
+    }
+
+    #[test]
+    fn x_removes_the_failing_proxies_and_checks_again() {
+        use crate::app::wizard::DataResponse;
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let ctx = WizardContext {
+            ocp_version: Some("4.2.2".into()),
+            cluster: None,
+            proxy_cluster_id: Some(5),
+        };
+        let (mut w, _) = Wizard::open(WizardKind::TakeoverProxy, ctx, false).unwrap();
+        let data = inv();
+        w.on_data(DataResponse::ProxyClusters(Ok(data
+            .proxy_clusters
+            .clone()
+            .unwrap())));
+        w.on_data(DataResponse::Hosts(Ok(data.hosts.clone().unwrap())));
+        w.on_data(DataResponse::Clusters(Ok(data.clusters.clone().unwrap())));
+        w.set_in("proxies", 0, "host", Value::One(Some("1".into())));
+        w.set_in("proxies", 1, "host", Value::One(Some("2".into())));
+        let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+        let e = w.handle_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
+        assert!(
+            matches!(e.as_slice(), [WizardEffect::RunPrecheck(_)]),
+            "{e:?}"
+        );
+        // Before the answer, x does nothing.
+        assert!(w.handle_key(x).is_empty());
+        let answer = |w: &mut Wizard| {
+            let items = fallback_items(&form_values(w), &w.inventory, "HTTP 404");
+            w.on_precheck(Ok(items));
+        };
+        answer(&mut w);
+        assert!(w.precheck.fails() > 0, "h2 is OFFLINE and too old");
+        let e = w.handle_key(x);
+        assert!(
+            matches!(e.as_slice(), [WizardEffect::RunPrecheck(_)]),
+            "{e:?}"
+        );
+        assert_eq!(form_values(&w).hosts, vec![(1, 2883)]);
+        assert!(
+            w.notice.as_deref().unwrap_or("").contains("h2"),
+            "{:?}",
+            w.notice
+        );
+        answer(&mut w);
+        assert_eq!(w.precheck.fails(), 0, "{:?}", w.precheck.items);
+        assert!(w.handle_key(x).is_empty());
+        assert_eq!(w.notice.as_deref(), Some("no OBProxy fails a check"));
+        // Every proxy failing: nothing is removed, the list never goes empty.
+        w.set_in("proxies", 0, "host", Value::One(Some("2".into())));
+        w.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE));
+        answer(&mut w);
+        assert!(w.handle_key(x).is_empty());
+        assert_eq!(form_values(&w).hosts, vec![(2, 2883)]);
+        assert!(w.notice.as_deref().unwrap_or("").contains("every OBProxy"));
+    }
 }
