@@ -219,7 +219,7 @@ pub const SPECS: &[ActionSpec] = &[
         false,
         false
     ),
-    spec!(Back, "back", "Back", Global, ["esc"], false, false, false),
+    spec!(Back, "back", "Back", Global, ["esc"], false, false, true),
     spec!(
         Up,
         "up",

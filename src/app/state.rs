@@ -218,6 +218,9 @@ pub struct App {
     pub frozen_now: Option<i64>,
 }
 
+/// Upper bound of the help overlay's scroll (its lines are the registry plus section titles).
+const SPECS_LEN: usize = super::actions::SPECS.len() + 20;
+
 const FLASH_TTL: Duration = Duration::from_secs(4);
 const ERROR_HISTORY: usize = 200;
 
@@ -865,6 +868,7 @@ impl App {
 
     fn scopes(&self) -> Vec<Scope> {
         match self.view() {
+            View::Pane(p) if p.scope() == Scope::Table => vec![Scope::Table, Scope::Global],
             View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
             View::Detail(_) => vec![Scope::Detail, Scope::Global],
             View::Dag(_) => vec![Scope::Dag, Scope::Global],
@@ -920,9 +924,11 @@ impl App {
             }
             Mode::Help { scroll } => {
                 match k.code {
-                    KeyCode::Down | KeyCode::Char('j') => *scroll = scroll.saturating_add(1),
+                    KeyCode::Down | KeyCode::Char('j') => {
+                        *scroll = scroll.saturating_add(1).min(SPECS_LEN as u16)
+                    }
                     KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-                    KeyCode::PageDown => *scroll = scroll.saturating_add(10),
+                    KeyCode::PageDown => *scroll = scroll.saturating_add(10).min(SPECS_LEN as u16),
                     KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
                     _ => self.mode = Mode::Normal,
                 }

@@ -418,6 +418,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
 /// The scopes active in the current view, most specific first (same order the keys use).
 fn scopes(app: &App) -> Vec<Scope> {
     match app.view() {
+        View::Pane(p) if p.scope() == Scope::Table => vec![Scope::Table, Scope::Global],
         View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
         View::Detail(_) => vec![Scope::Detail, Scope::Global],
         View::Dag(_) => vec![Scope::Dag, Scope::Global],
@@ -488,8 +489,21 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
         Scope::Detail => "Detail view",
         Scope::Dag => "Task DAG view",
     };
+    // One section per scope, in a fixed order, whatever the order of the registry.
+    let order = [
+        Scope::Global,
+        Scope::Table,
+        Scope::Clusters,
+        Scope::Proxies,
+        Scope::Tasks,
+        Scope::Detail,
+        Scope::Dag,
+    ];
     let mut last = None;
-    for s in SPECS {
+    for s in order
+        .iter()
+        .flat_map(|sc| SPECS.iter().filter(move |s| s.scope == *sc))
+    {
         if last != Some(s.scope) {
             if last.is_some() {
                 lines.push(Line::raw(""));
@@ -531,7 +545,14 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
             Line::from(" Keys — any other key closes; j/k scroll ")
                 .style(Style::default().fg(t.title)),
         );
-    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), r);
+    // Scrolling stops at the last line.
+    let max = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
+        r,
+    );
 }
 
 /// `3s`, `2m05s`, `1h05m`.
