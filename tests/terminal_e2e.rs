@@ -1,0 +1,223 @@
+//! The terminal under abuse, with the real binary in tmux: a 20x5 window and back, a resize
+//! storm, a C locale (ASCII only), Ctrl-C and SIGINT, Ctrl-Z with `fg` under a job-control
+//! shell, and a panic. (`tests/tui_e2e.rs` covers SIGTERM, SIGHUP and TERM=dumb.)
+
+mod common;
+
+use common::tmux::{bin, Tmux};
+use std::process::Command;
+use std::time::Duration;
+
+const T: Duration = Duration::from_secs(20);
+
+/// tmux commands the helper does not wrap, on the same server (`Tmux::start` names its socket
+/// `obtui-test-<name>-<pid>`).
+fn tmux(name: &str, args: &[&str]) {
+    let socket = format!("obtui-test-{name}-{}", std::process::id());
+    let out = Command::new("tmux")
+        .arg("-L")
+        .arg(&socket)
+        .args(args)
+        .output()
+        .expect("tmux");
+    assert!(
+        out.status.success(),
+        "tmux {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn resize(name: &str, w: u16, h: u16) {
+    tmux(
+        name,
+        &[
+            "resize-window",
+            "-t",
+            name,
+            "-x",
+            &w.to_string(),
+            "-y",
+            &h.to_string(),
+        ],
+    );
+}
+
+fn demo(name: &str, env: &[&str]) -> Tmux {
+    let mut cmd: Vec<&str> = vec!["env"];
+    cmd.extend_from_slice(env);
+    cmd.extend_from_slice(&[bin(), "demo", "--speed", "5"]);
+    let t = Tmux::start(name, 120, 30, &[], &cmd);
+    t.wait_text("terran", T);
+    t
+}
+
+#[test]
+fn tiny_window_says_so_and_recovers() {
+    let name = "tiny";
+    let t = demo(name, &[]);
+    resize(name, 20, 5);
+    let s = t.wait_for("the too-small message", T, |s| {
+        s.contains("obtui") && s.contains("needs") && !s.contains("terran")
+    });
+    assert!(!t.dead(), "no crash at 20x5:\n{s}");
+    for (w, h) in [(1, 1), (2, 1), (59, 19), (60, 20)] {
+        resize(name, w, h);
+    }
+    resize(name, 120, 30);
+    t.wait_text("terran", T);
+    t.literal("2");
+    t.wait_text("Hosts [", T);
+    t.literal("q");
+    // tmux marks the pane dead a moment before it records the status.
+    t.wait_for("exit", T, |_| t.dead() && t.exit_status().is_some());
+    assert_eq!(t.exit_status(), Some(0), "{}", t.screen());
+}
+
+#[test]
+fn resize_storm_then_keys_still_work() {
+    use rand::{Rng, SeedableRng};
+    let name = "storm";
+    let t = demo(name, &[]);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    // From 2x2 up: at 1x1 tmux itself (not obtui) sometimes falls over.
+    for _ in 0..150 {
+        resize(name, rng.gen_range(2..250), rng.gen_range(2..80));
+    }
+    resize(name, 120, 30);
+    // The last size is drawn before a key is sent, so the key meets a settled screen.
+    t.wait_for("a frame at 120x30", T, |s| {
+        s.lines()
+            .next()
+            .is_some_and(|l| l.starts_with(" obtui") && l.chars().count() >= 110)
+            && s.contains("terran")
+    });
+    t.literal("2");
+    t.wait_text("Hosts [", T);
+    t.literal("4");
+    t.wait_text("Tasks [", T);
+    assert!(!t.dead());
+    t.literal("q");
+    t.wait_for("exit", T, |_| t.dead() && t.exit_status().is_some());
+    assert_eq!(t.exit_status(), Some(0));
+}
+
+/// Status glyphs fall back to ASCII under a C locale.
+#[test]
+fn c_locale_uses_ascii_status_glyphs() {
+    let t = demo("clocale", &["LANG=C", "LC_ALL=C", "LC_CTYPE=C"]);
+    t.literal("4");
+    let s = t.wait_text("Tasks [", T);
+    for g in ['✔', '●', '✖', '⠋', '◌', '⊘'] {
+        assert!(!s.contains(g), "{g} under LANG=C:\n{s}");
+    }
+    t.literal("q");
+    t.wait_for("exit", T, |_| t.dead());
+}
+
+/// Everything, borders and punctuation included, is ASCII under a C locale (a terminal in that
+/// locale shows anything else as mojibake).
+#[test]
+fn c_locale_draws_ascii_only() {
+    let t = demo("clocale-all", &["LANG=C", "LC_ALL=C", "LC_CTYPE=C"]);
+    t.literal("4");
+    let s = t.wait_text("Tasks [", T);
+    assert!(
+        s.is_ascii(),
+        "non-ASCII on screen under LANG=C: {:?}",
+        s.chars().filter(|c| !c.is_ascii()).collect::<String>()
+    );
+    t.literal("q");
+    t.wait_for("exit", T, |_| t.dead());
+}
+
+#[test]
+fn ctrl_c_quits_and_restores() {
+    let t = demo("ctrlc", &[]);
+    t.keys(&["C-c"]);
+    t.wait_for("exit on Ctrl-C", T, |_| t.dead());
+    assert_eq!(t.exit_status(), Some(0));
+    assert!(!t.screen().contains("1 Clusters"), "{}", t.screen());
+}
+
+/// SIGINT from outside (`kill -INT`, `timeout -s INT`, a supervisor): raw mode turns Ctrl-C
+/// into a key, but the signal itself must restore the terminal like SIGTERM does.
+#[test]
+fn sigint_restores_the_terminal() {
+    let t = demo("sigint", &[]);
+    let pid = t.pane_pid().expect("pane pid");
+    // SAFETY: a signal to the child process this test started.
+    unsafe {
+        libc::kill(pid, libc::SIGINT);
+    }
+    t.wait_for("exit on SIGINT", T, |_| t.dead());
+    let s = t.screen();
+    assert!(!s.contains("1 Clusters"), "terminal not restored:\n{s}");
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_resumes() {
+    // A job-control shell in the pane, so Ctrl-Z has somewhere to return to.
+    let t = Tmux::start(
+        "suspend",
+        120,
+        30,
+        &[],
+        &["env", "PS1=READY$ ", "bash", "--norc", "--noprofile", "-i"],
+    );
+    t.wait_text("READY$", T);
+    t.literal(&format!("{} demo --speed 5", bin()));
+    t.keys(&["Enter"]);
+    t.wait_text("terran", T);
+    t.keys(&["C-z"]);
+    let s = t.wait_for("the shell back", T, |s| {
+        s.contains("Stopped") && !s.contains("1 Clusters")
+    });
+    assert!(s.contains("READY$"), "{s}");
+    t.literal("fg");
+    t.keys(&["Enter"]);
+    t.wait_for("obtui back on screen", T, |s| {
+        s.contains("1 Clusters") && s.contains("terran")
+    });
+    t.literal("2");
+    t.wait_text("Hosts [", T);
+    t.literal("q");
+    let s = t.wait_for("the prompt after quitting", T, |s| {
+        !s.contains("1 Clusters") && s.trim_end().ends_with("READY$")
+    });
+    assert!(!s.contains("Hosts ["), "{s}");
+    t.literal("exit");
+    t.keys(&["Enter"]);
+}
+
+/// The only panic reachable from outside today is a debug-build overflow (End in a detail view,
+/// reported as a bug); while it exists it proves the panic hook restores the terminal. Once it is
+/// fixed the binary stays up and this test checks only that.
+#[test]
+fn a_panic_restores_the_terminal() {
+    let t = demo("panic", &["RUST_BACKTRACE=0"]);
+    t.literal("1");
+    t.keys(&["Enter"]);
+    t.wait_text("cluster ", T);
+    t.keys(&["End"]);
+    t.literal("2");
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !t.dead() && std::time::Instant::now() < deadline {
+        if t.screen().contains("Hosts [") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if t.dead() {
+        let s = t.screen();
+        assert!(s.contains("panicked"), "the panic message is printed:\n{s}");
+        assert!(
+            !s.contains("1 Clusters"),
+            "the alternate screen is gone after the panic:\n{s}"
+        );
+        assert_ne!(t.exit_status(), Some(0));
+    } else {
+        eprintln!("no panic reachable: End in a detail view is fixed");
+        t.literal("q");
+        t.wait_for("exit", T, |_| t.dead());
+    }
+}
