@@ -422,6 +422,9 @@ pub async fn run_tui(
     let mut sigterm =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
     let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    // Raw mode turns Ctrl-C into a key; a SIGINT from outside (kill -INT, a supervisor) still
+    // has to restore the terminal.
+    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
     let mut last_draw = Instant::now() - FRAME;
     // The DAG view animates running nodes (spinner, ticking durations) at ~8 Hz.
     const ANIMATE: Duration = Duration::from_millis(125);
@@ -509,6 +512,7 @@ pub async fn run_tui(
             }
             _ = recv_opt(&mut sigterm) => break,
             _ = recv_opt(&mut sighup) => break,
+            _ = recv_opt(&mut sigint) => break,
         }
     }
     drop(session);

@@ -61,6 +61,51 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     if let Mode::Help { scroll } = app.mode {
         draw_help(f, app, area, scroll);
     }
+    if app.settings.ascii {
+        asciify(f.buffer_mut());
+    }
+}
+
+/// A non-UTF-8 terminal shows anything but ASCII as mojibake: after drawing, every cell that is
+/// not ASCII becomes its nearest ASCII look-alike (box lines, bars, arrows, punctuation).
+pub fn asciify(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if sym.is_ascii() {
+            continue;
+        }
+        let c = sym.chars().next().unwrap_or(' ');
+        let r = match c {
+            '─' | '━' | '═' | '╌' | '┄' => "-",
+            '│' | '┃' | '║' | '╎' | '┆' => "|",
+            '┌' | '┐' | '└' | '┘' | '├' | '┤' | '┬' | '┴' | '┼' | '╭' | '╮' | '╯' | '╰' | '╔'
+            | '╗' | '╚' | '╝' => "+",
+            '█' | '▉' | '▊' | '▋' | '▌' | '▍' | '▎' | '▏' | '■' => "#",
+            '░' | '▒' | '▓' => ".",
+            '…' | '·' | '•' => ".",
+            '—' | '–' => "-",
+            '›' | '→' | '▸' | '▶' | '»' => ">",
+            '‹' | '←' | '◂' | '«' => "<",
+            '↑' | '▲' => "^",
+            '↓' | '▼' | '▾' => "v",
+            '⏎' => "J",
+            '⟳' => "@",
+            '✔' | '✓' => "+",
+            '✖' | '✗' => "x",
+            '◌' => ".",
+            '◷' => "o",
+            '⊘' => "-",
+            '⊗' => "!",
+            '●' | '◉' => "*",
+            '↷' => "s",
+            '↻' => "r",
+            '↶' => "b",
+            '×' => "x",
+            c if ('\u{2800}'..='\u{28ff}').contains(&c) => ">",
+            _ => "?",
+        };
+        cell.set_symbol(r);
+    }
 }
 
 fn draw_header(f: &mut Frame, app: &App, area: Rect) {
