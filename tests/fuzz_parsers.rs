@@ -446,7 +446,8 @@ fn target_obshell_crypto(input: &[u8], sk: &rsa::RsaPrivateKey) {
 #[test]
 fn corpus_replays_cleanly() {
     let sk = vector_key();
-    let targets: [(&str, &dyn Fn(&[u8])); 8] = [
+    type Target<'a> = (&'a str, &'a dyn Fn(&[u8]));
+    let targets: [Target; 8] = [
         ("ocp_envelope", &target_ocp_envelope),
         ("ocp_models", &target_ocp_models),
         ("obshell_envelope", &target_obshell_envelope),
@@ -649,7 +650,9 @@ fn damaged_sdk_headers_and_bodies_are_errors() {
         let damaged = mutate_bytes(&raw, &mut rng);
         let b64 = base64::engine::general_purpose::STANDARD.encode(&damaged);
         assert!(
-            AuthHeader::decrypt(&sk, &b64).is_err() || damaged == raw || damaged.len() % 128 == 0,
+            AuthHeader::decrypt(&sk, &b64).is_err()
+                || damaged == raw
+                || damaged.len().is_multiple_of(128),
             "a damaged header decrypted"
         );
     }

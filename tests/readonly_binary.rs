@@ -257,7 +257,10 @@ impl Drop for Session {
 type View = (Vec<(bool, String)>, &'static str);
 
 /// From each view, its keys (`extras`: also every wizard command and clicks over the screen).
-fn sweep(t: &Tmux, views: &[(View, Vec<(bool, String)>, bool)]) -> usize {
+/// A view, the keys to press there, and whether to add the wizard commands and clicks.
+type Plan = (View, Vec<(bool, String)>, bool);
+
+fn sweep(t: &Tmux, views: &[Plan]) -> usize {
     let mut pressed = 0usize;
     for ((v, ready), keys, extras) in views {
         let mut last: Option<&(bool, String)> = None;
