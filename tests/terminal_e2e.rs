@@ -9,6 +9,9 @@ use std::process::Command;
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(20);
+/// Quitting `obtui demo` in its first seconds waits for the obshell agents' key generation
+/// (RELIABILITY.md, known bugs), which on a loaded machine outlasts `T`.
+const EXIT: Duration = Duration::from_secs(90);
 
 /// tmux commands the helper does not wrap, on the same server (`Tmux::start` names its socket
 /// `obtui-test-<name>-<pid>`).
@@ -69,7 +72,7 @@ fn tiny_window_says_so_and_recovers() {
     t.wait_text("Hosts [", T);
     t.literal("q");
     // tmux marks the pane dead a moment before it records the status.
-    t.wait_for("exit", T, |_| t.dead() && t.exit_status().is_some());
+    t.wait_for("exit", EXIT, |_| t.dead() && t.exit_status().is_some());
     assert_eq!(t.exit_status(), Some(0), "{}", t.screen());
 }
 
@@ -97,7 +100,7 @@ fn resize_storm_then_keys_still_work() {
     t.wait_text("Tasks [", T);
     assert!(!t.dead());
     t.literal("q");
-    t.wait_for("exit", T, |_| t.dead() && t.exit_status().is_some());
+    t.wait_for("exit", EXIT, |_| t.dead() && t.exit_status().is_some());
     assert_eq!(t.exit_status(), Some(0));
 }
 
@@ -111,7 +114,7 @@ fn c_locale_uses_ascii_status_glyphs() {
         assert!(!s.contains(g), "{g} under LANG=C:\n{s}");
     }
     t.literal("q");
-    t.wait_for("exit", T, |_| t.dead());
+    t.wait_for("exit", EXIT, |_| t.dead());
 }
 
 /// Everything, borders and punctuation included, is ASCII under a C locale (a terminal in that
@@ -127,14 +130,14 @@ fn c_locale_draws_ascii_only() {
         s.chars().filter(|c| !c.is_ascii()).collect::<String>()
     );
     t.literal("q");
-    t.wait_for("exit", T, |_| t.dead());
+    t.wait_for("exit", EXIT, |_| t.dead());
 }
 
 #[test]
 fn ctrl_c_quits_and_restores() {
     let t = demo("ctrlc", &[]);
     t.keys(&["C-c"]);
-    t.wait_for("exit on Ctrl-C", T, |_| t.dead());
+    t.wait_for("exit on Ctrl-C", EXIT, |_| t.dead());
     assert_eq!(t.exit_status(), Some(0));
     assert!(!t.screen().contains("1 Clusters"), "{}", t.screen());
 }
@@ -149,7 +152,7 @@ fn sigint_restores_the_terminal() {
     unsafe {
         libc::kill(pid, libc::SIGINT);
     }
-    t.wait_for("exit on SIGINT", T, |_| t.dead());
+    t.wait_for("exit on SIGINT", EXIT, |_| t.dead());
     let s = t.screen();
     assert!(!s.contains("1 Clusters"), "terminal not restored:\n{s}");
 }
@@ -181,7 +184,7 @@ fn ctrl_z_suspends_and_fg_resumes() {
     t.literal("2");
     t.wait_text("Hosts [", T);
     t.literal("q");
-    let s = t.wait_for("the prompt after quitting", T, |s| {
+    let s = t.wait_for("the prompt after quitting", EXIT, |s| {
         !s.contains("1 Clusters") && s.trim_end().ends_with("READY$")
     });
     assert!(!s.contains("Hosts ["), "{s}");
@@ -189,35 +192,59 @@ fn ctrl_z_suspends_and_fg_resumes() {
     t.keys(&["Enter"]);
 }
 
-/// The only panic reachable from outside today is a debug-build overflow (End in a detail view,
-/// reported as a bug); while it exists it proves the panic hook restores the terminal. Once it is
-/// fixed the binary stays up and this test checks only that.
+/// The child half of `a_panic_restores_the_terminal`: only does something when that test runs
+/// this binary in a terminal with `OBTUI_PANIC_PROBE=1`.
+#[test]
+fn panic_probe_child() {
+    if std::env::var_os("OBTUI_PANIC_PROBE").is_none() {
+        return;
+    }
+    let (mut term, _guard) = obtui::ui::term::enter().expect("a terminal");
+    term.draw(|f| {
+        f.render_widget(
+            ratatui::widgets::Paragraph::new("PANIC-PROBE on the alternate screen"),
+            f.area(),
+        )
+    })
+    .unwrap();
+    // A panic while the TUI owns the terminal, as a bug in drawing would cause. The hook must
+    // leave the alternate screen and raw mode before the message is printed.
+    let v: Vec<u8> = Vec::new();
+    let i = v.len() + 3;
+    let _ = v[i];
+}
+
+/// No panic is reachable from outside the binary any more, so the test binary itself enters the
+/// TUI in a real terminal (tmux) and panics: the message lands on the normal screen, the probe's
+/// frame is gone, and the shell's terminal is usable (cooked mode: a typed line echoes).
 #[test]
 fn a_panic_restores_the_terminal() {
-    let t = demo("panic", &["RUST_BACKTRACE=0"]);
-    t.literal("1");
+    let exe = std::env::current_exe().unwrap();
+    let exe = exe.to_string_lossy().to_string();
+    let t = Tmux::start(
+        "panic",
+        120,
+        30,
+        &[],
+        &["env", "PS1=READY$ ", "bash", "--norc", "--noprofile", "-i"],
+    );
+    t.wait_text("READY$", T);
+    t.literal(&format!(
+        "OBTUI_PANIC_PROBE=1 RUST_BACKTRACE=0 {exe} --exact panic_probe_child --nocapture --test-threads 1"
+    ));
     t.keys(&["Enter"]);
-    t.wait_text("cluster ", T);
-    t.keys(&["End"]);
-    t.literal("2");
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while !t.dead() && std::time::Instant::now() < deadline {
-        if t.screen().contains("Hosts [") {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    if t.dead() {
-        let s = t.screen();
-        assert!(s.contains("panicked"), "the panic message is printed:\n{s}");
-        assert!(
-            !s.contains("1 Clusters"),
-            "the alternate screen is gone after the panic:\n{s}"
-        );
-        assert_ne!(t.exit_status(), Some(0));
-    } else {
-        eprintln!("no panic reachable: End in a detail view is fixed");
-        t.literal("q");
-        t.wait_for("exit", T, |_| t.dead());
-    }
+    let s = t.wait_for("the panic message on the normal screen", T, |s| {
+        s.contains("panicked") && s.trim_end().ends_with("READY$")
+    });
+    assert!(!s.contains("PANIC-PROBE on the alternate"), "{s}");
+    assert!(
+        s.contains("index out of bounds"),
+        "the panic came from inside the TUI, not from entering it:\n{s}"
+    );
+    // Cooked mode again: the shell echoes what is typed.
+    t.literal("echo restored-$((40+2))");
+    t.keys(&["Enter"]);
+    t.wait_text("restored-42", T);
+    t.literal("exit");
+    t.keys(&["Enter"]);
 }
