@@ -305,7 +305,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             let opts = sim.options(None, None)?;
             let rt = runtime()?;
-            rt.block_on(async move {
+            let result = rt.block_on(async move {
                 let handle =
                     crate::sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts.clone()).await?;
                 // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
@@ -374,7 +374,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 handle.shutdown().await;
                 r
-            })
+            });
+            // Key generation still running on a worker cannot be interrupted; do not wait for
+            // it on the way out (the terminal is already restored).
+            rt.shutdown_timeout(Duration::from_millis(100));
+            result
         }
         Some(Cmd::Watch {
             task_id,
