@@ -138,7 +138,17 @@ pub fn takeover_items(r: &TakeoverPrecheckResult) -> Vec<PrecheckItem> {
     let verdict = r.result.as_ref();
     let valid = verdict.and_then(|v| v.valid);
     let messages = verdict.map(|v| v.messages.as_slice()).unwrap_or(&[]);
+    let items = out.len();
     for m in messages {
+        // A message that repeats a check item's reason is the same finding: count it once.
+        let said =
+            |x: &PrecheckItem| x.reason.contains(m.as_str()) || m.contains(x.reason.as_str());
+        if out[..items]
+            .iter()
+            .any(|x| x.result != CheckResult::Pass && !x.reason.is_empty() && said(x))
+        {
+            continue;
+        }
         let item = if valid == Some(true) {
             PrecheckItem::warn(
                 "OCP precheck message",
@@ -211,5 +221,30 @@ mod tests {
         );
         let none = takeover_items(&parse(serde_json::json!({})));
         assert_eq!(none[0].result, CheckResult::Warn);
+    }
+}
+
+#[cfg(test)]
+mod dedupe_tests {
+    use super::*;
+
+    #[test]
+    fn a_message_repeating_a_failed_item_counts_once() {
+        let r: TakeoverPrecheckResult = serde_json::from_value(serde_json::json!({
+            "clusterName": "nova_dr",
+            "result": {"valid": false, "messages": ["nova_dr is a standby of nova, which OCP does not manage yet", "another problem"]},
+            "checkItems": [
+                {"name": "Primary cluster managed", "result": "FAIL", "reason": "nova_dr is a standby of nova, which OCP does not manage yet", "fix": "take over nova first"},
+                {"name": "Version supported", "result": "PASS", "reason": "4.2.1.2"}
+            ]
+        }))
+        .unwrap();
+        let items = takeover_items(&r);
+        let fails = items
+            .iter()
+            .filter(|i| i.result == CheckResult::Fail)
+            .count();
+        assert_eq!(fails, 2, "{items:?}");
+        assert!(items.iter().any(|i| i.reason == "another problem"));
     }
 }
