@@ -253,8 +253,8 @@ const MUTANT_STATUSES: [u16; 2] = [200, 503];
 // ---------------------------------------------------------------------------------------------
 // Targets: each takes one input and must return without panicking.
 
-/// Every error must at least print. (How long the message may get is the separate, currently
-/// failing `error_messages_stay_short` below.)
+/// Every error must at least print. (How long it may get is checked by
+/// `error_messages_stay_short` and `trace_ids_stay_short` below.)
 fn short(e: &impl std::fmt::Display, _input_len: usize) {
     let _ = e.to_string();
 }
@@ -514,6 +514,19 @@ fn error_messages_stay_short() {
         "OCP decode error: {} bytes",
         e.to_string().len()
     );
+}
+
+/// The traceId is shown beside every error; a 10,000-character one must not flood the line.
+#[test]
+#[ignore = "known bug: the traceId is kept and shown whole"]
+fn trace_ids_stay_short() {
+    let body = serde_json::json!({
+        "successful": false, "status": 500,
+        "error": {"message": "boom"}, "traceId": "t".repeat(10_000),
+    });
+    let e = decode_envelope::<Value>(&RawResponse::new(500, serde_json::to_vec(&body).unwrap()))
+        .unwrap_err();
+    assert!(e.to_string().len() <= 4096, "{} bytes", e.to_string().len());
 }
 
 /// A 50 MB body (a proxy's error page, a runaway log): an error, not a hang or a crash. A big
