@@ -196,7 +196,10 @@ impl SimState {
 
     fn credentials_ok(&self, user: &str, password: &str) -> bool {
         let pw = self.0.password.read().unwrap_or_else(|e| e.into_inner());
-        user == self.0.user && password == pw.expose()
+        // Both compared in constant time, and both always compared.
+        let user_ok = obshell::credentials_eq(self.0.user.as_bytes(), user.as_bytes());
+        let pw_ok = obshell::credentials_eq(pw.expose().as_bytes(), password.as_bytes());
+        user_ok & pw_ok
     }
 
     /// Where the take-over targets are, one line each, for the demo's help: the unmanaged
