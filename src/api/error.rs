@@ -72,7 +72,11 @@ pub enum ApiError {
 pub const MAX_MESSAGE: usize = 1000;
 
 fn short(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.char_indices().nth(MAX_MESSAGE) {
+    short_to(s, MAX_MESSAGE)
+}
+
+fn short_to(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max) {
         None => std::borrow::Cow::Borrowed(s),
         Some((cut, _)) => {
             std::borrow::Cow::Owned(format!("{}… ({} more bytes)", &s[..cut], s.len() - cut))
@@ -89,7 +93,8 @@ fn code_suffix(code: &Option<String>) -> String {
 
 fn trace_suffix(trace: &Option<String>) -> String {
     match trace {
-        Some(t) if !t.is_empty() => format!(" (traceId {t})"),
+        // Real trace ids are 16–64 characters; a longer one is cut like any server text.
+        Some(t) if !t.is_empty() => format!(" (traceId {})", short_to(t, 128)),
         _ => String::new(),
     }
 }
