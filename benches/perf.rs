@@ -833,11 +833,9 @@ impl Screen {
                             'A' => self.y = self.y.saturating_sub(n0.max(1)),
                             'B' => self.y += n0.max(1),
                             'J' if n0 == 2 || n0 == 3 => self.cells.fill(' '),
-                            'K' => {
-                                if self.y < self.h {
-                                    for x in self.x..self.w {
-                                        self.cells[self.y * self.w + x] = ' ';
-                                    }
+                            'K' if self.y < self.h => {
+                                for x in self.x..self.w {
+                                    self.cells[self.y * self.w + x] = ' ';
                                 }
                             }
                             _ => {}

@@ -26,6 +26,12 @@ impl BoundedFile {
     pub fn open(path: &Path, cap: u64) -> io::Result<BoundedFile> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
+            // The state directory holds the log and the audit log: this user's eyes only.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+            }
         }
         let mut opts = OpenOptions::new();
         opts.create(true).append(true);
