@@ -219,7 +219,7 @@ pub struct App {
 }
 
 /// Upper bound of the help overlay's scroll (its lines are the registry plus section titles).
-const SPECS_LEN: usize = super::actions::SPECS.len() + 20;
+const SPECS_LEN: usize = super::actions::SPECS.len() + 80;
 
 const FLASH_TTL: Duration = Duration::from_secs(4);
 const ERROR_HISTORY: usize = 200;

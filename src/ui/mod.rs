@@ -583,6 +583,18 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
         spans.push(Span::styled(format!("  [{}]", s.name), t.muted()));
         lines.push(Line::from(spans));
     }
+    // What this run offers (the demo's take-over targets and obshell agents).
+    let notes = app.notes.get();
+    if !notes.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "This run",
+            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+        ));
+        for n in &notes {
+            lines.push(Line::raw(format!("  {n}")));
+        }
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(t.accent))
