@@ -456,7 +456,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 force_read_only: cli.global.read_only,
                 notes: Default::default(),
             };
-            runtime()?.block_on(crate::app::run::run_tui(&paths, resolved, password, opts))
+            let rt = runtime()?;
+            let r = rt.block_on(crate::app::run::run_tui(&paths, resolved, password, opts));
+            // The terminal is restored; leave without waiting on background work.
+            rt.shutdown_timeout(Duration::from_millis(100));
+            r
         }
     }
 }

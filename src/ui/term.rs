@@ -31,7 +31,9 @@ pub fn enter() -> io::Result<(Term, Guard)> {
         return Err(e);
     }
     // Key release events, where the terminal can report them (reveal-while-held passwords).
-    if matches!(terminal::supports_keyboard_enhancement(), Ok(true)) {
+    if std::env::var_os("OBTUI_KEY_RELEASE").is_some()
+        && matches!(terminal::supports_keyboard_enhancement(), Ok(true))
+    {
         let _ = execute!(
             out,
             crossterm::event::PushKeyboardEnhancementFlags(

@@ -161,6 +161,22 @@ impl Tmux {
         }
     }
 
+    /// The pane's program has exited: tmux says so, or (tmux reaps its panes late under load)
+    /// the process is gone or a zombie.
+    pub fn exited(&self, pid: Option<i32>) -> bool {
+        if self.dead() {
+            return true;
+        }
+        let Some(pid) = pid else { return false };
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat) => stat
+                .rsplit(") ")
+                .next()
+                .is_some_and(|rest| rest.starts_with('Z')),
+            Err(_) => true,
+        }
+    }
+
     pub fn exit_status(&self) -> Option<i32> {
         let out = Command::new("tmux")
             .args([
