@@ -57,8 +57,27 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
 }
 
 pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
-    // End scrolls "as far as it goes": clamp to the content, so the next Up moves at once.
-    let max = detail_max_scroll(app, area);
+    let Some(d) = &app.detail else { return };
+    let t = &app.theme;
+    let lines = match &d.data {
+        Some(data) => panes::detail_lines(
+            data,
+            t,
+            app.settings.ascii,
+            app.frozen_now.unwrap_or_else(panes::now_ms),
+        ),
+        None => match &d.error {
+            Some(e) => vec![Line::styled(
+                format!("cannot load: {}", e.message),
+                Style::default().fg(t.error),
+            )],
+            None => vec![Line::styled("loading…", t.muted())],
+        },
+    };
+    // End scrolls "as far as it goes": clamp to the content (its last line at the bottom), so
+    // the next Up moves at once.
+    let inner = area.height.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(inner).min(u16::MAX as usize) as u16;
     if let Some(d) = app.detail.as_mut() {
         d.scroll = d.scroll.min(max);
     }
@@ -84,42 +103,10 @@ pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
         .borders(Borders::ALL)
         .border_style(t.border())
         .title(Line::from(title));
-    let lines = match &d.data {
-        Some(data) => panes::detail_lines(
-            data,
-            t,
-            app.settings.ascii,
-            app.frozen_now.unwrap_or_else(panes::now_ms),
-        ),
-        None => match &d.error {
-            Some(e) => vec![Line::styled(
-                format!("cannot load: {}", e.message),
-                Style::default().fg(t.error),
-            )],
-            None => vec![Line::styled("loading…", t.muted())],
-        },
-    };
     f.render_widget(
         Paragraph::new(lines).block(block).scroll((d.scroll, 0)),
         area,
     );
-}
-
-/// The furthest the detail view can scroll in `area`: its last line at the bottom.
-fn detail_max_scroll(app: &App, area: Rect) -> u16 {
-    let Some(d) = &app.detail else { return 0 };
-    let n = match &d.data {
-        Some(data) => panes::detail_lines(
-            data,
-            &app.theme,
-            app.settings.ascii,
-            app.frozen_now.unwrap_or_else(panes::now_ms),
-        )
-        .len(),
-        None => 1,
-    };
-    let inner = area.height.saturating_sub(2) as usize;
-    n.saturating_sub(inner).min(u16::MAX as usize) as u16
 }
 
 pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {
