@@ -831,3 +831,34 @@ mod fuzz {
         }
     }
 }
+
+/// A graph too tangled to route in full opens as the list (every edge shown) with a
+/// warning; the graph view says how many edges it left out.
+#[test]
+fn a_tangled_graph_opens_as_the_list_and_counts_undrawn_edges() {
+    let mut g = obtui::task::gen::generate_chain(3_000, 3);
+    for k in 0..150 {
+        let from = k * 10;
+        let id = g.nodes[from].id.clone();
+        g.nodes[from + 1_500].upstreams.push(id);
+    }
+    g.normalize();
+    let mut v = view(g);
+    assert_eq!(v.mode, DagMode::List);
+    let (level, text) = v.notice().expect("a notice");
+    assert_eq!(level, Level::Warn);
+    assert!(text.contains("too tangled to draw"), "{text}");
+    let elided = v.layout().elided;
+    assert!(elided > 0);
+    key(&mut v, 'v');
+    assert_eq!(v.mode, DagMode::Graph);
+    let screen = render_gen(&mut v, 160, 30);
+    assert!(
+        screen.contains(&format!("{elided} edges not drawn")),
+        "{screen}"
+    );
+    // A well-formed graph opens as the graph, without the warning.
+    let mut v = view(chain());
+    assert_eq!(v.mode, DagMode::Graph);
+    assert!(!render(&mut v, 100, 16).contains("not drawn"));
+}

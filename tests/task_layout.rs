@@ -762,3 +762,84 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------
+// Tangled graphs: bounded wire, the rest undrawn and counted
+
+/// A chain of `n` with `long` extra edges, each skipping about half the chain: every one
+/// would need a wire vertex on each layer it crosses.
+fn chain_with_long_edges(n: usize, long: usize) -> TaskGraph {
+    let mut g = generate_chain(n, 3);
+    for k in 0..long {
+        let from = k * (n / 2) / long.max(1);
+        let to = (from + n / 2 + k % 7).min(n - 1);
+        let id = g.nodes[from].id.clone();
+        g.nodes[to].upstreams.push(id);
+    }
+    g.normalize();
+    g
+}
+
+#[test]
+fn real_task_shapes_draw_every_edge() {
+    let p = LayoutParams::default();
+    for g in [generate_ocp_like(5_000, 1), generate_chain(20_000, 1)] {
+        let l = layout(&g, &p);
+        assert_eq!(l.elided, 0, "{} nodes", g.nodes.len());
+        assert!(l.edges.iter().all(|e| !e.points.is_empty()));
+    }
+    let wide = generate_wide(5_000, 1);
+    let mut open = p.clone();
+    open.expanded.insert(wide.nodes[0].id.clone());
+    assert_eq!(
+        layout(&wide, &open).elided,
+        0,
+        "a flat 5,000-branch fan-out"
+    );
+}
+
+#[test]
+fn long_edges_past_the_budget_are_left_undrawn_and_counted() {
+    let p = LayoutParams::default();
+    let (n, long) = (3_000, 150);
+    let g = chain_with_long_edges(n, long);
+    let l = layout(&g, &p);
+    assert!(l.elided > 0 && l.elided <= long, "elided {}", l.elided);
+    assert_eq!(l.edges.len(), n - 1 + long, "undrawn edges stay navigable");
+    let undrawn = l.edges.iter().filter(|e| e.points.is_empty()).count();
+    assert_eq!(undrawn, l.elided);
+    // Every chain edge is short and stays drawn; the drawing of the rest is exact.
+    let drawn: Vec<RoutedEdge> = l
+        .edges
+        .iter()
+        .filter(|e| !e.points.is_empty())
+        .cloned()
+        .collect();
+    assert!(drawn.len() >= n - 1);
+    let mut only_drawn = l.clone();
+    only_drawn.edges = drawn;
+    check_geometry(&g, &only_drawn, &p).unwrap();
+    let dummies = l.cells.len();
+    assert!(
+        dummies <= 2 * (WIRE_BUDGET_PER_UNIT * n + WIRE_BUDGET_BASE),
+        "{dummies} wire cells"
+    );
+}
+
+#[test]
+fn list_gutter_is_capped_and_stays_continuous() {
+    let p = LayoutParams::default();
+    let g = chain_with_long_edges(2_000, 300);
+    let rows = list_rows(&g, &p);
+    assert_eq!(rows.len(), 2_000);
+    let widest = rows.iter().map(|r| r.lanes.len()).max().unwrap();
+    assert!(widest > 40, "the long edges open many lanes ({widest})");
+    assert!(widest <= 2 * MAX_LANES + 1, "gutter {widest}");
+    check_lanes(&rows).unwrap();
+    // A small graph's gutter is unchanged by the cap: one lane per open edge.
+    let small = chain_with_long_edges(40, 6);
+    let rows = list_rows(&small, &p);
+    let widest = rows.iter().map(|r| r.lanes.len()).max().unwrap();
+    assert!((3..=2 * 8).contains(&widest), "gutter {widest}");
+    check_lanes(&rows).unwrap();
+}

@@ -190,6 +190,10 @@ pub struct Layout {
     pub cells: Vec<EdgeCell>,
     /// Edge crossings left after ordering (between adjacent layers).
     pub crossings: usize,
+    /// Edges left undrawn because routing them would pass the wire budgets
+    /// ([`DUMMY_BUDGET_PER_UNIT`], [`WIRE_BUDGET_PER_UNIT`]); only tangled graphs get there.
+    /// They stay in `edges` with no points, so navigation still follows them.
+    pub elided: usize,
     /// [`layout_key`] of the input; relayout only when it changes.
     pub key: u64,
     /// The duration slot of labels (from the params), for label rendering.
@@ -675,6 +679,18 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
 // ---------------------------------------------------------------------------------
 // The layout
 
+/// Wire vertices (one per layer a long edge crosses) the layout may create per node, on top
+/// of [`DUMMY_BUDGET_BASE`]. Real task DAGs (chains with fan-outs) use a handful; a random
+/// graph with many long edges would need a number quadratic in its size (100,000 nodes:
+/// billions), so past the budget the longest edges are left undrawn and counted in
+/// [`Layout::elided`].
+pub const DUMMY_BUDGET_PER_UNIT: usize = 4;
+pub const DUMMY_BUDGET_BASE: usize = 20_000;
+/// Wire cells the layout may draw per node, on top of [`WIRE_BUDGET_BASE`]. The OCP-shaped
+/// benchmark DAGs use about 13 per node, a 5,000-branch fan-out laid flat about 38.
+pub const WIRE_BUDGET_PER_UNIT: usize = 64;
+pub const WIRE_BUDGET_BASE: usize = 500_000;
+
 /// Lays out the graph. Never fails: cycles are broken (the closing edge is drawn
 /// reversed), dangling edges and self-loops are ignored (see `TaskGraph::validate`).
 pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
@@ -721,20 +737,47 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     }
     let n_layers = layer.iter().copied().max().unwrap_or(0) + 1;
 
+    // Drawn edges: all of them, unless their wire vertices would blow the budget; then the
+    // shortest first, until it is spent.
+    let span = |&(a, b, _): &(usize, usize, bool)| layer[b] - layer[a] - 1;
+    let budget = DUMMY_BUDGET_PER_UNIT * m + DUMMY_BUDGET_BASE;
+    let mut drawn = vec![true; eff.len()];
+    let mut elided = 0;
+    if eff.iter().map(span).sum::<usize>() > budget {
+        let mut by_span: Vec<(usize, usize)> =
+            eff.iter().enumerate().map(|(e, x)| (span(x), e)).collect();
+        by_span.sort_unstable();
+        let mut used = 0;
+        for (s, e) in by_span {
+            if used + s <= budget {
+                used += s;
+            } else {
+                drawn[e] = false;
+                elided += 1;
+            }
+        }
+    }
+
     // Vertices: units, then dummies. Segments join vertices of adjacent layers.
     let mut v_layer: Vec<usize> = layer.clone();
     let mut v_width: Vec<usize> = units.widths.clone();
     let mut v_key: Vec<(usize, usize)> = (0..m).map(|u| (units.rank[u], 0)).collect();
     let mut segs: Vec<(usize, usize)> = Vec::with_capacity(eff.len());
     let mut edge_segs: Vec<(usize, usize)> = Vec::with_capacity(eff.len()); // (first seg, count)
-    for &(a, b, _) in &eff {
+    let mut dummy_edge: Vec<usize> = Vec::new(); // per dummy (vertex `m + k`): its edge
+    for (e, &(a, b, _)) in eff.iter().enumerate() {
         let first = segs.len();
+        if !drawn[e] {
+            edge_segs.push((first, 0));
+            continue;
+        }
         let mut prev = a;
         for l in layer[a] + 1..layer[b] {
             let d = v_layer.len();
             v_layer.push(l);
             v_width.push(1);
             v_key.push((units.rank[b], 1 + units.rank[a]));
+            dummy_edge.push(e);
             segs.push((prev, d));
             prev = d;
         }
@@ -743,6 +786,11 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     }
     let nv = v_layer.len();
     let (vsucc, vpred) = Csr::both(nv, &segs);
+    let mut seg_edges = vec![0usize; segs.len()];
+    for (e, &(first, count)) in edge_segs.iter().enumerate() {
+        seg_edges[first..first + count].fill(e);
+    }
+    let seg_edge = |s: usize| seg_edges[s];
 
     // Layers as one flat array; initial order per layer: model order.
     let by_layer: Vec<(usize, usize)> = (0..nv).map(|v| (v_layer[v], v)).collect();
@@ -798,18 +846,68 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let center = |v: usize| -> u32 { (x[v] + (v_width[v] / 2) as i64) as u32 };
 
     // Routing per gap; this also fixes how many rows each gap needs.
-    let mut routing = Routing {
-        seg_track: vec![0; segs.len()],
-        ..Routing::default()
+    let route_all = |gaps: &Csr, scratch: &mut Scratch| {
+        let mut routing = Routing {
+            seg_track: vec![0; segs.len()],
+            seg_net: vec![0; segs.len()],
+            ..Routing::default()
+        };
+        let mut gap_rows = vec![1usize; n_layers.saturating_sub(1)];
+        let mut gap_nets = vec![0usize; n_layers];
+        for (l, rows) in gap_rows.iter_mut().enumerate() {
+            gap_nets[l] = routing.nets.len();
+            *rows = route_gap(gaps.row(l), &segs, &center, &mut routing, scratch);
+        }
+        if let Some(last) = gap_nets.last_mut() {
+            *last = routing.nets.len();
+        }
+        (routing, gap_rows, gap_nets)
     };
-    let mut gap_rows = vec![1usize; n_layers.saturating_sub(1)];
-    let mut gap_nets = vec![0usize; n_layers];
-    for (l, rows) in gap_rows.iter_mut().enumerate() {
-        gap_nets[l] = routing.nets.len();
-        *rows = route_gap(gaps.row(l), &segs, &center, &mut routing, &mut scratch);
+    let (mut routing, mut gap_rows, mut gap_nets) = route_all(&gaps, &mut scratch);
+
+    // Wire cells: a segment costs its share of its net's horizontal run plus its gap's
+    // rows. Wide, tangled layers (random graphs) would need wire quadratic in their size;
+    // past the budget the costliest edges are left undrawn, like the long ones above, and
+    // the rest routed again.
+    let mut net_size = vec![0usize; routing.nets.len()];
+    for (s, &net) in routing.seg_net.iter().enumerate() {
+        if drawn[seg_edge(s)] {
+            net_size[net] += 1;
+        }
     }
-    if let Some(last) = gap_nets.last_mut() {
-        *last = routing.nets.len();
+    let seg_cost = |s: usize| -> usize {
+        let net = &routing.nets[routing.seg_net[s]];
+        let run = (net.hi - net.lo) as usize + 1;
+        run / net_size[routing.seg_net[s]].max(1) + gap_rows[v_layer[segs[s].0]]
+    };
+    let costs: Vec<usize> = (0..eff.len())
+        .map(|e| {
+            let (first, count) = edge_segs[e];
+            (first..first + count).map(seg_cost).sum()
+        })
+        .collect();
+    let wire_budget = WIRE_BUDGET_PER_UNIT * m + WIRE_BUDGET_BASE;
+    if costs.iter().sum::<usize>() > wire_budget {
+        let mut by_cost: Vec<(usize, usize)> = (0..eff.len())
+            .filter(|&e| drawn[e])
+            .map(|e| (costs[e], e))
+            .collect();
+        by_cost.sort_unstable();
+        let mut used = 0;
+        for (c, e) in by_cost {
+            if used + c <= wire_budget {
+                used += c;
+            } else {
+                drawn[e] = false;
+                elided += 1;
+            }
+        }
+        let pairs: Vec<(usize, usize)> = gap_pairs
+            .iter()
+            .copied()
+            .filter(|&(_, s)| drawn[seg_edge(s)])
+            .collect();
+        (routing, gap_rows, gap_nets) = route_all(&Csr::new(n_layers, &pairs), &mut scratch);
     }
     let mut row_of_layer = vec![0u32; n_layers];
     for l in 1..n_layers {
@@ -824,7 +922,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     for l in 0..n_layers {
         // Dummies of a layer sit left to right on distinct columns: already merged.
         for &v in &flat[layer_start[l]..layer_start[l + 1]] {
-            if v >= m {
+            if v >= m && drawn[dummy_edge[v - m]] {
                 cells.push(EdgeCell {
                     x: center(v),
                     y: row_of_layer[l],
@@ -890,7 +988,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     // Edge polylines.
     let mut edges = Vec::with_capacity(eff.len());
     for (e, &(a, b, reversed)) in eff.iter().enumerate() {
-        let (first, count) = edge_segs[e];
+        let (first, count) = if drawn[e] { edge_segs[e] } else { (0, 0) };
         let mut points = Vec::with_capacity(2 + 2 * count);
         for (s, &(sa, sb)) in segs.iter().enumerate().skip(first).take(count) {
             let l = v_layer[sa];
@@ -928,6 +1026,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         edges,
         cells,
         crossings: best,
+        elided,
         key,
         duration_width: p.duration_width as u32,
         slot,
@@ -1217,6 +1316,8 @@ struct Routing {
     cols: Vec<u32>,
     /// Track of each segment in its gap.
     seg_track: Vec<u32>,
+    /// Net (index into `nets`) of each segment.
+    seg_net: Vec<usize>,
 }
 
 impl Routing {
@@ -1305,6 +1406,7 @@ fn route_gap(
             bottoms: (c + 1, c + 2),
         });
         r.seg_track[k] = 0;
+        r.seg_net[k] = r.nets.len() - 1;
         return 1;
     }
     s.by_a.clear();
@@ -1376,6 +1478,7 @@ fn route_gap(
         let track = r.nets[ni].track.unwrap_or(0);
         while i < s.nets.len() && s.nets[i].0 == key {
             r.seg_track[s.nets[i].1] = track;
+            r.seg_net[s.nets[i].1] = ni;
             i += 1;
         }
         ni += 1;
@@ -1644,8 +1747,17 @@ pub struct ListRow {
 /// Marks the node's own cell in a list gutter.
 pub const NODE: u8 = 32;
 
+/// Most lanes a list gutter draws. An edge waiting on a lane further right still keeps its
+/// lane (so the rows stay right), it is only not drawn; a node whose lane is past the
+/// limit sits just right of the last drawn lane. Real task DAGs stay far below it; random
+/// graphs would otherwise need a gutter as wide as the graph is long.
+pub const MAX_LANES: usize = 48;
+
 /// One row per node (or collapsed group) in topological order, with a git-log style
 /// lane gutter: a lane stays open while an edge waits for its target row.
+///
+/// Linear in nodes and edges (times the drawn gutter): the lanes waiting for a node and the
+/// free lanes are indexed, not searched.
 pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
     let units = build_units(g, p);
     let order = kahn(&units.rank, &units.preds, &units.succs);
@@ -1654,13 +1766,18 @@ pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
     for (k, &u) in order.iter().enumerate() {
         pos[u] = k;
     }
+    // `lanes[c]`: the unit lane `c` waits for. `waiting[u]`: the lanes waiting for `u`.
+    // `free`: the empty lanes below `lanes.len()`.
     let mut lanes: Vec<Option<usize>> = Vec::new();
+    let mut waiting: Vec<Vec<usize>> = vec![Vec::new(); m];
+    let mut free: BTreeSet<usize> = BTreeSet::new();
     let mut rows = Vec::with_capacity(m);
     for &v in &order {
-        let mine: Vec<usize> = (0..lanes.len()).filter(|&i| lanes[i] == Some(v)).collect();
+        let mut mine = std::mem::take(&mut waiting[v]);
+        mine.sort_unstable();
         let nc = match mine.first() {
             Some(&c) => c,
-            None => match lanes.iter().position(Option::is_none) {
+            None => match free.pop_first() {
                 Some(c) => c,
                 None => {
                     lanes.push(None);
@@ -1668,8 +1785,10 @@ pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
                 }
             },
         };
-        let passing: Vec<bool> = (0..lanes.len())
-            .map(|i| lanes[i].is_some() && lanes[i] != Some(v))
+        let passing: Vec<bool> = lanes
+            .iter()
+            .take(MAX_LANES)
+            .map(|l| l.is_some() && *l != Some(v))
             .collect();
         for &c in &mine {
             lanes[c] = None;
@@ -1685,31 +1804,48 @@ pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
         let mut opened = Vec::new();
         if let Some((&first, rest)) = outs.split_first() {
             lanes[nc] = Some(first);
+            waiting[first].push(nc);
             for &w in rest {
-                let c = match (nc + 1..lanes.len())
-                    .find(|&i| lanes[i].is_none() && !mine.contains(&i))
-                {
-                    Some(c) => c,
+                // The first empty lane right of the node; the lanes that end here are not
+                // in `free` yet, so they are not reused on their own row.
+                let c = match free.range(nc + 1..).next().copied() {
+                    Some(c) => {
+                        free.remove(&c);
+                        c
+                    }
                     None => {
                         lanes.push(None);
                         lanes.len() - 1
                     }
                 };
                 lanes[c] = Some(w);
+                waiting[w].push(c);
                 opened.push(c);
             }
         }
-        let width = lanes.len().max(nc + 1).max(passing.len());
+        for &c in mine.iter().chain([&nc]) {
+            if lanes[c].is_none() {
+                free.insert(c);
+            }
+        }
+        // Drawn: the first `MAX_LANES` lanes, and the node's own cell.
+        let dc = nc.min(MAX_LANES);
+        let width = lanes
+            .len()
+            .max(nc + 1)
+            .max(passing.len())
+            .min(MAX_LANES)
+            .max(dc + 1);
         let mut cells = vec![0u8; width * 2];
         for (i, &p) in passing.iter().enumerate() {
             if p {
                 cells[i * 2] |= UP | DOWN;
             }
         }
-        for &c in mine.iter().skip(1) {
+        for &c in mine.iter().skip(1).filter(|&&c| c < MAX_LANES) {
             cells[c * 2] |= UP | if c > nc { LEFT } else { RIGHT };
         }
-        for &c in &opened {
+        for &c in opened.iter().filter(|&&c| c < MAX_LANES) {
             cells[c * 2] |= DOWN | LEFT;
         }
         let reach_right = mine
@@ -1717,11 +1853,12 @@ pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
             .chain(&opened)
             .copied()
             .filter(|&c| c > nc)
-            .max();
+            .max()
+            .map(|c| c.min(MAX_LANES));
         let reach_left = mine.iter().copied().filter(|&c| c < nc).min();
         let hline = |from: usize, to: usize, cells: &mut Vec<u8>| {
             for (k, cell) in cells.iter_mut().enumerate().take(to).skip(from) {
-                if k == nc * 2 {
+                if k == dc * 2 {
                     continue;
                 }
                 if *cell == UP | DOWN {
@@ -1732,22 +1869,23 @@ pub fn list_rows(g: &TaskGraph, p: &LayoutParams) -> Vec<ListRow> {
             }
         };
         if let Some(r) = reach_right {
-            hline(nc * 2 + 1, r * 2, &mut cells);
+            hline(dc * 2 + 1, r * 2, &mut cells);
         }
         if let Some(l) = reach_left {
-            hline(l * 2 + 1, nc * 2, &mut cells);
+            hline(l * 2 + 1, dc * 2, &mut cells);
         }
-        cells[nc * 2] = NODE;
-        while cells.len() > nc * 2 + 1 && cells.last() == Some(&0) {
+        cells[dc * 2] = NODE;
+        while cells.len() > dc * 2 + 1 && cells.last() == Some(&0) {
             cells.pop();
         }
         while lanes.last() == Some(&None) {
             lanes.pop();
+            free.remove(&lanes.len());
         }
         rows.push(ListRow {
             node: units.refs[v].clone(),
             lanes: cells,
-            node_col: nc * 2,
+            node_col: dc * 2,
         });
     }
     rows

@@ -243,6 +243,13 @@ fn draw_header(
                 DagMode::List => "  list",
             };
             spans.push(Span::styled(mode, theme.muted()));
+            let elided = v.layout().elided;
+            if v.mode == DagMode::Graph && elided > 0 {
+                spans.push(Span::styled(
+                    format!("  {elided} edges not drawn (too tangled; the list shows them)"),
+                    Style::default().fg(theme.warn),
+                ));
+            }
         }
     }
     let mut lines = vec![Line::from(spans)];

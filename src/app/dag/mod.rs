@@ -261,13 +261,28 @@ impl DagView {
 
     /// A poll result. Relayout only when the topology (or fold state) changed.
     pub fn on_graph(&mut self, g: TaskGraph, at: Instant) {
-        let relayout = self.graph.is_none() || layout_key(&g, &self.params) != self.layout.key;
+        let first = self.graph.is_none();
+        let relayout = first || layout_key(&g, &self.params) != self.layout.key;
         let anchor = if relayout { self.screen_anchor() } else { None };
         self.graph = Some(g);
         self.polls += 1;
         self.eta_cache = None;
         if relayout {
             self.relayout(anchor);
+        }
+        if first && self.layout.elided > 0 && self.mode == DagMode::Graph {
+            // A graph too tangled to route in full opens as the list, which shows every
+            // edge; the graph stays one key away, with the undrawn edges counted.
+            self.mode = DagMode::List;
+            self.notice = Some((
+                Level::Warn,
+                format!(
+                    "{} of {} edges are too tangled to draw: showing the list view",
+                    self.layout.elided,
+                    self.layout.edges.len()
+                ),
+                self.now(),
+            ));
         }
         self.blocked = self.compute_blocked();
         self.stale = None;
