@@ -1216,6 +1216,24 @@ async fn fault_injection() {
     }
     assert_eq!(get_hosts().await.unwrap().status(), StatusCode::OK);
 
+    // A huge body: the real answer behind a first member of 3 MB, no Content-Length.
+    let plain: Value = get_hosts().await.unwrap().json().await.unwrap();
+    c.post(&faults)
+        .json(&json!({"huge_count":1,"huge_mb":3}))
+        .send()
+        .await
+        .unwrap();
+    let r = get_hosts().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.content_length().is_none(), "streamed without a length");
+    let b = r.bytes().await.unwrap();
+    assert!(b.len() >= 3 * 1024 * 1024, "{} bytes", b.len());
+    let mut padded: Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(padded["padding"].as_str().unwrap().len(), 3 * 1024 * 1024);
+    padded.as_object_mut().unwrap().remove("padding");
+    assert_eq!(padded["data"], plain["data"], "the real answer follows the padding");
+    assert!(get_hosts().await.unwrap().bytes().await.unwrap().len() < 1024 * 1024);
+
     // Latency: not answered before the delay.
     c.post(&faults)
         .json(&json!({"latency_ms":300}))

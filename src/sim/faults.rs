@@ -24,9 +24,10 @@
 //! | `error_body` | with `true` (default) those errors carry the OCP error envelope; `false` sends an empty body |
 //! | `garbage_count` | the next N matching requests get a 200 with a body that is not JSON (alternately truncated JSON and an HTML proxy page) |
 //! | `drop_count` | the next N matching requests get a 200 whose body stream breaks after a few bytes (the connection is closed mid-body) |
+//! | `huge_count`, `huge_mb` | the next N matching requests get their real answer padded to `huge_mb` MB (default 50, at most 512): a valid JSON object whose first member is one huge string, streamed without a length |
 //! | `path_prefix` | only requests whose path starts with this are affected (default: every path outside `/sim/`) |
 //!
-//! One fault is applied per request, checked in the order error, garbage, drop; latency
+//! One fault is applied per request, checked in the order error, garbage, drop, huge; latency
 //! applies on top. Examples:
 //!
 //! ```text
@@ -35,6 +36,7 @@
 //! curl -X POST localhost:PORT/sim/faults -d '{"error_status":429,"error_count":1}'
 //! curl -X POST localhost:PORT/sim/faults -d '{"garbage_count":2,"path_prefix":"/api/v2/compute"}'
 //! curl -X POST localhost:PORT/sim/faults -d '{"drop_count":1}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"huge_count":1,"huge_mb":100}'
 //! curl -X DELETE localhost:PORT/sim/faults
 //! ```
 //!
@@ -75,6 +77,10 @@ pub const RATE_LIMIT: u32 = 6000;
 const RATE_WINDOW: Duration = Duration::from_secs(60);
 /// The longest latency a fault may ask for (keeps a typo from hanging a client for hours).
 const MAX_LATENCY_MS: u64 = 120_000;
+/// Padding of a huge body when the spec names no size.
+const DEFAULT_HUGE_MB: u32 = 50;
+/// The largest padding a fault may ask for.
+const MAX_HUGE_MB: u32 = 512;
 
 /// The active HTTP faults.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -85,6 +91,8 @@ pub struct Faults {
     pub error_body: bool,
     pub garbage_count: u32,
     pub drop_count: u32,
+    pub huge_count: u32,
+    pub huge_mb: u32,
     pub path_prefix: Option<String>,
     /// How many garbage bodies were served (alternates their kind).
     #[serde(skip)]
@@ -101,6 +109,8 @@ pub struct FaultSpec {
     pub error_body: Option<bool>,
     pub garbage_count: Option<u32>,
     pub drop_count: Option<u32>,
+    pub huge_count: Option<u32>,
+    pub huge_mb: Option<u32>,
     pub path_prefix: Option<String>,
 }
 
@@ -133,6 +143,12 @@ impl Faults {
         if let Some(v) = s.drop_count {
             self.drop_count = v;
         }
+        if let Some(v) = s.huge_count {
+            self.huge_count = v;
+        }
+        if let Some(v) = s.huge_mb {
+            self.huge_mb = v.min(MAX_HUGE_MB);
+        }
         if let Some(p) = s.path_prefix {
             self.path_prefix = if p.is_empty() { None } else { Some(p) };
         }
@@ -160,6 +176,13 @@ impl Faults {
         } else if self.drop_count > 0 {
             self.drop_count -= 1;
             Action::Drop
+        } else if self.huge_count > 0 {
+            self.huge_count -= 1;
+            Action::Huge(if self.huge_mb == 0 {
+                DEFAULT_HUGE_MB
+            } else {
+                self.huge_mb
+            })
         } else {
             Action::Pass
         };
@@ -174,6 +197,8 @@ enum Action {
     /// Truncated JSON (true) or an HTML page (false).
     Garbage(bool),
     Drop,
+    /// The real answer padded to this many MB.
+    Huge(u32),
 }
 
 /// A fixed rate-limit window, only to fill the headers.
@@ -243,6 +268,9 @@ pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> R
         Action::Error(status, with_body) => error_response(status, with_body),
         Action::Garbage(truncated) => garbage_response(truncated),
         Action::Drop => drop_response(),
+        Action::Huge(mb) => {
+            huge_response(REQUEST_START.scope(start, next.run(req)).await, mb).await
+        }
     };
     let (remaining, reset) = state.rate().hit();
     let h = resp.headers_mut();
@@ -307,6 +335,45 @@ fn drop_response() -> Response {
         HeaderValue::from_static("application/json"),
     );
     resp
+}
+
+/// The real answer `resp` with a first member `"padding"` of `mb` MB added, streamed in
+/// 64 KB chunks with no `Content-Length` (so a client cannot refuse it by the header alone).
+/// An answer that is not a JSON object is sent after the padding as it is (the body is then
+/// not JSON, which is also worth surviving).
+async fn huge_response(resp: Response, mb: u32) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let (mut parts, body) = resp.into_parts();
+    let real = axum::body::to_bytes(body, 64 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let rest = match real.first() {
+        Some(b'{') if real.len() > 2 => {
+            let mut r = b"\",".to_vec();
+            r.extend_from_slice(&real[1..]);
+            r
+        }
+        _ => {
+            let mut r = b"\"}".to_vec();
+            r.extend_from_slice(&real);
+            r
+        }
+    };
+    let filler = Bytes::from(vec![b'x'; CHUNK]);
+    let total = mb as usize * 1024 * 1024;
+    let chunks = total / CHUNK;
+    let head = futures_util::stream::once(async {
+        Ok::<_, std::io::Error>(Bytes::from_static(b"{\"padding\":\""))
+    });
+    let pad = futures_util::stream::iter((0..chunks).map(move |_| Ok(filler.clone())));
+    let tail = futures_util::stream::once(async move { Ok(Bytes::from(rest)) });
+    use futures_util::StreamExt;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, Body::from_stream(head.chain(pad).chain(tail)))
 }
 
 /// `/sim/...`: faults, fail list, password, state. No auth, loopback only (checked in
