@@ -229,9 +229,11 @@ fn draw_header(
             ));
             spans.push(Span::styled(empty.repeat(10 - filled), theme.muted()));
             spans.push(Span::raw(format!(" {done}/{total}")));
+            // Fixed width (the longest short form is "99h59m"), so a changing ETA does not
+            // shift and redraw what follows it.
             if let Some(e) = eta {
                 spans.push(Span::styled(
-                    format!("  ETA {}", fmt_duration(e.as_millis() as i64)),
+                    format!("  ETA {:<6}", fmt_duration(e.as_millis() as i64)),
                     Style::default().fg(theme.accent),
                 ));
             }
@@ -584,14 +586,18 @@ impl NodeLabel {
         hit: bool,
         marked: bool,
     ) {
-        let glyph = theme.tone_style(self.tone);
+        // A running node's glyph is bold, not its name: when it finishes only the glyph
+        // and the duration are redrawn, not the whole label (bytes over SSH).
+        let glyph = match self.status {
+            NodeStatus::Running => theme.tone_style(self.tone).add_modifier(Modifier::BOLD),
+            _ => theme.tone_style(self.tone),
+        };
         let mut name = match (&self.status, self.tone) {
             (_, Tone::Blocked) => theme
                 .tone_style(Tone::Blocked)
                 .add_modifier(Modifier::ITALIC),
             (NodeStatus::Failed, _) => theme.tone_style(Tone::Failed),
             (NodeStatus::Canceling, _) => theme.tone_style(Tone::Canceling),
-            (NodeStatus::Running, _) => Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
             (NodeStatus::Pending, _) => theme.muted(),
             _ => Style::default().fg(theme.fg),
         };
@@ -739,7 +745,11 @@ fn draw_list(
                     x,
                     y,
                     glyph.encode_utf8(&mut b),
-                    theme.tone_style(tone),
+                    if status == NodeStatus::Running {
+                        theme.tone_style(tone).add_modifier(Modifier::BOLD)
+                    } else {
+                        theme.tone_style(tone)
+                    },
                 );
             } else {
                 x = put(
@@ -766,7 +776,6 @@ fn draw_list(
                 .tone_style(Tone::Blocked)
                 .add_modifier(Modifier::ITALIC),
             (NodeStatus::Failed, _) => theme.tone_style(Tone::Failed),
-            (NodeStatus::Running, _) => Style::default().fg(theme.fg).add_modifier(Modifier::BOLD),
             (NodeStatus::Pending, _) => theme.muted(),
             _ => Style::default().fg(theme.fg),
         };

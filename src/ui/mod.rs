@@ -1,6 +1,7 @@
 //! Drawing: one function per part of the screen. Every colour comes from the theme; nothing
 //! here mutates app state except the scroll window and the geometry the mouse needs.
 
+pub mod backend;
 pub mod term;
 pub mod widgets;
 

@@ -6,11 +6,13 @@ use crossterm::{
     execute,
     terminal::{self, EnterAlternateScreen, LeaveAlternateScreen},
 };
-use ratatui::{backend::CrosstermBackend, Terminal};
+use ratatui::Terminal;
+
+use super::backend::LeanBackend;
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<LeanBackend<Stdout>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static ENHANCED: AtomicBool = AtomicBool::new(false);
@@ -42,7 +44,7 @@ pub fn enter() -> io::Result<(Term, Guard)> {
         );
         ENHANCED.store(true, Ordering::SeqCst);
     }
-    let term = match Terminal::new(CrosstermBackend::new(io::stdout())) {
+    let term = match Terminal::new(LeanBackend::new(io::stdout())) {
         Ok(t) => t,
         Err(e) => {
             restore();
@@ -71,6 +73,9 @@ pub fn restore() {
         let _ = execute!(
             out,
             crossterm::terminal::EndSynchronizedUpdate,
+            // Frames leave their colours set (the backend carries them over): reset them
+            // before the shell gets the terminal back.
+            crossterm::style::SetAttribute(crossterm::style::Attribute::Reset),
             DisableBracketedPaste,
             DisableMouseCapture,
             LeaveAlternateScreen,

@@ -1,0 +1,618 @@
+//! A ratatui backend that writes fewer bytes than `CrosstermBackend`, for thin SSH links.
+//!
+//! ratatui hands a backend only the cells that changed. `CrosstermBackend` then starts every
+//! frame from the default colours, ends it with a reset of colours and attributes, moves the
+//! cursor with an absolute `ESC[row;colH` before every run of cells, and hides the cursor on
+//! every frame. This backend instead
+//!
+//! - remembers the terminal's colours and attributes from one frame to the next, and sends
+//!   only what differs for the next cell (a changed foreground alone is one `ESC[3xm`);
+//! - remembers where the terminal's cursor is, and reaches the next cell with the shortest
+//!   of an absolute move, a relative one on the same row (`ESC[nC`, `ESC[nD`), or CR/LF for
+//!   the start of a following row;
+//! - hides or shows the cursor only when that changes.
+//!
+//! What it remembers is forgotten (and the terminal reset to a known state) whenever the
+//! screen is cleared: on start, after a resize, and after Ctrl-Z / `fg` (`term::resume`
+//! clears). Nothing else writes to the terminal between frames except OSC 52 (clipboard)
+//! and the synchronized-update markers, which change neither colours nor the cursor.
+//! `term::restore` resets the attributes before handing the terminal back.
+
+use std::io::{self, Write};
+
+use crossterm::{
+    cursor::{Hide, MoveTo, Show},
+    queue,
+    style::{
+        Attribute as CAttribute, Colors, Print, SetAttribute, SetBackgroundColor, SetColors,
+        SetForegroundColor, SetUnderlineColor,
+    },
+    terminal::{self, Clear},
+};
+use ratatui::{
+    backend::{Backend, ClearType, WindowSize},
+    buffer::Cell,
+    layout::{Position, Size},
+    style::{Color, Modifier},
+};
+use unicode_width::UnicodeWidthStr;
+
+/// The terminal's drawing state as this backend left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    underline: Color,
+    modifier: Modifier,
+}
+
+impl Pen {
+    const DEFAULT: Pen = Pen {
+        fg: Color::Reset,
+        bg: Color::Reset,
+        underline: Color::Reset,
+        modifier: Modifier::empty(),
+    };
+}
+
+pub struct LeanBackend<W: Write> {
+    writer: W,
+    pen: Pen,
+    /// Where the terminal's cursor is, when known for sure.
+    cursor: Option<(u16, u16)>,
+    /// Whether the cursor is shown, when known.
+    visible: Option<bool>,
+    /// Columns of the screen at the last `size()` (0: unknown). `size()` takes `&self`.
+    cols: std::cell::Cell<u16>,
+}
+
+impl<W: Write> LeanBackend<W> {
+    pub fn new(writer: W) -> Self {
+        LeanBackend {
+            writer,
+            pen: Pen::DEFAULT,
+            cursor: None,
+            visible: None,
+            cols: std::cell::Cell::new(0),
+        }
+    }
+
+    pub fn writer(&self) -> &W {
+        &self.writer
+    }
+
+    /// Forget what the terminal looks like: the next frame sets everything it needs.
+    fn forget(&mut self) -> io::Result<()> {
+        queue!(self.writer, SetAttribute(CAttribute::Reset))?;
+        self.pen = Pen::DEFAULT;
+        self.cursor = None;
+        self.visible = None;
+        Ok(())
+    }
+
+    /// Moves the cursor to `(x, y)` with the fewest bytes.
+    fn move_to(&mut self, x: u16, y: u16) -> io::Result<()> {
+        let Some((cx, cy)) = self.cursor else {
+            return queue!(self.writer, MoveTo(x, y));
+        };
+        if (cx, cy) == (x, y) {
+            return Ok(());
+        }
+        let absolute = format!("\x1b[{};{}H", y as u32 + 1, x as u32 + 1);
+        let relative = if cy == y {
+            Some(if x > cx {
+                cuf(x - cx)
+            } else {
+                format!("\x1b[{}D", cx - x)
+            })
+        } else if y > cy && y - cy <= 2 {
+            // CR, LF per row (raw mode: LF only moves down), then forward.
+            let mut s = String::from("\r");
+            for _ in cy..y {
+                s.push('\n');
+            }
+            if x > 0 {
+                s.push_str(&cuf(x));
+            }
+            Some(s)
+        } else {
+            None
+        };
+        let best = match relative {
+            Some(r) if r.len() < absolute.len() => r,
+            _ => absolute,
+        };
+        self.writer.write_all(best.as_bytes())
+    }
+
+    fn set_pen(&mut self, cell: &Cell) -> io::Result<()> {
+        let to = Pen {
+            fg: cell.fg,
+            bg: cell.bg,
+            underline: cell.underline_color,
+            modifier: cell.modifier,
+        };
+        let from = self.pen;
+        if from.modifier != to.modifier {
+            queue_modifier_diff(&mut self.writer, from.modifier, to.modifier)?;
+        }
+        match (from.fg != to.fg, from.bg != to.bg) {
+            (true, true) => queue!(
+                self.writer,
+                SetColors(Colors::new(to.fg.into(), to.bg.into()))
+            )?,
+            (true, false) => queue!(self.writer, SetForegroundColor(to.fg.into()))?,
+            (false, true) => queue!(self.writer, SetBackgroundColor(to.bg.into()))?,
+            (false, false) => {}
+        }
+        if from.underline != to.underline {
+            queue!(self.writer, SetUnderlineColor(to.underline.into()))?;
+        }
+        self.pen = to;
+        Ok(())
+    }
+}
+
+/// Cursor forward by `n` columns.
+fn cuf(n: u16) -> String {
+    if n == 1 {
+        "\x1b[C".into()
+    } else {
+        format!("\x1b[{n}C")
+    }
+}
+
+/// The attribute changes from `from` to `to`, as ratatui's own backend sends them.
+fn queue_modifier_diff<W: Write>(w: &mut W, from: Modifier, to: Modifier) -> io::Result<()> {
+    let removed = from - to;
+    if removed.contains(Modifier::REVERSED) {
+        queue!(w, SetAttribute(CAttribute::NoReverse))?;
+    }
+    if removed.contains(Modifier::BOLD) {
+        queue!(w, SetAttribute(CAttribute::NormalIntensity))?;
+        if to.contains(Modifier::DIM) {
+            queue!(w, SetAttribute(CAttribute::Dim))?;
+        }
+    }
+    if removed.contains(Modifier::ITALIC) {
+        queue!(w, SetAttribute(CAttribute::NoItalic))?;
+    }
+    if removed.contains(Modifier::UNDERLINED) {
+        queue!(w, SetAttribute(CAttribute::NoUnderline))?;
+    }
+    if removed.contains(Modifier::DIM) {
+        queue!(w, SetAttribute(CAttribute::NormalIntensity))?;
+        if to.contains(Modifier::BOLD) {
+            queue!(w, SetAttribute(CAttribute::Bold))?;
+        }
+    }
+    if removed.contains(Modifier::CROSSED_OUT) {
+        queue!(w, SetAttribute(CAttribute::NotCrossedOut))?;
+    }
+    if removed.contains(Modifier::SLOW_BLINK) || removed.contains(Modifier::RAPID_BLINK) {
+        queue!(w, SetAttribute(CAttribute::NoBlink))?;
+    }
+    if removed.contains(Modifier::HIDDEN) {
+        queue!(w, SetAttribute(CAttribute::NoHidden))?;
+    }
+    let added = to - from;
+    for (m, a) in [
+        (Modifier::REVERSED, CAttribute::Reverse),
+        (Modifier::BOLD, CAttribute::Bold),
+        (Modifier::ITALIC, CAttribute::Italic),
+        (Modifier::UNDERLINED, CAttribute::Underlined),
+        (Modifier::DIM, CAttribute::Dim),
+        (Modifier::CROSSED_OUT, CAttribute::CrossedOut),
+        (Modifier::SLOW_BLINK, CAttribute::SlowBlink),
+        (Modifier::RAPID_BLINK, CAttribute::RapidBlink),
+        (Modifier::HIDDEN, CAttribute::Hidden),
+    ] {
+        if added.contains(m) {
+            queue!(w, SetAttribute(a))?;
+        }
+    }
+    Ok(())
+}
+
+impl<W: Write> Backend for LeanBackend<W> {
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        for (x, y, cell) in content {
+            self.move_to(x, y)?;
+            self.set_pen(cell)?;
+            let sym = cell.symbol();
+            queue!(self.writer, Print(sym))?;
+            // Only a one-column symbol short of the right edge leaves the cursor where it
+            // is certain to be (wide glyphs are measured differently by some terminals, and
+            // the last column leaves a pending wrap).
+            let next = x.saturating_add(1);
+            self.cursor = (sym.width() == 1 && next < self.cols.get()).then_some((next, y));
+        }
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        if self.visible != Some(false) {
+            queue!(self.writer, Hide)?;
+            self.visible = Some(false);
+        }
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        if self.visible != Some(true) {
+            queue!(self.writer, Show)?;
+            self.visible = Some(true);
+        }
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        crossterm::cursor::position()
+            .map(|(x, y)| Position { x, y })
+            .map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        let Position { x, y } = position.into();
+        self.move_to(x, y)?;
+        self.cursor = Some((x, y));
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        self.clear_region(ClearType::All)
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        // Cleared cells take the current background: reset first.
+        self.forget()?;
+        queue!(
+            self.writer,
+            Clear(match clear_type {
+                ClearType::All => terminal::ClearType::All,
+                ClearType::AfterCursor => terminal::ClearType::FromCursorDown,
+                ClearType::BeforeCursor => terminal::ClearType::FromCursorUp,
+                ClearType::CurrentLine => terminal::ClearType::CurrentLine,
+                ClearType::UntilNewLine => terminal::ClearType::UntilNewLine,
+            })
+        )?;
+        self.writer.flush()
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        let (width, height) = terminal::size()?;
+        self.cols.set(width);
+        Ok(Size { width, height })
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        let s = terminal::window_size()?;
+        Ok(WindowSize {
+            columns_rows: Size {
+                width: s.columns,
+                height: s.rows,
+            },
+            pixels: Size {
+                width: s.width,
+                height: s.height,
+            },
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+impl<W: Write> LeanBackend<W> {
+    /// The screen's width, as `size()` learns it from the terminal (for writers that are
+    /// not a terminal). Without it the cursor is never trusted after a write.
+    pub fn set_columns(&mut self, cols: u16) {
+        if cols != self.cols.get() {
+            self.cols.set(cols);
+            self.cursor = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    /// Replays what a backend wrote on a tiny terminal model: the cursor, the pen, cells.
+    /// Understands exactly the sequences both backends use.
+    struct Screen {
+        w: u16,
+        cells: Vec<(String, Pen)>,
+        x: u16,
+        y: u16,
+        pen: Pen,
+    }
+
+    fn color(params: &[u16], i: &mut usize) -> Color {
+        let kind = params[*i];
+        match params.get(*i + 1).copied() {
+            Some(5) => {
+                let c = Color::Indexed(params[*i + 2] as u8);
+                *i += 2;
+                c
+            }
+            Some(2) => {
+                let c = Color::Rgb(
+                    params[*i + 2] as u8,
+                    params[*i + 3] as u8,
+                    params[*i + 4] as u8,
+                );
+                *i += 4;
+                c
+            }
+            _ => {
+                let _ = kind;
+                Color::Reset
+            }
+        }
+    }
+
+    impl Screen {
+        fn new(w: u16, h: u16) -> Screen {
+            Screen {
+                w,
+                cells: vec![(" ".into(), Pen::DEFAULT); (w * h) as usize],
+                x: 0,
+                y: 0,
+                pen: Pen::DEFAULT,
+            }
+        }
+
+        fn sgr(&mut self, params: &[u16]) {
+            let mut i = 0;
+            if params.is_empty() {
+                self.pen = Pen::DEFAULT;
+            }
+            while i < params.len() {
+                let p = params[i];
+                let m = &mut self.pen.modifier;
+                match p {
+                    0 => self.pen = Pen::DEFAULT,
+                    1 => m.insert(Modifier::BOLD),
+                    2 => m.insert(Modifier::DIM),
+                    3 => m.insert(Modifier::ITALIC),
+                    4 => m.insert(Modifier::UNDERLINED),
+                    5 => m.insert(Modifier::SLOW_BLINK),
+                    6 => m.insert(Modifier::RAPID_BLINK),
+                    7 => m.insert(Modifier::REVERSED),
+                    8 => m.insert(Modifier::HIDDEN),
+                    9 => m.insert(Modifier::CROSSED_OUT),
+                    22 => m.remove(Modifier::BOLD | Modifier::DIM),
+                    23 => m.remove(Modifier::ITALIC),
+                    24 => m.remove(Modifier::UNDERLINED),
+                    25 => m.remove(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK),
+                    27 => m.remove(Modifier::REVERSED),
+                    28 => m.remove(Modifier::HIDDEN),
+                    29 => m.remove(Modifier::CROSSED_OUT),
+                    38 => self.pen.fg = color(params, &mut i),
+                    48 => self.pen.bg = color(params, &mut i),
+                    58 => self.pen.underline = color(params, &mut i),
+                    39 => self.pen.fg = Color::Reset,
+                    49 => self.pen.bg = Color::Reset,
+                    59 => self.pen.underline = Color::Reset,
+                    _ => panic!("unexpected SGR {p}"),
+                }
+                i += 1;
+            }
+        }
+
+        fn feed(&mut self, bytes: &[u8]) {
+            let s = std::str::from_utf8(bytes).unwrap();
+            let mut it = s.chars().peekable();
+            while let Some(c) = it.next() {
+                match c {
+                    '\r' => self.x = 0,
+                    '\n' => self.y += 1,
+                    '\x1b' => {
+                        assert_eq!(it.next(), Some('['));
+                        let mut body = String::new();
+                        let fin = loop {
+                            let c = it.next().unwrap();
+                            if c.is_ascii_alphabetic() {
+                                break c;
+                            }
+                            body.push(c);
+                        };
+                        if body.starts_with('?') {
+                            continue; // cursor show / hide
+                        }
+                        let params: Vec<u16> = body
+                            .split(';')
+                            .filter(|p| !p.is_empty())
+                            .map(|p| p.parse().unwrap())
+                            .collect();
+                        let n = params.first().copied().unwrap_or(1);
+                        match fin {
+                            'H' => {
+                                self.y = params[0] - 1;
+                                self.x = params[1] - 1;
+                            }
+                            'C' => self.x += n,
+                            'D' => self.x -= n,
+                            'm' => self.sgr(&params),
+                            'J' => {
+                                for c in &mut self.cells {
+                                    *c = (" ".into(), Pen::DEFAULT);
+                                }
+                            }
+                            _ => panic!("unexpected CSI {body}{fin}"),
+                        }
+                    }
+                    c => {
+                        let k = (self.y * self.w + self.x) as usize;
+                        self.cells[k] = (c.to_string(), self.pen);
+                        self.x += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn cells_of(buf: &Buffer) -> Vec<(String, Pen)> {
+        buf.content
+            .iter()
+            .map(|c| {
+                (
+                    c.symbol().to_string(),
+                    Pen {
+                        fg: c.fg,
+                        bg: c.bg,
+                        underline: c.underline_color,
+                        modifier: c.modifier,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    /// A pseudo-random screen: runs of styled text at random places.
+    fn scene(seed: u64, area: Rect) -> Buffer {
+        let mut buf = Buffer::empty(area);
+        let mut s = seed;
+        let mut next = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        // Named colours go out as their 256-colour index; the model reads indices back.
+        let colors = [
+            Color::Reset,
+            Color::Indexed(1),
+            Color::Indexed(244),
+            Color::Rgb(1, 2, 3),
+            Color::Indexed(10),
+        ];
+        let mods = [
+            Modifier::empty(),
+            Modifier::BOLD,
+            Modifier::DIM,
+            Modifier::BOLD | Modifier::DIM,
+            Modifier::REVERSED | Modifier::UNDERLINED,
+            Modifier::ITALIC | Modifier::CROSSED_OUT,
+        ];
+        for _ in 0..(next() % 12) {
+            let x = (next() % area.width as u64) as u16;
+            let y = (next() % area.height as u64) as u16;
+            let len = (next() % 12) as usize;
+            let style = Style::default()
+                .fg(colors[(next() % 5) as usize])
+                .bg(colors[(next() % 5) as usize])
+                .add_modifier(mods[(next() % 6) as usize]);
+            let text: String = (0..len)
+                .map(|k| (b'a' + ((next() + k as u64) % 26) as u8) as char)
+                .collect();
+            buf.set_stringn(x, y, &text, (area.width - x) as usize, style);
+        }
+        buf
+    }
+
+    /// A writer whose bytes can be counted from outside.
+    #[derive(Clone, Default)]
+    struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Sink {
+        fn len(&self) -> usize {
+            self.0.borrow().len()
+        }
+    }
+
+    impl Write for Sink {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Frame after frame of random changes: the replayed screen always equals the buffer,
+    /// and the lean backend never writes more than ratatui's own.
+    #[test]
+    fn replays_exactly_and_never_writes_more_than_crossterm_backend() {
+        let area = Rect::new(0, 0, 40, 8);
+        let mut lean = LeanBackend::new(Vec::new());
+        lean.set_columns(area.width);
+        let sink = Sink::default();
+        let mut plain = ratatui::backend::CrosstermBackend::new(sink.clone());
+        let mut screen = Screen::new(area.width, area.height);
+        let mut prev = Buffer::empty(area);
+        let (mut lean_bytes, mut plain_bytes) = (0, 0);
+        for seed in 1..400u64 {
+            let next = scene(seed, area);
+            let diff = prev.diff(&next);
+            let before = lean.writer().len();
+            lean.draw(diff.iter().copied()).unwrap();
+            lean.hide_cursor().unwrap();
+            screen.feed(&lean.writer()[before..]);
+            let want = cells_of(&next);
+            if let Some(k) = (0..want.len()).find(|&k| screen.cells[k] != want[k]) {
+                panic!(
+                    "frame {seed}, cell {k}: screen {:?}, buffer {:?}",
+                    screen.cells[k], want[k]
+                );
+            }
+            lean_bytes += lean.writer().len() - before;
+            let before = sink.len();
+            plain.draw(diff.iter().copied()).unwrap();
+            plain.hide_cursor().unwrap();
+            plain_bytes += sink.len() - before;
+            prev = next;
+        }
+        assert!(
+            lean_bytes * 10 < plain_bytes * 9,
+            "lean {lean_bytes} B vs ratatui's {plain_bytes} B"
+        );
+    }
+
+    #[test]
+    fn short_moves_are_relative_and_state_carries_over() {
+        let mut b = LeanBackend::new(Vec::new());
+        b.set_columns(80);
+        let area = Rect::new(0, 0, 80, 4);
+        let mut buf = Buffer::empty(area);
+        buf.set_string(0, 0, "ab", Style::default().fg(Color::Red));
+        buf.set_string(10, 0, "cd", Style::default().fg(Color::Red));
+        buf.set_string(0, 1, "ef", Style::default().fg(Color::Red));
+        let empty = Buffer::empty(area);
+        b.draw(empty.diff(&buf).into_iter()).unwrap();
+        let out = String::from_utf8(b.writer().clone()).unwrap();
+        assert_eq!(out, "\x1b[1;1H\x1b[38;5;1mab\x1b[8Ccd\r\nef");
+        // The next frame keeps the red pen: one changed cell is a move and a letter.
+        let mut next = buf.clone();
+        next.set_string(1, 1, "X", Style::default().fg(Color::Red));
+        let n = b.writer().len();
+        b.draw(buf.diff(&next).into_iter()).unwrap();
+        assert_eq!(&b.writer()[n..], b"\x1b[1DX");
+    }
+
+    #[test]
+    fn clear_and_cursor_visibility_reset_what_is_remembered() {
+        let mut b = LeanBackend::new(Vec::new());
+        b.hide_cursor().unwrap();
+        b.hide_cursor().unwrap();
+        assert_eq!(b.writer().as_slice(), b"\x1b[?25l");
+        b.clear().unwrap();
+        let n = b.writer().len();
+        b.hide_cursor().unwrap();
+        assert_eq!(
+            &b.writer()[n..],
+            b"\x1b[?25l",
+            "after a clear the state is unknown"
+        );
+        assert!(String::from_utf8_lossy(b.writer()).contains("\x1b[0m\x1b[2J"));
+    }
+}
