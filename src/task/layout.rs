@@ -742,21 +742,8 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let span = |&(a, b, _): &(usize, usize, bool)| layer[b] - layer[a] - 1;
     let budget = DUMMY_BUDGET_PER_UNIT * m + DUMMY_BUDGET_BASE;
     let mut drawn = vec![true; eff.len()];
-    let mut elided = 0;
-    if eff.iter().map(span).sum::<usize>() > budget {
-        let mut by_span: Vec<(usize, usize)> =
-            eff.iter().enumerate().map(|(e, x)| (span(x), e)).collect();
-        by_span.sort_unstable();
-        let mut used = 0;
-        for (s, e) in by_span {
-            if used + s <= budget {
-                used += s;
-            } else {
-                drawn[e] = false;
-                elided += 1;
-            }
-        }
-    }
+    let spans: Vec<usize> = eff.iter().map(span).collect();
+    let mut elided = spend_budget(&spans, budget, &mut drawn);
 
     // Vertices: units, then dummies. Segments join vertices of adjacent layers.
     let mut v_layer: Vec<usize> = layer.clone();
@@ -887,21 +874,9 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         })
         .collect();
     let wire_budget = WIRE_BUDGET_PER_UNIT * m + WIRE_BUDGET_BASE;
-    if costs.iter().sum::<usize>() > wire_budget {
-        let mut by_cost: Vec<(usize, usize)> = (0..eff.len())
-            .filter(|&e| drawn[e])
-            .map(|e| (costs[e], e))
-            .collect();
-        by_cost.sort_unstable();
-        let mut used = 0;
-        for (c, e) in by_cost {
-            if used + c <= wire_budget {
-                used += c;
-            } else {
-                drawn[e] = false;
-                elided += 1;
-            }
-        }
+    let more = spend_budget(&costs, wire_budget, &mut drawn);
+    if more > 0 {
+        elided += more;
         let pairs: Vec<(usize, usize)> = gap_pairs
             .iter()
             .copied()
@@ -1032,6 +1007,33 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
         slot,
         by_target,
     }
+}
+
+/// Keeps the cheapest of the `drawn` edges (by `costs`) while their total fits `budget` and
+/// marks the rest undrawn; returns how many it marked. Nothing changes when all fit.
+fn spend_budget(costs: &[usize], budget: usize, drawn: &mut [bool]) -> usize {
+    let total: usize = (0..costs.len())
+        .filter(|&e| drawn[e])
+        .map(|e| costs[e])
+        .sum();
+    if total <= budget {
+        return 0;
+    }
+    let mut by_cost: Vec<(usize, usize)> = (0..costs.len())
+        .filter(|&e| drawn[e])
+        .map(|e| (costs[e], e))
+        .collect();
+    by_cost.sort_unstable();
+    let (mut used, mut marked) = (0, 0);
+    for (c, e) in by_cost {
+        if used + c <= budget {
+            used += c;
+        } else {
+            drawn[e] = false;
+            marked += 1;
+        }
+    }
+    marked
 }
 
 /// Edges sorted by `(from, to)` (pairs are unique): bucketed by `from`, then each short
