@@ -7,8 +7,8 @@
 
 mod common;
 
+use common::sim::LoopbackSim;
 use common::tmux::{bin, Tmux};
-use std::net::SocketAddr;
 use std::time::Duration;
 
 /// Deadline for ordinary screens.
@@ -17,30 +17,15 @@ const T: Duration = Duration::from_secs(20);
 const PAST_TIMEOUT: Duration = Duration::from_secs(45);
 
 struct Sim {
-    url: String,
+    lab: LoopbackSim,
     http: reqwest::Client,
-    rt: tokio::runtime::Runtime,
-    _h: obtui::sim::SimHandle,
 }
 
 impl Sim {
     fn start() -> Sim {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let h = rt
-            .block_on(obtui::sim::start(
-                SocketAddr::from(([127, 0, 0, 1], 0)),
-                obtui::sim::SimOptions::default(),
-            ))
-            .unwrap();
         Sim {
-            url: h.url(),
+            lab: LoopbackSim::start(obtui::sim::SimOptions::default()),
             http: reqwest::Client::new(),
-            rt,
-            _h: h,
         }
     }
 
@@ -50,10 +35,10 @@ impl Sim {
         method: reqwest::Method,
         body: Option<serde_json::Value>,
     ) -> serde_json::Value {
-        self.rt.block_on(async {
+        self.lab.rt.block_on(async {
             let mut req = self
                 .http
-                .request(method, format!("{}/sim/faults", self.url));
+                .request(method, format!("{}/sim/faults", self.lab.url));
             if let Some(b) = body {
                 req = req.json(&b);
             }
@@ -111,7 +96,7 @@ fn slow_and_huge_answers_keep_the_screen_alive_and_recover() {
         "OBTUI_PASSWORD=aaAA11__",
         bin(),
         "--url",
-        &sim.url,
+        &sim.lab.url,
         "--user",
         "admin",
         "--refresh",

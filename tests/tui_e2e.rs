@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::sim::LoopbackSim;
 use common::tmux::{bin, Tmux};
 use std::time::Duration;
 
@@ -101,20 +102,10 @@ fn dumb_terminal_is_refused_clearly() {
 
 #[test]
 fn profile_switch_live_and_login_again_after_a_password_change() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let lab = rt
-        .block_on(obtui::sim::start(
-            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            obtui::sim::SimOptions {
-                seed: 7,
-                ..Default::default()
-            },
-        ))
-        .unwrap();
+    let lab = LoopbackSim::start(obtui::sim::SimOptions {
+        seed: 7,
+        ..Default::default()
+    });
     let dir = std::env::temp_dir().join(format!("obtui-e2e-prof-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("obtui")).unwrap();
     let cfg = dir.join("obtui/config.toml");
@@ -122,8 +113,7 @@ fn profile_switch_live_and_login_again_after_a_password_change() {
         &cfg,
         format!(
             "[profiles.lab]\nurl = \"{}\"\nuser = \"admin\"\npassword_command = \"echo aaAA11__\"\nproduction = true\nread_only = true\n[profiles.nopw]\nurl = \"{}\"\n",
-            lab.url(),
-            lab.url()
+            lab.url, lab.url
         ),
     )
     .unwrap();
@@ -140,13 +130,13 @@ fn profile_switch_live_and_login_again_after_a_password_change() {
     t.literal("profile lab");
     t.keys(&["Enter"]);
     let s = t.wait_text("profile: lab", T);
-    assert!(s.contains(&lab.url()), "{s}");
+    assert!(s.contains(&lab.url), "{s}");
     assert!(s.contains(" RO"), "the lab profile is read-only:\n{s}");
     t.wait_text("Clusters [", T);
 
     // The server's password changes: the pane says 401, :login takes a new one (masked).
-    let url = format!("{}/sim/password", lab.url());
-    rt.block_on(async {
+    let url = format!("{}/sim/password", lab.url);
+    lab.rt.block_on(async {
         reqwest::Client::new()
             .post(url)
             .json(&serde_json::json!({"password": "n3w-Secret"}))
@@ -178,6 +168,6 @@ fn profile_switch_live_and_login_again_after_a_password_change() {
     t.wait_for("prompt closed", T, |s| !s.contains("Password for admin"));
     t.keys(&["q"]);
     t.wait_for("exit", T, |_| t.dead());
-    rt.block_on(lab.shutdown());
+    drop(lab);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -177,6 +177,26 @@ impl Tmux {
         }
     }
 
+    /// The exit code of the pane's program once it has exited: tmux's record, or, while tmux
+    /// has not reaped it yet (it lags under load), the zombie's own code from /proc.
+    pub fn exit_code(&self, pid: Option<i32>) -> Option<i32> {
+        if let Some(s) = self.exit_status() {
+            return Some(s);
+        }
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid?)).ok()?;
+        let rest: Vec<&str> = stat.rsplit(") ").next()?.split_whitespace().collect();
+        // `rest` starts at field 3 (state); field 52 is the wait status.
+        if rest.first() != Some(&"Z") {
+            return None;
+        }
+        let status: i32 = rest.get(52 - 3)?.parse().ok()?;
+        Some(if status & 0x7f == 0 {
+            (status >> 8) & 0xff
+        } else {
+            128 + (status & 0x7f)
+        })
+    }
+
     pub fn exit_status(&self) -> Option<i32> {
         let out = Command::new("tmux")
             .args([
