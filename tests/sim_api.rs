@@ -1231,7 +1231,10 @@ async fn fault_injection() {
     let mut padded: Value = serde_json::from_slice(&b).unwrap();
     assert_eq!(padded["padding"].as_str().unwrap().len(), 3 * 1024 * 1024);
     padded.as_object_mut().unwrap().remove("padding");
-    assert_eq!(padded["data"], plain["data"], "the real answer follows the padding");
+    assert_eq!(
+        padded["data"], plain["data"],
+        "the real answer follows the padding"
+    );
     assert!(get_hosts().await.unwrap().bytes().await.unwrap().len() < 1024 * 1024);
 
     // Latency: not answered before the delay.

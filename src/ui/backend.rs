@@ -162,41 +162,36 @@ fn cuf(n: u16) -> String {
     }
 }
 
-/// The attribute changes from `from` to `to`, as ratatui's own backend sends them.
+/// The attribute changes from `from` to `to`. Bold and dim share one off switch ("normal
+/// intensity"), as do the two blinks: the one that stays on is set again.
 fn queue_modifier_diff<W: Write>(w: &mut W, from: Modifier, to: Modifier) -> io::Result<()> {
     let removed = from - to;
-    if removed.contains(Modifier::REVERSED) {
-        queue!(w, SetAttribute(CAttribute::NoReverse))?;
-    }
-    if removed.contains(Modifier::BOLD) {
-        queue!(w, SetAttribute(CAttribute::NormalIntensity))?;
-        if to.contains(Modifier::DIM) {
-            queue!(w, SetAttribute(CAttribute::Dim))?;
+    let mut again = Modifier::empty();
+    for (group, off) in [
+        (Modifier::BOLD | Modifier::DIM, CAttribute::NormalIntensity),
+        (
+            Modifier::SLOW_BLINK | Modifier::RAPID_BLINK,
+            CAttribute::NoBlink,
+        ),
+    ] {
+        if removed.intersects(group) {
+            queue!(w, SetAttribute(off))?;
+            again |= from & to & group;
         }
     }
-    if removed.contains(Modifier::ITALIC) {
-        queue!(w, SetAttribute(CAttribute::NoItalic))?;
-    }
-    if removed.contains(Modifier::UNDERLINED) {
-        queue!(w, SetAttribute(CAttribute::NoUnderline))?;
-    }
-    if removed.contains(Modifier::DIM) {
-        queue!(w, SetAttribute(CAttribute::NormalIntensity))?;
-        if to.contains(Modifier::BOLD) {
-            queue!(w, SetAttribute(CAttribute::Bold))?;
+    for (m, off) in [
+        (Modifier::REVERSED, CAttribute::NoReverse),
+        (Modifier::ITALIC, CAttribute::NoItalic),
+        (Modifier::UNDERLINED, CAttribute::NoUnderline),
+        (Modifier::CROSSED_OUT, CAttribute::NotCrossedOut),
+        (Modifier::HIDDEN, CAttribute::NoHidden),
+    ] {
+        if removed.contains(m) {
+            queue!(w, SetAttribute(off))?;
         }
     }
-    if removed.contains(Modifier::CROSSED_OUT) {
-        queue!(w, SetAttribute(CAttribute::NotCrossedOut))?;
-    }
-    if removed.contains(Modifier::SLOW_BLINK) || removed.contains(Modifier::RAPID_BLINK) {
-        queue!(w, SetAttribute(CAttribute::NoBlink))?;
-    }
-    if removed.contains(Modifier::HIDDEN) {
-        queue!(w, SetAttribute(CAttribute::NoHidden))?;
-    }
-    let added = to - from;
-    for (m, a) in [
+    let added = (to - from) | again;
+    for (m, on) in [
         (Modifier::REVERSED, CAttribute::Reverse),
         (Modifier::BOLD, CAttribute::Bold),
         (Modifier::ITALIC, CAttribute::Italic),
@@ -208,7 +203,7 @@ fn queue_modifier_diff<W: Write>(w: &mut W, from: Modifier, to: Modifier) -> io:
         (Modifier::HIDDEN, CAttribute::Hidden),
     ] {
         if added.contains(m) {
-            queue!(w, SetAttribute(a))?;
+            queue!(w, SetAttribute(on))?;
         }
     }
     Ok(())
@@ -502,6 +497,8 @@ mod tests {
             Modifier::BOLD | Modifier::DIM,
             Modifier::REVERSED | Modifier::UNDERLINED,
             Modifier::ITALIC | Modifier::CROSSED_OUT,
+            Modifier::SLOW_BLINK | Modifier::RAPID_BLINK,
+            Modifier::RAPID_BLINK | Modifier::HIDDEN | Modifier::DIM,
         ];
         for _ in 0..(next() % 12) {
             let x = (next() % area.width as u64) as u16;
@@ -510,7 +507,7 @@ mod tests {
             let style = Style::default()
                 .fg(colors[(next() % 5) as usize])
                 .bg(colors[(next() % 5) as usize])
-                .add_modifier(mods[(next() % 6) as usize]);
+                .add_modifier(mods[(next() % mods.len() as u64) as usize]);
             let text: String = (0..len)
                 .map(|k| (b'a' + ((next() + k as u64) % 26) as u8) as char)
                 .collect();
