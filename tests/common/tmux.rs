@@ -9,15 +9,18 @@ use std::time::{Duration, Instant};
 pub struct Tmux {
     socket: String,
     pub session: String,
+    /// The pane's process, read once at start (tmux forgets it when it reaps the pane).
+    pid: Option<i32>,
 }
 
 impl Tmux {
     /// Start `cmd` (argv) in a detached tmux session of the given size.
     pub fn start(name: &str, width: u16, height: u16, env: &[(&str, &str)], cmd: &[&str]) -> Tmux {
         let socket = format!("obtui-test-{}-{}", name, std::process::id());
-        let t = Tmux {
+        let mut t = Tmux {
             socket,
             session: name.to_string(),
+            pid: None,
         };
         let mut args: Vec<String> = vec![
             "-L".into(),
@@ -59,6 +62,7 @@ impl Tmux {
                 "on",
             ])
             .output();
+        t.pid = t.pane_pid();
         t
     }
 
@@ -142,8 +146,13 @@ impl Tmux {
         self.wait_for(text, timeout, |s| s.contains(text))
     }
 
-    /// The pane's process has exited (remain-on-exit keeps the pane).
+    /// The pane's process has exited (remain-on-exit keeps the pane): tmux says so, or the
+    /// process is gone or a zombie (tmux reaps its panes late under load).
     pub fn dead(&self) -> bool {
+        self.tmux_dead() || self.pid.is_some_and(zombie_or_gone)
+    }
+
+    fn tmux_dead(&self) -> bool {
         let out = Command::new("tmux")
             .args([
                 "-L",
@@ -164,40 +173,21 @@ impl Tmux {
     /// The pane's program has exited: tmux says so, or (tmux reaps its panes late under load)
     /// the process is gone or a zombie.
     pub fn exited(&self, pid: Option<i32>) -> bool {
-        if self.dead() {
-            return true;
-        }
-        let Some(pid) = pid else { return false };
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Ok(stat) => stat
-                .rsplit(") ")
-                .next()
-                .is_some_and(|rest| rest.starts_with('Z')),
-            Err(_) => true,
-        }
+        self.dead() || pid.is_some_and(zombie_or_gone)
     }
 
     /// The exit code of the pane's program once it has exited: tmux's record, or, while tmux
     /// has not reaped it yet (it lags under load), the zombie's own code from /proc.
     pub fn exit_code(&self, pid: Option<i32>) -> Option<i32> {
-        if let Some(s) = self.exit_status() {
-            return Some(s);
-        }
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid?)).ok()?;
-        let rest: Vec<&str> = stat.rsplit(") ").next()?.split_whitespace().collect();
-        // `rest` starts at field 3 (state); field 52 is the wait status.
-        if rest.first() != Some(&"Z") {
-            return None;
-        }
-        let status: i32 = rest.get(52 - 3)?.parse().ok()?;
-        Some(if status & 0x7f == 0 {
-            (status >> 8) & 0xff
-        } else {
-            128 + (status & 0x7f)
-        })
+        self.tmux_status().or_else(|| zombie_code(pid?))
     }
 
+    /// The exit code: tmux's record, or the zombie's own while tmux has not reaped it.
     pub fn exit_status(&self) -> Option<i32> {
+        self.exit_code(self.pid)
+    }
+
+    fn tmux_status(&self) -> Option<i32> {
         let out = Command::new("tmux")
             .args([
                 "-L",
@@ -236,6 +226,31 @@ impl Drop for Tmux {
             .args(["-L", &self.socket, "kill-server"])
             .output();
     }
+}
+
+/// Fields 3.. of /proc/PID/stat (state first), if the process still exists.
+fn stat_fields(pid: i32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = stat.rsplit(") ").next()?;
+    Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
+fn zombie_or_gone(pid: i32) -> bool {
+    stat_fields(pid).is_none_or(|f| f.first().map(String::as_str) == Some("Z"))
+}
+
+/// A zombie's exit code (field 52 of its stat is the wait status).
+fn zombie_code(pid: i32) -> Option<i32> {
+    let f = stat_fields(pid)?;
+    if f.first().map(String::as_str) != Some("Z") {
+        return None;
+    }
+    let status: i32 = f.get(52 - 3)?.parse().ok()?;
+    Some(if status & 0x7f == 0 {
+        (status >> 8) & 0xff
+    } else {
+        128 + (status & 0x7f)
+    })
 }
 
 pub fn bin() -> &'static str {
