@@ -27,6 +27,15 @@ impl Tmux {
             t.socket.clone(),
             "-f".into(),
             "/dev/null".into(),
+            // Keep the pane after its program exits, set before the program starts: one that
+            // exits at once (a refusal) would otherwise take the session with it.
+            "start-server".into(),
+            ";".into(),
+            "set-option".into(),
+            "-g".into(),
+            "remain-on-exit".into(),
+            "on".into(),
+            ";".into(),
             "new-session".into(),
             "-d".into(),
             "-s".into(),
@@ -50,18 +59,6 @@ impl Tmux {
             "tmux failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // Keep the pane after the program exits so its last screen can be read.
-        let _ = Command::new("tmux")
-            .args([
-                "-L",
-                &t.socket,
-                "set-option",
-                "-t",
-                &t.session,
-                "remain-on-exit",
-                "on",
-            ])
-            .output();
         t.pid = t.pane_pid();
         t
     }
