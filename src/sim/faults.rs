@@ -162,7 +162,7 @@ impl Faults {
     }
 
     /// Take the fault for one request: its latency and at most one failure.
-    fn take(&mut self, path: &str) -> (u64, Action) {
+    pub(crate) fn take(&mut self, path: &str) -> (u64, Action) {
         if !self.matches(path) {
             return (0, Action::Pass);
         }
@@ -190,7 +190,8 @@ impl Faults {
     }
 }
 
-enum Action {
+/// What one request gets (shared with the obshell agents' ports).
+pub(crate) enum Action {
     Pass,
     /// Status, with an envelope?
     Error(u16, bool),
@@ -266,8 +267,11 @@ pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> R
     let mut resp = match action {
         Action::Pass => REQUEST_START.scope(start, next.run(req)).await,
         Action::Error(status, with_body) => error_response(status, with_body),
-        Action::Garbage(truncated) => garbage_response(truncated),
-        Action::Drop => drop_response(),
+        Action::Garbage(truncated) => garbage_response(
+            truncated,
+            "{\"data\":{\"contents\":[{\"id\":1000001,\"name\":\"terr",
+        ),
+        Action::Drop => drop_response(b"{\"data\":{\"contents\":[{\"id\":"),
         Action::Huge(mb) => {
             huge_response(REQUEST_START.scope(start, next.run(req)).await, mb).await
         }
@@ -302,12 +306,11 @@ fn error_response(status: u16, with_body: bool) -> Response {
     resp
 }
 
-fn garbage_response(truncated: bool) -> Response {
+/// A 200 that is not JSON: `truncated_json` (the start of a real answer), or an HTML page
+/// from a proxy in front.
+pub(crate) fn garbage_response(truncated: bool, truncated_json: &'static str) -> Response {
     let (ctype, body) = if truncated {
-        (
-            "application/json",
-            "{\"data\":{\"contents\":[{\"id\":1000001,\"name\":\"terr",
-        )
+        ("application/json", truncated_json)
     } else {
         (
             "text/html",
@@ -320,10 +323,10 @@ fn garbage_response(truncated: bool) -> Response {
     resp
 }
 
-/// A 200 whose body breaks after a few bytes: the connection is cut mid-body.
-fn drop_response() -> Response {
+/// A 200 whose body breaks after `start`: the connection is cut mid-body.
+pub(crate) fn drop_response(start: &'static [u8]) -> Response {
     let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(Bytes::from_static(b"{\"data\":{\"contents\":[{\"id\":")),
+        Ok(Bytes::from_static(start)),
         Err(std::io::Error::new(
             std::io::ErrorKind::ConnectionReset,
             "connection dropped by fault injection",
@@ -341,7 +344,7 @@ fn drop_response() -> Response {
 /// 64 KB chunks with no `Content-Length` (so a client cannot refuse it by the header alone).
 /// An answer that is not a JSON object is sent after the padding as it is (the body is then
 /// not JSON, which is also worth surviving).
-async fn huge_response(resp: Response, mb: u32) -> Response {
+pub(crate) async fn huge_response(resp: Response, mb: u32) -> Response {
     const CHUNK: usize = 64 * 1024;
     let (mut parts, body) = resp.into_parts();
     let real = axum::body::to_bytes(body, 64 * 1024 * 1024)

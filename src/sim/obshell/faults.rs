@@ -3,7 +3,7 @@
 //! The OCP simulator's fault layer works on its own state, so the agent ports carry this
 //! small equivalent. It takes the same `POST /sim/faults` JSON (the OCP simulator's
 //! [`FaultSpec`]: `latency_ms`, `error_status` + `error_count`, `error_body`,
-//! `garbage_count`, `drop_count`, `path_prefix`), but **per port**: faults posted to
+//! `garbage_count`, `drop_count`, `huge_count` + `huge_mb`, `path_prefix`), but **per port**: faults posted to
 //! `127.0.0.1:2887` affect only the agent on that port. Injected errors carry obshell's
 //! envelope (`Common.Unexpected`, or a bare status with `"error_body": false`), garbage is a
 //! 200 with a body that is not JSON, a drop cuts the connection mid-body.
@@ -26,7 +26,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -40,52 +40,12 @@ use super::wire::{random_trace_id, ObErr, ReqCtx};
 use super::ObshellSim;
 use crate::api::obshell::models::{codes, AgentAddr};
 use crate::secret::Secret;
-use crate::sim::faults::{FaultSpec, Faults};
+use crate::sim::faults::{
+    drop_response, garbage_response, huge_response, Action, FaultSpec, Faults,
+};
 
-/// One port's faults.
-#[derive(Debug, Default)]
-pub struct PortFaults {
-    faults: Faults,
-    /// Garbage bodies served so far (alternates their kind).
-    garbage_served: u32,
-}
-
-enum Action {
-    Pass,
-    /// Status, with an envelope?
-    Error(u16, bool),
-    /// Truncated JSON (true) or an HTML page (false).
-    Garbage(bool),
-    Drop,
-}
-
-impl PortFaults {
-    /// Take the fault for one request: its latency and at most one failure, checked in the
-    /// order error, garbage, drop (as the OCP simulator does).
-    fn take(&mut self, path: &str) -> (u64, Action) {
-        let f = &mut self.faults;
-        if f.path_prefix
-            .as_deref()
-            .is_some_and(|p| !path.starts_with(p))
-        {
-            return (0, Action::Pass);
-        }
-        let action = if f.error_count > 0 {
-            f.error_count -= 1;
-            Action::Error(f.error_status.max(400), f.error_body)
-        } else if f.garbage_count > 0 {
-            f.garbage_count -= 1;
-            self.garbage_served = self.garbage_served.wrapping_add(1);
-            Action::Garbage(self.garbage_served % 2 == 1)
-        } else if f.drop_count > 0 {
-            f.drop_count -= 1;
-            Action::Drop
-        } else {
-            Action::Pass
-        };
-        (f.latency_ms, action)
-    }
-}
+/// One port's faults: the OCP simulator's, on this port alone.
+pub type PortFaults = Faults;
 
 /// State of an agent port's outer layer and `/sim/` routes.
 #[derive(Clone)]
@@ -138,8 +98,12 @@ pub async fn layer(State(c): State<Control>, req: Request, next: Next) -> Respon
     match action {
         Action::Pass => next.run(req).await,
         Action::Error(status, with_body) => error_response(status, with_body, &req),
-        Action::Garbage(truncated) => garbage_response(truncated),
-        Action::Drop => drop_response(),
+        Action::Garbage(truncated) => garbage_response(
+            truncated,
+            "{\"successful\":true,\"data\":{\"agent_info\":[{\"ip\":\"10.186",
+        ),
+        Action::Drop => drop_response(b"{\"successful\":true,\"data\":{"),
+        Action::Huge(mb) => huge_response(next.run(req).await, mb).await,
     }
 }
 
@@ -162,41 +126,6 @@ fn error_response(status: u16, with_body: bool, req: &Request) -> Response {
         resp.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
-    resp
-}
-
-fn garbage_response(truncated: bool) -> Response {
-    let (ctype, body) = if truncated {
-        (
-            "application/json",
-            "{\"successful\":true,\"data\":{\"agent_info\":[{\"ip\":\"10.186",
-        )
-    } else {
-        (
-            "text/html",
-            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
-        )
-    };
-    let mut resp = (StatusCode::OK, body).into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-    resp
-}
-
-/// A 200 whose body breaks after a few bytes: the connection is cut mid-body.
-fn drop_response() -> Response {
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(Bytes::from_static(b"{\"successful\":true,\"data\":{")),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "connection dropped by fault injection",
-        )),
-    ];
-    let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
     resp
 }
 
@@ -235,7 +164,7 @@ pub fn control_routes(c: Control) -> Router {
 }
 
 async fn get_faults(State(c): State<Control>) -> Response {
-    let f = c.faults().faults.clone();
+    let f = c.faults().clone();
     Json(json!({ "faults": f })).into_response()
 }
 
@@ -245,8 +174,8 @@ async fn post_faults(State(c): State<Control>, body: Bytes) -> Response {
         Err(r) => return *r,
     };
     let mut g = c.faults();
-    match g.faults.apply(spec) {
-        Ok(()) => Json(json!({ "faults": g.faults })).into_response(),
+    match g.apply(spec) {
+        Ok(()) => Json(json!({ "faults": *g })).into_response(),
         Err(_) => control_error(StatusCode::BAD_REQUEST, "error_status must be 400..=599"),
     }
 }
@@ -296,7 +225,7 @@ async fn post_password(State(c): State<Control>, body: Bytes) -> Response {
 }
 
 async fn get_state(State(c): State<Control>) -> Response {
-    let faults = c.faults().faults.clone();
+    let faults = c.faults().clone();
     let st = c.sim.state();
     let me = st.view(&c.me);
     let dags: Vec<_> = st
@@ -334,15 +263,14 @@ mod tests {
     #[test]
     fn faults_are_taken_in_order_and_filtered_by_prefix() {
         let mut p = PortFaults::default();
-        p.faults
-            .apply(FaultSpec {
-                error_count: Some(1),
-                garbage_count: Some(1),
-                drop_count: Some(1),
-                path_prefix: Some("/api/v1/ob".into()),
-                ..Default::default()
-            })
-            .unwrap();
+        p.apply(FaultSpec {
+            error_count: Some(1),
+            garbage_count: Some(1),
+            drop_count: Some(1),
+            path_prefix: Some("/api/v1/ob".into()),
+            ..Default::default()
+        })
+        .unwrap();
         assert!(matches!(p.take("/api/v1/info").1, Action::Pass));
         assert!(matches!(
             p.take("/api/v1/ob/info").1,
@@ -350,6 +278,13 @@ mod tests {
         ));
         assert!(matches!(p.take("/api/v1/ob/info").1, Action::Garbage(true)));
         assert!(matches!(p.take("/api/v1/ob/info").1, Action::Drop));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Pass));
+        p.apply(FaultSpec {
+            huge_count: Some(1),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Huge(50)));
         assert!(matches!(p.take("/api/v1/ob/info").1, Action::Pass));
     }
 }
