@@ -5,55 +5,47 @@
 //! (Enter alone cancels), lands on the task's live DAG, waits for SUCCESSFUL and then sees the
 //! inventory change in the pane.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use crossterm::event::KeyCode;
 use obtui::app::actions::Keymap;
 use obtui::app::panes::{PaneData, PaneKind};
-use obtui::app::run::{deliver, Msg, Session};
-use obtui::app::state::{App, Effect, Settings, View};
+use obtui::app::run::Session;
+use obtui::app::state::{App, Settings, View};
 use obtui::app::wizard::{
-    CheckResult, PrecheckState, StepKind, SubmitState, Wizard, WizardEffect, WizardKind,
+    CheckResult, PrecheckState, StepKind, SubmitState, WizardEffect, WizardKind,
 };
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
 use obtui::secret::Secret;
 use obtui::sim::{self, SimHandle, SimOptions};
 use obtui::task::TaskState;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
+
+mod common;
+
+use common::rig::{ctrl, Driver};
 
 const DEADLINE: Duration = Duration::from_secs(60);
 const OCP_PASSWORD: &str = "aaAA11__";
 
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent {
-        code,
-        modifiers: KeyModifiers::NONE,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
-fn ctrl(c: char) -> KeyEvent {
-    KeyEvent {
-        code: KeyCode::Char(c),
-        modifiers: KeyModifiers::CONTROL,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
 /// The simulator, a real session against it, and the app, pumped like the event loop does.
 struct Rig {
     sim: SimHandle,
-    app: App,
-    session: Session,
-    rx: mpsc::Receiver<Msg>,
-    term: Terminal<TestBackend>,
-    /// Every wizard effect sent to the network, in order (to count submits).
-    sent: Vec<WizardEffect>,
+    d: Driver,
+}
+
+impl std::ops::Deref for Rig {
+    type Target = Driver;
+    fn deref(&self) -> &Driver {
+        &self.d
+    }
+}
+
+impl std::ops::DerefMut for Rig {
+    fn deref_mut(&mut self) -> &mut Driver {
+        &mut self.d
+    }
 }
 
 impl Rig {
@@ -95,84 +87,10 @@ impl Rig {
         let session =
             Session::start(&resolved, Secret::new(OCP_PASSWORD), None, &tx).expect("session");
         let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
-        let term = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        let r = Rig {
+        Rig {
             sim,
-            app,
-            session,
-            rx,
-            term,
-            sent: Vec::new(),
-        };
-        r.session.steer(&r.app);
-        r
-    }
-
-    fn apply(&mut self, effects: Vec<Effect>) {
-        for e in effects {
-            if let Effect::Wizard(w) = &e {
-                self.sent.push((**w).clone());
-            }
-            self.session.apply_network(e);
+            d: Driver::new(app, session, rx, DEADLINE),
         }
-        self.session.steer(&self.app);
-    }
-
-    fn press(&mut self, k: KeyEvent) {
-        let effects = self.app.on_event(Event::Key(k));
-        self.apply(effects);
-    }
-
-    fn code(&mut self, c: KeyCode) {
-        self.press(key(c));
-    }
-
-    fn typ(&mut self, s: &str) {
-        for c in s.chars() {
-            self.code(KeyCode::Char(c));
-        }
-    }
-
-    /// Deliver background answers until `pred` holds (panics with the screen after the deadline).
-    async fn until(&mut self, what: &str, pred: impl Fn(&App) -> bool) {
-        let end = Instant::now() + DEADLINE;
-        while !pred(&self.app) {
-            let left = end.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(m)) => {
-                    let effects = deliver(&mut self.app, m);
-                    self.apply(effects);
-                }
-                _ => {
-                    let screen = self.screen();
-                    panic!("timed out waiting for: {what}\n{screen}");
-                }
-            }
-            self.session.steer(&self.app);
-        }
-    }
-
-    /// The screen as text, one line per row.
-    fn screen(&mut self) -> String {
-        let app = &mut self.app;
-        self.term.draw(|f| obtui::ui::draw(f, app)).expect("draw");
-        let buf = self.term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    fn wiz(&self) -> &Wizard {
-        self.app.wizard.as_ref().expect("a wizard is open")
-    }
-
-    fn focused(&self) -> &'static str {
-        self.wiz().focused().map(|f| f.id).unwrap_or("")
     }
 
     /// Tab (then Shift-Tab, from the last field) until the field `id` has focus.
@@ -370,7 +288,7 @@ impl Rig {
     }
 
     async fn stop(self) {
-        drop(self.session);
+        drop(self.d);
         self.sim.shutdown().await;
     }
 }

@@ -8,48 +8,32 @@
 //! the password, the confirmation sends exactly one request, the obshell DAG opens and runs to
 //! SUCCEED, and the new server shows in the clusters pane and the cluster detail.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use crossterm::event::{Event, KeyCode};
 use obtui::api::obshell::{AgentAddr, ObshellClient, ObshellConfig, ScaleOutRequest, TaskState};
 use obtui::app::actions::Keymap;
 use obtui::app::panes::{PaneData, PaneKind};
-use obtui::app::run::{deliver, Msg, Session};
+use obtui::app::run::Session;
 use obtui::app::state::{App, Effect, Settings, View};
 use obtui::app::wizard::{
-    CheckResult, PrecheckState, StepKind, SubmitState, Wizard, WizardEffect, WizardKind,
+    CheckResult, PrecheckState, StepKind, SubmitState, WizardEffect, WizardKind,
 };
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
 use obtui::secret::Secret;
 use obtui::sim::obshell::{start_agents, ObshellAgents};
 use obtui::task::Backend;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
+mod common;
+
+use common::rig::{ctrl, key, Driver};
+
 const DEADLINE: Duration = Duration::from_secs(60);
 const PASSWORD: &str = "rootpass";
 const TARGET_PASSWORD: &str = "Tgt_secret_42";
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent {
-        code,
-        modifiers: KeyModifiers::NONE,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
-fn ctrl(c: char) -> KeyEvent {
-    KeyEvent {
-        code: KeyCode::Char(c),
-        modifiers: KeyModifiers::CONTROL,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
 
 fn settings(url: &str, refresh: Duration) -> Settings {
     Settings {
@@ -67,11 +51,20 @@ fn settings(url: &str, refresh: Duration) -> Settings {
 
 struct Rig {
     agents: ObshellAgents,
-    app: App,
-    session: Session,
-    rx: mpsc::Receiver<Msg>,
-    term: Terminal<TestBackend>,
-    sent: Vec<WizardEffect>,
+    d: Driver,
+}
+
+impl std::ops::Deref for Rig {
+    type Target = Driver;
+    fn deref(&self) -> &Driver {
+        &self.d
+    }
+}
+
+impl std::ops::DerefMut for Rig {
+    fn deref_mut(&mut self) -> &mut Driver {
+        &mut self.d
+    }
 }
 
 impl Rig {
@@ -111,81 +104,10 @@ impl Rig {
         // As run_tui sets them for a profile with an obshell agent and no OCP.
         app.task_backend = Backend::Obshell;
         app.has_obshell = true;
-        let r = Rig {
+        Rig {
             agents,
-            app,
-            session,
-            rx,
-            term: Terminal::new(TestBackend::new(120, 40)).expect("terminal"),
-            sent: Vec::new(),
-        };
-        r.session.steer(&r.app);
-        r
-    }
-
-    fn apply(&mut self, effects: Vec<Effect>) {
-        for e in effects {
-            if let Effect::Wizard(w) = &e {
-                self.sent.push((**w).clone());
-            }
-            self.session.apply_network(e);
+            d: Driver::new(app, session, rx, DEADLINE),
         }
-        self.session.steer(&self.app);
-    }
-
-    fn press(&mut self, k: KeyEvent) {
-        let effects = self.app.on_event(Event::Key(k));
-        self.apply(effects);
-    }
-
-    fn code(&mut self, c: KeyCode) {
-        self.press(key(c));
-    }
-
-    fn typ(&mut self, s: &str) {
-        for c in s.chars() {
-            self.code(KeyCode::Char(c));
-        }
-    }
-
-    async fn until(&mut self, what: &str, pred: impl Fn(&App) -> bool) {
-        let end = Instant::now() + DEADLINE;
-        while !pred(&self.app) {
-            let left = end.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(m)) => {
-                    let effects = deliver(&mut self.app, m);
-                    self.apply(effects);
-                }
-                _ => {
-                    let screen = self.screen();
-                    panic!("timed out waiting for: {what}\n{screen}");
-                }
-            }
-            self.session.steer(&self.app);
-        }
-    }
-
-    fn screen(&mut self) -> String {
-        let app = &mut self.app;
-        self.term.draw(|f| obtui::ui::draw(f, app)).expect("draw");
-        let buf = self.term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            for x in 0..buf.area.width {
-                out.push_str(buf[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-
-    fn wiz(&self) -> &Wizard {
-        self.app.wizard.as_ref().expect("a wizard is open")
-    }
-
-    fn focused(&self) -> &'static str {
-        self.wiz().focused().map(|f| f.id).unwrap_or("")
     }
 
     fn focus(&mut self, id: &str) {

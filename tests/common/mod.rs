@@ -1,2 +1,3 @@
+pub mod rig;
 pub mod sim;
 pub mod tmux;

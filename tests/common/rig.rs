@@ -1,0 +1,125 @@
+//! A headless session driver for the wizard end-to-end tests: the real `App` and `Session`
+//! (pollers, HTTP clients) against a simulator, keys in, background answers delivered, the
+//! screen drawn into a `TestBackend`.
+
+#![allow(dead_code)]
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use obtui::app::run::{deliver, Msg, Session};
+use obtui::app::state::{App, Effect};
+use obtui::app::wizard::{Wizard, WizardEffect};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent {
+        code,
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+        kind: KeyEventKind::Press,
+        state: KeyEventState::NONE,
+    }
+}
+
+pub struct Driver {
+    pub app: App,
+    pub session: Session,
+    pub rx: mpsc::Receiver<Msg>,
+    pub term: Terminal<TestBackend>,
+    /// Every wizard effect sent to the network, in order (to count submits).
+    pub sent: Vec<WizardEffect>,
+    /// How long `until` waits.
+    pub deadline: Duration,
+}
+
+impl Driver {
+    pub fn new(app: App, session: Session, rx: mpsc::Receiver<Msg>, deadline: Duration) -> Self {
+        let d = Driver {
+            app,
+            session,
+            rx,
+            term: Terminal::new(TestBackend::new(120, 40)).expect("terminal"),
+            sent: Vec::new(),
+            deadline,
+        };
+        d.session.steer(&d.app);
+        d
+    }
+
+    pub fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            if let Effect::Wizard(w) = &e {
+                self.sent.push((**w).clone());
+            }
+            self.session.apply_network(e);
+        }
+        self.session.steer(&self.app);
+    }
+
+    pub fn press(&mut self, k: KeyEvent) {
+        let effects = self.app.on_event(Event::Key(k));
+        self.apply(effects);
+    }
+
+    pub fn code(&mut self, c: KeyCode) {
+        self.press(key(c));
+    }
+
+    pub fn typ(&mut self, s: &str) {
+        for c in s.chars() {
+            self.code(KeyCode::Char(c));
+        }
+    }
+
+    /// Deliver background answers until `pred` holds (panics with the screen after the deadline).
+    pub async fn until(&mut self, what: &str, pred: impl Fn(&App) -> bool) {
+        let end = Instant::now() + self.deadline;
+        while !pred(&self.app) {
+            let left = end.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.rx.recv()).await {
+                Ok(Some(m)) => {
+                    let effects = deliver(&mut self.app, m);
+                    self.apply(effects);
+                }
+                _ => {
+                    let screen = self.screen();
+                    panic!("timed out waiting for: {what}\n{screen}");
+                }
+            }
+            self.session.steer(&self.app);
+        }
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&mut self) -> String {
+        let app = &mut self.app;
+        self.term.draw(|f| obtui::ui::draw(f, app)).expect("draw");
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn wiz(&self) -> &Wizard {
+        self.app.wizard.as_ref().expect("a wizard is open")
+    }
+
+    pub fn focused(&self) -> &'static str {
+        self.wiz().focused().map(|f| f.id).unwrap_or("")
+    }
+}
