@@ -24,29 +24,16 @@ use tokio::sync::mpsc;
 
 mod common;
 
-use common::rig::{ctrl, Driver};
+mod wizard_common;
+
+use common::rig::Driver;
+use wizard_common::ctrl;
 
 const DEADLINE: Duration = Duration::from_secs(60);
 const OCP_PASSWORD: &str = "aaAA11__";
 
 /// The simulator, a real session against it, and the app, pumped like the event loop does.
-struct Rig {
-    sim: SimHandle,
-    d: Driver,
-}
-
-impl std::ops::Deref for Rig {
-    type Target = Driver;
-    fn deref(&self) -> &Driver {
-        &self.d
-    }
-}
-
-impl std::ops::DerefMut for Rig {
-    fn deref_mut(&mut self) -> &mut Driver {
-        &mut self.d
-    }
-}
+type Rig = common::rig::Rig<SimHandle>;
 
 impl Rig {
     async fn new() -> Rig {
@@ -88,7 +75,7 @@ impl Rig {
             Session::start(&resolved, Secret::new(OCP_PASSWORD), None, &tx).expect("session");
         let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
         Rig {
-            sim,
+            server: sim,
             d: Driver::new(app, session, rx, DEADLINE),
         }
     }
@@ -289,7 +276,7 @@ impl Rig {
 
     async fn stop(self) {
         drop(self.d);
-        self.sim.shutdown().await;
+        self.server.shutdown().await;
     }
 }
 
@@ -702,7 +689,7 @@ async fn take_over_obproxies_end_to_end() {
     // A server without the precheck (a real OCP: 404): the checks are computed, and say so.
     let http = reqwest::Client::new();
     let fault = http
-        .post(format!("{}/sim/faults", r.sim.url()))
+        .post(format!("{}/sim/faults", r.server.url()))
         .json(&serde_json::json!({
             "error_status": 404, "error_count": 1, "error_body": true,
             "path_prefix": format!("/api/v2/obproxy/clusters/{target}/takeOverPreCheck"),
@@ -805,7 +792,7 @@ async fn take_over_obproxies_end_to_end() {
     }
     .expect("the taken-over OBProxy's host");
     let client = obtui::api::ocp::OcpClient::new(obtui::api::ocp::OcpConfig::new(
-        r.sim.url(),
+        r.server.url(),
         "admin",
         Secret::new(OCP_PASSWORD),
     ))

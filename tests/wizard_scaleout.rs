@@ -29,7 +29,10 @@ use tokio::sync::mpsc;
 
 mod common;
 
-use common::rig::{ctrl, key, Driver};
+mod wizard_common;
+
+use common::rig::Driver;
+use wizard_common::{ctrl, key};
 
 const DEADLINE: Duration = Duration::from_secs(60);
 const PASSWORD: &str = "rootpass";
@@ -49,23 +52,7 @@ fn settings(url: &str, refresh: Duration) -> Settings {
     }
 }
 
-struct Rig {
-    agents: ObshellAgents,
-    d: Driver,
-}
-
-impl std::ops::Deref for Rig {
-    type Target = Driver;
-    fn deref(&self) -> &Driver {
-        &self.d
-    }
-}
-
-impl std::ops::DerefMut for Rig {
-    fn deref_mut(&mut self) -> &mut Driver {
-        &mut self.d
-    }
-}
+type Rig = common::rig::Rig<ObshellAgents>;
 
 impl Rig {
     async fn new() -> Rig {
@@ -105,7 +92,7 @@ impl Rig {
         app.task_backend = Backend::Obshell;
         app.has_obshell = true;
         Rig {
-            agents,
+            server: agents,
             d: Driver::new(app, session, rx, DEADLINE),
         }
     }
@@ -192,8 +179,8 @@ async fn scale_out_directly(url: &str, target: &AgentAddr, zone: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() {
     let mut r = Rig::new().await;
-    let url = format!("http://{}", r.agents.cluster_agent().addr);
-    let singles: Vec<AgentAddr> = r.agents.singles().map(|e| e.agent.clone()).collect();
+    let url = format!("http://{}", r.server.cluster_agent().addr);
+    let singles: Vec<AgentAddr> = r.server.singles().map(|e| e.agent.clone()).collect();
     assert_eq!(singles.len(), 2, "two SINGLE agents");
     let (first, target) = (singles[0].clone(), singles[1].clone());
     assert_eq!(first.ip, target.ip, "both SINGLE agents on one host");

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::run::{deliver, Msg, Session};
 use obtui::app::state::{App, Effect};
 use obtui::app::wizard::{Wizard, WizardEffect};
@@ -13,21 +13,23 @@ use ratatui::Terminal;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
-pub fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent {
-        code,
-        modifiers: KeyModifiers::NONE,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
+/// A server (the simulator, or obshell agents) and the driver talking to it; derefs to the
+/// driver.
+pub struct Rig<S> {
+    pub server: S,
+    pub d: Driver,
+}
+
+impl<S> std::ops::Deref for Rig<S> {
+    type Target = Driver;
+    fn deref(&self) -> &Driver {
+        &self.d
     }
 }
 
-pub fn ctrl(c: char) -> KeyEvent {
-    KeyEvent {
-        code: KeyCode::Char(c),
-        modifiers: KeyModifiers::CONTROL,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
+impl<S> std::ops::DerefMut for Rig<S> {
+    fn deref_mut(&mut self) -> &mut Driver {
+        &mut self.d
     }
 }
 
@@ -72,7 +74,7 @@ impl Driver {
     }
 
     pub fn code(&mut self, c: KeyCode) {
-        self.press(key(c));
+        self.press(KeyEvent::new(c, KeyModifiers::NONE));
     }
 
     pub fn typ(&mut self, s: &str) {
