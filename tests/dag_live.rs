@@ -1,10 +1,10 @@
 //! The live DAG view against the simulator: the real session (pollers, operations over HTTP)
 //! drives the app state machine with key events, headless.
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::actions::Keymap;
 use obtui::app::panes::PaneKind;
-use obtui::app::run::{deliver, Msg, Session};
+use obtui::app::run::Session;
 use obtui::app::state::{App, Settings, View};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
@@ -12,85 +12,54 @@ use obtui::secret::Secret;
 use obtui::sim::{self, SimOptions};
 use obtui::task::{NodeStatus, TaskState};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
+
+mod common;
+
+use common::rig::Driver;
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
-struct Rig {
-    app: App,
-    session: Session,
-    rx: mpsc::Receiver<Msg>,
-}
-
-impl Rig {
-    fn new(url: String) -> Rig {
-        Self::with_audit(url, None)
+/// The app and a real session against the simulator at `url`, with an audit log if given.
+fn rig(url: String, audit: Option<std::path::PathBuf>) -> Driver {
+    let r = Resolved {
+        profile_name: "test".into(),
+        url,
+        user: "admin".into(),
+        read_only: false,
+        theme: None,
+        refresh: Duration::from_millis(200),
+        production: false,
+        password_command: None,
+        plaintext_password: None,
+        ca_cert: None,
+        insecure: false,
+        obshell_url: None,
+        obshell_password_command: None,
+    };
+    let (tx, rx) = mpsc::channel(64);
+    let mut session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
+    if let Some(p) = audit {
+        session = session.with_audit(
+            std::sync::Arc::new(obtui::audit::AuditLog::at(p)),
+            "test",
+            "admin",
+        );
     }
-
-    fn with_audit(url: String, audit: Option<std::path::PathBuf>) -> Rig {
-        let r = Resolved {
-            profile_name: "test".into(),
-            url,
-            user: "admin".into(),
-            read_only: false,
-            theme: None,
-            refresh: Duration::from_millis(200),
-            production: false,
-            password_command: None,
-            plaintext_password: None,
-            ca_cert: None,
-            insecure: false,
-            obshell_url: None,
-            obshell_password_command: None,
-        };
-        let (tx, rx) = mpsc::channel(64);
-        let mut session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
-        if let Some(p) = audit {
-            session = session.with_audit(
-                std::sync::Arc::new(obtui::audit::AuditLog::at(p)),
-                "test",
-                "admin",
-            );
-        }
-        let settings = Settings {
-            profile: "test".into(),
-            url: r.url.clone(),
-            user: "admin".into(),
-            read_only: false,
-            production: false,
-            refresh: Duration::from_millis(200),
-            demo: true,
-            ascii: false,
-            insecure: false,
-        };
-        let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
-        session.steer(&app);
-        Rig { app, session, rx }
-    }
-
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        for e in self.app.on_event(Event::Key(KeyEvent::new(code, mods))) {
-            self.session.apply_network(e);
-        }
-        self.session.steer(&self.app);
-    }
-
-    async fn until(&mut self, what: &str, pred: impl Fn(&App) -> bool) {
-        let end = Instant::now() + DEADLINE;
-        while !pred(&self.app) {
-            let left = end.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(left, self.rx.recv()).await {
-                Ok(Some(m)) => {
-                    for e in deliver(&mut self.app, m) {
-                        self.session.apply_network(e);
-                    }
-                }
-                _ => panic!("timed out waiting for: {what}"),
-            }
-            self.session.steer(&self.app);
-        }
-    }
+    let settings = Settings {
+        profile: "test".into(),
+        url: r.url.clone(),
+        user: "admin".into(),
+        read_only: false,
+        production: false,
+        refresh: Duration::from_millis(200),
+        demo: true,
+        ascii: false,
+        insecure: false,
+    };
+    let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
+    Driver::new(app, session, rx, DEADLINE)
 }
 
 fn graph_status(app: &App) -> Option<TaskState> {
@@ -111,9 +80,9 @@ async fn a_failed_subtask_is_retried_from_the_dag_view_and_the_task_turns_green(
     let audit =
         std::env::temp_dir().join(format!("obtui-dag-live-audit-{}.log", std::process::id()));
     let _ = std::fs::remove_file(&audit);
-    let mut r = Rig::with_audit(h.url(), Some(audit.clone()));
+    let mut r = rig(h.url(), Some(audit.clone()));
     // The tasks pane, then the seeded FAILED upgrade.
-    r.key(KeyCode::Char('4'), KeyModifiers::NONE);
+    r.press(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE));
     r.until("tasks", |a| a.pane(PaneKind::Tasks).loaded).await;
     let failed = {
         let t = &r.app.pane(PaneKind::Tasks).table;
@@ -123,13 +92,13 @@ async fn a_failed_subtask_is_retried_from_the_dag_view_and_the_task_turns_green(
             .expect("a failed task")
     };
     r.app.pane_mut(PaneKind::Tasks).table.selected = failed;
-    r.key(KeyCode::Enter, KeyModifiers::NONE);
+    r.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     assert!(matches!(r.app.view(), View::Dag(_)));
     r.until("the graph", |a| graph_status(a) == Some(TaskState::Failed))
         .await;
 
     // `f` selects the failed node; its log arrives by the log poller.
-    r.key(KeyCode::Char('f'), KeyModifiers::NONE);
+    r.press(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
     let node = r.app.dag.as_ref().unwrap().selected_node().unwrap().clone();
     assert_eq!(node.status, NodeStatus::Failed);
     r.until("the failed node's log", |a| {
@@ -138,9 +107,9 @@ async fn a_failed_subtask_is_retried_from_the_dag_view_and_the_task_turns_green(
     .await;
 
     // Retry the subtask: the dialog defaults to Cancel, so Enter alone sends nothing.
-    r.key(KeyCode::Char('T'), KeyModifiers::SHIFT);
+    r.press(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
     assert!(r.app.dag.as_ref().unwrap().confirm.is_some());
-    r.key(KeyCode::Enter, KeyModifiers::NONE);
+    r.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     assert!(r.app.dag.as_ref().unwrap().confirm.is_none());
     // Two more polls after the cancelled dialog: a retry would have shown by then.
     let before = r.app.dag.as_ref().and_then(|d| d.last_poll);
@@ -158,8 +127,8 @@ async fn a_failed_subtask_is_retried_from_the_dag_view_and_the_task_turns_green(
         "Enter on Cancel must not retry"
     );
 
-    r.key(KeyCode::Char('T'), KeyModifiers::SHIFT);
-    r.key(KeyCode::Char('y'), KeyModifiers::NONE);
+    r.press(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+    r.press(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
     r.until("the task to succeed", |a| {
         graph_status(a) == Some(TaskState::Successful)
     })
@@ -187,7 +156,7 @@ async fn a_failed_subtask_is_retried_from_the_dag_view_and_the_task_turns_green(
     let _ = std::fs::remove_file(&audit);
 
     // Closing the view stops its polling.
-    r.key(KeyCode::Esc, KeyModifiers::NONE);
+    r.press(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
     assert!(r.app.dag.is_none());
     assert!(r.app.task_job().is_none() && r.app.log_job().is_none());
     h.shutdown().await;
@@ -204,16 +173,16 @@ async fn an_operation_the_rules_forbid_is_refused_with_the_reason_and_not_sent()
     )
     .await
     .unwrap();
-    let mut r = Rig::new(h.url());
-    r.key(KeyCode::Char('4'), KeyModifiers::NONE);
+    let mut r = rig(h.url(), None);
+    r.press(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE));
     r.until("tasks", |a| a.pane(PaneKind::Tasks).loaded).await;
     // The seeded running upgrade sorts first.
-    r.key(KeyCode::Enter, KeyModifiers::NONE);
+    r.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     r.until("the running graph", |a| {
         graph_status(a) == Some(TaskState::Running)
     })
     .await;
-    r.key(KeyCode::Char('t'), KeyModifiers::CONTROL);
+    r.press(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
     assert!(
         r.app.dag.as_ref().unwrap().confirm.is_none(),
         "no dialog for a forbidden retry"
