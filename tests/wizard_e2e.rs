@@ -10,9 +10,7 @@ use obtui::app::actions::Keymap;
 use obtui::app::panes::{PaneData, PaneKind};
 use obtui::app::run::Session;
 use obtui::app::state::{App, Settings, View};
-use obtui::app::wizard::{
-    CheckResult, PrecheckState, StepKind, SubmitState, WizardEffect, WizardKind,
-};
+use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
 use obtui::secret::Secret;
@@ -133,25 +131,8 @@ impl Rig {
 
     /// Wait for the precheck on screen to finish; returns its items as (name, result).
     async fn precheck_done(&mut self) -> Vec<(String, CheckResult)> {
-        assert_eq!(self.step_kind(), StepKind::Precheck, "{}", self.screen());
-        self.until("the precheck", |a| {
-            a.wizard.as_ref().is_some_and(|w| {
-                matches!(
-                    w.precheck.state,
-                    PrecheckState::Done | PrecheckState::Failed(_)
-                )
-            })
-        })
-        .await;
-        if let PrecheckState::Failed(e) = &self.wiz().precheck.state {
-            panic!("the precheck could not run: {e}");
-        }
-        self.wiz()
-            .precheck
-            .items
-            .iter()
-            .map(|i| (i.name.clone(), i.result))
-            .collect()
+        let items = self.precheck_items().await;
+        items.into_iter().map(|i| (i.name, i.result)).collect()
     }
 
     fn submits(&self) -> usize {

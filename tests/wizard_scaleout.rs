@@ -9,28 +9,26 @@
 //! SUCCEED, and the new server shows in the clusters pane and the cluster detail.
 
 use crossterm::event::{Event, KeyCode};
-use obtui::api::obshell::{AgentAddr, ObshellClient, ObshellConfig, ScaleOutRequest, TaskState};
+use obtui::api::obshell::AgentAddr;
 use obtui::app::actions::Keymap;
 use obtui::app::panes::{PaneData, PaneKind};
 use obtui::app::run::Session;
 use obtui::app::state::{App, Effect, Settings, View};
-use obtui::app::wizard::{
-    CheckResult, PrecheckState, StepKind, SubmitState, WizardEffect, WizardKind,
-};
+use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
 use obtui::secret::Secret;
 use obtui::sim::obshell::{start_agents, ObshellAgents};
 use obtui::task::Backend;
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 mod common;
 
 mod wizard_common;
 
+use common::obshell::scale_out_directly;
 use common::rig::Driver;
 use wizard_common::{ctrl, key};
 
@@ -121,59 +119,16 @@ impl Rig {
     }
 
     async fn precheck_done(&mut self) -> Vec<(String, CheckResult, String)> {
-        let kind = self.wiz().current_step().kind.clone();
-        assert_eq!(kind, StepKind::Precheck, "{}", self.screen());
-        self.until("the precheck", |a| {
-            a.wizard.as_ref().is_some_and(|w| {
-                matches!(
-                    w.precheck.state,
-                    PrecheckState::Done | PrecheckState::Failed(_)
-                )
-            })
-        })
-        .await;
-        if let PrecheckState::Failed(e) = &self.wiz().precheck.state {
-            panic!("the precheck could not run: {e}");
-        }
-        self.wiz()
-            .precheck
-            .items
-            .iter()
-            .map(|i| (i.name.clone(), i.result, i.reason.clone()))
+        let items = self.precheck_items().await;
+        items
+            .into_iter()
+            .map(|i| (i.name, i.result, i.reason))
             .collect()
     }
 }
 
 fn result(items: &[(String, CheckResult, String)], name: &str) -> Option<CheckResult> {
     items.iter().find(|i| i.0 == name).map(|i| i.1)
-}
-
-/// Scale the agent `target` out through the API and wait for its DAG to succeed.
-async fn scale_out_directly(url: &str, target: &AgentAddr, zone: &str) {
-    let c = ObshellClient::new(ObshellConfig::new(url, Secret::new(PASSWORD))).expect("client");
-    let mut configs = BTreeMap::new();
-    configs.insert("mysql_port".to_string(), "2881".to_string());
-    configs.insert("rpc_port".to_string(), "2882".to_string());
-    let dag = c
-        .scale_out(&ScaleOutRequest {
-            agent_info: target.clone(),
-            ob_configs: configs,
-            zone: zone.into(),
-            target_agent_password: None,
-        })
-        .await
-        .expect("scale out");
-    let end = Instant::now() + DEADLINE;
-    loop {
-        let d = c.dag(&dag.id, false).await.expect("dag");
-        match d.state {
-            TaskState::Succeed => return,
-            TaskState::Failed => panic!("the first scale-out failed: {d:?}"),
-            _ if Instant::now() > end => panic!("the first scale-out did not finish: {d:?}"),
-            // Poll the simulator's DAG; it finishes within a second at speed 50.
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,7 +139,7 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
     assert_eq!(singles.len(), 2, "two SINGLE agents");
     let (first, target) = (singles[0].clone(), singles[1].clone());
     assert_eq!(first.ip, target.ip, "both SINGLE agents on one host");
-    scale_out_directly(&url, &first, "zone1").await;
+    scale_out_directly(&url, PASSWORD, &first, "zone1", DEADLINE).await;
 
     // `o` on the clusters pane opens the wizard.
     r.until("the clusters pane", |a| a.pane(PaneKind::Clusters).loaded)

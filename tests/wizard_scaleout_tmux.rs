@@ -7,43 +7,14 @@
 
 mod common;
 
+use common::obshell::scale_out_directly;
 use common::tmux::{bin, Tmux};
-use obtui::api::obshell::{AgentAddr, ObshellClient, ObshellConfig, ScaleOutRequest, TaskState};
+use obtui::api::obshell::AgentAddr;
 use obtui::secret::Secret;
-use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const T: Duration = Duration::from_secs(30);
 const PASSWORD: &str = "rootpass";
-
-/// Scale `target` out through the API and wait for its DAG to succeed.
-async fn scale_out_directly(url: &str, target: &AgentAddr) {
-    let c = ObshellClient::new(ObshellConfig::new(url, Secret::new(PASSWORD))).expect("client");
-    let configs: BTreeMap<String, String> = [("mysql_port", "2881"), ("rpc_port", "2882")]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let dag = c
-        .scale_out(&ScaleOutRequest {
-            agent_info: target.clone(),
-            ob_configs: configs,
-            zone: "zone1".into(),
-            target_agent_password: None,
-        })
-        .await
-        .expect("scale out");
-    let end = Instant::now() + T;
-    loop {
-        let d = c.dag(&dag.id, false).await.expect("dag");
-        match d.state {
-            TaskState::Succeed => return,
-            TaskState::Failed => panic!("the first scale-out failed: {d:?}"),
-            _ if Instant::now() > end => panic!("the first scale-out did not finish: {d:?}"),
-            // Poll the simulator's DAG; it finishes in about a second at speed 20.
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-}
 
 #[test]
 fn scale_out_wizard_in_the_terminal() {
@@ -64,7 +35,7 @@ fn scale_out_wizard_in_the_terminal() {
     let singles: Vec<AgentAddr> = agents.singles().map(|e| e.agent.clone()).collect();
     assert_eq!(singles.len(), 2);
     let (first, target) = (singles[0].clone(), singles[1].clone());
-    rt.block_on(scale_out_directly(&url, &first));
+    rt.block_on(scale_out_directly(&url, PASSWORD, &first, "zone1", T));
 
     let dir = std::env::temp_dir().join(format!("obtui-e2e-scale-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("obtui")).unwrap();

@@ -1,3 +1,4 @@
+pub mod obshell;
 pub mod rig;
 pub mod sim;
 pub mod tmux;

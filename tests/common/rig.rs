@@ -7,7 +7,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::run::{deliver, Msg, Session};
 use obtui::app::state::{App, Effect};
-use obtui::app::wizard::{Wizard, WizardEffect};
+use obtui::app::wizard::{PrecheckItem, PrecheckState, StepKind, Wizard, WizardEffect};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::time::{Duration, Instant};
@@ -123,5 +123,25 @@ impl Driver {
 
     pub fn focused(&self) -> &'static str {
         self.wiz().focused().map(|f| f.id).unwrap_or("")
+    }
+
+    /// On the precheck step: wait for the precheck to finish and return its items (panics if
+    /// it could not run).
+    pub async fn precheck_items(&mut self) -> Vec<PrecheckItem> {
+        let kind = self.wiz().current_step().kind.clone();
+        assert_eq!(kind, StepKind::Precheck, "{}", self.screen());
+        self.until("the precheck", |a| {
+            a.wizard.as_ref().is_some_and(|w| {
+                matches!(
+                    w.precheck.state,
+                    PrecheckState::Done | PrecheckState::Failed(_)
+                )
+            })
+        })
+        .await;
+        if let PrecheckState::Failed(e) = &self.wiz().precheck.state {
+            panic!("the precheck could not run: {e}");
+        }
+        self.wiz().precheck.items.clone()
     }
 }
