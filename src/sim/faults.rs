@@ -534,6 +534,34 @@ mod tests {
     }
 
     #[test]
+    fn faults_are_taken_in_order_and_filtered_by_prefix_on_an_agent_path() {
+        let mut p = Faults::default();
+        p.apply(FaultSpec {
+            error_count: Some(1),
+            garbage_count: Some(1),
+            drop_count: Some(1),
+            path_prefix: Some("/api/v1/ob".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(matches!(p.take("/api/v1/info").1, Action::Pass));
+        assert!(matches!(
+            p.take("/api/v1/ob/info").1,
+            Action::Error(500, true)
+        ));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Garbage(true)));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Drop));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Pass));
+        p.apply(FaultSpec {
+            huge_count: Some(1),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Huge(50)));
+        assert!(matches!(p.take("/api/v1/ob/info").1, Action::Pass));
+    }
+
+    #[test]
     fn rejects_bad_status() {
         let mut f = Faults::default();
         assert!(f
