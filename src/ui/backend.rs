@@ -98,31 +98,37 @@ impl<W: Write> LeanBackend<W> {
         if (cx, cy) == (x, y) {
             return Ok(());
         }
-        let absolute = format!("\x1b[{};{}H", y as u32 + 1, x as u32 + 1);
-        let relative = if cy == y {
-            Some(if x > cx {
-                cuf(x - cx)
+        // Lengths first, so a move costs no allocation on the drawing path.
+        let absolute = 4 + digits(y as u32 + 1) + digits(x as u32 + 1);
+        let forward = |n: u16| if n == 1 { 3 } else { 3 + digits(n as u32) };
+        let w = &mut self.writer;
+        if cy == y {
+            let (len, n, dir) = if x > cx {
+                (forward(x - cx), x - cx, 'C')
             } else {
-                format!("\x1b[{}D", cx - x)
-            })
+                (3 + digits((cx - x) as u32), cx - x, 'D')
+            };
+            if len < absolute {
+                return if n == 1 && dir == 'C' {
+                    w.write_all(b"\x1b[C")
+                } else {
+                    write!(w, "\x1b[{n}{dir}")
+                };
+            }
         } else if y > cy && y - cy <= 2 {
             // CR, LF per row (raw mode: LF only moves down), then forward.
-            let mut s = String::from("\r");
-            for _ in cy..y {
-                s.push('\n');
+            let rows = (y - cy) as usize;
+            let len = 1 + rows + if x > 0 { forward(x) } else { 0 };
+            if len < absolute {
+                w.write_all(if rows == 1 { b"\r\n" } else { b"\r\n\n" })?;
+                return match x {
+                    0 => Ok(()),
+                    1 => w.write_all(b"\x1b[C"),
+                    _ => write!(w, "\x1b[{x}C"),
+                };
             }
-            if x > 0 {
-                s.push_str(&cuf(x));
-            }
-            Some(s)
-        } else {
-            None
-        };
-        let best = match relative {
-            Some(r) if r.len() < absolute.len() => r,
-            _ => absolute,
-        };
-        self.writer.write_all(best.as_bytes())
+        }
+        write!(w, "\x1b[{};{}H", y as u32 + 1, x as u32 + 1)
     }
 
     fn set_pen(&mut self, cell: &Cell) -> io::Result<()> {
@@ -153,13 +159,9 @@ impl<W: Write> LeanBackend<W> {
     }
 }
 
-/// Cursor forward by `n` columns.
-fn cuf(n: u16) -> String {
-    if n == 1 {
-        "\x1b[C".into()
-    } else {
-        format!("\x1b[{n}C")
-    }
+/// Decimal digits of `n`.
+fn digits(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 /// The attribute changes from `from` to `to`. Bold and dim share one off switch ("normal
