@@ -7,9 +7,9 @@
 
 use obtui::app::dag::DagView;
 use obtui::config::Theme;
-use obtui::task::gen::generate_ocp_like;
-use obtui::task::layout::{layout, LayoutParams};
-use obtui::task::{NodeStatus, TaskGraph};
+use obtui_task::gen::generate_ocp_like;
+use obtui_task::layout::{layout, LayoutParams};
+use obtui_task::{NodeStatus, TaskGraph};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::io::Write;

@@ -6,14 +6,14 @@
 //! `cargo bench --bench load` (add `-- --quick` for a 2 s run per figure).
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use obtui::api::ocp::models::{Paged, TaskInstance};
-use obtui::api::ocp::{OcpClient, OcpConfig, PageQuery, TaskFilter};
 use obtui::app::actions::{Action, Keymap};
 use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Settings};
 use obtui::config::Theme;
 use obtui::poll::fetch::{ViewData, ViewJob};
-use obtui::secret::Secret;
+use obtui_api::ocp::models::{Paged, TaskInstance};
+use obtui_api::ocp::{OcpClient, OcpConfig, PageQuery, TaskFilter};
+use obtui_api::secret::Secret;
 use std::time::{Duration, Instant};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -133,9 +133,9 @@ fn main() {
         .build()
         .unwrap();
     let sim = rt
-        .block_on(obtui::sim::start(
+        .block_on(obtui_sim::start(
             std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            obtui::sim::SimOptions::default(),
+            obtui_sim::SimOptions::default(),
         ))
         .unwrap();
     let url = sim.url();

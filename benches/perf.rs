@@ -8,14 +8,14 @@
 //! [--only a,b] [--no-dot] [--dump]` (`--only` takes substrings of figure groups: render, filter,
 //! layout, rss, sim, startup, bytes, idle).
 
-use obtui::api::ocp::models::{Host, HostService, HostStatus, ObCluster};
 use obtui::app::actions::Keymap;
 use obtui::app::dag::DagView;
 use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Settings};
 use obtui::config::Theme;
 use obtui::poll::fetch::{ViewData, ViewJob};
-use obtui::task::{gen, layout, Backend, LayoutParams, TaskGraph};
+use obtui_api::ocp::models::{Host, HostService, HostStatus, ObCluster};
+use obtui_task::{gen, layout, Backend, LayoutParams, TaskGraph};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::fs::File;
@@ -1132,7 +1132,7 @@ fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
         '✔' => Some(3),
         '✖' => Some(4),
         '⊗' => Some(5),
-        c if obtui::task::text::SPINNER.contains(&c) => Some(6),
+        c if obtui_task::text::SPINNER.contains(&c) => Some(6),
         _ => None,
     };
     // One subtask changed status: one glyph changed class in the graph, plus the side

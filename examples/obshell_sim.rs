@@ -10,8 +10,8 @@
 
 use std::net::SocketAddr;
 
-use obtui::secret::Secret;
-use obtui::sim::obshell::{start_agents, DEFAULT_PASSWORD};
+use obtui_api::secret::Secret;
+use obtui_sim::obshell::{start_agents, DEFAULT_PASSWORD};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -2,13 +2,9 @@
 //!
 //! See ARCHITECTURE.md for the map of modules and how data flows between them.
 
-pub mod api;
 pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod poll;
-pub mod secret;
-pub mod sim;
-pub mod task;
 pub mod ui;

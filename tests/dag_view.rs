@@ -2,14 +2,14 @@
 //! (keys routed through the registry, polls, writes behind a confirmation, the log buffer).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use obtui::api::ocp::models::TaskInstance;
 use obtui::app::actions::{Action, Key, Keymap, Scope};
 use obtui::app::dag::log::{MAX_BYTES, MAX_LINES};
 use obtui::app::dag::{DagEffect, DagMode, DagView};
 use obtui::app::state::Level;
 use obtui::config::Theme;
-use obtui::task::gen::{generate_ocp_like, generate_wide};
-use obtui::task::{Backend, NodeOp, NodeStatus, Op, TaskGraph, TaskNode, TaskState};
+use obtui_api::ocp::models::TaskInstance;
+use obtui_task::gen::{generate_ocp_like, generate_wide};
+use obtui_task::{Backend, NodeOp, NodeStatus, Op, TaskGraph, TaskNode, TaskState};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::Path;
@@ -771,7 +771,7 @@ fn log_stays_bounded_when_fed_100_mb() {
 
 mod fuzz {
     use super::*;
-    use obtui::task::gen::generate_ocp_shaped;
+    use obtui_task::gen::generate_ocp_shaped;
     use proptest::prelude::*;
 
     const KEYS: &[char] = &[
@@ -836,7 +836,7 @@ mod fuzz {
 /// warning; the graph view says how many edges it left out.
 #[test]
 fn a_tangled_graph_opens_as_the_list_and_counts_undrawn_edges() {
-    let mut g = obtui::task::gen::generate_chain(3_000, 3);
+    let mut g = obtui_task::gen::generate_chain(3_000, 3);
     for k in 0..150 {
         let from = k * 10;
         let id = g.nodes[from].id.clone();

@@ -24,7 +24,7 @@ struct Sim {
 impl Sim {
     fn start() -> Sim {
         Sim {
-            lab: LoopbackSim::start(obtui::sim::SimOptions::default()),
+            lab: LoopbackSim::start(obtui_sim::SimOptions::default()),
             http: reqwest::Client::new(),
         }
     }

@@ -3,14 +3,14 @@
 //! keeps the last good data marked stale, stays usable, and recovers by itself.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use obtui::api::ocp::{OcpClient, OcpConfig};
 use obtui::app::actions::Keymap;
 use obtui::app::panes::PaneKind;
 use obtui::app::run::{deliver, spawn_view_poller, Msg};
 use obtui::app::state::{App, Settings};
 use obtui::config::Theme;
-use obtui::secret::Secret;
-use obtui::sim::{self, SimOptions};
+use obtui_api::ocp::{OcpClient, OcpConfig};
+use obtui_api::secret::Secret;
+use obtui_sim::{self as sim, SimOptions};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;

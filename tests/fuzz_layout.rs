@@ -4,12 +4,12 @@
 //! never a panic or a hang. `tests/task_layout.rs` covers the geometry of well-formed graphs and
 //! a 100,000-node chain; this file covers the broken ones.
 
-use obtui::task::layout::{
+use obtui_task::layout::{
     layout, list_rows, topo_order, LayoutParams, Rect, MAX_LANES, WIRE_BUDGET_BASE,
     WIRE_BUDGET_PER_UNIT,
 };
-use obtui::task::model::{Backend, NodeStatus, TaskGraph, TaskNode};
-use obtui::task::text::{render_list_text, render_text};
+use obtui_task::model::{Backend, NodeStatus, TaskGraph, TaskNode};
+use obtui_task::text::{render_list_text, render_text};
 use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -9,17 +9,17 @@
 
 use std::path::{Path, PathBuf};
 
-use obtui::api::obshell::crypto::{self, AesKeys, AuthHeader};
-use obtui::api::obshell::{self as obshell};
-use obtui::api::ocp::envelope::{
-    decode_envelope, decode_plain, decode_required, decode_text, decode_void,
-};
-use obtui::api::ocp::{self as ocp, RawResponse};
 use obtui::app::actions::Key;
 use obtui::config::{ConfigFile, Theme};
-use obtui::task::layout::{layout, list_rows, LayoutParams};
-use obtui::task::model::TaskGraph;
-use obtui::task::text::{render_list_text, render_text};
+use obtui_api::obshell::crypto::{self, AesKeys, AuthHeader};
+use obtui_api::obshell::{self as obshell};
+use obtui_api::ocp::envelope::{
+    decode_envelope, decode_plain, decode_required, decode_text, decode_void,
+};
+use obtui_api::ocp::{self as ocp, RawResponse};
+use obtui_task::layout::{layout, list_rows, LayoutParams};
+use obtui_task::model::TaskGraph;
+use obtui_task::text::{render_list_text, render_text};
 use proptest::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

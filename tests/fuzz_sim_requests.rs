@@ -10,8 +10,8 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use obtui::api::obshell::crypto::{self, AesKeys, AuthHeader, HEADER};
-use obtui::secret::Secret;
+use obtui_api::obshell::crypto::{self, AesKeys, AuthHeader, HEADER};
+use obtui_api::secret::Secret;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::{Method, StatusCode};
@@ -20,10 +20,10 @@ use std::path::Path;
 
 const PASS: &str = "aaAA11__";
 
-async fn sim() -> obtui::sim::SimHandle {
-    obtui::sim::start(
+async fn sim() -> obtui_sim::SimHandle {
+    obtui_sim::start(
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        obtui::sim::SimOptions {
+        obtui_sim::SimOptions {
             speed: 50.0,
             ..Default::default()
         },

@@ -10,7 +10,7 @@ use obtui::app::wizard::validate;
 use obtui::app::wizard::{
     Field, FieldKind, FieldPath, Rule, StepKind, Value, Wizard, WizardContext, WizardKind,
 };
-use obtui::secret::Secret;
+use obtui_api::secret::Secret;
 use wizard_common::{key, open};
 
 /// Meets every password rule (2 upper, 2 lower, 2 digits, 2 specials, 8–32).

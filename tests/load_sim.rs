@@ -5,14 +5,14 @@
 //! draws the 50 rows. Latency and per-key time are figures for `benches/load.rs`, not asserts.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use obtui::api::ocp::models::{Paged, TaskInstance};
-use obtui::api::ocp::{OcpClient, OcpConfig, PageQuery, TaskFilter};
 use obtui::app::actions::Keymap;
 use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Effect, Settings};
 use obtui::config::Theme;
 use obtui::poll::fetch::{ViewData, ViewJob};
-use obtui::secret::Secret;
+use obtui_api::ocp::models::{Paged, TaskInstance};
+use obtui_api::ocp::{OcpClient, OcpConfig, PageQuery, TaskFilter};
+use obtui_api::secret::Secret;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,9 +24,9 @@ const POLLS: usize = 20;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_clients_poll_task_detail_without_errors() {
-    let sim = obtui::sim::start(
+    let sim = obtui_sim::start(
         std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        obtui::sim::SimOptions::default(),
+        obtui_sim::SimOptions::default(),
     )
     .await
     .unwrap();

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use obtui::api::obshell::crypto::{self, HEADER};
-use obtui::api::obshell::models::*;
-use obtui::api::obshell::{ObshellClient, ObshellConfig};
-use obtui::api::ApiError;
-use obtui::secret::Secret;
-use obtui::sim::obshell::{credentials_eq, start_agents, ObshellAgents};
+use obtui_api::obshell::crypto::{self, HEADER};
+use obtui_api::obshell::models::*;
+use obtui_api::obshell::{ObshellClient, ObshellConfig};
+use obtui_api::secret::Secret;
+use obtui_api::ApiError;
+use obtui_sim::obshell::{credentials_eq, start_agents, ObshellAgents};
 
 const PASSWORD: &str = "rootpass";
 

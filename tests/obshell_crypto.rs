@@ -4,8 +4,8 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
-use obtui::api::obshell::crypto::{self, AesKeys, AuthHeader, HEADER};
-use obtui::secret::Secret;
+use obtui_api::obshell::crypto::{self, AesKeys, AuthHeader, HEADER};
+use obtui_api::secret::Secret;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rsa::traits::PublicKeyParts;

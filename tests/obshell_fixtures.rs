@@ -1,10 +1,10 @@
 //! Every obshell fixture (reconstructed from the Go structs, see tests/fixtures/obshell/README.md)
 //! parses with the client's envelope decoder into the typed models, with the right values.
 
-use obtui::api::obshell::client::decode_response;
-use obtui::api::obshell::models::*;
-use obtui::api::obshell::time;
-use obtui::api::ApiError;
+use obtui_api::obshell::client::decode_response;
+use obtui_api::obshell::models::*;
+use obtui_api::obshell::time;
+use obtui_api::ApiError;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -83,7 +83,7 @@ fn status_and_agents_status() {
 fn secret_key_parses() {
     let s: AgentSecret = data("secret.json");
     assert_eq!(s.port, 2886);
-    let key = obtui::api::obshell::crypto::parse_public_key(&s.public_key).unwrap();
+    let key = obtui_api::obshell::crypto::parse_public_key(&s.public_key).unwrap();
     assert_eq!(rsa::traits::PublicKeyParts::size(&key), 128);
 }
 
@@ -366,7 +366,7 @@ fn request_fixtures_match_the_request_models() {
             .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
             .collect(),
         zone: "zone2".into(),
-        target_agent_password: Some(obtui::secret::Secret::new("")),
+        target_agent_password: Some(obtui_api::secret::Secret::new("")),
     };
     assert_eq!(req.to_json(), v);
 

@@ -3,13 +3,13 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use obtui::api::obshell::client::decode_response;
-use obtui::api::obshell::crypto::{self, HEADER};
-use obtui::api::obshell::models::*;
-use obtui::api::obshell::{ObshellClient, ObshellConfig, PasswordKind};
-use obtui::api::ApiError;
-use obtui::secret::Secret;
-use obtui::sim::obshell::ObshellSim;
+use obtui_api::obshell::client::decode_response;
+use obtui_api::obshell::crypto::{self, HEADER};
+use obtui_api::obshell::models::*;
+use obtui_api::obshell::{ObshellClient, ObshellConfig, PasswordKind};
+use obtui_api::secret::Secret;
+use obtui_api::ApiError;
+use obtui_sim::obshell::ObshellSim;
 
 const PASSWORD: &str = "rootpass";
 

@@ -4,17 +4,17 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use obtui::api::error::TransportKind;
-use obtui::api::ocp::*;
-use obtui::api::ApiError;
-use obtui::secret::Secret;
-use obtui::sim::{SimHandle, SimOptions};
+use obtui_api::error::TransportKind;
+use obtui_api::ocp::*;
+use obtui_api::secret::Secret;
+use obtui_api::ApiError;
+use obtui_sim::{SimHandle, SimOptions};
 
 const USER: &str = "admin";
 const PASSWORD: &str = "aaAA11__";
 
 async fn sim_with(opts: SimOptions) -> SimHandle {
-    obtui::sim::start("127.0.0.1:0".parse().expect("addr"), opts)
+    obtui_sim::start("127.0.0.1:0".parse().expect("addr"), opts)
         .await
         .expect("simulator starts")
 }
@@ -785,7 +785,7 @@ async fn cancel_a_running_subtask() {
 
 #[tokio::test]
 async fn takeover_precheck_and_takeover() {
-    use obtui::sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD, TAKEOVER_PORT};
+    use obtui_sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD, TAKEOVER_PORT};
     let s = sim().await;
     let c = client(&s);
     let hosts = free_hosts(&c).await;

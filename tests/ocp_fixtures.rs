@@ -5,9 +5,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use obtui::api::ocp::envelope::{decode_envelope, decode_plain, decode_required, decode_void};
-use obtui::api::ocp::*;
-use obtui::api::ApiError;
+use obtui_api::ocp::envelope::{decode_envelope, decode_plain, decode_required, decode_void};
+use obtui_api::ocp::*;
+use obtui_api::ApiError;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 

@@ -11,14 +11,14 @@
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use obtui::api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance};
 use obtui::app::actions::{KeyCodeOrd, Keymap, SPECS};
 use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Effect, Settings, TaskJob};
 use obtui::app::wizard::WizardEffect;
 use obtui::config::Theme;
 use obtui::poll::fetch::{ViewData, ViewJob};
-use obtui::task::model::{Backend, NodeStatus, TaskGraph, TaskState};
+use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance};
+use obtui_task::model::{Backend, NodeStatus, TaskGraph, TaskState};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use ratatui::backend::TestBackend;

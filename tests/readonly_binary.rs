@@ -32,12 +32,12 @@ fn start_counting_sim() -> CountingSim {
     let reads = Arc::new(AtomicUsize::new(0));
     let (w, r) = (writes.clone(), reads.clone());
     let url = rt.block_on(async move {
-        let state = obtui::sim::SimState::new(obtui::sim::SimOptions {
+        let state = obtui_sim::SimState::new(obtui_sim::SimOptions {
             seed: 3,
             fail_subtasks: vec!["Run io calibration".into()],
             ..Default::default()
         });
-        let app = obtui::sim::router(state.clone()).layer(axum::middleware::from_fn(
+        let app = obtui_sim::router(state.clone()).layer(axum::middleware::from_fn(
             move |req: axum::extract::Request, next: axum::middleware::Next| {
                 let (w, r) = (w.clone(), r.clone());
                 async move {
@@ -64,7 +64,7 @@ fn start_counting_sim() -> CountingSim {
         });
         // Tasks advance (and fail) as in the real simulator.
         tokio::spawn(async move {
-            let mut iv = tokio::time::interval(obtui::sim::TICK);
+            let mut iv = tokio::time::interval(obtui_sim::TICK);
             loop {
                 iv.tick().await;
                 state.tick();

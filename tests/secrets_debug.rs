@@ -5,13 +5,13 @@
 //! the obshell header, keys and sealed request, the app's login effect and prompt, a wizard with
 //! typed passwords and its submit request, and errors built from a server answer.
 
-use obtui::api::obshell::crypto::{self, AesKeys, AuthHeader};
-use obtui::api::obshell::{ObshellClient, ObshellConfig, ScaleOutRequest};
-use obtui::api::ocp::{
+use obtui_api::obshell::crypto::{self, AesKeys, AuthHeader};
+use obtui_api::obshell::{ObshellClient, ObshellConfig, ScaleOutRequest};
+use obtui_api::ocp::{
     CreateClusterRequest, ObproxyTakeoverRequest, OcpClient, OcpConfig, TakeoverPrecheckRequest,
     TakeoverRequest,
 };
-use obtui::secret::Secret;
+use obtui_api::secret::Secret;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::path::Path;
@@ -97,7 +97,7 @@ fn ocp_request_bodies() {
 #[test]
 fn obshell_scale_out() {
     let r = ScaleOutRequest {
-        agent_info: obtui::api::obshell::AgentAddr {
+        agent_info: obtui_api::obshell::AgentAddr {
             ip: "10.0.0.4".into(),
             port: 2886,
         },
@@ -203,9 +203,10 @@ fn errors_from_a_refused_login_do_not_echo_the_password() {
         "successful": false, "status": 401,
         "error": {"code": 30004, "message": "Bad credentials"}, "traceId": "t"
     });
-    let e = obtui::api::ocp::envelope::decode_envelope::<Value>(
-        &obtui::api::ocp::RawResponse::new(401, serde_json::to_vec(&body).unwrap()),
-    )
+    let e = obtui_api::ocp::envelope::decode_envelope::<Value>(&obtui_api::ocp::RawResponse::new(
+        401,
+        serde_json::to_vec(&body).unwrap(),
+    ))
     .unwrap_err();
     assert!(!format!("{e} {e:?}").contains(PW));
 }

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use obtui::sim::{self, SimHandle, SimOptions};
+use obtui_sim::{self as sim, SimHandle, SimOptions};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

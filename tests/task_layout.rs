@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use obtui::task::gen::{generate_chain, generate_ocp_like, generate_ocp_shaped, generate_wide};
-use obtui::task::layout::*;
-use obtui::task::model::*;
-use obtui::task::text::{render_list_text, render_text};
+use obtui_task::gen::{generate_chain, generate_ocp_like, generate_ocp_shaped, generate_wide};
+use obtui_task::layout::*;
+use obtui_task::model::*;
+use obtui_task::text::{render_list_text, render_text};
 use proptest::prelude::*;
 
 /// `(id, upstreams)`; names equal ids; everything SUCCESSFUL in 12 s.
@@ -651,7 +651,7 @@ proptest! {
         let l = layout(&g, &p);
         check_geometry(&g, &l, &p)?;
         let _ = render_text(&g, &l, true);
-        let _ = obtui::task::text::render_list_text(&g, &list_rows(&g, &p), &p, false);
+        let _ = obtui_task::text::render_list_text(&g, &list_rows(&g, &p), &p, false);
         let _ = (g.validate(), g.critical_path(), g.eta(0), g.progress());
         let (nodes, _) = (g.nodes.len(), 0);
         prop_assert_eq!(topo_order(&g).len(), nodes);
@@ -714,7 +714,7 @@ fn steps_follow_edges_and_layers() {
 
 #[test]
 fn summary_and_failure_lines_for_watch() {
-    use obtui::task::text::{failure_lines, summary_line};
+    use obtui_task::text::{failure_lines, summary_line};
     let mut g = graph(&[("a", &[]), ("b", &["a"]), ("c", &["b"])]);
     g.name = "Scale out".into();
     g.started = Some(0);

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use obtui::api::ocp::models::TaskInstance;
-use obtui::task::layout::topo_order;
-use obtui::task::model::*;
+use obtui_api::ocp::models::TaskInstance;
+use obtui_task::layout::topo_order;
+use obtui_task::model::*;
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
@@ -479,7 +479,7 @@ fn obshell_running_and_detail_less_dags_convert() {
 #[test]
 fn obshell_typed_model_and_json_agree() {
     let v = fixture("dag-scale-out-failed.json");
-    let typed: obtui::api::obshell::models::DagDetail =
+    let typed: obtui_api::obshell::models::DagDetail =
         serde_json::from_value(v["data"].clone()).expect("typed");
     let a = TaskGraph::try_from(&typed).expect("from typed");
     let b = TaskGraph::from_obshell_dag(&v).expect("from json");
@@ -508,8 +508,8 @@ fn obshell_bad_json_is_an_error_not_a_panic() {
 
 mod extremes {
     use super::*;
-    use obtui::task::layout::{layout, LayoutParams};
-    use obtui::task::text::{render_text_at, summary_line};
+    use obtui_task::layout::{layout, LayoutParams};
+    use obtui_task::text::{render_text_at, summary_line};
     use proptest::prelude::*;
 
     fn arb_time() -> impl Strategy<Value = Option<i64>> {

@@ -55,7 +55,7 @@ struct Lab {
 
 impl Lab {
     fn start() -> Lab {
-        let sim = LoopbackSim::start(obtui::sim::SimOptions::default());
+        let sim = LoopbackSim::start(obtui_sim::SimOptions::default());
         let url = sim.url.clone();
         Lab { _sim: sim, url }
     }

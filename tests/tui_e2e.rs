@@ -102,7 +102,7 @@ fn dumb_terminal_is_refused_clearly() {
 
 #[test]
 fn profile_switch_live_and_login_again_after_a_password_change() {
-    let lab = LoopbackSim::start(obtui::sim::SimOptions {
+    let lab = LoopbackSim::start(obtui_sim::SimOptions {
         seed: 7,
         ..Default::default()
     });

@@ -4,13 +4,13 @@
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
-use obtui::api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance, Zone};
-use obtui::api::ApiError;
 use obtui::app::actions::Keymap;
 use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, DetailTarget, Effect, Mode, Settings, View};
 use obtui::config::Theme;
 use obtui::poll::fetch::{ClusterDetail, ViewData, ViewJob};
+use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance, Zone};
+use obtui_api::ApiError;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
@@ -283,9 +283,9 @@ fn navigation_stack_and_breadcrumbs() {
         Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
             cluster,
             zones: zones.contents,
-            servers: fixture::<Paged<obtui::api::ocp::models::Server>>("ob-cluster-servers.json")
+            servers: fixture::<Paged<obtui_api::ocp::models::Server>>("ob-cluster-servers.json")
                 .contents,
-            tenants: fixture::<Paged<obtui::api::ocp::models::Tenant>>("ob-cluster-tenants.json")
+            tenants: fixture::<Paged<obtui_api::ocp::models::Tenant>>("ob-cluster-tenants.json")
                 .contents,
             tasks: tasks.contents,
         }))),
@@ -525,11 +525,11 @@ fn every_view_and_state_in_both_themes_and_sizes() {
                 Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
                     cluster,
                     zones: zones.contents.clone(),
-                    servers: fixture::<Paged<obtui::api::ocp::models::Server>>(
+                    servers: fixture::<Paged<obtui_api::ocp::models::Server>>(
                         "ob-cluster-servers.json",
                     )
                     .contents,
-                    tenants: fixture::<Paged<obtui::api::ocp::models::Tenant>>(
+                    tenants: fixture::<Paged<obtui_api::ocp::models::Tenant>>(
                         "ob-cluster-tenants.json",
                     )
                     .contents,

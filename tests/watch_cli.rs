@@ -1,9 +1,9 @@
 //! `obtui watch` and `obtui task show`: the real binary against the simulator.
 
-use obtui::api::ocp::client::{PageQuery, TaskFilter};
-use obtui::api::ocp::{OcpClient, OcpConfig};
-use obtui::secret::Secret;
-use obtui::sim::{self, SimOptions};
+use obtui_api::ocp::client::{PageQuery, TaskFilter};
+use obtui_api::ocp::{OcpClient, OcpConfig};
+use obtui_api::secret::Secret;
+use obtui_sim::{self as sim, SimOptions};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Output};

@@ -13,9 +13,9 @@ use obtui::app::state::{App, Settings, View};
 use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
-use obtui::secret::Secret;
-use obtui::sim::{self, SimHandle, SimOptions};
-use obtui::task::TaskState;
+use obtui_api::secret::Secret;
+use obtui_sim::{self as sim, SimHandle, SimOptions};
+use obtui_task::TaskState;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -222,7 +222,7 @@ impl Rig {
         assert_eq!(self.app.view(), &View::Pane(pane));
     }
 
-    fn clusters(&self) -> Vec<obtui::api::ocp::models::ObCluster> {
+    fn clusters(&self) -> Vec<obtui_api::ocp::models::ObCluster> {
         match &self.app.pane(PaneKind::Clusters).data {
             PaneData::Clusters { clusters, .. } => clusters.clone(),
             _ => Vec::new(),
@@ -278,7 +278,7 @@ fn worst(items: &[(String, CheckResult)]) -> CheckResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn take_over_a_cluster_end_to_end() {
-    use obtui::sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD};
+    use obtui_sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD};
     let mut r = Rig::new().await;
     r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
         .await;
@@ -609,7 +609,7 @@ async fn upgrade_a_cluster_end_to_end() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn take_over_obproxies_end_to_end() {
-    use obtui::sim::inventory::PROXY_CANDIDATE_PREFIX as NET;
+    use obtui_sim::inventory::PROXY_CANDIDATE_PREFIX as NET;
     let mut r = Rig::new().await;
     r.until("OCP's version", |a| a.ocp_version.is_some()).await;
     r.code(KeyCode::Char('3'));
@@ -772,14 +772,14 @@ async fn take_over_obproxies_end_to_end() {
         _ => None,
     }
     .expect("the taken-over OBProxy's host");
-    let client = obtui::api::ocp::OcpClient::new(obtui::api::ocp::OcpConfig::new(
+    let client = obtui_api::ocp::OcpClient::new(obtui_api::ocp::OcpConfig::new(
         r.server.url(),
         "admin",
         Secret::new(OCP_PASSWORD),
     ))
     .expect("client");
-    let body = obtui::api::ocp::ObproxyTakeoverPrecheckRequest {
-        hosts: vec![obtui::api::ocp::ObproxyTakeoverHost {
+    let body = obtui_api::ocp::ObproxyTakeoverPrecheckRequest {
+        hosts: vec![obtui_api::ocp::ObproxyTakeoverHost {
             host_id,
             sql_port: 2883,
         }],

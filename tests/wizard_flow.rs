@@ -185,7 +185,7 @@ fn proxy_mode_shows_its_fields_and_hides_them_otherwise() {
     w.set("address", Value::Text("10.0.0.1".into()));
     w.set(
         "root_password",
-        Value::Secret(obtui::secret::Secret::new("x")),
+        Value::Secret(obtui_api::secret::Secret::new("x")),
     );
     assert!(w.step_errors(0).is_empty(), "{:?}", w.step_errors(0));
 }
@@ -440,11 +440,11 @@ fn takeover_calls_the_api_precheck_and_renders_its_items() {
     w.set("port", Value::Text("2883".into()));
     w.set(
         "root_password",
-        Value::Secret(obtui::secret::Secret::new("root-Secret-1")),
+        Value::Secret(obtui_api::secret::Secret::new("root-Secret-1")),
     );
     w.set(
         "proxyro_password",
-        Value::Secret(obtui::secret::Secret::new("proxyro-Secret-2")),
+        Value::Secret(obtui_api::secret::Secret::new("proxyro-Secret-2")),
     );
     w.set("cluster_name", Value::Text("ob01".into()));
     press(&mut w, &[ctrl('n')]);
@@ -467,7 +467,7 @@ fn takeover_calls_the_api_precheck_and_renders_its_items() {
     let wire = serde_json::to_value(body).unwrap();
     assert_eq!(wire["rootSysPassword"], "root-Secret-1");
     // OCP says no: the items FAIL and block.
-    let parsed: obtui::api::ocp::TakeoverPrecheckResult = serde_json::from_value(
+    let parsed: obtui_api::ocp::TakeoverPrecheckResult = serde_json::from_value(
         serde_json::json!({"result":{"valid":false,"messages":["10.0.0.9: clock offset 800ms"]}}),
     )
     .unwrap();
@@ -503,7 +503,7 @@ fn takeover_host_info_for_hosts_new_to_ocp() {
     w.set("address", Value::Text("10.0.0.9".into()));
     w.set(
         "root_password",
-        Value::Secret(obtui::secret::Secret::new("x")),
+        Value::Secret(obtui_api::secret::Secret::new("x")),
     );
     press(&mut w, &[ctrl('n')]);
     focus_on(&mut w, "new_hosts");
@@ -631,7 +631,7 @@ fn proxy_takeover_body_and_checks() {
     w.set_in("proxies", 1, "sql_port", Value::Text("3883".into()));
     w.set(
         "proxysys_password",
-        Value::Secret(obtui::secret::Secret::new("proxysys-Pw9")),
+        Value::Secret(obtui_api::secret::Secret::new("proxysys-Pw9")),
     );
     let e = press(&mut w, &[ctrl('n')]);
     assert_eq!(w.step, 1);

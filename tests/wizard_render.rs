@@ -6,7 +6,7 @@ mod wizard_common;
 use crossterm::event::KeyCode::*;
 use obtui::app::wizard::*;
 use obtui::config::theme::{Theme, BUILTIN};
-use obtui::secret::Secret;
+use obtui_api::secret::Secret;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use wizard_common::*;

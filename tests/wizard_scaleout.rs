@@ -9,7 +9,6 @@
 //! SUCCEED, and the new server shows in the clusters pane and the cluster detail.
 
 use crossterm::event::{Event, KeyCode};
-use obtui::api::obshell::AgentAddr;
 use obtui::app::actions::Keymap;
 use obtui::app::panes::{PaneData, PaneKind};
 use obtui::app::run::Session;
@@ -17,9 +16,10 @@ use obtui::app::state::{App, Effect, Settings, View};
 use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
-use obtui::secret::Secret;
-use obtui::sim::obshell::{start_agents, ObshellAgents};
-use obtui::task::Backend;
+use obtui_api::obshell::AgentAddr;
+use obtui_api::secret::Secret;
+use obtui_sim::obshell::{start_agents, ObshellAgents};
+use obtui_task::Backend;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -263,7 +263,7 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
         a.dag
             .as_ref()
             .and_then(|d| d.graph())
-            .is_some_and(|g| g.id == id && g.status == obtui::task::TaskState::Successful)
+            .is_some_and(|g| g.id == id && g.status == obtui_task::TaskState::Successful)
     })
     .await;
     let screen = r.screen();

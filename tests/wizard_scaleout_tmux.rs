@@ -9,8 +9,8 @@ mod common;
 
 use common::obshell::scale_out_directly;
 use common::tmux::{bin, Tmux};
-use obtui::api::obshell::AgentAddr;
-use obtui::secret::Secret;
+use obtui_api::obshell::AgentAddr;
+use obtui_api::secret::Secret;
 use std::time::Duration;
 
 const T: Duration = Duration::from_secs(30);
@@ -24,7 +24,7 @@ fn scale_out_wizard_in_the_terminal() {
         .build()
         .unwrap();
     let agents = rt
-        .block_on(obtui::sim::obshell::start_agents(
+        .block_on(obtui_sim::obshell::start_agents(
             std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
             5,
             20.0,
@@ -100,10 +100,11 @@ fn scale_out_wizard_in_the_terminal() {
     t.literal("3882");
     t.wait_text("3882", T);
     t.keys(&["C-n"]);
+    // Wait for the whole list, not only its header line: a frame can be captured half-written.
     let s = t.wait_for("the precheck to pass", T, |s| {
-        s.contains("0 FAIL — Enter continues")
+        s.contains("0 FAIL — Enter continues") && s.contains("PASS ports free")
     });
-    assert!(s.contains("PASS ports free"), "{s}");
+    assert!(!s.contains("FAIL ports"), "{s}");
 
     // Summary, then the confirmation (Tab to Submit, Enter).
     t.keys(&["Enter"]);

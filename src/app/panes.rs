@@ -3,12 +3,12 @@
 
 use super::actions::Scope;
 use super::table::{Column, Row};
-use crate::api::ocp::models::{
+use crate::config::theme::{Theme, Tone};
+use crate::poll::fetch::ViewData;
+use obtui_api::ocp::models::{
     ClusterStatus, Host, HostStatus, ObCluster, ObproxyCluster, ObproxyStatus, ServerStatus,
     SubtaskStatus, TaskInstance, TaskStatus,
 };
-use crate::config::theme::{Theme, Tone};
-use crate::poll::fetch::ViewData;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -492,7 +492,7 @@ fn task_row(t: &TaskInstance, now: i64) -> Row {
 }
 
 pub fn task_duration_ms(t: &TaskInstance, now: i64) -> Option<i64> {
-    use crate::api::ocp::models::parse_time_millis;
+    use obtui_api::ocp::models::parse_time_millis;
     let start = parse_time_millis(t.start_time.as_deref()?)?;
     let end = match t.finish_time.as_deref().and_then(parse_time_millis) {
         Some(e) if e >= start => e,

@@ -5,16 +5,16 @@
 
 use super::actions::Keymap;
 use super::state::{App, Effect, Level, LogJob, Settings, TaskJob};
-use crate::api::ocp::{OcpClient, OcpConfig};
-use crate::api::ApiError;
 use crate::config::{profile::Resolved, ConfigFile, Paths, Theme};
 use crate::poll::fetch::{self, Backends, ViewData, ViewJob};
 use crate::poll::{self, Outcome, PollerHandle};
-use crate::secret::Secret;
 use crate::ui::term;
 use anyhow::{anyhow, Context, Result};
 use crossterm::event::EventStream;
 use futures_util::StreamExt;
+use obtui_api::ocp::{OcpClient, OcpConfig};
+use obtui_api::secret::Secret;
+use obtui_api::ApiError;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -24,11 +24,11 @@ use tokio::sync::mpsc;
 pub enum Msg {
     View(Outcome<ViewJob, ViewData, ApiError>),
     Info(Result<String, ApiError>),
-    Task(Outcome<TaskJob, crate::task::TaskGraph, ApiError>),
+    Task(Outcome<TaskJob, obtui_task::TaskGraph, ApiError>),
     Log(Outcome<LogJob, String, ApiError>),
     OpDone {
         task: String,
-        op: crate::task::Op,
+        op: obtui_task::Op,
         node: Option<String>,
         result: Result<(), ApiError>,
     },
@@ -123,12 +123,12 @@ impl Auditor {
 
 /// The method and path of a task operation, for the audit log.
 fn op_request(
-    backend: crate::task::Backend,
+    backend: obtui_task::Backend,
     task: &str,
-    op: crate::task::Op,
+    op: obtui_task::Op,
     node: Option<&str>,
 ) -> (&'static str, String) {
-    use crate::task::{Backend, Op};
+    use obtui_task::{Backend, Op};
     match (backend, node) {
         (Backend::Obshell, Some(n)) => ("POST", format!("/api/v1/task/node/{n}")),
         (Backend::Obshell, None) => ("POST", format!("/api/v1/task/dag/{task}")),
@@ -175,7 +175,7 @@ impl Session {
         };
         let obshell = match &r.obshell_url {
             Some(u) => Some(
-                crate::api::obshell::ObshellClient::new(crate::api::obshell::ObshellConfig::new(
+                obtui_api::obshell::ObshellClient::new(obtui_api::obshell::ObshellConfig::new(
                     u.clone(),
                     obshell_password.unwrap_or(password),
                 ))
@@ -296,8 +296,8 @@ impl Session {
     pub fn operate(
         &self,
         task: String,
-        backend: crate::task::Backend,
-        op: crate::task::Op,
+        backend: obtui_task::Backend,
+        op: obtui_task::Op,
         node: Option<String>,
     ) {
         let b = self.backends.clone();
@@ -390,7 +390,7 @@ pub async fn run_tui(
     let mut app = App::new(settings, theme, keymap);
     app.notes = opts.notes.clone();
     if r.url.is_empty() {
-        app.task_backend = crate::task::Backend::Obshell;
+        app.task_backend = obtui_task::Backend::Obshell;
     }
     app.has_obshell = r.obshell_url.is_some();
     if let Some(w) = theme_warning {

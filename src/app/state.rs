@@ -5,13 +5,13 @@ use super::dag::{DagEffect, DagView};
 use super::panes::{self, PaneData, PaneKind};
 use super::table::TableState;
 use super::wizard::{Wizard, WizardContext, WizardEffect, WizardKind};
-use crate::api::ApiError;
 use crate::config::Theme;
 use crate::poll::fetch::{ViewData, ViewJob};
-use crate::task::{Backend, Op, TaskGraph};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
+use obtui_api::ApiError;
+use obtui_task::{Backend, Op, TaskGraph};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime};
 use tui_input::backend::crossterm::EventHandler;
@@ -98,7 +98,7 @@ pub enum Mode {
     /// A masked password prompt (login again, or a profile without password_command).
     Password {
         prompt: String,
-        input: crate::secret::Secret,
+        input: obtui_api::secret::Secret,
     },
 }
 
@@ -130,7 +130,7 @@ pub enum Effect {
     /// Connect with another profile of the config file.
     SwitchProfile(String),
     /// Log in again with this password (after a 401, or for a profile switch).
-    Login(crate::secret::Secret),
+    Login(obtui_api::secret::Secret),
     /// A confirmed task operation (retry, rollback, skip, cancel, pass).
     Operate {
         task: String,
@@ -190,7 +190,7 @@ pub struct App {
     /// The wizard on screen.
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
-    pub task_status: std::collections::HashMap<i64, crate::api::ocp::models::TaskStatus>,
+    pub task_status: std::collections::HashMap<i64, obtui_api::ocp::models::TaskStatus>,
     pub flashes: VecDeque<Flash>,
     pub errors: VecDeque<ErrorEntry>,
     pub ocp_version: Option<String>,
@@ -336,7 +336,7 @@ impl App {
         let running = d.selected_node().is_some_and(|n| {
             matches!(
                 n.status,
-                crate::task::NodeStatus::Running | crate::task::NodeStatus::Canceling
+                obtui_task::NodeStatus::Running | obtui_task::NodeStatus::Canceling
             )
         });
         let every = if running {
@@ -500,7 +500,7 @@ impl App {
                 g.nodes.iter().any(|n| {
                     matches!(
                         n.status,
-                        crate::task::NodeStatus::Running | crate::task::NodeStatus::Canceling
+                        obtui_task::NodeStatus::Running | obtui_task::NodeStatus::Canceling
                     )
                 })
             })
@@ -526,11 +526,11 @@ impl App {
         }
         match result {
             Ok(g) => {
-                if g.status == crate::task::TaskState::Failed {
+                if g.status == obtui_task::TaskState::Failed {
                     if let Ok(id) = g.id.parse::<i64>() {
                         self.note_task_status(
                             id,
-                            crate::api::ocp::models::TaskStatus::Failed,
+                            obtui_api::ocp::models::TaskStatus::Failed,
                             &g.name,
                         );
                     }
@@ -585,10 +585,10 @@ impl App {
     fn note_task_status(
         &mut self,
         id: i64,
-        status: crate::api::ocp::models::TaskStatus,
+        status: obtui_api::ocp::models::TaskStatus,
         name: &str,
     ) {
-        use crate::api::ocp::models::TaskStatus;
+        use obtui_api::ocp::models::TaskStatus;
         let first_sight = self.task_status.is_empty();
         let old = self.task_status.insert(id, status.clone());
         let newly_failed = status == TaskStatus::Failed
@@ -605,7 +605,7 @@ impl App {
         }
     }
 
-    fn note_tasks(&mut self, tasks: &[crate::api::ocp::models::TaskInstance]) {
+    fn note_tasks(&mut self, tasks: &[obtui_api::ocp::models::TaskInstance]) {
         let first = self.task_status.is_empty();
         for t in tasks {
             if first {
@@ -949,7 +949,7 @@ impl App {
                     KeyCode::Backspace => {
                         let mut s = zeroize::Zeroizing::new(input.expose().to_string());
                         s.pop();
-                        *input = crate::secret::Secret::new(s.as_str());
+                        *input = obtui_api::secret::Secret::new(s.as_str());
                     }
                     KeyCode::Char(c)
                         if !k.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
@@ -958,7 +958,7 @@ impl App {
                         if s.len() < 256 {
                             s.push(c);
                         }
-                        *input = crate::secret::Secret::new(s.as_str());
+                        *input = obtui_api::secret::Secret::new(s.as_str());
                     }
                     _ => {}
                 }
@@ -1125,7 +1125,7 @@ impl App {
     pub fn ask_password(&mut self, prompt: &str) {
         self.mode = Mode::Password {
             prompt: prompt.to_string(),
-            input: crate::secret::Secret::default(),
+            input: obtui_api::secret::Secret::default(),
         };
         self.dirty = true;
     }

@@ -3,9 +3,9 @@
 pub mod watch;
 
 use crate::config::{profile, ConfigFile, Paths, Theme};
-use crate::secret::Secret;
 use anyhow::{anyhow, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use obtui_api::secret::Secret;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -153,7 +153,7 @@ impl SimArgs {
         &self,
         user: Option<String>,
         password: Option<Secret>,
-    ) -> Result<crate::sim::SimOptions> {
+    ) -> Result<obtui_sim::SimOptions> {
         if !(self.speed.is_finite() && self.speed > 0.0 && self.speed <= 10_000.0) {
             return Err(anyhow!(
                 "--speed must be a number in (0, 10000], not {}",
@@ -166,7 +166,7 @@ impl SimArgs {
                 self.scale
             ));
         }
-        let mut o = crate::sim::SimOptions {
+        let mut o = obtui_sim::SimOptions {
             seed: self.seed,
             scale: self.scale,
             speed: self.speed,
@@ -259,9 +259,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let opts = sim.options(cli.global.user.clone(), password)?;
             let user = opts.user.clone();
             let custom_password =
-                opts.password.expose() != crate::sim::SimOptions::default().password.expose();
+                opts.password.expose() != obtui_sim::SimOptions::default().password.expose();
             runtime()?.block_on(async move {
-                let handle = crate::sim::start(listen, opts).await?;
+                let handle = obtui_sim::start(listen, opts).await?;
                 println!("obtui simulator listening on {}", handle.url());
                 println!("  OCP API:     {}/api/v2  (HTTP Basic)", handle.url());
                 println!("  obshell API: {}/api/v1", handle.url());
@@ -276,7 +276,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 );
                 let agents = match obshell_listen {
                     Some(addr) => {
-                        let a = crate::sim::obshell::start_agents_with(
+                        let a = obtui_sim::obshell::start_agents_with(
                             handle.state.obshell().clone(),
                             addr,
                         )
@@ -307,7 +307,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let rt = runtime()?;
             let result = rt.block_on(async move {
                 let handle =
-                    crate::sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts.clone()).await?;
+                    obtui_sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts.clone()).await?;
                 // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
                 // to add; the help overlay lists them.
                 // Started in the background: their keys take a moment, the first frame must not wait.
@@ -319,7 +319,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     let sim = handle.state.obshell().clone();
                     let notes = notes.clone();
                     tokio::spawn(async move {
-                        match crate::sim::obshell::start_agents_with(
+                        match obtui_sim::obshell::start_agents_with(
                             sim,
                             SocketAddr::from(([127, 0, 0, 1], 0)),
                         )
@@ -493,11 +493,11 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
     Ok((resolved, password))
 }
 
-fn client_for(r: &profile::Resolved, password: Secret) -> Result<crate::api::ocp::OcpClient> {
-    let mut cfg = crate::api::ocp::OcpConfig::new(r.url.clone(), r.user.clone(), password);
+fn client_for(r: &profile::Resolved, password: Secret) -> Result<obtui_api::ocp::OcpClient> {
+    let mut cfg = obtui_api::ocp::OcpConfig::new(r.url.clone(), r.user.clone(), password);
     cfg.ca_cert = r.ca_cert.clone();
     cfg.insecure = r.insecure;
-    crate::api::ocp::OcpClient::new(cfg).map_err(|e| anyhow!("{e}"))
+    obtui_api::ocp::OcpClient::new(cfg).map_err(|e| anyhow!("{e}"))
 }
 
 /// The OCP password: `OBTUI_PASSWORD`, else the profile's `password_command`, else the

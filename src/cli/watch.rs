@@ -4,11 +4,11 @@
 //! progress line, and exits 0 if the task succeeded, 1 if it failed (after printing the failed
 //! subtasks and the tail of their logs), 2 on connection / auth / not-found errors.
 
-use crate::api::ocp::models::TaskInstance;
-use crate::api::ocp::OcpClient;
-use crate::task::layout::{list_rows, LayoutParams};
-use crate::task::model::{NodeStatus, TaskGraph, TaskState};
-use crate::task::text::render_list_text_at;
+use obtui_api::ocp::models::TaskInstance;
+use obtui_api::ocp::OcpClient;
+use obtui_task::layout::{list_rows, LayoutParams};
+use obtui_task::model::{NodeStatus, TaskGraph, TaskState};
+use obtui_task::text::render_list_text_at;
 use serde_json::json;
 use std::collections::HashMap;
 use std::io::Write;
@@ -114,7 +114,7 @@ pub async fn watch(
         let mut changed = first;
         // Changes in model order, so the lines read like the task's progress.
         let mut order: Vec<usize> = (0..g.nodes.len()).collect();
-        order.sort_by(|&a, &b| crate::task::layout::model_cmp(&g.nodes[a], &g.nodes[b]));
+        order.sort_by(|&a, &b| obtui_task::layout::model_cmp(&g.nodes[a], &g.nodes[b]));
         for i in order {
             let n = &g.nodes[i];
             let old = last.insert(n.id.clone(), n.status.clone());

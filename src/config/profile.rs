@@ -13,7 +13,7 @@
 //! production = true      # header in the warning colour
 //! ```
 
-use crate::secret::Secret;
+use obtui_api::secret::Secret;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,15 +1,13 @@
 //! What the view poller fetches for each screen: one round of requests, one owned snapshot.
 
 use super::BoxFut;
-use crate::api::ocp::client::{
+use crate::app::panes::PaneKind;
+use obtui_api::ocp::client::{
     all_pages, ClusterFilter, HostFilter, PageQuery, ServerFilter, TaskFilter, TenantFilter,
 };
-use crate::api::ocp::models::{
-    Host, ObCluster, ObproxyCluster, Server, TaskInstance, Tenant, Zone,
-};
-use crate::api::ocp::OcpClient;
-use crate::api::ApiError;
-use crate::app::panes::PaneKind;
+use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Server, TaskInstance, Tenant, Zone};
+use obtui_api::ocp::OcpClient;
+use obtui_api::ApiError;
 
 /// A thing on screen that needs data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +46,7 @@ pub enum ViewData {
 #[derive(Clone, Default)]
 pub struct Backends {
     pub ocp: Option<OcpClient>,
-    pub obshell: Option<crate::api::obshell::ObshellClient>,
+    pub obshell: Option<obtui_api::obshell::ObshellClient>,
 }
 
 fn no_backend() -> ApiError {
@@ -66,7 +64,7 @@ pub fn fetch_view(b: Backends, job: ViewJob) -> BoxFut<Result<ViewData, ApiError
 }
 
 async fn fetch_view_obshell(
-    o: crate::api::obshell::ObshellClient,
+    o: obtui_api::obshell::ObshellClient,
     job: ViewJob,
 ) -> Result<ViewData, ApiError> {
     use super::obshell as ob;
@@ -211,23 +209,23 @@ async fn fetch_view_ocp(c: OcpClient, job: ViewJob) -> Result<ViewData, ApiError
 pub fn fetch_task(
     b: Backends,
     job: crate::app::state::TaskJob,
-) -> BoxFut<Result<crate::task::TaskGraph, ApiError>> {
+) -> BoxFut<Result<obtui_task::TaskGraph, ApiError>> {
     Box::pin(async move {
-        if job.backend == crate::task::Backend::Obshell {
+        if job.backend == obtui_task::Backend::Obshell {
             let o = b.obshell.ok_or_else(no_backend)?;
             return super::obshell::task_graph(&o, &job.task).await;
         }
         let c = b.ocp.ok_or_else(no_backend)?;
         let id = parse_id(&job.task)?;
         let t = c.get_task(id).await?;
-        Ok(crate::task::TaskGraph::from(&t))
+        Ok(obtui_task::TaskGraph::from(&t))
     })
 }
 
 /// The whole log of one subtask (the view keeps only what is new).
 pub fn fetch_log(b: Backends, job: crate::app::state::LogJob) -> BoxFut<Result<String, ApiError>> {
     Box::pin(async move {
-        if job.backend == crate::task::Backend::Obshell {
+        if job.backend == obtui_task::Backend::Obshell {
             let o = b.obshell.ok_or_else(no_backend)?;
             return super::obshell::node_log(&o, &job.node).await;
         }
@@ -241,13 +239,13 @@ pub fn fetch_log(b: Backends, job: crate::app::state::LogJob) -> BoxFut<Result<S
 /// Send a task operation. OCP's rules are checked by the server too (400 when not allowed).
 pub async fn operate(
     b: &Backends,
-    backend: crate::task::Backend,
+    backend: obtui_task::Backend,
     task: &str,
-    op: crate::task::Op,
+    op: obtui_task::Op,
     node: Option<&str>,
 ) -> Result<(), ApiError> {
-    use crate::task::Op;
-    if backend == crate::task::Backend::Obshell {
+    use obtui_task::Op;
+    if backend == obtui_task::Backend::Obshell {
         let o = b.obshell.as_ref().ok_or_else(no_backend)?;
         return super::obshell::operate(o, task, op, node).await;
     }

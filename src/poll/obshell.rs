@@ -5,13 +5,13 @@
 //! unfinished DAGs are the tasks. The data is turned into the same models the OCP panes use, so
 //! one set of panes serves both backends.
 
-use crate::api::obshell::models::{
+use obtui_api::obshell::models::{
     self as om, agent_state, AgentsStatus, DagDetail, DagOperation, ObInfo, ObclusterInfo,
 };
-use crate::api::obshell::ObshellClient;
-use crate::api::ocp::models as ocp;
-use crate::api::ApiError;
-use crate::task::{Op, TaskGraph};
+use obtui_api::obshell::ObshellClient;
+use obtui_api::ocp::models as ocp;
+use obtui_api::ApiError;
+use obtui_task::{Op, TaskGraph};
 
 fn server_status(s: &str) -> ocp::ServerStatus {
     match s.to_ascii_uppercase().as_str() {
@@ -179,8 +179,8 @@ pub fn task_from(d: &DagDetail) -> ocp::TaskInstance {
         id: d.id.parse().unwrap_or(0),
         name: d.name.clone(),
         status: dag_status(d),
-        start_time: Some(d.start_time.clone()).filter(|t| !crate::api::obshell::time::is_unset(t)),
-        finish_time: Some(d.end_time.clone()).filter(|t| !crate::api::obshell::time::is_unset(t)),
+        start_time: Some(d.start_time.clone()).filter(|t| !obtui_api::obshell::time::is_unset(t)),
+        finish_time: Some(d.end_time.clone()).filter(|t| !obtui_api::obshell::time::is_unset(t)),
         creator: Some(ocp::Creator::Name("obshell".into())),
         subtasks,
         ..Default::default()

@@ -5,12 +5,6 @@
 //! session's obshell agent (or, for a target's `/info`, the agent at that address) for the
 //! scale-out.
 
-use crate::api::obshell::{ObshellClient, ObshellConfig};
-use crate::api::ocp::client::{
-    all_pages, ClusterFilter, HostFilter, PackageFilter, PageQuery, ServerFilter, TaskFilter,
-};
-use crate::api::ocp::OcpClient;
-use crate::api::ApiError;
 use crate::app::wizard::data::{
     AgentBrief, AgentCluster, AgentServer, AgentZone, AgentsView, DataRequest, DataResponse,
 };
@@ -18,7 +12,13 @@ use crate::app::wizard::precheck::{takeover_items, PrecheckItem};
 use crate::app::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
 use crate::app::wizard::SubmitOutcome;
 use crate::poll::fetch::Backends;
-use crate::secret::Secret;
+use obtui_api::obshell::{ObshellClient, ObshellConfig};
+use obtui_api::ocp::client::{
+    all_pages, ClusterFilter, HostFilter, PackageFilter, PageQuery, ServerFilter, TaskFilter,
+};
+use obtui_api::ocp::OcpClient;
+use obtui_api::secret::Secret;
+use obtui_api::ApiError;
 use std::time::Duration;
 
 fn msg(e: ApiError) -> String {
@@ -106,7 +106,7 @@ async fn agent_info(ip: &str, port: u16) -> Result<AgentBrief, String> {
 }
 
 /// The wizard's view of `/obcluster/info`.
-pub fn agent_cluster(i: &crate::api::obshell::ObclusterInfo) -> AgentCluster {
+pub fn agent_cluster(i: &obtui_api::obshell::ObclusterInfo) -> AgentCluster {
     AgentCluster {
         name: i.cluster_name.clone(),
         ob_version: i.ob_version.clone(),
@@ -132,8 +132,8 @@ pub fn agent_cluster(i: &crate::api::obshell::ObclusterInfo) -> AgentCluster {
 
 /// The wizard's view of `/info` (the agent answering) and `/ob/info` (its cluster's agents).
 pub fn agents_view(
-    me: &crate::api::obshell::AgentInfo,
-    ob: &crate::api::obshell::ObInfo,
+    me: &obtui_api::obshell::AgentInfo,
+    ob: &obtui_api::obshell::ObInfo,
 ) -> AgentsView {
     AgentsView {
         receiver: AgentBrief {
@@ -274,7 +274,7 @@ pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<Vec<Precheck
 async fn proxy_precheck(
     b: &Backends,
     proxy_cluster_id: i64,
-    body: crate::api::ocp::ObproxyTakeoverPrecheckRequest,
+    body: obtui_api::ocp::ObproxyTakeoverPrecheckRequest,
 ) -> Result<Vec<PrecheckItem>, String> {
     use crate::app::wizard::proxy;
     let c = b.ocp.as_ref().ok_or(NO_OCP)?;
@@ -387,7 +387,7 @@ pub async fn find_task(c: &OcpClient, l: &TaskLookup) -> Option<String> {
                 .start_time
                 .as_deref()
                 .or(t.create_time.as_deref())
-                .and_then(crate::api::ocp::models::parse_time_millis)
+                .and_then(obtui_api::ocp::models::parse_time_millis)
                 .unwrap_or(0);
             // Allow for clock skew between us and the server.
             t.name.to_lowercase().contains(&want) && started + 120_000 >= l.submitted_at_ms

@@ -18,13 +18,13 @@ use crate::app::dag::confirm::op_action;
 use crate::app::dag::{DagMode, DagView, UpstreamSet, SPINNER_MS};
 use crate::app::state::Level;
 use crate::config::theme::{Theme, Tone};
-use crate::task::layout::{display_width, Rect as GridRect, NODE};
-use crate::task::text::{
+use crate::ui::widgets::tone_glyph;
+use obtui_task::layout::{display_width, Rect as GridRect, NODE};
+use obtui_task::text::{
     aggregate_counts, edge_glyph, fit_middle, fmt_duration, node_duration, node_label, op_glyph,
     status_glyph,
 };
-use crate::task::{NodeRef, NodeStatus, TaskGraph, TaskNode, TaskState};
-use crate::ui::widgets::tone_glyph;
+use obtui_task::{NodeRef, NodeStatus, TaskGraph, TaskNode, TaskState};
 
 /// Borders for terminals that cannot show box drawing.
 const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
@@ -216,7 +216,7 @@ fn draw_header(
                 format!("{} {}", tone_glyph(tone, ascii), g.status),
                 theme.tone_style(tone),
             ));
-            if g.operation != crate::task::NodeOp::Execute {
+            if g.operation != obtui_task::NodeOp::Execute {
                 spans.push(Span::styled(format!(" ({})", g.operation), theme.muted()));
             }
             let (done, total) = g.progress();
@@ -916,7 +916,7 @@ fn side_lines(
             theme.tone_style(Tone::Blocked),
         ));
     }
-    if n.operation != crate::task::NodeOp::Execute {
+    if n.operation != obtui_task::NodeOp::Execute {
         st.push(Span::raw(format!(" · {}", n.operation)));
     }
     if n.run_count > 1 {
@@ -1022,8 +1022,8 @@ fn side_lines(
 
 fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bool, now_ms: i64) {
     let unit = match v.backend {
-        crate::task::Backend::Ocp => "subtask",
-        crate::task::Backend::Obshell => "node",
+        obtui_task::Backend::Ocp => "subtask",
+        obtui_task::Backend::Obshell => "node",
     };
     let title = match v.selected_node() {
         Some(n) => format!(" {unit} #{} ", n.id),

@@ -2,8 +2,8 @@
 
 #![allow(dead_code)]
 
-use obtui::api::obshell::{AgentAddr, ObshellClient, ObshellConfig, ScaleOutRequest, TaskState};
-use obtui::secret::Secret;
+use obtui_api::obshell::{AgentAddr, ObshellClient, ObshellConfig, ScaleOutRequest, TaskState};
+use obtui_api::secret::Secret;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

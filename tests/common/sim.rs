@@ -16,16 +16,16 @@ pub fn runtime(workers: usize) -> tokio::runtime::Runtime {
 
 pub struct LoopbackSim {
     pub rt: tokio::runtime::Runtime,
-    handle: Option<obtui::sim::SimHandle>,
+    handle: Option<obtui_sim::SimHandle>,
     pub url: String,
 }
 
 impl LoopbackSim {
     /// The OCP simulator on 127.0.0.1 and a free port, ready when this returns.
-    pub fn start(options: obtui::sim::SimOptions) -> LoopbackSim {
+    pub fn start(options: obtui_sim::SimOptions) -> LoopbackSim {
         let rt = runtime(2);
         let handle = rt
-            .block_on(obtui::sim::start(
+            .block_on(obtui_sim::start(
                 SocketAddr::from(([127, 0, 0, 1], 0)),
                 options,
             ))

@@ -310,7 +310,7 @@ pub fn filled_create() -> Wizard {
 /// Give every visible required field of the current step a valid value, then go on.
 pub fn fill_step(w: &mut Wizard) {
     use obtui::app::wizard::{FieldKind, Rule, Value};
-    use obtui::secret::Secret;
+    use obtui_api::secret::Secret;
     for (p, _) in w.step_errors(w.step) {
         let Some(f) = w.at(p) else { continue };
         let v = match &f.kind {

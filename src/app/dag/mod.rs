@@ -21,10 +21,10 @@ use tui_input::Input;
 
 use crate::app::actions::{spec, Action, Key, Keymap, SPECS};
 use crate::app::state::Level;
-use crate::task::layout::{
+use obtui_task::layout::{
     layout, layout_key, list_rows, topo_order, Layout, LayoutParams, ListRow, NodeRef,
 };
-use crate::task::{Backend, NodeStatus, Op, TaskGraph, TaskNode};
+use obtui_task::{Backend, NodeStatus, Op, TaskGraph, TaskNode};
 
 pub use confirm::Confirm;
 pub use log::LogBuf;
@@ -358,7 +358,7 @@ impl DagView {
         if self.pending.is_some() {
             return true;
         }
-        g.status == crate::task::TaskState::Running
+        g.status == obtui_task::TaskState::Running
             || g.nodes
                 .iter()
                 .any(|n| matches!(n.status, NodeStatus::Running | NodeStatus::Canceling))

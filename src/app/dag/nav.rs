@@ -2,8 +2,8 @@
 
 use super::{DagEffect, DagMode, DagView};
 use crate::app::state::Level;
-use crate::task::layout::{fan_outs, NodeRef};
-use crate::task::NodeStatus;
+use obtui_task::layout::{fan_outs, NodeRef};
+use obtui_task::NodeStatus;
 
 impl DagView {
     /// j/k: graph mode follows an edge to the downstream (upstream) node nearest the goal

@@ -2,7 +2,7 @@
 //! call per list.
 
 use super::data;
-use crate::api::ocp;
+use obtui_api::ocp;
 use serde_json::Value;
 
 impl From<&ocp::SoftwarePackage> for data::Package {

@@ -10,7 +10,7 @@ use super::{
     loaded, Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
     WizardKind,
 };
-use crate::api::ocp::{ClusterType, CreateClusterRequest, CreateClusterZone};
+use obtui_api::ocp::{ClusterType, CreateClusterRequest, CreateClusterZone};
 use std::collections::BTreeMap;
 
 pub const PACKAGE_TYPE: &str = "OB_SERVER_INSTALL_PACKAGE";

@@ -2,7 +2,7 @@
 
 use super::validate;
 use super::DataRequest;
-use crate::secret::Secret;
+use obtui_api::secret::Secret;
 
 // Fields
 

@@ -24,7 +24,7 @@ pub mod takeover;
 pub mod upgrade;
 pub mod validate;
 
-use crate::secret::Secret;
+use obtui_api::secret::Secret;
 use std::cell::Cell;
 
 pub use data::{DataRequest, DataResponse, Inventory};
@@ -98,10 +98,10 @@ impl WizardKind {
     }
 
     /// The server the wizard talks to, and where the task it creates lives.
-    pub fn backend(&self) -> crate::task::Backend {
+    pub fn backend(&self) -> obtui_task::Backend {
         match self {
-            WizardKind::ScaleOut => crate::task::Backend::Obshell,
-            _ => crate::task::Backend::Ocp,
+            WizardKind::ScaleOut => obtui_task::Backend::Obshell,
+            _ => obtui_task::Backend::Ocp,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Precheck items, and the mapping of OCP's take-over precheck answer into them.
 
-use crate::api::ocp::TakeoverPrecheckResult;
+use obtui_api::ocp::TakeoverPrecheckResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CheckResult {

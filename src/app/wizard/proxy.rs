@@ -15,7 +15,7 @@ use super::{
     loaded, Choice, Field, FieldKind, FieldPath, PrecheckState, Rule, Step, StepKind, Value,
     Wizard, WizardContext, WizardEffect, WizardKind,
 };
-use crate::api::ocp::{
+use obtui_api::ocp::{
     ObproxyTakeoverHost, ObproxyTakeoverPrecheck, ObproxyTakeoverPrecheckRequest,
     ObproxyTakeoverRequest,
 };

@@ -1,18 +1,18 @@
 //! The write a wizard asks the app to send, and how it went.
 //!
-//! Requests carry the typed bodies of `crate::api::ocp` and `crate::api::obshell` (secrets are
+//! Requests carry the typed bodies of `obtui_api::ocp` and `obtui_api::obshell` (secrets are
 //! `Secret`s that only the serializer exposes); the summary step shows their `to_masked_json()`.
 
-use crate::api::obshell::ScaleOutRequest;
-use crate::api::ocp::{
+use obtui_api::obshell::ScaleOutRequest;
+use obtui_api::ocp::{
     CreateClusterRequest, ObproxyTakeoverPrecheckRequest, ObproxyTakeoverRequest,
     TakeoverPrecheckRequest, TakeoverRequest, UpgradeRequest,
 };
-use crate::api::ApiError;
-use crate::task::Backend;
+use obtui_api::ApiError;
+use obtui_task::Backend;
 use serde_json::Value;
 
-pub use crate::api::ocp::MASK;
+pub use obtui_api::ocp::MASK;
 
 /// The name the write enum had when every write went to OCP.
 pub type OcpWrite = Write;
@@ -241,7 +241,7 @@ mod tests {
             proxy_cluster_id: 5,
             body: ObproxyTakeoverRequest {
                 hosts: vec![],
-                proxysys_passwd: Some(crate::secret::Secret::new("aaBB11__")),
+                proxysys_passwd: Some(obtui_api::secret::Secret::new("aaBB11__")),
             },
         };
         assert_eq!(w.path(), "/api/v2/obproxy/clusters/5/takeOver");
@@ -271,7 +271,7 @@ mod tests {
         let s = SubmitError::from_api(&e);
         assert_eq!(s.line(), "HTTP 400 [10001]: bad name (traceId abc)");
         let t = ApiError::Transport {
-            kind: crate::api::error::TransportKind::Timeout,
+            kind: obtui_api::error::TransportKind::Timeout,
             message: "x".into(),
         };
         assert_eq!(SubmitOutcome::from_result(Err(t)), SubmitOutcome::Unknown);

@@ -13,7 +13,7 @@ use super::{
     validate, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
     WizardKind,
 };
-use crate::api::obshell::{AgentAddr, ScaleOutRequest};
+use obtui_api::obshell::{AgentAddr, ScaleOutRequest};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -1022,7 +1022,7 @@ mod tests {
         w.set("zone", Value::One(Some("zone2".into())));
         w.set(
             "password",
-            Value::Secret(crate::secret::Secret::new("Tgt_secret_42")),
+            Value::Secret(obtui_api::secret::Secret::new("Tgt_secret_42")),
         );
         w.set("mysql_port", Value::Text("3881".into()));
         w.set("rpc_port", Value::Text("3882".into()));
@@ -1057,7 +1057,7 @@ mod tests {
         let [WizardEffect::Submit(req)] = effects.as_slice() else {
             panic!("{effects:?}")
         };
-        assert_eq!(req.write.backend(), crate::task::Backend::Obshell);
+        assert_eq!(req.write.backend(), obtui_task::Backend::Obshell);
         let Write::ScaleOut(body) = &req.write else {
             panic!("{:?}", req.write)
         };

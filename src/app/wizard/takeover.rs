@@ -7,7 +7,7 @@ use super::{
     loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
     WizardKind,
 };
-use crate::api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
+use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
 
 pub const CONTAINER: &str = "DEDICATED_CONTAINER";
 pub const PHYSICAL: &str = "DEDICATED_PHYSICAL_MACHINE";

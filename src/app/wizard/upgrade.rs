@@ -11,7 +11,7 @@ use super::request::{OcpWrite, SubmitRequest, TaskLookup};
 use super::{
     Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext, WizardKind,
 };
-use crate::api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
+use obtui_api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 

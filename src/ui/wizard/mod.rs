@@ -504,7 +504,7 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let mut lines: Vec<Line> = Vec::new();
     let source = match pc.source {
         PrecheckSource::Api => "OCP's own precheck (takeOverPreCheck)".to_string(),
-        PrecheckSource::Computed if w.kind.backend() == crate::task::Backend::Obshell => {
+        PrecheckSource::Computed if w.kind.backend() == obtui_task::Backend::Obshell => {
             "computed from the agents' answers — obshell's own checks, and ports and sizes"
                 .to_string()
         }

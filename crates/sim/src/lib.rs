@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! let sim = obtui::sim::start("127.0.0.1:0".parse()?, obtui::sim::SimOptions::default()).await?;
+//! let sim = obtui_sim::start("127.0.0.1:0".parse()?, obtui_sim::SimOptions::default()).await?;
 //! println!("OCP simulator at {} (admin / aaAA11__)", sim.url());
 //! sim.shutdown().await;
 //! # Ok(()) }
@@ -41,9 +41,9 @@ use axum::Router;
 use base64::Engine as _;
 use tokio::sync::oneshot;
 
-use crate::secret::Secret;
 use envelope::{code, Fail};
 use inventory::Inventory;
+use obtui_api::secret::Secret;
 
 /// How the simulator is built and how fast it runs.
 #[derive(Debug, Clone)]

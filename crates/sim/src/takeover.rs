@@ -376,7 +376,7 @@ pub fn precheck(inv: &Inventory, req: &TakeoverReq) -> Result<Precheck, Fail> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD};
+    use crate::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD};
 
     fn req(addr: &str, pw: &str) -> TakeoverReq {
         TakeoverReq {

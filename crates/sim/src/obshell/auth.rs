@@ -12,8 +12,8 @@ use super::now_ms;
 use super::replay::header_digest;
 use super::routes::Agent;
 use super::wire::{random_trace_id, HeaderKind, ObErr, ReqCtx};
-use crate::api::obshell::crypto::{AuthHeader, CryptoError, AGENT_HEADER, HEADER};
-use crate::api::obshell::models::codes;
+use obtui_api::obshell::crypto::{AuthHeader, CryptoError, AGENT_HEADER, HEADER};
+use obtui_api::obshell::models::codes;
 
 /// Largest request body accepted (obshell bodies are small; uploads are not simulated).
 const MAX_BODY: usize = 8 * 1024 * 1024;

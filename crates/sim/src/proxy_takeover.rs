@@ -365,7 +365,7 @@ pub fn answer(target: &ProxyCluster, items: &[Item]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::inventory::PROXY_CANDIDATE_PREFIX;
+    use crate::inventory::PROXY_CANDIDATE_PREFIX;
 
     fn inv() -> Inventory {
         Inventory::generate(1, 1)

@@ -48,12 +48,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::api::obshell::crypto::{self, AGENT_KEY_BITS};
-use crate::api::obshell::models::AgentAddr;
-use crate::secret::Secret;
 use agents::SingleAgent;
 use cluster::Cluster;
 use dag::{Dag, Ids};
+use obtui_api::obshell::crypto::{self, AGENT_KEY_BITS};
+use obtui_api::obshell::models::AgentAddr;
+use obtui_api::secret::Secret;
 use replay::ReplayGuard;
 
 /// Password the simulator accepts unless told otherwise.
@@ -278,10 +278,7 @@ impl ObshellSim {
     }
 
     /// The identity of an agent of the world right now (`None` for an unknown address).
-    pub fn identity(
-        &self,
-        agent: &AgentAddr,
-    ) -> Option<crate::api::obshell::models::AgentIdentity> {
+    pub fn identity(&self, agent: &AgentAddr) -> Option<obtui_api::obshell::models::AgentIdentity> {
         self.state().view(agent).map(|v| v.identity)
     }
 

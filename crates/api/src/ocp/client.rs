@@ -10,8 +10,8 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::api::ApiError;
 use crate::secret::Secret;
+use crate::ApiError;
 
 use super::envelope::{
     decode_envelope, decode_plain, decode_required, decode_text, decode_void, RawResponse,
@@ -382,7 +382,7 @@ impl OcpClient {
         let too_large = |got: &[u8]| ApiError::Decode {
             status,
             detail: format!("body too large (over {cap} bytes)"),
-            snippet: crate::api::error::snippet(got),
+            snippet: crate::error::snippet(got),
         };
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(too_large(&[]));

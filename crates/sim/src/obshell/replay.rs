@@ -8,7 +8,7 @@
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashSet};
 
-use crate::api::obshell::crypto::AuthHeader;
+use obtui_api::obshell::crypto::AuthHeader;
 
 /// Headers remembered at most; beyond this the ones expiring last are forgotten first (a
 /// client choosing a far-future `ts` cannot grow memory without bound).
@@ -81,7 +81,7 @@ mod tests {
 
     #[test]
     fn digest_depends_on_every_field_but_the_password() {
-        use crate::secret::Secret;
+        use obtui_api::secret::Secret;
         let h = |auth: &str, ts: &str, uri: &str, keys: &str| AuthHeader {
             auth: Secret::new(auth),
             ts: ts.into(),

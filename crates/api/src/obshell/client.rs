@@ -13,7 +13,7 @@ use super::models::{
     codes, AgentInfo, AgentSecret, AgentStatus, AgentsStatus, Contents, DagDetail, DagOperation,
     Envelope, Node, ObInfo, ObclusterInfo, ScaleOutRequest, SubTask, SubTaskLog,
 };
-use crate::api::error::{snippet, ApiError};
+use crate::error::{snippet, ApiError};
 use crate::secret::Secret;
 
 /// Largest response body read; obshell answers are a few kB.

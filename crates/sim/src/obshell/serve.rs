@@ -2,8 +2,8 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! use obtui::secret::Secret;
-//! let agents = obtui::sim::obshell::start_agents(
+//! use obtui_api::secret::Secret;
+//! let agents = obtui_sim::obshell::start_agents(
 //!     "127.0.0.1:2886".parse()?, 1, 1.0, Secret::new("aaAA11__")).await?;
 //! for line in agents.lines() {
 //!     println!("{line}"); // obshell 127.0.0.1:2889 SINGLE
@@ -26,8 +26,8 @@ use tokio::sync::oneshot;
 use super::faults::{self, Control};
 use super::wire::{ObErr, ReqCtx};
 use super::ObshellSim;
-use crate::api::obshell::models::AgentAddr;
-use crate::secret::Secret;
+use obtui_api::obshell::models::AgentAddr;
+use obtui_api::secret::Secret;
 
 /// SINGLE agents started beside the cluster's three.
 pub const SINGLE_AGENTS: usize = 2;

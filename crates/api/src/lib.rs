@@ -3,5 +3,6 @@
 pub mod error;
 pub mod obshell;
 pub mod ocp;
+pub mod secret;
 
 pub use error::ApiError;

@@ -664,7 +664,7 @@ impl TaskGraph {
     pub fn critical_path_at(&self, now_ms: i64) -> Vec<usize> {
         let est = self.estimates_ms(now_ms);
         let (ups, _) = self.adjacency();
-        let order = crate::task::layout::topo_order(self);
+        let order = crate::layout::topo_order(self);
         let mut best = vec![0i64; self.nodes.len()];
         let mut prev = vec![usize::MAX; self.nodes.len()];
         let mut pos = vec![0usize; self.nodes.len()];
@@ -711,7 +711,7 @@ impl TaskGraph {
         }
         let est = self.estimates_ms(now_ms);
         let (ups, _) = self.adjacency();
-        let order = crate::task::layout::topo_order(self);
+        let order = crate::layout::topo_order(self);
         let mut pos = vec![0usize; self.nodes.len()];
         for (k, &v) in order.iter().enumerate() {
             pos[v] = k;

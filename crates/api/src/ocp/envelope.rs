@@ -7,8 +7,8 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::api::error::snippet;
-use crate::api::ApiError;
+use crate::error::snippet;
+use crate::ApiError;
 
 /// What the transport hands to the decoder: the HTTP status, the body, and the headers the
 /// decoder cares about.
@@ -247,7 +247,7 @@ pub fn decode_text(resp: &RawResponse) -> Result<String, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ocp::models::{ObCluster, Paged};
+    use crate::ocp::models::{ObCluster, Paged};
 
     fn resp(status: u16, body: &str) -> RawResponse {
         RawResponse::new(status, body.as_bytes().to_vec())
@@ -386,7 +386,7 @@ mod tests {
 
     #[test]
     fn throttled_429_keeps_retry_after() {
-        let body = include_str!("../../../tests/fixtures/ocp/error-429-throttled.json");
+        let body = include_str!("../../../../tests/fixtures/ocp/error-429-throttled.json");
         let mut r = resp(429, body);
         r.retry_after_secs = Some(7);
         match decode_envelope::<Value>(&r) {
@@ -462,9 +462,9 @@ mod tests {
 
     #[test]
     fn plain_and_text_bodies() {
-        let info: crate::api::ocp::models::OcpInfo = decode_plain(&resp(
+        let info: crate::ocp::models::OcpInfo = decode_plain(&resp(
             200,
-            include_str!("../../../tests/fixtures/ocp/ocp-info.json"),
+            include_str!("../../../../tests/fixtures/ocp/ocp-info.json"),
         ))
         .expect("info");
         assert_eq!(info.version(), Some("2.5.0"));

@@ -11,11 +11,11 @@ use rand::Rng;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::api::obshell::models::{
+use obtui_api::obshell::models::{
     codes, maintenance, AgentAddr, DagDetail, DagOperation, Node, SubTask, SubTaskLog,
     TaskOperator, TaskState,
 };
-use crate::api::obshell::time::format_rfc3339;
+use obtui_api::obshell::time::format_rfc3339;
 
 use super::cluster::{Cluster, SimAgent};
 use super::wire::{ObErr, OFFSET_SECS};

@@ -70,7 +70,7 @@ use serde_json::json;
 use super::envelope::{self, Fail, REQUEST_START};
 use super::params::json_body;
 use super::SimState;
-use crate::secret::Secret;
+use obtui_api::secret::Secret;
 
 /// Requests per rate-limit window advertised in the headers.
 pub const RATE_LIMIT: u32 = 6000;

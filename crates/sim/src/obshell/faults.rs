@@ -38,11 +38,9 @@ use serde_json::json;
 
 use super::wire::{random_trace_id, ObErr, ReqCtx};
 use super::ObshellSim;
-use crate::api::obshell::models::{codes, AgentAddr};
-use crate::secret::Secret;
-use crate::sim::faults::{
-    drop_response, garbage_response, huge_response, Action, FaultSpec, Faults,
-};
+use crate::faults::{drop_response, garbage_response, huge_response, Action, FaultSpec, Faults};
+use obtui_api::obshell::models::{codes, AgentAddr};
+use obtui_api::secret::Secret;
 
 /// One port's faults: the OCP simulator's, on this port alone.
 pub type PortFaults = Faults;

@@ -10,9 +10,9 @@ use std::convert::Infallible;
 use std::time::Instant;
 
 use super::now_ms;
-use crate::api::obshell::crypto::AuthHeader;
-use crate::api::obshell::models::codes;
-use crate::api::obshell::time::format_rfc3339;
+use obtui_api::obshell::crypto::AuthHeader;
+use obtui_api::obshell::models::codes;
+use obtui_api::obshell::time::format_rfc3339;
 
 /// obshell writes local time; the docs' samples are in +08:00, so the simulator is too.
 pub const OFFSET_SECS: i32 = 8 * 3600;

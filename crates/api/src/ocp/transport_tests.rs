@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
-use crate::api::error::TransportKind;
-use crate::api::ApiError;
+use crate::error::TransportKind;
 use crate::secret::Secret;
+use crate::ApiError;
 
 use super::*;
 

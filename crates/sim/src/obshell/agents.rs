@@ -2,7 +2,7 @@
 //! to the routes that differ per agent (`/info`, `/status`, `/secret`, `/ob/info`,
 //! `/agents/status`).
 
-use crate::api::obshell::models::{
+use obtui_api::obshell::models::{
     agent_state, ob_state, AgentAddr, AgentIdentity, AgentInfo, AgentRef, AgentStatus,
     AgentsStatus, ObAgent, ObInfo, ObclusterSummary,
 };

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::model::{Backend, NodeOp, NodeStatus, SubNode, TaskGraph, TaskNode, TaskState};
 use super::time::parse_time_nonzero;
-use crate::api::ocp::models::{parse_time_millis, TaskInstance};
+use obtui_api::ocp::models::{parse_time_millis, TaskInstance};
 
 fn ocp_time(s: &Option<String>) -> Option<i64> {
     s.as_deref().and_then(parse_time_millis).filter(|&t| t > 0)
@@ -214,11 +214,11 @@ impl TaskGraph {
     }
 }
 
-impl TryFrom<&crate::api::obshell::models::DagDetail> for TaskGraph {
+impl TryFrom<&obtui_api::obshell::models::DagDetail> for TaskGraph {
     type Error = String;
 
     /// Through the documented JSON shape, so both entry points agree by construction.
-    fn try_from(d: &crate::api::obshell::models::DagDetail) -> Result<TaskGraph, String> {
+    fn try_from(d: &obtui_api::obshell::models::DagDetail) -> Result<TaskGraph, String> {
         let v = serde_json::to_value(d).map_err(|e| format!("obshell DAG: {e}"))?;
         TaskGraph::from_obshell_dag(&v)
     }

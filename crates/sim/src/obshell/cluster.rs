@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::obshell::models::{
+use obtui_api::obshell::models::{
     agent_state, ob_state, AgentIdentity, AgentInfo, AgentRef, AgentStatus, AgentsStatus, ObAgent,
     ObInfo, ObclusterInfo, ObclusterSummary, ResourceStats, RootServer, ServerInfo, TopologyServer,
     ZoneInfo,
 };
-use crate::api::obshell::time::format_rfc3339;
+use obtui_api::obshell::time::format_rfc3339;
 
 use super::wire::OFFSET_SECS;
 

@@ -16,8 +16,8 @@ use super::agents::AgentView;
 use super::dag::{local_generic_id, parse_generic_id, Dag, GenericId, ScaleOutJob};
 use super::wire::{ObErr, ReqCtx, OFFSET_SECS};
 use super::{auth, now_ms, ObshellSim, State as World};
-use crate::api::obshell::models::{codes, AgentAddr, AgentIdentity, AgentSecret, DagOperation};
-use crate::api::obshell::time::format_rfc3339;
+use obtui_api::obshell::models::{codes, AgentAddr, AgentIdentity, AgentSecret, DagOperation};
+use obtui_api::obshell::time::format_rfc3339;
 
 /// DAGs kept in memory.
 const MAX_DAGS: usize = 500;
@@ -345,7 +345,7 @@ async fn scale_out(State(a): State<Agent>, ctx: ReqCtx, body: Bytes) -> Response
     }
 }
 
-fn do_scale_out(a: &Agent, body: &[u8]) -> Result<crate::api::obshell::models::DagDetail, ObErr> {
+fn do_scale_out(a: &Agent, body: &[u8]) -> Result<obtui_api::obshell::models::DagDetail, ObErr> {
     let sim = &a.sim;
     let p = bind_scale_out(body)?;
     if p.target.ip.parse::<IpAddr>().is_err() {
