@@ -10,10 +10,11 @@
 
 use obtui::app::actions::Keymap;
 use obtui::app::dag::DagView;
-use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Settings};
 use obtui::config::Theme;
-use obtui::poll::fetch::{ViewData, ViewJob};
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::ViewData;
 use obtui_api::ocp::models::{Host, HostService, HostStatus, ObCluster};
 use obtui_task::{gen, layout, Backend, LayoutParams, TaskGraph};
 use ratatui::backend::TestBackend;

@@ -12,11 +12,13 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use obtui::app::actions::{KeyCodeOrd, Keymap, SPECS};
-use obtui::app::panes::PaneKind;
-use obtui::app::state::{App, Effect, Settings, TaskJob};
+use obtui::app::state::{App, Effect, Settings};
 use obtui::app::wizard::WizardEffect;
 use obtui::config::Theme;
-use obtui::poll::fetch::{ViewData, ViewJob};
+use obtui::model::jobs::TaskJob;
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::ViewData;
 use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance};
 use obtui_task::model::{Backend, NodeStatus, TaskGraph, TaskState};
 use rand::rngs::StdRng;

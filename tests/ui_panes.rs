@@ -5,10 +5,11 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use obtui::app::actions::Keymap;
-use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, DetailTarget, Effect, Mode, Settings, View};
 use obtui::config::Theme;
-use obtui::poll::fetch::{ClusterDetail, ViewData, ViewJob};
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::{ClusterDetail, ViewData};
 use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance, Zone};
 use obtui_api::ApiError;
 use ratatui::backend::TestBackend;

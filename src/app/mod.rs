@@ -6,7 +6,6 @@
 
 pub mod actions;
 pub mod panes;
-pub mod run;
 pub mod state;
 pub mod table;
 

@@ -4,21 +4,14 @@
 use super::actions::Scope;
 use super::table::{Column, Row};
 use crate::config::theme::{Theme, Tone};
-use crate::poll::fetch::ViewData;
+use crate::model::pane::PaneKind;
+use crate::model::view::ViewData;
 use obtui_api::ocp::models::{
     ClusterStatus, Host, HostStatus, ObCluster, ObproxyCluster, ObproxyStatus, ServerStatus,
     SubtaskStatus, TaskInstance, TaskStatus,
 };
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaneKind {
-    Clusters,
-    Hosts,
-    Proxies,
-    Tasks,
-}
 
 const CLUSTER_COLS: &[Column] = &[
     Column::text("NAME", 16),
@@ -67,49 +60,27 @@ const TASK_COLS: &[Column] = &[
     Column::text("DURATION", 9).drop(1),
 ];
 
-impl PaneKind {
-    pub const ALL: [PaneKind; 4] = [
-        PaneKind::Clusters,
-        PaneKind::Hosts,
-        PaneKind::Proxies,
-        PaneKind::Tasks,
-    ];
-
-    pub fn index(self) -> usize {
-        self as usize
+pub fn scope(k: PaneKind) -> Scope {
+    match k {
+        PaneKind::Clusters => Scope::Clusters,
+        PaneKind::Hosts => Scope::Table,
+        PaneKind::Proxies => Scope::Proxies,
+        PaneKind::Tasks => Scope::Tasks,
     }
+}
 
-    pub fn title(self) -> &'static str {
-        match self {
-            PaneKind::Clusters => "Clusters",
-            PaneKind::Hosts => "Hosts",
-            PaneKind::Proxies => "OBProxy",
-            PaneKind::Tasks => "Tasks",
-        }
+pub fn columns(k: PaneKind) -> &'static [Column] {
+    match k {
+        PaneKind::Clusters => CLUSTER_COLS,
+        PaneKind::Hosts => HOST_COLS,
+        PaneKind::Proxies => PROXY_COLS,
+        PaneKind::Tasks => TASK_COLS,
     }
+}
 
-    pub fn scope(self) -> Scope {
-        match self {
-            PaneKind::Clusters => Scope::Clusters,
-            PaneKind::Hosts => Scope::Table,
-            PaneKind::Proxies => Scope::Proxies,
-            PaneKind::Tasks => Scope::Tasks,
-        }
-    }
-
-    pub fn columns(self) -> &'static [Column] {
-        match self {
-            PaneKind::Clusters => CLUSTER_COLS,
-            PaneKind::Hosts => HOST_COLS,
-            PaneKind::Proxies => PROXY_COLS,
-            PaneKind::Tasks => TASK_COLS,
-        }
-    }
-
-    /// Panes with a summary strip under the table.
-    pub fn has_summary(self) -> bool {
-        true
-    }
+/// Panes with a summary strip under the table.
+pub fn has_summary(_k: PaneKind) -> bool {
+    true
 }
 
 /// The typed data behind a pane's rows.

@@ -2,11 +2,16 @@
 
 use super::actions::{spec, Action, Key, Keymap, Scope};
 use super::dag::{DagEffect, DagView};
-use super::panes::{self, PaneData, PaneKind};
+use super::panes::{self, PaneData};
 use super::table::TableState;
-use super::wizard::{Wizard, WizardContext, WizardEffect, WizardKind};
+use super::wizard::{Wizard, WizardContext, WizardEffect};
 use crate::config::Theme;
-use crate::poll::fetch::{ViewData, ViewJob};
+use crate::model::jobs::LogJob;
+use crate::model::jobs::TaskJob;
+use crate::model::jobs::ViewJob;
+use crate::model::pane::PaneKind;
+use crate::model::view::ViewData;
+use crate::model::wizard::WizardKind;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
@@ -144,21 +149,6 @@ pub enum Effect {
     FindTask(crate::app::wizard::TaskLookup),
 }
 
-/// What the task poller should fetch: the task on screen in the DAG view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskJob {
-    pub task: String,
-    pub backend: Backend,
-}
-
-/// The log of one subtask of the task on screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogJob {
-    pub task: String,
-    pub node: String,
-    pub backend: Backend,
-}
-
 /// Commands offered in command mode, with what they do.
 pub const COMMANDS: &[(&str, &str)] = &[
     ("clusters", "Clusters pane"),
@@ -197,7 +187,7 @@ pub struct App {
     /// What the header says about the server.
     pub server_label: Option<String>,
     /// Lines the help overlay adds about this run (the demo's obshell agents).
-    pub notes: crate::app::run::Notes,
+    pub notes: crate::runtime::Notes,
     /// Where tasks opened from the panes live (OCP, or obshell for an agent-only profile).
     pub task_backend: Backend,
     /// The session has an obshell agent (the scale-out wizard needs one).
@@ -229,7 +219,8 @@ impl App {
         let panes = PaneKind::ALL
             .iter()
             .map(|k| {
-                let mut table = TableState::new(k.columns().iter().map(|c| c.numeric).collect());
+                let mut table =
+                    TableState::new(panes::columns(*k).iter().map(|c| c.numeric).collect());
                 table.running_first = *k == PaneKind::Tasks;
                 PaneState {
                     table,
@@ -868,8 +859,8 @@ impl App {
 
     fn scopes(&self) -> Vec<Scope> {
         match self.view() {
-            View::Pane(p) if p.scope() == Scope::Table => vec![Scope::Table, Scope::Global],
-            View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
+            View::Pane(p) if panes::scope(*p) == Scope::Table => vec![Scope::Table, Scope::Global],
+            View::Pane(p) => vec![panes::scope(*p), Scope::Table, Scope::Global],
             View::Detail(_) => vec![Scope::Detail, Scope::Global],
             View::Dag(_) => vec![Scope::Dag, Scope::Global],
             View::Wizard | View::Errors => vec![Scope::Global],
@@ -1055,7 +1046,7 @@ impl App {
             },
             Action::Refresh => return vec![Effect::RefreshNow],
             Action::SortNext => {
-                let n = kind.columns().len();
+                let n = panes::columns(kind).len();
                 self.pane_mut(kind).table.sort_next(n);
             }
             Action::SortReverse => self.pane_mut(kind).table.sort_reverse(),

@@ -188,7 +188,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            crate::ui::term::restore();
+            crate::runtime::term::restore();
             eprintln!("obtui: {e:#}");
             ExitCode::from(2)
         }
@@ -300,7 +300,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Demo(sim)) => {
-            if let Some(why) = crate::ui::term::unusable_terminal() {
+            if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
             let opts = sim.options(None, None)?;
@@ -311,7 +311,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
                 // to add; the help overlay lists them.
                 // Started in the background: their keys take a moment, the first frame must not wait.
-                let notes = crate::app::run::Notes::default();
+                let notes = crate::runtime::Notes::default();
                 // The take-over targets (addresses, root@sys passwords) come first.
                 let takeover = handle.state.takeover_notes();
                 notes.set(takeover.clone());
@@ -356,14 +356,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     obshell_url: Some(handle.url()),
                     obshell_password_command: None,
                 };
-                let run = crate::app::run::RunOpts {
+                let run = crate::runtime::RunOpts {
                     demo: true,
                     ascii: cli.global.ascii,
                     force_read_only: cli.global.read_only,
                     notes: notes.clone(),
                 };
-                let r =
-                    crate::app::run::run_tui(&paths, resolved, opts.password.clone(), run).await;
+                let r = crate::runtime::run_tui(&paths, resolved, opts.password.clone(), run).await;
                 // Still generating keys: no need to wait for agents nobody will use.
                 if agents.is_finished() {
                     if let Ok(Some(a)) = agents.await {
@@ -441,23 +440,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             print!(
                 "{}",
-                watch::render_task(&task, ascii || !crate::app::run::utf8_locale(), now)
+                watch::render_task(&task, ascii || !crate::runtime::utf8_locale(), now)
             );
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            if let Some(why) = crate::ui::term::unusable_terminal() {
+            if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
             let (resolved, password) = connect(&paths, &cli.global)?;
-            let opts = crate::app::run::RunOpts {
+            let opts = crate::runtime::RunOpts {
                 demo: false,
                 ascii: cli.global.ascii,
                 force_read_only: cli.global.read_only,
                 notes: Default::default(),
             };
             let rt = runtime()?;
-            let r = rt.block_on(crate::app::run::run_tui(&paths, resolved, password, opts));
+            let r = rt.block_on(crate::runtime::run_tui(&paths, resolved, password, opts));
             // The terminal is restored; leave without waiting on background work.
             rt.shutdown_timeout(Duration::from_millis(100));
             r

@@ -5,12 +5,13 @@
 //! session's obshell agent (or, for a target's `/info`, the agent at that address) for the
 //! scale-out.
 
-use crate::app::wizard::data::{
+use crate::app::wizard::precheck::takeover_items;
+use crate::app::wizard::SubmitOutcome;
+use crate::model::wizard::data::{
     AgentBrief, AgentCluster, AgentServer, AgentZone, AgentsView, DataRequest, DataResponse,
 };
-use crate::app::wizard::precheck::{takeover_items, PrecheckItem};
-use crate::app::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
-use crate::app::wizard::SubmitOutcome;
+use crate::model::wizard::precheck::PrecheckItem;
+use crate::model::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
 use crate::poll::fetch::Backends;
 use obtui_api::obshell::{ObshellClient, ObshellConfig};
 use obtui_api::ocp::client::{
@@ -240,7 +241,7 @@ async fn fetch_ocp(c: &OcpClient, req: DataRequest) -> DataResponse {
                 c.list_tasks(&page, &running)
             );
             let r = match (cluster, servers, tasks) {
-                (Ok(cl), Ok(sv), Ok(t)) => Ok(crate::app::wizard::convert::cluster_detail(
+                (Ok(cl), Ok(sv), Ok(t)) => Ok(crate::model::wizard::convert::cluster_detail(
                     &cl,
                     &sv,
                     &t.contents,

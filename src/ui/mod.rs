@@ -2,13 +2,12 @@
 //! here mutates app state except the scroll window and the geometry the mouse needs.
 
 pub mod backend;
-pub mod term;
 pub mod widgets;
 
 use crate::app::actions::{Action, Scope, SPECS};
-use crate::app::panes::PaneKind;
 use crate::app::state::{App, Level, Mode, View};
 use crate::app::table::Align;
+use crate::model::pane::PaneKind;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -233,7 +232,7 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
 }
 
 fn draw_pane(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
-    let show_summary = kind.has_summary() && area.height >= 16;
+    let show_summary = crate::app::panes::has_summary(kind) && area.height >= 16;
     let (table_area, summary_area) = if show_summary {
         let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
         (a, Some(b))
@@ -248,7 +247,7 @@ fn draw_pane(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
 
 fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
     let theme = app.theme.clone();
-    let cols = kind.columns();
+    let cols = crate::app::panes::columns(kind);
     let pane = &app.panes[kind.index()];
     let total = pane.table.rows.len();
     let shown = pane.table.view.len();
@@ -464,8 +463,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
 /// The scopes active in the current view, most specific first (same order the keys use).
 fn scopes(app: &App) -> Vec<Scope> {
     match app.view() {
-        View::Pane(p) if p.scope() == Scope::Table => vec![Scope::Table, Scope::Global],
-        View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
+        View::Pane(p) if crate::app::panes::scope(*p) == Scope::Table => {
+            vec![Scope::Table, Scope::Global]
+        }
+        View::Pane(p) => vec![crate::app::panes::scope(*p), Scope::Table, Scope::Global],
         View::Detail(_) => vec![Scope::Detail, Scope::Global],
         View::Dag(_) => vec![Scope::Dag, Scope::Global],
         View::Wizard => vec![],

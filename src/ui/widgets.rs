@@ -1,8 +1,9 @@
 //! Smaller pieces: the detail view, the summary strip under a table, the error history.
 
-use crate::app::panes::{self, PaneKind};
+use crate::app::panes;
 use crate::app::state::App;
 use crate::config::theme::Tone;
+use crate::model::pane::PaneKind;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};

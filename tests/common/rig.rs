@@ -5,9 +5,9 @@
 #![allow(dead_code)]
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use obtui::app::run::{deliver, Msg, Session};
 use obtui::app::state::{App, Effect};
 use obtui::app::wizard::{PrecheckItem, PrecheckState, StepKind, Wizard, WizardEffect};
+use obtui::runtime::{deliver, Msg, Session};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::time::{Duration, Instant};

@@ -2,9 +2,9 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use obtui::app::wizard::data::*;
 use obtui::app::wizard::{Wizard, WizardContext, WizardEffect, WizardKind};
 use obtui::config::Theme;
+use obtui::model::wizard::data::*;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 

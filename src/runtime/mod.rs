@@ -3,12 +3,16 @@
 //! Frames are drawn only when something changed, at most one per ~16 ms, each wrapped in
 //! synchronized output (DEC mode 2026) so SSH and tmux never show a half-drawn screen.
 
-use super::actions::Keymap;
-use super::state::{App, Effect, Level, LogJob, Settings, TaskJob};
+use crate::app::actions::Keymap;
+use crate::app::state::{App, Effect, Level, Settings};
 use crate::config::{profile::Resolved, ConfigFile, Paths, Theme};
-use crate::poll::fetch::{self, Backends, ViewData, ViewJob};
+use crate::model::jobs::ViewJob;
+use crate::model::jobs::{LogJob, TaskJob};
+use crate::model::view::ViewData;
+use crate::poll::fetch::{self, Backends};
 use crate::poll::{self, Outcome, PollerHandle};
-use crate::ui::term;
+pub mod term;
+
 use anyhow::{anyhow, Context, Result};
 use crossterm::event::EventStream;
 use futures_util::StreamExt;
