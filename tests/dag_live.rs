@@ -189,6 +189,7 @@ async fn an_operation_the_rules_forbid_is_refused_with_the_reason_and_not_sent()
     );
     let flash = r
         .app
+        .notify
         .flashes
         .back()
         .map(|f| f.text.clone())

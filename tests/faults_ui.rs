@@ -192,9 +192,9 @@ async fn http_faults_show_status_keep_stale_data_and_recover() {
     }
     // The server's traceId of an enveloped error reached the error history.
     assert!(
-        r.app.errors.iter().any(|e| e.trace_id.is_some()),
+        r.app.notify.errors.iter().any(|e| e.trace_id.is_some()),
         "{:?}",
-        r.app.errors.back()
+        r.app.notify.errors.back()
     );
     h.shutdown().await;
 }

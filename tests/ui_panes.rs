@@ -358,7 +358,7 @@ fn read_only_refuses_dangerous_actions_and_hides_their_hints() {
     assert!(text.contains(" RO\n"), "{text}");
     assert!(!text.contains("create cluster"), "{text}");
     key(&mut app, KeyCode::Char('c'));
-    let flash = app.flashes.back().expect("a warning").text.clone();
+    let flash = app.notify.flashes.back().expect("a warning").text.clone();
     assert!(flash.contains("read-only"), "{flash}");
 
     let mut rw = app_with("default", false);
@@ -428,6 +428,7 @@ fn loading_empty_error_and_stale_states() {
     let (text, _) = render(&mut app, 80, 24);
     assert!(text.contains("nothing here"), "{text}");
     assert!(app
+        .notify
         .errors
         .iter()
         .any(|e| e.trace_id.as_deref() == Some("abc123def")));
@@ -583,7 +584,7 @@ fn every_view_and_state_in_both_themes_and_sizes() {
                 .since = at;
             app.last_refresh = None;
             // Flash messages expire by the clock; keep them out of the snapshot.
-            app.flashes.clear();
+            app.notify.flashes.clear();
             let (text, buf) = render(&mut app, w, h);
             insta::assert_snapshot!(format!("stale_{theme_name}_{w}x{h}"), text);
             assert!(text.contains("stale since 2m0"), "{text}");

@@ -314,7 +314,11 @@ async fn the_wizard_needs_an_obshell_agent_and_ocp_wizards_need_an_ocp() {
     // An OCP profile without an obshell agent: scale-out is refused with a reason.
     assert!(app.open_wizard(WizardKind::ScaleOut).is_empty());
     assert!(app.wizard.is_none());
-    assert!(app.flashes.iter().any(|f| f.text.contains("obshell agent")));
+    assert!(app
+        .notify
+        .flashes
+        .iter()
+        .any(|f| f.text.contains("obshell agent")));
     // With an obshell agent it opens, and asks for the cluster and its agents.
     app.has_obshell = true;
     let effects = app.open_wizard(WizardKind::ScaleOut);

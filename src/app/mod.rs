@@ -11,4 +11,5 @@ pub mod table;
 
 pub use state::App;
 pub mod dag;
+pub mod notify;
 pub mod wizard;

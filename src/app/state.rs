@@ -2,6 +2,7 @@
 
 use super::actions::{spec, Action, Key, Keymap, Scope};
 use super::dag::{DagEffect, DagView};
+pub use super::notify::{ErrorEntry, Flash, Level, Notifications};
 use super::panes::{self, PaneData};
 use super::table::TableState;
 use super::wizard::{Wizard, WizardContext, WizardEffect};
@@ -17,7 +18,6 @@ use crossterm::event::{
 };
 use obtui_api::ApiError;
 use obtui_task::{Backend, Op, TaskGraph};
-use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -54,29 +54,6 @@ pub enum DetailTarget {
     Cluster(i64),
     Host(i64),
     Proxy(i64),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warn,
-    Error,
-}
-
-#[derive(Debug, Clone)]
-pub struct Flash {
-    pub level: Level,
-    pub text: String,
-    pub until: Instant,
-}
-
-/// An error remembered in the history view (`E`).
-#[derive(Debug, Clone)]
-pub struct ErrorEntry {
-    pub at: SystemTime,
-    pub context: String,
-    pub message: String,
-    pub trace_id: Option<String>,
 }
 
 /// A failed fetch, shown on the pane that is now stale.
@@ -181,13 +158,11 @@ pub struct App {
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
     pub task_status: std::collections::HashMap<i64, obtui_api::ocp::models::TaskStatus>,
-    pub flashes: VecDeque<Flash>,
-    pub errors: VecDeque<ErrorEntry>,
+    /// Flashes, the error history and the run's notes.
+    pub notify: Notifications,
     pub ocp_version: Option<String>,
     /// What the header says about the server.
     pub server_label: Option<String>,
-    /// Lines the help overlay adds about this run (the demo's obshell agents).
-    pub notes: crate::runtime::Notes,
     /// Where tasks opened from the panes live (OCP, or obshell for an agent-only profile).
     pub task_backend: Backend,
     /// The session has an obshell agent (the scale-out wizard needs one).
@@ -210,9 +185,6 @@ pub struct App {
 
 /// Upper bound of the help overlay's scroll (its lines are the registry plus section titles).
 const SPECS_LEN: usize = super::actions::SPECS.len() + 80;
-
-const FLASH_TTL: Duration = Duration::from_secs(4);
-const ERROR_HISTORY: usize = 200;
 
 impl App {
     pub fn new(settings: Settings, theme: Theme, keymap: Keymap) -> App {
@@ -242,13 +214,11 @@ impl App {
             dag: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
-            flashes: VecDeque::new(),
-            errors: VecDeque::new(),
+            notify: Notifications::default(),
             ocp_version: None,
             server_label: None,
             task_backend: Backend::Ocp,
             has_obshell: false,
-            notes: Default::default(),
             quit: false,
             dirty: true,
             last_refresh: None,
@@ -449,10 +419,10 @@ impl App {
 
     pub fn on_wizard_precheck(
         &mut self,
-        r: Result<Vec<crate::app::wizard::PrecheckItem>, String>,
+        r: Result<crate::model::wizard::precheck::PrecheckAnswer, String>,
     ) -> Vec<Effect> {
         let effects = match self.wizard.as_mut() {
-            Some(w) => w.on_precheck(r),
+            Some(w) => w.on_precheck(r.map(|a| super::wizard::precheck::answer_items(&a))),
             None => return vec![],
         };
         self.wizard_effects(effects)
@@ -648,46 +618,33 @@ impl App {
             .collect()
     }
 
+    /// New lines about this run (the demo's agents, once they listen).
+    pub fn on_notes(&mut self, lines: Vec<String>) {
+        self.notify.notes = lines;
+        self.dirty = true;
+    }
+
+    /// Show a message in the footer for a while; errors also go to the history (`E`).
     pub fn flash(&mut self, level: Level, text: impl Into<String>) {
-        let text = text.into();
-        if level == Level::Error {
-            self.remember_error("", &text, None);
-        }
-        self.flashes.push_back(Flash {
-            level,
-            text,
-            until: Instant::now() + FLASH_TTL,
-        });
-        while self.flashes.len() > 3 {
-            self.flashes.pop_front();
-        }
+        self.notify.flash(level, text, Instant::now());
         self.dirty = true;
     }
 
     fn remember_error(&mut self, context: &str, message: &str, trace_id: Option<String>) {
-        self.errors.push_back(ErrorEntry {
-            at: SystemTime::now(),
-            context: context.to_string(),
-            message: message.to_string(),
-            trace_id,
-        });
-        while self.errors.len() > ERROR_HISTORY {
-            self.errors.pop_front();
-        }
+        self.notify
+            .remember_error(context, message, trace_id, SystemTime::now());
     }
 
     /// Drop expired flash messages. Returns true when something disappeared.
     pub fn expire(&mut self, now: Instant) -> bool {
-        let before = self.flashes.len();
-        self.flashes.retain(|f| f.until > now);
-        let changed = self.flashes.len() != before;
+        let changed = self.notify.expire(now);
         self.dirty |= changed;
         changed
     }
 
     /// The next moment something on screen changes by itself (a flash expiring, an age label).
     pub fn next_deadline(&self, now: Instant) -> Instant {
-        let flash = self.flashes.iter().map(|f| f.until).min();
+        let flash = self.notify.next_expiry();
         let age_tick = now + Duration::from_secs(1);
         flash.map(|f| f.min(age_tick)).unwrap_or(age_tick)
     }
@@ -1124,10 +1081,10 @@ impl App {
     /// Take on another profile: new settings and theme, and forget the old server's data.
     pub fn switch_to(&mut self, settings: Settings, theme: Theme) {
         let keymap = self.keymap.clone();
-        let errors = std::mem::take(&mut self.errors);
+        let errors = std::mem::take(&mut self.notify.errors);
         let size = self.size;
         *self = App::new(settings, theme, keymap);
-        self.errors = errors;
+        self.notify.errors = errors;
         self.size = size;
     }
 
@@ -1212,6 +1169,7 @@ impl App {
                 panes::copy_value(&self.pane(*k).data, self.pane(*k).table.selected_row()?)
             }
             View::Errors => self
+                .notify
                 .errors
                 .back()
                 .map(|e| e.trace_id.clone().unwrap_or_else(|| e.message.clone())),

@@ -311,13 +311,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
                 // to add; the help overlay lists them.
                 // Started in the background: their keys take a moment, the first frame must not wait.
-                let notes = crate::runtime::Notes::default();
                 // The take-over targets (addresses, root@sys passwords) come first.
                 let takeover = handle.state.takeover_notes();
-                notes.set(takeover.clone());
+                let (notes, notes_rx) = tokio::sync::watch::channel(takeover.clone());
                 let agents = {
                     let sim = handle.state.obshell().clone();
-                    let notes = notes.clone();
                     tokio::spawn(async move {
                         match obtui_sim::obshell::start_agents_with(
                             sim,
@@ -326,11 +324,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         .await
                         {
                             Ok(a) => {
-                                notes.set([takeover, a.lines()].concat());
+                                notes.send_replace([takeover, a.lines()].concat());
                                 Some(a)
                             }
                             Err(e) => {
-                                notes.set(
+                                notes.send_replace(
                                     [takeover, vec![format!("obshell agents did not start: {e}")]]
                                         .concat(),
                                 );
@@ -360,7 +358,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     demo: true,
                     ascii: cli.global.ascii,
                     force_read_only: cli.global.read_only,
-                    notes: notes.clone(),
+                    notes: Some(notes_rx),
                 };
                 let r = crate::runtime::run_tui(&paths, resolved, opts.password.clone(), run).await;
                 // Still generating keys: no need to wait for agents nobody will use.
@@ -453,7 +451,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 demo: false,
                 ascii: cli.global.ascii,
                 force_read_only: cli.global.read_only,
-                notes: Default::default(),
+                notes: None,
             };
             let rt = runtime()?;
             let r = rt.block_on(crate::runtime::run_tui(&paths, resolved, password, opts));

@@ -2,6 +2,7 @@
 //! pollers bring back (snapshots), which pane is which, and what a wizard asks the network to
 //! do. Both `poll` and `app` import it; it imports neither.
 
+pub mod fmt;
 pub mod jobs;
 pub mod pane;
 pub mod view;

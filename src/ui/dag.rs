@@ -16,9 +16,9 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::app::dag::confirm::op_action;
 use crate::app::dag::{DagMode, DagView, UpstreamSet, SPINNER_MS};
-use crate::app::state::Level;
+use crate::app::notify::Level;
 use crate::config::theme::{Theme, Tone};
-use crate::ui::widgets::tone_glyph;
+use crate::ui::glyph::tone_glyph;
 use obtui_task::layout::{display_width, Rect as GridRect, NODE};
 use obtui_task::text::{
     aggregate_counts, edge_glyph, fit_middle, fmt_duration, node_duration, node_label, op_glyph,
@@ -256,7 +256,7 @@ fn draw_header(
     }
     let mut lines = vec![Line::from(spans)];
     if let Some(s) = &v.stale {
-        let age = crate::ui::short_age(v.now().saturating_duration_since(s.since));
+        let age = crate::model::fmt::short_age(v.now().saturating_duration_since(s.since));
         lines.push(Line::styled(
             format!(" stale since {age} — {}", s.message),
             Style::default()

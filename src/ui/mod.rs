@@ -2,10 +2,14 @@
 //! here mutates app state except the scroll window and the geometry the mouse needs.
 
 pub mod backend;
+pub mod glyph;
+pub mod panes;
+pub use crate::model::fmt::short_age;
 pub mod widgets;
 
 use crate::app::actions::{Action, Scope, SPECS};
-use crate::app::state::{App, Level, Mode, View};
+use crate::app::notify::Level;
+use crate::app::state::{App, Mode, View};
 use crate::app::table::Align;
 use crate::model::pane::PaneKind;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -362,7 +366,7 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
                 let text = r.cells.get(ci).map(String::as_str).unwrap_or("");
                 if Some(ci) == r.status_col {
                     Line::from(Span::styled(
-                        format!("{} {text}", widgets::tone_glyph(r.tone, ascii)),
+                        format!("{} {text}", crate::ui::glyph::tone_glyph(r.tone, ascii)),
                         theme.tone_style(r.tone),
                     ))
                 } else {
@@ -441,7 +445,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             f.render_widget(Paragraph::new(line), area);
         }
         _ => {
-            if let Some(fl) = app.flashes.back() {
+            if let Some(fl) = app.notify.current() {
                 let (c, tag) = match fl.level {
                     Level::Info => (t.info, "info"),
                     Level::Warn => (t.warn, "warn"),
@@ -586,14 +590,14 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
         lines.push(Line::from(spans));
     }
     // What this run offers (the demo's take-over targets and obshell agents).
-    let notes = app.notes.get();
+    let notes = &app.notify.notes;
     if !notes.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             "This run",
             Style::default().fg(t.title).add_modifier(Modifier::BOLD),
         ));
-        for n in &notes {
+        for n in notes {
             lines.push(Line::raw(format!("  {n}")));
         }
     }
@@ -614,36 +618,5 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
     );
 }
 
-/// `3s`, `2m05s`, `1h05m`.
-pub fn short_age(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    if s < 60 {
-        if d.as_millis() < 10_000 && d.subsec_millis() != 0 && s < 1 {
-            return format!("{:.1}s", d.as_secs_f64());
-        }
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else if s < 86_400 {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    } else {
-        format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn ages() {
-        assert_eq!(short_age(Duration::from_secs(5)), "5s");
-        assert_eq!(short_age(Duration::from_millis(500)), "0.5s");
-        assert_eq!(short_age(Duration::from_secs(125)), "2m05s");
-        assert_eq!(short_age(Duration::from_secs(3900)), "1h05m");
-        assert_eq!(short_age(Duration::from_secs(90_000)), "1d01h");
-    }
-}
 pub mod dag;
 pub mod wizard;

@@ -20,7 +20,7 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
 use crate::app::actions::{spec, Action, Key, Keymap, SPECS};
-use crate::app::state::Level;
+use crate::app::notify::Level;
 use obtui_task::layout::{
     layout, layout_key, list_rows, topo_order, Layout, LayoutParams, ListRow, NodeRef,
 };

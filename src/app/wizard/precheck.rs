@@ -1,7 +1,25 @@
 //! The mapping of OCP's take-over precheck answer into precheck items.
 
-use crate::model::wizard::precheck::{CheckResult, PrecheckItem};
+use crate::model::wizard::precheck::{CheckResult, PrecheckAnswer, PrecheckItem};
 use obtui_api::ocp::TakeoverPrecheckResult;
+
+/// The items of a precheck answer: the server's own, mapped, or computed from its data.
+pub fn answer_items(a: &PrecheckAnswer) -> Vec<PrecheckItem> {
+    match a {
+        PrecheckAnswer::Takeover(r) => takeover_items(r),
+        PrecheckAnswer::Proxy(r) => super::proxy::api_items(r),
+        PrecheckAnswer::ProxyFallback {
+            proxy_cluster_id,
+            body,
+            inventory,
+            why,
+        } => super::proxy::fallback_items(
+            &super::proxy::form_of(*proxy_cluster_id, body),
+            inventory,
+            why,
+        ),
+    }
+}
 
 /// Render OCP's take-over precheck answer item by item.
 ///
