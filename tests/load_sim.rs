@@ -132,7 +132,12 @@ fn fifty_running_tasks_keys_do_no_io_and_every_row_is_drawn() {
     );
     app.perform(obtui::app::actions::Action::PaneTasks);
     let mut term = Terminal::new(TestBackend::new(160, 90)).unwrap();
-    term.draw(|f| obtui::ui::draw(f, &mut app)).unwrap();
+    let mut drawn = None;
+    term.draw(|f| drawn = Some(obtui::ui::draw(f, &app)))
+        .unwrap();
+    if let Some(d) = drawn {
+        app.on_drawn(d);
+    }
     let screen: String = {
         let buf = term.backend().buffer();
         (0..90)
@@ -178,7 +183,12 @@ fn fifty_running_tasks_keys_do_no_io_and_every_row_is_drawn() {
             0,
         );
         if round % 5 == 0 {
-            term.draw(|f| obtui::ui::draw(f, &mut app)).unwrap();
+            let mut drawn = None;
+            term.draw(|f| drawn = Some(obtui::ui::draw(f, &app)))
+                .unwrap();
+            if let Some(d) = drawn {
+                app.on_drawn(d);
+            }
         }
     }
     assert_eq!(app.pane(PaneKind::Tasks).table.view.len(), 50);

@@ -93,7 +93,12 @@ fn loaded_app(theme_name: &str) -> App {
 
 fn render(app: &mut App, w: u16, h: u16) -> (String, ratatui::buffer::Buffer) {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| obtui::ui::draw(f, app)).unwrap();
+    let mut drawn = None;
+    term.draw(|f| drawn = Some(obtui::ui::draw(f, app)))
+        .unwrap();
+    if let Some(d) = drawn {
+        app.on_drawn(d);
+    }
     let buf = term.backend().buffer().clone();
     let mut text = String::new();
     for y in 0..h {
@@ -449,7 +454,7 @@ fn mouse_selects_rows_switches_tabs_and_sorts_by_header() {
     with_many_hosts(&mut app, 30);
     key(&mut app, KeyCode::Char('2'));
     render(&mut app, 160, 48);
-    let top = app.table_top;
+    let top = app.drawn.table.as_ref().expect("a table on screen").top;
     let click = |row, column| {
         Event::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -461,7 +466,12 @@ fn mouse_selects_rows_switches_tabs_and_sorts_by_header() {
     app.on_event(click(top + 1, 5));
     assert_eq!(app.pane(PaneKind::Hosts).table.selected, 1);
     // A click on the ID header sorts by id.
-    let (x, _, col) = app.header_cols[1];
+    let (x, _, col) = app
+        .drawn
+        .table
+        .as_ref()
+        .expect("a table on screen")
+        .header_cols[1];
     assert_eq!(col, 1);
     app.on_event(click(top - 1, x));
     assert_eq!(app.pane(PaneKind::Hosts).table.sort_col, Some(1));

@@ -11,5 +11,6 @@ pub mod table;
 
 pub use state::App;
 pub mod dag;
+pub mod hit;
 pub mod notify;
 pub mod wizard;

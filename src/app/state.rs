@@ -2,6 +2,7 @@
 
 use super::actions::{spec, Action, Key, Keymap, Scope};
 use super::dag::{DagEffect, DagView};
+use super::hit::{self, Drawn};
 pub use super::notify::{ErrorEntry, Flash, Level, Notifications};
 use super::panes::{self, PaneData};
 use super::table::TableState;
@@ -171,13 +172,9 @@ pub struct App {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub last_refresh: Option<Instant>,
-    /// Rows of the table on screen at the last draw, for page keys and mouse.
-    pub page_rows: usize,
-    /// Where the table body starts on screen (y of its first row), for mouse clicks.
-    pub table_top: u16,
-    /// Column spans `(x, width)` of the table header on screen, for header clicks.
-    /// Column spans `(x, width, column index)` of the table header on screen, for clicks.
-    pub header_cols: Vec<(u16, u16, usize)>,
+    /// What the last frame laid out (page height, the table's place, the DAG's regions),
+    /// handed back by the runtime after each draw: see `on_drawn`.
+    pub drawn: Drawn,
     pub size: (u16, u16),
     /// A fixed clock (unix ms) for reproducible screens in tests; `None` is the real clock.
     pub frozen_now: Option<i64>,
@@ -222,9 +219,7 @@ impl App {
             quit: false,
             dirty: true,
             last_refresh: None,
-            page_rows: 10,
-            table_top: 0,
-            header_cols: Vec::new(),
+            drawn: Drawn::default(),
             size: (80, 24),
             frozen_now: None,
         }
@@ -618,6 +613,31 @@ impl App {
             .collect()
     }
 
+    /// Take back what the last frame laid out: the terminal size, the table's page and place,
+    /// the scroll the table, detail, DAG and wizard showed (drawing keeps the selection in
+    /// view; the state remembers where that left the window).
+    pub fn on_drawn(&mut self, d: Drawn) {
+        self.size = d.size;
+        if let Some(t) = &d.table {
+            self.pane_mut(t.pane).table.offset = t.offset;
+        }
+        if let (Some(max), Some(det)) = (d.detail_max_scroll, self.detail.as_mut()) {
+            det.scroll = det.scroll.min(max);
+        }
+        if let (Some(dd), Some(v)) = (d.dag.clone(), self.dag.as_mut()) {
+            v.on_drawn(dd);
+        }
+        if let (Some(rows), Some(w)) = (d.wizard_rows, self.wizard.as_mut()) {
+            w.viewport = rows;
+        }
+        self.drawn = d;
+    }
+
+    /// Rows in one page of the table on screen.
+    fn page_rows(&self) -> usize {
+        self.drawn.table.as_ref().map_or(10, |t| t.page_rows.max(1))
+    }
+
     /// New lines about this run (the demo's agents, once they listen).
     pub fn on_notes(&mut self, lines: Vec<String>) {
         self.notify.notes = lines;
@@ -991,8 +1011,8 @@ impl App {
             Action::Back => self.back(),
             Action::Up => self.move_sel(-1),
             Action::Down => self.move_sel(1),
-            Action::PageUp => self.move_sel(-(self.page_rows.max(1) as isize)),
-            Action::PageDown => self.move_sel(self.page_rows.max(1) as isize),
+            Action::PageUp => self.move_sel(-(self.page_rows() as isize)),
+            Action::PageDown => self.move_sel(self.page_rows() as isize),
             Action::Home => match self.view() {
                 View::Pane(_) => self.pane_mut(kind).table.home(),
                 _ => self.scroll_detail(i32::MIN),
@@ -1207,19 +1227,15 @@ impl App {
                     }
                 }
                 if let View::Pane(k) = self.view().clone() {
-                    if m.row + 1 == self.table_top {
-                        let col = self
-                            .header_cols
-                            .iter()
-                            .find(|(x, w, _)| m.column >= *x && m.column < x + w)
-                            .map(|c| c.2);
-                        if let Some(c) = col {
+                    let Some(t) = self.drawn.table.as_ref().filter(|t| t.pane == k) else {
+                        return vec![];
+                    };
+                    if m.row + 1 == t.top {
+                        if let Some(c) = hit::header_column(&t.header_cols, m.column) {
                             self.pane_mut(k).table.sort_by(c);
                         }
-                    } else if m.row >= self.table_top {
-                        let top = self.table_top;
+                    } else if let Some(pos) = hit::table_row(t, m.row) {
                         let t = &mut self.pane_mut(k).table;
-                        let pos = t.offset + (m.row - top) as usize;
                         if pos < t.view.len() {
                             if pos == t.selected {
                                 self.open_selected();

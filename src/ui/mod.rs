@@ -8,6 +8,7 @@ pub use crate::model::fmt::short_age;
 pub mod widgets;
 
 use crate::app::actions::{Action, Scope, SPECS};
+use crate::app::hit::{Drawn, TableDrawn};
 use crate::app::notify::Level;
 use crate::app::state::{App, Mode, View};
 use crate::app::table::Align;
@@ -22,9 +23,19 @@ use std::time::Instant;
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 12;
 
-pub fn draw(f: &mut Frame, app: &mut App) {
+/// Draw the whole screen from the app's state; returns what was laid out, for the app to take
+/// back through `App::on_drawn` (paging, the mouse, the scroll shown).
+pub fn draw(f: &mut Frame, app: &App) -> Drawn {
     let area = f.area();
-    app.size = (area.width, area.height);
+    let mut out = Drawn {
+        size: (area.width, area.height),
+        ..Drawn::default()
+    };
+    draw_screen(f, app, area, &mut out);
+    out
+}
+
+fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
     if area.width < MIN_W || area.height < MIN_H {
         let msg = format!(
             "obtui needs at least {MIN_W}×{MIN_H}; this terminal is {}×{}. Enlarge it or press q.",
@@ -43,19 +54,18 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     .areas(area);
     draw_header(f, app, header);
     draw_tabs(f, app, tabs);
-    match app.view().clone() {
-        View::Pane(k) => draw_pane(f, app, k, body),
-        View::Detail(_) => widgets::draw_detail(f, app, body),
+    match app.view() {
+        View::Pane(k) => out.table = draw_pane(f, app, *k, body),
+        View::Detail(_) => out.detail_max_scroll = Some(widgets::draw_detail(f, app, body)),
         View::Wizard => {
             if let Some(w) = app.wizard.as_ref() {
-                wizard::draw(f, body, w, &app.theme);
+                out.wizard_rows = wizard::draw(f, body, w, &app.theme);
             }
         }
         View::Dag(_) => {
             let now = app.frozen_now.unwrap_or_else(crate::app::panes::now_ms);
-            let (theme, ascii) = (app.theme.clone(), app.settings.ascii);
-            if let Some(d) = app.dag.as_mut() {
-                dag::draw(f, body, d, &theme, ascii, now);
+            if let Some(d) = app.dag.as_ref() {
+                out.dag = Some(dag::draw(f, body, d, &app.theme, app.settings.ascii, now));
             }
         }
         View::Errors => widgets::draw_errors(f, app, body),
@@ -235,7 +245,7 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_pane(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
+fn draw_pane(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<TableDrawn> {
     let show_summary = crate::app::panes::has_summary(kind) && area.height >= 16;
     let (table_area, summary_area) = if show_summary {
         let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
@@ -243,14 +253,15 @@ fn draw_pane(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
     } else {
         (area, None)
     };
-    draw_table(f, app, kind, table_area);
+    let drawn = draw_table(f, app, kind, table_area);
     if let Some(sa) = summary_area {
         widgets::draw_summary(f, app, kind, sa);
     }
+    drawn
 }
 
-fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
-    let theme = app.theme.clone();
+fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<TableDrawn> {
+    let theme = &app.theme;
     let cols = crate::app::panes::columns(kind);
     let pane = &app.panes[kind.index()];
     let total = pane.table.rows.len();
@@ -308,13 +319,10 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
                 .wrap(Wrap { trim: true }),
             inner,
         );
-        return;
+        return None;
     }
     let body_h = inner.height.saturating_sub(1) as usize;
-    app.page_rows = body_h.max(1);
-    app.table_top = inner.y + 1;
-    let pane = &mut app.panes[kind.index()];
-    let offset = pane.table.scroll_for(body_h);
+    let offset = pane.table.offset_for(body_h);
     let selected = pane.table.selected;
     let visible = crate::app::table::fitting_columns(cols, inner.width);
     let widths: Vec<Constraint> = visible
@@ -328,7 +336,7 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
             }
         })
         .collect();
-    app.header_cols = Layout::horizontal(widths.clone())
+    let header_cols: Vec<(u16, u16, usize)> = Layout::horizontal(widths.clone())
         .spacing(1)
         .split(Rect { height: 1, ..inner })
         .iter()
@@ -336,7 +344,6 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
         .map(|(r, &i)| (r.x, r.width, i))
         .collect();
     let ascii = app.settings.ascii;
-    let pane = &mut app.panes[kind.index()];
     let header = TRow::new(visible.iter().map(|&i| {
         let c = &cols[i];
         let mark = match pane.table.sort_col {
@@ -380,12 +387,20 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
                 row
             }
         });
+    let drawn = TableDrawn {
+        pane: kind,
+        page_rows: body_h.max(1),
+        top: inner.y + 1,
+        header_cols,
+        offset,
+    };
     if pane.table.view.is_empty() {
-        f.render_widget(TableOrEmpty::empty(&pane.table.filter, &theme), inner);
-        return;
+        f.render_widget(TableOrEmpty::empty(&pane.table.filter, theme), inner);
+        return Some(drawn);
     }
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     f.render_widget(table, inner);
+    Some(drawn)
 }
 
 struct TableOrEmpty;

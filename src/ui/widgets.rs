@@ -34,8 +34,9 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
     );
 }
 
-pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
-    let Some(d) = &app.detail else { return };
+/// Returns the most the detail can scroll (its last line at the bottom).
+pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> u16 {
+    let Some(d) = &app.detail else { return 0 };
     let t = &app.theme;
     let lines = match &d.data {
         Some(data) => crate::ui::panes::detail_lines(
@@ -56,12 +57,6 @@ pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
     // the next Up moves at once.
     let inner = area.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner).min(u16::MAX as usize) as u16;
-    if let Some(d) = app.detail.as_mut() {
-        d.scroll = d.scroll.min(max);
-    }
-    let app = &*app;
-    let t = &app.theme;
-    let Some(d) = &app.detail else { return };
     let crumbs = app.breadcrumbs();
     let mut title = vec![Span::styled(
         format!(" {} ", crumbs.last().cloned().unwrap_or_default()),
@@ -82,9 +77,12 @@ pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
         .border_style(t.border())
         .title(Line::from(title));
     f.render_widget(
-        Paragraph::new(lines).block(block).scroll((d.scroll, 0)),
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((d.scroll.min(max), 0)),
         area,
     );
+    max
 }
 
 pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {

@@ -22,7 +22,6 @@ pub mod upgrade;
 pub mod validate;
 
 use obtui_api::secret::Secret;
-use std::cell::Cell;
 
 pub use crate::model::wizard::data::{self, DataRequest, DataResponse, Inventory};
 pub use crate::model::wizard::precheck::{CheckResult, PrecheckItem, PrecheckSource};
@@ -227,7 +226,7 @@ pub struct Wizard {
     /// First form line shown.
     pub scroll: usize,
     /// Lines the form had on the last draw (the UI sets it; scrolling uses it).
-    pub viewport: Cell<usize>,
+    pub viewport: usize,
     pub popup: Option<Popup>,
     pub inventory: Inventory,
     pub precheck: Precheck,
@@ -278,7 +277,7 @@ impl Wizard {
             fields,
             focus: FieldPath { top: 0, item: None },
             scroll: 0,
-            viewport: Cell::new(12),
+            viewport: 12,
             popup: None,
             inventory: Inventory::default(),
             precheck: Precheck {
@@ -516,7 +515,7 @@ impl Wizard {
     /// Keep the focused row (and the label line above a group item) inside the viewport.
     pub fn ensure_visible(&mut self) {
         let rows = self.layout();
-        let view = self.viewport.get().max(1);
+        let view = self.viewport.max(1);
         let Some(i) = rows
             .iter()
             .position(|r| r.path == self.focus && r.focusable())
