@@ -418,7 +418,7 @@ mod tests {
         let off = t.offset_for(10);
         assert!(off <= 50 && 50 < off + 10);
         t.offset = off;
-        t.move_by(1);
+        t.move_by(-1);
         assert_eq!(t.offset_for(10), off, "a move inside the window keeps it");
         t.home();
         assert_eq!(t.offset_for(10), 0);
