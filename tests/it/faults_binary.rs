@@ -3,7 +3,7 @@
 //! latency (past it), a 50 MB body (under the 64 MB cap: decoded) and a 100 MB one (over it:
 //! refused while being read). Each time the screen must keep answering keys, say what is
 //! wrong, keep the last rows, and recover by itself once the fault is cleared.
-//! `tests/faults_ui.rs` covers the other faults against the poller and app in-process.
+//! `tests/it/faults_ui.rs` covers the other faults against the poller and app in-process.
 
 use crate::common;
 

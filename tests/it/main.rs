@@ -8,9 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-mod wizard_common;
 mod cli_misc;
+mod common;
 mod dag_live;
 mod dag_view;
 mod faults_binary;
@@ -26,6 +25,7 @@ mod terminal_e2e;
 mod tui_e2e;
 mod ui_panes;
 mod watch_cli;
+mod wizard_common;
 mod wizard_e2e;
 mod wizard_flow;
 mod wizard_keys_fuzz;

@@ -6,7 +6,7 @@
 //!
 //! The same harness in read-write mode must reach writes (a confirmed operation, an opened
 //! wizard), which proves it presses the keys that would send one. The real binary against a
-//! simulator that counts writes is the second line (`tests/readonly_binary.rs`).
+//! simulator that counts writes is the second line (`tests/it/readonly_binary.rs`).
 
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,

@@ -2,7 +2,7 @@
 //! auth headers and bodies on the OCP side, and on the obshell side every way an `X-OCS-Header`
 //! and an encrypted body can be wrong (missing, not base64, random ciphertext, truncated, another
 //! URI, expired, a wrong password, replayed, a body that does not decrypt). Every answer is JSON
-//! with a status below 500, and the simulator keeps serving. (`tests/sim_api.rs` already throws
+//! with a status below 500, and the simulator keeps serving. (`sim_api.rs` already throws
 //! random JSON bodies at the OCP write endpoints; this covers the rest of the request.)
 //!
 //! `tests/corpus/sim_requests/` holds requests replayed first: line one `METHOD PATH`, then

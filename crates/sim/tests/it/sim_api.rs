@@ -67,7 +67,10 @@ async fn data(c: &reqwest::Client, s: &SimHandle, path: &str) -> Value {
 }
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../tests/fixtures/ocp/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/fixtures/ocp/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

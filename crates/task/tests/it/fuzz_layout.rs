@@ -1,7 +1,7 @@
 //! Fuzzing the DAG layout with graphs no server should send but some will: cycles, self-loops,
 //! dangling and duplicate ids, edges declared only on one side, empty and huge names, wild
 //! parameters, and 100,000 nodes of that. The answer is always a drawing (or the list view),
-//! never a panic or a hang. `tests/task_layout.rs` covers the geometry of well-formed graphs and
+//! never a panic or a hang. `task_layout.rs` covers the geometry of well-formed graphs and
 //! a 100,000-node chain; this file covers the broken ones.
 
 use obtui_task::layout::{
