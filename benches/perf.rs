@@ -400,9 +400,9 @@ fn child_rss_data() {
     a.dag = Some(v);
     // Draw the hosts pane once so render-side caches exist too.
     a.perform(obtui::app::actions::Action::PaneHosts);
-    if let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS)) {
-        let _ = t.draw(|f| obtui::ui::draw(f, &mut a));
-    }
+    // TestBackend cannot fail (its error type is `Infallible`).
+    let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS));
+    let _ = t.draw(|f| obtui::ui::draw(f, &mut a));
     let rss = vm_kb("VmRSS:").unwrap_or(0);
     println!("rss_kb {rss}");
     std::hint::black_box(&a);
