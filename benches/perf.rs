@@ -405,12 +405,12 @@ fn child_rss_data() {
     a.dag = Some(v);
     // Draw the hosts pane once so render-side caches exist too.
     a.perform(obtui::app::actions::Action::PaneHosts);
-    if let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS)) {
-        let mut drawn = None;
-        let _ = t.draw(|f| drawn = Some(obtui::ui::draw(f, &a)));
-        if let Some(d) = drawn {
-            a.on_drawn(d);
-        }
+    // TestBackend cannot fail (its error type is `Infallible`).
+    let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS));
+    let mut drawn = None;
+    let _ = t.draw(|f| drawn = Some(obtui::ui::draw(f, &a)));
+    if let Some(d) = drawn {
+        a.on_drawn(d);
     }
     let rss = vm_kb("VmRSS:").unwrap_or(0);
     println!("rss_kb {rss}");
