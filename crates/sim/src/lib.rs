@@ -494,6 +494,62 @@ mod tests {
         assert_eq!(proxies, st.db().inv.unmanaged_proxies.len());
     }
 
+    fn statuses(st: &SimState) -> Vec<(i64, String, Vec<String>)> {
+        st.db()
+            .tasks
+            .iter()
+            .map(|t| {
+                let subs = t.subtasks.iter().map(|s| s.status.clone()).collect();
+                (t.id, t.status.clone(), subs)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_manual_clock_moves_tasks_only_when_stepped() {
+        let clock = Clock::manual(clock::INVENTORY_BASE_MS + 86_400_000);
+        let st = SimState::new(SimOptions {
+            clock: clock.clone(),
+            ..SimOptions::default()
+        });
+        let running = |st: &SimState| {
+            st.db()
+                .tasks
+                .iter()
+                .filter(|t| t.status == "RUNNING")
+                .map(|t| t.id)
+                .collect::<Vec<_>>()
+        };
+        let before = statuses(&st);
+        assert!(!running(&st).is_empty(), "the seed has a running task");
+        st.tick();
+        st.tick();
+        assert_eq!(statuses(&st), before, "ticks without a step change nothing");
+        assert_eq!(st.now_ms(), clock::INVENTORY_BASE_MS + 86_400_000);
+
+        // A first small step: something moves, not everything.
+        assert!(st.advance(Duration::from_secs(5)));
+        let after = statuses(&st);
+        assert_ne!(after, before);
+        assert!(!running(&st).is_empty());
+
+        // An hour later (speed 1) the seeded upgrade has finished.
+        assert!(st.advance(Duration::from_secs(3600)));
+        assert!(running(&st).is_empty(), "{:?}", statuses(&st));
+        assert_eq!(
+            st.obshell().now_ms(),
+            st.now_ms(),
+            "one clock for both APIs"
+        );
+    }
+
+    #[test]
+    fn the_wall_clock_cannot_be_stepped() {
+        let st = SimState::new(SimOptions::default());
+        assert!(!st.clock().is_manual());
+        assert!(!st.advance(Duration::from_secs(60)));
+    }
+
     #[test]
     fn basic_header_parsing() {
         let (u, p) = parse_basic("Basic YWRtaW46YWFBQTExX18=").unwrap();
