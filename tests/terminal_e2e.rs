@@ -238,7 +238,7 @@ fn panic_probe_child() {
     if std::env::var_os("OBTUI_PANIC_PROBE").is_none() {
         return;
     }
-    let (mut term, _guard) = obtui::ui::term::enter().expect("a terminal");
+    let (mut term, _guard) = obtui::runtime::term::enter().expect("a terminal");
     term.draw(|f| {
         f.render_widget(
             ratatui::widgets::Paragraph::new("PANIC-PROBE on the alternate screen"),

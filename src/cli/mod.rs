@@ -188,7 +188,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            crate::ui::term::restore();
+            crate::runtime::term::restore();
             eprintln!("obtui: {e:#}");
             ExitCode::from(2)
         }
@@ -300,7 +300,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Demo(sim)) => {
-            if let Some(why) = crate::ui::term::unusable_terminal() {
+            if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
             let opts = sim.options(None, None)?;
@@ -311,13 +311,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
                 // to add; the help overlay lists them.
                 // Started in the background: their keys take a moment, the first frame must not wait.
-                let notes = crate::app::run::Notes::default();
                 // The take-over targets (addresses, root@sys passwords) come first.
                 let takeover = handle.state.takeover_notes();
-                notes.set(takeover.clone());
+                let (notes, notes_rx) = tokio::sync::watch::channel(takeover.clone());
                 let agents = {
                     let sim = handle.state.obshell().clone();
-                    let notes = notes.clone();
                     tokio::spawn(async move {
                         match obtui_sim::obshell::start_agents_with(
                             sim,
@@ -326,11 +324,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         .await
                         {
                             Ok(a) => {
-                                notes.set([takeover, a.lines()].concat());
+                                notes.send_replace([takeover, a.lines()].concat());
                                 Some(a)
                             }
                             Err(e) => {
-                                notes.set(
+                                notes.send_replace(
                                     [takeover, vec![format!("obshell agents did not start: {e}")]]
                                         .concat(),
                                 );
@@ -356,14 +354,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     obshell_url: Some(handle.url()),
                     obshell_password_command: None,
                 };
-                let run = crate::app::run::RunOpts {
+                let run = crate::runtime::RunOpts {
                     demo: true,
                     ascii: cli.global.ascii,
                     force_read_only: cli.global.read_only,
-                    notes: notes.clone(),
+                    notes: Some(notes_rx),
                 };
-                let r =
-                    crate::app::run::run_tui(&paths, resolved, opts.password.clone(), run).await;
+                let r = crate::runtime::run_tui(&paths, resolved, opts.password.clone(), run).await;
                 // Still generating keys: no need to wait for agents nobody will use.
                 if agents.is_finished() {
                     if let Ok(Some(a)) = agents.await {
@@ -441,23 +438,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             print!(
                 "{}",
-                watch::render_task(&task, ascii || !crate::app::run::utf8_locale(), now)
+                watch::render_task(&task, ascii || !crate::runtime::utf8_locale(), now)
             );
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            if let Some(why) = crate::ui::term::unusable_terminal() {
+            if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
             let (resolved, password) = connect(&paths, &cli.global)?;
-            let opts = crate::app::run::RunOpts {
+            let opts = crate::runtime::RunOpts {
                 demo: false,
                 ascii: cli.global.ascii,
                 force_read_only: cli.global.read_only,
-                notes: Default::default(),
+                notes: None,
             };
             let rt = runtime()?;
-            let r = rt.block_on(crate::app::run::run_tui(&paths, resolved, password, opts));
+            let r = rt.block_on(crate::runtime::run_tui(&paths, resolved, password, opts));
             // The terminal is restored; leave without waiting on background work.
             rt.shutdown_timeout(Duration::from_millis(100));
             r

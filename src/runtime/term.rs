@@ -8,7 +8,7 @@ use crossterm::{
 };
 use ratatui::Terminal;
 
-use super::backend::LeanBackend;
+use crate::ui::backend::LeanBackend;
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
