@@ -189,6 +189,15 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             crate::runtime::term::restore();
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                // The reader went away (`obtui man | head`): end as a Unix tool does.
+                let _ =
+                    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+            }
             eprintln!("obtui: {e:#}");
             ExitCode::from(2)
         }
@@ -201,6 +210,26 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// A plain-text command whose reader went away (`obtui man | head`) ends as a Unix tool does,
+/// killed by SIGPIPE without a word, instead of printing a panic: Rust ignores SIGPIPE, so a
+/// write to the closed pipe fails and `println!` panics; this hook turns that one panic into
+/// the default SIGPIPE action (a write error returned as a `Result` is handled in `main`).
+fn end_quietly_on_broken_pipe() {
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+        }
+        prev(info);
+    }));
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -216,10 +245,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => {
             crate::config::logging::init_stderr(verbosity);
             // Plain-text commands behave like Unix tools: `obtui man | head` ends quietly.
-            // SAFETY: restoring the default disposition of SIGPIPE has no preconditions.
-            unsafe {
-                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-            }
+            end_quietly_on_broken_pipe();
         }
     }
     match cli.cmd {
@@ -462,6 +488,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The command line's layer over the config file's profile.
+fn flags(g: &GlobalOpts) -> profile::Flags {
+    profile::Flags {
+        url: g.url.clone(),
+        user: g.user.clone(),
+        read_only: g.read_only,
+        theme: g.theme.clone(),
+        refresh: g.refresh,
+        ca_cert: g.cacert.clone(),
+        insecure: g.insecure,
+    }
+}
+
 /// Resolve the profile and flags, and get the password (for subcommands that talk to OCP).
 fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)> {
     let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
@@ -471,21 +510,10 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
         eprintln!("obtui: warning: {w}");
     }
     let (name, prof) = cfg.select(g.profile.as_deref()).map_err(|e| anyhow!(e))?;
-    let resolved = profile::resolve(
-        name,
-        &prof,
-        g.url.as_deref(),
-        g.user.as_deref(),
-        g.read_only,
-        g.theme.as_deref(),
-        g.refresh,
-    )
-    .map_err(|e| anyhow!(e))?;
-    let mut resolved = resolved;
-    if g.cacert.is_some() {
-        resolved.ca_cert = g.cacert.clone();
-    }
-    resolved.insecure |= g.insecure;
+    let resolved = profile::Resolver::new(name)
+        .profile(&prof)
+        .flags(flags(g))
+        .resolve()?;
     let password = obtain_password(&resolved)?;
     Ok((resolved, password))
 }
@@ -597,15 +625,11 @@ fn config_check(paths: &Paths, g: &GlobalOpts) -> ExitCode {
             ""
         };
         println!("[profiles.{name}]{marker}");
-        match profile::resolve(
-            name.clone(),
-            p,
-            g.url.as_deref(),
-            g.user.as_deref(),
-            g.read_only,
-            g.theme.as_deref(),
-            g.refresh,
-        ) {
+        match profile::Resolver::new(name.clone())
+            .profile(p)
+            .flags(flags(g))
+            .resolve()
+        {
             Ok(r) => {
                 println!("  url        {}", r.url);
                 println!("  user       {}", r.user);

@@ -620,7 +620,10 @@ fn switch_profile(paths: &Paths, name: &str) -> Result<Resolved, String> {
     let cfg = ConfigFile::load(&paths.config_file)?;
     crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg)?;
     let (n, p) = cfg.select(Some(name))?;
-    crate::config::profile::resolve(n, &p, None, None, false, None, None)
+    crate::config::profile::Resolver::new(n)
+        .profile(&p)
+        .resolve()
+        .map_err(|e| e.to_string())
 }
 
 /// Show the new profile: header, theme, refresh, read-only; forget the old server's data.
