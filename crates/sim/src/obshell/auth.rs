@@ -127,7 +127,7 @@ pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next:
         });
     }
     if !header.auth.is_empty() {
-        match header.ts_unix() {
+        match crypto::header_ts_unix(header) {
             None => {
                 return ctx.fail(ObErr::unauthorized(
                     "Security.Authentication.Timestamp.Invalid",
