@@ -11,12 +11,13 @@ use std::path::{Path, PathBuf};
 
 use obtui::app::actions::Key;
 use obtui::config::{ConfigFile, Theme};
-use obtui_api::obshell::crypto::{self, AesKeys, AuthHeader};
+use obtui_api::obshell::crypto::{self, AesKeys};
 use obtui_api::obshell::{self as obshell};
 use obtui_api::ocp::envelope::{
     decode_envelope, decode_plain, decode_required, decode_text, decode_void,
 };
 use obtui_api::ocp::{self as ocp, RawResponse};
+use obtui_sim::obshell::crypto as agent_crypto;
 use obtui_task::layout::{layout, list_rows, LayoutParams};
 use obtui_task::model::TaskGraph;
 use obtui_task::text::{render_list_text, render_text};
@@ -422,22 +423,22 @@ fn target_key(text: &[u8]) {
 /// The simulator's side of obshell auth: decrypt a header value, then a body with its keys.
 fn target_obshell_crypto(input: &[u8], sk: &rsa::RsaPrivateKey) {
     let s = String::from_utf8_lossy(input);
-    if let Ok(h) = AuthHeader::decrypt(sk, &s) {
-        let _ = h.ts_unix();
-        if let Ok(keys) = h.aes_keys() {
-            let _ = keys.decrypt_body(input);
+    if let Ok(h) = agent_crypto::decrypt_header(sk, &s) {
+        let _ = agent_crypto::header_ts_unix(&h);
+        if let Ok(keys) = agent_crypto::header_aes_keys(&h) {
+            let _ = agent_crypto::decrypt_body(&keys, input);
         }
     }
-    let _ = AuthHeader::from_json(input);
-    let _ = AesKeys::from_b64(&s);
-    let _ = crypto::rsa_decrypt_blocks(sk, input);
+    let _ = agent_crypto::header_from_json(input);
+    let _ = agent_crypto::aes_keys_from_b64(&s);
+    let _ = agent_crypto::rsa_decrypt_blocks(sk, input);
     let _ = crypto::parse_public_key(&s);
-    let _ = crypto::parse_private_key(&s);
+    let _ = agent_crypto::parse_private_key(&s);
     let keys = AesKeys {
         key: [7; 16],
         iv: [9; 16],
     };
-    let _ = keys.decrypt_body(input);
+    let _ = agent_crypto::decrypt_body(&keys, input);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,7 +628,7 @@ fn vector_key() -> rsa::RsaPrivateKey {
             .unwrap(),
     )
     .unwrap();
-    crypto::parse_private_key(v["rsa_private_key_pkcs1_der_b64"].as_str().unwrap()).unwrap()
+    agent_crypto::parse_private_key(v["rsa_private_key_pkcs1_der_b64"].as_str().unwrap()).unwrap()
 }
 
 #[test]
@@ -641,17 +642,15 @@ fn damaged_sdk_headers_and_bodies_are_errors() {
     let sk = vector_key();
     let header = v["header_value"].as_str().unwrap();
     let body = v["body_on_wire"].as_str().unwrap();
-    let keys = AuthHeader::decrypt(&sk, header)
-        .unwrap()
-        .aes_keys()
-        .unwrap();
+    let keys =
+        agent_crypto::header_aes_keys(&agent_crypto::decrypt_header(&sk, header).unwrap()).unwrap();
     // Every truncation of the header and the body: an error (or, for the body, a shorter
     // plaintext when the cut lands on a block boundary), never a panic.
     for n in 0..header.len() {
         target_obshell_crypto(&header.as_bytes()[..n], &sk);
     }
     for n in 0..body.len() {
-        let _ = keys.decrypt_body(&body.as_bytes()[..n]);
+        let _ = agent_crypto::decrypt_body(&keys, &body.as_bytes()[..n]);
     }
     // Flipped ciphertext bytes, re-encoded as valid base64.
     let raw = base64::engine::general_purpose::STANDARD
@@ -662,7 +661,7 @@ fn damaged_sdk_headers_and_bodies_are_errors() {
         let damaged = mutate_bytes(&raw, &mut rng);
         let b64 = base64::engine::general_purpose::STANDARD.encode(&damaged);
         assert!(
-            AuthHeader::decrypt(&sk, &b64).is_err()
+            agent_crypto::decrypt_header(&sk, &b64).is_err()
                 || damaged == raw
                 || damaged.len().is_multiple_of(128),
             "a damaged header decrypted"

@@ -137,8 +137,10 @@ fn obshell_crypto_types() {
     );
     // A sealed request is ciphertext, but its Debug is only lengths.
     let v = fixture("obshell/crypto-test-vector-x-ocs-header.json");
-    let sk =
-        crypto::parse_private_key(v["rsa_private_key_pkcs1_der_b64"].as_str().unwrap()).unwrap();
+    let sk = obtui_sim::obshell::crypto::parse_private_key(
+        v["rsa_private_key_pkcs1_der_b64"].as_str().unwrap(),
+    )
+    .unwrap();
     let sealed = crypto::seal_request(
         &mut rng,
         &sk.to_public_key(),
