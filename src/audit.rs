@@ -91,7 +91,7 @@ impl AuditEntry {
         let mut m = Map::new();
         m.insert(
             "time".into(),
-            Value::String(obtui_api::obshell::time::format_rfc3339(unix_ms, 0)),
+            Value::String(obtui_api::time::format_utc(unix_ms)),
         );
         m.insert("profile".into(), Value::String(clean(&self.profile)));
         m.insert("user".into(), Value::String(clean(&self.user)));

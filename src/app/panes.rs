@@ -492,9 +492,9 @@ fn task_row(t: &TaskInstance, now: i64) -> Row {
 }
 
 pub fn task_duration_ms(t: &TaskInstance, now: i64) -> Option<i64> {
-    use obtui_api::ocp::models::parse_time_millis;
-    let start = parse_time_millis(t.start_time.as_deref()?)?;
-    let end = match t.finish_time.as_deref().and_then(parse_time_millis) {
+    use obtui_api::time::parse_ms;
+    let start = parse_ms(t.start_time.as_deref()?)?;
+    let end = match t.finish_time.as_deref().and_then(parse_ms) {
         Some(e) if e >= start => e,
         _ if t.status == TaskStatus::Running => now,
         _ => return None,

@@ -179,8 +179,8 @@ pub fn task_from(d: &DagDetail) -> ocp::TaskInstance {
         id: d.id.parse().unwrap_or(0),
         name: d.name.clone(),
         status: dag_status(d),
-        start_time: Some(d.start_time.clone()).filter(|t| !obtui_api::obshell::time::is_unset(t)),
-        finish_time: Some(d.end_time.clone()).filter(|t| !obtui_api::obshell::time::is_unset(t)),
+        start_time: Some(d.start_time.clone()).filter(|t| !obtui_api::time::is_unset(t)),
+        finish_time: Some(d.end_time.clone()).filter(|t| !obtui_api::time::is_unset(t)),
         creator: Some(ocp::Creator::Name("obshell".into())),
         subtasks,
         ..Default::default()

@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use super::model::{Backend, NodeOp, NodeStatus, SubNode, TaskGraph, TaskNode, TaskState};
-use super::time::parse_time_nonzero;
-use obtui_api::ocp::models::{parse_time_millis, TaskInstance};
+use obtui_api::ocp::models::TaskInstance;
+use obtui_api::time::parse_set_ms;
 
 fn ocp_time(s: &Option<String>) -> Option<i64> {
-    s.as_deref().and_then(parse_time_millis).filter(|&t| t > 0)
+    s.as_deref().and_then(parse_set_ms)
 }
 
 fn op_or_execute(s: &str) -> NodeOp {
@@ -99,9 +99,7 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 fn time(v: &Value, key: &str) -> Option<i64> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .and_then(parse_time_nonzero)
+    v.get(key).and_then(Value::as_str).and_then(parse_set_ms)
 }
 
 /// `(start, end)`, with the end dropped while not finished (a running obshell DAG or

@@ -6,7 +6,6 @@ pub mod gen;
 pub mod layout;
 pub mod model;
 pub mod text;
-pub mod time;
 
 pub use layout::{
     layout, list_rows, topology_hash, EdgeCell, FanOut, Layout, LayoutParams, ListRow, NodeRef,
