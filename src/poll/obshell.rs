@@ -190,7 +190,7 @@ pub fn task_from(d: &DagDetail) -> ocp::TaskInstance {
 /// One poll of a DAG, as the neutral graph.
 pub async fn task_graph(c: &ObshellClient, id: &str) -> Result<TaskGraph, ApiError> {
     let d = c.dag(id, true).await?;
-    TaskGraph::try_from(&d).map_err(ApiError::Request)
+    TaskGraph::try_from(&d).map_err(|e| ApiError::Request(e.to_string()))
 }
 
 /// The log of a node: its sub_tasks' logs, each headed by the agent that ran it.
