@@ -58,6 +58,9 @@ pub enum ApiError {
         status: u16,
         detail: String,
         snippet: String,
+        /// The parser's own error, when one failed (serde_json, the key parser).
+        #[source]
+        cause: Option<Cause>,
     },
     /// No answer: refused, DNS, timeout, reset.
     #[error("{kind}: {}", short(.message))]

@@ -306,6 +306,7 @@ impl ObshellClient {
             status: 200,
             detail: format!("public key from /api/v1/secret: {e}"),
             snippet: snippet(secret.public_key.as_bytes()),
+            cause: Some(Cause::new(e)),
         })?;
         let key = Arc::new(key);
         if let Ok(mut g) = self.inner.public_key.lock() {
@@ -383,6 +384,7 @@ impl ObshellClient {
                     status: status.as_u16(),
                     detail: format!("response larger than {MAX_BODY} bytes"),
                     snippet: snippet(&body),
+                    cause: None,
                 });
             }
             body.extend_from_slice(&chunk);
@@ -407,6 +409,7 @@ pub fn decode_response<T: DeserializeOwned>(
             status,
             detail: format!("not an obshell response: {e}"),
             snippet: snippet(body),
+            cause: Some(Cause::new(e)),
         })?;
     let trace_id = Some(env.trace_id.clone()).filter(|t| !t.is_empty());
     if !ok || env.error.is_some() || !env.successful {
@@ -437,6 +440,7 @@ pub fn decode_response<T: DeserializeOwned>(
                 status,
                 detail: format!("unexpected data: {e}"),
                 snippet: snippet(body),
+                cause: Some(Cause::new(e)),
             }),
     }
 }
@@ -446,6 +450,7 @@ fn require<T>(data: Option<T>) -> Result<T, ApiError> {
         status: 200,
         detail: "response has no data".into(),
         snippet: String::new(),
+        cause: None,
     })
 }
 

@@ -388,6 +388,7 @@ impl OcpClient {
             status,
             detail: format!("body too large (over {cap} bytes)"),
             snippet: crate::error::snippet(got),
+            cause: None,
         };
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(too_large(&[]));
