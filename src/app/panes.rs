@@ -423,10 +423,7 @@ pub fn short_version(v: &str) -> String {
 }
 
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    obtui_api::time::now_ms()
 }
 
 /// A 10-cell bar plus done/total.
