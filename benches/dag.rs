@@ -140,8 +140,20 @@ fn main() {
         let mut tick = 0i64;
         let frame = time(reps.max(30), || {
             tick += 125; // a spinner tick: the running cells change each frame
-            let _ =
-                term.draw(|f| obtui::ui::dag::draw(f, f.area(), &mut v, &theme, false, now + tick));
+            let mut drawn = None;
+            let _ = term.draw(|f| {
+                drawn = Some(obtui::ui::dag::draw(
+                    f,
+                    f.area(),
+                    &v,
+                    &theme,
+                    false,
+                    now + tick,
+                ))
+            });
+            if let Some(d) = drawn {
+                v.on_drawn(d);
+            }
         });
         report(&format!("frame_200x60_{n}"), frame, Some(1.0));
 

@@ -7,10 +7,11 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::actions::{Action, Keymap};
-use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Settings};
 use obtui::config::Theme;
-use obtui::poll::fetch::{ViewData, ViewJob};
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::ViewData;
 use obtui_api::ocp::models::{Paged, TaskInstance};
 use obtui_api::ocp::{OcpClient, OcpConfig, PageQuery, TaskFilter};
 use obtui_api::secret::Secret;

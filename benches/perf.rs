@@ -10,10 +10,11 @@
 
 use obtui::app::actions::Keymap;
 use obtui::app::dag::DagView;
-use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Settings};
 use obtui::config::Theme;
-use obtui::poll::fetch::{ViewData, ViewJob};
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::ViewData;
 use obtui_api::ocp::models::{Host, HostService, HostStatus, ObCluster};
 use obtui_task::{gen, layout, Backend, LayoutParams, TaskGraph};
 use ratatui::backend::TestBackend;
@@ -207,7 +208,11 @@ fn bench_render(r: &mut Report) {
             .table
             .move_by(if i % 2 == 0 { 1 } else { -1 });
         let t = Instant::now();
-        let _ = term.draw(|f| obtui::ui::draw(f, &mut a));
+        let mut drawn = None;
+        let _ = term.draw(|f| drawn = Some(obtui::ui::draw(f, &a)));
+        if let Some(d) = drawn {
+            a.on_drawn(d);
+        }
         if i >= 20 {
             times.push(ms(t.elapsed()));
         }
@@ -401,7 +406,11 @@ fn child_rss_data() {
     // Draw the hosts pane once so render-side caches exist too.
     a.perform(obtui::app::actions::Action::PaneHosts);
     if let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS)) {
-        let _ = t.draw(|f| obtui::ui::draw(f, &mut a));
+        let mut drawn = None;
+        let _ = t.draw(|f| drawn = Some(obtui::ui::draw(f, &a)));
+        if let Some(d) = drawn {
+            a.on_drawn(d);
+        }
     }
     let rss = vm_kb("VmRSS:").unwrap_or(0);
     println!("rss_kb {rss}");

@@ -6,5 +6,7 @@ pub mod app;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod model;
 pub mod poll;
+pub mod runtime;
 pub mod ui;

@@ -111,3 +111,51 @@ fn completions_man_and_help() {
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(s.contains("Examples:") && s.contains("obtui demo"), "{s}");
 }
+
+#[test]
+fn a_closed_pipe_ends_a_plain_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    // `obtui man | head -0`: the reader is gone before the first write.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_obtui"))
+        .arg("man")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run obtui man");
+    assert_eq!(
+        out.status.signal(),
+        Some(13),
+        "killed by SIGPIPE like a Unix tool, not {:?}; stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_println_output_quietly_too() {
+    use std::os::unix::process::ExitStatusExt;
+    // `config check` prints with println!, which panics on a closed pipe unless the hook
+    // steps in.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_obtui"))
+        .args(["config", "check"])
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("obtui-no-config"),
+        )
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run obtui");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.signal(), Some(13), "{:?} {err}", out.status);
+}

@@ -3,11 +3,11 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::actions::Keymap;
-use obtui::app::panes::PaneKind;
-use obtui::app::run::Session;
 use obtui::app::state::{App, Settings, View};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
+use obtui::model::pane::PaneKind;
+use obtui::runtime::Session;
 use obtui_api::secret::Secret;
 use obtui_sim::{self as sim, SimOptions};
 use obtui_task::{NodeStatus, TaskState};
@@ -189,6 +189,7 @@ async fn an_operation_the_rules_forbid_is_refused_with_the_reason_and_not_sent()
     );
     let flash = r
         .app
+        .notify
         .flashes
         .back()
         .map(|f| f.text.clone())

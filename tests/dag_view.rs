@@ -158,8 +158,12 @@ fn render_gen(v: &mut DagView, w: u16, h: u16) -> String {
 fn render_at(v: &mut DagView, w: u16, h: u16, ascii: bool, now: i64) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
     let t = theme();
-    term.draw(|f| obtui::ui::dag::draw(f, f.area(), v, &t, ascii, now))
+    let mut drawn = None;
+    term.draw(|f| drawn = Some(obtui::ui::dag::draw(f, f.area(), v, &t, ascii, now)))
         .unwrap();
+    if let Some(d) = drawn {
+        v.on_drawn(d);
+    }
     let buf = term.backend().buffer().clone();
     let mut text = String::new();
     for y in 0..h {

@@ -4,10 +4,10 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::actions::Keymap;
-use obtui::app::panes::PaneKind;
-use obtui::app::run::{deliver, spawn_view_poller, Msg};
 use obtui::app::state::{App, Settings};
 use obtui::config::Theme;
+use obtui::model::pane::PaneKind;
+use obtui::runtime::{deliver, spawn_view_poller, Msg};
 use obtui_api::ocp::{OcpClient, OcpConfig};
 use obtui_api::secret::Secret;
 use obtui_sim::{self as sim, SimOptions};
@@ -35,7 +35,7 @@ fn app() -> App {
 struct Rig {
     app: App,
     rx: mpsc::Receiver<Msg>,
-    poller: obtui::poll::PollerHandle<obtui::poll::fetch::ViewJob>,
+    poller: obtui::poll::PollerHandle<obtui::model::jobs::ViewJob>,
     url: String,
     http: reqwest::Client,
 }
@@ -192,9 +192,9 @@ async fn http_faults_show_status_keep_stale_data_and_recover() {
     }
     // The server's traceId of an enveloped error reached the error history.
     assert!(
-        r.app.errors.iter().any(|e| e.trace_id.is_some()),
+        r.app.notify.errors.iter().any(|e| e.trace_id.is_some()),
         "{:?}",
-        r.app.errors.back()
+        r.app.notify.errors.back()
     );
     h.shutdown().await;
 }

@@ -6,10 +6,11 @@
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::actions::Keymap;
-use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, Effect, Settings};
 use obtui::config::Theme;
-use obtui::poll::fetch::{ViewData, ViewJob};
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::ViewData;
 use obtui_api::ocp::models::{Paged, TaskInstance};
 use obtui_api::ocp::{OcpClient, OcpConfig, PageQuery, TaskFilter};
 use obtui_api::secret::Secret;
@@ -131,7 +132,12 @@ fn fifty_running_tasks_keys_do_no_io_and_every_row_is_drawn() {
     );
     app.perform(obtui::app::actions::Action::PaneTasks);
     let mut term = Terminal::new(TestBackend::new(160, 90)).unwrap();
-    term.draw(|f| obtui::ui::draw(f, &mut app)).unwrap();
+    let mut drawn = None;
+    term.draw(|f| drawn = Some(obtui::ui::draw(f, &app)))
+        .unwrap();
+    if let Some(d) = drawn {
+        app.on_drawn(d);
+    }
     let screen: String = {
         let buf = term.backend().buffer();
         (0..90)
@@ -177,7 +183,12 @@ fn fifty_running_tasks_keys_do_no_io_and_every_row_is_drawn() {
             0,
         );
         if round % 5 == 0 {
-            term.draw(|f| obtui::ui::draw(f, &mut app)).unwrap();
+            let mut drawn = None;
+            term.draw(|f| drawn = Some(obtui::ui::draw(f, &app)))
+                .unwrap();
+            if let Some(d) = drawn {
+                app.on_drawn(d);
+            }
         }
     }
     assert_eq!(app.pane(PaneKind::Tasks).table.view.len(), 50);

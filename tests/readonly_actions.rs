@@ -12,11 +12,13 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use obtui::app::actions::{KeyCodeOrd, Keymap, SPECS};
-use obtui::app::panes::PaneKind;
-use obtui::app::state::{App, Effect, Settings, TaskJob};
+use obtui::app::state::{App, Effect, Settings};
 use obtui::app::wizard::WizardEffect;
 use obtui::config::Theme;
-use obtui::poll::fetch::{ViewData, ViewJob};
+use obtui::model::jobs::TaskJob;
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::ViewData;
 use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance};
 use obtui_task::model::{Backend, NodeStatus, TaskGraph, TaskState};
 use rand::rngs::StdRng;
@@ -125,9 +127,15 @@ fn open_dag(app: &mut App, backend: Backend) {
 fn render(app: &mut App) {
     let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        term.draw(|f| obtui::ui::draw(f, app)).map(|_| ())
+        let mut drawn = None;
+        let r = term
+            .draw(|f| drawn = Some(obtui::ui::draw(f, app)))
+            .map(|_| ());
+        if let Some(d) = drawn {
+            app.on_drawn(d);
+        }
+        r
     }));
-    app.size = (100, 30);
 }
 
 fn ev(code: KeyCode, mods: KeyModifiers) -> Event {
@@ -449,5 +457,8 @@ fn end_in_a_detail_view_draws() {
     app.perform(obtui::app::actions::Action::Open);
     app.on_event(ev(KeyCode::End, KeyModifiers::NONE));
     let mut term = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    term.draw(|f| obtui::ui::draw(f, &mut app)).unwrap();
+    term.draw(|f| {
+        obtui::ui::draw(f, &app);
+    })
+    .unwrap();
 }

@@ -186,10 +186,7 @@ fn ctrl_c_quits_and_restores() {
 fn sigint_restores_the_terminal() {
     let (t, _lab) = start_obtui("sigint", &[]);
     let pid = t.pane_pid().expect("pane pid");
-    // SAFETY: a signal to the child process this test started.
-    unsafe {
-        libc::kill(pid, libc::SIGINT);
-    }
+    common::tmux::signal(pid, "INT");
     t.wait_for("exit on SIGINT", EXIT, |_| t.dead());
     let s = t.screen();
     assert!(!s.contains("1 Clusters"), "terminal not restored:\n{s}");
@@ -238,7 +235,7 @@ fn panic_probe_child() {
     if std::env::var_os("OBTUI_PANIC_PROBE").is_none() {
         return;
     }
-    let (mut term, _guard) = obtui::ui::term::enter().expect("a terminal");
+    let (mut term, _guard) = obtui::runtime::term::enter().expect("a terminal");
     term.draw(|f| {
         f.render_widget(
             ratatui::widgets::Paragraph::new("PANIC-PROBE on the alternate screen"),

@@ -69,15 +69,12 @@ fn demo_switches_panes_filters_and_quits_cleanly() {
 
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {
-    for sig in [libc::SIGTERM, libc::SIGHUP] {
+    for sig in ["TERM", "HUP"] {
         let t = Tmux::start(&format!("sig{sig}"), 120, 30, &[], &[bin(), "demo"]);
         t.wait_text("terran", T);
         // The pane runs obtui directly, so its pid is obtui's.
         let pid = t.pane_pid().expect("pane pid");
-        // SAFETY: sending a signal to a child process we started.
-        unsafe {
-            libc::kill(pid, sig);
-        }
+        common::tmux::signal(pid, sig);
         t.wait_for("exit", T, |_| t.dead());
         let s = t.screen();
         assert!(

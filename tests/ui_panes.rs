@@ -5,10 +5,11 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use obtui::app::actions::Keymap;
-use obtui::app::panes::PaneKind;
 use obtui::app::state::{App, DetailTarget, Effect, Mode, Settings, View};
 use obtui::config::Theme;
-use obtui::poll::fetch::{ClusterDetail, ViewData, ViewJob};
+use obtui::model::jobs::ViewJob;
+use obtui::model::pane::PaneKind;
+use obtui::model::view::{ClusterDetail, ViewData};
 use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance, Zone};
 use obtui_api::ApiError;
 use ratatui::backend::TestBackend;
@@ -92,7 +93,12 @@ fn loaded_app(theme_name: &str) -> App {
 
 fn render(app: &mut App, w: u16, h: u16) -> (String, ratatui::buffer::Buffer) {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| obtui::ui::draw(f, app)).unwrap();
+    let mut drawn = None;
+    term.draw(|f| drawn = Some(obtui::ui::draw(f, app)))
+        .unwrap();
+    if let Some(d) = drawn {
+        app.on_drawn(d);
+    }
     let buf = term.backend().buffer().clone();
     let mut text = String::new();
     for y in 0..h {
@@ -357,7 +363,7 @@ fn read_only_refuses_dangerous_actions_and_hides_their_hints() {
     assert!(text.contains(" RO\n"), "{text}");
     assert!(!text.contains("create cluster"), "{text}");
     key(&mut app, KeyCode::Char('c'));
-    let flash = app.flashes.back().expect("a warning").text.clone();
+    let flash = app.notify.flashes.back().expect("a warning").text.clone();
     assert!(flash.contains("read-only"), "{flash}");
 
     let mut rw = app_with("default", false);
@@ -427,6 +433,7 @@ fn loading_empty_error_and_stale_states() {
     let (text, _) = render(&mut app, 80, 24);
     assert!(text.contains("nothing here"), "{text}");
     assert!(app
+        .notify
         .errors
         .iter()
         .any(|e| e.trace_id.as_deref() == Some("abc123def")));
@@ -447,7 +454,7 @@ fn mouse_selects_rows_switches_tabs_and_sorts_by_header() {
     with_many_hosts(&mut app, 30);
     key(&mut app, KeyCode::Char('2'));
     render(&mut app, 160, 48);
-    let top = app.table_top;
+    let top = app.drawn.table.as_ref().expect("a table on screen").top;
     let click = |row, column| {
         Event::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -459,7 +466,12 @@ fn mouse_selects_rows_switches_tabs_and_sorts_by_header() {
     app.on_event(click(top + 1, 5));
     assert_eq!(app.pane(PaneKind::Hosts).table.selected, 1);
     // A click on the ID header sorts by id.
-    let (x, _, col) = app.header_cols[1];
+    let (x, _, col) = app
+        .drawn
+        .table
+        .as_ref()
+        .expect("a table on screen")
+        .header_cols[1];
     assert_eq!(col, 1);
     app.on_event(click(top - 1, x));
     assert_eq!(app.pane(PaneKind::Hosts).table.sort_col, Some(1));
@@ -582,7 +594,7 @@ fn every_view_and_state_in_both_themes_and_sizes() {
                 .since = at;
             app.last_refresh = None;
             // Flash messages expire by the clock; keep them out of the snapshot.
-            app.flashes.clear();
+            app.notify.flashes.clear();
             let (text, buf) = render(&mut app, w, h);
             insta::assert_snapshot!(format!("stale_{theme_name}_{w}x{h}"), text);
             assert!(text.contains("stale since 2m0"), "{text}");

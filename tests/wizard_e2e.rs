@@ -7,12 +7,13 @@
 
 use crossterm::event::KeyCode;
 use obtui::app::actions::Keymap;
-use obtui::app::panes::{PaneData, PaneKind};
-use obtui::app::run::Session;
+use obtui::app::panes::PaneData;
 use obtui::app::state::{App, Settings, View};
 use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
+use obtui::model::pane::PaneKind;
+use obtui::runtime::Session;
 use obtui_api::secret::Secret;
 use obtui_sim::{self as sim, SimHandle, SimOptions};
 use obtui_task::TaskState;

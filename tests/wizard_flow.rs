@@ -4,9 +4,9 @@
 mod wizard_common;
 
 use crossterm::event::KeyCode::*;
-use obtui::app::wizard::data::{DataRequest, DataResponse};
-use obtui::app::wizard::request::MASK;
 use obtui::app::wizard::*;
+use obtui::model::wizard::data::{DataRequest, DataResponse};
+use obtui::model::wizard::request::MASK;
 use wizard_common::*;
 
 #[test]

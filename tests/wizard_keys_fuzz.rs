@@ -137,7 +137,7 @@ fn random_input_never_panics_and_never_double_submits() {
             }
             if i % 10 == 0 {
                 let (wd, ht) = [(80, 24), (60, 12), (120, 40), (24, 6)][rng.gen_range(0..4)];
-                render(&w, wd, ht, &theme);
+                render(&mut w, wd, ht, &theme);
             }
         }
         // Upgrade also wants the cluster name typed, which random keys rarely manage.

@@ -20,7 +20,7 @@ fn focus_line(lines: &[String]) -> Option<&String> {
     lines.iter().find(|l| l.contains('▶'))
 }
 
-fn assert_focus_visible(w: &Wizard, width: u16, height: u16) {
+fn assert_focus_visible(w: &mut Wizard, width: u16, height: u16) {
     let lines = render(w, width, height, &Theme::builtin_default());
     let label = w.focused().map(|f| f.label).unwrap_or("");
     let line = focus_line(&lines)
@@ -113,13 +113,13 @@ fn every_step_of_every_wizard_shows_the_focused_field_at_80x24() {
             // Walk every field, top to bottom and back.
             let n = w.layout().iter().filter(|r| r.focusable()).count();
             for _ in 0..n {
-                assert_focus_visible(&w, 80, 24);
-                assert_focus_visible(&w, 80, 20);
+                assert_focus_visible(&mut w, 80, 24);
+                assert_focus_visible(&mut w, 80, 20);
                 tab(&mut w);
             }
             for _ in 0..n {
                 w.handle_key(key(BackTab));
-                assert_focus_visible(&w, 80, 24);
+                assert_focus_visible(&mut w, 80, 24);
             }
         }
     }
@@ -135,11 +135,11 @@ fn many_zones_scroll_and_the_focus_stays_on_screen() {
     // Down through every row of every zone: each step keeps the focused row on screen.
     press(&mut w, &[key(Up), key(Up), key(Up)]);
     for _ in 0..30 {
-        assert_focus_visible(&w, 80, 24);
+        assert_focus_visible(&mut w, 80, 24);
         w.handle_key(key(Down));
     }
     assert_eq!(focused_id(&w), "primary_zone");
-    let lines = render(&w, 80, 24, &Theme::builtin_default());
+    let lines = render(&mut w, 80, 24, &Theme::builtin_default());
     assert!(
         lines.iter().any(|l| l.contains('↑')),
         "a mark says rows are hidden above"
@@ -152,8 +152,10 @@ fn errors_show_under_the_field_in_the_error_colour() {
     typ(&mut w, "9lives");
     let theme = Theme::builtin_default();
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    term.draw(|f| obtui::ui::wizard::draw(f, f.area(), &w, &theme))
-        .unwrap();
+    term.draw(|f| {
+        obtui::ui::wizard::draw(f, f.area(), &w, &theme);
+    })
+    .unwrap();
     let buf = term.backend().buffer().clone();
     let (mut row, mut col) = (None, None);
     for y in 0..24u16 {
@@ -195,7 +197,7 @@ fn precheck_table_reads_in_mono() {
         }
     }
     for theme in [Theme::builtin_default(), mono()] {
-        let text = render(&w, 80, 24, &theme).join("\n");
+        let text = render(&mut w, 80, 24, &theme).join("\n");
         assert!(
             text.contains("computed from API data — OCP has no precheck for this operation"),
             "{text}"
@@ -278,7 +280,7 @@ fn discard_dialog_and_tiny_areas() {
     assert!(text.contains("Discard this form?"), "{text}");
     // Very small areas draw without panicking.
     for (wd, ht) in [(1, 1), (10, 3), (20, 5), (30, 8)] {
-        render(&w, wd, ht, &Theme::builtin_default());
+        render(&mut w, wd, ht, &Theme::builtin_default());
     }
 }
 
@@ -314,7 +316,7 @@ fn rows_cut_by_the_window_edge_draw_at_every_height() {
     for h in 8..=24u16 {
         press(&mut w, &[key(Up); 40]);
         for _ in 0..40 {
-            let lines = render(&w, 80, h, &Theme::builtin_default());
+            let lines = render(&mut w, 80, h, &Theme::builtin_default());
             let label = w.focused().map(|f| f.label).unwrap_or("");
             let line = focus_line(&lines)
                 .unwrap_or_else(|| panic!("h={h}: no focus\n{}", lines.join("\n")));

@@ -10,12 +10,13 @@
 
 use crossterm::event::{Event, KeyCode};
 use obtui::app::actions::Keymap;
-use obtui::app::panes::{PaneData, PaneKind};
-use obtui::app::run::Session;
+use obtui::app::panes::PaneData;
 use obtui::app::state::{App, Effect, Settings, View};
 use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
 use obtui::config::profile::Resolved;
 use obtui::config::Theme;
+use obtui::model::pane::PaneKind;
+use obtui::runtime::Session;
 use obtui_api::obshell::AgentAddr;
 use obtui_api::secret::Secret;
 use obtui_sim::obshell::{start_agents, ObshellAgents};
@@ -313,7 +314,11 @@ async fn the_wizard_needs_an_obshell_agent_and_ocp_wizards_need_an_ocp() {
     // An OCP profile without an obshell agent: scale-out is refused with a reason.
     assert!(app.open_wizard(WizardKind::ScaleOut).is_empty());
     assert!(app.wizard.is_none());
-    assert!(app.flashes.iter().any(|f| f.text.contains("obshell agent")));
+    assert!(app
+        .notify
+        .flashes
+        .iter()
+        .any(|f| f.text.contains("obshell agent")));
     // With an obshell agent it opens, and asks for the cluster and its agents.
     app.has_obshell = true;
     let effects = app.open_wizard(WizardKind::ScaleOut);

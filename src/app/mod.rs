@@ -6,10 +6,11 @@
 
 pub mod actions;
 pub mod panes;
-pub mod run;
 pub mod state;
 pub mod table;
 
 pub use state::App;
 pub mod dag;
+pub mod hit;
+pub mod notify;
 pub mod wizard;

@@ -3,22 +3,13 @@
 
 use super::actions::Scope;
 use super::table::{Column, Row};
-use crate::config::theme::{Theme, Tone};
-use crate::poll::fetch::ViewData;
+use crate::config::theme::Tone;
+use crate::model::pane::PaneKind;
+use crate::model::view::ViewData;
 use obtui_api::ocp::models::{
     ClusterStatus, Host, HostStatus, ObCluster, ObproxyCluster, ObproxyStatus, ServerStatus,
     SubtaskStatus, TaskInstance, TaskStatus,
 };
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaneKind {
-    Clusters,
-    Hosts,
-    Proxies,
-    Tasks,
-}
 
 const CLUSTER_COLS: &[Column] = &[
     Column::text("NAME", 16),
@@ -67,49 +58,27 @@ const TASK_COLS: &[Column] = &[
     Column::text("DURATION", 9).drop(1),
 ];
 
-impl PaneKind {
-    pub const ALL: [PaneKind; 4] = [
-        PaneKind::Clusters,
-        PaneKind::Hosts,
-        PaneKind::Proxies,
-        PaneKind::Tasks,
-    ];
-
-    pub fn index(self) -> usize {
-        self as usize
+pub fn scope(k: PaneKind) -> Scope {
+    match k {
+        PaneKind::Clusters => Scope::Clusters,
+        PaneKind::Hosts => Scope::Table,
+        PaneKind::Proxies => Scope::Proxies,
+        PaneKind::Tasks => Scope::Tasks,
     }
+}
 
-    pub fn title(self) -> &'static str {
-        match self {
-            PaneKind::Clusters => "Clusters",
-            PaneKind::Hosts => "Hosts",
-            PaneKind::Proxies => "OBProxy",
-            PaneKind::Tasks => "Tasks",
-        }
+pub fn columns(k: PaneKind) -> &'static [Column] {
+    match k {
+        PaneKind::Clusters => CLUSTER_COLS,
+        PaneKind::Hosts => HOST_COLS,
+        PaneKind::Proxies => PROXY_COLS,
+        PaneKind::Tasks => TASK_COLS,
     }
+}
 
-    pub fn scope(self) -> Scope {
-        match self {
-            PaneKind::Clusters => Scope::Clusters,
-            PaneKind::Hosts => Scope::Table,
-            PaneKind::Proxies => Scope::Proxies,
-            PaneKind::Tasks => Scope::Tasks,
-        }
-    }
-
-    pub fn columns(self) -> &'static [Column] {
-        match self {
-            PaneKind::Clusters => CLUSTER_COLS,
-            PaneKind::Hosts => HOST_COLS,
-            PaneKind::Proxies => PROXY_COLS,
-            PaneKind::Tasks => TASK_COLS,
-        }
-    }
-
-    /// Panes with a summary strip under the table.
-    pub fn has_summary(self) -> bool {
-        true
-    }
+/// Panes with a summary strip under the table.
+pub fn has_summary(_k: PaneKind) -> bool {
+    true
 }
 
 /// The typed data behind a pane's rows.
@@ -222,13 +191,13 @@ pub fn subtask_tone(s: &SubtaskStatus) -> Tone {
     }
 }
 
-fn opt<T: ToString>(v: &Option<T>) -> String {
+pub fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref()
         .map(|x| x.to_string())
         .unwrap_or_else(|| "—".into())
 }
 
-fn running_task_for(cluster_id: i64, running: &[TaskInstance]) -> Option<&TaskInstance> {
+pub fn running_task_for(cluster_id: i64, running: &[TaskInstance]) -> Option<&TaskInstance> {
     running
         .iter()
         .find(|t| t.status == TaskStatus::Running && t.cluster_id() == Some(cluster_id))
@@ -264,7 +233,7 @@ fn cluster_row(c: &ObCluster, running: &[TaskInstance]) -> Row {
 }
 
 /// What uses a host, from its services (`cluster01:1` for an OB cluster).
-fn host_used_by(h: &Host) -> String {
+pub fn host_used_by(h: &Host) -> String {
     let mut parts: Vec<String> = h
         .services
         .iter()
@@ -288,7 +257,7 @@ fn host_used_by(h: &Host) -> String {
     }
 }
 
-fn kind_short(k: &Option<String>) -> String {
+pub fn kind_short(k: &Option<String>) -> String {
     match k.as_deref() {
         Some("DEDICATED_PHYSICAL_MACHINE") => "physical".into(),
         Some("DEDICATED_CONTAINER") => "container".into(),
@@ -330,7 +299,7 @@ fn host_row(h: &Host) -> Row {
 }
 
 /// An OBProxy cluster's status: the worst of its proxies (none: unknown).
-fn proxy_cluster_status(p: &ObproxyCluster) -> (String, Tone) {
+pub fn proxy_cluster_status(p: &ObproxyCluster) -> (String, Tone) {
     if p.obproxies.is_empty() {
         return ("—".into(), Tone::Unknown);
     }
@@ -507,430 +476,12 @@ pub fn short_time(s: &str) -> String {
 
 /// `12s`, `1m02s`, `1h05m`.
 pub fn fmt_duration_ms(ms: i64) -> String {
-    crate::ui::short_age(std::time::Duration::from_millis(
+    crate::model::fmt::short_age(std::time::Duration::from_millis(
         ms.max(0) as u64 / 1000 * 1000,
     ))
 }
 
 // ----- summary strip and detail view -----
-
-fn label<'a>(t: &Theme, k: &'a str) -> Span<'a> {
-    Span::styled(format!("{k}: "), t.muted())
-}
-
-pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>> {
-    let Ok(id) = row.id.parse::<i64>() else {
-        return vec![];
-    };
-    match data {
-        PaneData::Clusters { clusters, running } => {
-            let Some(c) = clusters.iter().find(|c| c.id == id) else {
-                return vec![];
-            };
-            let mut lines = vec![];
-            let zones: Vec<String> = c
-                .zones
-                .iter()
-                .map(|z| {
-                    format!(
-                        "{} (idc {}) {} server{}",
-                        z.name,
-                        z.idc_name.as_deref().unwrap_or("—"),
-                        z.server_count.unwrap_or(z.servers.len() as i64),
-                        if z.server_count.unwrap_or(z.servers.len() as i64) == 1 {
-                            ""
-                        } else {
-                            "s"
-                        }
-                    )
-                })
-                .collect();
-            lines.push(Line::from(vec![
-                label(t, "zones"),
-                Span::raw(zones.join(" · ")),
-            ]));
-            let rs: Vec<String> = c
-                .root_servers
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{} {}",
-                        r.address.as_deref().unwrap_or("?"),
-                        r.role.as_deref().unwrap_or("")
-                    )
-                })
-                .collect();
-            if !rs.is_empty() {
-                lines.push(Line::from(vec![
-                    label(t, "rootservers"),
-                    Span::raw(rs.join(" · ")),
-                ]));
-            }
-            match running_task_for(c.id, running) {
-                Some(task) => lines.push(Line::from(vec![
-                    label(t, "running task"),
-                    Span::styled(
-                        format!("#{} {}", task.id, task.name),
-                        Style::default().fg(t.st_running),
-                    ),
-                ])),
-                None => lines.push(Line::from(vec![
-                    label(t, "running task"),
-                    Span::styled("none", t.muted()),
-                ])),
-            }
-            if let Some(r) = &c.fail_to_query_from_ob_reason {
-                lines.push(Line::from(vec![
-                    label(t, "OCP cannot query"),
-                    Span::styled(r.clone(), Style::default().fg(t.warn)),
-                ]));
-            }
-            lines
-        }
-        PaneData::Hosts(hosts) => {
-            let Some(h) = hosts.iter().find(|h| h.id == id) else {
-                return vec![];
-            };
-            vec![
-                Line::from(vec![
-                    label(t, "os"),
-                    Span::raw(format!(
-                        "{} {} ",
-                        h.operating_system_release.as_deref().unwrap_or("—"),
-                        h.architecture.as_deref().unwrap_or("")
-                    )),
-                    label(t, "agent"),
-                    Span::raw(format!(
-                        "{} {}",
-                        h.host_agent_version.as_deref().unwrap_or("—"),
-                        h.host_agent_status.as_deref().unwrap_or("")
-                    )),
-                ]),
-                Line::from(vec![label(t, "services"), Span::raw(host_used_by(h))]),
-            ]
-        }
-        PaneData::Proxies(ps) => {
-            let Some(p) = ps.iter().find(|p| p.id == id) else {
-                return vec![];
-            };
-            let mut lines: Vec<Line> = p
-                .obproxies
-                .iter()
-                .take(3)
-                .map(|x| {
-                    Line::from(vec![
-                        Span::styled(
-                            format!(
-                                "{} ",
-                                crate::ui::widgets::tone_glyph(proxy_tone(&x.status), false)
-                            ),
-                            t.tone_style(proxy_tone(&x.status)),
-                        ),
-                        Span::raw(format!(
-                            "{}:{}  {}  {}",
-                            x.ip.as_deref().unwrap_or("?"),
-                            x.sql_port.map(|p| p.to_string()).unwrap_or_default(),
-                            x.version.as_deref().map(short_version).unwrap_or_default(),
-                            x.status
-                        )),
-                    ])
-                })
-                .collect();
-            if p.obproxies.len() > 3 {
-                lines.push(Line::styled(
-                    format!("… {} more (⏎)", p.obproxies.len() - 3),
-                    t.muted(),
-                ));
-            }
-            if lines.is_empty() {
-                lines.push(Line::styled(
-                    "no OBProxy servers listed — ⏎ loads the detail",
-                    t.muted(),
-                ));
-            }
-            lines
-        }
-        PaneData::Tasks(tasks) => {
-            let Some(task) = tasks.iter().find(|x| x.id == id) else {
-                return vec![];
-            };
-            let failed: Vec<&str> = task
-                .subtasks
-                .iter()
-                .filter(|s| s.status == SubtaskStatus::Failed)
-                .map(|s| s.name.as_str())
-                .collect();
-            let running: Vec<&str> = task
-                .subtasks
-                .iter()
-                .filter(|s| s.status == SubtaskStatus::Running)
-                .map(|s| s.name.as_str())
-                .collect();
-            let mut lines = vec![];
-            if !running.is_empty() {
-                lines.push(Line::from(vec![
-                    label(t, "running"),
-                    Span::styled(running.join(", "), Style::default().fg(t.st_running)),
-                ]));
-            }
-            if !failed.is_empty() {
-                lines.push(Line::from(vec![
-                    label(t, "failed"),
-                    Span::styled(failed.join(", "), Style::default().fg(t.st_failed)),
-                ]));
-            }
-            if lines.is_empty() {
-                lines.push(Line::from(vec![
-                    label(t, "subtasks"),
-                    Span::raw(task.subtasks.len().to_string()),
-                ]));
-            }
-            lines
-        }
-    }
-}
-
-fn section(t: &Theme, title: &str) -> Line<'static> {
-    Line::from(Span::styled(
-        title.to_string(),
-        Style::default().fg(t.title).add_modifier(Modifier::BOLD),
-    ))
-}
-
-fn kv(t: &Theme, k: &str, v: String) -> Line<'static> {
-    Line::from(vec![
-        Span::styled(format!("  {k:<22}"), t.muted()),
-        Span::raw(v),
-    ])
-}
-
-pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Line<'static>> {
-    let glyph = |tone| crate::ui::widgets::tone_glyph(tone, ascii);
-    let mut out = vec![];
-    match data {
-        ViewData::ClusterDetail(d) => {
-            let c = &d.cluster;
-            out.push(section(t, &format!("Cluster {} (id {})", c.name, c.id)));
-            out.push(kv(
-                t,
-                "status",
-                format!("{} {}", glyph(cluster_tone(&c.status)), c.status),
-            ));
-            out.push(kv(t, "type", opt(&c.cluster_type)));
-            out.push(kv(t, "obClusterId", opt(&c.ob_cluster_id)));
-            out.push(kv(t, "version", opt(&c.ob_version)));
-            out.push(kv(t, "tenants", opt(&c.tenant_count)));
-            if let Some(r) = &c.fail_to_query_from_ob_reason {
-                out.push(kv(t, "OCP cannot query", r.clone()));
-            }
-            out.push(Line::raw(""));
-            out.push(section(t, &format!("Zones ({})", d.zones.len())));
-            for z in &d.zones {
-                out.push(Line::from(vec![
-                    Span::styled(
-                        format!("  {}", z.name),
-                        Style::default().add_modifier(Modifier::BOLD),
-                    ),
-                    Span::styled(
-                        format!(
-                            "  idc {}  region {}  {}",
-                            z.idc_name.as_deref().unwrap_or("—"),
-                            z.region_name.as_deref().unwrap_or("—"),
-                            z.status.as_deref().unwrap_or("")
-                        ),
-                        t.muted(),
-                    ),
-                ]));
-                let servers: Vec<_> = d
-                    .servers
-                    .iter()
-                    .filter(|s| s.zone_name.as_deref() == Some(z.name.as_str()))
-                    .collect();
-                let servers: Vec<_> = if servers.is_empty() {
-                    z.servers.iter().collect()
-                } else {
-                    servers
-                };
-                for s in servers {
-                    let tone = server_tone(&s.status);
-                    out.push(Line::from(vec![
-                        Span::styled(format!("    {} ", glyph(tone)), t.tone_style(tone)),
-                        Span::raw(format!(
-                            "{:<16} rpc {:<5} sql {:<5} {:<12}",
-                            s.ip.as_deref().unwrap_or("?"),
-                            s.port.map(|p| p.to_string()).unwrap_or_default(),
-                            s.sql_port.map(|p| p.to_string()).unwrap_or_default(),
-                            s.status.to_string()
-                        )),
-                        Span::styled(
-                            if s.with_rootserver == Some(true) {
-                                " rootserver"
-                            } else {
-                                ""
-                            },
-                            Style::default().fg(t.accent),
-                        ),
-                    ]));
-                }
-            }
-            out.push(Line::raw(""));
-            out.push(section(t, &format!("Tenants ({})", d.tenants.len())));
-            for te in &d.tenants {
-                out.push(Line::raw(format!(
-                    "  {:<20} {:<7} {:<10} primary zone {}",
-                    te.name,
-                    te.mode.as_ref().map(|m| m.to_string()).unwrap_or_default(),
-                    te.status.to_string(),
-                    te.primary_zone.as_deref().unwrap_or("—")
-                )));
-            }
-            out.push(Line::raw(""));
-            out.push(section(
-                t,
-                &format!("Tasks on this cluster ({})", d.tasks.len()),
-            ));
-            for task in &d.tasks {
-                let tone = task_tone(&task.status);
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
-                    Span::raw(format!(
-                        "#{:<9} {:<36} {:<11} {}",
-                        task.id,
-                        task.name,
-                        task.status.to_string(),
-                        task_duration_ms(task, now)
-                            .map(fmt_duration_ms)
-                            .unwrap_or_default()
-                    )),
-                ]));
-            }
-        }
-        ViewData::HostDetail(h) => {
-            out.push(section(
-                t,
-                &format!(
-                    "Host {} (id {})",
-                    h.inner_ip_address.as_deref().unwrap_or("?"),
-                    h.id
-                ),
-            ));
-            let tone = host_tone(&h.status);
-            out.push(kv(t, "status", format!("{} {}", glyph(tone), h.status)));
-            out.push(kv(t, "hostname", opt(&h.name)));
-            out.push(kv(t, "alias", opt(&h.alias)));
-            out.push(kv(t, "description", opt(&h.description)));
-            out.push(kv(t, "kind", opt(&h.kind)));
-            out.push(kv(
-                t,
-                "host type",
-                format!("{} (id {})", opt(&h.type_name), opt(&h.type_id)),
-            ));
-            out.push(kv(
-                t,
-                "IDC",
-                format!("{} (id {})", opt(&h.idc_name), opt(&h.idc_id)),
-            ));
-            out.push(kv(
-                t,
-                "region",
-                format!("{} (id {})", opt(&h.region_name), opt(&h.region_id)),
-            ));
-            out.push(kv(t, "ssh port", opt(&h.ssh_port)));
-            out.push(kv(
-                t,
-                "publish ports",
-                h.publish_ports
-                    .as_ref()
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "—".into()),
-            ));
-            out.push(kv(
-                t,
-                "operating system",
-                format!(
-                    "{} ({})",
-                    opt(&h.operating_system),
-                    opt(&h.operating_system_release)
-                ),
-            ));
-            out.push(kv(t, "architecture", opt(&h.architecture)));
-            out.push(kv(t, "serial number", opt(&h.serial_number)));
-            out.push(kv(
-                t,
-                "host agent",
-                format!(
-                    "{} {} (id {})",
-                    opt(&h.host_agent_version),
-                    opt(&h.host_agent_status),
-                    opt(&h.host_agent_id)
-                ),
-            ));
-            out.push(kv(t, "created", opt(&h.create_time)));
-            out.push(kv(t, "updated", opt(&h.update_time)));
-            out.push(Line::raw(""));
-            out.push(section(t, &format!("Services ({})", h.services.len())));
-            for s in &h.services {
-                out.push(Line::raw(format!(
-                    "  {:<14} {:<24} {}",
-                    s.service_type.as_deref().unwrap_or("?"),
-                    s.name.as_deref().unwrap_or("?"),
-                    s.version.as_deref().unwrap_or("")
-                )));
-            }
-        }
-        ViewData::ProxyDetail(p) => {
-            out.push(section(
-                t,
-                &format!("OBProxy cluster {} (id {})", p.name, p.id),
-            ));
-            out.push(kv(t, "start mode", opt(&p.work_mode)));
-            out.push(kv(
-                t,
-                "address",
-                format!("{}:{}", opt(&p.address), opt(&p.port)),
-            ));
-            out.push(kv(t, "config url", opt(&p.config_url)));
-            out.push(kv(t, "creator", opt(&p.creator_name)));
-            out.push(kv(t, "created", opt(&p.create_time)));
-            out.push(Line::raw(""));
-            out.push(section(
-                t,
-                &format!("OBProxy servers ({})", p.obproxies.len()),
-            ));
-            for x in &p.obproxies {
-                let tone = proxy_tone(&x.status);
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
-                    Span::raw(format!(
-                        "{:<16} sql {:<5} exporter {:<5} {:<14} {:<11} idc {}",
-                        x.ip.as_deref().unwrap_or("?"),
-                        opt(&x.sql_port),
-                        opt(&x.exporter_port),
-                        x.version.as_deref().map(short_version).unwrap_or_default(),
-                        x.status.to_string(),
-                        opt(&x.idc_name)
-                    )),
-                ]));
-            }
-            out.push(Line::raw(""));
-            out.push(section(
-                t,
-                &format!("Linked OceanBase clusters ({})", p.ob_links.len()),
-            ));
-            for l in &p.ob_links {
-                out.push(Line::raw(format!(
-                    "  {:<20} obClusterId {:<6} user {:<10} {}",
-                    opt(&l.cluster_name),
-                    opt(&l.ob_cluster_id),
-                    opt(&l.username),
-                    opt(&l.status)
-                )));
-            }
-        }
-        _ => {}
-    }
-    out
-}
 
 /// What `y` copies on a row: the IP for hosts, the id otherwise.
 pub fn copy_value(data: &PaneData, row: &Row) -> Option<String> {

@@ -2,17 +2,23 @@
 
 use super::actions::{spec, Action, Key, Keymap, Scope};
 use super::dag::{DagEffect, DagView};
-use super::panes::{self, PaneData, PaneKind};
+use super::hit::{self, Drawn};
+pub use super::notify::{ErrorEntry, Flash, Level, Notifications};
+use super::panes::{self, PaneData};
 use super::table::TableState;
-use super::wizard::{Wizard, WizardContext, WizardEffect, WizardKind};
+use super::wizard::{Wizard, WizardContext, WizardEffect};
 use crate::config::Theme;
-use crate::poll::fetch::{ViewData, ViewJob};
+use crate::model::jobs::LogJob;
+use crate::model::jobs::TaskJob;
+use crate::model::jobs::ViewJob;
+use crate::model::pane::PaneKind;
+use crate::model::view::ViewData;
+use crate::model::wizard::WizardKind;
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 use obtui_api::ApiError;
 use obtui_task::{Backend, Op, TaskGraph};
-use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
@@ -49,29 +55,6 @@ pub enum DetailTarget {
     Cluster(i64),
     Host(i64),
     Proxy(i64),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    Info,
-    Warn,
-    Error,
-}
-
-#[derive(Debug, Clone)]
-pub struct Flash {
-    pub level: Level,
-    pub text: String,
-    pub until: Instant,
-}
-
-/// An error remembered in the history view (`E`).
-#[derive(Debug, Clone)]
-pub struct ErrorEntry {
-    pub at: SystemTime,
-    pub context: String,
-    pub message: String,
-    pub trace_id: Option<String>,
 }
 
 /// A failed fetch, shown on the pane that is now stale.
@@ -144,21 +127,6 @@ pub enum Effect {
     FindTask(crate::app::wizard::TaskLookup),
 }
 
-/// What the task poller should fetch: the task on screen in the DAG view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaskJob {
-    pub task: String,
-    pub backend: Backend,
-}
-
-/// The log of one subtask of the task on screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LogJob {
-    pub task: String,
-    pub node: String,
-    pub backend: Backend,
-}
-
 /// Commands offered in command mode, with what they do.
 pub const COMMANDS: &[(&str, &str)] = &[
     ("clusters", "Clusters pane"),
@@ -191,13 +159,11 @@ pub struct App {
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
     pub task_status: std::collections::HashMap<i64, obtui_api::ocp::models::TaskStatus>,
-    pub flashes: VecDeque<Flash>,
-    pub errors: VecDeque<ErrorEntry>,
+    /// Flashes, the error history and the run's notes.
+    pub notify: Notifications,
     pub ocp_version: Option<String>,
     /// What the header says about the server.
     pub server_label: Option<String>,
-    /// Lines the help overlay adds about this run (the demo's obshell agents).
-    pub notes: crate::app::run::Notes,
     /// Where tasks opened from the panes live (OCP, or obshell for an agent-only profile).
     pub task_backend: Backend,
     /// The session has an obshell agent (the scale-out wizard needs one).
@@ -206,13 +172,9 @@ pub struct App {
     /// Something changed since the last frame.
     pub dirty: bool,
     pub last_refresh: Option<Instant>,
-    /// Rows of the table on screen at the last draw, for page keys and mouse.
-    pub page_rows: usize,
-    /// Where the table body starts on screen (y of its first row), for mouse clicks.
-    pub table_top: u16,
-    /// Column spans `(x, width)` of the table header on screen, for header clicks.
-    /// Column spans `(x, width, column index)` of the table header on screen, for clicks.
-    pub header_cols: Vec<(u16, u16, usize)>,
+    /// What the last frame laid out (page height, the table's place, the DAG's regions),
+    /// handed back by the runtime after each draw: see `on_drawn`.
+    pub drawn: Drawn,
     pub size: (u16, u16),
     /// A fixed clock (unix ms) for reproducible screens in tests; `None` is the real clock.
     pub frozen_now: Option<i64>,
@@ -221,15 +183,13 @@ pub struct App {
 /// Upper bound of the help overlay's scroll (its lines are the registry plus section titles).
 const SPECS_LEN: usize = super::actions::SPECS.len() + 80;
 
-const FLASH_TTL: Duration = Duration::from_secs(4);
-const ERROR_HISTORY: usize = 200;
-
 impl App {
     pub fn new(settings: Settings, theme: Theme, keymap: Keymap) -> App {
         let panes = PaneKind::ALL
             .iter()
             .map(|k| {
-                let mut table = TableState::new(k.columns().iter().map(|c| c.numeric).collect());
+                let mut table =
+                    TableState::new(panes::columns(*k).iter().map(|c| c.numeric).collect());
                 table.running_first = *k == PaneKind::Tasks;
                 PaneState {
                     table,
@@ -251,19 +211,15 @@ impl App {
             dag: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
-            flashes: VecDeque::new(),
-            errors: VecDeque::new(),
+            notify: Notifications::default(),
             ocp_version: None,
             server_label: None,
             task_backend: Backend::Ocp,
             has_obshell: false,
-            notes: Default::default(),
             quit: false,
             dirty: true,
             last_refresh: None,
-            page_rows: 10,
-            table_top: 0,
-            header_cols: Vec::new(),
+            drawn: Drawn::default(),
             size: (80, 24),
             frozen_now: None,
         }
@@ -458,10 +414,10 @@ impl App {
 
     pub fn on_wizard_precheck(
         &mut self,
-        r: Result<Vec<crate::app::wizard::PrecheckItem>, String>,
+        r: Result<crate::model::wizard::precheck::PrecheckAnswer, String>,
     ) -> Vec<Effect> {
         let effects = match self.wizard.as_mut() {
-            Some(w) => w.on_precheck(r),
+            Some(w) => w.on_precheck(r.map(|a| super::wizard::precheck::answer_items(&a))),
             None => return vec![],
         };
         self.wizard_effects(effects)
@@ -657,46 +613,58 @@ impl App {
             .collect()
     }
 
+    /// Take back what the last frame laid out: the terminal size, the table's page and place,
+    /// the scroll the table, detail, DAG and wizard showed (drawing keeps the selection in
+    /// view; the state remembers where that left the window).
+    pub fn on_drawn(&mut self, d: Drawn) {
+        self.size = d.size;
+        if let Some(t) = &d.table {
+            self.pane_mut(t.pane).table.offset = t.offset;
+        }
+        if let (Some(max), Some(det)) = (d.detail_max_scroll, self.detail.as_mut()) {
+            det.scroll = det.scroll.min(max);
+        }
+        if let (Some(dd), Some(v)) = (d.dag.clone(), self.dag.as_mut()) {
+            v.on_drawn(dd);
+        }
+        if let (Some(rows), Some(w)) = (d.wizard_rows, self.wizard.as_mut()) {
+            w.viewport = rows;
+        }
+        self.drawn = d;
+    }
+
+    /// Rows in one page of the table on screen.
+    fn page_rows(&self) -> usize {
+        self.drawn.table.as_ref().map_or(10, |t| t.page_rows.max(1))
+    }
+
+    /// New lines about this run (the demo's agents, once they listen).
+    pub fn on_notes(&mut self, lines: Vec<String>) {
+        self.notify.notes = lines;
+        self.dirty = true;
+    }
+
+    /// Show a message in the footer for a while; errors also go to the history (`E`).
     pub fn flash(&mut self, level: Level, text: impl Into<String>) {
-        let text = text.into();
-        if level == Level::Error {
-            self.remember_error("", &text, None);
-        }
-        self.flashes.push_back(Flash {
-            level,
-            text,
-            until: Instant::now() + FLASH_TTL,
-        });
-        while self.flashes.len() > 3 {
-            self.flashes.pop_front();
-        }
+        self.notify.flash(level, text, Instant::now());
         self.dirty = true;
     }
 
     fn remember_error(&mut self, context: &str, message: &str, trace_id: Option<String>) {
-        self.errors.push_back(ErrorEntry {
-            at: SystemTime::now(),
-            context: context.to_string(),
-            message: message.to_string(),
-            trace_id,
-        });
-        while self.errors.len() > ERROR_HISTORY {
-            self.errors.pop_front();
-        }
+        self.notify
+            .remember_error(context, message, trace_id, SystemTime::now());
     }
 
     /// Drop expired flash messages. Returns true when something disappeared.
     pub fn expire(&mut self, now: Instant) -> bool {
-        let before = self.flashes.len();
-        self.flashes.retain(|f| f.until > now);
-        let changed = self.flashes.len() != before;
+        let changed = self.notify.expire(now);
         self.dirty |= changed;
         changed
     }
 
     /// The next moment something on screen changes by itself (a flash expiring, an age label).
     pub fn next_deadline(&self, now: Instant) -> Instant {
-        let flash = self.flashes.iter().map(|f| f.until).min();
+        let flash = self.notify.next_expiry();
         let age_tick = now + Duration::from_secs(1);
         flash.map(|f| f.min(age_tick)).unwrap_or(age_tick)
     }
@@ -868,8 +836,8 @@ impl App {
 
     fn scopes(&self) -> Vec<Scope> {
         match self.view() {
-            View::Pane(p) if p.scope() == Scope::Table => vec![Scope::Table, Scope::Global],
-            View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
+            View::Pane(p) if panes::scope(*p) == Scope::Table => vec![Scope::Table, Scope::Global],
+            View::Pane(p) => vec![panes::scope(*p), Scope::Table, Scope::Global],
             View::Detail(_) => vec![Scope::Detail, Scope::Global],
             View::Dag(_) => vec![Scope::Dag, Scope::Global],
             View::Wizard | View::Errors => vec![Scope::Global],
@@ -1043,8 +1011,8 @@ impl App {
             Action::Back => self.back(),
             Action::Up => self.move_sel(-1),
             Action::Down => self.move_sel(1),
-            Action::PageUp => self.move_sel(-(self.page_rows.max(1) as isize)),
-            Action::PageDown => self.move_sel(self.page_rows.max(1) as isize),
+            Action::PageUp => self.move_sel(-(self.page_rows() as isize)),
+            Action::PageDown => self.move_sel(self.page_rows() as isize),
             Action::Home => match self.view() {
                 View::Pane(_) => self.pane_mut(kind).table.home(),
                 _ => self.scroll_detail(i32::MIN),
@@ -1055,7 +1023,7 @@ impl App {
             },
             Action::Refresh => return vec![Effect::RefreshNow],
             Action::SortNext => {
-                let n = kind.columns().len();
+                let n = panes::columns(kind).len();
                 self.pane_mut(kind).table.sort_next(n);
             }
             Action::SortReverse => self.pane_mut(kind).table.sort_reverse(),
@@ -1133,10 +1101,10 @@ impl App {
     /// Take on another profile: new settings and theme, and forget the old server's data.
     pub fn switch_to(&mut self, settings: Settings, theme: Theme) {
         let keymap = self.keymap.clone();
-        let errors = std::mem::take(&mut self.errors);
+        let errors = std::mem::take(&mut self.notify.errors);
         let size = self.size;
         *self = App::new(settings, theme, keymap);
-        self.errors = errors;
+        self.notify.errors = errors;
         self.size = size;
     }
 
@@ -1221,6 +1189,7 @@ impl App {
                 panes::copy_value(&self.pane(*k).data, self.pane(*k).table.selected_row()?)
             }
             View::Errors => self
+                .notify
                 .errors
                 .back()
                 .map(|e| e.trace_id.clone().unwrap_or_else(|| e.message.clone())),
@@ -1258,19 +1227,15 @@ impl App {
                     }
                 }
                 if let View::Pane(k) = self.view().clone() {
-                    if m.row + 1 == self.table_top {
-                        let col = self
-                            .header_cols
-                            .iter()
-                            .find(|(x, w, _)| m.column >= *x && m.column < x + w)
-                            .map(|c| c.2);
-                        if let Some(c) = col {
+                    let Some(t) = self.drawn.table.as_ref().filter(|t| t.pane == k) else {
+                        return vec![];
+                    };
+                    if m.row + 1 == t.top {
+                        if let Some(c) = hit::header_column(&t.header_cols, m.column) {
                             self.pane_mut(k).table.sort_by(c);
                         }
-                    } else if m.row >= self.table_top {
-                        let top = self.table_top;
+                    } else if let Some(pos) = hit::table_row(t, m.row) {
                         let t = &mut self.pane_mut(k).table;
-                        let pos = t.offset + (m.row - top) as usize;
                         if pos < t.view.len() {
                             if pos == t.selected {
                                 self.open_selected();

@@ -296,19 +296,19 @@ impl TableState {
         self.selected = self.view.len().saturating_sub(1);
     }
 
-    /// Keep the selection inside a window of `height` rows; returns the first visible position.
-    pub fn scroll_for(&mut self, height: usize) -> usize {
+    /// The first visible position of a window of `height` rows that keeps the selection inside
+    /// it (the app stores it back after the frame: `App::on_drawn`).
+    pub fn offset_for(&self, height: usize) -> usize {
         if height == 0 {
             return self.offset;
         }
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
+        let mut offset = self.offset;
+        if self.selected < offset {
+            offset = self.selected;
+        } else if self.selected >= offset + height {
+            offset = self.selected + 1 - height;
         }
-        let max_off = self.view.len().saturating_sub(height);
-        self.offset = self.offset.min(max_off);
-        self.offset
+        offset.min(self.view.len().saturating_sub(height))
     }
 }
 
@@ -415,9 +415,12 @@ mod tests {
                 .collect(),
         );
         t.move_by(50);
-        let off = t.scroll_for(10);
+        let off = t.offset_for(10);
         assert!(off <= 50 && 50 < off + 10);
+        t.offset = off;
+        t.move_by(1);
+        assert_eq!(t.offset_for(10), off, "a move inside the window keeps it");
         t.home();
-        assert_eq!(t.scroll_for(10), 0);
+        assert_eq!(t.offset_for(10), 0);
     }
 }

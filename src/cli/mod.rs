@@ -188,7 +188,16 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            crate::ui::term::restore();
+            crate::runtime::term::restore();
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                // The reader went away (`obtui man | head`): end as a Unix tool does.
+                let _ =
+                    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+            }
             eprintln!("obtui: {e:#}");
             ExitCode::from(2)
         }
@@ -201,6 +210,26 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// A plain-text command whose reader went away (`obtui man | head`) ends as a Unix tool does,
+/// killed by SIGPIPE without a word, instead of printing a panic: Rust ignores SIGPIPE, so a
+/// write to the closed pipe fails and `println!` panics; this hook turns that one panic into
+/// the default SIGPIPE action (a write error returned as a `Result` is handled in `main`).
+fn end_quietly_on_broken_pipe() {
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGPIPE);
+        }
+        prev(info);
+    }));
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -216,10 +245,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         _ => {
             crate::config::logging::init_stderr(verbosity);
             // Plain-text commands behave like Unix tools: `obtui man | head` ends quietly.
-            // SAFETY: restoring the default disposition of SIGPIPE has no preconditions.
-            unsafe {
-                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-            }
+            end_quietly_on_broken_pipe();
         }
     }
     match cli.cmd {
@@ -300,7 +326,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Cmd::Demo(sim)) => {
-            if let Some(why) = crate::ui::term::unusable_terminal() {
+            if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
             let opts = sim.options(None, None)?;
@@ -311,13 +337,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
                 // to add; the help overlay lists them.
                 // Started in the background: their keys take a moment, the first frame must not wait.
-                let notes = crate::app::run::Notes::default();
                 // The take-over targets (addresses, root@sys passwords) come first.
                 let takeover = handle.state.takeover_notes();
-                notes.set(takeover.clone());
+                let (notes, notes_rx) = tokio::sync::watch::channel(takeover.clone());
                 let agents = {
                     let sim = handle.state.obshell().clone();
-                    let notes = notes.clone();
                     tokio::spawn(async move {
                         match obtui_sim::obshell::start_agents_with(
                             sim,
@@ -326,11 +350,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         .await
                         {
                             Ok(a) => {
-                                notes.set([takeover, a.lines()].concat());
+                                notes.send_replace([takeover, a.lines()].concat());
                                 Some(a)
                             }
                             Err(e) => {
-                                notes.set(
+                                notes.send_replace(
                                     [takeover, vec![format!("obshell agents did not start: {e}")]]
                                         .concat(),
                                 );
@@ -356,14 +380,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     obshell_url: Some(handle.url()),
                     obshell_password_command: None,
                 };
-                let run = crate::app::run::RunOpts {
+                let run = crate::runtime::RunOpts {
                     demo: true,
                     ascii: cli.global.ascii,
                     force_read_only: cli.global.read_only,
-                    notes: notes.clone(),
+                    notes: Some(notes_rx),
                 };
-                let r =
-                    crate::app::run::run_tui(&paths, resolved, opts.password.clone(), run).await;
+                let r = crate::runtime::run_tui(&paths, resolved, opts.password.clone(), run).await;
                 // Still generating keys: no need to wait for agents nobody will use.
                 if agents.is_finished() {
                     if let Ok(Some(a)) = agents.await {
@@ -441,27 +464,40 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             print!(
                 "{}",
-                watch::render_task(&task, ascii || !crate::app::run::utf8_locale(), now)
+                watch::render_task(&task, ascii || !crate::runtime::utf8_locale(), now)
             );
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            if let Some(why) = crate::ui::term::unusable_terminal() {
+            if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
             let (resolved, password) = connect(&paths, &cli.global)?;
-            let opts = crate::app::run::RunOpts {
+            let opts = crate::runtime::RunOpts {
                 demo: false,
                 ascii: cli.global.ascii,
                 force_read_only: cli.global.read_only,
-                notes: Default::default(),
+                notes: None,
             };
             let rt = runtime()?;
-            let r = rt.block_on(crate::app::run::run_tui(&paths, resolved, password, opts));
+            let r = rt.block_on(crate::runtime::run_tui(&paths, resolved, password, opts));
             // The terminal is restored; leave without waiting on background work.
             rt.shutdown_timeout(Duration::from_millis(100));
             r
         }
+    }
+}
+
+/// The command line's layer over the config file's profile.
+fn flags(g: &GlobalOpts) -> profile::Flags {
+    profile::Flags {
+        url: g.url.clone(),
+        user: g.user.clone(),
+        read_only: g.read_only,
+        theme: g.theme.clone(),
+        refresh: g.refresh,
+        ca_cert: g.cacert.clone(),
+        insecure: g.insecure,
     }
 }
 
@@ -474,21 +510,10 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
         eprintln!("obtui: warning: {w}");
     }
     let (name, prof) = cfg.select(g.profile.as_deref()).map_err(|e| anyhow!(e))?;
-    let resolved = profile::resolve(
-        name,
-        &prof,
-        g.url.as_deref(),
-        g.user.as_deref(),
-        g.read_only,
-        g.theme.as_deref(),
-        g.refresh,
-    )
-    .map_err(|e| anyhow!(e))?;
-    let mut resolved = resolved;
-    if g.cacert.is_some() {
-        resolved.ca_cert = g.cacert.clone();
-    }
-    resolved.insecure |= g.insecure;
+    let resolved = profile::Resolver::new(name)
+        .profile(&prof)
+        .flags(flags(g))
+        .resolve()?;
     let password = obtain_password(&resolved)?;
     Ok((resolved, password))
 }
@@ -600,15 +625,11 @@ fn config_check(paths: &Paths, g: &GlobalOpts) -> ExitCode {
             ""
         };
         println!("[profiles.{name}]{marker}");
-        match profile::resolve(
-            name.clone(),
-            p,
-            g.url.as_deref(),
-            g.user.as_deref(),
-            g.read_only,
-            g.theme.as_deref(),
-            g.refresh,
-        ) {
+        match profile::Resolver::new(name.clone())
+            .profile(p)
+            .flags(flags(g))
+            .resolve()
+        {
             Ok(r) => {
                 println!("  url        {}", r.url);
                 println!("  user       {}", r.user);

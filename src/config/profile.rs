@@ -152,59 +152,118 @@ pub struct Resolved {
 
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
 
-/// Flags override the profile; the URL is required.
-pub fn resolve(
+/// Why a profile cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("no OCP URL: pass --url, or pick a profile with a url or obshell_url (--profile), or try `obtui demo`")]
+    NoUrl,
+    #[error("{0}")]
+    BadUrl(String),
+    #[error("obshell_url: {0}")]
+    BadObshellUrl(String),
+    #[error("refresh must be between 0.5 and 3600 seconds, not {0}")]
+    Refresh(f64),
+}
+
+/// The command line's layer over a profile: each field that is set wins.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub url: Option<String>,
+    pub user: Option<String>,
+    /// `--read-only` can only turn read-only on.
+    pub read_only: bool,
+    pub theme: Option<String>,
+    pub refresh: Option<f64>,
+    pub ca_cert: Option<std::path::PathBuf>,
+    /// `--insecure` can only turn certificate checks off.
+    pub insecure: bool,
+}
+
+/// Resolves what to connect to in layers, each over the one before: the built-in defaults,
+/// the config file's profile, then the command line's flags.
+///
+/// ```
+/// # use obtui::config::profile::{Flags, Profile, Resolver};
+/// let p = Profile { url: Some("http://ocp:8080/".into()), ..Profile::default() };
+/// let r = Resolver::new("prod")
+///     .profile(&p)
+///     .flags(Flags { user: Some("ops".into()), ..Flags::default() })
+///     .resolve()
+///     .unwrap();
+/// assert_eq!((r.url.as_str(), r.user.as_str()), ("http://ocp:8080", "ops"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Resolver {
     name: String,
-    profile: &Profile,
-    url: Option<&str>,
-    user: Option<&str>,
-    read_only_flag: bool,
-    theme: Option<&str>,
-    refresh: Option<f64>,
-) -> Result<Resolved, String> {
-    // An obshell agent alone is enough: then there is no OCP URL (empty).
-    let url = match url.map(str::to_string).or_else(|| profile.url.clone()) {
-        Some(u) => {
-            validate_url(&u)?;
-            u
+    profile: Profile,
+    flags: Flags,
+}
+
+impl Resolver {
+    pub fn new(name: impl Into<String>) -> Resolver {
+        Resolver {
+            name: name.into(),
+            ..Resolver::default()
         }
-        None if profile.obshell_url.is_some() => String::new(),
-        None => {
-            return Err(
-                "no OCP URL: pass --url, or pick a profile with a url or obshell_url (--profile), or try `obtui demo`"
-                    .to_string(),
-            )
+    }
+
+    /// The config file's layer.
+    pub fn profile(mut self, p: &Profile) -> Resolver {
+        self.profile = p.clone();
+        self
+    }
+
+    /// The command line's layer.
+    pub fn flags(mut self, f: Flags) -> Resolver {
+        self.flags = f;
+        self
+    }
+
+    /// Merge the layers and check the result; the URL is required unless an obshell agent is.
+    pub fn resolve(&self) -> Result<Resolved, ProfileError> {
+        let (p, f) = (&self.profile, &self.flags);
+        // An obshell agent alone is enough: then there is no OCP URL (empty).
+        let url = match f.url.clone().or_else(|| p.url.clone()) {
+            Some(u) => {
+                validate_url(&u).map_err(ProfileError::BadUrl)?;
+                u
+            }
+            None if p.obshell_url.is_some() => String::new(),
+            None => return Err(ProfileError::NoUrl),
+        };
+        if let Some(o) = &p.obshell_url {
+            validate_url(o).map_err(ProfileError::BadObshellUrl)?;
         }
-    };
-    if let Some(o) = &profile.obshell_url {
-        validate_url(o).map_err(|e| format!("obshell_url: {e}"))?;
+        let refresh = f
+            .refresh
+            .or(p.refresh)
+            .unwrap_or(DEFAULT_REFRESH.as_secs_f64());
+        if !(0.5..=3600.0).contains(&refresh) {
+            return Err(ProfileError::Refresh(refresh));
+        }
+        Ok(Resolved {
+            profile_name: self.name.clone(),
+            url: url.trim_end_matches('/').to_string(),
+            user: f
+                .user
+                .clone()
+                .or_else(|| p.user.clone())
+                .unwrap_or_else(|| "admin".to_string()),
+            read_only: f.read_only || p.read_only.unwrap_or(false),
+            theme: f.theme.clone().or_else(|| p.theme.clone()),
+            refresh: Duration::from_secs_f64(refresh),
+            production: p.production.unwrap_or(false),
+            password_command: p.password_command.clone(),
+            plaintext_password: p.password.clone().map(Secret::new),
+            ca_cert: f
+                .ca_cert
+                .clone()
+                .or_else(|| p.cacert.as_ref().map(std::path::PathBuf::from)),
+            insecure: f.insecure || p.insecure.unwrap_or(false),
+            obshell_url: p.obshell_url.clone(),
+            obshell_password_command: p.obshell_password_command.clone(),
+        })
     }
-    let refresh = refresh
-        .or(profile.refresh)
-        .unwrap_or(DEFAULT_REFRESH.as_secs_f64());
-    if !(0.5..=3600.0).contains(&refresh) {
-        return Err(format!(
-            "refresh must be between 0.5 and 3600 seconds, not {refresh}"
-        ));
-    }
-    Ok(Resolved {
-        profile_name: name,
-        url: url.trim_end_matches('/').to_string(),
-        user: user
-            .map(str::to_string)
-            .or_else(|| profile.user.clone())
-            .unwrap_or_else(|| "admin".to_string()),
-        read_only: read_only_flag || profile.read_only.unwrap_or(false),
-        theme: theme.map(str::to_string).or_else(|| profile.theme.clone()),
-        refresh: Duration::from_secs_f64(refresh),
-        production: profile.production.unwrap_or(false),
-        password_command: profile.password_command.clone(),
-        plaintext_password: profile.password.clone().map(Secret::new),
-        ca_cert: profile.cacert.as_ref().map(std::path::PathBuf::from),
-        insecure: profile.insecure.unwrap_or(false),
-        obshell_url: profile.obshell_url.clone(),
-        obshell_password_command: profile.obshell_password_command.clone(),
-    })
 }
 
 pub fn validate_url(url: &str) -> Result<(), String> {
@@ -296,24 +355,63 @@ url = "http://lab:8080"
         let cfg = ConfigFile::parse(SAMPLE).unwrap();
         let (name, p) = cfg.select(None).unwrap();
         assert_eq!(name, "prod");
-        let r = resolve(name.clone(), &p, None, None, false, None, None).unwrap();
+        let r = Resolver::new(name.clone()).profile(&p).resolve().unwrap();
         assert_eq!(r.url, "http://ocp.example:8080");
         assert_eq!(r.user, "ops");
         assert!(r.read_only);
         assert_eq!(r.refresh, Duration::from_secs(10));
-        let r = resolve(
-            name,
-            &p,
-            Some("http://other:1"),
-            Some("root"),
-            false,
-            None,
-            Some(2.0),
-        )
-        .unwrap();
+        let flags = Flags {
+            url: Some("http://other:1".into()),
+            user: Some("root".into()),
+            refresh: Some(2.0),
+            insecure: true,
+            ..Flags::default()
+        };
+        let r = Resolver::new(name)
+            .profile(&p)
+            .flags(flags)
+            .resolve()
+            .unwrap();
         assert_eq!(r.url, "http://other:1");
         assert_eq!(r.user, "root");
         assert_eq!(r.refresh, Duration::from_secs(2));
+        assert!(r.read_only, "a flag left unset keeps the profile's value");
+        assert!(r.insecure);
+    }
+
+    #[test]
+    fn layers_are_checked_after_merging() {
+        let p = Profile::default();
+        assert_eq!(
+            Resolver::new("x").profile(&p).resolve().unwrap_err(),
+            ProfileError::NoUrl
+        );
+        let p = Profile {
+            obshell_url: Some("http://10.0.0.1:2886".into()),
+            ..Profile::default()
+        };
+        let r = Resolver::new("agent").profile(&p).resolve().unwrap();
+        assert_eq!(r.url, "", "an obshell agent alone needs no OCP URL");
+        let bad = Flags {
+            refresh: Some(0.1),
+            ..Flags::default()
+        };
+        let e = Resolver::new("agent")
+            .profile(&p)
+            .flags(bad)
+            .resolve()
+            .unwrap_err();
+        assert_eq!(e, ProfileError::Refresh(0.1));
+        let bad = Flags {
+            url: Some("ftp://x".into()),
+            ..Flags::default()
+        };
+        let e = Resolver::new("agent")
+            .profile(&p)
+            .flags(bad)
+            .resolve()
+            .unwrap_err();
+        assert!(matches!(e, ProfileError::BadUrl(_)), "{e:?}");
     }
 
     #[test]

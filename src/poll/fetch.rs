@@ -1,46 +1,15 @@
 //! What the view poller fetches for each screen: one round of requests, one owned snapshot.
 
 use super::BoxFut;
-use crate::app::panes::PaneKind;
+use crate::model::jobs::{LogJob, TaskJob, ViewJob};
+use crate::model::pane::PaneKind;
+use crate::model::view::{ClusterDetail, ViewData};
 use obtui_api::ocp::client::{
     all_pages, ClusterFilter, HostFilter, PageQuery, ServerFilter, TaskFilter, TenantFilter,
 };
-use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Server, TaskInstance, Tenant, Zone};
+
 use obtui_api::ocp::OcpClient;
 use obtui_api::ApiError;
-
-/// A thing on screen that needs data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ViewJob {
-    Pane(PaneKind),
-    ClusterDetail(i64),
-    HostDetail(i64),
-    ProxyDetail(i64),
-}
-
-#[derive(Debug, Clone)]
-pub struct ClusterDetail {
-    pub cluster: ObCluster,
-    pub zones: Vec<Zone>,
-    pub servers: Vec<Server>,
-    pub tenants: Vec<Tenant>,
-    pub tasks: Vec<TaskInstance>,
-}
-
-/// The snapshot a job produced.
-#[derive(Debug, Clone)]
-pub enum ViewData {
-    Clusters {
-        clusters: Vec<ObCluster>,
-        running: Vec<TaskInstance>,
-    },
-    Hosts(Vec<Host>),
-    Proxies(Vec<ObproxyCluster>),
-    Tasks(Vec<TaskInstance>),
-    ClusterDetail(Box<ClusterDetail>),
-    HostDetail(Box<Host>),
-    ProxyDetail(Box<ObproxyCluster>),
-}
 
 /// The servers a session talks to: an OCP, an obshell agent, or both.
 #[derive(Clone, Default)]
@@ -206,10 +175,7 @@ async fn fetch_view_ocp(c: OcpClient, job: ViewJob) -> Result<ViewData, ApiError
 }
 
 /// One poll of the task on screen, converted to the neutral graph.
-pub fn fetch_task(
-    b: Backends,
-    job: crate::app::state::TaskJob,
-) -> BoxFut<Result<obtui_task::TaskGraph, ApiError>> {
+pub fn fetch_task(b: Backends, job: TaskJob) -> BoxFut<Result<obtui_task::TaskGraph, ApiError>> {
     Box::pin(async move {
         if job.backend == obtui_task::Backend::Obshell {
             let o = b.obshell.ok_or_else(no_backend)?;
@@ -223,7 +189,7 @@ pub fn fetch_task(
 }
 
 /// The whole log of one subtask (the view keeps only what is new).
-pub fn fetch_log(b: Backends, job: crate::app::state::LogJob) -> BoxFut<Result<String, ApiError>> {
+pub fn fetch_log(b: Backends, job: LogJob) -> BoxFut<Result<String, ApiError>> {
     Box::pin(async move {
         if job.backend == obtui_task::Backend::Obshell {
             let o = b.obshell.ok_or_else(no_backend)?;

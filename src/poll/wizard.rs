@@ -5,12 +5,12 @@
 //! session's obshell agent (or, for a target's `/info`, the agent at that address) for the
 //! scale-out.
 
-use crate::app::wizard::data::{
+use crate::model::wizard::data::{
     AgentBrief, AgentCluster, AgentServer, AgentZone, AgentsView, DataRequest, DataResponse,
 };
-use crate::app::wizard::precheck::{takeover_items, PrecheckItem};
-use crate::app::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
-use crate::app::wizard::SubmitOutcome;
+use crate::model::wizard::precheck::PrecheckAnswer;
+use crate::model::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
+use crate::model::wizard::request::{SubmitError, SubmitOutcome};
 use crate::poll::fetch::Backends;
 use obtui_api::obshell::{ObshellClient, ObshellConfig};
 use obtui_api::ocp::client::{
@@ -240,7 +240,7 @@ async fn fetch_ocp(c: &OcpClient, req: DataRequest) -> DataResponse {
                 c.list_tasks(&page, &running)
             );
             let r = match (cluster, servers, tasks) {
-                (Ok(cl), Ok(sv), Ok(t)) => Ok(crate::app::wizard::convert::cluster_detail(
+                (Ok(cl), Ok(sv), Ok(t)) => Ok(crate::model::wizard::convert::cluster_detail(
                     &cl,
                     &sv,
                     &t.contents,
@@ -253,14 +253,14 @@ async fn fetch_ocp(c: &OcpClient, req: DataRequest) -> DataResponse {
     }
 }
 
-/// Call the API precheck and turn its answer into check items.
-pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<Vec<PrecheckItem>, String> {
+/// Call the API precheck; the app turns its answer into check items.
+pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<PrecheckAnswer, String> {
     let c = b.ocp.as_ref().ok_or(NO_OCP)?;
     match req {
         PrecheckRequest::TakeoverCluster(body) => c
             .takeover_precheck(&body)
             .await
-            .map(|r| takeover_items(&r))
+            .map(PrecheckAnswer::Takeover)
             .map_err(msg),
         PrecheckRequest::TakeoverProxy {
             proxy_cluster_id,
@@ -275,18 +275,17 @@ async fn proxy_precheck(
     b: &Backends,
     proxy_cluster_id: i64,
     body: obtui_api::ocp::ObproxyTakeoverPrecheckRequest,
-) -> Result<Vec<PrecheckItem>, String> {
-    use crate::app::wizard::proxy;
+) -> Result<PrecheckAnswer, String> {
     let c = b.ocp.as_ref().ok_or(NO_OCP)?;
     match c.obproxy_takeover_precheck(proxy_cluster_id, &body).await {
-        Ok(r) => Ok(proxy::api_items(&r)),
+        Ok(r) => Ok(PrecheckAnswer::Proxy(r)),
         Err(e) if matches!(e.status(), Some(404 | 405 | 501)) => {
             let (pcs, hosts, clusters) = tokio::join!(
                 fetch_data(b, DataRequest::ProxyClusters),
                 fetch_data(b, DataRequest::Hosts),
                 fetch_data(b, DataRequest::Clusters)
             );
-            let mut inv = crate::app::wizard::Inventory::default();
+            let mut inv = crate::model::wizard::data::Inventory::default();
             for r in [pcs, hosts, clusters] {
                 inv.apply(r);
             }
@@ -299,11 +298,12 @@ async fn proxy_precheck(
                 Some(s) => format!("HTTP {s}"),
                 None => e.to_string(),
             };
-            Ok(proxy::fallback_items(
-                &proxy::form_of(proxy_cluster_id, &body),
-                &inv,
-                &why,
-            ))
+            Ok(PrecheckAnswer::ProxyFallback {
+                proxy_cluster_id,
+                body,
+                inventory: Box::new(inv),
+                why,
+            })
         }
         Err(e) => Err(msg(e)),
     }
@@ -320,7 +320,7 @@ pub async fn submit(b: &Backends, req: &SubmitRequest) -> SubmitOutcome {
         return match SubmitOutcome::from_result(o.scale_out(body).await.map(|d| d.id)) {
             SubmitOutcome::Unknown => match find_dag(o, &req.lookup).await {
                 Some(id) => SubmitOutcome::Ok(id),
-                None => SubmitOutcome::Err(crate::app::wizard::SubmitError {
+                None => SubmitOutcome::Err(SubmitError {
                     status: None,
                     code: None,
                     message: "no answer from the obshell agent, and no running scale-out DAG was found. Check the Tasks pane before submitting again".into(),

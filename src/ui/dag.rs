@@ -16,9 +16,10 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::app::dag::confirm::op_action;
 use crate::app::dag::{DagMode, DagView, UpstreamSet, SPINNER_MS};
-use crate::app::state::Level;
+use crate::app::hit::DagDrawn;
+use crate::app::notify::Level;
 use crate::config::theme::{Theme, Tone};
-use crate::ui::widgets::tone_glyph;
+use crate::ui::glyph::tone_glyph;
 use obtui_task::layout::{display_width, Rect as GridRect, NODE};
 use obtui_task::text::{
     aggregate_counts, edge_glyph, fit_middle, fmt_duration, node_duration, node_label, op_glyph,
@@ -116,7 +117,35 @@ fn frame_of(now_ms: i64) -> usize {
 
 /// The whole DAG view inside `area`. Updates the view's scroll offsets (to keep the
 /// selection visible) and remembers where things were drawn (for the mouse).
-pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bool, now_ms: i64) {
+/// Draw the DAG view; returns what it laid out (regions for the mouse, the scroll it showed),
+/// which the app takes back through `App::on_drawn`.
+pub fn draw(
+    f: &mut Frame,
+    area: Rect,
+    v: &DagView,
+    theme: &Theme,
+    ascii: bool,
+    now_ms: i64,
+) -> DagDrawn {
+    let mut out = DagDrawn {
+        scroll: v.scroll,
+        list_top: v.list_top,
+        ..DagDrawn::default()
+    };
+    draw_into(f, area, v, theme, ascii, now_ms, &mut out);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draw_into(
+    f: &mut Frame,
+    area: Rect,
+    v: &DagView,
+    theme: &Theme,
+    ascii: bool,
+    now_ms: i64,
+    out: &mut DagDrawn,
+) {
     if area.width < 20 || area.height < 6 {
         f.render_widget(Paragraph::new("DAG view: terminal too small"), area);
         return;
@@ -131,9 +160,9 @@ pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bo
         height: area.height - header_h,
         ..area
     };
-    draw_header(f, header, v, theme, ascii, now_ms);
+    out.eta = Some(draw_header(f, header, v, theme, ascii, now_ms));
     if v.graph.is_none() {
-        v.geom = Default::default();
+        out.geom = Default::default();
         let msg = match &v.stale {
             Some(s) => Line::styled(
                 format!("cannot load task {}: {}", v.task_id, s.message),
@@ -145,9 +174,9 @@ pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bo
         return;
     }
     if v.log_full {
-        v.geom.graph = Rect::default();
-        v.geom.side = Rect::default();
-        v.geom.log = body;
+        out.geom.graph = Rect::default();
+        out.geom.side = Rect::default();
+        out.geom.log = body;
         draw_full_log(f, body, v, theme, ascii);
     } else {
         let (main, side) = if area.width >= NARROW {
@@ -179,14 +208,18 @@ pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bo
                 },
             )
         };
-        v.geom.graph = main;
-        v.geom.side = side;
+        out.geom.graph = main;
+        out.geom.side = side;
         match v.mode {
-            DagMode::Graph => draw_graph(f.buffer_mut(), main, v, theme, ascii, now_ms),
-            DagMode::List => draw_list(f.buffer_mut(), main, v, theme, ascii, now_ms),
+            DagMode::Graph => {
+                out.scroll = draw_graph(f.buffer_mut(), main, v, theme, ascii, now_ms)
+            }
+            DagMode::List => {
+                out.list_top = draw_list(f.buffer_mut(), main, v, theme, ascii, now_ms)
+            }
         }
         draw_search_line(f, main, v, theme, ascii);
-        draw_side(f, side, v, theme, ascii, now_ms);
+        out.geom.log = draw_side(f, side, v, theme, ascii, now_ms);
     }
     if v.confirm.is_some() {
         draw_confirm(f, area, v, theme, ascii);
@@ -196,12 +229,12 @@ pub fn draw(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bo
 fn draw_header(
     f: &mut Frame,
     area: Rect,
-    v: &mut DagView,
+    v: &DagView,
     theme: &Theme,
     ascii: bool,
     now_ms: i64,
-) {
-    let eta = v.eta(now_ms);
+) -> crate::app::dag::EtaAt {
+    let (eta_key, eta) = v.eta(now_ms);
     let mut spans = Vec::new();
     let title = Style::default()
         .fg(theme.title)
@@ -256,7 +289,7 @@ fn draw_header(
     }
     let mut lines = vec![Line::from(spans)];
     if let Some(s) = &v.stale {
-        let age = crate::ui::short_age(v.now().saturating_duration_since(s.since));
+        let age = crate::model::fmt::short_age(v.now().saturating_duration_since(s.since));
         lines.push(Line::styled(
             format!(" stale since {age} — {}", s.message),
             Style::default()
@@ -275,6 +308,7 @@ fn draw_header(
         lines = asciify_lines(lines);
     }
     f.render_widget(Paragraph::new(lines), area);
+    (eta_key, eta)
 }
 
 /// Writes `s` at column `x` (may start left of `clip`), cut to `clip`. Returns the column
@@ -313,16 +347,12 @@ fn edge_style(theme: &Theme, class: u8) -> Style {
     }
 }
 
-fn upstream_set(v: &mut DagView) -> UpstreamSet {
+/// The selection's upstream nodes and edges (marked on the graph). Walked per frame: it costs
+/// the size of the upstream part only.
+fn upstream_set(v: &DagView) -> UpstreamSet {
     let Some(slot) = v.sel_slot() else {
         return UpstreamSet::default();
     };
-    let key = (v.layout_generation(), slot);
-    if let Some((k, set)) = v.up_cache_ref() {
-        if *k == key {
-            return set.clone();
-        }
-    }
     let n = v.layout.nodes.len();
     let mut set = UpstreamSet {
         slots: vec![false; n],
@@ -340,65 +370,65 @@ fn upstream_set(v: &mut DagView) -> UpstreamSet {
             }
         }
     }
-    v.set_up_cache(key, set.clone());
     set
 }
 
-fn bring_into_view(v: &mut DagView, w: u32, h: u32) {
+/// The scroll that shows the graph in a `w`×`h` viewport: the view's own, moved to bring the
+/// selection in (or to the centre) when it asked to, never past the end of the graph.
+fn view_scroll(v: &DagView, w: u32, h: u32) -> (u32, u32) {
     let lw = v.layout.width;
     let lh = v.layout.height;
+    let (mut sx, mut sy) = v.scroll;
     if v.reveal {
-        if let Some(p) = v.sel_slot().and_then(|s| v.layout.nodes.get(s)).cloned() {
-            let (sx, sy) = &mut v.scroll;
+        if let Some(p) = v.sel_slot().and_then(|s| v.layout.nodes.get(s)) {
             if v.center {
-                *sx = (p.center() as i64 - w as i64 / 2).max(0) as u32;
-                *sy = (p.y as i64 - h as i64 / 2).max(0) as u32;
+                sx = (p.center() as i64 - w as i64 / 2).max(0) as u32;
+                sy = (p.y as i64 - h as i64 / 2).max(0) as u32;
             } else {
                 let m = if h >= 8 { 2 } else { 0 };
-                if p.y < *sy + m {
-                    *sy = p.y.saturating_sub(m);
+                if p.y < sy + m {
+                    sy = p.y.saturating_sub(m);
                 }
-                if p.y + 1 + m > *sy + h {
-                    *sy = p.y + 1 + m - h;
+                if p.y + 1 + m > sy + h {
+                    sy = p.y + 1 + m - h;
                 }
-                if p.x + p.w > *sx + w {
-                    *sx = (p.x + p.w + 1).saturating_sub(w);
+                if p.x + p.w > sx + w {
+                    sx = (p.x + p.w + 1).saturating_sub(w);
                 }
-                if p.x < *sx {
-                    *sx = p.x.saturating_sub(1);
+                if p.x < sx {
+                    sx = p.x.saturating_sub(1);
                 }
             }
         }
-        v.reveal = false;
-        v.center = false;
     }
-    // Never show empty space past the end of the graph.
-    v.scroll.0 = v.scroll.0.min(lw.saturating_sub(w));
-    v.scroll.1 = v.scroll.1.min(lh.saturating_sub(h));
+    (sx.min(lw.saturating_sub(w)), sy.min(lh.saturating_sub(h)))
 }
 
+/// Returns the scroll it drew at.
 fn draw_graph(
     buf: &mut Buffer,
     area: Rect,
-    v: &mut DagView,
+    v: &DagView,
     theme: &Theme,
     ascii: bool,
     now_ms: i64,
-) {
+) -> (u32, u32) {
     let (w, h) = (area.width as u32, area.height as u32);
-    bring_into_view(v, w, h);
+    let scroll = view_scroll(v, w, h);
     let frame = frame_of(now_ms);
     let ups = upstream_set(v);
-    let Some(g) = v.graph.as_ref() else { return };
+    let Some(g) = v.graph.as_ref() else {
+        return scroll;
+    };
     if g.nodes.is_empty() {
         let msg = match g.stage {
             Some((s, m)) => format!("no node details in this response (stage {s}/{m})"),
             None => "this task has no subtasks".into(),
         };
         put(buf, area, area.x as i64 + 1, area.y, &msg, theme.muted());
-        return;
+        return scroll;
     }
-    let (sx, sy) = v.scroll;
+    let (sx, sy) = scroll;
     let view = GridRect { x: sx, y: sy, w, h };
     let lay = &v.layout;
     // Edge classes inside the viewport: 1 = leaves a FAILED node, 2 = on the selection's
@@ -530,6 +560,7 @@ fn draw_graph(
             );
         }
     }
+    scroll
 }
 
 /// The parts of a node's one-line label, `glyph op ␣ name ␣ duration`.
@@ -629,41 +660,43 @@ impl NodeLabel {
     }
 }
 
+/// Returns the first row it drew.
 fn draw_list(
     buf: &mut Buffer,
     area: Rect,
-    v: &mut DagView,
+    v: &DagView,
     theme: &Theme,
     ascii: bool,
     now_ms: i64,
-) {
+) -> usize {
     let h = area.height as usize;
+    let mut top = v.list_top;
     if v.reveal {
         if let Some(r) = v.sel_row() {
             if v.center {
-                v.list_top = r.saturating_sub(h / 2);
-            } else if r < v.list_top {
-                v.list_top = r;
-            } else if r >= v.list_top + h {
-                v.list_top = r + 1 - h;
+                top = r.saturating_sub(h / 2);
+            } else if r < top {
+                top = r;
+            } else if r >= top + h {
+                top = r + 1 - h;
             }
         }
-        v.reveal = false;
-        v.center = false;
     }
-    v.list_top = v.list_top.min(v.rows.len().saturating_sub(h));
+    let top = top.min(v.rows.len().saturating_sub(h));
     let frame = frame_of(now_ms);
-    let Some(g) = v.graph.as_ref() else { return };
+    let Some(g) = v.graph.as_ref() else {
+        return top;
+    };
     let sel = v.sel_row();
-    let end = (v.list_top + h).min(v.rows.len());
-    let gutter = v.rows[v.list_top..end]
+    let end = (top + h).min(v.rows.len());
+    let gutter = v.rows[top..end]
         .iter()
         .map(|r| r.lanes.len())
         .max()
         .unwrap_or(0)
         .max(v.list_gutter());
     let dw = v.params.duration_width;
-    for (k, r) in (v.list_top..end).enumerate() {
+    for (k, r) in (top..end).enumerate() {
         let row = &v.rows[r];
         let y = area.y + k as u16;
         let selected = sel == Some(r);
@@ -794,6 +827,7 @@ fn draw_list(
         x = put(buf, area, x, y, &format!("{dur:>dw$}"), rev(theme.muted()));
         put(buf, area, x, y, &extra, rev(theme.muted()));
     }
+    top
 }
 
 fn draw_search_line(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {
@@ -1020,7 +1054,15 @@ fn side_lines(
     lines
 }
 
-fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: bool, now_ms: i64) {
+/// Returns where the log panel went (empty when there was no room).
+fn draw_side(
+    f: &mut Frame,
+    area: Rect,
+    v: &DagView,
+    theme: &Theme,
+    ascii: bool,
+    now_ms: i64,
+) -> Rect {
     let unit = match v.backend {
         obtui_task::Backend::Ocp => "subtask",
         obtui_task::Backend::Obshell => "node",
@@ -1055,8 +1097,7 @@ fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: b
     let rest_y = fields.y + fields.height;
     let rest_h = (inner.y + inner.height).saturating_sub(rest_y);
     if rest_h < 2 {
-        v.geom.log = Rect::default();
-        return;
+        return Rect::default();
     }
     let sep = Rect {
         y: rest_y,
@@ -1068,7 +1109,6 @@ fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: b
         height: rest_h - 1,
         ..inner
     };
-    v.geom.log = log;
     let state = if v.log.following() {
         "following".to_string()
     } else {
@@ -1087,6 +1127,7 @@ fn draw_side(f: &mut Frame, area: Rect, v: &mut DagView, theme: &Theme, ascii: b
     let line = format!("{label}{}", if ascii { "-" } else { "─" }.repeat(fill));
     f.render_widget(Paragraph::new(Line::styled(line, theme.border())), sep);
     draw_log_lines(f, log, v, theme, ascii);
+    log
 }
 
 fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {

@@ -2,13 +2,17 @@
 //! here mutates app state except the scroll window and the geometry the mouse needs.
 
 pub mod backend;
-pub mod term;
+pub mod glyph;
+pub mod panes;
+pub use crate::model::fmt::short_age;
 pub mod widgets;
 
 use crate::app::actions::{Action, Scope, SPECS};
-use crate::app::panes::PaneKind;
-use crate::app::state::{App, Level, Mode, View};
+use crate::app::hit::{Drawn, TableDrawn};
+use crate::app::notify::Level;
+use crate::app::state::{App, Mode, View};
 use crate::app::table::Align;
+use crate::model::pane::PaneKind;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -19,9 +23,19 @@ use std::time::Instant;
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 12;
 
-pub fn draw(f: &mut Frame, app: &mut App) {
+/// Draw the whole screen from the app's state; returns what was laid out, for the app to take
+/// back through `App::on_drawn` (paging, the mouse, the scroll shown).
+pub fn draw(f: &mut Frame, app: &App) -> Drawn {
     let area = f.area();
-    app.size = (area.width, area.height);
+    let mut out = Drawn {
+        size: (area.width, area.height),
+        ..Drawn::default()
+    };
+    draw_screen(f, app, area, &mut out);
+    out
+}
+
+fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
     if area.width < MIN_W || area.height < MIN_H {
         let msg = format!(
             "obtui needs at least {MIN_W}×{MIN_H}; this terminal is {}×{}. Enlarge it or press q.",
@@ -40,19 +54,18 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     .areas(area);
     draw_header(f, app, header);
     draw_tabs(f, app, tabs);
-    match app.view().clone() {
-        View::Pane(k) => draw_pane(f, app, k, body),
-        View::Detail(_) => widgets::draw_detail(f, app, body),
+    match app.view() {
+        View::Pane(k) => out.table = draw_pane(f, app, *k, body),
+        View::Detail(_) => out.detail_max_scroll = Some(widgets::draw_detail(f, app, body)),
         View::Wizard => {
             if let Some(w) = app.wizard.as_ref() {
-                wizard::draw(f, body, w, &app.theme);
+                out.wizard_rows = wizard::draw(f, body, w, &app.theme);
             }
         }
         View::Dag(_) => {
             let now = app.frozen_now.unwrap_or_else(crate::app::panes::now_ms);
-            let (theme, ascii) = (app.theme.clone(), app.settings.ascii);
-            if let Some(d) = app.dag.as_mut() {
-                dag::draw(f, body, d, &theme, ascii, now);
+            if let Some(d) = app.dag.as_ref() {
+                out.dag = Some(dag::draw(f, body, d, &app.theme, app.settings.ascii, now));
             }
         }
         View::Errors => widgets::draw_errors(f, app, body),
@@ -232,23 +245,24 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_pane(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
-    let show_summary = kind.has_summary() && area.height >= 16;
+fn draw_pane(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<TableDrawn> {
+    let show_summary = crate::app::panes::has_summary(kind) && area.height >= 16;
     let (table_area, summary_area) = if show_summary {
         let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(6)]).areas(area);
         (a, Some(b))
     } else {
         (area, None)
     };
-    draw_table(f, app, kind, table_area);
+    let drawn = draw_table(f, app, kind, table_area);
     if let Some(sa) = summary_area {
         widgets::draw_summary(f, app, kind, sa);
     }
+    drawn
 }
 
-fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
-    let theme = app.theme.clone();
-    let cols = kind.columns();
+fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<TableDrawn> {
+    let theme = &app.theme;
+    let cols = crate::app::panes::columns(kind);
     let pane = &app.panes[kind.index()];
     let total = pane.table.rows.len();
     let shown = pane.table.view.len();
@@ -305,13 +319,10 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
                 .wrap(Wrap { trim: true }),
             inner,
         );
-        return;
+        return None;
     }
     let body_h = inner.height.saturating_sub(1) as usize;
-    app.page_rows = body_h.max(1);
-    app.table_top = inner.y + 1;
-    let pane = &mut app.panes[kind.index()];
-    let offset = pane.table.scroll_for(body_h);
+    let offset = pane.table.offset_for(body_h);
     let selected = pane.table.selected;
     let visible = crate::app::table::fitting_columns(cols, inner.width);
     let widths: Vec<Constraint> = visible
@@ -325,7 +336,7 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
             }
         })
         .collect();
-    app.header_cols = Layout::horizontal(widths.clone())
+    let header_cols: Vec<(u16, u16, usize)> = Layout::horizontal(widths.clone())
         .spacing(1)
         .split(Rect { height: 1, ..inner })
         .iter()
@@ -333,7 +344,6 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
         .map(|(r, &i)| (r.x, r.width, i))
         .collect();
     let ascii = app.settings.ascii;
-    let pane = &mut app.panes[kind.index()];
     let header = TRow::new(visible.iter().map(|&i| {
         let c = &cols[i];
         let mark = match pane.table.sort_col {
@@ -363,7 +373,7 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
                 let text = r.cells.get(ci).map(String::as_str).unwrap_or("");
                 if Some(ci) == r.status_col {
                     Line::from(Span::styled(
-                        format!("{} {text}", widgets::tone_glyph(r.tone, ascii)),
+                        format!("{} {text}", crate::ui::glyph::tone_glyph(r.tone, ascii)),
                         theme.tone_style(r.tone),
                     ))
                 } else {
@@ -377,12 +387,20 @@ fn draw_table(f: &mut Frame, app: &mut App, kind: PaneKind, area: Rect) {
                 row
             }
         });
+    let drawn = TableDrawn {
+        pane: kind,
+        page_rows: body_h.max(1),
+        top: inner.y + 1,
+        header_cols,
+        offset,
+    };
     if pane.table.view.is_empty() {
-        f.render_widget(TableOrEmpty::empty(&pane.table.filter, &theme), inner);
-        return;
+        f.render_widget(TableOrEmpty::empty(&pane.table.filter, theme), inner);
+        return Some(drawn);
     }
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     f.render_widget(table, inner);
+    Some(drawn)
 }
 
 struct TableOrEmpty;
@@ -442,7 +460,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             f.render_widget(Paragraph::new(line), area);
         }
         _ => {
-            if let Some(fl) = app.flashes.back() {
+            if let Some(fl) = app.notify.current() {
                 let (c, tag) = match fl.level {
                     Level::Info => (t.info, "info"),
                     Level::Warn => (t.warn, "warn"),
@@ -464,8 +482,10 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
 /// The scopes active in the current view, most specific first (same order the keys use).
 fn scopes(app: &App) -> Vec<Scope> {
     match app.view() {
-        View::Pane(p) if p.scope() == Scope::Table => vec![Scope::Table, Scope::Global],
-        View::Pane(p) => vec![p.scope(), Scope::Table, Scope::Global],
+        View::Pane(p) if crate::app::panes::scope(*p) == Scope::Table => {
+            vec![Scope::Table, Scope::Global]
+        }
+        View::Pane(p) => vec![crate::app::panes::scope(*p), Scope::Table, Scope::Global],
         View::Detail(_) => vec![Scope::Detail, Scope::Global],
         View::Dag(_) => vec![Scope::Dag, Scope::Global],
         View::Wizard => vec![],
@@ -585,14 +605,14 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
         lines.push(Line::from(spans));
     }
     // What this run offers (the demo's take-over targets and obshell agents).
-    let notes = app.notes.get();
+    let notes = &app.notify.notes;
     if !notes.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             "This run",
             Style::default().fg(t.title).add_modifier(Modifier::BOLD),
         ));
-        for n in &notes {
+        for n in notes {
             lines.push(Line::raw(format!("  {n}")));
         }
     }
@@ -613,36 +633,5 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
     );
 }
 
-/// `3s`, `2m05s`, `1h05m`.
-pub fn short_age(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    if s < 60 {
-        if d.as_millis() < 10_000 && d.subsec_millis() != 0 && s < 1 {
-            return format!("{:.1}s", d.as_secs_f64());
-        }
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else if s < 86_400 {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    } else {
-        format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn ages() {
-        assert_eq!(short_age(Duration::from_secs(5)), "5s");
-        assert_eq!(short_age(Duration::from_millis(500)), "0.5s");
-        assert_eq!(short_age(Duration::from_secs(125)), "2m05s");
-        assert_eq!(short_age(Duration::from_secs(3900)), "1h05m");
-        assert_eq!(short_age(Duration::from_secs(90_000)), "1d01h");
-    }
-}
 pub mod dag;
 pub mod wizard;

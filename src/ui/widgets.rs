@@ -1,8 +1,8 @@
 //! Smaller pieces: the detail view, the summary strip under a table, the error history.
 
-use crate::app::panes::{self, PaneKind};
+use crate::app::panes;
 use crate::app::state::App;
-use crate::config::theme::Tone;
+use crate::model::pane::PaneKind;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -10,29 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 use std::time::Instant;
 
-/// One glyph per tone, distinct without colour; ASCII when the locale cannot show them.
-pub fn tone_glyph(t: Tone, ascii: bool) -> &'static str {
-    match (t, ascii) {
-        (Tone::Ok, false) => "✔",
-        (Tone::Running, false) => "●",
-        (Tone::Pending, false) => "◌",
-        (Tone::Ready, false) => "◷",
-        (Tone::Failed, false) => "✖",
-        (Tone::Warning, false) => "▲",
-        (Tone::Canceling, false) => "⊗",
-        (Tone::Blocked, false) => "⊘",
-        (Tone::Unknown, false) => "?",
-        (Tone::Ok, true) => "+",
-        (Tone::Running, true) => ">",
-        (Tone::Pending, true) => ".",
-        (Tone::Ready, true) => "o",
-        (Tone::Failed, true) => "x",
-        (Tone::Warning, true) => "!",
-        (Tone::Canceling, true) => "~",
-        (Tone::Blocked, true) => "-",
-        (Tone::Unknown, true) => "?",
-    }
-}
+pub use crate::ui::glyph::tone_glyph;
 
 pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
     let t = &app.theme;
@@ -45,7 +23,7 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
             t.muted(),
         )));
     let lines = match pane.table.selected_row() {
-        Some(row) => panes::summary_lines(&pane.data, row, t),
+        Some(row) => crate::ui::panes::summary_lines(&pane.data, row, t),
         None => vec![Line::styled("no selection", t.muted())],
     };
     f.render_widget(
@@ -56,11 +34,12 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
     );
 }
 
-pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
-    let Some(d) = &app.detail else { return };
+/// Returns the most the detail can scroll (its last line at the bottom).
+pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> u16 {
+    let Some(d) = &app.detail else { return 0 };
     let t = &app.theme;
     let lines = match &d.data {
-        Some(data) => panes::detail_lines(
+        Some(data) => crate::ui::panes::detail_lines(
             data,
             t,
             app.settings.ascii,
@@ -78,12 +57,6 @@ pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
     // the next Up moves at once.
     let inner = area.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner).min(u16::MAX as usize) as u16;
-    if let Some(d) = app.detail.as_mut() {
-        d.scroll = d.scroll.min(max);
-    }
-    let app = &*app;
-    let t = &app.theme;
-    let Some(d) = &app.detail else { return };
     let crumbs = app.breadcrumbs();
     let mut title = vec![Span::styled(
         format!(" {} ", crumbs.last().cloned().unwrap_or_default()),
@@ -93,7 +66,7 @@ pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
         title.push(Span::styled(
             format!(
                 " stale since {} — {} ",
-                crate::ui::short_age(Instant::now().saturating_duration_since(e.since)),
+                crate::model::fmt::short_age(Instant::now().saturating_duration_since(e.since)),
                 e.message
             ),
             Style::default().fg(t.stale).add_modifier(Modifier::BOLD),
@@ -104,9 +77,12 @@ pub fn draw_detail(f: &mut Frame, app: &mut App, area: Rect) {
         .border_style(t.border())
         .title(Line::from(title));
     f.render_widget(
-        Paragraph::new(lines).block(block).scroll((d.scroll, 0)),
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((d.scroll.min(max), 0)),
         area,
     );
+    max
 }
 
 pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {
@@ -117,15 +93,16 @@ pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {
         .title(Line::from(Span::styled(
             format!(
                 " Error history [{}] — y copies the newest traceId, Esc back ",
-                app.errors.len()
+                app.notify.errors.len()
             ),
             Style::default().fg(t.title).add_modifier(Modifier::BOLD),
         )));
     let inner_h = area.height.saturating_sub(2) as usize;
-    let lines: Vec<Line> = if app.errors.is_empty() {
+    let lines: Vec<Line> = if app.notify.errors.is_empty() {
         vec![Line::styled("no errors so far", t.muted())]
     } else {
-        app.errors
+        app.notify
+            .errors
             .iter()
             .rev()
             .take(inner_h)

@@ -5,9 +5,9 @@
 #![allow(dead_code)]
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use obtui::app::run::{deliver, Msg, Session};
 use obtui::app::state::{App, Effect};
 use obtui::app::wizard::{PrecheckItem, PrecheckState, StepKind, Wizard, WizardEffect};
+use obtui::runtime::{deliver, Msg, Session};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::time::{Duration, Instant};
@@ -105,7 +105,13 @@ impl Driver {
     /// The screen as text, one line per row.
     pub fn screen(&mut self) -> String {
         let app = &mut self.app;
-        self.term.draw(|f| obtui::ui::draw(f, app)).expect("draw");
+        let mut drawn = None;
+        self.term
+            .draw(|f| drawn = Some(obtui::ui::draw(f, app)))
+            .expect("draw");
+        if let Some(d) = drawn {
+            app.on_drawn(d);
+        }
         let buf = self.term.backend().buffer();
         let mut out = String::new();
         for y in 0..buf.area.height {

@@ -253,3 +253,13 @@ fn zombie_code(pid: i32) -> Option<i32> {
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_obtui")
 }
+
+/// Send signal `name` (`TERM`, `HUP`, `INT`, …) to process `pid`, with kill(1).
+pub fn signal(pid: i32, name: &str) {
+    let ok = std::process::Command::new("kill")
+        .args(["-s", name, &pid.to_string()])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(ok, "kill -s {name} {pid} failed");
+}

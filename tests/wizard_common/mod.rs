@@ -2,9 +2,9 @@
 #![allow(dead_code)]
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use obtui::app::wizard::data::*;
 use obtui::app::wizard::{Wizard, WizardContext, WizardEffect, WizardKind};
 use obtui::config::Theme;
+use obtui::model::wizard::data::*;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -258,22 +258,37 @@ pub fn submits(e: &[WizardEffect]) -> usize {
 }
 
 /// Render at `w`×`h` and return the screen as lines of text.
-pub fn render(wz: &Wizard, width: u16, height: u16, theme: &Theme) -> Vec<String> {
+/// The form window's height goes back into the wizard, as the runtime does after a frame.
+pub fn render(wz: &mut Wizard, width: u16, height: u16, theme: &Theme) -> Vec<String> {
+    let (lines, rows) = draw_lines(wz, width, height, theme);
+    if let Some(r) = rows {
+        wz.viewport = r;
+    }
+    lines
+}
+
+/// The screen as lines, and the form window's height.
+fn draw_lines(wz: &Wizard, width: u16, height: u16, theme: &Theme) -> (Vec<String>, Option<usize>) {
     let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    term.draw(|f| obtui::ui::wizard::draw(f, f.area(), wz, theme))
+    let mut rows = None;
+    term.draw(|f| rows = obtui::ui::wizard::draw(f, f.area(), wz, theme))
         .expect("draw");
     let buf = term.backend().buffer().clone();
-    (0..height)
+    let lines = (0..height)
         .map(|y| {
             (0..width)
                 .map(|x| buf[(x, y)].symbol().to_string())
                 .collect::<String>()
         })
-        .collect()
+        .collect();
+    (lines, rows)
 }
 
+/// The screen at 80x24 (the wizard itself is not changed).
 pub fn screen(wz: &Wizard) -> String {
-    render(wz, 80, 24, &Theme::builtin_default()).join("\n")
+    draw_lines(wz, 80, 24, &Theme::builtin_default())
+        .0
+        .join("\n")
 }
 
 /// A create-cluster wizard filled in by keys up to (not into) the precheck step.

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{DagEffect, DagView};
 use crate::app::actions::Action;
-use crate::app::state::Level;
+use crate::app::notify::Level;
 use obtui_task::{Backend, Op};
 
 /// A pending write waiting for the user's answer.

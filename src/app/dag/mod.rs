@@ -20,7 +20,7 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
 use crate::app::actions::{spec, Action, Key, Keymap, SPECS};
-use crate::app::state::Level;
+use crate::app::notify::Level;
 use obtui_task::layout::{
     layout, layout_key, list_rows, topo_order, Layout, LayoutParams, ListRow, NodeRef,
 };
@@ -72,12 +72,15 @@ impl Search {
 }
 
 /// Where the parts were drawn last, for the mouse and page keys.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Geometry {
     pub graph: Rect,
     pub side: Rect,
     pub log: Rect,
 }
+
+/// An ETA and the (second, poll) it was computed for.
+pub type EtaAt = ((i64, u64), Option<Duration>);
 
 /// Spinner frames advance at ~8 Hz.
 pub const SPINNER_MS: i64 = 125;
@@ -139,10 +142,9 @@ pub struct DagView {
     /// A fixed clock for reproducible screens; `None` is the real clock.
     pub clock: Option<Instant>,
     /// `(now_ms / 1000, poll count)` → ETA, so a frame does not redo the estimate.
-    eta_cache: Option<((i64, u64), Option<Duration>)>,
+    eta_cache: Option<EtaAt>,
     polls: u64,
     /// `(layout generation, selected slot)` → upstream slots and edges.
-    up_cache: Option<((u64, usize), UpstreamSet)>,
     /// Widest lane gutter of the list view.
     list_gutter: usize,
     /// Downstream node indices per node (CSR), valid for the current topology.
@@ -199,7 +201,6 @@ impl DagView {
             clock: None,
             eta_cache: None,
             polls: 0,
-            up_cache: None,
             list_gutter: 0,
             down_start: Vec::new(),
             down_items: Vec::new(),
@@ -241,12 +242,17 @@ impl DagView {
         self.scroll
     }
 
-    pub(crate) fn up_cache_ref(&self) -> Option<&((u64, usize), UpstreamSet)> {
-        self.up_cache.as_ref()
-    }
-
-    pub(crate) fn set_up_cache(&mut self, key: (u64, usize), set: UpstreamSet) {
-        self.up_cache = Some((key, set));
+    /// Take back what the frame laid out: the regions (for the mouse and paging) and the
+    /// scroll it drew at, which brought the selection into view if that was asked.
+    pub fn on_drawn(&mut self, d: crate::app::hit::DagDrawn) {
+        self.geom = d.geom;
+        self.scroll = d.scroll;
+        self.list_top = d.list_top;
+        if d.eta.is_some() {
+            self.eta_cache = d.eta;
+        }
+        self.reveal = false;
+        self.center = false;
     }
 
     pub(crate) fn list_gutter(&self) -> usize {
@@ -365,16 +371,16 @@ impl DagView {
     }
 
     /// ETA of the task, recomputed at most once a second of `now_ms` or per poll.
-    pub fn eta(&mut self, now_ms: i64) -> Option<Duration> {
+    /// The ETA at `now_ms`, with the key it is good for (this second, this poll). Computed
+    /// at most once per key: the frame hands the answer back (`on_drawn`) to be kept.
+    pub fn eta(&self, now_ms: i64) -> EtaAt {
         let key = (now_ms / 1000, self.polls);
         if let Some((k, v)) = self.eta_cache {
             if k == key {
-                return v;
+                return (key, v);
             }
         }
-        let v = self.graph.as_ref().and_then(|g| g.eta(now_ms));
-        self.eta_cache = Some((key, v));
-        v
+        (key, self.graph.as_ref().and_then(|g| g.eta(now_ms)))
     }
 
     // ----- layout -----
@@ -395,7 +401,6 @@ impl DagView {
         self.layout = layout(g, &self.params);
         self.rows = list_rows(g, &self.params);
         self.layout_gen += 1;
-        self.up_cache = None;
         self.order = topo_order(g);
         self.order_pos = vec![0; g.nodes.len()];
         for (k, &v) in self.order.iter().enumerate() {

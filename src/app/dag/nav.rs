@@ -1,7 +1,7 @@
 //! Moving the selection: along edges, across a layer, by status, by page, and folding.
 
 use super::{DagEffect, DagMode, DagView};
-use crate::app::state::Level;
+use crate::app::notify::Level;
 use obtui_task::layout::{fan_outs, NodeRef};
 use obtui_task::NodeStatus;
 

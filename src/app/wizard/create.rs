@@ -4,12 +4,10 @@
 //! cluster and package lists.
 
 use super::data::{DataRequest, Inventory};
-use super::precheck::PrecheckItem;
 use super::request::{OcpWrite, SubmitRequest, TaskLookup};
-use super::{
-    loaded, Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
-    WizardKind,
-};
+use super::{loaded, Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext};
+use crate::model::wizard::precheck::PrecheckItem;
+use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ClusterType, CreateClusterRequest, CreateClusterZone};
 use std::collections::BTreeMap;
 
@@ -473,8 +471,8 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
 #[cfg(test)]
 mod tests {
     use super::super::data::*;
-    use super::super::precheck::CheckResult;
     use super::*;
+    use crate::model::wizard::precheck::CheckResult;
 
     fn host(id: i64, status: &str, idc: &str, ob: bool) -> Host {
         Host {

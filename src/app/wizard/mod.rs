@@ -11,28 +11,25 @@
 //! out a cluster) live in one file each and plug in through [`WizardKind`]; the framework itself
 //! knows no backend.
 
-pub mod convert;
 pub mod create;
-pub mod data;
 mod field;
 mod input;
 pub mod precheck;
 pub mod proxy;
-pub mod request;
 pub mod scaleout;
 pub mod takeover;
 pub mod upgrade;
 pub mod validate;
 
 use obtui_api::secret::Secret;
-use std::cell::Cell;
 
-pub use data::{DataRequest, DataResponse, Inventory};
-pub use field::{Choice, Cond, Field, FieldKind, Rule, Value};
-pub use precheck::{CheckResult, PrecheckItem, PrecheckSource};
-pub use request::{
+pub use crate::model::wizard::data::{self, DataRequest, DataResponse, Inventory};
+pub use crate::model::wizard::precheck::{CheckResult, PrecheckItem, PrecheckSource};
+pub use crate::model::wizard::request::{
     OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup, Write,
 };
+pub use crate::model::wizard::{convert, request, WizardKind};
+pub use field::{Choice, Cond, Field, FieldKind, Rule, Value};
 
 /// New options for one select: (top field, where in it, sub-field, options). Where: `None` =
 /// the field itself, `Some(None)` = the group's template, `Some(Some(i))` = item `i`.
@@ -43,68 +40,6 @@ const DERIVED_OPTIONS: &[&str] = &["primary_zone"];
 
 /// Upper bound on any typed value, so a runaway paste cannot grow memory without limit.
 const MAX_INPUT: usize = 512;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum WizardKind {
-    CreateCluster,
-    TakeoverCluster,
-    UpgradeCluster,
-    TakeoverProxy,
-    /// obshell: add a SINGLE agent's server to the cluster.
-    ScaleOut,
-}
-
-impl WizardKind {
-    pub const ALL: [WizardKind; 5] = [
-        WizardKind::CreateCluster,
-        WizardKind::TakeoverCluster,
-        WizardKind::UpgradeCluster,
-        WizardKind::TakeoverProxy,
-        WizardKind::ScaleOut,
-    ];
-
-    pub fn title(&self) -> &'static str {
-        match self {
-            WizardKind::CreateCluster => "Create cluster",
-            WizardKind::TakeoverCluster => "Take over cluster",
-            WizardKind::UpgradeCluster => "Upgrade cluster",
-            WizardKind::TakeoverProxy => "Take over OBProxy",
-            WizardKind::ScaleOut => "Scale out cluster",
-        }
-    }
-
-    /// The `:command` that opens it.
-    pub fn command(&self) -> &'static str {
-        match self {
-            WizardKind::CreateCluster => "create",
-            WizardKind::TakeoverCluster => "takeover",
-            WizardKind::UpgradeCluster => "upgrade",
-            WizardKind::TakeoverProxy => "proxy-takeover",
-            WizardKind::ScaleOut => "scale-out",
-        }
-    }
-
-    pub fn from_command(cmd: &str) -> Option<WizardKind> {
-        let c = cmd.trim().trim_start_matches(':');
-        WizardKind::ALL.into_iter().find(|k| k.command() == c)
-    }
-
-    pub fn precheck_source(&self) -> PrecheckSource {
-        match self {
-            // OBProxy: the server's precheck where it has one, else computed (see `proxy`).
-            WizardKind::TakeoverCluster | WizardKind::TakeoverProxy => PrecheckSource::Api,
-            _ => PrecheckSource::Computed,
-        }
-    }
-
-    /// The server the wizard talks to, and where the task it creates lives.
-    pub fn backend(&self) -> obtui_task::Backend {
-        match self {
-            WizardKind::ScaleOut => obtui_task::Backend::Obshell,
-            _ => obtui_task::Backend::Ocp,
-        }
-    }
-}
 
 /// What the app knows when it opens a wizard.
 #[derive(Debug, Clone, Default)]
@@ -291,7 +226,7 @@ pub struct Wizard {
     /// First form line shown.
     pub scroll: usize,
     /// Lines the form had on the last draw (the UI sets it; scrolling uses it).
-    pub viewport: Cell<usize>,
+    pub viewport: usize,
     pub popup: Option<Popup>,
     pub inventory: Inventory,
     pub precheck: Precheck,
@@ -342,7 +277,7 @@ impl Wizard {
             fields,
             focus: FieldPath { top: 0, item: None },
             scroll: 0,
-            viewport: Cell::new(12),
+            viewport: 12,
             popup: None,
             inventory: Inventory::default(),
             precheck: Precheck {
@@ -580,7 +515,7 @@ impl Wizard {
     /// Keep the focused row (and the label line above a group item) inside the viewport.
     pub fn ensure_visible(&mut self) {
         let rows = self.layout();
-        let view = self.viewport.get().max(1);
+        let view = self.viewport.max(1);
         let Some(i) = rows
             .iter()
             .position(|r| r.path == self.focus && r.focusable())

@@ -1,99 +1,24 @@
-//! Precheck items, and the mapping of OCP's take-over precheck answer into them.
+//! The mapping of OCP's take-over precheck answer into precheck items.
 
+use crate::model::wizard::precheck::{CheckResult, PrecheckAnswer, PrecheckItem};
 use obtui_api::ocp::TakeoverPrecheckResult;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CheckResult {
-    Pass,
-    Warn,
-    Fail,
-}
-
-impl CheckResult {
-    pub fn word(&self) -> &'static str {
-        match self {
-            CheckResult::Pass => "PASS",
-            CheckResult::Warn => "WARN",
-            CheckResult::Fail => "FAIL",
-        }
+/// The items of a precheck answer: the server's own, mapped, or computed from its data.
+pub fn answer_items(a: &PrecheckAnswer) -> Vec<PrecheckItem> {
+    match a {
+        PrecheckAnswer::Takeover(r) => takeover_items(r),
+        PrecheckAnswer::Proxy(r) => super::proxy::api_items(r),
+        PrecheckAnswer::ProxyFallback {
+            proxy_cluster_id,
+            body,
+            inventory,
+            why,
+        } => super::proxy::fallback_items(
+            &super::proxy::form_of(*proxy_cluster_id, body),
+            inventory,
+            why,
+        ),
     }
-    /// A glyph that reads without colour.
-    pub fn glyph(&self) -> &'static str {
-        match self {
-            CheckResult::Pass => "✔",
-            CheckResult::Warn => "▲",
-            CheckResult::Fail => "✖",
-        }
-    }
-}
-
-/// One line of the precheck table.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PrecheckItem {
-    pub name: String,
-    pub result: CheckResult,
-    /// What was found.
-    pub reason: String,
-    /// What to do about it (empty for PASS).
-    pub fix: String,
-    /// What the check is about when a step checks several things (an OBProxy take-over checks
-    /// each proxy: its host id), so failing ones can be taken out of the request.
-    pub subject: Option<String>,
-}
-
-impl PrecheckItem {
-    pub fn pass(name: impl Into<String>, reason: impl Into<String>) -> PrecheckItem {
-        PrecheckItem {
-            name: name.into(),
-            result: CheckResult::Pass,
-            reason: reason.into(),
-            fix: String::new(),
-            subject: None,
-        }
-    }
-    pub fn warn(
-        name: impl Into<String>,
-        reason: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> PrecheckItem {
-        PrecheckItem {
-            name: name.into(),
-            result: CheckResult::Warn,
-            reason: reason.into(),
-            fix: fix.into(),
-            subject: None,
-        }
-    }
-    pub fn fail(
-        name: impl Into<String>,
-        reason: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> PrecheckItem {
-        PrecheckItem {
-            name: name.into(),
-            result: CheckResult::Fail,
-            reason: reason.into(),
-            fix: fix.into(),
-            subject: None,
-        }
-    }
-}
-
-impl PrecheckItem {
-    /// The same item, about `subject`.
-    pub fn about(mut self, subject: impl Into<String>) -> PrecheckItem {
-        self.subject = Some(subject.into());
-        self
-    }
-}
-
-/// Where the checks came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrecheckSource {
-    /// OCP's own precheck endpoint.
-    Api,
-    /// Computed here from data the API gives: OCP has no precheck for this operation.
-    Computed,
 }
 
 /// Render OCP's take-over precheck answer item by item.

@@ -9,12 +9,13 @@
 //! list and runs the precheck again.
 
 use super::data::{compare_versions, DataRequest, Inventory};
-use super::precheck::{CheckResult, PrecheckItem};
 use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Field, FieldKind, FieldPath, PrecheckState, Rule, Step, StepKind, Value,
-    Wizard, WizardContext, WizardEffect, WizardKind,
+    Wizard, WizardContext, WizardEffect,
 };
+use crate::model::wizard::precheck::{CheckResult, PrecheckItem};
+use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{
     ObproxyTakeoverHost, ObproxyTakeoverPrecheck, ObproxyTakeoverPrecheckRequest,
     ObproxyTakeoverRequest,
@@ -562,8 +563,8 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
 #[cfg(test)]
 mod tests {
     use super::super::data::*;
-    use super::super::precheck::CheckResult;
     use super::*;
+    use crate::model::wizard::precheck::CheckResult;
 
     fn inv() -> Inventory {
         let svc = |t: &str, v: Option<&str>| HostService {

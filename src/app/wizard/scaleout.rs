@@ -7,12 +7,12 @@
 //! the cluster agent's answers and the target's own `/info`.
 
 use super::data::{compare_versions, AgentBrief, DataRequest, Inventory};
-use super::precheck::PrecheckItem;
 use super::request::{SubmitRequest, TaskLookup, Write};
 use super::{
     validate, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
-    WizardKind,
 };
+use crate::model::wizard::precheck::PrecheckItem;
+use crate::model::wizard::WizardKind;
 use obtui_api::obshell::{AgentAddr, ScaleOutRequest};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -713,8 +713,10 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::wizard::data::{AgentCluster, AgentServer, AgentZone, AgentsView, TargetInfo};
     use crate::app::wizard::CheckResult;
+    use crate::model::wizard::data::{
+        AgentCluster, AgentServer, AgentZone, AgentsView, TargetInfo,
+    };
 
     fn agent(ip: &str, port: u16, identity: &str, version: &str, zone: &str) -> AgentBrief {
         AgentBrief {

@@ -5,8 +5,8 @@ use super::data::DataRequest;
 use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
-    WizardKind,
 };
+use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
 
 pub const CONTAINER: &str = "DEDICATED_CONTAINER";

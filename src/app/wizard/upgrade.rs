@@ -6,11 +6,10 @@
 
 use super::create::PACKAGE_TYPE;
 use super::data::{compare_versions, version_core, DataRequest, Inventory, Package};
-use super::precheck::PrecheckItem;
 use super::request::{OcpWrite, SubmitRequest, TaskLookup};
-use super::{
-    Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext, WizardKind,
-};
+use super::{Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext};
+use crate::model::wizard::precheck::PrecheckItem;
+use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -432,8 +431,8 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
 #[cfg(test)]
 mod tests {
     use super::super::data::*;
-    use super::super::precheck::CheckResult;
     use super::*;
+    use crate::model::wizard::precheck::CheckResult;
 
     fn pkg(v: &str, arch: &str) -> Package {
         Package {

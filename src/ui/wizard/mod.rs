@@ -17,7 +17,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// What a password looks like on screen.
 const MASK_CHAR: char = '•';
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
+/// Draw the wizard; returns the rows of its form window when a form step is on screen.
+pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) -> Option<usize> {
     frame.render_widget(Clear, area);
     let title = Line::from(vec![Span::styled(
         format!(" {} ", w.kind.title()),
@@ -33,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     frame.render_widget(block, area);
     if inner.height < 4 || inner.width < 20 {
         frame.render_widget(Paragraph::new("window too small for the wizard"), inner);
-        return;
+        return None;
     }
     // The field help line only exists on form steps; other steps give it to the body.
     let help_h = u16::from(matches!(w.current_step().kind, StepKind::Form(_)));
@@ -46,11 +47,20 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     ])
     .areas(inner);
     draw_steps(frame, steps, w, theme);
-    match &w.current_step().kind {
-        StepKind::Form(_) => draw_form(frame, body, w, theme),
-        StepKind::Precheck => draw_precheck(frame, body, w, theme),
-        StepKind::Summary => draw_summary(frame, body, w, theme),
-    }
+    let rows = match &w.current_step().kind {
+        StepKind::Form(_) => {
+            draw_form(frame, body, w, theme);
+            Some(usize::from(body.height).max(1))
+        }
+        StepKind::Precheck => {
+            draw_precheck(frame, body, w, theme);
+            None
+        }
+        StepKind::Summary => {
+            draw_summary(frame, body, w, theme);
+            None
+        }
+    };
     draw_help(frame, help, w, theme);
     draw_notice(frame, notice, w, theme);
     draw_hints(frame, hints, w, theme);
@@ -63,6 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     if w.discard_prompt {
         draw_discard(frame, inner, theme);
     }
+    rows
 }
 
 fn emphasis(theme: &Theme) -> Style {
@@ -125,7 +136,6 @@ fn effective_scroll(rows: &[LayoutRow], w: &Wizard, height: usize) -> usize {
 
 fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     let height = area.height as usize;
-    w.viewport.set(height.max(1));
     let rows = w.layout();
     let scroll = effective_scroll(&rows, w, height);
     // Wide enough for the longest label on this step (marker, indent and `*` included).

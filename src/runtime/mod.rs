@@ -3,12 +3,17 @@
 //! Frames are drawn only when something changed, at most one per ~16 ms, each wrapped in
 //! synchronized output (DEC mode 2026) so SSH and tmux never show a half-drawn screen.
 
-use super::actions::Keymap;
-use super::state::{App, Effect, Level, LogJob, Settings, TaskJob};
+use crate::app::actions::Keymap;
+use crate::app::notify::Level;
+use crate::app::state::{App, Effect, Settings};
 use crate::config::{profile::Resolved, ConfigFile, Paths, Theme};
-use crate::poll::fetch::{self, Backends, ViewData, ViewJob};
+use crate::model::jobs::ViewJob;
+use crate::model::jobs::{LogJob, TaskJob};
+use crate::model::view::ViewData;
+use crate::poll::fetch::{self, Backends};
 use crate::poll::{self, Outcome, PollerHandle};
-use crate::ui::term;
+pub mod term;
+
 use anyhow::{anyhow, Context, Result};
 use crossterm::event::EventStream;
 use futures_util::StreamExt;
@@ -33,12 +38,14 @@ pub enum Msg {
         result: Result<(), ApiError>,
     },
     WizardData(crate::app::wizard::DataResponse),
-    WizardPrecheck(Result<Vec<crate::app::wizard::PrecheckItem>, String>),
+    WizardPrecheck(Result<crate::model::wizard::precheck::PrecheckAnswer, String>),
     WizardSubmit(
         crate::app::wizard::SubmitOutcome,
         crate::app::wizard::TaskLookup,
     ),
     WizardFound(Option<String>),
+    /// New lines about this run for the help overlay.
+    Notes(Vec<String>),
 }
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -331,26 +338,12 @@ fn profile_password(r: &Resolved) -> Option<Result<Secret, String>> {
     r.plaintext_password.clone().map(Ok)
 }
 
-/// Lines about this run that may arrive after start (the demo's obshell agents).
-#[derive(Debug, Clone, Default)]
-pub struct Notes(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
-
-impl Notes {
-    pub fn set(&self, lines: Vec<String>) {
-        if let Ok(mut g) = self.0.lock() {
-            *g = lines;
-        }
-    }
-    pub fn get(&self) -> Vec<String> {
-        self.0.lock().map(|g| g.clone()).unwrap_or_default()
-    }
-}
-
 /// How the TUI was asked to run.
 #[derive(Debug, Clone, Default)]
 pub struct RunOpts {
-    /// Lines for the help overlay about this run (the demo's obshell agents).
-    pub notes: Notes,
+    /// Lines for the help overlay about this run (the demo's obshell agents); they may change
+    /// after start, and reach the app as messages.
+    pub notes: Option<tokio::sync::watch::Receiver<Vec<String>>>,
     /// Against the in-process simulator.
     pub demo: bool,
     /// `--ascii`: ASCII glyphs even in a UTF-8 locale.
@@ -388,7 +381,10 @@ pub async fn run_tui(
         insecure: r.insecure,
     };
     let mut app = App::new(settings, theme, keymap);
-    app.notes = opts.notes.clone();
+    let mut notes = opts.notes.clone();
+    if let Some(n) = &notes {
+        app.on_notes(n.borrow().clone());
+    }
     if r.url.is_empty() {
         app.task_backend = obtui_task::Backend::Obshell;
     }
@@ -510,6 +506,11 @@ pub async fn run_tui(
                     app.dirty = true;
                 }
             }
+            lines = next_notes(&mut notes) => {
+                for e in deliver(&mut app, Msg::Notes(lines)) {
+                    apply(&mut app, e, &session, &mut terminal)?;
+                }
+            }
             _ = recv_opt(&mut sigterm) => break,
             _ = recv_opt(&mut sighup) => break,
             _ = recv_opt(&mut sigint) => break,
@@ -534,6 +535,7 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::WizardFound(t) => return app.on_wizard_found(t),
         Msg::View(o) => app.on_view(o.job, o.result, o.at, o.failures),
         Msg::Info(r) => app.on_info(r),
+        Msg::Notes(lines) => app.on_notes(lines),
         Msg::Task(o) => app.on_task(o.job, o.result, o.at),
         Msg::Log(o) => app.on_log(o.job, o.result),
         Msg::OpDone {
@@ -544,6 +546,17 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
         } => app.on_op_result(&task, op, node, result),
     }
     vec![]
+}
+
+/// The next change of the run's notes; never, once their sender is gone.
+async fn next_notes(r: &mut Option<tokio::sync::watch::Receiver<Vec<String>>>) -> Vec<String> {
+    if let Some(rx) = r {
+        if rx.changed().await.is_ok() {
+            return rx.borrow_and_update().clone();
+        }
+    }
+    *r = None;
+    std::future::pending().await
 }
 
 async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
@@ -607,7 +620,10 @@ fn switch_profile(paths: &Paths, name: &str) -> Result<Resolved, String> {
     let cfg = ConfigFile::load(&paths.config_file)?;
     crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg)?;
     let (n, p) = cfg.select(Some(name))?;
-    crate::config::profile::resolve(n, &p, None, None, false, None, None)
+    crate::config::profile::Resolver::new(n)
+        .profile(&p)
+        .resolve()
+        .map_err(|e| e.to_string())
 }
 
 /// Show the new profile: header, theme, refresh, read-only; forget the old server's data.
@@ -641,10 +657,14 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
 fn draw(terminal: &mut term::Term, app: &mut App) -> Result<()> {
     let mut out = std::io::stdout();
     crossterm::queue!(out, crossterm::terminal::BeginSynchronizedUpdate)?;
-    let r = terminal.draw(|f| crate::ui::draw(f, app));
+    let mut drawn = None;
+    let r = terminal.draw(|f| drawn = Some(crate::ui::draw(f, app)));
     crossterm::queue!(out, crossterm::terminal::EndSynchronizedUpdate)?;
     out.flush()?;
     r.context("drawing failed")?;
+    if let Some(d) = drawn {
+        app.on_drawn(d);
+    }
     app.dirty = false;
     Ok(())
 }

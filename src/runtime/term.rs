@@ -8,7 +8,7 @@ use crossterm::{
 };
 use ratatui::Terminal;
 
-use super::backend::LeanBackend;
+use crate::ui::backend::LeanBackend;
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -102,10 +102,7 @@ pub fn resume(term: &mut Term) -> io::Result<()> {
 /// Ctrl-Z: give the terminal back, stop the process, and take it again on `fg`.
 pub fn suspend(term: &mut Term) -> io::Result<()> {
     restore();
-    // SAFETY: raise() with a valid signal number has no memory-safety preconditions.
-    unsafe {
-        libc::raise(libc::SIGTSTP);
-    }
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     resume(term)
 }
 

@@ -1,0 +1,31 @@
+//! The panes of the main screen.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaneKind {
+    Clusters,
+    Hosts,
+    Proxies,
+    Tasks,
+}
+
+impl PaneKind {
+    pub const ALL: [PaneKind; 4] = [
+        PaneKind::Clusters,
+        PaneKind::Hosts,
+        PaneKind::Proxies,
+        PaneKind::Tasks,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneKind::Clusters => "Clusters",
+            PaneKind::Hosts => "Hosts",
+            PaneKind::Proxies => "OBProxy",
+            PaneKind::Tasks => "Tasks",
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! What the wizards and the pollers exchange: which wizard, the data a form needs, the
+//! precheck items, the one write and its outcome. Neutral: no drawing, no network.
+
+pub mod convert;
+pub mod data;
+pub mod precheck;
+pub mod request;
+
+use precheck::PrecheckSource;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WizardKind {
+    CreateCluster,
+    TakeoverCluster,
+    UpgradeCluster,
+    TakeoverProxy,
+    /// obshell: add a SINGLE agent's server to the cluster.
+    ScaleOut,
+}
+
+impl WizardKind {
+    pub const ALL: [WizardKind; 5] = [
+        WizardKind::CreateCluster,
+        WizardKind::TakeoverCluster,
+        WizardKind::UpgradeCluster,
+        WizardKind::TakeoverProxy,
+        WizardKind::ScaleOut,
+    ];
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            WizardKind::CreateCluster => "Create cluster",
+            WizardKind::TakeoverCluster => "Take over cluster",
+            WizardKind::UpgradeCluster => "Upgrade cluster",
+            WizardKind::TakeoverProxy => "Take over OBProxy",
+            WizardKind::ScaleOut => "Scale out cluster",
+        }
+    }
+
+    /// The `:command` that opens it.
+    pub fn command(&self) -> &'static str {
+        match self {
+            WizardKind::CreateCluster => "create",
+            WizardKind::TakeoverCluster => "takeover",
+            WizardKind::UpgradeCluster => "upgrade",
+            WizardKind::TakeoverProxy => "proxy-takeover",
+            WizardKind::ScaleOut => "scale-out",
+        }
+    }
+
+    pub fn from_command(cmd: &str) -> Option<WizardKind> {
+        let c = cmd.trim().trim_start_matches(':');
+        WizardKind::ALL.into_iter().find(|k| k.command() == c)
+    }
+
+    pub fn precheck_source(&self) -> PrecheckSource {
+        match self {
+            // OBProxy: the server's precheck where it has one, else computed (see `proxy`).
+            WizardKind::TakeoverCluster | WizardKind::TakeoverProxy => PrecheckSource::Api,
+            _ => PrecheckSource::Computed,
+        }
+    }
+
+    /// The server the wizard talks to, and where the task it creates lives.
+    pub fn backend(&self) -> obtui_task::Backend {
+        match self {
+            WizardKind::ScaleOut => obtui_task::Backend::Obshell,
+            _ => obtui_task::Backend::Ocp,
+        }
+    }
+}
