@@ -392,10 +392,7 @@ pub fn short_version(v: &str) -> String {
 }
 
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    obtui_api::time::now_ms()
 }
 
 /// A 10-cell bar plus done/total.
@@ -461,9 +458,9 @@ fn task_row(t: &TaskInstance, now: i64) -> Row {
 }
 
 pub fn task_duration_ms(t: &TaskInstance, now: i64) -> Option<i64> {
-    use obtui_api::ocp::models::parse_time_millis;
-    let start = parse_time_millis(t.start_time.as_deref()?)?;
-    let end = match t.finish_time.as_deref().and_then(parse_time_millis) {
+    use obtui_api::time::parse_ms;
+    let start = parse_ms(t.start_time.as_deref()?)?;
+    let end = match t.finish_time.as_deref().and_then(parse_ms) {
         Some(e) if e >= start => e,
         _ if t.status == TaskStatus::Running => now,
         _ => return None,

@@ -179,8 +179,8 @@ pub fn task_from(d: &DagDetail) -> ocp::TaskInstance {
         id: d.id.parse().unwrap_or(0),
         name: d.name.clone(),
         status: dag_status(d),
-        start_time: Some(d.start_time.clone()).filter(|t| !obtui_api::obshell::time::is_unset(t)),
-        finish_time: Some(d.end_time.clone()).filter(|t| !obtui_api::obshell::time::is_unset(t)),
+        start_time: Some(d.start_time.clone()).filter(|t| !obtui_api::time::is_unset(t)),
+        finish_time: Some(d.end_time.clone()).filter(|t| !obtui_api::time::is_unset(t)),
         creator: Some(ocp::Creator::Name("obshell".into())),
         subtasks,
         ..Default::default()
@@ -190,7 +190,7 @@ pub fn task_from(d: &DagDetail) -> ocp::TaskInstance {
 /// One poll of a DAG, as the neutral graph.
 pub async fn task_graph(c: &ObshellClient, id: &str) -> Result<TaskGraph, ApiError> {
     let d = c.dag(id, true).await?;
-    TaskGraph::try_from(&d).map_err(ApiError::Request)
+    TaskGraph::try_from(&d).map_err(|e| ApiError::Request(e.to_string()))
 }
 
 /// The log of a node: its sub_tasks' logs, each headed by the agent that ran it.

@@ -4,6 +4,5 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod obshell_crypto;
 mod obshell_fixtures;
 mod ocp_fixtures;

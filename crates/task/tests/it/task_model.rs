@@ -92,7 +92,7 @@ fn ocp_task_operations_follow_the_documented_preconditions() {
         ],
     );
     g.status = TaskState::Running;
-    let err = g.allowed(Op::Retry, None).unwrap_err();
+    let err = g.allowed(Op::Retry, None).unwrap_err().to_string();
     assert!(err.contains("RUNNING") && err.contains("FAILED"), "{err}");
 
     g.status = TaskState::Failed;
@@ -102,19 +102,23 @@ fn ocp_task_operations_follow_the_documented_preconditions() {
     assert!(g
         .allowed(Op::Rollback, None)
         .unwrap_err()
+        .to_string()
         .contains("prohibits rollback"));
     g.operation = NodeOp::Rollback;
     assert!(g
         .allowed(Op::Retry, None)
         .unwrap_err()
+        .to_string()
         .contains("rolling back"));
     assert!(g
         .allowed(Op::Cancel, None)
         .unwrap_err()
+        .to_string()
         .contains("OCP has no cancel"));
     assert!(g
         .allowed(Op::Pass, Some(1))
         .unwrap_err()
+        .to_string()
         .contains("OCP has no pass"));
 
     // Subtasks: retry/skip a FAILED one, cancel a RUNNING one.
@@ -123,9 +127,10 @@ fn ocp_task_operations_follow_the_documented_preconditions() {
     assert!(g
         .allowed(Op::Cancel, Some(1))
         .unwrap_err()
+        .to_string()
         .contains("only a RUNNING subtask"));
     assert_eq!(g.allowed(Op::Cancel, Some(2)), Ok(()));
-    let err = g.allowed(Op::Skip, Some(0)).unwrap_err();
+    let err = g.allowed(Op::Skip, Some(0)).unwrap_err().to_string();
     assert!(
         err.contains("'a' is SUCCESSFUL") && err.contains("skipped"),
         "{err}"
@@ -134,6 +139,7 @@ fn ocp_task_operations_follow_the_documented_preconditions() {
     assert!(g
         .allowed(Op::Retry, Some(1))
         .unwrap_err()
+        .to_string()
         .contains("rolling back"));
     assert_eq!(
         g.allowed(Op::Skip, Some(1)),
@@ -159,10 +165,12 @@ fn obshell_dag_operations_follow_the_operator_rules() {
     assert!(g
         .allowed(Op::Retry, None)
         .unwrap_err()
+        .to_string()
         .contains("only a FAILED DAG"));
     assert!(g
         .allowed(Op::Cancel, None)
         .unwrap_err()
+        .to_string()
         .contains("only an unfinished DAG"));
     g.status = TaskState::Running;
     assert_eq!(g.allowed(Op::Cancel, None), Ok(()));
@@ -174,15 +182,18 @@ fn obshell_dag_operations_follow_the_operator_rules() {
     assert!(g
         .allowed(Op::Skip, None)
         .unwrap_err()
+        .to_string()
         .contains("obshell has no skip"));
     assert_eq!(g.allowed(Op::Pass, Some(1)), Ok(()));
     assert!(g
         .allowed(Op::Pass, Some(2))
         .unwrap_err()
+        .to_string()
         .contains("only a FAILED node"));
     assert!(g
         .allowed(Op::Retry, Some(1))
         .unwrap_err()
+        .to_string()
         .contains("obshell has no retry for a single subtask"));
 }
 
@@ -352,7 +363,7 @@ fn ocp_detail_converts_with_edges_times_and_creator() {
     assert_eq!(install.downstreams, ["13000334"]);
     assert_eq!(g.progress(), (4, 4));
     assert_eq!(
-        g.allowed(Op::Retry, None).unwrap_err(),
+        g.allowed(Op::Retry, None).unwrap_err().to_string(),
         "the task is SUCCESSFUL; only a FAILED task can be retried"
     );
 }
