@@ -301,6 +301,8 @@ pub struct Host {
 /// One OBProxy process.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Proxy {
+    /// The host it runs on (OCP's host id).
+    pub host_id: Option<i64>,
     pub ip: Option<String>,
     pub sql_port: Option<i64>,
     pub exporter_port: Option<i64>,

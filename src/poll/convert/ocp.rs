@@ -228,6 +228,7 @@ pub fn host(h: &ocp::Host) -> inv::Host {
 
 pub fn proxy(p: &ocp::Obproxy) -> inv::Proxy {
     inv::Proxy {
+        host_id: p.host_id,
         ip: p.ip.clone(),
         sql_port: p.sql_port,
         exporter_port: p.exporter_port,
