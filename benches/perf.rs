@@ -15,6 +15,7 @@ use obtui::config::Theme;
 use obtui::model::jobs::ViewJob;
 use obtui::model::pane::PaneKind;
 use obtui::model::view::ViewData;
+use obtui::poll::convert::ocp as conv;
 use obtui_api::ocp::models::{Host, HostService, HostStatus, ObCluster};
 use obtui_task::{gen, layout, Backend, LayoutParams, TaskGraph};
 use ratatui::backend::TestBackend;
@@ -177,7 +178,7 @@ fn loaded_app(n_clusters: usize, n_hosts: usize) -> App {
     a.on_view(
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
-            clusters: clusters(n_clusters),
+            clusters: conv::clusters(&clusters(n_clusters)),
             running: vec![],
         }),
         Instant::now(),
@@ -185,7 +186,7 @@ fn loaded_app(n_clusters: usize, n_hosts: usize) -> App {
     );
     a.on_view(
         ViewJob::Pane(PaneKind::Hosts),
-        Ok(ViewData::Hosts(hosts(n_hosts))),
+        Ok(ViewData::Hosts(conv::hosts(&hosts(n_hosts)))),
         Instant::now(),
         0,
     );

@@ -158,7 +158,7 @@ pub struct App {
     /// The wizard on screen.
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
-    pub task_status: std::collections::HashMap<i64, obtui_api::ocp::models::TaskStatus>,
+    pub task_status: std::collections::HashMap<i64, obtui_task::TaskState>,
     /// Flashes, the error history and the run's notes.
     pub notify: Notifications,
     pub ocp_version: Option<String>,
@@ -484,11 +484,7 @@ impl App {
             Ok(g) => {
                 if g.status == obtui_task::TaskState::Failed {
                     if let Ok(id) = g.id.parse::<i64>() {
-                        self.note_task_status(
-                            id,
-                            obtui_api::ocp::models::TaskStatus::Failed,
-                            &g.name,
-                        );
+                        self.note_task_status(id, obtui_task::TaskState::Failed, &g.name);
                     }
                 }
                 if let Some(d) = self.dag.as_mut() {
@@ -538,18 +534,13 @@ impl App {
     }
 
     /// Remember a task's status; a task that turns FAILED raises a flash wherever the user is.
-    fn note_task_status(
-        &mut self,
-        id: i64,
-        status: obtui_api::ocp::models::TaskStatus,
-        name: &str,
-    ) {
-        use obtui_api::ocp::models::TaskStatus;
+    fn note_task_status(&mut self, id: i64, status: obtui_task::TaskState, name: &str) {
+        use obtui_task::TaskState;
         let first_sight = self.task_status.is_empty();
         let old = self.task_status.insert(id, status.clone());
-        let newly_failed = status == TaskStatus::Failed
+        let newly_failed = status == TaskState::Failed
             && match old {
-                Some(o) => o != TaskStatus::Failed,
+                Some(o) => o != TaskState::Failed,
                 // A failed task we never saw running: news only after the first look.
                 None => !first_sight && self.task_status.keys().any(|&k| k < id),
             };
@@ -561,7 +552,7 @@ impl App {
         }
     }
 
-    fn note_tasks(&mut self, tasks: &[obtui_api::ocp::models::TaskInstance]) {
+    fn note_tasks(&mut self, tasks: &[crate::model::inventory::TaskSummary]) {
         let first = self.task_status.is_empty();
         for t in tasks {
             if first {

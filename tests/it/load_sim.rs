@@ -11,6 +11,7 @@ use obtui::config::Theme;
 use obtui::model::jobs::ViewJob;
 use obtui::model::pane::PaneKind;
 use obtui::model::view::ViewData;
+use obtui::poll::convert::ocp as conv;
 use obtui_api::ocp::models::{Paged, TaskInstance};
 use obtui_api::ocp::{OcpClient, OcpConfig, PageQuery, TaskFilter};
 use obtui_api::secret::Secret;
@@ -126,7 +127,7 @@ fn fifty_running_tasks_keys_do_no_io_and_every_row_is_drawn() {
     app.frozen_now = Some(1_704_067_200_000);
     app.on_view(
         ViewJob::Pane(PaneKind::Tasks),
-        Ok(ViewData::Tasks(fifty_running_tasks())),
+        Ok(ViewData::Tasks(conv::tasks(&fifty_running_tasks()))),
         Instant::now(),
         0,
     );
@@ -178,7 +179,7 @@ fn fifty_running_tasks_keys_do_no_io_and_every_row_is_drawn() {
         }
         app.on_view(
             ViewJob::Pane(PaneKind::Tasks),
-            Ok(ViewData::Tasks(fifty_running_tasks())),
+            Ok(ViewData::Tasks(conv::tasks(&fifty_running_tasks()))),
             Instant::now(),
             0,
         );

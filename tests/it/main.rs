@@ -16,6 +16,7 @@ mod faults_binary;
 mod faults_ui;
 mod fuzz_parsers;
 mod fuzz_wizard_fields;
+mod inventory_fixtures;
 mod load_sim;
 mod readonly_actions;
 mod readonly_binary;

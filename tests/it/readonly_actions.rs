@@ -19,6 +19,7 @@ use obtui::model::jobs::TaskJob;
 use obtui::model::jobs::ViewJob;
 use obtui::model::pane::PaneKind;
 use obtui::model::view::ViewData;
+use obtui::poll::convert::ocp as conv;
 use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance};
 use obtui_task::model::{Backend, NodeStatus, TaskGraph, TaskState};
 use rand::rngs::StdRng;
@@ -62,27 +63,27 @@ fn loaded(read_only: bool) -> App {
     app.on_view(
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
-            clusters: clusters.contents,
-            running: tasks.contents.clone(),
+            clusters: conv::clusters(&clusters.contents),
+            running: conv::tasks(&tasks.contents.clone()),
         }),
         at,
         0,
     );
     app.on_view(
         ViewJob::Pane(PaneKind::Hosts),
-        Ok(ViewData::Hosts(hosts.contents)),
+        Ok(ViewData::Hosts(conv::hosts(&hosts.contents))),
         at,
         0,
     );
     app.on_view(
         ViewJob::Pane(PaneKind::Proxies),
-        Ok(ViewData::Proxies(proxies.contents)),
+        Ok(ViewData::Proxies(conv::proxy_clusters(&proxies.contents))),
         at,
         0,
     );
     app.on_view(
         ViewJob::Pane(PaneKind::Tasks),
-        Ok(ViewData::Tasks(tasks.contents)),
+        Ok(ViewData::Tasks(conv::tasks(&tasks.contents))),
         at,
         0,
     );

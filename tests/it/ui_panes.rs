@@ -10,6 +10,7 @@ use obtui::config::Theme;
 use obtui::model::jobs::ViewJob;
 use obtui::model::pane::PaneKind;
 use obtui::model::view::{ClusterDetail, ViewData};
+use obtui::poll::convert::ocp as conv;
 use obtui_api::ocp::models::{Host, ObCluster, ObproxyCluster, Paged, TaskInstance, Zone};
 use obtui_api::ApiError;
 use ratatui::backend::TestBackend;
@@ -62,27 +63,27 @@ fn loaded_app(theme_name: &str) -> App {
     app.on_view(
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
-            clusters: clusters.contents,
-            running: tasks.contents.clone(),
+            clusters: conv::clusters(&clusters.contents),
+            running: conv::tasks(&tasks.contents.clone()),
         }),
         at,
         0,
     );
     app.on_view(
         ViewJob::Pane(PaneKind::Hosts),
-        Ok(ViewData::Hosts(hosts.contents)),
+        Ok(ViewData::Hosts(conv::hosts(&hosts.contents))),
         at,
         0,
     );
     app.on_view(
         ViewJob::Pane(PaneKind::Proxies),
-        Ok(ViewData::Proxies(proxies.contents)),
+        Ok(ViewData::Proxies(conv::proxy_clusters(&proxies.contents))),
         at,
         0,
     );
     app.on_view(
         ViewJob::Pane(PaneKind::Tasks),
-        Ok(ViewData::Tasks(tasks.contents)),
+        Ok(ViewData::Tasks(conv::tasks(&tasks.contents))),
         at,
         0,
     );
@@ -129,7 +130,7 @@ fn many_hosts(n: usize) -> Vec<Host> {
 fn with_many_hosts(app: &mut App, n: usize) {
     app.on_view(
         ViewJob::Pane(PaneKind::Hosts),
-        Ok(ViewData::Hosts(many_hosts(n))),
+        Ok(ViewData::Hosts(conv::hosts(&many_hosts(n)))),
         Instant::now(),
         0,
     );
@@ -252,7 +253,7 @@ fn selection_survives_a_refresh_by_id() {
     hosts.reverse();
     app.on_view(
         ViewJob::Pane(PaneKind::Hosts),
-        Ok(ViewData::Hosts(hosts)),
+        Ok(ViewData::Hosts(conv::hosts(&hosts))),
         Instant::now(),
         0,
     );
@@ -287,13 +288,19 @@ fn navigation_stack_and_breadcrumbs() {
     app.on_view(
         ViewJob::ClusterDetail(id),
         Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
-            cluster,
-            zones: zones.contents,
+            cluster: conv::cluster(&cluster),
+            zones: zones.contents.iter().map(conv::zone).collect(),
             servers: fixture::<Paged<obtui_api::ocp::models::Server>>("ob-cluster-servers.json")
-                .contents,
+                .contents
+                .iter()
+                .map(conv::server)
+                .collect(),
             tenants: fixture::<Paged<obtui_api::ocp::models::Tenant>>("ob-cluster-tenants.json")
-                .contents,
-            tasks: tasks.contents,
+                .contents
+                .iter()
+                .map(conv::tenant)
+                .collect(),
+            tasks: conv::tasks(&tasks.contents),
         }))),
         Instant::now(),
         0,
@@ -321,7 +328,7 @@ fn host_detail_shows_every_field_of_the_endpoint() {
     app.detail.as_mut().unwrap().target = DetailTarget::Host(host.id);
     app.on_view(
         ViewJob::HostDetail(host.id),
-        Ok(ViewData::HostDetail(Box::new(host.clone()))),
+        Ok(ViewData::HostDetail(Box::new(conv::host(&host.clone())))),
         Instant::now(),
         0,
     );
@@ -401,7 +408,7 @@ fn loading_empty_error_and_stale_states() {
     app.on_view(
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
-            clusters: clusters.contents.clone(),
+            clusters: conv::clusters(&clusters.contents.clone()),
             running: vec![],
         }),
         Instant::now(),
@@ -535,17 +542,23 @@ fn every_view_and_state_in_both_themes_and_sizes() {
             app.on_view(
                 ViewJob::ClusterDetail(id),
                 Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
-                    cluster,
-                    zones: zones.contents.clone(),
+                    cluster: conv::cluster(&cluster),
+                    zones: zones.contents.clone().iter().map(conv::zone).collect(),
                     servers: fixture::<Paged<obtui_api::ocp::models::Server>>(
                         "ob-cluster-servers.json",
                     )
-                    .contents,
+                    .contents
+                    .iter()
+                    .map(conv::server)
+                    .collect(),
                     tenants: fixture::<Paged<obtui_api::ocp::models::Tenant>>(
                         "ob-cluster-tenants.json",
                     )
-                    .contents,
-                    tasks: tasks.contents.clone(),
+                    .contents
+                    .iter()
+                    .map(conv::tenant)
+                    .collect(),
+                    tasks: conv::tasks(&tasks.contents.clone()),
                 }))),
                 Instant::now(),
                 0,
@@ -579,7 +592,7 @@ fn every_view_and_state_in_both_themes_and_sizes() {
             app.on_view(
                 ViewJob::Pane(PaneKind::Clusters),
                 Ok(ViewData::Clusters {
-                    clusters: clusters.contents.clone(),
+                    clusters: conv::clusters(&clusters.contents.clone()),
                     running: vec![],
                 }),
                 Instant::now(),

@@ -223,7 +223,7 @@ impl Rig {
         assert_eq!(self.app.view(), &View::Pane(pane));
     }
 
-    fn clusters(&self) -> Vec<obtui_api::ocp::models::ObCluster> {
+    fn clusters(&self) -> Vec<obtui::model::inventory::Cluster> {
         match &self.app.pane(PaneKind::Clusters).data {
             PaneData::Clusters { clusters, .. } => clusters.clone(),
             _ => Vec::new(),
@@ -541,7 +541,7 @@ async fn upgrade_a_cluster_end_to_end() {
         .clusters()
         .iter()
         .find(|c| c.name == "protoss")
-        .and_then(|c| c.ob_version.clone())
+        .and_then(|c| c.version.clone())
         .unwrap_or_default();
     assert!(before.starts_with("4.2.2.0"), "{before}");
     r.select_cluster("protoss").await;
@@ -596,7 +596,7 @@ async fn upgrade_a_cluster_end_to_end() {
         match &a.pane(PaneKind::Clusters).data {
             PaneData::Clusters { clusters, .. } => clusters.iter().any(|c| {
                 c.name == "protoss"
-                    && c.ob_version
+                    && c.version
                         .as_deref()
                         .is_some_and(|v| v.starts_with("4.2.3.1"))
                     && format!("{:?}", c.status) == "Running"
@@ -754,8 +754,8 @@ async fn take_over_obproxies_end_to_end() {
             PaneData::Proxies(list) => list.iter().any(|c| {
                 c.name == "proxy_main"
                     && [ip(10), ip(11)].iter().all(|want| {
-                        c.obproxies.iter().any(|p| {
-                            p.ip.as_deref() == Some(want.as_str()) && p.status.as_str() == "RUNNING"
+                        c.proxies.iter().any(|p| {
+                            p.ip.as_deref() == Some(want.as_str()) && p.status.label() == "RUNNING"
                         })
                     })
             }),
@@ -767,7 +767,7 @@ async fn take_over_obproxies_end_to_end() {
     let host_id = match &r.app.pane(PaneKind::Proxies).data {
         PaneData::Proxies(list) => list
             .iter()
-            .flat_map(|c| c.obproxies.iter())
+            .flat_map(|c| c.proxies.iter())
             .find(|p| p.ip.as_deref() == Some(ip(10).as_str()))
             .and_then(|p| p.host_id),
         _ => None,

@@ -285,7 +285,7 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
                 z.name == "zone2"
                     && z.servers
                         .iter()
-                        .any(|s| s.ip.as_deref() == Some(ip.as_str()) && s.port == Some(3882))
+                        .any(|s| s.ip.as_deref() == Some(ip.as_str()) && s.rpc_port == Some(3882))
             })
         })
     })
