@@ -817,7 +817,7 @@ mod tests {
         assert_eq!(by_command("frob"), None);
         assert_eq!(
             complete("pro"),
-            vec!["proxies", "proxy-takeover", "profile"]
+            vec!["proxies", "profile", "proxy-takeover"]
         );
         assert!(commands().any(|(c, _)| c == "login"));
     }

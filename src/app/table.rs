@@ -458,6 +458,30 @@ mod tests {
     }
 
     #[test]
+    fn status_filter_cycles_running_failed_all() {
+        let mut t = TableState::new(vec![]);
+        t.set_rows(vec![
+            Row::new("1", vec!["a".into()], None, Tone::Running),
+            Row::new("2", vec!["b".into()], None, Tone::Failed),
+            Row::new("3", vec!["c".into()], None, Tone::Ok),
+            Row::new("4", vec!["d".into()], None, Tone::Canceling),
+        ]);
+        let ids = |t: &TableState| -> Vec<String> {
+            t.view.iter().map(|&i| t.rows[i].id.clone()).collect()
+        };
+        assert_eq!(t.view.len(), 4);
+        let f = t.status_filter.next();
+        t.set_status_filter(f);
+        assert_eq!(f, StatusFilter::Running);
+        assert_eq!(ids(&t), ["1", "4"]);
+        t.set_status_filter(t.status_filter.next());
+        assert_eq!(ids(&t), ["2"]);
+        assert_eq!(t.status_filter.label(), "failed");
+        t.set_status_filter(t.status_filter.next());
+        assert_eq!(t.view.len(), 4);
+    }
+
+    #[test]
     fn scroll_window_keeps_selection_visible() {
         let mut t = TableState::new(vec![]);
         t.set_rows(
