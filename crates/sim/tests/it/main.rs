@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod fuzz_sim_requests;
-mod obshell_crypto;
 mod obshell_agents;
+mod obshell_crypto;
 mod obshell_sim;
 mod ocp_client_sim;
 mod sim_api;

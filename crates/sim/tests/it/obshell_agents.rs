@@ -4,26 +4,26 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use obtui_api::obshell::crypto::{self, HEADER};
 use obtui_api::obshell::models::*;
 use obtui_api::obshell::{ObshellClient, ObshellConfig};
 use obtui_api::secret::Secret;
 use obtui_api::ApiError;
-use obtui_sim::obshell::{credentials_eq, start_agents, ObshellAgents};
+use obtui_sim::obshell::{
+    credentials_eq, start_agents, start_agents_with, ObshellAgents, ObshellSim,
+};
+use obtui_sim::Clock;
 
 const PASSWORD: &str = "rootpass";
 
-async fn agents(speed: f64) -> ObshellAgents {
-    start_agents(
-        "127.0.0.1:0".parse().unwrap(),
-        5,
-        speed,
-        Secret::new(PASSWORD),
-    )
-    .await
-    .unwrap()
+/// The agents of a world whose clock moves only when a test steps it (DAGs at speed 1).
+async fn agents() -> ObshellAgents {
+    let sim = ObshellSim::with_clock(5, 1.0, Secret::new(PASSWORD), Clock::manual_now());
+    start_agents_with(sim, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
 }
 
 fn url(addr: SocketAddr) -> String {
@@ -46,21 +46,23 @@ fn scale_out_req(target: &AgentAddr, zone: &str, rpc_port: u16) -> ScaleOutReque
     }
 }
 
-async fn wait_dag(c: &ObshellClient, id: &str, done: impl Fn(&DagDetail) -> bool) -> DagDetail {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
+/// Step the world's clock a second at a time until the DAG satisfies `done`; fail when ten
+/// simulated minutes pass without it. No real time is waited for.
+async fn step_dag(
+    a: &ObshellAgents,
+    c: &ObshellClient,
+    id: &str,
+    done: impl Fn(&DagDetail) -> bool,
+) -> DagDetail {
+    for _ in 0..600 {
         let d = c.dag(id, true).await.unwrap();
         if done(&d) {
             return d;
         }
-        assert!(
-            Instant::now() < deadline,
-            "DAG {id} stuck: {:?} stage {}",
-            d.state,
-            d.stage
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(a.sim().clock().advance(Duration::from_secs(1)));
     }
+    let d = c.dag(id, true).await.unwrap();
+    panic!("DAG {id} stuck: {:?} stage {}", d.state, d.stage);
 }
 
 fn server_code(e: &ApiError) -> (u16, String, String) {
@@ -105,7 +107,7 @@ async fn get_with_header(addr: SocketAddr, uri: &str, header: &str) -> (u16, ser
 
 #[tokio::test]
 async fn every_agent_has_its_own_port_and_identity() {
-    let a = agents(1.0).await;
+    let a = agents().await;
     assert_eq!(a.agents.len(), 5);
     let mut ports: Vec<u16> = a.agents.iter().map(|e| e.addr.port()).collect();
     ports.sort_unstable();
@@ -166,7 +168,7 @@ async fn every_agent_has_its_own_port_and_identity() {
 
 #[tokio::test]
 async fn a_single_agent_scaled_out_becomes_a_cluster_agent() {
-    let a = agents(1000.0).await;
+    let a = agents().await;
     let master = client(a.cluster_agent().addr, PASSWORD);
     let single_ep = a.singles().next().unwrap().clone();
     let target = single_ep.agent.clone();
@@ -177,7 +179,7 @@ async fn a_single_agent_scaled_out_becomes_a_cluster_agent() {
         .await
         .unwrap();
     assert_eq!((dag.name.as_str(), dag.max_stage), ("Cluster scale out", 9));
-    let done = wait_dag(&master, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&a, &master, &dag.id, |d| d.is_finished()).await;
     assert_eq!(done.state, TaskState::Succeed);
 
     // The agent's own view changed...
@@ -237,8 +239,8 @@ async fn a_single_agent_scaled_out_becomes_a_cluster_agent() {
 
 #[tokio::test]
 async fn scaling_out_identity_and_receiver_rules() {
-    // Speed 1: a scale-out takes ~20 s, so it is still running while we look.
-    let a = agents(1.0).await;
+    // The clock moves only when stepped, so the scale-out is still running while we look.
+    let a = agents().await;
     let master = client(a.cluster_agent().addr, PASSWORD);
     let singles: Vec<_> = a.singles().cloned().collect();
 
@@ -287,12 +289,11 @@ async fn scaling_out_identity_and_receiver_rules() {
         .operate_dag(&dag.id, DagOperation::Cancel)
         .await
         .unwrap();
-    a.sim().tick();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while master.dag(&dag.id, false).await.unwrap().state != TaskState::Failed {
-        assert!(Instant::now() < deadline, "cancel did not finish");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let d = step_dag(&a, &master, &dag.id, |d| d.is_finished()).await;
+    assert_eq!(
+        (d.state, d.operator),
+        (TaskState::Failed, TaskOperator::Cancel)
+    );
     let info = client(singles[0].addr, "").info().await.unwrap();
     assert_eq!(info.identity, AgentIdentity::Single);
     a.shutdown().await;
@@ -300,7 +301,7 @@ async fn scaling_out_identity_and_receiver_rules() {
 
 #[tokio::test]
 async fn replayed_and_expired_headers_are_refused() {
-    let a = agents(1.0).await;
+    let a = agents().await;
     let addr = a.cluster_agent().addr;
     let uri = "/api/v1/ob/info";
     let header = sealed_header(addr, uri, PASSWORD, now_secs() + 60).await;
@@ -335,6 +336,11 @@ async fn replayed_and_expired_headers_are_refused() {
             (401, &codes::INCORRECT_OB_PASSWORD.into())
         );
     }
+    // Headers expire by the client's (wall) clock: a world stepped an hour ahead still
+    // accepts a header that is fresh by it.
+    assert!(a.sim().clock().advance(Duration::from_secs(3600)));
+    let fresh = sealed_header(addr, uri, PASSWORD, now_secs() + 60).await;
+    assert_eq!(get_with_header(addr, uri, &fresh).await.0, 200);
     // The client seals every request afresh, so repeated calls all pass.
     let c = client(addr, PASSWORD);
     for _ in 0..5 {
@@ -359,7 +365,7 @@ fn credentials_compare_equal_and_unequal() {
 
 #[tokio::test]
 async fn faults_apply_to_the_port_they_were_posted_to() {
-    let a = agents(1000.0).await;
+    let a = agents().await;
     let follower = a.agents[1].addr;
     let http = reqwest::Client::new();
     let r = http
@@ -420,7 +426,7 @@ async fn faults_apply_to_the_port_they_were_posted_to() {
         .scale_out(&scale_out_req(&target, "zone1", 2882))
         .await
         .unwrap();
-    let failed = wait_dag(&master, &dag.id, |d| d.is_finished()).await;
+    let failed = step_dag(&a, &master, &dag.id, |d| d.is_finished()).await;
     assert_eq!(failed.state, TaskState::Failed);
     assert_eq!(
         failed.failed_node().unwrap().name,
@@ -430,7 +436,7 @@ async fn faults_apply_to_the_port_they_were_posted_to() {
         .operate_dag(&dag.id, DagOperation::Retry)
         .await
         .unwrap();
-    let done = wait_dag(&master, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&a, &master, &dag.id, |d| d.is_finished()).await;
     assert_eq!(done.state, TaskState::Succeed);
 
     // /sim/state shows the agent's current identity.

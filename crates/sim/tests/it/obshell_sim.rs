@@ -1,7 +1,7 @@
 //! The obshell simulator driven by the obshell client over loopback HTTP.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use obtui_api::obshell::client::decode_response;
 use obtui_api::obshell::crypto::{self, HEADER};
@@ -10,6 +10,7 @@ use obtui_api::obshell::{ObshellClient, ObshellConfig, PasswordKind};
 use obtui_api::secret::Secret;
 use obtui_api::ApiError;
 use obtui_sim::obshell::ObshellSim;
+use obtui_sim::Clock;
 
 const PASSWORD: &str = "rootpass";
 
@@ -41,8 +42,9 @@ fn client(url: &str, password: &str) -> ObshellClient {
     ObshellClient::new(ObshellConfig::new(url, Secret::new(password))).unwrap()
 }
 
-async fn setup(speed: f64) -> (ObshellSim, Served, ObshellClient) {
-    let sim = ObshellSim::new(7, speed, Secret::new(PASSWORD));
+/// A world whose clock moves only when a test steps it (DAGs at speed 1).
+async fn setup() -> (ObshellSim, Served, ObshellClient) {
+    let sim = ObshellSim::with_clock(7, 1.0, Secret::new(PASSWORD), Clock::manual_now());
     let served = serve(&sim).await;
     let c = client(&served.url, PASSWORD);
     (sim, served, c)
@@ -64,22 +66,31 @@ fn scale_out_req(ip: &str, zone: &str) -> ScaleOutRequest {
     }
 }
 
-/// Poll the DAG until `done` holds, failing after a deadline.
-async fn wait_dag(c: &ObshellClient, id: &str, done: impl Fn(&DagDetail) -> bool) -> DagDetail {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
+/// Simulated time one step moves the world's clock.
+const STEP: Duration = Duration::from_secs(1);
+/// A scale-out takes ~20 s at speed 1; no DAG of these tests needs ten minutes.
+const MAX_STEPS: usize = 600;
+
+/// Step the world's clock a second at a time until the DAG satisfies `done`; fail when ten
+/// simulated minutes pass without it. No real time is waited for.
+async fn step_dag(
+    sim: &ObshellSim,
+    c: &ObshellClient,
+    id: &str,
+    done: impl Fn(&DagDetail) -> bool,
+) -> DagDetail {
+    for _ in 0..MAX_STEPS {
         let d = c.dag(id, true).await.unwrap();
         if done(&d) {
             return d;
         }
-        assert!(
-            Instant::now() < deadline,
-            "DAG {id} stuck: {:?} stage {}",
-            d.state,
-            d.stage
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(sim.clock().advance(STEP), "the clock is manual");
     }
+    let d = c.dag(id, true).await.unwrap();
+    panic!(
+        "DAG {id} stuck after {MAX_STEPS} steps: {:?} stage {}",
+        d.state, d.stage
+    );
 }
 
 fn server_code(e: &ApiError) -> (u16, String) {
@@ -135,7 +146,7 @@ fn now_secs() -> i64 {
 
 #[tokio::test]
 async fn info_status_secret_and_cluster_views() {
-    let (sim, served, c) = setup(1.0).await;
+    let (sim, served, c) = setup().await;
     let info = c.info().await.unwrap();
     assert_eq!(info.identity, AgentIdentity::ClusterAgent);
     assert_eq!((info.ip.as_str(), info.port), ("10.186.1.1", 2886));
@@ -196,7 +207,7 @@ async fn info_status_secret_and_cluster_views() {
 
 #[tokio::test]
 async fn scale_out_runs_to_succeed() {
-    let (_sim, _served, c) = setup(1000.0).await;
+    let (sim, _served, c) = setup().await;
     let dag = c
         .scale_out(&scale_out_req("10.186.1.4", "zone1"))
         .await
@@ -206,8 +217,14 @@ async fn scale_out_runs_to_succeed() {
     assert_eq!((dag.stage, dag.max_stage), (1, 9));
     assert!(dag.nodes.is_none());
     assert!(dag.id.starts_with('1'));
+    // Nothing moves until the clock is stepped, however long the requests take: the first
+    // node started at creation time, and there it stays.
+    for _ in 0..3 {
+        let still = c.dag(&dag.id, false).await.unwrap();
+        assert_eq!((still.state, still.stage), (TaskState::Running, 1));
+    }
 
-    let done = wait_dag(&c, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&sim, &c, &dag.id, |d| d.is_finished()).await;
     assert_eq!(done.state, TaskState::Succeed);
     assert_eq!(done.stage, done.max_stage);
     let nodes = done.nodes.as_ref().unwrap();
@@ -273,13 +290,13 @@ async fn scale_out_runs_to_succeed() {
 
 #[tokio::test]
 async fn new_zone_adds_two_stages() {
-    let (_sim, _served, c) = setup(1000.0).await;
+    let (sim, _served, c) = setup().await;
     let dag = c
         .scale_out(&scale_out_req("10.186.1.9", "zone4"))
         .await
         .unwrap();
     assert_eq!(dag.max_stage, 11);
-    let done = wait_dag(&c, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&sim, &c, &dag.id, |d| d.is_finished()).await;
     assert_eq!(done.state, TaskState::Succeed);
     assert_eq!(
         done.nodes.unwrap()[6].name,
@@ -289,13 +306,13 @@ async fn new_zone_adds_two_stages() {
 
 #[tokio::test]
 async fn failing_node_then_retry_succeeds() {
-    let (sim, _served, c) = setup(1000.0).await;
+    let (sim, _served, c) = setup().await;
     sim.fail_node("Wait remote start finish");
     let dag = c
         .scale_out(&scale_out_req("10.186.1.5", "zone2"))
         .await
         .unwrap();
-    let failed = wait_dag(&c, &dag.id, |d| d.is_finished()).await;
+    let failed = step_dag(&sim, &c, &dag.id, |d| d.is_finished()).await;
     assert_eq!(failed.state, TaskState::Failed);
     assert_eq!(failed.stage, 5);
     let node = failed.failed_node().unwrap();
@@ -328,7 +345,7 @@ async fn failing_node_then_retry_succeeds() {
             || after.state == TaskState::Running
             || after.state == TaskState::Succeed
     );
-    let done = wait_dag(&c, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&sim, &c, &dag.id, |d| d.is_finished()).await;
     assert_eq!(done.state, TaskState::Succeed);
     assert_eq!(done.operator, TaskOperator::Run);
     let retried = &done.nodes.unwrap()[4];
@@ -338,17 +355,17 @@ async fn failing_node_then_retry_succeeds() {
 
 #[tokio::test]
 async fn rollback_cancel_pass_and_node_pass_over_the_wire() {
-    let (sim, _served, c) = setup(1000.0).await;
+    let (sim, _served, c) = setup().await;
     sim.fail_node("Prev check for scale_out");
     let dag = c
         .scale_out(&scale_out_req("10.186.1.6", "zone3"))
         .await
         .unwrap();
-    wait_dag(&c, &dag.id, |d| d.state == TaskState::Failed).await;
+    step_dag(&sim, &c, &dag.id, |d| d.state == TaskState::Failed).await;
     c.operate_dag(&dag.id, DagOperation::Rollback)
         .await
         .unwrap();
-    let done = wait_dag(&c, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&sim, &c, &dag.id, |d| d.is_finished()).await;
     assert_eq!(
         (done.state, done.operator, done.stage),
         (TaskState::Succeed, TaskOperator::Rollback, 1)
@@ -359,10 +376,10 @@ async fn rollback_cancel_pass_and_node_pass_over_the_wire() {
         .scale_out(&scale_out_req("10.186.1.7", "zone3"))
         .await
         .unwrap();
-    let failed = wait_dag(&c, &dag.id, |d| d.state == TaskState::Failed).await;
+    let failed = step_dag(&sim, &c, &dag.id, |d| d.state == TaskState::Failed).await;
     let node_id = failed.failed_node().unwrap().id.clone();
     c.pass_node(&node_id).await.unwrap();
-    let done = wait_dag(&c, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&sim, &c, &dag.id, |d| d.is_finished()).await;
     assert_eq!(done.state, TaskState::Succeed);
     let passed = done
         .nodes
@@ -382,7 +399,7 @@ async fn rollback_cancel_pass_and_node_pass_over_the_wire() {
         .scale_out(&scale_out_req("10.186.1.8", "zone3"))
         .await
         .unwrap();
-    wait_dag(&c, &dag.id, |d| d.state == TaskState::Failed).await;
+    step_dag(&sim, &c, &dag.id, |d| d.state == TaskState::Failed).await;
     c.operate_dag(&dag.id, DagOperation::Pass).await.unwrap();
     let d = c.dag(&dag.id, true).await.unwrap();
     assert_eq!(
@@ -390,9 +407,8 @@ async fn rollback_cancel_pass_and_node_pass_over_the_wire() {
         (TaskState::Succeed, TaskOperator::Pass)
     );
 
-    // CANCEL a running DAG (slow it down first: a fresh sim at speed 1).
-    let (sim2, _served2, c2) = setup(1.0).await;
-    drop(sim2);
+    // CANCEL a running DAG (a fresh world: its clock has not moved, so the DAG is running).
+    let (sim2, _served2, c2) = setup().await;
     let dag = c2
         .scale_out(&scale_out_req("10.186.1.10", "zone1"))
         .await
@@ -408,7 +424,7 @@ async fn rollback_cancel_pass_and_node_pass_over_the_wire() {
     );
     assert_eq!(c2.unfinished_dags().await.unwrap().len(), 1);
     c2.operate_dag(&dag.id, DagOperation::Cancel).await.unwrap();
-    let done = wait_dag(&c2, &dag.id, |d| d.is_finished()).await;
+    let done = step_dag(&sim2, &c2, &dag.id, |d| d.is_finished()).await;
     assert_eq!(
         (&done.state, &done.operator),
         (&TaskState::Failed, &TaskOperator::Cancel)
@@ -418,7 +434,7 @@ async fn rollback_cancel_pass_and_node_pass_over_the_wire() {
 
 #[tokio::test]
 async fn wrong_password_is_401_with_err_code() {
-    let (_sim, served, _c) = setup(1.0).await;
+    let (_sim, served, _c) = setup().await;
     let bad = client(&served.url, "wrong");
     let e = bad.ob_info().await.unwrap_err();
     assert_eq!(
@@ -436,7 +452,7 @@ async fn wrong_password_is_401_with_err_code() {
 
 #[tokio::test]
 async fn header_tampering_expiry_and_missing_header() {
-    let (sim, served, _c) = setup(1.0).await;
+    let (sim, served, _c) = setup().await;
     let key = sim.public_key_b64();
     let later = now_secs() + 60;
     // Header made for one URI, sent to another.
@@ -521,7 +537,7 @@ async fn header_tampering_expiry_and_missing_header() {
 
 #[tokio::test]
 async fn bad_bodies_and_ids() {
-    let (sim, served, c) = setup(1.0).await;
+    let (sim, served, c) = setup().await;
     let key = sim.public_key_b64();
     let later = now_secs() + 60;
     let post = |body: &'static [u8]| {
@@ -604,7 +620,7 @@ async fn bad_bodies_and_ids() {
 
 #[tokio::test]
 async fn client_refetches_the_key_after_an_agent_restart() {
-    let (sim, _served, c) = setup(1.0).await;
+    let (sim, _served, c) = setup().await;
     assert!(c.ob_info().await.is_ok());
     let old = sim.public_key_b64();
     sim.rotate_key(8);
@@ -626,7 +642,7 @@ async fn client_refetches_the_key_after_an_agent_restart() {
 /// the simulator's checks.
 #[tokio::test]
 async fn replays_the_sdk_wire_sequence() {
-    let (sim, served, _c) = setup(1000.0).await;
+    let (sim, served, _c) = setup().await;
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/obshell/sdk-wire-sequence.json");
     let seq: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();

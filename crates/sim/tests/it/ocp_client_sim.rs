@@ -2,7 +2,7 @@
 //! error paths (wrong password, unknown ids, invalid task operations) and injected faults.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use obtui_api::error::TransportKind;
 use obtui_api::ocp::*;
@@ -13,13 +13,18 @@ use obtui_sim::{SimHandle, SimOptions};
 const USER: &str = "admin";
 const PASSWORD: &str = "aaAA11__";
 
+/// A simulator whose clock moves only when a test steps it ([`eventually`] does).
 async fn sim_with(opts: SimOptions) -> SimHandle {
+    let opts = SimOptions {
+        clock: obtui_sim::Clock::manual_now(),
+        ..opts
+    };
     obtui_sim::start("127.0.0.1:0".parse().expect("addr"), opts)
         .await
         .expect("simulator starts")
 }
 
-/// A fast simulator: tasks finish within a second or two.
+/// A fast simulator: tasks finish within a few simulated seconds.
 async fn sim() -> SimHandle {
     sim_with(SimOptions {
         speed: 50.0,
@@ -47,29 +52,33 @@ async fn control(sim: &SimHandle, path: &str, body: serde_json::Value) {
     assert!(r.status().is_success(), "{path}: HTTP {}", r.status());
 }
 
-/// Poll `f` until it yields `Some`, or fail after `secs`.
-async fn eventually<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
+/// Poll `f` until it yields `Some`, stepping the simulator's clock by 250 ms between polls;
+/// fail after ten simulated minutes. No real time is waited for.
+async fn eventually<T, F, Fut>(sim: &SimHandle, what: &str, mut f: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
+    for _ in 0..2400 {
         if let Some(v) = f().await {
             return v;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            sim.advance(Duration::from_millis(250)),
+            "the clock is manual"
+        );
     }
+    panic!("{what}: not reached in ten simulated minutes");
 }
 
 async fn wait_task(
+    sim: &SimHandle,
     c: &OcpClient,
     id: i64,
     what: &str,
     done: fn(&TaskInstance) -> bool,
 ) -> TaskInstance {
-    eventually(30, what, || async {
+    eventually(sim, what, || async {
         let t = c.get_task(id).await.expect("task detail");
         done(&t).then_some(t)
     })
@@ -631,7 +640,7 @@ async fn create_cluster_runs_to_a_running_cluster() {
     let c = client(&s);
     let t = create_on_free_host(&c, "obtui_it_create", 0).await;
     assert_eq!(t.name, "Create primary OB cluster");
-    let done = wait_task(&c, t.id, "create task", finished).await;
+    let done = wait_task(&s, &c, t.id, "create task", finished).await;
     assert_eq!(done.status, TaskStatus::Successful, "{done:?}");
     assert!(done
         .subtasks
@@ -679,7 +688,7 @@ async fn failed_subtask_log_then_subtask_retry() {
     .await;
     let c = client(&s);
     let t = create_on_free_host(&c, "obtui_it_retry", 0).await;
-    let f = wait_task(&c, t.id, "failure", failed).await;
+    let f = wait_task(&s, &c, t.id, "failure", failed).await;
     let bad = failed_subtask(&f);
     assert_eq!(bad.name, "Install rpm");
     let log = c.subtask_log(f.id, bad.id).await.expect("log");
@@ -692,7 +701,7 @@ async fn failed_subtask_log_then_subtask_retry() {
     if let Some(st) = c.retry_subtask(f.id, bad.id).await.expect("retry subtask") {
         assert_eq!(st.id, bad.id);
     }
-    let done = wait_task(&c, t.id, "success after retry", finished).await;
+    let done = wait_task(&s, &c, t.id, "success after retry", finished).await;
     assert_eq!(done.status, TaskStatus::Successful);
     let again = done.subtask(bad.id).expect("same subtask");
     assert_eq!(again.status, SubtaskStatus::Successful);
@@ -713,19 +722,19 @@ async fn failed_task_retry_and_skip() {
     let a = create_on_free_host(&c, "obtui_it_task_retry", 0).await;
     let b = create_on_free_host(&c, "obtui_it_skip", 1).await;
 
-    let fa = wait_task(&c, a.id, "failure of a", failed).await;
+    let fa = wait_task(&s, &c, a.id, "failure of a", failed).await;
     assert_eq!(failed_subtask(&fa).name, "Do io bench");
     let r = c.retry_task(fa.id).await.expect("retry task");
     if let Some(r) = r {
         assert_eq!(r.id, fa.id);
     }
-    let da = wait_task(&c, a.id, "a after retry", finished).await;
+    let da = wait_task(&s, &c, a.id, "a after retry", finished).await;
     assert_eq!(da.status, TaskStatus::Successful);
 
-    let fb = wait_task(&c, b.id, "failure of b", failed).await;
+    let fb = wait_task(&s, &c, b.id, "failure of b", failed).await;
     let bad = failed_subtask(&fb).id;
     c.skip_subtask(fb.id, bad).await.expect("skip");
-    let db = wait_task(&c, b.id, "b after skip", finished).await;
+    let db = wait_task(&s, &c, b.id, "b after skip", finished).await;
     assert_eq!(db.status, TaskStatus::Successful);
     let skipped = db.subtask(bad).expect("skipped subtask");
     assert_eq!(skipped.status, SubtaskStatus::Successful);
@@ -742,10 +751,10 @@ async fn failed_task_rollback() {
     .await;
     let c = client(&s);
     let t = create_on_free_host(&c, "obtui_it_rollback", 0).await;
-    let f = wait_task(&c, t.id, "failure", failed).await;
+    let f = wait_task(&s, &c, t.id, "failure", failed).await;
     assert_eq!(failed_subtask(&f).name, "Bootstrap ob");
     c.rollback_task(f.id).await.expect("rollback");
-    let done = wait_task(&c, t.id, "rollback end", |t| {
+    let done = wait_task(&s, &c, t.id, "rollback end", |t| {
         t.status.is_terminal() && t.operation == Some(Operation::Rollback)
     })
     .await;
@@ -761,7 +770,7 @@ async fn failed_task_rollback() {
 
 #[tokio::test]
 async fn cancel_a_running_subtask() {
-    // Slow enough that "Install rpm" is seen RUNNING.
+    // Slow, so that the clock's steps stop inside "Install rpm"'s run.
     let s = sim_with(SimOptions {
         speed: 2.0,
         ..SimOptions::default()
@@ -769,7 +778,7 @@ async fn cancel_a_running_subtask() {
     .await;
     let c = client(&s);
     let t = create_on_free_host(&c, "obtui_it_cancel", 0).await;
-    let running = eventually(30, "a running Install rpm", || async {
+    let running = eventually(&s, "a running Install rpm", || async {
         let d = c.get_task(t.id).await.expect("detail");
         d.subtasks
             .iter()
@@ -778,7 +787,7 @@ async fn cancel_a_running_subtask() {
     })
     .await;
     c.cancel_subtask(t.id, running).await.expect("cancel");
-    let d = wait_task(&c, t.id, "canceled subtask fails the task", failed).await;
+    let d = wait_task(&s, &c, t.id, "canceled subtask fails the task", failed).await;
     let st = d.subtask(running).expect("subtask");
     assert_eq!(st.status, SubtaskStatus::Failed);
 }
@@ -832,7 +841,7 @@ async fn takeover_precheck_and_takeover() {
     let t = c.takeover(&body).await.expect("takeover");
     assert!(t.id > 0);
     let new_cluster = t.cluster_id().expect("the task names the new cluster");
-    let done = wait_task(&c, t.id, "takeover", finished).await;
+    let done = wait_task(&s, &c, t.id, "takeover", finished).await;
     assert_eq!(done.status, TaskStatus::Successful, "{done:?}");
     let cl = c
         .get_cluster(new_cluster)
@@ -892,7 +901,7 @@ async fn upgrade_with_both_body_shapes() {
         .await
         .expect("versioned upgrade");
     for (id, cl) in [(t.id, older[0].id), (t2.id, older[1].id)] {
-        let done = wait_task(&c, id, "upgrade", finished).await;
+        let done = wait_task(&s, &c, id, "upgrade", finished).await;
         assert_eq!(done.status, TaskStatus::Successful, "{done:?}");
         let after = c.get_cluster(cl).await.expect("cluster");
         assert_eq!(after.ob_version.as_deref(), Some(newest.0.as_str()));
@@ -943,7 +952,7 @@ async fn obproxy_takeover_returns_one_task_per_host() {
         .await
         .expect("takeover");
     assert_eq!(tasks.len(), 1);
-    let done = wait_task(&c, tasks[0].id, "obproxy takeover", finished).await;
+    let done = wait_task(&s, &c, tasks[0].id, "obproxy takeover", finished).await;
     assert_eq!(done.status, TaskStatus::Successful, "{done:?}");
     let d = c.get_obproxy_cluster(target.id).await.expect("detail");
     assert!(d.obproxies.iter().any(|o| o.host_id == Some(host.id)));

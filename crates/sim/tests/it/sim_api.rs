@@ -3,14 +3,20 @@
 
 use std::time::{Duration, Instant};
 
-use obtui_sim::{self as sim, SimHandle, SimOptions};
+use obtui_sim::{self as sim, Clock, SimHandle, SimOptions};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const USER: &str = "admin";
 const PASS: &str = "aaAA11__";
 
+/// A simulator whose clock moves only when a test steps it ([`poll`] does), so what a test
+/// sees follows from its steps alone, not from how fast the machine is.
 async fn start(opts: SimOptions) -> (SimHandle, reqwest::Client) {
+    let opts = SimOptions {
+        clock: Clock::manual_now(),
+        ..opts
+    };
     let s = sim::start("127.0.0.1:0".parse().unwrap(), opts)
         .await
         .expect("sim starts");
@@ -141,33 +147,35 @@ fn assert_item_shape(fx_file: &str, fx_item: &Value, mine: &Value) {
     assert_shape(fx_item, mine, fx_file);
 }
 
+/// Simulated time one [`poll`] step moves the clock.
+const STEP: Duration = Duration::from_millis(250);
+/// Ten simulated minutes: more than any task of these tests needs at its speed.
+const MAX_STEPS: usize = 2400;
+
+/// Read `path` until `done` holds, stepping the simulator's clock between reads; fail when
+/// [`MAX_STEPS`] steps pass without it. No real time is waited for.
 async fn poll<F: Fn(&Value) -> bool>(
     c: &reqwest::Client,
     s: &SimHandle,
     path: &str,
-    secs: u64,
     done: F,
 ) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
+    for _ in 0..MAX_STEPS {
         let d = data(c, s, path).await;
         if done(&d) {
             return d;
         }
-        assert!(Instant::now() < deadline, "timed out polling {path}: {d}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(s.advance(STEP), "the clock is manual");
     }
+    let d = data(c, s, path).await;
+    panic!("still not done after {MAX_STEPS} steps of {STEP:?}: {path}: {d}");
 }
 
 async fn wait_task(c: &reqwest::Client, s: &SimHandle, id: i64, status: &str) -> Value {
     let want = status.to_string();
-    poll(
-        c,
-        s,
-        &format!("/api/v2/tasks/instances/{id}"),
-        30,
-        move |t| t["status"] == want.as_str(),
-    )
+    poll(c, s, &format!("/api/v2/tasks/instances/{id}"), move |t| {
+        t["status"] == want.as_str()
+    })
     .await
 }
 
@@ -835,7 +843,7 @@ async fn subtask_retry_and_skip() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_running_subtask_ends_failed_with_cancel() {
-    // Slow enough that the first subtask is surely still running when we cancel it.
+    // Slow, so that the clock's steps stop inside the first subtask's run.
     let (s, c) = start(SimOptions {
         speed: 0.02,
         ..Default::default()
@@ -843,7 +851,7 @@ async fn cancel_running_subtask_ends_failed_with_cancel() {
     .await;
     let (_, v) = create(&c, &s, "canceled", 1).await;
     let tid = v["data"]["id"].as_i64().unwrap();
-    let t = poll(&c, &s, &format!("/api/v2/tasks/instances/{tid}"), 10, |t| {
+    let t = poll(&c, &s, &format!("/api/v2/tasks/instances/{tid}"), |t| {
         t["subtasks"]
             .as_array()
             .unwrap()
@@ -1361,8 +1369,14 @@ async fn seeded_running_task_progresses_and_logs_grow() {
     .await;
     let running = data(&c, &s, "/api/v2/tasks/instances?status=RUNNING").await;
     let tid = running["contents"][0]["id"].as_i64().unwrap();
+    // Nothing moves until the clock is stepped.
+    let first = data(&c, &s, &format!("/api/v2/tasks/instances/{tid}")).await;
+    assert_eq!(
+        data(&c, &s, &format!("/api/v2/tasks/instances/{tid}")).await["subtasks"],
+        first["subtasks"]
+    );
     // At 20x the first subtasks finish quickly; the log of a finished one has lines.
-    let t = poll(&c, &s, &format!("/api/v2/tasks/instances/{tid}"), 20, |t| {
+    let t = poll(&c, &s, &format!("/api/v2/tasks/instances/{tid}"), |t| {
         t["subtasks"]
             .as_array()
             .unwrap()
