@@ -3,9 +3,20 @@
 //! the wizard's visible rows. The drawing layer returns it ([`Drawn`]); the runtime hands it to
 //! `App::on_drawn`. Drawing itself never writes the state.
 
-use crate::app::dag::Geometry;
 use crate::model::pane::PaneKind;
 use ratatui::layout::Rect;
+use std::time::Duration;
+
+/// Where the parts were drawn last, for the mouse and page keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Geometry {
+    pub graph: Rect,
+    pub side: Rect,
+    pub log: Rect,
+}
+
+/// An ETA and the (second, poll) it was computed for.
+pub type EtaAt = ((i64, u64), Option<Duration>);
 
 /// One frame's layout.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,7 +51,7 @@ pub struct DagDrawn {
     pub scroll: (u32, u32),
     pub list_top: usize,
     /// The ETA the header showed, for the view to keep until the next second or poll.
-    pub eta: Option<crate::app::dag::EtaAt>,
+    pub eta: Option<EtaAt>,
 }
 
 /// A screen cell inside a rectangle.

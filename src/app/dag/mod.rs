@@ -69,16 +69,9 @@ impl Search {
     }
 }
 
-/// Where the parts were drawn last, for the mouse and page keys.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Geometry {
-    pub graph: Rect,
-    pub side: Rect,
-    pub log: Rect,
-}
+pub use crate::app::hit::Geometry;
 
-/// An ETA and the (second, poll) it was computed for.
-pub type EtaAt = ((i64, u64), Option<Duration>);
+pub use crate::app::hit::EtaAt;
 
 /// Spinner frames advance at ~8 Hz.
 pub const SPINNER_MS: i64 = 125;
