@@ -1205,9 +1205,15 @@ impl App {
                 self.detail = None;
             }
         } else {
+            // Esc on a pane clears its filters: the text and the status filter.
             let kind = self.current_pane();
             if !self.pane(kind).table.filter.is_empty() {
                 self.pane_mut(kind).table.set_filter("");
+            }
+            if self.pane(kind).table.status_filter != crate::app::table::StatusFilter::All {
+                self.pane_mut(kind)
+                    .table
+                    .set_status_filter(crate::app::table::StatusFilter::All);
             }
         }
     }

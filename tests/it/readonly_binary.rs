@@ -196,7 +196,9 @@ fn failed_dag_view() -> View {
     (
         vec![
             lit("4"),
-            // The filter stays on the pane: clear what the last round left, then filter.
+            // The filters stay on the pane: Esc clears what the last round left (the text and
+            // the status filter `f` may have set), then filter.
+            named("Escape"),
             lit("/"),
             named("Escape"),
             lit("/"),
