@@ -104,7 +104,7 @@ fn key_handling(rounds: usize) {
         let t = Instant::now();
         app.on_view(
             ViewJob::Pane(PaneKind::Tasks),
-            Ok(ViewData::Tasks(tasks.clone())),
+            Ok(ViewData::Tasks(obtui::poll::convert::ocp::tasks(&tasks))),
             Instant::now(),
             0,
         );

@@ -15,6 +15,7 @@ use obtui::config::Theme;
 use obtui::model::jobs::ViewJob;
 use obtui::model::pane::PaneKind;
 use obtui::model::view::ViewData;
+use obtui::poll::convert::ocp as conv;
 use obtui_api::ocp::models::{Host, HostService, HostStatus, ObCluster};
 use obtui_task::{gen, layout, Backend, LayoutParams, TaskGraph};
 use ratatui::backend::TestBackend;
@@ -177,7 +178,7 @@ fn loaded_app(n_clusters: usize, n_hosts: usize) -> App {
     a.on_view(
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
-            clusters: clusters(n_clusters),
+            clusters: conv::clusters(&clusters(n_clusters)),
             running: vec![],
         }),
         Instant::now(),
@@ -185,7 +186,7 @@ fn loaded_app(n_clusters: usize, n_hosts: usize) -> App {
     );
     a.on_view(
         ViewJob::Pane(PaneKind::Hosts),
-        Ok(ViewData::Hosts(hosts(n_hosts))),
+        Ok(ViewData::Hosts(conv::hosts(&hosts(n_hosts)))),
         Instant::now(),
         0,
     );
@@ -405,12 +406,12 @@ fn child_rss_data() {
     a.dag = Some(v);
     // Draw the hosts pane once so render-side caches exist too.
     a.perform(obtui::app::actions::Action::PaneHosts);
-    if let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS)) {
-        let mut drawn = None;
-        let _ = t.draw(|f| drawn = Some(obtui::ui::draw(f, &a)));
-        if let Some(d) = drawn {
-            a.on_drawn(d);
-        }
+    // TestBackend cannot fail (its error type is `Infallible`).
+    let Ok(mut t) = Terminal::new(TestBackend::new(COLS, ROWS));
+    let mut drawn = None;
+    let _ = t.draw(|f| drawn = Some(obtui::ui::draw(f, &a)));
+    if let Some(d) = drawn {
+        a.on_drawn(d);
     }
     let rss = vm_kb("VmRSS:").unwrap_or(0);
     println!("rss_kb {rss}");

@@ -9,7 +9,6 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
 
@@ -91,7 +90,7 @@ impl AuditEntry {
         let mut m = Map::new();
         m.insert(
             "time".into(),
-            Value::String(obtui_api::obshell::time::format_rfc3339(unix_ms, 0)),
+            Value::String(obtui_api::time::format_utc(unix_ms)),
         );
         m.insert("profile".into(), Value::String(clean(&self.profile)));
         m.insert("user".into(), Value::String(clean(&self.user)));
@@ -175,11 +174,7 @@ impl AuditLog {
     /// Append one entry stamped with the current time. The file and its directory are created on
     /// first use; the file is kept at mode 0600 even if someone loosened it.
     pub fn record(&self, entry: &AuditEntry) -> io::Result<()> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
-        self.record_at(entry, now)
+        self.record_at(entry, obtui_api::time::now_ms())
     }
 
     /// Append one entry stamped with `unix_ms`.
@@ -231,6 +226,7 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{SystemTime, UNIX_EPOCH};
 
     fn tmp(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!(

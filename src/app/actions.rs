@@ -1,16 +1,25 @@
-//! The action registry: every key maps to a named action with a description and flags.
+//! The action registry: every key of every mode maps to a named action with a scope, a
+//! description and flags.
 //!
-//! This one table drives key handling, the footer hints, the `?` help overlay and read-only
-//! filtering, and it is the place the config file's `[keys]` section rebinds. Help can never
-//! drift from the real keys because both are read from here.
+//! This one table drives key handling, the footer hints, the `?` help overlay, the command
+//! list of `:` (completion and help), read-only filtering, and it is the place the config
+//! file's `[keys]` section rebinds. Help can never drift from the real keys because both are
+//! read from here. Text typed into an input (a filter, a command, a wizard field, a password)
+//! stays text: only the control keys of those modes are actions.
+//!
+//! The enum and the table are generated from one list, so [`spec`] is a plain index (total, no
+//! fallback), and every handler is an exhaustive `match` on [`Action`] without a wildcard arm:
+//! an action without a handler does not compile.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
-/// Where an action applies.
+/// Where an action applies. Which scopes are active together is [`SCOPE_SETS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
-    /// Everywhere except text entry.
+    /// Every screen and every mode, text entry included (Ctrl-Z).
+    Always,
+    /// Every screen outside text entry, modal dialogs and wizards.
     Global,
     /// A resource table (clusters, hosts, OBProxy, tasks).
     Table,
@@ -22,67 +31,140 @@ pub enum Scope {
     Tasks,
     /// A detail view.
     Detail,
-    /// The DAG view of a task.
+    /// The DAG view of a task (its log panel and full-screen log included).
     Dag,
+    /// Typing a search in the DAG view.
+    DagSearch,
+    /// The confirmation dialog of a task operation (retry, skip, …).
+    TaskConfirm,
+    /// Any step of a wizard (outside its popups and dialogs).
+    Wizard,
+    /// A wizard's form step.
+    WizardForm,
+    /// A wizard's precheck and summary steps.
+    WizardStep,
+    /// A wizard's precheck step.
+    WizardPrecheck,
+    /// A wizard's summary step.
+    WizardSummary,
+    /// A wizard's select list popup.
+    WizardPopup,
+    /// A wizard's submit confirmation.
+    WizardConfirm,
+    /// "Discard the wizard's edits?"
+    WizardDiscard,
+    /// Typing a table filter (`/`).
+    Filter,
+    /// Command mode (`:`).
+    Command,
+    /// The help overlay (`?`).
+    Help,
+    /// The masked password prompt.
+    Password,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Action {
-    Quit,
-    Help,
-    CommandMode,
-    Filter,
-    NextPane,
-    PrevPane,
-    PaneClusters,
-    PaneHosts,
-    PaneProxies,
-    PaneTasks,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Home,
-    End,
-    Open,
-    Back,
-    Refresh,
-    SortNext,
-    SortReverse,
-    ErrorLog,
-    Copy,
-    CreateCluster,
-    TakeoverCluster,
-    UpgradeCluster,
-    ScaleOut,
-    TakeoverProxy,
-    // DAG view
-    DagLeft,
-    DagRight,
-    NextFailed,
-    PrevFailed,
-    NextRunning,
-    PrevRunning,
-    DagFirst,
-    DagLast,
-    ToggleView,
-    Fold,
-    LogFull,
-    Follow,
-    Search,
-    SearchNext,
-    SearchPrev,
-    RetryTask,
-    RollbackTask,
-    RetrySubtask,
-    SkipSubtask,
-    CancelSubtask,
-    StatusFilter,
-    Upstream,
-    Center,
-    CancelTask,
-    PassTask,
-    PassSubtask,
+impl Scope {
+    pub const ALL: [Scope; 22] = [
+        Scope::Always,
+        Scope::Global,
+        Scope::Table,
+        Scope::Clusters,
+        Scope::Proxies,
+        Scope::Tasks,
+        Scope::Detail,
+        Scope::Dag,
+        Scope::DagSearch,
+        Scope::TaskConfirm,
+        Scope::Wizard,
+        Scope::WizardForm,
+        Scope::WizardStep,
+        Scope::WizardPrecheck,
+        Scope::WizardSummary,
+        Scope::WizardPopup,
+        Scope::WizardConfirm,
+        Scope::WizardDiscard,
+        Scope::Filter,
+        Scope::Command,
+        Scope::Help,
+        Scope::Password,
+    ];
+
+    /// The section title in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Always => "Always",
+            Scope::Global => "Everywhere",
+            Scope::Table => "Tables",
+            Scope::Clusters => "Clusters pane",
+            Scope::Proxies => "OBProxy pane",
+            Scope::Tasks => "Tasks pane",
+            Scope::Detail => "Detail view",
+            Scope::Dag => "Task DAG view",
+            Scope::DagSearch => "DAG search input",
+            Scope::TaskConfirm => "Task operation confirmation",
+            Scope::Wizard => "Wizard (every step)",
+            Scope::WizardForm => "Wizard form",
+            Scope::WizardStep => "Wizard precheck and summary",
+            Scope::WizardPrecheck => "Wizard precheck",
+            Scope::WizardSummary => "Wizard summary",
+            Scope::WizardPopup => "Wizard select list",
+            Scope::WizardConfirm => "Wizard submit confirmation",
+            Scope::WizardDiscard => "Wizard discard prompt",
+            Scope::Filter => "Filter input (/)",
+            Scope::Command => "Command mode (:)",
+            Scope::Help => "This help",
+            Scope::Password => "Password prompt",
+        }
+    }
+
+    /// Scopes where a plain character is typed text: a binding to one would eat it.
+    pub fn is_text_entry(self) -> bool {
+        matches!(
+            self,
+            Scope::DagSearch | Scope::Filter | Scope::Command | Scope::Password
+        )
+    }
+}
+
+/// Every set of scopes active at the same time, most specific first (the lookup order). Modal
+/// states (dialogs, popups, text inputs) take every key, so their set holds only themselves
+/// and [`Scope::Always`]. Two actions of one set must not share a key (tested, and checked when
+/// `[keys]` rebinds).
+pub const SCOPE_SETS: &[&[Scope]] = &[
+    &[Scope::Clusters, Scope::Table, Scope::Global, Scope::Always],
+    &[Scope::Table, Scope::Global, Scope::Always],
+    &[Scope::Proxies, Scope::Table, Scope::Global, Scope::Always],
+    &[Scope::Tasks, Scope::Table, Scope::Global, Scope::Always],
+    &[Scope::Detail, Scope::Global, Scope::Always],
+    &[Scope::Global, Scope::Always],
+    &[Scope::Dag, Scope::Global, Scope::Always],
+    &[Scope::DagSearch, Scope::Always],
+    &[Scope::TaskConfirm, Scope::Always],
+    &[Scope::WizardForm, Scope::Wizard, Scope::Always],
+    &[
+        Scope::WizardPrecheck,
+        Scope::WizardStep,
+        Scope::Wizard,
+        Scope::Always,
+    ],
+    &[
+        Scope::WizardSummary,
+        Scope::WizardStep,
+        Scope::Wizard,
+        Scope::Always,
+    ],
+    &[Scope::WizardPopup, Scope::Always],
+    &[Scope::WizardConfirm, Scope::Always],
+    &[Scope::WizardDiscard, Scope::Always],
+    &[Scope::Filter, Scope::Always],
+    &[Scope::Command, Scope::Always],
+    &[Scope::Help, Scope::Always],
+    &[Scope::Password, Scope::Always],
+];
+
+/// Two scopes overlap when some screen has both active.
+pub fn scopes_overlap(a: Scope, b: Scope) -> bool {
+    a == b || SCOPE_SETS.iter().any(|s| s.contains(&a) && s.contains(&b))
 }
 
 pub struct ActionSpec {
@@ -94,559 +176,235 @@ pub struct ActionSpec {
     pub keys: &'static [&'static str],
     /// A write to the server: confirmation required, and not offered in read-only mode.
     pub dangerous: bool,
-    /// Needs a selected row / node.
+    /// Needs a selected row / node: without one it does nothing but say so.
     pub needs_selection: bool,
     /// Shown in the footer hints (the rest are in `?` help).
     pub hint: bool,
+    /// The `:` command that runs it, and the command's other spellings.
+    pub command: Option<(&'static str, &'static [&'static str])>,
 }
 
-macro_rules! spec {
-    ($a:ident, $name:literal, $desc:literal, $scope:ident, [$($k:literal),*], $danger:literal, $sel:literal, $hint:literal) => {
-        ActionSpec { action: Action::$a, name: $name, desc: $desc, scope: Scope::$scope, keys: &[$($k),*], dangerous: $danger, needs_selection: $sel, hint: $hint }
+impl ActionSpec {
+    const fn new(
+        action: Action,
+        name: &'static str,
+        scope: Scope,
+        keys: &'static [&'static str],
+        desc: &'static str,
+    ) -> ActionSpec {
+        ActionSpec {
+            action,
+            name,
+            desc,
+            scope,
+            keys,
+            dangerous: false,
+            needs_selection: false,
+            hint: false,
+            command: None,
+        }
+    }
+    const fn danger(mut self) -> Self {
+        self.dangerous = true;
+        self
+    }
+    const fn sel(mut self) -> Self {
+        self.needs_selection = true;
+        self
+    }
+    const fn hint(mut self) -> Self {
+        self.hint = true;
+        self
+    }
+    const fn cmd(mut self, name: &'static str, aliases: &'static [&'static str]) -> Self {
+        self.command = Some((name, aliases));
+        self
+    }
+}
+
+/// Declares [`Action`], [`Action::ALL`] and [`SPECS`] from one list, in one order.
+macro_rules! registry {
+    ($( $a:ident => $name:literal, $scope:ident, [$($k:literal),*], $desc:literal $(. $f:ident ( $($arg:expr),* ))* ; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Action { $($a,)* }
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$a,)*];
+        }
+        /// The default key map. Key syntax: `q`, `Q`, `?`, `enter`, `esc`, `tab`, `backtab`,
+        /// `up`, `pgdn`, `home`, `f5`, `ctrl-r`, `alt-x`, `space`, `backspace`, `delete`.
+        pub const SPECS: &[ActionSpec] = &[
+            $( ActionSpec::new(Action::$a, $name, Scope::$scope, &[$($k),*], $desc) $(.$f($($arg),*))* ,)*
+        ];
     };
 }
 
-/// The default key map. Key syntax: `q`, `Q`, `?`, `enter`, `esc`, `tab`, `backtab`, `up`,
-/// `pgdn`, `home`, `f5`, `ctrl-r`, `alt-x`, `space`.
-pub const SPECS: &[ActionSpec] = &[
-    spec!(
-        Quit,
-        "quit",
-        "Quit obtui",
-        Global,
-        ["q", "ctrl-c"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        Help,
-        "help",
-        "Show all keys",
-        Global,
-        ["?"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        CommandMode,
-        "command",
-        "Command mode (:clusters, :hosts, :tasks, :create …)",
-        Global,
-        [":"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        NextPane,
-        "next_pane",
-        "Next pane",
-        Global,
-        ["tab"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        PrevPane,
-        "prev_pane",
-        "Previous pane",
-        Global,
-        ["backtab"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        PaneClusters,
-        "pane_clusters",
-        "Clusters pane",
-        Global,
-        ["1"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        PaneHosts,
-        "pane_hosts",
-        "Hosts pane",
-        Global,
-        ["2"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        PaneProxies,
-        "pane_proxies",
-        "OBProxy pane",
-        Global,
-        ["3"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        PaneTasks,
-        "pane_tasks",
-        "Tasks pane",
-        Global,
-        ["4"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        ErrorLog,
-        "errors",
-        "Error history",
-        Global,
-        ["E"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        Refresh,
-        "refresh",
-        "Refresh now",
-        Global,
-        ["ctrl-r", "f5"],
-        false,
-        false,
-        false
-    ),
-    spec!(Back, "back", "Back", Global, ["esc"], false, false, true),
-    spec!(
-        Up,
-        "up",
-        "Move up",
-        Global,
-        ["k", "up"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        Down,
-        "down",
-        "Move down",
-        Global,
-        ["j", "down"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        PageUp,
-        "page_up",
-        "Page up",
-        Global,
-        ["pgup", "ctrl-b"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        PageDown,
-        "page_down",
-        "Page down",
-        Global,
-        ["pgdn", "ctrl-f"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        Home,
-        "home",
-        "First row",
-        Global,
-        ["home", "g"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        End,
-        "end",
-        "Last row",
-        Global,
-        ["end", "G"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        Filter,
-        "filter",
-        "Filter rows",
-        Table,
-        ["/"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        Open,
-        "open",
-        "Open detail",
-        Table,
-        ["enter"],
-        false,
-        true,
-        true
-    ),
-    spec!(
-        SortNext,
-        "sort",
-        "Sort by next column",
-        Table,
-        ["s"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        SortReverse,
-        "sort_reverse",
-        "Reverse sort order",
-        Table,
-        ["S"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        Copy,
-        "copy",
-        "Copy id / ip / traceId (OSC 52)",
-        Global,
-        ["y"],
-        false,
-        true,
-        false
-    ),
-    spec!(
-        CreateCluster,
-        "create_cluster",
-        "Create cluster wizard",
-        Clusters,
-        ["c"],
-        true,
-        false,
-        true
-    ),
-    spec!(
-        TakeoverCluster,
-        "takeover_cluster",
-        "Take over cluster wizard",
-        Clusters,
-        ["t"],
-        true,
-        false,
-        true
-    ),
-    spec!(
-        UpgradeCluster,
-        "upgrade_cluster",
-        "Upgrade cluster wizard",
-        Clusters,
-        ["u"],
-        true,
-        true,
-        true
-    ),
-    spec!(
-        ScaleOut,
-        "scale_out",
-        "Scale out (obshell) wizard",
-        Clusters,
-        ["o"],
-        true,
-        false,
-        false
-    ),
-    spec!(
-        TakeoverProxy,
-        "takeover_proxy",
-        "Take over OBProxy wizard",
-        Proxies,
-        ["t"],
-        true,
-        false,
-        true
-    ),
-    spec!(
-        StatusFilter,
-        "status_filter",
-        "Cycle status filter",
-        Tasks,
-        ["f"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        DagLeft,
-        "dag_left",
-        "Previous node in layer",
-        Dag,
-        ["h", "left"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        DagRight,
-        "dag_right",
-        "Next node in layer",
-        Dag,
-        ["l", "right"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        NextFailed,
-        "next_failed",
-        "Next failed node",
-        Dag,
-        ["f"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        PrevFailed,
-        "prev_failed",
-        "Previous failed node",
-        Dag,
-        ["F"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        NextRunning,
-        "next_running",
-        "Next running node",
-        Dag,
-        ["r"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        PrevRunning,
-        "prev_running",
-        "Previous running node",
-        Dag,
-        ["R"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        DagFirst,
-        "dag_first",
-        "First node",
-        Dag,
-        ["g"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        DagLast,
-        "dag_last",
-        "Last node",
-        Dag,
-        ["G"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        ToggleView,
-        "toggle_view",
-        "Graph / list view",
-        Dag,
-        ["v"],
-        false,
-        false,
-        true
-    ),
-    spec!(
-        Fold,
-        "fold",
-        "Fold / unfold block",
-        Dag,
-        ["space", "z"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        LogFull,
-        "log_full",
-        "Log full screen",
-        Dag,
-        ["L"],
-        false,
-        true,
-        true
-    ),
-    spec!(
-        Follow,
-        "follow",
-        "Follow running frontier",
-        Dag,
-        ["a"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        Search,
-        "search",
-        "Search nodes",
-        Dag,
-        ["/"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        SearchNext,
-        "search_next",
-        "Next match",
-        Dag,
-        ["n"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        SearchPrev,
-        "search_prev",
-        "Previous match",
-        Dag,
-        ["N"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        RetryTask,
-        "retry_task",
-        "Retry the task",
-        Dag,
-        ["ctrl-t"],
-        true,
-        false,
-        true
-    ),
-    spec!(
-        RollbackTask,
-        "rollback_task",
-        "Roll back the task",
-        Dag,
-        ["ctrl-o"],
-        true,
-        false,
-        false
-    ),
-    spec!(
-        RetrySubtask,
-        "retry_subtask",
-        "Retry the selected subtask",
-        Dag,
-        ["T"],
-        true,
-        true,
-        true
-    ),
-    spec!(
-        SkipSubtask,
-        "skip_subtask",
-        "Skip the selected subtask",
-        Dag,
-        ["K"],
-        true,
-        true,
-        true
-    ),
-    spec!(
-        CancelSubtask,
-        "cancel_subtask",
-        "Cancel the selected subtask",
-        Dag,
-        ["C"],
-        true,
-        true,
-        true
-    ),
-    spec!(
-        Upstream,
-        "upstream",
-        "Mark all upstreams of the node",
-        Dag,
-        ["u"],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        Center,
-        "center",
-        "Centre on the selection",
-        Dag,
-        ["."],
-        false,
-        false,
-        false
-    ),
-    spec!(
-        CancelTask,
-        "cancel_task",
-        "Cancel the task (obshell DAG)",
-        Dag,
-        ["ctrl-x"],
-        true,
-        false,
-        false
-    ),
-    spec!(
-        PassTask,
-        "pass_task",
-        "Pass the failed node of the task (obshell DAG)",
-        Dag,
-        ["ctrl-p"],
-        true,
-        false,
-        false
-    ),
-    spec!(
-        PassSubtask,
-        "pass_subtask",
-        "Pass the selected failed node (obshell)",
-        Dag,
-        ["P"],
-        true,
-        true,
-        false
-    ),
-];
+registry! {
+    // ----- always -----
+    Suspend => "suspend", Always, ["ctrl-z"], "Suspend obtui (fg resumes)";
+    // ----- everywhere -----
+    Quit => "quit", Global, ["q", "ctrl-c"], "Quit obtui" .hint() .cmd("quit", &["q", "exit"]);
+    Help => "help", Global, ["?"], "Show all keys" .hint() .cmd("help", &[]);
+    CommandMode => "command", Global, [":"], "Command mode (:clusters, :hosts, :tasks, :create …)" .hint();
+    NextPane => "next_pane", Global, ["tab"], "Next pane";
+    PrevPane => "prev_pane", Global, ["backtab"], "Previous pane";
+    PaneClusters => "pane_clusters", Global, ["1"], "Clusters pane" .cmd("clusters", &["cluster", "cl"]);
+    PaneHosts => "pane_hosts", Global, ["2"], "Hosts pane" .cmd("hosts", &["host", "ho"]);
+    PaneProxies => "pane_proxies", Global, ["3"], "OBProxy pane" .cmd("proxies", &["proxy", "obproxy", "px"]);
+    PaneTasks => "pane_tasks", Global, ["4"], "Tasks pane" .cmd("tasks", &["task", "ta"]);
+    ErrorLog => "errors", Global, ["E"], "Error history" .cmd("errors", &[]);
+    Refresh => "refresh", Global, ["ctrl-r", "f5"], "Refresh now" .cmd("refresh", &[]);
+    Back => "back", Global, ["esc"], "Back" .hint();
+    Up => "up", Global, ["k", "up"], "Move up (scrolls the full-screen log)";
+    Down => "down", Global, ["j", "down"], "Move down (scrolls the full-screen log)";
+    PageUp => "page_up", Global, ["pgup", "ctrl-b"], "Page up";
+    PageDown => "page_down", Global, ["pgdn", "ctrl-f"], "Page down";
+    Home => "home", Global, ["home", "g"], "First row / first node";
+    End => "end", Global, ["end", "G"], "Last row / last node";
+    Copy => "copy", Global, ["y"], "Copy id / ip / traceId (OSC 52)" .sel();
+    Login => "login", Global, [], "Enter the password again" .cmd("login", &[]);
+    Profile => "profile", Global, [], "Switch profile: :profile NAME" .cmd("profile", &[]);
+    // ----- tables -----
+    Filter => "filter", Table, ["/"], "Filter rows" .hint();
+    Open => "open", Table, ["enter"], "Open detail" .sel() .hint();
+    SortNext => "sort", Table, ["s"], "Sort by next column" .hint();
+    SortReverse => "sort_reverse", Table, ["S"], "Reverse sort order";
+    CreateCluster => "create_cluster", Clusters, ["c"], "Create cluster wizard" .danger() .hint() .cmd("create", &[]);
+    TakeoverCluster => "takeover_cluster", Clusters, ["t"], "Take over cluster wizard" .danger() .hint() .cmd("takeover", &[]);
+    UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard" .danger() .sel() .hint() .cmd("upgrade", &[]);
+    ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard" .danger() .cmd("scale-out", &["scaleout"]);
+    TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]);
+    StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint();
+    // ----- DAG view -----
+    DagLeft => "dag_left", Dag, ["h", "left"], "Previous node in layer";
+    DagRight => "dag_right", Dag, ["l", "right"], "Next node in layer";
+    DagOpen => "dag_open", Dag, ["enter"], "Log panel of the node / fold a block";
+    NextFailed => "next_failed", Dag, ["f"], "Next failed node" .hint();
+    PrevFailed => "prev_failed", Dag, ["F"], "Previous failed node";
+    NextRunning => "next_running", Dag, ["r"], "Next running node" .hint();
+    PrevRunning => "prev_running", Dag, ["R"], "Previous running node";
+    DagFirst => "dag_first", Dag, [], "First node (also `home`)";
+    DagLast => "dag_last", Dag, [], "Last node (also `end`)";
+    ToggleView => "toggle_view", Dag, ["v"], "Graph / list view" .hint();
+    Fold => "fold", Dag, ["space", "z"], "Fold / unfold block";
+    LogFull => "log_full", Dag, ["L"], "Log full screen" .sel() .hint();
+    Follow => "follow", Dag, ["a"], "Follow running frontier";
+    Search => "search", Dag, ["/"], "Search nodes";
+    SearchNext => "search_next", Dag, ["n"], "Next match";
+    SearchPrev => "search_prev", Dag, ["N"], "Previous match";
+    RetryTask => "retry_task", Dag, ["ctrl-t"], "Retry the task" .danger() .hint();
+    RollbackTask => "rollback_task", Dag, ["ctrl-o"], "Roll back the task" .danger();
+    RetrySubtask => "retry_subtask", Dag, ["T"], "Retry the selected subtask" .danger() .sel() .hint();
+    SkipSubtask => "skip_subtask", Dag, ["K"], "Skip the selected subtask" .danger() .sel() .hint();
+    CancelSubtask => "cancel_subtask", Dag, ["C"], "Cancel the selected subtask" .danger() .sel() .hint();
+    Upstream => "upstream", Dag, ["u"], "Mark all upstreams of the node";
+    Center => "center", Dag, ["."], "Centre on the selection";
+    CancelTask => "cancel_task", Dag, ["ctrl-x"], "Cancel the task (obshell DAG)" .danger();
+    PassTask => "pass_task", Dag, ["ctrl-p"], "Pass the failed node of the task (obshell DAG)" .danger();
+    PassSubtask => "pass_subtask", Dag, ["P"], "Pass the selected failed node (obshell)" .danger() .sel();
+    SearchAccept => "search_accept", DagSearch, ["enter"], "Keep the match and stop typing";
+    SearchCancel => "search_cancel", DagSearch, ["esc", "ctrl-c"], "Cancel the search (back to where it started)";
+    // ----- task operation confirmation -----
+    OpConfirm => "op_confirm", TaskConfirm, ["y", "Y"], "Send the operation";
+    OpCancel => "op_cancel", TaskConfirm, ["n", "N", "q", "esc"], "Do not send it";
+    OpToggle => "op_toggle", TaskConfirm, ["left", "right", "tab", "backtab", "h", "l"], "Switch between Cancel and Confirm";
+    OpChoose => "op_choose", TaskConfirm, ["enter"], "Press the highlighted button (Cancel first)";
+    // ----- wizards -----
+    WizardCancel => "wizard_cancel", Wizard, ["esc"], "Leave the wizard (asks before dropping edits)";
+    WizardReload => "wizard_reload", Wizard, ["ctrl-l"], "Reload the wizard's lists from the server";
+    WizardNextStep => "wizard_next_step", Wizard, ["ctrl-n"], "Next step";
+    WizardPrevStep => "wizard_prev_step", Wizard, ["ctrl-p"], "Previous step";
+    WizardNextField => "wizard_next_field", WizardForm, ["tab", "down"], "Next field";
+    WizardPrevField => "wizard_prev_field", WizardForm, ["backtab", "up"], "Previous field";
+    WizardPageDown => "wizard_page_down", WizardForm, ["pgdn"], "Five fields down";
+    WizardPageUp => "wizard_page_up", WizardForm, ["pgup"], "Five fields up";
+    WizardActivate => "wizard_activate", WizardForm, ["enter"], "Open the list / add an item / next field (next step on the last)";
+    WizardToggle => "wizard_toggle", WizardForm, ["space", "left", "right"], "Switch a toggle, open a select list";
+    WizardClearChoice => "wizard_clear_choice", WizardForm, ["backspace", "delete"], "Clear a select field";
+    WizardAddItem => "wizard_add_item", WizardForm, ["+", "a"], "Add an item to the group (on its header)";
+    WizardRemoveItem => "wizard_remove_item", WizardForm, ["ctrl-x"], "Remove the group item";
+    WizardReveal => "wizard_reveal", WizardForm, ["ctrl-r"], "Show the password while held";
+    StepBack => "wizard_step_back", WizardStep, ["left", "backtab", "b"], "Back to the previous step";
+    StepScrollUp => "wizard_scroll_up", WizardStep, ["up"], "Scroll up";
+    StepScrollDown => "wizard_scroll_down", WizardStep, ["down"], "Scroll down";
+    PrecheckRerun => "precheck_rerun", WizardPrecheck, ["r"], "Run the precheck again";
+    PrecheckDropFailing => "precheck_drop_failing", WizardPrecheck, ["x"], "Remove the failing OBProxy addresses";
+    PrecheckContinue => "precheck_continue", WizardPrecheck, ["enter"], "On to the summary (when the precheck passed)";
+    SummarySubmit => "summary_submit", WizardSummary, ["enter", "s"], "Submit… (asks first)";
+    PopupUp => "popup_up", WizardPopup, ["up"], "Previous choice";
+    PopupDown => "popup_down", WizardPopup, ["down"], "Next choice";
+    PopupPageUp => "popup_page_up", WizardPopup, ["pgup"], "Eight choices up";
+    PopupPageDown => "popup_page_down", WizardPopup, ["pgdn"], "Eight choices down";
+    PopupTick => "popup_tick", WizardPopup, ["space", "tab"], "Tick / untick (multiple choice)";
+    PopupChoose => "popup_choose", WizardPopup, ["enter"], "Choose / done";
+    PopupClose => "popup_close", WizardPopup, ["esc"], "Close the list unchanged";
+    SubmitToggle => "submit_toggle", WizardConfirm, ["tab", "backtab", "left", "right"], "Switch between Cancel and Submit";
+    SubmitChoose => "submit_choose", WizardConfirm, ["enter"], "Press the highlighted button (Cancel first)";
+    SubmitCancel => "submit_cancel", WizardConfirm, ["esc"], "Do not submit";
+    SubmitYes => "submit_yes", WizardConfirm, ["y"], "Highlight Submit (when no name is to be typed)";
+    SubmitNo => "submit_no", WizardConfirm, ["n"], "Do not submit (when no name is to be typed)";
+    DiscardYes => "discard_yes", WizardDiscard, ["y", "Y"], "Drop the edits and leave";
+    DiscardNo => "discard_no", WizardDiscard, ["n", "N", "esc", "enter"], "Keep editing";
+    // ----- input modes -----
+    FilterApply => "filter_apply", Filter, ["enter"], "Keep the filter";
+    FilterClear => "filter_clear", Filter, ["esc"], "Clear the filter";
+    CommandRun => "command_run", Command, ["enter"], "Run the command";
+    CommandComplete => "command_complete", Command, ["tab"], "Complete (again: next match)";
+    CommandCancel => "command_cancel", Command, ["esc"], "Leave command mode";
+    HelpUp => "help_up", Help, ["k", "up"], "Scroll up";
+    HelpDown => "help_down", Help, ["j", "down"], "Scroll down";
+    HelpPageUp => "help_page_up", Help, ["pgup"], "Page up";
+    HelpPageDown => "help_page_down", Help, ["pgdn"], "Page down";
+    HelpClose => "help_close", Help, ["esc", "q", "?", "enter"], "Close the help";
+    PasswordSubmit => "password_submit", Password, ["enter"], "Log in";
+    PasswordCancel => "password_cancel", Password, ["esc"], "Cancel";
+}
 
+// The table is generated in the enum's order; this proves it at compile time, so `spec` can
+// index it.
+const _: () = {
+    let mut i = 0;
+    while i < SPECS.len() {
+        assert!(SPECS[i].action as usize == i);
+        i += 1;
+    }
+    assert!(SPECS.len() == Action::ALL.len());
+};
+
+/// The spec of an action: total (the table holds every action at its own index).
 pub fn spec(action: Action) -> &'static ActionSpec {
+    &SPECS[action as usize]
+}
+
+/// An action by its `[keys]` name.
+pub fn by_name(name: &str) -> Option<Action> {
+    SPECS.iter().find(|s| s.name == name).map(|s| s.action)
+}
+
+/// The action a `:` command runs (by its name or one of its other spellings).
+pub fn by_command(word: &str) -> Option<Action> {
     SPECS
         .iter()
-        .find(|s| s.action == action)
-        .unwrap_or(&SPECS[0])
+        .find(|s| {
+            s.command
+                .is_some_and(|(c, aliases)| c == word || aliases.contains(&word))
+        })
+        .map(|s| s.action)
+}
+
+/// The `:` commands with what they do, in registry order.
+pub fn commands() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SPECS
+        .iter()
+        .filter_map(|s| s.command.map(|(c, _)| (c, s.desc)))
+}
+
+/// Commands that start with what was typed.
+pub fn complete(prefix: &str) -> Vec<&'static str> {
+    let p = prefix.trim_start_matches(':').trim();
+    commands()
+        .map(|(c, _)| c)
+        .filter(|c| c.starts_with(p))
+        .collect()
 }
 
 /// A key as the registry sees it: code + modifiers, normalised.
@@ -756,6 +514,11 @@ impl Key {
         Ok(Key { code, ctrl, alt })
     }
 
+    /// A character typed without Ctrl or Alt: text in an input.
+    pub fn is_plain_char(&self) -> bool {
+        matches!(self.code, KeyCodeOrd::Char(_)) && !self.ctrl && !self.alt
+    }
+
     /// The short label used in hints and help.
     pub fn label(&self) -> String {
         let base = match self.code {
@@ -796,6 +559,12 @@ pub struct Keymap {
     keys_of: BTreeMap<Action, Vec<Key>>,
 }
 
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap::defaults()
+    }
+}
+
 impl Keymap {
     pub fn defaults() -> Keymap {
         let mut km = Keymap {
@@ -812,13 +581,19 @@ impl Keymap {
         km
     }
 
+    /// The default key map, built once (for components used without an app, as in tests).
+    pub fn shared_defaults() -> &'static Keymap {
+        static DEFAULTS: std::sync::OnceLock<Keymap> = std::sync::OnceLock::new();
+        DEFAULTS.get_or_init(Keymap::defaults)
+    }
+
     /// Apply `[keys]` (action name → key, or several keys separated by spaces). Bad entries are
     /// reported and skipped; the defaults stay for those actions.
     pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Keymap, Vec<String>) {
         let mut km = Self::defaults();
         let mut warnings = Vec::new();
         for (name, keys) in overrides {
-            let Some(spec) = SPECS.iter().find(|s| s.name == name) else {
+            let Some(spec) = by_name(name).map(self::spec) else {
                 warnings.push(format!("[keys] {name}: unknown action"));
                 continue;
             };
@@ -835,7 +610,17 @@ impl Keymap {
                     continue;
                 }
             };
-            // A conflict is a key already bound to another action in an overlapping scope.
+            if spec.scope.is_text_entry() {
+                if let Some(k) = parsed.iter().find(|k| k.is_plain_char()) {
+                    warnings.push(format!(
+                        "[keys] {name}: {} would be typed text in {}",
+                        k.label(),
+                        spec.scope.title().to_lowercase()
+                    ));
+                    continue;
+                }
+            }
+            // A conflict is a key already bound to another action in a scope active together.
             let conflict = parsed.iter().find_map(|k| {
                 km.by_scope.iter().find_map(|((sc, kk), a)| {
                     (kk == k
@@ -869,6 +654,11 @@ impl Keymap {
             .find_map(|sc| self.by_scope.get(&(*sc, key)).copied())
     }
 
+    /// Look a key event up (keys the registry cannot name give `None`).
+    pub fn lookup_event(&self, scopes: &[Scope], ev: &KeyEvent) -> Option<Action> {
+        self.lookup(scopes, Key::from_event(ev)?)
+    }
+
     pub fn keys(&self, action: Action) -> &[Key] {
         self.keys_of.get(&action).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -880,18 +670,47 @@ impl Keymap {
             .map(Key::label)
             .unwrap_or_else(|| "—".into())
     }
+
+    /// Every key's label, joined with `/`, for hints that name all keys.
+    pub fn labels(&self, action: Action) -> String {
+        let l: Vec<String> = self.keys(action).iter().map(Key::label).collect();
+        if l.is_empty() {
+            "—".into()
+        } else {
+            l.join("/")
+        }
+    }
 }
 
-/// Two bindings conflict when they share a key in the same scope, or in a table scope and a
-/// pane's own scope. A pane or view scope may shadow a Global key on purpose (`g` is "first
-/// row" in tables and "first node" in the DAG view), so that is not a conflict.
-fn scopes_overlap(a: Scope, b: Scope) -> bool {
-    use Scope::*;
-    if a == b {
-        return true;
-    }
-    let table_like = |s| matches!(s, Table | Clusters | Proxies | Tasks);
-    (a == Table && table_like(b)) || (b == Table && table_like(a))
+/// One line of the help overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HelpEntry {
+    pub scope: Scope,
+    pub action: Action,
+    pub keys: String,
+}
+
+/// The help overlay's content: the active scopes first (most specific first), then every other
+/// scope, so each action of the registry is listed, with its live keys.
+pub fn help_entries(km: &Keymap, active: &[Scope]) -> Vec<HelpEntry> {
+    let mut order: Vec<Scope> = active.to_vec();
+    order.extend(Scope::ALL.iter().filter(|s| !active.contains(s)));
+    order
+        .iter()
+        .flat_map(|sc| SPECS.iter().filter(move |s| s.scope == *sc))
+        .map(|s| HelpEntry {
+            scope: s.scope,
+            action: s.action,
+            keys: {
+                let l: Vec<String> = km.keys(s.action).iter().map(Key::label).collect();
+                if l.is_empty() {
+                    "—".into()
+                } else {
+                    l.join(" ")
+                }
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -901,25 +720,116 @@ mod tests {
     #[test]
     fn every_default_key_parses_and_names_are_unique() {
         let mut names = std::collections::BTreeSet::new();
+        let mut commands = std::collections::BTreeSet::new();
         for s in SPECS {
             assert!(names.insert(s.name), "duplicate action name {}", s.name);
             for k in s.keys {
                 Key::parse(k).unwrap_or_else(|e| panic!("{}: {e}", s.name));
             }
+            if let Some((c, aliases)) = s.command {
+                for w in std::iter::once(&c).chain(aliases.iter()) {
+                    assert!(commands.insert(*w), "duplicate command {w}");
+                }
+            }
         }
     }
 
     #[test]
-    fn no_default_conflicts_within_overlapping_scopes() {
-        for a in SPECS {
-            for b in SPECS {
-                if a.action == b.action || !scopes_overlap(a.scope, b.scope) || a.scope != b.scope {
-                    continue;
-                }
-                for ka in a.keys {
-                    assert!(!b.keys.contains(ka), "{} and {} share {ka}", a.name, b.name);
+    fn spec_is_indexed_by_the_action() {
+        assert_eq!(Action::ALL.len(), SPECS.len());
+        for (i, a) in Action::ALL.iter().enumerate() {
+            assert_eq!(spec(*a).action, *a);
+            assert_eq!(*a as usize, i);
+            assert_eq!(by_name(spec(*a).name), Some(*a));
+        }
+        assert_eq!(spec(Action::StatusFilter).name, "status_filter");
+        assert_eq!(by_name("nope"), None);
+    }
+
+    #[test]
+    fn every_scope_is_in_some_active_set_and_every_action_reachable() {
+        for sc in Scope::ALL {
+            assert!(
+                SCOPE_SETS.iter().any(|s| s.contains(&sc)),
+                "{sc:?} is never active"
+            );
+        }
+        assert!(scopes_overlap(Scope::Clusters, Scope::Global));
+        assert!(scopes_overlap(Scope::Wizard, Scope::WizardForm));
+        assert!(!scopes_overlap(Scope::Dag, Scope::TaskConfirm));
+        assert!(!scopes_overlap(Scope::Filter, Scope::Global));
+        assert!(scopes_overlap(Scope::Always, Scope::Password));
+    }
+
+    /// Within every set of scopes active together, no key names two actions: across scopes,
+    /// not only within one.
+    fn assert_no_conflicts(km: &Keymap, what: &str) {
+        for set in SCOPE_SETS {
+            let mut seen: BTreeMap<Key, Action> = BTreeMap::new();
+            for s in SPECS.iter().filter(|s| set.contains(&s.scope)) {
+                for k in km.keys(s.action) {
+                    if let Some(other) = seen.insert(*k, s.action) {
+                        panic!(
+                            "{what}: {} and {} share {} in {set:?}",
+                            spec(other).name,
+                            s.name,
+                            k.label()
+                        );
+                    }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn no_key_conflicts_in_any_active_scope_set() {
+        assert_no_conflicts(&Keymap::defaults(), "defaults");
+        for (name, text) in [
+            ("vim", include_str!("../../keymaps/vim.toml")),
+            ("arrows", include_str!("../../keymaps/arrows.toml")),
+        ] {
+            let cfg = crate::config::ConfigFile::parse(text).unwrap();
+            let (km, _) = Keymap::with_overrides(&cfg.keys);
+            assert_no_conflicts(&km, name);
+        }
+    }
+
+    #[test]
+    fn lookups_walk_the_active_set() {
+        let km = Keymap::defaults();
+        let key = |s| Key::parse(s).unwrap();
+        let dag = [Scope::Dag, Scope::Global, Scope::Always];
+        assert_eq!(km.lookup(&dag, key("g")), Some(Action::Home));
+        assert_eq!(km.lookup(&dag, key("f")), Some(Action::NextFailed));
+        assert_eq!(km.lookup(&dag, key("ctrl-z")), Some(Action::Suspend));
+        let tasks = [Scope::Tasks, Scope::Table, Scope::Global, Scope::Always];
+        assert_eq!(km.lookup(&tasks, key("f")), Some(Action::StatusFilter));
+        let confirm = [Scope::TaskConfirm, Scope::Always];
+        assert_eq!(km.lookup(&confirm, key("y")), Some(Action::OpConfirm));
+        assert_eq!(km.lookup(&confirm, key("q")), Some(Action::OpCancel));
+        assert_eq!(km.lookup(&confirm, key("j")), None);
+        let form = [Scope::WizardForm, Scope::Wizard, Scope::Always];
+        assert_eq!(km.lookup(&form, key("tab")), Some(Action::WizardNextField));
+        assert_eq!(km.lookup(&form, key("esc")), Some(Action::WizardCancel));
+        assert_eq!(km.lookup(&form, key("q")), None);
+        assert_eq!(by_command("px"), Some(Action::PaneProxies));
+        assert_eq!(by_command("scale-out"), Some(Action::ScaleOut));
+        assert_eq!(by_command("frob"), None);
+        assert_eq!(
+            complete("pro"),
+            vec!["proxies", "profile", "proxy-takeover"]
+        );
+        assert!(commands().any(|(c, _)| c == "login"));
+    }
+
+    #[test]
+    fn help_lists_every_action_active_scopes_first() {
+        let km = Keymap::defaults();
+        for set in SCOPE_SETS {
+            let h = help_entries(&km, set);
+            assert_eq!(h.len(), SPECS.len());
+            let n_active = SPECS.iter().filter(|s| set.contains(&s.scope)).count();
+            assert!(h[..n_active].iter().all(|e| set.contains(&e.scope)));
         }
     }
 
@@ -936,6 +846,7 @@ mod tests {
         assert_eq!(Key::parse("G").unwrap().code, KeyCodeOrd::Char('G'));
         assert_eq!(Key::parse("pgdn").unwrap().code, KeyCodeOrd::PageDown);
         assert_eq!(Key::parse("f5").unwrap().code, KeyCodeOrd::F(5));
+        assert_eq!(Key::parse("+").unwrap().code, KeyCodeOrd::Char('+'));
         assert!(Key::parse("f13").is_err());
         assert!(Key::parse("hyper-x").is_err());
         assert!(Key::parse("").is_err());
@@ -948,14 +859,25 @@ mod tests {
         o.insert("frobnicate".to_string(), "x".to_string());
         o.insert("help".to_string(), "j".to_string()); // j is `down`
         o.insert("filter".to_string(), "ctrl-nope".to_string());
+        o.insert("filter_apply".to_string(), "x".to_string()); // typed text in the filter
+        o.insert("wizard_next_field".to_string(), "ctrl-j".to_string());
+        o.insert("op_toggle".to_string(), "y".to_string()); // y is op_confirm
         let (km, w) = Keymap::with_overrides(&o);
         let q = Key::parse("Q").unwrap();
         assert_eq!(km.lookup(&[Scope::Global], q), Some(Action::Quit));
         assert_eq!(km.lookup(&[Scope::Global], Key::parse("q").unwrap()), None);
-        assert_eq!(w.len(), 3, "{w:?}");
+        assert_eq!(w.len(), 5, "{w:?}");
         assert!(w.iter().any(|x| x.contains("frobnicate")));
         assert!(w.iter().any(|x| x.contains("already bound to down")));
+        assert!(w.iter().any(|x| x.contains("typed text")));
+        assert!(w.iter().any(|x| x.contains("already bound to op_confirm")));
         assert_eq!(km.label(Action::Help), "?");
+        let form = [Scope::WizardForm, Scope::Wizard, Scope::Always];
+        assert_eq!(
+            km.lookup(&form, Key::parse("ctrl-j").unwrap()),
+            Some(Action::WizardNextField)
+        );
+        assert_eq!(km.lookup(&form, Key::parse("tab").unwrap()), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! [`run`] carries out.
 
 pub mod actions;
+pub mod modes;
 pub mod panes;
 pub mod state;
 pub mod table;

@@ -4,12 +4,13 @@
 use super::actions::Scope;
 use super::table::{Column, Row};
 use crate::config::theme::Tone;
+use crate::model::inventory::{
+    Cluster, ClusterStatus, Host, HostKind, HostStatus, ProxyCluster, ProxyStartMode, ProxyStatus,
+    ServerStatus, ServiceKind, TaskSummary,
+};
 use crate::model::pane::PaneKind;
 use crate::model::view::ViewData;
-use obtui_api::ocp::models::{
-    ClusterStatus, Host, HostStatus, ObCluster, ObproxyCluster, ObproxyStatus, ServerStatus,
-    SubtaskStatus, TaskInstance, TaskStatus,
-};
+use obtui_task::{NodeStatus, TaskState};
 
 const CLUSTER_COLS: &[Column] = &[
     Column::text("NAME", 16),
@@ -85,12 +86,12 @@ pub fn has_summary(_k: PaneKind) -> bool {
 #[derive(Debug, Clone)]
 pub enum PaneData {
     Clusters {
-        clusters: Vec<ObCluster>,
-        running: Vec<TaskInstance>,
+        clusters: Vec<Cluster>,
+        running: Vec<TaskSummary>,
     },
     Hosts(Vec<Host>),
-    Proxies(Vec<ObproxyCluster>),
-    Tasks(Vec<TaskInstance>),
+    Proxies(Vec<ProxyCluster>),
+    Tasks(Vec<TaskSummary>),
 }
 
 impl PaneData {
@@ -137,7 +138,7 @@ pub fn cluster_tone(s: &ClusterStatus) -> Tone {
         ClusterStatus::Stopped | ClusterStatus::Unavailable | ClusterStatus::Abandoned => {
             Tone::Failed
         }
-        ClusterStatus::Unknown(_) => Tone::Unknown,
+        ClusterStatus::Other(_) => Tone::Unknown,
         _ => Tone::Running,
     }
 }
@@ -146,7 +147,7 @@ pub fn server_tone(s: &ServerStatus) -> Tone {
     match s {
         ServerStatus::Running => Tone::Ok,
         ServerStatus::Stopped | ServerStatus::Unavailable | ServerStatus::Deleted => Tone::Failed,
-        ServerStatus::Unknown(_) => Tone::Unknown,
+        ServerStatus::Other(_) => Tone::Unknown,
         _ => Tone::Running,
     }
 }
@@ -157,37 +158,39 @@ pub fn host_tone(s: &HostStatus) -> Tone {
         HostStatus::Available | HostStatus::New => Tone::Ready,
         HostStatus::Offline => Tone::Failed,
         HostStatus::Deleting => Tone::Running,
-        HostStatus::Unknown(_) => Tone::Unknown,
+        HostStatus::Other(_) => Tone::Unknown,
     }
 }
 
-pub fn proxy_tone(s: &ObproxyStatus) -> Tone {
+pub fn proxy_tone(s: &ProxyStatus) -> Tone {
     match s {
-        ObproxyStatus::Running => Tone::Ok,
-        ObproxyStatus::Unavailable => Tone::Failed,
-        ObproxyStatus::Unknown(_) => Tone::Unknown,
+        ProxyStatus::Running => Tone::Ok,
+        ProxyStatus::Unavailable => Tone::Failed,
+        ProxyStatus::Other(_) => Tone::Unknown,
         _ => Tone::Running,
     }
 }
 
-pub fn task_tone(s: &TaskStatus) -> Tone {
+pub fn task_tone(s: &TaskState) -> Tone {
     match s {
-        TaskStatus::Successful => Tone::Ok,
-        TaskStatus::Failed => Tone::Failed,
-        TaskStatus::Running => Tone::Running,
-        TaskStatus::Unknown(_) => Tone::Unknown,
+        TaskState::Successful => Tone::Ok,
+        TaskState::Failed => Tone::Failed,
+        TaskState::Running => Tone::Running,
+        TaskState::Pending => Tone::Pending,
+        TaskState::Ready => Tone::Ready,
+        TaskState::Unknown(_) => Tone::Unknown,
     }
 }
 
-pub fn subtask_tone(s: &SubtaskStatus) -> Tone {
+pub fn subtask_tone(s: &NodeStatus) -> Tone {
     match s {
-        SubtaskStatus::Successful => Tone::Ok,
-        SubtaskStatus::Failed => Tone::Failed,
-        SubtaskStatus::Running => Tone::Running,
-        SubtaskStatus::Pending => Tone::Pending,
-        SubtaskStatus::Ready => Tone::Ready,
-        SubtaskStatus::Canceling => Tone::Canceling,
-        SubtaskStatus::Unknown(_) => Tone::Unknown,
+        NodeStatus::Successful => Tone::Ok,
+        NodeStatus::Failed => Tone::Failed,
+        NodeStatus::Running => Tone::Running,
+        NodeStatus::Pending => Tone::Pending,
+        NodeStatus::Ready => Tone::Ready,
+        NodeStatus::Canceling => Tone::Canceling,
+        NodeStatus::Unknown(_) => Tone::Unknown,
     }
 }
 
@@ -197,19 +200,14 @@ pub fn opt<T: ToString>(v: &Option<T>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-pub fn running_task_for(cluster_id: i64, running: &[TaskInstance]) -> Option<&TaskInstance> {
+pub fn running_task_for(cluster_id: i64, running: &[TaskSummary]) -> Option<&TaskSummary> {
     running
         .iter()
-        .find(|t| t.status == TaskStatus::Running && t.cluster_id() == Some(cluster_id))
+        .find(|t| t.status == TaskState::Running && t.cluster_id == Some(cluster_id))
 }
 
-fn cluster_row(c: &ObCluster, running: &[TaskInstance]) -> Row {
-    let servers = c.server_count.unwrap_or_else(|| {
-        c.zones
-            .iter()
-            .map(|z| z.server_count.unwrap_or(z.servers.len() as i64))
-            .sum()
-    });
+fn cluster_row(c: &Cluster, running: &[TaskSummary]) -> Row {
+    let servers = c.servers_total();
     let task = running_task_for(c.id, running)
         .map(|t| format!("#{} {}", t.id, t.name))
         .unwrap_or_default();
@@ -219,8 +217,8 @@ fn cluster_row(c: &ObCluster, running: &[TaskInstance]) -> Row {
             c.name.clone(),
             c.id.to_string(),
             opt(&c.ob_cluster_id),
-            opt(&c.ob_version),
-            opt(&c.cluster_type),
+            opt(&c.version),
+            opt(&c.role),
             c.status.to_string(),
             c.zones.len().to_string(),
             servers.to_string(),
@@ -237,13 +235,13 @@ pub fn host_used_by(h: &Host) -> String {
     let mut parts: Vec<String> = h
         .services
         .iter()
-        .filter(|s| s.service_type.as_deref() != Some("OCP_AGENT"))
+        .filter(|s| s.kind != Some(ServiceKind::OcpAgent))
         .map(|s| {
-            let kind = match s.service_type.as_deref() {
-                Some("OB_CLUSTER") => "ob",
-                Some("OB_PROXY") => "proxy",
-                Some("OBSHELL") => "obshell",
-                Some(other) => other,
+            let kind = match &s.kind {
+                Some(ServiceKind::ObCluster) => "ob",
+                Some(ServiceKind::ObProxy) => "proxy",
+                Some(ServiceKind::Obshell) => "obshell",
+                Some(other) => other.label(),
                 None => "?",
             };
             format!("{kind}:{}", s.name.as_deref().unwrap_or("?"))
@@ -257,12 +255,12 @@ pub fn host_used_by(h: &Host) -> String {
     }
 }
 
-pub fn kind_short(k: &Option<String>) -> String {
-    match k.as_deref() {
-        Some("DEDICATED_PHYSICAL_MACHINE") => "physical".into(),
-        Some("DEDICATED_CONTAINER") => "container".into(),
-        Some("OBSHELL_AGENT") => "agent".into(),
-        Some(o) => o.to_lowercase(),
+pub fn kind_short(k: &Option<HostKind>) -> String {
+    match k {
+        Some(HostKind::Physical) => "physical".into(),
+        Some(HostKind::Container) => "container".into(),
+        Some(HostKind::ObshellAgent) => "agent".into(),
+        Some(o) => o.label().to_lowercase(),
         None => "—".into(),
     }
 }
@@ -270,8 +268,8 @@ pub fn kind_short(k: &Option<String>) -> String {
 fn host_row(h: &Host) -> Row {
     let idc = format!(
         "{} / {}",
-        h.idc_name.as_deref().unwrap_or("—"),
-        h.region_name.as_deref().unwrap_or("—")
+        h.idc.as_deref().unwrap_or("—"),
+        h.region.as_deref().unwrap_or("—")
     );
     let cred = match h.ssh_port {
         Some(p) => format!("ssh:{p}"),
@@ -280,9 +278,9 @@ fn host_row(h: &Host) -> Row {
     Row::new(
         h.id.to_string(),
         vec![
-            opt(&h.inner_ip_address),
+            opt(&h.ip),
             h.id.to_string(),
-            h.name
+            h.hostname
                 .clone()
                 .or_else(|| h.alias.clone())
                 .unwrap_or_else(|| "—".into()),
@@ -299,12 +297,12 @@ fn host_row(h: &Host) -> Row {
 }
 
 /// An OBProxy cluster's status: the worst of its proxies (none: unknown).
-pub fn proxy_cluster_status(p: &ObproxyCluster) -> (String, Tone) {
-    if p.obproxies.is_empty() {
+pub fn proxy_cluster_status(p: &ProxyCluster) -> (String, Tone) {
+    if p.proxies.is_empty() {
         return ("—".into(), Tone::Unknown);
     }
     let worst = p
-        .obproxies
+        .proxies
         .iter()
         .max_by_key(|x| match proxy_tone(&x.status) {
             Tone::Failed => 3,
@@ -318,18 +316,18 @@ pub fn proxy_cluster_status(p: &ObproxyCluster) -> (String, Tone) {
     (worst.to_string(), tone)
 }
 
-fn proxy_row(p: &ObproxyCluster) -> Row {
+fn proxy_row(p: &ProxyCluster) -> Row {
     let version = p
         .versions
         .iter()
         .filter_map(|v| v.version.clone())
-        .chain(p.obproxies.iter().filter_map(|x| x.version.clone()))
+        .chain(p.proxies.iter().filter_map(|x| x.version.clone()))
         .next()
         .map(|v| short_version(&v))
         .unwrap_or_else(|| "—".into());
-    let mode = match p.work_mode.as_deref() {
-        Some("CONFIG_URL") => "ConfigUrl".to_string(),
-        Some("RS_LIST") => "RsList".to_string(),
+    let mode = match &p.start_mode {
+        Some(ProxyStartMode::ConfigUrl) => "ConfigUrl".to_string(),
+        Some(ProxyStartMode::RsList) => "RsList".to_string(),
         Some(o) => o.to_string(),
         None => "—".into(),
     };
@@ -343,9 +341,9 @@ fn proxy_row(p: &ObproxyCluster) -> Row {
         .iter()
         .map(|v| v.count.unwrap_or(0))
         .sum::<i64>()
-        .max(p.obproxies.len() as i64);
+        .max(p.proxies.len() as i64);
     let links: Vec<String> = p
-        .ob_links
+        .links
         .iter()
         .filter_map(|l| l.cluster_name.clone())
         .collect();
@@ -392,10 +390,7 @@ pub fn short_version(v: &str) -> String {
 }
 
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    obtui_api::time::now_ms()
 }
 
 /// A 10-cell bar plus done/total.
@@ -413,23 +408,18 @@ pub fn progress_bar(done: usize, total: usize, ascii: bool) -> String {
     format!("{bar} {done}/{total}")
 }
 
-fn task_row(t: &TaskInstance, now: i64) -> Row {
+fn task_row(t: &TaskSummary, now: i64) -> Row {
     let total = t.subtasks.len();
-    let done = t
-        .subtasks
-        .iter()
-        .filter(|s| s.status == SubtaskStatus::Successful)
-        .count();
+    let done = t.done_subtasks();
     let progress = if total == 0 {
         "—".to_string()
     } else {
         progress_bar(done, total, false)
     };
     let cluster = t
-        .cluster
-        .as_ref()
-        .and_then(|c| c.name.clone())
-        .or_else(|| t.cluster_id().map(|i| format!("#{i}")))
+        .cluster_name
+        .clone()
+        .or_else(|| t.cluster_id.map(|i| format!("#{i}")))
         .unwrap_or_else(|| "—".into());
     let start = t
         .start_time
@@ -447,11 +437,7 @@ fn task_row(t: &TaskInstance, now: i64) -> Row {
             t.status.to_string(),
             progress,
             cluster,
-            t.creator
-                .as_ref()
-                .and_then(|c| c.name())
-                .unwrap_or("—")
-                .to_string(),
+            t.creator.clone().unwrap_or_else(|| "—".into()),
             start,
             dur,
         ],
@@ -460,15 +446,8 @@ fn task_row(t: &TaskInstance, now: i64) -> Row {
     )
 }
 
-pub fn task_duration_ms(t: &TaskInstance, now: i64) -> Option<i64> {
-    use obtui_api::ocp::models::parse_time_millis;
-    let start = parse_time_millis(t.start_time.as_deref()?)?;
-    let end = match t.finish_time.as_deref().and_then(parse_time_millis) {
-        Some(e) if e >= start => e,
-        _ if t.status == TaskStatus::Running => now,
-        _ => return None,
-    };
-    Some(end - start)
+pub fn task_duration_ms(t: &TaskSummary, now: i64) -> Option<i64> {
+    t.duration_ms(now)
 }
 
 /// `2021-09-02T08:39:29.295+08:00` → `2021-09-02 08:39:29` (the server's own clock time).
@@ -513,12 +492,26 @@ mod tests {
 
     #[test]
     fn host_rows_show_what_uses_them() {
-        let h: Host = serde_json::from_value(serde_json::json!({
-            "id": 7, "innerIpAddress": "10.0.0.7", "status": "ONLINE",
-            "kind": "DEDICATED_PHYSICAL_MACHINE",
-            "services": [{"name": "c1:1", "type": "OB_CLUSTER"}, {"name": "a", "type": "OCP_AGENT"}]
-        }))
-        .unwrap();
+        use crate::model::inventory::HostService;
+        let h = Host {
+            id: 7,
+            ip: Some("10.0.0.7".into()),
+            status: HostStatus::Online,
+            kind: Some(HostKind::Physical),
+            services: vec![
+                HostService {
+                    kind: Some(ServiceKind::ObCluster),
+                    name: Some("c1:1".into()),
+                    version: None,
+                },
+                HostService {
+                    kind: Some(ServiceKind::OcpAgent),
+                    name: Some("a".into()),
+                    version: None,
+                },
+            ],
+            ..Default::default()
+        };
         let r = host_row(&h);
         assert_eq!(r.cells[0], "10.0.0.7");
         assert_eq!(r.cells[4], "physical");

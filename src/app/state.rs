@@ -1,8 +1,9 @@
 //! The app state and its `update`: keys, mouse and poller messages in, effects out.
 
-use super::actions::{spec, Action, Key, Keymap, Scope};
+use super::actions::{spec, Action, Keymap, Scope};
 use super::dag::{DagEffect, DagView};
 use super::hit::{self, Drawn};
+use super::modes::{CommandInput, FilterEnd, FilterInput, HelpOverlay, Outcome, PasswordPrompt};
 pub use super::notify::{ErrorEntry, Flash, Level, Notifications};
 use super::panes::{self, PaneData};
 use super::table::TableState;
@@ -14,14 +15,10 @@ use crate::model::jobs::ViewJob;
 use crate::model::pane::PaneKind;
 use crate::model::view::ViewData;
 use crate::model::wizard::WizardKind;
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use obtui_api::ApiError;
 use obtui_task::{Backend, Op, TaskGraph};
 use std::time::{Duration, Instant, SystemTime};
-use tui_input::backend::crossterm::EventHandler;
-use tui_input::Input;
 
 /// What the header shows about the connection, and how the app behaves.
 #[derive(Debug, Clone)]
@@ -66,23 +63,16 @@ pub struct FetchError {
     pub failures: u32,
 }
 
-/// Input modes that capture keys before the action registry sees them.
+/// Input modes that take the keys before the screen does; each is a component of
+/// [`super::modes`] with its own scope of the action registry.
 #[derive(Debug, Clone)]
 pub enum Mode {
     Normal,
-    Filter(Input),
-    Command {
-        input: Input,
-        completion: usize,
-    },
-    Help {
-        scroll: u16,
-    },
+    Filter(FilterInput),
+    Command(CommandInput),
+    Help(HelpOverlay),
     /// A masked password prompt (login again, or a profile without password_command).
-    Password {
-        prompt: String,
-        input: obtui_api::secret::Secret,
-    },
+    Password(PasswordPrompt),
 }
 
 pub struct PaneState {
@@ -127,23 +117,8 @@ pub enum Effect {
     FindTask(crate::app::wizard::TaskLookup),
 }
 
-/// Commands offered in command mode, with what they do.
-pub const COMMANDS: &[(&str, &str)] = &[
-    ("clusters", "Clusters pane"),
-    ("hosts", "Hosts pane"),
-    ("proxies", "OBProxy pane"),
-    ("tasks", "Tasks pane"),
-    ("errors", "Error history"),
-    ("create", "Create cluster wizard"),
-    ("takeover", "Take over cluster wizard"),
-    ("upgrade", "Upgrade the selected cluster"),
-    ("proxy-takeover", "Take over OBProxy wizard"),
-    ("scale-out", "Scale out the cluster (obshell) wizard"),
-    ("profile", "Switch profile: :profile NAME"),
-    ("login", "Enter the password again"),
-    ("help", "All keys"),
-    ("quit", "Quit"),
-];
+/// Commands that start with what was typed (the list comes from the action registry).
+pub use super::actions::complete;
 
 pub struct App {
     pub settings: Settings,
@@ -158,7 +133,7 @@ pub struct App {
     /// The wizard on screen.
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
-    pub task_status: std::collections::HashMap<i64, obtui_api::ocp::models::TaskStatus>,
+    pub task_status: std::collections::HashMap<i64, obtui_task::TaskState>,
     /// Flashes, the error history and the run's notes.
     pub notify: Notifications,
     pub ocp_version: Option<String>,
@@ -180,8 +155,8 @@ pub struct App {
     pub frozen_now: Option<i64>,
 }
 
-/// Upper bound of the help overlay's scroll (its lines are the registry plus section titles).
-const SPECS_LEN: usize = super::actions::SPECS.len() + 80;
+/// Upper bound of the help overlay's scroll: the registry, a title and a gap per scope, notes.
+const HELP_LINES: usize = super::actions::SPECS.len() + 2 * Scope::ALL.len() + 40;
 
 impl App {
     pub fn new(settings: Settings, theme: Theme, keymap: Keymap) -> App {
@@ -484,11 +459,7 @@ impl App {
             Ok(g) => {
                 if g.status == obtui_task::TaskState::Failed {
                     if let Ok(id) = g.id.parse::<i64>() {
-                        self.note_task_status(
-                            id,
-                            obtui_api::ocp::models::TaskStatus::Failed,
-                            &g.name,
-                        );
+                        self.note_task_status(id, obtui_task::TaskState::Failed, &g.name);
                     }
                 }
                 if let Some(d) = self.dag.as_mut() {
@@ -538,18 +509,13 @@ impl App {
     }
 
     /// Remember a task's status; a task that turns FAILED raises a flash wherever the user is.
-    fn note_task_status(
-        &mut self,
-        id: i64,
-        status: obtui_api::ocp::models::TaskStatus,
-        name: &str,
-    ) {
-        use obtui_api::ocp::models::TaskStatus;
+    fn note_task_status(&mut self, id: i64, status: obtui_task::TaskState, name: &str) {
+        use obtui_task::TaskState;
         let first_sight = self.task_status.is_empty();
         let old = self.task_status.insert(id, status.clone());
-        let newly_failed = status == TaskStatus::Failed
+        let newly_failed = status == TaskState::Failed
             && match old {
-                Some(o) => o != TaskStatus::Failed,
+                Some(o) => o != TaskState::Failed,
                 // A failed task we never saw running: news only after the first look.
                 None => !first_sight && self.task_status.keys().any(|&k| k < id),
             };
@@ -561,7 +527,7 @@ impl App {
         }
     }
 
-    fn note_tasks(&mut self, tasks: &[obtui_api::ocp::models::TaskInstance]) {
+    fn note_tasks(&mut self, tasks: &[crate::model::inventory::TaskSummary]) {
         let first = self.task_status.is_empty();
         for t in tasks {
             if first {
@@ -782,7 +748,7 @@ impl App {
             // a wizard's reveal-while-held password.
             Event::Key(k) if self.view() == &View::Wizard => match self.wizard.as_mut() {
                 Some(w) => {
-                    let effects = w.handle_key(k);
+                    let effects = w.handle_key_with(k, &self.keymap);
                     self.wizard_effects(effects)
                 }
                 None => vec![],
@@ -818,152 +784,161 @@ impl App {
             .filter(|c| !c.is_control())
             .collect();
         match &mut self.mode {
-            Mode::Filter(input) => {
-                let v = format!("{}{}", input.value(), line);
-                *input = Input::new(v);
-                let f = input.value().to_string();
+            Mode::Filter(f) => {
+                f.paste(&line);
+                let v = f.value();
                 let kind = self.current_pane();
-                self.pane_mut(kind).table.set_filter(&f);
+                self.pane_mut(kind).table.set_filter(&v);
             }
-            Mode::Command { input, .. } => {
-                let v = format!("{}{}", input.value(), line);
-                *input = Input::new(v);
-            }
+            Mode::Command(c) => c.paste(&line),
             _ => {}
         }
         self.dirty = true;
     }
 
-    fn scopes(&self) -> Vec<Scope> {
+    /// The scopes of the screen on top (input modes aside), most specific first: the keys
+    /// are looked up in this order, the footer hints and `?` help list them first.
+    pub fn screen_scopes(&self) -> Vec<Scope> {
+        use Scope::*;
         match self.view() {
-            View::Pane(p) if panes::scope(*p) == Scope::Table => vec![Scope::Table, Scope::Global],
-            View::Pane(p) => vec![panes::scope(*p), Scope::Table, Scope::Global],
-            View::Detail(_) => vec![Scope::Detail, Scope::Global],
-            View::Dag(_) => vec![Scope::Dag, Scope::Global],
-            View::Wizard | View::Errors => vec![Scope::Global],
+            View::Pane(p) if panes::scope(*p) == Table => vec![Table, Global, Always],
+            View::Pane(p) => vec![panes::scope(*p), Table, Global, Always],
+            View::Detail(_) => vec![Detail, Global, Always],
+            View::Dag(_) => match &self.dag {
+                Some(d) => d.scopes(),
+                None => vec![Dag, Global, Always],
+            },
+            View::Wizard => match &self.wizard {
+                Some(w) => w.scopes(),
+                None => vec![Global, Always],
+            },
+            View::Errors => vec![Global, Always],
         }
+    }
+
+    /// The scopes active now: an input mode's own, or the screen's.
+    pub fn active_scopes(&self) -> Vec<Scope> {
+        let own = match &self.mode {
+            Mode::Normal => return self.screen_scopes(),
+            Mode::Filter(_) => Scope::Filter,
+            Mode::Command(_) => Scope::Command,
+            Mode::Help(_) => Scope::Help,
+            Mode::Password(_) => Scope::Password,
+        };
+        vec![own, Scope::Always]
     }
 
     pub fn on_key(&mut self, k: KeyEvent) -> Vec<Effect> {
         self.dirty = true;
-        if k.code == KeyCode::Char('z') && k.modifiers.contains(KeyModifiers::CONTROL) {
-            return vec![Effect::Suspend];
+        // Keys of the `Always` scope (Ctrl-Z) work in every mode, text entry included.
+        if let Some(a) = self.keymap.lookup_event(&[Scope::Always], &k) {
+            return self.perform(a);
         }
-        match &mut self.mode {
-            Mode::Filter(input) => {
-                match k.code {
-                    KeyCode::Enter => self.mode = Mode::Normal,
-                    KeyCode::Esc => {
-                        let kind = self.current_pane();
-                        self.pane_mut(kind).table.set_filter("");
-                        self.mode = Mode::Normal;
-                    }
-                    _ => {
-                        input.handle_event(&Event::Key(k));
-                        let f: String = input.value().chars().filter(|c| !c.is_control()).collect();
-                        let kind = self.current_pane();
-                        self.pane_mut(kind).table.set_filter(&f);
-                    }
-                }
-                return vec![];
-            }
-            Mode::Command { input, completion } => {
-                match k.code {
-                    KeyCode::Esc => self.mode = Mode::Normal,
-                    KeyCode::Tab => {
-                        let matches = complete(input.value());
-                        if !matches.is_empty() {
-                            let pick = matches[*completion % matches.len()];
-                            *input = Input::new(pick.to_string());
-                            *completion += 1;
-                        }
-                    }
-                    KeyCode::Enter => {
-                        let cmd = input.value().trim().to_string();
-                        self.mode = Mode::Normal;
-                        return self.run_command(&cmd);
-                    }
-                    _ => {
-                        input.handle_event(&Event::Key(k));
-                        *completion = 0;
-                    }
-                }
-                return vec![];
-            }
-            Mode::Help { scroll } => {
-                match k.code {
-                    KeyCode::Down | KeyCode::Char('j') => {
-                        *scroll = scroll.saturating_add(1).min(SPECS_LEN as u16)
-                    }
-                    KeyCode::Up | KeyCode::Char('k') => *scroll = scroll.saturating_sub(1),
-                    KeyCode::PageDown => *scroll = scroll.saturating_add(10).min(SPECS_LEN as u16),
-                    KeyCode::PageUp => *scroll = scroll.saturating_sub(10),
-                    _ => self.mode = Mode::Normal,
-                }
-                return vec![];
-            }
-            Mode::Password { input, .. } => {
-                match k.code {
-                    KeyCode::Esc => self.mode = Mode::Normal,
-                    KeyCode::Enter => {
-                        let pw = std::mem::take(input);
-                        self.mode = Mode::Normal;
-                        if pw.is_empty() {
-                            self.flash(Level::Warn, "empty password: not sent");
-                            return vec![];
-                        }
-                        return vec![Effect::Login(pw)];
-                    }
-                    KeyCode::Backspace => {
-                        let mut s = zeroize::Zeroizing::new(input.expose().to_string());
-                        s.pop();
-                        *input = obtui_api::secret::Secret::new(s.as_str());
-                    }
-                    KeyCode::Char(c)
-                        if !k.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
-                    {
-                        let mut s = zeroize::Zeroizing::new(input.expose().to_string());
-                        if s.len() < 256 {
-                            s.push(c);
-                        }
-                        *input = obtui_api::secret::Secret::new(s.as_str());
-                    }
-                    _ => {}
-                }
-                return vec![];
-            }
+        match std::mem::replace(&mut self.mode, Mode::Normal) {
             Mode::Normal => {}
+            Mode::Filter(mut f) => {
+                let kind = self.current_pane();
+                match f.on_key(&self.keymap, k) {
+                    Outcome::Stay => {
+                        let v = f.value();
+                        self.pane_mut(kind).table.set_filter(&v);
+                        self.mode = Mode::Filter(f);
+                    }
+                    Outcome::Done(FilterEnd::Keep) => {}
+                    Outcome::Done(FilterEnd::Clear) => self.pane_mut(kind).table.set_filter(""),
+                    Outcome::App(a) => {
+                        self.mode = Mode::Filter(f);
+                        return self.perform(a);
+                    }
+                }
+                return vec![];
+            }
+            Mode::Command(mut c) => {
+                return match c.on_key(&self.keymap, k) {
+                    Outcome::Stay => {
+                        self.mode = Mode::Command(c);
+                        vec![]
+                    }
+                    Outcome::Done(Some(cmd)) => self.run_command(&cmd),
+                    Outcome::Done(None) => vec![],
+                    Outcome::App(a) => {
+                        self.mode = Mode::Command(c);
+                        self.perform(a)
+                    }
+                };
+            }
+            Mode::Help(mut h) => {
+                return match h.on_key(&self.keymap, k) {
+                    Outcome::Stay => {
+                        self.mode = Mode::Help(h);
+                        vec![]
+                    }
+                    Outcome::Done(()) => vec![],
+                    Outcome::App(a) => {
+                        self.mode = Mode::Help(h);
+                        self.perform(a)
+                    }
+                };
+            }
+            Mode::Password(mut p) => {
+                return match p.on_key(&self.keymap, k) {
+                    Outcome::Stay => {
+                        self.mode = Mode::Password(p);
+                        vec![]
+                    }
+                    Outcome::Done(Some(pw)) if pw.is_empty() => {
+                        self.flash(Level::Warn, "empty password: not sent");
+                        vec![]
+                    }
+                    Outcome::Done(Some(pw)) => vec![Effect::Login(pw)],
+                    Outcome::Done(None) => vec![],
+                    Outcome::App(a) => {
+                        self.mode = Mode::Password(p);
+                        self.perform(a)
+                    }
+                };
+            }
         }
         if self.view() == &View::Wizard {
             if let Some(w) = self.wizard.as_mut() {
-                let effects = w.handle_key(k);
+                let effects = w.handle_key_with(k, &self.keymap);
                 return self.wizard_effects(effects);
             }
         }
         if matches!(self.view(), View::Dag(_)) {
             if let Some(d) = self.dag.as_mut() {
-                if let Some(effects) = d.on_key(k) {
+                if let Some(effects) = d.on_key_with(k, &self.keymap) {
                     return self.dag_effects(effects);
                 }
             }
         }
-        let Some(key) = Key::from_event(&k) else {
-            return vec![];
-        };
-        let Some(action) = self.keymap.lookup(&self.scopes(), key) else {
-            return vec![];
-        };
-        if matches!(self.view(), View::Dag(_)) && routes_to_dag(action) {
-            let ro = self.settings.read_only;
-            if let Some(d) = self.dag.as_mut() {
-                let effects = d.perform(action, ro);
-                return self.dag_effects(effects);
-            }
+        match self.keymap.lookup_event(&self.screen_scopes(), &k) {
+            Some(action) => self.perform(action),
+            None => vec![],
         }
-        self.perform(action)
     }
 
-    /// Run an action, unless read-only mode forbids it.
+    /// Is there a selection for an action that needs one? `None`: yes; `Some(why)`: no.
+    fn missing_selection(&self) -> Option<&'static str> {
+        match self.view() {
+            View::Pane(k) => self
+                .pane(*k)
+                .table
+                .selected_row()
+                .is_none()
+                .then_some("select a row first"),
+            View::Dag(_) => self
+                .dag
+                .as_ref()
+                .and_then(|d| d.selected_node())
+                .is_none()
+                .then_some("select a node first"),
+            View::Detail(_) | View::Wizard | View::Errors => None,
+        }
+    }
+
+    /// Run an action, unless read-only mode forbids it or it needs a selection there is not.
+    /// This is the one place every action has a handler: the `match` has no wildcard arm.
     pub fn perform(&mut self, action: Action) -> Vec<Effect> {
         let s = spec(action);
         if s.dangerous && self.settings.read_only {
@@ -973,20 +948,32 @@ impl App {
             );
             return vec![];
         }
+        if s.needs_selection {
+            if let Some(why) = self.missing_selection() {
+                self.flash(Level::Info, format!("{}: {why}", short(s.desc)));
+                return vec![];
+            }
+        }
+        if matches!(self.view(), View::Dag(_)) && routes_to_dag(action) {
+            let ro = self.settings.read_only;
+            if let Some(d) = self.dag.as_mut() {
+                let effects = d.perform(action, ro);
+                return self.dag_effects(effects);
+            }
+        }
         let kind = self.current_pane();
         match action {
+            Action::Suspend => return vec![Effect::Suspend],
             Action::Quit => self.quit = true,
-            Action::Help => self.mode = Mode::Help { scroll: 0 },
-            Action::CommandMode => {
-                self.mode = Mode::Command {
-                    input: Input::default(),
-                    completion: 0,
-                }
+            Action::Help => {
+                let lines = HELP_LINES + self.notify.notes.len();
+                self.mode = Mode::Help(HelpOverlay::new(lines))
             }
+            Action::CommandMode => self.mode = Mode::Command(CommandInput::default()),
             Action::Filter => {
                 if matches!(self.view(), View::Pane(_)) {
                     let cur = self.pane(kind).table.filter.clone();
-                    self.mode = Mode::Filter(Input::new(cur));
+                    self.mode = Mode::Filter(FilterInput::new(&cur));
                 }
             }
             Action::NextPane | Action::PrevPane => {
@@ -1028,73 +1015,158 @@ impl App {
             }
             Action::SortReverse => self.pane_mut(kind).table.sort_reverse(),
             Action::Open => self.open_selected(),
-            Action::Copy => {
-                if let Some(text) = self.copy_text() {
+            Action::Copy => match self.copy_text() {
+                Some(text) => {
                     self.flash(Level::Info, format!("copied {text}"));
                     return vec![Effect::Copy(text)];
                 }
-            }
-            Action::CreateCluster => return self.open_wizard(WizardKind::CreateCluster),
-            Action::TakeoverCluster => return self.open_wizard(WizardKind::TakeoverCluster),
-            Action::UpgradeCluster => return self.open_wizard(WizardKind::UpgradeCluster),
-            Action::TakeoverProxy => return self.open_wizard(WizardKind::TakeoverProxy),
-            Action::ScaleOut => return self.open_wizard(WizardKind::ScaleOut),
-            other => {
-                let s = spec(other);
-                self.flash(Level::Info, format!("{}: not available here", s.desc));
-            }
-        }
-        vec![]
-    }
-
-    fn run_command(&mut self, cmd: &str) -> Vec<Effect> {
-        let word = cmd
-            .trim_start_matches(':')
-            .split_whitespace()
-            .next()
-            .unwrap_or("");
-        match word {
-            "" => {}
-            "clusters" | "cluster" | "cl" => self.goto_pane(PaneKind::Clusters),
-            "hosts" | "host" | "ho" => self.goto_pane(PaneKind::Hosts),
-            "proxies" | "proxy" | "obproxy" | "px" => self.goto_pane(PaneKind::Proxies),
-            "tasks" | "task" | "ta" => self.goto_pane(PaneKind::Tasks),
-            "errors" => return self.perform(Action::ErrorLog),
-            "create" => return self.perform(Action::CreateCluster),
-            "takeover" => return self.perform(Action::TakeoverCluster),
-            "upgrade" => return self.perform(Action::UpgradeCluster),
-            "proxy-takeover" => return self.perform(Action::TakeoverProxy),
-            "scale-out" | "scaleout" => return self.perform(Action::ScaleOut),
-            "profile" => match cmd.trim_start_matches(':').split_whitespace().nth(1) {
-                Some(name) => return vec![Effect::SwitchProfile(name.to_string())],
-                None => self.flash(
-                    Level::Warn,
-                    format!("usage: :profile NAME (now: {})", self.settings.profile),
-                ),
+                None => self.flash(Level::Info, "nothing to copy here"),
             },
-            "login" => {
+            Action::Login => {
                 let prompt = format!(
                     "Password for {} at {}",
                     self.settings.user, self.settings.url
                 );
                 self.ask_password(&prompt);
             }
-            "help" => return self.perform(Action::Help),
-            "q" | "quit" | "exit" => self.quit = true,
-            other => self.flash(
+            Action::Profile => self.flash(
                 Level::Warn,
-                format!("unknown command :{other} (Tab completes)"),
+                format!("usage: :profile NAME (now: {})", self.settings.profile),
             ),
+            Action::CreateCluster => return self.open_wizard(WizardKind::CreateCluster),
+            Action::TakeoverCluster => return self.open_wizard(WizardKind::TakeoverCluster),
+            Action::UpgradeCluster => return self.open_wizard(WizardKind::UpgradeCluster),
+            Action::TakeoverProxy => return self.open_wizard(WizardKind::TakeoverProxy),
+            Action::ScaleOut => return self.open_wizard(WizardKind::ScaleOut),
+            Action::StatusFilter => {
+                if self.view() == &View::Pane(PaneKind::Tasks) {
+                    let t = &mut self.pane_mut(PaneKind::Tasks).table;
+                    let next = t.status_filter.next();
+                    t.set_status_filter(next);
+                    self.flash(Level::Info, format!("tasks: {}", next.label()));
+                } else {
+                    self.not_here(action);
+                }
+            }
+            // The DAG view's own actions: routed to it above while it is on screen.
+            Action::DagLeft
+            | Action::DagRight
+            | Action::DagOpen
+            | Action::NextFailed
+            | Action::PrevFailed
+            | Action::NextRunning
+            | Action::PrevRunning
+            | Action::DagFirst
+            | Action::DagLast
+            | Action::ToggleView
+            | Action::Fold
+            | Action::LogFull
+            | Action::Follow
+            | Action::Search
+            | Action::SearchNext
+            | Action::SearchPrev
+            | Action::RetryTask
+            | Action::RollbackTask
+            | Action::RetrySubtask
+            | Action::SkipSubtask
+            | Action::CancelSubtask
+            | Action::Upstream
+            | Action::Center
+            | Action::CancelTask
+            | Action::PassTask
+            | Action::PassSubtask => self.not_here(action),
+            // Modal components take these keys themselves (the DAG's search input and
+            // confirmation dialog, the wizard, the input modes of `super::modes`); they reach
+            // here only if called from elsewhere, where they mean nothing.
+            Action::SearchAccept
+            | Action::SearchCancel
+            | Action::OpConfirm
+            | Action::OpCancel
+            | Action::OpToggle
+            | Action::OpChoose
+            | Action::WizardCancel
+            | Action::WizardReload
+            | Action::WizardNextStep
+            | Action::WizardPrevStep
+            | Action::WizardNextField
+            | Action::WizardPrevField
+            | Action::WizardPageDown
+            | Action::WizardPageUp
+            | Action::WizardActivate
+            | Action::WizardToggle
+            | Action::WizardClearChoice
+            | Action::WizardAddItem
+            | Action::WizardRemoveItem
+            | Action::WizardReveal
+            | Action::StepBack
+            | Action::StepScrollUp
+            | Action::StepScrollDown
+            | Action::PrecheckRerun
+            | Action::PrecheckDropFailing
+            | Action::PrecheckContinue
+            | Action::SummarySubmit
+            | Action::PopupUp
+            | Action::PopupDown
+            | Action::PopupPageUp
+            | Action::PopupPageDown
+            | Action::PopupTick
+            | Action::PopupChoose
+            | Action::PopupClose
+            | Action::SubmitToggle
+            | Action::SubmitChoose
+            | Action::SubmitCancel
+            | Action::SubmitYes
+            | Action::SubmitNo
+            | Action::DiscardYes
+            | Action::DiscardNo
+            | Action::FilterApply
+            | Action::FilterClear
+            | Action::CommandRun
+            | Action::CommandComplete
+            | Action::CommandCancel
+            | Action::HelpUp
+            | Action::HelpDown
+            | Action::HelpPageUp
+            | Action::HelpPageDown
+            | Action::HelpClose
+            | Action::PasswordSubmit
+            | Action::PasswordCancel => self.not_here(action),
         }
         vec![]
     }
 
+    fn not_here(&mut self, action: Action) {
+        self.flash(
+            Level::Info,
+            format!("{}: not available here", spec(action).desc),
+        );
+    }
+
+    /// A `:` command: the registry says which action each command name runs.
+    fn run_command(&mut self, cmd: &str) -> Vec<Effect> {
+        let mut words = cmd.trim_start_matches(':').split_whitespace();
+        let Some(word) = words.next() else {
+            return vec![];
+        };
+        match super::actions::by_command(word) {
+            Some(Action::Profile) => match words.next() {
+                Some(name) => vec![Effect::SwitchProfile(name.to_string())],
+                None => self.perform(Action::Profile),
+            },
+            Some(a) => self.perform(a),
+            None => {
+                self.flash(
+                    Level::Warn,
+                    format!("unknown command :{word} (Tab completes)"),
+                );
+                vec![]
+            }
+        }
+    }
+
     /// Open the masked password prompt.
     pub fn ask_password(&mut self, prompt: &str) {
-        self.mode = Mode::Password {
-            prompt: prompt.to_string(),
-            input: obtui_api::secret::Secret::default(),
-        };
+        self.mode = Mode::Password(PasswordPrompt::new(prompt));
         self.dirty = true;
     }
 
@@ -1278,8 +1350,12 @@ fn routes_to_dag(a: Action) -> bool {
                 | Action::Home
                 | Action::End
                 | Action::Back
-                | Action::Open
         )
+}
+
+/// A description's first words, for a flash.
+fn short(desc: &str) -> &str {
+    desc.split(" (").next().unwrap_or(desc)
 }
 
 fn detail_matches(t: &DetailTarget, job: &ViewJob) -> bool {
@@ -1289,14 +1365,4 @@ fn detail_matches(t: &DetailTarget, job: &ViewJob) -> bool {
             | (DetailTarget::Host(a), ViewJob::HostDetail(b))
             | (DetailTarget::Proxy(a), ViewJob::ProxyDetail(b)) if a == b
     )
-}
-
-/// Commands that start with what was typed.
-pub fn complete(prefix: &str) -> Vec<&'static str> {
-    let p = prefix.trim_start_matches(':').trim();
-    COMMANDS
-        .iter()
-        .map(|(c, _)| *c)
-        .filter(|c| c.starts_with(p))
-        .collect()
 }

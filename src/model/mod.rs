@@ -3,6 +3,7 @@
 //! do. Both `poll` and `app` import it; it imports neither.
 
 pub mod fmt;
+pub mod inventory;
 pub mod jobs;
 pub mod pane;
 pub mod view;

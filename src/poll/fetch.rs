@@ -1,5 +1,6 @@
 //! What the view poller fetches for each screen: one round of requests, one owned snapshot.
 
+use super::convert::ocp;
 use super::BoxFut;
 use crate::model::jobs::{LogJob, TaskJob, ViewJob};
 use crate::model::pane::PaneKind;
@@ -36,37 +37,28 @@ async fn fetch_view_obshell(
     o: obtui_api::obshell::ObshellClient,
     job: ViewJob,
 ) -> Result<ViewData, ApiError> {
-    use super::obshell as ob;
+    use super::convert::obshell as ob;
     match job {
         ViewJob::Pane(PaneKind::Clusters) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
-            let running = dags
-                .map(|d| d.iter().map(ob::task_from).collect())
-                .unwrap_or_default();
+            let running = dags.map(|d| ob::tasks(&d)).unwrap_or_default();
             Ok(ViewData::Clusters {
-                clusters: vec![ob::cluster_from(&info?)],
+                clusters: vec![ob::cluster(&info?)],
                 running,
             })
         }
         ViewJob::Pane(PaneKind::Hosts) => {
             let (agents, info) = tokio::join!(o.agents_status(), o.ob_info());
-            Ok(ViewData::Hosts(ob::hosts_from(
-                &agents?,
-                info.ok().as_ref(),
-            )))
+            Ok(ViewData::Hosts(ob::hosts(&agents?, info.ok().as_ref())))
         }
         // An obshell agent knows no OBProxy clusters.
         ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(vec![])),
-        ViewJob::Pane(PaneKind::Tasks) => Ok(ViewData::Tasks(
-            o.unfinished_dags()
-                .await?
-                .iter()
-                .map(ob::task_from)
-                .collect(),
-        )),
+        ViewJob::Pane(PaneKind::Tasks) => {
+            Ok(ViewData::Tasks(ob::tasks(&o.unfinished_dags().await?)))
+        }
         ViewJob::ClusterDetail(_) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
-            let cluster = ob::cluster_from(&info?);
+            let cluster = ob::cluster(&info?);
             let servers = cluster
                 .zones
                 .iter()
@@ -76,15 +68,13 @@ async fn fetch_view_obshell(
                 zones: cluster.zones.clone(),
                 servers,
                 tenants: vec![],
-                tasks: dags
-                    .map(|d| d.iter().map(ob::task_from).collect())
-                    .unwrap_or_default(),
+                tasks: dags.map(|d| ob::tasks(&d)).unwrap_or_default(),
                 cluster,
             })))
         }
         ViewJob::HostDetail(id) => {
             let (agents, info) = tokio::join!(o.agents_status(), o.ob_info());
-            ob::hosts_from(&agents?, info.ok().as_ref())
+            ob::hosts(&agents?, info.ok().as_ref())
                 .into_iter()
                 .find(|h| h.id == id)
                 .map(|h| ViewData::HostDetail(Box::new(h)))
@@ -117,30 +107,30 @@ async fn fetch_view_ocp(c: OcpClient, job: ViewJob) -> Result<ViewData, ApiError
                 );
                 // The running-task column is a nicety: a failure there must not hide the clusters.
                 Ok(ViewData::Clusters {
-                    clusters: clusters?,
-                    running: running.unwrap_or_default(),
+                    clusters: ocp::clusters(&clusters?),
+                    running: running.map(|t| ocp::tasks(&t)).unwrap_or_default(),
                 })
             }
-            ViewJob::Pane(PaneKind::Hosts) => Ok(ViewData::Hosts(
-                all_pages(2000, |p| {
+            ViewJob::Pane(PaneKind::Hosts) => Ok(ViewData::Hosts(ocp::hosts(
+                &all_pages(2000, |p| {
                     let c = c.clone();
                     async move { c.list_hosts(&p, &HostFilter::default()).await }
                 })
                 .await?,
-            )),
-            ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(
-                all_pages(2000, |p| {
+            ))),
+            ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(ocp::proxy_clusters(
+                &all_pages(2000, |p| {
                     let c = c.clone();
                     async move { c.list_obproxy_clusters(&p).await }
                 })
                 .await?,
-            )),
+            ))),
             ViewJob::Pane(PaneKind::Tasks) => {
                 // The newest 500 tasks: enough for an operator's view, bounded for big estates.
                 let page = PageQuery::new(1, 500).sorted("id,desc");
-                Ok(ViewData::Tasks(
-                    c.list_tasks(&page, &TaskFilter::default()).await?.contents,
-                ))
+                Ok(ViewData::Tasks(ocp::tasks(
+                    &c.list_tasks(&page, &TaskFilter::default()).await?.contents,
+                )))
             }
             ViewJob::ClusterDetail(id) => {
                 let sf = ServerFilter::default();
@@ -159,17 +149,23 @@ async fn fetch_view_ocp(c: OcpClient, job: ViewJob) -> Result<ViewData, ApiError
                     c.list_tasks(&kp, &kf)
                 );
                 Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
-                    cluster: cluster?,
-                    zones: zones?,
-                    servers: servers.unwrap_or_default(),
-                    tenants: tenants.map(|p| p.contents).unwrap_or_default(),
-                    tasks: tasks.map(|p| p.contents).unwrap_or_default(),
+                    cluster: ocp::cluster(&cluster?),
+                    zones: zones?.iter().map(ocp::zone).collect(),
+                    servers: servers
+                        .map(|v| v.iter().map(ocp::server).collect())
+                        .unwrap_or_default(),
+                    tenants: tenants
+                        .map(|p| p.contents.iter().map(ocp::tenant).collect())
+                        .unwrap_or_default(),
+                    tasks: tasks.map(|p| ocp::tasks(&p.contents)).unwrap_or_default(),
                 })))
             }
-            ViewJob::HostDetail(id) => Ok(ViewData::HostDetail(Box::new(c.get_host(id).await?))),
-            ViewJob::ProxyDetail(id) => Ok(ViewData::ProxyDetail(Box::new(
-                c.get_obproxy_cluster(id).await?,
-            ))),
+            ViewJob::HostDetail(id) => Ok(ViewData::HostDetail(Box::new(ocp::host(
+                &c.get_host(id).await?,
+            )))),
+            ViewJob::ProxyDetail(id) => Ok(ViewData::ProxyDetail(Box::new(ocp::proxy_cluster(
+                &c.get_obproxy_cluster(id).await?,
+            )))),
         }
     }
 }

@@ -392,7 +392,7 @@ pub async fn find_task(c: &OcpClient, l: &TaskLookup) -> Option<String> {
                 .start_time
                 .as_deref()
                 .or(t.create_time.as_deref())
-                .and_then(obtui_api::ocp::models::parse_time_millis)
+                .and_then(obtui_api::time::parse_ms)
                 .unwrap_or(0);
             // Allow for clock skew between us and the server.
             t.name.to_lowercase().contains(&want) && started + 120_000 >= l.submitted_at_ms

@@ -30,7 +30,7 @@ use crossterm::{
     terminal::{self, Clear},
 };
 use ratatui::{
-    backend::{Backend, ClearType, WindowSize},
+    backend::{Backend, ClearType, IntoCrossterm, WindowSize},
     buffer::Cell,
     layout::{Position, Size},
     style::{Color, Modifier},
@@ -145,14 +145,17 @@ impl<W: Write> LeanBackend<W> {
         match (from.fg != to.fg, from.bg != to.bg) {
             (true, true) => queue!(
                 self.writer,
-                SetColors(Colors::new(to.fg.into(), to.bg.into()))
+                SetColors(Colors::new(to.fg.into_crossterm(), to.bg.into_crossterm()))
             )?,
-            (true, false) => queue!(self.writer, SetForegroundColor(to.fg.into()))?,
-            (false, true) => queue!(self.writer, SetBackgroundColor(to.bg.into()))?,
+            (true, false) => queue!(self.writer, SetForegroundColor(to.fg.into_crossterm()))?,
+            (false, true) => queue!(self.writer, SetBackgroundColor(to.bg.into_crossterm()))?,
             (false, false) => {}
         }
         if from.underline != to.underline {
-            queue!(self.writer, SetUnderlineColor(to.underline.into()))?;
+            queue!(
+                self.writer,
+                SetUnderlineColor(to.underline.into_crossterm())
+            )?;
         }
         self.pen = to;
         Ok(())
@@ -212,6 +215,8 @@ fn queue_modifier_diff<W: Write>(w: &mut W, from: Modifier, to: Modifier) -> io:
 }
 
 impl<W: Write> Backend for LeanBackend<W> {
+    type Error = io::Error;
+
     fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,

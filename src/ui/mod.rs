@@ -11,7 +11,7 @@ use crate::app::actions::{Action, Scope, SPECS};
 use crate::app::hit::{Drawn, TableDrawn};
 use crate::app::notify::Level;
 use crate::app::state::{App, Mode, View};
-use crate::app::table::Align;
+use crate::app::table::{Align, StatusFilter};
 use crate::model::pane::PaneKind;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -72,8 +72,8 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
     }
     draw_status(f, app, status);
     draw_footer(f, app, footer);
-    if let Mode::Help { scroll } = app.mode {
-        draw_help(f, app, area, scroll);
+    if let Mode::Help(h) = &app.mode {
+        draw_help(f, app, area, h.scroll);
     }
     if app.settings.ascii {
         asciify(f.buffer_mut());
@@ -272,14 +272,30 @@ fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Ta
             .fg(theme.title)
             .add_modifier(Modifier::BOLD),
     )];
+    let status = pane.table.status_filter;
     title.push(Span::styled(
-        if pane.table.filter.is_empty() {
+        if pane.table.filter.is_empty() && status == StatusFilter::All {
             format!("[{total}] ")
+        } else if pane.table.filter.is_empty() {
+            format!("[{shown}/{total}] ")
         } else {
             format!("[{shown}/{total}] /{} ", pane.table.filter)
         },
         theme.muted(),
     ));
+    // The tasks pane says which statuses it shows (`f` cycles them).
+    if kind == PaneKind::Tasks {
+        title.push(Span::styled(
+            format!("status: {} ", status.label()),
+            if status == StatusFilter::All {
+                theme.muted()
+            } else {
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD)
+            },
+        ));
+    }
     if let Some(c) = pane.table.sort_col {
         let arrow = if pane.table.sort_desc { "↓" } else { "↑" };
         title.push(Span::styled(
@@ -425,7 +441,8 @@ fn align(a: Align) -> ratatui::layout::Alignment {
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     match &app.mode {
-        Mode::Filter(input) => {
+        Mode::Filter(fi) => {
+            let input = &fi.input;
             let line = Line::from(vec![
                 Span::styled("/", Style::default().fg(t.accent)),
                 Span::raw(input.value().to_string()),
@@ -433,7 +450,8 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             f.render_widget(Paragraph::new(line), area);
             f.set_cursor_position((area.x + 1 + input.visual_cursor() as u16, area.y));
         }
-        Mode::Command { input, .. } => {
+        Mode::Command(c) => {
+            let input = &c.input;
             let matches = crate::app::state::complete(input.value());
             let hint = if matches.is_empty() {
                 "  (no such command)".to_string()
@@ -448,7 +466,8 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
             f.render_widget(Paragraph::new(line), area);
             f.set_cursor_position((area.x + 1 + input.visual_cursor() as u16, area.y));
         }
-        Mode::Password { prompt, input } => {
+        Mode::Password(p) => {
+            let (prompt, input) = (&p.prompt, &p.input);
             let line = Line::from(vec![
                 Span::styled(
                     format!("{prompt}: "),
@@ -481,16 +500,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
 
 /// The scopes active in the current view, most specific first (same order the keys use).
 fn scopes(app: &App) -> Vec<Scope> {
-    match app.view() {
-        View::Pane(p) if crate::app::panes::scope(*p) == Scope::Table => {
-            vec![Scope::Table, Scope::Global]
-        }
-        View::Pane(p) => vec![crate::app::panes::scope(*p), Scope::Table, Scope::Global],
-        View::Detail(_) => vec![Scope::Detail, Scope::Global],
-        View::Dag(_) => vec![Scope::Dag, Scope::Global],
-        View::Wizard => vec![],
-        View::Errors => vec![Scope::Global],
-    }
+    app.screen_scopes()
 }
 
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
@@ -546,36 +556,21 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
     };
     f.render_widget(Clear, r);
     let mut lines: Vec<Line> = Vec::new();
-    let scope_title = |s: Scope| match s {
-        Scope::Global => "Everywhere",
-        Scope::Table => "Tables",
-        Scope::Clusters => "Clusters pane",
-        Scope::Proxies => "OBProxy pane",
-        Scope::Tasks => "Tasks pane",
-        Scope::Detail => "Detail view",
-        Scope::Dag => "Task DAG view",
-    };
-    // One section per scope, in a fixed order, whatever the order of the registry.
-    let order = [
-        Scope::Global,
-        Scope::Table,
-        Scope::Clusters,
-        Scope::Proxies,
-        Scope::Tasks,
-        Scope::Detail,
-        Scope::Dag,
-    ];
     let mut last = None;
-    for s in order
-        .iter()
-        .flat_map(|sc| SPECS.iter().filter(move |s| s.scope == *sc))
-    {
+    let active = app.screen_scopes();
+    for e in crate::app::actions::help_entries(&app.keymap, &active) {
+        let s = crate::app::actions::spec(e.action);
         if last != Some(s.scope) {
             if last.is_some() {
                 lines.push(Line::raw(""));
             }
+            let mark = if active.contains(&s.scope) {
+                ""
+            } else {
+                " (other screens)"
+            };
             lines.push(Line::styled(
-                scope_title(s.scope),
+                format!("{}{mark}", s.scope.title()),
                 Style::default().fg(t.title).add_modifier(Modifier::BOLD),
             ));
             last = Some(s.scope);

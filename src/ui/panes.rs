@@ -4,7 +4,7 @@ use crate::app::panes::*;
 use crate::app::table::Row;
 use crate::config::theme::Theme;
 use crate::model::view::ViewData;
-use obtui_api::ocp::models::*;
+use obtui_task::NodeStatus;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
@@ -29,13 +29,9 @@ pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>
                     format!(
                         "{} (idc {}) {} server{}",
                         z.name,
-                        z.idc_name.as_deref().unwrap_or("—"),
-                        z.server_count.unwrap_or(z.servers.len() as i64),
-                        if z.server_count.unwrap_or(z.servers.len() as i64) == 1 {
-                            ""
-                        } else {
-                            "s"
-                        }
+                        z.idc.as_deref().unwrap_or("—"),
+                        z.servers_total(),
+                        if z.servers_total() == 1 { "" } else { "s" }
                     )
                 })
                 .collect();
@@ -73,7 +69,7 @@ pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>
                     Span::styled("none", t.muted()),
                 ])),
             }
-            if let Some(r) = &c.fail_to_query_from_ob_reason {
+            if let Some(r) = &c.query_failure {
                 lines.push(Line::from(vec![
                     label(t, "OCP cannot query"),
                     Span::styled(r.clone(), Style::default().fg(t.warn)),
@@ -90,14 +86,14 @@ pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>
                     label(t, "os"),
                     Span::raw(format!(
                         "{} {} ",
-                        h.operating_system_release.as_deref().unwrap_or("—"),
+                        h.os_release.as_deref().unwrap_or("—"),
                         h.architecture.as_deref().unwrap_or("")
                     )),
                     label(t, "agent"),
                     Span::raw(format!(
                         "{} {}",
-                        h.host_agent_version.as_deref().unwrap_or("—"),
-                        h.host_agent_status.as_deref().unwrap_or("")
+                        h.agent.version.as_deref().unwrap_or("—"),
+                        h.agent.status.as_deref().unwrap_or("")
                     )),
                 ]),
                 Line::from(vec![label(t, "services"), Span::raw(host_used_by(h))]),
@@ -108,7 +104,7 @@ pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>
                 return vec![];
             };
             let mut lines: Vec<Line> = p
-                .obproxies
+                .proxies
                 .iter()
                 .take(3)
                 .map(|x| {
@@ -130,9 +126,9 @@ pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>
                     ])
                 })
                 .collect();
-            if p.obproxies.len() > 3 {
+            if p.proxies.len() > 3 {
                 lines.push(Line::styled(
-                    format!("… {} more (⏎)", p.obproxies.len() - 3),
+                    format!("… {} more (⏎)", p.proxies.len() - 3),
                     t.muted(),
                 ));
             }
@@ -151,13 +147,13 @@ pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>
             let failed: Vec<&str> = task
                 .subtasks
                 .iter()
-                .filter(|s| s.status == SubtaskStatus::Failed)
+                .filter(|s| s.status == NodeStatus::Failed)
                 .map(|s| s.name.as_str())
                 .collect();
             let running: Vec<&str> = task
                 .subtasks
                 .iter()
-                .filter(|s| s.status == SubtaskStatus::Running)
+                .filter(|s| s.status == NodeStatus::Running)
                 .map(|s| s.name.as_str())
                 .collect();
             let mut lines = vec![];
@@ -210,11 +206,11 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                 "status",
                 format!("{} {}", glyph(cluster_tone(&c.status)), c.status),
             ));
-            out.push(kv(t, "type", opt(&c.cluster_type)));
+            out.push(kv(t, "type", opt(&c.role)));
             out.push(kv(t, "obClusterId", opt(&c.ob_cluster_id)));
-            out.push(kv(t, "version", opt(&c.ob_version)));
+            out.push(kv(t, "version", opt(&c.version)));
             out.push(kv(t, "tenants", opt(&c.tenant_count)));
-            if let Some(r) = &c.fail_to_query_from_ob_reason {
+            if let Some(r) = &c.query_failure {
                 out.push(kv(t, "OCP cannot query", r.clone()));
             }
             out.push(Line::raw(""));
@@ -228,8 +224,8 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                     Span::styled(
                         format!(
                             "  idc {}  region {}  {}",
-                            z.idc_name.as_deref().unwrap_or("—"),
-                            z.region_name.as_deref().unwrap_or("—"),
+                            z.idc.as_deref().unwrap_or("—"),
+                            z.region.as_deref().unwrap_or("—"),
                             z.status.as_deref().unwrap_or("")
                         ),
                         t.muted(),
@@ -238,7 +234,7 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                 let servers: Vec<_> = d
                     .servers
                     .iter()
-                    .filter(|s| s.zone_name.as_deref() == Some(z.name.as_str()))
+                    .filter(|s| s.zone.as_deref() == Some(z.name.as_str()))
                     .collect();
                 let servers: Vec<_> = if servers.is_empty() {
                     z.servers.iter().collect()
@@ -252,16 +248,12 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                         Span::raw(format!(
                             "{:<16} rpc {:<5} sql {:<5} {:<12}",
                             s.ip.as_deref().unwrap_or("?"),
-                            s.port.map(|p| p.to_string()).unwrap_or_default(),
+                            s.rpc_port.map(|p| p.to_string()).unwrap_or_default(),
                             s.sql_port.map(|p| p.to_string()).unwrap_or_default(),
                             s.status.to_string()
                         )),
                         Span::styled(
-                            if s.with_rootserver == Some(true) {
-                                " rootserver"
-                            } else {
-                                ""
-                            },
+                            if s.with_rootserver { " rootserver" } else { "" },
                             Style::default().fg(t.accent),
                         ),
                     ]));
@@ -302,15 +294,11 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
         ViewData::HostDetail(h) => {
             out.push(section(
                 t,
-                &format!(
-                    "Host {} (id {})",
-                    h.inner_ip_address.as_deref().unwrap_or("?"),
-                    h.id
-                ),
+                &format!("Host {} (id {})", h.ip.as_deref().unwrap_or("?"), h.id),
             ));
             let tone = host_tone(&h.status);
             out.push(kv(t, "status", format!("{} {}", glyph(tone), h.status)));
-            out.push(kv(t, "hostname", opt(&h.name)));
+            out.push(kv(t, "hostname", opt(&h.hostname)));
             out.push(kv(t, "alias", opt(&h.alias)));
             out.push(kv(t, "description", opt(&h.description)));
             out.push(kv(t, "kind", opt(&h.kind)));
@@ -322,30 +310,19 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
             out.push(kv(
                 t,
                 "IDC",
-                format!("{} (id {})", opt(&h.idc_name), opt(&h.idc_id)),
+                format!("{} (id {})", opt(&h.idc), opt(&h.idc_id)),
             ));
             out.push(kv(
                 t,
                 "region",
-                format!("{} (id {})", opt(&h.region_name), opt(&h.region_id)),
+                format!("{} (id {})", opt(&h.region), opt(&h.region_id)),
             ));
             out.push(kv(t, "ssh port", opt(&h.ssh_port)));
-            out.push(kv(
-                t,
-                "publish ports",
-                h.publish_ports
-                    .as_ref()
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "—".into()),
-            ));
+            out.push(kv(t, "publish ports", opt(&h.publish_ports)));
             out.push(kv(
                 t,
                 "operating system",
-                format!(
-                    "{} ({})",
-                    opt(&h.operating_system),
-                    opt(&h.operating_system_release)
-                ),
+                format!("{} ({})", opt(&h.os), opt(&h.os_release)),
             ));
             out.push(kv(t, "architecture", opt(&h.architecture)));
             out.push(kv(t, "serial number", opt(&h.serial_number)));
@@ -354,19 +331,19 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                 "host agent",
                 format!(
                     "{} {} (id {})",
-                    opt(&h.host_agent_version),
-                    opt(&h.host_agent_status),
-                    opt(&h.host_agent_id)
+                    opt(&h.agent.version),
+                    opt(&h.agent.status),
+                    opt(&h.agent.id)
                 ),
             ));
-            out.push(kv(t, "created", opt(&h.create_time)));
-            out.push(kv(t, "updated", opt(&h.update_time)));
+            out.push(kv(t, "created", opt(&h.created)));
+            out.push(kv(t, "updated", opt(&h.updated)));
             out.push(Line::raw(""));
             out.push(section(t, &format!("Services ({})", h.services.len())));
             for s in &h.services {
                 out.push(Line::raw(format!(
                     "  {:<14} {:<24} {}",
-                    s.service_type.as_deref().unwrap_or("?"),
+                    s.kind.as_ref().map_or("?", |k| k.label()),
                     s.name.as_deref().unwrap_or("?"),
                     s.version.as_deref().unwrap_or("")
                 )));
@@ -377,21 +354,21 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                 t,
                 &format!("OBProxy cluster {} (id {})", p.name, p.id),
             ));
-            out.push(kv(t, "start mode", opt(&p.work_mode)));
+            out.push(kv(t, "start mode", opt(&p.start_mode)));
             out.push(kv(
                 t,
                 "address",
                 format!("{}:{}", opt(&p.address), opt(&p.port)),
             ));
             out.push(kv(t, "config url", opt(&p.config_url)));
-            out.push(kv(t, "creator", opt(&p.creator_name)));
-            out.push(kv(t, "created", opt(&p.create_time)));
+            out.push(kv(t, "creator", opt(&p.creator)));
+            out.push(kv(t, "created", opt(&p.created)));
             out.push(Line::raw(""));
             out.push(section(
                 t,
-                &format!("OBProxy servers ({})", p.obproxies.len()),
+                &format!("OBProxy servers ({})", p.proxies.len()),
             ));
-            for x in &p.obproxies {
+            for x in &p.proxies {
                 let tone = proxy_tone(&x.status);
                 out.push(Line::from(vec![
                     Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
@@ -402,16 +379,16 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                         opt(&x.exporter_port),
                         x.version.as_deref().map(short_version).unwrap_or_default(),
                         x.status.to_string(),
-                        opt(&x.idc_name)
+                        opt(&x.idc)
                     )),
                 ]));
             }
             out.push(Line::raw(""));
             out.push(section(
                 t,
-                &format!("Linked OceanBase clusters ({})", p.ob_links.len()),
+                &format!("Linked OceanBase clusters ({})", p.links.len()),
             ));
-            for l in &p.ob_links {
+            for l in &p.links {
                 out.push(Line::raw(format!(
                     "  {:<20} obClusterId {:<6} user {:<10} {}",
                     opt(&l.cluster_name),

@@ -1,9 +1,12 @@
 //! The one error type every client returns.
 //!
 //! Operators paste the traceId into tickets, so every variant that came from a server keeps the
-//! HTTP status, the server's code and message, and the traceId.
+//! HTTP status, the server's code and message, and the traceId. A request that could not even
+//! be built keeps its cause in a [`RequestError`].
 
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Why a request failed without a usable answer from the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +58,9 @@ pub enum ApiError {
         status: u16,
         detail: String,
         snippet: String,
+        /// The parser's own error, when one failed (serde_json, the key parser).
+        #[source]
+        cause: Option<Cause>,
     },
     /// No answer: refused, DNS, timeout, reset.
     #[error("{kind}: {}", short(.message))]
@@ -62,9 +68,96 @@ pub enum ApiError {
         kind: TransportKind,
         message: String,
     },
-    /// The request could not be built (bad URL, bad key material, …).
+    /// The client or the request could not be built (bad URL, bad certificate file, a body
+    /// that does not serialise, sealing failed); nothing was sent.
+    #[error(transparent)]
+    Build(#[from] RequestError),
+    /// Refused before sending, for a reason given in words by the caller (no backend for
+    /// this action, the object is gone, …); nothing was sent.
     #[error("{0}")]
     Request(String),
+}
+
+/// Why a client or a request could not be built. `server` is `OCP` or `obshell`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RequestError {
+    #[error("invalid {server} URL {url:?}: {cause}")]
+    BadUrl {
+        server: &'static str,
+        url: String,
+        #[source]
+        cause: Cause,
+    },
+    #[error("invalid {server} URL {url:?}: expected http:// or https://")]
+    NotHttp { server: &'static str, url: String },
+    /// The URL is not shown: it holds a password.
+    #[error("the {server} URL must not carry credentials; set the user and password separately")]
+    CredentialsInUrl { server: &'static str },
+    #[error("the {server} URL has no host")]
+    NoHost { server: &'static str },
+    #[error("invalid Accept-Language {0:?}")]
+    AcceptLanguage(String),
+    #[error("--cacert {}: {cause}", .path.display())]
+    CaCertRead {
+        path: PathBuf,
+        #[source]
+        cause: Cause,
+    },
+    #[error("--cacert {}: not a PEM certificate: {cause}", .path.display())]
+    CaCertPem {
+        path: PathBuf,
+        #[source]
+        cause: Cause,
+    },
+    #[error("--cacert {}: no certificate in the file", .path.display())]
+    CaCertEmpty { path: PathBuf },
+    #[error("HTTP client: {0}")]
+    HttpClient(#[source] Cause),
+    /// `what`: `request body`, `scale-out body`.
+    #[error("{what}: {cause}")]
+    Body {
+        what: &'static str,
+        #[source]
+        cause: Cause,
+    },
+    #[error("sealing the request: {0}")]
+    Seal(#[source] Cause),
+    #[error("invalid obshell task id {0:?}")]
+    TaskId(String),
+}
+
+/// The underlying error of a [`RequestError`] (reqwest, serde_json, I/O, crypto), shared so
+/// that [`ApiError`] stays `Clone`; equal when their texts are.
+#[derive(Debug, Clone)]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl Cause {
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Cause {
+        Cause(Arc::new(e))
+    }
+
+    /// The error itself, e.g. to downcast it.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Cause) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
 }
 
 /// Server text can be megabytes (a proxy's page, a runaway message): an error shown on one
@@ -134,7 +227,7 @@ impl ApiError {
             ApiError::Server { status, .. } | ApiError::Decode { status, .. } => {
                 *status >= 500 || *status == 429
             }
-            ApiError::Request(_) => false,
+            ApiError::Build(_) | ApiError::Request(_) => false,
         }
     }
 

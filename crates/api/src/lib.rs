@@ -4,5 +4,6 @@ pub mod error;
 pub mod obshell;
 pub mod ocp;
 pub mod secret;
+pub mod time;
 
-pub use error::ApiError;
+pub use error::{ApiError, Cause, RequestError};

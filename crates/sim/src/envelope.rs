@@ -6,20 +6,34 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
-use super::clock;
+use super::clock::{self, Clock};
 
 /// What the `server` field says: the responding app server.
 pub const SERVER_NAME: &str = "obtui-sim";
 
+/// When the current request entered the middleware (feeds `duration`), and the simulator's
+/// clock (feeds `timestamp`).
+#[derive(Debug, Clone)]
+pub struct RequestStart {
+    pub at: Instant,
+    pub clock: Clock,
+}
+
 tokio::task_local! {
-    /// When the current request entered the middleware; feeds `duration`.
-    pub static REQUEST_START: Instant;
+    pub static REQUEST_START: RequestStart;
 }
 
 fn duration_ms() -> i64 {
     REQUEST_START
-        .try_with(|t| t.elapsed().as_millis() as i64)
+        .try_with(|t| i64::try_from(t.at.elapsed().as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// Now by the simulator's clock; the wall clock outside a request.
+fn now_ms() -> i64 {
+    REQUEST_START
+        .try_with(|t| t.clock.now_ms())
+        .unwrap_or_else(|_| clock::wall_ms())
 }
 
 /// A fresh 16-hex-digit trace id, like OCP's.
@@ -40,10 +54,7 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
 fn base(status: StatusCode, successful: bool) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("successful".into(), Value::Bool(successful));
-    m.insert(
-        "timestamp".into(),
-        Value::String(clock::iso(clock::now_ms())),
-    );
+    m.insert("timestamp".into(), Value::String(clock::iso(now_ms())));
     m.insert("duration".into(), json!(duration_ms()));
     m.insert("status".into(), json!(status.as_u16()));
     m.insert("traceId".into(), Value::String(trace_id()));

@@ -67,7 +67,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::envelope::{self, Fail, REQUEST_START};
+use super::envelope::{self, Fail, RequestStart, REQUEST_START};
 use super::params::json_body;
 use super::SimState;
 use obtui_api::secret::Secret;
@@ -242,7 +242,16 @@ fn is_control(path: &str) -> bool {
 /// The one middleware in front of everything: loopback check for `/sim/`, injected faults,
 /// rate-limit headers, and the request start time for the envelope's `duration`.
 pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> Response {
-    let start = Instant::now();
+    let start = RequestStart {
+        at: Instant::now(),
+        clock: state.clock().clone(),
+    };
+    // With a manual clock nothing else moves tasks between steps (the ticker may not have
+    // run since `Clock::advance`): bring them up to the clock's now, so that what a request
+    // sees follows from the steps taken alone.
+    if start.clock.is_manual() {
+        state.tick();
+    }
     let path = req.uri().path().to_string();
     if is_control(&path) {
         let peer = req

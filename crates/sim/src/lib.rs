@@ -41,6 +41,7 @@ use axum::Router;
 use base64::Engine as _;
 use tokio::sync::oneshot;
 
+pub use clock::Clock;
 use envelope::{code, Fail};
 use inventory::Inventory;
 use obtui_api::secret::Secret;
@@ -60,6 +61,9 @@ pub struct SimOptions {
     pub password: Secret,
     /// Subtask names that fail on their first run (e.g. "Run io calibration").
     pub fail_subtasks: Vec<String>,
+    /// Where the simulator (OCP tasks and obshell DAGs alike) reads "now": the wall clock by
+    /// default; a [`Clock::manual`] lets a test step time with [`SimHandle::advance`].
+    pub clock: Clock,
 }
 
 impl Default for SimOptions {
@@ -71,6 +75,7 @@ impl Default for SimOptions {
             user: "admin".into(),
             password: Secret::new("aaAA11__"),
             fail_subtasks: Vec::new(),
+            clock: Clock::default(),
         }
     }
 }
@@ -98,6 +103,7 @@ pub struct Inner {
     db: Mutex<Db>,
     faults: Mutex<faults::Faults>,
     rate: Mutex<faults::RateWindow>,
+    clock: Clock,
     seed: u64,
     scale: u32,
 }
@@ -128,8 +134,13 @@ impl SimState {
                 .collect(),
             speed,
         };
-        engine::seed_tasks(&mut db, clock::now_ms(), opts.scale.max(1));
-        let obshell = obshell::ObshellSim::new(opts.seed, speed, opts.password.clone());
+        engine::seed_tasks(&mut db, opts.clock.now_ms(), opts.scale.max(1));
+        let obshell = obshell::ObshellSim::with_clock(
+            opts.seed,
+            speed,
+            opts.password.clone(),
+            opts.clock.clone(),
+        );
         for name in &db.fail_names {
             obshell.fail_node(name);
         }
@@ -140,6 +151,7 @@ impl SimState {
             db: Mutex::new(db),
             faults: Mutex::new(faults::Faults::default()),
             rate: Mutex::new(faults::RateWindow::default()),
+            clock: opts.clock,
             seed: opts.seed,
             scale: opts.scale.max(1),
         }))
@@ -156,6 +168,26 @@ impl SimState {
 
     pub(crate) fn rate(&self) -> MutexGuard<'_, faults::RateWindow> {
         relock(&self.0.rate)
+    }
+
+    /// The simulator's clock (shared with its obshell world).
+    pub fn clock(&self) -> &Clock {
+        &self.0.clock
+    }
+
+    /// Unix milliseconds now, by the simulator's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.0.clock.now_ms()
+    }
+
+    /// Step a manual clock forward by `by` and bring every task and DAG up to the new now.
+    /// Returns false (and changes nothing) on the wall clock.
+    pub fn advance(&self, by: Duration) -> bool {
+        let moved = self.0.clock.advance(by);
+        if moved {
+            self.tick();
+        }
+        moved
     }
 
     pub fn seed(&self) -> u64 {
@@ -245,7 +277,7 @@ impl SimState {
 
     /// Advance every running task (and obshell DAG) to the current time.
     pub fn tick(&self) {
-        let now = clock::now_ms();
+        let now = self.now_ms();
         {
             let mut db = self.db();
             engine::advance(&mut db, now);
@@ -267,6 +299,17 @@ impl SimHandle {
     /// `http://127.0.0.1:PORT`
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The simulator's clock.
+    pub fn clock(&self) -> &Clock {
+        self.state.clock()
+    }
+
+    /// Step a manual clock forward by `by` and bring every task and DAG up to the new now, so
+    /// the next request sees the result. Returns false (and changes nothing) on the wall clock.
+    pub fn advance(&self, by: Duration) -> bool {
+        self.state.advance(by)
     }
 
     /// Stop serving and stop the task engine.
@@ -449,6 +492,62 @@ mod tests {
             .filter(|l| l.starts_with("take over OBProxy: "))
             .count();
         assert_eq!(proxies, st.db().inv.unmanaged_proxies.len());
+    }
+
+    fn statuses(st: &SimState) -> Vec<(i64, String, Vec<String>)> {
+        st.db()
+            .tasks
+            .iter()
+            .map(|t| {
+                let subs = t.subtasks.iter().map(|s| s.status.clone()).collect();
+                (t.id, t.status.clone(), subs)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_manual_clock_moves_tasks_only_when_stepped() {
+        let clock = Clock::manual(clock::INVENTORY_BASE_MS + 86_400_000);
+        let st = SimState::new(SimOptions {
+            clock: clock.clone(),
+            ..SimOptions::default()
+        });
+        let running = |st: &SimState| {
+            st.db()
+                .tasks
+                .iter()
+                .filter(|t| t.status == "RUNNING")
+                .map(|t| t.id)
+                .collect::<Vec<_>>()
+        };
+        let before = statuses(&st);
+        assert!(!running(&st).is_empty(), "the seed has a running task");
+        st.tick();
+        st.tick();
+        assert_eq!(statuses(&st), before, "ticks without a step change nothing");
+        assert_eq!(st.now_ms(), clock::INVENTORY_BASE_MS + 86_400_000);
+
+        // A first small step: something moves, not everything.
+        assert!(st.advance(Duration::from_secs(5)));
+        let after = statuses(&st);
+        assert_ne!(after, before);
+        assert!(!running(&st).is_empty());
+
+        // An hour later (speed 1) the seeded upgrade has finished.
+        assert!(st.advance(Duration::from_secs(3600)));
+        assert!(running(&st).is_empty(), "{:?}", statuses(&st));
+        assert_eq!(
+            st.obshell().now_ms(),
+            st.now_ms(),
+            "one clock for both APIs"
+        );
+    }
+
+    #[test]
+    fn the_wall_clock_cannot_be_stepped() {
+        let st = SimState::new(SimOptions::default());
+        assert!(!st.clock().is_manual());
+        assert!(!st.advance(Duration::from_secs(60)));
     }
 
     #[test]

@@ -62,8 +62,8 @@ fn plain(text: String) -> Response {
     ([(header::CONTENT_TYPE, "text/plain;charset=UTF-8")], text).into_response()
 }
 
-async fn time() -> Response {
-    plain(clock::iso(clock::now_ms()))
+async fn time(State(st): State<SimState>) -> Response {
+    plain(clock::iso(st.now_ms()))
 }
 
 async fn status() -> Response {

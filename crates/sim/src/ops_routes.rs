@@ -16,7 +16,6 @@ use axum::routing::post;
 use axum::Router;
 use serde::Deserialize;
 
-use super::clock::now_ms;
 use super::engine::{self, ClusterRef, NewTask, TaskKind};
 use super::envelope::{self, code, Fail, Reply};
 use super::inventory::{version_cmp, Cluster, Server, Tenant, Zone};
@@ -124,7 +123,7 @@ fn instance_reply(st: &SimState, task_id: i64) -> Reply {
 /// `POST /api/v2/ob/clusters` (seed 001 / `ob-cluster-create.request.json`).
 async fn create_cluster(State(st): State<SimState>, body: Result<Bytes, BytesRejection>) -> Reply {
     let b: CreateBody = json_body(body)?;
-    let now = now_ms();
+    let now = st.now_ms();
     let task_id = {
         let mut guard = st.db();
         let db = &mut *guard;
@@ -364,7 +363,7 @@ async fn takeover_precheck(
 /// and its hosts, and start "Take over primary/standby OB cluster".
 async fn take_over(State(st): State<SimState>, body: Result<Bytes, BytesRejection>) -> Reply {
     let req: TakeoverReq = json_body(body)?;
-    let now = now_ms();
+    let now = st.now_ms();
     let task_id = {
         let mut guard = st.db();
         let db = &mut *guard;
@@ -583,7 +582,7 @@ async fn upgrade(
 ) -> Reply {
     let id = parse_id(&path1(p)?, "cluster id")?;
     let b: UpgradeBody = json_body(body)?;
-    let now = now_ms();
+    let now = st.now_ms();
     let task_id = {
         let mut guard = st.db();
         let db = &mut *guard;
@@ -732,7 +731,7 @@ async fn obproxy_take_over(
 ) -> Reply {
     let id = parse_id(&path1(p)?, "OBProxy cluster id")?;
     let b: ProxyTakeOverBody = json_body(body)?;
-    let now = now_ms();
+    let now = st.now_ms();
     let mut guard = st.db();
     let db = &mut *guard;
     let pc = db
@@ -855,7 +854,7 @@ fn ids(p: Result<Path<(String, String)>, PathRejection>) -> Result<(i64, i64), F
 async fn task_retry(State(st): State<SimState>, p: Result<Path<String>, PathRejection>) -> Reply {
     let id = parse_id(&path1(p)?, "task id")?;
     let mut db = st.db();
-    engine::retry_task(&mut db, id, now_ms())?;
+    engine::retry_task(&mut db, id, st.now_ms())?;
     let t = db.tasks.get(id).ok_or_else(|| task_missing(id))?;
     Ok(envelope::ok(engine::wrapped_json(t)))
 }
@@ -866,7 +865,7 @@ async fn task_rollback(
 ) -> Reply {
     let id = parse_id(&path1(p)?, "task id")?;
     let mut db = st.db();
-    engine::rollback_task(&mut db, id, now_ms())?;
+    engine::rollback_task(&mut db, id, st.now_ms())?;
     let t = db.tasks.get(id).ok_or_else(|| task_missing(id))?;
     Ok(envelope::ok(engine::wrapped_json(t)))
 }
@@ -877,7 +876,7 @@ async fn subtask_retry(
 ) -> Reply {
     let (id, sid) = ids(p)?;
     let mut db = st.db();
-    engine::retry_subtask(&mut db, id, sid, now_ms())?;
+    engine::retry_subtask(&mut db, id, sid, st.now_ms())?;
     let s = db
         .tasks
         .get(id)
@@ -892,7 +891,7 @@ async fn subtask_skip(
 ) -> Reply {
     let (id, sid) = ids(p)?;
     let mut db = st.db();
-    engine::skip_subtask(&mut db, id, sid, now_ms())?;
+    engine::skip_subtask(&mut db, id, sid, st.now_ms())?;
     Ok(envelope::ok_empty())
 }
 

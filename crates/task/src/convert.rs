@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use super::model::{Backend, NodeOp, NodeStatus, SubNode, TaskGraph, TaskNode, TaskState};
-use super::time::parse_time_nonzero;
-use obtui_api::ocp::models::{parse_time_millis, TaskInstance};
+use obtui_api::ocp::models::TaskInstance;
+use obtui_api::time::parse_set_ms;
 
 fn ocp_time(s: &Option<String>) -> Option<i64> {
-    s.as_deref().and_then(parse_time_millis).filter(|&t| t > 0)
+    s.as_deref().and_then(parse_set_ms)
 }
 
 fn op_or_execute(s: &str) -> NodeOp {
@@ -99,9 +99,7 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 fn time(v: &Value, key: &str) -> Option<i64> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .and_then(parse_time_nonzero)
+    v.get(key).and_then(Value::as_str).and_then(parse_set_ms)
 }
 
 /// `(start, end)`, with the end dropped while not finished (a running obshell DAG or
@@ -112,11 +110,31 @@ fn times(v: &Value, finished: bool) -> (Option<i64>, Option<i64>) {
     (start, end)
 }
 
-fn array<'a>(v: &'a Value, key: &str, what: &str) -> Result<&'a [Value], String> {
+/// Why an obshell DAG could not be read into a [`TaskGraph`].
+#[derive(Debug, thiserror::Error)]
+pub enum DagError {
+    #[error("obshell DAG: not a JSON object")]
+    NotObject,
+    #[error("obshell DAG: no `id`")]
+    NoId,
+    /// `what` is `obshell DAG` or `obshell node`.
+    #[error("{what}: `{key}` is neither an array nor null")]
+    NotArray {
+        what: &'static str,
+        key: &'static str,
+    },
+    #[error("obshell DAG: node #{0} is not an object")]
+    NodeNotObject(usize),
+    /// The typed model did not serialise (it always does; kept rather than unwrapped).
+    #[error("obshell DAG: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn array<'a>(v: &'a Value, key: &'static str, what: &'static str) -> Result<&'a [Value], DagError> {
     match v.get(key) {
         None | Some(Value::Null) => Ok(&[]),
         Some(Value::Array(a)) => Ok(a),
-        Some(_) => Err(format!("{what}: `{key}` is neither an array nor null")),
+        Some(_) => Err(DagError::NotArray { what, key }),
     }
 }
 
@@ -125,17 +143,17 @@ impl TaskGraph {
     /// response envelope around one). Nodes, in stage order, become a chain; each
     /// node's sub_tasks become its `children`; `stage`/`max_stage` are kept for
     /// progress. `nodes: null` (no details) gives a graph without nodes.
-    pub fn from_obshell_dag(v: &Value) -> Result<TaskGraph, String> {
+    pub fn from_obshell_dag(v: &Value) -> Result<TaskGraph, DagError> {
         let dag = match v.get("data") {
             Some(d) if v.get("state").is_none() && d.is_object() => d,
             _ => v,
         };
         if !dag.is_object() {
-            return Err("obshell DAG: not a JSON object".into());
+            return Err(DagError::NotObject);
         }
         let id = str_field(dag, "id")
             .or_else(|| str_field(dag, "dag_id"))
-            .ok_or("obshell DAG: no `id`")?;
+            .ok_or(DagError::NoId)?;
         let mut g = TaskGraph::new(id, text(dag, "name"), Backend::Obshell);
         g.status = TaskState::parse(&text(dag, "state"));
         g.operation = op_or_execute(&text(dag, "operator"));
@@ -151,7 +169,7 @@ impl TaskGraph {
         let nodes = array(dag, "nodes", "obshell DAG")?;
         for (k, n) in nodes.iter().enumerate() {
             if !n.is_object() {
-                return Err(format!("obshell DAG: node #{k} is not an object"));
+                return Err(DagError::NodeNotObject(k));
             }
             let status = NodeStatus::parse(&text(n, "state"));
             let (started, finished) = times(n, status.is_finished());
@@ -215,11 +233,11 @@ impl TaskGraph {
 }
 
 impl TryFrom<&obtui_api::obshell::models::DagDetail> for TaskGraph {
-    type Error = String;
+    type Error = DagError;
 
     /// Through the documented JSON shape, so both entry points agree by construction.
-    fn try_from(d: &obtui_api::obshell::models::DagDetail) -> Result<TaskGraph, String> {
-        let v = serde_json::to_value(d).map_err(|e| format!("obshell DAG: {e}"))?;
+    fn try_from(d: &obtui_api::obshell::models::DagDetail) -> Result<TaskGraph, DagError> {
+        let v = serde_json::to_value(d)?;
         TaskGraph::from_obshell_dag(&v)
     }
 }

@@ -10,14 +10,17 @@
 //! The layout depends only on ids, names, edges, model order and params — never on
 //! status or times — so a status change repaints cells but moves nothing.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, BinaryHeap};
 use std::hash::{Hash, Hasher};
 
 use unicode_width::UnicodeWidthStr;
 
-use super::model::{IdHasher, TaskGraph, TaskNode};
+use super::graph::{kahn, Csr};
+use super::model::{model_rank, IdHasher, TaskGraph};
+// Re-exported: callers have always found the orders next to the layout.
+pub use super::model::{model_cmp, topo_order};
 
 /// Edge cell mask bits. A cell's glyph follows from the OR of its bits.
 pub const UP: u8 = 1;
@@ -337,152 +340,7 @@ impl<'a, T, F: Fn(&T) -> (u32, u32, u32)> Iterator for RowRanges<'a, T, F> {
 }
 
 // ---------------------------------------------------------------------------------
-// Model order, topological order, hashing
-
-/// Model order: `(seriesId, parallelIdx, name, id)`; without a seriesId (old OCP
-/// shape) siblings order by numeric id.
-pub fn model_cmp(a: &TaskNode, b: &TaskNode) -> Ordering {
-    let sa = a.series_id.unwrap_or(i64::MAX);
-    let sb = b.series_id.unwrap_or(i64::MAX);
-    sa.cmp(&sb)
-        .then(
-            a.parallel_idx
-                .unwrap_or(-1)
-                .cmp(&b.parallel_idx.unwrap_or(-1)),
-        )
-        .then_with(|| {
-            if a.series_id.is_some() && b.series_id.is_some() {
-                a.name.cmp(&b.name)
-            } else {
-                Ordering::Equal
-            }
-        })
-        .then_with(|| id_cmp(&a.id, &b.id))
-        .then_with(|| a.name.cmp(&b.name))
-}
-
-/// Numeric-aware id comparison ("9" < "10").
-fn id_cmp(a: &str, b: &str) -> Ordering {
-    let num = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    if num(a) && num(b) {
-        let ta = a.trim_start_matches('0');
-        let tb = b.trim_start_matches('0');
-        ta.len().cmp(&tb.len()).then(ta.cmp(tb))
-    } else {
-        a.cmp(b)
-    }
-}
-
-/// Rank of each task node in model order.
-fn model_rank(g: &TaskGraph) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..g.nodes.len()).collect();
-    // Servers list nodes in model order almost always: check before sorting.
-    let sorted = g
-        .nodes
-        .windows(2)
-        .all(|w| model_cmp(&w[0], &w[1]) == Ordering::Less);
-    if !sorted {
-        idx.sort_by(|&a, &b| model_cmp(&g.nodes[a], &g.nodes[b]).then(a.cmp(&b)));
-    }
-    let mut rank = vec![0; idx.len()];
-    for (r, &v) in idx.iter().enumerate() {
-        rank[v] = r;
-    }
-    rank
-}
-
-/// Compressed adjacency lists: one allocation for all rows instead of one per vertex.
-struct Csr {
-    start: Vec<usize>,
-    items: Vec<usize>,
-}
-
-impl Csr {
-    /// Rows of `n` vertices from `(row, item)` pairs; items keep the pairs' order.
-    fn new(n: usize, pairs: &[(usize, usize)]) -> Csr {
-        let mut start = vec![0usize; n + 1];
-        for &(r, _) in pairs {
-            start[r + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut items = vec![0usize; pairs.len()];
-        for &(r, it) in pairs {
-            items[fill[r]] = it;
-            fill[r] += 1;
-        }
-        Csr { start, items }
-    }
-
-    /// Successor and predecessor lists of the edges `(from, to)`.
-    fn both(n: usize, edges: &[(usize, usize)]) -> (Csr, Csr) {
-        let rev: Vec<(usize, usize)> = edges.iter().map(|&(a, b)| (b, a)).collect();
-        (Csr::new(n, edges), Csr::new(n, &rev))
-    }
-
-    fn row(&self, v: usize) -> &[usize] {
-        &self.items[self.start[v]..self.start[v + 1]]
-    }
-
-    fn len(&self, v: usize) -> usize {
-        self.start[v + 1] - self.start[v]
-    }
-}
-
-/// Kahn's algorithm taking ready vertices in rank order. On a cycle, the unprocessed
-/// vertex of least rank is taken next, which breaks the cycle deterministically.
-fn kahn(rank: &[usize], preds: &Csr, succs: &Csr) -> Vec<usize> {
-    let n = rank.len();
-    let mut by_rank = vec![0usize; n];
-    for (v, &r) in rank.iter().enumerate() {
-        by_rank[r] = v;
-    }
-    let mut indeg: Vec<usize> = (0..n).map(|v| preds.len(v)).collect();
-    let mut heap: BinaryHeap<Reverse<usize>> = (0..n)
-        .filter(|&v| indeg[v] == 0)
-        .map(|v| Reverse(rank[v]))
-        .collect();
-    let mut done = vec![false; n];
-    let mut order = Vec::with_capacity(n);
-    let mut cursor = 0;
-    while order.len() < n {
-        let v = match heap.pop() {
-            Some(Reverse(r)) => by_rank[r],
-            None => {
-                while cursor < n && done[by_rank[cursor]] {
-                    cursor += 1;
-                }
-                match by_rank.get(cursor) {
-                    Some(&v) => v,
-                    None => break,
-                }
-            }
-        };
-        if done[v] {
-            continue;
-        }
-        done[v] = true;
-        order.push(v);
-        for &w in succs.row(v) {
-            if !done[w] && indeg[w] > 0 {
-                indeg[w] -= 1;
-                if indeg[w] == 0 {
-                    heap.push(Reverse(rank[w]));
-                }
-            }
-        }
-    }
-    order
-}
-
-/// Task node indices in topological order (model order among ready nodes; cycles
-/// broken deterministically).
-pub fn topo_order(g: &TaskGraph) -> Vec<usize> {
-    let (succs, preds) = Csr::both(g.nodes.len(), &g.edges());
-    kahn(&model_rank(g), &preds, &succs)
-}
+// Hashing (model order and topological order live in `model`)
 
 /// Hash of everything the layout depends on in the graph: ids, names, model-order
 /// fields and edges — not statuses or times.

@@ -3,15 +3,17 @@
 
 pub mod convert;
 pub mod gen;
+mod graph;
 pub mod layout;
 pub mod model;
 pub mod text;
-pub mod time;
 
+pub use convert::DagError;
 pub use layout::{
     layout, list_rows, topology_hash, EdgeCell, FanOut, Layout, LayoutParams, ListRow, NodeRef,
     PlacedNode, Rect, RoutedEdge, Step,
 };
 pub use model::{
-    Backend, GraphIssue, NodeOp, NodeStatus, Op, SubNode, TaskGraph, TaskNode, TaskState,
+    Backend, GraphIssue, NodeOp, NodeStatus, NotAllowed, Op, SubNode, TaskGraph, TaskNode,
+    TaskState,
 };

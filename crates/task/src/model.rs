@@ -3,10 +3,13 @@
 //! Plain data plus the facts derived from it (progress, blocked nodes, critical path,
 //! ETA, which operations are allowed). Layout and text output read this model only.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Duration;
+
+use super::graph::{kahn, Csr};
 
 /// Which server the task came from; decides which operations exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -664,7 +667,7 @@ impl TaskGraph {
     pub fn critical_path_at(&self, now_ms: i64) -> Vec<usize> {
         let est = self.estimates_ms(now_ms);
         let (ups, _) = self.adjacency();
-        let order = crate::layout::topo_order(self);
+        let order = topo_order(self);
         let mut best = vec![0i64; self.nodes.len()];
         let mut prev = vec![usize::MAX; self.nodes.len()];
         let mut pos = vec![0usize; self.nodes.len()];
@@ -711,7 +714,7 @@ impl TaskGraph {
         }
         let est = self.estimates_ms(now_ms);
         let (ups, _) = self.adjacency();
-        let order = crate::layout::topo_order(self);
+        let order = topo_order(self);
         let mut pos = vec![0usize; self.nodes.len()];
         for (k, &v) in order.iter().enumerate() {
             pos[v] = k;
@@ -753,91 +756,123 @@ impl TaskGraph {
 
     /// Whether `op` may be sent now; `Err` says why not, in words a user can act on.
     /// OCP rules: ocp-api.md §9.4; obshell rules: the DAG/node operator preconditions.
-    pub fn allowed(&self, op: Op, node: Option<usize>) -> Result<(), String> {
-        let backend = match self.backend {
-            Backend::Ocp => "OCP",
-            Backend::Obshell => "obshell",
-        };
+    pub fn allowed(&self, op: Op, node: Option<usize>) -> Result<(), NotAllowed> {
         if !self.ops(node).contains(&op) {
-            let target = if node.is_some() {
-                "a single subtask"
-            } else {
-                "a whole task"
-            };
-            return Err(format!("{backend} has no {} for {target}", op.name()));
+            return Err(NotAllowed::NotOffered {
+                backend: self.backend,
+                op,
+                node_level: node.is_some(),
+            });
         }
         let n = match node {
             Some(i) => match self.nodes.get(i) {
                 Some(n) => Some(n),
-                None => return Err(format!("no node #{i} in this task")),
+                None => return Err(NotAllowed::NoNode(i)),
             },
             None => None,
         };
+        let status = || self.status.clone();
+        let node_state = |n: &TaskNode| (n.name.clone(), n.status.clone());
         match (self.backend, n) {
             (Backend::Ocp, None) => {
                 if self.status != TaskState::Failed {
-                    return Err(format!(
-                        "the task is {}; only a FAILED task can {}",
-                        self.status,
-                        verb(op)
-                    ));
+                    return Err(NotAllowed::TaskNotFailed {
+                        status: status(),
+                        op,
+                    });
                 }
                 match op {
-                    Op::Retry if self.operation == NodeOp::Rollback => Err(
-                        "the task failed while rolling back; a rollback cannot be retried".into(),
-                    ),
-                    Op::Rollback if self.prohibit_rollback => {
-                        Err("this task prohibits rollback".into())
+                    Op::Retry if self.operation == NodeOp::Rollback => {
+                        Err(NotAllowed::RollbackNotRetryable)
                     }
+                    Op::Rollback if self.prohibit_rollback => Err(NotAllowed::RollbackProhibited),
                     _ => Ok(()),
                 }
             }
             (Backend::Ocp, Some(n)) => match op {
-                Op::Retry | Op::Skip if n.status != NodeStatus::Failed => Err(format!(
-                    "subtask '{}' is {}; only a FAILED subtask can be {}",
-                    n.name,
-                    n.status,
-                    past(op)
-                )),
-                Op::Retry if n.operation == NodeOp::Rollback => Err(format!(
-                    "subtask '{}' failed while rolling back; it cannot be retried",
-                    n.name
-                )),
-                Op::Cancel if n.status != NodeStatus::Running => Err(format!(
-                    "subtask '{}' is {}; only a RUNNING subtask can be canceled",
-                    n.name, n.status
-                )),
+                Op::Retry | Op::Skip if n.status != NodeStatus::Failed => {
+                    let (name, status) = node_state(n);
+                    Err(NotAllowed::SubtaskNotFailed { name, status, op })
+                }
+                Op::Retry if n.operation == NodeOp::Rollback => {
+                    Err(NotAllowed::SubtaskRollbackNotRetryable {
+                        name: n.name.clone(),
+                    })
+                }
+                Op::Cancel if n.status != NodeStatus::Running => {
+                    let (name, status) = node_state(n);
+                    Err(NotAllowed::SubtaskNotRunning { name, status })
+                }
                 _ => Ok(()),
             },
             (Backend::Obshell, None) => match op {
-                Op::Cancel if self.status.is_finished() => Err(format!(
-                    "the DAG is {}; only an unfinished DAG can be canceled",
-                    self.status
-                )),
+                Op::Cancel if self.status.is_finished() => {
+                    Err(NotAllowed::DagFinished { status: status() })
+                }
                 Op::Cancel => Ok(()),
-                _ if self.status != TaskState::Failed => Err(format!(
-                    "the DAG is {}; only a FAILED DAG can {}",
-                    self.status,
-                    verb(op)
-                )),
+                _ if self.status != TaskState::Failed => Err(NotAllowed::DagNotFailed {
+                    status: status(),
+                    op,
+                }),
                 _ => Ok(()),
             },
             (Backend::Obshell, Some(n)) => {
                 if n.status != NodeStatus::Failed {
-                    Err(format!(
-                        "node '{}' is {}; only a FAILED node can be passed",
-                        n.name, n.status
-                    ))
+                    let (name, status) = node_state(n);
+                    Err(NotAllowed::NodeNotFailed { name, status })
                 } else if self.status != TaskState::Failed {
-                    Err(format!(
-                        "the DAG is {}; a node can be passed only in a FAILED DAG",
-                        self.status
-                    ))
+                    Err(NotAllowed::NodeDagNotFailed { status: status() })
                 } else {
                     Ok(())
                 }
             }
         }
+    }
+}
+
+/// Why an operation may not be sent now ([`TaskGraph::allowed`]). The text is for the user;
+/// the fields let a caller decide (e.g. point at the operations that do exist).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAllowed {
+    /// The backend has no such operation at that level (task or node).
+    #[error("{} has no {} for {}", backend_name(*.backend), .op.name(), if *.node_level { "a single subtask" } else { "a whole task" })]
+    NotOffered {
+        backend: Backend,
+        op: Op,
+        node_level: bool,
+    },
+    #[error("no node #{0} in this task")]
+    NoNode(usize),
+    #[error("the task is {status}; only a FAILED task can {}", verb(*.op))]
+    TaskNotFailed { status: TaskState, op: Op },
+    #[error("the task failed while rolling back; a rollback cannot be retried")]
+    RollbackNotRetryable,
+    #[error("this task prohibits rollback")]
+    RollbackProhibited,
+    #[error("subtask '{name}' is {status}; only a FAILED subtask can be {}", past(*.op))]
+    SubtaskNotFailed {
+        name: String,
+        status: NodeStatus,
+        op: Op,
+    },
+    #[error("subtask '{name}' failed while rolling back; it cannot be retried")]
+    SubtaskRollbackNotRetryable { name: String },
+    #[error("subtask '{name}' is {status}; only a RUNNING subtask can be canceled")]
+    SubtaskNotRunning { name: String, status: NodeStatus },
+    #[error("the DAG is {status}; only an unfinished DAG can be canceled")]
+    DagFinished { status: TaskState },
+    #[error("the DAG is {status}; only a FAILED DAG can {}", verb(*.op))]
+    DagNotFailed { status: TaskState, op: Op },
+    #[error("node '{name}' is {status}; only a FAILED node can be passed")]
+    NodeNotFailed { name: String, status: NodeStatus },
+    #[error("the DAG is {status}; a node can be passed only in a FAILED DAG")]
+    NodeDagNotFailed { status: TaskState },
+}
+
+fn backend_name(b: Backend) -> &'static str {
+    match b {
+        Backend::Ocp => "OCP",
+        Backend::Obshell => "obshell",
     }
 }
 
@@ -1044,4 +1079,66 @@ fn sort_dedup_pairs(pairs: Vec<(usize, usize)>, n: usize) -> Vec<(usize, usize)>
         }
     }
     out
+}
+
+// ---------------------------------------------------------------------------------
+// Model order and topological order
+
+/// Model order: `(seriesId, parallelIdx, name, id)`; without a seriesId (old OCP
+/// shape) siblings order by numeric id.
+pub fn model_cmp(a: &TaskNode, b: &TaskNode) -> Ordering {
+    let sa = a.series_id.unwrap_or(i64::MAX);
+    let sb = b.series_id.unwrap_or(i64::MAX);
+    sa.cmp(&sb)
+        .then(
+            a.parallel_idx
+                .unwrap_or(-1)
+                .cmp(&b.parallel_idx.unwrap_or(-1)),
+        )
+        .then_with(|| {
+            if a.series_id.is_some() && b.series_id.is_some() {
+                a.name.cmp(&b.name)
+            } else {
+                Ordering::Equal
+            }
+        })
+        .then_with(|| id_cmp(&a.id, &b.id))
+        .then_with(|| a.name.cmp(&b.name))
+}
+
+/// Numeric-aware id comparison ("9" < "10").
+fn id_cmp(a: &str, b: &str) -> Ordering {
+    let num = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if num(a) && num(b) {
+        let ta = a.trim_start_matches('0');
+        let tb = b.trim_start_matches('0');
+        ta.len().cmp(&tb.len()).then(ta.cmp(tb))
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// Rank of each task node in model order.
+pub(crate) fn model_rank(g: &TaskGraph) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..g.nodes.len()).collect();
+    // Servers list nodes in model order almost always: check before sorting.
+    let sorted = g
+        .nodes
+        .windows(2)
+        .all(|w| model_cmp(&w[0], &w[1]) == Ordering::Less);
+    if !sorted {
+        idx.sort_by(|&a, &b| model_cmp(&g.nodes[a], &g.nodes[b]).then(a.cmp(&b)));
+    }
+    let mut rank = vec![0; idx.len()];
+    for (r, &v) in idx.iter().enumerate() {
+        rank[v] = r;
+    }
+    rank
+}
+
+/// Task node indices in topological order (model order among ready nodes; cycles
+/// broken deterministically).
+pub fn topo_order(g: &TaskGraph) -> Vec<usize> {
+    let (succs, preds) = Csr::both(g.nodes.len(), &g.edges());
+    kahn(&model_rank(g), &preds, &succs)
 }

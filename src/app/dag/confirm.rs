@@ -1,10 +1,10 @@
 //! Writes from the DAG view: offered only where the task model allows them, and sent
 //! only after a confirmation dialog whose default answer is Cancel.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
 use super::{DagEffect, DagView};
-use crate::app::actions::Action;
+use crate::app::actions::{Action, Keymap, Scope};
 use crate::app::notify::Level;
 use obtui_task::{Backend, Op};
 
@@ -154,26 +154,21 @@ impl DagView {
         vec![]
     }
 
-    pub(super) fn on_confirm_key(&mut self, k: KeyEvent) -> Vec<DagEffect> {
+    pub(super) fn on_confirm_key(&mut self, k: KeyEvent, km: &Keymap) -> Vec<DagEffect> {
         let Some(c) = &mut self.confirm else {
             return vec![];
         };
-        match k.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(),
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Char('q') | KeyCode::Esc => {
+        match km.lookup_event(&[Scope::TaskConfirm], &k) {
+            Some(Action::OpConfirm) => self.confirmed(),
+            Some(Action::OpCancel) => {
                 self.confirm = None;
                 vec![]
             }
-            KeyCode::Left
-            | KeyCode::Right
-            | KeyCode::Tab
-            | KeyCode::BackTab
-            | KeyCode::Char('h')
-            | KeyCode::Char('l') => {
+            Some(Action::OpToggle) => {
                 c.on_confirm = !c.on_confirm;
                 vec![]
             }
-            KeyCode::Enter => {
+            Some(Action::OpChoose) => {
                 if c.on_confirm {
                     self.confirmed()
                 } else {

@@ -12,14 +12,12 @@ mod nav;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{Event, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
-use crate::app::actions::{spec, Action, Key, Keymap, SPECS};
+use crate::app::actions::{spec, Action, Key, Keymap, Scope, SPECS};
 use crate::app::notify::Level;
 use obtui_task::layout::{
     layout, layout_key, list_rows, topo_order, Layout, LayoutParams, ListRow, NodeRef,
@@ -663,9 +661,9 @@ impl DagView {
         vec![]
     }
 
-    fn on_search_key(&mut self, k: KeyEvent) {
-        match k.code {
-            KeyCode::Esc => {
+    fn on_search_key(&mut self, k: KeyEvent, km: &Keymap) {
+        match km.lookup_event(&[Scope::DagSearch], &k) {
+            Some(Action::SearchCancel) => {
                 self.search.editing = false;
                 self.search.input = Input::default();
                 self.search.matches.clear();
@@ -675,7 +673,7 @@ impl DagView {
                     }
                 }
             }
-            KeyCode::Enter => {
+            Some(Action::SearchAccept) => {
                 self.search.editing = false;
                 self.search.origin = None;
             }
@@ -714,18 +712,31 @@ impl DagView {
 
     // ----- input -----
 
+    /// The registry scopes active in the view, most specific first: its modal states
+    /// (confirmation dialog, search input) take every key.
+    pub fn scopes(&self) -> Vec<Scope> {
+        if self.confirm.is_some() {
+            vec![Scope::TaskConfirm, Scope::Always]
+        } else if self.search.editing {
+            vec![Scope::DagSearch, Scope::Always]
+        } else {
+            vec![Scope::Dag, Scope::Global, Scope::Always]
+        }
+    }
+
+    /// Keys for modal states (search input, confirmation dialog), with the default keys.
+    pub fn on_key(&mut self, k: KeyEvent) -> Option<Vec<DagEffect>> {
+        self.on_key_with(k, Keymap::shared_defaults())
+    }
+
     /// Keys for modal states (search input, confirmation dialog). `None`: not consumed,
     /// the app looks the key up in the registry and calls [`DagView::perform`].
-    pub fn on_key(&mut self, k: KeyEvent) -> Option<Vec<DagEffect>> {
+    pub fn on_key_with(&mut self, k: KeyEvent, km: &Keymap) -> Option<Vec<DagEffect>> {
         if self.confirm.is_some() {
-            return Some(self.on_confirm_key(k));
+            return Some(self.on_confirm_key(k, km));
         }
         if self.search.editing {
-            if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
-                self.search.editing = false;
-                return Some(vec![]);
-            }
-            self.on_search_key(k);
+            self.on_search_key(k, km);
             return Some(vec![]);
         }
         None
@@ -802,7 +813,7 @@ impl DagView {
                 self.reveal = true;
             }
             Action::Fold => return self.toggle_fold(),
-            Action::Open => {
+            Action::Open | Action::DagOpen => {
                 if let Some(NodeRef::Aggregate { .. }) = self
                     .sel_slot()
                     .and_then(|s| self.layout.nodes.get(s))

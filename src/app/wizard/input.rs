@@ -2,6 +2,7 @@
 //! summary and confirmation steps.
 
 use super::*;
+use crate::app::actions::{Action, Keymap, Scope};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 impl Wizard {
@@ -15,10 +16,36 @@ impl Wizard {
         }
     }
 
-    /// Keys. Returns what the app must do.
+    /// The registry scopes active now, most specific first: the discard prompt, the submit
+    /// confirmation and the select popup are modal; a step adds its own to the wizard's.
+    pub fn scopes(&self) -> Vec<Scope> {
+        use Scope::*;
+        if self.discard_prompt {
+            return vec![WizardDiscard, Always];
+        }
+        if self.confirm.is_some() {
+            return vec![WizardConfirm, Always];
+        }
+        if self.popup.is_some() {
+            return vec![WizardPopup, Always];
+        }
+        match self.current_step().kind {
+            StepKind::Form(_) => vec![WizardForm, Wizard, Always],
+            StepKind::Precheck => vec![WizardPrecheck, WizardStep, Wizard, Always],
+            StepKind::Summary => vec![WizardSummary, WizardStep, Wizard, Always],
+        }
+    }
+
+    /// Keys, with the default key map. Returns what the app must do.
     pub fn handle_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
-        let reveal_key =
-            key.code == KeyCode::Char('r') && key.modifiers.contains(KeyModifiers::CONTROL);
+        self.handle_key_with(key, Keymap::shared_defaults())
+    }
+
+    /// Keys: text typed into a field goes to the field; every other key is looked up in the
+    /// action registry (`km`, the live key map). Returns what the app must do.
+    pub fn handle_key_with(&mut self, key: KeyEvent, km: &Keymap) -> Vec<WizardEffect> {
+        let action = km.lookup_event(&self.scopes(), &key);
+        let reveal_key = action == Some(Action::WizardReveal);
         if key.kind == KeyEventKind::Release {
             if reveal_key {
                 self.hide_reveal();
@@ -35,41 +62,40 @@ impl Wizard {
             _ => {}
         }
         if self.discard_prompt {
-            match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
+            match action {
+                Some(Action::DiscardYes) => {
                     self.discard_prompt = false;
                     return self.close();
                 }
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Enter => {
-                    self.discard_prompt = false
-                }
+                Some(Action::DiscardNo) => self.discard_prompt = false,
                 _ => {}
             }
             return Vec::new();
         }
         if self.confirm.is_some() {
-            return self.confirm_key(key);
+            return self.confirm_key(key, action);
         }
         if self.popup.is_some() {
-            self.popup_key(key);
+            self.popup_key(key, action);
             return Vec::new();
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if key.code == KeyCode::Esc {
-            return self.escape();
-        }
-        if ctrl && key.code == KeyCode::Char('l') {
-            return self.reload();
-        }
         match self.current_step().kind.clone() {
-            StepKind::Form(_) => self.form_key(key),
-            StepKind::Precheck => self.precheck_key(key),
-            StepKind::Summary => self.summary_key(key),
+            StepKind::Form(_) => self.form_key(key, action),
+            StepKind::Precheck => self.precheck_key(action),
+            StepKind::Summary => self.summary_key(action),
         }
     }
 
-    fn form_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    /// The keys every step shares (the `Wizard` scope).
+    fn common_action(&mut self, a: Option<Action>) -> Vec<WizardEffect> {
+        match a {
+            Some(Action::WizardCancel) => self.escape(),
+            Some(Action::WizardReload) => self.reload(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn form_key(&mut self, key: KeyEvent, action: Option<Action>) -> Vec<WizardEffect> {
         let Some(row) = self
             .layout()
             .into_iter()
@@ -77,47 +103,38 @@ impl Wizard {
         else {
             // Nothing to focus (every field hidden): the step can still be left.
             self.focus_first();
-            return match key.code {
-                KeyCode::Enter => self.advance(),
-                KeyCode::Char('n') if ctrl => self.advance(),
-                KeyCode::Char('p') if ctrl => self.back(),
-                _ => Vec::new(),
+            return match action {
+                Some(Action::WizardActivate | Action::WizardNextStep) => self.advance(),
+                Some(Action::WizardPrevStep) => self.back(),
+                other => self.common_action(other),
             };
         };
         let path = self.focus;
         let kind = self.at(path).map(|f| f.kind.clone());
-        match key.code {
-            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
-            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
-            KeyCode::PageDown => self.move_focus(5),
-            KeyCode::PageUp => self.move_focus(-5),
-            KeyCode::Char('n') if ctrl => return self.advance(),
-            KeyCode::Char('p') if ctrl => return self.back(),
-            KeyCode::Char('x') if ctrl => {
+        let header = row.kind == RowKind::GroupHeader;
+        // Text typed into a field stays text, whatever the key map says.
+        if !header && edits_field(kind.as_ref(), &key) {
+            self.edit_key(path, kind, key);
+            return Vec::new();
+        }
+        let Some(a) = action else {
+            return Vec::new();
+        };
+        match a {
+            Action::WizardNextField => self.move_focus(1),
+            Action::WizardPrevField => self.move_focus(-1),
+            Action::WizardPageDown => self.move_focus(5),
+            Action::WizardPageUp => self.move_focus(-5),
+            Action::WizardNextStep => return self.advance(),
+            Action::WizardPrevStep => return self.back(),
+            Action::WizardRemoveItem => {
                 if let Some((i, _)) = path.item {
                     self.remove_item(path.top, i);
                 }
             }
-            _ if row.kind == RowKind::GroupHeader => match key.code {
-                KeyCode::Enter | KeyCode::Char('+') | KeyCode::Char('a') => {
-                    self.add_item_and_focus(path.top)
-                }
-                _ => {}
-            },
-            KeyCode::Char('r') if ctrl => {
-                if let Some(Field {
-                    kind: FieldKind::Password { .. },
-                    ..
-                }) = self.at(path)
-                {
-                    if let Some(FieldKind::Password { reveal }) =
-                        self.at_mut(path).map(|f| &mut f.kind)
-                    {
-                        *reveal = true;
-                    }
-                }
-            }
-            KeyCode::Enter => match kind {
+            Action::WizardAddItem if header => self.add_item_and_focus(path.top),
+            Action::WizardActivate if header => self.add_item_and_focus(path.top),
+            Action::WizardActivate => match kind {
                 Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => {
                     self.open_popup(None)
                 }
@@ -128,7 +145,28 @@ impl Wizard {
                     self.move_focus(1);
                 }
             },
-            _ => self.edit_key(path, kind, key),
+            Action::WizardToggle if !header => match kind {
+                Some(FieldKind::Toggle) => {
+                    let on = self.at(path).is_some_and(Field::flag);
+                    self.set_at(path, Value::Bool(!on));
+                }
+                Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => {
+                    self.open_popup(None)
+                }
+                _ => {}
+            },
+            Action::WizardClearChoice if !header => match kind {
+                Some(FieldKind::Select { .. }) => self.set_at(path, Value::One(None)),
+                Some(FieldKind::MultiSelect { .. }) => self.set_at(path, Value::Many(Vec::new())),
+                _ => {}
+            },
+            Action::WizardReveal if !header => {
+                if let Some(FieldKind::Password { reveal }) = self.at_mut(path).map(|f| &mut f.kind)
+                {
+                    *reveal = true;
+                }
+            }
+            other => return self.common_action(Some(other)),
         }
         Vec::new()
     }
@@ -137,26 +175,9 @@ impl Wizard {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL)
             || key.modifiers.contains(KeyModifiers::ALT);
         match kind {
-            Some(FieldKind::Toggle) => {
-                if matches!(
-                    key.code,
-                    KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right
-                ) {
-                    let on = self.at(path).is_some_and(Field::flag);
-                    self.set_at(path, Value::Bool(!on));
-                }
-            }
+            // Typing on a select opens its list, filtered by what was typed.
             Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => match key.code {
-                KeyCode::Char(' ') => self.open_popup(None),
                 KeyCode::Char(c) if !ctrl && !c.is_control() => self.open_popup(Some(c)),
-                KeyCode::Backspace | KeyCode::Delete => {
-                    let v = if matches!(kind, Some(FieldKind::Select { .. })) {
-                        Value::One(None)
-                    } else {
-                        Value::Many(Vec::new())
-                    };
-                    self.set_at(path, v);
-                }
                 _ => {}
             },
             Some(FieldKind::Password { .. }) => {
@@ -354,7 +375,7 @@ impl Wizard {
         });
     }
 
-    fn popup_key(&mut self, key: KeyEvent) {
+    fn popup_key(&mut self, key: KeyEvent, action: Option<Action>) {
         let Some(mut popup) = self.popup.clone() else {
             return;
         };
@@ -366,16 +387,20 @@ impl Wizard {
         let visible: Vec<Choice> = popup_options(f).into_iter().cloned().collect();
         let n = visible.len();
         let mut filter_edit: Option<Option<char>> = None;
-        match key.code {
-            KeyCode::Esc => {
+        let plain = !key.modifiers.contains(KeyModifiers::CONTROL)
+            && !key.modifiers.contains(KeyModifiers::ALT);
+        match action {
+            Some(Action::PopupClose) => {
                 self.popup = None;
                 return;
             }
-            KeyCode::Up => popup.cursor = popup.cursor.saturating_sub(1),
-            KeyCode::Down => popup.cursor = (popup.cursor + 1).min(n.saturating_sub(1)),
-            KeyCode::PageUp => popup.cursor = popup.cursor.saturating_sub(8),
-            KeyCode::PageDown => popup.cursor = (popup.cursor + 8).min(n.saturating_sub(1)),
-            KeyCode::Char(' ') | KeyCode::Tab if multi => {
+            Some(Action::PopupUp) => popup.cursor = popup.cursor.saturating_sub(1),
+            Some(Action::PopupDown) => popup.cursor = (popup.cursor + 1).min(n.saturating_sub(1)),
+            Some(Action::PopupPageUp) => popup.cursor = popup.cursor.saturating_sub(8),
+            Some(Action::PopupPageDown) => {
+                popup.cursor = (popup.cursor + 8).min(n.saturating_sub(1))
+            }
+            Some(Action::PopupTick) if multi => {
                 if let Some(c) = visible.get(popup.cursor) {
                     if let Some(i) = popup.picked.iter().position(|v| *v == c.value) {
                         popup.picked.remove(i);
@@ -384,7 +409,7 @@ impl Wizard {
                     }
                 }
             }
-            KeyCode::Enter => {
+            Some(Action::PopupChoose) => {
                 self.popup = None;
                 if multi {
                     self.set_at(popup.path, Value::Many(popup.picked));
@@ -393,13 +418,12 @@ impl Wizard {
                 }
                 return;
             }
-            KeyCode::Backspace => filter_edit = Some(None),
-            KeyCode::Char(c)
-                if !key.modifiers.contains(KeyModifiers::CONTROL) && !c.is_control() =>
-            {
-                filter_edit = Some(Some(c))
-            }
-            _ => {}
+            // Anything else is the list's filter text.
+            _ => match key.code {
+                KeyCode::Backspace => filter_edit = Some(None),
+                KeyCode::Char(c) if plain && !c.is_control() => filter_edit = Some(Some(c)),
+                _ => {}
+            },
         }
         if let Some(edit) = filter_edit {
             if let Some(f) = self.at_mut(popup.path) {
@@ -477,13 +501,14 @@ impl Wizard {
 
     // ----- precheck, summary and confirm keys -----
 
-    fn precheck_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('x') if !ctrl && self.kind == WizardKind::TakeoverProxy => {
-                return proxy::drop_failing(self)
+    fn precheck_key(&mut self, action: Option<Action>) -> Vec<WizardEffect> {
+        match action {
+            Some(Action::PrecheckDropFailing) => {
+                if self.kind == WizardKind::TakeoverProxy {
+                    return proxy::drop_failing(self);
+                }
             }
-            KeyCode::Char('r') if !ctrl => {
+            Some(Action::PrecheckRerun) => {
                 if self.precheck.state == PrecheckState::Running {
                     self.notice = Some("the precheck is already running".into());
                     return Vec::new();
@@ -491,67 +516,76 @@ impl Wizard {
                 self.notice = None;
                 return self.start_precheck();
             }
-            KeyCode::Enter => {
+            Some(Action::PrecheckContinue | Action::WizardNextStep) => {
                 if self.precheck_passed() {
                     return self.go_to(self.step + 1);
                 }
                 self.notice = Some(self.refusal());
             }
-            KeyCode::Char('n') if ctrl => {
-                if self.precheck_passed() {
-                    return self.go_to(self.step + 1);
-                }
-                self.notice = Some(self.refusal());
+            Some(Action::WizardPrevStep | Action::StepBack) => return self.back(),
+            Some(Action::StepScrollUp) => {
+                self.precheck.scroll = self.precheck.scroll.saturating_sub(1)
             }
-            KeyCode::Char('p') if ctrl => return self.back(),
-            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('b') => return self.back(),
-            KeyCode::Up => self.precheck.scroll = self.precheck.scroll.saturating_sub(1),
-            KeyCode::Down => {
+            Some(Action::StepScrollDown) => {
                 self.precheck.scroll =
                     (self.precheck.scroll + 1).min(self.precheck.items.len().saturating_sub(1))
             }
-            _ => {}
+            other => return self.common_action(other),
         }
         Vec::new()
     }
 
-    fn summary_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Enter | KeyCode::Char('s') => self.open_confirm(),
-            KeyCode::Char('p') if ctrl => return self.back(),
-            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('b') => {
+    fn summary_key(&mut self, action: Option<Action>) -> Vec<WizardEffect> {
+        match action {
+            Some(Action::SummarySubmit | Action::WizardNextStep) => self.open_confirm(),
+            Some(Action::WizardPrevStep | Action::StepBack) => {
                 if matches!(self.submit, SubmitState::Failed(_)) {
                     self.submit = SubmitState::Idle;
                 }
                 return self.back();
             }
-            KeyCode::Up => {
+            Some(Action::StepScrollUp) => {
                 if let Some(s) = &mut self.summary {
                     s.scroll = s.scroll.saturating_sub(1);
                 }
             }
-            KeyCode::Down => {
+            Some(Action::StepScrollDown) => {
                 if let Some(s) = &mut self.summary {
                     let n = s.masked_json.lines().count();
                     s.scroll = (s.scroll + 1).min(n.saturating_sub(1));
                 }
             }
-            _ => {}
+            other => return self.common_action(other),
         }
         Vec::new()
     }
 
-    fn confirm_key(&mut self, key: KeyEvent) -> Vec<WizardEffect> {
+    fn confirm_key(&mut self, key: KeyEvent, action: Option<Action>) -> Vec<WizardEffect> {
         let Some(c) = &mut self.confirm else {
             return Vec::new();
         };
-        match key.code {
-            KeyCode::Esc => self.confirm = None,
-            KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right => {
-                c.submit_focused = !c.submit_focused
+        // The cluster name to type is text, before any binding.
+        if c.expected.is_some() {
+            let plain = !key.modifiers.contains(KeyModifiers::CONTROL)
+                && !key.modifiers.contains(KeyModifiers::ALT);
+            match key.code {
+                KeyCode::Backspace => {
+                    c.typed.pop();
+                    return Vec::new();
+                }
+                KeyCode::Char(ch) if plain && !ch.is_control() => {
+                    if c.typed.len() < MAX_INPUT {
+                        c.typed.push(ch);
+                    }
+                    return Vec::new();
+                }
+                _ => {}
             }
-            KeyCode::Enter => {
+        }
+        match action {
+            Some(Action::SubmitCancel) => self.confirm = None,
+            Some(Action::SubmitToggle) => c.submit_focused = !c.submit_focused,
+            Some(Action::SubmitChoose) => {
                 if !c.submit_focused {
                     self.confirm = None;
                 } else if !c.name_ok() {
@@ -560,34 +594,33 @@ impl Wizard {
                     return self.do_submit();
                 }
             }
-            KeyCode::Backspace if c.expected.is_some() => {
-                c.typed.pop();
-            }
-            KeyCode::Char(ch)
-                if c.expected.is_some()
-                    && !ch.is_control()
-                    && !key.modifiers.contains(KeyModifiers::CONTROL)
-                    && c.typed.len() < MAX_INPUT =>
-            {
-                c.typed.push(ch);
-            }
-            KeyCode::Char('y') if c.expected.is_none() => c.submit_focused = true,
-            KeyCode::Char('n') if c.expected.is_none() => self.confirm = None,
+            Some(Action::SubmitYes) if c.expected.is_none() => c.submit_focused = true,
+            Some(Action::SubmitNo) if c.expected.is_none() => self.confirm = None,
             _ => {}
         }
         Vec::new()
     }
 
-    /// The key hints for the current state (the UI's footer).
-    pub fn hints(&self) -> Vec<(&'static str, &'static str)> {
+    /// The key hints for the current state, with the default keys.
+    pub fn hints(&self) -> Vec<(String, &'static str)> {
+        self.hints_with(Keymap::shared_defaults())
+    }
+
+    /// The key hints for the current state (the UI's footer), with the live keys.
+    pub fn hints_with(&self, km: &Keymap) -> Vec<(String, &'static str)> {
+        let k = |a: Action| km.label(a);
+        let pair = |a: Action, b: Action| format!("{}/{}", km.label(a), km.label(b));
         if self.discard_prompt {
-            return vec![("y", "discard"), ("n/Esc", "keep editing")];
+            return vec![
+                (k(Action::DiscardYes), "discard"),
+                (k(Action::DiscardNo), "keep editing"),
+            ];
         }
         if self.confirm.is_some() {
             return vec![
-                ("Tab", "Cancel/Submit"),
-                ("Enter", "choose"),
-                ("Esc", "cancel"),
+                (k(Action::SubmitToggle), "Cancel/Submit"),
+                (k(Action::SubmitChoose), "choose"),
+                (k(Action::SubmitCancel), "cancel"),
             ];
         }
         if let Some(p) = &self.popup {
@@ -595,71 +628,106 @@ impl Wizard {
                 self.at(p.path).map(|f| &f.kind),
                 Some(FieldKind::MultiSelect { .. })
             );
-            return if multi {
-                vec![
-                    ("type", "filter"),
-                    ("↑↓", "move"),
-                    ("Space", "tick"),
-                    ("Enter", "done"),
-                    ("Esc", "cancel"),
-                ]
+            let mut h = vec![
+                ("type".to_string(), "filter"),
+                (pair(Action::PopupUp, Action::PopupDown), "move"),
+            ];
+            if multi {
+                h.push((k(Action::PopupTick), "tick"));
+                h.push((k(Action::PopupChoose), "done"));
             } else {
-                vec![
-                    ("type", "filter"),
-                    ("↑↓", "move"),
-                    ("Enter", "choose"),
-                    ("Esc", "cancel"),
-                ]
-            };
+                h.push((k(Action::PopupChoose), "choose"));
+            }
+            h.push((k(Action::PopupClose), "cancel"));
+            return h;
         }
         match self.current_step().kind {
             StepKind::Form(_) => {
-                let mut h = vec![("Tab/S-Tab", "field")];
+                let mut h = vec![(
+                    pair(Action::WizardNextField, Action::WizardPrevField),
+                    "field",
+                )];
                 let header = self.focus.item.is_none()
                     && matches!(
                         self.focused().map(|f| &f.kind),
                         Some(FieldKind::Group { .. })
                     );
+                let enter = k(Action::WizardActivate);
                 match self.focused().map(|f| &f.kind) {
                     Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => {
-                        h.push(("Enter", "list"))
+                        h.push((enter, "list"))
                     }
-                    Some(FieldKind::Toggle) => h.extend([("Space", "toggle"), ("Enter", "next")]),
+                    Some(FieldKind::Toggle) => {
+                        h.extend([(k(Action::WizardToggle), "toggle"), (enter, "next")])
+                    }
                     Some(FieldKind::Password { .. }) => {
-                        h.extend([("Enter", "next"), ("C-r", "reveal")])
+                        h.extend([(enter, "next"), (k(Action::WizardReveal), "reveal")])
                     }
-                    _ if header => h.push(("Enter", "add")),
-                    _ => h.push(("Enter", "next")),
+                    _ if header => h.push((enter, "add")),
+                    _ => h.push((enter, "next")),
                 }
-                h.push(("C-n", "next step"));
+                h.push((k(Action::WizardNextStep), "next step"));
                 if self.focus.item.is_some() {
-                    h.push(("C-x", "remove"));
+                    h.push((k(Action::WizardRemoveItem), "remove"));
                 }
                 if self.step > 0 {
-                    h.push(("C-p", "back"));
+                    h.push((k(Action::WizardPrevStep), "back"));
                 }
-                h.push(("Esc", "cancel"));
+                h.push((k(Action::WizardCancel), "cancel"));
                 h
             }
-            StepKind::Precheck if self.kind == WizardKind::TakeoverProxy => vec![
-                ("r", "re-run"),
-                ("x", "remove failing"),
-                ("Enter", "summary"),
-                ("←", "back"),
-                ("Esc", "cancel"),
-            ],
-            StepKind::Precheck => vec![
-                ("r", "re-run"),
-                ("Enter", "summary"),
-                ("←", "back"),
-                ("Esc", "cancel"),
-            ],
+            StepKind::Precheck => {
+                let mut h = vec![(k(Action::PrecheckRerun), "re-run")];
+                if self.kind == WizardKind::TakeoverProxy {
+                    h.push((k(Action::PrecheckDropFailing), "remove failing"));
+                }
+                h.extend([
+                    (k(Action::PrecheckContinue), "summary"),
+                    (k(Action::StepBack), "back"),
+                    (k(Action::WizardCancel), "cancel"),
+                ]);
+                h
+            }
             StepKind::Summary => vec![
-                ("Enter", "submit…"),
-                ("↑↓", "scroll"),
-                ("←", "back"),
-                ("Esc", "cancel"),
+                (k(Action::SummarySubmit), "submit…"),
+                (pair(Action::StepScrollUp, Action::StepScrollDown), "scroll"),
+                (k(Action::StepBack), "back"),
+                (k(Action::WizardCancel), "cancel"),
             ],
         }
+    }
+}
+
+/// Keys that edit the focused field (typed text, line editing): they go to the field before
+/// the registry, so text typed into a field stays text.
+fn edits_field(kind: Option<&FieldKind>, key: &KeyEvent) -> bool {
+    let mods = key.modifiers;
+    let plain = !mods.contains(KeyModifiers::CONTROL) && !mods.contains(KeyModifiers::ALT);
+    let ctrl = mods.contains(KeyModifiers::CONTROL);
+    let typed = matches!(key.code, KeyCode::Char(c) if plain && !c.is_control());
+    match kind {
+        Some(FieldKind::Text | FieldKind::Number { .. } | FieldKind::Port) => {
+            typed
+                || matches!(key.code, KeyCode::Char('u' | 'k' | 'w' | 'a' | 'e') if ctrl)
+                || matches!(
+                    key.code,
+                    KeyCode::Backspace
+                        | KeyCode::Delete
+                        | KeyCode::Left
+                        | KeyCode::Right
+                        | KeyCode::Home
+                        | KeyCode::End
+                )
+        }
+        Some(FieldKind::Password { .. }) => {
+            typed
+                || matches!(key.code, KeyCode::Char('u') if ctrl)
+                || key.code == KeyCode::Backspace
+        }
+        // Typing on a select opens its list filtered; space is the toggle key.
+        Some(FieldKind::Select { .. } | FieldKind::MultiSelect { .. }) => {
+            typed && key.code != KeyCode::Char(' ')
+        }
+        _ => false,
     }
 }

@@ -13,7 +13,7 @@ use super::models::{
     codes, AgentInfo, AgentSecret, AgentStatus, AgentsStatus, Contents, DagDetail, DagOperation,
     Envelope, Node, ObInfo, ObclusterInfo, ScaleOutRequest, SubTask, SubTaskLog,
 };
-use crate::error::{snippet, ApiError};
+use crate::error::{snippet, ApiError, Cause, RequestError};
 use crate::secret::Secret;
 
 /// Largest response body read; obshell answers are a few kB.
@@ -95,22 +95,26 @@ struct Call<'a> {
 
 impl ObshellClient {
     pub fn new(config: ObshellConfig) -> Result<Self, ApiError> {
-        let url = Url::parse(config.base_url.trim())
-            .map_err(|e| ApiError::Request(format!("invalid obshell URL: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(ApiError::Request(format!(
-                "obshell URL must be http or https, not {}",
-                url.scheme()
-            )));
-        }
+        const SERVER: &str = "obshell";
+        let raw = config.base_url.trim();
+        let url = Url::parse(raw).map_err(|e| RequestError::BadUrl {
+            server: SERVER,
+            url: raw.to_string(),
+            cause: Cause::new(e),
+        })?;
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(ApiError::Request(
-                "obshell URL must not carry credentials; set the password separately".into(),
-            ));
+            return Err(RequestError::CredentialsInUrl { server: SERVER }.into());
+        }
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(RequestError::NotHttp {
+                server: SERVER,
+                url: raw.to_string(),
+            }
+            .into());
         }
         let host = url
             .host_str()
-            .ok_or_else(|| ApiError::Request("obshell URL has no host".into()))?;
+            .ok_or(RequestError::NoHost { server: SERVER })?;
         let host = if host.contains(':') && !host.starts_with('[') {
             format!("[{host}]")
         } else {
@@ -125,7 +129,7 @@ impl ObshellClient {
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .build()
-            .map_err(|e| ApiError::Request(format!("HTTP client: {e}")))?;
+            .map_err(|e| RequestError::HttpClient(Cause::new(e)))?;
         Ok(ObshellClient {
             inner: Arc::new(Inner {
                 http,
@@ -175,10 +179,12 @@ impl ObshellClient {
 
     /// `POST /api/v1/ob/scale_out`: starts the "Cluster scale out" DAG (returned without nodes).
     pub async fn scale_out(&self, req: &ScaleOutRequest) -> Result<DagDetail, ApiError> {
-        let body = zeroize::Zeroizing::new(
-            serde_json::to_vec(&req.to_json())
-                .map_err(|e| ApiError::Request(format!("scale-out body: {e}")))?,
-        );
+        let body = zeroize::Zeroizing::new(serde_json::to_vec(&req.to_json()).map_err(|e| {
+            RequestError::Body {
+                what: "scale-out body",
+                cause: Cause::new(e),
+            }
+        })?);
         let data = self
             .send(Call {
                 method: Method::POST,
@@ -300,6 +306,7 @@ impl ObshellClient {
             status: 200,
             detail: format!("public key from /api/v1/secret: {e}"),
             snippet: snippet(secret.public_key.as_bytes()),
+            cause: Some(Cause::new(e)),
         })?;
         let key = Arc::new(key);
         if let Ok(mut g) = self.inner.public_key.lock() {
@@ -350,7 +357,7 @@ impl ObshellClient {
                         expires,
                     )
                 }
-                .map_err(|e| ApiError::Request(format!("sealing the request: {e}")))?;
+                .map_err(|e| RequestError::Seal(Cause::new(e)))?;
                 let name = match self.inner.kind {
                     PasswordKind::RootSys => HEADER,
                     PasswordKind::Agent => AGENT_HEADER,
@@ -377,6 +384,7 @@ impl ObshellClient {
                     status: status.as_u16(),
                     detail: format!("response larger than {MAX_BODY} bytes"),
                     snippet: snippet(&body),
+                    cause: None,
                 });
             }
             body.extend_from_slice(&chunk);
@@ -401,6 +409,7 @@ pub fn decode_response<T: DeserializeOwned>(
             status,
             detail: format!("not an obshell response: {e}"),
             snippet: snippet(body),
+            cause: Some(Cause::new(e)),
         })?;
     let trace_id = Some(env.trace_id.clone()).filter(|t| !t.is_empty());
     if !ok || env.error.is_some() || !env.successful {
@@ -431,6 +440,7 @@ pub fn decode_response<T: DeserializeOwned>(
                 status,
                 detail: format!("unexpected data: {e}"),
                 snippet: snippet(body),
+                cause: Some(Cause::new(e)),
             }),
     }
 }
@@ -440,6 +450,7 @@ fn require<T>(data: Option<T>) -> Result<T, ApiError> {
         status: 200,
         detail: "response has no data".into(),
         snippet: String::new(),
+        cause: None,
     })
 }
 
@@ -459,7 +470,7 @@ fn is_decrypt_failure(e: &ApiError) -> bool {
 fn check_id(id: &str) -> Result<&str, ApiError> {
     let id = id.trim();
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::Request(format!("invalid obshell task id {id:?}")));
+        return Err(RequestError::TaskId(id.to_string()).into());
     }
     Ok(id)
 }

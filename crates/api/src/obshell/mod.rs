@@ -1,7 +1,8 @@
 //! obshell agent client (HTTP API v1 with hybrid encryption).
 //!
 //! `client` sends requests and decodes the envelope, `crypto` seals requests (RSA header, AES
-//! body), `models` holds the wire types, `time` reads and writes obshell's timestamps.
+//! body), `models` holds the wire types; timestamps are read and written by [`crate::time`] (`time`
+//! here is its old path).
 
 pub mod client;
 pub mod crypto;

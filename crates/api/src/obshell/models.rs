@@ -704,7 +704,7 @@ pub struct DagDetail {
     pub state: TaskState,
     #[serde(default)]
     pub operator: TaskOperator,
-    /// RFC 3339; see [`super::time::is_unset`] for "not yet".
+    /// RFC 3339; see [`crate::time::is_unset`] for "not yet".
     #[serde(default, deserialize_with = "de_null_default")]
     pub start_time: String,
     #[serde(default, deserialize_with = "de_null_default")]

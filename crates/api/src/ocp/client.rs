@@ -10,6 +10,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::error::{Cause, RequestError};
 use crate::secret::Secret;
 use crate::ApiError;
 
@@ -233,23 +234,27 @@ impl fmt::Debug for OcpClient {
 impl OcpClient {
     pub fn new(cfg: OcpConfig) -> Result<Self, ApiError> {
         let trimmed = cfg.base_url.trim().trim_end_matches('/');
-        let base = Url::parse(trimmed)
-            .map_err(|e| ApiError::Request(format!("invalid OCP URL {trimmed:?}: {e}")))?;
-        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
-            return Err(ApiError::Request(format!(
-                "invalid OCP URL {trimmed:?}: expected http:// or https://"
-            )));
-        }
+        const SERVER: &str = "OCP";
+        let base = Url::parse(trimmed).map_err(|e| RequestError::BadUrl {
+            server: SERVER,
+            url: trimmed.to_string(),
+            cause: Cause::new(e),
+        })?;
         if !base.username().is_empty() || base.password().is_some() {
-            return Err(ApiError::Request(
-                "put the OCP user and password in the profile, not in the URL".into(),
-            ));
+            return Err(RequestError::CredentialsInUrl { server: SERVER }.into());
+        }
+        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
+            return Err(RequestError::NotHttp {
+                server: SERVER,
+                url: trimmed.to_string(),
+            }
+            .into());
         }
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let lang = HeaderValue::from_str(&cfg.accept_language)
-            .map_err(|_| ApiError::Request("invalid Accept-Language".into()))?;
+            .map_err(|_| RequestError::AcceptLanguage(cfg.accept_language.clone()))?;
         headers.insert(ACCEPT_LANGUAGE, lang);
         headers.insert(
             USER_AGENT,
@@ -261,19 +266,18 @@ impl OcpClient {
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.request_timeout);
         if let Some(path) = &cfg.ca_cert {
-            let pem = std::fs::read(path)
-                .map_err(|e| ApiError::Request(format!("--cacert {}: {e}", path.display())))?;
+            let pem = std::fs::read(path).map_err(|e| RequestError::CaCertRead {
+                path: path.clone(),
+                cause: Cause::new(e),
+            })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                ApiError::Request(format!(
-                    "--cacert {}: not a PEM certificate: {e}",
-                    path.display()
-                ))
+                RequestError::CaCertPem {
+                    path: path.clone(),
+                    cause: Cause::new(e),
+                }
             })?;
             if certs.is_empty() {
-                return Err(ApiError::Request(format!(
-                    "--cacert {}: no certificate in the file",
-                    path.display()
-                )));
+                return Err(RequestError::CaCertEmpty { path: path.clone() }.into());
             }
             for c in certs {
                 builder = builder.add_root_certificate(c);
@@ -284,7 +288,7 @@ impl OcpClient {
         }
         let http = builder
             .build()
-            .map_err(|e| ApiError::Request(format!("HTTP client: {e}")))?;
+            .map_err(|e| RequestError::HttpClient(Cause::new(e)))?;
         Ok(OcpClient {
             inner: Arc::new(Inner {
                 http,
@@ -325,9 +329,10 @@ impl OcpClient {
     fn url(&self, segments: &[&str]) -> Result<Url, ApiError> {
         let mut url = self.inner.base.clone();
         {
-            let mut p = url
-                .path_segments_mut()
-                .map_err(|_| ApiError::Request("OCP URL cannot be a base".into()))?;
+            let mut p = url.path_segments_mut().map_err(|_| RequestError::NotHttp {
+                server: "OCP",
+                url: self.inner.base.to_string(),
+            })?;
             p.pop_if_empty();
             p.extend(segments);
         }
@@ -383,6 +388,7 @@ impl OcpClient {
             status,
             detail: format!("body too large (over {cap} bytes)"),
             snippet: crate::error::snippet(got),
+            cause: None,
         };
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(too_large(&[]));
@@ -411,8 +417,10 @@ impl OcpClient {
         body: Option<&B>,
     ) -> Result<RawResponse, ApiError> {
         let bytes = match body {
-            Some(b) => serde_json::to_vec(b)
-                .map_err(|e| ApiError::Request(format!("request body: {e}")))?,
+            Some(b) => serde_json::to_vec(b).map_err(|e| RequestError::Body {
+                what: "request body",
+                cause: Cause::new(e),
+            })?,
             // OCP documents no bodies for these POSTs; send an empty object for strict servers.
             None => b"{}".to_vec(),
         };
@@ -967,8 +975,40 @@ mod tests {
     fn bad_urls_are_request_errors() {
         for u in ["", "not a url", "ftp://x", "http://u:p@host:8080"] {
             let r = OcpClient::new(OcpConfig::new(u, "a", Secret::new("b")));
-            assert!(matches!(r, Err(ApiError::Request(_))), "{u}");
+            assert!(matches!(r, Err(ApiError::Build(_))), "{u}");
         }
+    }
+
+    #[test]
+    fn build_errors_keep_their_cause() {
+        use std::error::Error as _;
+        let e = OcpClient::new(OcpConfig::new("not a url", "a", Secret::new("b")))
+            .expect_err("bad URL");
+        let ApiError::Build(RequestError::BadUrl { server, url, cause }) = &e else {
+            panic!("{e:?}");
+        };
+        assert_eq!((*server, url.as_str()), ("OCP", "not a url"));
+        assert_eq!(cause.to_string(), "relative URL without a base");
+        assert!(e.source().is_some());
+        // Credentials are never echoed.
+        let e = OcpClient::new(OcpConfig::new("http://u:pw9@h:8080", "a", Secret::new("b")))
+            .expect_err("credentials");
+        assert!(!e.to_string().contains("pw9"), "{e}");
+        let mut cfg = OcpConfig::new("http://h:8080", "a", Secret::new("b"));
+        cfg.ca_cert = Some("/nonexistent/ca.pem".into());
+        let e = OcpClient::new(cfg).expect_err("missing CA file");
+        let ApiError::Build(RequestError::CaCertRead { cause, .. }) = &e else {
+            panic!("{e:?}");
+        };
+        let io = cause
+            .get()
+            .downcast_ref::<std::io::Error>()
+            .expect("io cause");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        assert!(
+            e.to_string().starts_with("--cacert /nonexistent/ca.pem: "),
+            "{e}"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error::snippet;
+use crate::error::{snippet, Cause};
 use crate::ApiError;
 
 /// What the transport hands to the decoder: the HTTP status, the body, and the headers the
@@ -48,6 +48,17 @@ fn decode_error(resp: &RawResponse, detail: impl Into<String>) -> ApiError {
         status: resp.status,
         detail: detail.into(),
         snippet: snippet(&resp.body),
+        cause: None,
+    }
+}
+
+/// [`decode_error`] keeping the parser's error as the cause.
+fn decode_error_from(resp: &RawResponse, what: &str, e: serde_json::Error) -> ApiError {
+    ApiError::Decode {
+        status: resp.status,
+        detail: format!("{what}: {e}"),
+        snippet: snippet(&resp.body),
+        cause: Some(Cause::new(e)),
     }
 }
 
@@ -70,8 +81,8 @@ fn parse_object(resp: &RawResponse) -> Result<Map<String, Value>, ApiError> {
             resp,
             format!("expected a JSON object, got {}", json_kind(&other)),
         )),
-        Err(e) if e.is_eof() => Err(decode_error(resp, format!("truncated JSON: {e}"))),
-        Err(e) => Err(decode_error(resp, format!("not JSON: {e}"))),
+        Err(e) if e.is_eof() => Err(decode_error_from(resp, "truncated JSON", e)),
+        Err(e) => Err(decode_error_from(resp, "not JSON", e)),
     }
 }
 
@@ -200,7 +211,7 @@ pub fn decode_envelope_with_meta<T: DeserializeOwned>(
         None | Some(Value::Null) => Ok((None, m)),
         Some(data) => match serde_json::from_value::<T>(data) {
             Ok(d) => Ok((Some(d), m)),
-            Err(e) => Err(decode_error(resp, format!("unexpected data shape: {e}"))),
+            Err(e) => Err(decode_error_from(resp, "unexpected data shape", e)),
         },
     }
 }
@@ -226,7 +237,7 @@ pub fn decode_plain<T: DeserializeOwned>(resp: &RawResponse) -> Result<T, ApiErr
         return Err(server_error(resp, &obj));
     }
     serde_json::from_value(Value::Object(obj))
-        .map_err(|e| decode_error(resp, format!("unexpected shape: {e}")))
+        .map_err(|e| decode_error_from(resp, "unexpected shape", e))
 }
 
 /// Decode a plain-text body (`GET /api/v2/time`, `/api/status`).
@@ -299,12 +310,17 @@ mod tests {
                     status,
                     ref detail,
                     ref snippet,
+                    ref cause,
                 } = e
                 else {
                     unreachable!()
                 };
                 assert_eq!(status, 502);
                 assert!(detail.starts_with("not JSON"), "{detail}");
+                // The parser's error is kept as the source, not only as text.
+                let cause = cause.as_ref().expect("serde_json cause");
+                assert!(cause.get().is::<serde_json::Error>());
+                assert!(std::error::Error::source(&e).is_some());
                 assert!(snippet.starts_with("<html>"), "{snippet}");
                 assert!(e.is_transient());
                 assert!(e.to_string().contains("HTTP 502"));

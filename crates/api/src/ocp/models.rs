@@ -449,7 +449,7 @@ pub struct Server {
     pub host_id: Option<i64>,
     pub host_type_name: Option<String>,
     pub start_time: Option<String>,
-    /// May be the epoch sentinel (`1970-01-01T08:00:00+08:00`): see [`parse_time`].
+    /// May be the epoch sentinel (`1970-01-01T08:00:00+08:00`): see [`crate::time::parse_set_ms`].
     pub stop_time: Option<String>,
     pub update_time: Option<String>,
     #[serde(deserialize_with = "null_default")]
@@ -1053,164 +1053,13 @@ pub struct SubtaskLog {
 // ---------------------------------------------------------------------------------------------
 // Times
 
-/// Parse an OCP timestamp (RFC 3339: `2021-08-25T15:09:31.74+08:00`, `…Z`, any number of
-/// fractional digits) into milliseconds since the Unix epoch.
-///
-/// Returns `None` for unparsable text. The epoch itself is returned as `Some(0)`; use
-/// [`parse_time`] to treat it as "never".
-pub fn parse_time_millis(s: &str) -> Option<i64> {
-    let b = s.trim().as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = b.get(r)?;
-        if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(part).ok()?.parse().ok()
-    };
-    if b.len() < 19 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
-        return None;
-    }
-    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(13) != Some(&b':') {
-        return None;
-    }
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, min) = (num(11..13)?, num(14..16)?);
-    if b.get(16) != Some(&b':') {
-        return None;
-    }
-    let sec = num(17..19)?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut millis = 0i64;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == start {
-            return None;
-        }
-        // Milliseconds from the first three digits, padding short fractions (`.74` = 740 ms).
-        let mut ms = 0i64;
-        for k in 0..3 {
-            let d = b
-                .get(start + k)
-                .filter(|_| start + k < i)
-                .map_or(0, |c| i64::from(c - b'0'));
-            ms = ms * 10 + d;
-        }
-        millis = ms;
-    }
-    let offset_secs = match b.get(i) {
-        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
-        Some(&sign @ (b'+' | b'-')) if i + 6 == b.len() && b.get(i + 3) == Some(&b':') => {
-            let oh = num(i + 1..i + 3)?;
-            let om = num(i + 4..i + 6)?;
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            let o = oh * 3600 + om * 60;
-            if sign == b'-' {
-                -o
-            } else {
-                o
-            }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let secs = days * 86_400 + hour * 3600 + min * 60 + sec - offset_secs;
-    Some(secs * 1000 + millis)
-}
-
-/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Parse an OCP timestamp into a `SystemTime`. The epoch sentinel OCP uses for "never"
-/// (`1970-01-01T08:00:00+08:00`, `1970-01-01T00:00:00Z`) and anything before it give `None`.
-pub fn parse_time(s: &str) -> Option<std::time::SystemTime> {
-    let ms = parse_time_millis(s)?;
-    if ms <= 0 {
-        return None;
-    }
-    std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_millis(ms as u64))
-}
+// The old names of the OCP timestamp readers, kept so code written against them still builds;
+// both live in [`crate::time`] (`parse_ms`, `parse_system_time`), which new code uses.
+pub use crate::time::{parse_ms as parse_time_millis, parse_system_time as parse_time};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_variants() {
-        assert_eq!(parse_time_millis("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(parse_time_millis("1970-01-01T08:00:00+08:00"), Some(0));
-        // 2021-08-25T07:09:31Z = 1629875371
-        assert_eq!(
-            parse_time_millis("2021-08-25T15:09:31+08:00"),
-            Some(1_629_875_371_000)
-        );
-        assert_eq!(
-            parse_time_millis("2021-08-25T15:09:31.74+08:00"),
-            Some(1_629_875_371_740)
-        );
-        assert_eq!(
-            parse_time_millis("2021-08-25T15:09:31.7+08:00"),
-            Some(1_629_875_371_700)
-        );
-        assert_eq!(
-            parse_time_millis("2021-08-25T07:09:31.295684Z"),
-            Some(1_629_875_371_295)
-        );
-        assert_eq!(
-            parse_time_millis("2021-08-24T22:09:31.000-09:00"),
-            Some(1_629_875_371_000)
-        );
-        // Leap day.
-        assert_eq!(
-            parse_time_millis("2024-02-29T00:00:00Z"),
-            Some(1_709_164_800_000)
-        );
-    }
-
-    #[test]
-    fn rfc3339_rejects_garbage() {
-        for s in [
-            "",
-            "2021",
-            "2021-08-25",
-            "2021-08-25T15:09:31",
-            "2021-08-25T15:09:31+0800",
-            "2021-13-25T15:09:31Z",
-            "2021-08-25T15:09:31.Z",
-            "2021-08-25T15:09:31Zjunk",
-            "２０２１-08-25T15:09:31Z",
-            "abcd-ef-ghTij:kl:mnZ",
-        ] {
-            assert_eq!(parse_time_millis(s), None, "{s:?}");
-        }
-    }
-
-    #[test]
-    fn epoch_sentinel_is_never() {
-        assert_eq!(parse_time("1970-01-01T08:00:00+08:00"), None);
-        assert_eq!(parse_time("1970-01-01T00:00:00Z"), None);
-        let t = parse_time("2021-08-25T15:09:31+08:00").expect("valid");
-        let d = t
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after epoch");
-        assert_eq!(d.as_secs(), 1_629_875_371);
-    }
 
     #[test]
     fn enums_keep_unknown_and_match_case_insensitively() {

@@ -4,11 +4,9 @@
 
 use obtui_api::obshell::models::{
     agent_state, ob_state, AgentAddr, AgentIdentity, AgentInfo, AgentRef, AgentStatus,
-    AgentsStatus, ObAgent, ObInfo, ObclusterSummary,
 };
 
-use super::cluster::{AGENT_VERSION, HOME_PATH, OB_VERSION};
-use super::State;
+use super::consts::{AGENT_VERSION, HOME_PATH, OB_VERSION};
 
 /// An agent that started outside the cluster. It keeps this record when a scale-out makes it
 /// a cluster member (and a rollback makes it SINGLE again).
@@ -88,70 +86,5 @@ impl AgentView {
             sql_port: self.sql_port,
             under_maintenance: false,
         }
-    }
-}
-
-impl State {
-    /// The agent at `me` as it is now; `None` when no agent of the world has that address.
-    pub fn view(&self, me: &AgentAddr) -> Option<AgentView> {
-        if let Some(a) = self.cluster.agent(&me.ip, me.port) {
-            return Some(AgentView {
-                addr: me.clone(),
-                identity: AgentIdentity::ClusterAgent,
-                zone: a.zone.clone(),
-                pid: a.pid,
-                start_at_ns: a.start_at_ns,
-                sql_port: Some(a.sql_port),
-            });
-        }
-        let single = self.singles.iter().find(|s| s.addr() == *me)?;
-        let scaling = self
-            .dags
-            .iter()
-            .find(|d| !d.is_finished() && d.job.target == *me);
-        Some(AgentView {
-            addr: me.clone(),
-            identity: if scaling.is_some() {
-                AgentIdentity::ScalingOut
-            } else {
-                AgentIdentity::Single
-            },
-            zone: scaling.map(|d| d.job.zone.clone()).unwrap_or_default(),
-            pid: single.pid,
-            start_at_ns: single.start_at_ns,
-            sql_port: None,
-        })
-    }
-
-    /// `/ob/info` as `me` answers it: the cluster's (followers forward to the master, so every
-    /// member gives the same), or a lone agent's zero-valued one.
-    pub fn ob_info_for(&self, me: &AgentView) -> ObInfo {
-        if me.is_cluster_agent() {
-            return self.cluster.ob_info();
-        }
-        ObInfo {
-            agent_info: vec![ObAgent {
-                ip: me.addr.ip.clone(),
-                port: me.addr.port,
-                zone: me.zone.clone(),
-                identity: me.identity.clone(),
-                version: AGENT_VERSION.into(),
-            }],
-            obcluster_info: ObclusterSummary {
-                id: 0,
-                name: String::new(),
-                version: String::new(),
-                topology: None,
-                is_shared_storage: false,
-            },
-        }
-    }
-
-    /// `/agents/status` as `me` answers it: every member, or just itself outside the cluster.
-    pub fn agents_status_for(&self, me: &AgentView) -> AgentsStatus {
-        if me.is_cluster_agent() {
-            return self.cluster.agents_status();
-        }
-        AgentsStatus::from([(me.addr.to_string(), me.status())])
     }
 }

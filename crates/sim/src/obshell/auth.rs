@@ -8,11 +8,12 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::now_ms;
+use super::crypto;
 use super::replay::header_digest;
-use super::routes::Agent;
+use super::this_agent::Agent;
 use super::wire::{random_trace_id, HeaderKind, ObErr, ReqCtx};
-use obtui_api::obshell::crypto::{AuthHeader, CryptoError, AGENT_HEADER, HEADER};
+use crate::clock::wall_ms;
+use obtui_api::obshell::crypto::{CryptoError, AGENT_HEADER, HEADER};
 use obtui_api::obshell::models::codes;
 
 /// Largest request body accepted (obshell bodies are small; uploads are not simulated).
@@ -41,7 +42,7 @@ pub async fn decrypt(State(agent): State<Agent>, req: Request, next: Next) -> Re
             .map(str::to_string)
             .unwrap_or_else(random_trace_id)
     };
-    let mut ctx = ReqCtx::new(trace_id, raw_uri);
+    let mut ctx = ReqCtx::new(trace_id, raw_uri, agent.sim.clock().clone());
 
     let found = [(HEADER, HeaderKind::Ob), (AGENT_HEADER, HeaderKind::Agent)]
         .into_iter()
@@ -51,7 +52,14 @@ pub async fn decrypt(State(agent): State<Agent>, req: Request, next: Next) -> Re
         let header = value
             .to_str()
             .map_err(|_| CryptoError::Base64("header is not ASCII".into()))
-            .and_then(|v| AuthHeader::decrypt(&agent.sim.agent_key_pair(&agent.me).0, v));
+            .and_then(|v| {
+                let keys = agent.sim.agent_key_pair(&agent.me);
+                let key = keys
+                    .private
+                    .as_ref()
+                    .ok_or_else(|| CryptoError::Key("this agent has no key".into()))?;
+                crypto::decrypt_header(key, v)
+            });
         let header = match header {
             Ok(h) => h,
             Err(e) => return ctx.fail(decrypt_failed(&e)),
@@ -71,7 +79,7 @@ pub async fn decrypt(State(agent): State<Agent>, req: Request, next: Next) -> Re
         } else {
             // obshell ignores decryption errors here and lets the JSON binding fail on the
             // garbage; a NUL byte does the same.
-            match header.aes_keys().and_then(|k| k.decrypt_body(&bytes)) {
+            match crypto::header_aes_keys(&header).and_then(|k| crypto::decrypt_body(&k, &bytes)) {
                 Ok(p) => Bytes::from(p),
                 Err(_) => Bytes::from_static(b"\0"),
             }
@@ -119,7 +127,7 @@ pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next:
         });
     }
     if !header.auth.is_empty() {
-        match header.ts_unix() {
+        match crypto::header_ts_unix(header) {
             None => {
                 return ctx.fail(ObErr::unauthorized(
                     "Security.Authentication.Timestamp.Invalid",
@@ -129,7 +137,9 @@ pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next:
                     ),
                 ))
             }
-            Some(ts) if now_ms() / 1000 > ts => {
+            // The header's `ts` comes from the client's real clock, so expiry is checked against
+            // the wall clock, not the world's (which a test may have stepped far ahead).
+            Some(ts) if wall_ms() / 1000 > ts => {
                 return ctx.fail(ObErr::unauthorized(
                     codes::EXPIRED,
                     "Unauthorized: Authentication expired",

@@ -9,12 +9,7 @@ use obtui_api::obshell::models::{
 };
 use obtui_api::obshell::time::format_rfc3339;
 
-use super::wire::OFFSET_SECS;
-
-pub const OB_VERSION: &str = "4.3.5.2";
-pub const BUILD_VERSION: &str = "4.3.5.2_102000042025061818-7b6c1d0e";
-pub const AGENT_VERSION: &str = "4.5.0.0-20260508";
-pub const HOME_PATH: &str = "/home/admin/oceanbase";
+pub use super::consts::{AGENT_VERSION, BUILD_VERSION, HOME_PATH, OB_VERSION, OFFSET_SECS};
 
 /// One agent with its observer.
 #[derive(Debug, Clone, PartialEq)]

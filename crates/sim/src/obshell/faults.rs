@@ -95,7 +95,7 @@ pub async fn layer(State(c): State<Control>, req: Request, next: Next) -> Respon
     }
     match action {
         Action::Pass => next.run(req).await,
-        Action::Error(status, with_body) => error_response(status, with_body, &req),
+        Action::Error(status, with_body) => error_response(status, with_body, &req, &c.sim),
         Action::Garbage(truncated) => garbage_response(
             truncated,
             "{\"successful\":true,\"data\":{\"agent_info\":[{\"ip\":\"10.186",
@@ -105,7 +105,7 @@ pub async fn layer(State(c): State<Control>, req: Request, next: Next) -> Respon
     }
 }
 
-fn error_response(status: u16, with_body: bool, req: &Request) -> Response {
+fn error_response(status: u16, with_body: bool, req: &Request, sim: &ObshellSim) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if !with_body {
         return status.into_response();
@@ -115,7 +115,7 @@ fn error_response(status: u16, with_body: bool, req: &Request) -> Response {
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
-    let mut resp = ReqCtx::new(random_trace_id(), uri).fail(ObErr::new(
+    let mut resp = ReqCtx::new(random_trace_id(), uri, sim.clock().clone()).fail(ObErr::new(
         status,
         codes::UNEXPECTED,
         "Unexpected error: injected by the obtui simulator",

@@ -30,14 +30,19 @@
 pub mod agents;
 mod auth;
 pub mod cluster;
+pub mod consts;
+pub mod crypto;
 pub mod dag;
 pub mod faults;
 mod replay;
 mod routes;
 mod serve;
+mod this_agent;
 pub mod wire;
+pub mod world;
 
 pub use serve::{start_agents, start_agents_with, AgentEndpoint, ObshellAgents};
+pub use world::State;
 
 use axum::Router;
 use rand::rngs::StdRng;
@@ -45,13 +50,12 @@ use rand::SeedableRng;
 use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use crate::clock::{wall_ms, Clock};
 use agents::SingleAgent;
 use cluster::Cluster;
-use dag::{Dag, Ids};
-use obtui_api::obshell::crypto::{self, AGENT_KEY_BITS};
+use dag::Ids;
 use obtui_api::obshell::models::AgentAddr;
 use obtui_api::secret::Secret;
 use replay::ReplayGuard;
@@ -59,22 +63,20 @@ use replay::ReplayGuard;
 /// Password the simulator accepts unless told otherwise.
 pub const DEFAULT_PASSWORD: &str = "aaAA11__";
 
-/// Unix milliseconds now.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
 /// The simulated world of agents. Cheap to clone; clones share state.
 #[derive(Clone)]
 pub struct ObshellSim {
     inner: Arc<Inner>,
 }
 
-/// A private key and its public half as `/api/v1/secret` serves it (base64 PKCS#1 DER).
-type KeyPair = Arc<(RsaPrivateKey, String)>;
+/// An agent's private key and its public half as `/api/v1/secret` serves it (base64 PKCS#1
+/// DER). `private` is `None` only if generation failed (see `key_pair`).
+pub(crate) struct Keys {
+    pub(crate) private: Option<RsaPrivateKey>,
+    pub(crate) public_b64: String,
+}
+
+type KeyPair = Arc<Keys>;
 
 struct Inner {
     seed: u64,
@@ -88,40 +90,10 @@ struct Inner {
     places: Mutex<HashMap<AgentAddr, String>>,
     password: RwLock<Secret>,
     speed: f64,
+    /// The world's time: DAG progress and the timestamps the agents write.
+    clock: Clock,
     state: Mutex<State>,
     replay: Mutex<ReplayGuard>,
-}
-
-/// Everything that changes, under one lock.
-pub struct State {
-    pub cluster: Cluster,
-    /// Agents that started outside the cluster (whatever their identity is now).
-    pub singles: Vec<SingleAgent>,
-    pub dags: Vec<Dag>,
-    pub ids: Ids,
-    /// Node names that fail once in every scale-out started from now on.
-    pub fail_nodes: BTreeSet<String>,
-    pub rng: StdRng,
-}
-
-impl State {
-    /// Bring every DAG up to `now`.
-    pub fn advance(&mut self, now: i64) {
-        let State {
-            cluster, dags, ids, ..
-        } = self;
-        for d in dags.iter_mut() {
-            d.advance(now, ids, cluster);
-        }
-    }
-
-    pub fn dag(&self, dag_id: i64) -> Option<&Dag> {
-        self.dags.iter().find(|d| d.dag_id == dag_id)
-    }
-
-    pub fn dag_mut(&mut self, dag_id: i64) -> Option<&mut Dag> {
-        self.dags.iter_mut().find(|d| d.dag_id == dag_id)
-    }
 }
 
 impl std::fmt::Debug for ObshellSim {
@@ -132,29 +104,25 @@ impl std::fmt::Debug for ObshellSim {
     }
 }
 
-/// 1024-bit generation is slow in debug builds; each seed's key is made once per process.
-fn key_for_seed(seed: u64) -> RsaPrivateKey {
-    static KEYS: OnceLock<Mutex<HashMap<u64, RsaPrivateKey>>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| Mutex::new(HashMap::new()));
-    if let Some(k) = keys.lock().unwrap_or_else(|e| e.into_inner()).get(&seed) {
-        return k.clone();
-    }
-    // Generated outside the lock so that agents' keys can be made in parallel.
-    let mut rng = StdRng::seed_from_u64(seed ^ 0x6f62_7368_656c_6c00);
-    // Generation with a valid size and exponent only fails on RNG failure, which a seeded
-    // StdRng cannot have.
-    let key = RsaPrivateKey::new(&mut rng, AGENT_KEY_BITS).expect("RSA key generation");
-    keys.lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(seed)
-        .or_insert(key)
-        .clone()
-}
-
 fn key_pair(seed: u64) -> KeyPair {
-    let key = key_for_seed(seed);
-    let public_b64 = crypto::public_key_to_b64(&key.to_public_key()).unwrap_or_default();
-    Arc::new((key, public_b64))
+    match crypto::agent_key(seed) {
+        Ok(key) => {
+            let public_b64 = crypto::public_key_to_b64(&key.to_public_key()).unwrap_or_default();
+            Arc::new(Keys {
+                private: Some(key),
+                public_b64,
+            })
+        }
+        Err(e) => {
+            // Only an RNG failure makes generation fail, which a seeded StdRng cannot have;
+            // should it happen, this agent answers every encrypted request "decrypt failed".
+            tracing::error!("agent key generation failed: {e}");
+            Arc::new(Keys {
+                private: None,
+                public_b64: String::new(),
+            })
+        }
+    }
 }
 
 /// The key seed of a non-master agent: derived from the world's seed and the agent's place in
@@ -183,13 +151,19 @@ impl ObshellSim {
     /// `speed` divides every node's run time (1.0 ≈ 20 s per scale-out); `password` is the
     /// root@sys password the header must carry.
     pub fn new(seed: u64, speed: f64, password: Secret) -> Self {
+        ObshellSim::with_clock(seed, speed, password, Clock::default())
+    }
+
+    /// [`ObshellSim::new`] reading time from `clock` (a [`Clock::manual`] lets a test step
+    /// DAGs forward deterministically).
+    pub fn with_clock(seed: u64, speed: f64, password: Secret, clock: Clock) -> Self {
         let key = key_pair(seed);
         let speed = if speed.is_finite() && speed > 0.0 {
             speed.clamp(1e-3, 1e6)
         } else {
             1.0
         };
-        let now = now_ms();
+        let now = clock.now_ms();
         let pid = 80_000 + (seed % 10_000) as i64;
         let cluster = Cluster::new(now.saturating_sub(3_600_000) * 1_000_000, pid);
         let master = AgentAddr {
@@ -225,6 +199,7 @@ impl ObshellSim {
                 places: Mutex::new(places),
                 password: RwLock::new(password),
                 speed,
+                clock,
                 state: Mutex::new(state),
                 replay: Mutex::new(ReplayGuard::default()),
             }),
@@ -261,7 +236,7 @@ impl ObshellSim {
             return;
         }
         let n = st.singles.len() as i64;
-        let start_at_ns = now_ms().saturating_sub(600_000 - n * 7_000) * 1_000_000;
+        let start_at_ns = self.now_ms().saturating_sub(600_000 - n * 7_000) * 1_000_000;
         let pid = st.cluster.master().pid + 500 + n;
         st.singles.push(SingleAgent {
             ip: agent.ip.clone(),
@@ -325,12 +300,12 @@ impl ObshellSim {
 
     /// The master agent's public key as `/api/v1/secret` serves it.
     pub fn public_key_b64(&self) -> String {
-        self.key_pair().1.clone()
+        self.key_pair().public_b64.clone()
     }
 
     /// An agent's public key as its `/api/v1/secret` serves it.
     pub fn agent_public_key_b64(&self, agent: &AgentAddr) -> String {
-        self.agent_key_pair(agent).1.clone()
+        self.agent_key_pair(agent).public_b64.clone()
     }
 
     /// Switch the master to another key, as an agent restart does: clients holding the old
@@ -353,8 +328,18 @@ impl ObshellSim {
     /// The world, brought up to now (DAGs advanced, memberships updated). Hold briefly.
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         let mut st = self.lock();
-        st.advance(now_ms());
+        st.advance(self.now_ms());
         st
+    }
+
+    /// The world's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Unix milliseconds now, by the world's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.inner.clock.now_ms()
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -421,7 +406,8 @@ impl ObshellSim {
             .replay
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .first_use(digest, expires_unix, now_ms() / 1000)
+            // Headers expire by the client's (real) clock; see auth.rs.
+            .first_use(digest, expires_unix, wall_ms() / 1000)
     }
 }
 

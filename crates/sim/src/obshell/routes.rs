@@ -14,40 +14,15 @@ use std::sync::Arc;
 
 use super::agents::AgentView;
 use super::dag::{local_generic_id, parse_generic_id, Dag, GenericId, ScaleOutJob};
+use super::this_agent::Agent;
 use super::wire::{ObErr, ReqCtx, OFFSET_SECS};
-use super::{auth, now_ms, ObshellSim, State as World};
+use super::world::State as World;
+use super::{auth, ObshellSim};
 use obtui_api::obshell::models::{codes, AgentAddr, AgentIdentity, AgentSecret, DagOperation};
 use obtui_api::obshell::time::format_rfc3339;
 
 /// DAGs kept in memory.
 const MAX_DAGS: usize = 500;
-
-/// Router state: the world and which agent of it answers.
-#[derive(Clone)]
-pub struct Agent {
-    pub sim: ObshellSim,
-    pub me: Arc<AgentAddr>,
-}
-
-impl Agent {
-    /// This agent as it is now. An address the world does not know answers as a SINGLE agent.
-    fn view(&self, st: &World) -> AgentView {
-        st.view(&self.me).unwrap_or_else(|| AgentView {
-            addr: (*self.me).clone(),
-            identity: AgentIdentity::Single,
-            zone: String::new(),
-            pid: 0,
-            start_at_ns: 0,
-            sql_port: None,
-        })
-    }
-
-    /// The world, for a route only cluster members serve (cluster tasks live in OceanBase).
-    fn cluster_state(&self) -> Option<std::sync::MutexGuard<'_, World>> {
-        let st = self.sim.state();
-        self.view(&st).is_cluster_agent().then_some(st)
-    }
-}
 
 /// `'<addr>' is '<identity>', instead of '<wanted>', does not support this operation`.
 fn identity_not_supported(v: &AgentView, wanted: &str) -> ObErr {
@@ -139,7 +114,7 @@ async fn secret(State(a): State<Agent>, ctx: ReqCtx) -> Response {
 }
 
 async fn time(ctx: ReqCtx) -> Response {
-    ctx.ok(format_rfc3339(now_ms(), OFFSET_SECS))
+    ctx.ok(format_rfc3339(ctx.clock.now_ms(), OFFSET_SECS))
 }
 
 async fn ob_info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
@@ -362,7 +337,7 @@ fn do_scale_out(a: &Agent, body: &[u8]) -> Result<obtui_api::obshell::models::Da
             format!("The input parameter 'obConfigs' is illegal: mysql_port and rpc_port are both {sql_port}"),
         ));
     }
-    let now = now_ms();
+    let now = sim.now_ms();
     let speed = sim.speed();
     let mut st = sim.state();
     st.advance(now);
@@ -484,7 +459,7 @@ async fn get_dag(
         let details = show_details(q.as_deref())?;
         let dag_id = cluster_id(&id)?;
         let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
-        st.advance(now_ms());
+        st.advance(a.sim.now_ms());
         st.dag(dag_id)
             .map(|d| d.to_dto(details))
             .ok_or_else(ObErr::task_not_found)
@@ -538,7 +513,7 @@ async fn operate_dag(
                 format!("Operator {op_text} is not supported"),
             )
         })?;
-        let now = now_ms();
+        let now = a.sim.now_ms();
         let speed = a.sim.speed();
         let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now);
@@ -555,7 +530,7 @@ async fn get_node(State(a): State<Agent>, ctx: ReqCtx, Path(id): Path<String>) -
     let res = (|| {
         let node_id = cluster_id(&id)?;
         let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
-        st.advance(now_ms());
+        st.advance(a.sim.now_ms());
         st.dags
             .iter()
             .find_map(|d| d.node_dto(node_id))
@@ -582,7 +557,7 @@ async fn operate_node(
                 format!("Operator {op} is not supported"),
             ));
         }
-        let now = now_ms();
+        let now = a.sim.now_ms();
         let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
         st.advance(now);
         let dag = st
@@ -602,7 +577,7 @@ async fn get_sub_task(State(a): State<Agent>, ctx: ReqCtx, Path(id): Path<String
     let res = (|| {
         let sub_id = cluster_id(&id)?;
         let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
-        st.advance(now_ms());
+        st.advance(a.sim.now_ms());
         st.dags
             .iter()
             .find_map(|d| d.sub_task_dto(sub_id))
@@ -622,7 +597,7 @@ async fn get_sub_task_logs(
     let res = (|| {
         let sub_id = cluster_id(&id)?;
         let mut st = a.cluster_state().ok_or_else(ObErr::task_not_found)?;
-        st.advance(now_ms());
+        st.advance(a.sim.now_ms());
         st.dags
             .iter()
             .find_map(|d| d.sub_task_logs(sub_id))

@@ -26,6 +26,7 @@ use tokio::sync::oneshot;
 use super::faults::{self, Control};
 use super::wire::{ObErr, ReqCtx};
 use super::ObshellSim;
+use crate::clock::Clock;
 use obtui_api::obshell::models::AgentAddr;
 use obtui_api::secret::Secret;
 
@@ -244,15 +245,18 @@ fn agent_app(sim: &ObshellSim, agent: &AgentAddr) -> Router {
     let control = Control::new(sim.clone(), agent.clone());
     sim.agent_router(agent)
         .merge(faults::control_routes(control.clone()))
-        .fallback(not_found)
+        .fallback({
+            let clock = sim.clock().clone();
+            move |req: Request| not_found(clock, req)
+        })
         .layer(middleware::from_fn_with_state(control, faults::layer))
 }
 
-async fn not_found(req: Request) -> Response {
+async fn not_found(clock: Clock, req: Request) -> Response {
     let uri = req
         .uri()
         .path_and_query()
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
-    ReqCtx::new(super::wire::random_trace_id(), uri).fail(ObErr::route_not_found())
+    ReqCtx::new(super::wire::random_trace_id(), uri, clock).fail(ObErr::route_not_found())
 }

@@ -9,13 +9,12 @@ use serde::Serialize;
 use std::convert::Infallible;
 use std::time::Instant;
 
-use super::now_ms;
+use crate::clock::Clock;
 use obtui_api::obshell::crypto::AuthHeader;
 use obtui_api::obshell::models::codes;
 use obtui_api::obshell::time::format_rfc3339;
 
-/// obshell writes local time; the docs' samples are in +08:00, so the simulator is too.
-pub const OFFSET_SECS: i32 = 8 * 3600;
+pub use super::consts::OFFSET_SECS;
 
 /// Which header carried the credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,15 +34,18 @@ pub struct ReqCtx {
     pub header: Option<(HeaderKind, AuthHeader)>,
     /// The raw request target (path and query) as received.
     pub raw_uri: String,
+    /// The simulator's clock, for the envelope's `timestamp`.
+    pub clock: Clock,
 }
 
 impl ReqCtx {
-    pub fn new(trace_id: String, raw_uri: String) -> Self {
+    pub fn new(trace_id: String, raw_uri: String, clock: Clock) -> Self {
         ReqCtx {
             trace_id,
             started: Instant::now(),
             header: None,
             raw_uri,
+            clock,
         }
     }
 
@@ -77,7 +79,7 @@ impl ReqCtx {
         env.insert("successful".into(), status.is_success().into());
         env.insert(
             "timestamp".into(),
-            format_rfc3339(now_ms(), OFFSET_SECS).into(),
+            format_rfc3339(self.clock.now_ms(), OFFSET_SECS).into(),
         );
         env.insert(
             "duration".into(),
@@ -115,7 +117,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqCtx {
                     .path_and_query()
                     .map(|p| p.as_str().to_string())
                     .unwrap_or_default();
-                ReqCtx::new(random_trace_id(), uri)
+                // Outside the decrypt layer (which leaves the context with the world's clock).
+                ReqCtx::new(random_trace_id(), uri, Clock::default())
             }))
     }
 }

@@ -1,0 +1,458 @@
+//! The inventory the panes and detail screens show, in neither backend's wire format.
+//!
+//! OCP and an obshell agent describe clusters, servers and hosts differently; the pollers
+//! convert both (`poll::convert`) into these types, so the app and the drawing code read one
+//! model, as they read one [`obtui_task::TaskGraph`] for a task's DAG. Only what a screen shows
+//! is kept. Statuses are enums both backends map into; a value this build has no name for is
+//! kept verbatim in `Other` and shown as the backend spelled it, not lost. Texts stay `Option`:
+//! `None` is drawn as `—`.
+
+use obtui_task::{NodeStatus, TaskState};
+use std::fmt;
+
+/// A status enum: named variants with their display spelling, plus `Other` for anything else.
+macro_rules! status_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value without a name here, as the backend sent it (`""` when absent).
+            Other(String),
+        }
+
+        impl $name {
+            /// The spelling shown on screen (the OCP wire spelling for the named variants).
+            pub fn label(&self) -> &str {
+                match self {
+                    $( $name::$variant => $text, )+
+                    $name::Other(s) => s.as_str(),
+                }
+            }
+
+            /// Case-insensitive; anything else is kept verbatim as `Other`.
+            pub fn parse(s: &str) -> Self {
+                $( if s.eq_ignore_ascii_case($text) { return $name::$variant; } )+
+                $name::Other(s.to_string())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                $name::Other(String::new())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+status_enum! {
+    /// An OceanBase cluster's state. Besides running, stopped and unreachable, the rest are
+    /// operations in progress.
+    pub enum ClusterStatus {
+        Running = "RUNNING",
+        Creating = "CREATING",
+        Deleting = "DELETING",
+        Starting = "STARTING",
+        Restarting = "RESTARTING",
+        Stopping = "STOPPING",
+        Stopped = "STOPPED",
+        TakingOver = "TAKINGOVER",
+        MovingOut = "MOVINGOUT",
+        Switchover = "SWITCHOVER",
+        Failover = "FAILOVER",
+        Operating = "OPERATING",
+        Unavailable = "UNAVAILABLE",
+        Upgrading = "UPGRADING",
+        Abandoned = "ABANDONED",
+        Importing = "IMPORTING",
+    }
+}
+
+status_enum! {
+    /// A cluster's role in a primary/standby pair.
+    pub enum ClusterRole {
+        Primary = "PRIMARY",
+        Standby = "STANDBY",
+    }
+}
+
+status_enum! {
+    /// An OBServer's state.
+    pub enum ServerStatus {
+        Creating = "CREATING",
+        Running = "RUNNING",
+        Stopping = "STOPPING",
+        Stopped = "STOPPED",
+        Starting = "STARTING",
+        Restarting = "RESTARTING",
+        Deleting = "DELETING",
+        Unavailable = "UNAVAILABLE",
+        Operating = "OPERATING",
+        Deleted = "DELETED",
+    }
+}
+
+status_enum! {
+    pub enum TenantMode {
+        Mysql = "MYSQL",
+        Oracle = "ORACLE",
+    }
+}
+
+status_enum! {
+    pub enum TenantStatus {
+        Normal = "NORMAL",
+        Creating = "CREATING",
+        Modifying = "MODIFYING",
+        Deleting = "DELETING",
+    }
+}
+
+status_enum! {
+    /// A host's state (for an obshell agent: online = running, available = starting).
+    pub enum HostStatus {
+        New = "NEW",
+        Available = "AVAILABLE",
+        Online = "ONLINE",
+        Offline = "OFFLINE",
+        Deleting = "DELETING",
+    }
+}
+
+status_enum! {
+    /// What a host is.
+    pub enum HostKind {
+        Physical = "DEDICATED_PHYSICAL_MACHINE",
+        Container = "DEDICATED_CONTAINER",
+        /// A host known only as the obshell agent running on it.
+        ObshellAgent = "OBSHELL_AGENT",
+    }
+}
+
+status_enum! {
+    /// What runs on a host.
+    pub enum ServiceKind {
+        ObCluster = "OB_CLUSTER",
+        ObProxy = "OB_PROXY",
+        Obshell = "OBSHELL",
+        OcpAgent = "OCP_AGENT",
+    }
+}
+
+status_enum! {
+    /// An OBProxy process's state.
+    pub enum ProxyStatus {
+        Creating = "CREATING",
+        Running = "RUNNING",
+        Restarting = "RESTARTING",
+        Upgrading = "UPGRADING",
+        Refreshing = "REFRESHING",
+        Deleting = "DELETING",
+        Unavailable = "UNAVAILABLE",
+        TakingOver = "TAKINGOVER",
+    }
+}
+
+status_enum! {
+    /// How an OBProxy cluster finds its OceanBase clusters.
+    pub enum ProxyStartMode {
+        ConfigUrl = "CONFIG_URL",
+        RsList = "RS_LIST",
+    }
+}
+
+/// A root server of a cluster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RootServer {
+    /// `ip:port`.
+    pub address: Option<String>,
+    /// `LEADER`, `FOLLOWER`, …
+    pub role: Option<String>,
+}
+
+/// An OBServer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Server {
+    pub id: i64,
+    pub ip: Option<String>,
+    pub rpc_port: Option<i64>,
+    pub sql_port: Option<i64>,
+    pub status: ServerStatus,
+    pub with_rootserver: bool,
+    pub zone: Option<String>,
+}
+
+/// A zone, with its servers when the backend lists them inline.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Zone {
+    pub name: String,
+    pub idc: Option<String>,
+    pub region: Option<String>,
+    /// Shown as the backend says it (OCP and obshell spell zone states differently; nothing
+    /// decides on it).
+    pub status: Option<String>,
+    /// The count the backend reports; `servers` may be left out of a listing.
+    pub server_count: Option<i64>,
+    pub servers: Vec<Server>,
+}
+
+impl Zone {
+    /// The reported count, else the servers listed.
+    pub fn servers_total(&self) -> i64 {
+        self.server_count.unwrap_or(self.servers.len() as i64)
+    }
+}
+
+/// An OceanBase cluster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Cluster {
+    /// The backend's handle: OCP's id, or the cluster id inside OceanBase for obshell.
+    pub id: i64,
+    pub name: String,
+    /// The cluster id inside OceanBase.
+    pub ob_cluster_id: Option<i64>,
+    pub version: Option<String>,
+    pub role: Option<ClusterRole>,
+    pub status: ClusterStatus,
+    pub zones: Vec<Zone>,
+    /// The count the backend reports, if any (see [`Cluster::servers_total`]).
+    pub server_count: Option<i64>,
+    pub tenant_count: Option<i64>,
+    pub root_servers: Vec<RootServer>,
+    /// Why the manager cannot query the cluster right now (OCP's `failToQueryFromObReason`).
+    pub query_failure: Option<String>,
+}
+
+impl Cluster {
+    /// The reported count, else the sum over the zones.
+    pub fn servers_total(&self) -> i64 {
+        self.server_count
+            .unwrap_or_else(|| self.zones.iter().map(Zone::servers_total).sum())
+    }
+}
+
+/// A tenant of a cluster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tenant {
+    pub name: String,
+    pub mode: Option<TenantMode>,
+    pub status: TenantStatus,
+    pub primary_zone: Option<String>,
+}
+
+/// A service on a host.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HostService {
+    pub kind: Option<ServiceKind>,
+    pub name: Option<String>,
+    pub version: Option<String>,
+}
+
+/// The management agent on a host (OCP's host agent, or the obshell agent itself).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HostAgent {
+    pub id: Option<i64>,
+    pub version: Option<String>,
+    pub status: Option<String>,
+}
+
+/// A host (for obshell: an agent).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Host {
+    pub id: i64,
+    pub ip: Option<String>,
+    pub hostname: Option<String>,
+    pub alias: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<HostKind>,
+    pub status: HostStatus,
+    pub type_id: Option<i64>,
+    /// The host type (OCP), or the agent's identity (obshell).
+    pub type_name: Option<String>,
+    pub idc_id: Option<i64>,
+    /// The IDC (OCP), or the agent's zone (obshell).
+    pub idc: Option<String>,
+    pub region_id: Option<i64>,
+    pub region: Option<String>,
+    pub ssh_port: Option<i64>,
+    /// As the backend wrote it (a port, a list of them).
+    pub publish_ports: Option<String>,
+    pub os: Option<String>,
+    pub os_release: Option<String>,
+    pub architecture: Option<String>,
+    pub serial_number: Option<String>,
+    pub agent: HostAgent,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub services: Vec<HostService>,
+}
+
+/// One OBProxy process.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Proxy {
+    /// The host it runs on (OCP's host id).
+    pub host_id: Option<i64>,
+    pub ip: Option<String>,
+    pub sql_port: Option<i64>,
+    pub exporter_port: Option<i64>,
+    pub version: Option<String>,
+    pub status: ProxyStatus,
+    pub idc: Option<String>,
+}
+
+/// How many proxies of an OBProxy cluster run one version.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VersionCount {
+    pub version: Option<String>,
+    pub count: Option<i64>,
+}
+
+/// An OceanBase cluster an OBProxy cluster serves.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProxyLink {
+    pub cluster_name: Option<String>,
+    pub ob_cluster_id: Option<i64>,
+    pub username: Option<String>,
+    pub status: Option<ClusterStatus>,
+}
+
+/// An OBProxy cluster and its proxies.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProxyCluster {
+    pub id: i64,
+    pub name: String,
+    pub address: Option<String>,
+    pub port: Option<i64>,
+    pub start_mode: Option<ProxyStartMode>,
+    pub config_url: Option<String>,
+    pub creator: Option<String>,
+    pub created: Option<String>,
+    pub versions: Vec<VersionCount>,
+    /// Filled by the detail (and by some listings).
+    pub proxies: Vec<Proxy>,
+    pub links: Vec<ProxyLink>,
+}
+
+/// A subtask (a node of the task's DAG) as the task lists show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubtaskSummary {
+    pub name: String,
+    pub status: NodeStatus,
+}
+
+/// A task as the lists show it (the full DAG is a [`obtui_task::TaskGraph`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskSummary {
+    /// OCP's task id; for obshell the DAG's generic id.
+    pub id: i64,
+    pub name: String,
+    pub status: TaskState,
+    pub cluster_id: Option<i64>,
+    pub cluster_name: Option<String>,
+    pub creator: Option<String>,
+    /// The start as the server wrote it (its own clock time).
+    pub start_time: Option<String>,
+    /// Unix milliseconds.
+    pub started: Option<i64>,
+    pub finished: Option<i64>,
+    pub subtasks: Vec<SubtaskSummary>,
+}
+
+impl TaskSummary {
+    pub fn done_subtasks(&self) -> usize {
+        self.subtasks
+            .iter()
+            .filter(|s| s.status == NodeStatus::Successful)
+            .count()
+    }
+
+    /// How long it ran, or has been running at `now` (unix ms).
+    pub fn duration_ms(&self, now: i64) -> Option<i64> {
+        let start = self.started?;
+        let end = match self.finished {
+            Some(e) if e >= start => e,
+            _ if self.status == TaskState::Running => now,
+            _ => return None,
+        };
+        Some(end - start)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_statuses_are_kept_and_shown_verbatim() {
+        let s = ServerStatus::parse("MIGRATING");
+        assert_eq!(s, ServerStatus::Other("MIGRATING".into()));
+        assert_eq!(s.to_string(), "MIGRATING");
+        assert_eq!(ServerStatus::parse("running"), ServerStatus::Running);
+        assert_eq!(ClusterStatus::default().to_string(), "");
+    }
+
+    #[test]
+    fn counts_fall_back_to_what_is_listed() {
+        let z = Zone {
+            servers: vec![Server::default(), Server::default()],
+            ..Default::default()
+        };
+        let c = Cluster {
+            zones: vec![
+                z.clone(),
+                Zone {
+                    server_count: Some(3),
+                    ..z
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(c.servers_total(), 5);
+        assert_eq!(
+            Cluster {
+                server_count: Some(9),
+                ..c
+            }
+            .servers_total(),
+            9
+        );
+    }
+
+    #[test]
+    fn a_running_task_runs_until_now() {
+        let t = TaskSummary {
+            id: 1,
+            name: "x".into(),
+            status: TaskState::Running,
+            cluster_id: None,
+            cluster_name: None,
+            creator: None,
+            start_time: None,
+            started: Some(1_000),
+            finished: None,
+            subtasks: vec![],
+        };
+        assert_eq!(t.duration_ms(61_000), Some(60_000));
+        let done = TaskSummary {
+            status: TaskState::Failed,
+            ..t.clone()
+        };
+        assert_eq!(done.duration_ms(61_000), None);
+        let finished = TaskSummary {
+            finished: Some(3_000),
+            ..done
+        };
+        assert_eq!(finished.duration_ms(61_000), Some(2_000));
+    }
+}

@@ -1,0 +1,362 @@
+//! OCP wire models → inventory.
+//!
+//! The wire models already accept both documented shapes where OCP versions differ (serde
+//! aliases: `tasks`/`subtasks`, `withRootServer`/`withRootserver`, a creator as a name or a
+//! user object, …); what is left to settle here is where the same fact sits in either shape:
+//! a task's cluster in `clusterId` or `cluster.id`, a cluster's version in `obVersion` or (4.3)
+//! only `fullVersion`, a server count reported or left to the zones.
+
+use crate::model::inventory as inv;
+use obtui_api::ocp::models as ocp;
+use obtui_task::{NodeStatus, TaskState};
+
+pub fn cluster_status(s: &ocp::ClusterStatus) -> inv::ClusterStatus {
+    use inv::ClusterStatus as I;
+    use ocp::ClusterStatus as W;
+    match s {
+        W::Running => I::Running,
+        W::Creating => I::Creating,
+        W::Deleting => I::Deleting,
+        W::Starting => I::Starting,
+        W::Restarting => I::Restarting,
+        W::Stopping => I::Stopping,
+        W::Stopped => I::Stopped,
+        W::TakingOver => I::TakingOver,
+        W::MovingOut => I::MovingOut,
+        W::Switchover => I::Switchover,
+        W::Failover => I::Failover,
+        W::Operating => I::Operating,
+        W::Unavailable => I::Unavailable,
+        W::Upgrading => I::Upgrading,
+        W::Abandoned => I::Abandoned,
+        W::Importing => I::Importing,
+        W::Unknown(o) => I::Other(o.clone()),
+    }
+}
+
+fn cluster_role(t: &ocp::ClusterType) -> inv::ClusterRole {
+    match t {
+        ocp::ClusterType::Primary => inv::ClusterRole::Primary,
+        ocp::ClusterType::Standby => inv::ClusterRole::Standby,
+        ocp::ClusterType::Unknown(o) => inv::ClusterRole::Other(o.clone()),
+    }
+}
+
+pub fn server_status(s: &ocp::ServerStatus) -> inv::ServerStatus {
+    use inv::ServerStatus as I;
+    use ocp::ServerStatus as W;
+    match s {
+        W::Creating => I::Creating,
+        W::Running => I::Running,
+        W::Stopping => I::Stopping,
+        W::Stopped => I::Stopped,
+        W::Starting => I::Starting,
+        W::Restarting => I::Restarting,
+        W::Deleting => I::Deleting,
+        W::Unavailable => I::Unavailable,
+        W::Operating => I::Operating,
+        W::Deleted => I::Deleted,
+        W::Unknown(o) => I::Other(o.clone()),
+    }
+}
+
+pub fn host_status(s: &ocp::HostStatus) -> inv::HostStatus {
+    use inv::HostStatus as I;
+    use ocp::HostStatus as W;
+    match s {
+        W::New => I::New,
+        W::Available => I::Available,
+        W::Online => I::Online,
+        W::Offline => I::Offline,
+        W::Deleting => I::Deleting,
+        W::Unknown(o) => I::Other(o.clone()),
+    }
+}
+
+pub fn proxy_status(s: &ocp::ObproxyStatus) -> inv::ProxyStatus {
+    use inv::ProxyStatus as I;
+    use ocp::ObproxyStatus as W;
+    match s {
+        W::Creating => I::Creating,
+        W::Running => I::Running,
+        W::Restarting => I::Restarting,
+        W::Upgrading => I::Upgrading,
+        W::Refreshing => I::Refreshing,
+        W::Deleting => I::Deleting,
+        W::Unavailable => I::Unavailable,
+        W::TakingOver => I::TakingOver,
+        W::Unknown(o) => I::Other(o.clone()),
+    }
+}
+
+fn tenant_status(s: &ocp::TenantStatus) -> inv::TenantStatus {
+    use inv::TenantStatus as I;
+    use ocp::TenantStatus as W;
+    match s {
+        W::Normal => I::Normal,
+        W::Creating => I::Creating,
+        W::Modifying => I::Modifying,
+        W::Deleting => I::Deleting,
+        W::Unknown(o) => I::Other(o.clone()),
+    }
+}
+
+fn tenant_mode(m: &ocp::TenantMode) -> inv::TenantMode {
+    match m {
+        ocp::TenantMode::Mysql => inv::TenantMode::Mysql,
+        ocp::TenantMode::Oracle => inv::TenantMode::Oracle,
+        ocp::TenantMode::Unknown(o) => inv::TenantMode::Other(o.clone()),
+    }
+}
+
+pub fn task_status(s: &ocp::TaskStatus) -> TaskState {
+    match s {
+        ocp::TaskStatus::Running => TaskState::Running,
+        ocp::TaskStatus::Failed => TaskState::Failed,
+        ocp::TaskStatus::Successful => TaskState::Successful,
+        ocp::TaskStatus::Unknown(o) => TaskState::Unknown(o.clone()),
+    }
+}
+
+pub fn subtask_status(s: &ocp::SubtaskStatus) -> NodeStatus {
+    use ocp::SubtaskStatus as W;
+    match s {
+        W::Pending => NodeStatus::Pending,
+        W::Ready => NodeStatus::Ready,
+        W::Running => NodeStatus::Running,
+        W::Canceling => NodeStatus::Canceling,
+        W::Failed => NodeStatus::Failed,
+        W::Successful => NodeStatus::Successful,
+        W::Unknown(o) => NodeStatus::Unknown(o.clone()),
+    }
+}
+
+pub fn server(s: &ocp::Server) -> inv::Server {
+    inv::Server {
+        id: s.id,
+        ip: s.ip.clone(),
+        rpc_port: s.port,
+        sql_port: s.sql_port,
+        status: server_status(&s.status),
+        with_rootserver: s.with_rootserver == Some(true),
+        zone: s.zone_name.clone(),
+    }
+}
+
+pub fn zone(z: &ocp::Zone) -> inv::Zone {
+    inv::Zone {
+        name: z.name.clone(),
+        idc: z.idc_name.clone(),
+        region: z.region_name.clone(),
+        status: z.status.clone(),
+        server_count: z.server_count,
+        servers: z.servers.iter().map(server).collect(),
+    }
+}
+
+pub fn cluster(c: &ocp::ObCluster) -> inv::Cluster {
+    inv::Cluster {
+        id: c.id,
+        name: c.name.clone(),
+        ob_cluster_id: c.ob_cluster_id,
+        version: c.ob_version.clone().or_else(|| c.full_version.clone()),
+        role: c.cluster_type.as_ref().map(cluster_role),
+        status: cluster_status(&c.status),
+        zones: c.zones.iter().map(zone).collect(),
+        server_count: c.server_count,
+        tenant_count: c.tenant_count,
+        root_servers: c
+            .root_servers
+            .iter()
+            .map(|r| inv::RootServer {
+                address: r.address.clone(),
+                role: r.role.clone(),
+            })
+            .collect(),
+        query_failure: c.fail_to_query_from_ob_reason.clone(),
+    }
+}
+
+pub fn tenant(t: &ocp::Tenant) -> inv::Tenant {
+    inv::Tenant {
+        name: t.name.clone(),
+        mode: t.mode.as_ref().map(tenant_mode),
+        status: tenant_status(&t.status),
+        primary_zone: t.primary_zone.clone(),
+    }
+}
+
+pub fn host(h: &ocp::Host) -> inv::Host {
+    inv::Host {
+        id: h.id,
+        ip: h.inner_ip_address.clone(),
+        hostname: h.name.clone(),
+        alias: h.alias.clone(),
+        description: h.description.clone(),
+        kind: h.kind.as_deref().map(inv::HostKind::parse),
+        status: host_status(&h.status),
+        type_id: h.type_id,
+        type_name: h.type_name.clone(),
+        idc_id: h.idc_id,
+        idc: h.idc_name.clone(),
+        region_id: h.region_id,
+        region: h.region_name.clone(),
+        ssh_port: h.ssh_port,
+        publish_ports: h.publish_ports.as_ref().map(|v| v.to_string()),
+        os: h.operating_system.clone(),
+        os_release: h.operating_system_release.clone(),
+        architecture: h.architecture.clone(),
+        serial_number: h.serial_number.clone(),
+        agent: inv::HostAgent {
+            id: h.host_agent_id,
+            version: h.host_agent_version.clone(),
+            status: h.host_agent_status.clone(),
+        },
+        created: h.create_time.clone(),
+        updated: h.update_time.clone(),
+        services: h
+            .services
+            .iter()
+            .map(|s| inv::HostService {
+                kind: s.service_type.as_deref().map(inv::ServiceKind::parse),
+                name: s.name.clone(),
+                version: s.version.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn proxy(p: &ocp::Obproxy) -> inv::Proxy {
+    inv::Proxy {
+        host_id: p.host_id,
+        ip: p.ip.clone(),
+        sql_port: p.sql_port,
+        exporter_port: p.exporter_port,
+        version: p.version.clone(),
+        status: proxy_status(&p.status),
+        idc: p.idc_name.clone(),
+    }
+}
+
+pub fn proxy_cluster(p: &ocp::ObproxyCluster) -> inv::ProxyCluster {
+    inv::ProxyCluster {
+        id: p.id,
+        name: p.name.clone(),
+        address: p.address.clone(),
+        port: p.port,
+        start_mode: p.work_mode.as_deref().map(inv::ProxyStartMode::parse),
+        config_url: p.config_url.clone(),
+        creator: p.creator_name.clone(),
+        created: p.create_time.clone(),
+        versions: p
+            .versions
+            .iter()
+            .map(|v| inv::VersionCount {
+                version: v.version.clone(),
+                count: v.count,
+            })
+            .collect(),
+        proxies: p.obproxies.iter().map(proxy).collect(),
+        links: p
+            .ob_links
+            .iter()
+            .map(|l| inv::ProxyLink {
+                cluster_name: l.cluster_name.clone(),
+                ob_cluster_id: l.ob_cluster_id,
+                username: l.username.clone(),
+                status: l.status.as_ref().map(cluster_status),
+            })
+            .collect(),
+    }
+}
+
+/// A task as the lists show it. The cluster is `clusterId` or `cluster.{id,name}` (both
+/// shapes are documented); the creator a name or a user object.
+pub fn task(t: &ocp::TaskInstance) -> inv::TaskSummary {
+    inv::TaskSummary {
+        id: t.id,
+        name: t.name.clone(),
+        status: task_status(&t.status),
+        cluster_id: t.cluster_id(),
+        cluster_name: t.cluster.as_ref().and_then(|c| c.name.clone()),
+        creator: t
+            .creator
+            .as_ref()
+            .and_then(|c| c.name())
+            .map(str::to_string),
+        start_time: t.start_time.clone(),
+        started: t.start_time.as_deref().and_then(ocp::parse_time_millis),
+        finished: t.finish_time.as_deref().and_then(ocp::parse_time_millis),
+        subtasks: t
+            .subtasks
+            .iter()
+            .map(|s| inv::SubtaskSummary {
+                name: s.name.clone(),
+                status: subtask_status(&s.status),
+            })
+            .collect(),
+    }
+}
+
+pub fn clusters(v: &[ocp::ObCluster]) -> Vec<inv::Cluster> {
+    v.iter().map(cluster).collect()
+}
+
+pub fn hosts(v: &[ocp::Host]) -> Vec<inv::Host> {
+    v.iter().map(host).collect()
+}
+
+pub fn proxy_clusters(v: &[ocp::ObproxyCluster]) -> Vec<inv::ProxyCluster> {
+    v.iter().map(proxy_cluster).collect()
+}
+
+pub fn tasks(v: &[ocp::TaskInstance]) -> Vec<inv::TaskSummary> {
+    v.iter().map(task).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_wire_statuses_survive() {
+        let s: ocp::Server = serde_json::from_value(serde_json::json!({
+            "id": 1, "ip": "10.0.0.1", "status": "MIGRATING", "withRootServer": true
+        }))
+        .unwrap();
+        let s = server(&s);
+        assert_eq!(s.status, inv::ServerStatus::Other("MIGRATING".into()));
+        assert_eq!(s.status.to_string(), "MIGRATING");
+        assert!(s.with_rootserver);
+    }
+
+    #[test]
+    fn a_task_finds_its_cluster_in_either_shape() {
+        let flat: ocp::TaskInstance = serde_json::from_value(serde_json::json!({
+            "id": 5, "name": "t", "status": "RUNNING", "clusterId": 7, "creator": "admin",
+            "startTime": "2021-09-02T08:39:29.295+08:00"
+        }))
+        .unwrap();
+        let nested: ocp::TaskInstance = serde_json::from_value(serde_json::json!({
+            "id": 5, "name": "t", "status": "RUNNING",
+            "cluster": {"id": 7, "name": "c7"}, "creator": {"id": 1, "name": "admin"},
+            "tasks": [{"id": 1, "name": "a", "status": "SUCCESSFUL"}]
+        }))
+        .unwrap();
+        let (a, b) = (task(&flat), task(&nested));
+        assert_eq!((a.cluster_id, b.cluster_id), (Some(7), Some(7)));
+        assert_eq!(b.cluster_name.as_deref(), Some("c7"));
+        assert_eq!(a.creator, b.creator);
+        assert!(a.started.is_some());
+        assert_eq!(b.done_subtasks(), 1);
+    }
+
+    #[test]
+    fn a_cluster_version_falls_back_to_the_full_version() {
+        let c: ocp::ObCluster = serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "c", "status": "RUNNING", "fullVersion": "4.3.0.1-100000"
+        }))
+        .unwrap();
+        assert_eq!(cluster(&c).version.as_deref(), Some("4.3.0.1-100000"));
+    }
+}

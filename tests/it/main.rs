@@ -1,0 +1,35 @@
+//! The root package's integration tests, one binary so the package links once per build.
+//! Every file here is a module: what needs `obtui` itself (app, ui, poll, config) or runs the real
+//! binary (`CARGO_BIN_EXE_obtui` is only set for this package's tests). Tests of one workspace
+//! crate alone live in that crate's `tests/it/`. Shared helpers: `common` (tmux, a loopback
+//! simulator, the headless rig, obshell), `wizard_common` (wizard keys and inventories).
+//! Fixtures and corpora stay in `tests/fixtures/` and `tests/corpus/`; insta snapshots are in
+//! `tests/it/snapshots/`, named `it__<module>__<name>.snap`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod cli_misc;
+mod common;
+mod dag_live;
+mod dag_view;
+mod faults_binary;
+mod faults_ui;
+mod fuzz_parsers;
+mod fuzz_wizard_fields;
+mod inventory_fixtures;
+mod load_sim;
+mod readonly_actions;
+mod readonly_binary;
+mod secrets_binary;
+mod secrets_debug;
+mod terminal_e2e;
+mod tui_e2e;
+mod ui_panes;
+mod watch_cli;
+mod wizard_common;
+mod wizard_e2e;
+mod wizard_flow;
+mod wizard_keys_fuzz;
+mod wizard_render;
+mod wizard_scaleout;
+mod wizard_scaleout_tmux;

@@ -1,0 +1,797 @@
+//! The four OCP wizards end to end against the simulator, driven the way a user drives them:
+//! key events into the app, every effect to the real session (pollers, client, HTTP), every
+//! answer back into the app. Each flow opens its wizard from a pane, fills the form, sees the
+//! precheck FAIL, fixes the input, sees it pass, checks the summary masks secrets, confirms
+//! (Enter alone cancels), lands on the task's live DAG, waits for SUCCESSFUL and then sees the
+//! inventory change in the pane.
+
+use crossterm::event::KeyCode;
+use obtui::app::actions::Keymap;
+use obtui::app::panes::PaneData;
+use obtui::app::state::{App, Settings, View};
+use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
+use obtui::config::profile::Resolved;
+use obtui::config::Theme;
+use obtui::model::pane::PaneKind;
+use obtui::runtime::Session;
+use obtui_api::secret::Secret;
+use obtui_sim::{self as sim, SimHandle, SimOptions};
+use obtui_task::TaskState;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+use crate::common;
+
+use crate::wizard_common;
+
+use common::rig::Driver;
+use wizard_common::ctrl;
+
+const DEADLINE: Duration = Duration::from_secs(60);
+const OCP_PASSWORD: &str = "aaAA11__";
+
+/// The simulator, a real session against it, and the app, pumped like the event loop does.
+type Rig = common::rig::Rig<SimHandle>;
+
+impl Rig {
+    async fn new() -> Rig {
+        let opts = SimOptions {
+            speed: 50.0,
+            ..SimOptions::default()
+        };
+        let sim = sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts)
+            .await
+            .expect("simulator");
+        let resolved = Resolved {
+            profile_name: "e2e".into(),
+            url: sim.url(),
+            user: "admin".into(),
+            read_only: false,
+            theme: None,
+            refresh: Duration::from_millis(150),
+            production: false,
+            password_command: None,
+            plaintext_password: None,
+            ca_cert: None,
+            insecure: false,
+            obshell_url: None,
+            obshell_password_command: None,
+        };
+        let settings = Settings {
+            profile: "e2e".into(),
+            url: sim.url(),
+            user: "admin".into(),
+            read_only: false,
+            production: false,
+            refresh: resolved.refresh,
+            demo: true,
+            ascii: false,
+            insecure: false,
+        };
+        let (tx, rx) = mpsc::channel(64);
+        let session =
+            Session::start(&resolved, Secret::new(OCP_PASSWORD), None, &tx).expect("session");
+        let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
+        Rig {
+            server: sim,
+            d: Driver::new(app, session, rx, DEADLINE),
+        }
+    }
+
+    /// Tab (then Shift-Tab, from the last field) until the field `id` has focus.
+    fn focus(&mut self, id: &str) {
+        let mut dir = KeyCode::Tab;
+        for _ in 0..80 {
+            if self.focused() == id {
+                return;
+            }
+            let at = self.wiz().focus;
+            self.code(dir);
+            if self.wiz().focus == at {
+                dir = KeyCode::BackTab;
+            }
+        }
+        panic!("never reached field {id}; at {}", self.focused());
+    }
+
+    /// Open the focused select, filter it by `filter` and take the first match.
+    fn pick(&mut self, filter: &str) {
+        self.code(KeyCode::Enter);
+        assert!(
+            self.wiz().popup.is_some(),
+            "no list opened on {}",
+            self.focused()
+        );
+        self.typ(filter);
+        self.code(KeyCode::Enter);
+        assert!(self.wiz().popup.is_none());
+    }
+
+    /// Tick the options matching each filter in the focused multi-select.
+    fn pick_many(&mut self, filters: &[&str]) {
+        self.code(KeyCode::Enter);
+        assert!(
+            self.wiz().popup.is_some(),
+            "no list opened on {}",
+            self.focused()
+        );
+        for f in filters {
+            self.typ(f);
+            self.code(KeyCode::Char(' '));
+            for _ in 0..f.chars().count() {
+                self.code(KeyCode::Backspace);
+            }
+        }
+        self.code(KeyCode::Enter);
+    }
+
+    fn step_kind(&self) -> StepKind {
+        self.wiz().current_step().kind.clone()
+    }
+
+    /// Wait for the precheck on screen to finish; returns its items as (name, result).
+    async fn precheck_done(&mut self) -> Vec<(String, CheckResult)> {
+        let items = self.precheck_items().await;
+        items.into_iter().map(|i| (i.name, i.result)).collect()
+    }
+
+    fn submits(&self) -> usize {
+        self.sent
+            .iter()
+            .filter(|e| matches!(e, WizardEffect::Submit(_)))
+            .count()
+    }
+
+    /// From the summary: Enter opens the confirmation whose default is Cancel, so Enter alone
+    /// sends nothing; then Tab to Submit (typing `name` first when asked) and Enter sends once.
+    async fn confirm_and_submit(&mut self, name: Option<&str>) -> String {
+        assert_eq!(self.step_kind(), StepKind::Summary);
+        let before = self.submits();
+        self.code(KeyCode::Enter);
+        assert!(self.wiz().confirm.is_some(), "Enter opens the confirmation");
+        self.code(KeyCode::Enter);
+        assert!(self.wiz().confirm.is_none(), "Enter alone cancels");
+        assert_eq!(self.submits(), before, "Enter alone must not submit");
+        assert_eq!(self.wiz().submit, SubmitState::Idle);
+        self.code(KeyCode::Enter);
+        if let Some(n) = name {
+            // Submit with the name not typed is refused.
+            self.code(KeyCode::Tab);
+            self.code(KeyCode::Enter);
+            assert_eq!(self.submits(), before, "no submit before the name is typed");
+            self.code(KeyCode::Tab);
+            self.typ(n);
+        }
+        self.code(KeyCode::Tab);
+        self.code(KeyCode::Enter);
+        assert_eq!(self.submits(), before + 1, "exactly one submit");
+        // Keys while the submit is out send nothing more.
+        self.code(KeyCode::Enter);
+        assert_eq!(self.submits(), before + 1);
+        self.until("the task's DAG view", |a| {
+            matches!(a.view(), View::Dag(_))
+                || a.wizard
+                    .as_ref()
+                    .is_some_and(|w| matches!(w.submit, SubmitState::Failed(_)))
+        })
+        .await;
+        if let Some(w) = &self.app.wizard {
+            panic!("submit failed: {:?}", w.submit);
+        }
+        let View::Dag(id) = self.app.view().clone() else {
+            unreachable!()
+        };
+        id
+    }
+
+    /// Poll the DAG view's graph until the task is SUCCESSFUL.
+    async fn task_succeeds(&mut self, id: &str) {
+        self.until("the task to succeed", |a| {
+            a.dag
+                .as_ref()
+                .and_then(|d| d.graph())
+                .is_some_and(|g| g.id == id && g.status == TaskState::Successful)
+        })
+        .await;
+        assert!(self.wiz_closed());
+        let screen = self.screen();
+        assert!(screen.contains(id), "the DAG view names the task\n{screen}");
+    }
+
+    fn wiz_closed(&self) -> bool {
+        self.app.wizard.is_none()
+    }
+
+    /// Leave the DAG view for a pane.
+    async fn back_to_pane(&mut self, pane: PaneKind) {
+        while matches!(self.app.view(), View::Dag(_)) {
+            self.code(KeyCode::Esc);
+        }
+        assert!(
+            matches!(self.app.view(), View::Pane(_)),
+            "{:?}",
+            self.app.view()
+        );
+        let n = match pane {
+            PaneKind::Clusters => '1',
+            PaneKind::Hosts => '2',
+            PaneKind::Proxies => '3',
+            _ => '4',
+        };
+        self.code(KeyCode::Char(n));
+        assert_eq!(self.app.view(), &View::Pane(pane));
+    }
+
+    fn clusters(&self) -> Vec<obtui::model::inventory::Cluster> {
+        match &self.app.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Move the clusters pane's selection to the cluster named `name`.
+    async fn select_cluster(&mut self, name: &str) {
+        self.until("the clusters pane", |a| {
+            a.pane(PaneKind::Clusters)
+                .table
+                .rows
+                .iter()
+                .any(|r| r.cells.first().map(String::as_str) == Some(name))
+        })
+        .await;
+        self.code(KeyCode::Home);
+        for _ in 0..200 {
+            let at = self
+                .app
+                .pane(PaneKind::Clusters)
+                .table
+                .selected_row()
+                .and_then(|r| r.cells.first().cloned());
+            if at.as_deref() == Some(name) {
+                return;
+            }
+            self.code(KeyCode::Down);
+        }
+        panic!("cluster {name} not reachable in the pane");
+    }
+
+    async fn stop(self) {
+        drop(self.d);
+        self.server.shutdown().await;
+    }
+}
+
+fn result_of(items: &[(String, CheckResult)], prefix: &str) -> Option<CheckResult> {
+    items
+        .iter()
+        .find(|(n, _)| n.starts_with(prefix))
+        .map(|(_, r)| *r)
+}
+
+fn worst(items: &[(String, CheckResult)]) -> CheckResult {
+    items
+        .iter()
+        .map(|(_, r)| *r)
+        .max()
+        .unwrap_or(CheckResult::Pass)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_over_a_cluster_end_to_end() {
+    use obtui_sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD};
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    assert!(!r.clusters().iter().any(|c| c.name == "nova"));
+    r.code(KeyCode::Char('t'));
+    assert_eq!(r.app.view(), &View::Wizard);
+    assert_eq!(r.wiz().kind, WizardKind::TakeoverCluster);
+    r.until("host types and credentials", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.host_types.is_some() && w.inventory.credentials.is_some())
+    })
+    .await;
+
+    // Connection: direct to nova's first OBServer, with a wrong password.
+    r.focus("address");
+    r.typ(TAKEOVER_ADDRESS);
+    r.focus("port");
+    assert_eq!(r.wiz().text("port"), "2881");
+    r.focus("root_password");
+    r.typ("Wrong_pass_1");
+    r.code(KeyCode::Enter);
+    let title = r.wiz().current_step().title;
+    assert_eq!(title, "Options", "{}", r.screen());
+    // nova's hosts are new to OCP: say how to add them.
+    r.focus("new_hosts");
+    r.code(KeyCode::Char(' '));
+    r.focus("host_type");
+    r.pick("ob-standard");
+    r.focus("credential");
+    r.pick("root-ssh");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_eq!(
+        result_of(&items, "root@sys password"),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    let screen = r.screen();
+    assert!(screen.contains("FAIL"), "{screen}");
+    assert!(screen.contains("Access denied"), "{screen}");
+    // Submit is refused while a check fails.
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Precheck);
+    assert!(r.wiz().notice.as_deref().unwrap_or("").contains("refused"));
+
+    // Fix the password: back to the first step, clear it, type the right one.
+    r.press(ctrl('p'));
+    r.press(ctrl('p'));
+    assert_eq!(r.wiz().current_step().title, "Connection");
+    r.focus("root_password");
+    r.press(ctrl('u'));
+    r.typ(TAKEOVER_PASSWORD);
+    r.press(ctrl('n'));
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert_eq!(
+        result_of(&items, "root@sys password"),
+        Some(CheckResult::Pass)
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Summary);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert_eq!(summary.path, "/api/v2/ob/clusters/takeOver");
+    assert!(
+        summary.masked_json.contains("******"),
+        "{}",
+        summary.masked_json
+    );
+    assert!(!summary.masked_json.contains(TAKEOVER_PASSWORD));
+    assert!(summary.masked_json.contains("hostInfo"));
+    let screen = r.screen();
+    assert!(!screen.contains(TAKEOVER_PASSWORD), "{screen}");
+
+    let task = r.confirm_and_submit(None).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Clusters).await;
+    r.until("nova RUNNING in the clusters pane", |a| {
+        match &a.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters
+                .iter()
+                .any(|c| c.name == "nova" && format!("{:?}", c.status) == "Running"),
+            _ => false,
+        }
+    })
+    .await;
+    let screen = r.screen();
+    assert!(screen.contains("nova"), "{screen}");
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_a_cluster_end_to_end() {
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.code(KeyCode::Char('c'));
+    assert_eq!(r.wiz().kind, WizardKind::CreateCluster);
+    r.until("packages, IDCs, hosts and clusters", |a| {
+        a.wizard.as_ref().is_some_and(|w| {
+            let i = &w.inventory;
+            i.packages.is_some() && i.idcs.is_some() && i.hosts.is_some() && i.clusters.is_some()
+        })
+    })
+    .await;
+    // Free hosts per IDC, as the sim reports them.
+    let (hz1, sh1): (Vec<String>, Vec<String>) = {
+        let hosts = r.wiz().inventory.hosts.clone().unwrap_or_default();
+        let free: Vec<_> = hosts.iter().filter(|h| h.is_free()).collect();
+        let ips = |idc: &str| -> Vec<String> {
+            free.iter()
+                .filter(|h| h.idc_name.as_deref() == Some(idc))
+                .map(|h| h.ip.clone())
+                .collect()
+        };
+        (ips("hz1"), ips("sh1"))
+    };
+    assert!(hz1.len() >= 2 && !sh1.is_empty(), "{hz1:?} {sh1:?}");
+
+    // A used name is refused inline, in words, before the step can be left.
+    r.focus("name");
+    r.typ("terran");
+    r.press(ctrl('n'));
+    assert_eq!(r.wiz().current_step().title, "Cluster");
+    let err = r.wiz().field("name").and_then(|f| f.error.clone());
+    assert!(err.as_deref().unwrap_or("").contains("already"), "{err:?}");
+    r.focus("name");
+    r.press(ctrl('u'));
+    r.typ("andromeda");
+    r.focus("package");
+    r.pick("4.2.2.0");
+    r.focus("password");
+    r.typ("aaBB11__xyz");
+    r.focus("password2");
+    r.typ("aaBB11__xyz");
+    r.press(ctrl('n'));
+    let title = r.wiz().current_step().title;
+    assert_eq!(title, "Zones", "{}", r.screen());
+
+    // One zone in hz1 holding a host of sh1: the wrong IDC.
+    r.focus("zone_name");
+    r.typ("zone1");
+    r.focus("idc");
+    r.pick("hz1");
+    r.focus("hosts");
+    r.pick_many(&[&hz1[0], &sh1[0]]);
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    let wrong_idc = format!("host {} free and ONLINE", sh1[0]);
+    assert_eq!(
+        result_of(&items, &wrong_idc),
+        Some(CheckResult::Fail),
+        "a host of another IDC fails: {items:?}"
+    );
+    assert_eq!(
+        result_of(&items, &format!("host {} free", hz1[0])),
+        Some(CheckResult::Pass)
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Precheck);
+
+    // Fix: take the sh1 host out, add the second hz1 host.
+    r.press(ctrl('p'));
+    r.focus("hosts");
+    r.code(KeyCode::Backspace);
+    r.pick_many(&[&hz1[0], &hz1[1]]);
+    let picked = r
+        .wiz()
+        .items("zones")
+        .first()
+        .and_then(|it| it.get(2))
+        .map(|f| f.choices().to_vec())
+        .unwrap_or_default();
+    assert_eq!(picked.len(), 2, "{picked:?}");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert_eq!(
+        result_of(&items, "cluster name unused"),
+        Some(CheckResult::Pass)
+    );
+    // One zone: no majority to spare, a warning only.
+    assert_eq!(result_of(&items, "odd zone count"), Some(CheckResult::Pass));
+    r.code(KeyCode::Enter);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert_eq!(summary.path, "/api/v2/ob/clusters");
+    assert!(
+        summary.masked_json.contains("\"password\": \"******\""),
+        "{}",
+        summary.masked_json
+    );
+    assert!(!summary.masked_json.contains("aaBB11__xyz"));
+    assert!(summary.masked_json.contains("andromeda"));
+
+    let task = r.confirm_and_submit(None).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Clusters).await;
+    r.until("andromeda RUNNING in the clusters pane", |a| {
+        match &a.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters
+                .iter()
+                .any(|c| c.name == "andromeda" && format!("{:?}", c.status) == "Running"),
+            _ => false,
+        }
+    })
+    .await;
+    let screen = r.screen();
+    assert!(screen.contains("andromeda"), "{screen}");
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrade_a_cluster_end_to_end() {
+    let mut r = Rig::new().await;
+    // xelnaga's last upgrade failed at its pre check and was left so: the cluster is not ready.
+    r.select_cluster("xelnaga").await;
+    r.code(KeyCode::Char('u'));
+    assert_eq!(r.wiz().kind, WizardKind::UpgradeCluster);
+    assert_eq!(
+        r.wiz().ctx.cluster.as_ref().map(|c| c.1.as_str()),
+        Some("xelnaga")
+    );
+    r.until("xelnaga's detail and the packages", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.cluster.is_some() && w.inventory.packages.is_some())
+    })
+    .await;
+    r.focus("package");
+    r.pick("4.3.2.1");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_eq!(
+        result_of(&items, "cluster RUNNING"),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    assert_eq!(result_of(&items, "target newer"), Some(CheckResult::Pass));
+    let screen = r.screen();
+    assert!(
+        screen.contains("FAIL") && screen.contains("xelnaga is"),
+        "{screen}"
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(
+        r.step_kind(),
+        StepKind::Precheck,
+        "a FAIL keeps the summary out of reach"
+    );
+
+    // Fix the choice: leave (the form is filled, so Esc asks first), pick protoss instead.
+    r.code(KeyCode::Esc);
+    assert!(r.wiz().discard_prompt);
+    r.code(KeyCode::Char('y'));
+    assert!(r.wiz_closed());
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Clusters));
+    let before = r
+        .clusters()
+        .iter()
+        .find(|c| c.name == "protoss")
+        .and_then(|c| c.version.clone())
+        .unwrap_or_default();
+    assert!(before.starts_with("4.2.2.0"), "{before}");
+    r.select_cluster("protoss").await;
+    r.code(KeyCode::Char('u'));
+    assert_eq!(
+        r.wiz().ctx.cluster.as_ref().map(|c| c.1.as_str()),
+        Some("protoss")
+    );
+    r.until("protoss's detail and the packages", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.cluster.is_some() && w.inventory.packages.is_some())
+    })
+    .await;
+    // Only newer packages are offered.
+    let offered: Vec<String> = match r.wiz().field("package").map(|f| &f.kind) {
+        Some(obtui::app::wizard::FieldKind::Select {
+            options: Some(o), ..
+        }) => o.iter().map(|c| c.label.clone()).collect(),
+        other => panic!("no package options: {other:?}"),
+    };
+    assert!(
+        !offered.is_empty()
+            && offered
+                .iter()
+                .all(|v| !v.starts_with("4.2.1") && !v.starts_with("4.2.2")),
+        "{offered:?}"
+    );
+    r.focus("package");
+    r.pick("4.2.3.1");
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert_eq!(
+        result_of(&items, "no running task"),
+        Some(CheckResult::Pass)
+    );
+    assert_eq!(result_of(&items, "target newer"), Some(CheckResult::Pass));
+    r.code(KeyCode::Enter);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert!(summary.path.ends_with("/upgrade"), "{}", summary.path);
+    assert!(
+        summary.masked_json.contains("4.2.3.1"),
+        "{}",
+        summary.masked_json
+    );
+
+    let task = r.confirm_and_submit(Some("protoss")).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Clusters).await;
+    r.until("protoss at 4.2.3.1 in the clusters pane", |a| {
+        match &a.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters.iter().any(|c| {
+                c.name == "protoss"
+                    && c.version
+                        .as_deref()
+                        .is_some_and(|v| v.starts_with("4.2.3.1"))
+                    && format!("{:?}", c.status) == "Running"
+            }),
+            _ => false,
+        }
+    })
+    .await;
+    r.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_over_obproxies_end_to_end() {
+    use obtui_sim::inventory::PROXY_CANDIDATE_PREFIX as NET;
+    let mut r = Rig::new().await;
+    r.until("OCP's version", |a| a.ocp_version.is_some()).await;
+    r.code(KeyCode::Char('3'));
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Proxies));
+    r.until("the OBProxy pane", |a| {
+        a.pane(PaneKind::Proxies)
+            .table
+            .rows
+            .iter()
+            .any(|r| r.cells.first().map(String::as_str) == Some("proxy_main"))
+    })
+    .await;
+    for _ in 0..20 {
+        let at = r.app.pane(PaneKind::Proxies).table.selected_row().cloned();
+        if at
+            .as_ref()
+            .and_then(|r| r.cells.first())
+            .map(String::as_str)
+            == Some("proxy_main")
+        {
+            break;
+        }
+        r.code(KeyCode::Down);
+    }
+    let target: i64 = r
+        .app
+        .pane(PaneKind::Proxies)
+        .table
+        .selected_row()
+        .and_then(|row| row.id.parse().ok())
+        .expect("proxy_main selected");
+    r.code(KeyCode::Char('t'));
+    assert_eq!(r.wiz().kind, WizardKind::TakeoverProxy);
+    r.until("OBProxy clusters and hosts", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.proxy_clusters.is_some() && w.inventory.hosts.is_some())
+    })
+    .await;
+    assert_eq!(
+        r.wiz().choice("proxy_cluster"),
+        Some(target.to_string().as_str()),
+        "the cluster selected in the pane is preselected"
+    );
+
+    // Three OBProxies: one good, one too old, one in RsList mode (the target is ConfigUrl).
+    let ip = |n: u8| format!("{NET}{n}");
+    r.focus("host");
+    r.pick(&ip(10));
+    for n in [12, 13] {
+        r.focus("proxies");
+        r.code(KeyCode::Enter);
+        assert_eq!(r.focused(), "host");
+        r.pick(&ip(n));
+    }
+    assert_eq!(r.wiz().items("proxies").len(), 3);
+
+    // A server without the precheck (a real OCP: 404): the checks are computed, and say so.
+    let http = reqwest::Client::new();
+    let fault = http
+        .post(format!("{}/sim/faults", r.server.url()))
+        .json(&serde_json::json!({
+            "error_status": 404, "error_count": 1, "error_body": true,
+            "path_prefix": format!("/api/v2/obproxy/clusters/{target}/takeOverPreCheck"),
+        }))
+        .send()
+        .await
+        .expect("fault");
+    assert!(fault.status().is_success());
+    r.press(ctrl('n'));
+    let computed = r.precheck_done().await;
+    let source = r.wiz().precheck.items.first().cloned().expect("items");
+    assert_eq!(source.name, "precheck source");
+    assert_eq!(source.result, CheckResult::Warn);
+    assert!(source.reason.contains("404"), "{source:?}");
+    assert!(result_of(&computed, &format!("host {} exists", ip(12))).is_some());
+
+    // The server's own precheck: per proxy and condition.
+    r.code(KeyCode::Char('r'));
+    let items = r.precheck_done().await;
+    assert_eq!(
+        result_of(&items, &format!("{} · version", ip(12))),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    assert_eq!(
+        result_of(&items, &format!("{} · same start mode", ip(13))),
+        Some(CheckResult::Fail),
+        "{items:?}"
+    );
+    assert!(items
+        .iter()
+        .filter(|(n, _)| n.starts_with(&ip(10)))
+        .all(|(_, r)| *r == CheckResult::Pass));
+    let screen = r.screen();
+    assert!(
+        screen.contains("FAIL") && screen.contains(&ip(12)),
+        "{screen}"
+    );
+    r.code(KeyCode::Enter);
+    assert_eq!(
+        r.step_kind(),
+        StepKind::Precheck,
+        "no summary while a check fails"
+    );
+
+    // x takes the failing proxies out and checks again.
+    r.code(KeyCode::Char('x'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    let notice = r.wiz().notice.clone().unwrap_or_default();
+    assert!(
+        notice.contains(&ip(12)) && notice.contains(&ip(13)),
+        "{notice}"
+    );
+    assert_eq!(r.wiz().items("proxies").len(), 1);
+
+    // Add the second good one, check again, then take over all.
+    r.code(KeyCode::Left);
+    r.focus("proxies");
+    r.code(KeyCode::Enter);
+    r.pick(&ip(11));
+    r.press(ctrl('n'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert!(items.iter().any(|(n, _)| n.starts_with(&ip(11))));
+    r.code(KeyCode::Enter);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert_eq!(
+        summary.path,
+        format!("/api/v2/obproxy/clusters/{target}/takeOver")
+    );
+    let body: serde_json::Value = serde_json::from_str(&summary.masked_json).expect("json");
+    assert_eq!(body["hosts"].as_array().map(Vec::len), Some(2), "{body}");
+
+    let task = r.confirm_and_submit(None).await;
+    r.task_succeeds(&task).await;
+    r.back_to_pane(PaneKind::Proxies).await;
+    r.until("both OBProxies RUNNING in proxy_main", |a| {
+        match &a.pane(PaneKind::Proxies).data {
+            PaneData::Proxies(list) => list.iter().any(|c| {
+                c.name == "proxy_main"
+                    && [ip(10), ip(11)].iter().all(|want| {
+                        c.proxies.iter().any(|p| {
+                            p.ip.as_deref() == Some(want.as_str()) && p.status.label() == "RUNNING"
+                        })
+                    })
+            }),
+            _ => false,
+        }
+    })
+    .await;
+    // Taken over: the server's precheck now says so, through the client's own method.
+    let host_id = match &r.app.pane(PaneKind::Proxies).data {
+        PaneData::Proxies(list) => list
+            .iter()
+            .flat_map(|c| c.proxies.iter())
+            .find(|p| p.ip.as_deref() == Some(ip(10).as_str()))
+            .and_then(|p| p.host_id),
+        _ => None,
+    }
+    .expect("the taken-over OBProxy's host");
+    let client = obtui_api::ocp::OcpClient::new(obtui_api::ocp::OcpConfig::new(
+        r.server.url(),
+        "admin",
+        Secret::new(OCP_PASSWORD),
+    ))
+    .expect("client");
+    let body = obtui_api::ocp::ObproxyTakeoverPrecheckRequest {
+        hosts: vec![obtui_api::ocp::ObproxyTakeoverHost {
+            host_id,
+            sql_port: 2883,
+        }],
+    };
+    let again = client
+        .obproxy_takeover_precheck(target, &body)
+        .await
+        .expect("precheck");
+    assert_eq!(again.valid, Some(false));
+    assert!(again.items.unwrap_or_default().iter().any(|i| {
+        i.name.as_deref() == Some("not managed by OCP yet") && i.result.as_deref() == Some("FAIL")
+    }));
+    r.stop().await;
+}
