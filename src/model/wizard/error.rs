@@ -146,6 +146,7 @@ mod tests {
             status: 502,
             detail: "not json".into(),
             snippet: "<html>".into(),
+            cause: None,
         });
         assert_eq!(d.status, Some(502));
         assert!(!d.message.starts_with("HTTP"), "{d:?}");
