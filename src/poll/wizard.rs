@@ -256,10 +256,7 @@ async fn fetch_ocp(c: &OcpClient, req: DataRequest) -> DataResponse {
 }
 
 /// Call the API precheck; the app turns its answer into check items.
-pub async fn precheck(
-    b: &Backends,
-    req: PrecheckRequest,
-) -> Result<PrecheckAnswer, WizardError> {
+pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<PrecheckAnswer, WizardError> {
     let c = b.ocp.as_ref().ok_or_else(|| WizardError::local(NO_OCP))?;
     match req {
         PrecheckRequest::TakeoverCluster(body) => c

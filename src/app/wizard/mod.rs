@@ -819,10 +819,7 @@ impl Wizard {
     }
 
     /// The app's answer to `RunPrecheck`: the items, or why the precheck could not run.
-    pub fn on_precheck(
-        &mut self,
-        r: Result<Vec<PrecheckItem>, WizardError>,
-    ) -> Vec<WizardEffect> {
+    pub fn on_precheck(&mut self, r: Result<Vec<PrecheckItem>, WizardError>) -> Vec<WizardEffect> {
         if self.precheck.state != PrecheckState::Running {
             return Vec::new();
         }

@@ -139,7 +139,10 @@ mod tests {
             trace_id: Some("abc123".into()),
             retry_after_secs: None,
         });
-        assert_eq!(e.to_string(), "HTTP 502 [GW] · traceId abc123 — bad gateway");
+        assert_eq!(
+            e.to_string(),
+            "HTTP 502 [GW] · traceId abc123 — bad gateway"
+        );
         assert_eq!(e.line(), "HTTP 502 [GW]: bad gateway (traceId abc123)");
         assert_eq!(WizardError::local("no OCP").to_string(), "no OCP");
         let d = WizardError::from(ApiError::Decode {
