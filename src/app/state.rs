@@ -389,7 +389,10 @@ impl App {
 
     pub fn on_wizard_precheck(
         &mut self,
-        r: Result<crate::model::wizard::precheck::PrecheckAnswer, String>,
+        r: Result<
+            crate::model::wizard::precheck::PrecheckAnswer,
+            crate::model::wizard::WizardError,
+        >,
     ) -> Vec<Effect> {
         let effects = match self.wizard.as_mut() {
             Some(w) => w.on_precheck(r.map(|a| super::wizard::precheck::answer_items(&a))),

@@ -11,6 +11,7 @@ use crate::model::wizard::data::{
 use crate::model::wizard::precheck::PrecheckAnswer;
 use crate::model::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
 use crate::model::wizard::request::{SubmitError, SubmitOutcome};
+use crate::model::wizard::WizardError;
 use crate::poll::fetch::Backends;
 use obtui_api::obshell::{ObshellClient, ObshellConfig};
 use obtui_api::ocp::client::{
@@ -21,8 +22,9 @@ use obtui_api::secret::Secret;
 use obtui_api::ApiError;
 use std::time::Duration;
 
-fn msg(e: ApiError) -> String {
-    e.to_string()
+/// Keep the client's error typed (status, code, traceId) on its way to the wizard.
+fn msg(e: ApiError) -> WizardError {
+    WizardError::from_api(&e)
 }
 
 const NO_OCP: &str = "this profile has no OCP";
@@ -37,7 +39,7 @@ pub async fn fetch_data(b: &Backends, req: DataRequest) -> DataResponse {
                 .await
                 .map(|i| agent_cluster(&i))
                 .map_err(msg),
-            None => Err(NO_OBSHELL.into()),
+            None => Err(WizardError::local(NO_OBSHELL)),
         }),
         DataRequest::Agents => DataResponse::Agents(match &b.obshell {
             Some(o) => {
@@ -47,7 +49,7 @@ pub async fn fetch_data(b: &Backends, req: DataRequest) -> DataResponse {
                     (Err(e), _) | (_, Err(e)) => Err(msg(e)),
                 }
             }
-            None => Err(NO_OBSHELL.into()),
+            None => Err(WizardError::local(NO_OBSHELL)),
         }),
         DataRequest::AgentInfo { ip, port } => {
             let result = agent_info(&ip, port).await;
@@ -62,7 +64,7 @@ pub async fn fetch_data(b: &Backends, req: DataRequest) -> DataResponse {
 
 /// The answer "could not load" for an OCP request.
 fn failed(req: DataRequest, why: &str) -> DataResponse {
-    let why = why.to_string();
+    let why = WizardError::local(why);
     match req {
         DataRequest::Packages => DataResponse::Packages(Err(why)),
         DataRequest::Idcs => DataResponse::Idcs(Err(why)),
@@ -84,7 +86,7 @@ fn failed(req: DataRequest, why: &str) -> DataResponse {
 
 /// `GET http://ip:port/api/v1/info`: public, so no password is sent. Short timeouts: an address
 /// that does not answer is a precheck finding, not something to wait for.
-async fn agent_info(ip: &str, port: u16) -> Result<AgentBrief, String> {
+async fn agent_info(ip: &str, port: u16) -> Result<AgentBrief, WizardError> {
     let host = if ip.contains(':') && !ip.starts_with('[') {
         format!("[{ip}]")
     } else {
@@ -254,8 +256,8 @@ async fn fetch_ocp(c: &OcpClient, req: DataRequest) -> DataResponse {
 }
 
 /// Call the API precheck; the app turns its answer into check items.
-pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<PrecheckAnswer, String> {
-    let c = b.ocp.as_ref().ok_or(NO_OCP)?;
+pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<PrecheckAnswer, WizardError> {
+    let c = b.ocp.as_ref().ok_or_else(|| WizardError::local(NO_OCP))?;
     match req {
         PrecheckRequest::TakeoverCluster(body) => c
             .takeover_precheck(&body)
@@ -275,8 +277,8 @@ async fn proxy_precheck(
     b: &Backends,
     proxy_cluster_id: i64,
     body: obtui_api::ocp::ObproxyTakeoverPrecheckRequest,
-) -> Result<PrecheckAnswer, String> {
-    let c = b.ocp.as_ref().ok_or(NO_OCP)?;
+) -> Result<PrecheckAnswer, WizardError> {
+    let c = b.ocp.as_ref().ok_or_else(|| WizardError::local(NO_OCP))?;
     match c.obproxy_takeover_precheck(proxy_cluster_id, &body).await {
         Ok(r) => Ok(PrecheckAnswer::Proxy(r)),
         Err(e) if matches!(e.status(), Some(404 | 405 | 501)) => {
@@ -290,9 +292,9 @@ async fn proxy_precheck(
                 inv.apply(r);
             }
             if let Some(err) = inv.errors.values().next() {
-                return Err(format!(
-                    "no precheck on the server, and its data did not load: {err}"
-                ));
+                return Err(err
+                    .clone()
+                    .context("no precheck on the server, and its data did not load"));
             }
             let why = match e.status() {
                 Some(s) => format!("HTTP {s}"),

@@ -38,7 +38,9 @@ pub enum Msg {
         result: Result<(), ApiError>,
     },
     WizardData(crate::app::wizard::DataResponse),
-    WizardPrecheck(Result<crate::model::wizard::precheck::PrecheckAnswer, String>),
+    WizardPrecheck(
+        Result<crate::model::wizard::precheck::PrecheckAnswer, crate::model::wizard::WizardError>,
+    ),
     WizardSubmit(
         crate::app::wizard::SubmitOutcome,
         crate::app::wizard::TaskLookup,

@@ -152,8 +152,8 @@ fn random_input_never_panics_and_never_double_submits() {
 
 fn failed(r: &data::DataRequest) -> data::DataResponse {
     use data::{DataRequest as Q, DataResponse as A};
-    fn e<T>() -> Result<T, String> {
-        Err("HTTP 503: unavailable".to_string())
+    fn e<T>() -> Result<T, obtui::model::wizard::WizardError> {
+        Err("HTTP 503: unavailable".into())
     }
     match r {
         Q::Packages => A::Packages(e()),

@@ -236,6 +236,27 @@ fn precheck_from_the_api_says_so() {
 }
 
 #[test]
+fn a_precheck_failing_with_a_server_error_shows_its_trace_id() {
+    let mut w = open(WizardKind::TakeoverCluster, WizardContext::default());
+    w.set("address", Value::Text("10.0.0.9".into()));
+    w.set("root_password", Value::Secret(Secret::new("Root-pw-1")));
+    press(&mut w, &[ctrl('n'), ctrl('n')]);
+    let err = obtui_api::ApiError::Server {
+        status: 502,
+        code: None,
+        message: "bad gateway".into(),
+        trace_id: Some("abc123".into()),
+        retry_after_secs: None,
+    };
+    w.on_precheck(Err(err.into()));
+    let text = screen(&w);
+    assert!(
+        text.contains("HTTP 502") && text.contains("traceId abc123"),
+        "{text}"
+    );
+}
+
+#[test]
 fn select_list_filters_as_you_type() {
     let mut w = open(WizardKind::CreateCluster, WizardContext::default());
     focus_on(&mut w, "package");

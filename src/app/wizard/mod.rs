@@ -28,7 +28,7 @@ pub use crate::model::wizard::precheck::{CheckResult, PrecheckItem, PrecheckSour
 pub use crate::model::wizard::request::{
     OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup, Write,
 };
-pub use crate::model::wizard::{convert, request, WizardKind};
+pub use crate::model::wizard::{convert, request, WizardError, WizardKind};
 pub use field::{Choice, Cond, Field, FieldKind, Rule, Value};
 
 /// New options for one select: (top field, where in it, sub-field, options). Where: `None` =
@@ -127,8 +127,8 @@ pub enum PrecheckState {
     NotRun,
     Running,
     Done,
-    /// The precheck itself could not run (API error text).
-    Failed(String),
+    /// The precheck itself could not run: the server's error, status and traceId kept.
+    Failed(WizardError),
 }
 
 #[derive(Debug, Clone)]
@@ -768,7 +768,7 @@ impl Wizard {
                     Some(req) => vec![WizardEffect::RunPrecheck(req)],
                     None => {
                         self.precheck.state =
-                            PrecheckState::Failed("the form is incomplete".into());
+                            PrecheckState::Failed(WizardError::local("the form is incomplete"));
                         Vec::new()
                     }
                 }
@@ -819,7 +819,7 @@ impl Wizard {
     }
 
     /// The app's answer to `RunPrecheck`: the items, or why the precheck could not run.
-    pub fn on_precheck(&mut self, r: Result<Vec<PrecheckItem>, String>) -> Vec<WizardEffect> {
+    pub fn on_precheck(&mut self, r: Result<Vec<PrecheckItem>, WizardError>) -> Vec<WizardEffect> {
         if self.precheck.state != PrecheckState::Running {
             return Vec::new();
         }

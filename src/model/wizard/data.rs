@@ -3,6 +3,7 @@
 //! These are the wizard's own small views of OCP objects: the app converts API models into them,
 //! so the wizard (and its computed prechecks) do not depend on the wire shapes.
 
+use super::error::WizardError;
 use std::collections::BTreeMap;
 
 /// Data a wizard needs. The app fetches it in the background and answers with a [`DataResponse`].
@@ -35,23 +36,23 @@ pub enum DataRequest {
     AgentInfo { ip: String, port: u16 },
 }
 
-/// The app's answer to a [`DataRequest`]; `Err` carries a one-line reason to show.
+/// The app's answer to a [`DataRequest`]; `Err` carries why, typed (status, code, traceId).
 #[derive(Debug, Clone)]
 pub enum DataResponse {
-    Packages(Result<Vec<Package>, String>),
-    Idcs(Result<Vec<Idc>, String>),
-    Hosts(Result<Vec<Host>, String>),
-    HostTypes(Result<Vec<HostType>, String>),
-    Credentials(Result<Vec<Credential>, String>),
-    Clusters(Result<Vec<ClusterBrief>, String>),
-    ProxyClusters(Result<Vec<ProxyCluster>, String>),
-    ClusterDetail(Result<ClusterDetail, String>),
-    AgentCluster(Result<AgentCluster, String>),
-    Agents(Result<AgentsView, String>),
+    Packages(Result<Vec<Package>, WizardError>),
+    Idcs(Result<Vec<Idc>, WizardError>),
+    Hosts(Result<Vec<Host>, WizardError>),
+    HostTypes(Result<Vec<HostType>, WizardError>),
+    Credentials(Result<Vec<Credential>, WizardError>),
+    Clusters(Result<Vec<ClusterBrief>, WizardError>),
+    ProxyClusters(Result<Vec<ProxyCluster>, WizardError>),
+    ClusterDetail(Result<ClusterDetail, WizardError>),
+    AgentCluster(Result<AgentCluster, WizardError>),
+    Agents(Result<AgentsView, WizardError>),
     AgentInfo {
         ip: String,
         port: u16,
-        result: Result<AgentBrief, String>,
+        result: Result<AgentBrief, WizardError>,
     },
 }
 
@@ -289,7 +290,7 @@ pub struct TargetInfo {
     pub ip: String,
     pub port: u16,
     /// The agent's `/info`, or why it could not be read (unreachable, not an agent).
-    pub result: Result<AgentBrief, String>,
+    pub result: Result<AgentBrief, WizardError>,
 }
 
 /// Everything the wizard has received. `None` = not loaded yet.
@@ -308,7 +309,7 @@ pub struct Inventory {
     /// The last agent looked up by address (an unreachable one is a finding, not a load error).
     pub target: Option<TargetInfo>,
     /// Load errors by request, shown where the data would be.
-    pub errors: BTreeMap<DataRequest, String>,
+    pub errors: BTreeMap<DataRequest, WizardError>,
 }
 
 impl Inventory {
@@ -317,9 +318,9 @@ impl Inventory {
         let key = r.request();
         fn put<T>(
             slot: &mut Option<T>,
-            r: Result<T, String>,
+            r: Result<T, WizardError>,
             key: DataRequest,
-            errs: &mut BTreeMap<DataRequest, String>,
+            errs: &mut BTreeMap<DataRequest, WizardError>,
         ) {
             match r {
                 Ok(v) => {
@@ -363,7 +364,7 @@ impl Inventory {
     }
 
     /// What is known about the agent at `ip:port`, if it was looked up.
-    pub fn target_at(&self, ip: &str, port: u16) -> Option<&Result<AgentBrief, String>> {
+    pub fn target_at(&self, ip: &str, port: u16) -> Option<&Result<AgentBrief, WizardError>> {
         self.target
             .as_ref()
             .filter(|t| t.ip == ip && t.port == port)
@@ -375,14 +376,14 @@ impl Inventory {
     }
 
     /// The load error for a kind of data, if its last load failed.
-    pub fn error_for(&self, req: &DataRequest) -> Option<&str> {
+    pub fn error_for(&self, req: &DataRequest) -> Option<&WizardError> {
         match req {
             DataRequest::ClusterDetail { .. } => self
                 .errors
                 .iter()
                 .find(|(k, _)| matches!(k, DataRequest::ClusterDetail { .. }))
-                .map(|(_, v)| v.as_str()),
-            _ => self.errors.get(req).map(String::as_str),
+                .map(|(_, v)| v),
+            _ => self.errors.get(req),
         }
     }
 }
@@ -453,7 +454,10 @@ mod tests {
         }])));
         inv.apply(DataResponse::Idcs(Err("HTTP 500".into())));
         assert_eq!(inv.idcs.as_ref().map(Vec::len), Some(1));
-        assert_eq!(inv.error_for(&DataRequest::Idcs), Some("HTTP 500"));
+        assert_eq!(
+            inv.error_for(&DataRequest::Idcs).map(ToString::to_string),
+            Some("HTTP 500".into())
+        );
         inv.apply(DataResponse::Idcs(Ok(vec![])));
         assert_eq!(inv.error_for(&DataRequest::Idcs), None);
     }

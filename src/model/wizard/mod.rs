@@ -3,9 +3,11 @@
 
 pub mod convert;
 pub mod data;
+pub mod error;
 pub mod precheck;
 pub mod request;
 
+pub use error::WizardError;
 use precheck::PrecheckSource;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -157,56 +157,8 @@ impl PrecheckRequest {
     }
 }
 
-/// How a submit failed, as the operator needs it for a ticket.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SubmitError {
-    pub status: Option<u16>,
-    pub code: Option<String>,
-    pub message: String,
-    pub trace_id: Option<String>,
-}
-
-impl SubmitError {
-    pub fn from_api(e: &ApiError) -> SubmitError {
-        match e {
-            ApiError::Server {
-                status,
-                code,
-                message,
-                trace_id,
-                ..
-            } => SubmitError {
-                status: Some(*status),
-                code: code.clone(),
-                message: message.clone(),
-                trace_id: trace_id.clone().filter(|t| !t.is_empty()),
-            },
-            other => SubmitError {
-                status: other.status(),
-                code: None,
-                message: other.to_string(),
-                trace_id: None,
-            },
-        }
-    }
-
-    /// One line: `HTTP 400 [10001]: message (traceId …)`.
-    pub fn line(&self) -> String {
-        let mut s = match self.status {
-            Some(st) => format!("HTTP {st}"),
-            None => "no response".to_string(),
-        };
-        if let Some(c) = self.code.as_deref().filter(|c| !c.is_empty() && *c != "0") {
-            s.push_str(&format!(" [{c}]"));
-        }
-        s.push_str(": ");
-        s.push_str(&self.message);
-        if let Some(t) = &self.trace_id {
-            s.push_str(&format!(" (traceId {t})"));
-        }
-        s
-    }
-}
+/// How a submit failed, as the operator needs it for a ticket (the wizards' one error type).
+pub type SubmitError = super::error::WizardError;
 
 /// The app's answer to a submit.
 #[derive(Debug, Clone, PartialEq)]

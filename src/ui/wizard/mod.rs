@@ -335,7 +335,7 @@ fn load_status(w: &Wizard, f: &Field, loading: bool, theme: &Theme) -> Option<Sp
     }
     let err = match f.source() {
         Some(req) => w.inventory.error_for(&req),
-        None => w.inventory.errors.values().next().map(String::as_str),
+        None => w.inventory.errors.values().next(),
     };
     if let Some(e) = err {
         return Some(Span::styled(
