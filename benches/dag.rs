@@ -5,6 +5,9 @@
 //!
 //! Prints `name value unit budget` lines. Run: `cargo bench --bench dag`.
 
+// A measurement harness, like a test: a failed set-up may stop it with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use obtui::app::dag::DagView;
 use obtui::config::Theme;
 use obtui_task::gen::generate_ocp_like;

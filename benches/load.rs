@@ -5,6 +5,9 @@
 //!
 //! `cargo bench --bench load` (add `-- --quick` for a 2 s run per figure).
 
+// A measurement harness, like a test: a failed set-up may stop it with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::actions::{Action, Keymap};
 use obtui::app::state::{App, Settings};

@@ -8,6 +8,13 @@
 //! [--only a,b] [--no-dot] [--dump]` (`--only` takes substrings of figure groups: render, filter,
 //! layout, rss, sim, startup, bytes, idle).
 
+// A measurement harness, like a test: a failed set-up may stop it with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// The bench opens its own pseudo-terminal (openpty, setsid, TIOCSCTTY, TIOCSWINSZ) and reads
+// thread CPU time: libc calls with no safe wrapper among the project's dependencies. The
+// program itself has no unsafe code (the workspace denies it).
+#![allow(unsafe_code)]
+
 use obtui::app::actions::Keymap;
 use obtui::app::dag::DagView;
 use obtui::app::state::{App, Settings};
