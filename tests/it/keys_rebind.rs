@@ -86,6 +86,9 @@ fn rebound_wizard_and_confirmation_keys_replace_the_defaults() {
     // The new cancel key closes the dialog, and nothing is sent.
     t.literal("T");
     t.wait_text("Retry subtask?", T);
+    // Its hint line names the live keys.
+    let s = t.wait_text("Z confirm · x cancel", T);
+    assert!(!s.contains("y confirm"), "{s}");
     t.literal("x");
     let s = t.wait_for("the dialog closed by x", T, |s| {
         !s.contains("Retry subtask?")

@@ -2,7 +2,7 @@
 //! table, the summary with the masked request, the confirmation and discard dialogs, and the
 //! submit states. Reads the model only (plus the viewport height it records for scrolling).
 
-use crate::app::actions::Keymap;
+use crate::app::actions::{Action, Keymap};
 use crate::app::wizard::{
     popup_options, CheckResult, Field, FieldKind, LayoutRow, PrecheckSource, PrecheckState,
     RowKind, StepKind, SubmitState, Value, Wizard,
@@ -79,7 +79,7 @@ pub fn draw(
         draw_confirm(frame, inner, w, theme);
     }
     if w.discard_prompt {
-        draw_discard(frame, inner, theme);
+        draw_discard(frame, inner, theme, km);
     }
     rows
 }
@@ -806,19 +806,22 @@ fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     }
 }
 
-fn draw_discard(frame: &mut Frame, area: Rect, theme: &Theme) {
+fn draw_discard(frame: &mut Frame, area: Rect, theme: &Theme, km: &Keymap) {
     let lines = vec![
         Line::raw("Discard this form? What you typed is lost."),
         Line::raw(""),
         Line::from(vec![
             Span::styled(
-                "y",
+                km.label(Action::DiscardYes),
                 Style::default()
                     .fg(theme.hint_key)
                     .add_modifier(Modifier::BOLD),
             ),
             Span::raw(" discard   "),
-            Span::styled("n / Esc", theme.selected().add_modifier(Modifier::BOLD)),
+            Span::styled(
+                km.labels(Action::DiscardNo),
+                theme.selected().add_modifier(Modifier::BOLD),
+            ),
             Span::raw(" keep editing"),
         ]),
     ];
