@@ -14,6 +14,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthChar;
 
+use crate::app::actions::Action;
 use crate::app::dag::confirm::op_action;
 use crate::app::dag::{DagMode, DagView, UpstreamSet, SPINNER_MS};
 use crate::app::hit::DagDrawn;
@@ -1233,8 +1234,14 @@ fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bo
         Span::raw("   "),
         Span::styled("[ Confirm ]", ok),
     ]));
+    // The live (rebound) keys, first of each action.
     lines.push(Line::styled(
-        "y confirm · n/esc cancel · ←/→ choose",
+        format!(
+            "{} confirm · {} cancel · {} choose",
+            v.key_label(Action::OpConfirm),
+            v.key_label(Action::OpCancel),
+            v.key_label(Action::OpToggle)
+        ),
         theme.muted(),
     ));
     if ascii {

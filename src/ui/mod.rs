@@ -59,7 +59,7 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
         View::Detail(_) => out.detail_max_scroll = Some(widgets::draw_detail(f, app, body)),
         View::Wizard => {
             if let Some(w) = app.wizard.as_ref() {
-                out.wizard_rows = wizard::draw(f, body, w, &app.theme);
+                out.wizard_rows = wizard::draw(f, body, w, &app.theme, &app.keymap);
             }
         }
         View::Dag(_) => {

@@ -17,6 +17,7 @@ mod faults_ui;
 mod fuzz_parsers;
 mod fuzz_wizard_fields;
 mod inventory_fixtures;
+mod keys_rebind;
 mod layers;
 mod load_sim;
 mod readonly_actions;

@@ -153,7 +153,13 @@ fn errors_show_under_the_field_in_the_error_colour() {
     let theme = Theme::builtin_default();
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     term.draw(|f| {
-        obtui::ui::wizard::draw(f, f.area(), &w, &theme);
+        obtui::ui::wizard::draw(
+            f,
+            f.area(),
+            &w,
+            &theme,
+            obtui::app::actions::Keymap::shared_defaults(),
+        );
     })
     .unwrap();
     let buf = term.backend().buffer().clone();

@@ -2,6 +2,7 @@
 //! table, the summary with the masked request, the confirmation and discard dialogs, and the
 //! submit states. Reads the model only (plus the viewport height it records for scrolling).
 
+use crate::app::actions::{Action, Keymap};
 use crate::app::wizard::{
     popup_options, CheckResult, Field, FieldKind, LayoutRow, PrecheckSource, PrecheckState,
     RowKind, StepKind, SubmitState, Value, Wizard,
@@ -17,8 +18,15 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// What a password looks like on screen.
 const MASK_CHAR: char = '•';
 
-/// Draw the wizard; returns the rows of its form window when a form step is on screen.
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) -> Option<usize> {
+/// Draw the wizard; returns the rows of its form window when a form step is on screen. The
+/// footer hints name the keys of `km` (the app's keymap, so a `[keys]` rebinding shows).
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    w: &Wizard,
+    theme: &Theme,
+    km: &Keymap,
+) -> Option<usize> {
     frame.render_widget(Clear, area);
     let title = Line::from(vec![Span::styled(
         format!(" {} ", w.kind.title()),
@@ -63,7 +71,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) -> Option<
     };
     draw_help(frame, help, w, theme);
     draw_notice(frame, notice, w, theme);
-    draw_hints(frame, hints, w, theme);
+    draw_hints(frame, hints, w, theme, km);
     if w.popup.is_some() {
         draw_popup(frame, body, w, theme);
     }
@@ -71,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) -> Option<
         draw_confirm(frame, inner, w, theme);
     }
     if w.discard_prompt {
-        draw_discard(frame, inner, theme);
+        draw_discard(frame, inner, theme, km);
     }
     rows
 }
@@ -384,10 +392,10 @@ fn draw_notice(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn draw_hints(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
+fn draw_hints(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme, km: &Keymap) {
     let mut spans = Vec::new();
     let mut used = 0;
-    for (k, d) in w.hints() {
+    for (k, d) in w.hints_with(km) {
         let n = k.width() + d.width() + 3;
         if used + n > area.width as usize {
             break;
@@ -798,19 +806,22 @@ fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     }
 }
 
-fn draw_discard(frame: &mut Frame, area: Rect, theme: &Theme) {
+fn draw_discard(frame: &mut Frame, area: Rect, theme: &Theme, km: &Keymap) {
     let lines = vec![
         Line::raw("Discard this form? What you typed is lost."),
         Line::raw(""),
         Line::from(vec![
             Span::styled(
-                "y",
+                km.label(Action::DiscardYes),
                 Style::default()
                     .fg(theme.hint_key)
                     .add_modifier(Modifier::BOLD),
             ),
             Span::raw(" discard   "),
-            Span::styled("n / Esc", theme.selected().add_modifier(Modifier::BOLD)),
+            Span::styled(
+                km.labels(Action::DiscardNo),
+                theme.selected().add_modifier(Modifier::BOLD),
+            ),
             Span::raw(" keep editing"),
         ]),
     ];

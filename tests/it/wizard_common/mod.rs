@@ -271,8 +271,16 @@ pub fn render(wz: &mut Wizard, width: u16, height: u16, theme: &Theme) -> Vec<St
 fn draw_lines(wz: &Wizard, width: u16, height: u16, theme: &Theme) -> (Vec<String>, Option<usize>) {
     let mut term = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let mut rows = None;
-    term.draw(|f| rows = obtui::ui::wizard::draw(f, f.area(), wz, theme))
-        .expect("draw");
+    term.draw(|f| {
+        rows = obtui::ui::wizard::draw(
+            f,
+            f.area(),
+            wz,
+            theme,
+            obtui::app::actions::Keymap::shared_defaults(),
+        )
+    })
+    .expect("draw");
     let buf = term.backend().buffer().clone();
     let lines = (0..height)
         .map(|y| {
