@@ -11,6 +11,40 @@ use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ClusterType, CreateClusterRequest, CreateClusterZone};
 use std::collections::BTreeMap;
 
+/// Create a cluster (OCP).
+#[derive(Debug)]
+pub struct CreateSpec;
+
+impl super::WizardSpec for CreateSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
+        needs()
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn derived_options(&self) -> &'static [&'static str] {
+        // The primary zone is chosen among the zones typed above.
+        &["primary_zone"]
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+}
+
 pub const PACKAGE_TYPE: &str = "OB_SERVER_INSTALL_PACKAGE";
 
 /// The form's values, without the password.
@@ -30,7 +64,7 @@ pub struct ZoneForm {
     pub hosts: Vec<i64>,
 }
 
-pub(super) fn needs() -> Vec<DataRequest> {
+fn needs() -> Vec<DataRequest> {
     vec![
         DataRequest::Packages,
         DataRequest::Idcs,
@@ -39,7 +73,7 @@ pub(super) fn needs() -> Vec<DataRequest> {
     ]
 }
 
-pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let types = vec![
         Choice::new("PRIMARY", "PRIMARY", "a new primary cluster"),
         Choice::new("STANDBY", "STANDBY", "a standby of an existing primary"),
@@ -100,11 +134,7 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     (steps, fields)
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     let inv = &w.inventory;
     match id {
         "package" => loaded(&inv.packages, |p| {
@@ -156,7 +186,7 @@ pub(super) fn options(
     }
 }
 
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     // Unique among the clusters OCP manages (the precheck checks again with fresh data).
     if let (Some(cs), Some(i)) = (&w.inventory.clusters, w.index("name")) {
@@ -419,7 +449,7 @@ pub fn precheck(f: &CreateForm, inv: &Inventory) -> Vec<PrecheckItem> {
     out
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let pw = w.secret("password").ok_or("no password field")?;
     let body = CreateClusterRequest {

@@ -14,6 +14,48 @@ use super::{
     loaded, Choice, Field, FieldKind, FieldPath, PrecheckState, Rule, Step, StepKind, Value,
     Wizard, WizardContext, WizardEffect,
 };
+
+/// Take over OBProxies (OCP); an API precheck with a computed fallback.
+#[derive(Debug)]
+pub struct ProxySpec;
+
+impl super::WizardSpec for ProxySpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
+        needs()
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn prefill(&self, w: &mut Wizard) {
+        prefill(w)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn precheck_request(&self, w: &Wizard) -> Option<PrecheckRequest> {
+        precheck_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+    fn drops_failing(&self) -> bool {
+        true
+    }
+    fn drop_failing(&self, w: &mut Wizard) -> Vec<WizardEffect> {
+        drop_failing(w)
+    }
+}
 use crate::model::wizard::precheck::{CheckResult, PrecheckItem};
 use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{
@@ -32,7 +74,7 @@ pub struct ProxyForm {
     pub hosts: Vec<(i64, u16)>,
 }
 
-pub(super) fn needs() -> Vec<DataRequest> {
+fn needs() -> Vec<DataRequest> {
     vec![
         DataRequest::ProxyClusters,
         DataRequest::Hosts,
@@ -40,7 +82,7 @@ pub(super) fn needs() -> Vec<DataRequest> {
     ]
 }
 
-pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let item = vec![
         Field::select(
             "host",
@@ -103,11 +145,7 @@ pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     (steps, fields)
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     let inv = &w.inventory;
     match id {
         "proxy_cluster" => loaded(&inv.proxy_clusters, |p| {
@@ -133,7 +171,7 @@ pub(super) fn options(
 }
 
 /// Preselect the OBProxy cluster the user came from.
-pub(super) fn prefill(w: &mut Wizard) {
+fn prefill(w: &mut Wizard) {
     let Some(id) = w.ctx.proxy_cluster_id else {
         return;
     };
@@ -150,7 +188,7 @@ pub(super) fn prefill(w: &mut Wizard) {
     }
 }
 
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     let Some(top) = w.index("proxies") else {
         return out;
@@ -342,7 +380,7 @@ fn link_checks(target: &super::data::ProxyCluster, inv: &Inventory) -> Vec<Prech
 }
 
 /// The server precheck to call for the form (`None` while it lacks a cluster or a proxy).
-pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
+fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
     let f = form_values(w);
     let id = f.proxy_cluster_id?;
     if f.hosts.is_empty() {
@@ -453,7 +491,7 @@ pub fn fallback_items(f: &ProxyForm, inv: &Inventory, why: &str) -> Vec<Precheck
 }
 
 /// `x` on the precheck step: take every proxy with a FAIL out of the list and check again.
-pub(super) fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
+fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
     if w.precheck.state != PrecheckState::Done {
         w.notice = Some("run the precheck first (r)".into());
         return Vec::new();
@@ -515,7 +553,7 @@ pub(super) fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
     w.start_precheck()
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let id = f.proxy_cluster_id.ok_or("choose an OBProxy cluster")?;
     let body = ObproxyTakeoverRequest {

@@ -11,6 +11,36 @@ use super::request::{SubmitRequest, TaskLookup, Write};
 use super::{
     validate, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
 };
+
+/// Scale out a cluster (obshell).
+#[derive(Debug)]
+pub struct ScaleOutSpec;
+
+impl super::WizardSpec for ScaleOutSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, w: &Wizard) -> Vec<DataRequest> {
+        needs(w)
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+}
 use crate::model::wizard::precheck::PrecheckItem;
 use crate::model::wizard::WizardKind;
 use obtui_api::obshell::{AgentAddr, ScaleOutRequest};
@@ -80,7 +110,7 @@ impl ScaleOutForm {
     }
 }
 
-pub(super) fn needs(w: &Wizard) -> Vec<DataRequest> {
+fn needs(w: &Wizard) -> Vec<DataRequest> {
     let mut v = vec![DataRequest::AgentCluster, DataRequest::Agents];
     let ip = w.text("ip").trim();
     if validate::address(ip).is_ok() {
@@ -94,7 +124,7 @@ pub(super) fn needs(w: &Wizard) -> Vec<DataRequest> {
     v
 }
 
-pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let mut fields = vec![
         Field::text(
             "ip",
@@ -210,11 +240,7 @@ fn size_help(key: &str) -> &'static str {
     }
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     match id {
         "zone" => {
             let new = Choice::new(
@@ -250,7 +276,7 @@ pub(super) fn options(
 
 /// Rules across fields: extra keys neither repeat nor shadow the fields above. (Equal ports
 /// are the precheck's to report: a form rule would fire half-way through typing them.)
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     // obshell names agents by IP (`agentInfo.ip`); a host name is refused by the server.
     if let Some(i) = w.index("ip") {
@@ -659,7 +685,7 @@ pub fn precheck(f: &ScaleOutForm, inv: &Inventory) -> Vec<PrecheckItem> {
     out
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     if f.ip.is_empty() || f.port == 0 {
         return Err("the target agent's address is incomplete".into());

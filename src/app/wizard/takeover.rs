@@ -6,17 +6,47 @@ use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
 };
+
+/// Take over a cluster (OCP); its precheck is OCP's own.
+#[derive(Debug)]
+pub struct TakeoverSpec;
+
+impl super::WizardSpec for TakeoverSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
+        needs()
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn precheck_request(&self, w: &Wizard) -> Option<PrecheckRequest> {
+        precheck_request(w)
+    }
+}
 use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
 
 pub const CONTAINER: &str = "DEDICATED_CONTAINER";
 pub const PHYSICAL: &str = "DEDICATED_PHYSICAL_MACHINE";
 
-pub(super) fn needs() -> Vec<DataRequest> {
+fn needs() -> Vec<DataRequest> {
     vec![DataRequest::HostTypes, DataRequest::Credentials]
 }
 
-pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let modes = vec![
         Choice::new("direct", "direct", "connect to an OBServer (port 2881)"),
         Choice::new("proxy", "proxy", "connect through an OBProxy (port 2883)"),
@@ -178,11 +208,7 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     (steps, fields)
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     let inv = &w.inventory;
     match id {
         "host_type" => loaded(&inv.host_types, |t| {
@@ -200,7 +226,7 @@ pub(super) fn options(
     }
 }
 
-pub(super) fn cross_check(_w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(_w: &Wizard) -> Vec<(FieldPath, String)> {
     Vec::new()
 }
 
@@ -254,7 +280,7 @@ fn body(w: &Wizard) -> TakeoverRequest {
     }
 }
 
-pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
+fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
     if w.secret("root_password").is_none_or(|s| s.is_empty()) || w.text("address").trim().is_empty()
     {
         return None;
@@ -262,7 +288,7 @@ pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
     Some(PrecheckRequest::TakeoverCluster(body(w).precheck()))
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let addr = format!("{}:{}", w.text("address").trim(), w.text("port").trim());
     let mut effect = format!(
         "OCP takes over the cluster at {addr} ({} connection)",

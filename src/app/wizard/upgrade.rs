@@ -14,6 +14,48 @@ use obtui_api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
+/// Upgrade a cluster (OCP); the user types the cluster's name to confirm.
+#[derive(Debug)]
+pub struct UpgradeSpec;
+
+impl super::WizardSpec for UpgradeSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn check_open(&self, ctx: &WizardContext) -> Result<(), String> {
+        match ctx.cluster {
+            Some(_) => Ok(()),
+            None => Err("select the cluster to upgrade first".into()),
+        }
+    }
+    fn needs(&self, w: &Wizard) -> Vec<DataRequest> {
+        needs(&w.ctx)
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn prefill(&self, w: &mut Wizard) {
+        prefill(w)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+    fn confirm_name(&self, w: &Wizard) -> Option<String> {
+        w.ctx.cluster.as_ref().map(|(_, n)| n.clone())
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpgradeForm {
     pub cluster_id: i64,
@@ -23,7 +65,7 @@ pub struct UpgradeForm {
     pub zone_order: Vec<String>,
 }
 
-pub(super) fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
+fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
     let mut v = vec![
         DataRequest::Packages,
         DataRequest::Hosts,
@@ -35,7 +77,7 @@ pub(super) fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
     v
 }
 
-pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let mut fields = vec![Field::select(
         "package",
         "Target version",
@@ -109,11 +151,7 @@ fn is_newer(target: &str, current: &str) -> bool {
     }
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     match id {
         "package" => {
             let (Some(_), Some(c)) = (&w.inventory.packages, &w.inventory.cluster) else {
@@ -140,7 +178,7 @@ pub(super) fn options(
 }
 
 /// Fill the zone order from the cluster once it is known.
-pub(super) fn prefill(w: &mut Wizard) {
+fn prefill(w: &mut Wizard) {
     let Some(c) = &w.inventory.cluster else {
         return;
     };
@@ -165,7 +203,7 @@ fn parse_order(s: &str) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let (Some(i), Some(c)) = (w.index("zone_order"), &w.inventory.cluster) else {
         return Vec::new();
     };
@@ -374,7 +412,7 @@ pub fn precheck(f: &UpgradeForm, inv: &Inventory) -> Vec<PrecheckItem> {
     out
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let pkg = w
         .inventory
