@@ -44,7 +44,6 @@ impl super::WizardSpec for CreateSpec {
         precheck(&form_values(w), &w.inventory)
     }
 }
-
 pub const PACKAGE_TYPE: &str = "OB_SERVER_INSTALL_PACKAGE";
 
 /// The form's values, without the password.

@@ -14,6 +14,13 @@ use super::{
     loaded, Choice, Field, FieldKind, FieldPath, PrecheckState, Rule, Step, StepKind, Value,
     Wizard, WizardContext, WizardEffect,
 };
+use crate::model::wizard::precheck::{CheckResult, PrecheckItem};
+use crate::model::wizard::WizardKind;
+use obtui_api::ocp::{
+    ObproxyTakeoverHost, ObproxyTakeoverPrecheck, ObproxyTakeoverPrecheckRequest,
+    ObproxyTakeoverRequest,
+};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Take over OBProxies (OCP); an API precheck with a computed fallback.
 #[derive(Debug)]
@@ -56,14 +63,6 @@ impl super::WizardSpec for ProxySpec {
         drop_failing(w)
     }
 }
-use crate::model::wizard::precheck::{CheckResult, PrecheckItem};
-use crate::model::wizard::WizardKind;
-use obtui_api::ocp::{
-    ObproxyTakeoverHost, ObproxyTakeoverPrecheck, ObproxyTakeoverPrecheckRequest,
-    ObproxyTakeoverRequest,
-};
-use std::collections::{BTreeMap, BTreeSet};
-
 /// Oldest OBProxy OCP can take over.
 pub const MIN_PROXY_VERSION: &str = "1.8.0";
 

@@ -11,6 +11,11 @@ use super::request::{SubmitRequest, TaskLookup, Write};
 use super::{
     validate, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
 };
+use crate::model::wizard::precheck::PrecheckItem;
+use crate::model::wizard::WizardKind;
+use obtui_api::obshell::{AgentAddr, ScaleOutRequest};
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// Scale out a cluster (obshell).
 #[derive(Debug)]
@@ -41,12 +46,6 @@ impl super::WizardSpec for ScaleOutSpec {
         precheck(&form_values(w), &w.inventory)
     }
 }
-use crate::model::wizard::precheck::PrecheckItem;
-use crate::model::wizard::WizardKind;
-use obtui_api::obshell::{AgentAddr, ScaleOutRequest};
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
-
 /// The select value that stands for "a zone not in the cluster yet".
 pub const NEW_ZONE: &str = "+new";
 

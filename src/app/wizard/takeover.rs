@@ -6,6 +6,8 @@ use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
 };
+use crate::model::wizard::WizardKind;
+use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
 
 /// Take over a cluster (OCP); its precheck is OCP's own.
 #[derive(Debug)]
@@ -36,9 +38,6 @@ impl super::WizardSpec for TakeoverSpec {
         precheck_request(w)
     }
 }
-use crate::model::wizard::WizardKind;
-use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
-
 pub const CONTAINER: &str = "DEDICATED_CONTAINER";
 pub const PHYSICAL: &str = "DEDICATED_PHYSICAL_MACHINE";
 

@@ -55,7 +55,6 @@ impl super::WizardSpec for UpgradeSpec {
         w.ctx.cluster.as_ref().map(|(_, n)| n.clone())
     }
 }
-
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpgradeForm {
     pub cluster_id: i64,
