@@ -173,7 +173,7 @@ fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option
         }),
         "primary_zone" => {
             let names = w
-                .items("zones")
+                .items_named("zones")
                 .iter()
                 .filter_map(|it| it.first().map(|f| f.text_value().trim().to_string()))
                 .filter(|n| !n.is_empty())
@@ -188,8 +188,8 @@ fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option
 fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     // Unique among the clusters OCP manages (the precheck checks again with fresh data).
-    if let (Some(cs), Some(i)) = (&w.inventory.clusters, w.index("name")) {
-        let name = w.text("name").trim();
+    if let (Some(cs), Some(i)) = (&w.inventory.clusters, w.index_named("name")) {
+        let name = w.text_named("name").trim();
         if let Some(c) = cs.iter().find(|c| c.name == name) {
             out.push((
                 FieldPath { top: i, item: None },
@@ -198,20 +198,20 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
         }
     }
     if let (Some(a), Some(b), Some(i)) = (
-        w.secret("password"),
-        w.secret("password2"),
-        w.index("password2"),
+        w.secret_named("password"),
+        w.secret_named("password2"),
+        w.index_named("password2"),
     ) {
         if !b.is_empty() && a.expose() != b.expose() {
             out.push((FieldPath { top: i, item: None }, "passwords differ".into()));
         }
     }
-    let Some(top) = w.index("zones") else {
+    let Some(top) = w.index_named("zones") else {
         return out;
     };
     let mut seen_names: BTreeMap<String, usize> = BTreeMap::new();
     let mut seen_hosts: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, item) in w.items("zones").iter().enumerate() {
+    for (i, item) in w.items_named("zones").iter().enumerate() {
         let name = item
             .first()
             .map(|f| f.text_value().trim().to_string())
@@ -242,7 +242,10 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
             }
         }
     }
-    if let (Some(pz), Some(i)) = (w.choice("primary_zone"), w.index("primary_zone")) {
+    if let (Some(pz), Some(i)) = (
+        w.choice_named("primary_zone"),
+        w.index_named("primary_zone"),
+    ) {
         if !seen_names.contains_key(pz) {
             out.push((
                 FieldPath { top: i, item: None },
@@ -255,7 +258,7 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 
 pub fn form_values(w: &Wizard) -> CreateForm {
     let zones = w
-        .items("zones")
+        .items_named("zones")
         .iter()
         .map(|it| ZoneForm {
             name: it
@@ -274,11 +277,11 @@ pub fn form_values(w: &Wizard) -> CreateForm {
         })
         .collect();
     CreateForm {
-        name: w.text("name").trim().to_string(),
-        cluster_type: w.choice("type").unwrap_or("PRIMARY").to_string(),
-        rpm_name: w.choice("package").unwrap_or_default().to_string(),
+        name: w.text_named("name").trim().to_string(),
+        cluster_type: w.choice_named("type").unwrap_or("PRIMARY").to_string(),
+        rpm_name: w.choice_named("package").unwrap_or_default().to_string(),
         zones,
-        primary_zone: w.choice("primary_zone").map(str::to_string),
+        primary_zone: w.choice_named("primary_zone").map(str::to_string),
     }
 }
 
@@ -450,7 +453,7 @@ pub fn precheck(f: &CreateForm, inv: &Inventory) -> Vec<PrecheckItem> {
 
 fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
-    let pw = w.secret("password").ok_or("no password field")?;
+    let pw = w.secret_named("password").ok_or("no password field")?;
     let body = CreateClusterRequest {
         cluster_type: ClusterType::from_wire(&f.cluster_type),
         name: f.name.clone(),

@@ -12,6 +12,43 @@
 //! wizard; [`spec_for`] is the only place that maps a [`WizardKind`] to its wizard. The framework
 //! itself knows no backend and no wizard.
 
+/// Typed field ids for one wizard: an enum whose variants name the fields, with [`FieldId`]'s
+/// `key()` giving the string the field is built with. A misspelt id is then a compile error, not
+/// a lookup that silently finds nothing.
+///
+/// ```ignore
+/// field_ids! { pub enum Id { Address = "address", Port = "port" } }
+/// ```
+macro_rules! field_ids {
+    ($(#[$m:meta])* $vis:vis enum $name:ident { $($var:ident = $key:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis enum $name {
+            $($var),*
+        }
+        impl $name {
+            /// Every id, in declaration order.
+            #[allow(dead_code)]
+            $vis const ALL: &'static [$name] = &[$($name::$var),*];
+            /// The id built with this key, if any (to match on the `&str` the framework passes).
+            #[allow(dead_code)]
+            $vis fn from_key(key: &str) -> Option<Self> {
+                match key {
+                    $($key => Some($name::$var),)*
+                    _ => None,
+                }
+            }
+        }
+        impl $crate::app::wizard::FieldId for $name {
+            fn key(self) -> &'static str {
+                match self {
+                    $($name::$var => $key),*
+                }
+            }
+        }
+    };
+}
+
 pub mod create;
 mod field;
 mod input;
@@ -65,6 +102,14 @@ impl WizardContext {
 
 // ---------------------------------------------------------------------------------------------
 // What a wizard supplies
+
+/// A field's id, typed: each wizard declares its ids with `field_ids!`. The lookups (`text`,
+/// `choice`, `set`, …) take one; the `*_named` forms take the plain string (tests, the framework
+/// itself, which walks ids stored in steps and conditions).
+pub trait FieldId: Copy {
+    /// The string the field is built and found with.
+    fn key(self) -> &'static str;
+}
 
 /// One wizard: its form, the data it needs, its select options, its cross-field rules, its
 /// precheck and the write it submits. Each wizard file implements it on a unit struct; the
@@ -371,30 +416,57 @@ impl Wizard {
     }
 
     // ----- lookup helpers (used by the wizard files and tests) -----
+    //
+    // Typed (`impl FieldId`) for the wizard files; `*_named` by string for tests and for the
+    // framework's own walks over the ids stored in steps and conditions.
 
-    pub fn index(&self, id: &str) -> Option<usize> {
+    pub fn index(&self, id: impl FieldId) -> Option<usize> {
+        self.index_named(id.key())
+    }
+    pub fn index_named(&self, id: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.id == id)
     }
-    pub fn field(&self, id: &str) -> Option<&Field> {
+    pub fn field(&self, id: impl FieldId) -> Option<&Field> {
+        self.field_named(id.key())
+    }
+    pub fn field_named(&self, id: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.id == id)
     }
-    pub fn field_mut(&mut self, id: &str) -> Option<&mut Field> {
+    pub fn field_mut(&mut self, id: impl FieldId) -> Option<&mut Field> {
+        self.field_mut_named(id.key())
+    }
+    pub fn field_mut_named(&mut self, id: &str) -> Option<&mut Field> {
         self.fields.iter_mut().find(|f| f.id == id)
     }
-    pub fn text(&self, id: &str) -> &str {
-        self.field(id).map(Field::text_value).unwrap_or("")
+    pub fn text(&self, id: impl FieldId) -> &str {
+        self.text_named(id.key())
     }
-    pub fn choice(&self, id: &str) -> Option<&str> {
-        self.field(id).and_then(Field::choice)
+    pub fn text_named(&self, id: &str) -> &str {
+        self.field_named(id).map(Field::text_value).unwrap_or("")
     }
-    pub fn flag(&self, id: &str) -> bool {
-        self.field(id).is_some_and(Field::flag)
+    pub fn choice(&self, id: impl FieldId) -> Option<&str> {
+        self.choice_named(id.key())
     }
-    pub fn secret(&self, id: &str) -> Option<&Secret> {
-        self.field(id).and_then(Field::secret)
+    pub fn choice_named(&self, id: &str) -> Option<&str> {
+        self.field_named(id).and_then(Field::choice)
     }
-    pub fn items(&self, id: &str) -> &[Vec<Field>] {
-        self.field(id).map(Field::items).unwrap_or(&[])
+    pub fn flag(&self, id: impl FieldId) -> bool {
+        self.flag_named(id.key())
+    }
+    pub fn flag_named(&self, id: &str) -> bool {
+        self.field_named(id).is_some_and(Field::flag)
+    }
+    pub fn secret(&self, id: impl FieldId) -> Option<&Secret> {
+        self.secret_named(id.key())
+    }
+    pub fn secret_named(&self, id: &str) -> Option<&Secret> {
+        self.field_named(id).and_then(Field::secret)
+    }
+    pub fn items(&self, id: impl FieldId) -> &[Vec<Field>] {
+        self.items_named(id.key())
+    }
+    pub fn items_named(&self, id: &str) -> &[Vec<Field>] {
+        self.field_named(id).map(Field::items).unwrap_or(&[])
     }
     pub fn at(&self, p: FieldPath) -> Option<&Field> {
         let f = self.fields.get(p.top)?;
@@ -418,14 +490,22 @@ impl Wizard {
     }
 
     /// Set a top-level value as if typed (tests, prefill). Marks the form changed.
-    pub fn set(&mut self, id: &str, v: Value) {
-        if let Some(i) = self.index(id) {
+    pub fn set(&mut self, id: impl FieldId, v: Value) {
+        self.set_named(id.key(), v)
+    }
+    pub fn set_named(&mut self, id: &str, v: Value) {
+        if let Some(i) = self.index_named(id) {
             self.set_at(FieldPath { top: i, item: None }, v);
         }
     }
     /// Set a sub-field of a group item; adds items as needed.
-    pub fn set_in(&mut self, group: &str, item: usize, id: &str, v: Value) {
-        let Some(top) = self.index(group) else { return };
+    pub fn set_in(&mut self, group: impl FieldId, item: usize, id: impl FieldId, v: Value) {
+        self.set_in_named(group.key(), item, id.key(), v)
+    }
+    pub fn set_in_named(&mut self, group: &str, item: usize, id: &str, v: Value) {
+        let Some(top) = self.index_named(group) else {
+            return;
+        };
         while self.fields[top].items().len() <= item {
             if !self.add_item(top) {
                 return;
@@ -462,8 +542,8 @@ impl Wizard {
     }
     fn holds(&self, c: &Cond) -> bool {
         match c {
-            Cond::Eq(id, v) => self.choice(id) == Some(*v),
-            Cond::On(id) => self.flag(id),
+            Cond::Eq(id, v) => self.choice_named(id) == Some(*v),
+            Cond::On(id) => self.flag_named(id),
             Cond::All(cs) => cs.iter().all(|c| self.holds(c)),
         }
     }
@@ -493,7 +573,9 @@ impl Wizard {
                 line += height;
             };
         for id in ids {
-            let Some(top) = self.index(id) else { continue };
+            let Some(top) = self.index_named(id) else {
+                continue;
+            };
             let f = &self.fields[top];
             if !self.is_visible(f) {
                 continue;
@@ -641,7 +723,9 @@ impl Wizard {
         };
         let mut out = Vec::new();
         for id in ids {
-            let Some(top) = self.index(id) else { continue };
+            let Some(top) = self.index_named(id) else {
+                continue;
+            };
             let f = &self.fields[top];
             if !self.is_visible(f) {
                 continue;
@@ -675,7 +759,7 @@ impl Wizard {
             return;
         };
         for id in ids {
-            if let Some(f) = self.field_mut(id) {
+            if let Some(f) = self.field_mut_named(id) {
                 f.touched = true;
                 if let FieldKind::Group { items, .. } = &mut f.kind {
                     items.iter_mut().flatten().for_each(|sf| sf.touched = true);

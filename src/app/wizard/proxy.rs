@@ -180,7 +180,7 @@ fn prefill(w: &mut Wizard) {
         .iter()
         .flatten()
         .any(|p| p.id == id);
-    if let Some(f) = w.field_mut("proxy_cluster") {
+    if let Some(f) = w.field_mut_named("proxy_cluster") {
         if known && !f.touched && f.choice().is_none() {
             f.value = Value::One(Some(id.to_string()));
         }
@@ -189,11 +189,11 @@ fn prefill(w: &mut Wizard) {
 
 fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
-    let Some(top) = w.index("proxies") else {
+    let Some(top) = w.index_named("proxies") else {
         return out;
     };
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, item) in w.items("proxies").iter().enumerate() {
+    for (i, item) in w.items_named("proxies").iter().enumerate() {
         if let Some(h) = item.first().and_then(|f| f.choice()) {
             if let Some(prev) = seen.insert(h, i) {
                 out.push((
@@ -211,9 +211,9 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 
 pub fn form_values(w: &Wizard) -> ProxyForm {
     ProxyForm {
-        proxy_cluster_id: w.choice("proxy_cluster").and_then(|v| v.parse().ok()),
+        proxy_cluster_id: w.choice_named("proxy_cluster").and_then(|v| v.parse().ok()),
         hosts: w
-            .items("proxies")
+            .items_named("proxies")
             .iter()
             .filter_map(|it| {
                 let h = it.first()?.choice()?.parse().ok()?;
@@ -510,11 +510,11 @@ fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
         });
         return Vec::new();
     }
-    let Some(top) = w.index("proxies") else {
+    let Some(top) = w.index_named("proxies") else {
         return Vec::new();
     };
     let host_of = |it: &Vec<Field>| -> Option<i64> { it.first()?.choice()?.parse().ok() };
-    let items = w.items("proxies");
+    let items = w.items_named("proxies");
     let keep: Vec<Vec<Field>> = items
         .iter()
         .filter(|it| host_of(it).is_none_or(|h| !failing.contains(&h)))
@@ -565,7 +565,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
             })
             .collect(),
         proxysys_passwd: w
-            .secret("proxysys_password")
+            .secret_named("proxysys_password")
             .filter(|s| !s.is_empty())
             .cloned(),
     };
@@ -574,7 +574,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         body,
     };
     let name = w
-        .field("proxy_cluster")
+        .field_named("proxy_cluster")
         .map(|f| f.choice_label(&id.to_string()))
         .unwrap_or_default();
     let effect = format!(
@@ -777,8 +777,8 @@ mod tests {
             .unwrap())));
         w.on_data(DataResponse::Hosts(Ok(data.hosts.clone().unwrap())));
         w.on_data(DataResponse::Clusters(Ok(data.clusters.clone().unwrap())));
-        w.set_in("proxies", 0, "host", Value::One(Some("1".into())));
-        w.set_in("proxies", 1, "host", Value::One(Some("2".into())));
+        w.set_in_named("proxies", 0, "host", Value::One(Some("1".into())));
+        w.set_in_named("proxies", 1, "host", Value::One(Some("2".into())));
         let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
         let e = w.handle_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
         assert!(
@@ -809,7 +809,7 @@ mod tests {
         assert!(w.handle_key(x).is_empty());
         assert_eq!(w.notice.as_deref(), Some("no OBProxy fails a check"));
         // Every proxy failing: nothing is removed, the list never goes empty.
-        w.set_in("proxies", 0, "host", Value::One(Some("2".into())));
+        w.set_in_named("proxies", 0, "host", Value::One(Some("2".into())));
         w.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE));
         answer(&mut w);
         assert!(w.handle_key(x).is_empty());

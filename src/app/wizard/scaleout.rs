@@ -111,9 +111,9 @@ impl ScaleOutForm {
 
 fn needs(w: &Wizard) -> Vec<DataRequest> {
     let mut v = vec![DataRequest::AgentCluster, DataRequest::Agents];
-    let ip = w.text("ip").trim();
+    let ip = w.text_named("ip").trim();
     if validate::address(ip).is_ok() {
-        if let Ok(port) = validate::port(w.text("port")) {
+        if let Ok(port) = validate::port(w.text_named("port")) {
             v.push(DataRequest::AgentInfo {
                 ip: ip.to_string(),
                 port,
@@ -278,8 +278,8 @@ fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option
 fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     // obshell names agents by IP (`agentInfo.ip`); a host name is refused by the server.
-    if let Some(i) = w.index("ip") {
-        let ip = w.text("ip").trim();
+    if let Some(i) = w.index_named("ip") {
+        let ip = w.text_named("ip").trim();
         if validate::address(ip).is_ok() && ip.parse::<std::net::IpAddr>().is_err() {
             out.push((
                 FieldPath { top: i, item: None },
@@ -287,9 +287,9 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
             ));
         }
     }
-    if let Some(top) = w.index("extra") {
+    if let Some(top) = w.index_named("extra") {
         let mut seen: Vec<String> = PREFILLED.iter().map(|(k, _)| k.to_string()).collect();
-        for (i, item) in w.items("extra").iter().enumerate() {
+        for (i, item) in w.items_named("extra").iter().enumerate() {
             let Some(k) = item.iter().position(|f| f.id == "key") else {
                 continue;
             };
@@ -312,19 +312,19 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 }
 
 pub fn form_values(w: &Wizard) -> ScaleOutForm {
-    let zone = match w.choice("zone") {
-        Some(NEW_ZONE) => w.text("new_zone").trim().to_string(),
+    let zone = match w.choice_named("zone") {
+        Some(NEW_ZONE) => w.text_named("new_zone").trim().to_string(),
         Some(z) => z.to_string(),
         None => String::new(),
     };
     let mut configs = BTreeMap::new();
     for (key, _) in PREFILLED {
-        let v = w.text(key).trim();
+        let v = w.text_named(key).trim();
         if !v.is_empty() {
             configs.insert(key.to_string(), v.to_string());
         }
     }
-    for item in w.items("extra") {
+    for item in w.items_named("extra") {
         let get = |id: &str| {
             item.iter()
                 .find(|f| f.id == id)
@@ -337,8 +337,8 @@ pub fn form_values(w: &Wizard) -> ScaleOutForm {
         }
     }
     ScaleOutForm {
-        ip: w.text("ip").trim().to_string(),
-        port: validate::port(w.text("port")).unwrap_or(0),
+        ip: w.text_named("ip").trim().to_string(),
+        port: validate::port(w.text_named("port")).unwrap_or(0),
         zone,
         configs,
     }
@@ -699,7 +699,10 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         },
         ob_configs: f.configs.clone(),
         zone: f.zone.clone(),
-        target_agent_password: w.secret("password").filter(|s| !s.is_empty()).cloned(),
+        target_agent_password: w
+            .secret_named("password")
+            .filter(|s| !s.is_empty())
+            .cloned(),
     };
     let new_zone = w
         .inventory
@@ -1044,17 +1047,17 @@ mod tests {
             }
         };
         answer(&mut w, effects);
-        w.set("ip", Value::Text("10.0.0.9".into()));
-        w.set("port", Value::Text("2890".into()));
-        w.set("zone", Value::One(Some("zone2".into())));
-        w.set(
+        w.set_named("ip", Value::Text("10.0.0.9".into()));
+        w.set_named("port", Value::Text("2890".into()));
+        w.set_named("zone", Value::One(Some("zone2".into())));
+        w.set_named(
             "password",
             Value::Secret(obtui_api::secret::Secret::new("Tgt_secret_42")),
         );
-        w.set("mysql_port", Value::Text("3881".into()));
-        w.set("rpc_port", Value::Text("3882".into()));
-        w.set_in("extra", 0, "key", Value::Text("cpu_count".into()));
-        w.set_in("extra", 0, "value", Value::Text("16".into()));
+        w.set_named("mysql_port", Value::Text("3881".into()));
+        w.set_named("rpc_port", Value::Text("3882".into()));
+        w.set_in_named("extra", 0, "key", Value::Text("cpu_count".into()));
+        w.set_in_named("extra", 0, "value", Value::Text("16".into()));
         let e = w.advance();
         answer(&mut w, e);
         let e = w.advance();
@@ -1102,7 +1105,7 @@ mod tests {
         assert!(
             matches!(effects.as_slice(), [WizardEffect::OpenTask(id), WizardEffect::Close] if id == "11")
         );
-        assert!(w.secret("password").unwrap().is_empty());
+        assert!(w.secret_named("password").unwrap().is_empty());
     }
 
     #[test]
@@ -1115,26 +1118,26 @@ mod tests {
             effects.as_slice(),
             [super::super::WizardEffect::Close]
         ));
-        assert!(w.secret("password").unwrap().is_empty());
+        assert!(w.secret_named("password").unwrap().is_empty());
         assert!(w.prepared.is_none());
     }
 
     #[test]
     fn a_new_zone_is_named_in_the_form() {
         let mut w = at_summary();
-        w.set("zone", Value::One(Some(NEW_ZONE.into())));
-        let i = w.index("new_zone").unwrap();
+        w.set_named("zone", Value::One(Some(NEW_ZONE.into())));
+        let i = w.index_named("new_zone").unwrap();
         assert!(w.is_visible(&w.fields[i]));
         assert!(!w.step_errors(0).is_empty(), "the new zone needs a name");
-        w.set("new_zone", Value::Text("zone9".into()));
+        w.set_named("new_zone", Value::Text("zone9".into()));
         assert!(w.step_errors(0).is_empty());
         assert_eq!(form_values(&w).zone, "zone9");
         // A host name is not an agent address for obshell.
-        w.set("ip", Value::Text("db-host-9".into()));
+        w.set_named("ip", Value::Text("db-host-9".into()));
         assert!(!w.step_errors(0).is_empty());
-        w.set("ip", Value::Text("10.0.0.9".into()));
+        w.set_named("ip", Value::Text("10.0.0.9".into()));
         // The extra key may not shadow a field of its own.
-        w.set_in("extra", 0, "key", Value::Text("rpc_port".into()));
+        w.set_in_named("extra", 0, "key", Value::Text("rpc_port".into()));
         assert!(!w.step_errors(1).is_empty());
     }
 

@@ -187,7 +187,7 @@ fn prefill(w: &mut Wizard) {
         .map(|z| z.name.clone())
         .collect::<Vec<_>>()
         .join(",");
-    if let Some(f) = w.field_mut("zone_order") {
+    if let Some(f) = w.field_mut_named("zone_order") {
         if !f.touched && f.text_value().is_empty() {
             f.cursor = order.chars().count();
             f.value = Value::Text(order);
@@ -203,10 +203,10 @@ fn parse_order(s: &str) -> Vec<String> {
 }
 
 fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
-    let (Some(i), Some(c)) = (w.index("zone_order"), &w.inventory.cluster) else {
+    let (Some(i), Some(c)) = (w.index_named("zone_order"), &w.inventory.cluster) else {
         return Vec::new();
     };
-    let typed = parse_order(w.text("zone_order"));
+    let typed = parse_order(w.text_named("zone_order"));
     let want: BTreeSet<&str> = c.zones.iter().map(|z| z.name.as_str()).collect();
     let got: BTreeSet<&str> = typed.iter().map(String::as_str).collect();
     if got.len() != typed.len() {
@@ -230,8 +230,8 @@ pub fn form_values(w: &Wizard) -> UpgradeForm {
     UpgradeForm {
         cluster_id: id,
         cluster_name: name,
-        rpm_file_name: w.choice("package").unwrap_or_default().to_string(),
-        zone_order: parse_order(w.text("zone_order")),
+        rpm_file_name: w.choice_named("package").unwrap_or_default().to_string(),
+        zone_order: parse_order(w.text_named("zone_order")),
     }
 }
 
@@ -422,10 +422,13 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         .ok_or_else(|| format!("{} is not in the package list", f.rpm_file_name))?;
     let body = if w.ctx.ocp_is_43() {
         UpgradeRequest::Versioned(VersionedUpgrade {
-            upgrade_mode: w.choice("upgrade_mode").unwrap_or("ROLLING").to_string(),
+            upgrade_mode: w
+                .choice_named("upgrade_mode")
+                .unwrap_or("ROLLING")
+                .to_string(),
             dest_version: pkg.full_version(),
             operating_system: pkg.operating_system.clone(),
-            freeze_server: Some(w.flag("freeze_server")),
+            freeze_server: Some(w.flag_named("freeze_server")),
             zone_order: Some(f.zone_order.clone()),
         })
     } else {
