@@ -1195,3 +1195,28 @@ pub(crate) fn loaded<T>(
 ) -> Option<Option<Vec<Choice>>> {
     Some(v.as_ref().map(|v| v.iter().filter_map(f).collect()))
 }
+
+/// Test support: a wizard's typed ids and its form agree both ways (every id names a field or a
+/// group's sub-field, every field and sub-field has an id, and a key maps back to its id).
+#[cfg(test)]
+pub(crate) fn assert_ids_match<I: FieldId + std::fmt::Debug + PartialEq>(
+    w: &Wizard,
+    all: &[I],
+    from_key: fn(&str) -> Option<I>,
+) {
+    let mut keys: Vec<&str> = Vec::new();
+    for f in &w.fields {
+        keys.push(f.id);
+        if let FieldKind::Group { template, .. } = &f.kind {
+            keys.extend(template.iter().map(|sf| sf.id));
+        }
+    }
+    for k in &keys {
+        assert!(from_key(k).is_some(), "field {k} has no id");
+    }
+    for &id in all {
+        assert!(keys.contains(&id.key()), "{id:?} names no field");
+        assert_eq!(from_key(id.key()), Some(id));
+    }
+    assert_eq!(from_key("no_such_field"), None);
+}

@@ -353,19 +353,10 @@ mod tests {
     use super::super::{Wizard, WizardContext, WizardKind};
     use super::*;
 
-    /// The typed ids and the form agree both ways: every id names a field, every field has an
-    /// id, and a key maps back to its id.
     #[test]
     fn ids_match_the_form() {
         let (w, _) = Wizard::open(WizardKind::TakeoverCluster, WizardContext::default(), false)
             .expect("opens");
-        for &id in Id::ALL {
-            assert!(w.field(id).is_some(), "{id:?} names no field");
-            assert_eq!(Id::from_key(id.key()), Some(id));
-        }
-        for f in &w.fields {
-            assert!(Id::from_key(f.id).is_some(), "field {} has no id", f.id);
-        }
-        assert_eq!(Id::from_key("no_such_field"), None);
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key);
     }
 }

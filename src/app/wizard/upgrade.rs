@@ -7,7 +7,9 @@
 use super::create::PACKAGE_TYPE;
 use super::data::{compare_versions, version_core, DataRequest, Inventory, Package};
 use super::request::{OcpWrite, SubmitRequest, TaskLookup};
-use super::{Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext};
+use super::{
+    Choice, Field, FieldId, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
+};
 use crate::model::wizard::precheck::PrecheckItem;
 use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
@@ -64,6 +66,16 @@ pub struct UpgradeForm {
     pub zone_order: Vec<String>,
 }
 
+field_ids! {
+    /// The upgrade form's fields.
+    pub enum Id {
+        Package = "package",
+        UpgradeMode = "upgrade_mode",
+        FreezeServer = "freeze_server",
+        ZoneOrder = "zone_order",
+    }
+}
+
 fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
     let mut v = vec![
         DataRequest::Packages,
@@ -78,16 +90,16 @@ fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
 
 fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let mut fields = vec![Field::select(
-        "package",
+        Id::Package.key(),
         "Target version",
         "OceanBase packages newer than the cluster's version",
         None,
     )];
-    let mut ids = vec!["package"];
+    let mut ids = vec![Id::Package.key()];
     if ctx.ocp_is_43() {
         fields.push(
             Field::select(
-                "upgrade_mode",
+                Id::UpgradeMode.key(),
                 "Upgrade mode",
                 "ROLLING upgrades zone by zone, keeping the service up",
                 Some(vec![Choice::new(
@@ -99,18 +111,22 @@ fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
             .with_value(Value::One(Some("ROLLING".into()))),
         );
         fields.push(Field::toggle(
-            "freeze_server",
+            Id::FreezeServer.key(),
             "Freeze first",
             "run a minor compaction before stopping each OBServer",
             true,
         ));
         fields.push(Field::text(
-            "zone_order",
+            Id::ZoneOrder.key(),
             "Zone order",
             "the cluster's zones, comma-separated, in the order to upgrade",
             Rule::MaxLen(512),
         ));
-        ids.extend(["upgrade_mode", "freeze_server", "zone_order"]);
+        ids.extend([
+            Id::UpgradeMode.key(),
+            Id::FreezeServer.key(),
+            Id::ZoneOrder.key(),
+        ]);
     }
     let steps = vec![
         Step {
@@ -151,8 +167,8 @@ fn is_newer(target: &str, current: &str) -> bool {
 }
 
 fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
-    match id {
-        "package" => {
+    match Id::from_key(id)? {
+        Id::Package => {
             let (Some(_), Some(c)) = (&w.inventory.packages, &w.inventory.cluster) else {
                 return Some(None);
             };
@@ -187,7 +203,7 @@ fn prefill(w: &mut Wizard) {
         .map(|z| z.name.clone())
         .collect::<Vec<_>>()
         .join(",");
-    if let Some(f) = w.field_mut_named("zone_order") {
+    if let Some(f) = w.field_mut(Id::ZoneOrder) {
         if !f.touched && f.text_value().is_empty() {
             f.cursor = order.chars().count();
             f.value = Value::Text(order);
@@ -203,10 +219,10 @@ fn parse_order(s: &str) -> Vec<String> {
 }
 
 fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
-    let (Some(i), Some(c)) = (w.index_named("zone_order"), &w.inventory.cluster) else {
+    let (Some(i), Some(c)) = (w.index(Id::ZoneOrder), &w.inventory.cluster) else {
         return Vec::new();
     };
-    let typed = parse_order(w.text_named("zone_order"));
+    let typed = parse_order(w.text(Id::ZoneOrder));
     let want: BTreeSet<&str> = c.zones.iter().map(|z| z.name.as_str()).collect();
     let got: BTreeSet<&str> = typed.iter().map(String::as_str).collect();
     if got.len() != typed.len() {
@@ -230,8 +246,8 @@ pub fn form_values(w: &Wizard) -> UpgradeForm {
     UpgradeForm {
         cluster_id: id,
         cluster_name: name,
-        rpm_file_name: w.choice_named("package").unwrap_or_default().to_string(),
-        zone_order: parse_order(w.text_named("zone_order")),
+        rpm_file_name: w.choice(Id::Package).unwrap_or_default().to_string(),
+        zone_order: parse_order(w.text(Id::ZoneOrder)),
     }
 }
 
@@ -422,13 +438,10 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         .ok_or_else(|| format!("{} is not in the package list", f.rpm_file_name))?;
     let body = if w.ctx.ocp_is_43() {
         UpgradeRequest::Versioned(VersionedUpgrade {
-            upgrade_mode: w
-                .choice_named("upgrade_mode")
-                .unwrap_or("ROLLING")
-                .to_string(),
+            upgrade_mode: w.choice(Id::UpgradeMode).unwrap_or("ROLLING").to_string(),
             dest_version: pkg.full_version(),
             operating_system: pkg.operating_system.clone(),
-            freeze_server: Some(w.flag_named("freeze_server")),
+            freeze_server: Some(w.flag(Id::FreezeServer)),
             zone_order: Some(f.zone_order.clone()),
         })
     } else {
@@ -611,5 +624,16 @@ mod tests {
         assert_eq!(c[0].version, "4.2.2.0");
         assert!(is_newer("2.2.75-20210108170301", "2.2.73-20201211175814"));
         assert!(!is_newer("2.2.73", "2.2.73-20201211175814"));
+    }
+
+    #[test]
+    fn ids_match_the_form() {
+        let ctx = WizardContext {
+            ocp_version: Some("4.3.0".into()),
+            cluster: Some((1, "terran".into())),
+            proxy_cluster_id: None,
+        };
+        let (w, _) = Wizard::open(WizardKind::UpgradeCluster, ctx, false).expect("opens");
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key);
     }
 }
