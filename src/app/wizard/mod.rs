@@ -39,11 +39,17 @@ macro_rules! field_ids {
                 }
             }
         }
-        impl $crate::app::wizard::FieldId for $name {
-            fn key(self) -> &'static str {
+        impl $name {
+            /// The key, in const contexts too (the trait's `key` calls this).
+            $vis const fn key(self) -> &'static str {
                 match self {
                     $($name::$var => $key),*
                 }
+            }
+        }
+        impl $crate::app::wizard::FieldId for $name {
+            fn key(self) -> &'static str {
+                $name::key(self)
             }
         }
     };

@@ -4,8 +4,7 @@
 use super::data::DataRequest;
 use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
-    loaded, Choice, Cond, Field, FieldId, FieldPath, Rule, Step, StepKind, Value, Wizard,
-    WizardContext,
+    loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
 };
 use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};

@@ -7,9 +7,7 @@
 use super::create::PACKAGE_TYPE;
 use super::data::{compare_versions, version_core, DataRequest, Inventory, Package};
 use super::request::{OcpWrite, SubmitRequest, TaskLookup};
-use super::{
-    Choice, Field, FieldId, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
-};
+use super::{Choice, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext};
 use crate::model::wizard::precheck::PrecheckItem;
 use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
