@@ -73,6 +73,17 @@ pub struct ProxyForm {
     pub hosts: Vec<(i64, u16)>,
 }
 
+field_ids! {
+    /// The OBProxy take-over form's fields (host, sql_port: a proxy's).
+    pub enum Id {
+        ProxyCluster = "proxy_cluster",
+        Proxies = "proxies",
+        ProxysysPassword = "proxysys_password",
+        Host = "host",
+        SqlPort = "sql_port",
+    }
+}
+
 fn needs() -> Vec<DataRequest> {
     vec![
         DataRequest::ProxyClusters,
@@ -84,13 +95,13 @@ fn needs() -> Vec<DataRequest> {
 fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let item = vec![
         Field::select(
-            "host",
+            Id::Host.key(),
             "Host",
             "the host running the OBProxy to take over (must be in OCP)",
             None,
         ),
         Field::port(
-            "sql_port",
+            Id::SqlPort.key(),
             "SQL port",
             "the OBProxy's SQL port (usually 2883)",
             2883,
@@ -98,13 +109,13 @@ fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     ];
     let mut fields = vec![
         Field::select(
-            "proxy_cluster",
+            Id::ProxyCluster.key(),
             "OBProxy cluster",
             "the OBProxy cluster that takes the OBProxies over",
             None,
         ),
         Field::group(
-            "proxies",
+            Id::Proxies.key(),
             "OBProxies",
             "each host with its SQL port",
             item,
@@ -113,19 +124,19 @@ fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
             "OBProxy",
         ),
     ];
-    let mut ids = vec!["proxy_cluster", "proxies"];
+    let mut ids = vec![Id::ProxyCluster.key(), Id::Proxies.key()];
     // The root@proxysys password exists in 4.3's body; older OCPs may still accept it unknown.
     if ctx.ocp_is_43() || ctx.ocp_version.is_none() {
         fields.push(
             Field::password(
-                "proxysys_password",
+                Id::ProxysysPassword.key(),
                 "root@proxysys password",
                 "optional (OCP 4.3+): the OBProxies' root@proxysys password",
                 Rule::ExistingPassword,
             )
             .optional(),
         );
-        ids.push("proxysys_password");
+        ids.push(Id::ProxysysPassword.key());
     }
     let steps = vec![
         Step {
@@ -146,8 +157,8 @@ fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
 
 fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     let inv = &w.inventory;
-    match id {
-        "proxy_cluster" => loaded(&inv.proxy_clusters, |p| {
+    match Id::from_key(id)? {
+        Id::ProxyCluster => loaded(&inv.proxy_clusters, |p| {
             let mode = p.work_mode.as_deref().unwrap_or("?");
             Some(Choice::new(
                 p.id.to_string(),
@@ -155,7 +166,7 @@ fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option
                 format!("{mode} · {} OBProxies", p.proxies.len()),
             ))
         }),
-        "host" => loaded(&inv.hosts, |h| {
+        Id::Host => loaded(&inv.hosts, |h| {
             let proxy = h.services.iter().any(|s| s.service_type == "OB_PROXY");
             let detail = format!(
                 "{} · {}{}",
@@ -180,7 +191,7 @@ fn prefill(w: &mut Wizard) {
         .iter()
         .flatten()
         .any(|p| p.id == id);
-    if let Some(f) = w.field_mut_named("proxy_cluster") {
+    if let Some(f) = w.field_mut(Id::ProxyCluster) {
         if known && !f.touched && f.choice().is_none() {
             f.value = Value::One(Some(id.to_string()));
         }
@@ -189,11 +200,11 @@ fn prefill(w: &mut Wizard) {
 
 fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
-    let Some(top) = w.index_named("proxies") else {
+    let Some(top) = w.index(Id::Proxies) else {
         return out;
     };
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, item) in w.items_named("proxies").iter().enumerate() {
+    for (i, item) in w.items(Id::Proxies).iter().enumerate() {
         if let Some(h) = item.first().and_then(|f| f.choice()) {
             if let Some(prev) = seen.insert(h, i) {
                 out.push((
@@ -211,9 +222,9 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 
 pub fn form_values(w: &Wizard) -> ProxyForm {
     ProxyForm {
-        proxy_cluster_id: w.choice_named("proxy_cluster").and_then(|v| v.parse().ok()),
+        proxy_cluster_id: w.choice(Id::ProxyCluster).and_then(|v| v.parse().ok()),
         hosts: w
-            .items_named("proxies")
+            .items(Id::Proxies)
             .iter()
             .filter_map(|it| {
                 let h = it.first()?.choice()?.parse().ok()?;
@@ -510,11 +521,11 @@ fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
         });
         return Vec::new();
     }
-    let Some(top) = w.index_named("proxies") else {
+    let Some(top) = w.index(Id::Proxies) else {
         return Vec::new();
     };
     let host_of = |it: &Vec<Field>| -> Option<i64> { it.first()?.choice()?.parse().ok() };
-    let items = w.items_named("proxies");
+    let items = w.items(Id::Proxies);
     let keep: Vec<Vec<Field>> = items
         .iter()
         .filter(|it| host_of(it).is_none_or(|h| !failing.contains(&h)))
@@ -565,7 +576,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
             })
             .collect(),
         proxysys_passwd: w
-            .secret_named("proxysys_password")
+            .secret(Id::ProxysysPassword)
             .filter(|s| !s.is_empty())
             .cloned(),
     };
@@ -574,7 +585,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         body,
     };
     let name = w
-        .field_named("proxy_cluster")
+        .field(Id::ProxyCluster)
         .map(|f| f.choice_label(&id.to_string()))
         .unwrap_or_default();
     let effect = format!(
@@ -815,5 +826,17 @@ mod tests {
         assert!(w.handle_key(x).is_empty());
         assert_eq!(form_values(&w).hosts, vec![(2, 2883)]);
         assert!(w.notice.as_deref().unwrap_or("").contains("every OBProxy"));
+    }
+
+    #[test]
+    fn ids_match_the_form() {
+        let ctx = super::super::WizardContext {
+            ocp_version: Some("4.3.0".into()),
+            ..Default::default()
+        };
+        let (w, _) =
+            super::super::Wizard::open(super::super::WizardKind::TakeoverProxy, ctx, false)
+                .expect("opens");
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key);
     }
 }
