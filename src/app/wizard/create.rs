@@ -647,6 +647,6 @@ mod tests {
         let (w, _) =
             super::super::Wizard::open(WizardKind::CreateCluster, WizardContext::default(), false)
                 .expect("opens");
-        super::super::assert_ids_match(&w, Id::ALL, Id::from_key);
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
     }
 }

@@ -837,6 +837,6 @@ mod tests {
         let (w, _) =
             super::super::Wizard::open(super::super::WizardKind::TakeoverProxy, ctx, false)
                 .expect("opens");
-        super::super::assert_ids_match(&w, Id::ALL, Id::from_key);
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
     }
 }

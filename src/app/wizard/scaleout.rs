@@ -88,6 +88,21 @@ pub struct ScaleOutForm {
     pub configs: BTreeMap<String, String>,
 }
 
+field_ids! {
+    /// The scale-out form's fixed fields (key, value: an extra obConfig's). The obConfig
+    /// fields of [`PREFILLED`] are named by their obConfig key, so they are looked up by name.
+    pub enum Id {
+        Ip = "ip",
+        Port = "port",
+        Zone = "zone",
+        NewZone = "new_zone",
+        Password = "password",
+        Extra = "extra",
+        Key = "key",
+        Value = "value",
+    }
+}
+
 impl ScaleOutForm {
     /// A config's port, with obshell's default when it is not given.
     fn port_of(&self, keys: [&str; 2], default: u16) -> Result<u16, String> {
@@ -111,9 +126,9 @@ impl ScaleOutForm {
 
 fn needs(w: &Wizard) -> Vec<DataRequest> {
     let mut v = vec![DataRequest::AgentCluster, DataRequest::Agents];
-    let ip = w.text_named("ip").trim();
+    let ip = w.text(Id::Ip).trim();
     if validate::address(ip).is_ok() {
-        if let Ok(port) = validate::port(w.text_named("port")) {
+        if let Ok(port) = validate::port(w.text(Id::Port)) {
             v.push(DataRequest::AgentInfo {
                 ip: ip.to_string(),
                 port,
@@ -126,32 +141,32 @@ fn needs(w: &Wizard) -> Vec<DataRequest> {
 fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let mut fields = vec![
         Field::text(
-            "ip",
+            Id::Ip.key(),
             "Target agent IP",
             "the SINGLE obshell agent to add, at the address the cluster reaches it by",
             Rule::Address,
         ),
         Field::port(
-            "port",
+            Id::Port.key(),
             "Target agent port",
             "the target agent's HTTP port (obshell's default is 2886)",
             2886,
         ),
         Field::select(
-            "zone",
+            Id::Zone.key(),
             "Zone",
             "an existing zone, or a new one (a new zone adds two stages to the DAG)",
             None,
         ),
         Field::text(
-            "new_zone",
+            Id::NewZone.key(),
             "New zone name",
             "1–32 characters: letters, digits and _; must start with a letter",
             Rule::ZoneName,
         )
-        .when(Cond::Eq("zone", NEW_ZONE)),
+        .when(Cond::Eq(Id::Zone.key(), NEW_ZONE)),
         Field::password(
-            "password",
+            Id::Password.key(),
             "Target agent password",
             "optional: the target agent's password, if it has one (obshell 4.2.6 and later)",
             Rule::ExistingPassword,
@@ -180,20 +195,20 @@ fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     }
     let pair = vec![
         Field::text(
-            "key",
+            Id::Key.key(),
             "Key",
             "an observer parameter name, e.g. cpu_count",
             Rule::MaxLen(128),
         ),
         Field::text(
-            "value",
+            Id::Value.key(),
             "Value",
             "its value; sent as a string",
             Rule::MaxLen(256),
         ),
     ];
     fields.push(Field::group(
-        "extra",
+        Id::Extra.key(),
         "More obConfigs",
         "further observer parameters as key / value pairs",
         pair,
@@ -204,19 +219,24 @@ fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let steps = vec![
         Step {
             title: "Target",
-            kind: StepKind::Form(vec!["ip", "port", "zone", "new_zone", "password"]),
+            kind: StepKind::Form(vec![
+                Id::Ip.key(),
+                Id::Port.key(),
+                Id::Zone.key(),
+                Id::NewZone.key(),
+                Id::Password.key(),
+            ]),
         },
         Step {
             title: "obConfigs",
-            kind: StepKind::Form(vec![
-                "mysql_port",
-                "rpc_port",
-                "memory_limit",
-                "system_memory",
-                "log_disk_size",
-                "datafile_size",
-                "extra",
-            ]),
+            // The obConfig fields are named by their keys, in PREFILLED's order.
+            kind: StepKind::Form(
+                PREFILLED
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .chain([Id::Extra.key()])
+                    .collect(),
+            ),
         },
         Step {
             title: "Precheck",
@@ -240,8 +260,8 @@ fn size_help(key: &str) -> &'static str {
 }
 
 fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
-    match id {
-        "zone" => {
+    match Id::from_key(id)? {
+        Id::Zone => {
             let new = Choice::new(
                 NEW_ZONE,
                 "new zone…",
@@ -278,8 +298,8 @@ fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option
 fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     // obshell names agents by IP (`agentInfo.ip`); a host name is refused by the server.
-    if let Some(i) = w.index_named("ip") {
-        let ip = w.text_named("ip").trim();
+    if let Some(i) = w.index(Id::Ip) {
+        let ip = w.text(Id::Ip).trim();
         if validate::address(ip).is_ok() && ip.parse::<std::net::IpAddr>().is_err() {
             out.push((
                 FieldPath { top: i, item: None },
@@ -287,10 +307,10 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
             ));
         }
     }
-    if let Some(top) = w.index_named("extra") {
+    if let Some(top) = w.index(Id::Extra) {
         let mut seen: Vec<String> = PREFILLED.iter().map(|(k, _)| k.to_string()).collect();
-        for (i, item) in w.items_named("extra").iter().enumerate() {
-            let Some(k) = item.iter().position(|f| f.id == "key") else {
+        for (i, item) in w.items(Id::Extra).iter().enumerate() {
+            let Some(k) = item.iter().position(|f| f.id == Id::Key.key()) else {
                 continue;
             };
             let key = item[k].text_value().trim();
@@ -312,8 +332,8 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 }
 
 pub fn form_values(w: &Wizard) -> ScaleOutForm {
-    let zone = match w.choice_named("zone") {
-        Some(NEW_ZONE) => w.text_named("new_zone").trim().to_string(),
+    let zone = match w.choice(Id::Zone) {
+        Some(NEW_ZONE) => w.text(Id::NewZone).trim().to_string(),
         Some(z) => z.to_string(),
         None => String::new(),
     };
@@ -324,21 +344,21 @@ pub fn form_values(w: &Wizard) -> ScaleOutForm {
             configs.insert(key.to_string(), v.to_string());
         }
     }
-    for item in w.items_named("extra") {
-        let get = |id: &str| {
+    for item in w.items(Id::Extra) {
+        let get = |id: Id| {
             item.iter()
-                .find(|f| f.id == id)
+                .find(|f| f.id == id.key())
                 .map(|f| f.text_value().trim().to_string())
                 .unwrap_or_default()
         };
-        let (k, v) = (get("key"), get("value"));
+        let (k, v) = (get(Id::Key), get(Id::Value));
         if !k.is_empty() {
             configs.entry(k).or_insert(v);
         }
     }
     ScaleOutForm {
-        ip: w.text_named("ip").trim().to_string(),
-        port: validate::port(w.text_named("port")).unwrap_or(0),
+        ip: w.text(Id::Ip).trim().to_string(),
+        port: validate::port(w.text(Id::Port)).unwrap_or(0),
         zone,
         configs,
     }
@@ -699,10 +719,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         },
         ob_configs: f.configs.clone(),
         zone: f.zone.clone(),
-        target_agent_password: w
-            .secret_named("password")
-            .filter(|s| !s.is_empty())
-            .cloned(),
+        target_agent_password: w.secret(Id::Password).filter(|s| !s.is_empty()).cloned(),
     };
     let new_zone = w
         .inventory
@@ -1105,7 +1122,7 @@ mod tests {
         assert!(
             matches!(effects.as_slice(), [WizardEffect::OpenTask(id), WizardEffect::Close] if id == "11")
         );
-        assert!(w.secret_named("password").unwrap().is_empty());
+        assert!(w.secret(Id::Password).unwrap().is_empty());
     }
 
     #[test]
@@ -1118,7 +1135,7 @@ mod tests {
             effects.as_slice(),
             [super::super::WizardEffect::Close]
         ));
-        assert!(w.secret_named("password").unwrap().is_empty());
+        assert!(w.secret(Id::Password).unwrap().is_empty());
         assert!(w.prepared.is_none());
     }
 
@@ -1148,5 +1165,14 @@ mod tests {
         assert!(f.contains(&"cluster agent"));
         assert!(f.contains(&"target reachable"));
         assert!(f.contains(&"zone"));
+    }
+
+    #[test]
+    fn ids_match_the_form() {
+        let ctx = super::super::WizardContext::default();
+        let (w, _) = super::super::Wizard::open(super::super::WizardKind::ScaleOut, ctx, false)
+            .expect("opens");
+        let config_keys: Vec<&str> = PREFILLED.iter().map(|(k, _)| *k).collect();
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &config_keys);
     }
 }

@@ -356,6 +356,6 @@ mod tests {
     fn ids_match_the_form() {
         let (w, _) = Wizard::open(WizardKind::TakeoverCluster, WizardContext::default(), false)
             .expect("opens");
-        super::super::assert_ids_match(&w, Id::ALL, Id::from_key);
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
     }
 }

@@ -632,6 +632,6 @@ mod tests {
             proxy_cluster_id: None,
         };
         let (w, _) = Wizard::open(WizardKind::UpgradeCluster, ctx, false).expect("opens");
-        super::super::assert_ids_match(&w, Id::ALL, Id::from_key);
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
     }
 }
