@@ -34,10 +34,10 @@ fn open_all(kind: WizardKind) -> Wizard {
     };
     let mut w = open(kind, ctx);
     if kind == WizardKind::TakeoverCluster {
-        w.set("mode", Value::One(Some("proxy".into())));
-        w.set("standby", Value::Bool(true));
-        w.set("new_hosts", Value::Bool(true));
-        w.set("host_kind", Value::One(Some("CONTAINER".into())));
+        w.set_named("mode", Value::One(Some("proxy".into())));
+        w.set_named("standby", Value::Bool(true));
+        w.set_named("new_hosts", Value::Bool(true));
+        w.set_named("host_kind", Value::One(Some("CONTAINER".into())));
     }
     w
 }
@@ -57,7 +57,7 @@ fn typed_fields(w: &Wizard) -> Vec<(usize, FieldPath)> {
             continue;
         };
         for id in ids {
-            let top = w.index(id).unwrap();
+            let top = w.index_named(id).unwrap();
             let f = &w.fields[top];
             if !w.is_visible(f) {
                 continue;
@@ -305,7 +305,7 @@ fn repeat_password_must_match() {
     let fields = typed_fields(&w);
     fill_good(&mut w, &fields);
     let p2 = FieldPath {
-        top: w.index("password2").unwrap(),
+        top: w.index_named("password2").unwrap(),
         item: None,
     };
     focus(&mut w, 0, p2);
@@ -313,7 +313,7 @@ fn repeat_password_must_match() {
     type_str(&mut w, "AAbb11!!xz");
     let e = error_of(&w, 0, p2).or_else(|| {
         let p1 = FieldPath {
-            top: w.index("password").unwrap(),
+            top: w.index_named("password").unwrap(),
             item: None,
         };
         error_of(&w, 0, p1)

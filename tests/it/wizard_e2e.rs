@@ -298,7 +298,7 @@ async fn take_over_a_cluster_end_to_end() {
     r.focus("address");
     r.typ(TAKEOVER_ADDRESS);
     r.focus("port");
-    assert_eq!(r.wiz().text("port"), "2881");
+    assert_eq!(r.wiz().text_named("port"), "2881");
     r.focus("root_password");
     r.typ("Wrong_pass_1");
     r.code(KeyCode::Enter);
@@ -405,7 +405,7 @@ async fn create_a_cluster_end_to_end() {
     r.typ("terran");
     r.press(ctrl('n'));
     assert_eq!(r.wiz().current_step().title, "Cluster");
-    let err = r.wiz().field("name").and_then(|f| f.error.clone());
+    let err = r.wiz().field_named("name").and_then(|f| f.error.clone());
     assert!(err.as_deref().unwrap_or("").contains("already"), "{err:?}");
     r.focus("name");
     r.press(ctrl('u'));
@@ -449,7 +449,7 @@ async fn create_a_cluster_end_to_end() {
     r.pick_many(&[&hz1[0], &hz1[1]]);
     let picked = r
         .wiz()
-        .items("zones")
+        .items_named("zones")
         .first()
         .and_then(|it| it.get(2))
         .map(|f| f.choices().to_vec())
@@ -557,7 +557,7 @@ async fn upgrade_a_cluster_end_to_end() {
     })
     .await;
     // Only newer packages are offered.
-    let offered: Vec<String> = match r.wiz().field("package").map(|f| &f.kind) {
+    let offered: Vec<String> = match r.wiz().field_named("package").map(|f| &f.kind) {
         Some(obtui::app::wizard::FieldKind::Select {
             options: Some(o), ..
         }) => o.iter().map(|c| c.label.clone()).collect(),
@@ -651,7 +651,7 @@ async fn take_over_obproxies_end_to_end() {
     })
     .await;
     assert_eq!(
-        r.wiz().choice("proxy_cluster"),
+        r.wiz().choice_named("proxy_cluster"),
         Some(target.to_string().as_str()),
         "the cluster selected in the pane is preselected"
     );
@@ -666,7 +666,7 @@ async fn take_over_obproxies_end_to_end() {
         assert_eq!(r.focused(), "host");
         r.pick(&ip(n));
     }
-    assert_eq!(r.wiz().items("proxies").len(), 3);
+    assert_eq!(r.wiz().items_named("proxies").len(), 3);
 
     // A server without the precheck (a real OCP: 404): the checks are computed, and say so.
     let http = reqwest::Client::new();
@@ -726,7 +726,7 @@ async fn take_over_obproxies_end_to_end() {
         notice.contains(&ip(12)) && notice.contains(&ip(13)),
         "{notice}"
     );
-    assert_eq!(r.wiz().items("proxies").len(), 1);
+    assert_eq!(r.wiz().items_named("proxies").len(), 1);
 
     // Add the second good one, check again, then take over all.
     r.code(KeyCode::Left);

@@ -72,7 +72,7 @@ fn validation_is_inline_and_in_words() {
     let mut w = open(WizardKind::CreateCluster, WizardContext::default());
     assert_eq!(focused_id(&w), "name");
     typ(&mut w, "1abc");
-    let f = w.field("name").unwrap();
+    let f = w.field_named("name").unwrap();
     assert!(f.touched);
     assert!(
         f.error
@@ -83,29 +83,29 @@ fn validation_is_inline_and_in_words() {
         f.error
     );
     press(&mut w, &[key(Home), key(Delete)]);
-    assert_eq!(w.text("name"), "abc");
-    assert_eq!(w.field("name").unwrap().error, None);
+    assert_eq!(w.text_named("name"), "abc");
+    assert_eq!(w.field_named("name").unwrap().error, None);
     press(&mut w, &[key(End), ctrl('u')]);
     typ(&mut w, "terran");
-    let e = w.field("name").unwrap().error.clone().unwrap();
+    let e = w.field_named("name").unwrap().error.clone().unwrap();
     assert!(e.contains("already has a cluster named terran"), "{e}");
     press(&mut w, &[ctrl('u')]);
     typ(&mut w, "abc");
     typ(&mut w, "集");
     assert!(w
-        .field("name")
+        .field_named("name")
         .unwrap()
         .error
         .as_deref()
         .unwrap()
         .contains("ASCII"));
     press(&mut w, &[key(Backspace)]);
-    assert_eq!(w.text("name"), "abc");
-    assert_eq!(w.field("name").unwrap().error, None);
+    assert_eq!(w.text_named("name"), "abc");
+    assert_eq!(w.field_named("name").unwrap().error, None);
     focus_on(&mut w, "password");
     typ(&mut w, "short");
     assert!(w
-        .field("password")
+        .field_named("password")
         .unwrap()
         .error
         .as_deref()
@@ -113,11 +113,11 @@ fn validation_is_inline_and_in_words() {
         .contains("8–32"));
     press(&mut w, &[ctrl('u')]);
     typ(&mut w, PW);
-    assert_eq!(w.field("password").unwrap().error, None);
+    assert_eq!(w.field_named("password").unwrap().error, None);
     tab(&mut w);
     typ(&mut w, "aaBB11__xyZ");
     assert_eq!(
-        w.field("password2").unwrap().error.as_deref(),
+        w.field_named("password2").unwrap().error.as_deref(),
         Some("passwords differ")
     );
 }
@@ -131,20 +131,20 @@ fn a_step_with_errors_does_not_advance_and_focuses_the_first() {
     assert_eq!(focused_id(&w), "package");
     assert!(w.notice.as_deref().unwrap().contains("to fix"));
     // Untouched fields now show their errors too.
-    assert!(w.field("password").unwrap().touched);
+    assert!(w.field_named("password").unwrap().touched);
 }
 
 #[test]
 fn pasted_newlines_are_stripped_at_the_end_and_refused_inside() {
     let mut w = open(WizardKind::CreateCluster, WizardContext::default());
     w.handle_paste("terran2\r\n");
-    assert_eq!(w.text("name"), "terran2");
+    assert_eq!(w.text_named("name"), "terran2");
     w.handle_paste("x\ny");
-    assert_eq!(w.text("name"), "terran2");
+    assert_eq!(w.text_named("name"), "terran2");
     assert!(w.notice.as_deref().unwrap().contains("line break"));
     focus_on(&mut w, "password");
     w.handle_paste(&format!("{PW}\n"));
-    assert_eq!(w.secret("password").unwrap().expose(), PW);
+    assert_eq!(w.secret_named("password").unwrap().expose(), PW);
 }
 
 #[test]
@@ -163,7 +163,7 @@ fn proxy_mode_shows_its_fields_and_hides_them_otherwise() {
     enter(&mut w);
     typ(&mut w, "proxy");
     enter(&mut w);
-    assert_eq!(w.choice("mode"), Some("proxy"));
+    assert_eq!(w.choice_named("mode"), Some("proxy"));
     let v = ids(&w);
     assert!(
         v.contains(&"proxyro_password") && v.contains(&"cluster_name") && v.contains(&"standby"),
@@ -174,7 +174,7 @@ fn proxy_mode_shows_its_fields_and_hides_them_otherwise() {
     press(&mut w, &[key(Char(' '))]);
     assert!(ids(&w).contains(&"ob_cluster_id"));
     // Back to direct: all of them go away, and their values are not sent.
-    w.set("mode", Value::One(Some("direct".into())));
+    w.set_named("mode", Value::One(Some("direct".into())));
     let v = ids(&w);
     assert!(
         !v.contains(&"proxyro_password")
@@ -182,8 +182,8 @@ fn proxy_mode_shows_its_fields_and_hides_them_otherwise() {
             && !v.contains(&"cluster_name")
     );
     // Hidden fields never block a step.
-    w.set("address", Value::Text("10.0.0.1".into()));
-    w.set(
+    w.set_named("address", Value::Text("10.0.0.1".into()));
+    w.set_named(
         "root_password",
         Value::Secret(obtui_api::secret::Secret::new("x")),
     );
@@ -207,12 +207,12 @@ fn esc_on_a_filled_form_asks_first() {
     // Default is keep editing.
     assert!(enter(&mut w).is_empty());
     assert!(!w.discard_prompt);
-    assert_eq!(w.text("name"), "abc");
+    assert_eq!(w.text_named("name"), "abc");
     w.handle_key(key(Esc));
     let e = w.handle_key(key(Char('y')));
     assert!(matches!(e.as_slice(), [WizardEffect::Close]));
     assert!(
-        w.secret("password").unwrap().is_empty(),
+        w.secret_named("password").unwrap().is_empty(),
         "secret wiped on discard"
     );
 }
@@ -313,8 +313,8 @@ fn the_precheck_gate_and_exactly_one_submit() {
     assert!(
         matches!(e.as_slice(), [WizardEffect::OpenTask(id), WizardEffect::Close] if id == "108088")
     );
-    assert!(w.secret("password").unwrap().is_empty());
-    assert!(w.secret("password2").unwrap().is_empty());
+    assert!(w.secret_named("password").unwrap().is_empty());
+    assert!(w.secret_named("password2").unwrap().is_empty());
     // A late duplicate answer does nothing.
     assert!(w.on_submit(SubmitOutcome::Ok("1".into())).is_empty());
 }
@@ -347,10 +347,10 @@ fn an_api_error_keeps_every_field_and_shows_status_message_trace() {
     };
     assert!(w.on_submit(SubmitOutcome::Err(err.clone())).is_empty());
     assert_eq!(w.submit, SubmitState::Failed(err));
-    assert_eq!(w.text("name"), "zerg");
-    assert_eq!(w.secret("password").unwrap().expose(), PW);
-    assert_eq!(w.secret("password2").unwrap().expose(), PW);
-    assert_eq!(w.items("zones")[0][0].text_value(), "z1");
+    assert_eq!(w.text_named("name"), "zerg");
+    assert_eq!(w.secret_named("password").unwrap().expose(), PW);
+    assert_eq!(w.secret_named("password2").unwrap().expose(), PW);
+    assert_eq!(w.items_named("zones")[0][0].text_value(), "z1");
     let text = screen(&w);
     assert!(
         text.contains("HTTP 400")
@@ -376,7 +376,7 @@ fn a_timeout_looks_for_the_task_before_anything_is_resent() {
     assert!(
         matches!(e.as_slice(), [WizardEffect::OpenTask(id), WizardEffect::Close] if id == "42")
     );
-    assert!(w.secret("password").unwrap().is_empty());
+    assert!(w.secret_named("password").unwrap().is_empty());
 
     let mut w = at_summary();
     confirm_submit(&mut w);
@@ -386,7 +386,7 @@ fn a_timeout_looks_for_the_task_before_anything_is_resent() {
         SubmitState::Failed(e) => assert!(e.message.contains("no task"), "{e:?}"),
         s => panic!("{s:?}"),
     }
-    assert_eq!(w.secret("password").unwrap().expose(), PW);
+    assert_eq!(w.secret_named("password").unwrap().expose(), PW);
 }
 
 #[test]
@@ -418,35 +418,35 @@ fn zones_are_a_repeatable_group() {
     assert_eq!(w.focus.item, None);
     assert_eq!(focused_id(&w), "zones");
     enter(&mut w);
-    assert_eq!(w.items("zones").len(), 2);
+    assert_eq!(w.items_named("zones").len(), 2);
     assert_eq!(w.focus.item, Some((1, 0)));
     typ(&mut w, "z1");
-    let err = w.items("zones")[1][0].error.clone().unwrap();
+    let err = w.items_named("zones")[1][0].error.clone().unwrap();
     assert!(err.contains("already zone 1"), "{err}");
     press(&mut w, &[ctrl('x')]);
-    assert_eq!(w.items("zones").len(), 1);
+    assert_eq!(w.items_named("zones").len(), 1);
     // The last zone cannot be removed.
     assert_eq!(focused_id(&w), "zones");
     press(&mut w, &[key(Down), ctrl('x')]);
     assert!(w.notice.as_deref().unwrap().contains("at least 1"));
-    assert_eq!(w.items("zones").len(), 1);
+    assert_eq!(w.items_named("zones").len(), 1);
 }
 
 #[test]
 fn takeover_calls_the_api_precheck_and_renders_its_items() {
     let mut w = open(WizardKind::TakeoverCluster, WizardContext::default());
-    w.set("mode", Value::One(Some("proxy".into())));
-    w.set("address", Value::Text("10.0.0.9".into()));
-    w.set("port", Value::Text("2883".into()));
-    w.set(
+    w.set_named("mode", Value::One(Some("proxy".into())));
+    w.set_named("address", Value::Text("10.0.0.9".into()));
+    w.set_named("port", Value::Text("2883".into()));
+    w.set_named(
         "root_password",
         Value::Secret(obtui_api::secret::Secret::new("root-Secret-1")),
     );
-    w.set(
+    w.set_named(
         "proxyro_password",
         Value::Secret(obtui_api::secret::Secret::new("proxyro-Secret-2")),
     );
-    w.set("cluster_name", Value::Text("ob01".into()));
+    w.set_named("cluster_name", Value::Text("ob01".into()));
     press(&mut w, &[ctrl('n')]);
     assert_eq!(w.step, 1);
     let e = press(&mut w, &[ctrl('n')]);
@@ -500,8 +500,8 @@ fn takeover_calls_the_api_precheck_and_renders_its_items() {
 #[test]
 fn takeover_host_info_for_hosts_new_to_ocp() {
     let mut w = open(WizardKind::TakeoverCluster, WizardContext::default());
-    w.set("address", Value::Text("10.0.0.9".into()));
-    w.set(
+    w.set_named("address", Value::Text("10.0.0.9".into()));
+    w.set_named(
         "root_password",
         Value::Secret(obtui_api::secret::Secret::new("x")),
     );
@@ -517,12 +517,12 @@ fn takeover_host_info_for_hosts_new_to_ocp() {
     focus_on(&mut w, "credential");
     enter(&mut w);
     enter(&mut w);
-    w.set("host_kind", Value::One(Some("DEDICATED_CONTAINER".into())));
+    w.set_named("host_kind", Value::One(Some("DEDICATED_CONTAINER".into())));
     assert!(
         !w.step_errors(1).is_empty(),
         "publish ports are required for containers"
     );
-    w.set("publish_ports", Value::Text("2881:2881".into()));
+    w.set_named("publish_ports", Value::Text("2881:2881".into()));
     assert!(w.step_errors(1).is_empty(), "{:?}", w.step_errors(1));
     press(&mut w, &[ctrl('n')]);
     w.on_precheck(Ok(vec![]));
@@ -544,13 +544,18 @@ fn upgrade_body_follows_the_ocp_version_and_asks_for_the_name() {
     ] {
         let mut w = open(WizardKind::UpgradeCluster, upgrade_ctx(ocp));
         assert_eq!(focused_id(&w), "package");
-        let opts = w.field("package").unwrap().options().unwrap().to_vec();
+        let opts = w
+            .field_named("package")
+            .unwrap()
+            .options()
+            .unwrap()
+            .to_vec();
         assert_eq!(opts.len(), 1, "only versions newer than 4.2.1.2: {opts:?}");
         enter(&mut w);
         enter(&mut w);
         if new_shape {
             assert_eq!(
-                w.text("zone_order"),
+                w.text_named("zone_order"),
                 "zone1,zone2",
                 "prefilled from the cluster"
             );
@@ -593,24 +598,24 @@ fn upgrade_body_follows_the_ocp_version_and_asks_for_the_name() {
 #[test]
 fn upgrade_zone_order_must_name_each_zone_once() {
     let mut w = open(WizardKind::UpgradeCluster, upgrade_ctx(Some("4.3.0")));
-    w.set("zone_order", Value::Text("zone1,zone1".into()));
+    w.set_named("zone_order", Value::Text("zone1,zone1".into()));
     assert!(w
-        .field("zone_order")
+        .field_named("zone_order")
         .unwrap()
         .error
         .as_deref()
         .unwrap()
         .contains("twice"));
-    w.set("zone_order", Value::Text("zone1".into()));
+    w.set_named("zone_order", Value::Text("zone1".into()));
     assert!(w
-        .field("zone_order")
+        .field_named("zone_order")
         .unwrap()
         .error
         .as_deref()
         .unwrap()
         .contains("zone1,zone2"));
-    w.set("zone_order", Value::Text("zone2, zone1".into()));
-    assert_eq!(w.field("zone_order").unwrap().error, None);
+    w.set_named("zone_order", Value::Text("zone2, zone1".into()));
+    assert_eq!(w.field_named("zone_order").unwrap().error, None);
 }
 
 #[test]
@@ -622,14 +627,14 @@ fn proxy_takeover_body_and_checks() {
     };
     let mut w = open(WizardKind::TakeoverProxy, ctx);
     assert_eq!(
-        w.choice("proxy_cluster"),
+        w.choice_named("proxy_cluster"),
         Some("5"),
         "preselected from the pane"
     );
-    w.set_in("proxies", 0, "host", Value::One(Some("1".into())));
-    w.set_in("proxies", 1, "host", Value::One(Some("2".into())));
-    w.set_in("proxies", 1, "sql_port", Value::Text("3883".into()));
-    w.set(
+    w.set_in_named("proxies", 0, "host", Value::One(Some("1".into())));
+    w.set_in_named("proxies", 1, "host", Value::One(Some("2".into())));
+    w.set_in_named("proxies", 1, "sql_port", Value::Text("3883".into()));
+    w.set_named(
         "proxysys_password",
         Value::Secret(obtui_api::secret::Secret::new("proxysys-Pw9")),
     );
@@ -659,8 +664,8 @@ fn proxy_takeover_body_and_checks() {
     );
     assert_eq!(v["proxysysPasswd"], MASK);
     // The same host twice is a field error.
-    w.set_in("proxies", 1, "host", Value::One(Some("1".into())));
-    assert!(w.items("proxies")[1][0]
+    w.set_in_named("proxies", 1, "host", Value::One(Some("1".into())));
+    assert!(w.items_named("proxies")[1][0]
         .error
         .as_deref()
         .unwrap()
@@ -685,5 +690,5 @@ fn load_errors_show_and_ctrl_l_reloads() {
         .iter()
         .any(|e| matches!(e, WizardEffect::NeedData(DataRequest::Packages))));
     serve(&mut w, e);
-    assert!(w.field("package").unwrap().options().is_some());
+    assert!(w.field_named("package").unwrap().options().is_some());
 }

@@ -94,10 +94,10 @@ fn every_step_of_every_wizard_shows_the_focused_field_at_80x24() {
         let mut w = open(kind, ctx);
         // Turn on every conditional field, so the forms are as long as they get.
         if kind == WizardKind::TakeoverCluster {
-            w.set("mode", Value::One(Some("proxy".into())));
-            w.set("standby", Value::Bool(true));
-            w.set("new_hosts", Value::Bool(true));
-            w.set("host_kind", Value::One(Some("DEDICATED_CONTAINER".into())));
+            w.set_named("mode", Value::One(Some("proxy".into())));
+            w.set_named("standby", Value::Bool(true));
+            w.set_named("new_hosts", Value::Bool(true));
+            w.set_named("host_kind", Value::One(Some("DEDICATED_CONTAINER".into())));
         }
         for step in 0..w.steps.len() {
             if !matches!(w.steps[step].kind, StepKind::Form(_)) {
@@ -129,9 +129,9 @@ fn every_step_of_every_wizard_shows_the_focused_field_at_80x24() {
 fn many_zones_scroll_and_the_focus_stays_on_screen() {
     let mut w = filled_create();
     for i in 1..7 {
-        w.set_in("zones", i, "zone_name", Value::Text(format!("z{}", i + 1)));
+        w.set_in_named("zones", i, "zone_name", Value::Text(format!("z{}", i + 1)));
     }
-    assert_eq!(w.items("zones").len(), 7);
+    assert_eq!(w.items_named("zones").len(), 7);
     // Down through every row of every zone: each step keeps the focused row on screen.
     press(&mut w, &[key(Up), key(Up), key(Up)]);
     for _ in 0..30 {
@@ -220,8 +220,8 @@ fn precheck_table_reads_in_mono() {
 #[test]
 fn precheck_from_the_api_says_so() {
     let mut w = open(WizardKind::TakeoverCluster, WizardContext::default());
-    w.set("address", Value::Text("10.0.0.9".into()));
-    w.set("root_password", Value::Secret(Secret::new("Root-pw-1")));
+    w.set_named("address", Value::Text("10.0.0.9".into()));
+    w.set_named("root_password", Value::Secret(Secret::new("Root-pw-1")));
     press(&mut w, &[ctrl('n'), ctrl('n')]);
     let text = screen(&w);
     assert!(
@@ -244,8 +244,8 @@ fn precheck_from_the_api_says_so() {
 #[test]
 fn a_precheck_failing_with_a_server_error_shows_its_trace_id() {
     let mut w = open(WizardKind::TakeoverCluster, WizardContext::default());
-    w.set("address", Value::Text("10.0.0.9".into()));
-    w.set("root_password", Value::Secret(Secret::new("Root-pw-1")));
+    w.set_named("address", Value::Text("10.0.0.9".into()));
+    w.set_named("root_password", Value::Secret(Secret::new("Root-pw-1")));
     press(&mut w, &[ctrl('n'), ctrl('n')]);
     let err = obtui_api::ApiError::Server {
         status: 502,
@@ -276,7 +276,7 @@ fn select_list_filters_as_you_type() {
     assert!(!text.contains("oceanbase-4.2.1.2"), "{text}");
     w.handle_key(key(Enter));
     assert_eq!(
-        w.choice("package"),
+        w.choice_named("package"),
         Some("oceanbase-4.2.2.0-100000102024010415.el7.x86_64.rpm")
     );
 }
@@ -336,7 +336,7 @@ fn rows_cut_by_the_window_edge_draw_at_every_height() {
     // often falls between a field and its error line.
     let mut w = filled_create();
     for i in 1..7 {
-        w.set_in("zones", i, "zone_name", Value::Text(String::new()));
+        w.set_in_named("zones", i, "zone_name", Value::Text(String::new()));
     }
     press(&mut w, &[ctrl('n')]); // refused: marks every field touched, errors show
     assert_eq!(w.step, 1);

@@ -152,7 +152,7 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
     r.until("the zones", |a| {
         a.wizard
             .as_ref()
-            .and_then(|w| w.field("zone"))
+            .and_then(|w| w.field_named("zone"))
             .is_some_and(|f| f.options().is_some_and(|o| o.len() >= 4))
     })
     .await;
@@ -168,7 +168,7 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
     assert!(r.wiz().popup.is_some(), "the zone list opens");
     r.typ("zone2");
     r.code(KeyCode::Enter);
-    assert_eq!(r.wiz().choice("zone"), Some("zone2"));
+    assert_eq!(r.wiz().choice_named("zone"), Some("zone2"));
     r.focus("password");
     r.typ(TARGET_PASSWORD);
     r.press(ctrl('n'));
@@ -176,8 +176,8 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
     assert_eq!(step, 1, "{}", r.screen());
 
     // obConfigs keep their defaults (2881 / 2882): they clash with the first server.
-    assert_eq!(r.wiz().text("mysql_port"), "2881");
-    assert_eq!(r.wiz().text("memory_limit"), "16G");
+    assert_eq!(r.wiz().text_named("mysql_port"), "2881");
+    assert_eq!(r.wiz().text_named("memory_limit"), "16G");
     r.press(ctrl('n'));
     let items = r.precheck_done().await;
     assert_eq!(

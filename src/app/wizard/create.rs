@@ -11,6 +11,40 @@ use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ClusterType, CreateClusterRequest, CreateClusterZone};
 use std::collections::BTreeMap;
 
+/// Create a cluster (OCP).
+#[derive(Debug)]
+pub struct CreateSpec;
+
+impl super::WizardSpec for CreateSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
+        needs()
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn derived_options(&self) -> &'static [&'static str] {
+        // The primary zone is chosen among the zones typed above.
+        const DERIVED: &[&str] = &[Id::PrimaryZone.key()];
+        DERIVED
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+}
 pub const PACKAGE_TYPE: &str = "OB_SERVER_INSTALL_PACKAGE";
 
 /// The form's values, without the password.
@@ -23,6 +57,22 @@ pub struct CreateForm {
     pub primary_zone: Option<String>,
 }
 
+field_ids! {
+    /// The create form's fields (zone_name, idc, hosts: a zone's).
+    pub enum Id {
+        Name = "name",
+        Type = "type",
+        Package = "package",
+        Password = "password",
+        Password2 = "password2",
+        Zones = "zones",
+        PrimaryZone = "primary_zone",
+        ZoneName = "zone_name",
+        Idc = "idc",
+        Hosts = "hosts",
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ZoneForm {
     pub name: String,
@@ -30,7 +80,7 @@ pub struct ZoneForm {
     pub hosts: Vec<i64>,
 }
 
-pub(super) fn needs() -> Vec<DataRequest> {
+fn needs() -> Vec<DataRequest> {
     vec![
         DataRequest::Packages,
         DataRequest::Idcs,
@@ -39,54 +89,60 @@ pub(super) fn needs() -> Vec<DataRequest> {
     ]
 }
 
-pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let types = vec![
         Choice::new("PRIMARY", "PRIMARY", "a new primary cluster"),
         Choice::new("STANDBY", "STANDBY", "a standby of an existing primary"),
     ];
     let zone = vec![
         Field::text(
-            "zone_name",
+            Id::ZoneName.key(),
             "Zone name",
             "1–32 characters: letters, digits and _; must start with a letter",
             Rule::ZoneName,
         ),
         Field::select(
-            "idc",
+            Id::Idc.key(),
             "IDC",
             "the data centre of this zone's hosts (from OCP's IDC list)",
             None,
         ),
         Field::multi(
-            "hosts",
+            Id::Hosts.key(),
             "Hosts",
             "free hosts for this zone's OBServers (Space ticks, Enter done)",
         ),
     ];
     let fields = vec![
-        Field::text("name", "Cluster name", "1–48 characters: letters, digits and _; must start with a letter", Rule::ClusterName),
-        Field::select("type", "Type", "PRIMARY, or STANDBY of an existing primary", Some(types))
+        Field::text(Id::Name.key(), "Cluster name", "1–48 characters: letters, digits and _; must start with a letter", Rule::ClusterName),
+        Field::select(Id::Type.key(), "Type", "PRIMARY, or STANDBY of an existing primary", Some(types))
             .with_value(Value::One(Some("PRIMARY".into()))),
-        Field::select("package", "OceanBase package", "the server RPM to install (OCP software packages)", None),
+        Field::select(Id::Package.key(), "OceanBase package", "the server RPM to install (OCP software packages)", None),
         Field::password(
-            "password",
+            Id::Password.key(),
             "root@sys password",
             "8–32 characters; at least 2 each of upper-case, lower-case, digits and ~!@#%^&*_-+=|(){}[]:;,.?/",
             Rule::NewPassword,
         ),
-        Field::password("password2", "Repeat password", "type the same password again", Rule::ExistingPassword),
-        Field::group("zones", "Zones", "one zone per IDC; an odd number of zones keeps a majority", zone, 1, 9, "zone"),
-        Field::select("primary_zone", "Primary zone", "optional: the zone that leads (empty lets OCP decide)", Some(Vec::new()))
+        Field::password(Id::Password2.key(), "Repeat password", "type the same password again", Rule::ExistingPassword),
+        Field::group(Id::Zones.key(), "Zones", "one zone per IDC; an odd number of zones keeps a majority", zone, 1, 9, "zone"),
+        Field::select(Id::PrimaryZone.key(), "Primary zone", "optional: the zone that leads (empty lets OCP decide)", Some(Vec::new()))
             .optional(),
     ];
     let steps = vec![
         Step {
             title: "Cluster",
-            kind: StepKind::Form(vec!["name", "type", "package", "password", "password2"]),
+            kind: StepKind::Form(vec![
+                Id::Name.key(),
+                Id::Type.key(),
+                Id::Package.key(),
+                Id::Password.key(),
+                Id::Password2.key(),
+            ]),
         },
         Step {
             title: "Zones",
-            kind: StepKind::Form(vec!["zones", "primary_zone"]),
+            kind: StepKind::Form(vec![Id::Zones.key(), Id::PrimaryZone.key()]),
         },
         Step {
             title: "Precheck",
@@ -100,14 +156,10 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     (steps, fields)
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     let inv = &w.inventory;
-    match id {
-        "package" => loaded(&inv.packages, |p| {
+    match Id::from_key(id)? {
+        Id::Package => loaded(&inv.packages, |p| {
             (p.package_type == PACKAGE_TYPE).then(|| {
                 Choice::new(
                     &p.file_name,
@@ -121,7 +173,7 @@ pub(super) fn options(
                 )
             })
         }),
-        "idc" => loaded(&inv.idcs, |i| {
+        Id::Idc => loaded(&inv.idcs, |i| {
             Some(Choice::new(
                 &i.name,
                 &i.name,
@@ -131,7 +183,7 @@ pub(super) fn options(
                     .unwrap_or_default(),
             ))
         }),
-        "hosts" => loaded(&inv.hosts, |h| {
+        Id::Hosts => loaded(&inv.hosts, |h| {
             h.is_free().then(|| {
                 let detail = format!(
                     "{} · {} · {}",
@@ -142,9 +194,9 @@ pub(super) fn options(
                 Choice::new(h.id.to_string(), &h.ip, detail)
             })
         }),
-        "primary_zone" => {
+        Id::PrimaryZone => {
             let names = w
-                .items("zones")
+                .items(Id::Zones)
                 .iter()
                 .filter_map(|it| it.first().map(|f| f.text_value().trim().to_string()))
                 .filter(|n| !n.is_empty())
@@ -156,11 +208,11 @@ pub(super) fn options(
     }
 }
 
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     // Unique among the clusters OCP manages (the precheck checks again with fresh data).
-    if let (Some(cs), Some(i)) = (&w.inventory.clusters, w.index("name")) {
-        let name = w.text("name").trim();
+    if let (Some(cs), Some(i)) = (&w.inventory.clusters, w.index(Id::Name)) {
+        let name = w.text(Id::Name).trim();
         if let Some(c) = cs.iter().find(|c| c.name == name) {
             out.push((
                 FieldPath { top: i, item: None },
@@ -169,20 +221,20 @@ pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
         }
     }
     if let (Some(a), Some(b), Some(i)) = (
-        w.secret("password"),
-        w.secret("password2"),
-        w.index("password2"),
+        w.secret(Id::Password),
+        w.secret(Id::Password2),
+        w.index(Id::Password2),
     ) {
         if !b.is_empty() && a.expose() != b.expose() {
             out.push((FieldPath { top: i, item: None }, "passwords differ".into()));
         }
     }
-    let Some(top) = w.index("zones") else {
+    let Some(top) = w.index(Id::Zones) else {
         return out;
     };
     let mut seen_names: BTreeMap<String, usize> = BTreeMap::new();
     let mut seen_hosts: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, item) in w.items("zones").iter().enumerate() {
+    for (i, item) in w.items(Id::Zones).iter().enumerate() {
         let name = item
             .first()
             .map(|f| f.text_value().trim().to_string())
@@ -213,7 +265,7 @@ pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
             }
         }
     }
-    if let (Some(pz), Some(i)) = (w.choice("primary_zone"), w.index("primary_zone")) {
+    if let (Some(pz), Some(i)) = (w.choice(Id::PrimaryZone), w.index(Id::PrimaryZone)) {
         if !seen_names.contains_key(pz) {
             out.push((
                 FieldPath { top: i, item: None },
@@ -226,7 +278,7 @@ pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 
 pub fn form_values(w: &Wizard) -> CreateForm {
     let zones = w
-        .items("zones")
+        .items(Id::Zones)
         .iter()
         .map(|it| ZoneForm {
             name: it
@@ -245,11 +297,11 @@ pub fn form_values(w: &Wizard) -> CreateForm {
         })
         .collect();
     CreateForm {
-        name: w.text("name").trim().to_string(),
-        cluster_type: w.choice("type").unwrap_or("PRIMARY").to_string(),
-        rpm_name: w.choice("package").unwrap_or_default().to_string(),
+        name: w.text(Id::Name).trim().to_string(),
+        cluster_type: w.choice(Id::Type).unwrap_or("PRIMARY").to_string(),
+        rpm_name: w.choice(Id::Package).unwrap_or_default().to_string(),
         zones,
-        primary_zone: w.choice("primary_zone").map(str::to_string),
+        primary_zone: w.choice(Id::PrimaryZone).map(str::to_string),
     }
 }
 
@@ -419,9 +471,9 @@ pub fn precheck(f: &CreateForm, inv: &Inventory) -> Vec<PrecheckItem> {
     out
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
-    let pw = w.secret("password").ok_or("no password field")?;
+    let pw = w.secret(Id::Password).ok_or("no password field")?;
     let body = CreateClusterRequest {
         cluster_type: ClusterType::from_wire(&f.cluster_type),
         name: f.name.clone(),
@@ -588,5 +640,13 @@ mod tests {
         assert_eq!(result(&items, "cluster name unused"), CheckResult::Fail);
         assert_eq!(result(&items, "package present"), CheckResult::Fail);
         assert_eq!(result(&items, "host"), CheckResult::Fail);
+    }
+
+    #[test]
+    fn ids_match_the_form() {
+        let (w, _) =
+            super::super::Wizard::open(WizardKind::CreateCluster, WizardContext::default(), false)
+                .expect("opens");
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
     }
 }

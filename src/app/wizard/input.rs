@@ -504,8 +504,9 @@ impl Wizard {
     fn precheck_key(&mut self, action: Option<Action>) -> Vec<WizardEffect> {
         match action {
             Some(Action::PrecheckDropFailing) => {
-                if self.kind == WizardKind::TakeoverProxy {
-                    return proxy::drop_failing(self);
+                let spec = self.spec;
+                if spec.drops_failing() {
+                    return spec.drop_failing(self);
                 }
             }
             Some(Action::PrecheckRerun) => {
@@ -678,7 +679,7 @@ impl Wizard {
             }
             StepKind::Precheck => {
                 let mut h = vec![(k(Action::PrecheckRerun), "re-run")];
-                if self.kind == WizardKind::TakeoverProxy {
+                if self.spec.drops_failing() {
                     h.push((k(Action::PrecheckDropFailing), "remove failing"));
                 }
                 h.extend([

@@ -8,8 +8,52 @@
 //! Here: the wizard's state, steps, layout, data, precheck and submit. `field` holds the field
 //! kinds and their checks, `input` the key handling, `validate` the pure validators. The four OCP
 //! wizards (create, take over, upgrade a cluster; take over an OBProxy) and the obshell one (scale
-//! out a cluster) live in one file each and plug in through [`WizardKind`]; the framework itself
-//! knows no backend.
+//! out a cluster) live in one file each and plug in through [`WizardSpec`], one unit struct per
+//! wizard; [`spec_for`] is the only place that maps a [`WizardKind`] to its wizard. The framework
+//! itself knows no backend and no wizard.
+
+/// Typed field ids for one wizard: an enum whose variants name the fields, with [`FieldId`]'s
+/// `key()` giving the string the field is built with. A misspelt id is then a compile error, not
+/// a lookup that silently finds nothing.
+///
+/// ```ignore
+/// field_ids! { pub enum Id { Address = "address", Port = "port" } }
+/// ```
+macro_rules! field_ids {
+    ($(#[$m:meta])* $vis:vis enum $name:ident { $($var:ident = $key:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        $vis enum $name {
+            $($var),*
+        }
+        impl $name {
+            /// Every id, in declaration order.
+            #[allow(dead_code)]
+            $vis const ALL: &'static [$name] = &[$($name::$var),*];
+            /// The id built with this key, if any (to match on the `&str` the framework passes).
+            #[allow(dead_code)]
+            $vis fn from_key(key: &str) -> Option<Self> {
+                match key {
+                    $($key => Some($name::$var),)*
+                    _ => None,
+                }
+            }
+        }
+        impl $name {
+            /// The key, in const contexts too (the trait's `key` calls this).
+            $vis const fn key(self) -> &'static str {
+                match self {
+                    $($name::$var => $key),*
+                }
+            }
+        }
+        impl $crate::app::wizard::FieldId for $name {
+            fn key(self) -> &'static str {
+                $name::key(self)
+            }
+        }
+    };
+}
 
 pub mod create;
 mod field;
@@ -35,9 +79,6 @@ pub use field::{Choice, Cond, Field, FieldKind, Rule, Value};
 /// the field itself, `Some(None)` = the group's template, `Some(Some(i))` = item `i`.
 type OptionUpdate = (usize, Option<Option<usize>>, usize, Option<Vec<Choice>>);
 
-/// Selects whose options come from other fields, not from data (recomputed on every edit).
-const DERIVED_OPTIONS: &[&str] = &["primary_zone"];
-
 /// Upper bound on any typed value, so a runaway paste cannot grow memory without limit.
 const MAX_INPUT: usize = 512;
 
@@ -62,6 +103,82 @@ impl WizardContext {
                     != std::cmp::Ordering::Less
             })
             .unwrap_or(false)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a wizard supplies
+
+/// A field's id, typed: each wizard declares its ids with `field_ids!`. The lookups (`text`,
+/// `choice`, `set`, …) take one; the `*_named` forms take the plain string (tests, the framework
+/// itself, which walks ids stored in steps and conditions).
+pub trait FieldId: Copy {
+    /// The string the field is built and found with.
+    fn key(self) -> &'static str;
+}
+
+/// One wizard: its form, the data it needs, its select options, its cross-field rules, its
+/// precheck and the write it submits. Each wizard file implements it on a unit struct; the
+/// framework calls it and never asks which wizard it runs. Methods take the [`Wizard`] so they
+/// can read the form, the context and the inventory (and, for `prefill` / `drop_failing`, set
+/// values through the same paths the keys use).
+pub trait WizardSpec: std::fmt::Debug + Sync {
+    /// The steps and the fields, built from what the app knows at opening.
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>);
+    /// Why the wizard cannot open with this context (checked before `form`).
+    fn check_open(&self, _ctx: &WizardContext) -> Result<(), String> {
+        Ok(())
+    }
+    /// The data to fetch (at opening, on reload and before a computed precheck).
+    fn needs(&self, w: &Wizard) -> Vec<DataRequest>;
+    /// `Some(options)` for selects whose options come from data (`Some(None)` = still loading),
+    /// `None` for the others. `item` is (group top index, item index) for a group's sub-field.
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>>;
+    /// Selects whose options come from other fields, not from data (recomputed on every edit).
+    fn derived_options(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Rules across fields: (where, message); a field's own error takes precedence.
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)>;
+    /// Defaults that depend on data, applied after every data answer (must fill in once).
+    fn prefill(&self, _w: &mut Wizard) {}
+    /// The server precheck to run (API prechecks); `None` = the form is incomplete.
+    fn precheck_request(&self, _w: &Wizard) -> Option<PrecheckRequest> {
+        None
+    }
+    /// The checks computed from the form and the inventory (computed prechecks).
+    fn computed_precheck(&self, _w: &Wizard) -> Vec<PrecheckItem> {
+        Vec::new()
+    }
+    /// The write and a one-line effect for the summary, or why it cannot be built.
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String>;
+    /// A name the user must type to confirm the submit (a destructive write).
+    fn confirm_name(&self, _w: &Wizard) -> Option<String> {
+        None
+    }
+    /// True when the precheck step offers "remove the failing items from the form".
+    fn drops_failing(&self) -> bool {
+        false
+    }
+    /// Remove from the form what made the precheck fail (only called when `drops_failing`).
+    fn drop_failing(&self, _w: &mut Wizard) -> Vec<WizardEffect> {
+        Vec::new()
+    }
+}
+
+/// The wizard of a kind: the one place that maps the kind to its implementation.
+pub fn spec_for(kind: WizardKind) -> &'static dyn WizardSpec {
+    match kind {
+        WizardKind::CreateCluster => &create::CreateSpec,
+        WizardKind::TakeoverCluster => &takeover::TakeoverSpec,
+        WizardKind::UpgradeCluster => &upgrade::UpgradeSpec,
+        WizardKind::TakeoverProxy => &proxy::ProxySpec,
+        WizardKind::ScaleOut => &scaleout::ScaleOutSpec,
     }
 }
 
@@ -218,6 +335,8 @@ pub enum WizardEffect {
 #[derive(Debug)]
 pub struct Wizard {
     pub kind: WizardKind,
+    /// The wizard's own parts (`spec_for(kind)`).
+    pub spec: &'static dyn WizardSpec,
     pub ctx: WizardContext,
     pub steps: Vec<Step>,
     pub step: usize,
@@ -259,18 +378,12 @@ impl Wizard {
                 kind.title()
             ));
         }
-        if kind == WizardKind::UpgradeCluster && ctx.cluster.is_none() {
-            return Err("select the cluster to upgrade first".into());
-        }
-        let (steps, fields) = match kind {
-            WizardKind::CreateCluster => create::form(&ctx),
-            WizardKind::TakeoverCluster => takeover::form(&ctx),
-            WizardKind::UpgradeCluster => upgrade::form(&ctx),
-            WizardKind::TakeoverProxy => proxy::form(&ctx),
-            WizardKind::ScaleOut => scaleout::form(&ctx),
-        };
+        let spec = spec_for(kind);
+        spec.check_open(&ctx)?;
+        let (steps, fields) = spec.form(&ctx);
         let mut w = Wizard {
             kind,
+            spec,
             ctx,
             steps,
             step: 0,
@@ -305,40 +418,61 @@ impl Wizard {
     }
 
     fn data_needs(&self) -> Vec<DataRequest> {
-        match self.kind {
-            WizardKind::CreateCluster => create::needs(),
-            WizardKind::TakeoverCluster => takeover::needs(),
-            WizardKind::UpgradeCluster => upgrade::needs(&self.ctx),
-            WizardKind::TakeoverProxy => proxy::needs(),
-            WizardKind::ScaleOut => scaleout::needs(self),
-        }
+        self.spec.needs(self)
     }
 
     // ----- lookup helpers (used by the wizard files and tests) -----
+    //
+    // Typed (`impl FieldId`) for the wizard files; `*_named` by string for tests and for the
+    // framework's own walks over the ids stored in steps and conditions.
 
-    pub fn index(&self, id: &str) -> Option<usize> {
+    pub fn index(&self, id: impl FieldId) -> Option<usize> {
+        self.index_named(id.key())
+    }
+    pub fn index_named(&self, id: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.id == id)
     }
-    pub fn field(&self, id: &str) -> Option<&Field> {
+    pub fn field(&self, id: impl FieldId) -> Option<&Field> {
+        self.field_named(id.key())
+    }
+    pub fn field_named(&self, id: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.id == id)
     }
-    pub fn field_mut(&mut self, id: &str) -> Option<&mut Field> {
+    pub fn field_mut(&mut self, id: impl FieldId) -> Option<&mut Field> {
+        self.field_mut_named(id.key())
+    }
+    pub fn field_mut_named(&mut self, id: &str) -> Option<&mut Field> {
         self.fields.iter_mut().find(|f| f.id == id)
     }
-    pub fn text(&self, id: &str) -> &str {
-        self.field(id).map(Field::text_value).unwrap_or("")
+    pub fn text(&self, id: impl FieldId) -> &str {
+        self.text_named(id.key())
     }
-    pub fn choice(&self, id: &str) -> Option<&str> {
-        self.field(id).and_then(Field::choice)
+    pub fn text_named(&self, id: &str) -> &str {
+        self.field_named(id).map(Field::text_value).unwrap_or("")
     }
-    pub fn flag(&self, id: &str) -> bool {
-        self.field(id).is_some_and(Field::flag)
+    pub fn choice(&self, id: impl FieldId) -> Option<&str> {
+        self.choice_named(id.key())
     }
-    pub fn secret(&self, id: &str) -> Option<&Secret> {
-        self.field(id).and_then(Field::secret)
+    pub fn choice_named(&self, id: &str) -> Option<&str> {
+        self.field_named(id).and_then(Field::choice)
     }
-    pub fn items(&self, id: &str) -> &[Vec<Field>] {
-        self.field(id).map(Field::items).unwrap_or(&[])
+    pub fn flag(&self, id: impl FieldId) -> bool {
+        self.flag_named(id.key())
+    }
+    pub fn flag_named(&self, id: &str) -> bool {
+        self.field_named(id).is_some_and(Field::flag)
+    }
+    pub fn secret(&self, id: impl FieldId) -> Option<&Secret> {
+        self.secret_named(id.key())
+    }
+    pub fn secret_named(&self, id: &str) -> Option<&Secret> {
+        self.field_named(id).and_then(Field::secret)
+    }
+    pub fn items(&self, id: impl FieldId) -> &[Vec<Field>] {
+        self.items_named(id.key())
+    }
+    pub fn items_named(&self, id: &str) -> &[Vec<Field>] {
+        self.field_named(id).map(Field::items).unwrap_or(&[])
     }
     pub fn at(&self, p: FieldPath) -> Option<&Field> {
         let f = self.fields.get(p.top)?;
@@ -362,14 +496,22 @@ impl Wizard {
     }
 
     /// Set a top-level value as if typed (tests, prefill). Marks the form changed.
-    pub fn set(&mut self, id: &str, v: Value) {
-        if let Some(i) = self.index(id) {
+    pub fn set(&mut self, id: impl FieldId, v: Value) {
+        self.set_named(id.key(), v)
+    }
+    pub fn set_named(&mut self, id: &str, v: Value) {
+        if let Some(i) = self.index_named(id) {
             self.set_at(FieldPath { top: i, item: None }, v);
         }
     }
     /// Set a sub-field of a group item; adds items as needed.
-    pub fn set_in(&mut self, group: &str, item: usize, id: &str, v: Value) {
-        let Some(top) = self.index(group) else { return };
+    pub fn set_in(&mut self, group: impl FieldId, item: usize, id: impl FieldId, v: Value) {
+        self.set_in_named(group.key(), item, id.key(), v)
+    }
+    pub fn set_in_named(&mut self, group: &str, item: usize, id: &str, v: Value) {
+        let Some(top) = self.index_named(group) else {
+            return;
+        };
         while self.fields[top].items().len() <= item {
             if !self.add_item(top) {
                 return;
@@ -406,8 +548,8 @@ impl Wizard {
     }
     fn holds(&self, c: &Cond) -> bool {
         match c {
-            Cond::Eq(id, v) => self.choice(id) == Some(*v),
-            Cond::On(id) => self.flag(id),
+            Cond::Eq(id, v) => self.choice_named(id) == Some(*v),
+            Cond::On(id) => self.flag_named(id),
             Cond::All(cs) => cs.iter().all(|c| self.holds(c)),
         }
     }
@@ -437,7 +579,9 @@ impl Wizard {
                 line += height;
             };
         for id in ids {
-            let Some(top) = self.index(id) else { continue };
+            let Some(top) = self.index_named(id) else {
+                continue;
+            };
             let f = &self.fields[top];
             if !self.is_visible(f) {
                 continue;
@@ -550,13 +694,7 @@ impl Wizard {
                 }
             }
         }
-        let cross = match self.kind {
-            WizardKind::CreateCluster => create::cross_check(self),
-            WizardKind::TakeoverCluster => takeover::cross_check(self),
-            WizardKind::UpgradeCluster => upgrade::cross_check(self),
-            WizardKind::TakeoverProxy => proxy::cross_check(self),
-            WizardKind::ScaleOut => scaleout::cross_check(self),
-        };
+        let cross = self.spec.cross_check(self);
         for (p, msg) in cross {
             if let Some(f) = self.at_mut(p) {
                 if f.error.is_none() {
@@ -576,7 +714,7 @@ impl Wizard {
             self.precheck.state = PrecheckState::NotRun;
             self.precheck.items.clear();
         }
-        self.refresh_options(Some(DERIVED_OPTIONS));
+        self.refresh_options(Some(self.spec.derived_options()));
         self.revalidate();
     }
 
@@ -591,7 +729,9 @@ impl Wizard {
         };
         let mut out = Vec::new();
         for id in ids {
-            let Some(top) = self.index(id) else { continue };
+            let Some(top) = self.index_named(id) else {
+                continue;
+            };
             let f = &self.fields[top];
             if !self.is_visible(f) {
                 continue;
@@ -625,7 +765,7 @@ impl Wizard {
             return;
         };
         for id in ids {
-            if let Some(f) = self.field_mut(id) {
+            if let Some(f) = self.field_mut_named(id) {
                 f.touched = true;
                 if let FieldKind::Group { items, .. } = &mut f.kind {
                     items.iter_mut().flatten().for_each(|sf| sf.touched = true);
@@ -642,13 +782,9 @@ impl Wizard {
         self.pending
             .retain(|p| std::mem::discriminant(p) != std::mem::discriminant(&key));
         self.inventory.apply(r);
-        if self.kind == WizardKind::UpgradeCluster || self.kind == WizardKind::TakeoverProxy {
-            // Defaults that depend on data (zone order, target cluster) fill in once.
-            match self.kind {
-                WizardKind::UpgradeCluster => upgrade::prefill(self),
-                _ => proxy::prefill(self),
-            }
-        }
+        // Defaults that depend on data (zone order, target cluster) fill in once.
+        let spec = self.spec;
+        spec.prefill(self);
         self.refresh_options(None);
         self.revalidate();
         if self.precheck.state == PrecheckState::Running
@@ -665,7 +801,6 @@ impl Wizard {
     /// however large the inventory is. Group templates are updated too, so a new item comes
     /// with its options.
     fn refresh_options(&mut self, only: Option<&[&str]>) {
-        let kind = self.kind;
         let wanted = |f: &Field| {
             matches!(
                 f.kind,
@@ -675,7 +810,7 @@ impl Wizard {
         let mut updates: Vec<OptionUpdate> = Vec::new();
         for (top, f) in self.fields.iter().enumerate() {
             if wanted(f) {
-                if let Some(o) = self.options_for(kind, f.id, None) {
+                if let Some(o) = self.spec.options(self, f.id, None) {
                     updates.push((top, None, 0, o));
                 }
             }
@@ -685,7 +820,7 @@ impl Wizard {
             {
                 for (s, sf) in template.iter().enumerate() {
                     if wanted(sf) {
-                        if let Some(o) = self.options_for(kind, sf.id, None) {
+                        if let Some(o) = self.spec.options(self, sf.id, None) {
                             updates.push((top, Some(None), s, o));
                         }
                     }
@@ -693,7 +828,7 @@ impl Wizard {
                 for (i, item) in items.iter().enumerate() {
                     for (s, sf) in item.iter().enumerate() {
                         if wanted(sf) {
-                            if let Some(o) = self.options_for(kind, sf.id, Some((top, i))) {
+                            if let Some(o) = self.spec.options(self, sf.id, Some((top, i))) {
                                 updates.push((top, Some(Some(i)), s, o));
                             }
                         }
@@ -723,22 +858,6 @@ impl Wizard {
         }
     }
 
-    /// `Some(options)` for selects whose options come from data (`Some(None)` = still loading).
-    fn options_for(
-        &self,
-        kind: WizardKind,
-        id: &str,
-        item: Option<(usize, usize)>,
-    ) -> Option<Option<Vec<Choice>>> {
-        match kind {
-            WizardKind::CreateCluster => create::options(self, id, item),
-            WizardKind::TakeoverCluster => takeover::options(self, id, item),
-            WizardKind::UpgradeCluster => upgrade::options(self, id, item),
-            WizardKind::TakeoverProxy => proxy::options(self, id, item),
-            WizardKind::ScaleOut => scaleout::options(self, id, item),
-        }
-    }
-
     /// Ask again for everything (Ctrl-L).
     fn reload(&mut self) -> Vec<WizardEffect> {
         let reqs = self.data_needs();
@@ -759,20 +878,14 @@ impl Wizard {
         self.precheck.scroll = 0;
         self.precheck.state = PrecheckState::Running;
         match self.precheck.source {
-            PrecheckSource::Api => {
-                let req = match self.kind {
-                    WizardKind::TakeoverProxy => proxy::precheck_request(self),
-                    _ => takeover::precheck_request(self),
-                };
-                match req {
-                    Some(req) => vec![WizardEffect::RunPrecheck(req)],
-                    None => {
-                        self.precheck.state =
-                            PrecheckState::Failed(WizardError::local("the form is incomplete"));
-                        Vec::new()
-                    }
+            PrecheckSource::Api => match self.spec.precheck_request(self) {
+                Some(req) => vec![WizardEffect::RunPrecheck(req)],
+                None => {
+                    self.precheck.state =
+                        PrecheckState::Failed(WizardError::local("the form is incomplete"));
+                    Vec::new()
                 }
-            }
+            },
             PrecheckSource::Computed => {
                 // Fresh data, so the checks speak of the inventory as it is now.
                 let reqs = self.data_needs();
@@ -799,21 +912,7 @@ impl Wizard {
                 "checks below use the last data received; press r to retry",
             ));
         }
-        items.extend(match self.kind {
-            WizardKind::CreateCluster => {
-                create::precheck(&create::form_values(self), &self.inventory)
-            }
-            WizardKind::UpgradeCluster => {
-                upgrade::precheck(&upgrade::form_values(self), &self.inventory)
-            }
-            WizardKind::TakeoverProxy => {
-                proxy::precheck(&proxy::form_values(self), &self.inventory)
-            }
-            WizardKind::ScaleOut => {
-                scaleout::precheck(&scaleout::form_values(self), &self.inventory)
-            }
-            WizardKind::TakeoverCluster => Vec::new(),
-        });
+        items.extend(self.spec.computed_precheck(self));
         self.precheck.items = items;
         self.precheck.state = PrecheckState::Done;
     }
@@ -871,14 +970,7 @@ impl Wizard {
     }
 
     fn prepare_summary(&mut self) {
-        let built = match self.kind {
-            WizardKind::CreateCluster => create::submit_request(self),
-            WizardKind::TakeoverCluster => takeover::submit_request(self),
-            WizardKind::UpgradeCluster => upgrade::submit_request(self),
-            WizardKind::TakeoverProxy => proxy::submit_request(self),
-            WizardKind::ScaleOut => scaleout::submit_request(self),
-        };
-        match built {
+        match self.spec.submit_request(self) {
             Ok((req, effect)) => {
                 self.summary = Some(Summary {
                     method: req.write.method(),
@@ -944,10 +1036,7 @@ impl Wizard {
                 return;
             }
         }
-        let expected = match self.kind {
-            WizardKind::UpgradeCluster => self.ctx.cluster.as_ref().map(|(_, n)| n.clone()),
-            _ => None,
-        };
+        let expected = self.spec.confirm_name(self);
         self.confirm = Some(Confirm {
             submit_focused: false,
             expected,
@@ -1111,4 +1200,31 @@ pub(crate) fn loaded<T>(
     f: impl Fn(&T) -> Option<Choice>,
 ) -> Option<Option<Vec<Choice>>> {
     Some(v.as_ref().map(|v| v.iter().filter_map(f).collect()))
+}
+
+/// Test support: a wizard's typed ids and its form agree both ways (every id names a field or a
+/// group's sub-field, every field and sub-field has an id, and a key maps back to its id).
+/// `by_name`: fields deliberately named at run time (scale out's obConfig keys), not typed.
+#[cfg(test)]
+pub(crate) fn assert_ids_match<I: FieldId + std::fmt::Debug + PartialEq>(
+    w: &Wizard,
+    all: &[I],
+    from_key: fn(&str) -> Option<I>,
+    by_name: &[&str],
+) {
+    let mut keys: Vec<&str> = Vec::new();
+    for f in &w.fields {
+        keys.push(f.id);
+        if let FieldKind::Group { template, .. } = &f.kind {
+            keys.extend(template.iter().map(|sf| sf.id));
+        }
+    }
+    for k in keys.iter().filter(|k| !by_name.contains(k)) {
+        assert!(from_key(k).is_some(), "field {k} has no id");
+    }
+    for &id in all {
+        assert!(keys.contains(&id.key()), "{id:?} names no field");
+        assert_eq!(from_key(id.key()), Some(id));
+    }
+    assert_eq!(from_key("no_such_field"), None);
 }

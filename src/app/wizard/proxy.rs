@@ -22,6 +22,47 @@ use obtui_api::ocp::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Take over OBProxies (OCP); an API precheck with a computed fallback.
+#[derive(Debug)]
+pub struct ProxySpec;
+
+impl super::WizardSpec for ProxySpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
+        needs()
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn prefill(&self, w: &mut Wizard) {
+        prefill(w)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn precheck_request(&self, w: &Wizard) -> Option<PrecheckRequest> {
+        precheck_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+    fn drops_failing(&self) -> bool {
+        true
+    }
+    fn drop_failing(&self, w: &mut Wizard) -> Vec<WizardEffect> {
+        drop_failing(w)
+    }
+}
 /// Oldest OBProxy OCP can take over.
 pub const MIN_PROXY_VERSION: &str = "1.8.0";
 
@@ -32,7 +73,18 @@ pub struct ProxyForm {
     pub hosts: Vec<(i64, u16)>,
 }
 
-pub(super) fn needs() -> Vec<DataRequest> {
+field_ids! {
+    /// The OBProxy take-over form's fields (host, sql_port: a proxy's).
+    pub enum Id {
+        ProxyCluster = "proxy_cluster",
+        Proxies = "proxies",
+        ProxysysPassword = "proxysys_password",
+        Host = "host",
+        SqlPort = "sql_port",
+    }
+}
+
+fn needs() -> Vec<DataRequest> {
     vec![
         DataRequest::ProxyClusters,
         DataRequest::Hosts,
@@ -40,16 +92,16 @@ pub(super) fn needs() -> Vec<DataRequest> {
     ]
 }
 
-pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let item = vec![
         Field::select(
-            "host",
+            Id::Host.key(),
             "Host",
             "the host running the OBProxy to take over (must be in OCP)",
             None,
         ),
         Field::port(
-            "sql_port",
+            Id::SqlPort.key(),
             "SQL port",
             "the OBProxy's SQL port (usually 2883)",
             2883,
@@ -57,13 +109,13 @@ pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     ];
     let mut fields = vec![
         Field::select(
-            "proxy_cluster",
+            Id::ProxyCluster.key(),
             "OBProxy cluster",
             "the OBProxy cluster that takes the OBProxies over",
             None,
         ),
         Field::group(
-            "proxies",
+            Id::Proxies.key(),
             "OBProxies",
             "each host with its SQL port",
             item,
@@ -72,19 +124,19 @@ pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
             "OBProxy",
         ),
     ];
-    let mut ids = vec!["proxy_cluster", "proxies"];
+    let mut ids = vec![Id::ProxyCluster.key(), Id::Proxies.key()];
     // The root@proxysys password exists in 4.3's body; older OCPs may still accept it unknown.
     if ctx.ocp_is_43() || ctx.ocp_version.is_none() {
         fields.push(
             Field::password(
-                "proxysys_password",
+                Id::ProxysysPassword.key(),
                 "root@proxysys password",
                 "optional (OCP 4.3+): the OBProxies' root@proxysys password",
                 Rule::ExistingPassword,
             )
             .optional(),
         );
-        ids.push("proxysys_password");
+        ids.push(Id::ProxysysPassword.key());
     }
     let steps = vec![
         Step {
@@ -103,14 +155,10 @@ pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     (steps, fields)
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     let inv = &w.inventory;
-    match id {
-        "proxy_cluster" => loaded(&inv.proxy_clusters, |p| {
+    match Id::from_key(id)? {
+        Id::ProxyCluster => loaded(&inv.proxy_clusters, |p| {
             let mode = p.work_mode.as_deref().unwrap_or("?");
             Some(Choice::new(
                 p.id.to_string(),
@@ -118,7 +166,7 @@ pub(super) fn options(
                 format!("{mode} · {} OBProxies", p.proxies.len()),
             ))
         }),
-        "host" => loaded(&inv.hosts, |h| {
+        Id::Host => loaded(&inv.hosts, |h| {
             let proxy = h.services.iter().any(|s| s.service_type == "OB_PROXY");
             let detail = format!(
                 "{} · {}{}",
@@ -133,7 +181,7 @@ pub(super) fn options(
 }
 
 /// Preselect the OBProxy cluster the user came from.
-pub(super) fn prefill(w: &mut Wizard) {
+fn prefill(w: &mut Wizard) {
     let Some(id) = w.ctx.proxy_cluster_id else {
         return;
     };
@@ -143,20 +191,20 @@ pub(super) fn prefill(w: &mut Wizard) {
         .iter()
         .flatten()
         .any(|p| p.id == id);
-    if let Some(f) = w.field_mut("proxy_cluster") {
+    if let Some(f) = w.field_mut(Id::ProxyCluster) {
         if known && !f.touched && f.choice().is_none() {
             f.value = Value::One(Some(id.to_string()));
         }
     }
 }
 
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
-    let Some(top) = w.index("proxies") else {
+    let Some(top) = w.index(Id::Proxies) else {
         return out;
     };
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, item) in w.items("proxies").iter().enumerate() {
+    for (i, item) in w.items(Id::Proxies).iter().enumerate() {
         if let Some(h) = item.first().and_then(|f| f.choice()) {
             if let Some(prev) = seen.insert(h, i) {
                 out.push((
@@ -174,9 +222,9 @@ pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 
 pub fn form_values(w: &Wizard) -> ProxyForm {
     ProxyForm {
-        proxy_cluster_id: w.choice("proxy_cluster").and_then(|v| v.parse().ok()),
+        proxy_cluster_id: w.choice(Id::ProxyCluster).and_then(|v| v.parse().ok()),
         hosts: w
-            .items("proxies")
+            .items(Id::Proxies)
             .iter()
             .filter_map(|it| {
                 let h = it.first()?.choice()?.parse().ok()?;
@@ -342,7 +390,7 @@ fn link_checks(target: &super::data::ProxyCluster, inv: &Inventory) -> Vec<Prech
 }
 
 /// The server precheck to call for the form (`None` while it lacks a cluster or a proxy).
-pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
+fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
     let f = form_values(w);
     let id = f.proxy_cluster_id?;
     if f.hosts.is_empty() {
@@ -453,7 +501,7 @@ pub fn fallback_items(f: &ProxyForm, inv: &Inventory, why: &str) -> Vec<Precheck
 }
 
 /// `x` on the precheck step: take every proxy with a FAIL out of the list and check again.
-pub(super) fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
+fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
     if w.precheck.state != PrecheckState::Done {
         w.notice = Some("run the precheck first (r)".into());
         return Vec::new();
@@ -473,11 +521,11 @@ pub(super) fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
         });
         return Vec::new();
     }
-    let Some(top) = w.index("proxies") else {
+    let Some(top) = w.index(Id::Proxies) else {
         return Vec::new();
     };
     let host_of = |it: &Vec<Field>| -> Option<i64> { it.first()?.choice()?.parse().ok() };
-    let items = w.items("proxies");
+    let items = w.items(Id::Proxies);
     let keep: Vec<Vec<Field>> = items
         .iter()
         .filter(|it| host_of(it).is_none_or(|h| !failing.contains(&h)))
@@ -515,7 +563,7 @@ pub(super) fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
     w.start_precheck()
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let id = f.proxy_cluster_id.ok_or("choose an OBProxy cluster")?;
     let body = ObproxyTakeoverRequest {
@@ -528,7 +576,7 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
             })
             .collect(),
         proxysys_passwd: w
-            .secret("proxysys_password")
+            .secret(Id::ProxysysPassword)
             .filter(|s| !s.is_empty())
             .cloned(),
     };
@@ -537,7 +585,7 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
         body,
     };
     let name = w
-        .field("proxy_cluster")
+        .field(Id::ProxyCluster)
         .map(|f| f.choice_label(&id.to_string()))
         .unwrap_or_default();
     let effect = format!(
@@ -740,8 +788,8 @@ mod tests {
             .unwrap())));
         w.on_data(DataResponse::Hosts(Ok(data.hosts.clone().unwrap())));
         w.on_data(DataResponse::Clusters(Ok(data.clusters.clone().unwrap())));
-        w.set_in("proxies", 0, "host", Value::One(Some("1".into())));
-        w.set_in("proxies", 1, "host", Value::One(Some("2".into())));
+        w.set_in_named("proxies", 0, "host", Value::One(Some("1".into())));
+        w.set_in_named("proxies", 1, "host", Value::One(Some("2".into())));
         let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
         let e = w.handle_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
         assert!(
@@ -772,11 +820,23 @@ mod tests {
         assert!(w.handle_key(x).is_empty());
         assert_eq!(w.notice.as_deref(), Some("no OBProxy fails a check"));
         // Every proxy failing: nothing is removed, the list never goes empty.
-        w.set_in("proxies", 0, "host", Value::One(Some("2".into())));
+        w.set_in_named("proxies", 0, "host", Value::One(Some("2".into())));
         w.handle_key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE));
         answer(&mut w);
         assert!(w.handle_key(x).is_empty());
         assert_eq!(form_values(&w).hosts, vec![(2, 2883)]);
         assert!(w.notice.as_deref().unwrap_or("").contains("every OBProxy"));
+    }
+
+    #[test]
+    fn ids_match_the_form() {
+        let ctx = super::super::WizardContext {
+            ocp_version: Some("4.3.0".into()),
+            ..Default::default()
+        };
+        let (w, _) =
+            super::super::Wizard::open(super::super::WizardKind::TakeoverProxy, ctx, false)
+                .expect("opens");
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
     }
 }

@@ -17,6 +17,35 @@ use obtui_api::obshell::{AgentAddr, ScaleOutRequest};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+/// Scale out a cluster (obshell).
+#[derive(Debug)]
+pub struct ScaleOutSpec;
+
+impl super::WizardSpec for ScaleOutSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, w: &Wizard) -> Vec<DataRequest> {
+        needs(w)
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+}
 /// The select value that stands for "a zone not in the cluster yet".
 pub const NEW_ZONE: &str = "+new";
 
@@ -59,6 +88,21 @@ pub struct ScaleOutForm {
     pub configs: BTreeMap<String, String>,
 }
 
+field_ids! {
+    /// The scale-out form's fixed fields (key, value: an extra obConfig's). The obConfig
+    /// fields of [`PREFILLED`] are named by their obConfig key, so they are looked up by name.
+    pub enum Id {
+        Ip = "ip",
+        Port = "port",
+        Zone = "zone",
+        NewZone = "new_zone",
+        Password = "password",
+        Extra = "extra",
+        Key = "key",
+        Value = "value",
+    }
+}
+
 impl ScaleOutForm {
     /// A config's port, with obshell's default when it is not given.
     fn port_of(&self, keys: [&str; 2], default: u16) -> Result<u16, String> {
@@ -80,11 +124,11 @@ impl ScaleOutForm {
     }
 }
 
-pub(super) fn needs(w: &Wizard) -> Vec<DataRequest> {
+fn needs(w: &Wizard) -> Vec<DataRequest> {
     let mut v = vec![DataRequest::AgentCluster, DataRequest::Agents];
-    let ip = w.text("ip").trim();
+    let ip = w.text(Id::Ip).trim();
     if validate::address(ip).is_ok() {
-        if let Ok(port) = validate::port(w.text("port")) {
+        if let Ok(port) = validate::port(w.text(Id::Port)) {
             v.push(DataRequest::AgentInfo {
                 ip: ip.to_string(),
                 port,
@@ -94,35 +138,35 @@ pub(super) fn needs(w: &Wizard) -> Vec<DataRequest> {
     v
 }
 
-pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let mut fields = vec![
         Field::text(
-            "ip",
+            Id::Ip.key(),
             "Target agent IP",
             "the SINGLE obshell agent to add, at the address the cluster reaches it by",
             Rule::Address,
         ),
         Field::port(
-            "port",
+            Id::Port.key(),
             "Target agent port",
             "the target agent's HTTP port (obshell's default is 2886)",
             2886,
         ),
         Field::select(
-            "zone",
+            Id::Zone.key(),
             "Zone",
             "an existing zone, or a new one (a new zone adds two stages to the DAG)",
             None,
         ),
         Field::text(
-            "new_zone",
+            Id::NewZone.key(),
             "New zone name",
             "1–32 characters: letters, digits and _; must start with a letter",
             Rule::ZoneName,
         )
-        .when(Cond::Eq("zone", NEW_ZONE)),
+        .when(Cond::Eq(Id::Zone.key(), NEW_ZONE)),
         Field::password(
-            "password",
+            Id::Password.key(),
             "Target agent password",
             "optional: the target agent's password, if it has one (obshell 4.2.6 and later)",
             Rule::ExistingPassword,
@@ -151,20 +195,20 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     }
     let pair = vec![
         Field::text(
-            "key",
+            Id::Key.key(),
             "Key",
             "an observer parameter name, e.g. cpu_count",
             Rule::MaxLen(128),
         ),
         Field::text(
-            "value",
+            Id::Value.key(),
             "Value",
             "its value; sent as a string",
             Rule::MaxLen(256),
         ),
     ];
     fields.push(Field::group(
-        "extra",
+        Id::Extra.key(),
         "More obConfigs",
         "further observer parameters as key / value pairs",
         pair,
@@ -175,19 +219,24 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let steps = vec![
         Step {
             title: "Target",
-            kind: StepKind::Form(vec!["ip", "port", "zone", "new_zone", "password"]),
+            kind: StepKind::Form(vec![
+                Id::Ip.key(),
+                Id::Port.key(),
+                Id::Zone.key(),
+                Id::NewZone.key(),
+                Id::Password.key(),
+            ]),
         },
         Step {
             title: "obConfigs",
-            kind: StepKind::Form(vec![
-                "mysql_port",
-                "rpc_port",
-                "memory_limit",
-                "system_memory",
-                "log_disk_size",
-                "datafile_size",
-                "extra",
-            ]),
+            // The obConfig fields are named by their keys, in PREFILLED's order.
+            kind: StepKind::Form(
+                PREFILLED
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .chain([Id::Extra.key()])
+                    .collect(),
+            ),
         },
         Step {
             title: "Precheck",
@@ -210,13 +259,9 @@ fn size_help(key: &str) -> &'static str {
     }
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
-    match id {
-        "zone" => {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
+    match Id::from_key(id)? {
+        Id::Zone => {
             let new = Choice::new(
                 NEW_ZONE,
                 "new zone…",
@@ -250,11 +295,11 @@ pub(super) fn options(
 
 /// Rules across fields: extra keys neither repeat nor shadow the fields above. (Equal ports
 /// are the precheck's to report: a form rule would fire half-way through typing them.)
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
     let mut out = Vec::new();
     // obshell names agents by IP (`agentInfo.ip`); a host name is refused by the server.
-    if let Some(i) = w.index("ip") {
-        let ip = w.text("ip").trim();
+    if let Some(i) = w.index(Id::Ip) {
+        let ip = w.text(Id::Ip).trim();
         if validate::address(ip).is_ok() && ip.parse::<std::net::IpAddr>().is_err() {
             out.push((
                 FieldPath { top: i, item: None },
@@ -262,10 +307,10 @@ pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
             ));
         }
     }
-    if let Some(top) = w.index("extra") {
+    if let Some(top) = w.index(Id::Extra) {
         let mut seen: Vec<String> = PREFILLED.iter().map(|(k, _)| k.to_string()).collect();
-        for (i, item) in w.items("extra").iter().enumerate() {
-            let Some(k) = item.iter().position(|f| f.id == "key") else {
+        for (i, item) in w.items(Id::Extra).iter().enumerate() {
+            let Some(k) = item.iter().position(|f| f.id == Id::Key.key()) else {
                 continue;
             };
             let key = item[k].text_value().trim();
@@ -287,33 +332,33 @@ pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
 }
 
 pub fn form_values(w: &Wizard) -> ScaleOutForm {
-    let zone = match w.choice("zone") {
-        Some(NEW_ZONE) => w.text("new_zone").trim().to_string(),
+    let zone = match w.choice(Id::Zone) {
+        Some(NEW_ZONE) => w.text(Id::NewZone).trim().to_string(),
         Some(z) => z.to_string(),
         None => String::new(),
     };
     let mut configs = BTreeMap::new();
     for (key, _) in PREFILLED {
-        let v = w.text(key).trim();
+        let v = w.text_named(key).trim();
         if !v.is_empty() {
             configs.insert(key.to_string(), v.to_string());
         }
     }
-    for item in w.items("extra") {
-        let get = |id: &str| {
+    for item in w.items(Id::Extra) {
+        let get = |id: Id| {
             item.iter()
-                .find(|f| f.id == id)
+                .find(|f| f.id == id.key())
                 .map(|f| f.text_value().trim().to_string())
                 .unwrap_or_default()
         };
-        let (k, v) = (get("key"), get("value"));
+        let (k, v) = (get(Id::Key), get(Id::Value));
         if !k.is_empty() {
             configs.entry(k).or_insert(v);
         }
     }
     ScaleOutForm {
-        ip: w.text("ip").trim().to_string(),
-        port: validate::port(w.text("port")).unwrap_or(0),
+        ip: w.text(Id::Ip).trim().to_string(),
+        port: validate::port(w.text(Id::Port)).unwrap_or(0),
         zone,
         configs,
     }
@@ -659,7 +704,7 @@ pub fn precheck(f: &ScaleOutForm, inv: &Inventory) -> Vec<PrecheckItem> {
     out
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     if f.ip.is_empty() || f.port == 0 {
         return Err("the target agent's address is incomplete".into());
@@ -674,7 +719,7 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
         },
         ob_configs: f.configs.clone(),
         zone: f.zone.clone(),
-        target_agent_password: w.secret("password").filter(|s| !s.is_empty()).cloned(),
+        target_agent_password: w.secret(Id::Password).filter(|s| !s.is_empty()).cloned(),
     };
     let new_zone = w
         .inventory
@@ -1019,17 +1064,17 @@ mod tests {
             }
         };
         answer(&mut w, effects);
-        w.set("ip", Value::Text("10.0.0.9".into()));
-        w.set("port", Value::Text("2890".into()));
-        w.set("zone", Value::One(Some("zone2".into())));
-        w.set(
+        w.set_named("ip", Value::Text("10.0.0.9".into()));
+        w.set_named("port", Value::Text("2890".into()));
+        w.set_named("zone", Value::One(Some("zone2".into())));
+        w.set_named(
             "password",
             Value::Secret(obtui_api::secret::Secret::new("Tgt_secret_42")),
         );
-        w.set("mysql_port", Value::Text("3881".into()));
-        w.set("rpc_port", Value::Text("3882".into()));
-        w.set_in("extra", 0, "key", Value::Text("cpu_count".into()));
-        w.set_in("extra", 0, "value", Value::Text("16".into()));
+        w.set_named("mysql_port", Value::Text("3881".into()));
+        w.set_named("rpc_port", Value::Text("3882".into()));
+        w.set_in_named("extra", 0, "key", Value::Text("cpu_count".into()));
+        w.set_in_named("extra", 0, "value", Value::Text("16".into()));
         let e = w.advance();
         answer(&mut w, e);
         let e = w.advance();
@@ -1077,7 +1122,7 @@ mod tests {
         assert!(
             matches!(effects.as_slice(), [WizardEffect::OpenTask(id), WizardEffect::Close] if id == "11")
         );
-        assert!(w.secret("password").unwrap().is_empty());
+        assert!(w.secret(Id::Password).unwrap().is_empty());
     }
 
     #[test]
@@ -1090,26 +1135,26 @@ mod tests {
             effects.as_slice(),
             [super::super::WizardEffect::Close]
         ));
-        assert!(w.secret("password").unwrap().is_empty());
+        assert!(w.secret(Id::Password).unwrap().is_empty());
         assert!(w.prepared.is_none());
     }
 
     #[test]
     fn a_new_zone_is_named_in_the_form() {
         let mut w = at_summary();
-        w.set("zone", Value::One(Some(NEW_ZONE.into())));
-        let i = w.index("new_zone").unwrap();
+        w.set_named("zone", Value::One(Some(NEW_ZONE.into())));
+        let i = w.index_named("new_zone").unwrap();
         assert!(w.is_visible(&w.fields[i]));
         assert!(!w.step_errors(0).is_empty(), "the new zone needs a name");
-        w.set("new_zone", Value::Text("zone9".into()));
+        w.set_named("new_zone", Value::Text("zone9".into()));
         assert!(w.step_errors(0).is_empty());
         assert_eq!(form_values(&w).zone, "zone9");
         // A host name is not an agent address for obshell.
-        w.set("ip", Value::Text("db-host-9".into()));
+        w.set_named("ip", Value::Text("db-host-9".into()));
         assert!(!w.step_errors(0).is_empty());
-        w.set("ip", Value::Text("10.0.0.9".into()));
+        w.set_named("ip", Value::Text("10.0.0.9".into()));
         // The extra key may not shadow a field of its own.
-        w.set_in("extra", 0, "key", Value::Text("rpc_port".into()));
+        w.set_in_named("extra", 0, "key", Value::Text("rpc_port".into()));
         assert!(!w.step_errors(1).is_empty());
     }
 
@@ -1120,5 +1165,14 @@ mod tests {
         assert!(f.contains(&"cluster agent"));
         assert!(f.contains(&"target reachable"));
         assert!(f.contains(&"zone"));
+    }
+
+    #[test]
+    fn ids_match_the_form() {
+        let ctx = super::super::WizardContext::default();
+        let (w, _) = super::super::Wizard::open(super::super::WizardKind::ScaleOut, ctx, false)
+            .expect("opens");
+        let config_keys: Vec<&str> = PREFILLED.iter().map(|(k, _)| *k).collect();
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &config_keys);
     }
 }

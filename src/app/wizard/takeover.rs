@@ -9,14 +9,65 @@ use super::{
 use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
 
+/// Take over a cluster (OCP); its precheck is OCP's own.
+#[derive(Debug)]
+pub struct TakeoverSpec;
+
+impl super::WizardSpec for TakeoverSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
+        needs()
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn precheck_request(&self, w: &Wizard) -> Option<PrecheckRequest> {
+        precheck_request(w)
+    }
+}
+field_ids! {
+    /// The take-over form's fields.
+    pub enum Id {
+        Mode = "mode",
+        Address = "address",
+        Port = "port",
+        RootPassword = "root_password",
+        ProxyroPassword = "proxyro_password",
+        ClusterName = "cluster_name",
+        Standby = "standby",
+        ObClusterId = "ob_cluster_id",
+        SwitchConfigUrl = "switch_config_url",
+        SaveToCredential = "save_to_credential",
+        NewHosts = "new_hosts",
+        HostKind = "host_kind",
+        PublishPorts = "publish_ports",
+        HostType = "host_type",
+        SshPort = "ssh_port",
+        Credential = "credential",
+    }
+}
+
 pub const CONTAINER: &str = "DEDICATED_CONTAINER";
 pub const PHYSICAL: &str = "DEDICATED_PHYSICAL_MACHINE";
 
-pub(super) fn needs() -> Vec<DataRequest> {
+fn needs() -> Vec<DataRequest> {
     vec![DataRequest::HostTypes, DataRequest::Credentials]
 }
 
-pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let modes = vec![
         Choice::new("direct", "direct", "connect to an OBServer (port 2881)"),
         Choice::new("proxy", "proxy", "connect through an OBProxy (port 2883)"),
@@ -25,83 +76,83 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
         Choice::new(PHYSICAL, "physical machine", PHYSICAL),
         Choice::new(CONTAINER, "container", CONTAINER),
     ];
-    let proxy = || Cond::Eq("mode", "proxy");
-    let new_hosts = || Cond::On("new_hosts");
+    let proxy = || Cond::Eq(Id::Mode.key(), "proxy");
+    let new_hosts = || Cond::On(Id::NewHosts.key());
     let fields = vec![
         Field::select(
-            "mode",
+            Id::Mode.key(),
             "Connection mode",
             "direct to an OBServer, or through an OBProxy",
             Some(modes),
         )
         .with_value(Value::One(Some("direct".into()))),
         Field::text(
-            "address",
+            Id::Address.key(),
             "Address",
             "an OBServer's IP (direct) or the OBProxy's address (proxy)",
             Rule::Address,
         ),
         Field::port(
-            "port",
+            Id::Port.key(),
             "Port",
             "SQL port: 2881 for an OBServer, 2883 for an OBProxy",
             2881,
         ),
         Field::password(
-            "root_password",
+            Id::RootPassword.key(),
             "root@sys password",
             "the cluster's current root@sys password",
             Rule::ExistingPassword,
         ),
         Field::password(
-            "proxyro_password",
+            Id::ProxyroPassword.key(),
             "proxyro password",
             "proxyro@sys password, used by OBProxy",
             Rule::ExistingPassword,
         )
         .when(proxy()),
         Field::text(
-            "cluster_name",
+            Id::ClusterName.key(),
             "Cluster name",
             "the cluster's name as OBProxy knows it",
             Rule::ClusterName,
         )
         .when(proxy()),
         Field::toggle(
-            "standby",
+            Id::Standby.key(),
             "Standby cluster",
             "the cluster is a standby (then its obClusterId is needed)",
             false,
         )
         .when(proxy()),
         Field::number(
-            "ob_cluster_id",
+            Id::ObClusterId.key(),
             "obClusterId",
             "the cluster id inside OceanBase (1–4294967295)",
             1,
             4_294_967_295,
         )
-        .when(Cond::All(vec![proxy(), Cond::On("standby")])),
+        .when(Cond::All(vec![proxy(), Cond::On(Id::Standby.key())])),
         Field::toggle(
-            "switch_config_url",
+            Id::SwitchConfigUrl.key(),
             "Switch ConfigUrl",
             "point the cluster's ConfigUrl to this OCP",
             true,
         ),
         Field::toggle(
-            "save_to_credential",
+            Id::SaveToCredential.key(),
             "Save to password box",
             "keep the root@sys password in OCP's password box",
             true,
         ),
         Field::toggle(
-            "new_hosts",
+            Id::NewHosts.key(),
             "Hosts new to OCP",
             "some of the cluster's hosts are not in OCP yet",
             false,
         ),
         Field::select(
-            "host_kind",
+            Id::HostKind.key(),
             "Host kind",
             "physical machine or container",
             Some(kinds),
@@ -109,30 +160,35 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
         .with_value(Value::One(Some(PHYSICAL.into())))
         .when(new_hosts()),
         Field::text(
-            "publish_ports",
+            Id::PublishPorts.key(),
             "Publish ports",
             "container port mappings, e.g. 2881:2881,2882:2882",
             Rule::PublishPorts,
         )
         .when(Cond::All(vec![
             new_hosts(),
-            Cond::Eq("host_kind", CONTAINER),
+            Cond::Eq(Id::HostKind.key(), CONTAINER),
         ])),
         Field::select(
-            "host_type",
+            Id::HostType.key(),
             "Host type",
             "OCP host type for the new hosts",
             None,
         )
         .when(new_hosts()),
         {
-            let mut f = Field::port("ssh_port", "SSH port", "SSH port of the new hosts", 22)
-                .when(new_hosts());
+            let mut f = Field::port(
+                Id::SshPort.key(),
+                "SSH port",
+                "SSH port of the new hosts",
+                22,
+            )
+            .when(new_hosts());
             f.rule = Rule::SshPort;
             f
         },
         Field::select(
-            "credential",
+            Id::Credential.key(),
             "SSH credential",
             "a HOST credential from OCP's password box",
             None,
@@ -143,27 +199,27 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
         Step {
             title: "Connection",
             kind: StepKind::Form(vec![
-                "mode",
-                "address",
-                "port",
-                "root_password",
-                "proxyro_password",
-                "cluster_name",
-                "standby",
-                "ob_cluster_id",
+                Id::Mode.key(),
+                Id::Address.key(),
+                Id::Port.key(),
+                Id::RootPassword.key(),
+                Id::ProxyroPassword.key(),
+                Id::ClusterName.key(),
+                Id::Standby.key(),
+                Id::ObClusterId.key(),
             ]),
         },
         Step {
             title: "Options",
             kind: StepKind::Form(vec![
-                "switch_config_url",
-                "save_to_credential",
-                "new_hosts",
-                "host_kind",
-                "publish_ports",
-                "host_type",
-                "ssh_port",
-                "credential",
+                Id::SwitchConfigUrl.key(),
+                Id::SaveToCredential.key(),
+                Id::NewHosts.key(),
+                Id::HostKind.key(),
+                Id::PublishPorts.key(),
+                Id::HostType.key(),
+                Id::SshPort.key(),
+                Id::Credential.key(),
             ]),
         },
         Step {
@@ -178,21 +234,17 @@ pub(super) fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     (steps, fields)
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
     let inv = &w.inventory;
-    match id {
-        "host_type" => loaded(&inv.host_types, |t| {
+    match Id::from_key(id)? {
+        Id::HostType => loaded(&inv.host_types, |t| {
             Some(Choice::new(
                 t.id.to_string(),
                 &t.name,
                 format!("id {}", t.id),
             ))
         }),
-        "credential" => loaded(&inv.credentials, |c| {
+        Id::Credential => loaded(&inv.credentials, |c| {
             (c.target_type.is_empty() || c.target_type == "HOST")
                 .then(|| Choice::new(c.id.to_string(), &c.name, format!("id {}", c.id)))
         }),
@@ -200,52 +252,53 @@ pub(super) fn options(
     }
 }
 
-pub(super) fn cross_check(_w: &Wizard) -> Vec<(FieldPath, String)> {
+fn cross_check(_w: &Wizard) -> Vec<(FieldPath, String)> {
     Vec::new()
 }
 
-fn visible(w: &Wizard, id: &str) -> bool {
+fn visible(w: &Wizard, id: Id) -> bool {
     w.field(id).is_some_and(|f| w.is_visible(f))
 }
 
 /// The take-over body from the form; the precheck body is derived from it.
 fn body(w: &Wizard) -> TakeoverRequest {
-    let mode = match w.choice("mode") {
+    let mode = match w.choice(Id::Mode) {
         Some("proxy") => ConnectionMode::Proxy,
         _ => ConnectionMode::Direct,
     };
-    let host_info = w.flag("new_hosts").then(|| {
-        let kind = w.choice("host_kind").unwrap_or(PHYSICAL).to_string();
+    let host_info = w.flag(Id::NewHosts).then(|| {
+        let kind = w.choice(Id::HostKind).unwrap_or(PHYSICAL).to_string();
         TakeoverHostInfo {
-            publish_ports: (kind == CONTAINER).then(|| w.text("publish_ports").trim().to_string()),
+            publish_ports: (kind == CONTAINER).then(|| w.text(Id::PublishPorts).trim().to_string()),
             kind: Some(kind),
             host_type_id: w
-                .choice("host_type")
+                .choice(Id::HostType)
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_default(),
             credential_id: w
-                .choice("credential")
+                .choice(Id::Credential)
                 .and_then(|v| v.parse().ok())
                 .unwrap_or_default(),
-            ssh_port: w.text("ssh_port").trim().parse().ok(),
+            ssh_port: w.text(Id::SshPort).trim().parse().ok(),
         }
     });
     TakeoverRequest {
-        root_sys_password: w.secret("root_password").cloned().unwrap_or_default(),
-        address: w.text("address").trim().to_string(),
-        port: w.text("port").trim().parse().unwrap_or(0),
-        save_to_credential: Some(w.flag("save_to_credential")),
+        root_sys_password: w.secret(Id::RootPassword).cloned().unwrap_or_default(),
+        address: w.text(Id::Address).trim().to_string(),
+        port: w.text(Id::Port).trim().parse().unwrap_or(0),
+        save_to_credential: Some(w.flag(Id::SaveToCredential)),
         connection_mode: Some(mode),
-        cluster_name: visible(w, "cluster_name").then(|| w.text("cluster_name").trim().to_string()),
-        ob_cluster_id: if visible(w, "ob_cluster_id") {
-            w.text("ob_cluster_id").trim().parse().ok()
+        cluster_name: visible(w, Id::ClusterName)
+            .then(|| w.text(Id::ClusterName).trim().to_string()),
+        ob_cluster_id: if visible(w, Id::ObClusterId) {
+            w.text(Id::ObClusterId).trim().parse().ok()
         } else {
             None
         },
-        switch_config_url: Some(w.flag("switch_config_url")),
+        switch_config_url: Some(w.flag(Id::SwitchConfigUrl)),
         host_info,
-        proxyro_password: if visible(w, "proxyro_password") {
-            w.secret("proxyro_password")
+        proxyro_password: if visible(w, Id::ProxyroPassword) {
+            w.secret(Id::ProxyroPassword)
                 .filter(|s| !s.is_empty())
                 .cloned()
         } else {
@@ -254,28 +307,29 @@ fn body(w: &Wizard) -> TakeoverRequest {
     }
 }
 
-pub(super) fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
-    if w.secret("root_password").is_none_or(|s| s.is_empty()) || w.text("address").trim().is_empty()
+fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
+    if w.secret(Id::RootPassword).is_none_or(|s| s.is_empty())
+        || w.text(Id::Address).trim().is_empty()
     {
         return None;
     }
     Some(PrecheckRequest::TakeoverCluster(body(w).precheck()))
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
-    let addr = format!("{}:{}", w.text("address").trim(), w.text("port").trim());
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+    let addr = format!("{}:{}", w.text(Id::Address).trim(), w.text(Id::Port).trim());
     let mut effect = format!(
         "OCP takes over the cluster at {addr} ({} connection)",
-        w.choice("mode").unwrap_or("direct")
+        w.choice(Id::Mode).unwrap_or("direct")
     );
-    if w.flag("switch_config_url") {
+    if w.flag(Id::SwitchConfigUrl) {
         effect.push_str("; its ConfigUrl is switched to this OCP");
     }
-    if w.flag("new_hosts") {
+    if w.flag(Id::NewHosts) {
         effect.push_str("; hosts not yet in OCP are added with the host settings given");
     }
     effect.push('.');
-    let name = visible(w, "cluster_name").then(|| w.text("cluster_name").trim().to_string());
+    let name = visible(w, Id::ClusterName).then(|| w.text(Id::ClusterName).trim().to_string());
     let lookup = TaskLookup {
         cluster_id: None,
         cluster_name: name,
@@ -291,4 +345,17 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
         },
         effect,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Wizard, WizardContext, WizardKind};
+    use super::*;
+
+    #[test]
+    fn ids_match_the_form() {
+        let (w, _) = Wizard::open(WizardKind::TakeoverCluster, WizardContext::default(), false)
+            .expect("opens");
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
+    }
 }

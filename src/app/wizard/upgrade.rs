@@ -14,6 +14,47 @@ use obtui_api::ocp::{RpmUpgrade, UpgradeRequest, VersionedUpgrade};
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
+/// Upgrade a cluster (OCP); the user types the cluster's name to confirm.
+#[derive(Debug)]
+pub struct UpgradeSpec;
+
+impl super::WizardSpec for UpgradeSpec {
+    fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+        form(ctx)
+    }
+    fn check_open(&self, ctx: &WizardContext) -> Result<(), String> {
+        match ctx.cluster {
+            Some(_) => Ok(()),
+            None => Err("select the cluster to upgrade first".into()),
+        }
+    }
+    fn needs(&self, w: &Wizard) -> Vec<DataRequest> {
+        needs(&w.ctx)
+    }
+    fn options(
+        &self,
+        w: &Wizard,
+        id: &str,
+        item: Option<(usize, usize)>,
+    ) -> Option<Option<Vec<Choice>>> {
+        options(w, id, item)
+    }
+    fn prefill(&self, w: &mut Wizard) {
+        prefill(w)
+    }
+    fn cross_check(&self, w: &Wizard) -> Vec<(FieldPath, String)> {
+        cross_check(w)
+    }
+    fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
+        submit_request(w)
+    }
+    fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
+        precheck(&form_values(w), &w.inventory)
+    }
+    fn confirm_name(&self, w: &Wizard) -> Option<String> {
+        w.ctx.cluster.as_ref().map(|(_, n)| n.clone())
+    }
+}
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UpgradeForm {
     pub cluster_id: i64,
@@ -23,7 +64,17 @@ pub struct UpgradeForm {
     pub zone_order: Vec<String>,
 }
 
-pub(super) fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
+field_ids! {
+    /// The upgrade form's fields.
+    pub enum Id {
+        Package = "package",
+        UpgradeMode = "upgrade_mode",
+        FreezeServer = "freeze_server",
+        ZoneOrder = "zone_order",
+    }
+}
+
+fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
     let mut v = vec![
         DataRequest::Packages,
         DataRequest::Hosts,
@@ -35,18 +86,18 @@ pub(super) fn needs(ctx: &WizardContext) -> Vec<DataRequest> {
     v
 }
 
-pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
     let mut fields = vec![Field::select(
-        "package",
+        Id::Package.key(),
         "Target version",
         "OceanBase packages newer than the cluster's version",
         None,
     )];
-    let mut ids = vec!["package"];
+    let mut ids = vec![Id::Package.key()];
     if ctx.ocp_is_43() {
         fields.push(
             Field::select(
-                "upgrade_mode",
+                Id::UpgradeMode.key(),
                 "Upgrade mode",
                 "ROLLING upgrades zone by zone, keeping the service up",
                 Some(vec![Choice::new(
@@ -58,18 +109,22 @@ pub(super) fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
             .with_value(Value::One(Some("ROLLING".into()))),
         );
         fields.push(Field::toggle(
-            "freeze_server",
+            Id::FreezeServer.key(),
             "Freeze first",
             "run a minor compaction before stopping each OBServer",
             true,
         ));
         fields.push(Field::text(
-            "zone_order",
+            Id::ZoneOrder.key(),
             "Zone order",
             "the cluster's zones, comma-separated, in the order to upgrade",
             Rule::MaxLen(512),
         ));
-        ids.extend(["upgrade_mode", "freeze_server", "zone_order"]);
+        ids.extend([
+            Id::UpgradeMode.key(),
+            Id::FreezeServer.key(),
+            Id::ZoneOrder.key(),
+        ]);
     }
     let steps = vec![
         Step {
@@ -109,13 +164,9 @@ fn is_newer(target: &str, current: &str) -> bool {
     }
 }
 
-pub(super) fn options(
-    w: &Wizard,
-    id: &str,
-    _item: Option<(usize, usize)>,
-) -> Option<Option<Vec<Choice>>> {
-    match id {
-        "package" => {
+fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option<Vec<Choice>>> {
+    match Id::from_key(id)? {
+        Id::Package => {
             let (Some(_), Some(c)) = (&w.inventory.packages, &w.inventory.cluster) else {
                 return Some(None);
             };
@@ -140,7 +191,7 @@ pub(super) fn options(
 }
 
 /// Fill the zone order from the cluster once it is known.
-pub(super) fn prefill(w: &mut Wizard) {
+fn prefill(w: &mut Wizard) {
     let Some(c) = &w.inventory.cluster else {
         return;
     };
@@ -150,7 +201,7 @@ pub(super) fn prefill(w: &mut Wizard) {
         .map(|z| z.name.clone())
         .collect::<Vec<_>>()
         .join(",");
-    if let Some(f) = w.field_mut("zone_order") {
+    if let Some(f) = w.field_mut(Id::ZoneOrder) {
         if !f.touched && f.text_value().is_empty() {
             f.cursor = order.chars().count();
             f.value = Value::Text(order);
@@ -165,11 +216,11 @@ fn parse_order(s: &str) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
-    let (Some(i), Some(c)) = (w.index("zone_order"), &w.inventory.cluster) else {
+fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
+    let (Some(i), Some(c)) = (w.index(Id::ZoneOrder), &w.inventory.cluster) else {
         return Vec::new();
     };
-    let typed = parse_order(w.text("zone_order"));
+    let typed = parse_order(w.text(Id::ZoneOrder));
     let want: BTreeSet<&str> = c.zones.iter().map(|z| z.name.as_str()).collect();
     let got: BTreeSet<&str> = typed.iter().map(String::as_str).collect();
     if got.len() != typed.len() {
@@ -193,8 +244,8 @@ pub fn form_values(w: &Wizard) -> UpgradeForm {
     UpgradeForm {
         cluster_id: id,
         cluster_name: name,
-        rpm_file_name: w.choice("package").unwrap_or_default().to_string(),
-        zone_order: parse_order(w.text("zone_order")),
+        rpm_file_name: w.choice(Id::Package).unwrap_or_default().to_string(),
+        zone_order: parse_order(w.text(Id::ZoneOrder)),
     }
 }
 
@@ -374,7 +425,7 @@ pub fn precheck(f: &UpgradeForm, inv: &Inventory) -> Vec<PrecheckItem> {
     out
 }
 
-pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
+fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let pkg = w
         .inventory
@@ -385,10 +436,10 @@ pub(super) fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), Stri
         .ok_or_else(|| format!("{} is not in the package list", f.rpm_file_name))?;
     let body = if w.ctx.ocp_is_43() {
         UpgradeRequest::Versioned(VersionedUpgrade {
-            upgrade_mode: w.choice("upgrade_mode").unwrap_or("ROLLING").to_string(),
+            upgrade_mode: w.choice(Id::UpgradeMode).unwrap_or("ROLLING").to_string(),
             dest_version: pkg.full_version(),
             operating_system: pkg.operating_system.clone(),
-            freeze_server: Some(w.flag("freeze_server")),
+            freeze_server: Some(w.flag(Id::FreezeServer)),
             zone_order: Some(f.zone_order.clone()),
         })
     } else {
@@ -571,5 +622,16 @@ mod tests {
         assert_eq!(c[0].version, "4.2.2.0");
         assert!(is_newer("2.2.75-20210108170301", "2.2.73-20201211175814"));
         assert!(!is_newer("2.2.73", "2.2.73-20201211175814"));
+    }
+
+    #[test]
+    fn ids_match_the_form() {
+        let ctx = WizardContext {
+            ocp_version: Some("4.3.0".into()),
+            cluster: Some((1, "terran".into())),
+            proxy_cluster_id: None,
+        };
+        let (w, _) = Wizard::open(WizardKind::UpgradeCluster, ctx, false).expect("opens");
+        super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);
     }
 }

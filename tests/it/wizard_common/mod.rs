@@ -362,10 +362,10 @@ pub fn fill_step(w: &mut Wizard) {
         };
         let id = f.id;
         match p.item {
-            None => w.set(id, v),
+            None => w.set_named(id, v),
             Some((i, _)) => {
                 let group = w.fields[p.top].id;
-                w.set_in(group, i, id, v);
+                w.set_in_named(group, i, id, v);
             }
         }
     }
