@@ -1,21 +1,7 @@
 //! Text formats every layer shares: ages and durations as the screens print them.
 
-/// `3s`, `2m05s`, `1h05m`.
-pub fn short_age(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    if s < 60 {
-        if d.as_millis() < 10_000 && d.subsec_millis() != 0 && s < 1 {
-            return format!("{:.1}s", d.as_secs_f64());
-        }
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else if s < 86_400 {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    } else {
-        format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600)
-    }
-}
+/// `0.4s`, `3s`, `2m05s`, `1h05m`, `1d02h`: the one age format, from the time module.
+pub use obtui_api::time::format_age as short_age;
 
 #[cfg(test)]
 mod tests {
