@@ -2,7 +2,7 @@
 //! summary strip and the detail view show.
 
 use super::actions::Scope;
-use super::table::{Column, Row};
+use super::table::{Column, Row, TableState};
 use crate::config::theme::Tone;
 use crate::model::inventory::{
     Cluster, ClusterStatus, Host, HostKind, HostStatus, ProxyCluster, ProxyStartMode, ProxyStatus,
@@ -130,6 +130,79 @@ impl PaneData {
             PaneData::Tasks(t) => t.iter().map(|x| task_row(x, now)).collect(),
         }
     }
+
+    /// The ids of the items, in order.
+    fn ids(&self) -> Vec<i64> {
+        match self {
+            PaneData::Clusters { clusters, .. } => clusters.iter().map(|c| c.id).collect(),
+            PaneData::Hosts(h) => h.iter().map(|x| x.id).collect(),
+            PaneData::Proxies(p) => p.iter().map(|x| x.id).collect(),
+            PaneData::Tasks(t) => t.iter().map(|x| x.id).collect(),
+        }
+    }
+
+    /// Brings `table`, whose rows were built from `self`, up to `new`.
+    ///
+    /// When the same ids come back in the same order (a poll where little changed), each item
+    /// is compared with the one it replaces and only the rows of changed items are built and
+    /// handed to [`TableState::update_rows`], which filters and places only them. A running
+    /// task's row is built again on every poll (its duration counts from `now`), and a
+    /// cluster's when its running task changed. Any other change (items added, removed or
+    /// moved) builds every row again.
+    pub fn update_table(&self, new: &PaneData, table: &mut TableState, now: i64) {
+        let old_ids = self.ids();
+        if table.rows.len() != old_ids.len() || old_ids != new.ids() {
+            table.set_rows(new.rows(now));
+            return;
+        }
+        let changes: Vec<(usize, Row)> = match (self, new) {
+            (
+                PaneData::Clusters {
+                    clusters: old,
+                    running: old_running,
+                },
+                PaneData::Clusters { clusters, running },
+            ) => {
+                let task = |id: i64, r: &[TaskSummary]| {
+                    running_task_for(id, r).map(|t| (t.id, t.name.clone()))
+                };
+                changed(old, clusters, |a, b| {
+                    a != b || task(a.id, old_running) != task(b.id, running)
+                })
+                .map(|(i, c)| (i, cluster_row(c, running)))
+                .collect()
+            }
+            (PaneData::Hosts(old), PaneData::Hosts(new)) => changed(old, new, |a, b| a != b)
+                .map(|(i, h)| (i, host_row(h)))
+                .collect(),
+            (PaneData::Proxies(old), PaneData::Proxies(new)) => changed(old, new, |a, b| a != b)
+                .map(|(i, p)| (i, proxy_row(p)))
+                .collect(),
+            (PaneData::Tasks(old), PaneData::Tasks(new)) => {
+                changed(old, new, |a, b| a != b || b.status == TaskState::Running)
+                    .map(|(i, t)| (i, task_row(t, now)))
+                    .collect()
+            }
+            _ => {
+                table.set_rows(new.rows(now));
+                return;
+            }
+        };
+        table.update_rows(changes);
+    }
+}
+
+/// The items of `new` (with their index) for which `differs` says the row must be built again.
+fn changed<'a, T>(
+    old: &'a [T],
+    new: &'a [T],
+    differs: impl Fn(&T, &T) -> bool + 'a,
+) -> impl Iterator<Item = (usize, &'a T)> + 'a {
+    old.iter()
+        .zip(new)
+        .enumerate()
+        .filter(move |(_, (a, b))| differs(a, b))
+        .map(|(i, (_, b))| (i, b))
 }
 
 pub fn cluster_tone(s: &ClusterStatus) -> Tone {

@@ -674,10 +674,10 @@ impl App {
                 let Some(pd) = PaneData::from_view(kind, data) else {
                     return;
                 };
-                let rows = pd.rows(self.frozen_now.unwrap_or_else(panes::now_ms));
+                let now = self.frozen_now.unwrap_or_else(panes::now_ms);
                 let p = self.pane_mut(kind);
+                p.data.update_table(&pd, &mut p.table, now);
                 p.data = pd;
-                p.table.set_rows(rows);
                 p.loaded = true;
                 p.last_ok = Some(at);
                 p.error = None;

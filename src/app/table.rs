@@ -1,7 +1,17 @@
 //! A resource table's state: rows, filter, sort and selection, independent of drawing.
 //!
-//! Filtering and sorting work on precomputed lower-case keys so a keystroke in the filter of a
-//! 10,000-row pane stays cheap; the selection is kept by row id across refreshes.
+//! The table keeps, beside the rows, an index that makes a keystroke cheap at 100,000 rows:
+//!
+//! - the lower-case search text of every row, once, in one buffer (no per-row allocation);
+//! - a sort key per row for the sorted column, computed once (a parsed number, or the
+//!   lower-case text when it differs from the cell), so a comparison never allocates;
+//! - the full sorted order of all rows: a filter change walks it and never sorts;
+//! - whether each row passes the current filter: a filter that only narrows the last one
+//!   (`hz` → `hz1`) tests only the rows it showed.
+//!
+//! [`TableState::update_rows`] replaces a few rows in place (a poll where little changed): only
+//! those rows are lower-cased, keyed and tested again, and the order is repaired only when
+//! one of them moved. The selection is kept by row id across refreshes.
 
 use crate::config::theme::Tone;
 use std::cmp::Ordering;
@@ -81,7 +91,7 @@ pub fn fitting_columns(cols: &[Column], width: u16) -> Vec<usize> {
 }
 
 /// One row: the cells as text, plus what the UI needs to colour it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// Stable identity (the resource id), used to keep the selection across refreshes.
     pub id: String,
@@ -89,8 +99,6 @@ pub struct Row {
     /// Which column holds the status, and its tone.
     pub status_col: Option<usize>,
     pub tone: Tone,
-    /// Lower-case text of all cells, for the filter.
-    search: String,
 }
 
 impl Row {
@@ -100,17 +108,11 @@ impl Row {
         status_col: Option<usize>,
         tone: Tone,
     ) -> Row {
-        let mut search = String::new();
-        for c in &cells {
-            search.push_str(&c.to_lowercase());
-            search.push('\u{1f}');
-        }
         Row {
             id: id.into(),
             cells,
             status_col,
             tone,
-            search,
         }
     }
 }
@@ -133,6 +135,49 @@ pub struct TableState {
     pub running_first: bool,
     /// Rows of one status only (the tasks pane's `f`).
     pub status_filter: StatusFilter,
+    /// What the rows are filtered and sorted with; derived from the fields above and checked
+    /// against them on every change, so setting a public field directly stays correct.
+    index: Index,
+}
+
+/// The derived state behind [`TableState::view`].
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// The lower-case text of every row: each cell followed by U+001F, rows one after the other
+    /// (a row updated in place is appended; the old text is garbage until compaction).
+    text: String,
+    /// Each row's range of `text`.
+    spans: Vec<(usize, usize)>,
+    /// Bytes of `text` no row points at.
+    garbage: usize,
+    /// The sort key of each row for `keys_col`.
+    keys: Keys,
+    keys_col: Option<(usize, bool)>,
+    /// All rows in display order; follows `order_spec`.
+    order: Vec<usize>,
+    order_spec: Option<OrderSpec>,
+    /// Whether each row passes `filter_spec` (the filter text and the status filter).
+    hits: Vec<bool>,
+    filter_spec: Option<(String, StatusFilter)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderSpec {
+    /// The sort column and whether it is numeric.
+    col: Option<(usize, bool)>,
+    desc: bool,
+    running_first: bool,
+}
+
+/// Sort keys, one per row, computed once when the sort column is chosen or a row changes.
+#[derive(Debug, Clone, Default)]
+enum Keys {
+    #[default]
+    None,
+    /// The leading number of the cell (ties: the cell's text).
+    Num(Vec<f64>),
+    /// The cell's lower-case text; `None` when the cell is already lower-case (no copy).
+    Text(Vec<Option<Box<str>>>),
 }
 
 /// Which rows a status filter keeps, by the tone of their status.
@@ -171,6 +216,182 @@ impl StatusFilter {
     }
 }
 
+/// The words of a filter, lower-case: every word must match; a word starting with `!` must not.
+fn terms(filter: &str) -> Vec<(bool, String)> {
+    filter
+        .to_lowercase()
+        .split_whitespace()
+        .map(|t| match t.strip_prefix('!') {
+            Some(rest) => (false, rest.to_string()),
+            None => (true, t.to_string()),
+        })
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
+
+/// Whether every row `new` keeps was kept by `old` as well (so only `old`'s rows need a test):
+/// each old word is implied by a new one (`hz` by `hz1`; `!hz1` by `!hz`).
+fn narrows(old: &[(bool, String)], new: &[(bool, String)]) -> bool {
+    old.iter().all(|(want, t)| {
+        new.iter().any(|(w, n)| {
+            w == want
+                && if *want {
+                    n.contains(t.as_str())
+                } else {
+                    t.contains(n.as_str())
+                }
+        })
+    })
+}
+
+fn row_matches(text: &str, tone: Tone, status: StatusFilter, terms: &[(bool, String)]) -> bool {
+    status.keeps(tone)
+        && terms
+            .iter()
+            .all(|(want, t)| text.contains(t.as_str()) == *want)
+}
+
+/// Appends the lower-case text of `row` to `text`; returns its range.
+fn push_text(text: &mut String, row: &Row) -> (usize, usize) {
+    let start = text.len();
+    for c in &row.cells {
+        if c.is_ascii() {
+            let at = text.len();
+            text.push_str(c);
+            if let Some(s) = text.get_mut(at..) {
+                s.make_ascii_lowercase();
+            }
+        } else {
+            text.push_str(&c.to_lowercase());
+        }
+        text.push('\u{1f}');
+    }
+    (start, text.len())
+}
+
+fn num_key(row: &Row, c: usize) -> f64 {
+    num(cell(row, c))
+}
+
+fn text_key(row: &Row, c: usize) -> Option<Box<str>> {
+    let s = cell(row, c);
+    if s.is_ascii() {
+        s.bytes()
+            .any(|b| b.is_ascii_uppercase())
+            .then(|| s.to_ascii_lowercase().into_boxed_str())
+    } else {
+        let l = s.to_lowercase();
+        (l != s).then(|| l.into_boxed_str())
+    }
+}
+
+fn is_running(r: &Row) -> bool {
+    r.tone == Tone::Running
+}
+
+/// The display order of rows `a` and `b`: running first (when asked), the sort key (reversed
+/// when descending), then the row's place in the data (as a stable sort of it would).
+fn cmp_rows(rows: &[Row], keys: &Keys, spec: OrderSpec, a: usize, b: usize) -> Ordering {
+    let (ra, rb) = (&rows[a], &rows[b]);
+    if spec.running_first {
+        let o = is_running(rb).cmp(&is_running(ra));
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    let o = match (spec.col, keys) {
+        (Some((c, _)), Keys::Num(k)) => k[a]
+            .partial_cmp(&k[b])
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| cell(ra, c).cmp(cell(rb, c))),
+        (Some((c, _)), Keys::Text(k)) => {
+            let x = k[a].as_deref().unwrap_or_else(|| cell(ra, c));
+            let y = k[b].as_deref().unwrap_or_else(|| cell(rb, c));
+            x.cmp(y)
+        }
+        _ => Ordering::Equal,
+    };
+    let o = if spec.desc { o.reverse() } else { o };
+    o.then(a.cmp(&b))
+}
+
+impl Index {
+    fn text_of(&self, i: usize) -> &str {
+        self.spans
+            .get(i)
+            .and_then(|&(s, e)| self.text.get(s..e))
+            .unwrap_or("")
+    }
+
+    /// Lower-cases every row again (new rows, or an index out of step with them).
+    fn rebuild_text(&mut self, rows: &[Row]) {
+        let need: usize = rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.len() + 1).sum::<usize>())
+            .sum();
+        self.text = String::with_capacity(need + need / 8);
+        self.spans = rows.iter().map(|r| push_text(&mut self.text, r)).collect();
+        self.garbage = 0;
+        self.order_spec = None;
+        self.keys_col = None;
+        self.filter_spec = None;
+        self.hits = vec![false; rows.len()];
+    }
+
+    /// Replaces one row's text, compacting the buffer instead of letting it grow.
+    fn replace_text(&mut self, i: usize, row: &Row) {
+        let need: usize = row.cells.iter().map(|c| c.len() + 4).sum();
+        if self.text.len() + need > self.text.capacity() && self.garbage > 0 {
+            self.compact(need);
+        }
+        if let Some(&(s, e)) = self.spans.get(i) {
+            self.garbage += e - s;
+        }
+        let span = push_text(&mut self.text, row);
+        if let Some(x) = self.spans.get_mut(i) {
+            *x = span;
+        }
+    }
+
+    /// Copies the live text into a fresh buffer (no lower-casing again).
+    fn compact(&mut self, extra: usize) {
+        let live = self.text.len() - self.garbage;
+        let mut t = String::with_capacity(live + live / 8 + extra);
+        for span in &mut self.spans {
+            let start = t.len();
+            t.push_str(self.text.get(span.0..span.1).unwrap_or(""));
+            *span = (start, t.len());
+        }
+        self.text = t;
+        self.garbage = 0;
+    }
+
+    fn compute_keys(&mut self, rows: &[Row], col: Option<(usize, bool)>) {
+        self.keys = match col {
+            None => Keys::None,
+            Some((c, true)) => Keys::Num(rows.iter().map(|r| num_key(r, c)).collect()),
+            Some((c, false)) => Keys::Text(rows.iter().map(|r| text_key(r, c)).collect()),
+        };
+        self.keys_col = col;
+    }
+
+    fn update_key(&mut self, i: usize, row: &Row) {
+        match (&mut self.keys, self.keys_col) {
+            (Keys::Num(k), Some((c, _))) => {
+                if let Some(x) = k.get_mut(i) {
+                    *x = num_key(row, c);
+                }
+            }
+            (Keys::Text(k), Some((c, _))) => {
+                if let Some(x) = k.get_mut(i) {
+                    *x = text_key(row, c);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl TableState {
     pub fn new(numeric_cols: Vec<bool>) -> TableState {
         TableState {
@@ -179,11 +400,27 @@ impl TableState {
         }
     }
 
+    fn order_spec(&self) -> OrderSpec {
+        OrderSpec {
+            col: self
+                .sort_col
+                .map(|c| (c, self.numeric_cols.get(c).copied().unwrap_or(false))),
+            desc: self.sort_desc,
+            running_first: self.running_first,
+        }
+    }
+
+    /// The selected row's index in `rows`.
+    fn selected_index(&self) -> Option<usize> {
+        self.view.get(self.selected).copied()
+    }
+
     /// Replace the rows, keeping the selection on the same id when it still exists.
     pub fn set_rows(&mut self, rows: Vec<Row>) {
         let keep = self.selected_row().map(|r| r.id.clone());
         self.rows = rows;
-        self.rebuild();
+        self.index.rebuild_text(&self.rows);
+        self.refresh();
         if let Some(id) = keep {
             if let Some(pos) = self.view.iter().position(|&i| self.rows[i].id == id) {
                 self.selected = pos;
@@ -192,23 +429,200 @@ impl TableState {
         self.clamp();
     }
 
+    /// Replace some rows in place (each keeps its index, and its id): only these rows are
+    /// lower-cased, keyed and filtered again; the order is repaired only when one of them
+    /// moved. A row equal to the one it replaces costs one comparison.
+    pub fn update_rows(&mut self, changes: impl IntoIterator<Item = (usize, Row)>) {
+        let keep = self.selected_index();
+        let spec = self.order_spec();
+        let consistent = self.index.spans.len() == self.rows.len()
+            && self.index.order_spec == Some(spec)
+            && self.index.keys_col == spec.col
+            && self.index.order.len() == self.rows.len()
+            && self.index.hits.len() == self.rows.len()
+            && self
+                .index
+                .filter_spec
+                .as_ref()
+                .map(|(f, s)| (f.as_str(), *s))
+                == Some((self.filter.as_str(), self.status_filter));
+        let terms = terms(&self.filter);
+        let mut moved: Vec<usize> = Vec::new();
+        let mut hits_changed = false;
+        for (i, row) in changes {
+            let Some(old) = self.rows.get(i) else {
+                continue;
+            };
+            if *old == row {
+                continue;
+            }
+            if consistent {
+                let key_changed = spec
+                    .col
+                    .is_some_and(|(c, _)| old.cells.get(c) != row.cells.get(c));
+                if key_changed {
+                    self.index.update_key(i, &row);
+                }
+                if key_changed || (spec.running_first && is_running(old) != is_running(&row)) {
+                    moved.push(i);
+                }
+                self.index.replace_text(i, &row);
+                let hit = row_matches(self.index.text_of(i), row.tone, self.status_filter, &terms);
+                if self.index.hits[i] != hit {
+                    self.index.hits[i] = hit;
+                    hits_changed = true;
+                }
+            }
+            self.rows[i] = row;
+        }
+        if !consistent {
+            self.index.rebuild_text(&self.rows);
+            self.refresh();
+        } else if !moved.is_empty() || hits_changed {
+            if !moved.is_empty() {
+                self.reorder(&moved);
+            }
+            let hits = &self.index.hits;
+            self.view.clear();
+            self.view
+                .extend(self.index.order.iter().copied().filter(|&i| hits[i]));
+        } else {
+            return;
+        }
+        // The same index holds the same id: the selection stays on its row.
+        if let Some(i) = keep {
+            if let Some(pos) = self.view.iter().position(|&v| v == i) {
+                self.selected = pos;
+            }
+        }
+        self.clamp();
+    }
+
+    /// Puts the `moved` rows back in their place in `order`: a few by binary insertion, many
+    /// by sorting again.
+    fn reorder(&mut self, moved: &[usize]) {
+        let spec = self.order_spec();
+        let (rows, keys) = (&self.rows, &self.index.keys);
+        let order = &mut self.index.order;
+        if moved.len() > 64 {
+            order.sort_unstable_by(|&a, &b| cmp_rows(rows, keys, spec, a, b));
+            return;
+        }
+        let mut out = vec![false; rows.len()];
+        for &i in moved {
+            out[i] = true;
+        }
+        order.retain(|&i| !out[i]);
+        for &i in moved {
+            // A row changed twice in one batch is placed once.
+            if !std::mem::replace(&mut out[i], false) {
+                continue;
+            }
+            let at = order.partition_point(|&j| cmp_rows(rows, keys, spec, j, i) == Ordering::Less);
+            order.insert(at, i);
+        }
+    }
+
+    /// Brings the index and `view` up to the rows and the public fields, doing only what
+    /// changed: the keys when the sort column changed, the order when the sort did, the
+    /// filter's tests when the filter did (only the shown rows when it narrowed).
+    fn refresh(&mut self) {
+        let n = self.rows.len();
+        if self.index.spans.len() != n || self.index.hits.len() != n {
+            self.index.rebuild_text(&self.rows);
+        }
+        let spec = self.order_spec();
+        if self.index.keys_col != spec.col || self.index.order.len() != n {
+            self.index.compute_keys(&self.rows, spec.col);
+            self.index.order_spec = None;
+        }
+        let order_changed = self.index.order_spec != Some(spec);
+        if order_changed {
+            let (rows, keys) = (&self.rows, &self.index.keys);
+            let order = &mut self.index.order;
+            order.clear();
+            order.extend(0..n);
+            if spec.col.is_some() || spec.running_first {
+                order.sort_unstable_by(|&a, &b| cmp_rows(rows, keys, spec, a, b));
+            }
+            self.index.order_spec = Some(spec);
+        }
+        let same_filter = self
+            .index
+            .filter_spec
+            .as_ref()
+            .map(|(f, s)| (f.as_str(), *s))
+            == Some((self.filter.as_str(), self.status_filter));
+        if same_filter && !order_changed {
+            return;
+        }
+        let new_terms = terms(&self.filter);
+        let status = self.status_filter;
+        let narrowing = !same_filter
+            && self
+                .index
+                .filter_spec
+                .as_ref()
+                .is_some_and(|(f, s)| *s == status && narrows(&terms(f), &new_terms));
+        let Index {
+            text,
+            spans,
+            hits,
+            order,
+            ..
+        } = &mut self.index;
+        let rows = &self.rows;
+        let test = |i: usize| {
+            let (s, e) = spans[i];
+            row_matches(
+                text.get(s..e).unwrap_or(""),
+                rows[i].tone,
+                status,
+                &new_terms,
+            )
+        };
+        if narrowing && !order_changed {
+            // Only the rows shown can still be shown, in the same order.
+            self.view.retain(|&i| {
+                let h = test(i);
+                hits[i] = h;
+                h
+            });
+        } else {
+            if !same_filter {
+                for (i, h) in hits.iter_mut().enumerate() {
+                    if !narrowing || *h {
+                        *h = test(i);
+                    }
+                }
+            }
+            self.view.clear();
+            self.view.extend(order.iter().copied().filter(|&i| hits[i]));
+        }
+        if !same_filter {
+            self.index.filter_spec = Some((self.filter.clone(), status));
+        }
+    }
+
     pub fn set_filter(&mut self, f: &str) {
-        let keep = self.selected_row().map(|r| r.id.clone());
-        self.filter = f.to_string();
-        self.rebuild();
+        let keep = self.selected_index();
+        if self.filter != f {
+            self.filter = f.to_string();
+        }
+        self.refresh();
         self.selected = keep
-            .and_then(|id| self.view.iter().position(|&i| self.rows[i].id == id))
+            .and_then(|i| self.view.iter().position(|&v| v == i))
             .unwrap_or(0);
         self.clamp();
     }
 
     /// Show only the rows of one status (keeping the selection when it is still shown).
     pub fn set_status_filter(&mut self, f: StatusFilter) {
-        let keep = self.selected_row().map(|r| r.id.clone());
+        let keep = self.selected_index();
         self.status_filter = f;
-        self.rebuild();
+        self.refresh();
         self.selected = keep
-            .and_then(|id| self.view.iter().position(|&i| self.rows[i].id == id))
+            .and_then(|i| self.view.iter().position(|&v| v == i))
             .unwrap_or(0);
         self.clamp();
     }
@@ -240,72 +654,14 @@ impl TableState {
     }
 
     fn resort(&mut self) {
-        let keep = self.selected_row().map(|r| r.id.clone());
-        self.rebuild();
-        if let Some(id) = keep {
-            if let Some(pos) = self.view.iter().position(|&i| self.rows[i].id == id) {
+        let keep = self.selected_index();
+        self.refresh();
+        if let Some(i) = keep {
+            if let Some(pos) = self.view.iter().position(|&v| v == i) {
                 self.selected = pos;
             }
         }
         self.clamp();
-    }
-
-    fn rebuild(&mut self) {
-        let needle = self.filter.to_lowercase();
-        // Every word must match; a word starting with `!` must not.
-        let terms: Vec<(bool, &str)> = needle
-            .split_whitespace()
-            .map(|t| match t.strip_prefix('!') {
-                Some(rest) => (false, rest),
-                None => (true, t),
-            })
-            .filter(|(_, t)| !t.is_empty())
-            .collect();
-        let status = self.status_filter;
-        self.view = (0..self.rows.len())
-            .filter(|&i| status.keeps(self.rows[i].tone))
-            .filter(|&i| {
-                terms
-                    .iter()
-                    .all(|(want, t)| self.rows[i].search.contains(t) == *want)
-            })
-            .collect();
-        let rows = &self.rows;
-        let running_first = self.running_first;
-        let by_col = self
-            .sort_col
-            .map(|c| (c, self.numeric_cols.get(c).copied().unwrap_or(false)));
-        let desc = self.sort_desc;
-        if by_col.is_some() || running_first {
-            self.view.sort_by(|&a, &b| {
-                let (ra, rb) = (&rows[a], &rows[b]);
-                if running_first {
-                    let o = (rb.tone == Tone::Running).cmp(&(ra.tone == Tone::Running));
-                    if o != Ordering::Equal {
-                        return o;
-                    }
-                }
-                let o = match by_col {
-                    Some((c, numeric)) => {
-                        let (x, y) = (cell(ra, c), cell(rb, c));
-                        if numeric {
-                            num(x)
-                                .partial_cmp(&num(y))
-                                .unwrap_or(Ordering::Equal)
-                                .then_with(|| x.cmp(y))
-                        } else {
-                            x.to_lowercase().cmp(&y.to_lowercase())
-                        }
-                    }
-                    None => Ordering::Equal,
-                };
-                if desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
-        }
     }
 
     fn clamp(&mut self) {
@@ -368,11 +724,12 @@ fn cell(r: &Row, c: usize) -> &str {
 }
 
 fn num(s: &str) -> f64 {
-    let digits: String = s
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
-        .collect();
-    digits.parse().unwrap_or(f64::NEG_INFINITY)
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .unwrap_or(s.len());
+    s.get(..end)
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(f64::NEG_INFINITY)
 }
 
 #[cfg(test)]
@@ -497,5 +854,350 @@ mod tests {
         assert_eq!(t.offset_for(10), off, "a move inside the window keeps it");
         t.home();
         assert_eq!(t.offset_for(10), 0);
+    }
+
+    /// The table as it was before the index: filter then stable sort on every change, from
+    /// the rows alone. The reference the indexed table must agree with.
+    #[derive(Default)]
+    struct Naive {
+        rows: Vec<Row>,
+        view: Vec<usize>,
+        selected: usize,
+        filter: String,
+        sort_col: Option<usize>,
+        sort_desc: bool,
+        numeric: Vec<bool>,
+        running_first: bool,
+        status: StatusFilter,
+    }
+
+    impl Naive {
+        fn sel_id(&self) -> Option<String> {
+            self.view
+                .get(self.selected)
+                .map(|&i| self.rows[i].id.clone())
+        }
+        fn pos(&self, id: &str) -> Option<usize> {
+            self.view.iter().position(|&i| self.rows[i].id == id)
+        }
+        fn clamp(&mut self) {
+            if self.view.is_empty() {
+                self.selected = 0;
+            } else if self.selected >= self.view.len() {
+                self.selected = self.view.len() - 1;
+            }
+        }
+        /// Rows replaced, the selection kept by id when still shown.
+        fn set_rows(&mut self, rows: Vec<Row>) {
+            let keep = self.sel_id();
+            self.rows = rows;
+            self.rebuild();
+            if let Some(p) = keep.and_then(|id| self.pos(&id)) {
+                self.selected = p;
+            }
+            self.clamp();
+        }
+        /// A filter change: the selection kept by id, else the first row.
+        fn refilter(&mut self) {
+            let keep = self.sel_id();
+            self.rebuild();
+            self.selected = keep.and_then(|id| self.pos(&id)).unwrap_or(0);
+            self.clamp();
+        }
+        fn resort(&mut self) {
+            let rows = self.rows.clone();
+            self.set_rows(rows);
+        }
+        fn rebuild(&mut self) {
+            let ts = terms(&self.filter);
+            let search: Vec<String> = self
+                .rows
+                .iter()
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .map(|c| format!("{}\u{1f}", c.to_lowercase()))
+                        .collect()
+                })
+                .collect();
+            self.view = (0..self.rows.len())
+                .filter(|&i| self.status.keeps(self.rows[i].tone))
+                .filter(|&i| ts.iter().all(|(w, t)| search[i].contains(t.as_str()) == *w))
+                .collect();
+            let rows = &self.rows;
+            let by = self
+                .sort_col
+                .map(|c| (c, self.numeric.get(c).copied().unwrap_or(false)));
+            let (desc, rf) = (self.sort_desc, self.running_first);
+            if by.is_some() || rf {
+                self.view.sort_by(|&a, &b| {
+                    let (ra, rb) = (&rows[a], &rows[b]);
+                    if rf {
+                        let o = (rb.tone == Tone::Running).cmp(&(ra.tone == Tone::Running));
+                        if o != Ordering::Equal {
+                            return o;
+                        }
+                    }
+                    let o = match by {
+                        Some((c, true)) => {
+                            let (x, y) = (cell(ra, c), cell(rb, c));
+                            num(x)
+                                .partial_cmp(&num(y))
+                                .unwrap_or(Ordering::Equal)
+                                .then_with(|| x.cmp(y))
+                        }
+                        Some((c, false)) => {
+                            cell(ra, c).to_lowercase().cmp(&cell(rb, c).to_lowercase())
+                        }
+                        None => Ordering::Equal,
+                    };
+                    if desc {
+                        o.reverse()
+                    } else {
+                        o
+                    }
+                });
+            }
+        }
+    }
+
+    /// A small deterministic generator (xorshift): the same cases on every run.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+            xs[self.below(xs.len())]
+        }
+    }
+
+    const WORDS: &[&str] = &[
+        "hz1",
+        "HZ2",
+        "Sh1",
+        "node-01",
+        "Node-10",
+        "ONLINE",
+        "offline",
+        "—",
+        "Straße",
+        "ÉTÉ",
+        "10.0.1.2",
+        "10.0.12.1",
+        "a",
+        "B",
+        "",
+    ];
+    const NUMS: &[&str] = &["1", "10", "9", "100", "-3.5", "—", "12a", "0.5", "", "007"];
+    const TONES: &[Tone] = &[
+        Tone::Ok,
+        Tone::Running,
+        Tone::Failed,
+        Tone::Canceling,
+        Tone::Pending,
+    ];
+
+    fn random_row(g: &mut Rng, id: &str) -> Row {
+        let cells = vec![
+            format!("{}{}", g.pick(WORDS), g.pick(WORDS)),
+            g.pick(NUMS).to_string(),
+            g.pick(WORDS).to_string(),
+            g.pick(NUMS).to_string(),
+        ];
+        Row::new(id, cells, Some(2), TONES[g.below(TONES.len())])
+    }
+
+    fn random_query(g: &mut Rng, prev: &str) -> String {
+        match g.below(5) {
+            // Typing on: one more character of a word.
+            0 | 1 => {
+                let w = g.pick(WORDS);
+                let ch = w
+                    .chars()
+                    .nth(g.below(w.chars().count().max(1)))
+                    .unwrap_or('1');
+                format!("{prev}{ch}")
+            }
+            // Backspace.
+            2 => {
+                let mut s = prev.to_string();
+                s.pop();
+                s
+            }
+            // A new query: words, some negated, a stray space.
+            _ => (0..g.below(3) + 1)
+                .map(|_| {
+                    let w = g.pick(WORDS);
+                    let w: String = w.chars().take(g.below(4) + 1).collect();
+                    if g.below(4) == 0 {
+                        format!("!{w}")
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(if g.below(2) == 0 { " " } else { "  " }),
+        }
+    }
+
+    #[test]
+    fn indexed_table_agrees_with_the_naive_one_over_random_edits() {
+        for seed in 1..=120u64 {
+            let mut g = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+            let numeric = vec![false, true, false, true];
+            let mut t = TableState::new(numeric.clone());
+            let mut n = Naive {
+                numeric,
+                ..Default::default()
+            };
+            let rf = g.below(3) == 0;
+            t.running_first = rf;
+            n.running_first = rf;
+            let mut next_id = 0usize;
+            let mut fresh = |g: &mut Rng, k: usize| -> Vec<Row> {
+                (0..k)
+                    .map(|_| {
+                        next_id += 1;
+                        random_row(g, &format!("r{next_id}"))
+                    })
+                    .collect()
+            };
+            let k = g.below(60) + 1;
+            let rows = fresh(&mut g, k);
+            t.set_rows(rows.clone());
+            n.set_rows(rows);
+            for step in 0..80 {
+                let what = g.below(10);
+                match what {
+                    0..=2 => {
+                        let q = random_query(&mut g, &t.filter.clone());
+                        t.set_filter(&q);
+                        n.filter = q;
+                        n.refilter();
+                    }
+                    3 => {
+                        let f = [
+                            StatusFilter::All,
+                            StatusFilter::Running,
+                            StatusFilter::Failed,
+                        ][g.below(3)];
+                        t.set_status_filter(f);
+                        n.status = f;
+                        n.refilter();
+                    }
+                    4 => {
+                        let c = g.below(5);
+                        t.sort_by(c);
+                        if n.sort_col == Some(c) {
+                            n.sort_desc = !n.sort_desc;
+                        } else {
+                            n.sort_col = Some(c);
+                            n.sort_desc = false;
+                        }
+                        n.resort();
+                    }
+                    5 => {
+                        t.sort_next(4);
+                        n.sort_col = match n.sort_col {
+                            None => Some(0),
+                            Some(c) if c + 1 < 4 => Some(c + 1),
+                            _ => None,
+                        };
+                        n.resort();
+                    }
+                    6 | 7 => {
+                        // A poll that changed a few rows in place (same ids, same places).
+                        let k = g.below(4) + 1;
+                        let mut changes = Vec::new();
+                        let mut all = n.rows.clone();
+                        for _ in 0..k {
+                            if all.is_empty() {
+                                break;
+                            }
+                            let i = g.below(all.len());
+                            let mut r = random_row(&mut g, &all[i].id);
+                            if g.below(3) == 0 {
+                                r.cells = all[i].cells.clone();
+                            }
+                            all[i] = r.clone();
+                            changes.push((i, r));
+                        }
+                        t.update_rows(changes);
+                        n.set_rows(all);
+                    }
+                    8 => {
+                        // A poll with hosts added, removed and moved.
+                        let mut all = n.rows.clone();
+                        all.retain(|_| g.below(5) != 0);
+                        if g.below(2) == 0 {
+                            all.reverse();
+                        }
+                        let k = g.below(5);
+                        all.extend(fresh(&mut g, k));
+                        t.set_rows(all.clone());
+                        n.set_rows(all);
+                    }
+                    _ => {
+                        let d = g.below(7) as isize - 3;
+                        t.move_by(d);
+                        if !n.view.is_empty() {
+                            let last = n.view.len() as isize - 1;
+                            n.selected = (n.selected as isize + d).clamp(0, last) as usize;
+                        }
+                    }
+                }
+                let ctx = || {
+                    format!(
+                        "seed {seed} step {step} op {what} filter {:?} sort {:?} desc {} status {:?}",
+                        t.filter, t.sort_col, t.sort_desc, t.status_filter
+                    )
+                };
+                assert_eq!(t.rows, n.rows, "{}", ctx());
+                assert_eq!(t.view, n.view, "{}", ctx());
+                assert_eq!(t.selected, n.selected, "{}", ctx());
+            }
+        }
+    }
+
+    #[test]
+    fn selection_follows_its_row_when_an_update_moves_it() {
+        let mut t = TableState::new(vec![false, true, false]);
+        t.set_rows(rows());
+        t.sort_by(1); // count: 9 (zerg), 10 (terran), 100 (protoss)
+        t.select_id("1");
+        assert_eq!(t.selected, 1);
+        // terran's count grows past protoss: it moves to the end, the selection with it.
+        let mut r = t.rows[0].clone();
+        r.cells[1] = "1000".into();
+        t.update_rows([(0, r)]);
+        let ids: Vec<&str> = t.view.iter().map(|&i| t.rows[i].id.as_str()).collect();
+        assert_eq!(ids, ["2", "3", "1"]);
+        assert_eq!(t.selected_row().unwrap().id, "1");
+        // A filter that hides it, then an update that shows it again.
+        t.set_filter("terran");
+        assert_eq!(t.view, vec![0]);
+        let mut r = t.rows[2].clone();
+        r.cells[0] = "terran-2".into();
+        t.update_rows([(2, r)]);
+        let ids: Vec<&str> = t.view.iter().map(|&i| t.rows[i].id.as_str()).collect();
+        assert_eq!(ids, ["3", "1"]);
+        assert_eq!(t.selected_row().unwrap().id, "1");
+    }
+
+    #[test]
+    fn narrowing_and_negation_edges() {
+        assert!(narrows(&terms("hz"), &terms("hz1")));
+        assert!(narrows(&terms("!hz1"), &terms("!hz")));
+        assert!(!narrows(&terms("!hz"), &terms("!hz1")));
+        assert!(!narrows(&terms("hz1"), &terms("hz")));
+        assert!(narrows(&terms(""), &terms("x")));
+        assert!(narrows(&terms("a b"), &terms("b ab")));
     }
 }
