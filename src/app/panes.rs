@@ -145,16 +145,46 @@ impl PaneData {
     ///
     /// When the same ids come back in the same order (a poll where little changed), each item
     /// is compared with the one it replaces and only the rows of changed items are built and
-    /// handed to [`TableState::update_rows`], which filters and places only them. A running
+    /// handed to [`TableState::update_rows`], which filters and places only them; items after
+    /// them (the next page of a list loading progressively) go to
+    /// [`TableState::extend_rows`]. A running
     /// task's row is built again on every poll (its duration counts from `now`), and a
     /// cluster's when its running task changed. Any other change (items added, removed or
     /// moved) builds every row again.
     pub fn update_table(&self, new: &PaneData, table: &mut TableState, now: i64) {
-        let old_ids = self.ids();
-        if table.rows.len() != old_ids.len() || old_ids != new.ids() {
+        let (old_ids, new_ids) = (self.ids(), new.ids());
+        let n = old_ids.len();
+        if table.rows.len() != n || new_ids.get(..n) != Some(old_ids.as_slice()) {
             table.set_rows(new.rows(now));
             return;
         }
+        // The same items first, perhaps more after them (the next page): the rest is added.
+        let more = match new {
+            PaneData::Clusters { clusters, running } => clusters
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| cluster_row(c, running))
+                .collect(),
+            PaneData::Hosts(h) => h
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(host_row)
+                .collect(),
+            PaneData::Proxies(p) => p
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(proxy_row)
+                .collect(),
+            PaneData::Tasks(t) => t
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(|x| task_row(x, now))
+                .collect(),
+        };
         let changes: Vec<(usize, Row)> = match (self, new) {
             (
                 PaneData::Clusters {
@@ -189,6 +219,7 @@ impl PaneData {
             }
         };
         table.update_rows(changes);
+        table.extend_rows(more);
     }
 }
 
@@ -590,5 +621,47 @@ mod tests {
         assert_eq!(r.cells[4], "physical");
         assert_eq!(r.cells[8], "ob:c1:1");
         assert_eq!(r.tone, Tone::Ok);
+    }
+
+    #[test]
+    fn a_poll_updates_the_table_as_a_fresh_build_would() {
+        let host = |id: i64, status: HostStatus| Host {
+            id,
+            ip: Some(format!("10.0.0.{id}")),
+            status,
+            ..Default::default()
+        };
+        let polls = [
+            vec![host(3, HostStatus::Online), host(1, HostStatus::Offline)],
+            // The next page.
+            vec![
+                host(3, HostStatus::Online),
+                host(1, HostStatus::Offline),
+                host(2, HostStatus::Online),
+            ],
+            // One changed.
+            vec![
+                host(3, HostStatus::Offline),
+                host(1, HostStatus::Offline),
+                host(2, HostStatus::Online),
+            ],
+            // Removed and moved.
+            vec![host(2, HostStatus::Online), host(3, HostStatus::Offline)],
+        ];
+        let mut data = PaneData::empty(PaneKind::Hosts);
+        let mut t = TableState::new(HOST_COLS.iter().map(|c| c.numeric).collect());
+        t.sort_by(3);
+        t.set_filter("10.0");
+        for hosts in polls {
+            let new = PaneData::Hosts(hosts);
+            data.update_table(&new, &mut t, 0);
+            data = new;
+            let mut fresh = TableState::new(HOST_COLS.iter().map(|c| c.numeric).collect());
+            fresh.sort_by(3);
+            fresh.set_filter("10.0");
+            fresh.set_rows(data.rows(0));
+            assert_eq!(t.rows, fresh.rows);
+            assert_eq!(t.view, fresh.view);
+        }
     }
 }

@@ -498,6 +498,85 @@ impl TableState {
         self.clamp();
     }
 
+    /// Adds rows at the end (the next page of a list that loads progressively): only the new
+    /// rows are lower-cased, keyed and tested; they are sorted among themselves and merged
+    /// into the order. The selection stays on its row.
+    pub fn extend_rows(&mut self, more: Vec<Row>) {
+        if more.is_empty() {
+            return;
+        }
+        let keep = self.selected_index();
+        let spec = self.order_spec();
+        let n = self.rows.len();
+        let consistent = self.index.spans.len() == n
+            && self.index.order_spec == Some(spec)
+            && self.index.keys_col == spec.col
+            && self.index.order.len() == n
+            && self.index.hits.len() == n
+            && self
+                .index
+                .filter_spec
+                .as_ref()
+                .map(|(f, s)| (f.as_str(), *s))
+                == Some((self.filter.as_str(), self.status_filter));
+        self.rows.extend(more);
+        if !consistent {
+            self.index.rebuild_text(&self.rows);
+            self.refresh();
+        } else {
+            let terms = terms(&self.filter);
+            let idx = &mut self.index;
+            for r in &self.rows[n..] {
+                let span = push_text(&mut idx.text, r);
+                idx.spans.push(span);
+                let (s, e) = span;
+                idx.hits.push(row_matches(
+                    idx.text.get(s..e).unwrap_or(""),
+                    r.tone,
+                    self.status_filter,
+                    &terms,
+                ));
+                match (&mut idx.keys, spec.col) {
+                    (Keys::Num(k), Some((c, _))) => k.push(num_key(r, c)),
+                    (Keys::Text(k), Some((c, _))) => k.push(text_key(r, c)),
+                    _ => {}
+                }
+            }
+            let (rows, keys) = (&self.rows, &idx.keys);
+            let mut tail: Vec<usize> = (n..rows.len()).collect();
+            if spec.col.is_some() || spec.running_first {
+                tail.sort_unstable_by(|&a, &b| cmp_rows(rows, keys, spec, a, b));
+                let head = std::mem::take(&mut idx.order);
+                let mut merged = Vec::with_capacity(rows.len());
+                let (mut a, mut b) = (head.into_iter().peekable(), tail.into_iter().peekable());
+                while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+                    if cmp_rows(rows, keys, spec, x, y) == Ordering::Greater {
+                        merged.push(y);
+                        b.next();
+                    } else {
+                        merged.push(x);
+                        a.next();
+                    }
+                }
+                merged.extend(a);
+                merged.extend(b);
+                idx.order = merged;
+            } else {
+                idx.order.extend(tail);
+            }
+            let hits = &idx.hits;
+            self.view.clear();
+            self.view
+                .extend(idx.order.iter().copied().filter(|&i| hits[i]));
+        }
+        if let Some(i) = keep {
+            if let Some(pos) = self.view.iter().position(|&v| v == i) {
+                self.selected = pos;
+            }
+        }
+        self.clamp();
+    }
+
     /// Puts the `moved` rows back in their place in `order`: a few by binary insertion, many
     /// by sorting again.
     fn reorder(&mut self, moved: &[usize]) {
@@ -1130,6 +1209,15 @@ mod tests {
                             changes.push((i, r));
                         }
                         t.update_rows(changes);
+                        n.set_rows(all);
+                    }
+                    8 if g.below(2) == 0 => {
+                        // The next page of a list that loads progressively.
+                        let k = g.below(6);
+                        let more = fresh(&mut g, k);
+                        let mut all = n.rows.clone();
+                        all.extend(more.iter().cloned());
+                        t.extend_rows(more);
                         n.set_rows(all);
                     }
                     8 => {
