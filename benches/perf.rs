@@ -378,6 +378,20 @@ fn bench_filter(r: &mut Report) {
             "ms",
             Budget::Lt(budget),
         );
+        // Part of any poll: freeing the snapshot it replaces (or the one it brought).
+        let mut times = Vec::new();
+        for _ in 0..rounds.max(3) {
+            let data = conv::hosts(&hosts(n));
+            let t = thread_cpu_ms();
+            drop(data);
+            times.push(thread_cpu_ms() - t);
+        }
+        r.fig(
+            &format!("of_which_free_snapshot_{label}_hosts"),
+            median(&mut times),
+            "ms",
+            Budget::Reported,
+        );
         let mut times = Vec::new();
         for k in 0..rounds.max(3) {
             let mut wire = hosts(n);
