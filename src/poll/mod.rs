@@ -32,6 +32,71 @@ pub struct Outcome<J, T, E> {
     pub at: Instant,
     /// Consecutive failures before this one (0 after a success).
     pub failures: u32,
+    /// When the poller fetches again (without a change or a manual refresh): the configured
+    /// interval, or longer when the adaptive policy stretched it for a costly job.
+    pub next: Duration,
+}
+
+/// What one fetch round cost, as the fetch reports it (the poller times the round itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    /// Requests sent to the server (pages of a list, joined calls).
+    pub requests: u32,
+}
+
+impl Cost {
+    pub const ONE: Cost = Cost { requests: 1 };
+}
+
+/// What the poller tells a fetch about the round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    /// No round of this job has succeeded yet since it became the target (a first load: the
+    /// fetch may hand over its first pages early).
+    pub first: bool,
+}
+
+/// How the view poller stretches its interval for a job that is costly to fetch.
+///
+/// The next round waits the longest of: the configured refresh; `spacing` per request when a
+/// round takes more than one request (so the server sees at most 60 s / `spacing` requests a
+/// minute, whatever the inventory size: 5 pages of 2,000 hosts → 20 s, 50 pages → 200 s); and
+/// `cost_factor` times the round's own duration, capped at `max_for_cost` (a round that takes
+/// 1 s waits at least 50 s, so fetching and converting stays a small share of a core). It is
+/// never below the configured refresh, and a single-request round (the tasks pane, a detail
+/// screen of a normal estate) keeps the configured refresh exactly unless it is slow. A manual
+/// refresh or a new target still fetches at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub spacing: Duration,
+    pub cost_factor: u32,
+    pub max_for_cost: Duration,
+}
+
+impl Policy {
+    /// At most 15 requests a minute; a round's own time at most 2 % of its period.
+    pub const DEFAULT: Policy = Policy {
+        spacing: Duration::from_secs(4),
+        cost_factor: 50,
+        max_for_cost: Duration::from_secs(600),
+    };
+
+    /// The interval after a round of `requests` requests that took `took`.
+    pub fn interval(&self, configured: Duration, requests: u32, took: Duration) -> Duration {
+        let by_requests = if requests > 1 {
+            self.spacing.saturating_mul(requests)
+        } else {
+            Duration::ZERO
+        };
+        let by_cost = took.saturating_mul(self.cost_factor).min(self.max_for_cost);
+        let want = by_requests.max(by_cost);
+        if want <= configured {
+            return configured;
+        }
+        // Whole seconds (rounded up): the header label does not flicker between 20.3 s and 20.5 s.
+        let secs = want.as_secs() + u64::from(want.subsec_nanos() > 0);
+        Duration::from_secs(secs).max(configured)
+    }
 }
 
 pub type BoxFut<T> = Pin<Box<dyn Future<Output = T> + Send>>;
@@ -89,7 +154,8 @@ impl<J> Drop for PollerHandle<J> {
 }
 
 /// Start a poller. `fetch` does one round of I/O for a job; `wrap` turns the outcome into the
-/// app's message type. Stops when the app's receiver is gone.
+/// app's message type. Stops when the app's receiver is gone. It fetches at exactly the
+/// interval it is given (the live task and its log).
 pub fn spawn<J, T, E, M, F, W>(fetch: F, wrap: W, out: mpsc::Sender<M>) -> PollerHandle<J>
 where
     J: Clone + PartialEq + Send + Sync + 'static,
@@ -99,6 +165,51 @@ where
     F: Fn(J) -> BoxFut<Result<T, E>> + Send + Sync + 'static,
     W: Fn(Outcome<J, T, E>) -> M + Send + Sync + 'static,
 {
+    spawn_with(
+        move |job, _round| {
+            let f = fetch(job);
+            Box::pin(async move { (f.await, Cost::ONE) }) as BoxFut<(Result<T, E>, Cost)>
+        },
+        wrap,
+        out,
+        None,
+    )
+}
+
+/// Start a poller whose interval follows each round's cost under `policy` (the view poller:
+/// big lists are fetched less often), see [`Policy`]. `fetch` reports the requests it sent and
+/// learns whether the round is a first load.
+pub fn spawn_adaptive<J, T, E, M, F, W>(
+    fetch: F,
+    wrap: W,
+    out: mpsc::Sender<M>,
+    policy: Policy,
+) -> PollerHandle<J>
+where
+    J: Clone + PartialEq + Send + Sync + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    M: Send + 'static,
+    F: Fn(J, Round) -> BoxFut<(Result<T, E>, Cost)> + Send + Sync + 'static,
+    W: Fn(Outcome<J, T, E>) -> M + Send + Sync + 'static,
+{
+    spawn_with(fetch, wrap, out, Some(policy))
+}
+
+fn spawn_with<J, T, E, M, F, W>(
+    fetch: F,
+    wrap: W,
+    out: mpsc::Sender<M>,
+    policy: Option<Policy>,
+) -> PollerHandle<J>
+where
+    J: Clone + PartialEq + Send + Sync + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    M: Send + 'static,
+    F: Fn(J, Round) -> BoxFut<(Result<T, E>, Cost)> + Send + Sync + 'static,
+    W: Fn(Outcome<J, T, E>) -> M + Send + Sync + 'static,
+{
     let (tx, mut rx) = watch::channel(Target::<J> {
         job: None,
         interval: Duration::from_secs(5),
@@ -106,6 +217,8 @@ where
     });
     let task = tokio::spawn(async move {
         let mut failures: u32 = 0;
+        // The job whose last round succeeded: the next round of any other job is a first load.
+        let mut loaded: Option<J> = None;
         loop {
             let target = rx.borrow_and_update().clone();
             let Some(job) = target.job.clone() else {
@@ -114,29 +227,41 @@ where
                 }
                 continue;
             };
+            let round = Round {
+                first: loaded.as_ref() != Some(&job),
+            };
+            let started = tokio::time::Instant::now();
             // Fetch, unless the target changes first (then start over with the new one).
-            let result = tokio::select! {
-                r = fetch(job.clone()) => r,
+            let (result, cost) = tokio::select! {
+                r = fetch(job.clone(), round) => r,
                 changed = rx.changed() => {
                     if changed.is_err() { return; }
                     failures = 0;
                     continue;
                 }
             };
+            let took = started.elapsed();
             let ok = result.is_ok();
+            // A failed round counts too: a walk that broke off on page 30 sent 30 requests.
+            let every = match policy {
+                Some(p) => p.interval(target.interval, cost.requests, took),
+                None => target.interval,
+            };
+            let next = backoff(every, if ok { 0 } else { failures.saturating_add(1) });
+            loaded = if ok { Some(job.clone()) } else { loaded };
             let msg = wrap(Outcome {
                 job,
                 result,
                 at: Instant::now(),
                 failures,
+                next,
             });
             failures = if ok { 0 } else { failures.saturating_add(1) };
             if out.send(msg).await.is_err() {
                 return;
             }
-            let wait = backoff(target.interval, failures);
             tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::time::sleep(next) => {}
                 changed = rx.changed() => {
                     if changed.is_err() { return; }
                     // A new target or a manual refresh: fetch at once, without the backoff.

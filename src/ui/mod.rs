@@ -144,6 +144,17 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             )
         })
         .unwrap_or_else(|| "loading".into());
+    // A big list's first load: the first page is on screen, the rest is on its way.
+    let age = match app.loading_progress() {
+        Some((done, total)) => format!("loading {done}/{total}"),
+        None => age,
+    };
+    // The view poller stretches its interval for a costly list; say so, with the interval it
+    // really uses (nothing extra when it is the configured one).
+    let every = match app.adapted_refresh() {
+        Some(every) => format!("{} auto", short_age(every)),
+        None => short_age(s.refresh),
+    };
     let profile_style = if s.production {
         Style::default()
             .fg(t.production)
@@ -188,7 +199,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         right.push(Span::raw(" "));
     }
     right.extend([
-        Span::styled(format!("⟳ {} · {age} ", short_age(s.refresh)), t.muted()),
+        Span::styled(format!("⟳ {every} · {age} "), t.muted()),
         Span::styled(
             badge,
             if t.mono {
