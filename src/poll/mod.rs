@@ -290,6 +290,109 @@ mod tests {
         assert_eq!(backoff(long, 5), long);
     }
 
+    const S: fn(u64) -> Duration = Duration::from_secs;
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn the_interval_follows_pages_and_cost_and_never_drops_below_the_configured_refresh() {
+        let p = Policy::DEFAULT;
+        // One request, quick: exactly the configured refresh (the tasks pane of any estate).
+        assert_eq!(p.interval(S(5), 1, MS(20)), S(5));
+        assert_eq!(p.interval(S(2), 1, MS(20)), S(2));
+        // Pages of a big list: 4 s each (15 requests a minute).
+        assert_eq!(p.interval(S(5), 5, MS(20)), S(20));
+        assert_eq!(p.interval(S(5), 50, MS(20)), S(200));
+        // Two requests (the clusters pane of a small estate): 8 s.
+        assert_eq!(p.interval(S(5), 2, MS(20)), S(8));
+        // A configured refresh longer than the policy's wins.
+        assert_eq!(p.interval(S(300), 50, MS(20)), S(300));
+        // A slow round stretches even a single request: 50 × its duration, whole seconds.
+        assert_eq!(p.interval(S(5), 1, MS(300)), S(15));
+        assert_eq!(p.interval(S(5), 1, MS(301)), S(16));
+        // The cost term is capped; the request term is not (the rate budget holds at any size).
+        assert_eq!(p.interval(S(5), 1, S(3600)), S(600));
+        assert_eq!(p.interval(S(5), 200, S(3600)), S(800));
+        // Zero requests (no backend) or zero time: the configured refresh.
+        assert_eq!(p.interval(S(5), 0, Duration::ZERO), S(5));
+    }
+
+    /// A simulated clock: a poller at the default 5 s refresh over ten minutes, for inventories
+    /// of 27 to 1,000,000 hosts (1 to 500 pages of 2,000), counting the server's requests.
+    #[test]
+    fn no_inventory_size_costs_more_than_15_requests_a_minute() {
+        let p = Policy::DEFAULT;
+        for pages in [2u32, 3, 5, 10, 50, 120, 500] {
+            let (mut now, mut requests) = (Duration::ZERO, 0u64);
+            let window = S(600);
+            while now < window {
+                requests += u64::from(pages);
+                // A round of many pages takes time too (10 ms a page here).
+                now += p.interval(S(5), pages, MS(10) * pages);
+            }
+            let per_min = requests as f64 * 60.0 / window.as_secs_f64();
+            // The first round is sent at t = 0: allow it on top of the rate.
+            let budget = 15.0 + f64::from(pages) * 60.0 / window.as_secs_f64();
+            assert!(
+                per_min <= budget,
+                "{pages} pages: {per_min:.1} requests/min"
+            );
+        }
+        // The tasks pane (one request of 500 tasks) keeps the configured refresh: 12 a minute.
+        assert_eq!(p.interval(S(5), 1, MS(15)), S(5));
+    }
+
+    /// A fake list of `pages` pages behind an adaptive poller with a fast policy (10 ms a
+    /// request): the poller really waits what the policy says, counts its requests and reports
+    /// the interval; a manual refresh still fetches at once.
+    #[tokio::test]
+    async fn the_adaptive_poller_spaces_big_lists_and_still_refreshes_at_once() {
+        let requests = Arc::new(AtomicU32::new(0));
+        let r = requests.clone();
+        let firsts = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let f = firsts.clone();
+        let (tx, mut rx) = mpsc::channel(8);
+        let fast = Policy {
+            spacing: MS(10),
+            cost_factor: 1,
+            max_for_cost: S(1),
+        };
+        let h = spawn_adaptive(
+            move |pages: u32, round: Round| {
+                let r = r.clone();
+                f.lock().unwrap().push((pages, round.first));
+                Box::pin(async move {
+                    r.fetch_add(pages, Ordering::SeqCst);
+                    (Ok::<u32, ()>(pages), Cost { requests: pages })
+                }) as BoxFut<(Result<u32, ()>, Cost)>
+            },
+            |o: Outcome<u32, u32, ()>| (o.job, o.next),
+            tx,
+            fast,
+        );
+        // 30 pages: 300 ms between rounds, although the configured refresh is 1 ms.
+        h.set(Some(30), MS(1));
+        let started = tokio::time::Instant::now();
+        assert_eq!(rx.recv().await, Some((30, MS(300))));
+        assert_eq!(rx.recv().await, Some((30, MS(300))));
+        assert!(started.elapsed() >= MS(290), "{:?}", started.elapsed());
+        // A manual refresh does not wait the stretched interval.
+        let asked = tokio::time::Instant::now();
+        h.refresh();
+        assert_eq!(rx.recv().await, Some((30, MS(300))));
+        assert!(asked.elapsed() < MS(250), "{:?}", asked.elapsed());
+        // One page: the configured refresh (1 ms).
+        h.set(Some(1), MS(1));
+        assert_eq!(rx.recv().await, Some((1, MS(1))));
+        drop(h);
+        let seen = firsts.lock().unwrap().clone();
+        // The first round of each job is a first load; later rounds are not.
+        assert_eq!(seen[0], (30, true));
+        assert_eq!(seen[1], (30, false));
+        assert_eq!(seen[2], (30, false));
+        assert_eq!(seen[3], (1, true));
+        assert_eq!(requests.load(Ordering::SeqCst), 30 * 3 + 1);
+    }
+
     #[tokio::test]
     async fn polls_the_latest_target_and_refreshes_on_demand() {
         let calls = Arc::new(AtomicU32::new(0));

@@ -1154,6 +1154,52 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn each_page_hands_over_every_page_with_its_progress() {
+        let mut seen = Vec::new();
+        let pages = each_page(
+            3,
+            |_| async move { Ok(page_of(3, 4)) },
+            |items, at| seen.push((items.len(), at)),
+        )
+        .await
+        .expect("pages");
+        assert_eq!(pages, 4);
+        let totals: Vec<_> = seen
+            .iter()
+            .map(|(n, at)| (*n, at.page, at.total_pages))
+            .collect();
+        assert_eq!(
+            totals,
+            vec![
+                (3, 1, Some(4)),
+                (3, 2, Some(4)),
+                (3, 3, Some(4)),
+                (3, 4, Some(4))
+            ]
+        );
+        // Only totalElements: the page count follows from the page size.
+        let mut seen = Vec::new();
+        each_page(
+            2,
+            |p| async move {
+                Ok(Paged {
+                    contents: if p.page < 3 { vec![1u32, 2] } else { vec![1] },
+                    page: Some(PageInfo {
+                        number: i64::from(p.page),
+                        size: 2,
+                        total_elements: 5,
+                        total_pages: 0,
+                    }),
+                })
+            },
+            |_, at| seen.push(at.total_pages),
+        )
+        .await
+        .expect("pages");
+        assert_eq!(seen, vec![Some(3), Some(3), Some(3)]);
+    }
+
+    #[tokio::test]
     async fn all_pages_stops_on_error_and_on_unpaged_answer() {
         let r: Result<Vec<u32>, _> =
             all_pages(10, |_| async { Err(ApiError::Request("boom".into())) }).await;

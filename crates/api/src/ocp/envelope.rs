@@ -256,7 +256,9 @@ fn scalar_string(v: Option<Value>) -> Option<String> {
 fn decode_success_typed<T: DeserializeOwned>(
     resp: &RawResponse,
 ) -> Option<(Option<T>, EnvelopeMeta)> {
-    if !resp.is_success() {
+    // Only an object: a derived struct would also accept a JSON array as its fields in order.
+    let first = resp.body.iter().find(|b| !b.is_ascii_whitespace());
+    if !resp.is_success() || first != Some(&b'{') {
         return None;
     }
     let env: TypedEnvelope<T> = serde_json::from_slice(&resp.body).ok()?;
@@ -340,6 +342,50 @@ mod tests {
         ));
         decode_void(&r).expect("void");
         decode_void(&resp(204, "")).expect("no content");
+    }
+
+    /// The one-pass typed decoder and the tree decoder agree on every success envelope, and
+    /// every failure still reaches the precise error path.
+    #[test]
+    fn the_typed_fast_path_agrees_with_the_tree() {
+        let bodies = [
+            r#"{"data":{"contents":[{"id":1,"name":"a"}],"page":{"totalPages":1}},"successful":true,"traceId":42,"server":"","timestamp":"2024-01-01T00:00:00Z","duration":"x","extra":[1,{"a":null}]}"#,
+            r#"{"data":{"contents":null},"successful":null,"error":null}"#,
+            r#"{"successful":true}"#,
+        ];
+        for b in bodies {
+            let r = resp(200, b);
+            let fast = decode_success_typed::<Paged<ObCluster>>(&r).expect("fast path");
+            let mut obj = parse_object(&r).expect("object");
+            let slow_meta = meta(&obj);
+            let slow: Option<Paged<ObCluster>> = match obj.remove("data") {
+                None | Some(Value::Null) => None,
+                Some(d) => Some(serde_json::from_value(d).expect("data")),
+            };
+            assert_eq!(fast.0, slow, "{b}");
+            assert_eq!(fast.1, slow_meta, "{b}");
+        }
+        // Failures and odd bodies are left to the slow path.
+        for (status, b) in [
+            (
+                200,
+                r#"{"successful":false,"status":403,"error":{"code":1,"message":"no"}}"#,
+            ),
+            (
+                200,
+                r#"{"data":{"contents":[]},"error":{"message":"half"}}"#,
+            ),
+            (500, r#"{"data":{"contents":[]},"successful":true}"#),
+            (200, r#"{"data":{"contents":"nope"}}"#),
+            (200, "<html>"),
+        ] {
+            let r = resp(status, b);
+            assert!(
+                decode_success_typed::<Paged<ObCluster>>(&r).is_none(),
+                "{b}"
+            );
+            assert!(decode_envelope::<Paged<ObCluster>>(&r).is_err(), "{b}");
+        }
     }
 
     #[test]
