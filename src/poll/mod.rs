@@ -93,6 +93,9 @@ impl Policy {
         if want <= configured {
             return configured;
         }
+        if want < Duration::from_secs(1) {
+            return want;
+        }
         // Whole seconds (rounded up): the header label does not flicker between 20.3 s and 20.5 s.
         let secs = want.as_secs() + u64::from(want.subsec_nanos() > 0);
         Duration::from_secs(secs).max(configured)
