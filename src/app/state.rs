@@ -153,6 +153,8 @@ pub struct App {
     pub size: (u16, u16),
     /// A fixed clock (unix ms) for reproducible screens in tests; `None` is the real clock.
     pub frozen_now: Option<i64>,
+    /// The view poller's effective interval and a first load in progress (the header shows both).
+    pub poll: crate::model::view::PollStatus,
 }
 
 /// Upper bound of the help overlay's scroll: the registry, a title and a gap per scope, notes.
@@ -197,6 +199,7 @@ impl App {
             drawn: Drawn::default(),
             size: (80, 24),
             frozen_now: None,
+            poll: crate::model::view::PollStatus::default(),
         }
     }
 
@@ -1374,4 +1377,51 @@ fn detail_matches(t: &DetailTarget, job: &ViewJob) -> bool {
             | (DetailTarget::Host(a), ViewJob::HostDetail(b))
             | (DetailTarget::Proxy(a), ViewJob::ProxyDetail(b)) if a == b
     )
+}
+
+// ----- progressive first load and the effective refresh (view poller) -----
+
+impl App {
+    /// A first load's progress: the first page of a big list is shown at once (only while the
+    /// pane has nothing yet), and the header says `loading done/total` until the complete
+    /// answer arrives.
+    pub fn on_view_progress(&mut self, p: crate::model::view::ViewProgress) {
+        self.dirty = true;
+        if let (ViewJob::Pane(kind), Some(data)) = (&p.job, p.first) {
+            if !self.pane(*kind).loaded {
+                self.on_view(p.job.clone(), Ok(data), Instant::now(), 0);
+            }
+        }
+        self.poll.loading = Some((p.job, p.done, p.total));
+    }
+
+    /// A complete round of `job`: the poller fetches it again after `next`.
+    pub fn on_view_interval(&mut self, job: ViewJob, next: Duration) {
+        if self
+            .poll
+            .loading
+            .as_ref()
+            .is_some_and(|(j, _, _)| *j == job)
+        {
+            self.poll.loading = None;
+            self.dirty = true;
+        }
+        if self.poll.interval.as_ref() != Some(&(job.clone(), next)) {
+            self.poll.interval = Some((job, next));
+            self.dirty = true;
+        }
+    }
+
+    /// The view poller's interval for the screen on top, when it differs from the configured
+    /// refresh (a big list fetched less often).
+    pub fn adapted_refresh(&self) -> Option<Duration> {
+        let (job, every) = self.poll.interval.as_ref()?;
+        (Some(job) == self.view_job().as_ref() && *every != self.settings.refresh).then_some(*every)
+    }
+
+    /// `(done, total)` pages of the screen on top while its first load is in progress.
+    pub fn loading_progress(&self) -> Option<(u32, u32)> {
+        let (job, done, total) = self.poll.loading.as_ref()?;
+        (Some(job) == self.view_job().as_ref()).then_some((*done, *total))
+    }
 }

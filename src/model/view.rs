@@ -26,3 +26,24 @@ pub enum ViewData {
     HostDetail(Box<Host>),
     ProxyDetail(Box<ProxyCluster>),
 }
+
+/// The first pages of a big list while the rest is still on its way (first load only).
+#[derive(Debug, Clone)]
+pub struct ViewProgress {
+    pub job: crate::model::jobs::ViewJob,
+    /// Pages fetched so far, and how many the server announced.
+    pub done: u32,
+    pub total: u32,
+    /// The first page's rows, sent once (later progress carries only the counts).
+    pub first: Option<ViewData>,
+}
+
+/// What the header shows about the view poller: the interval it actually uses, and a first
+/// load still in progress.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PollStatus {
+    /// The interval the view poller chose for `job` after its last round.
+    pub interval: Option<(crate::model::jobs::ViewJob, std::time::Duration)>,
+    /// `done` of `total` pages of `job` fetched so far (first load only).
+    pub loading: Option<(crate::model::jobs::ViewJob, u32, u32)>,
+}

@@ -1,13 +1,15 @@
 //! What the view poller fetches for each screen: one round of requests, one owned snapshot.
 
 use super::convert::ocp;
-use super::BoxFut;
+use super::{BoxFut, Cost, Round};
 use crate::model::jobs::{LogJob, TaskJob, ViewJob};
 use crate::model::pane::PaneKind;
-use crate::model::view::{ClusterDetail, ViewData};
+use crate::model::view::{ClusterDetail, ViewData, ViewProgress};
 use obtui_api::ocp::client::{
-    all_pages, ClusterFilter, HostFilter, PageQuery, ServerFilter, TaskFilter, TenantFilter,
+    each_page, ClusterFilter, HostFilter, PageQuery, ServerFilter, TaskFilter, TenantFilter,
+    MAX_PAGE_SIZE,
 };
+use obtui_api::ocp::Paged;
 
 use obtui_api::ocp::OcpClient;
 use obtui_api::ApiError;
@@ -23,12 +25,30 @@ fn no_backend() -> ApiError {
     ApiError::Request("this profile has neither an OCP URL nor an obshell agent".into())
 }
 
-pub fn fetch_view(b: Backends, job: ViewJob) -> BoxFut<Result<ViewData, ApiError>> {
+/// Where a first load reports its progress (the runtime forwards it to the app; dropping a
+/// report is harmless, the complete answer follows).
+pub type ProgressSink = std::sync::Arc<dyn Fn(ViewProgress) + Send + Sync>;
+
+/// One round of the view poller: the snapshot, and what it cost in requests. A detail screen is
+/// a fixed handful of calls whatever the inventory's size and counts as one, so it keeps the
+/// configured refresh; the panes count every page of every list they walk.
+pub fn fetch_view(
+    b: Backends,
+    job: ViewJob,
+    round: Round,
+    progress: ProgressSink,
+) -> BoxFut<(Result<ViewData, ApiError>, Cost)> {
     Box::pin(async move {
         match (b.ocp, b.obshell) {
-            (Some(c), _) => fetch_view_ocp(c, job).await,
-            (None, Some(o)) => fetch_view_obshell(o, job).await,
-            (None, None) => Err(no_backend()),
+            (Some(c), _) => fetch_view_ocp(c, job, round, progress).await,
+            (None, Some(o)) => {
+                let requests = match job {
+                    ViewJob::Pane(PaneKind::Clusters | PaneKind::Hosts) => 2,
+                    _ => 1,
+                };
+                (fetch_view_obshell(o, job).await, Cost { requests })
+            }
+            (None, None) => (Err(no_backend()), Cost { requests: 0 }),
         }
     })
 }
@@ -86,88 +106,212 @@ async fn fetch_view_obshell(
     }
 }
 
-async fn fetch_view_ocp(c: OcpClient, job: ViewJob) -> Result<ViewData, ApiError> {
-    {
-        match job {
-            ViewJob::Pane(PaneKind::Clusters) => {
-                let running_filter = TaskFilter {
-                    status: vec!["RUNNING".into()],
-                    ..Default::default()
-                };
-                let (clusters, running) = tokio::join!(
-                    all_pages(2000, |p| {
+/// Items of the small page a first load starts with.
+const FIRST_PAGE: u32 = 100;
+
+/// Walk a paged list, converting page by page (each page's wire models are dropped as soon as
+/// they are converted), and on a first load hand the first page to `progress` at once, then
+/// the page counts. Returns the converted items and the requests sent (also on failure).
+async fn walk<W, U, F, Fut>(
+    fetch_page: F,
+    mut convert: impl FnMut(Vec<W>) -> Vec<U>,
+    first_view: impl Fn(&[U]) -> ViewData,
+    job: &ViewJob,
+    round: Round,
+    progress: &ProgressSink,
+) -> (Result<Vec<U>, ApiError>, u32)
+where
+    F: Fn(PageQuery) -> Fut,
+    Fut: std::future::Future<Output = Result<Paged<W>, ApiError>>,
+{
+    let mut requests = 0u32;
+    let mut out: Vec<U> = Vec::new();
+    // A first load asks for a small page first: the server answers it in a fraction of the time
+    // of a 2,000-item page, so the screen has rows at once. A list that fits in it is done; a
+    // bigger one is then walked in full pages (the small page's items come again, once).
+    let mut sent_first = false;
+    if round.first {
+        requests += 1;
+        match fetch_page(PageQuery::new(1, FIRST_PAGE)).await {
+            Ok(p) => {
+                let n = p.contents.len() as i64;
+                let total = p.page.as_ref().map(|i| i.total_elements).unwrap_or(n);
+                let converted = convert(p.contents);
+                if total <= n || n < i64::from(FIRST_PAGE) {
+                    return (Ok(converted), requests);
+                }
+                let pages = (total + i64::from(MAX_PAGE_SIZE) - 1) / i64::from(MAX_PAGE_SIZE);
+                progress(ViewProgress {
+                    job: job.clone(),
+                    done: 0,
+                    total: u32::try_from(pages).unwrap_or(u32::MAX),
+                    first: Some(first_view(&converted)),
+                });
+                sent_first = true;
+            }
+            Err(e) => return (Err(e), requests),
+        }
+    }
+    let r = each_page(
+        MAX_PAGE_SIZE,
+        |p| {
+            requests += 1;
+            fetch_page(p)
+        },
+        |items, at| {
+            let total = at.total_pages.unwrap_or(at.page);
+            if out.capacity() == 0 && total > 1 {
+                // One allocation for the whole list instead of doubling through it.
+                out.reserve_exact(items.len().saturating_mul(total as usize));
+            }
+            let converted = convert(items);
+            if round.first && total > at.page {
+                progress(ViewProgress {
+                    job: job.clone(),
+                    done: at.page,
+                    total,
+                    first: (at.page == 1 && !sent_first).then(|| first_view(&converted)),
+                });
+            }
+            out.extend(converted);
+        },
+    )
+    .await;
+    (r.map(|_| out), requests)
+}
+
+async fn fetch_view_ocp(
+    c: OcpClient,
+    job: ViewJob,
+    round: Round,
+    progress: ProgressSink,
+) -> (Result<ViewData, ApiError>, Cost) {
+    let one = Cost { requests: 1 };
+    match job {
+        ViewJob::Pane(PaneKind::Clusters) => {
+            let running_filter = TaskFilter {
+                status: vec!["RUNNING".into()],
+                ..Default::default()
+            };
+            let no_progress: ProgressSink = std::sync::Arc::new(|_| {});
+            let ((clusters, n1), (running, n2)) = tokio::join!(
+                walk(
+                    |p| {
                         let c = c.clone();
                         async move { c.list_clusters(&p, &ClusterFilter::default()).await }
-                    }),
-                    all_pages(2000, |p| {
+                    },
+                    |v| v.iter().map(ocp::cluster).collect(),
+                    |first| ViewData::Clusters {
+                        clusters: first.to_vec(),
+                        running: vec![],
+                    },
+                    &job,
+                    round,
+                    &progress,
+                ),
+                walk(
+                    |p| {
                         let c = c.clone();
                         let f = running_filter.clone();
                         async move { c.list_tasks(&p, &f).await }
-                    })
-                );
-                // The running-task column is a nicety: a failure there must not hide the clusters.
-                Ok(ViewData::Clusters {
-                    clusters: ocp::clusters(&clusters?),
-                    running: running.map(|t| ocp::tasks(&t)).unwrap_or_default(),
-                })
-            }
-            ViewJob::Pane(PaneKind::Hosts) => Ok(ViewData::Hosts(ocp::hosts(
-                &all_pages(2000, |p| {
+                    },
+                    |v| ocp::tasks(&v),
+                    |_| ViewData::Tasks(vec![]),
+                    &job,
+                    Round { first: false },
+                    &no_progress,
+                )
+            );
+            let cost = Cost { requests: n1 + n2 };
+            // The running-task column is a nicety: a failure there must not hide the clusters.
+            let r = clusters.map(|clusters| ViewData::Clusters {
+                clusters,
+                running: running.unwrap_or_default(),
+            });
+            (r, cost)
+        }
+        ViewJob::Pane(PaneKind::Hosts) => {
+            let (r, n) = walk(
+                |p| {
                     let c = c.clone();
                     async move { c.list_hosts(&p, &HostFilter::default()).await }
-                })
-                .await?,
-            ))),
-            ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(ocp::proxy_clusters(
-                &all_pages(2000, |p| {
+                },
+                |v| v.into_iter().map(ocp::into_host).collect(),
+                |first| ViewData::Hosts(first.to_vec()),
+                &job,
+                round,
+                &progress,
+            )
+            .await;
+            (r.map(ViewData::Hosts), Cost { requests: n })
+        }
+        ViewJob::Pane(PaneKind::Proxies) => {
+            let (r, n) = walk(
+                |p| {
                     let c = c.clone();
                     async move { c.list_obproxy_clusters(&p).await }
-                })
-                .await?,
-            ))),
-            ViewJob::Pane(PaneKind::Tasks) => {
-                // The newest 500 tasks: enough for an operator's view, bounded for big estates.
-                let page = PageQuery::new(1, 500).sorted("id,desc");
-                Ok(ViewData::Tasks(ocp::tasks(
-                    &c.list_tasks(&page, &TaskFilter::default()).await?.contents,
-                )))
-            }
-            ViewJob::ClusterDetail(id) => {
-                let sf = ServerFilter::default();
-                let tf = TenantFilter::default();
-                let tp = PageQuery::new(1, 500);
-                let kp = PageQuery::new(1, 50).sorted("id,desc");
-                let kf = TaskFilter {
-                    cluster_id: Some(id),
-                    ..Default::default()
-                };
-                let (cluster, zones, servers, tenants, tasks) = tokio::join!(
-                    c.get_cluster(id),
-                    c.list_zones(id),
-                    c.list_servers(id, &sf),
-                    c.list_cluster_tenants(id, &tp, &tf),
-                    c.list_tasks(&kp, &kf)
-                );
-                Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
-                    cluster: ocp::cluster(&cluster?),
-                    zones: zones?.iter().map(ocp::zone).collect(),
-                    servers: servers
-                        .map(|v| v.iter().map(ocp::server).collect())
-                        .unwrap_or_default(),
-                    tenants: tenants
-                        .map(|p| p.contents.iter().map(ocp::tenant).collect())
-                        .unwrap_or_default(),
-                    tasks: tasks.map(|p| ocp::tasks(&p.contents)).unwrap_or_default(),
-                })))
-            }
-            ViewJob::HostDetail(id) => Ok(ViewData::HostDetail(Box::new(ocp::host(
-                &c.get_host(id).await?,
-            )))),
-            ViewJob::ProxyDetail(id) => Ok(ViewData::ProxyDetail(Box::new(ocp::proxy_cluster(
-                &c.get_obproxy_cluster(id).await?,
-            )))),
+                },
+                |v| ocp::proxy_clusters(&v),
+                |first| ViewData::Proxies(first.to_vec()),
+                &job,
+                round,
+                &progress,
+            )
+            .await;
+            (r.map(ViewData::Proxies), Cost { requests: n })
         }
+        ViewJob::Pane(PaneKind::Tasks) => {
+            // The newest 500 tasks: enough for an operator's view, bounded for big estates.
+            let page = PageQuery::new(1, 500).sorted("id,desc");
+            let r = c
+                .list_tasks(&page, &TaskFilter::default())
+                .await
+                .map(|p| ViewData::Tasks(ocp::tasks(&p.contents)));
+            (r, one)
+        }
+        ViewJob::ClusterDetail(id) => (fetch_cluster_detail(&c, id).await, one),
+        ViewJob::HostDetail(id) => (
+            c.get_host(id)
+                .await
+                .map(|h| ViewData::HostDetail(Box::new(ocp::into_host(h)))),
+            one,
+        ),
+        ViewJob::ProxyDetail(id) => (
+            c.get_obproxy_cluster(id)
+                .await
+                .map(|p| ViewData::ProxyDetail(Box::new(ocp::proxy_cluster(&p)))),
+            one,
+        ),
     }
+}
+
+async fn fetch_cluster_detail(c: &OcpClient, id: i64) -> Result<ViewData, ApiError> {
+    let sf = ServerFilter::default();
+    let tf = TenantFilter::default();
+    let tp = PageQuery::new(1, 500);
+    let kp = PageQuery::new(1, 50).sorted("id,desc");
+    let kf = TaskFilter {
+        cluster_id: Some(id),
+        ..Default::default()
+    };
+    let (cluster, zones, servers, tenants, tasks) = tokio::join!(
+        c.get_cluster(id),
+        c.list_zones(id),
+        c.list_servers(id, &sf),
+        c.list_cluster_tenants(id, &tp, &tf),
+        c.list_tasks(&kp, &kf)
+    );
+    Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
+        cluster: ocp::cluster(&cluster?),
+        zones: zones?.iter().map(ocp::zone).collect(),
+        servers: servers
+            .map(|v| v.iter().map(ocp::server).collect())
+            .unwrap_or_default(),
+        tenants: tenants
+            .map(|p| p.contents.iter().map(ocp::tenant).collect())
+            .unwrap_or_default(),
+        tasks: tasks.map(|p| ocp::tasks(&p.contents)).unwrap_or_default(),
+    })))
 }
 
 /// One poll of the task on screen, converted to the neutral graph.
@@ -229,4 +373,65 @@ pub async fn operate(
 fn parse_id(s: &str) -> Result<i64, ApiError> {
     s.parse()
         .map_err(|_| ApiError::Request(format!("not an OCP id: {s:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use obtui_api::ocp::OcpConfig;
+    use obtui_api::secret::Secret;
+    use std::sync::{Arc, Mutex};
+
+    /// Against the simulator at a few thousand hosts (two pages of 2,000): a first load shows a
+    /// small first page at once, reports the pages, then completes; a later round walks the
+    /// full pages only and reports nothing. Each round counts the requests it sent.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_first_load_shows_a_small_page_first_then_the_whole_list() {
+        let sim = obtui_sim::start(
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            obtui_sim::SimOptions {
+                scale: 300,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let c =
+            OcpClient::new(OcpConfig::new(sim.url(), "admin", Secret::new("aaAA11__"))).unwrap();
+        let b = Backends {
+            ocp: Some(c),
+            obshell: None,
+        };
+        let seen: Arc<Mutex<Vec<ViewProgress>>> = Arc::default();
+        let s = seen.clone();
+        let sink: ProgressSink = Arc::new(move |p| s.lock().unwrap().push(p));
+        let job = ViewJob::Pane(PaneKind::Hosts);
+        let (r, cost) =
+            fetch_view(b.clone(), job.clone(), Round { first: true }, sink.clone()).await;
+        let Ok(ViewData::Hosts(all)) = r else {
+            panic!("hosts: {r:?}")
+        };
+        let pages = all.len().div_ceil(MAX_PAGE_SIZE as usize) as u32;
+        assert!(pages >= 2, "{} hosts", all.len());
+        assert_eq!(cost.requests, 1 + pages);
+        let p = seen.lock().unwrap().clone();
+        assert_eq!(p.len(), pages as usize, "{p:?}");
+        match &p[0].first {
+            Some(ViewData::Hosts(first)) => {
+                assert_eq!(first.len(), FIRST_PAGE as usize);
+                assert_eq!(first[..], all[..FIRST_PAGE as usize]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!((p[0].done, p[0].total), (0, pages));
+        assert!(p[1..].iter().all(|x| x.first.is_none() && x.total == pages));
+        assert_eq!(p.last().map(|x| x.done), Some(pages - 1));
+        // A later round: the full pages only, no progress.
+        seen.lock().unwrap().clear();
+        let (r, cost) = fetch_view(b, job, Round { first: false }, sink).await;
+        assert!(matches!(r, Ok(ViewData::Hosts(ref h)) if h.len() == all.len()));
+        assert_eq!(cost.requests, pages);
+        assert!(seen.lock().unwrap().is_empty());
+        sim.shutdown().await;
+    }
 }

@@ -32,6 +32,74 @@ pub struct Outcome<J, T, E> {
     pub at: Instant,
     /// Consecutive failures before this one (0 after a success).
     pub failures: u32,
+    /// When the poller fetches again (without a change or a manual refresh): the configured
+    /// interval, or longer when the adaptive policy stretched it for a costly job.
+    pub next: Duration,
+}
+
+/// What one fetch round cost, as the fetch reports it (the poller times the round itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    /// Requests sent to the server (pages of a list, joined calls).
+    pub requests: u32,
+}
+
+impl Cost {
+    pub const ONE: Cost = Cost { requests: 1 };
+}
+
+/// What the poller tells a fetch about the round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Round {
+    /// No round of this job has succeeded yet since it became the target (a first load: the
+    /// fetch may hand over its first pages early).
+    pub first: bool,
+}
+
+/// How the view poller stretches its interval for a job that is costly to fetch.
+///
+/// The next round waits the longest of: the configured refresh; `spacing` per request when a
+/// round takes more than one request (so the server sees at most 60 s / `spacing` requests a
+/// minute, whatever the inventory size: 5 pages of 2,000 hosts → 20 s, 50 pages → 200 s); and
+/// `cost_factor` times the round's own duration, capped at `max_for_cost` (a round that takes
+/// 1 s waits at least 50 s, so fetching and converting stays a small share of a core). It is
+/// never below the configured refresh, and a single-request round (the tasks pane, a detail
+/// screen of a normal estate) keeps the configured refresh exactly unless it is slow. A manual
+/// refresh or a new target still fetches at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub spacing: Duration,
+    pub cost_factor: u32,
+    pub max_for_cost: Duration,
+}
+
+impl Policy {
+    /// At most 15 requests a minute; a round's own time at most 2 % of its period.
+    pub const DEFAULT: Policy = Policy {
+        spacing: Duration::from_secs(4),
+        cost_factor: 50,
+        max_for_cost: Duration::from_secs(600),
+    };
+
+    /// The interval after a round of `requests` requests that took `took`.
+    pub fn interval(&self, configured: Duration, requests: u32, took: Duration) -> Duration {
+        let by_requests = if requests > 1 {
+            self.spacing.saturating_mul(requests)
+        } else {
+            Duration::ZERO
+        };
+        let by_cost = took.saturating_mul(self.cost_factor).min(self.max_for_cost);
+        let want = by_requests.max(by_cost);
+        if want <= configured {
+            return configured;
+        }
+        if want < Duration::from_secs(1) {
+            return want;
+        }
+        // Whole seconds (rounded up): the header label does not flicker between 20.3 s and 20.5 s.
+        let secs = want.as_secs() + u64::from(want.subsec_nanos() > 0);
+        Duration::from_secs(secs).max(configured)
+    }
 }
 
 pub type BoxFut<T> = Pin<Box<dyn Future<Output = T> + Send>>;
@@ -89,7 +157,8 @@ impl<J> Drop for PollerHandle<J> {
 }
 
 /// Start a poller. `fetch` does one round of I/O for a job; `wrap` turns the outcome into the
-/// app's message type. Stops when the app's receiver is gone.
+/// app's message type. Stops when the app's receiver is gone. It fetches at exactly the
+/// interval it is given (the live task and its log).
 pub fn spawn<J, T, E, M, F, W>(fetch: F, wrap: W, out: mpsc::Sender<M>) -> PollerHandle<J>
 where
     J: Clone + PartialEq + Send + Sync + 'static,
@@ -99,6 +168,51 @@ where
     F: Fn(J) -> BoxFut<Result<T, E>> + Send + Sync + 'static,
     W: Fn(Outcome<J, T, E>) -> M + Send + Sync + 'static,
 {
+    spawn_with(
+        move |job, _round| {
+            let f = fetch(job);
+            Box::pin(async move { (f.await, Cost::ONE) }) as BoxFut<(Result<T, E>, Cost)>
+        },
+        wrap,
+        out,
+        None,
+    )
+}
+
+/// Start a poller whose interval follows each round's cost under `policy` (the view poller:
+/// big lists are fetched less often), see [`Policy`]. `fetch` reports the requests it sent and
+/// learns whether the round is a first load.
+pub fn spawn_adaptive<J, T, E, M, F, W>(
+    fetch: F,
+    wrap: W,
+    out: mpsc::Sender<M>,
+    policy: Policy,
+) -> PollerHandle<J>
+where
+    J: Clone + PartialEq + Send + Sync + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    M: Send + 'static,
+    F: Fn(J, Round) -> BoxFut<(Result<T, E>, Cost)> + Send + Sync + 'static,
+    W: Fn(Outcome<J, T, E>) -> M + Send + Sync + 'static,
+{
+    spawn_with(fetch, wrap, out, Some(policy))
+}
+
+fn spawn_with<J, T, E, M, F, W>(
+    fetch: F,
+    wrap: W,
+    out: mpsc::Sender<M>,
+    policy: Option<Policy>,
+) -> PollerHandle<J>
+where
+    J: Clone + PartialEq + Send + Sync + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+    M: Send + 'static,
+    F: Fn(J, Round) -> BoxFut<(Result<T, E>, Cost)> + Send + Sync + 'static,
+    W: Fn(Outcome<J, T, E>) -> M + Send + Sync + 'static,
+{
     let (tx, mut rx) = watch::channel(Target::<J> {
         job: None,
         interval: Duration::from_secs(5),
@@ -106,6 +220,8 @@ where
     });
     let task = tokio::spawn(async move {
         let mut failures: u32 = 0;
+        // The job whose last round succeeded: the next round of any other job is a first load.
+        let mut loaded: Option<J> = None;
         loop {
             let target = rx.borrow_and_update().clone();
             let Some(job) = target.job.clone() else {
@@ -114,29 +230,41 @@ where
                 }
                 continue;
             };
+            let round = Round {
+                first: loaded.as_ref() != Some(&job),
+            };
+            let started = tokio::time::Instant::now();
             // Fetch, unless the target changes first (then start over with the new one).
-            let result = tokio::select! {
-                r = fetch(job.clone()) => r,
+            let (result, cost) = tokio::select! {
+                r = fetch(job.clone(), round) => r,
                 changed = rx.changed() => {
                     if changed.is_err() { return; }
                     failures = 0;
                     continue;
                 }
             };
+            let took = started.elapsed();
             let ok = result.is_ok();
+            // A failed round counts too: a walk that broke off on page 30 sent 30 requests.
+            let every = match policy {
+                Some(p) => p.interval(target.interval, cost.requests, took),
+                None => target.interval,
+            };
+            let next = backoff(every, if ok { 0 } else { failures.saturating_add(1) });
+            loaded = if ok { Some(job.clone()) } else { loaded };
             let msg = wrap(Outcome {
                 job,
                 result,
                 at: Instant::now(),
                 failures,
+                next,
             });
             failures = if ok { 0 } else { failures.saturating_add(1) };
             if out.send(msg).await.is_err() {
                 return;
             }
-            let wait = backoff(target.interval, failures);
             tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
+                _ = tokio::time::sleep(next) => {}
                 changed = rx.changed() => {
                     if changed.is_err() { return; }
                     // A new target or a manual refresh: fetch at once, without the backoff.
@@ -163,6 +291,109 @@ mod tests {
         assert_eq!(backoff(i, 30), Duration::from_secs(60));
         let long = Duration::from_secs(120);
         assert_eq!(backoff(long, 5), long);
+    }
+
+    const S: fn(u64) -> Duration = Duration::from_secs;
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn the_interval_follows_pages_and_cost_and_never_drops_below_the_configured_refresh() {
+        let p = Policy::DEFAULT;
+        // One request, quick: exactly the configured refresh (the tasks pane of any estate).
+        assert_eq!(p.interval(S(5), 1, MS(20)), S(5));
+        assert_eq!(p.interval(S(2), 1, MS(20)), S(2));
+        // Pages of a big list: 4 s each (15 requests a minute).
+        assert_eq!(p.interval(S(5), 5, MS(20)), S(20));
+        assert_eq!(p.interval(S(5), 50, MS(20)), S(200));
+        // Two requests (the clusters pane of a small estate): 8 s.
+        assert_eq!(p.interval(S(5), 2, MS(20)), S(8));
+        // A configured refresh longer than the policy's wins.
+        assert_eq!(p.interval(S(300), 50, MS(20)), S(300));
+        // A slow round stretches even a single request: 50 × its duration, whole seconds.
+        assert_eq!(p.interval(S(5), 1, MS(300)), S(15));
+        assert_eq!(p.interval(S(5), 1, MS(301)), S(16));
+        // The cost term is capped; the request term is not (the rate budget holds at any size).
+        assert_eq!(p.interval(S(5), 1, S(3600)), S(600));
+        assert_eq!(p.interval(S(5), 200, S(3600)), S(800));
+        // Zero requests (no backend) or zero time: the configured refresh.
+        assert_eq!(p.interval(S(5), 0, Duration::ZERO), S(5));
+    }
+
+    /// A simulated clock: a poller at the default 5 s refresh over ten minutes, for inventories
+    /// of 27 to 1,000,000 hosts (1 to 500 pages of 2,000), counting the server's requests.
+    #[test]
+    fn no_inventory_size_costs_more_than_15_requests_a_minute() {
+        let p = Policy::DEFAULT;
+        for pages in [2u32, 3, 5, 10, 50, 120, 500] {
+            let (mut now, mut requests) = (Duration::ZERO, 0u64);
+            let window = S(600);
+            while now < window {
+                requests += u64::from(pages);
+                // A round of many pages takes time too (10 ms a page here).
+                now += p.interval(S(5), pages, MS(10) * pages);
+            }
+            let per_min = requests as f64 * 60.0 / window.as_secs_f64();
+            // The first round is sent at t = 0: allow it on top of the rate.
+            let budget = 15.0 + f64::from(pages) * 60.0 / window.as_secs_f64();
+            assert!(
+                per_min <= budget,
+                "{pages} pages: {per_min:.1} requests/min"
+            );
+        }
+        // The tasks pane (one request of 500 tasks) keeps the configured refresh: 12 a minute.
+        assert_eq!(p.interval(S(5), 1, MS(15)), S(5));
+    }
+
+    /// A fake list of `pages` pages behind an adaptive poller with a fast policy (10 ms a
+    /// request): the poller really waits what the policy says, counts its requests and reports
+    /// the interval; a manual refresh still fetches at once.
+    #[tokio::test]
+    async fn the_adaptive_poller_spaces_big_lists_and_still_refreshes_at_once() {
+        let requests = Arc::new(AtomicU32::new(0));
+        let r = requests.clone();
+        let firsts = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let f = firsts.clone();
+        let (tx, mut rx) = mpsc::channel(8);
+        let fast = Policy {
+            spacing: MS(10),
+            cost_factor: 1,
+            max_for_cost: S(1),
+        };
+        let h = spawn_adaptive(
+            move |pages: u32, round: Round| {
+                let r = r.clone();
+                f.lock().unwrap().push((pages, round.first));
+                Box::pin(async move {
+                    r.fetch_add(pages, Ordering::SeqCst);
+                    (Ok::<u32, ()>(pages), Cost { requests: pages })
+                }) as BoxFut<(Result<u32, ()>, Cost)>
+            },
+            |o: Outcome<u32, u32, ()>| (o.job, o.next),
+            tx,
+            fast,
+        );
+        // 30 pages: 300 ms between rounds, although the configured refresh is 1 ms.
+        h.set(Some(30), MS(1));
+        let started = tokio::time::Instant::now();
+        assert_eq!(rx.recv().await, Some((30, MS(300))));
+        assert_eq!(rx.recv().await, Some((30, MS(300))));
+        assert!(started.elapsed() >= MS(290), "{:?}", started.elapsed());
+        // A manual refresh does not wait the stretched interval.
+        let asked = tokio::time::Instant::now();
+        h.refresh();
+        assert_eq!(rx.recv().await, Some((30, MS(300))));
+        assert!(asked.elapsed() < MS(250), "{:?}", asked.elapsed());
+        // One page: the configured refresh (1 ms).
+        h.set(Some(1), MS(1));
+        assert_eq!(rx.recv().await, Some((1, MS(1))));
+        drop(h);
+        let seen = firsts.lock().unwrap().clone();
+        // The first round of each job is a first load; later rounds are not.
+        assert_eq!(seen[0], (30, true));
+        assert_eq!(seen[1], (30, false));
+        assert_eq!(seen[2], (30, false));
+        assert_eq!(seen[3], (1, true));
+        assert_eq!(requests.load(Ordering::SeqCst), 30 * 3 + 1);
     }
 
     #[tokio::test]

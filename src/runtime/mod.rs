@@ -28,6 +28,8 @@ use tokio::sync::mpsc;
 /// Messages from background work to the app.
 pub enum Msg {
     View(Outcome<ViewJob, ViewData, ApiError>),
+    /// The first pages of a big list on its first load (the complete answer follows as `View`).
+    ViewProgress(crate::model::view::ViewProgress),
     Info(Result<String, ApiError>),
     Task(Outcome<TaskJob, obtui_task::TaskGraph, ApiError>),
     Log(Outcome<LogJob, String, ApiError>),
@@ -524,8 +526,22 @@ pub async fn run_tui(
 }
 
 /// The poller for the screen on top (pane or detail view).
+///
+/// Its interval adapts to each round's cost ([`poll::Policy::DEFAULT`]: at most 15 requests a
+/// minute for a list of many pages), and a first load hands its first page over at once. The
+/// progress reports use `try_send`: the poller never waits on the app for them, and one lost
+/// report costs nothing (the complete answer follows).
 pub fn spawn_view_poller(b: Backends, tx: mpsc::Sender<Msg>) -> PollerHandle<ViewJob> {
-    poll::spawn(move |job| fetch::fetch_view(b.clone(), job), Msg::View, tx)
+    let progress_tx = tx.clone();
+    let progress: fetch::ProgressSink = std::sync::Arc::new(move |p| {
+        let _ = progress_tx.try_send(Msg::ViewProgress(p));
+    });
+    poll::spawn_adaptive(
+        move |job, round| fetch::fetch_view(b.clone(), job, round, progress.clone()),
+        Msg::View,
+        tx,
+        poll::Policy::DEFAULT,
+    )
 }
 
 /// Hand a poller message to the app; returns follow-up effects for the runner.
@@ -535,7 +551,14 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::WizardPrecheck(r) => return app.on_wizard_precheck(r),
         Msg::WizardSubmit(o, l) => return app.on_wizard_submit(o, l),
         Msg::WizardFound(t) => return app.on_wizard_found(t),
-        Msg::View(o) => app.on_view(o.job, o.result, o.at, o.failures),
+        Msg::View(o) => {
+            let round = o.result.is_ok().then(|| (o.job.clone(), o.next));
+            app.on_view(o.job, o.result, o.at, o.failures);
+            if let Some((job, next)) = round {
+                app.on_view_interval(job, next);
+            }
+        }
+        Msg::ViewProgress(p) => app.on_view_progress(p),
         Msg::Info(r) => app.on_info(r),
         Msg::Notes(lines) => app.on_notes(lines),
         Msg::Task(o) => app.on_task(o.job, o.result, o.at),

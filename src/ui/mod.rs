@@ -144,6 +144,17 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             )
         })
         .unwrap_or_else(|| "loading".into());
+    // A big list's first load: the first page is on screen, the rest is on its way.
+    let age = match app.loading_progress() {
+        Some((done, total)) => format!("loading {done}/{total}"),
+        None => age,
+    };
+    // The view poller stretches its interval for a costly list; say so, with the interval it
+    // really uses (nothing extra when it is the configured one).
+    let every = match app.adapted_refresh() {
+        Some(every) => format!("{} auto", short_age(every)),
+        None => short_age(s.refresh),
+    };
     let profile_style = if s.production {
         Style::default()
             .fg(t.production)
@@ -188,7 +199,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         right.push(Span::raw(" "));
     }
     right.extend([
-        Span::styled(format!("⟳ {} · {age} ", short_age(s.refresh)), t.muted()),
+        Span::styled(format!("⟳ {every} · {age} "), t.muted()),
         Span::styled(
             badge,
             if t.mono {
@@ -630,3 +641,105 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
 
 pub mod dag;
 pub mod wizard;
+
+#[cfg(test)]
+mod poll_label_tests {
+    use crate::app::state::{App, Settings};
+    use crate::config::Theme;
+    use crate::model::inventory::Host;
+    use crate::model::jobs::ViewJob;
+    use crate::model::pane::PaneKind;
+    use crate::model::view::{ViewData, ViewProgress};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use std::time::{Duration, Instant};
+
+    fn app() -> App {
+        let settings = Settings {
+            profile: "p".into(),
+            url: "http://127.0.0.1:1".into(),
+            user: "admin".into(),
+            read_only: false,
+            production: false,
+            refresh: Duration::from_secs(5),
+            demo: false,
+            ascii: false,
+            insecure: false,
+        };
+        let mut app = App::new(
+            settings,
+            Theme::builtin_default(),
+            crate::app::actions::Keymap::defaults(),
+        );
+        app.perform(crate::app::actions::Action::PaneHosts);
+        app
+    }
+
+    fn header(app: &App) -> String {
+        let mut term = Terminal::new(TestBackend::new(140, 20)).unwrap();
+        term.draw(|f| {
+            super::draw(f, app);
+        })
+        .unwrap();
+        let buf = term.backend().buffer();
+        (0..140).map(|x| buf[(x, 0)].symbol()).collect()
+    }
+
+    fn hosts(n: i64) -> Vec<Host> {
+        (0..n)
+            .map(|id| Host {
+                id,
+                hostname: Some(format!("h{id}")),
+                ..Host::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_header_names_a_stretched_interval_and_a_first_load_in_progress() {
+        let mut app = app();
+        let job = ViewJob::Pane(PaneKind::Hosts);
+        // The configured refresh: no extra label.
+        app.on_view_interval(job.clone(), Duration::from_secs(5));
+        let h = header(&app);
+        assert!(h.contains("⟳ 5s ·") && !h.contains("auto"), "{h}");
+        // The first page of four arrives: on screen at once, with the progress.
+        app.on_view_progress(ViewProgress {
+            job: job.clone(),
+            done: 1,
+            total: 4,
+            first: Some(ViewData::Hosts(hosts(3))),
+        });
+        assert_eq!(app.pane(PaneKind::Hosts).table.view.len(), 3);
+        assert!(header(&app).contains("loading 1/4"), "{}", header(&app));
+        app.on_view_progress(ViewProgress {
+            job: job.clone(),
+            done: 3,
+            total: 4,
+            first: None,
+        });
+        assert!(header(&app).contains("loading 3/4"));
+        // The complete answer replaces the first page and ends the progress.
+        app.on_view(
+            job.clone(),
+            Ok(ViewData::Hosts(hosts(10))),
+            Instant::now(),
+            0,
+        );
+        app.on_view_interval(job.clone(), Duration::from_secs(20));
+        assert_eq!(app.pane(PaneKind::Hosts).table.view.len(), 10);
+        let h = header(&app);
+        assert!(h.contains("⟳ 20s auto ·") && !h.contains("loading"), "{h}");
+        // A later first page (pane already loaded) does not hide the complete list.
+        app.on_view_progress(ViewProgress {
+            job: job.clone(),
+            done: 1,
+            total: 4,
+            first: Some(ViewData::Hosts(hosts(2))),
+        });
+        assert_eq!(app.pane(PaneKind::Hosts).table.view.len(), 10);
+        // Another screen's interval is not shown on this one.
+        app.on_view_interval(ViewJob::Pane(PaneKind::Clusters), Duration::from_secs(40));
+        assert!(!header(&app).contains("40s"));
+    }
+}

@@ -393,7 +393,10 @@ impl OcpClient {
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(too_large(&[]));
         }
-        let mut buf: Vec<u8> = Vec::new();
+        // Sized once from Content-Length when the server sends it: growing by doubling would
+        // briefly hold up to twice a big page.
+        let hint = resp.content_length().unwrap_or(0).min(cap as u64) as usize;
+        let mut buf: Vec<u8> = Vec::with_capacity(hint);
         while let Some(chunk) = resp.chunk().await.map_err(ApiError::from_reqwest)? {
             if buf.len() + chunk.len() > cap {
                 return Err(too_large(&buf));
@@ -932,28 +935,66 @@ fn header_secs(h: &HeaderMap, name: &str) -> Option<u64> {
 /// Walk a paged list from page 1 until `totalPages` (or an empty / short page), `size` items a
 /// page (capped at 2000), and never more than [`MAX_PAGES`] pages, so a server that lies about
 /// its totals cannot keep us looping.
-pub async fn all_pages<T, F, Fut>(size: u32, mut fetch: F) -> Result<Vec<T>, ApiError>
+pub async fn all_pages<T, F, Fut>(size: u32, fetch: F) -> Result<Vec<T>, ApiError>
 where
     F: FnMut(PageQuery) -> Fut,
     Fut: Future<Output = Result<Paged<T>, ApiError>>,
 {
-    let size = size.clamp(1, MAX_PAGE_SIZE);
     let mut out = Vec::new();
+    each_page(size, fetch, |items, _| out.extend(items)).await?;
+    Ok(out)
+}
+
+/// Where a paged walk is: pages fetched so far (1-based) and how many the server announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageProgress {
+    pub page: u32,
+    /// From `totalPages`, or `totalElements` over the page size; `None` for an unpaged answer.
+    pub total_pages: Option<u32>,
+}
+
+/// [`all_pages`], handing each page's items to `each` as soon as the page is decoded, so the
+/// caller converts page by page and the wire models of one page are dropped before the next
+/// arrives. Returns how many pages (requests) it took.
+pub async fn each_page<T, F, Fut, G>(size: u32, mut fetch: F, mut each: G) -> Result<u32, ApiError>
+where
+    F: FnMut(PageQuery) -> Fut,
+    Fut: Future<Output = Result<Paged<T>, ApiError>>,
+    G: FnMut(Vec<T>, PageProgress),
+{
+    let size = size.clamp(1, MAX_PAGE_SIZE);
+    let mut seen: i64 = 0;
+    let mut pages = 0;
     for page in 1..=MAX_PAGES {
         let p = fetch(PageQuery::new(page, size)).await?;
+        pages = page;
         let n = p.contents.len();
-        out.extend(p.contents);
-        let more = match &p.page {
-            Some(info) if info.total_pages > 0 => i64::from(page) < info.total_pages,
-            Some(info) => (out.len() as i64) < info.total_elements,
+        seen += n as i64;
+        let (more, total_pages) = match &p.page {
+            Some(info) if info.total_pages > 0 => {
+                (i64::from(page) < info.total_pages, Some(info.total_pages))
+            }
+            Some(info) => (
+                seen < info.total_elements,
+                Some((info.total_elements.max(seen) + i64::from(size) - 1) / i64::from(size)),
+            ),
             // Unpaged answer: everything came at once.
-            None => false,
+            None => (false, None),
         };
+        let total_pages =
+            total_pages.map(|t| u32::try_from(t.clamp(1, i64::from(MAX_PAGES))).unwrap_or(page));
+        each(
+            p.contents,
+            PageProgress {
+                page,
+                total_pages: total_pages.map(|t| t.max(page)),
+            },
+        );
         if !more || n == 0 {
             break;
         }
     }
-    Ok(out)
+    Ok(pages)
 }
 
 #[cfg(test)]
@@ -1110,6 +1151,52 @@ mod tests {
         .expect("pages");
         assert!(v.is_empty());
         assert_eq!(calls, 1);
+    }
+
+    #[tokio::test]
+    async fn each_page_hands_over_every_page_with_its_progress() {
+        let mut seen = Vec::new();
+        let pages = each_page(
+            3,
+            |_| async move { Ok(page_of(3, 4)) },
+            |items, at| seen.push((items.len(), at)),
+        )
+        .await
+        .expect("pages");
+        assert_eq!(pages, 4);
+        let totals: Vec<_> = seen
+            .iter()
+            .map(|(n, at)| (*n, at.page, at.total_pages))
+            .collect();
+        assert_eq!(
+            totals,
+            vec![
+                (3, 1, Some(4)),
+                (3, 2, Some(4)),
+                (3, 3, Some(4)),
+                (3, 4, Some(4))
+            ]
+        );
+        // Only totalElements: the page count follows from the page size.
+        let mut seen = Vec::new();
+        each_page(
+            2,
+            |p| async move {
+                Ok(Paged {
+                    contents: if p.page < 3 { vec![1u32, 2] } else { vec![1] },
+                    page: Some(PageInfo {
+                        number: i64::from(p.page),
+                        size: 2,
+                        total_elements: 5,
+                        total_pages: 0,
+                    }),
+                })
+            },
+            |_, at| seen.push(at.total_pages),
+        )
+        .await
+        .expect("pages");
+        assert_eq!(seen, vec![Some(3), Some(3), Some(3)]);
     }
 
     #[tokio::test]

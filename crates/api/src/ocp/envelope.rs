@@ -202,6 +202,9 @@ pub fn decode_envelope<T: DeserializeOwned>(resp: &RawResponse) -> Result<Option
 pub fn decode_envelope_with_meta<T: DeserializeOwned>(
     resp: &RawResponse,
 ) -> Result<(Option<T>, EnvelopeMeta), ApiError> {
+    if let Some(done) = decode_success_typed(resp) {
+        return Ok(done);
+    }
     let mut obj = parse_object(resp)?;
     if is_failure(resp, &obj) {
         return Err(server_error(resp, &obj));
@@ -214,6 +217,61 @@ pub fn decode_envelope_with_meta<T: DeserializeOwned>(
             Err(e) => Err(decode_error_from(resp, "unexpected data shape", e)),
         },
     }
+}
+
+/// A success envelope decoded in one pass from the bytes straight into `T`: no
+/// `serde_json::Value` tree of the whole body (which costs several times the body in memory and
+/// a second walk to convert). Unknown fields are skipped without being built.
+#[derive(serde::Deserialize)]
+#[serde(bound(deserialize = "T: serde::Deserialize<'de>"))]
+struct TypedEnvelope<T> {
+    #[serde(default)]
+    data: Option<T>,
+    #[serde(default)]
+    successful: Option<Value>,
+    #[serde(default)]
+    error: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "traceId")]
+    trace_id: Option<Value>,
+    #[serde(default)]
+    server: Option<Value>,
+    #[serde(default)]
+    timestamp: Option<Value>,
+    #[serde(default)]
+    duration: Option<Value>,
+}
+
+fn scalar_string(v: Option<Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.is_empty() => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The fast path of [`decode_envelope_with_meta`]: a 2xx answer that parses as a success
+/// envelope with `data` of the expected shape. Anything else (an error envelope, a body that is
+/// not JSON, a `data` of another shape) returns `None`, and the slow path, which explains the
+/// failure precisely, decides.
+fn decode_success_typed<T: DeserializeOwned>(
+    resp: &RawResponse,
+) -> Option<(Option<T>, EnvelopeMeta)> {
+    // Only an object: a derived struct would also accept a JSON array as its fields in order.
+    let first = resp.body.iter().find(|b| !b.is_ascii_whitespace());
+    if !resp.is_success() || first != Some(&b'{') {
+        return None;
+    }
+    let env: TypedEnvelope<T> = serde_json::from_slice(&resp.body).ok()?;
+    if env.successful == Some(Value::Bool(false)) || env.error.is_some() {
+        return None;
+    }
+    let meta = EnvelopeMeta {
+        trace_id: scalar_string(env.trace_id),
+        server: scalar_string(env.server),
+        timestamp: scalar_string(env.timestamp),
+        duration_ms: env.duration.as_ref().and_then(Value::as_i64),
+    };
+    Some((env.data, meta))
 }
 
 /// Decode an enveloped response whose `data` must be present.
@@ -284,6 +342,50 @@ mod tests {
         ));
         decode_void(&r).expect("void");
         decode_void(&resp(204, "")).expect("no content");
+    }
+
+    /// The one-pass typed decoder and the tree decoder agree on every success envelope, and
+    /// every failure still reaches the precise error path.
+    #[test]
+    fn the_typed_fast_path_agrees_with_the_tree() {
+        let bodies = [
+            r#"{"data":{"contents":[{"id":1,"name":"a"}],"page":{"totalPages":1}},"successful":true,"traceId":42,"server":"","timestamp":"2024-01-01T00:00:00Z","duration":"x","extra":[1,{"a":null}]}"#,
+            r#"{"data":{"contents":null},"successful":null,"error":null}"#,
+            r#"{"successful":true}"#,
+        ];
+        for b in bodies {
+            let r = resp(200, b);
+            let fast = decode_success_typed::<Paged<ObCluster>>(&r).expect("fast path");
+            let mut obj = parse_object(&r).expect("object");
+            let slow_meta = meta(&obj);
+            let slow: Option<Paged<ObCluster>> = match obj.remove("data") {
+                None | Some(Value::Null) => None,
+                Some(d) => Some(serde_json::from_value(d).expect("data")),
+            };
+            assert_eq!(fast.0, slow, "{b}");
+            assert_eq!(fast.1, slow_meta, "{b}");
+        }
+        // Failures and odd bodies are left to the slow path.
+        for (status, b) in [
+            (
+                200,
+                r#"{"successful":false,"status":403,"error":{"code":1,"message":"no"}}"#,
+            ),
+            (
+                200,
+                r#"{"data":{"contents":[]},"error":{"message":"half"}}"#,
+            ),
+            (500, r#"{"data":{"contents":[]},"successful":true}"#),
+            (200, r#"{"data":{"contents":"nope"}}"#),
+            (200, "<html>"),
+        ] {
+            let r = resp(status, b);
+            assert!(
+                decode_success_typed::<Paged<ObCluster>>(&r).is_none(),
+                "{b}"
+            );
+            assert!(decode_envelope::<Paged<ObCluster>>(&r).is_err(), "{b}");
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@ pub mod models;
 pub mod requests;
 
 pub use client::{
-    all_pages, ClusterFilter, HostFilter, OcpClient, OcpConfig, PackageFilter, PageQuery,
-    ServerFilter, TaskFilter, TenantFilter, MAX_PAGES, MAX_PAGE_SIZE,
+    all_pages, each_page, ClusterFilter, HostFilter, OcpClient, OcpConfig, PackageFilter,
+    PageQuery, ServerFilter, TaskFilter, TenantFilter, MAX_PAGES, MAX_PAGE_SIZE,
 };
 pub use envelope::{EnvelopeMeta, RawResponse};
 pub use models::*;
