@@ -105,7 +105,6 @@ fn time_dot(g: &TaskGraph) -> Option<Result<Duration, String>> {
     }
 }
 
-
 /// The task as `GET /api/v2/tasks/instances/{id}` sends it (task-instance-detail.json's
 /// shape: every documented subtask field, times with a +08:00 offset, one line).
 fn ocp_body(g: &TaskGraph) -> Vec<u8> {
@@ -172,7 +171,11 @@ fn decode(body: &[u8]) -> TaskGraph {
 fn bench_poll(n: usize) {
     let g = generate_ocp_like(n, 42);
     let mut g2 = g.clone();
-    if let Some(k) = g2.nodes.iter().position(|x| x.status == NodeStatus::Pending) {
+    if let Some(k) = g2
+        .nodes
+        .iter()
+        .position(|x| x.status == NodeStatus::Pending)
+    {
         g2.nodes[k].status = NodeStatus::Running;
         g2.nodes[k].started = g2.latest_time();
     }
@@ -190,7 +193,11 @@ fn bench_poll(n: usize) {
     });
     assert_eq!(v.layout_generation(), gen, "a status-only poll relaid out");
     let budget = if n <= 5_000 { 10.0 } else { 50.0 };
-    report(&format!("dag_poll_{n}_parse_convert_update"), poll, Some(budget));
+    report(
+        &format!("dag_poll_{n}_parse_convert_update"),
+        poll,
+        Some(budget),
+    );
     let same = time(reps, || v.on_graph(decode(&a), Instant::now()));
     report(&format!("dag_poll_{n}_unchanged"), same, Some(budget));
     let parse = time(reps, || {

@@ -104,7 +104,7 @@ pub fn generate_wide(n: usize, seed: u64) -> TaskGraph {
 /// any earlier node, and now and then a hub that many later nodes hang from (wide
 /// fan-out, varied fan-in). Shapes no server template has: the layout's worst case.
 pub fn generate_random(n: usize, seed: u64) -> TaskGraph {
-    let mut rng = SmallRng::seed_from_u64(seed ^ 0x5eed_da6);
+    let mut rng = SmallRng::seed_from_u64(seed ^ 0x05ee_dda6);
     let mut g = TaskGraph::new(
         format!("rand-{seed}"),
         format!("Random DAG ({n} nodes)"),

@@ -1180,10 +1180,16 @@ mod tests {
         assert_eq!(fast.subtasks.len(), 2);
         // Failure envelopes and HTTP errors read as before.
         for (status, body) in [
-            (200, r#"{"successful":false,"status":400,"error":{"code":"X","message":"m"}}"#),
+            (
+                200,
+                r#"{"successful":false,"status":400,"error":{"code":"X","message":"m"}}"#,
+            ),
             (500, r#"{"data":{"id":1}}"#),
             (200, r#"{"data":null,"successful":true}"#),
-            (200, r#"{"data":{"id":1},"error":{"code":"X","message":"m"}}"#),
+            (
+                200,
+                r#"{"data":{"id":1},"error":{"code":"X","message":"m"}}"#,
+            ),
         ] {
             let r = RawResponse::new(status, body);
             let fast = decode_task_detail(&r).map_err(|e| e.to_string());
