@@ -379,6 +379,26 @@ fn f_and_r_jump_to_failed_and_running_nodes() {
 }
 
 #[test]
+fn an_identical_poll_leaves_the_view_untouched_but_fresh() {
+    let g = fan();
+    let mut v = view(g.clone());
+    let gen = v.layout_generation();
+    select(&mut v, "u2");
+    render(&mut v, 120, 20);
+    let (scroll, before) = (v.scroll(), v.graph().cloned());
+    v.on_error("timeout".into(), Instant::now());
+    assert!(v.stale.is_some());
+    let at = Instant::now();
+    v.on_graph(g.clone(), at);
+    assert_eq!(v.layout_generation(), gen);
+    assert_eq!(v.graph().cloned(), before);
+    assert_eq!(sel(&v), "u2");
+    assert_eq!(v.scroll(), scroll);
+    assert!(v.stale.is_none(), "a good poll clears the stale mark");
+    assert_eq!(v.last_poll, Some(at));
+}
+
+#[test]
 fn selection_survives_a_status_only_poll_without_relayout() {
     let g = fan();
     let mut v = view(g.clone());

@@ -99,6 +99,51 @@ pub fn generate_wide(n: usize, seed: u64) -> TaskGraph {
     g
 }
 
+/// A random DAG of `n` nodes (seeded): nodes come in a topological order; each takes 0–3
+/// upstreams, mostly among the few nodes just before it, sometimes a long edge back to
+/// any earlier node, and now and then a hub that many later nodes hang from (wide
+/// fan-out, varied fan-in). Shapes no server template has: the layout's worst case.
+pub fn generate_random(n: usize, seed: u64) -> TaskGraph {
+    let mut rng = SmallRng::seed_from_u64(seed ^ 0x05ee_dda6);
+    let mut g = TaskGraph::new(
+        format!("rand-{seed}"),
+        format!("Random DAG ({n} nodes)"),
+        Backend::Ocp,
+    );
+    let mut hub = 0usize;
+    for i in 0..n {
+        let v = add(&mut g, format!("r{i}"), None);
+        if i == 0 {
+            continue;
+        }
+        if rng.gen_range(0..50) == 0 {
+            hub = rng.gen_range(0..i);
+        }
+        let fan_in = match rng.gen_range(0..10) {
+            0 => 0,
+            1..=5 => 1,
+            6..=8 => 2,
+            _ => 3,
+        };
+        let mut ups: Vec<usize> = Vec::with_capacity(fan_in + 1);
+        for _ in 0..fan_in {
+            let u = match rng.gen_range(0..10) {
+                0 => rng.gen_range(0..i),
+                1 => hub,
+                _ => i - rng.gen_range(1..=i.min(12)),
+            };
+            if !ups.contains(&u) {
+                ups.push(u);
+            }
+        }
+        for u in ups {
+            link(&mut g, u, v);
+        }
+    }
+    apply_progress(&mut g, seed);
+    g
+}
+
 fn add(g: &mut TaskGraph, name: String, parallel: Option<i64>) -> usize {
     let i = g.nodes.len();
     let mut n = TaskNode::new((1000 + i).to_string(), name.clone());

@@ -346,30 +346,58 @@ impl TaskGraph {
     /// Order is kept (first mention wins); duplicates are removed. Dangling ids stay
     /// (`validate` reports them).
     pub fn normalize(&mut self) {
-        let index: HashMap<String, usize> = {
-            let mut m = HashMap::with_capacity(self.nodes.len());
+        // Index pairs first, ids cloned only for the mentions that are really missing:
+        // servers list most edges on both ends, and a task of thousands of subtasks made
+        // a clone of every id per mention (and a hash set of clones per node) before.
+        let (add_up, add_down) = {
+            let index = IdIndex::new(&self.nodes);
+            let mut up_pairs: Vec<(usize, usize)> = Vec::new();
+            let mut down_pairs: Vec<(usize, usize)> = Vec::new();
             for (i, n) in self.nodes.iter().enumerate() {
-                m.entry(n.id.clone()).or_insert(i);
+                for d in &n.downstreams {
+                    if let Some(&j) = index.get(d) {
+                        up_pairs.push((j, i));
+                    }
+                }
+                for u in &n.upstreams {
+                    if let Some(&j) = index.get(u) {
+                        down_pairs.push((j, i));
+                    }
+                }
             }
-            m
+            let nodes = &self.nodes;
+            let missing = |pairs: Vec<(usize, usize)>, list: fn(&TaskNode) -> &Vec<String>| {
+                let mut out: Vec<Vec<String>> = vec![Vec::new(); nodes.len()];
+                let rows = Csr::new(nodes.len(), &pairs);
+                for (j, node) in nodes.iter().enumerate() {
+                    let have = list(node);
+                    let row = rows.row(j);
+                    if row.is_empty() {
+                        continue;
+                    }
+                    let set: Option<HashSet<&str>> =
+                        (have.len() > 16).then(|| have.iter().map(String::as_str).collect());
+                    for &i in row {
+                        let id = nodes[i].id.as_str();
+                        let present = match &set {
+                            Some(s) => s.contains(id),
+                            None => have.iter().any(|h| h == id),
+                        };
+                        if !present {
+                            out[j].push(id.to_string());
+                        }
+                    }
+                }
+                out
+            };
+            (
+                missing(up_pairs, |n| &n.upstreams),
+                missing(down_pairs, |n| &n.downstreams),
+            )
         };
-        let mut add_up: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
-        let mut add_down: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
-        for n in &self.nodes {
-            for d in &n.downstreams {
-                if let Some(&j) = index.get(d) {
-                    add_up[j].push(n.id.clone());
-                }
-            }
-            for u in &n.upstreams {
-                if let Some(&j) = index.get(u) {
-                    add_down[j].push(n.id.clone());
-                }
-            }
-        }
-        for (i, n) in self.nodes.iter_mut().enumerate() {
-            n.upstreams.append(&mut add_up[i]);
-            n.downstreams.append(&mut add_down[i]);
+        for ((n, mut up), mut down) in self.nodes.iter_mut().zip(add_up).zip(add_down) {
+            n.upstreams.append(&mut up);
+            n.downstreams.append(&mut down);
             dedup_keep_order(&mut n.upstreams);
             dedup_keep_order(&mut n.downstreams);
         }
@@ -897,8 +925,24 @@ fn past(op: Op) -> &'static str {
 }
 
 fn dedup_keep_order(v: &mut Vec<String>) {
-    let mut seen = HashSet::with_capacity(v.len());
-    v.retain(|s| seen.insert(s.clone()));
+    // Short lists (nearly all): compare in place, no allocation.
+    if v.len() <= 16 {
+        let mut k = 0;
+        while k < v.len() {
+            if v[..k].contains(&v[k]) {
+                v.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        return;
+    }
+    let keep: Vec<bool> = {
+        let mut seen = HashSet::with_capacity(v.len());
+        v.iter().map(|s| seen.insert(s.as_str())).collect()
+    };
+    let mut it = keep.into_iter();
+    v.retain(|_| it.next().unwrap_or(true));
 }
 
 /// Node id → first index with that id. OCP subtask ids are numbers close together: they

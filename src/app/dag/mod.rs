@@ -258,6 +258,14 @@ impl DagView {
 
     /// A poll result. Relayout only when the topology (or fold state) changed.
     pub fn on_graph(&mut self, g: TaskGraph, at: Instant) {
+        // Nothing changed since the last poll (the common case for a big task between
+        // status changes): only the poll's time and staleness move; the layout, the
+        // blocked set, the ETA and the selection stay as they are.
+        if self.graph.as_ref() == Some(&g) {
+            self.stale = None;
+            self.last_poll = Some(at);
+            return;
+        }
         let first = self.graph.is_none();
         let relayout = first || layout_key(&g, &self.params) != self.layout.key;
         let anchor = if relayout { self.screen_anchor() } else { None };

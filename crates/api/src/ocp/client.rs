@@ -731,8 +731,10 @@ impl OcpClient {
 
     pub async fn get_task(&self, task_id: i64) -> Result<TaskInstance, ApiError> {
         let id = task_id.to_string();
-        self.get(&["api", "v2", "tasks", "instances", &id], &Vec::new())
-            .await
+        let r = self
+            .get_raw(&["api", "v2", "tasks", "instances", &id], &Vec::new())
+            .await?;
+        crate::ocp::models::decode_task_detail(&r)
     }
 
     pub async fn subtask_log(&self, task_id: i64, subtask_id: i64) -> Result<SubtaskLog, ApiError> {

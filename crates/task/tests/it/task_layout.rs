@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use obtui_task::gen::{generate_chain, generate_ocp_like, generate_ocp_shaped, generate_wide};
+use obtui_task::gen::{
+    generate_chain, generate_ocp_like, generate_ocp_shaped, generate_random, generate_wide,
+};
 use obtui_task::layout::*;
 use obtui_task::model::*;
 use obtui_task::text::{render_list_text, render_text};
@@ -842,4 +844,19 @@ fn list_gutter_is_capped_and_stays_continuous() {
     let widest = rows.iter().map(|r| r.lanes.len()).max().unwrap();
     assert!((3..=2 * 8).contains(&widest), "gutter {widest}");
     check_lanes(&rows).unwrap();
+}
+
+#[test]
+fn random_dags_lay_out_validly() {
+    let p = LayoutParams::default();
+    for (n, seed) in [(40, 1), (300, 2), (1_000, 3)] {
+        let g = generate_random(n, seed);
+        assert_eq!(g.nodes.len(), n);
+        assert!(g.validate().is_empty(), "a random DAG is a DAG");
+        assert_eq!(g, generate_random(n, seed), "seeded");
+        let l = layout(&g, &p);
+        if let Err(e) = check_geometry(&g, &l, &p) {
+            panic!("{n} nodes, seed {seed}: {e}");
+        }
+    }
 }
