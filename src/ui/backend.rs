@@ -603,6 +603,31 @@ mod tests {
         assert_eq!(&b.writer()[n..], b"\x1b[1DX");
     }
 
+    /// A frame that changes nothing writes nothing: ratatui's diff is empty, and the
+    /// cursor's visibility is sent only when it changes.
+    #[test]
+    fn two_identical_frames_write_zero_bytes() {
+        let area = Rect::new(0, 0, 40, 8);
+        let mut t = ratatui::Terminal::new(LeanBackend::new(Vec::new())).unwrap();
+        t.backend_mut().set_columns(area.width);
+        let paint = |f: &mut ratatui::Frame| {
+            f.buffer_mut()
+                .set_string(2, 3, "⠋ running 12s", Style::default().fg(Color::Yellow));
+        };
+        t.draw(paint).unwrap();
+        t.draw(paint).unwrap();
+        let n = t.backend().writer().len();
+        assert!(n > 0);
+        for _ in 0..3 {
+            t.draw(paint).unwrap();
+        }
+        assert_eq!(
+            t.backend().writer().len(),
+            n,
+            "an unchanged frame wrote bytes"
+        );
+    }
+
     #[test]
     fn clear_and_cursor_visibility_reset_what_is_remembered() {
         let mut b = LeanBackend::new(Vec::new());

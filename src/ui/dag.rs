@@ -16,7 +16,7 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::app::actions::Action;
 use crate::app::dag::confirm::op_action;
-use crate::app::dag::{DagMode, DagView, UpstreamSet, SPINNER_MS};
+use crate::app::dag::{DagMode, DagView, UpstreamSet};
 use crate::app::hit::DagDrawn;
 use crate::app::notify::Level;
 use crate::config::theme::{Theme, Tone};
@@ -112,8 +112,16 @@ pub fn task_tone(s: &TaskState) -> Tone {
     }
 }
 
-fn frame_of(now_ms: i64) -> usize {
-    (now_ms.div_euclid(SPINNER_MS)).rem_euclid(10) as usize
+/// How long one spinner step shows. One step a second, on the wall clock's second: the
+/// spinners of all running nodes then move in the same frame as the durations' last digit
+/// and the header's age, so an open DAG with nothing changing costs one small frame a
+/// second (about 100 B at 200x60) instead of eight (600-700 B/s at 8 Hz), which a thin SSH
+/// link carries. The runtime wakes on the same boundary (`runtime::next_animation_tick`).
+pub const SPINNER_STEP_MS: i64 = 1000;
+
+/// The spinner frame at `now_ms`: steps once per [`SPINNER_STEP_MS`].
+pub fn frame_of(now_ms: i64) -> usize {
+    (now_ms.div_euclid(SPINNER_STEP_MS)).rem_euclid(10) as usize
 }
 
 /// The whole DAG view inside `area`. Updates the view's scroll offsets (to keep the
@@ -1253,4 +1261,28 @@ fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bo
             .wrap(Wrap { trim: false }),
         r,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use obtui_task::text::SPINNER;
+
+    /// A running node still visibly runs: its glyph moves at every wall-clock second, and
+    /// never between two (so frames inside a second send nothing for it).
+    #[test]
+    fn spinner_steps_once_per_second_on_the_second() {
+        let running = NodeStatus::Running;
+        let t0 = 1_728_552_000_000i64;
+        for k in 0..12 {
+            let s = t0 + k * 1000;
+            let a = status_glyph(&running, false, false, frame_of(s));
+            for off in [1, 125, 500, 999] {
+                assert_eq!(a, status_glyph(&running, false, false, frame_of(s + off)));
+            }
+            let b = status_glyph(&running, false, false, frame_of(s + 1000));
+            assert_ne!(a, b, "second {k}: the spinner did not move");
+            assert!(SPINNER.contains(&a) && SPINNER.contains(&b));
+        }
+    }
 }
