@@ -674,12 +674,10 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
 }
 
 fn draw(terminal: &mut term::Term, app: &mut App) -> Result<()> {
-    let mut out = std::io::stdout();
-    crossterm::queue!(out, crossterm::terminal::BeginSynchronizedUpdate)?;
+    // The backend wraps the frame in synchronized output (DEC 2026) when it writes anything,
+    // so SSH and tmux never show half a frame and an unchanged frame sends nothing.
     let mut drawn = None;
     let r = terminal.draw(|f| drawn = Some(crate::ui::draw(f, app)));
-    crossterm::queue!(out, crossterm::terminal::EndSynchronizedUpdate)?;
-    out.flush()?;
     r.context("drawing failed")?;
     if let Some(d) = drawn {
         app.on_drawn(d);
