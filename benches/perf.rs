@@ -1304,6 +1304,8 @@ fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
     let mut single = Vec::new();
     let mut change = Vec::new();
     let mut other = Vec::new();
+    // Every watched frame: (arrival, bytes, has a status change), for bytes per second.
+    let mut timeline: Vec<(Instant, usize, bool)> = Vec::new();
     let dump = std::env::args().any(|a| a == "--dump");
     for f in fs.iter().take(before_resize).skip(opened) {
         let finished = f
@@ -1334,6 +1336,58 @@ fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
         } else {
             other.push(f.bytes as f64);
         }
+        timeline.push((f.at, f.bytes, finished > 0));
+    }
+    // Bytes per second with the DAG open and no status change: every frame strictly between
+    // two status-change frames at least 3 s apart (spinners, durations, the header's age all
+    // counted), over the time between them.
+    let (mut quiet_bytes, mut quiet_secs, mut windows) = (0usize, 0f64, 0usize);
+    let marks: Vec<usize> = (0..timeline.len()).filter(|&i| timeline[i].2).collect();
+    for w in marks.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let secs = (timeline[b].0 - timeline[a].0).as_secs_f64();
+        if secs >= 3.0 {
+            quiet_bytes += timeline[a + 1..b].iter().map(|x| x.1).sum::<usize>();
+            quiet_secs += secs;
+            windows += 1;
+        }
+    }
+    if windows > 0 {
+        r.note(&format!(
+            "no-change windows: {windows}, {quiet_secs:.1} s, {quiet_bytes} B"
+        ));
+        r.fig(
+            "bytes_per_second_dag_open_no_status_change",
+            quiet_bytes as f64 / quiet_secs,
+            "B/s",
+            Budget::Lt(150.0),
+        );
+    } else {
+        r.skip(
+            "bytes_per_second_dag_open_no_status_change",
+            "no window of 3 s without a status change between two changes",
+        );
+    }
+    if change.is_empty() {
+        r.skip(
+            "bytes_per_status_change_every_frame_median",
+            "no subtask changed status while watched",
+        );
+    } else {
+        let mut sorted = change.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        r.fig(
+            "bytes_per_status_change_every_frame_median",
+            median(&mut change.clone()),
+            "B",
+            Budget::Lt(200.0),
+        );
+        r.fig(
+            "bytes_per_status_change_every_frame_p90",
+            percentile(&sorted, 0.9),
+            "B",
+            Budget::Lt(400.0),
+        );
     }
     let in_dag = fs
         .get(opened.saturating_sub(1))

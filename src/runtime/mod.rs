@@ -426,8 +426,6 @@ pub async fn run_tui(
     // has to restore the terminal.
     let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
     let mut last_draw = Instant::now() - FRAME;
-    // The DAG view animates running nodes (spinner, ticking durations) at ~8 Hz.
-    const ANIMATE: Duration = Duration::from_millis(125);
 
     loop {
         session.steer(&app);
@@ -443,7 +441,7 @@ pub async fn run_tui(
         let wake = if app.dirty {
             last_draw + FRAME
         } else if app.animating() {
-            (last_draw + ANIMATE).min(app.next_deadline(now))
+            (now + next_animation_tick(crate::app::panes::now_ms())).min(app.next_deadline(now))
         } else {
             app.next_deadline(now)
         };
@@ -523,6 +521,25 @@ pub async fn run_tui(
     drop(session);
     term::restore();
     Ok(ExitCode::SUCCESS)
+}
+
+/// How long until the DAG view's animation moves: just past the next wall-clock second.
+/// Spinners step once a second (`ui::dag::SPINNER_STEP_MS`) and durations show whole
+/// seconds, so waking on the second draws both, and the header's age, in one frame; waking
+/// at 8 Hz sent 600-700 B/s over the terminal for glyphs nobody needs that fast.
+pub fn next_animation_tick(now_ms: i64) -> Duration {
+    /// Past the boundary, so the frame surely sees the new second.
+    const SLACK_MS: i64 = 5;
+    let step = crate::ui::dag::SPINNER_STEP_MS;
+    let into = now_ms.rem_euclid(step);
+    let wait = step - into + SLACK_MS;
+    // Just after a boundary (inside the slack) the frame for it is due now.
+    let wait = if into < SLACK_MS {
+        SLACK_MS - into
+    } else {
+        wait
+    };
+    Duration::from_millis(wait as u64)
 }
 
 /// The poller for the screen on top (pane or detail view).
@@ -680,12 +697,10 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
 }
 
 fn draw(terminal: &mut term::Term, app: &mut App) -> Result<()> {
-    let mut out = std::io::stdout();
-    crossterm::queue!(out, crossterm::terminal::BeginSynchronizedUpdate)?;
+    // The backend wraps the frame in synchronized output (DEC 2026) when it writes anything,
+    // so SSH and tmux never show half a frame and an unchanged frame sends nothing.
     let mut drawn = None;
     let r = terminal.draw(|f| drawn = Some(crate::ui::draw(f, app)));
-    crossterm::queue!(out, crossterm::terminal::EndSynchronizedUpdate)?;
-    out.flush()?;
     r.context("drawing failed")?;
     if let Some(d) = drawn {
         app.on_drawn(d);
@@ -715,4 +730,34 @@ pub fn utf8_locale() -> bool {
     }
     // No locale set at all: modern terminals are UTF-8.
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn animation_wakes_just_past_each_wall_clock_second() {
+        let t0 = 1_728_552_000_000i64;
+        for into in [5, 6, 125, 500, 999] {
+            let wait = next_animation_tick(t0 + into).as_millis() as i64;
+            assert_eq!((t0 + into + wait) % 1000, 5, "{into} ms into the second");
+            assert!(wait <= 1000);
+        }
+        // Within the slack after a boundary: wait only to the slack's end, never a whole
+        // second more.
+        assert_eq!(next_animation_tick(t0).as_millis(), 5);
+        assert_eq!(next_animation_tick(t0 + 2).as_millis(), 3);
+        // At most about one wake per second: consecutive wakes are a second apart.
+        let mut t = t0 + 300;
+        let mut wakes = Vec::new();
+        for _ in 0..5 {
+            t += next_animation_tick(t).as_millis() as i64;
+            wakes.push(t);
+            t += 1; // the frame takes a moment
+        }
+        for w in wakes.windows(2) {
+            assert_eq!(w[1] - w[0], 1000);
+        }
+    }
 }

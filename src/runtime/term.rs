@@ -44,7 +44,7 @@ pub fn enter() -> io::Result<(Term, Guard)> {
         );
         ENHANCED.store(true, Ordering::SeqCst);
     }
-    let term = match Terminal::new(LeanBackend::new(io::stdout())) {
+    let term = match Terminal::new(LeanBackend::new(io::stdout()).synchronized()) {
         Ok(t) => t,
         Err(e) => {
             restore();

@@ -10,7 +10,11 @@
 //! - remembers where the terminal's cursor is, and reaches the next cell with the shortest
 //!   of an absolute move, a relative one on the same row (`ESC[nC`, `ESC[nD`), or CR/LF for
 //!   the start of a following row;
-//! - hides or shows the cursor only when that changes.
+//! - hides or shows the cursor only when that changes;
+//! - with [`LeanBackend::synchronized`], wraps each frame in synchronized output (DEC mode
+//!   2026) only when the frame writes something: a frame with no changed cell (a poll that
+//!   changed nothing, a timer tick inside the same second) sends zero bytes, not the 16 B
+//!   of an empty begin/end pair.
 //!
 //! What it remembers is forgotten (and the terminal reset to a known state) whenever the
 //! screen is cleared: on start, after a resize, and after Ctrl-Z / `fg` (`term::resume`
@@ -64,6 +68,10 @@ pub struct LeanBackend<W: Write> {
     visible: Option<bool>,
     /// Columns of the screen at the last `size()` (0: unknown). `size()` takes `&self`.
     cols: std::cell::Cell<u16>,
+    /// Wrap frames in synchronized-output markers.
+    sync: bool,
+    /// A begin marker was sent and its end is due at the next flush.
+    in_frame: bool,
 }
 
 impl<W: Write> LeanBackend<W> {
@@ -74,7 +82,26 @@ impl<W: Write> LeanBackend<W> {
             cursor: None,
             visible: None,
             cols: std::cell::Cell::new(0),
+            sync: false,
+            in_frame: false,
         }
+    }
+
+    /// Wrap each frame that writes anything in synchronized output (`ESC[?2026h` …
+    /// `ESC[?2026l`), so SSH and tmux never show half a frame; a frame that writes nothing
+    /// sends nothing at all.
+    pub fn synchronized(mut self) -> Self {
+        self.sync = true;
+        self
+    }
+
+    /// Opens the frame's synchronized update before its first byte.
+    fn begin(&mut self) -> io::Result<()> {
+        if self.sync && !self.in_frame {
+            self.in_frame = true;
+            self.writer.write_all(b"\x1b[?2026h")?;
+        }
+        Ok(())
     }
 
     pub fn writer(&self) -> &W {
@@ -222,6 +249,7 @@ impl<W: Write> Backend for LeanBackend<W> {
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
         for (x, y, cell) in content {
+            self.begin()?;
             self.move_to(x, y)?;
             self.set_pen(cell)?;
             let sym = cell.symbol();
@@ -237,6 +265,7 @@ impl<W: Write> Backend for LeanBackend<W> {
 
     fn hide_cursor(&mut self) -> io::Result<()> {
         if self.visible != Some(false) {
+            self.begin()?;
             queue!(self.writer, Hide)?;
             self.visible = Some(false);
         }
@@ -245,6 +274,7 @@ impl<W: Write> Backend for LeanBackend<W> {
 
     fn show_cursor(&mut self) -> io::Result<()> {
         if self.visible != Some(true) {
+            self.begin()?;
             queue!(self.writer, Show)?;
             self.visible = Some(true);
         }
@@ -259,6 +289,9 @@ impl<W: Write> Backend for LeanBackend<W> {
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
         let Position { x, y } = position.into();
+        if self.cursor != Some((x, y)) {
+            self.begin()?;
+        }
         self.move_to(x, y)?;
         self.cursor = Some((x, y));
         Ok(())
@@ -305,6 +338,10 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        if self.in_frame {
+            self.in_frame = false;
+            self.writer.write_all(b"\x1b[?2026l")?;
+        }
         self.writer.flush()
     }
 }
@@ -601,6 +638,59 @@ mod tests {
         let n = b.writer().len();
         b.draw(buf.diff(&next).into_iter()).unwrap();
         assert_eq!(&b.writer()[n..], b"\x1b[1DX");
+    }
+
+    /// A frame that changes nothing writes nothing: ratatui's diff is empty, and the
+    /// cursor's visibility is sent only when it changes.
+    #[test]
+    fn two_identical_frames_write_zero_bytes() {
+        let area = Rect::new(0, 0, 40, 8);
+        let mut t = ratatui::Terminal::new(LeanBackend::new(Vec::new())).unwrap();
+        t.backend_mut().set_columns(area.width);
+        let paint = |f: &mut ratatui::Frame| {
+            f.buffer_mut()
+                .set_string(2, 3, "⠋ running 12s", Style::default().fg(Color::Yellow));
+        };
+        t.draw(paint).unwrap();
+        t.draw(paint).unwrap();
+        let n = t.backend().writer().len();
+        assert!(n > 0);
+        for _ in 0..3 {
+            t.draw(paint).unwrap();
+        }
+        assert_eq!(
+            t.backend().writer().len(),
+            n,
+            "an unchanged frame wrote bytes"
+        );
+    }
+
+    /// Synchronized output wraps a frame that changed something, and nothing else: an
+    /// unchanged frame sends no empty begin/end pair.
+    #[test]
+    fn synchronized_markers_only_around_frames_that_write() {
+        let backend = LeanBackend::new(Vec::new()).synchronized();
+        let mut t = ratatui::Terminal::new(backend).unwrap();
+        t.backend_mut().set_columns(40);
+        let paint = |f: &mut ratatui::Frame, s: &str| {
+            f.buffer_mut().set_string(1, 1, s, Style::default());
+        };
+        t.draw(|f| paint(f, "a")).unwrap();
+        let first = String::from_utf8(t.backend().writer().clone()).unwrap();
+        assert!(first.starts_with("\x1b[?2026h"), "{first:?}");
+        assert!(first.ends_with("\x1b[?2026l"), "{first:?}");
+        let n = t.backend().writer().len();
+        t.draw(|f| paint(f, "a")).unwrap();
+        assert_eq!(
+            t.backend().writer().len(),
+            n,
+            "an unchanged frame wrote bytes"
+        );
+        t.draw(|f| paint(f, "b")).unwrap();
+        assert_eq!(
+            &t.backend().writer()[n..],
+            b"\x1b[?2026h\x1b[1Db\x1b[?2026l"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::app::actions::Action;
 use crate::app::dag::confirm::op_action;
-use crate::app::dag::{DagMode, DagView, UpstreamSet, SPINNER_MS};
+use crate::app::dag::{DagMode, DagView, UpstreamSet};
 use crate::app::hit::DagDrawn;
 use crate::app::notify::Level;
 use crate::config::theme::{Theme, Tone};
@@ -112,8 +112,25 @@ pub fn task_tone(s: &TaskState) -> Tone {
     }
 }
 
-fn frame_of(now_ms: i64) -> usize {
-    (now_ms.div_euclid(SPINNER_MS)).rem_euclid(10) as usize
+/// How long one spinner step shows. One step a second, on the wall clock's second: the
+/// spinners of all running nodes then move in the same frame as the durations' last digit
+/// and the header's age, so an open DAG with nothing changing costs one small frame a
+/// second (about 100 B at 200x60) instead of eight (600-700 B/s at 8 Hz), which a thin SSH
+/// link carries. The runtime wakes on the same boundary (`runtime::next_animation_tick`).
+pub const SPINNER_STEP_MS: i64 = 1000;
+
+/// The clock the view shows: `now_ms` down to the animation step. Running durations then
+/// tick on the wall clock's second, with the spinners, rather than each at its own start's
+/// offset: a frame drawn between two seconds (a poll's answer) carries only what the poll
+/// changed, and no duration digit (a shown duration is at most a second behind, as it
+/// shows whole seconds anyway).
+pub fn animation_clock(now_ms: i64) -> i64 {
+    now_ms - now_ms.rem_euclid(SPINNER_STEP_MS)
+}
+
+/// The spinner frame at `now_ms`: steps once per [`SPINNER_STEP_MS`].
+pub fn frame_of(now_ms: i64) -> usize {
+    (now_ms.div_euclid(SPINNER_STEP_MS)).rem_euclid(10) as usize
 }
 
 /// The whole DAG view inside `area`. Updates the view's scroll offsets (to keep the
@@ -133,7 +150,7 @@ pub fn draw(
         list_top: v.list_top,
         ..DagDrawn::default()
     };
-    draw_into(f, area, v, theme, ascii, now_ms, &mut out);
+    draw_into(f, area, v, theme, ascii, animation_clock(now_ms), &mut out);
     out
 }
 
@@ -1253,4 +1270,38 @@ fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bo
             .wrap(Wrap { trim: false }),
         r,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use obtui_task::text::SPINNER;
+
+    /// A running node still visibly runs: its glyph moves at every wall-clock second, and
+    /// never between two (so frames inside a second send nothing for it).
+    #[test]
+    fn spinner_steps_once_per_second_on_the_second() {
+        let running = NodeStatus::Running;
+        let t0 = 1_728_552_000_000i64;
+        for off in [0, 1, 500, 999] {
+            assert_eq!(animation_clock(t0 + off), t0);
+        }
+        // A running node's duration moves only on the second, with its spinner.
+        let started = t0 - 95_400;
+        let dur = |now: i64| {
+            node_duration(Some(started), None, &running, animation_clock(now)).map(fmt_duration)
+        };
+        assert_eq!(dur(t0 + 100), dur(t0 + 900));
+        assert_ne!(dur(t0 + 900), dur(t0 + 1000));
+        for k in 0..12 {
+            let s = t0 + k * 1000;
+            let a = status_glyph(&running, false, false, frame_of(s));
+            for off in [1, 125, 500, 999] {
+                assert_eq!(a, status_glyph(&running, false, false, frame_of(s + off)));
+            }
+            let b = status_glyph(&running, false, false, frame_of(s + 1000));
+            assert_ne!(a, b, "second {k}: the spinner did not move");
+            assert!(SPINNER.contains(&a) && SPINNER.contains(&b));
+        }
+    }
 }
