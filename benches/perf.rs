@@ -480,7 +480,10 @@ fn bench_rss(r: &mut Report) {
             "MB",
             Budget::Reported,
         ),
-        None => r.skip("rss_in_process_10k_hosts_5000_node_task_anchor", "child failed"),
+        None => r.skip(
+            "rss_in_process_10k_hosts_5000_node_task_anchor",
+            "child failed",
+        ),
     }
     match rss_child("rss-log") {
         Some((kb, _)) => r.fig(
@@ -1034,7 +1037,10 @@ impl Tracker {
     /// complete frame in order, stopping early (true) when `f` says so.
     fn step(&mut self, pty: &Pty, f: &mut impl FnMut(Instant, &Screen) -> bool) -> bool {
         let new: Vec<(Instant, Vec<u8>)> = match pty.chunks.lock() {
-            Ok(c) => c.get(self.next_chunk..).map(<[_]>::to_vec).unwrap_or_default(),
+            Ok(c) => c
+                .get(self.next_chunk..)
+                .map(<[_]>::to_vec)
+                .unwrap_or_default(),
             Err(_) => Vec::new(),
         };
         self.next_chunk += new.len();
@@ -1168,7 +1174,10 @@ fn http_post(port: u16, path: &str, body: &str) -> Option<String> {
     if !head.starts_with("HTTP/1.1 200") {
         return None;
     }
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         return Some(dechunk(body));
     }
     Some(body.to_string())
@@ -1180,10 +1189,7 @@ fn path_requests(port: u16, path: &str) -> Option<(u64, u64)> {
     let s = sim_state(port)?;
     let p = s.get("requests")?.get("paths")?;
     match p.get(path) {
-        Some(c) => Some((
-            c.get("requests")?.as_u64()?,
-            c.get("firstPages")?.as_u64()?,
-        )),
+        Some(c) => Some((c.get("requests")?.as_u64()?, c.get("firstPages")?.as_u64()?)),
         // The simulator counts paths (a build without the counters has no `paths` at all).
         None => Some((0, 0)),
     }
@@ -1291,7 +1297,8 @@ fn bench_scale(r: &mut Report, spec: &ScaleSpec, quick: bool, tmp: &Path) -> Opt
     let home = tmp_home(tmp, &format!("scale{l}"));
     let t0 = Instant::now();
     let scale = spec.scale.to_string();
-    let Some((_sim, port)) = start_sim_within(&["--scale", &scale], &home, Duration::from_secs(300))
+    let Some((_sim, port)) =
+        start_sim_within(&["--scale", &scale], &home, Duration::from_secs(300))
     else {
         r.skip(
             &format!("idle_cpu_hosts_pane_default_refresh_{l}"),
@@ -1399,7 +1406,10 @@ fn inventory_session(
         .is_none()
     {
         pty.quit();
-        return r.skip(&idle_name, &format!("{hosts} hosts not on screen in {load:?}"));
+        return r.skip(
+            &idle_name,
+            &format!("{hosts} hosts not on screen in {load:?}"),
+        );
     }
     pt.hosts_loaded_ms = Some(ms(t_hosts.elapsed()));
     r.fig(
@@ -1497,7 +1507,12 @@ fn inventory_session(
 
 /// Filter queries typed one key at a time on the hosts pane, each then erased key by key:
 /// narrowing and widening keystrokes alike.
-const QUERIES: [&str; 6] = ["ob-", "10.1", "hz", "ob_0042", "online", "sh1"];
+const QUERIES: [&str; 6] = ["ob-hz1-0", "10.10.1", "sh1", "ob_004", "online", "free"];
+
+/// The filter prompt (`/query`) is on the status line, above the key hints.
+fn filter_prompt(s: &Screen) -> bool {
+    s.row(ROWS as usize - 2).starts_with('/')
+}
 
 fn keystroke_session(
     r: &mut Report,
@@ -1544,12 +1559,16 @@ fn keystroke_session(
             for q in QUERIES {
                 pty.keys("/");
                 if tr
-                    .wait(pty, Duration::from_secs(10), |_, s| {
-                        s.row(ROWS as usize - 1).starts_with('/')
-                    })
+                    .wait(pty, Duration::from_secs(10), |_, s| filter_prompt(s))
                     .is_none()
                 {
                     timeouts += 1;
+                    if std::env::args().any(|a| a == "--dump") {
+                        println!(
+                            "## no filter prompt after `/`; the screen:\n{}",
+                            tr.settle(pty).text()
+                        );
+                    }
                     continue;
                 }
                 // Type the query, then erase it: every key is timed to the frame showing it.
@@ -1561,6 +1580,10 @@ fn keystroke_session(
                     steps.push(("\x7f".to_string(), q[..i].to_string()));
                 }
                 for (key, shown) in steps {
+                    // Typing pace: the loop draws at most once per 16 ms frame slot, so a key
+                    // sent right after the previous frame would wait for the slot, not for
+                    // the filter. 50 ms apart is a fast typist (20 keys a second).
+                    std::thread::sleep(Duration::from_millis(50));
                     let t = Instant::now();
                     pty.keys(&key);
                     let want = format!("] /{shown} ");
@@ -1579,31 +1602,50 @@ fn keystroke_session(
                 }
                 // Leave filter mode with the filter empty.
                 pty.keys("\x1b");
-                let _ = tr.wait(pty, Duration::from_secs(5), |_, s| {
-                    !s.row(ROWS as usize - 1).starts_with('/')
-                });
+                let _ = tr.wait(pty, Duration::from_secs(5), |_, s| !filter_prompt(s));
             }
         }
         times
     };
+    // The TUI's CPU over all the keys as well: on a busy machine the wall time waits for a
+    // core; the CPU time per key is the work itself (key, filter, sort, draw).
+    let pid = pty.pid();
+    let c0 = cpu_ms(pid);
     let plain = type_queries(&mut pty, &mut tr);
+    let c1 = cpu_ms(pid);
     // A sort column: `s` sorts by the next column (name after the first press).
     pty.keys("s");
     let sorted_on = tr
-        .wait(&pty, Duration::from_secs(30), |_, s| s.text().contains(" sort "))
+        .wait(&pty, Duration::from_secs(30), |_, s| {
+            s.text().contains("] sort ")
+        })
         .is_some();
+    let c2 = cpu_ms(pid);
     let sorted = if sorted_on {
         type_queries(&mut pty, &mut tr)
     } else {
         Vec::new()
     };
+    let c3 = cpu_ms(pid);
     pty.quit();
     if timeouts > 0 {
         r.note(&format!(
             "scale {l}: {timeouts} keystrokes showed no frame within the deadline (not counted)"
         ));
     }
+    let cpu = [
+        c0.zip(c1).map(|(a, b)| b - a),
+        c2.zip(c3).map(|(a, b)| b - a),
+    ];
     for (is_sorted, mut v) in [(false, plain), (true, sorted)] {
+        if let Some(c) = cpu[usize::from(is_sorted)].filter(|_| !v.is_empty()) {
+            r.fig(
+                &name(is_sorted, "cpu_per_key_anchor"),
+                c / v.len() as f64,
+                "ms",
+                Budget::Reported,
+            );
+        }
         if v.is_empty() {
             r.skip(
                 &name(is_sorted, "p99"),
@@ -1632,7 +1674,11 @@ fn keystroke_session(
         r.note(&format!(
             "scale {l}: {} keystrokes {}, max {:.2} ms",
             v.len(),
-            if is_sorted { "with a sort column" } else { "without sort" },
+            if is_sorted {
+                "with a sort column"
+            } else {
+                "without sort"
+            },
             v.last().copied().unwrap_or(0.0)
         ));
     }
@@ -1763,30 +1809,38 @@ fn dag_window(
     let mut pty = Pty::spawn(&args, &env, home).ok()?;
     let mut tr = Tracker::new();
     let long = Duration::from_secs(60);
-    let ok = tr.wait(&pty, long, |_, s| pane_loaded(s, "Clusters")).is_some() && {
-        pty.keys("4");
-        tr.wait(&pty, long, |_, s| pane_loaded(s, "Tasks")).is_some()
-    } && {
-        pty.keys("/");
-        pty.keys(&id.to_string());
-        let want = format!("/{id} ");
-        tr.wait(&pty, long, |_, s| s.text().contains(&want)).is_some()
-    } && {
-        pty.keys("\r");
-        tr.wait(&pty, long, |_, s| {
-            !s.row(ROWS as usize - 1).starts_with('/') && s.text().contains("[1/")
-        })
+    let ok = tr
+        .wait(&pty, long, |_, s| pane_loaded(s, "Clusters"))
         .is_some()
-    } && {
-        pty.keys("\r");
-        let idt = id.to_string();
-        // The DAG view: the task's name and id on screen, the table gone.
-        tr.wait(&pty, long, |_, s| {
-            let t = s.text();
-            t.contains(name) && t.contains(&idt) && !t.contains(" Tasks [")
-        })
-        .is_some()
-    };
+        && {
+            pty.keys("4");
+            tr.wait(&pty, long, |_, s| pane_loaded(s, "Tasks"))
+                .is_some()
+        }
+        && {
+            pty.keys("/");
+            pty.keys(&id.to_string());
+            let want = format!("/{id} ");
+            tr.wait(&pty, long, |_, s| s.text().contains(&want))
+                .is_some()
+        }
+        && {
+            pty.keys("\r");
+            tr.wait(&pty, long, |_, s| {
+                !filter_prompt(s) && s.text().contains("[1/")
+            })
+            .is_some()
+        }
+        && {
+            pty.keys("\r");
+            let idt = id.to_string();
+            // The DAG view: the task's name and id on screen, the table gone.
+            tr.wait(&pty, long, |_, s| {
+                let t = s.text();
+                t.contains(name) && t.contains(&idt) && !t.contains(" Tasks [")
+            })
+            .is_some()
+        };
     if !ok {
         pty.quit();
         return None;
