@@ -1,12 +1,16 @@
 //! Every performance figure in one run, each printed as `name value unit budget verdict`.
 //!
-//! In-process figures (frame render, filter, layout, RSS) use the library's real types;
-//! terminal figures (start-up, idle CPU, bytes written, requests) run the release binary in
-//! a pseudo-terminal this program opens itself and count what the binary writes.
+//! In-process figures (frame render, filter, layout, an RSS anchor) use the library's real
+//! types; terminal figures (start-up, idle CPU, RSS, requests, filter keystrokes, live-DAG
+//! polls, bytes written) run the release binary in a pseudo-terminal this program opens
+//! itself, against `obtui sim --scale N` (~10 hosts per scale unit), and read the TUI
+//! process's /proc and the simulator's request counters. A figure that cannot be measured
+//! prints SKIP with the reason and is listed at the end.
 //!
 //! Run everything: `scripts/bench`. By hand: `cargo bench --bench perf -- [--quick]
-//! [--only a,b] [--no-dot] [--dump]` (`--only` takes substrings of figure groups: render, filter,
-//! layout, rss, sim, startup, bytes, idle).
+//! [--only a,b] [--no-dot] [--dump]` (`--only` takes substrings of figure groups: render,
+//! filter, layout, rss, sim, startup, bytes, demoidle, dagpoll, scale10k, scale100k, curve;
+//! `idle` selects scale10k and demoidle).
 
 // A measurement harness, like a test: a failed set-up may stop it with a message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
