@@ -253,7 +253,7 @@ fn is_first_page(query: Option<&str>) -> bool {
     let Some(q) = query else { return true };
     match q.split('&').find_map(|kv| kv.strip_prefix("page=")) {
         None => true,
-        Some(v) => v.parse::<u64>().map_or(false, |p| p <= 1),
+        Some(v) => v.parse::<u64>().is_ok_and(|p| p <= 1),
     }
 }
 
