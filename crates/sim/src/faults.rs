@@ -14,6 +14,16 @@
 //! curl -X DELETE localhost:PORT/sim/fail-subtask          # clear the list
 //! ```
 //!
+//! **A big running task** (`POST /sim/tasks`, JSON `{"subtasks": N}`, 3 ≤ N ≤ 100,000): a
+//! RUNNING "Rolling upgrade OB cluster" of exactly N subtasks in the documented task shape (a
+//! chain of batches, each fanning out to 64 servers twice); it advances at the simulator's
+//! speed (a batch takes about a minute at speed 1) and changes no inventory. Answers
+//! `{"id": TASK_ID, "subtasks": N}`.
+//!
+//! **Request counts** (`GET /sim/state` → `requests`): `total` API requests answered, and per
+//! path (numeric segments read `{id}`) `requests` and `firstPages` (requests without a `page`
+//! or with `page=1`: how many times a paged list was walked from its start).
+//!
 //! **HTTP faults** (`POST /sim/faults`, JSON; every field optional, given fields replace the
 //! current ones; `DELETE /sim/faults` clears all; `GET /sim/faults` shows them):
 //!
@@ -209,6 +219,42 @@ pub struct RateWindow {
     used: u32,
     /// API requests answered since start (served in `/sim/state` for request-rate checks).
     total: u64,
+    /// Per path (numeric segments as `{id}`): requests, and those that start a list walk.
+    paths: std::collections::BTreeMap<String, PathCount>,
+}
+
+/// Requests to one path.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathCount {
+    pub requests: u64,
+    /// Without `page`, or with `page=1` (or 0): a paged list walked from its start.
+    pub first_pages: u64,
+}
+
+/// `/api/v2/tasks/instances/13089004` → `/api/v2/tasks/instances/{id}`: few keys, whatever the
+/// ids (a request for a path that does not exist still counts once under its own shape).
+fn path_key(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, seg) in path.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str("{id}");
+        } else {
+            out.push_str(seg);
+        }
+    }
+    out
+}
+
+fn is_first_page(query: Option<&str>) -> bool {
+    let Some(q) = query else { return true };
+    match q.split('&').find_map(|kv| kv.strip_prefix("page=")) {
+        None => true,
+        Some(v) => v.parse::<u64>().is_ok_and(|p| p <= 1),
+    }
 }
 
 impl Default for RateWindow {
@@ -217,11 +263,27 @@ impl Default for RateWindow {
             start: Instant::now(),
             used: 0,
             total: 0,
+            paths: Default::default(),
         }
     }
 }
 
 impl RateWindow {
+    /// Count one request to `path` by its shape.
+    fn count_path(&mut self, path: &str, query: Option<&str>) {
+        // Bounded: a client probing random paths cannot grow the map without end.
+        const MAX_KEYS: usize = 512;
+        let key = path_key(path);
+        if !self.paths.contains_key(&key) && self.paths.len() >= MAX_KEYS {
+            return;
+        }
+        let c = self.paths.entry(key).or_default();
+        c.requests = c.requests.saturating_add(1);
+        if is_first_page(query) {
+            c.first_pages = c.first_pages.saturating_add(1);
+        }
+    }
+
     /// Count one request; returns (remaining, seconds to reset).
     fn hit(&mut self) -> (u32, u64) {
         if self.start.elapsed() >= RATE_WINDOW {
@@ -253,6 +315,7 @@ pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> R
         state.tick();
     }
     let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
     if is_control(&path) {
         let peer = req
             .extensions()
@@ -285,7 +348,11 @@ pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> R
             huge_response(REQUEST_START.scope(start, next.run(req)).await, mb).await
         }
     };
-    let (remaining, reset) = state.rate().hit();
+    let (remaining, reset) = {
+        let mut rate = state.rate();
+        rate.count_path(&path, query.as_deref());
+        rate.hit()
+    };
     let h = resp.headers_mut();
     h.insert("RateLimit-Limit", HeaderValue::from(RATE_LIMIT));
     h.insert("RateLimit-Remaining", HeaderValue::from(remaining));
@@ -401,6 +468,7 @@ pub fn control_routes() -> Router<SimState> {
             post(post_fail_subtask).delete(delete_fail_subtask),
         )
         .route("/sim/password", post(post_password))
+        .route("/sim/tasks", post(post_big_task))
         .route("/sim/state", get(get_state))
 }
 
@@ -472,9 +540,39 @@ async fn post_password(
     Json(json!({ "changed": true })).into_response()
 }
 
+#[derive(Deserialize)]
+struct BigTaskBody {
+    subtasks: u64,
+}
+
+async fn post_big_task(
+    State(st): State<SimState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let b: BigTaskBody = match json_body(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let max = super::engine::MAX_BIG_TASK as u64;
+    if !(3..=max).contains(&b.subtasks) {
+        return Fail::bad(format!(
+            "subtasks must be between 3 and {max}, not {}",
+            b.subtasks
+        ))
+        .into_response();
+    }
+    let n = b.subtasks as usize;
+    let now = st.now_ms();
+    let id = super::engine::big_task(&mut st.db(), n, now);
+    Json(json!({ "id": id, "subtasks": n })).into_response()
+}
+
 async fn get_state(State(st): State<SimState>) -> Response {
     let faults = st.faults().clone();
-    let requests = st.rate().total;
+    let (requests, paths) = {
+        let r = st.rate();
+        (r.total, r.paths.clone())
+    };
     let db = st.db();
     let mut by_status = std::collections::BTreeMap::<String, usize>::new();
     for t in db.tasks.iter() {
@@ -499,7 +597,7 @@ async fn get_state(State(st): State<SimState>) -> Response {
         "runningTasks": running,
         "failSubtasks": db.fail_names,
         "faults": faults,
-        "requests": { "total": requests },
+        "requests": { "total": requests, "paths": paths },
         "takeover": {
             "address": super::inventory::TAKEOVER_ADDRESS,
             "port": super::inventory::TAKEOVER_PORT,

@@ -266,6 +266,74 @@ pub fn obproxy_take_over() -> Plan {
     p
 }
 
+/// Parallel width of [`big`]'s fan-out steps.
+pub const BIG_WIDTH: usize = 64;
+
+/// A large rolling operation of exactly `n` subtasks (at least 3), for performance work: a
+/// chain of batches, each "Prepare batch" → "Install rpm" on [`BIG_WIDTH`] servers → join →
+/// "Restart observer with new version" on the same servers → join → "Check batch", the shape
+/// of an upgrade across a big estate. `hosts` are the executor addresses, cycled.
+pub fn big(n: usize, hosts: &[String]) -> Plan {
+    let n = n.max(3);
+    let ip = |k: usize| -> String {
+        match hosts.get(k % hosts.len().max(1)) {
+            Some(h) => h.clone(),
+            None => format!("10.{}.{}.{}", (k / 65536) % 256, (k / 256) % 256, k % 256),
+        }
+    };
+    let mut p = Plan::default();
+    p.step("common", "Start node", 1.0, 30);
+    let block = 2 * BIG_WIDTH + 4;
+    let mut batch = 0usize;
+    // Room is kept for the closing step.
+    while p.nodes.len() + block < n {
+        let targets: Vec<(String, String)> = (0..BIG_WIDTH)
+            .map(|i| {
+                let a = ip(batch * BIG_WIDTH + i);
+                (format!("{a} in batch {}", batch + 1), a)
+            })
+            .collect();
+        batch += 1;
+        p.step_desc(
+            "cluster",
+            "Prepare batch",
+            format!("Prepare batch {batch}"),
+            2.0,
+            300,
+        )
+        .fan("host", "Install new version rpm", &targets, 20.0, 1800)
+        .fan(
+            "cluster",
+            "Restart observer with new version",
+            &targets,
+            30.0,
+            3600,
+        )
+        .step_desc(
+            "cluster",
+            "Check batch",
+            format!("Check servers of batch {batch}"),
+            3.0,
+            600,
+        );
+    }
+    // What is left, less the closing step: one more fan (its join counts) or a single step.
+    let rest = n - p.nodes.len() - 1;
+    if rest >= 2 {
+        let targets: Vec<(String, String)> = (0..rest - 1)
+            .map(|i| {
+                let a = ip(batch * BIG_WIDTH + i);
+                (format!("{a} (last batch)"), a)
+            })
+            .collect();
+        p.fan("cluster", "Update server process info", &targets, 3.0, 5000);
+    } else if rest == 1 {
+        p.step("cluster", "Sync cluster info", 3.0, 60);
+    }
+    p.step("cluster", "Update OB cluster status", 1.0, 30);
+    p
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +372,29 @@ mod tests {
             .position(|n| n.name == "Wait node" && n.ups.len() == 3)
             .expect("a join");
         assert!(join > 0);
+    }
+
+    #[test]
+    fn big_has_exactly_n_nodes_in_topological_order() {
+        let hosts: Vec<String> = (0..10).map(|i| format!("10.0.0.{i}")).collect();
+        for n in [0, 3, 4, 5, 133, 134, 135, 5000, 20_000] {
+            let p = big(n, &hosts);
+            assert_eq!(p.nodes.len(), n.max(3), "n = {n}");
+            for (i, node) in p.nodes.iter().enumerate() {
+                assert!(node.ups.iter().all(|u| *u < i), "n = {n}, node {i}");
+                assert_eq!(node.ups.is_empty(), i == 0, "n = {n}, node {i}");
+            }
+        }
+        let p = big(5000, &hosts);
+        // Two joins per batch wait for a whole batch; the closing fan takes what is left.
+        let joins = p.nodes.iter().filter(|n| n.ups.len() == BIG_WIDTH).count();
+        assert_eq!(joins, 2 * ((5000 - 2) / (2 * BIG_WIDTH + 4)), "{joins}");
+        let widest = p.nodes.iter().map(|n| n.ups.len()).max().unwrap_or(0);
+        assert!(widest <= 2 * BIG_WIDTH + 3, "{widest}");
+        assert!(big(5000, &[])
+            .nodes
+            .iter()
+            .all(|n| n.executor.as_deref() != Some("")));
     }
 
     #[test]
