@@ -12,6 +12,7 @@ use crate::model::jobs::{LogJob, TaskJob};
 use crate::model::view::ViewData;
 use crate::poll::fetch::{self, Backends};
 use crate::poll::{self, Outcome, PollerHandle};
+pub mod harden;
 pub mod term;
 
 use anyhow::{anyhow, Context, Result};
@@ -332,12 +333,11 @@ impl Session {
     }
 }
 
-/// The password for a profile switched to at run time, without a prompt if possible.
-fn profile_password(r: &Resolved) -> Option<Result<Secret, String>> {
-    if let Some(cmd) = &r.password_command {
-        return Some(crate::config::profile::run_password_command(cmd));
-    }
-    r.plaintext_password.clone().map(Ok)
+/// The passwords for a profile switched to at run time, from the same sources as at start
+/// (`None`: only a prompt is left for the OCP one).
+fn profile_password(r: &Resolved) -> Option<Result<(Secret, Option<Secret>), String>> {
+    use crate::config::profile::{known_password, obshell_password};
+    Some(known_password(r)?.and_then(|pw| Ok((pw, obshell_password(r)?))))
 }
 
 /// How the TUI was asked to run.
@@ -423,6 +423,10 @@ pub async fn run_tui(
     // Raw mode turns Ctrl-C into a key; a SIGINT from outside (kill -INT, a supervisor) still
     // has to restore the terminal.
     let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    // SIGQUIT's default action dumps core with the terminal raw: caught like the others.
+    let mut sigquit = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::quit()).ok();
+    // Killed by a signal, the exit code is 128 + its number, as shells expect.
+    let mut exit = ExitCode::SUCCESS;
     let mut last_draw = Instant::now() - FRAME;
     // The DAG view animates running nodes (spinner, ticking durations) at ~8 Hz.
     const ANIMATE: Duration = Duration::from_millis(125);
@@ -454,8 +458,8 @@ pub async fn run_tui(
                             Effect::SwitchProfile(name) => {
                                 match switch_profile(paths, &name).map(|mut r| { r.read_only |= force_ro; r }) {
                                     Ok(r) => match profile_password(&r) {
-                                        Some(Ok(pw)) => {
-                                            match Session::start(&r, pw, None, &tx).map(|s| s.with_audit(audit.clone(), &r.profile_name, &r.user)) {
+                                        Some(Ok((pw, obshell_pw))) => {
+                                            match Session::start(&r, pw, obshell_pw, &tx).map(|s| s.with_audit(audit.clone(), &r.profile_name, &r.user)) {
                                                 Ok(s) => {
                                                     session = s;
                                                     adopt_profile(&mut app, &r, paths, no_color);
@@ -466,7 +470,7 @@ pub async fn run_tui(
                                         }
                                         Some(Err(e)) => app.flash(Level::Error, format!("profile {name}: {e}")),
                                         None => {
-                                            app.ask_password(&format!("Password for {} at {}", r.user, r.url));
+                                            app.ask_password(&crate::config::profile::password_prompt(&r));
                                             pending = Some(r);
                                         }
                                     },
@@ -475,7 +479,9 @@ pub async fn run_tui(
                             }
                             Effect::Login(pw) => {
                                 let target = pending.take().unwrap_or_else(|| resolved.clone());
-                                match Session::start(&target, pw, None, &tx).map(|s| s.with_audit(audit.clone(), &target.profile_name, &target.user)) {
+                                // The obshell agent keeps its own password source, if any.
+                                let obshell_pw = crate::config::profile::obshell_password(&target).ok().flatten();
+                                match Session::start(&target, pw, obshell_pw, &tx).map(|s| s.with_audit(audit.clone(), &target.profile_name, &target.user)) {
                                     Ok(s) => {
                                         session = s;
                                         if target.profile_name != resolved.profile_name || target.url != resolved.url {
@@ -513,14 +519,20 @@ pub async fn run_tui(
                     apply(&mut app, e, &session, &mut terminal)?;
                 }
             }
-            _ = recv_opt(&mut sigterm) => break,
-            _ = recv_opt(&mut sighup) => break,
-            _ = recv_opt(&mut sigint) => break,
+            _ = recv_opt(&mut sigterm) => { exit = signal_exit(signal_hook::consts::SIGTERM); break }
+            _ = recv_opt(&mut sighup) => { exit = signal_exit(signal_hook::consts::SIGHUP); break }
+            _ = recv_opt(&mut sigint) => { exit = signal_exit(signal_hook::consts::SIGINT); break }
+            _ = recv_opt(&mut sigquit) => { exit = signal_exit(signal_hook::consts::SIGQUIT); break }
         }
     }
     drop(session);
     term::restore();
-    Ok(ExitCode::SUCCESS)
+    Ok(exit)
+}
+
+/// The exit code of a process ended by signal `n`: 128 + n.
+fn signal_exit(n: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(128 + n).unwrap_or(u8::MAX))
 }
 
 /// The poller for the screen on top (pane or detail view).
