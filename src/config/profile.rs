@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! default_profile = "prod"
+//! audit_required = true  # refuse a write whose audit line cannot be written (the default)
 //!
 //! [profiles.prod]
 //! url = "http://ocp.example:8080"
@@ -49,6 +50,9 @@ pub struct Profile {
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
+    /// A write whose audit line cannot be written is refused before it is sent (the default,
+    /// true); `false` sends it anyway, with a warning on screen and in the log.
+    pub audit_required: Option<bool>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
     /// Action name → key (or key sequence). Validated by the key registry.

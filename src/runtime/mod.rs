@@ -253,6 +253,30 @@ impl Session {
         self
     }
 
+    /// Why the next write must not be sent: its audit line cannot be written and
+    /// `audit_required` is on (the default).
+    fn audit_refusal(&self) -> Option<String> {
+        let a = self.audit.as_ref()?;
+        let why = a.log.gate().err()?;
+        tracing::warn!("{why}");
+        Some(why)
+    }
+
+    /// The warning to show before `e` is sent, when it is a write that cannot be audited but
+    /// may go out anyway (`audit_required = false`).
+    pub fn audit_warning(&self, e: &Effect) -> Option<String> {
+        use crate::app::wizard::WizardEffect;
+        let write = match e {
+            Effect::Operate { .. } => true,
+            Effect::Wizard(w) => matches!(**w, WizardEffect::Submit(_)),
+            _ => false,
+        };
+        if !write {
+            return None;
+        }
+        self.audit.as_ref()?.log.gate().ok().flatten()
+    }
+
     /// Point every poller at what the screen shows now (no-ops when unchanged).
     pub fn steer(&self, app: &App) {
         self.view.set(app.view_job(), app.settings.refresh);
@@ -287,6 +311,15 @@ impl Session {
             }
             WizardEffect::Submit(mut req) => {
                 let audit = self.audit.clone();
+                if let Some(why) = self.audit_refusal() {
+                    req.write.wipe();
+                    let o =
+                        crate::app::wizard::SubmitOutcome::from_result(Err(ApiError::Request(why)));
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::WizardSubmit(o, req.lookup.clone())).await;
+                    });
+                    return;
+                }
                 tokio::spawn(async move {
                     let o = crate::poll::wizard::submit(&b, &req).await;
                     if let Some(a) = &audit {
@@ -314,6 +347,20 @@ impl Session {
         let tx = self.tx.clone();
         let task_poller = self.task.clone_sender();
         let audit = self.audit.clone();
+        if let Some(why) = self.audit_refusal() {
+            tokio::spawn(async move {
+                let result = Err(ApiError::Request(why));
+                let _ = tx
+                    .send(Msg::OpDone {
+                        task,
+                        op,
+                        node,
+                        result,
+                    })
+                    .await;
+            });
+            return;
+        }
         tokio::spawn(async move {
             let result = fetch::operate(&b, backend, &task, op, node.as_deref()).await;
             if let Some(a) = &audit {
@@ -404,7 +451,9 @@ pub async fn run_tui(
 
     let (tx, mut rx) = mpsc::channel::<Msg>(32);
     let obshell_password = crate::config::profile::obshell_password(&r).map_err(|e| anyhow!(e))?;
-    let audit = std::sync::Arc::new(crate::audit::AuditLog::from_paths(paths));
+    let audit = std::sync::Arc::new(
+        crate::audit::AuditLog::from_paths(paths).required(cfg.audit_required.unwrap_or(true)),
+    );
     let mut session = Session::start(&r, password, obshell_password, &tx)
         .map_err(|e| anyhow!(e))?
         .with_audit(audit.clone(), &r.profile_name, &r.user);
@@ -591,7 +640,12 @@ fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term)
         }
         // Handled by the loop, which owns the session.
         Effect::SwitchProfile(_) | Effect::Login(_) => {}
-        other => session.apply_network(other),
+        other => {
+            if let Some(w) = session.audit_warning(&other) {
+                app.flash(Level::Warn, w);
+            }
+            session.apply_network(other)
+        }
     }
     Ok(())
 }
