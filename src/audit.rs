@@ -144,6 +144,9 @@ pub struct AuditLog {
     path: PathBuf,
     lock: Mutex<()>,
     rotate_at: u64,
+    /// A write that cannot be audited is refused before it is sent (`audit_required`, the
+    /// default); when false it goes out with a warning.
+    required: bool,
 }
 
 impl AuditLog {
@@ -158,7 +161,57 @@ impl AuditLog {
             path: path.into(),
             lock: Mutex::new(()),
             rotate_at: ROTATE_AT,
+            required: true,
         }
+    }
+
+    /// Whether a write that cannot be audited is refused (`audit_required` in config.toml;
+    /// true unless set to false).
+    pub fn required(mut self, required: bool) -> AuditLog {
+        self.required = required;
+        self
+    }
+
+    pub fn is_required(&self) -> bool {
+        self.required
+    }
+
+    /// Can a line be appended now? Creates the directory and the file (0600) as a write
+    /// would, and writes nothing. Asked before every write is sent.
+    pub fn check(&self) -> io::Result<()> {
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(dir) = self.path.parent() {
+            create_private_dir(dir)?;
+        }
+        self.open().map(|_| ())
+    }
+
+    /// Before a write: `Ok(None)` when it can be audited; `Ok(Some(warning))` when it cannot
+    /// but is allowed to go out (`audit_required = false`); `Err(why)` when it must not be
+    /// sent. The words name the file and the setting.
+    pub fn gate(&self) -> Result<Option<String>, String> {
+        match self.check() {
+            Ok(()) => Ok(None),
+            Err(e) if self.required => Err(format!(
+                "not sent: the audit log {} cannot be written ({e}); fix it, or set audit_required = false in config.toml to write without it",
+                self.path.display()
+            )),
+            Err(e) => Ok(Some(format!(
+                "the audit log {} cannot be written ({e}): this write is not recorded (audit_required = false)",
+                self.path.display()
+            ))),
+        }
+    }
+
+    fn open(&self) -> io::Result<std::fs::File> {
+        let mut opts = OpenOptions::new();
+        opts.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        opts.open(&self.path)
     }
 
     /// Rotate at `bytes` instead of [`ROTATE_AT`] (tests).
@@ -187,14 +240,7 @@ impl AuditLog {
             create_private_dir(dir)?;
         }
         rotate(&self.path, self.rotate_at, KEEP)?;
-        let mut opts = OpenOptions::new();
-        opts.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&self.path)?;
+        let mut f = self.open()?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -247,6 +293,24 @@ mod tests {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
+    }
+
+    #[test]
+    fn gate_refuses_by_default_and_warns_when_not_required() {
+        let d = tmp("gate");
+        let ok = AuditLog::at(d.join("audit.log"));
+        assert_eq!(ok.gate(), Ok(None));
+        // The path is a directory: nothing can be appended.
+        let dir = d.join("dir.log");
+        std::fs::create_dir_all(&dir).unwrap();
+        let refused = AuditLog::at(&dir).gate().unwrap_err();
+        assert!(
+            refused.starts_with("not sent") && refused.contains("audit_required"),
+            "{refused}"
+        );
+        let warned = AuditLog::at(&dir).required(false).gate().unwrap().unwrap();
+        assert!(warned.contains("not recorded"), "{warned}");
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]

@@ -184,6 +184,10 @@ impl SimArgs {
 }
 
 pub fn main() -> ExitCode {
+    // Before any password is read: no core file may hold one.
+    if let Err(e) = crate::runtime::harden::no_core_dumps() {
+        eprintln!("obtui: warning: cannot switch core dumps off ({e}): a crash may write passwords to a core file");
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -529,18 +533,10 @@ fn client_for(r: &profile::Resolved, password: Secret) -> Result<obtui_api::ocp:
 /// profile's plaintext `password`, else a masked prompt. Never a flag (it would sit in the
 /// shell history and in `ps`).
 fn obtain_password(r: &profile::Resolved) -> Result<Secret> {
-    if let Ok(p) = std::env::var("OBTUI_PASSWORD") {
-        if !p.is_empty() {
-            return Ok(Secret::new(p));
-        }
+    match profile::known_password(r) {
+        Some(p) => p.map_err(|e| anyhow!(e)),
+        None => prompt_password(&format!("{}: ", profile::password_prompt(r))),
     }
-    if let Some(cmd) = &r.password_command {
-        return profile::run_password_command(cmd).map_err(|e| anyhow!(e));
-    }
-    if let Some(p) = &r.plaintext_password {
-        return Ok(p.clone());
-    }
-    prompt_password(&format!("Password for {} at {}: ", r.user, r.url))
 }
 
 /// Read a password from the terminal, echoing `*`. Esc or Ctrl-C aborts.

@@ -2,6 +2,7 @@
 //!
 //! ```toml
 //! default_profile = "prod"
+//! audit_required = true  # refuse a write whose audit line cannot be written (the default)
 //!
 //! [profiles.prod]
 //! url = "http://ocp.example:8080"
@@ -49,6 +50,9 @@ pub struct Profile {
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
+    /// A write whose audit line cannot be written is refused before it is sent (the default,
+    /// true); `false` sends it anyway, with a warning on screen and in the log.
+    pub audit_required: Option<bool>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
     /// Action name → key (or key sequence). Validated by the key registry.
@@ -311,9 +315,42 @@ pub fn obshell_password(r: &Resolved) -> Result<Option<Secret>, String> {
     }
 }
 
-/// Run `password_command` with `sh -c` and take the first line of its output.
+/// Every environment variable obtui reads a secret from. None of them reaches a child
+/// process (`password_command` and `obshell_password_command` run without them).
+pub const SECRET_ENV: &[&str] = &["OBTUI_PASSWORD", "OBTUI_OBSHELL_PASSWORD"];
+
+/// The OCP password without asking: `OBTUI_PASSWORD`, else the profile's `password_command`,
+/// else its plaintext `password`; `None` when only a prompt is left. The same sources at start
+/// and for a profile switched to at run time.
+pub fn known_password(r: &Resolved) -> Option<Result<Secret, String>> {
+    if let Ok(p) = std::env::var("OBTUI_PASSWORD") {
+        if !p.is_empty() {
+            return Some(Ok(Secret::new(p)));
+        }
+    }
+    if let Some(cmd) = &r.password_command {
+        return Some(run_password_command(cmd));
+    }
+    r.plaintext_password.clone().map(Ok)
+}
+
+/// The password prompt for a profile: it names the user and the endpoint the password is for
+/// (the obshell agent's URL when the profile has no OCP URL).
+pub fn password_prompt(r: &Resolved) -> String {
+    match (&r.obshell_url, r.url.is_empty()) {
+        (Some(agent), true) => format!("Password for the obshell agent at {agent}"),
+        _ => format!("Password for {} at {}", r.user, r.url),
+    }
+}
+
+/// Run `password_command` with `sh -c` and take the first line of its output. The child
+/// gets obtui's environment without its secrets ([`SECRET_ENV`]).
 pub fn run_password_command(cmd: &str) -> Result<Secret, String> {
-    let out = std::process::Command::new("sh")
+    let mut command = std::process::Command::new("sh");
+    for var in SECRET_ENV {
+        command.env_remove(var);
+    }
+    let out = command
         .arg("-c")
         .arg(cmd)
         .stdin(std::process::Stdio::null())
@@ -472,5 +509,31 @@ url = "http://lab:8080"
         assert_eq!(s.expose(), "pw1");
         assert!(run_password_command("exit 3").is_err());
         assert!(run_password_command("true").is_err());
+    }
+
+    #[test]
+    fn the_prompt_names_the_endpoint() {
+        let ocp = Resolver::new("p")
+            .profile(&Profile {
+                url: Some("http://ocp:8080".into()),
+                ..Profile::default()
+            })
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            password_prompt(&ocp),
+            "Password for admin at http://ocp:8080"
+        );
+        let agent = Resolver::new("a")
+            .profile(&Profile {
+                obshell_url: Some("http://agent:2886".into()),
+                ..Profile::default()
+            })
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            password_prompt(&agent),
+            "Password for the obshell agent at http://agent:2886"
+        );
     }
 }

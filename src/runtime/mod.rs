@@ -12,6 +12,7 @@ use crate::model::jobs::{LogJob, TaskJob};
 use crate::model::view::ViewData;
 use crate::poll::fetch::{self, Backends};
 use crate::poll::{self, Outcome, PollerHandle};
+pub mod harden;
 pub mod term;
 
 use anyhow::{anyhow, Context, Result};
@@ -254,6 +255,30 @@ impl Session {
         self
     }
 
+    /// Why the next write must not be sent: its audit line cannot be written and
+    /// `audit_required` is on (the default).
+    fn audit_refusal(&self) -> Option<String> {
+        let a = self.audit.as_ref()?;
+        let why = a.log.gate().err()?;
+        tracing::warn!("{why}");
+        Some(why)
+    }
+
+    /// The warning to show before `e` is sent, when it is a write that cannot be audited but
+    /// may go out anyway (`audit_required = false`).
+    pub fn audit_warning(&self, e: &Effect) -> Option<String> {
+        use crate::app::wizard::WizardEffect;
+        let write = match e {
+            Effect::Operate { .. } => true,
+            Effect::Wizard(w) => matches!(**w, WizardEffect::Submit(_)),
+            _ => false,
+        };
+        if !write {
+            return None;
+        }
+        self.audit.as_ref()?.log.gate().ok().flatten()
+    }
+
     /// Point every poller at what the screen shows now (no-ops when unchanged).
     pub fn steer(&self, app: &App) {
         self.view.set(app.view_job(), app.settings.refresh);
@@ -288,6 +313,15 @@ impl Session {
             }
             WizardEffect::Submit(mut req) => {
                 let audit = self.audit.clone();
+                if let Some(why) = self.audit_refusal() {
+                    req.write.wipe();
+                    let o =
+                        crate::app::wizard::SubmitOutcome::from_result(Err(ApiError::Request(why)));
+                    tokio::spawn(async move {
+                        let _ = tx.send(Msg::WizardSubmit(o, req.lookup.clone())).await;
+                    });
+                    return;
+                }
                 tokio::spawn(async move {
                     let o = crate::poll::wizard::submit(&b, &req).await;
                     if let Some(a) = &audit {
@@ -315,6 +349,20 @@ impl Session {
         let tx = self.tx.clone();
         let task_poller = self.task.clone_sender();
         let audit = self.audit.clone();
+        if let Some(why) = self.audit_refusal() {
+            tokio::spawn(async move {
+                let result = Err(ApiError::Request(why));
+                let _ = tx
+                    .send(Msg::OpDone {
+                        task,
+                        op,
+                        node,
+                        result,
+                    })
+                    .await;
+            });
+            return;
+        }
         tokio::spawn(async move {
             let result = fetch::operate(&b, backend, &task, op, node.as_deref()).await;
             if let Some(a) = &audit {
@@ -334,12 +382,11 @@ impl Session {
     }
 }
 
-/// The password for a profile switched to at run time, without a prompt if possible.
-fn profile_password(r: &Resolved) -> Option<Result<Secret, String>> {
-    if let Some(cmd) = &r.password_command {
-        return Some(crate::config::profile::run_password_command(cmd));
-    }
-    r.plaintext_password.clone().map(Ok)
+/// The passwords for a profile switched to at run time, from the same sources as at start
+/// (`None`: only a prompt is left for the OCP one).
+fn profile_password(r: &Resolved) -> Option<Result<(Secret, Option<Secret>), String>> {
+    use crate::config::profile::{known_password, obshell_password};
+    Some(known_password(r)?.and_then(|pw| Ok((pw, obshell_password(r)?))))
 }
 
 /// How the TUI was asked to run.
@@ -406,7 +453,9 @@ pub async fn run_tui(
 
     let (tx, mut rx) = mpsc::channel::<Msg>(32);
     let obshell_password = crate::config::profile::obshell_password(&r).map_err(|e| anyhow!(e))?;
-    let audit = std::sync::Arc::new(crate::audit::AuditLog::from_paths(paths));
+    let audit = std::sync::Arc::new(
+        crate::audit::AuditLog::from_paths(paths).required(cfg.audit_required.unwrap_or(true)),
+    );
     let mut session = Session::start(&r, password, obshell_password, &tx)
         .map_err(|e| anyhow!(e))?
         .with_audit(audit.clone(), &r.profile_name, &r.user);
@@ -425,6 +474,10 @@ pub async fn run_tui(
     // Raw mode turns Ctrl-C into a key; a SIGINT from outside (kill -INT, a supervisor) still
     // has to restore the terminal.
     let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    // SIGQUIT's default action dumps core with the terminal raw: caught like the others.
+    let mut sigquit = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::quit()).ok();
+    // Killed by a signal, the exit code is 128 + its number, as shells expect.
+    let mut exit = ExitCode::SUCCESS;
     let mut last_draw = Instant::now() - FRAME;
 
     loop {
@@ -454,8 +507,8 @@ pub async fn run_tui(
                             Effect::SwitchProfile(name) => {
                                 match switch_profile(paths, &name).map(|mut r| { r.read_only |= force_ro; r }) {
                                     Ok(r) => match profile_password(&r) {
-                                        Some(Ok(pw)) => {
-                                            match Session::start(&r, pw, None, &tx).map(|s| s.with_audit(audit.clone(), &r.profile_name, &r.user)) {
+                                        Some(Ok((pw, obshell_pw))) => {
+                                            match Session::start(&r, pw, obshell_pw, &tx).map(|s| s.with_audit(audit.clone(), &r.profile_name, &r.user)) {
                                                 Ok(s) => {
                                                     session = s;
                                                     adopt_profile(&mut app, &r, paths, no_color);
@@ -466,7 +519,7 @@ pub async fn run_tui(
                                         }
                                         Some(Err(e)) => app.flash(Level::Error, format!("profile {name}: {e}")),
                                         None => {
-                                            app.ask_password(&format!("Password for {} at {}", r.user, r.url));
+                                            app.ask_password(&crate::config::profile::password_prompt(&r));
                                             pending = Some(r);
                                         }
                                     },
@@ -475,7 +528,9 @@ pub async fn run_tui(
                             }
                             Effect::Login(pw) => {
                                 let target = pending.take().unwrap_or_else(|| resolved.clone());
-                                match Session::start(&target, pw, None, &tx).map(|s| s.with_audit(audit.clone(), &target.profile_name, &target.user)) {
+                                // The obshell agent keeps its own password source, if any.
+                                let obshell_pw = crate::config::profile::obshell_password(&target).ok().flatten();
+                                match Session::start(&target, pw, obshell_pw, &tx).map(|s| s.with_audit(audit.clone(), &target.profile_name, &target.user)) {
                                     Ok(s) => {
                                         session = s;
                                         if target.profile_name != resolved.profile_name || target.url != resolved.url {
@@ -513,14 +568,20 @@ pub async fn run_tui(
                     apply(&mut app, e, &session, &mut terminal)?;
                 }
             }
-            _ = recv_opt(&mut sigterm) => break,
-            _ = recv_opt(&mut sighup) => break,
-            _ = recv_opt(&mut sigint) => break,
+            _ = recv_opt(&mut sigterm) => { exit = signal_exit(signal_hook::consts::SIGTERM); break }
+            _ = recv_opt(&mut sighup) => { exit = signal_exit(signal_hook::consts::SIGHUP); break }
+            _ = recv_opt(&mut sigint) => { exit = signal_exit(signal_hook::consts::SIGINT); break }
+            _ = recv_opt(&mut sigquit) => { exit = signal_exit(signal_hook::consts::SIGQUIT); break }
         }
     }
     drop(session);
     term::restore();
-    Ok(ExitCode::SUCCESS)
+    Ok(exit)
+}
+
+/// The exit code of a process ended by signal `n`: 128 + n.
+fn signal_exit(n: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(128 + n).unwrap_or(u8::MAX))
 }
 
 /// How long until the DAG view's animation moves: just past the next wall-clock second.
@@ -619,7 +680,12 @@ fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term)
         }
         // Handled by the loop, which owns the session.
         Effect::SwitchProfile(_) | Effect::Login(_) => {}
-        other => session.apply_network(other),
+        other => {
+            if let Some(w) = session.audit_warning(&other) {
+                app.flash(Level::Warn, w);
+            }
+            session.apply_network(other)
+        }
     }
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! The terminal: raw mode and the alternate screen, restored on every way out (normal exit,
-//! error, panic, SIGTERM / SIGHUP / SIGINT), and suspended on Ctrl-Z.
+//! error, panic, SIGTERM / SIGHUP / SIGINT / SIGQUIT), and suspended on Ctrl-Z.
 
 use crossterm::{
     event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture},

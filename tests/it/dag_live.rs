@@ -200,3 +200,67 @@ async fn an_operation_the_rules_forbid_is_refused_with_the_reason_and_not_sent()
     );
     h.shutdown().await;
 }
+
+/// A write whose audit line cannot be written is refused before it is sent (the default,
+/// `audit_required = true`): with audit.log replaced by a directory, a retry says why and the
+/// server never sees it (the failed node stays failed, its run count unchanged).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_that_cannot_be_audited_is_refused_before_it_is_sent() {
+    let h = sim::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        SimOptions {
+            speed: 100.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // The audit log's path is a directory: no line can be appended.
+    let audit = std::env::temp_dir().join(format!("obtui-dag-audit-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&audit).unwrap();
+    let mut r = rig(h.url(), Some(audit.clone()));
+    r.press(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE));
+    r.until("tasks", |a| a.pane(PaneKind::Tasks).loaded).await;
+    let failed = {
+        let t = &r.app.pane(PaneKind::Tasks).table;
+        t.view
+            .iter()
+            .position(|&i| t.rows[i].cells[2] == "FAILED")
+            .expect("a failed task")
+    };
+    r.app.pane_mut(PaneKind::Tasks).table.selected = failed;
+    r.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    r.until("the graph", |a| graph_status(a) == Some(TaskState::Failed))
+        .await;
+    r.press(KeyEvent::new(KeyCode::Char('f'), KeyModifiers::NONE));
+    let node = r.app.dag.as_ref().unwrap().selected_node().unwrap().clone();
+    assert_eq!(node.status, NodeStatus::Failed);
+
+    r.press(KeyEvent::new(KeyCode::Char('T'), KeyModifiers::SHIFT));
+    r.press(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    r.until("the answer to the retry", |a| {
+        a.dag
+            .as_ref()
+            .is_some_and(|d| d.pending.is_none() && d.notice().is_some())
+    })
+    .await;
+    let notice = r.app.dag.as_ref().unwrap().notice().unwrap().1.to_string();
+    assert!(
+        notice.contains("audit log") && notice.contains("not sent"),
+        "the refusal names the audit log: {notice}"
+    );
+    // Two more polls: a retry that went out would show by then.
+    for _ in 0..2 {
+        let mark = r.app.dag.as_ref().and_then(|d| d.last_poll);
+        r.until("a poll", |a| {
+            a.dag.as_ref().and_then(|d| d.last_poll) != mark
+        })
+        .await;
+    }
+    let g = r.app.dag.as_ref().unwrap().graph().unwrap().clone();
+    let n = g.nodes.iter().find(|n| n.id == node.id).unwrap();
+    assert_eq!(n.status, NodeStatus::Failed, "the retry reached the server");
+    assert_eq!(n.run_count, node.run_count);
+    let _ = std::fs::remove_dir_all(&audit);
+    h.shutdown().await;
+}

@@ -284,3 +284,170 @@ fn a_panic_restores_the_terminal() {
     t.literal("exit");
     t.keys(&["Enter"]);
 }
+
+/// The exit code of the pane's program, polled until known (tmux records it late).
+fn wait_exit_code(t: &Tmux, pid: Option<i32>, what: &str) -> Option<i32> {
+    t.wait_for(what, EXIT, |_| t.exited(pid));
+    let deadline = std::time::Instant::now() + T;
+    loop {
+        if let Some(c) = t.exit_code(pid) {
+            return Some(c);
+        }
+        if std::time::Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Killed by a signal, obtui restores the terminal and exits with 128 + the signal's number,
+/// as shells expect (`$?` after `kill -TERM` is 143), never 0. SIGQUIT (Ctrl-\ or `kill
+/// -QUIT`) too: by default it would leave the terminal raw and write a core file.
+#[test]
+fn signals_restore_the_terminal_and_exit_128_plus_n() {
+    for (sig, n) in [("TERM", 15), ("HUP", 1), ("INT", 2), ("QUIT", 3)] {
+        let (t, _lab) = start_obtui(&format!("exit{sig}"), &[]);
+        let pid = t.pane_pid();
+        common::tmux::signal(pid.expect("pane pid"), sig);
+        let code = wait_exit_code(&t, pid, "exit on the signal");
+        let s = t.screen();
+        assert!(
+            !s.contains("1 Clusters"),
+            "SIG{sig}: terminal not restored:\n{s}"
+        );
+        assert_eq!(code, Some(128 + n), "SIG{sig}: exit code\n{s}");
+    }
+}
+
+/// No core file may hold the password: even under `ulimit -c unlimited` obtui sets its own
+/// core size limit to 0 (and makes itself not dumpable; a unit test checks that part).
+#[test]
+fn core_dumps_are_off_while_running() {
+    let lab = Lab::start();
+    let script = format!("ulimit -c unlimited && exec env {}", lab.argv().join(" "));
+    let t = Tmux::start("nocore", 120, 30, &[], &["sh", "-c", &script]);
+    t.wait_text("terran", T);
+    let pid = t.pane_pid().expect("pane pid");
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("a core size line");
+    let fields: Vec<&str> = core.split_whitespace().collect();
+    assert_eq!(&fields[4..6], &["0", "0"], "{core}");
+    t.literal("q");
+    t.wait_for("exit", EXIT, |_| t.dead());
+}
+
+/// A `password_command` runs with no obtui secret in its environment: the obshell agent's
+/// password command must not see the OCP password (`OBTUI_PASSWORD`).
+#[test]
+fn password_commands_get_no_secret_in_their_environment() {
+    let lab = Lab::start();
+    let dir = std::env::temp_dir().join(format!("obtui-e2e-env-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("obtui")).unwrap();
+    let dump = dir.join("env.txt");
+    std::fs::write(
+        dir.join("obtui/config.toml"),
+        format!(
+            "[profiles.lab]\nurl = \"{}\"\nuser = \"admin\"\nobshell_url = \"http://127.0.0.1:9\"\nobshell_password_command = \"env > {} && echo aaAA11__\"\n",
+            lab.url,
+            dump.display()
+        ),
+    )
+    .unwrap();
+    let xdg = format!("XDG_CONFIG_HOME={}", dir.display());
+    let t = Tmux::start(
+        "childenv",
+        120,
+        30,
+        &[],
+        &[
+            "env",
+            &xdg,
+            "OBTUI_PASSWORD=aaAA11__",
+            bin(),
+            "--profile",
+            "lab",
+        ],
+    );
+    t.wait_text("terran", T);
+    let env = std::fs::read_to_string(&dump).unwrap();
+    assert!(
+        env.contains("XDG_CONFIG_HOME="),
+        "the dump is the child's env:\n{env}"
+    );
+    assert!(
+        !env.contains("aaAA11__") && !env.contains("OBTUI_PASSWORD"),
+        "a secret in the child's environment:\n{env}"
+    );
+    t.literal("q");
+    t.wait_for("exit", EXIT, |_| t.dead());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `:profile NAME` takes the password from the same places as the start (here
+/// `OBTUI_PASSWORD`) instead of prompting; a profile with only an obshell agent names the
+/// agent's URL in its prompt (not "at :").
+#[test]
+fn profile_switch_uses_the_start_password_sources_and_names_the_endpoint() {
+    let lab = Lab::start();
+    let dir = std::env::temp_dir().join(format!("obtui-e2e-psw-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("obtui")).unwrap();
+    std::fs::write(
+        dir.join("obtui/config.toml"),
+        format!(
+            "[profiles.lab]\nurl = \"{u}\"\nuser = \"admin\"\n[profiles.nopw]\nurl = \"{u}\"\nuser = \"admin\"\n[profiles.agent]\nobshell_url = \"http://127.0.0.1:9\"\n",
+            u = lab.url
+        ),
+    )
+    .unwrap();
+    let xdg = format!("XDG_CONFIG_HOME={}", dir.display());
+    let t = Tmux::start(
+        "pswenv",
+        140,
+        30,
+        &[],
+        &[
+            "env",
+            &xdg,
+            "OBTUI_PASSWORD=aaAA11__",
+            bin(),
+            "--profile",
+            "lab",
+        ],
+    );
+    t.wait_text("terran", T);
+    t.keys(&[":"]);
+    t.literal("profile nopw");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("the switch or a prompt", T, |s| {
+        s.contains("profile: nopw") || s.contains("Password for")
+    });
+    assert!(
+        !s.contains("Password for"),
+        "prompted despite OBTUI_PASSWORD:\n{s}"
+    );
+    t.wait_text("terran", T);
+    t.literal("q");
+    t.wait_for("exit", EXIT, |_| t.dead());
+    drop(t);
+
+    // Without a password anywhere, the obshell-only profile's prompt names its agent.
+    let t = Tmux::start("pswagent", 140, 30, &[], &["env", &xdg, bin(), "demo"]);
+    t.wait_text("profile: demo", T);
+    t.keys(&[":"]);
+    t.literal("profile agent");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("Password for", T);
+    assert!(
+        s.contains("http://127.0.0.1:9"),
+        "the prompt names no endpoint:\n{s}"
+    );
+    assert!(!s.contains(" at :"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("prompt closed", T, |s| !s.contains("Password for"));
+    t.keys(&["q"]);
+    t.wait_for("exit", EXIT, |_| t.dead());
+    let _ = std::fs::remove_dir_all(&dir);
+}
