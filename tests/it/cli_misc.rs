@@ -159,3 +159,49 @@ fn a_closed_pipe_ends_println_output_quietly_too() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.signal(), Some(13), "{:?} {err}", out.status);
 }
+
+/// `task show --file` shows a task only when the JSON holds one: `{}`, an unrelated object and
+/// a saved OCP error response exit 2 with the reason (the error's status, message and
+/// traceId); a task with a UTF-8 byte-order mark is read.
+#[test]
+fn task_show_file_refuses_what_is_not_a_task() {
+    let d = tmpdir("taskfile");
+    let f = d.join("t.json");
+    let show = |body: &[u8]| {
+        std::fs::write(&f, body).unwrap();
+        let f = f.to_str().unwrap();
+        obtui(&d, &["task", "show", "--ascii", "--file", f])
+    };
+    for body in [
+        "{}",
+        "{\"foo\":1}",
+        "{\"data\":{}}",
+        "{\"data\":null,\"successful\":true}",
+    ] {
+        let o = show(body.as_bytes());
+        let s = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{body}: {s}");
+        assert!(s.contains("no task"), "{body}: {s}");
+        assert!(!s.contains("task #0"), "{body}: {s}");
+    }
+    let envelope = r#"{"duration":0,"error":{"code":10000,"message":"cluster is busy"},
+        "server":"a83ad33525","status":409,"successful":false,
+        "timestamp":"2020-12-03T09:38:24.194+08:00","traceId":"7d1c0ffee0ba5e1"}"#;
+    let o = show(envelope.as_bytes());
+    let s = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{s}");
+    assert!(s.contains("HTTP 409"), "{s}");
+    assert!(s.contains("cluster is busy"), "{s}");
+    assert!(s.contains("7d1c0ffee0ba5e1"), "{s}");
+    assert!(!s.contains("task #0"), "{s}");
+
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ocp/task-instance-detail.json");
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend(std::fs::read(&fixture).unwrap());
+    let o = show(&bom);
+    let s = text(&o);
+    assert!(o.status.success(), "{s}");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&fixture).unwrap()).unwrap();
+    assert!(s.starts_with(&format!("task #{} ", v["data"]["id"])), "{s}");
+}
