@@ -614,7 +614,10 @@ fn config_check(paths: &Paths, g: &GlobalOpts) -> ExitCode {
     }
     if let Some(d) = &cfg.default_profile {
         if !cfg.profiles.contains_key(d) {
-            println!("error: default_profile {d:?} names no profile");
+            println!(
+                "error: default_profile {} names no profile",
+                obtui_api::quote_input(d)
+            );
             ok = false;
         }
     }

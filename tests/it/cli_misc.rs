@@ -205,3 +205,81 @@ fn task_show_file_refuses_what_is_not_a_task() {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&fixture).unwrap()).unwrap();
     assert!(s.starts_with(&format!("task #{} ", v["data"]["id"])), "{s}");
 }
+
+/// A theme file that cannot be read (here: not UTF-8) is reported with its path and the real
+/// reason, not as a missing theme.
+#[test]
+fn config_check_names_an_unreadable_theme_file_and_why() {
+    let d = tmpdir("badtheme");
+    let themes = d.join("config/obtui/themes");
+    std::fs::create_dir_all(&themes).unwrap();
+    std::fs::write(
+        themes.join("broken.toml"),
+        b"[colors]\nfg = \"\xff\xfe red\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("config/obtui/config.toml"),
+        "[profiles.a]\nurl = \"http://x:1\"\ntheme = \"broken\"\n",
+    )
+    .unwrap();
+    let o = obtui(&d, &["config", "check"]);
+    let s = text(&o);
+    assert!(!s.contains("no theme"), "{s}");
+    assert!(
+        s.contains(&themes.join("broken.toml").display().to_string()),
+        "{s}"
+    );
+    assert!(s.contains("UTF-8"), "{s}");
+}
+
+/// A long invalid value is quoted cut, with its length, wherever a message quotes it: a
+/// 120 KB `--url`, a huge `default_profile`, a long `--profile` or theme name.
+#[test]
+fn long_invalid_inputs_are_quoted_cut_with_their_length() {
+    let d = tmpdir("longinput");
+    let long = "a".repeat(120 * 1024);
+    let check = |o: &Output, what: &str| {
+        let s = text(o);
+        assert!(!o.status.success(), "{what}: exit 0");
+        assert!(s.len() < 4096, "{what}: {} bytes of message", s.len());
+        assert!(s.contains(" bytes)"), "{what}: {s}");
+    };
+    let url = format!("ftp://{long}");
+    let o = obtui(&d, &["--url", &url, "--user", "u", "task", "show", "1"]);
+    check(&o, "scheme");
+    assert!(
+        text(&o).contains(&format!("({} bytes)", url.len())),
+        "{}",
+        text(&o)
+    );
+    let url = format!("http://{long} x");
+    check(
+        &obtui(&d, &["--url", &url, "--user", "u", "task", "show", "1"]),
+        "spaces",
+    );
+    check(
+        &obtui(&d, &["--profile", &long, "task", "show", "1"]),
+        "profile",
+    );
+
+    let cfg = d.join("config/obtui/config.toml");
+    std::fs::write(
+        &cfg,
+        format!("default_profile = \"{long}\"\n[profiles.a]\nurl = \"http://x:1\"\n"),
+    )
+    .unwrap();
+    check(&obtui(&d, &["task", "show", "1"]), "default_profile");
+    let o = obtui(&d, &["config", "check"]);
+    let s = text(&o);
+    assert!(s.len() < 4096, "config check: {} bytes", s.len());
+    assert!(s.contains(" bytes)"), "{s}");
+
+    std::fs::write(
+        &cfg,
+        format!("[profiles.a]\nurl = \"http://x:1\"\ntheme = \"{long}\"\n"),
+    )
+    .unwrap();
+    let s = text(&obtui(&d, &["config", "check"]));
+    assert!(s.len() < 4096, "theme: {} bytes", s.len());
+}
