@@ -10,3 +10,4 @@ mod obshell_crypto;
 mod obshell_sim;
 mod ocp_client_sim;
 mod sim_api;
+mod sim_server;
