@@ -283,3 +283,27 @@ fn long_invalid_inputs_are_quoted_cut_with_their_length() {
     let s = text(&obtui(&d, &["config", "check"]));
     assert!(s.len() < 4096, "theme: {} bytes", s.len());
 }
+
+/// `obtui sim` binds every port before it says it is listening: with the obshell agents' port
+/// taken it prints no "listening" line, names the address in use, and exits 2.
+#[test]
+fn sim_says_nothing_is_listening_when_a_port_is_taken() {
+    let d = tmpdir("simbind");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let o = obtui(
+        &d,
+        &["sim", "--listen", "127.0.0.1:0", "--obshell-listen", &addr],
+    );
+    let s = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{s}");
+    assert!(!s.contains("listening on"), "{s}");
+    assert!(s.contains(&addr), "{s}");
+
+    // The OCP port taken: the error names it too.
+    let o = obtui(&d, &["sim", "--listen", &addr]);
+    let s = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{s}");
+    assert!(s.contains(&addr), "{s}");
+    assert!(!s.contains("listening on"), "{s}");
+}
