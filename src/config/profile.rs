@@ -59,7 +59,8 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Parse the text of a config file. Errors name the line.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
-        toml::from_str::<ConfigFile>(text).map_err(|e| e.to_string().trim().to_string())
+        toml::from_str::<ConfigFile>(text)
+            .map_err(|e| obtui_api::cut_long_lines(e.to_string().trim()))
     }
 
     /// Load from disk. A missing file is an empty config, not an error.

@@ -127,7 +127,8 @@ impl Theme {
     /// Parse a theme file. Missing keys take the default theme's value; unknown keys and bad
     /// colours are errors naming the key.
     pub fn parse(text: &str) -> Result<Theme, String> {
-        let file: ThemeFile = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        let file: ThemeFile =
+            toml::from_str(text).map_err(|e| obtui_api::cut_long_lines(e.to_string().trim()))?;
         let mut t = Self::fallback();
         t.name = file.name.unwrap_or_else(|| "custom".into());
         t.mono = file.mono;

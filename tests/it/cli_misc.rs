@@ -282,6 +282,10 @@ fn long_invalid_inputs_are_quoted_cut_with_their_length() {
     .unwrap();
     let s = text(&obtui(&d, &["config", "check"]));
     assert!(s.len() < 4096, "theme: {} bytes", s.len());
+
+    // A TOML error quotes the offending line: cut too.
+    std::fs::write(&cfg, format!("default_profile = \"{long}\n")).unwrap();
+    check(&obtui(&d, &["task", "show", "1"]), "toml error");
 }
 
 /// `obtui sim` binds every port before it says it is listening: with the obshell agents' port

@@ -182,6 +182,15 @@ pub fn quote_input(s: &str) -> String {
     }
 }
 
+/// A parser's message (TOML quotes the offending line, with a caret line under it) with
+/// each line longer than a screen cut and its length shown, so a huge value is never echoed.
+pub fn cut_long_lines(s: &str) -> String {
+    s.lines()
+        .map(|l| short_to(l, 160).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn short(s: &str) -> std::borrow::Cow<'_, str> {
     short_to(s, MAX_MESSAGE)
 }
@@ -301,6 +310,18 @@ pub fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cut_long_lines_cuts_each_long_line() {
+        let msg = format!(
+            "error at line 1\n1 | x = \"{}\n  |     ^\n",
+            "b".repeat(10_000)
+        );
+        let cut = cut_long_lines(&msg);
+        assert!(cut.len() < 400, "{cut}");
+        assert!(cut.contains("more bytes)"), "{cut}");
+        assert!(cut.starts_with("error at line 1\n"), "{cut}");
+    }
 
     #[test]
     fn quote_input_cuts_long_values_and_names_their_length() {
