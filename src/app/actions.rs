@@ -506,9 +506,9 @@ impl Key {
                 "space" => KeyCodeOrd::Char(' '),
                 f if f.starts_with('f') => match f[1..].parse::<u8>() {
                     Ok(n) if (1..=12).contains(&n) => KeyCodeOrd::F(n),
-                    _ => return Err(format!("unknown key {s:?}")),
+                    _ => return Err(format!("unknown key {}", obtui_api::quote_input(s))),
                 },
-                _ => return Err(format!("unknown key {s:?}")),
+                _ => return Err(format!("unknown key {}", obtui_api::quote_input(s))),
             },
         };
         Ok(Key { code, ctrl, alt })

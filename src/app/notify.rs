@@ -50,6 +50,13 @@ impl Notifications {
         if level == Level::Error {
             self.remember_error("", &text, None, SystemTime::now());
         }
+        self.show(level, text, now);
+    }
+
+    /// A message for the footer only: for an error the caller has already remembered (with
+    /// its context and traceId), so that one error is one entry in the history.
+    pub fn show(&mut self, level: Level, text: impl Into<String>, now: Instant) {
+        let text = text.into();
         self.flashes.push_back(Flash {
             level,
             text,

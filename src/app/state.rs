@@ -508,7 +508,12 @@ impl App {
             Some(d) => d.on_op_result(op, node, text),
             None => match text {
                 Ok(()) => self.flash(Level::Info, format!("{} sent for task {task}", op.name())),
-                Err(e) => self.flash(Level::Error, format!("{} task {task}: {e}", op.name())),
+                Err(e) => {
+                    // Remembered above by on_api_error: the footer only.
+                    let text = format!("{} task {task}: {e}", op.name());
+                    self.notify.show(Level::Error, text, Instant::now());
+                    self.dirty = true;
+                }
             },
         }
         self.dirty = true;
@@ -703,7 +708,13 @@ impl App {
                 });
                 self.on_api_error(kind.title(), &e);
                 if first {
-                    self.flash(Level::Error, format!("{}: {msg}", kind.title()));
+                    // Already in the history (with its traceId): the footer only.
+                    self.notify.show(
+                        Level::Error,
+                        format!("{}: {msg}", kind.title()),
+                        Instant::now(),
+                    );
+                    self.dirty = true;
                 }
                 if e.is_unauthorized() {
                     self.flash(

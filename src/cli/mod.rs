@@ -292,6 +292,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 opts.password.expose() != obtui_sim::SimOptions::default().password.expose();
             runtime()?.block_on(async move {
                 let handle = obtui_sim::start(listen, opts).await?;
+                // Every port is bound before anything is announced as listening.
+                let agents = match obshell_listen {
+                    Some(addr) => Some(
+                        obtui_sim::obshell::start_agents_with(handle.state.obshell().clone(), addr)
+                            .await?,
+                    ),
+                    None => None,
+                };
                 println!("obtui simulator listening on {}", handle.url());
                 println!("  OCP API:     {}/api/v2  (HTTP Basic)", handle.url());
                 println!("  obshell API: {}/api/v1", handle.url());
@@ -304,20 +312,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     "  faults:      POST {}/sim/faults  (see README)",
                     handle.url()
                 );
-                let agents = match obshell_listen {
-                    Some(addr) => {
-                        let a = obtui_sim::obshell::start_agents_with(
-                            handle.state.obshell().clone(),
-                            addr,
-                        )
-                        .await?;
-                        for l in a.lines() {
-                            println!("{l}");
-                        }
-                        Some(a)
-                    }
-                    None => None,
-                };
+                for l in agents.iter().flat_map(|a| a.lines()) {
+                    println!("{l}");
+                }
                 use std::io::Write;
                 let _ = std::io::stdout().flush();
                 wait_for_shutdown_signal().await;
@@ -610,7 +607,10 @@ fn config_check(paths: &Paths, g: &GlobalOpts) -> ExitCode {
     }
     if let Some(d) = &cfg.default_profile {
         if !cfg.profiles.contains_key(d) {
-            println!("error: default_profile {d:?} names no profile");
+            println!(
+                "error: default_profile {} names no profile",
+                obtui_api::quote_input(d)
+            );
             ok = false;
         }
     }

@@ -209,15 +209,42 @@ async fn report_failure(
 
 /// Parse a saved task: a whole response envelope (`{"data": {...}}`) or the bare task object.
 pub fn parse_task_json(text: &str) -> Result<TaskInstance, String> {
+    // A file saved by some Windows tools starts with a UTF-8 byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let obj = match v.get("data") {
-        Some(d) if d.is_object() => d.clone(),
-        _ => v,
-    };
-    if !obj.is_object() {
+    let Some(map) = v.as_object() else {
         return Err("expected a task object (or a response envelope with one in `data`)".into());
+    };
+    // An OCP error envelope (`successful:false` / `error`): say what the server said.
+    if map.get("successful") == Some(&serde_json::Value::Bool(false))
+        || map.get("error").is_some_and(|e| !e.is_null())
+    {
+        let raw = obtui_api::ocp::RawResponse::new(200, text.as_bytes().to_vec());
+        return Err(
+            match obtui_api::ocp::envelope::decode_plain::<serde_json::Value>(&raw) {
+                Err(e) => format!("a saved error response, not a task: {e}"),
+                Ok(_) => "a saved error response, not a task".to_string(),
+            },
+        );
     }
-    serde_json::from_value(obj).map_err(|e| format!("not a task: {e}"))
+    let obj = match map.get("data") {
+        Some(d) if d.is_object() => d,
+        Some(_) => return Err("a response envelope whose `data` holds no task".into()),
+        None => &v,
+    };
+    // serde fills every missing field with a default, so `{}` would pass as "task #0":
+    // a task has at least its numeric id and a status (or its subtasks).
+    let has = |k: &str| obj.get(k).is_some_and(|x| !x.is_null());
+    if !obj.get("id").is_some_and(serde_json::Value::is_i64)
+        || !(has("status") || has("subtasks") || has("tasks"))
+    {
+        return Err(
+            "no task in this JSON (a task has an `id` and a `status`; give the bare task or \
+             a response envelope with the task in `data`)"
+                .into(),
+        );
+    }
+    serde_json::from_value(obj.clone()).map_err(|e| format!("not a task: {e}"))
 }
 
 /// The list view of a task as plain text, with a header line.

@@ -63,7 +63,8 @@ pub struct ConfigFile {
 impl ConfigFile {
     /// Parse the text of a config file. Errors name the line.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
-        toml::from_str::<ConfigFile>(text).map_err(|e| e.to_string().trim().to_string())
+        toml::from_str::<ConfigFile>(text)
+            .map_err(|e| obtui_api::cut_long_lines(e.to_string().trim()))
     }
 
     /// Load from disk. A missing file is an empty config, not an error.
@@ -87,7 +88,8 @@ impl ConfigFile {
                 None => {
                     let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
                     Err(format!(
-                        "no profile {n:?} in the config file (known: {})",
+                        "no profile {} in the config file (known: {})",
+                        obtui_api::quote_input(&n),
                         if known.is_empty() {
                             "none".to_string()
                         } else {
@@ -274,13 +276,19 @@ pub fn validate_url(url: &str) -> Result<(), String> {
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
-        .ok_or_else(|| format!("URL must start with http:// or https://: {url:?}"))?;
+        .ok_or_else(|| {
+            format!(
+                "URL must start with http:// or https://: {}",
+                obtui_api::quote_input(url)
+            )
+        })?;
     if rest.is_empty() || rest.starts_with('/') {
-        return Err(format!("URL has no host: {url:?}"));
+        return Err(format!("URL has no host: {}", obtui_api::quote_input(url)));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!(
-            "URL contains spaces or control characters: {url:?}"
+            "URL contains spaces or control characters: {}",
+            obtui_api::quote_input(url)
         ));
     }
     Ok(())

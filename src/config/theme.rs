@@ -127,12 +127,14 @@ impl Theme {
     /// Parse a theme file. Missing keys take the default theme's value; unknown keys and bad
     /// colours are errors naming the key.
     pub fn parse(text: &str) -> Result<Theme, String> {
-        let file: ThemeFile = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        let file: ThemeFile =
+            toml::from_str(text).map_err(|e| obtui_api::cut_long_lines(e.to_string().trim()))?;
         let mut t = Self::fallback();
         t.name = file.name.unwrap_or_else(|| "custom".into());
         t.mono = file.mono;
         for (k, v) in &file.colors {
-            let c = parse_color(v).ok_or_else(|| format!("[colors] {k}: bad colour {v:?}"))?;
+            let c = parse_color(v)
+                .ok_or_else(|| format!("[colors] {k}: bad colour {}", obtui_api::quote_input(v)))?;
             let slot = match k.as_str() {
                 "fg" => &mut t.fg,
                 "bg" => &mut t.bg,
@@ -157,12 +159,18 @@ impl Theme {
                 "badge_ro" => &mut t.badge_ro,
                 "production" => &mut t.production,
                 "stale" => &mut t.stale,
-                _ => return Err(format!("[colors] unknown key {k:?}")),
+                _ => {
+                    return Err(format!(
+                        "[colors] unknown key {}",
+                        obtui_api::quote_input(k)
+                    ))
+                }
             };
             *slot = c;
         }
         for (k, v) in &file.status {
-            let c = parse_color(v).ok_or_else(|| format!("[status] {k}: bad colour {v:?}"))?;
+            let c = parse_color(v)
+                .ok_or_else(|| format!("[status] {k}: bad colour {}", obtui_api::quote_input(v)))?;
             let slot = match k.as_str() {
                 "ok" => &mut t.st_ok,
                 "running" => &mut t.st_running,
@@ -173,7 +181,12 @@ impl Theme {
                 "canceling" => &mut t.st_canceling,
                 "blocked" => &mut t.st_blocked,
                 "unknown" => &mut t.st_unknown,
-                _ => return Err(format!("[status] unknown key {k:?}")),
+                _ => {
+                    return Err(format!(
+                        "[status] unknown key {}",
+                        obtui_api::quote_input(k)
+                    ))
+                }
             };
             *slot = c;
         }
@@ -184,7 +197,41 @@ impl Theme {
     /// Returns the theme and, when something was wrong, a warning to show.
     pub fn load(name: &str, user_dir: &Path) -> (Theme, Option<String>) {
         let user_file = user_dir.join(format!("{name}.toml"));
-        if let Ok(text) = std::fs::read_to_string(&user_file) {
+        // A file that is there but unreadable (not UTF-8, no permission, a directory) is
+        // reported with its path and the reason; only a missing file falls to the built-ins.
+        // A name that cannot be a file name is no user theme (and its path is not echoed).
+        let plain_name = !name.is_empty() && name.len() <= 200 && !name.contains(['/', '\0']);
+        let read = if plain_name {
+            std::fs::read(&user_file)
+        } else {
+            Err(std::io::ErrorKind::NotFound.into())
+        };
+        let text = match read {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => Some(text),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    return (
+                        Self::builtin_default(),
+                        Some(format!(
+                            "theme {}: not UTF-8 text (invalid byte at offset {at}); using the default theme",
+                            user_file.display()
+                        )),
+                    );
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return (
+                    Self::builtin_default(),
+                    Some(format!(
+                        "theme {}: cannot read: {e}; using the default theme",
+                        user_file.display()
+                    )),
+                )
+            }
+        };
+        if let Some(text) = text {
             return match Self::parse(&text) {
                 Ok(t) => (t, None),
                 Err(e) => (
@@ -204,7 +251,8 @@ impl Theme {
             None => (
                 Self::builtin_default(),
                 Some(format!(
-                    "no theme {name:?} (built-in: default, light, mono; or {}); using the default theme",
+                    "no theme {} (built-in: default, light, mono; or {}); using the default theme",
+                    obtui_api::quote_input(name),
                     user_dir.display()
                 )),
             ),

@@ -262,3 +262,29 @@ async fn dns_failure_is_named() {
     );
     assert!(!r.pane().loaded);
 }
+
+/// One failed request is one entry in the error history (`E`), with its traceId: the footer
+/// flash of a pane error must not remember the same error a second time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_server_error_is_one_history_entry() {
+    let h = sim().await;
+    let mut r = Rig::new(&h.url(), Duration::from_secs(2)).await;
+    r.until("first data", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    assert!(r.app.notify.errors.is_empty(), "{:?}", r.app.notify.errors);
+    r.fault(serde_json::json!({
+        "error_status": 500, "error_count": 1, "error_body": true,
+        "path_prefix": "/api/v2/ob/clusters"
+    }))
+    .await;
+    r.poller.refresh();
+    r.until("the error", |a| a.pane(PaneKind::Clusters).error.is_some())
+        .await;
+    r.until("recovery", |a| a.pane(PaneKind::Clusters).error.is_none())
+        .await;
+    let errors: Vec<_> = r.app.notify.errors.iter().collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].trace_id.is_some(), "{errors:?}");
+    assert!(errors[0].message.contains("HTTP 500"), "{errors:?}");
+    h.shutdown().await;
+}

@@ -81,21 +81,21 @@ pub enum ApiError {
 /// Why a client or a request could not be built. `server` is `OCP` or `obshell`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RequestError {
-    #[error("invalid {server} URL {url:?}: {cause}")]
+    #[error("invalid {server} URL {}: {cause}", quote_input(.url))]
     BadUrl {
         server: &'static str,
         url: String,
         #[source]
         cause: Cause,
     },
-    #[error("invalid {server} URL {url:?}: expected http:// or https://")]
+    #[error("invalid {server} URL {}: expected http:// or https://", quote_input(.url))]
     NotHttp { server: &'static str, url: String },
     /// The URL is not shown: it holds a password.
     #[error("the {server} URL must not carry credentials; set the user and password separately")]
     CredentialsInUrl { server: &'static str },
     #[error("the {server} URL has no host")]
     NoHost { server: &'static str },
-    #[error("invalid Accept-Language {0:?}")]
+    #[error("invalid Accept-Language {}", quote_input(.0))]
     AcceptLanguage(String),
     #[error("--cacert {}: {cause}", .path.display())]
     CaCertRead {
@@ -163,6 +163,33 @@ impl PartialEq for Cause {
 /// Server text can be megabytes (a proxy's page, a runaway message): an error shown on one
 /// line and kept in the history stays short.
 pub const MAX_MESSAGE: usize = 1000;
+
+/// The most characters of a user's input a message quotes.
+pub const MAX_QUOTED: usize = 64;
+
+/// A user's input quoted for a message: `"abc"`, or when long, its start and its length,
+/// `"abcd…" (122880 bytes)`, so that a 100 KB `--url` or a 50 MB config value is never echoed
+/// whole. Every message that quotes an input (URL, profile, theme or key name) goes through it.
+pub fn quote_input(s: &str) -> String {
+    match s.char_indices().nth(MAX_QUOTED) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => {
+            let q = format!("{:?}", &s[..cut]);
+            // `q` ends with the closing quote: put the ellipsis inside it.
+            let open = q.strip_suffix('"').unwrap_or(&q);
+            format!("{open}…\" ({} bytes)", s.len())
+        }
+    }
+}
+
+/// A parser's message (TOML quotes the offending line, with a caret line under it) with
+/// each line longer than a screen cut and its length shown, so a huge value is never echoed.
+pub fn cut_long_lines(s: &str) -> String {
+    s.lines()
+        .map(|l| short_to(l, 160).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 fn short(s: &str) -> std::borrow::Cow<'_, str> {
     short_to(s, MAX_MESSAGE)
@@ -283,6 +310,28 @@ pub fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cut_long_lines_cuts_each_long_line() {
+        let msg = format!(
+            "error at line 1\n1 | x = \"{}\n  |     ^\n",
+            "b".repeat(10_000)
+        );
+        let cut = cut_long_lines(&msg);
+        assert!(cut.len() < 400, "{cut}");
+        assert!(cut.contains("more bytes)"), "{cut}");
+        assert!(cut.starts_with("error at line 1\n"), "{cut}");
+    }
+
+    #[test]
+    fn quote_input_cuts_long_values_and_names_their_length() {
+        assert_eq!(quote_input("abc"), "\"abc\"");
+        assert_eq!(quote_input("a\"b"), "\"a\\\"b\"");
+        let long = "é".repeat(100_000);
+        let q = quote_input(&long);
+        assert!(q.ends_with("…\" (200000 bytes)"), "{q}");
+        assert!(q.len() < 200, "{q}");
+    }
 
     #[test]
     fn server_error_display_names_status_code_message_and_trace() {

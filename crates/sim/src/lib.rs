@@ -24,6 +24,7 @@ pub mod ocp_routes;
 pub mod ops_routes;
 pub mod params;
 pub mod proxy_takeover;
+pub mod serve;
 pub mod takeover;
 pub mod templates;
 pub mod views;
@@ -356,22 +357,24 @@ pub const TICK: Duration = Duration::from_millis(200);
 
 /// Bind (port 0 = a free port) and serve on the current tokio runtime in a spawned task.
 pub async fn start(listen: SocketAddr, opts: SimOptions) -> anyhow::Result<SimHandle> {
+    start_with(listen, opts, serve::Limits::default()).await
+}
+
+/// [`start`] with the given request timeouts.
+pub async fn start_with(
+    listen: SocketAddr,
+    opts: SimOptions,
+    limits: serve::Limits,
+) -> anyhow::Result<SimHandle> {
+    use anyhow::Context as _;
     let state = SimState::new(opts);
-    let listener = tokio::net::TcpListener::bind(listen).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     let app = router(state.clone());
-    let server = tokio::spawn(async move {
-        let svc = app.into_make_service_with_connect_info::<SocketAddr>();
-        let res = axum::serve(listener, svc)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-        if let Err(e) = res {
-            tracing::warn!("simulator stopped: {e}");
-        }
-    });
+    let server = tokio::spawn(serve::serve(listener, app, limits, rx));
     let tick_state = state.clone();
     let ticker = tokio::spawn(async move {
         let mut iv = tokio::time::interval(TICK);
@@ -403,7 +406,10 @@ pub fn router(state: SimState) -> Router {
         .with_state(state.clone());
     ocp.merge(state.obshell().router())
         .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        .method_not_allowed_fallback({
+            let state = state.clone();
+            move |req: Request| method_not_allowed(state, req)
+        })
         .layer(middleware::from_fn_with_state(state, faults::layer))
 }
 
@@ -416,7 +422,15 @@ async fn not_found(req: Request) -> Response {
     .into_response()
 }
 
-async fn method_not_allowed(req: Request) -> Response {
+async fn method_not_allowed(state: SimState, req: Request) -> Response {
+    // Authentication first, as OCP's security filter runs before routing: a client without
+    // credentials learns nothing about which methods a protected path has.
+    let path = req.uri().path();
+    if path.starts_with("/api/v2/") && path != "/api/v2/time" {
+        if let Some(denied) = auth_failure(&state, &req) {
+            return denied;
+        }
+    }
     Fail::new(
         StatusCode::METHOD_NOT_ALLOWED,
         code::ILLEGAL_ARGUMENT,
@@ -431,6 +445,14 @@ async fn method_not_allowed(req: Request) -> Response {
 
 /// HTTP Basic on every OCP API route (the probes and `/sim/` are mounted outside it).
 async fn auth(State(state): State<SimState>, req: Request, next: Next) -> Response {
+    match auth_failure(&state, &req) {
+        None => next.run(req).await,
+        Some(denied) => denied,
+    }
+}
+
+/// The 401 for a request without valid HTTP Basic credentials; `None` when they are good.
+fn auth_failure(state: &SimState, req: &Request) -> Option<Response> {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -443,17 +465,13 @@ async fn auth(State(state): State<SimState>, req: Request, next: Next) -> Respon
             Some(_) => Some((code::BAD_CREDENTIALS, "Bad credentials")),
         },
     };
-    match fail {
-        None => next.run(req).await,
-        Some((c, msg)) => {
-            let mut resp = Fail::new(StatusCode::UNAUTHORIZED, c, msg).into_response();
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"OCP\""),
-            );
-            resp
-        }
-    }
+    let (c, msg) = fail?;
+    let mut resp = Fail::new(StatusCode::UNAUTHORIZED, c, msg).into_response();
+    resp.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"OCP\""),
+    );
+    Some(resp)
 }
 
 fn parse_basic(h: &str) -> Option<(String, Secret)> {

@@ -201,17 +201,12 @@ pub async fn start_agents_with(
             .unwrap_or_else(|| "SINGLE".into());
         let app = agent_app(&sim, &agent);
         let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let svc = app.into_make_service_with_connect_info::<SocketAddr>();
-            let res = axum::serve(listener, svc)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = res {
-                tracing::warn!("obshell agent {addr} stopped: {e}");
-            }
-        });
+        let task = tokio::spawn(crate::serve::serve(
+            listener,
+            app,
+            crate::serve::Limits::default(),
+            rx,
+        ));
         servers.push((tx, task));
         agents.push(AgentEndpoint {
             addr,

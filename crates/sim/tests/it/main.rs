@@ -11,3 +11,4 @@ mod obshell_sim;
 mod ocp_client_sim;
 mod sim_api;
 mod sim_big_task;
+mod sim_server;
