@@ -81,17 +81,19 @@ impl Auditor {
             Ok(Some(task)) => e = e.task_id(task),
             Ok(None) => {}
             Err(err) => {
-                let outcome = match err {
-                    ApiError::Server { status, code, .. } => AuditOutcome::Rejected {
+                // The write rule (ApiError::write_outcome): only the server's own refusal
+                // is `rejected`; a gateway's bare 5xx or a lost answer is `unknown`.
+                let outcome = match (err.write_outcome(), err) {
+                    (obtui_api::WriteOutcome::Unknown, _) => AuditOutcome::Unknown,
+                    (obtui_api::WriteOutcome::NotSent, _) => AuditOutcome::NotSent,
+                    (_, ApiError::Server { status, code, .. }) => AuditOutcome::Rejected {
                         status: *status,
                         code: code.clone(),
                     },
-                    ApiError::Decode { status, .. } => AuditOutcome::Rejected {
-                        status: *status,
-                        code: None,
+                    (_, e) => match e.status() {
+                        Some(status) => AuditOutcome::Rejected { status, code: None },
+                        None => AuditOutcome::NotSent,
                     },
-                    e if e.outcome_unknown() => AuditOutcome::Unknown,
-                    _ => AuditOutcome::NotSent,
                 };
                 e = e.outcome(outcome);
             }

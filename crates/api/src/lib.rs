@@ -6,4 +6,4 @@ pub mod ocp;
 pub mod secret;
 pub mod time;
 
-pub use error::{ApiError, Cause, RequestError};
+pub use error::{ApiError, Cause, RequestError, WriteOutcome};

@@ -219,6 +219,7 @@ mod tests {
             message: "bad name".into(),
             trace_id: Some("abc".into()),
             retry_after_secs: None,
+            envelope: true,
         };
         let s = SubmitError::from_api(&e);
         assert_eq!(s.line(), "HTTP 400 [10001]: bad name (traceId abc)");
