@@ -113,8 +113,6 @@ pub enum Effect {
     },
     /// Network work a wizard asked for (data, the API precheck, the submit).
     Wizard(Box<WizardEffect>),
-    /// After a submit with an unknown outcome: look for the task it may have created.
-    FindTask(crate::app::wizard::TaskLookup),
 }
 
 /// Commands that start with what was typed (the list comes from the action registry).
@@ -411,17 +409,18 @@ impl App {
             Some(w) => w.on_submit(o),
             None => return vec![],
         };
-        let mut out = self.wizard_effects(effects);
+        // On an unknown outcome the wizard itself asks for the look-up (WizardEffect::FindTask).
+        let _ = lookup;
         if unknown {
-            self.flash(Level::Warn, "no answer to the submit: looking for the task it may have created (it is not re-sent)");
-            out.push(Effect::FindTask(lookup));
+            self.flash(Level::Warn, "sent, outcome unknown: looking for the task it may have created (it is not re-sent)");
         }
-        out
+        self.wizard_effects(effects)
     }
 
-    pub fn on_wizard_found(&mut self, task: Option<String>) -> Vec<Effect> {
+    /// The answer to a wizard's `FindTask`.
+    pub fn on_wizard_found(&mut self, r: crate::app::wizard::LookupReport) -> Vec<Effect> {
         let effects = match self.wizard.as_mut() {
-            Some(w) => w.on_submit_unknown_found(task),
+            Some(w) => w.on_lookup(r),
             None => return vec![],
         };
         self.wizard_effects(effects)

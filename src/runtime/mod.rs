@@ -45,7 +45,7 @@ pub enum Msg {
         crate::app::wizard::SubmitOutcome,
         crate::app::wizard::TaskLookup,
     ),
-    WizardFound(Option<String>),
+    WizardFound(crate::app::wizard::LookupReport),
     /// New lines about this run for the help overlay.
     Notes(Vec<String>),
 }
@@ -296,6 +296,12 @@ impl Session {
                     // The request's secrets are not needed any more.
                     req.write.wipe();
                     let _ = tx.send(Msg::WizardSubmit(o, req.lookup.clone())).await;
+                });
+            }
+            WizardEffect::FindTask(lookup, backend) => {
+                tokio::spawn(async move {
+                    let r = crate::poll::wizard::find(&b, &lookup, backend).await;
+                    let _ = tx.send(Msg::WizardFound(r)).await;
                 });
             }
             WizardEffect::Close | WizardEffect::OpenTask(_) => {}
@@ -603,16 +609,6 @@ impl Session {
                 node,
             } => self.operate(task, backend, op, node),
             Effect::Wizard(w) => self.wizard(*w),
-            Effect::FindTask(lookup) => {
-                let Some(c) = self.backends.ocp.clone() else {
-                    return;
-                };
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let found = crate::poll::wizard::find_task(&c, &lookup).await;
-                    let _ = tx.send(Msg::WizardFound(found)).await;
-                });
-            }
             Effect::Copy(_) | Effect::Suspend | Effect::SwitchProfile(_) | Effect::Login(_) => {}
         }
     }
