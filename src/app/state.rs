@@ -128,6 +128,8 @@ pub struct App {
     pub detail: Option<DetailState>,
     /// The DAG view, while a task is open.
     pub dag: Option<DagView>,
+    /// The last task operation sent, until its outcome is known (see `dag::reconcile`).
+    pub op_check: Option<super::dag::reconcile::OpCheck>,
     /// The wizard on screen.
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
@@ -182,6 +184,7 @@ impl App {
             mode: Mode::Normal,
             detail: None,
             dag: None,
+            op_check: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
             notify: Notifications::default(),
@@ -464,8 +467,18 @@ impl App {
                         self.note_task_status(id, obtui_task::TaskState::Failed, &g.name);
                     }
                 }
+                let verdict = match self.op_check.as_mut() {
+                    Some(c) if c.task == job.task => Some((c.op, c.node.clone(), c.on_graph(&g))),
+                    _ => None,
+                };
                 if let Some(d) = self.dag.as_mut() {
                     d.on_graph(g, at);
+                    if let Some((op, node, v)) = verdict {
+                        if v != super::dag::reconcile::Verdict::Wait {
+                            self.op_check = None;
+                        }
+                        d.on_op_verdict(op, node.as_deref(), v);
+                    }
                 }
                 self.last_refresh = Some(at);
             }
@@ -496,15 +509,42 @@ impl App {
         node: Option<String>,
         result: Result<(), ApiError>,
     ) {
+        use super::dag::reconcile::OpOutcome;
         if let Err(e) = &result {
             self.on_api_error(&format!("{} task {task}", op.name()), e);
         }
-        let text = result.map_err(|e| e.to_string());
+        let outcome = OpOutcome::from_result(&result);
+        // An unknown outcome is decided from the task's next polls (on_task).
+        let this = |c: &super::dag::reconcile::OpCheck| {
+            c.task == task && c.op == op && c.node == node
+        };
+        match (&outcome, self.op_check.as_mut()) {
+            (OpOutcome::Unknown(_), Some(c)) if this(c) => c.unknown_polls = Some(0),
+            (OpOutcome::Unknown(_), _) => {
+                self.op_check = Some(super::dag::reconcile::OpCheck {
+                    task: task.to_string(),
+                    op,
+                    node: node.clone(),
+                    before: None,
+                    unknown_polls: Some(0),
+                })
+            }
+            (_, Some(c)) if this(c) => self.op_check = None,
+            _ => {}
+        }
         match self.dag.as_mut().filter(|d| d.task_id == task) {
-            Some(d) => d.on_op_result(op, node, text),
-            None => match text {
-                Ok(()) => self.flash(Level::Info, format!("{} sent for task {task}", op.name())),
-                Err(e) => self.flash(Level::Error, format!("{} task {task}: {e}", op.name())),
+            Some(d) => d.on_op_result(op, node, outcome),
+            None => match outcome {
+                OpOutcome::Accepted => {
+                    self.flash(Level::Info, format!("{} sent for task {task}", op.name()))
+                }
+                OpOutcome::Unknown(e) => self.flash(
+                    Level::Warn,
+                    format!("{} task {task}: sent, outcome unknown ({e})", op.name()),
+                ),
+                OpOutcome::Rejected(e) | OpOutcome::NotSent(e) => {
+                    self.flash(Level::Error, format!("{} task {task}: {e}", op.name()))
+                }
             },
         }
         self.dirty = true;
@@ -546,6 +586,16 @@ impl App {
             match e {
                 DagEffect::Operate { op, node } => {
                     if let Some(d) = &self.dag {
+                        // The task as it is when sent: what a lost answer is decided against.
+                        self.op_check = Some(super::dag::reconcile::OpCheck {
+                            task: d.task_id.clone(),
+                            op,
+                            node: node.clone(),
+                            before: d
+                                .graph()
+                                .map(|g| super::dag::reconcile::Snapshot::of(g, node.as_deref())),
+                            unknown_polls: None,
+                        });
                         out.push(Effect::Operate {
                             task: d.task_id.clone(),
                             backend: d.backend,
