@@ -515,9 +515,8 @@ impl App {
         }
         let outcome = OpOutcome::from_result(&result);
         // An unknown outcome is decided from the task's next polls (on_task).
-        let this = |c: &super::dag::reconcile::OpCheck| {
-            c.task == task && c.op == op && c.node == node
-        };
+        let this =
+            |c: &super::dag::reconcile::OpCheck| c.task == task && c.op == op && c.node == node;
         match (&outcome, self.op_check.as_mut()) {
             (OpOutcome::Unknown(_), Some(c)) if this(c) => c.unknown_polls = Some(0),
             (OpOutcome::Unknown(_), _) => {

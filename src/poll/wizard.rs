@@ -9,8 +9,8 @@ use crate::model::wizard::data::{
     AgentBrief, AgentCluster, AgentServer, AgentZone, AgentsView, DataRequest, DataResponse,
 };
 use crate::model::wizard::precheck::PrecheckAnswer;
-use crate::model::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
 use crate::model::wizard::request::SubmitOutcome;
+use crate::model::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
 use crate::model::wizard::WizardError;
 use crate::poll::fetch::Backends;
 use obtui_api::obshell::{ObshellClient, ObshellConfig};
@@ -426,7 +426,8 @@ pub async fn find_dag(o: &ObshellClient, l: &TaskLookup) -> LookupReport {
     let dags = match o.unfinished_dags().await {
         Ok(d) => d,
         Err(e) => {
-            r.checked.push(format!("the unfinished DAGs could not be listed: {e}"));
+            r.checked
+                .push(format!("the unfinished DAGs could not be listed: {e}"));
             return r;
         }
     };
@@ -446,9 +447,10 @@ pub async fn find_dag(o: &ObshellClient, l: &TaskLookup) -> LookupReport {
         };
         match why {
             None if r.task.is_none() => r.task = Some(d.id.clone()),
-            None => r
-                .checked
-                .push(format!("DAG {} {}: a second match, not claimed", d.id, d.name)),
+            None => r.checked.push(format!(
+                "DAG {} {}: a second match, not claimed",
+                d.id, d.name
+            )),
             Some(w) => r.checked.push(format!("DAG {} {}: {w}", d.id, d.name)),
         }
     }
@@ -472,16 +474,18 @@ pub async fn find_task(c: &OcpClient, l: &TaskLookup) -> LookupReport {
     {
         Ok(p) => p,
         Err(e) => {
-            r.checked.push(format!("the task list could not be read: {e}"));
+            r.checked
+                .push(format!("the task list could not be read: {e}"));
             return r;
         }
     };
     for t in &page.contents {
         match task_mismatch(t, l, c.user()) {
             None if r.task.is_none() => r.task = Some(t.id.to_string()),
-            None => r
-                .checked
-                .push(format!("task #{} {}: a second match, not claimed", t.id, t.name)),
+            None => r.checked.push(format!(
+                "task #{} {}: a second match, not claimed",
+                t.id, t.name
+            )),
             Some(why) => {
                 // Only tasks of the right kind are worth listing; the rest are counted.
                 if t.name

@@ -220,8 +220,10 @@ async fn a_retry_whose_answer_is_lost_after_the_server_acted_is_unknown_then_rec
     )
     .await
     .unwrap();
-    let audit =
-        std::env::temp_dir().join(format!("obtui-dag-unknown-audit-{}.log", std::process::id()));
+    let audit = std::env::temp_dir().join(format!(
+        "obtui-dag-unknown-audit-{}.log",
+        std::process::id()
+    ));
     let _ = std::fs::remove_file(&audit);
     let mut r = rig(h.url(), Some(audit.clone()));
     r.press(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE));
@@ -255,9 +257,15 @@ async fn a_retry_whose_answer_is_lost_after_the_server_acted_is_unknown_then_rec
         n.contains("outcome unknown") || n.contains("took effect") || n.contains("failed")
     })
     .await;
-    assert!(!dag_notice(&r.app).contains("failed"), "{}", dag_notice(&r.app));
-    r.until("the reconciliation", |a| dag_notice(a).contains("took effect"))
-        .await;
+    assert!(
+        !dag_notice(&r.app).contains("failed"),
+        "{}",
+        dag_notice(&r.app)
+    );
+    r.until("the reconciliation", |a| {
+        dag_notice(a).contains("took effect")
+    })
+    .await;
     assert!(
         dag_notice(&r.app).starts_with("retry of the task"),
         "{}",

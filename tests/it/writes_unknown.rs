@@ -3,7 +3,7 @@
 //! the outcome is "unknown" (never "rejected"), the look-up claims only the request's own task,
 //! and the server sees exactly one POST.
 
-use obtui::app::wizard::{SubmitOutcome, SubmitRequest, TaskLookup, Write, WizardKind};
+use obtui::app::wizard::{SubmitOutcome, SubmitRequest, TaskLookup, WizardKind, Write};
 use obtui::poll::fetch::Backends;
 use obtui::poll::wizard::{find_task, submit};
 use obtui_api::ocp::client::{all_pages, HostFilter, PackageFilter, PageQuery, TaskFilter};

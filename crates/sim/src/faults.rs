@@ -649,7 +649,10 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        assert_eq!(f.take_lost("/api/v2/ob/clusters", true), Some(Lost::Empty(502)));
+        assert_eq!(
+            f.take_lost("/api/v2/ob/clusters", true),
+            Some(Lost::Empty(502))
+        );
         assert_eq!(f.take_lost("/api/v2/ob/clusters", true), None);
         assert!(f
             .apply(FaultSpec {

@@ -49,7 +49,12 @@ impl Snapshot {
         Snapshot {
             status: g.status.clone(),
             operation: g.operation.clone(),
-            node: node.and_then(|id| g.nodes.iter().find(|n| n.id == id).map(|n| n.status.clone())),
+            node: node.and_then(|id| {
+                g.nodes
+                    .iter()
+                    .find(|n| n.id == id)
+                    .map(|n| n.status.clone())
+            }),
         }
     }
 
@@ -84,11 +89,16 @@ pub enum Verdict {
 impl OpCheck {
     /// Decide from a new poll of the task (only once the answer is known lost).
     pub fn on_graph(&mut self, g: &TaskGraph) -> Verdict {
+        let now = Snapshot::of(g, self.node.as_deref());
+        self.decide(now)
+    }
+
+    /// Decide from the task as a poll shows it now.
+    pub fn decide(&mut self, now: Snapshot) -> Verdict {
         let Some(polls) = self.unknown_polls.as_mut() else {
             return Verdict::Wait;
         };
         *polls += 1;
-        let now = Snapshot::of(g, self.node.as_deref());
         match &self.before {
             Some(b) if *b != now => Verdict::TookEffect(format!(
                 "it took effect: {} → {}",
@@ -115,4 +125,74 @@ impl OpCheck {
 /// The task shows the operation under way (its `operation` names it).
 fn op_shows(op: Op, s: &Snapshot) -> bool {
     s.operation.to_string().eq_ignore_ascii_case(op.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(status: TaskState, operation: NodeOp) -> Snapshot {
+        Snapshot {
+            status,
+            operation,
+            node: None,
+        }
+    }
+
+    fn check(before: Option<Snapshot>) -> OpCheck {
+        OpCheck {
+            task: "7".into(),
+            op: Op::Retry,
+            node: None,
+            before,
+            unknown_polls: None,
+        }
+    }
+
+    #[test]
+    fn a_change_took_effect_and_no_change_within_the_polls_did_not() {
+        let failed = snap(TaskState::Failed, NodeOp::Execute);
+        let mut c = check(Some(failed.clone()));
+        // Not decided before the answer is known lost.
+        assert_eq!(c.decide(failed.clone()), Verdict::Wait);
+        c.unknown_polls = Some(0);
+        assert_eq!(c.decide(failed.clone()), Verdict::Wait);
+        assert!(matches!(
+            c.decide(snap(TaskState::Running, NodeOp::Retry)),
+            Verdict::TookEffect(s) if s.contains("RUNNING")
+        ));
+        let mut c = check(Some(failed.clone()));
+        c.unknown_polls = Some(0);
+        for _ in 1..CHECK_POLLS {
+            assert_eq!(c.decide(failed.clone()), Verdict::Wait);
+        }
+        assert!(matches!(c.decide(failed), Verdict::DidNot(s) if s.contains("still")));
+    }
+
+    #[test]
+    fn outcomes_follow_the_write_rule() {
+        let lost = ApiError::Decode {
+            status: 502,
+            detail: "empty body".into(),
+            snippet: String::new(),
+            cause: None,
+        };
+        assert!(matches!(
+            OpOutcome::from_result(&Err(lost)),
+            OpOutcome::Unknown(_)
+        ));
+        let refused = ApiError::Server {
+            status: 400,
+            code: None,
+            message: "no".into(),
+            trace_id: None,
+            retry_after_secs: None,
+            envelope: true,
+        };
+        assert!(matches!(
+            OpOutcome::from_result(&Err(refused)),
+            OpOutcome::Rejected(_)
+        ));
+        assert_eq!(OpOutcome::from_result(&Ok(())), OpOutcome::Accepted);
+    }
 }
