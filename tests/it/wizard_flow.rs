@@ -370,7 +370,10 @@ fn a_timeout_looks_for_the_task_before_anything_is_resent() {
     confirm_submit(&mut w);
     // Unknown: the wizard asks for the look-up, never for a second submit.
     let e = w.on_submit(SubmitOutcome::Unknown);
-    assert!(matches!(e.as_slice(), [WizardEffect::FindTask(..)]), "{e:?}");
+    assert!(
+        matches!(e.as_slice(), [WizardEffect::FindTask(..)]),
+        "{e:?}"
+    );
     assert_eq!(w.submit, SubmitState::Searching);
     // Keys do nothing while looking.
     assert_eq!(submits(&confirm_submit(&mut w)), 0);

@@ -202,3 +202,78 @@ async fn an_enveloped_500_is_a_rejection() {
     .await;
     assert_eq!(submit(&b, &req).await, SubmitOutcome::Unknown);
 }
+
+#[tokio::test]
+async fn a_scale_out_whose_answer_is_lost_after_the_dag_started_is_unknown_and_claimed() {
+    use obtui_api::obshell::{ObshellClient, ObshellConfig, ScaleOutRequest};
+    let a = obtui_sim::obshell::start_agents(
+        "127.0.0.1:0".parse().expect("addr"),
+        5,
+        1.0,
+        Secret::new("rootpass"),
+    )
+    .await
+    .expect("agents start");
+    let url = format!("http://{}", a.cluster_agent().addr);
+    let o = ObshellClient::new(ObshellConfig::new(url.clone(), Secret::new("rootpass")))
+        .expect("client");
+    let target = a.singles().next().expect("a single agent").agent.clone();
+    let req = SubmitRequest {
+        kind: WizardKind::ScaleOut,
+        lookup: TaskLookup {
+            cluster_id: None,
+            cluster_name: None,
+            name_contains: "Cluster scale out".into(),
+            submitted_at_ms: now_ms(),
+        },
+        write: Write::ScaleOut(ScaleOutRequest {
+            agent_info: target,
+            ob_configs: [("mysql_port", "2881"), ("rpc_port", "2882")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            zone: "zone2".into(),
+            target_agent_password: None,
+        }),
+    };
+    // The agent starts the DAG, then a gateway answers an empty 504.
+    let r = reqwest::Client::new()
+        .post(format!("{url}/sim/faults"))
+        .json(&serde_json::json!({"lose_count": 1, "lose_status": 504,
+            "path_prefix": "/api/v1/ob/scale_out"}))
+        .send()
+        .await
+        .expect("control request");
+    assert!(r.status().is_success());
+    let b = Backends {
+        ocp: None,
+        obshell: Some(o.clone()),
+    };
+    assert_eq!(submit(&b, &req).await, SubmitOutcome::Unknown);
+    let dags: Vec<_> = o
+        .unfinished_dags()
+        .await
+        .expect("dags")
+        .into_iter()
+        .filter(|d| d.name == "Cluster scale out")
+        .collect();
+    assert_eq!(dags.len(), 1, "exactly one scale-out reached the agent");
+    let found = obtui::poll::wizard::find_dag(&o, &req.lookup).await;
+    assert_eq!(found.task, Some(dags[0].id.clone()), "{:?}", found.checked);
+    // A DAG that started well before a submit is not that submit's.
+    let later = TaskLookup {
+        submitted_at_ms: now_ms() + 60_000,
+        ..req.lookup.clone()
+    };
+    let found = obtui::poll::wizard::find_dag(&o, &later).await;
+    assert_eq!(found.task, None);
+    assert!(
+        found
+            .checked
+            .iter()
+            .any(|c| c.contains("before the submit")),
+        "{:?}",
+        found.checked
+    );
+    a.shutdown().await;
+}
