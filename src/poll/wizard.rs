@@ -311,18 +311,16 @@ async fn proxy_precheck(
     }
 }
 
-/// Send the write to the server it names. Exactly once: a timeout or a broken connection after
-/// sending is reported as `Unknown`, never retried here. For a scale-out the DAG it may have
-/// started is looked for at once (obshell lets one DAG run at a time, so it is easy to tell).
+/// Send the write to the server it names. Exactly once: a timeout, a broken connection, a
+/// truncated answer or a bare 5xx after sending is reported as `Unknown` (the write rule of
+/// `ApiError::write_outcome`), never retried here; the wizard then asks for `find`.
 pub async fn submit(b: &Backends, req: &SubmitRequest) -> SubmitOutcome {
     if let Write::ScaleOut(body) = &req.write {
         let Some(o) = &b.obshell else {
             return SubmitOutcome::from_result(Err(ApiError::Request(NO_OBSHELL.into())));
         };
-        return match SubmitOutcome::from_result(o.scale_out(body).await.map(|d| d.id)) {
-            // The app looks for the DAG (find_dag) as for an OCP task.
-            other => other,
-        };
+        // On an unknown outcome the app looks for the DAG (find_dag) as for an OCP task.
+        return SubmitOutcome::from_result(o.scale_out(body).await.map(|d| d.id));
     }
     let Some(c) = &b.ocp else {
         return SubmitOutcome::from_result(Err(ApiError::Request(NO_OCP.into())));
