@@ -113,8 +113,6 @@ pub enum Effect {
     },
     /// Network work a wizard asked for (data, the API precheck, the submit).
     Wizard(Box<WizardEffect>),
-    /// After a submit with an unknown outcome: look for the task it may have created.
-    FindTask(crate::app::wizard::TaskLookup),
 }
 
 /// Commands that start with what was typed (the list comes from the action registry).
@@ -130,6 +128,8 @@ pub struct App {
     pub detail: Option<DetailState>,
     /// The DAG view, while a task is open.
     pub dag: Option<DagView>,
+    /// The last task operation sent, until its outcome is known (see `dag::reconcile`).
+    pub op_check: Option<super::dag::reconcile::OpCheck>,
     /// The wizard on screen.
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
@@ -186,6 +186,7 @@ impl App {
             mode: Mode::Normal,
             detail: None,
             dag: None,
+            op_check: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
             notify: Notifications::default(),
@@ -414,17 +415,18 @@ impl App {
             Some(w) => w.on_submit(o),
             None => return vec![],
         };
-        let mut out = self.wizard_effects(effects);
+        // On an unknown outcome the wizard itself asks for the look-up (WizardEffect::FindTask).
+        let _ = lookup;
         if unknown {
-            self.flash(Level::Warn, "no answer to the submit: looking for the task it may have created (it is not re-sent)");
-            out.push(Effect::FindTask(lookup));
+            self.flash(Level::Warn, "sent, outcome unknown: looking for the task it may have created (it is not re-sent)");
         }
-        out
+        self.wizard_effects(effects)
     }
 
-    pub fn on_wizard_found(&mut self, task: Option<String>) -> Vec<Effect> {
+    /// The answer to a wizard's `FindTask`.
+    pub fn on_wizard_found(&mut self, r: crate::app::wizard::LookupReport) -> Vec<Effect> {
         let effects = match self.wizard.as_mut() {
-            Some(w) => w.on_submit_unknown_found(task),
+            Some(w) => w.on_lookup(r),
             None => return vec![],
         };
         self.wizard_effects(effects)
@@ -468,8 +470,18 @@ impl App {
                         self.note_task_status(id, obtui_task::TaskState::Failed, &g.name);
                     }
                 }
+                let verdict = match self.op_check.as_mut() {
+                    Some(c) if c.task == job.task => Some((c.op, c.node.clone(), c.on_graph(&g))),
+                    _ => None,
+                };
                 if let Some(d) = self.dag.as_mut() {
                     d.on_graph(g, at);
+                    if let Some((op, node, v)) = verdict {
+                        if v != super::dag::reconcile::Verdict::Wait {
+                            self.op_check = None;
+                        }
+                        d.on_op_verdict(op, node.as_deref(), v);
+                    }
                 }
                 self.last_refresh = Some(at);
             }
@@ -500,16 +512,41 @@ impl App {
         node: Option<String>,
         result: Result<(), ApiError>,
     ) {
+        use super::dag::reconcile::OpOutcome;
         if let Err(e) = &result {
             self.on_api_error(&format!("{} task {task}", op.name()), e);
         }
-        let text = result.map_err(|e| e.to_string());
+        let outcome = OpOutcome::from_result(&result);
+        // An unknown outcome is decided from the task's next polls (on_task).
+        let this =
+            |c: &super::dag::reconcile::OpCheck| c.task == task && c.op == op && c.node == node;
+        match (&outcome, self.op_check.as_mut()) {
+            (OpOutcome::Unknown(_), Some(c)) if this(c) => c.unknown_polls = Some(0),
+            (OpOutcome::Unknown(_), _) => {
+                self.op_check = Some(super::dag::reconcile::OpCheck {
+                    task: task.to_string(),
+                    op,
+                    node: node.clone(),
+                    before: None,
+                    unknown_polls: Some(0),
+                })
+            }
+            (_, Some(c)) if this(c) => self.op_check = None,
+            _ => {}
+        }
         match self.dag.as_mut().filter(|d| d.task_id == task) {
-            Some(d) => d.on_op_result(op, node, text),
-            None => match text {
-                Ok(()) => self.flash(Level::Info, format!("{} sent for task {task}", op.name())),
-                Err(e) => {
-                    // Remembered above by on_api_error: the footer only.
+            Some(d) => d.on_op_result(op, node, outcome),
+            None => match outcome {
+                OpOutcome::Accepted => {
+                    self.flash(Level::Info, format!("{} sent for task {task}", op.name()))
+                }
+                // Remembered above by on_api_error: the footer only.
+                OpOutcome::Unknown(e) => {
+                    let text = format!("{} task {task}: sent, outcome unknown ({e})", op.name());
+                    self.notify.show(Level::Warn, text, Instant::now());
+                    self.dirty = true;
+                }
+                OpOutcome::Rejected(e) | OpOutcome::NotSent(e) => {
                     let text = format!("{} task {task}: {e}", op.name());
                     self.notify.show(Level::Error, text, Instant::now());
                     self.dirty = true;
@@ -555,6 +592,16 @@ impl App {
             match e {
                 DagEffect::Operate { op, node } => {
                     if let Some(d) = &self.dag {
+                        // The task as it is when sent: what a lost answer is decided against.
+                        self.op_check = Some(super::dag::reconcile::OpCheck {
+                            task: d.task_id.clone(),
+                            op,
+                            node: node.clone(),
+                            before: d
+                                .graph()
+                                .map(|g| super::dag::reconcile::Snapshot::of(g, node.as_deref())),
+                            unknown_polls: None,
+                        });
                         out.push(Effect::Operate {
                             task: d.task_id.clone(),
                             backend: d.backend,

@@ -9,8 +9,8 @@ use crate::model::wizard::data::{
     AgentBrief, AgentCluster, AgentServer, AgentZone, AgentsView, DataRequest, DataResponse,
 };
 use crate::model::wizard::precheck::PrecheckAnswer;
+use crate::model::wizard::request::SubmitOutcome;
 use crate::model::wizard::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup, Write};
-use crate::model::wizard::request::{SubmitError, SubmitOutcome};
 use crate::model::wizard::WizardError;
 use crate::poll::fetch::Backends;
 use obtui_api::obshell::{ObshellClient, ObshellConfig};
@@ -311,26 +311,16 @@ async fn proxy_precheck(
     }
 }
 
-/// Send the write to the server it names. Exactly once: a timeout or a broken connection after
-/// sending is reported as `Unknown`, never retried here. For a scale-out the DAG it may have
-/// started is looked for at once (obshell lets one DAG run at a time, so it is easy to tell).
+/// Send the write to the server it names. Exactly once: a timeout, a broken connection, a
+/// truncated answer or a bare 5xx after sending is reported as `Unknown` (the write rule of
+/// `ApiError::write_outcome`), never retried here; the wizard then asks for `find`.
 pub async fn submit(b: &Backends, req: &SubmitRequest) -> SubmitOutcome {
     if let Write::ScaleOut(body) = &req.write {
         let Some(o) = &b.obshell else {
             return SubmitOutcome::from_result(Err(ApiError::Request(NO_OBSHELL.into())));
         };
-        return match SubmitOutcome::from_result(o.scale_out(body).await.map(|d| d.id)) {
-            SubmitOutcome::Unknown => match find_dag(o, &req.lookup).await {
-                Some(id) => SubmitOutcome::Ok(id),
-                None => SubmitOutcome::Err(SubmitError {
-                    status: None,
-                    code: None,
-                    message: "no answer from the obshell agent, and no running scale-out DAG was found. Check the Tasks pane before submitting again".into(),
-                    trace_id: None,
-                }),
-            },
-            other => other,
-        };
+        // On an unknown outcome the app looks for the DAG (find_dag) as for an OCP task.
+        return SubmitOutcome::from_result(o.scale_out(body).await.map(|d| d.id));
     }
     let Some(c) = &b.ocp else {
         return SubmitOutcome::from_result(Err(ApiError::Request(NO_OCP.into())));
@@ -360,39 +350,169 @@ pub async fn submit(b: &Backends, req: &SubmitRequest) -> SubmitOutcome {
     SubmitOutcome::from_result(r)
 }
 
-/// After an unknown outcome on obshell: an unfinished DAG with the lookup's name.
-pub async fn find_dag(o: &ObshellClient, l: &TaskLookup) -> Option<String> {
-    let want = l.name_contains.to_lowercase();
-    o.unfinished_dags()
-        .await
-        .ok()?
-        .into_iter()
-        .find(|d| d.name.to_lowercase().contains(&want))
-        .map(|d| d.id)
+/// How far before the submit (by our clock) a task's start may lie and still be ours: the
+/// server's clock and ours may differ a little. Small on purpose: a task that started well
+/// before the submit is someone else's.
+pub const CLAIM_SKEW_MS: i64 = 5_000;
+
+/// The start of a task, if it can be read (Unix ms).
+fn start_ms(start: Option<&str>, create: Option<&str>) -> Option<i64> {
+    start
+        .and_then(obtui_api::time::parse_ms)
+        .or_else(|| create.and_then(obtui_api::time::parse_ms))
 }
 
-/// After an unknown outcome: look for a task matching the lookup that started after the submit.
-pub async fn find_task(c: &OcpClient, l: &TaskLookup) -> Option<String> {
+/// Why one OCP task is not the one this request created (`None`: it is).
+pub fn task_mismatch(
+    t: &obtui_api::ocp::TaskInstance,
+    l: &TaskLookup,
+    user: &str,
+) -> Option<String> {
+    if !t
+        .name
+        .to_lowercase()
+        .contains(&l.name_contains.to_lowercase())
+    {
+        return Some(format!("its name is not a \"{}\" task", l.name_contains));
+    }
+    // The target: the task must name the cluster this request is about.
+    if l.cluster_id.is_none() && l.cluster_name.is_none() {
+        return Some("this request names no cluster to compare the task's target with".into());
+    }
+    let t_name = t
+        .cluster
+        .as_ref()
+        .and_then(|c| c.name.as_deref())
+        .map(|n| n.to_string());
+    let t_id = t.cluster_id();
+    if let Some(want) = &l.cluster_name {
+        match &t_name {
+            Some(n) if n == want => {}
+            Some(n) => return Some(format!("its cluster is {n}, not {want}")),
+            None if l.cluster_id.is_some() && t_id == l.cluster_id => {}
+            None => return Some("it names no cluster".into()),
+        }
+    }
+    if let (Some(want), Some(got)) = (l.cluster_id, t_id) {
+        if want != got {
+            return Some(format!("its cluster id is {got}, not {want}"));
+        }
+    }
+    if let Some(who) = t.creator.as_ref().and_then(|c| c.name()) {
+        if !user.is_empty() && who != user {
+            return Some(format!("it was started by {who}, not {user}"));
+        }
+    }
+    match start_ms(t.start_time.as_deref(), t.create_time.as_deref()) {
+        None => Some("its start time is unknown".into()),
+        Some(s) if s + CLAIM_SKEW_MS < l.submitted_at_ms => Some(format!(
+            "it started {} s before the submit",
+            (l.submitted_at_ms - s) / 1000
+        )),
+        Some(_) => None,
+    }
+}
+
+pub use crate::model::wizard::request::LookupReport;
+
+/// After an unknown outcome on obshell: the "Cluster scale out" DAG started at or after the
+/// submit. obshell's documented DAG shape carries no target (its `additional_data` is empty,
+/// its nodes run on the cluster's agents), so the target cannot be compared; obshell runs one
+/// cluster-wide DAG at a time, so a DAG of that name that started after the submit is ours.
+pub async fn find_dag(o: &ObshellClient, l: &TaskLookup) -> LookupReport {
+    let mut r = LookupReport::default();
+    let dags = match o.unfinished_dags().await {
+        Ok(d) => d,
+        Err(e) => {
+            r.checked
+                .push(format!("the unfinished DAGs could not be listed: {e}"));
+            return r;
+        }
+    };
+    let want = l.name_contains.to_lowercase();
+    for d in dags {
+        let why = if !d.name.to_lowercase().contains(&want) {
+            Some(format!("its name is not \"{}\"", l.name_contains))
+        } else {
+            match start_ms(Some(&d.start_time), None) {
+                None => Some("it has not started (start time unset)".into()),
+                Some(s) if s + CLAIM_SKEW_MS < l.submitted_at_ms => Some(format!(
+                    "it started {} s before the submit",
+                    (l.submitted_at_ms - s) / 1000
+                )),
+                Some(_) => None,
+            }
+        };
+        match why {
+            None if r.task.is_none() => r.task = Some(d.id.clone()),
+            None => r.checked.push(format!(
+                "DAG {} {}: a second match, not claimed",
+                d.id, d.name
+            )),
+            Some(w) => r.checked.push(format!("DAG {} {}: {w}", d.id, d.name)),
+        }
+    }
+    if r.checked.is_empty() && r.task.is_none() {
+        r.checked.push("no unfinished DAG on the agent".into());
+    }
+    r
+}
+
+/// After an unknown outcome: the task this request created, if one provably is (its name,
+/// its cluster, its creator, a start at or after the submit less [`CLAIM_SKEW_MS`]).
+pub async fn find_task(c: &OcpClient, l: &TaskLookup) -> LookupReport {
+    let mut r = LookupReport::default();
     let f = TaskFilter {
         cluster_id: l.cluster_id,
         ..Default::default()
     };
-    let page = c
+    let page = match c
         .list_tasks(&PageQuery::new(1, 50).sorted("id,desc"), &f)
         .await
-        .ok()?;
-    let want = l.name_contains.to_lowercase();
-    page.contents
-        .iter()
-        .find(|t| {
-            let started = t
-                .start_time
-                .as_deref()
-                .or(t.create_time.as_deref())
-                .and_then(obtui_api::time::parse_ms)
-                .unwrap_or(0);
-            // Allow for clock skew between us and the server.
-            t.name.to_lowercase().contains(&want) && started + 120_000 >= l.submitted_at_ms
-        })
-        .map(|t| t.id.to_string())
+    {
+        Ok(p) => p,
+        Err(e) => {
+            r.checked
+                .push(format!("the task list could not be read: {e}"));
+            return r;
+        }
+    };
+    for t in &page.contents {
+        match task_mismatch(t, l, c.user()) {
+            None if r.task.is_none() => r.task = Some(t.id.to_string()),
+            None => r.checked.push(format!(
+                "task #{} {}: a second match, not claimed",
+                t.id, t.name
+            )),
+            Some(why) => {
+                // Only tasks of the right kind are worth listing; the rest are counted.
+                if t.name
+                    .to_lowercase()
+                    .contains(&l.name_contains.to_lowercase())
+                {
+                    r.checked.push(format!("task #{} {}: {why}", t.id, t.name));
+                }
+            }
+        }
+    }
+    if r.task.is_none() {
+        r.checked.push(format!(
+            "{} recent task(s) read; none is a \"{}\" task of this request",
+            page.contents.len(),
+            l.name_contains
+        ));
+    }
+    r
+}
+
+/// Look again for the task of a write whose outcome is unknown, on the server it went to.
+pub async fn find(b: &Backends, l: &TaskLookup, backend: obtui_task::Backend) -> LookupReport {
+    match (backend, &b.ocp, &b.obshell) {
+        (obtui_task::Backend::Obshell, _, Some(o)) => find_dag(o, l).await,
+        (obtui_task::Backend::Ocp, Some(c), _) => find_task(c, l).await,
+        _ => LookupReport {
+            task: None,
+            checked: vec!["the server of this write is not connected".into()],
+        },
+    }
 }

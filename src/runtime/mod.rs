@@ -48,7 +48,7 @@ pub enum Msg {
         crate::app::wizard::SubmitOutcome,
         crate::app::wizard::TaskLookup,
     ),
-    WizardFound(Option<String>),
+    WizardFound(crate::app::wizard::LookupReport),
     /// New lines about this run for the help overlay.
     Notes(Vec<String>),
 }
@@ -84,17 +84,19 @@ impl Auditor {
             Ok(Some(task)) => e = e.task_id(task),
             Ok(None) => {}
             Err(err) => {
-                let outcome = match err {
-                    ApiError::Server { status, code, .. } => AuditOutcome::Rejected {
+                // The write rule (ApiError::write_outcome): only the server's own refusal
+                // is `rejected`; a gateway's bare 5xx or a lost answer is `unknown`.
+                let outcome = match (err.write_outcome(), err) {
+                    (obtui_api::WriteOutcome::Unknown, _) => AuditOutcome::Unknown,
+                    (obtui_api::WriteOutcome::NotSent, _) => AuditOutcome::NotSent,
+                    (_, ApiError::Server { status, code, .. }) => AuditOutcome::Rejected {
                         status: *status,
                         code: code.clone(),
                     },
-                    ApiError::Decode { status, .. } => AuditOutcome::Rejected {
-                        status: *status,
-                        code: None,
+                    (_, e) => match e.status() {
+                        Some(status) => AuditOutcome::Rejected { status, code: None },
+                        None => AuditOutcome::NotSent,
                     },
-                    e if e.outcome_unknown() => AuditOutcome::Unknown,
-                    _ => AuditOutcome::NotSent,
                 };
                 e = e.outcome(outcome);
             }
@@ -330,6 +332,12 @@ impl Session {
                     // The request's secrets are not needed any more.
                     req.write.wipe();
                     let _ = tx.send(Msg::WizardSubmit(o, req.lookup.clone())).await;
+                });
+            }
+            WizardEffect::FindTask(lookup, backend) => {
+                tokio::spawn(async move {
+                    let r = crate::poll::wizard::find(&b, &lookup, backend).await;
+                    let _ = tx.send(Msg::WizardFound(r)).await;
                 });
             }
             WizardEffect::Close | WizardEffect::OpenTask(_) => {}
@@ -707,16 +715,6 @@ impl Session {
                 node,
             } => self.operate(task, backend, op, node),
             Effect::Wizard(w) => self.wizard(*w),
-            Effect::FindTask(lookup) => {
-                let Some(c) = self.backends.ocp.clone() else {
-                    return;
-                };
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let found = crate::poll::wizard::find_task(&c, &lookup).await;
-                    let _ = tx.send(Msg::WizardFound(found)).await;
-                });
-            }
             Effect::Copy(_) | Effect::Suspend | Effect::SwitchProfile(_) | Effect::Login(_) => {}
         }
     }

@@ -264,3 +264,82 @@ async fn a_write_that_cannot_be_audited_is_refused_before_it_is_sent() {
     let _ = std::fs::remove_dir_all(&audit);
     h.shutdown().await;
 }
+
+/// The notice of the DAG view, if any.
+fn dag_notice(app: &App) -> String {
+    app.dag
+        .as_ref()
+        .and_then(|d| d.notice.as_ref().map(|n| n.1.clone()))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_whose_answer_is_lost_after_the_server_acted_is_unknown_then_reconciled() {
+    let h = sim::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        SimOptions {
+            speed: 100.0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let audit = std::env::temp_dir().join(format!(
+        "obtui-dag-unknown-audit-{}.log",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&audit);
+    let mut r = rig(h.url(), Some(audit.clone()));
+    r.press(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE));
+    r.until("tasks", |a| a.pane(PaneKind::Tasks).loaded).await;
+    let failed = {
+        let t = &r.app.pane(PaneKind::Tasks).table;
+        t.view
+            .iter()
+            .position(|&i| t.rows[i].cells[2] == "FAILED")
+            .expect("a failed task")
+    };
+    r.app.pane_mut(PaneKind::Tasks).table.selected = failed;
+    r.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    r.until("the graph", |a| graph_status(a) == Some(TaskState::Failed))
+        .await;
+    // The server retries the task, then a gateway answers an empty 502 (and, the second
+    // time, the connection is cut): both are "outcome unknown", never "failed".
+    let resp = reqwest::Client::new()
+        .post(format!("{}/sim/faults", h.url()))
+        .json(&serde_json::json!({"lose_count": 1, "lose_status": 502,
+            "path_prefix": "/api/v2/tasks/instances"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    r.press(KeyEvent::new(KeyCode::Char('t'), KeyModifiers::CONTROL));
+    assert!(r.app.dag.as_ref().unwrap().confirm.is_some());
+    r.press(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
+    r.until("the answer", |a| {
+        let n = dag_notice(a);
+        n.contains("outcome unknown") || n.contains("took effect") || n.contains("failed")
+    })
+    .await;
+    assert!(
+        !dag_notice(&r.app).contains("failed"),
+        "{}",
+        dag_notice(&r.app)
+    );
+    r.until("the reconciliation", |a| {
+        dag_notice(a).contains("took effect")
+    })
+    .await;
+    assert!(
+        dag_notice(&r.app).starts_with("retry of the task"),
+        "{}",
+        dag_notice(&r.app)
+    );
+    let text = std::fs::read_to_string(&audit).expect("audit log written");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["outcome"], "unknown", "{v}");
+    let _ = std::fs::remove_file(&audit);
+    h.shutdown().await;
+}

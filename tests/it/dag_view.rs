@@ -591,7 +591,9 @@ fn confirmation_defaults_to_cancel() {
     v.on_op_result(
         Op::Retry,
         Some("r".into()),
-        Err("HTTP 400 TASK_STATE_INVALID (traceId ab12)".into()),
+        obtui::app::dag::reconcile::OpOutcome::Rejected(
+            "HTTP 400 TASK_STATE_INVALID (traceId ab12)".into(),
+        ),
     );
     assert!(v.pending.is_none());
     let text = render(&mut v, 110, 20);

@@ -35,3 +35,4 @@ mod wizard_keys_fuzz;
 mod wizard_render;
 mod wizard_scaleout;
 mod wizard_scaleout_tmux;
+mod writes_unknown;

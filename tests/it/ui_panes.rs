@@ -391,6 +391,7 @@ fn loading_empty_error_and_stale_states() {
         message: "Service Unavailable".into(),
         trace_id: Some("abc123def".into()),
         retry_after_secs: None,
+        envelope: true,
     };
     app.on_view(
         ViewJob::Pane(PaneKind::Clusters),
@@ -524,6 +525,7 @@ fn every_view_and_state_in_both_themes_and_sizes() {
         message: "Bad Gateway".into(),
         trace_id: Some("f00dbabe".into()),
         retry_after_secs: None,
+        envelope: true,
     };
     for theme_name in ["default", "mono"] {
         for (w, h) in [(80u16, 24u16), (160, 48)] {

@@ -368,7 +368,12 @@ fn an_api_error_keeps_every_field_and_shows_status_message_trace() {
 fn a_timeout_looks_for_the_task_before_anything_is_resent() {
     let mut w = at_summary();
     confirm_submit(&mut w);
-    assert!(w.on_submit(SubmitOutcome::Unknown).is_empty());
+    // Unknown: the wizard asks for the look-up, never for a second submit.
+    let e = w.on_submit(SubmitOutcome::Unknown);
+    assert!(
+        matches!(e.as_slice(), [WizardEffect::FindTask(..)]),
+        "{e:?}"
+    );
     assert_eq!(w.submit, SubmitState::Searching);
     // Keys do nothing while looking.
     assert_eq!(submits(&confirm_submit(&mut w)), 0);
@@ -380,13 +385,43 @@ fn a_timeout_looks_for_the_task_before_anything_is_resent() {
 
     let mut w = at_summary();
     confirm_submit(&mut w);
-    w.on_submit(SubmitOutcome::Unknown);
-    assert!(w.on_submit_unknown_found(None).is_empty());
-    match &w.submit {
-        SubmitState::Failed(e) => assert!(e.message.contains("no task"), "{e:?}"),
-        s => panic!("{s:?}"),
-    }
+    let e = w.on_submit(SubmitOutcome::Unknown);
+    assert!(
+        matches!(e.as_slice(), [WizardEffect::FindTask(l, _)] if l.cluster_name.as_deref() == Some("zerg")),
+        "{e:?}"
+    );
+    assert!(w
+        .on_lookup(obtui::app::wizard::LookupReport {
+            task: None,
+            checked: vec!["task #7 Create primary OB cluster: its cluster is wt2, not zerg".into()],
+        })
+        .is_empty());
+    assert!(
+        matches!(&w.submit, SubmitState::Unknown(c) if c.len() == 1),
+        "{:?}",
+        w.submit
+    );
+    // Every field is kept, and the screen says what was checked.
+    assert_eq!(w.text_named("name"), "zerg");
     assert_eq!(w.secret_named("password").unwrap().expose(), PW);
+    let text = screen(&w);
+    assert!(
+        text.contains("outcome unknown") && text.contains("wt2"),
+        "{text}"
+    );
+    // Enter never sends a second write; `r` looks again (and only looks).
+    assert_eq!(submits(&confirm_submit(&mut w)), 0);
+    let e = w.handle_key(key(Char('r')));
+    assert!(
+        matches!(e.as_slice(), [WizardEffect::FindTask(..)]),
+        "{e:?}"
+    );
+    assert_eq!(w.submit, SubmitState::Searching);
+    let e = w.on_lookup(obtui::app::wizard::LookupReport {
+        task: Some("9".into()),
+        checked: vec![],
+    });
+    assert!(matches!(e.as_slice(), [WizardEffect::OpenTask(id), WizardEffect::Close] if id == "9"));
 }
 
 #[test]

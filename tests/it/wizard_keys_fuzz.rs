@@ -111,6 +111,10 @@ fn random_input_never_panics_and_never_double_submits() {
                         in_flight = true;
                         submits += 1;
                     }
+                    // A look-up after an unknown outcome (`r`): nothing found, still unknown.
+                    WizardEffect::FindTask(..) => {
+                        w.on_submit_unknown_found(None);
+                    }
                     WizardEffect::Close | WizardEffect::OpenTask(_) => {
                         w = start(&ctx);
                         in_flight = false;

@@ -253,6 +253,7 @@ fn a_precheck_failing_with_a_server_error_shows_its_trace_id() {
         message: "bad gateway".into(),
         trace_id: Some("abc123".into()),
         retry_after_secs: None,
+        envelope: true,
     };
     w.on_precheck(Err(err.into()));
     let text = screen(&w);

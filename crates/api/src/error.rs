@@ -50,6 +50,11 @@ pub enum ApiError {
         trace_id: Option<String>,
         /// `RateLimit-Reset` (seconds) on a 429, when the server sent it.
         retry_after_secs: Option<u64>,
+        /// The body carried the server's own error envelope (OCP's `error` object, obshell's
+        /// `error`): the application itself answered. `false` for a bare status or another
+        /// JSON shape (a gateway's or the framework's default page). Decides whether a failed
+        /// write was rejected or may have happened ([`ApiError::write_outcome`]).
+        envelope: bool,
     },
     /// The server answered, but the body is not what the API documents (HTML from a proxy,
     /// truncated JSON, a wrong shape).
@@ -236,15 +241,49 @@ impl ApiError {
     }
 
     /// True when a write may have reached the server even though no answer came back:
-    /// such a write must never be re-sent blindly.
+    /// such a write must never be re-sent blindly. Same as
+    /// `write_outcome() == WriteOutcome::Unknown`.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(
-            self,
-            ApiError::Transport {
-                kind: TransportKind::Timeout | TransportKind::Reset | TransportKind::Other,
-                ..
+        self.write_outcome() == WriteOutcome::Unknown
+    }
+
+    /// What this error says about a **write** that was sent:
+    ///
+    /// - `Rejected`: the application itself refused it: any 4xx, or a 5xx / `successful:false`
+    ///   whose body carries the server's error envelope.
+    /// - `Unknown`: it may have been acted on: a timeout, a reset or other broken transfer,
+    ///   a 5xx without the envelope (a gateway's 502/504, an empty 500, an HTML page), or a
+    ///   2xx whose body is unreadable (truncated).
+    /// - `NotSent`: it never left (refused connection, DNS, TLS, a request that could not be
+    ///   built, a local refusal).
+    pub fn write_outcome(&self) -> WriteOutcome {
+        match self {
+            ApiError::Transport { kind, .. } => match kind {
+                TransportKind::Timeout | TransportKind::Reset | TransportKind::Other => {
+                    WriteOutcome::Unknown
+                }
+                TransportKind::Connect | TransportKind::Dns | TransportKind::Tls => {
+                    WriteOutcome::NotSent
+                }
+            },
+            ApiError::Server {
+                status, envelope, ..
+            } => {
+                if (400..500).contains(status) || *envelope {
+                    WriteOutcome::Rejected
+                } else {
+                    WriteOutcome::Unknown
+                }
             }
-        )
+            ApiError::Decode { status, .. } => {
+                if (400..500).contains(status) {
+                    WriteOutcome::Rejected
+                } else {
+                    WriteOutcome::Unknown
+                }
+            }
+            ApiError::Build(_) | ApiError::Request(_) => WriteOutcome::NotSent,
+        }
     }
 
     /// True for errors that a later retry may cure (network, 5xx, 429).
@@ -290,6 +329,17 @@ impl ApiError {
         }
         ApiError::Transport { kind, message }
     }
+}
+
+/// What a failed write's error says about the write (see [`ApiError::write_outcome`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The server's application answered with a refusal: nothing was done.
+    Rejected,
+    /// Sent, and it may or may not have been acted on: never re-send blindly; look.
+    Unknown,
+    /// It never reached the server.
+    NotSent,
 }
 
 /// The first bytes of a body, made printable, for error messages about unreadable answers.
@@ -341,6 +391,7 @@ mod tests {
             message: "Excessive number of requests.".into(),
             trace_id: Some("abc123".into()),
             retry_after_secs: None,
+            envelope: true,
         };
         assert_eq!(
             e.to_string(),
@@ -352,6 +403,7 @@ mod tests {
             message: "Task not found".into(),
             trace_id: None,
             retry_after_secs: None,
+            envelope: true,
         };
         assert_eq!(e.to_string(), "HTTP 404 [20000]: Task not found");
         assert!(!e.is_transient());
@@ -365,6 +417,7 @@ mod tests {
             message: "x".repeat(200_000),
             trace_id: Some("t1".into()),
             retry_after_secs: None,
+            envelope: true,
         };
         let s = e.to_string();
         assert!(s.len() < 1100, "{}", s.len());
@@ -393,5 +446,41 @@ mod tests {
             message: "x".into(),
         };
         assert!(!c.outcome_unknown());
+    }
+
+    #[test]
+    fn write_outcome_rejected_only_with_the_envelope_or_a_4xx() {
+        let server = |status, envelope| ApiError::Server {
+            status,
+            code: None,
+            message: String::new(),
+            trace_id: None,
+            retry_after_secs: None,
+            envelope,
+        };
+        let decode = |status| ApiError::Decode {
+            status,
+            detail: "empty body".into(),
+            snippet: String::new(),
+            cause: None,
+        };
+        assert_eq!(server(500, true).write_outcome(), WriteOutcome::Rejected);
+        assert_eq!(server(400, false).write_outcome(), WriteOutcome::Rejected);
+        assert_eq!(server(502, false).write_outcome(), WriteOutcome::Unknown);
+        assert_eq!(server(500, false).write_outcome(), WriteOutcome::Unknown);
+        // An empty 500/502/504 and a truncated 200 decode as unreadable: unknown.
+        for s in [500, 502, 504, 200] {
+            assert_eq!(decode(s).write_outcome(), WriteOutcome::Unknown, "{s}");
+        }
+        assert_eq!(decode(413).write_outcome(), WriteOutcome::Rejected);
+        let reset = ApiError::Transport {
+            kind: TransportKind::Reset,
+            message: "x".into(),
+        };
+        assert_eq!(reset.write_outcome(), WriteOutcome::Unknown);
+        assert_eq!(
+            ApiError::Request("no OCP".into()).write_outcome(),
+            WriteOutcome::NotSent
+        );
     }
 }

@@ -6,4 +6,4 @@ pub mod ocp;
 pub mod secret;
 pub mod time;
 
-pub use error::{cut_long_lines, quote_input, ApiError, Cause, RequestError};
+pub use error::{cut_long_lines, quote_input, ApiError, Cause, RequestError, WriteOutcome};

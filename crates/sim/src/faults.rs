@@ -35,10 +35,11 @@
 //! | `garbage_count` | the next N matching requests get a 200 with a body that is not JSON (alternately truncated JSON and an HTML proxy page) |
 //! | `drop_count` | the next N matching requests get a 200 whose body stream breaks after a few bytes (the connection is closed mid-body) |
 //! | `huge_count`, `huge_mb` | the next N matching requests get their real answer padded to `huge_mb` MB (default 50, at most 512): a valid JSON object whose first member is one huge string, streamed without a length |
+//! | `lose_count`, `lose_status` | the next N matching **writes** (any method but GET/HEAD) are acted on — the real handler runs and changes the state — and then the answer is lost: with `lose_status` 0 (default) the connection is cut mid-body; with a status (e.g. 502, 504, 500) that status is sent with an empty body, as a gateway in front would. The case a client must call "outcome unknown" |
 //! | `path_prefix` | only requests whose path starts with this are affected (default: every path outside `/sim/`) |
 //!
-//! One fault is applied per request, checked in the order error, garbage, drop, huge; latency
-//! applies on top. Examples:
+//! One fault is applied per request, checked in the order lose (writes only), error, garbage,
+//! drop, huge; latency applies on top. Examples:
 //!
 //! ```text
 //! curl -X POST localhost:PORT/sim/faults -d '{"latency_ms":5000}'
@@ -47,6 +48,8 @@
 //! curl -X POST localhost:PORT/sim/faults -d '{"garbage_count":2,"path_prefix":"/api/v2/compute"}'
 //! curl -X POST localhost:PORT/sim/faults -d '{"drop_count":1}'
 //! curl -X POST localhost:PORT/sim/faults -d '{"huge_count":1,"huge_mb":100}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"lose_count":1,"path_prefix":"/api/v2/ob/clusters"}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"lose_count":1,"lose_status":502}'
 //! curl -X DELETE localhost:PORT/sim/faults
 //! ```
 //!
@@ -103,6 +106,8 @@ pub struct Faults {
     pub drop_count: u32,
     pub huge_count: u32,
     pub huge_mb: u32,
+    pub lose_count: u32,
+    pub lose_status: u16,
     pub path_prefix: Option<String>,
     /// How many garbage bodies were served (alternates their kind).
     #[serde(skip)]
@@ -121,6 +126,8 @@ pub struct FaultSpec {
     pub drop_count: Option<u32>,
     pub huge_count: Option<u32>,
     pub huge_mb: Option<u32>,
+    pub lose_count: Option<u32>,
+    pub lose_status: Option<u16>,
     pub path_prefix: Option<String>,
 }
 
@@ -131,6 +138,17 @@ impl Faults {
             if !(400..=599).contains(&st) {
                 return Err(Fail::bad("error_status must be 400..=599"));
             }
+        }
+        if let Some(st) = s.lose_status {
+            if st != 0 && !(400..=599).contains(&st) {
+                return Err(Fail::bad("lose_status must be 0 or 400..=599"));
+            }
+        }
+        if let Some(v) = s.lose_count {
+            self.lose_count = v;
+        }
+        if let Some(v) = s.lose_status {
+            self.lose_status = v;
         }
         if let Some(v) = s.latency_ms {
             self.latency_ms = v.min(MAX_LATENCY_MS);
@@ -169,6 +187,19 @@ impl Faults {
         self.path_prefix
             .as_deref()
             .is_none_or(|p| path.starts_with(p))
+    }
+
+    /// For a write (`is_write`): whether its answer is to be lost after the handler has acted,
+    /// and how (`Lost::Cut`, or an empty answer of a status). Counts one request.
+    pub(crate) fn take_lost(&mut self, path: &str, is_write: bool) -> Option<Lost> {
+        if !is_write || self.lose_count == 0 || !self.matches(path) {
+            return None;
+        }
+        self.lose_count -= 1;
+        Some(match self.lose_status {
+            0 => Lost::Cut,
+            s => Lost::Empty(s),
+        })
     }
 
     /// Take the fault for one request: its latency and at most one failure.
@@ -210,6 +241,32 @@ pub(crate) enum Action {
     Drop,
     /// The real answer padded to this many MB.
     Huge(u32),
+}
+
+/// How the answer of a write that was acted on is lost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Lost {
+    /// The connection is cut mid-body.
+    Cut,
+    /// This status with an empty body (a gateway's 502/504, an empty 500).
+    Empty(u16),
+}
+
+/// Whether a request may change state: any method but GET and HEAD.
+pub(crate) fn is_write(method: &axum::http::Method) -> bool {
+    !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD)
+}
+
+/// Run the real handler (it acts), drop its answer, and send `lost` instead.
+pub(crate) async fn lose_answer(resp: Response, lost: Lost, cut_start: &'static [u8]) -> Response {
+    // Drain the real answer so the handler's work is complete, then forget it.
+    let _ = axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await;
+    match lost {
+        Lost::Cut => drop_response(cut_start),
+        Lost::Empty(s) => StatusCode::from_u16(s)
+            .unwrap_or(StatusCode::BAD_GATEWAY)
+            .into_response(),
+    }
 }
 
 /// A fixed rate-limit window, only to fill the headers.
@@ -331,6 +388,11 @@ pub async fn layer(State(state): State<SimState>, req: Request, next: Next) -> R
             .into_response();
         }
         return REQUEST_START.scope(start, next.run(req)).await;
+    }
+    let lost = state.faults().take_lost(&path, is_write(req.method()));
+    if let Some(lost) = lost {
+        let resp = REQUEST_START.scope(start, next.run(req)).await;
+        return lose_answer(resp, lost, b"{\"data\":{\"id\":").await;
     }
     let (latency, action) = state.faults().take(&path);
     if latency > 0 {
@@ -666,6 +728,36 @@ mod tests {
         .unwrap();
         assert!(matches!(p.take("/api/v1/ob/info").1, Action::Huge(50)));
         assert!(matches!(p.take("/api/v1/ob/info").1, Action::Pass));
+    }
+
+    #[test]
+    fn lost_answers_count_writes_only() {
+        let mut f = Faults::default();
+        f.apply(FaultSpec {
+            lose_count: Some(2),
+            path_prefix: Some("/api/v2/ob/clusters".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(f.take_lost("/api/v2/ob/clusters", false), None);
+        assert_eq!(f.take_lost("/api/v2/tasks", true), None);
+        assert_eq!(f.take_lost("/api/v2/ob/clusters", true), Some(Lost::Cut));
+        f.apply(FaultSpec {
+            lose_status: Some(502),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            f.take_lost("/api/v2/ob/clusters", true),
+            Some(Lost::Empty(502))
+        );
+        assert_eq!(f.take_lost("/api/v2/ob/clusters", true), None);
+        assert!(f
+            .apply(FaultSpec {
+                lose_status: Some(200),
+                ..Default::default()
+            })
+            .is_err());
     }
 
     #[test]

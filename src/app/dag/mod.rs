@@ -8,6 +8,7 @@
 pub mod confirm;
 pub mod log;
 mod nav;
+pub mod reconcile;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -325,13 +326,31 @@ impl DagView {
         self.log.feed(node_id, full_text);
     }
 
-    /// The result of an operation the app sent after [`DagEffect::Operate`].
-    pub fn on_op_result(&mut self, op: Op, node: Option<String>, result: Result<(), String>) {
+    /// The result of an operation the app sent after [`DagEffect::Operate`]. An unknown
+    /// outcome is not a failure: the app decides it from the next polls (`on_op_verdict`).
+    pub fn on_op_result(&mut self, op: Op, node: Option<String>, result: reconcile::OpOutcome) {
+        use reconcile::OpOutcome;
         self.pending = None;
         let what = self.op_phrase(op, node.as_deref());
         let (level, text) = match result {
-            Ok(()) => (Level::Info, format!("{what}: requested")),
-            Err(e) => (Level::Error, format!("{what} failed: {e}")),
+            OpOutcome::Accepted => (Level::Info, format!("{what}: requested")),
+            OpOutcome::Rejected(e) => (Level::Error, format!("{what} failed: {e}")),
+            OpOutcome::NotSent(e) => (Level::Error, format!("{what} not sent: {e}")),
+            OpOutcome::Unknown(e) => (
+                Level::Warn,
+                format!("{what}: sent, outcome unknown ({e}) — checking"),
+            ),
+        };
+        self.notice = Some((level, text, self.now()));
+    }
+
+    /// What the polls after an unknown outcome showed.
+    pub fn on_op_verdict(&mut self, op: Op, node: Option<&str>, v: reconcile::Verdict) {
+        let what = self.op_phrase(op, node);
+        let (level, text) = match v {
+            reconcile::Verdict::TookEffect(s) => (Level::Info, format!("{what}: {s}")),
+            reconcile::Verdict::DidNot(s) => (Level::Warn, format!("{what}: {s}")),
+            reconcile::Verdict::Wait => return,
         };
         self.notice = Some((level, text, self.now()));
     }

@@ -59,6 +59,13 @@ impl Wizard {
             SubmitState::InFlight | SubmitState::Searching | SubmitState::Done(_) => {
                 return Vec::new()
             }
+            // Outcome unknown: `r` looks again; Enter never sends a second write (do_submit
+            // and open_confirm refuse); the other keys work as usual, every field kept.
+            SubmitState::Unknown(_)
+                if key.code == crossterm::event::KeyCode::Char('r') && key.modifiers.is_empty() =>
+            {
+                return self.look_again();
+            }
             _ => {}
         }
         if self.discard_prompt {

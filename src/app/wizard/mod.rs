@@ -70,7 +70,8 @@ use obtui_api::secret::Secret;
 pub use crate::model::wizard::data::{self, DataRequest, DataResponse, Inventory};
 pub use crate::model::wizard::precheck::{CheckResult, PrecheckItem, PrecheckSource};
 pub use crate::model::wizard::request::{
-    OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup, Write,
+    LookupReport, OcpWrite, PrecheckRequest, SubmitError, SubmitOutcome, SubmitRequest, TaskLookup,
+    Write,
 };
 pub use crate::model::wizard::{convert, request, WizardError, WizardKind};
 pub use field::{Choice, Cond, Field, FieldKind, Rule, Value};
@@ -305,6 +306,10 @@ pub enum SubmitState {
     InFlight,
     /// Sent, no answer: the app is looking for the task it may have created.
     Searching,
+    /// Sent, no answer, and no task provably from this request was found: the outcome is
+    /// unknown. Every field is kept; submit is refused (it might be a second write); `r`
+    /// looks again. The lines say which tasks were looked at and why none matched.
+    Unknown(Vec<String>),
     Failed(SubmitError),
     Done(String),
 }
@@ -319,12 +324,18 @@ pub struct Popup {
     pub picked: Vec<String>,
 }
 
+/// Why submit is refused while a write's outcome is unknown.
+pub const UNKNOWN_REFUSAL: &str = "the last submit's outcome is unknown: it is not sent again. Press r to look for its task again, or check the task list";
+
 /// What the app must do for the wizard.
 #[derive(Debug, Clone)]
 pub enum WizardEffect {
     NeedData(DataRequest),
     RunPrecheck(PrecheckRequest),
     Submit(SubmitRequest),
+    /// Look for the task a write with an unknown outcome may have created, on this server;
+    /// answer with `on_lookup`.
+    FindTask(TaskLookup, obtui_task::Backend),
     Close,
     OpenTask(String),
 }
@@ -352,6 +363,8 @@ pub struct Wizard {
     pub summary: Option<Summary>,
     pub confirm: Option<Confirm>,
     pub submit: SubmitState,
+    /// The look-up of the last write sent and the server it went to (for "look again").
+    sent: Option<(TaskLookup, obtui_task::Backend)>,
     /// "Discard this form?" is showing.
     pub discard_prompt: bool,
     /// A one-line message for the user (why a key was refused, …).
@@ -403,6 +416,7 @@ impl Wizard {
             summary: None,
             confirm: None,
             submit: SubmitState::Idle,
+            sent: None,
             discard_prompt: false,
             notice: None,
             dirty: false,
@@ -1022,8 +1036,14 @@ impl Wizard {
     fn open_confirm(&mut self) {
         if matches!(
             self.submit,
-            SubmitState::InFlight | SubmitState::Searching | SubmitState::Done(_)
+            SubmitState::InFlight
+                | SubmitState::Searching
+                | SubmitState::Done(_)
+                | SubmitState::Unknown(_)
         ) {
+            if matches!(self.submit, SubmitState::Unknown(_)) {
+                self.notice = Some(UNKNOWN_REFUSAL.into());
+            }
             return;
         }
         if !self.precheck_passed() {
@@ -1066,6 +1086,7 @@ impl Wizard {
     }
 
     fn do_submit(&mut self) -> Vec<WizardEffect> {
+        // Never a second write while the first one's outcome is unknown.
         // Exactly once: only from Idle or after a reported failure, never while one is out.
         if !matches!(self.submit, SubmitState::Idle | SubmitState::Failed(_)) {
             return Vec::new();
@@ -1085,6 +1106,7 @@ impl Wizard {
         self.confirm = None;
         self.submit = SubmitState::InFlight;
         self.notice = None;
+        self.sent = Some((req.lookup.clone(), req.write.backend()));
         vec![WizardEffect::Submit(req)]
     }
 
@@ -1102,25 +1124,41 @@ impl Wizard {
             }
             SubmitOutcome::Unknown => {
                 self.submit = SubmitState::Searching;
-                Vec::new()
+                self.look_again()
             }
+        }
+    }
+
+    /// Look (again) for the task of the write whose outcome is unknown. Never re-sends it.
+    pub fn look_again(&mut self) -> Vec<WizardEffect> {
+        match (&self.submit, &self.sent) {
+            (SubmitState::Searching | SubmitState::Unknown(_), Some((l, b))) => {
+                let e = WizardEffect::FindTask(l.clone(), *b);
+                self.submit = SubmitState::Searching;
+                vec![e]
+            }
+            _ => Vec::new(),
         }
     }
 
     /// After `SubmitOutcome::Unknown`: the task the app found (or `None`).
     pub fn on_submit_unknown_found(&mut self, task: Option<String>) -> Vec<WizardEffect> {
+        self.on_lookup(LookupReport {
+            task,
+            checked: Vec::new(),
+        })
+    }
+
+    /// The answer to `FindTask`: the task is claimed only when the look-up proved it ours;
+    /// otherwise the outcome stays unknown, with what was checked.
+    pub fn on_lookup(&mut self, r: LookupReport) -> Vec<WizardEffect> {
         if self.submit != SubmitState::Searching {
             return Vec::new();
         }
-        match task {
+        match r.task {
             Some(id) => self.done(id),
             None => {
-                self.submit = SubmitState::Failed(SubmitError {
-                    status: None,
-                    code: None,
-                    message: "no answer from OCP, and no task from this request was found. Check the Tasks pane before submitting again".into(),
-                    trace_id: None,
-                });
+                self.submit = SubmitState::Unknown(r.checked);
                 Vec::new()
             }
         }

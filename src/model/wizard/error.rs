@@ -138,6 +138,7 @@ mod tests {
             message: "bad gateway".into(),
             trace_id: Some("abc123".into()),
             retry_after_secs: None,
+            envelope: true,
         });
         assert_eq!(
             e.to_string(),

@@ -119,6 +119,14 @@ pub struct TaskLookup {
     pub submitted_at_ms: i64,
 }
 
+/// What a look-up after an unknown outcome found: the task (only one that provably belongs
+/// to the request), and one line per task looked at, saying why it is not ours.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LookupReport {
+    pub task: Option<String>,
+    pub checked: Vec<String>,
+}
+
 /// The write itself.
 #[derive(Debug, Clone)]
 pub struct SubmitRequest {
@@ -219,6 +227,7 @@ mod tests {
             message: "bad name".into(),
             trace_id: Some("abc".into()),
             retry_after_secs: None,
+            envelope: true,
         };
         let s = SubmitError::from_api(&e);
         assert_eq!(s.line(), "HTTP 400 [10001]: bad name (traceId abc)");

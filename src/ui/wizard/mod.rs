@@ -378,7 +378,7 @@ fn draw_notice(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         ),
         (SubmitState::Searching, _) => Line::styled(
             fit(
-                "⟳ no answer from OCP; looking for the task this request may have created…",
+                "⟳ sent, outcome unknown; looking for the task this request may have created…",
                 width,
             ),
             Style::default().fg(theme.warn).add_modifier(Modifier::BOLD),
@@ -692,6 +692,20 @@ fn draw_summary(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
                     Span::styled("traceId ", theme.muted()),
                     Span::raw(t.clone()),
                 ]));
+            }
+        }
+        SubmitState::Unknown(checked) => {
+            let warn = Style::default().fg(theme.warn).add_modifier(Modifier::BOLD);
+            for l in wrap(
+                "? sent, outcome unknown: no answer, and no task was found that provably belongs to this request. Everything you typed is kept; it is not sent again. r looks again; check the task list",
+                width,
+            ) {
+                top.push(Line::styled(l, warn));
+            }
+            for c in checked {
+                for l in wrap(&format!("  checked: {c}"), width) {
+                    top.push(Line::styled(l, theme.muted()));
+                }
             }
         }
         SubmitState::Done(id) => top.push(Line::styled(

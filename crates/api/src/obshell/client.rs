@@ -430,6 +430,8 @@ pub fn decode_response<T: DeserializeOwned>(
             message,
             trace_id,
             retry_after_secs: None,
+            // obshell's own failure answer carries `error`; a bare status does not.
+            envelope: env.error.is_some(),
         });
     }
     match env.data {
@@ -518,6 +520,7 @@ mod tests {
             message: String::new(),
             trace_id: None,
             retry_after_secs: None,
+            envelope: true,
         };
         assert!(is_decrypt_failure(&mk(codes::DECRYPT_FAILED)));
         assert!(is_decrypt_failure(&mk("1")));

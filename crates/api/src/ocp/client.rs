@@ -507,6 +507,7 @@ impl OcpClient {
                 message: format!("cluster {id} not found"),
                 trace_id: None,
                 retry_after_secs: None,
+                envelope: false,
             })
     }
 

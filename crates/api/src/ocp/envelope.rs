@@ -163,6 +163,10 @@ fn server_error(resp: &RawResponse, obj: &Map<String, Value>) -> ApiError {
         message,
         trace_id: string_field(obj, "traceId"),
         retry_after_secs: resp.retry_after_secs,
+        // OCP's own failure envelope: an `error` object, or `successful:false`. Spring's
+        // default page (`error` a string) and other shapes come from in front of the API.
+        envelope: matches!(obj.get("error"), Some(Value::Object(_)))
+            || obj.get("successful") == Some(&Value::Bool(false)),
     }
 }
 

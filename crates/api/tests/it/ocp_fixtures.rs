@@ -88,7 +88,9 @@ fn error_429() {
             message,
             trace_id,
             retry_after_secs,
+            envelope,
         }) => {
+            assert!(envelope, "the throttling answer is OCP's own envelope");
             assert_eq!(status, 429);
             assert_eq!(code.as_deref(), Some("0"));
             assert!(message.contains("throttling window"), "{message}");

@@ -3,7 +3,8 @@
 //! The OCP simulator's fault layer works on its own state, so the agent ports carry this
 //! small equivalent. It takes the same `POST /sim/faults` JSON (the OCP simulator's
 //! [`FaultSpec`]: `latency_ms`, `error_status` + `error_count`, `error_body`,
-//! `garbage_count`, `drop_count`, `huge_count` + `huge_mb`, `path_prefix`), but **per port**: faults posted to
+//! `garbage_count`, `drop_count`, `huge_count` + `huge_mb`, `lose_count` + `lose_status`,
+//! `path_prefix`), but **per port**: faults posted to
 //! `127.0.0.1:2887` affect only the agent on that port. Injected errors carry obshell's
 //! envelope (`Common.Unexpected`, or a bare status with `"error_body": false`), garbage is a
 //! 200 with a body that is not JSON, a drop cuts the connection mid-body.
@@ -38,7 +39,10 @@ use serde_json::json;
 
 use super::wire::{random_trace_id, ObErr, ReqCtx};
 use super::ObshellSim;
-use crate::faults::{drop_response, garbage_response, huge_response, Action, FaultSpec, Faults};
+use crate::faults::{
+    drop_response, garbage_response, huge_response, is_write, lose_answer, Action, FaultSpec,
+    Faults,
+};
 use obtui_api::obshell::models::{codes, AgentAddr};
 use obtui_api::secret::Secret;
 
@@ -88,6 +92,11 @@ pub async fn layer(State(c): State<Control>, req: Request, next: Next) -> Respon
             );
         }
         return next.run(req).await;
+    }
+    let lost = c.faults().take_lost(&path, is_write(req.method()));
+    if let Some(lost) = lost {
+        let resp = next.run(req).await;
+        return lose_answer(resp, lost, b"{\"successful\":true,\"data\":{").await;
     }
     let (latency, action) = c.faults().take(&path);
     if latency > 0 {
