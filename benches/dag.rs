@@ -15,7 +15,7 @@
 
 use obtui::app::dag::DagView;
 use obtui::config::Theme;
-use obtui_api::ocp::models::decode_task_detail;
+use obtui_api::ocp::envelope::decode_task_detail;
 use obtui_api::ocp::RawResponse;
 use obtui_api::time::format_rfc3339;
 use obtui_task::gen::{generate_ocp_like, generate_random};

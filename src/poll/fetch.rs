@@ -136,7 +136,10 @@ where
             Ok(p) => {
                 let n = p.contents.len() as i64;
                 let total = p.page.as_ref().map(|i| i.total_elements).unwrap_or(n);
-                let converted = convert(p.contents);
+                let converted = {
+                    let _work = obtui_api::work::timed();
+                    convert(p.contents)
+                };
                 if total <= n || n < i64::from(FIRST_PAGE) {
                     return (Ok(converted), requests);
                 }
@@ -164,6 +167,7 @@ where
                 // One allocation for the whole list instead of doubling through it.
                 out.reserve_exact(items.len().saturating_mul(total as usize));
             }
+            let _work = obtui_api::work::timed();
             let converted = convert(items);
             if round.first && total > at.page {
                 progress(ViewProgress {

@@ -61,10 +61,13 @@ pub struct Round {
 /// The next round waits the longest of: the configured refresh; `spacing` per request when a
 /// round takes more than one request (so the server sees at most 60 s / `spacing` requests a
 /// minute, whatever the inventory size: 5 pages of 2,000 hosts → 20 s, 50 pages → 200 s); and
-/// `cost_factor` times the round's own duration, capped at `max_for_cost` (a round that takes
-/// 1 s waits at least 50 s, so fetching and converting stays a small share of a core). It is
-/// never below the configured refresh, and a single-request round (the tasks pane, a detail
-/// screen of a normal estate) keeps the configured refresh exactly unless it is slow. A manual
+/// `cost_factor` times the round's own work — decoding the answers and converting the rows,
+/// measured by [`obtui_api::work`] — capped at `max_for_cost` (a round that works 1 s waits at
+/// least 50 s, so decoding and converting stay a small share of a core). Waiting for the server
+/// is not work: a slow server costs this process nothing, and stretching the refresh for it
+/// would leave the operator looking at minutes-old rows. The interval is never below the
+/// configured refresh, and a single-request round (the tasks pane, a detail screen of a normal
+/// estate) keeps the configured refresh exactly unless decoding it is costly. A manual
 /// refresh or a new target still fetches at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -81,14 +84,14 @@ impl Policy {
         max_for_cost: Duration::from_secs(600),
     };
 
-    /// The interval after a round of `requests` requests that took `took`.
-    pub fn interval(&self, configured: Duration, requests: u32, took: Duration) -> Duration {
+    /// The interval after a round of `requests` requests whose own work took `work`.
+    pub fn interval(&self, configured: Duration, requests: u32, work: Duration) -> Duration {
         let by_requests = if requests > 1 {
             self.spacing.saturating_mul(requests)
         } else {
             Duration::ZERO
         };
-        let by_cost = took.saturating_mul(self.cost_factor).min(self.max_for_cost);
+        let by_cost = work.saturating_mul(self.cost_factor).min(self.max_for_cost);
         let want = by_requests.max(by_cost);
         if want <= configured {
             return configured;
@@ -233,21 +236,20 @@ where
             let round = Round {
                 first: loaded.as_ref() != Some(&job),
             };
-            let started = tokio::time::Instant::now();
-            // Fetch, unless the target changes first (then start over with the new one).
-            let (result, cost) = tokio::select! {
-                r = fetch(job.clone(), round) => r,
+            // Fetch, unless the target changes first (then start over with the new one). The
+            // round's own work (decoding, converting) is measured apart from its waiting.
+            let ((result, cost), work) = tokio::select! {
+                r = obtui_api::work::measure(fetch(job.clone(), round)) => r,
                 changed = rx.changed() => {
                     if changed.is_err() { return; }
                     failures = 0;
                     continue;
                 }
             };
-            let took = started.elapsed();
             let ok = result.is_ok();
             // A failed round counts too: a walk that broke off on page 30 sent 30 requests.
             let every = match policy {
-                Some(p) => p.interval(target.interval, cost.requests, took),
+                Some(p) => p.interval(target.interval, cost.requests, work),
                 None => target.interval,
             };
             let next = backoff(every, if ok { 0 } else { failures.saturating_add(1) });
@@ -394,6 +396,42 @@ mod tests {
         assert_eq!(seen[2], (30, false));
         assert_eq!(seen[3], (1, true));
         assert_eq!(requests.load(Ordering::SeqCst), 30 * 3 + 1);
+    }
+
+    /// A slow server is not a costly round: a round that waits 80 ms for its answer keeps the
+    /// configured refresh under a policy that would stretch 80 ms of work to 8 s; a round that
+    /// spends the time decoding is stretched.
+    #[tokio::test]
+    async fn waiting_for_a_slow_server_does_not_stretch_the_refresh_but_work_does() {
+        let (tx, mut rx) = mpsc::channel(8);
+        let policy = Policy {
+            spacing: S(4),
+            cost_factor: 100,
+            max_for_cost: S(600),
+        };
+        let h = spawn_adaptive(
+            move |busy: bool, _round: Round| {
+                Box::pin(async move {
+                    tokio::time::sleep(MS(80)).await;
+                    if busy {
+                        let _w = obtui_api::work::timed();
+                        let t = std::time::Instant::now();
+                        while t.elapsed() < MS(80) {
+                            std::hint::spin_loop();
+                        }
+                    }
+                    (Ok::<(), ()>(()), Cost::ONE)
+                }) as BoxFut<(Result<(), ()>, Cost)>
+            },
+            |o: Outcome<bool, (), ()>| o.next,
+            tx,
+            policy,
+        );
+        h.set(Some(false), MS(50));
+        assert_eq!(rx.recv().await, Some(MS(50)));
+        h.set(Some(true), MS(50));
+        let next = rx.recv().await.expect("a round");
+        assert!(next >= S(8), "{next:?}");
     }
 
     #[tokio::test]

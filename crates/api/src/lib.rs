@@ -5,5 +5,6 @@ pub mod obshell;
 pub mod ocp;
 pub mod secret;
 pub mod time;
+pub mod work;
 
 pub use error::{cut_long_lines, quote_input, ApiError, Cause, RequestError, WriteOutcome};

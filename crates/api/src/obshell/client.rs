@@ -400,6 +400,7 @@ pub fn decode_response<T: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<Option<T>, ApiError> {
+    let _work = crate::work::timed();
     let ok = StatusCode::from_u16(status).is_ok_and(|s| s.is_success());
     if status == 204 || (ok && body.iter().all(u8::is_ascii_whitespace)) {
         return Ok(None);

@@ -735,7 +735,7 @@ impl OcpClient {
         let r = self
             .get_raw(&["api", "v2", "tasks", "instances", &id], &Vec::new())
             .await?;
-        crate::ocp::models::decode_task_detail(&r)
+        crate::ocp::envelope::decode_task_detail(&r)
     }
 
     pub async fn subtask_log(&self, task_id: i64, subtask_id: i64) -> Result<SubtaskLog, ApiError> {

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::{snippet, Cause};
+use crate::ocp::models::TaskInstance;
 use crate::ApiError;
 
 /// What the transport hands to the decoder: the HTTP status, the body, and the headers the
@@ -206,6 +207,7 @@ pub fn decode_envelope<T: DeserializeOwned>(resp: &RawResponse) -> Result<Option
 pub fn decode_envelope_with_meta<T: DeserializeOwned>(
     resp: &RawResponse,
 ) -> Result<(Option<T>, EnvelopeMeta), ApiError> {
+    let _work = crate::work::timed();
     if let Some(done) = decode_success_typed(resp) {
         return Ok(done);
     }
@@ -294,6 +296,7 @@ pub fn decode_void(resp: &RawResponse) -> Result<(), ApiError> {
 
 /// Decode an un-enveloped JSON body (`GET /api/v2/info`). Errors still come as envelopes.
 pub fn decode_plain<T: DeserializeOwned>(resp: &RawResponse) -> Result<T, ApiError> {
+    let _work = crate::work::timed();
     let obj = parse_object(resp)?;
     if is_failure(resp, &obj) {
         return Err(server_error(resp, &obj));
@@ -304,6 +307,7 @@ pub fn decode_plain<T: DeserializeOwned>(resp: &RawResponse) -> Result<T, ApiErr
 
 /// Decode a plain-text body (`GET /api/v2/time`, `/api/status`).
 pub fn decode_text(resp: &RawResponse) -> Result<String, ApiError> {
+    let _work = crate::work::timed();
     if !resp.is_success() {
         return Err(match parse_object(resp) {
             Ok(obj) => server_error(resp, &obj),
@@ -315,6 +319,37 @@ pub fn decode_text(resp: &RawResponse) -> Result<String, ApiError> {
         Ok(s) => Ok(s.trim().trim_matches('"').to_string()),
         Err(_) => Err(decode_error(resp, "body is not UTF-8 text")),
     }
+}
+
+/// Decodes the task detail (`GET /api/v2/tasks/instances/{id}`) in one pass from the bytes.
+///
+/// The generic envelope decoder builds a `serde_json::Value` tree of the whole body and then
+/// converts it: for a task of thousands of subtasks that tree is most of a poll's cost. Here
+/// a success envelope goes straight into [`TaskInstance`] (unknown fields skipped). Anything
+/// else — a failure envelope, an HTTP error, a shape this typed pass rejects — takes the
+/// generic path, so errors and lenient cases read exactly as before.
+pub fn decode_task_detail(resp: &RawResponse) -> Result<TaskInstance, ApiError> {
+    let _work = crate::work::timed();
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(default)]
+        successful: Option<bool>,
+        #[serde(default)]
+        error: Option<serde::de::IgnoredAny>,
+        #[serde(default)]
+        data: Option<TaskInstance>,
+    }
+    if (200..300).contains(&resp.status) {
+        if let Ok(Envelope {
+            successful: None | Some(true),
+            error: None,
+            data: Some(t),
+        }) = serde_json::from_slice::<Envelope>(&resp.body)
+        {
+            return Ok(t);
+        }
+    }
+    decode_required(resp)
 }
 
 #[cfg(test)]
@@ -603,5 +638,38 @@ mod tests {
             decode_plain::<Value>(&resp(404, r#"{"error":{"code":10002,"message":"nope"}}"#)),
             Err(ApiError::Server { status: 404, .. })
         ));
+    }
+
+    #[test]
+    fn task_detail_fast_path_agrees_with_the_generic_decoder() {
+        use crate::ocp::models::TaskInstance;
+        let body = r#"{"data":{"id":7,"name":"t","status":"RUNNING","creator":{"id":1,"name":"a"},
+            "subtasks":[{"id":2,"name":"s","status":"RUNNING","upstreams":null,"downstream":[3],
+            "paralleIdx":-1,"context":{"x":[1,2]},"nodeType":"JAVA_TASK"},
+            {"id":3,"name":"u\"q","status":3,"upstreams":[2]}]},"successful":true,"traceId":"x"}"#;
+        let r = RawResponse::new(200, body);
+        let fast = decode_task_detail(&r).expect("fast");
+        let slow: TaskInstance = decode_required(&r).expect("slow");
+        assert_eq!(fast, slow);
+        assert_eq!(fast.subtasks.len(), 2);
+        // Failure envelopes and HTTP errors read as before.
+        for (status, body) in [
+            (
+                200,
+                r#"{"successful":false,"status":400,"error":{"code":"X","message":"m"}}"#,
+            ),
+            (500, r#"{"data":{"id":1}}"#),
+            (200, r#"{"data":null,"successful":true}"#),
+            (
+                200,
+                r#"{"data":{"id":1},"error":{"code":"X","message":"m"}}"#,
+            ),
+        ] {
+            let r = RawResponse::new(status, body);
+            let fast = decode_task_detail(&r).map_err(|e| e.to_string());
+            let slow = decode_required::<TaskInstance>(&r).map_err(|e| e.to_string());
+            assert_eq!(fast, slow, "{body}");
+            assert!(fast.is_err(), "{body}");
+        }
     }
 }

@@ -1042,38 +1042,6 @@ pub struct SubtaskInstance {
     pub context: Option<Value>,
 }
 
-/// Decodes the task detail (`GET /api/v2/tasks/instances/{id}`) in one pass from the bytes.
-///
-/// The generic envelope decoder builds a `serde_json::Value` tree of the whole body and then
-/// converts it: for a task of thousands of subtasks that tree is most of a poll's cost. Here
-/// a success envelope goes straight into [`TaskInstance`] (unknown fields skipped). Anything
-/// else — a failure envelope, an HTTP error, a shape this typed pass rejects — takes the
-/// generic path, so errors and lenient cases read exactly as before.
-pub fn decode_task_detail(
-    resp: &crate::ocp::envelope::RawResponse,
-) -> Result<TaskInstance, crate::ApiError> {
-    #[derive(Deserialize)]
-    struct Envelope {
-        #[serde(default)]
-        successful: Option<bool>,
-        #[serde(default)]
-        error: Option<serde::de::IgnoredAny>,
-        #[serde(default)]
-        data: Option<TaskInstance>,
-    }
-    if (200..300).contains(&resp.status) {
-        if let Ok(Envelope {
-            successful: None | Some(true),
-            error: None,
-            data: Some(t),
-        }) = serde_json::from_slice::<Envelope>(&resp.body)
-        {
-            return Ok(t);
-        }
-    }
-    crate::ocp::envelope::decode_required(resp)
-}
-
 /// `GET …/subtasks/{id}/log`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -1164,38 +1132,5 @@ mod tests {
         assert_eq!(p.check_items[0].fix.as_deref(), Some("free it"));
         assert_eq!(p.raw["extra"]["a"], 1);
         assert!(!p.passed());
-    }
-
-    #[test]
-    fn task_detail_fast_path_agrees_with_the_generic_decoder() {
-        use crate::ocp::envelope::{decode_required, RawResponse};
-        let body = r#"{"data":{"id":7,"name":"t","status":"RUNNING","creator":{"id":1,"name":"a"},
-            "subtasks":[{"id":2,"name":"s","status":"RUNNING","upstreams":null,"downstream":[3],
-            "paralleIdx":-1,"context":{"x":[1,2]},"nodeType":"JAVA_TASK"},
-            {"id":3,"name":"u\"q","status":3,"upstreams":[2]}]},"successful":true,"traceId":"x"}"#;
-        let r = RawResponse::new(200, body);
-        let fast = decode_task_detail(&r).expect("fast");
-        let slow: TaskInstance = decode_required(&r).expect("slow");
-        assert_eq!(fast, slow);
-        assert_eq!(fast.subtasks.len(), 2);
-        // Failure envelopes and HTTP errors read as before.
-        for (status, body) in [
-            (
-                200,
-                r#"{"successful":false,"status":400,"error":{"code":"X","message":"m"}}"#,
-            ),
-            (500, r#"{"data":{"id":1}}"#),
-            (200, r#"{"data":null,"successful":true}"#),
-            (
-                200,
-                r#"{"data":{"id":1},"error":{"code":"X","message":"m"}}"#,
-            ),
-        ] {
-            let r = RawResponse::new(status, body);
-            let fast = decode_task_detail(&r).map_err(|e| e.to_string());
-            let slow = decode_required::<TaskInstance>(&r).map_err(|e| e.to_string());
-            assert_eq!(fast, slow, "{body}");
-            assert!(fast.is_err(), "{body}");
-        }
     }
 }
