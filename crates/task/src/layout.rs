@@ -542,12 +542,16 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
 /// graph with many long edges would need a number quadratic in its size (100,000 nodes:
 /// billions), so past the budget the longest edges are left undrawn and counted in
 /// [`Layout::elided`].
-pub const DUMMY_BUDGET_PER_UNIT: usize = 4;
-pub const DUMMY_BUDGET_BASE: usize = 20_000;
+pub const DUMMY_BUDGET_PER_UNIT: usize = 2;
+pub const DUMMY_BUDGET_BASE: usize = 10_000;
 /// Wire cells the layout may draw per node, on top of [`WIRE_BUDGET_BASE`]. The OCP-shaped
 /// benchmark DAGs use about 13 per node, a 5,000-branch fan-out laid flat about 38.
-pub const WIRE_BUDGET_PER_UNIT: usize = 64;
-pub const WIRE_BUDGET_BASE: usize = 500_000;
+pub const WIRE_BUDGET_PER_UNIT: usize = 32;
+pub const WIRE_BUDGET_BASE: usize = 200_000;
+/// Segment visits the barycenter sweeps may spend (each sweep visits every segment twice):
+/// real task DAGs reach zero crossings in their first sweep or start there; a random tangle of
+/// 5,000 nodes gets one sweep instead of four.
+pub const SWEEP_BUDGET: usize = 40_000;
 
 /// Lays out the graph. Never fails: cycles are broken (the closing edge is drawn
 /// reversed), dangling edges and self-loops are ignored (see `TaskGraph::validate`).
@@ -661,7 +665,10 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let mut scratch = Scratch::default();
     let mut best = count_crossings(&layer_start, &gaps, &segs, &pos, &mut scratch);
     let mut best_flat = flat.clone();
-    for _ in 0..p.sweeps {
+    // Sweeps cost a pass over every segment each (and a crossing count): a tangled graph with
+    // tens of thousands of wire segments gets fewer of them, so its first layout stays fast.
+    let sweeps = p.sweeps.min((SWEEP_BUDGET / segs.len().max(1)).max(1));
+    for _ in 0..sweeps {
         if best == 0 {
             break;
         }
@@ -749,7 +756,7 @@ pub fn layout(g: &TaskGraph, p: &LayoutParams) -> Layout {
     let height = row_of_layer[n_layers - 1] + 1;
 
     // Cells, row band by row band (a node row, then its gap), so only small runs sort.
-    let mut raw: Vec<(u32, u32, u32, u8)> = Vec::new(); // (y, x, net, mask)
+    let mut raw: Vec<u128> = Vec::new(); // packed (y, x, net, mask)
     let mut cells = Vec::with_capacity(segs.len() * 4);
     let mut grid: Vec<CellAcc> = Vec::new();
     for l in 0..n_layers {
@@ -1535,10 +1542,20 @@ trait CellSink {
     fn put(&mut self, y: u32, x: u32, net: u32, mask: u8);
 }
 
-impl CellSink for Vec<(u32, u32, u32, u8)> {
+/// Sparse cells packed into one integer each, `(y, x, net, mask)` from the high bits down, so
+/// sorting them is a plain integer sort (a tuple comparison was most of a tangled layout).
+impl CellSink for Vec<u128> {
     fn put(&mut self, y: u32, x: u32, net: u32, mask: u8) {
-        self.push((y, x, net, mask));
+        self.push(pack_cell(y, x, net, mask));
     }
+}
+
+fn pack_cell(y: u32, x: u32, net: u32, mask: u8) -> u128 {
+    (u128::from(y) << 72) | (u128::from(x) << 40) | (u128::from(net) << 8) | u128::from(mask)
+}
+
+fn unpack_cell(c: u128) -> (u32, u32, u32, u8) {
+    ((c >> 72) as u32, (c >> 40) as u32, (c >> 8) as u32, c as u8)
 }
 
 /// A band's bounding box as a dense grid: cells merge as they are written.
@@ -1561,19 +1578,20 @@ impl CellSink for Dense<'_> {
 /// ORs the masks per cell; a cell where one net passes straight down and another
 /// straight across becomes a crossing (vertical kept, `CROSS` set). For sparse bands;
 /// dense ones merge on a grid as they are written ([`Dense`]), with the same result.
-fn merge_cells(raw: &mut [(u32, u32, u32, u8)], out: &mut Vec<EdgeCell>) {
+fn merge_cells(raw: &mut [u128], out: &mut Vec<EdgeCell>) {
     raw.sort_unstable();
     let mut i = 0;
     while i < raw.len() {
-        let (y, x, _, _) = raw[i];
+        let (y, x, _, _) = unpack_cell(raw[i]);
+        let at = raw[i] >> 40;
         let mut all = 0u8;
         // Per net in this cell: its union mask, folded into a few flags.
         let (mut nets, mut vert, mut horiz, mut only_straight) = (0usize, false, false, true);
-        while i < raw.len() && raw[i].0 == y && raw[i].1 == x {
-            let net = raw[i].2;
+        while i < raw.len() && raw[i] >> 40 == at {
+            let net = raw[i] >> 8;
             let mut m = 0u8;
-            while i < raw.len() && raw[i].0 == y && raw[i].1 == x && raw[i].2 == net {
-                m |= raw[i].3;
+            while i < raw.len() && raw[i] >> 8 == net {
+                m |= unpack_cell(raw[i]).3;
                 i += 1;
             }
             all |= m;
