@@ -340,7 +340,7 @@ impl Session {
                     let _ = tx.send(Msg::WizardFound(r)).await;
                 });
             }
-            WizardEffect::Close | WizardEffect::OpenTask(_) => {}
+            WizardEffect::Close | WizardEffect::OpenTask(_) | WizardEffect::App(_) => {}
         }
     }
 

@@ -338,6 +338,9 @@ pub enum WizardEffect {
     FindTask(TaskLookup, obtui_task::Backend),
     Close,
     OpenTask(String),
+    /// An action of the app the wizard hands up (help, command mode): the wizard stays as it
+    /// is, every field kept.
+    App(crate::app::actions::Action),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1067,6 +1070,10 @@ impl Wizard {
     fn refusal(&self) -> String {
         match &self.precheck.state {
             PrecheckState::Running => "the precheck is still running".into(),
+            PrecheckState::Failed(e) if e.status == Some(401) => format!(
+                "the precheck could not run ({e}): :login to enter the password again, then \
+                 press r to run it again"
+            ),
             PrecheckState::Failed(e) => {
                 format!("the precheck could not run ({e}); press r to run it again")
             }
