@@ -325,7 +325,7 @@ pub struct Popup {
 }
 
 /// Why submit is refused while a write's outcome is unknown.
-pub const UNKNOWN_REFUSAL: &str = "the last submit's outcome is unknown: it is not sent again. Press r to look for its task again, or check the task list";
+pub const UNKNOWN_REFUSAL: &str = "the last submit's outcome is unknown: it is not sent again. Press r to look for its task again, or :tasks for the task list (this leaves the wizard)";
 
 /// What the app must do for the wizard.
 #[derive(Debug, Clone)]

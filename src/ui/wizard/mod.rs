@@ -708,7 +708,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         SubmitState::Unknown(checked) => {
             let warn = Style::default().fg(theme.warn).add_modifier(Modifier::BOLD);
             for l in wrap(
-                "? sent, outcome unknown: no answer, and no task was found that provably belongs to this request. Everything you typed is kept; it is not sent again. r looks again; check the task list",
+                "? sent, outcome unknown: no answer, and no task was found that provably belongs to this request. Everything you typed is kept; it is not sent again. r looks again; :tasks opens the task list (this leaves the wizard)",
                 width,
             ) {
                 top.push(Line::styled(l, warn));
