@@ -190,7 +190,7 @@ fn loaded_app(n_clusters: usize, n_hosts: usize) -> App {
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
             clusters: conv::clusters(&clusters(n_clusters)),
-            running: vec![],
+            running: Ok(vec![]),
         }),
         Instant::now(),
         0,

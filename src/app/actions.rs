@@ -312,6 +312,8 @@ registry! {
     WizardCancel => "wizard_cancel", Wizard, ["esc"], "Leave the wizard (asks before dropping edits)";
     WizardReload => "wizard_reload", Wizard, ["ctrl-l"], "Reload the wizard's lists from the server";
     WizardNextStep => "wizard_next_step", Wizard, ["ctrl-n"], "Next step";
+    WizardHelp => "wizard_help", Wizard, ["?", "f1"], "Show all keys (`?` where it is not typed into a field)";
+    WizardCommand => "wizard_command", Wizard, [":", "ctrl-g"], "Command mode, e.g. :login after a 401; the form stays (`:` where it is not typed into a field)";
     WizardPrevStep => "wizard_prev_step", Wizard, ["ctrl-p"], "Previous step";
     WizardNextField => "wizard_next_field", WizardForm, ["tab", "down"], "Next field";
     WizardPrevField => "wizard_prev_field", WizardForm, ["backtab", "up"], "Previous field";

@@ -87,7 +87,9 @@ pub fn has_summary(_k: PaneKind) -> bool {
 pub enum PaneData {
     Clusters {
         clusters: Vec<Cluster>,
-        running: Vec<TaskSummary>,
+        /// The running tasks; `None` when they could never be loaded (the column says
+        /// "unknown", not "none").
+        running: Option<Vec<TaskSummary>>,
     },
     Hosts(Vec<Host>),
     Proxies(Vec<ProxyCluster>),
@@ -99,7 +101,7 @@ impl PaneData {
         match k {
             PaneKind::Clusters => PaneData::Clusters {
                 clusters: vec![],
-                running: vec![],
+                running: Some(vec![]),
             },
             PaneKind::Hosts => PaneData::Hosts(vec![]),
             PaneKind::Proxies => PaneData::Proxies(vec![]),
@@ -107,12 +109,18 @@ impl PaneData {
         }
     }
 
+    /// The pane's data from a snapshot. A secondary part that failed this round is `None`
+    /// here: the app puts the last good value back before it gets this far (see
+    /// `App::on_view`).
     pub fn from_view(k: PaneKind, v: ViewData) -> Option<PaneData> {
         Some(match (k, v) {
-            (PaneKind::Clusters, ViewData::Clusters { clusters, running }) => {
-                PaneData::Clusters { clusters, running }
+            (PaneKind::Clusters, ViewData::Clusters { clusters, running }) => PaneData::Clusters {
+                clusters,
+                running: running.ok(),
+            },
+            (PaneKind::Hosts, ViewData::Hosts(h) | ViewData::AgentHosts { hosts: h, .. }) => {
+                PaneData::Hosts(h)
             }
-            (PaneKind::Hosts, ViewData::Hosts(h)) => PaneData::Hosts(h),
             (PaneKind::Proxies, ViewData::Proxies(p)) => PaneData::Proxies(p),
             (PaneKind::Tasks, ViewData::Tasks(t)) => PaneData::Tasks(t),
             _ => return None,
@@ -122,9 +130,10 @@ impl PaneData {
     /// Rows for the table; `now` (unix ms) is the clock running durations are measured against.
     pub fn rows(&self, now: i64) -> Vec<Row> {
         match self {
-            PaneData::Clusters { clusters, running } => {
-                clusters.iter().map(|c| cluster_row(c, running)).collect()
-            }
+            PaneData::Clusters { clusters, running } => clusters
+                .iter()
+                .map(|c| cluster_row(c, running.as_deref()))
+                .collect(),
             PaneData::Hosts(h) => h.iter().map(host_row).collect(),
             PaneData::Proxies(p) => p.iter().map(proxy_row).collect(),
             PaneData::Tasks(t) => t.iter().map(|x| task_row(x, now)).collect(),
@@ -164,7 +173,7 @@ impl PaneData {
                 .get(n..)
                 .unwrap_or_default()
                 .iter()
-                .map(|c| cluster_row(c, running))
+                .map(|c| cluster_row(c, running.as_deref()))
                 .collect(),
             PaneData::Hosts(h) => h
                 .get(n..)
@@ -193,13 +202,13 @@ impl PaneData {
                 },
                 PaneData::Clusters { clusters, running },
             ) => {
-                let task = |id: i64, r: &[TaskSummary]| {
-                    running_task_for(id, r).map(|t| (t.id, t.name.clone()))
+                let task = |id: i64, r: Option<&[TaskSummary]>| {
+                    r.map(|r| running_task_for(id, r).map(|t| (t.id, t.name.clone())))
                 };
                 changed(old, clusters, |a, b| {
-                    a != b || task(a.id, old_running) != task(b.id, running)
+                    a != b || task(a.id, old_running.as_deref()) != task(b.id, running.as_deref())
                 })
-                .map(|(i, c)| (i, cluster_row(c, running)))
+                .map(|(i, c)| (i, cluster_row(c, running.as_deref())))
                 .collect()
             }
             (PaneData::Hosts(old), PaneData::Hosts(new)) => changed(old, new, |a, b| a != b)
@@ -310,11 +319,15 @@ pub fn running_task_for(cluster_id: i64, running: &[TaskSummary]) -> Option<&Tas
         .find(|t| t.status == TaskState::Running && t.cluster_id == Some(cluster_id))
 }
 
-fn cluster_row(c: &Cluster, running: &[TaskSummary]) -> Row {
+/// A cluster's row; `running` is `None` when the running tasks were never loaded.
+fn cluster_row(c: &Cluster, running: Option<&[TaskSummary]>) -> Row {
     let servers = c.servers_total();
-    let task = running_task_for(c.id, running)
-        .map(|t| format!("#{} {}", t.id, t.name))
-        .unwrap_or_default();
+    let task = match running {
+        Some(r) => running_task_for(c.id, r)
+            .map(|t| format!("#{} {}", t.id, t.name))
+            .unwrap_or_default(),
+        None => "unknown".into(),
+    };
     Row::new(
         c.id.to_string(),
         vec![

@@ -13,7 +13,7 @@ use crate::model::jobs::LogJob;
 use crate::model::jobs::TaskJob;
 use crate::model::jobs::ViewJob;
 use crate::model::pane::PaneKind;
-use crate::model::view::ViewData;
+use crate::model::view::{Part, ViewData};
 use crate::model::wizard::WizardKind;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
 use obtui_api::ApiError;
@@ -75,12 +75,28 @@ pub enum Mode {
     Password(PasswordPrompt),
 }
 
+/// A secondary part of a screen whose last request failed (see [`Part`]): since when, why,
+/// and whether the screen still shows a last good value (stale) or never had one (unknown).
+#[derive(Debug, Clone)]
+pub struct PartStale {
+    pub message: String,
+    pub since: Instant,
+    pub since_wall: SystemTime,
+    /// A last good value is on screen (stale); `false`: there never was one (unknown).
+    pub known: bool,
+}
+
+/// The secondary parts of a screen that are failing now; a part not in it is fresh.
+pub type Parts = std::collections::BTreeMap<Part, PartStale>;
+
 pub struct PaneState {
     pub table: TableState,
     pub data: PaneData,
     pub loaded: bool,
     pub last_ok: Option<Instant>,
     pub error: Option<FetchError>,
+    /// Secondary parts failing now (the clusters pane's running tasks, an agent's zones).
+    pub parts: Parts,
 }
 
 pub struct DetailState {
@@ -89,6 +105,8 @@ pub struct DetailState {
     pub scroll: u16,
     pub error: Option<FetchError>,
     pub last_ok: Option<Instant>,
+    /// Secondary parts failing now (a cluster's servers, tenants, tasks).
+    pub parts: Parts,
 }
 
 /// Work for the runner: the app itself never does I/O.
@@ -174,6 +192,7 @@ impl App {
                     loaded: false,
                     last_ok: None,
                     error: None,
+                    parts: Parts::new(),
                 }
             })
             .collect();
@@ -357,6 +376,7 @@ impl App {
         for e in effects {
             match e {
                 WizardEffect::Close => self.close_wizard(),
+                WizardEffect::App(a) => out.extend(self.perform(a)),
                 WizardEffect::OpenTask(id) => {
                     // The task lives where the wizard wrote (an obshell DAG for a scale-out).
                     let backend = self
@@ -720,15 +740,20 @@ impl App {
     ) {
         self.dirty = true;
         match (job, result) {
-            (ViewJob::Pane(kind), Ok(data)) => {
+            (ViewJob::Pane(kind), Ok(mut data)) => {
+                let parts = self.keep_good_parts_of_pane(kind, &mut data);
                 match &data {
                     ViewData::Tasks(t) => self.note_tasks(t),
-                    ViewData::Clusters { running, .. } => self.note_tasks(running),
+                    ViewData::Clusters {
+                        running: Ok(running),
+                        ..
+                    } => self.note_tasks(running),
                     _ => {}
                 }
                 let Some(pd) = PaneData::from_view(kind, data) else {
                     return;
                 };
+                self.settle_parts(Some(kind), kind.title(), parts, at);
                 let now = self.frozen_now.unwrap_or_else(panes::now_ms);
                 let p = self.pane_mut(kind);
                 p.data.update_table(&pd, &mut p.table, now);
@@ -778,11 +803,13 @@ impl App {
                     return;
                 }
                 match result {
-                    Ok(data) => {
+                    Ok(mut data) => {
+                        let parts = keep_good_parts_of_detail(d.data.as_ref(), &mut data);
                         d.data = Some(data);
                         d.error = None;
                         d.last_ok = Some(at);
                         self.last_refresh = Some(at);
+                        self.settle_parts(None, "cluster detail", parts, at);
                     }
                     Err(e) => {
                         let since = d
@@ -801,6 +828,99 @@ impl App {
                 }
             }
         }
+    }
+
+    /// A pane's snapshot: each secondary part that failed this round gets its last good value
+    /// back (the data then reads as it did, and the part is marked stale); returns how each
+    /// part fared.
+    fn keep_good_parts_of_pane(&self, kind: PaneKind, data: &mut ViewData) -> Vec<PartOutcome> {
+        let prev = &self.pane(kind).data;
+        match data {
+            ViewData::Clusters { running, .. } => {
+                let last = match prev {
+                    PaneData::Clusters {
+                        running: Some(r), ..
+                    } if self.pane(kind).loaded => Some(r),
+                    _ => None,
+                };
+                vec![PartOutcome::keep(Part::RunningTasks, running, last)]
+            }
+            ViewData::AgentHosts { hosts, zones } => {
+                let error = zones.as_ref().err().cloned();
+                let mut known = false;
+                if error.is_some() {
+                    if let (PaneData::Hosts(old), true) = (prev, self.pane(kind).loaded) {
+                        for h in hosts.iter_mut() {
+                            if let Some(o) = old.iter().find(|o| o.id == h.id) {
+                                h.idc = o.idc.clone();
+                                known = true;
+                            }
+                        }
+                    }
+                }
+                vec![PartOutcome {
+                    part: Part::AgentZones,
+                    error,
+                    known,
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Bring the freshness of a screen's secondary parts up to this round: a part that came
+    /// back drops its mark; a failed one is marked (since its first failure), its error goes
+    /// to the history (each failed round is one entry, with its traceId) and, when the part
+    /// starts failing, to the footer. `pane`: the pane's parts, or the detail's when `None`.
+    fn settle_parts(
+        &mut self,
+        pane: Option<PaneKind>,
+        context: &str,
+        outcomes: Vec<PartOutcome>,
+        at: Instant,
+    ) {
+        let parts = match pane {
+            Some(k) => &mut self.pane_mut(k).parts,
+            None => match self.detail.as_mut() {
+                Some(d) => &mut d.parts,
+                None => return,
+            },
+        };
+        let mut report = Vec::new();
+        for o in outcomes {
+            match o.error {
+                None => {
+                    parts.remove(&o.part);
+                }
+                Some(e) => {
+                    let started = !parts.contains_key(&o.part);
+                    let (since, since_wall) = parts
+                        .get(&o.part)
+                        .map(|x| (x.since, x.since_wall))
+                        .unwrap_or((at, SystemTime::now()));
+                    parts.insert(
+                        o.part,
+                        PartStale {
+                            message: e.to_string(),
+                            since,
+                            since_wall,
+                            known: o.known,
+                        },
+                    );
+                    report.push((o.part, e, started));
+                }
+            }
+        }
+        for (part, e, started) in report {
+            let context = format!("{context}: {}", part.label());
+            self.on_api_error(&context, &e);
+            if started {
+                // Already in the history (with its traceId): the footer only.
+                self.notify
+                    .show(Level::Error, format!("{context}: {e}"), Instant::now());
+            }
+        }
+        self.dirty = true;
     }
 
     // ----- input -----
@@ -1029,11 +1149,13 @@ impl App {
         match action {
             Action::Suspend => return vec![Effect::Suspend],
             Action::Quit => self.quit = true,
-            Action::Help => {
+            Action::Help | Action::WizardHelp => {
                 let lines = HELP_LINES + self.notify.notes.len();
                 self.mode = Mode::Help(HelpOverlay::new(lines))
             }
-            Action::CommandMode => self.mode = Mode::Command(CommandInput::default()),
+            Action::CommandMode | Action::WizardCommand => {
+                self.mode = Mode::Command(CommandInput::default())
+            }
             Action::Filter => {
                 if matches!(self.view(), View::Pane(_)) {
                     let cur = self.pane(kind).table.filter.clone();
@@ -1321,6 +1443,7 @@ impl App {
             scroll: 0,
             error: None,
             last_ok: None,
+            parts: Parts::new(),
         });
         self.stack.push(View::Detail(target));
     }
@@ -1482,4 +1605,60 @@ impl App {
         let (job, done, total) = self.poll.loading.as_ref()?;
         (Some(job) == self.view_job().as_ref()).then_some((*done, *total))
     }
+}
+
+/// How one secondary part of a snapshot fared this round (see [`App::settle_parts`]).
+struct PartOutcome {
+    part: Part,
+    error: Option<ApiError>,
+    /// A last good value was put back in place of the failure.
+    known: bool,
+}
+
+impl PartOutcome {
+    /// A part's result: on failure, the last good value (if any) takes the error's place.
+    fn keep<T: Clone>(
+        part: Part,
+        r: &mut crate::model::view::PartResult<T>,
+        last: Option<&T>,
+    ) -> PartOutcome {
+        let error = r.as_ref().err().cloned();
+        let known = match (&error, last) {
+            (Some(_), Some(v)) => {
+                *r = Ok(v.clone());
+                true
+            }
+            _ => false,
+        };
+        PartOutcome { part, error, known }
+    }
+}
+
+/// A detail's snapshot: each secondary part that failed this round gets the last good value of
+/// the detail on screen back; returns how each part fared.
+fn keep_good_parts_of_detail(prev: Option<&ViewData>, data: &mut ViewData) -> Vec<PartOutcome> {
+    let ViewData::ClusterDetail(new) = data else {
+        return Vec::new();
+    };
+    let old = match prev {
+        Some(ViewData::ClusterDetail(o)) if o.cluster.id == new.cluster.id => Some(o),
+        _ => None,
+    };
+    vec![
+        PartOutcome::keep(
+            Part::Servers,
+            &mut new.servers,
+            old.and_then(|o| o.servers.as_ref().ok()),
+        ),
+        PartOutcome::keep(
+            Part::Tenants,
+            &mut new.tenants,
+            old.and_then(|o| o.tenants.as_ref().ok()),
+        ),
+        PartOutcome::keep(
+            Part::Tasks,
+            &mut new.tasks,
+            old.and_then(|o| o.tasks.as_ref().ok()),
+        ),
+    ]
 }

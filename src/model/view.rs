@@ -2,14 +2,49 @@
 //! backend-neutral inventory model.
 
 use super::inventory::{Cluster, Host, ProxyCluster, Server, TaskSummary, Tenant, Zone};
+use obtui_api::ApiError;
+
+/// A secondary request of a screen: one whose failure must not hide the rest of the screen
+/// (the primary request failing fails the whole snapshot), and must not show as empty data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// The clusters pane's RUNNING TASK column (the running tasks).
+    RunningTasks,
+    /// The cluster detail's servers.
+    Servers,
+    /// The cluster detail's tenants.
+    Tenants,
+    /// The cluster detail's tasks.
+    Tasks,
+    /// The zones of obshell agents (the hosts pane's IDC / REGION column on an agent).
+    AgentZones,
+}
+
+impl Part {
+    /// How the screen names the part (section headers, the footer, the error history).
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::RunningTasks => "running tasks",
+            Part::Servers => "servers",
+            Part::Tenants => "tenants",
+            Part::Tasks => "tasks",
+            Part::AgentZones => "agent zones",
+        }
+    }
+}
+
+/// What one secondary request of a snapshot brought: its value, or this round's error. The app
+/// keeps the last good value in place of an error (marked stale), so an `Err` that reaches the
+/// screen means the part was never loaded: "unknown", never an empty list.
+pub type PartResult<T> = Result<T, ApiError>;
 
 #[derive(Debug, Clone)]
 pub struct ClusterDetail {
     pub cluster: Cluster,
     pub zones: Vec<Zone>,
-    pub servers: Vec<Server>,
-    pub tenants: Vec<Tenant>,
-    pub tasks: Vec<TaskSummary>,
+    pub servers: PartResult<Vec<Server>>,
+    pub tenants: PartResult<Vec<Tenant>>,
+    pub tasks: PartResult<Vec<TaskSummary>>,
 }
 
 /// The snapshot a job produced.
@@ -17,9 +52,14 @@ pub struct ClusterDetail {
 pub enum ViewData {
     Clusters {
         clusters: Vec<Cluster>,
-        running: Vec<TaskSummary>,
+        running: PartResult<Vec<TaskSummary>>,
     },
     Hosts(Vec<Host>),
+    /// An obshell agent's hosts, with the zones of its agents (a second request).
+    AgentHosts {
+        hosts: Vec<Host>,
+        zones: PartResult<()>,
+    },
     Proxies(Vec<ProxyCluster>),
     Tasks(Vec<TaskSummary>),
     ClusterDetail(Box<ClusterDetail>),

@@ -61,15 +61,21 @@ async fn fetch_view_obshell(
     match job {
         ViewJob::Pane(PaneKind::Clusters) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
-            let running = dags.map(|d| ob::tasks(&d)).unwrap_or_default();
             Ok(ViewData::Clusters {
                 clusters: vec![ob::cluster(&info?)],
-                running,
+                running: dags.map(|d| ob::tasks(&d)),
             })
         }
         ViewJob::Pane(PaneKind::Hosts) => {
             let (agents, info) = tokio::join!(o.agents_status(), o.ob_info());
-            Ok(ViewData::Hosts(ob::hosts(&agents?, info.ok().as_ref())))
+            let (info, zones) = match info {
+                Ok(i) => (Some(i), Ok(())),
+                Err(e) => (None, Err(e)),
+            };
+            Ok(ViewData::AgentHosts {
+                hosts: ob::hosts(&agents?, info.as_ref()),
+                zones,
+            })
         }
         // An obshell agent knows no OBProxy clusters.
         ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(vec![])),
@@ -86,9 +92,10 @@ async fn fetch_view_obshell(
                 .collect();
             Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
                 zones: cluster.zones.clone(),
-                servers,
-                tenants: vec![],
-                tasks: dags.map(|d| ob::tasks(&d)).unwrap_or_default(),
+                servers: Ok(servers),
+                // An agent knows no tenants of its own: an empty list is the truth here.
+                tenants: Ok(vec![]),
+                tasks: dags.map(|d| ob::tasks(&d)),
                 cluster,
             })))
         }
@@ -207,7 +214,8 @@ async fn fetch_view_ocp(
                     |v| v.iter().map(ocp::cluster).collect(),
                     |first| ViewData::Clusters {
                         clusters: first.to_vec(),
-                        running: vec![],
+                        // The first page while the rest loads; the round's answer follows.
+                        running: Ok(vec![]),
                     },
                     &job,
                     round,
@@ -227,11 +235,9 @@ async fn fetch_view_ocp(
                 )
             );
             let cost = Cost { requests: n1 + n2 };
-            // The running-task column is a nicety: a failure there must not hide the clusters.
-            let r = clusters.map(|clusters| ViewData::Clusters {
-                clusters,
-                running: running.unwrap_or_default(),
-            });
+            // A failure of the running tasks must not hide the clusters, nor show as "none":
+            // it travels as that part's error (the app keeps the last good list, marked stale).
+            let r = clusters.map(|clusters| ViewData::Clusters { clusters, running });
             (r, cost)
         }
         ViewJob::Pane(PaneKind::Hosts) => {
@@ -308,13 +314,11 @@ async fn fetch_cluster_detail(c: &OcpClient, id: i64) -> Result<ViewData, ApiErr
     Ok(ViewData::ClusterDetail(Box::new(ClusterDetail {
         cluster: ocp::cluster(&cluster?),
         zones: zones?.iter().map(ocp::zone).collect(),
-        servers: servers
-            .map(|v| v.iter().map(ocp::server).collect())
-            .unwrap_or_default(),
-        tenants: tenants
-            .map(|p| p.contents.iter().map(ocp::tenant).collect())
-            .unwrap_or_default(),
-        tasks: tasks.map(|p| ocp::tasks(&p.contents)).unwrap_or_default(),
+        // The cluster and its zones are the screen; the rest are parts with their own
+        // freshness (a failure keeps the last good list, marked stale, in the app).
+        servers: servers.map(|v| v.iter().map(ocp::server).collect()),
+        tenants: tenants.map(|p| p.contents.iter().map(ocp::tenant).collect()),
+        tasks: tasks.map(|p| ocp::tasks(&p.contents)),
     })))
 }
 

@@ -363,6 +363,31 @@ fn start_ms(start: Option<&str>, create: Option<&str>) -> Option<i64> {
 }
 
 /// Why one OCP task is not the one this request created (`None`: it is).
+/// The host a task runs for: its `hostId`, or the `host_id` of its context's string map (a
+/// list answer may leave `hostId` out; the context comes as an object or as OCP's
+/// `Context(… stringMap={…, host_id=3, …} …)` text).
+fn task_host(t: &obtui_api::ocp::TaskInstance) -> Option<i64> {
+    if t.host_id.is_some() {
+        return t.host_id;
+    }
+    match t.context.as_ref()? {
+        serde_json::Value::Object(o) => match o.get("stringMap")?.get("host_id")? {
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            v => v.as_i64(),
+        },
+        serde_json::Value::String(s) => {
+            let map = &s[s.find("stringMap={")? + "stringMap={".len()..];
+            let map = &map[..map.find('}').unwrap_or(map.len())];
+            map.split(", ").find_map(|kv| {
+                kv.trim()
+                    .strip_prefix("host_id=")
+                    .and_then(|v| v.trim().parse().ok())
+            })
+        }
+        _ => None,
+    }
+}
+
 pub fn task_mismatch(
     t: &obtui_api::ocp::TaskInstance,
     l: &TaskLookup,
@@ -375,8 +400,15 @@ pub fn task_mismatch(
     {
         return Some(format!("its name is not a \"{}\" task", l.name_contains));
     }
-    // The target: the task must name the cluster this request is about.
-    if l.cluster_id.is_none() && l.cluster_name.is_none() {
+    // The target of a write on hosts (the OBProxy takeover): the task's host is one of them.
+    if !l.host_ids.is_empty() {
+        match task_host(t) {
+            Some(h) if l.host_ids.contains(&h) => {}
+            Some(h) => return Some(format!("its host is {h}, not one this request names")),
+            None => return Some("it names no host".into()),
+        }
+    } else if l.cluster_id.is_none() && l.cluster_name.is_none() {
+        // The target: the task must name the cluster this request is about.
         return Some("this request names no cluster to compare the task's target with".into());
     }
     let t_name = t
@@ -478,6 +510,29 @@ pub async fn find_task(c: &OcpClient, l: &TaskLookup) -> LookupReport {
         }
     };
     for t in &page.contents {
+        // A write on hosts: the list's summary carries no host, the task's detail does. Only
+        // tasks of the right kind are read again.
+        let detail;
+        let t = if !l.host_ids.is_empty()
+            && task_host(t).is_none()
+            && t.name
+                .to_lowercase()
+                .contains(&l.name_contains.to_lowercase())
+        {
+            match c.get_task(t.id).await {
+                Ok(d) => {
+                    detail = d;
+                    &detail
+                }
+                Err(e) => {
+                    r.checked
+                        .push(format!("task #{} {}: could not be read: {e}", t.id, t.name));
+                    continue;
+                }
+            }
+        } else {
+            t
+        };
         match task_mismatch(t, l, c.user()) {
             None if r.task.is_none() => r.task = Some(t.id.to_string()),
             None => r.checked.push(format!(

@@ -340,7 +340,7 @@ impl Session {
                     let _ = tx.send(Msg::WizardFound(r)).await;
                 });
             }
-            WizardEffect::Close | WizardEffect::OpenTask(_) => {}
+            WizardEffect::Close | WizardEffect::OpenTask(_) | WizardEffect::App(_) => {}
         }
     }
 
@@ -699,6 +699,12 @@ fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term)
 }
 
 impl Session {
+    /// Where this session's answers go: a new session after `:login` sends to the same place
+    /// (the event loop, or a headless driver rebuilding the session as the loop does).
+    pub fn sender(&self) -> mpsc::Sender<Msg> {
+        self.tx.clone()
+    }
+
     /// Carry out an effect that needs the network (everything but the terminal and session
     /// changes). The answers come back as messages. Also used by headless tests.
     pub fn apply_network(&self, e: Effect) {

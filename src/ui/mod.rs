@@ -329,6 +329,25 @@ fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Ta
                 .add_modifier(Modifier::BOLD),
         ));
     }
+    // A secondary part that failed: its column keeps the last good value, marked here.
+    for (part, p) in pane.parts.iter().filter(|_| pane.loaded) {
+        let text = if p.known {
+            format!(
+                " {} stale since {} — {} ",
+                part.label(),
+                short_age(Instant::now().saturating_duration_since(p.since)),
+                p.message
+            )
+        } else {
+            format!(" {} unknown — {} ", part.label(), p.message)
+        };
+        title.push(Span::styled(
+            text,
+            Style::default()
+                .fg(theme.stale)
+                .add_modifier(Modifier::BOLD),
+        ));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())

@@ -1,8 +1,10 @@
 //! The text of a pane's summary strip and of the detail screens, from the app's data.
 
 use crate::app::panes::*;
+use crate::app::state::Parts;
 use crate::app::table::Row;
 use crate::config::theme::Theme;
+use crate::model::view::Part;
 use crate::model::view::ViewData;
 use obtui_task::NodeStatus;
 use ratatui::style::{Modifier, Style};
@@ -12,7 +14,54 @@ fn label<'a>(t: &Theme, k: &'a str) -> Span<'a> {
     Span::styled(format!("{k}: "), t.muted())
 }
 
-pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>> {
+/// What a failing secondary part adds to its header: " — stale since 5s: why" while a last
+/// good value shows, " — unknown: why" when there never was one; nothing when it is fresh.
+pub fn part_mark(parts: &Parts, part: Part) -> Option<String> {
+    let p = parts.get(&part)?;
+    Some(if p.known {
+        format!(
+            " — stale since {}: {}",
+            crate::model::fmt::short_age(
+                std::time::Instant::now().saturating_duration_since(p.since)
+            ),
+            p.message
+        )
+    } else {
+        format!(" — unknown: {}", p.message)
+    })
+}
+
+/// A section header with its count, or "unknown" when the part was never loaded.
+fn part_section<T>(
+    t: &Theme,
+    title: &str,
+    v: &crate::model::view::PartResult<Vec<T>>,
+    parts: &Parts,
+    part: Part,
+) -> Line<'static> {
+    let head = match v {
+        Ok(v) => format!("{title} ({})", v.len()),
+        Err(_) => title.to_string(),
+    };
+    let mark = match (v, part_mark(parts, part)) {
+        (_, Some(m)) => m,
+        (Err(e), None) => format!(" — unknown: {e}"),
+        (Ok(_), None) => String::new(),
+    };
+    let mut spans = vec![Span::styled(
+        head,
+        Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+    )];
+    if !mark.is_empty() {
+        spans.push(Span::styled(
+            mark,
+            Style::default().fg(t.stale).add_modifier(Modifier::BOLD),
+        ));
+    }
+    Line::from(spans)
+}
+
+pub fn summary_lines(data: &PaneData, parts: &Parts, row: &Row, t: &Theme) -> Vec<Line<'static>> {
     let Ok(id) = row.id.parse::<i64>() else {
         return vec![];
     };
@@ -56,19 +105,24 @@ pub fn summary_lines(data: &PaneData, row: &Row, t: &Theme) -> Vec<Line<'static>
                     Span::raw(rs.join(" · ")),
                 ]));
             }
-            match running_task_for(c.id, running) {
-                Some(task) => lines.push(Line::from(vec![
+            let mut line = match running.as_deref().map(|r| running_task_for(c.id, r)) {
+                Some(Some(task)) => vec![
                     label(t, "running task"),
                     Span::styled(
                         format!("#{} {}", task.id, task.name),
                         Style::default().fg(t.st_running),
                     ),
-                ])),
-                None => lines.push(Line::from(vec![
+                ],
+                Some(None) => vec![label(t, "running task"), Span::styled("none", t.muted())],
+                None => vec![
                     label(t, "running task"),
-                    Span::styled("none", t.muted()),
-                ])),
+                    Span::styled("unknown", Style::default().fg(t.stale)),
+                ],
+            };
+            if let Some(m) = part_mark(parts, Part::RunningTasks) {
+                line.push(Span::styled(m, Style::default().fg(t.stale)));
             }
+            lines.push(Line::from(line));
             if let Some(r) = &c.query_failure {
                 lines.push(Line::from(vec![
                     label(t, "OCP cannot query"),
@@ -194,7 +248,13 @@ fn kv(t: &Theme, k: &str, v: String) -> Line<'static> {
     ])
 }
 
-pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Line<'static>> {
+pub fn detail_lines(
+    data: &ViewData,
+    parts: &Parts,
+    t: &Theme,
+    ascii: bool,
+    now: i64,
+) -> Vec<Line<'static>> {
     let glyph = |tone| crate::ui::glyph::tone_glyph(tone, ascii);
     let mut out = vec![];
     match data {
@@ -214,7 +274,22 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                 out.push(kv(t, "OCP cannot query", r.clone()));
             }
             out.push(Line::raw(""));
-            out.push(section(t, &format!("Zones ({})", d.zones.len())));
+            // The zones come with the cluster; the servers are a part of their own.
+            let mut zones = section(t, &format!("Zones ({})", d.zones.len()));
+            let servers_mark = match (&d.servers, part_mark(parts, Part::Servers)) {
+                (_, Some(m)) => Some(m),
+                (Err(e), None) => Some(format!(" — unknown: {e}")),
+                (Ok(_), None) => None,
+            };
+            if let Some(m) = servers_mark {
+                zones.spans.push(Span::styled(
+                    format!(" servers{m}"),
+                    Style::default().fg(t.stale).add_modifier(Modifier::BOLD),
+                ));
+            }
+            out.push(zones);
+            let known_servers: &[crate::model::inventory::Server] =
+                d.servers.as_deref().unwrap_or_default();
             for z in &d.zones {
                 out.push(Line::from(vec![
                     Span::styled(
@@ -231,8 +306,7 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                         t.muted(),
                     ),
                 ]));
-                let servers: Vec<_> = d
-                    .servers
+                let servers: Vec<_> = known_servers
                     .iter()
                     .filter(|s| s.zone.as_deref() == Some(z.name.as_str()))
                     .collect();
@@ -260,8 +334,8 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                 }
             }
             out.push(Line::raw(""));
-            out.push(section(t, &format!("Tenants ({})", d.tenants.len())));
-            for te in &d.tenants {
+            out.push(part_section(t, "Tenants", &d.tenants, parts, Part::Tenants));
+            for te in d.tenants.iter().flatten() {
                 out.push(Line::raw(format!(
                     "  {:<20} {:<7} {:<10} primary zone {}",
                     te.name,
@@ -271,11 +345,14 @@ pub fn detail_lines(data: &ViewData, t: &Theme, ascii: bool, now: i64) -> Vec<Li
                 )));
             }
             out.push(Line::raw(""));
-            out.push(section(
+            out.push(part_section(
                 t,
-                &format!("Tasks on this cluster ({})", d.tasks.len()),
+                "Tasks on this cluster",
+                &d.tasks,
+                parts,
+                Part::Tasks,
             ));
-            for task in &d.tasks {
+            for task in d.tasks.iter().flatten() {
                 let tone = task_tone(&task.status);
                 out.push(Line::from(vec![
                     Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),

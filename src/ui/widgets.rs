@@ -23,7 +23,7 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
             t.muted(),
         )));
     let lines = match pane.table.selected_row() {
-        Some(row) => crate::ui::panes::summary_lines(&pane.data, row, t),
+        Some(row) => crate::ui::panes::summary_lines(&pane.data, &pane.parts, row, t),
         None => vec![Line::styled("no selection", t.muted())],
     };
     f.render_widget(
@@ -41,6 +41,7 @@ pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> u16 {
     let lines = match &d.data {
         Some(data) => crate::ui::panes::detail_lines(
             data,
+            &d.parts,
             t,
             app.settings.ascii,
             app.frozen_now.unwrap_or_else(panes::now_ms),

@@ -42,7 +42,10 @@ fn rebound_wizard_and_confirmation_keys_replace_the_defaults() {
 
     // ----- the wizard: F2 leaves it, Esc no longer does; the footer says F2 -----
     t.literal("c");
-    let s = t.wait_text("Cluster name*", T);
+    // The whole frame: the form and its footer (a capture can land between the two).
+    let s = t.wait_for("the wizard and its footer", T, |s| {
+        s.contains("Cluster name*") && s.contains("next step")
+    });
     let footer = s
         .lines()
         .find(|l| l.contains("next step"))

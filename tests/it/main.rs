@@ -22,6 +22,7 @@ mod layers;
 mod load_sim;
 mod readonly_actions;
 mod readonly_binary;
+mod secondary_parts;
 mod secrets_binary;
 mod secrets_debug;
 mod terminal_e2e;

@@ -64,7 +64,7 @@ fn loaded(read_only: bool) -> App {
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
             clusters: conv::clusters(&clusters.contents),
-            running: conv::tasks(&tasks.contents.clone()),
+            running: Ok(conv::tasks(&tasks.contents.clone())),
         }),
         at,
         0,

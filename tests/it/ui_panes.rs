@@ -64,7 +64,7 @@ fn loaded_app(theme_name: &str) -> App {
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
             clusters: conv::clusters(&clusters.contents),
-            running: conv::tasks(&tasks.contents.clone()),
+            running: Ok(conv::tasks(&tasks.contents.clone())),
         }),
         at,
         0,
@@ -294,13 +294,15 @@ fn navigation_stack_and_breadcrumbs() {
                 .contents
                 .iter()
                 .map(conv::server)
+                .map(Ok)
                 .collect(),
             tenants: fixture::<Paged<obtui_api::ocp::models::Tenant>>("ob-cluster-tenants.json")
                 .contents
                 .iter()
                 .map(conv::tenant)
+                .map(Ok)
                 .collect(),
-            tasks: conv::tasks(&tasks.contents),
+            tasks: Ok(conv::tasks(&tasks.contents)),
         }))),
         Instant::now(),
         0,
@@ -410,7 +412,7 @@ fn loading_empty_error_and_stale_states() {
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
             clusters: conv::clusters(&clusters.contents.clone()),
-            running: vec![],
+            running: Ok(vec![]),
         }),
         Instant::now(),
         0,
@@ -433,7 +435,7 @@ fn loading_empty_error_and_stale_states() {
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
             clusters: vec![],
-            running: vec![],
+            running: Ok(vec![]),
         }),
         Instant::now(),
         0,
@@ -552,6 +554,7 @@ fn every_view_and_state_in_both_themes_and_sizes() {
                     .contents
                     .iter()
                     .map(conv::server)
+                    .map(Ok)
                     .collect(),
                     tenants: fixture::<Paged<obtui_api::ocp::models::Tenant>>(
                         "ob-cluster-tenants.json",
@@ -559,8 +562,9 @@ fn every_view_and_state_in_both_themes_and_sizes() {
                     .contents
                     .iter()
                     .map(conv::tenant)
+                    .map(Ok)
                     .collect(),
-                    tasks: conv::tasks(&tasks.contents.clone()),
+                    tasks: Ok(conv::tasks(&tasks.contents.clone())),
                 }))),
                 Instant::now(),
                 0,
@@ -595,7 +599,7 @@ fn every_view_and_state_in_both_themes_and_sizes() {
                 ViewJob::Pane(PaneKind::Clusters),
                 Ok(ViewData::Clusters {
                     clusters: conv::clusters(&clusters.contents.clone()),
-                    running: vec![],
+                    running: Ok(vec![]),
                 }),
                 Instant::now(),
                 0,

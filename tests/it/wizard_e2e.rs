@@ -795,3 +795,125 @@ async fn take_over_obproxies_end_to_end() {
     }));
     r.stop().await;
 }
+
+/// A 401 inside a wizard (the server's password changed while the form was being filled): the
+/// precheck says how to log in again, `:login` is reachable from the wizard, and after the
+/// re-login `r` runs the precheck again and it passes, with every field — the root@sys
+/// password included — as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_401_in_a_wizard_is_cured_by_login_without_losing_the_form() {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    use obtui::app::state::{Effect, Mode};
+    use obtui::app::wizard::PrecheckState;
+    use obtui_sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD};
+    const NEW_PASSWORD: &str = "Rotated_pw_22";
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.code(KeyCode::Char('t'));
+    r.until("host types and credentials", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.host_types.is_some() && w.inventory.credentials.is_some())
+    })
+    .await;
+    r.focus("address");
+    r.typ(TAKEOVER_ADDRESS);
+    r.focus("root_password");
+    r.typ(TAKEOVER_PASSWORD);
+    r.code(KeyCode::Enter);
+    r.focus("new_hosts");
+    r.code(KeyCode::Char(' '));
+    r.focus("host_type");
+    r.pick("ob-standard");
+    r.focus("credential");
+    r.pick("root-ssh");
+
+    // The session goes stale: the server now wants another password.
+    let resp = reqwest::Client::new()
+        .post(format!("{}/sim/password", r.server.url()))
+        .json(&serde_json::json!({ "password": NEW_PASSWORD }))
+        .send()
+        .await
+        .expect("control request");
+    assert!(resp.status().is_success());
+    r.press(ctrl('n'));
+    assert_eq!(r.step_kind(), StepKind::Precheck);
+    r.until("the precheck refused", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| matches!(w.precheck.state, PrecheckState::Failed(_)))
+    })
+    .await;
+    let PrecheckState::Failed(e) = &r.wiz().precheck.state else {
+        unreachable!()
+    };
+    assert_eq!(e.status, Some(401), "{e:?}");
+    let screen = r.screen();
+    assert!(
+        screen.contains("refused the") && screen.contains(": login ⏎"),
+        "the advice does not say how to log in again:\n{screen}"
+    );
+
+    // `?` opens the help over the wizard and closes again; the wizard stays.
+    r.code(KeyCode::Char('?'));
+    assert!(matches!(r.app.mode, Mode::Help(_)));
+    r.code(KeyCode::Esc);
+    assert!(matches!(r.app.mode, Mode::Normal));
+    assert_eq!(r.app.view(), &View::Wizard);
+
+    // `:login` from the wizard, the new password, and the session is rebuilt as the event
+    // loop does on `Effect::Login`.
+    r.code(KeyCode::Char(':'));
+    assert!(matches!(r.app.mode, Mode::Command(_)), "':' in a wizard");
+    r.typ("login");
+    r.code(KeyCode::Enter);
+    assert!(matches!(r.app.mode, Mode::Password(_)), "{}", r.screen());
+    r.typ(NEW_PASSWORD);
+    let effects = r.app.on_event(Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let pw = effects
+        .into_iter()
+        .find_map(|e| match e {
+            Effect::Login(pw) => Some(pw),
+            _ => None,
+        })
+        .expect("the prompt logs in");
+    let resolved = Resolved {
+        profile_name: "e2e".into(),
+        url: r.server.url(),
+        user: "admin".into(),
+        read_only: false,
+        theme: None,
+        refresh: Duration::from_millis(150),
+        production: false,
+        password_command: None,
+        plaintext_password: None,
+        ca_cert: None,
+        insecure: false,
+        obshell_url: None,
+        obshell_password_command: None,
+    };
+    let tx = r.session.sender();
+    r.d.session = Session::start(&resolved, pw, None, &tx).expect("session");
+    r.session.steer(&r.app);
+    assert_eq!(
+        r.app.view(),
+        &View::Wizard,
+        "the wizard survives the re-login"
+    );
+
+    // The advice was true: r runs the precheck again, and it passes with the same form.
+    r.code(KeyCode::Char('r'));
+    let items = r.precheck_done().await;
+    assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    assert_eq!(r.wiz().text_named("address"), TAKEOVER_ADDRESS);
+    let kept = r
+        .wiz()
+        .secret_named("root_password")
+        .is_some_and(|s| s.expose() == TAKEOVER_PASSWORD);
+    assert!(kept, "the root@sys password did not survive the re-login");
+    r.stop().await;
+}

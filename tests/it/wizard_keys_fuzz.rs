@@ -115,6 +115,7 @@ fn random_input_never_panics_and_never_double_submits() {
                     WizardEffect::FindTask(..) => {
                         w.on_submit_unknown_found(None);
                     }
+                    WizardEffect::App(_) => {}
                     WizardEffect::Close | WizardEffect::OpenTask(_) => {
                         w = start(&ctx);
                         in_flight = false;

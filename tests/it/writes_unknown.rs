@@ -88,6 +88,7 @@ fn request(body: CreateClusterRequest) -> SubmitRequest {
     SubmitRequest {
         kind: WizardKind::CreateCluster,
         lookup: TaskLookup {
+            host_ids: Vec::new(),
             cluster_id: None,
             cluster_name: Some(body.name.clone()),
             name_contains: "Create".into(),
@@ -221,6 +222,7 @@ async fn a_scale_out_whose_answer_is_lost_after_the_dag_started_is_unknown_and_c
     let req = SubmitRequest {
         kind: WizardKind::ScaleOut,
         lookup: TaskLookup {
+            host_ids: Vec::new(),
             cluster_id: None,
             cluster_name: None,
             name_contains: "Cluster scale out".into(),
@@ -262,6 +264,7 @@ async fn a_scale_out_whose_answer_is_lost_after_the_dag_started_is_unknown_and_c
     assert_eq!(found.task, Some(dags[0].id.clone()), "{:?}", found.checked);
     // A DAG that started well before a submit is not that submit's.
     let later = TaskLookup {
+        host_ids: Vec::new(),
         submitted_at_ms: now_ms() + 60_000,
         ..req.lookup.clone()
     };
@@ -276,4 +279,100 @@ async fn a_scale_out_whose_answer_is_lost_after_the_dag_started_is_unknown_and_c
         found.checked
     );
     a.shutdown().await;
+}
+
+/// The OBProxy takeover names no cluster: its tasks ("Take over obproxy", one per host) are
+/// claimed by their host. Someone else's takeover on another host a moment before is never
+/// claimed; an answer lost after the server acted is "unknown" and the request's own task is
+/// found, with exactly one POST sent.
+#[tokio::test]
+async fn a_lost_proxy_takeover_answer_claims_only_the_task_of_its_own_host() {
+    let s = sim().await;
+    let c = client(&s);
+    let b = Backends {
+        ocp: Some(c.clone()),
+        obshell: None,
+    };
+    let proxy_cluster = c
+        .list_obproxy_clusters(&PageQuery::new(1, 10))
+        .await
+        .expect("OBProxy clusters")
+        .contents
+        .first()
+        .map(|p| p.id)
+        .expect("an OBProxy cluster");
+    let hosts = all_pages(500, |p| {
+        let c = c.clone();
+        async move { c.list_hosts(&p, &HostFilter::default()).await }
+    })
+    .await
+    .expect("hosts");
+    let free: Vec<i64> = hosts
+        .into_iter()
+        .filter(|h| h.services.is_empty() && h.status == HostStatus::Online)
+        .map(|h| h.id)
+        .collect();
+    let body = |host: i64| ObproxyTakeoverRequest {
+        hosts: vec![ObproxyTakeoverHost {
+            host_id: host,
+            sql_port: 2883,
+        }],
+        proxysys_passwd: None,
+    };
+    // Someone else's takeover of another host, a moment ago.
+    let theirs = c
+        .obproxy_takeover(proxy_cluster, &body(free[0]))
+        .await
+        .expect("their takeover");
+    let req = SubmitRequest {
+        kind: WizardKind::TakeoverProxy,
+        lookup: TaskLookup {
+            cluster_id: None,
+            cluster_name: None,
+            host_ids: vec![free[1]],
+            name_contains: "obproxy".into(),
+            submitted_at_ms: now_ms(),
+        },
+        write: Write::TakeoverProxy {
+            proxy_cluster_id: proxy_cluster,
+            body: body(free[1]),
+        },
+    };
+    faults(
+        &s,
+        serde_json::json!({"lose_count": 1, "lose_status": 502,
+            "path_prefix": "/api/v2/obproxy/clusters"}),
+    )
+    .await;
+    let o = submit(&b, &req).await;
+    assert_eq!(o, SubmitOutcome::Unknown, "{o:?}");
+    let tasks = c
+        .list_tasks(
+            &PageQuery::new(1, 100).sorted("id,desc"),
+            &TaskFilter::default(),
+        )
+        .await
+        .expect("tasks")
+        .contents;
+    // The list's summaries carry no host: the details of the takeover tasks do.
+    let mut mine = Vec::new();
+    for t in tasks
+        .iter()
+        .filter(|t| t.name.to_lowercase().contains("obproxy"))
+    {
+        let d = c.get_task(t.id).await.expect("task detail");
+        if d.host_id == Some(free[1]) {
+            mine.push(d);
+        }
+    }
+    assert_eq!(mine.len(), 1, "one POST, one task: {mine:?}");
+    let r = find_task(&c, &req.lookup).await;
+    assert_eq!(r.task, Some(mine[0].id.to_string()), "{:?}", r.checked);
+    assert!(
+        r.checked
+            .iter()
+            .any(|l| l.contains(&format!("task #{}", theirs[0].id))),
+        "their task was looked at and refused: {:?}",
+        r.checked
+    );
 }

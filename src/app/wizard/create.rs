@@ -504,6 +504,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         f.zones.len()
     );
     let lookup = TaskLookup {
+        host_ids: Vec::new(),
         cluster_id: None,
         cluster_name: Some(f.name),
         name_contains: "Create".into(),

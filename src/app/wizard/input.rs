@@ -55,6 +55,13 @@ impl Wizard {
         if !reveal_key {
             self.hide_reveal();
         }
+        // Help and command mode (`:login` after a 401) work on every step, unless the key is
+        // text for the focused field; the form is kept as it is.
+        if let Some(a @ (Action::WizardHelp | Action::WizardCommand)) = action {
+            if !self.key_edits_focus(&key) {
+                return vec![WizardEffect::App(a)];
+            }
+        }
         match &self.submit {
             SubmitState::InFlight | SubmitState::Searching | SubmitState::Done(_) => {
                 return Vec::new()
@@ -100,6 +107,21 @@ impl Wizard {
             Some(Action::WizardReload) => self.reload(),
             _ => Vec::new(),
         }
+    }
+
+    /// Would `key` edit the focused field (text typed into it) rather than act?
+    fn key_edits_focus(&self, key: &KeyEvent) -> bool {
+        if !matches!(self.current_step().kind, StepKind::Form(_)) {
+            return false;
+        }
+        let Some(row) = self
+            .layout()
+            .into_iter()
+            .find(|r| r.path == self.focus && r.focusable())
+        else {
+            return false;
+        };
+        row.kind != RowKind::GroupHeader && edits_field(self.at(self.focus).map(|f| &f.kind), key)
     }
 
     fn form_key(&mut self, key: KeyEvent, action: Option<Action>) -> Vec<WizardEffect> {

@@ -325,7 +325,7 @@ pub struct Popup {
 }
 
 /// Why submit is refused while a write's outcome is unknown.
-pub const UNKNOWN_REFUSAL: &str = "the last submit's outcome is unknown: it is not sent again. Press r to look for its task again, or check the task list";
+pub const UNKNOWN_REFUSAL: &str = "the last submit's outcome is unknown: it is not sent again. Press r to look for its task again, or :tasks for the task list (this leaves the wizard)";
 
 /// What the app must do for the wizard.
 #[derive(Debug, Clone)]
@@ -338,6 +338,9 @@ pub enum WizardEffect {
     FindTask(TaskLookup, obtui_task::Backend),
     Close,
     OpenTask(String),
+    /// An action of the app the wizard hands up (help, command mode): the wizard stays as it
+    /// is, every field kept.
+    App(crate::app::actions::Action),
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1067,6 +1070,10 @@ impl Wizard {
     fn refusal(&self) -> String {
         match &self.precheck.state {
             PrecheckState::Running => "the precheck is still running".into(),
+            PrecheckState::Failed(e) if e.status == Some(401) => format!(
+                "the precheck could not run ({e}): :login to enter the password again, then \
+                 press r to run it again"
+            ),
             PrecheckState::Failed(e) => {
                 format!("the precheck could not run ({e}); press r to run it again")
             }

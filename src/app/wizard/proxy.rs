@@ -592,10 +592,12 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         "OBProxy cluster {name} takes over {} OBProxy(ies); OCP manages them from then on.",
         f.hosts.len()
     );
+    // One "Take over obproxy" task per host: a task is ours when its host is one of these.
     let lookup = TaskLookup {
         cluster_id: None,
         cluster_name: None,
-        name_contains: "OBProxy".into(),
+        host_ids: f.hosts.iter().map(|(h, _)| *h).collect(),
+        name_contains: "obproxy".into(),
         submitted_at_ms: 0,
     };
     Ok((

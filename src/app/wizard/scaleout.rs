@@ -740,6 +740,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         if new_zone { 11 } else { 9 },
     );
     let lookup = TaskLookup {
+        host_ids: Vec::new(),
         cluster_id: None,
         cluster_name: None,
         name_contains: "Cluster scale out".into(),

@@ -331,6 +331,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     effect.push('.');
     let name = visible(w, Id::ClusterName).then(|| w.text(Id::ClusterName).trim().to_string());
     let lookup = TaskLookup {
+        host_ids: Vec::new(),
         cluster_id: None,
         cluster_name: name,
         name_contains: "Take over".into(),

@@ -464,6 +464,7 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         pkg.full_version()
     );
     let lookup = TaskLookup {
+        host_ids: Vec::new(),
         cluster_id: Some(f.cluster_id),
         cluster_name: Some(f.cluster_name),
         name_contains: "upgrade".into(),

@@ -113,6 +113,9 @@ impl Write {
 pub struct TaskLookup {
     pub cluster_id: Option<i64>,
     pub cluster_name: Option<String>,
+    /// The hosts the write acts on, for a write that names no cluster (the OBProxy takeover:
+    /// one task per host). When not empty, a task's host must be one of them.
+    pub host_ids: Vec<i64>,
     /// A word the task's name contains, e.g. "Create", "Take over", "upgrade".
     pub name_contains: String,
     /// Wall-clock time the request was sent (Unix ms).

@@ -61,7 +61,7 @@ pub fn draw(
             Some(usize::from(body.height).max(1))
         }
         StepKind::Precheck => {
-            draw_precheck(frame, body, w, theme);
+            draw_precheck(frame, body, w, theme, km);
             None
         }
         StepKind::Summary => {
@@ -516,7 +516,7 @@ fn draw_popup(frame: &mut Frame, body: Rect, w: &Wizard, theme: &Theme) {
     }
 }
 
-fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
+fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme, km: &Keymap) {
     let width = area.width as usize;
     let pc = &w.precheck;
     let mut lines: Vec<Line> = Vec::new();
@@ -537,8 +537,19 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
             lines.push(Line::styled("⟳ running the precheck…", emphasis(theme)))
         }
         PrecheckState::Failed(e) => {
+            let rerun = km.label(Action::PrecheckRerun);
+            // After a 401 a rerun cannot succeed until the user has logged in again.
+            let advice = if e.status == Some(401) {
+                format!(
+                    "the server refused the login: {} login ⏎ enters the password again (the \
+                     form stays as it is), then {rerun} runs the precheck again",
+                    km.label(Action::WizardCommand)
+                )
+            } else {
+                format!("press {rerun} to try again")
+            };
             for l in wrap(
-                &format!("✖ the precheck could not run: {e} — press r to try again"),
+                &format!("✖ the precheck could not run: {e} — {advice}"),
                 width,
             ) {
                 lines.push(Line::styled(l, error_style(theme)));
@@ -697,7 +708,7 @@ fn draw_summary(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
         SubmitState::Unknown(checked) => {
             let warn = Style::default().fg(theme.warn).add_modifier(Modifier::BOLD);
             for l in wrap(
-                "? sent, outcome unknown: no answer, and no task was found that provably belongs to this request. Everything you typed is kept; it is not sent again. r looks again; check the task list",
+                "? sent, outcome unknown: no answer, and no task was found that provably belongs to this request. Everything you typed is kept; it is not sent again. r looks again; :tasks opens the task list (this leaves the wizard)",
                 width,
             ) {
                 top.push(Line::styled(l, warn));
