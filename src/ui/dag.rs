@@ -1143,7 +1143,10 @@ fn draw_side(
         ..inner
     };
     let state = crate::ui::log::state_label(v);
-    let mut label = format!("─ log · {state} · {} full log ", v.key_label(Action::DagOpen));
+    let mut label = format!(
+        "─ log · {state} · {} full log ",
+        v.key_label(Action::DagOpen)
+    );
     for (a, what) in [(Action::LogFirstError, "error"), (Action::LogWrap, "wrap")] {
         let more = format!("· {} {what} ", v.key_label(a));
         if display_width(&label) + display_width(&more) < sep.width as usize {

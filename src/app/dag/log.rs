@@ -211,7 +211,11 @@ impl LogBuf {
     pub fn top_index(&self) -> Option<usize> {
         let t = self.top?;
         let i = t.saturating_sub(self.popped);
-        Some(usize::try_from(i).unwrap_or(usize::MAX).min(self.len().saturating_sub(1)))
+        Some(
+            usize::try_from(i)
+                .unwrap_or(usize::MAX)
+                .min(self.len().saturating_sub(1)),
+        )
     }
 
     /// Pin line `i` at the top of the view.
@@ -248,13 +252,16 @@ impl LogBuf {
 
     /// The failure's reason: the last ERROR line that is not a stack frame, whole.
     pub fn last_error(&self) -> Option<&str> {
-        (0..self.len()).rev().filter_map(|i| self.line(i)).find(|l| {
-            is_error_line(l) && {
-                let m = JavaLine::parse(l).map_or(*l, |j| &l[j.message..]);
-                let m = m.trim_start();
-                !(m.starts_with("at ") || m.starts_with("..."))
-            }
-        })
+        (0..self.len())
+            .rev()
+            .filter_map(|i| self.line(i))
+            .find(|l| {
+                is_error_line(l) && {
+                    let m = JavaLine::parse(l).map_or(*l, |j| &l[j.message..]);
+                    let m = m.trim_start();
+                    !(m.starts_with("at ") || m.starts_with("..."))
+                }
+            })
     }
 }
 

@@ -1010,7 +1010,9 @@ impl DagView {
             .max()
             .unwrap_or(0);
         self.logv.hscroll = if right {
-            (self.logv.hscroll + 16).min(widest.saturating_sub(1))
+            // No further than the widest line's end at the right edge of the log.
+            let view = (self.geom.log.width as usize).saturating_sub(2).max(1);
+            (self.logv.hscroll + 16).min(widest.saturating_sub(view))
         } else {
             self.logv.hscroll.saturating_sub(16)
         };
