@@ -692,7 +692,16 @@ fn apply(
         Effect::SaveLog { name, text } => {
             let dirs = [state_dir.to_path_buf(), std::path::PathBuf::from(".")];
             match save::save_log(&dirs, &name, &text) {
-                Ok(p) => app.flash(Level::Info, format!("log saved to {}", p.display())),
+                // The file's name first: a narrow footer still shows it.
+                Ok(p) => app.flash(
+                    Level::Info,
+                    match (p.file_name(), p.parent()) {
+                        (Some(f), Some(d)) => {
+                            format!("log saved to {} in {}", f.to_string_lossy(), d.display())
+                        }
+                        _ => format!("log saved to {}", p.display()),
+                    },
+                ),
                 Err(e) => app.flash(Level::Error, format!("cannot save the log: {e}")),
             }
         }
