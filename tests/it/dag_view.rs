@@ -2,7 +2,7 @@
 //! (keys routed through the registry, polls, writes behind a confirmation, the log buffer).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use obtui::app::actions::{Action, Key, Keymap, Scope};
+use obtui::app::actions::{Action, Key, Keymap};
 use obtui::app::dag::log::{MAX_BYTES, MAX_LINES};
 use obtui::app::dag::{DagEffect, DagMode, DagView};
 use obtui::app::state::Level;
