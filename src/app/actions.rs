@@ -33,7 +33,11 @@ pub enum Scope {
     Detail,
     /// The DAG view of a task (its log panel and full-screen log included).
     Dag,
-    /// Typing a search in the DAG view.
+    /// The task log, in the DAG view's side panel and full screen alike.
+    Log,
+    /// The full-screen log of a subtask.
+    LogFull,
+    /// Typing a search in the DAG view (nodes, or the full-screen log's lines).
     DagSearch,
     /// The confirmation dialog of a task operation (retry, skip, …).
     TaskConfirm,
@@ -64,7 +68,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 22] = [
+    pub const ALL: [Scope; 24] = [
         Scope::Always,
         Scope::Global,
         Scope::Table,
@@ -73,6 +77,8 @@ impl Scope {
         Scope::Tasks,
         Scope::Detail,
         Scope::Dag,
+        Scope::Log,
+        Scope::LogFull,
         Scope::DagSearch,
         Scope::TaskConfirm,
         Scope::Wizard,
@@ -100,7 +106,9 @@ impl Scope {
             Scope::Tasks => "Tasks pane",
             Scope::Detail => "Detail view",
             Scope::Dag => "Task DAG view",
-            Scope::DagSearch => "DAG search input",
+            Scope::Log => "Task log (side panel and full screen)",
+            Scope::LogFull => "Full-screen log",
+            Scope::DagSearch => "DAG / log search input",
             Scope::TaskConfirm => "Task operation confirmation",
             Scope::Wizard => "Wizard (every step)",
             Scope::WizardForm => "Wizard form",
@@ -137,7 +145,8 @@ pub const SCOPE_SETS: &[&[Scope]] = &[
     &[Scope::Tasks, Scope::Table, Scope::Global, Scope::Always],
     &[Scope::Detail, Scope::Global, Scope::Always],
     &[Scope::Global, Scope::Always],
-    &[Scope::Dag, Scope::Global, Scope::Always],
+    &[Scope::Dag, Scope::Log, Scope::Global, Scope::Always],
+    &[Scope::LogFull, Scope::Log, Scope::Global, Scope::Always],
     &[Scope::DagSearch, Scope::Always],
     &[Scope::TaskConfirm, Scope::Always],
     &[Scope::WizardForm, Scope::Wizard, Scope::Always],
@@ -277,7 +286,7 @@ registry! {
     // ----- DAG view -----
     DagLeft => "dag_left", Dag, ["h", "left"], "Previous node in layer";
     DagRight => "dag_right", Dag, ["l", "right"], "Next node in layer";
-    DagOpen => "dag_open", Dag, ["enter"], "Log panel of the node / fold a block";
+    DagOpen => "dag_open", Dag, ["enter"], "Open the selected node's log (full screen) / fold a block" .hint();
     NextFailed => "next_failed", Dag, ["f"], "Next failed node" .hint();
     PrevFailed => "prev_failed", Dag, ["F"], "Previous failed node";
     NextRunning => "next_running", Dag, ["r"], "Next running node" .hint();
@@ -287,7 +296,7 @@ registry! {
     ToggleView => "toggle_view", Dag, ["v"], "Graph / list view" .hint();
     Fold => "fold", Dag, ["space", "z"], "Fold / unfold block";
     LogFull => "log_full", Dag, ["L"], "Log full screen" .sel() .hint();
-    Follow => "follow", Dag, ["a"], "Follow running frontier";
+    Follow => "follow", Dag, ["a"], "Follow the running frontier (on by default for a running task)";
     Search => "search", Dag, ["/"], "Search nodes";
     SearchNext => "search_next", Dag, ["n"], "Next match";
     SearchPrev => "search_prev", Dag, ["N"], "Previous match";
@@ -301,6 +310,20 @@ registry! {
     CancelTask => "cancel_task", Dag, ["ctrl-x"], "Cancel the task (obshell DAG)" .danger();
     PassTask => "pass_task", Dag, ["ctrl-p"], "Pass the failed node of the task (obshell DAG)" .danger();
     PassSubtask => "pass_subtask", Dag, ["P"], "Pass the selected failed node (obshell)" .danger() .sel();
+    // ----- the task log (side panel and full screen) -----
+    LogWrap => "log_wrap", Log, ["w"], "Wrap long log lines on / off" .hint();
+    LogFirstError => "log_first_error", Log, ["e"], "Jump to the first ERROR line of the log" .hint();
+    LogPrefix => "log_prefix", Log, ["p"], "Fold / show the thread and trace prefix of Java log lines";
+    LogSave => "log_save", Log, ["ctrl-s"], "Save the whole log to a file (never overwrites)" .sel() .hint();
+    LogLeft => "log_left", Log, ["<"], "Scroll the log left (wrap off)";
+    LogRight => "log_right", Log, [">"], "Scroll the log right (wrap off)";
+    // ----- the full-screen log -----
+    LogFullLeft => "log_full_left", LogFull, ["h", "left"], "Scroll left (wrap off)";
+    LogFullRight => "log_full_right", LogFull, ["l", "right"], "Scroll right (wrap off)";
+    LogSearch => "log_search", LogFull, ["/"], "Search the log" .hint();
+    LogSearchNext => "log_search_next", LogFull, ["n"], "Next match" .hint();
+    LogSearchPrev => "log_search_prev", LogFull, ["N"], "Previous match";
+    LogClose => "log_close", LogFull, ["L", "enter"], "Back to the DAG" .hint();
     SearchAccept => "search_accept", DagSearch, ["enter"], "Keep the match and stop typing";
     SearchCancel => "search_cancel", DagSearch, ["esc", "ctrl-c"], "Cancel the search (back to where it started)";
     // ----- task operation confirmation -----

@@ -131,6 +131,9 @@ pub enum Effect {
     },
     /// Network work a wizard asked for (data, the API precheck, the submit).
     Wizard(Box<WizardEffect>),
+    /// Save a task log to a new file named after `name` (in the state directory, else the
+    /// working directory; an existing file is never overwritten). The runtime says where.
+    SaveLog { name: String, text: String },
 }
 
 /// Commands that start with what was typed (the list comes from the action registry).
@@ -632,6 +635,7 @@ impl App {
                 }
                 DagEffect::Close => self.back(),
                 DagEffect::Flash(level, text) => self.flash(level, text),
+                DagEffect::SaveLog { name, text } => out.push(Effect::SaveLog { name, text }),
             }
         }
         out
@@ -1260,7 +1264,19 @@ impl App {
             | Action::Center
             | Action::CancelTask
             | Action::PassTask
-            | Action::PassSubtask => self.not_here(action),
+            | Action::PassSubtask
+            | Action::LogWrap
+            | Action::LogFirstError
+            | Action::LogPrefix
+            | Action::LogSave
+            | Action::LogLeft
+            | Action::LogRight
+            | Action::LogFullLeft
+            | Action::LogFullRight
+            | Action::LogSearch
+            | Action::LogSearchNext
+            | Action::LogSearchPrev
+            | Action::LogClose => self.not_here(action),
             // Modal components take these keys themselves (the DAG's search input and
             // confirmation dialog, the wizard, the input modes of `super::modes`); they reach
             // here only if called from elsewhere, where they mean nothing.
@@ -1533,7 +1549,7 @@ pub fn tab_at(col: u16) -> Option<PaneKind> {
 
 /// Actions the DAG view handles itself while it is on screen.
 fn routes_to_dag(a: Action) -> bool {
-    spec(a).scope == Scope::Dag
+    matches!(spec(a).scope, Scope::Dag | Scope::Log | Scope::LogFull)
         || matches!(
             a,
             Action::Up

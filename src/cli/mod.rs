@@ -129,6 +129,10 @@ pub enum TaskCmd {
         /// ASCII glyphs only
         #[arg(long)]
         ascii: bool,
+        /// Fit names into N columns (default: the terminal's width; full names when the output
+        /// is not a terminal)
+        #[arg(long, value_name = "N")]
+        width: Option<usize>,
     },
 }
 
@@ -442,32 +446,49 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     task_id,
                     file,
                     ascii,
+                    width,
                 },
         }) => {
             let now = crate::app::panes::now_ms();
-            let task = match (file, task_id) {
+            let ascii = ascii || !crate::runtime::utf8_locale();
+            // Names are cut only to fit a terminal (or the width asked for).
+            let width = width.or_else(|| {
+                use std::io::IsTerminal;
+                std::io::stdout()
+                    .is_terminal()
+                    .then(|| crossterm::terminal::size().ok().map(|(w, _)| w as usize))
+                    .flatten()
+            });
+            let code = match (file, task_id) {
                 (Some(path), _) => {
                     let text = std::fs::read_to_string(&path)
                         .with_context(|| format!("cannot read {}", path.display()))?;
-                    watch::parse_task_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
+                    let task = watch::parse_task_json(&text)
+                        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+                    print!("{}", watch::render_task(&task, ascii, now, width));
+                    let g = obtui_task::TaskGraph::from(&task);
+                    let mut out = std::io::stdout();
+                    runtime()?.block_on(watch::failed_subtasks(None, &task, &g, false, &mut out));
+                    watch::show_exit(&task)
                 }
                 (None, Some(id)) => {
                     let (resolved, password) = connect(&paths, &cli.global)?;
                     runtime()?.block_on(async move {
                         let client = client_for(&resolved, password)?;
-                        client
+                        let task = client
                             .get_task(id)
                             .await
-                            .map_err(|e| anyhow!("task {id}: {e}"))
+                            .map_err(|e| anyhow!("task {id}: {e}"))?;
+                        print!("{}", watch::render_task(&task, ascii, now, width));
+                        let g = obtui_task::TaskGraph::from(&task);
+                        let mut out = std::io::stdout();
+                        watch::failed_subtasks(Some(&client), &task, &g, false, &mut out).await;
+                        Ok::<i32, anyhow::Error>(watch::show_exit(&task))
                     })?
                 }
                 (None, None) => return Err(anyhow!("give a task id or --file TASK.json")),
             };
-            print!(
-                "{}",
-                watch::render_task(&task, ascii || !crate::runtime::utf8_locale(), now)
-            );
-            Ok(ExitCode::SUCCESS)
+            Ok(ExitCode::from(code as u8))
         }
         None => {
             if let Some(why) = crate::runtime::term::unusable_terminal() {

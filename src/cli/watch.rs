@@ -6,7 +6,7 @@
 
 use obtui_api::ocp::models::TaskInstance;
 use obtui_api::ocp::OcpClient;
-use obtui_task::layout::{list_rows, LayoutParams};
+use obtui_task::layout::{list_rows, LayoutParams, NodeRef};
 use obtui_task::model::{NodeStatus, TaskGraph, TaskState};
 use obtui_task::text::render_list_text_at;
 use serde_json::json;
@@ -178,10 +178,31 @@ async fn report_failure(
     json_mode: bool,
     out: &mut dyn Write,
 ) {
+    failed_subtasks(Some(client), t, g, json_mode, out).await;
+    emit(
+        out,
+        json_mode,
+        format!("{}  task #{} FAILED", clock(), g.id),
+        json!({"event": "end", "time": clock(), "task": g.id, "status": "FAILED", "exit": EXIT_FAILED}),
+    );
+}
+
+/// Each failed subtask with the tail of its log (`watch` at the end of a failed task, and
+/// `task show`). Without a client (a saved task) there is no log to fetch.
+pub async fn failed_subtasks(
+    client: Option<&OcpClient>,
+    t: &TaskInstance,
+    g: &TaskGraph,
+    json_mode: bool,
+    out: &mut dyn Write,
+) {
     for s in t.subtasks.iter().filter(|s| s.status.as_str() == "FAILED") {
-        let log = match client.subtask_log(t.id, s.id).await {
-            Ok(l) => l.log,
-            Err(e) => format!("(log unavailable: {e})"),
+        let log = match client {
+            Some(c) => match c.subtask_log(t.id, s.id).await {
+                Ok(l) => l.log,
+                Err(e) => format!("(log unavailable: {e})"),
+            },
+            None => "(no log in a saved task)".to_string(),
         };
         let lines: Vec<&str> = log.lines().collect();
         let tail = &lines[lines.len().saturating_sub(LOG_TAIL)..];
@@ -199,12 +220,6 @@ async fn report_failure(
             }
         }
     }
-    emit(
-        out,
-        json_mode,
-        format!("{}  task #{} FAILED", clock(), g.id),
-        json!({"event": "end", "time": clock(), "task": g.id, "status": "FAILED", "exit": EXIT_FAILED}),
-    );
 }
 
 /// Parse a saved task: a whole response envelope (`{"data": {...}}`) or the bare task object.
@@ -247,13 +262,51 @@ pub fn parse_task_json(text: &str) -> Result<TaskInstance, String> {
     serde_json::from_value(obj.clone()).map_err(|e| format!("not a task: {e}"))
 }
 
-/// The list view of a task as plain text, with a header line.
-pub fn render_task(t: &TaskInstance, ascii: bool, now_ms: i64) -> String {
+/// The list view of a task as plain text, with a header line; each row starts with its
+/// subtask id (a script acts on it), and fan-outs are listed in full. `width`: the line width
+/// to fit names into (`None`: full names, whatever their length).
+pub fn render_task(t: &TaskInstance, ascii: bool, now_ms: i64, width: Option<usize>) -> String {
     let g = TaskGraph::from(t);
     let (done, total) = g.progress();
-    let params = LayoutParams::default();
+    let mut params = LayoutParams {
+        collapse_threshold: usize::MAX,
+        name_width: usize::MAX,
+        ..LayoutParams::default()
+    };
     let rows = list_rows(&g, &params);
+    let ids: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| match &r.node {
+            NodeRef::Single(i) => g.nodes.get(*i).map(|n| n.id.as_str()),
+            NodeRef::Aggregate { fork, .. } => {
+                Some(g.nodes.get(*fork).map_or("", |n| n.id.as_str()))
+            }
+        })
+        .collect();
+    let id_w = ids.iter().map(|i| i.len()).max().unwrap_or(0);
+    if let Some(w) = width {
+        let gutter = rows.iter().map(|r| r.lanes.len()).max().unwrap_or(0);
+        // id, two spaces, lanes, a space, the op glyph, the name, a space, the duration.
+        let fixed = id_w + 2 + gutter + 2 + 1 + params.duration_width;
+        params.name_width = w.saturating_sub(fixed).max(8);
+    }
     let mut s = format!("task #{} {} — {} {done}/{total}\n", g.id, g.name, g.status);
-    s.push_str(&render_list_text_at(&g, &rows, &params, ascii, now_ms));
+    let text = render_list_text_at(&g, &rows, &params, ascii, now_ms);
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() == ids.len() {
+        for (id, l) in ids.iter().zip(lines) {
+            s.push_str(&format!("{id:>id_w$}  {l}\n"));
+        }
+    } else {
+        s.push_str(&text);
+    }
     s
+}
+
+/// The exit status of `task show`, like `watch`'s: 1 for a failed task, else 0.
+pub fn show_exit(t: &TaskInstance) -> i32 {
+    match TaskGraph::from(t).status {
+        TaskState::Failed => EXIT_FAILED,
+        _ => EXIT_OK,
+    }
 }

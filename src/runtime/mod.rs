@@ -13,6 +13,7 @@ use crate::model::view::ViewData;
 use crate::poll::fetch::{self, Backends};
 use crate::poll::{self, Outcome, PollerHandle};
 pub mod harden;
+pub mod save;
 pub mod term;
 
 use anyhow::{anyhow, Context, Result};
@@ -551,7 +552,7 @@ pub async fn run_tui(
                                     Err(e) => app.flash(Level::Error, e),
                                 }
                             }
-                            other => apply(&mut app, other, &session, &mut terminal)?,
+                            other => apply(&mut app, other, &session, &mut terminal, &paths.state_dir)?,
                         }
                     }
                 }
@@ -560,7 +561,7 @@ pub async fn run_tui(
             },
             Some(msg) = rx.recv() => {
                 for e in deliver(&mut app, msg) {
-                    apply(&mut app, e, &session, &mut terminal)?;
+                    apply(&mut app, e, &session, &mut terminal, &paths.state_dir)?;
                 }
             }
             _ = tokio::time::sleep_until(wake.into()) => {
@@ -573,7 +574,7 @@ pub async fn run_tui(
             }
             lines = next_notes(&mut notes) => {
                 for e in deliver(&mut app, Msg::Notes(lines)) {
-                    apply(&mut app, e, &session, &mut terminal)?;
+                    apply(&mut app, e, &session, &mut terminal, &paths.state_dir)?;
                 }
             }
             _ = recv_opt(&mut sigterm) => { exit = signal_exit(signal_hook::consts::SIGTERM); break }
@@ -679,9 +680,31 @@ async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
     }
 }
 
-fn apply(app: &mut App, e: Effect, session: &Session, terminal: &mut term::Term) -> Result<()> {
+fn apply(
+    app: &mut App,
+    e: Effect,
+    session: &Session,
+    terminal: &mut term::Term,
+    state_dir: &std::path::Path,
+) -> Result<()> {
     match e {
         Effect::Copy(text) => osc52_copy(&text),
+        Effect::SaveLog { name, text } => {
+            let dirs = [state_dir.to_path_buf(), std::path::PathBuf::from(".")];
+            match save::save_log(&dirs, &name, &text) {
+                // The file's name first: a narrow footer still shows it.
+                Ok(p) => app.flash(
+                    Level::Info,
+                    match (p.file_name(), p.parent()) {
+                        (Some(f), Some(d)) => {
+                            format!("log saved to {} in {}", f.to_string_lossy(), d.display())
+                        }
+                        _ => format!("log saved to {}", p.display()),
+                    },
+                ),
+                Err(e) => app.flash(Level::Error, format!("cannot save the log: {e}")),
+            }
+        }
         Effect::Suspend => {
             term::suspend(terminal).context("cannot resume the terminal")?;
             app.dirty = true;
@@ -721,7 +744,11 @@ impl Session {
                 node,
             } => self.operate(task, backend, op, node),
             Effect::Wizard(w) => self.wizard(*w),
-            Effect::Copy(_) | Effect::Suspend | Effect::SwitchProfile(_) | Effect::Login(_) => {}
+            Effect::Copy(_)
+            | Effect::Suspend
+            | Effect::SwitchProfile(_)
+            | Effect::Login(_)
+            | Effect::SaveLog { .. } => {}
         }
     }
 }

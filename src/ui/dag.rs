@@ -289,7 +289,10 @@ fn draw_header(
                 ));
             }
             if v.follow {
-                spans.push(Span::styled("  follow", Style::default().fg(theme.accent)));
+                spans.push(Span::styled(
+                    "  following",
+                    Style::default().fg(theme.accent),
+                ));
             }
             let mode = match v.mode {
                 DagMode::Graph => "  graph",
@@ -917,6 +920,7 @@ fn side_lines(
     ascii: bool,
     now_ms: i64,
     compact: bool,
+    reason: Vec<Line<'static>>,
 ) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let (Some(g), Some(i)) = (v.graph.as_ref(), v.sel_idx()) else {
@@ -982,6 +986,8 @@ fn side_lines(
         st.push(Span::raw(format!(" · {}", fmt_duration(d))));
     }
     lines.push(Line::from(st));
+    // The failure's reason right under the status, before anything that may be cut.
+    lines.extend(reason);
     if compact {
         return lines;
     }
@@ -1094,7 +1100,15 @@ fn draw_side(
         .title(Line::styled(title, Style::default().fg(theme.title)));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let mut lines = side_lines(v, theme, ascii, now_ms, v.log_open);
+    let reason = match v.selected_node() {
+        Some(n) if n.status == NodeStatus::Failed => {
+            crate::ui::log::reason_rows(v, theme, inner.width)
+        }
+        _ => Vec::new(),
+    };
+    // The name, the status and the whole reason come before the log.
+    let must = 2 + reason.len() as u16;
+    let mut lines = side_lines(v, theme, ascii, now_ms, v.log_open, reason);
     if ascii {
         lines = asciify_lines(lines);
     }
@@ -1106,7 +1120,8 @@ fn draw_side(
     };
     let fields_h = want
         .min(inner.height.saturating_sub(min_log.min(inner.height) + 1))
-        .max(inner.height.min(2));
+        .max(inner.height.min(2))
+        .max(must.min(inner.height));
     let fields = Rect {
         height: fields_h.min(inner.height),
         ..inner
@@ -1127,15 +1142,17 @@ fn draw_side(
         height: rest_h - 1,
         ..inner
     };
-    let state = if v.log.following() {
-        "following".to_string()
-    } else {
-        format!("↑{}", v.log.scroll)
-    };
-    let label = format!(
-        "─ log · {state} · ⏎ {} · L full ",
-        if v.log_open { "less" } else { "more" }
+    let state = crate::ui::log::state_label(v);
+    let mut label = format!(
+        "─ log · {state} · {} full log ",
+        v.key_label(Action::DagOpen)
     );
+    for (a, what) in [(Action::LogFirstError, "error"), (Action::LogWrap, "wrap")] {
+        let more = format!("· {} {what} ", v.key_label(a));
+        if display_width(&label) + display_width(&more) < sep.width as usize {
+            label.push_str(&more);
+        }
+    }
     let label = if ascii {
         asciify(&label.replace('⏎', "enter"))
     } else {
@@ -1175,7 +1192,11 @@ fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: 
                 .iter()
                 .map(|l| Line::raw(clean_line(l)))
                 .collect();
-            f.render_widget(Paragraph::new(lines), area);
+            let mut p = Paragraph::new(lines);
+            if v.logv.wrap {
+                p = p.wrap(Wrap { trim: false });
+            }
+            f.render_widget(p, area);
             return;
         }
     }
@@ -1183,11 +1204,10 @@ fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: 
         f.render_widget(Paragraph::new(Line::styled(m, theme.muted())), area);
         return;
     }
-    let lines: Vec<Line> = v
-        .log
-        .window(area.height as usize)
-        .map(|l| Line::raw(l.to_string()))
-        .collect();
+    let mut lines = crate::ui::log::log_rows(v, theme, ascii, area.width, area.height);
+    if ascii {
+        lines = asciify_lines(lines);
+    }
     f.render_widget(Paragraph::new(lines), area);
 }
 
@@ -1196,19 +1216,19 @@ fn draw_full_log(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: b
         .selected_node()
         .map(|n| format!("{} (#{})", n.name, n.id))
         .unwrap_or_default();
-    let state = if v.log.following() {
-        "following".to_string()
-    } else {
-        format!("scrolled ↑{}", v.log.scroll)
-    };
+    let state = crate::ui::log::state_label(v);
     let dropped = if v.log.dropped > 0 {
         format!(" · {} earlier lines dropped", v.log.dropped)
     } else {
         String::new()
     };
+    let search = crate::ui::log::search_label(v)
+        .map(|s| format!(" · {s}"))
+        .unwrap_or_default();
     let title = format!(
-        " log · {name} · {} lines{dropped} · {state} · L/esc back ",
-        v.log.len()
+        " log · {name} · {} lines{dropped} · {state}{search} · {}/esc back ",
+        v.log.len(),
+        v.key_label(Action::LogClose)
     );
     let title = if ascii { asciify(&title) } else { title };
     let mut block = Block::default()
@@ -1218,8 +1238,25 @@ fn draw_full_log(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: b
         block = block.border_set(ASCII_BORDER);
     }
     let block = block.title(Line::styled(title, Style::default().fg(theme.title)));
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     f.render_widget(block, area);
+    if v.search.editing && v.log_search && inner.height > 1 {
+        inner.height -= 1;
+        let at = Rect {
+            y: inner.y + inner.height,
+            height: 1,
+            ..inner
+        };
+        let (k, n) = v.logv.position();
+        let line = Line::from(vec![
+            Span::styled("/", Style::default().fg(theme.accent)),
+            Span::raw(v.search.query().to_string()),
+            Span::styled(format!("  {k}/{n}  ⏎ keep · esc clear"), theme.muted()),
+        ]);
+        f.render_widget(Paragraph::new(line), at);
+        let cx = at.x + 1 + v.search.input.visual_cursor() as u16;
+        f.set_cursor_position((cx.min(at.x + at.width.saturating_sub(1)), at.y));
+    }
     draw_log_lines(f, inner, v, theme, ascii);
 }
 

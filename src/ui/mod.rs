@@ -659,6 +659,7 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
 }
 
 pub mod dag;
+pub mod log;
 pub mod wizard;
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! (keys routed through the registry, polls, writes behind a confirmation, the log buffer).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use obtui::app::actions::{Action, Key, Keymap, Scope};
+use obtui::app::actions::{Action, Key, Keymap};
 use obtui::app::dag::log::{MAX_BYTES, MAX_LINES};
 use obtui::app::dag::{DagEffect, DagMode, DagView};
 use obtui::app::state::Level;
@@ -191,7 +191,7 @@ fn press(v: &mut DagView, code: KeyCode, mods: KeyModifiers, read_only: bool) ->
     let Some(k) = Key::from_event(&ev) else {
         return vec![];
     };
-    match km.lookup(&[Scope::Dag, Scope::Global], k) {
+    match km.lookup(&v.scopes(), k) {
         Some(Action::Open) | None if code == KeyCode::Enter => v.perform(Action::Open, read_only),
         Some(a) => v.perform(a, read_only),
         None => vec![],
@@ -887,4 +887,347 @@ fn a_tangled_graph_opens_as_the_list_and_counts_undrawn_edges() {
     let mut v = view(chain());
     assert_eq!(v.mode, DagMode::Graph);
     assert!(!render(&mut v, 100, 16).contains("not drawn"));
+}
+
+// ----- reading why it failed: the log (issue 16) -----
+
+/// A Java log line as OCP writes it, at `ms` past 15:05:45.
+fn java(level: &str, ms: u32, msg: &str) -> String {
+    format!(
+        "2026-12-05 15:05:45.{ms:03} {level:<5} 57200 --- [pool-subtask-executor-thread-24,7f3a9c1e2b4d] c.o.o.s.t.b.cluster.UpgradePreCheckTask : {msg}"
+    )
+}
+
+/// A reason of about 300 characters that ends with a word found nowhere else.
+fn long_reason() -> String {
+    let mut r = String::from("Upgrade pre check failed:");
+    let mut k = 0;
+    while r.len() < 270 {
+        r.push_str(&format!(" tenant t{k} has a major compaction in progress;"));
+        k += 1;
+    }
+    r.push_str(" wait-for-it-to-finish-END");
+    r
+}
+
+/// The log of the failed node `r`: INFO lines, the reason as an ERROR line of ~400
+/// characters (prefix included), a stack frame, and the state change.
+fn failed_log() -> String {
+    let mut t = String::new();
+    for i in 0..6 {
+        t.push_str(&java("INFO", i, &format!("step {i} of the pre check")));
+        t.push('\n');
+    }
+    t.push_str(&java("ERROR", 100, &long_reason()));
+    t.push('\n');
+    t.push_str(&java(
+        "ERROR",
+        101,
+        "\tat com.oceanbase.ocp.service.task.executor.SubtaskExecutor.run(SubtaskExecutor.java:212)",
+    ));
+    t.push('\n');
+    t.push_str(&java(
+        "INFO",
+        102,
+        "Set state for subtask: r, new state: FAILED",
+    ));
+    t.push('\n');
+    t
+}
+
+fn failed_view_with_log() -> DagView {
+    let mut v = view(failed_with_blocked_tail());
+    assert_eq!(sel(&v), "r");
+    v.on_log("r", &failed_log());
+    v
+}
+
+/// The screen's rows, untrimmed, and its buffer.
+fn render_buf(v: &mut DagView, w: u16, h: u16) -> (Vec<String>, ratatui::buffer::Buffer) {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let t = theme();
+    let mut drawn = None;
+    term.draw(|f| drawn = Some(obtui::ui::dag::draw(f, f.area(), v, &t, false, NOW)))
+        .unwrap();
+    if let Some(d) = drawn {
+        v.on_drawn(d);
+    }
+    let buf = term.backend().buffer().clone();
+    let rows = (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect();
+    (rows, buf)
+}
+
+/// The text of the side panel's inside, row after row (between the last two `│` of a row).
+fn side_text(rows: &[String]) -> String {
+    rows.iter()
+        .filter_map(|r| {
+            let end = r.rfind('│')?;
+            let start = r[..end].rfind('│')?;
+            Some(r[start + '│'.len_utf8()..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn enter_opens_the_selected_subtasks_log_and_the_panel_says_so() {
+    let mut v = failed_view_with_log();
+    let screen = render(&mut v, 120, 30);
+    assert!(screen.contains("⏎ full log"), "{screen}");
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    assert!(v.log_full, "Enter opens the selected subtask's log");
+    let screen = render(&mut v, 120, 30);
+    assert!(screen.contains(" log · step-r (#r)"), "{screen}");
+    // Enter (or L, or Esc) goes back to the graph.
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    assert!(!v.log_full);
+    key(&mut v, 'L');
+    assert!(v.log_full);
+    press(&mut v, KeyCode::Esc, KeyModifiers::NONE, false);
+    assert!(!v.log_full);
+}
+
+#[test]
+fn at_80_columns_a_300_character_reason_is_read_to_its_end() {
+    let mut v = failed_view_with_log();
+    // The side panel: the reason (the last ERROR line that is not a stack frame), whole.
+    let (rows, _) = render_buf(&mut v, 80, 24);
+    let side = side_text(&rows);
+    assert!(side.contains("error · 15:05:45.100"), "{}", rows.join("\n"));
+    assert!(
+        side.replace(' ', "")
+            .contains(&long_reason().replace(' ', "")),
+        "the whole reason is in the side panel:\n{}",
+        rows.join("\n")
+    );
+    // The full-screen log wraps by default: the ERROR line ends on screen.
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    let (rows, _) = render_buf(&mut v, 80, 24);
+    let all: String = rows.concat();
+    assert!(
+        all.contains("wait-for-it-to-finish-END"),
+        "{}",
+        rows.join("\n")
+    );
+    assert!(
+        all.contains("SubtaskExecutor.java:212)"),
+        "{}",
+        rows.join("\n")
+    );
+}
+
+#[test]
+fn w_turns_wrap_off_and_arrows_scroll_sideways_with_an_indicator() {
+    let mut v = failed_view_with_log();
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    key(&mut v, 'w');
+    assert!(!v.logv.wrap);
+    let (rows, _) = render_buf(&mut v, 80, 24);
+    let screen = rows.join("\n");
+    assert!(!screen.contains("wait-for-it-to-finish-END"), "{screen}");
+    assert!(screen.contains('»'), "a cut line says so: {screen}");
+    assert!(screen.contains("nowrap"), "{screen}");
+    // Right (or l) scrolls; the left edge then says text is hidden there.
+    for _ in 0..40 {
+        press(&mut v, KeyCode::Right, KeyModifiers::NONE, false);
+    }
+    key(&mut v, 'h');
+    key(&mut v, 'l');
+    assert!(v.logv.hscroll > 0);
+    let (rows, _) = render_buf(&mut v, 80, 24);
+    let screen = rows.join("\n");
+    assert!(screen.contains('«'), "{screen}");
+    assert!(screen.contains(&format!("→{}", v.logv.hscroll)), "{screen}");
+    assert!(
+        screen.contains("finish-END"),
+        "scrolled to the end: {screen}"
+    );
+    // The selection did not move: h/l scroll the log while it is full screen.
+    assert_eq!(sel(&v), "r");
+    key(&mut v, 'w');
+    assert!(v.logv.wrap);
+    assert_eq!(v.logv.hscroll, 0);
+}
+
+#[test]
+fn slash_searches_the_log_n_and_shift_n_step_and_matches_are_highlighted() {
+    let mut v = view(failed_with_blocked_tail());
+    let text: String = (0..40)
+        .map(|i| {
+            if i % 3 == 0 {
+                format!("line {i} has the Needle in it\n")
+            } else {
+                format!("line {i} plain\n")
+            }
+        })
+        .collect();
+    v.on_log("r", &text);
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    key(&mut v, '/');
+    for c in "needle".chars() {
+        key(&mut v, c);
+    }
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    assert!(v.log_full, "Enter keeps the search and the log");
+    assert_eq!(v.logv.position(), (1, 14));
+    key(&mut v, 'n');
+    key(&mut v, 'n');
+    let (rows, buf) = render_buf(&mut v, 80, 12);
+    let screen = rows.join("\n");
+    assert!(screen.contains("/needle 3/14"), "{screen}");
+    // The current match is at the top of the log.
+    assert!(rows[2].starts_with("line 6 has the Needle"), "{screen}");
+    // Its word is highlighted.
+    let x = rows[2].find("Needle").unwrap() as u16;
+    assert_ne!(buf[(x, 2)].style().bg, buf[(0, 2)].style().bg, "{screen}");
+    key(&mut v, 'N');
+    assert_eq!(v.logv.position(), (2, 14));
+    // Wraps around.
+    for _ in 0..13 {
+        key(&mut v, 'n');
+    }
+    assert_eq!(v.logv.position(), (1, 14));
+    // The node search is untouched.
+    assert!(v.search.matches.is_empty());
+}
+
+#[test]
+fn e_jumps_to_the_first_error_line_in_the_panel_and_full_screen() {
+    let mut v = view(failed_with_blocked_tail());
+    let mut text: String = (0..60)
+        .map(|i| format!("{}\n", java("INFO", i, "busy")))
+        .collect();
+    text.push_str(&java("ERROR", 500, "first-error-here"));
+    text.push('\n');
+    text.extend((0..60).map(|i| format!("{}\n", java("INFO", i, "after"))));
+    // The reason in the side panel is the last ERROR line, not this one.
+    text.push_str(&java("ERROR", 900, "the last error"));
+    text.push('\n');
+    v.on_log("r", &text);
+    let (rows, _) = render_buf(&mut v, 120, 30);
+    assert!(
+        !side_text(&rows).contains("first-error-here"),
+        "{}",
+        rows.join("\n")
+    );
+    key(&mut v, 'e');
+    let (rows, _) = render_buf(&mut v, 120, 30);
+    assert!(
+        side_text(&rows).contains("first-error-here"),
+        "{}",
+        rows.join("\n")
+    );
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    let (rows, _) = render_buf(&mut v, 100, 20);
+    assert!(rows[2].contains("ERROR"), "{}", rows.join("\n"));
+    assert!(
+        rows[2..4].concat().contains("first-error-here"),
+        "{}",
+        rows.join("\n")
+    );
+    // End follows the end again.
+    press(&mut v, KeyCode::End, KeyModifiers::NONE, false);
+    assert!(v.log.following());
+}
+
+#[test]
+fn the_java_prefix_is_dimmed_and_p_folds_it() {
+    let mut v = failed_view_with_log();
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    let (rows, buf) = render_buf(&mut v, 200, 20);
+    let y = rows.iter().position(|r| r.contains("step 0 of")).unwrap();
+    let x = rows[y].find("pool-subtask").unwrap() as u16;
+    let m = rows[y].find("step 0 of").unwrap() as u16;
+    assert_eq!(buf[(x, y as u16)].style().fg, Some(theme().muted));
+    assert_ne!(buf[(m, y as u16)].style().fg, Some(theme().muted));
+    key(&mut v, 'p');
+    let screen = render(&mut v, 80, 20);
+    assert!(!screen.contains("pool-subtask"), "{screen}");
+    assert!(
+        screen.contains("2026-12-05 15:05:45.000 INFO … step 0 of the pre check"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn ctrl_s_saves_the_whole_log_not_the_screen() {
+    let mut v = failed_view_with_log();
+    let fx = press(&mut v, KeyCode::Char('s'), KeyModifiers::CONTROL, false);
+    match fx.as_slice() {
+        [DagEffect::SaveLog { name, text }] => {
+            assert_eq!(name, "task-42-r");
+            // Tabs are kept as spaces, like on screen; nothing else changes.
+            assert_eq!(text, &failed_log().replace('\t', "    "));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Nothing to save: it says so.
+    let mut v = view(chain());
+    let fx = press(&mut v, KeyCode::Char('s'), KeyModifiers::CONTROL, false);
+    assert!(matches!(fx.as_slice(), [DagEffect::Flash(..)]), "{fx:?}");
+}
+
+/// A chain of `n` nodes, the first `done` finished and the next one running.
+fn long_chain(n: usize, done: usize) -> TaskGraph {
+    let ids: Vec<String> = (0..n).map(|i| format!("n{i:02}")).collect();
+    let ups: Vec<Vec<&str>> = (0..n)
+        .map(|i| {
+            if i == 0 {
+                vec![]
+            } else {
+                vec![ids[i - 1].as_str()]
+            }
+        })
+        .collect();
+    let spec: Vec<(&str, &[&str], NodeStatus)> = (0..n)
+        .map(|i| {
+            let st = match i.cmp(&done) {
+                std::cmp::Ordering::Less => Successful,
+                std::cmp::Ordering::Equal => Running,
+                std::cmp::Ordering::Greater => Pending,
+            };
+            (ids[i].as_str(), ups[i].as_slice(), st)
+        })
+        .collect();
+    graph(&spec)
+}
+
+#[test]
+fn a_running_task_follows_its_frontier_until_moved_by_hand() {
+    let mut v = view(long_chain(40, 0));
+    assert!(v.follow, "a running task opens following");
+    let first = render(&mut v, 100, 20);
+    assert!(
+        first.lines().next().unwrap().contains("following"),
+        "{first}"
+    );
+    // The running node stays on screen as the task progresses.
+    for done in 1..40 {
+        v.on_graph(long_chain(40, done), Instant::now());
+        assert_eq!(sel(&v), format!("n{done:02}"));
+        let screen = render(&mut v, 100, 20);
+        let name = format!("step-n{done:02}");
+        let graph_part: String = screen
+            .lines()
+            .skip(1)
+            .map(|l| l.chars().take(50).collect::<String>())
+            .collect();
+        assert!(graph_part.contains(&name), "{name} off screen:\n{screen}");
+    }
+    // A move by hand stops following; the header says so; `a` turns it on again.
+    let mut v = view(long_chain(40, 5));
+    key(&mut v, 'k');
+    assert!(!v.follow);
+    let header = |v: &mut DagView| render(v, 100, 20).lines().next().unwrap_or("").to_string();
+    assert!(!header(&mut v).contains("following"));
+    v.on_graph(long_chain(40, 6), Instant::now());
+    assert_eq!(sel(&v), "n04", "not following: the selection stays");
+    key(&mut v, 'a');
+    assert!(v.follow);
+    assert_eq!(sel(&v), "n06");
+    assert!(header(&mut v).contains("following"));
+    // A finished or failed task does not open following.
+    let v = view(failed_with_blocked_tail());
+    assert!(!v.follow);
 }

@@ -20,6 +20,7 @@ mod inventory_fixtures;
 mod keys_rebind;
 mod layers;
 mod load_sim;
+mod log_tmux;
 mod readonly_actions;
 mod readonly_binary;
 mod secondary_parts;

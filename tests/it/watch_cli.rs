@@ -227,3 +227,55 @@ fn task_show_renders_every_task_fixture_and_a_live_task() {
     assert!(s.starts_with(&format!("task #{running}")), "{s}");
     assert!(s.lines().count() > 5, "{s}");
 }
+
+/// `task show` to a pipe: full names, every subtask's id, and on a failed task the failed
+/// subtasks with the tail of their logs and exit 1 (as `watch`); `--width` fits names.
+#[test]
+fn task_show_gives_full_names_ids_and_the_failure_with_exit_1() {
+    let rt = rt();
+    let (h, running, failed) = sim_with_tasks(&rt, 1.0);
+    let task = rt.block_on(async {
+        let c = OcpClient::new(OcpConfig::new(h.url(), "admin", Secret::new("aaAA11__"))).unwrap();
+        c.get_task(running).await.unwrap()
+    });
+    let out = obtui(
+        &h.url(),
+        "aaAA11__",
+        &["task", "show", &running.to_string()],
+    );
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{s}");
+    assert!(
+        !s.contains('…'),
+        "nothing cut when the output is a pipe:\n{s}"
+    );
+    for sub in &task.subtasks {
+        let line = s
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{} ", sub.id)))
+            .unwrap_or_else(|| panic!("no line for subtask {}:\n{s}", sub.id));
+        assert!(line.contains(&sub.name), "{line}");
+    }
+    // --width fits the names into the width asked for.
+    let out = obtui(
+        &h.url(),
+        "aaAA11__",
+        &["task", "show", &running.to_string(), "--width", "60"],
+    );
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains('…'), "{s}");
+    for l in s.lines().skip(1) {
+        assert!(
+            l.chars().count() <= 60,
+            "{} columns: {l}",
+            l.chars().count()
+        );
+    }
+    // A failed task: the reason, then exit 1.
+    let out = obtui(&h.url(), "aaAA11__", &["task", "show", &failed.to_string()]);
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{s}");
+    assert!(s.contains("FAILED subtask #"), "{s}");
+    assert!(s.contains("ERROR"), "the log's tail is printed:\n{s}");
+    assert!(s.contains("major compaction in progress"), "{s}");
+}

@@ -30,6 +30,12 @@ pub struct LogBuf {
     pub scroll: usize,
     /// Polled at least once for this node.
     pub loaded: bool,
+    /// Lines popped from the front since the log started: a line's absolute number is this
+    /// plus its index, so a pinned line or a search match survives the front being dropped.
+    popped: u64,
+    /// A line (absolute number) pinned at the top of the view (a jump to an ERROR line or a
+    /// search match); `None` shows the end, `scroll` lines up.
+    pub top: Option<u64>,
 }
 
 impl LogBuf {
@@ -124,6 +130,7 @@ impl LogBuf {
                 Some(l) => {
                     self.bytes -= l.len();
                     self.dropped += 1;
+                    self.popped += 1;
                 }
                 None => break,
             }
@@ -161,14 +168,225 @@ impl LogBuf {
         (start..end).filter_map(move |i| self.line(i))
     }
 
+    /// Scroll `d` lines up (negative: down). A pinned line moves with it; scrolling down
+    /// to the end of an unpinned log follows it again.
     pub fn scroll_by(&mut self, d: isize) {
         let max = self.len().saturating_sub(1);
+        if let Some(t) = self.top_index() {
+            let t = (t as isize - d).clamp(0, max as isize) as usize;
+            self.top = Some(self.popped + t as u64);
+            return;
+        }
         self.scroll = (self.scroll as isize + d).clamp(0, max as isize) as usize;
     }
 
-    pub fn following(&self) -> bool {
-        self.scroll == 0
+    /// Show the first line at the top.
+    pub fn to_start(&mut self) {
+        self.top = Some(self.popped);
+        self.scroll = 0;
     }
+
+    /// Follow the end again.
+    pub fn to_end(&mut self) {
+        self.top = None;
+        self.scroll = 0;
+    }
+
+    pub fn following(&self) -> bool {
+        self.scroll == 0 && self.top.is_none()
+    }
+
+    /// The absolute number of the line at index `i`.
+    pub fn abs(&self, i: usize) -> u64 {
+        self.popped + i as u64
+    }
+
+    /// The index of the line with absolute number `a`, if it is still kept.
+    pub fn index_of_abs(&self, a: u64) -> Option<usize> {
+        let i = usize::try_from(a.checked_sub(self.popped)?).ok()?;
+        (i < self.len()).then_some(i)
+    }
+
+    /// The index of the pinned top line (clamped to what is kept).
+    pub fn top_index(&self) -> Option<usize> {
+        let t = self.top?;
+        let i = t.saturating_sub(self.popped);
+        Some(
+            usize::try_from(i)
+                .unwrap_or(usize::MAX)
+                .min(self.len().saturating_sub(1)),
+        )
+    }
+
+    /// Pin line `i` at the top of the view.
+    pub fn pin(&mut self, i: usize) {
+        self.top = Some(self.abs(i));
+        self.scroll = 0;
+    }
+
+    /// Every kept line, oldest first.
+    pub fn lines(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).filter_map(move |i| self.line(i))
+    }
+
+    /// The whole kept log as one text (for saving), with a note when the front was dropped.
+    pub fn text(&self) -> String {
+        let mut out = String::with_capacity(self.bytes() + self.len() + 64);
+        if self.dropped > 0 {
+            out.push_str(&format!(
+                "[obtui: {} earlier lines were not kept]\n",
+                self.dropped
+            ));
+        }
+        for l in self.lines() {
+            out.push_str(l);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The index of the first line whose level is ERROR.
+    pub fn first_error(&self) -> Option<usize> {
+        (0..self.len()).find(|&i| self.line(i).is_some_and(is_error_line))
+    }
+
+    /// The failure's reason: the last ERROR line that is not a stack frame, whole.
+    pub fn last_error(&self) -> Option<&str> {
+        (0..self.len())
+            .rev()
+            .filter_map(|i| self.line(i))
+            .find(|l| {
+                is_error_line(l) && {
+                    let m = JavaLine::parse(l).map_or(*l, |j| &l[j.message..]);
+                    let m = m.trim_start();
+                    !(m.starts_with("at ") || m.starts_with("..."))
+                }
+            })
+    }
+}
+
+/// Is this an ERROR line (a Java log line of level ERROR, or a line that starts with it)?
+pub fn is_error_line(l: &str) -> bool {
+    match JavaLine::parse(l) {
+        Some(j) => &l[j.level.clone()] == "ERROR",
+        None => l.trim_start().starts_with("ERROR"),
+    }
+}
+
+/// The parts of an OCP (Spring Boot style) log line:
+/// `2026-12-05 15:05:45.123 ERROR 57200 --- [thread,trace] c.o.o.Foo : message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JavaLine {
+    /// Byte range of the level word.
+    pub level: std::ops::Range<usize>,
+    /// Byte range of the prefix after the level (process id, thread and trace, logger),
+    /// up to the message.
+    pub prefix: std::ops::Range<usize>,
+    /// Byte offset where the message starts.
+    pub message: usize,
+}
+
+impl JavaLine {
+    pub fn parse(l: &str) -> Option<JavaLine> {
+        if !l.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let dash = l.find(" --- [")?;
+        let head = &l[..dash];
+        // date, time, level, pid
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in head.char_indices() {
+            match (c.is_whitespace(), start) {
+                (false, None) => start = Some(i),
+                (true, Some(s)) => {
+                    words.push(s..i);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push(s..head.len());
+        }
+        let [_, _, level, pid] = words.as_slice() else {
+            return None;
+        };
+        let close = dash + l[dash..].find("] ")?;
+        let colon = close + l[close..].find(" : ")?;
+        Some(JavaLine {
+            level: level.clone(),
+            prefix: pid.start..colon + 3,
+            message: colon + 3,
+        })
+    }
+}
+
+/// How the log is shown: wrapped or scrolled sideways, the Java prefix shown dimmed or folded,
+/// and the search in it. Kept across nodes (only the search restarts with another log).
+#[derive(Debug, Clone)]
+pub struct LogView {
+    /// Wrap long lines (the default), else scroll sideways by `hscroll` columns.
+    pub wrap: bool,
+    pub hscroll: usize,
+    /// Hide the process, thread/trace and logger part of Java log lines.
+    pub fold_prefix: bool,
+    /// The search (ASCII case-insensitive) and the matching lines' absolute numbers.
+    pub query: String,
+    pub matches: Vec<u64>,
+    /// The absolute number of the current match.
+    pub current: Option<u64>,
+}
+
+impl Default for LogView {
+    fn default() -> Self {
+        LogView {
+            wrap: true,
+            hscroll: 0,
+            fold_prefix: false,
+            query: String::new(),
+            matches: Vec::new(),
+            current: None,
+        }
+    }
+}
+
+impl LogView {
+    /// Find the query's lines again in `buf`.
+    pub fn recompute(&mut self, buf: &LogBuf) {
+        self.matches.clear();
+        if self.query.is_empty() {
+            self.current = None;
+            return;
+        }
+        for (i, l) in buf.lines().enumerate() {
+            if find_ci(l, &self.query).is_some() {
+                self.matches.push(buf.abs(i));
+            }
+        }
+        if self.current.is_some_and(|c| !self.matches.contains(&c)) {
+            self.current = None;
+        }
+    }
+
+    /// "3/12" (or "0/0"): the current match's place among all.
+    pub fn position(&self) -> (usize, usize) {
+        let k = self
+            .current
+            .and_then(|c| self.matches.iter().position(|&m| m == c))
+            .map_or(0, |k| k + 1);
+        (k, self.matches.len())
+    }
+}
+
+/// Byte offset of `needle` in `hay`, ignoring ASCII case.
+pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() || needle.len() > hay.len() {
+        return None;
+    }
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..=h.len() - n.len())
+        .find(|&i| hay.is_char_boundary(i) && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Appends `s` without control characters: tabs become spaces, ANSI escape sequences
@@ -231,6 +449,24 @@ mod tests {
         b.feed("2", "y\n");
         assert_eq!(b.node(), Some("2"));
         assert_eq!(b.window(10).collect::<Vec<_>>(), ["y"]);
+    }
+
+    #[test]
+    fn java_lines_split_into_level_prefix_and_message() {
+        let l = "2026-12-05 15:05:45.123 ERROR 57200 --- [pool-subtask-executor-thread-24,t-1] c.o.o.s.t.b.cluster.Foo : it broke : badly";
+        let j = JavaLine::parse(l).unwrap();
+        assert_eq!(&l[j.level.clone()], "ERROR");
+        assert!(l[j.prefix.clone()].starts_with("57200 --- [pool"));
+        assert_eq!(&l[j.message..], "it broke : badly");
+        assert!(JavaLine::parse("plain text --- [x] y : z").is_none());
+        assert!(is_error_line(l));
+        let mut b = LogBuf::default();
+        b.feed(
+            "1",
+            &format!("{l}\n2026-12-05 15:05:45.124 ERROR 1 --- [t] c.Foo : \tat x.y(Z.java:1)\n"),
+        );
+        assert_eq!(b.last_error(), Some(l));
+        assert_eq!(b.first_error(), Some(0));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use obtui_task::layout::{
 use obtui_task::{Backend, NodeStatus, Op, TaskGraph, TaskNode};
 
 pub use confirm::Confirm;
-pub use log::LogBuf;
+pub use log::{LogBuf, LogView};
 
 /// What the view asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +37,9 @@ pub enum DagEffect {
     Close,
     /// Show a message in the app's flash line.
     Flash(Level, String),
+    /// Save a log to a new file named after `name` (the runtime picks the directory and
+    /// never overwrites a file).
+    SaveLog { name: String, text: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +122,10 @@ pub struct DagView {
     /// Centre the selection at the next draw.
     pub(crate) center: bool,
     pub log: LogBuf,
+    /// How the log is shown (wrap, sideways scroll, prefix, search).
+    pub logv: LogView,
+    /// The search input edits the log's search (full-screen log), not the node search.
+    pub log_search: bool,
     pub log_open: bool,
     pub log_full: bool,
     pub confirm: Option<Confirm>,
@@ -180,6 +187,8 @@ impl DagView {
             reveal: true,
             center: false,
             log: LogBuf::default(),
+            logv: LogView::default(),
+            log_search: false,
             log_open: false,
             log_full: false,
             confirm: None,
@@ -268,6 +277,10 @@ impl DagView {
             return;
         }
         let first = self.graph.is_none();
+        // A running task opens following its running frontier; any move by hand stops it.
+        if first && g.status == obtui_task::TaskState::Running {
+            self.follow = true;
+        }
         let relayout = first || layout_key(&g, &self.params) != self.layout.key;
         let anchor = if relayout { self.screen_anchor() } else { None };
         self.graph = Some(g);
@@ -324,6 +337,7 @@ impl DagView {
             return;
         }
         self.log.feed(node_id, full_text);
+        self.logv.recompute(&self.log);
     }
 
     /// The result of an operation the app sent after [`DagEffect::Operate`]. An unknown
@@ -551,6 +565,7 @@ impl DagView {
         };
         if self.log.node() != Some(id.as_str()) {
             self.log.reset(Some(id.clone()));
+            self.logv.recompute(&self.log);
         }
         self.selected = Some(id);
         self.reveal = true;
@@ -739,8 +754,10 @@ impl DagView {
             vec![Scope::TaskConfirm, Scope::Always]
         } else if self.search.editing {
             vec![Scope::DagSearch, Scope::Always]
+        } else if self.log_full {
+            vec![Scope::LogFull, Scope::Log, Scope::Global, Scope::Always]
         } else {
-            vec![Scope::Dag, Scope::Global, Scope::Always]
+            vec![Scope::Dag, Scope::Log, Scope::Global, Scope::Always]
         }
     }
 
@@ -756,7 +773,11 @@ impl DagView {
             return Some(self.on_confirm_key(k, km));
         }
         if self.search.editing {
-            self.on_search_key(k, km);
+            if self.log_search {
+                self.on_log_search_key(k, km);
+            } else {
+                self.on_search_key(k, km);
+            }
             return Some(vec![]);
         }
         None
@@ -777,6 +798,9 @@ impl DagView {
             if let Some(fx) = self.log_action(a) {
                 return fx;
             }
+        }
+        if let Some(fx) = self.log_key(a) {
+            return fx;
         }
         let manual = matches!(
             a,
@@ -843,9 +867,9 @@ impl DagView {
                         return self.toggle_fold();
                     }
                 }
+                // What the panel promises: the selected node's log, full screen.
                 if self.selected.is_some() {
-                    self.log_open = !self.log_open;
-                    self.log.scroll = 0;
+                    self.log_full = true;
                 }
             }
             Action::LogFull if self.selected.is_some() => {
@@ -903,6 +927,162 @@ impl DagView {
         vec![]
     }
 
+    /// The log's own keys (side panel and full screen); `None`: not a log key.
+    fn log_key(&mut self, a: Action) -> Option<Vec<DagEffect>> {
+        let flash = |m: &str| vec![DagEffect::Flash(Level::Info, m.to_string())];
+        let fx = match a {
+            Action::LogWrap => {
+                self.logv.wrap = !self.logv.wrap;
+                self.logv.hscroll = 0;
+                flash(if self.logv.wrap {
+                    "log wrap: on"
+                } else {
+                    "log wrap: off (← → or < > scroll sideways)"
+                })
+            }
+            Action::LogLeft | Action::LogFullLeft => return Some(self.log_sideways(false)),
+            Action::LogRight | Action::LogFullRight => return Some(self.log_sideways(true)),
+            Action::LogPrefix => {
+                self.logv.fold_prefix = !self.logv.fold_prefix;
+                flash(if self.logv.fold_prefix {
+                    "log: thread / trace prefix folded"
+                } else {
+                    "log: thread / trace prefix shown (dimmed)"
+                })
+            }
+            Action::LogFirstError => match self.log.first_error() {
+                Some(i) => {
+                    self.log.pin(i);
+                    vec![]
+                }
+                None if self.log.is_empty() => flash("no log yet"),
+                None => flash("no ERROR line in this log"),
+            },
+            Action::LogSave => {
+                if self.log.is_empty() {
+                    return Some(flash("the log is empty: nothing to save"));
+                }
+                let node = self.selected.clone().unwrap_or_default();
+                let name = format!("task-{}-{}", self.task_id, node);
+                let name: String = name
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                vec![DagEffect::SaveLog {
+                    name,
+                    text: self.log.text(),
+                }]
+            }
+            Action::LogSearch => {
+                self.search.editing = true;
+                self.log_search = true;
+                self.search.input = Input::new(self.logv.query.clone());
+                vec![]
+            }
+            Action::LogSearchNext => self.log_search_step(true),
+            Action::LogSearchPrev => self.log_search_step(false),
+            Action::LogClose => {
+                self.log_full = false;
+                vec![]
+            }
+            _ => return None,
+        };
+        Some(fx)
+    }
+
+    fn log_sideways(&mut self, right: bool) -> Vec<DagEffect> {
+        if self.logv.wrap {
+            return vec![DagEffect::Flash(
+                Level::Info,
+                "the log wraps: w turns wrapping off to scroll sideways".into(),
+            )];
+        }
+        let widest = self
+            .log
+            .lines()
+            .map(obtui_task::layout::display_width)
+            .max()
+            .unwrap_or(0);
+        self.logv.hscroll = if right {
+            // No further than the widest line's end at the right edge of the log.
+            let view = (self.geom.log.width as usize).saturating_sub(2).max(1);
+            (self.logv.hscroll + 16).min(widest.saturating_sub(view))
+        } else {
+            self.logv.hscroll.saturating_sub(16)
+        };
+        vec![]
+    }
+
+    /// n / N in the log: the next (previous) matching line after the one shown, wrapping;
+    /// it is pinned at the top of the view.
+    fn log_search_step(&mut self, forward: bool) -> Vec<DagEffect> {
+        if self.logv.matches.is_empty() {
+            let msg = if self.logv.query.is_empty() {
+                "no search yet: / searches the log".to_string()
+            } else {
+                format!("no line matches \"{}\"", self.logv.query)
+            };
+            return vec![DagEffect::Flash(Level::Info, msg)];
+        }
+        let m = &self.logv.matches;
+        let pick = match self.logv.current {
+            None => {
+                let from = self.log.top.unwrap_or(0);
+                if forward {
+                    m.iter().find(|&&x| x >= from).or(m.first())
+                } else {
+                    m.iter().rev().find(|&&x| x <= from).or(m.last())
+                }
+            }
+            Some(c) if forward => m.iter().find(|&&x| x > c).or(m.first()),
+            Some(c) => m.iter().rev().find(|&&x| x < c).or(m.last()),
+        }
+        .copied();
+        self.show_log_match(pick);
+        vec![]
+    }
+
+    fn show_log_match(&mut self, pick: Option<u64>) {
+        self.logv.current = pick;
+        if let Some(i) = pick.and_then(|a| self.log.index_of_abs(a)) {
+            self.log.pin(i);
+        }
+    }
+
+    fn on_log_search_key(&mut self, k: KeyEvent, km: &Keymap) {
+        match km.lookup_event(&[Scope::DagSearch], &k) {
+            Some(Action::SearchCancel) => {
+                self.search.editing = false;
+                self.log_search = false;
+                self.search.input = Input::default();
+                self.logv.query.clear();
+                self.logv.recompute(&self.log);
+            }
+            Some(Action::SearchAccept) => {
+                self.search.editing = false;
+                self.log_search = false;
+                self.search.input = Input::default();
+            }
+            _ => {
+                self.search.input.handle_event(&Event::Key(k));
+                self.logv.query = self.search.input.value().to_string();
+                self.logv.current = None;
+                self.logv.recompute(&self.log);
+                // Incremental: the first match from the line shown at the top (or the start).
+                let from = self.log.top.unwrap_or(0);
+                let m = &self.logv.matches;
+                let pick = m.iter().find(|&&x| x >= from).or(m.first()).copied();
+                self.show_log_match(pick);
+            }
+        }
+    }
+
     /// Keys of the full-screen log; `None` falls through to the normal handling.
     fn log_action(&mut self, a: Action) -> Option<Vec<DagEffect>> {
         let page = self.geom.log.height.max(2) as isize - 1;
@@ -911,8 +1091,8 @@ impl DagView {
             Action::Down => self.log.scroll_by(-1),
             Action::PageUp => self.log.scroll_by(page),
             Action::PageDown => self.log.scroll_by(-page),
-            Action::Home | Action::DagFirst => self.log.scroll = self.log.len().saturating_sub(1),
-            Action::End | Action::DagLast => self.log.scroll = 0,
+            Action::Home | Action::DagFirst => self.log.to_start(),
+            Action::End | Action::DagLast => self.log.to_end(),
             _ => return None,
         }
         Some(vec![])
@@ -939,13 +1119,27 @@ impl DagView {
                         self.list_top.saturating_sub(3)
                     };
                 } else if shift {
+                    self.follow = false;
                     self.scroll_x(if down { 6 } else { -6 });
                 } else {
+                    self.follow = false;
                     self.scroll_y(if down { 3 } else { -3 });
                 }
             }
-            MouseEventKind::ScrollLeft => self.scroll_x(-6),
-            MouseEventKind::ScrollRight => self.scroll_x(6),
+            MouseEventKind::ScrollLeft if !over_log => {
+                self.follow = false;
+                self.scroll_x(-6)
+            }
+            MouseEventKind::ScrollRight if !over_log => {
+                self.follow = false;
+                self.scroll_x(6)
+            }
+            MouseEventKind::ScrollLeft => {
+                self.log_sideways(false);
+            }
+            MouseEventKind::ScrollRight => {
+                self.log_sideways(true);
+            }
             MouseEventKind::Down(MouseButton::Left) => {
                 let g = self.geom.graph;
                 if self.log_full || !inside(g) {
