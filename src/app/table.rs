@@ -86,7 +86,8 @@ fn merge_widths(widths: &mut Vec<u16>, row: &Row) {
 /// - a column never gets less than its title plus a cell for the sort arrow;
 /// - a number column gets the whole of its widest number: numbers are never cut;
 /// - a text column may be cut (with `…`, when drawn) down to its preferred width, no less;
-/// - when even those minimums do not fit, columns go, highest `drop` first;
+/// - when even those minimums do not fit, columns go, highest `drop` first; and while a
+///   column would be cut, columns of lower priority (higher `drop`) go to make it room;
 /// - the room left widens the text columns towards what they need, in order, and then the
 ///   last column takes the rest — so columns grow with the terminal.
 pub fn fit_columns(cols: &[Column], content: &[u16], width: u16) -> Vec<(usize, u16)> {
@@ -126,17 +127,43 @@ pub fn fit_columns(cols: &[Column], content: &[u16], width: u16) -> Vec<(usize, 
             None => break,
         }
     }
-    let mut out: Vec<(usize, u16)> = keep.iter().map(|&i| (i, min(i))).collect();
-    let mut spare = u32::from(width).saturating_sub(total(&keep, &min));
-    for (i, w) in out.iter_mut() {
-        let more = u32::from(need(*i).saturating_sub(*w)).min(spare);
-        *w += more as u16;
-        spare -= more;
+    let allocate = |keep: &[usize]| -> Vec<(usize, u16)> {
+        let mut out: Vec<(usize, u16)> = keep.iter().map(|&i| (i, min(i))).collect();
+        let mut spare = u32::from(width).saturating_sub(total(keep, &min));
+        for (i, w) in out.iter_mut() {
+            let more = u32::from(need(*i).saturating_sub(*w)).min(spare);
+            *w += more as u16;
+            spare -= more;
+        }
+        if let Some((_, w)) = out.last_mut() {
+            *w = w.saturating_add(spare.min(u32::from(u16::MAX)) as u16);
+        }
+        out
+    };
+    // The most important column whose text would be cut is worth more than any column that
+    // goes before it when narrow: those go, lowest first, until nothing is cut or nothing
+    // less important is left to drop.
+    loop {
+        let out = allocate(&keep);
+        let cut = out
+            .iter()
+            .filter(|&&(i, w)| w < need(i))
+            .map(|&(i, _)| cols[i].drop)
+            .min();
+        let Some(cut) = cut else { return out };
+        let victim = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, &i)| cols[i].drop > cut)
+            .max_by_key(|(n, &i)| (cols[i].drop, *n))
+            .map(|(n, _)| n);
+        match victim {
+            Some(n) => {
+                keep.remove(n);
+            }
+            None => return out,
+        }
     }
-    if let Some((_, w)) = out.last_mut() {
-        *w = w.saturating_add(spare.min(u32::from(u16::MAX)) as u16);
-    }
-    out
 }
 
 /// `s` cut to `cols` display columns, ending in `…` when it was longer.
@@ -919,6 +946,34 @@ mod tests {
                 Tone::Failed,
             ),
         ]
+    }
+
+    #[test]
+    fn columns_fit_their_contents_numbers_whole_titles_whole() {
+        let cols = [
+            Column::text("NAME", 10),
+            Column::num("OB ID", 6).drop(1),
+            Column::text("NOTE", 8).drop(2),
+        ];
+        // Room for everything: each column as wide as its widest cell, the rest to the last.
+        let fit = fit_columns(&cols, &[14, 10, 20], 60);
+        assert_eq!(fit, vec![(0, 14), (1, 10), (2, 34)]);
+        // Narrower: the note is cut first (its minimum is its preferred width), the
+        // number stays whole.
+        let fit = fit_columns(&cols, &[14, 10, 20], 36);
+        assert_eq!(fit, vec![(0, 14), (1, 10), (2, 10)]);
+        // Narrower still: the note goes first; the name gets its whole width back.
+        let fit = fit_columns(&cols, &[14, 10, 20], 26);
+        assert_eq!(fit, vec![(0, 14), (1, 11)]);
+        // A cut column of higher priority sends a lower one away: the note (drop 2) goes
+        // so that the name (drop 0) is whole.
+        let fit = fit_columns(&cols, &[24, 10, 20], 40);
+        assert_eq!(fit, vec![(0, 24), (1, 15)]);
+        // A title is never cut (DURATION keeps its eight letters and the sort arrow).
+        let fit = fit_columns(&[Column::text("DURATION", 4)], &[3], 40);
+        assert!(fit[0].1 >= 9);
+        assert_eq!(fit_end("ob-standard-16c64g", 10), "ob-standa…");
+        assert_eq!(fit_end("short", 10), "short");
     }
 
     #[test]

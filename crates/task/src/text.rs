@@ -151,8 +151,9 @@ pub fn fit_middle(s: &str, cols: usize) -> String {
 }
 
 /// A node's label in exactly `cols` columns: the name and its target (`Install rpm ·
-/// 10.0.0.1`) whole when they fit; else the name is cut (middle ellipsis) and the target
-/// kept, as long as eight columns of the name remain; else the whole label is cut.
+/// 10.0.0.1 in zone1`) whole when they fit; else the name is cut (middle ellipsis) before
+/// the target, then the target shortened to its first word (`· 10.0.0.1`), as long as
+/// eight columns of the name remain; else the whole label is cut.
 pub fn fit_label(name: &str, target: Option<&str>, cols: usize) -> String {
     let Some(t) = target else {
         return fit_middle(name, cols);
@@ -161,10 +162,13 @@ pub fn fit_label(name: &str, target: Option<&str>, cols: usize) -> String {
     if display_width(&full) <= cols {
         return fit_middle(&full, cols);
     }
-    let tail = format!("{TARGET_SEP}{t}");
-    let room = cols.saturating_sub(display_width(&tail));
-    if room >= 8.min(display_width(name)) && room > 0 {
-        return format!("{}{tail}", fit_middle(name, room));
+    let short = t.split_whitespace().next().unwrap_or(t);
+    for t in [t, short] {
+        let tail = format!("{TARGET_SEP}{t}");
+        let room = cols.saturating_sub(display_width(&tail));
+        if room > 0 && room >= 8.min(display_width(name)) {
+            return format!("{}{tail}", fit_middle(name, room));
+        }
     }
     fit_middle(&full, cols)
 }
