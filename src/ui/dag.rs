@@ -1038,7 +1038,12 @@ fn side_lines(
         let ms = t.min(i64::MAX as u64 / 1000) as i64 * 1000;
         run.push(format!("timeout {}", fmt_duration(ms)));
     }
-    if let Some(e) = &n.executor {
+    // The executor, unless the target line above already names it.
+    if let Some(e) = n
+        .executor
+        .as_ref()
+        .filter(|e| !n.target.as_ref().is_some_and(|t| t.contains(e.as_str())))
+    {
         run.push(format!("on {e}"));
     }
     if !run.is_empty() {
