@@ -103,7 +103,7 @@ fn rebound_wizard_and_confirmation_keys_replace_the_defaults() {
     t.wait_text("Retry subtask?", T);
     t.literal("yYnNq");
     t.literal("Z");
-    let s = t.wait_text("retry of subtask 'Upgrade pre check'", T);
+    let s = t.wait_text("retry of subtask 'Upgrade pre check", T);
     assert!(!s.contains("Retry subtask?"), "{s}");
 
     t.literal("q");
