@@ -267,7 +267,8 @@ fn draw_header(
                 format!("{} {}", tone_glyph(tone, ascii), g.status),
                 theme.tone_style(tone),
             ));
-            if g.operation != obtui_task::NodeOp::Execute {
+            // A finished rollback says so in its state already.
+            if g.operation != obtui_task::NodeOp::Execute && g.status != TaskState::RolledBack {
                 spans.push(Span::styled(format!(" ({})", g.operation), theme.muted()));
             }
             let (done, total) = g.progress();

@@ -581,6 +581,15 @@ fn a_rolled_back_task_reads_rolled_back_in_its_own_colour_and_in_mono() {
     let g = TaskGraph::from(&rolled_back());
     assert_eq!(g.status, TaskState::RolledBack);
     assert!(g.status.is_finished());
+    // The DAG header: the state once, not "SUCCESSFUL (ROLLBACK)".
+    let mut v = dag(&rolled_back());
+    let text = render_dag(&mut v, 120, 30);
+    let head = text.lines().next().unwrap();
+    assert!(head.contains("↶ ROLLED BACK"), "{head}");
+    assert!(
+        !head.contains("SUCCESSFUL") && !head.contains("(ROLLBACK)"),
+        "{head}"
+    );
     for theme in ["default", "mono"] {
         let mut a = app(theme);
         tasks_view(&mut a, &[rolled_back(), fan_task()]);
