@@ -199,6 +199,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         ));
         right.push(Span::raw(" "));
     }
+    let info_at = right.len();
     right.extend([
         // Every time on screen is in this zone: said once, here.
         Span::styled(
@@ -224,6 +225,28 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         left.truncate(5);
     }
     let left_w: usize = left.iter().map(|s| s.width()).sum();
+    // Still too wide: the zone by its offset alone, then without the refresh interval —
+    // the zone and the badge always stay.
+    let short = app
+        .zone
+        .label()
+        .rsplit(' ')
+        .next()
+        .unwrap_or("UTC")
+        .to_string();
+    for text in [
+        format!("{short} · ⟳ {every} · {age} "),
+        format!("{short} · {age} "),
+    ] {
+        let right_w: usize = right.iter().map(|s| s.width()).sum();
+        if left_w + right_w < area.width as usize {
+            break;
+        }
+        if let Some(sp) = right.get_mut(info_at) {
+            *sp = Span::styled(text, t.muted());
+        }
+    }
+    let right_w: usize = right.iter().map(|s| s.width()).sum();
     left.push(Span::raw(
         " ".repeat((area.width as usize).saturating_sub(left_w + right_w)),
     ));

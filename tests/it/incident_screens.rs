@@ -788,3 +788,51 @@ fn time_zone_is_a_checked_config_setting() {
     let e = ConfigFile::parse("time_zone = \"mars\"").unwrap_err();
     assert!(e.contains("time_zone") && e.contains("local"), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The real binary at 80x24 (tmux): the zone in the header, CLUSTER kept, branches named.
+
+#[test]
+fn the_demo_at_80x24_names_zone_cluster_and_branch_servers() {
+    use crate::common::tmux::{bin, Tmux};
+    const T: Duration = Duration::from_secs(30);
+    let t = Tmux::start(
+        "i16-80x24",
+        80,
+        24,
+        &[
+            ("LANG", "C.UTF-8"),
+            // A POSIX zone string: no zone database needed.
+            ("TZ", "CST-8"),
+            ("XDG_CONFIG_HOME", "/nonexistent-obtui-test"),
+        ],
+        &[bin(), "demo", "--speed", "2"],
+    );
+    let s = t.wait_text("terran", T);
+    // The zone (by its offset when 80 columns are tight) and the RW badge both fit.
+    let head = s.lines().next().unwrap();
+    assert!(
+        head.contains("UTC+08:00") && head.trim_end().ends_with("RW"),
+        "{s}"
+    );
+    t.keys(&["4"]);
+    let s = t.wait_for("the tasks pane", T, |s| {
+        s.contains("Tasks [") && s.matches("Upgrade OB cluster").count() >= 2
+    });
+    let header = s.lines().find(|l| l.contains("STATUS")).unwrap();
+    assert!(
+        header.contains("CLUSTER") && header.contains("DURATION"),
+        "{s}"
+    );
+    let upgrades: Vec<&str> = s
+        .lines()
+        .filter(|l| l.contains("Upgrade OB cluster"))
+        .collect();
+    assert_eq!(upgrades.len(), 2, "{s}");
+    assert!(upgrades.iter().any(|l| l.contains("terran")), "{s}");
+    assert!(upgrades.iter().any(|l| l.contains("xelnaga")), "{s}");
+    // The running upgrade (first: running tasks lead): its rpm branches name their server.
+    t.keys(&["Enter"]);
+    let s = t.wait_text("· 10.10.", T);
+    assert!(!s.contains("…."), "an address cut:\n{s}");
+}
