@@ -6,10 +6,11 @@ use super::table::{Column, Row, TableState};
 use crate::config::theme::Tone;
 use crate::model::inventory::{
     Cluster, ClusterStatus, Host, HostKind, HostStatus, ProxyCluster, ProxyStartMode, ProxyStatus,
-    ServerStatus, ServiceKind, TaskSummary,
+    ServerStatus, ServiceKind, SubtaskSummary, TaskSummary,
 };
 use crate::model::pane::PaneKind;
 use crate::model::view::ViewData;
+use obtui_api::time::ShownZone;
 use obtui_task::{NodeStatus, TaskState};
 
 const CLUSTER_COLS: &[Column] = &[
@@ -48,14 +49,15 @@ const PROXY_COLS: &[Column] = &[
     Column::text("LINKED CLUSTERS", 24).drop(2),
 ];
 
+// The cluster stays at every width: two upgrades must not read the same.
 const TASK_COLS: &[Column] = &[
     Column::num("ID", 8),
-    Column::text("NAME", 30),
+    Column::text("NAME", 24),
     Column::text("STATUS", 12),
-    Column::text("PROGRESS", 14).drop(2),
-    Column::text("CLUSTER", 14).drop(3),
+    Column::text("PROGRESS", 14).drop(3),
+    Column::text("CLUSTER", 14),
     Column::text("CREATOR", 8).drop(4),
-    Column::text("START", 19).drop(3),
+    Column::text("START", 14).drop(2),
     Column::text("DURATION", 9).drop(1),
 ];
 
@@ -128,7 +130,7 @@ impl PaneData {
     }
 
     /// Rows for the table; `now` (unix ms) is the clock running durations are measured against.
-    pub fn rows(&self, now: i64) -> Vec<Row> {
+    pub fn rows(&self, now: i64, zone: &ShownZone) -> Vec<Row> {
         match self {
             PaneData::Clusters { clusters, running } => clusters
                 .iter()
@@ -136,7 +138,7 @@ impl PaneData {
                 .collect(),
             PaneData::Hosts(h) => h.iter().map(host_row).collect(),
             PaneData::Proxies(p) => p.iter().map(proxy_row).collect(),
-            PaneData::Tasks(t) => t.iter().map(|x| task_row(x, now)).collect(),
+            PaneData::Tasks(t) => t.iter().map(|x| task_row(x, now, zone)).collect(),
         }
     }
 
@@ -160,11 +162,11 @@ impl PaneData {
     /// task's row is built again on every poll (its duration counts from `now`), and a
     /// cluster's when its running task changed. Any other change (items added, removed or
     /// moved) builds every row again.
-    pub fn update_table(&self, new: &PaneData, table: &mut TableState, now: i64) {
+    pub fn update_table(&self, new: &PaneData, table: &mut TableState, now: i64, zone: &ShownZone) {
         let (old_ids, new_ids) = (self.ids(), new.ids());
         let n = old_ids.len();
         if table.rows.len() != n || new_ids.get(..n) != Some(old_ids.as_slice()) {
-            table.set_rows(new.rows(now));
+            table.set_rows(new.rows(now, zone));
             return;
         }
         // The same items first, perhaps more after them (the next page): the rest is added.
@@ -191,7 +193,7 @@ impl PaneData {
                 .get(n..)
                 .unwrap_or_default()
                 .iter()
-                .map(|x| task_row(x, now))
+                .map(|x| task_row(x, now, zone))
                 .collect(),
         };
         let changes: Vec<(usize, Row)> = match (self, new) {
@@ -219,11 +221,11 @@ impl PaneData {
                 .collect(),
             (PaneData::Tasks(old), PaneData::Tasks(new)) => {
                 changed(old, new, |a, b| a != b || b.status == TaskState::Running)
-                    .map(|(i, t)| (i, task_row(t, now)))
+                    .map(|(i, t)| (i, task_row(t, now, zone)))
                     .collect()
             }
             _ => {
-                table.set_rows(new.rows(now));
+                table.set_rows(new.rows(now, zone));
                 return;
             }
         };
@@ -287,6 +289,7 @@ pub fn proxy_tone(s: &ProxyStatus) -> Tone {
 pub fn task_tone(s: &TaskState) -> Tone {
     match s {
         TaskState::Successful => Tone::Ok,
+        TaskState::RolledBack => Tone::RolledBack,
         TaskState::Failed => Tone::Failed,
         TaskState::Running => Tone::Running,
         TaskState::Pending => Tone::Pending,
@@ -525,7 +528,7 @@ pub fn progress_bar(done: usize, total: usize, ascii: bool) -> String {
     format!("{bar} {done}/{total}")
 }
 
-fn task_row(t: &TaskSummary, now: i64) -> Row {
+fn task_row(t: &TaskSummary, now: i64, zone: &ShownZone) -> Row {
     let total = t.subtasks.len();
     let done = t.done_subtasks();
     let progress = if total == 0 {
@@ -539,9 +542,8 @@ fn task_row(t: &TaskSummary, now: i64) -> Row {
         .or_else(|| t.cluster_id.map(|i| format!("#{i}")))
         .unwrap_or_else(|| "—".into());
     let start = t
-        .start_time
-        .as_deref()
-        .map(short_time)
+        .started
+        .map(|ms| zone.stamp(ms, now))
         .unwrap_or_else(|| "—".into());
     let dur = task_duration_ms(t, now)
         .map(fmt_duration_ms)
@@ -563,14 +565,44 @@ fn task_row(t: &TaskSummary, now: i64) -> Row {
     )
 }
 
-pub fn task_duration_ms(t: &TaskSummary, now: i64) -> Option<i64> {
-    t.duration_ms(now)
+/// Subtasks named for a summary line: one entry per name, with the targets of a fan-out
+/// in brackets (`Restart observer (10.0.0.1 in zone1, 10.0.0.2 in zone1)`), and `×N`
+/// for repeats that carry no target.
+pub fn subtask_names<'a>(subs: impl IntoIterator<Item = &'a SubtaskSummary>) -> String {
+    let mut groups: Vec<(&str, Vec<&str>, usize)> = Vec::new();
+    for s in subs {
+        let k = match groups.iter().position(|g| g.0 == s.name) {
+            Some(k) => k,
+            None => {
+                groups.push((s.name.as_str(), Vec::new(), 0));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[k];
+        g.2 += 1;
+        if let Some(t) = s.target.as_deref() {
+            g.1.push(t);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, targets, n)| {
+            let untargeted = n - targets.len();
+            let mut out = name.to_string();
+            if !targets.is_empty() {
+                out.push_str(&format!(" ({})", targets.join(", ")));
+            }
+            if untargeted > 1 || (untargeted == 1 && !targets.is_empty()) {
+                out.push_str(&format!(" ×{untargeted}"));
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// `2021-09-02T08:39:29.295+08:00` → `2021-09-02 08:39:29` (the server's own clock time).
-pub fn short_time(s: &str) -> String {
-    let s = s.replace('T', " ");
-    s.chars().take(19).collect()
+pub fn task_duration_ms(t: &TaskSummary, now: i64) -> Option<i64> {
+    t.duration_ms(now)
 }
 
 /// `12s`, `1m02s`, `1h05m`.
@@ -667,12 +699,12 @@ mod tests {
         t.set_filter("10.0");
         for hosts in polls {
             let new = PaneData::Hosts(hosts);
-            data.update_table(&new, &mut t, 0);
+            data.update_table(&new, &mut t, 0, &ShownZone::utc());
             data = new;
             let mut fresh = TableState::new(HOST_COLS.iter().map(|c| c.numeric).collect());
             fresh.sort_by(3);
             fresh.set_filter("10.0");
-            fresh.set_rows(data.rows(0));
+            fresh.set_rows(data.rows(0, &ShownZone::utc()));
             assert_eq!(t.rows, fresh.rows);
             assert_eq!(t.view, fresh.view);
         }

@@ -16,6 +16,7 @@ use crate::model::pane::PaneKind;
 use crate::model::view::{Part, ViewData};
 use crate::model::wizard::WizardKind;
 use crossterm::event::{Event, KeyEvent, KeyEventKind, MouseEvent, MouseEventKind};
+use obtui_api::time::{offset_secs_of, ShownZone, ZoneSetting};
 use obtui_api::ApiError;
 use obtui_task::{Backend, Op, TaskGraph};
 use std::time::{Duration, Instant, SystemTime};
@@ -176,6 +177,11 @@ pub struct App {
     pub frozen_now: Option<i64>,
     /// The view poller's effective interval and a first load in progress (the header shows both).
     pub poll: crate::model::view::PollStatus,
+    /// Which zone times are shown in (`time_zone` in config.toml; see [`App::set_time_zone`]).
+    pub zone_setting: ZoneSetting,
+    /// The zone every time on screen is in, named once in the header. UTC until the
+    /// runtime applies the configured setting (so tests read the same everywhere).
+    pub zone: ShownZone,
 }
 
 /// Upper bound of the help overlay's scroll: the registry, a title and a gap per scope, notes.
@@ -223,6 +229,44 @@ impl App {
             size: (80, 24),
             frozen_now: None,
             poll: crate::model::view::PollStatus::default(),
+            zone_setting: ZoneSetting::Utc,
+            zone: ShownZone::utc(),
+        }
+    }
+
+    /// Show times in `setting`'s zone. `Server` is UTC until a timestamp from the server
+    /// says its offset (the first task seen).
+    pub fn set_time_zone(&mut self, setting: ZoneSetting) {
+        self.zone_setting = setting;
+        self.zone = match setting {
+            ZoneSetting::Local => ShownZone::local(),
+            ZoneSetting::Utc | ZoneSetting::Server => ShownZone::utc(),
+        };
+        if let Some(v) = self.dag.as_mut() {
+            v.zone = self.zone.clone();
+        }
+        self.dirty = true;
+    }
+
+    /// With `time_zone = "server"`: learn the server's offset from the timestamps it sent.
+    fn learn_server_zone(&mut self, tasks: &[crate::model::inventory::TaskSummary]) {
+        if self.zone_setting != ZoneSetting::Server || self.zone.label().starts_with("server") {
+            return;
+        }
+        let Some(off) = tasks
+            .iter()
+            .find_map(|t| t.start_time.as_deref().and_then(offset_secs_of))
+        else {
+            return;
+        };
+        self.zone = ShownZone::server(off);
+        if let Some(v) = self.dag.as_mut() {
+            v.zone = self.zone.clone();
+        }
+        // Rows already built show the old zone: build them again.
+        let now = self.frozen_now.unwrap_or_else(panes::now_ms);
+        for p in &mut self.panes {
+            p.table.set_rows(p.data.rows(now, &self.zone));
         }
     }
 
@@ -472,6 +516,8 @@ impl App {
     pub fn open_task(&mut self, task: String, backend: Backend) {
         let mut v = DagView::new(task.clone(), backend);
         v.set_keymap(&self.keymap);
+        v.zone = self.zone.clone();
+        v.fit_width(self.size.0);
         self.dag = Some(v);
         if matches!(self.view(), View::Dag(_)) {
             self.stack.pop();
@@ -747,11 +793,17 @@ impl App {
             (ViewJob::Pane(kind), Ok(mut data)) => {
                 let parts = self.keep_good_parts_of_pane(kind, &mut data);
                 match &data {
-                    ViewData::Tasks(t) => self.note_tasks(t),
+                    ViewData::Tasks(t) => {
+                        self.note_tasks(t);
+                        self.learn_server_zone(t);
+                    }
                     ViewData::Clusters {
                         running: Ok(running),
                         ..
-                    } => self.note_tasks(running),
+                    } => {
+                        self.note_tasks(running);
+                        self.learn_server_zone(running);
+                    }
                     _ => {}
                 }
                 let Some(pd) = PaneData::from_view(kind, data) else {
@@ -759,8 +811,9 @@ impl App {
                 };
                 self.settle_parts(Some(kind), kind.title(), parts, at);
                 let now = self.frozen_now.unwrap_or_else(panes::now_ms);
+                let zone = self.zone.clone();
                 let p = self.pane_mut(kind);
-                p.data.update_table(&pd, &mut p.table, now);
+                p.data.update_table(&pd, &mut p.table, now, &zone);
                 p.data = pd;
                 p.loaded = true;
                 p.last_ok = Some(at);
@@ -944,6 +997,9 @@ impl App {
             Event::Mouse(m) => self.on_mouse(m),
             Event::Resize(w, h) => {
                 self.size = (w, h);
+                if let Some(v) = self.dag.as_mut() {
+                    v.fit_width(w);
+                }
                 self.dirty = true;
                 vec![]
             }

@@ -59,21 +59,61 @@ impl Column {
     }
 }
 
-/// The columns that fit in `width` cells (with one cell between columns), in order: the
-/// highest `drop` goes first, and the last column may shrink to half its width.
-pub fn fitting_columns(cols: &[Column], width: u16) -> Vec<usize> {
-    let mut keep: Vec<usize> = (0..cols.len()).collect();
-    let need = |k: &[usize]| -> u32 {
-        k.iter()
-            .enumerate()
-            .map(|(n, &i)| {
-                let w = cols[i].width as u32;
-                let w = if n + 1 == k.len() { w.div_ceil(2) } else { w };
-                w + 1
-            })
-            .sum()
+/// Display columns of a cell as drawn: a status cell carries its glyph and a space.
+pub fn cell_width(row: &Row, c: usize) -> u16 {
+    let w = row
+        .cells
+        .get(c)
+        .map_or(0, |t| unicode_width::UnicodeWidthStr::width(t.as_str()));
+    let w = if row.status_col == Some(c) { w + 2 } else { w };
+    w.min(u16::MAX as usize) as u16
+}
+
+/// Widens `widths` to hold every cell of `row`.
+fn merge_widths(widths: &mut Vec<u16>, row: &Row) {
+    if widths.len() < row.cells.len() {
+        widths.resize(row.cells.len(), 0);
+    }
+    for (c, w) in widths.iter_mut().enumerate().take(row.cells.len()) {
+        *w = (*w).max(cell_width(row, c));
+    }
+}
+
+/// The columns shown in `width` cells and the width of each, in order, from what their
+/// contents need (`content[i]`: the widest cell of column `i`; a column without an entry
+/// needs its preferred width):
+///
+/// - a column never gets less than its title plus a cell for the sort arrow;
+/// - a number column gets the whole of its widest number: numbers are never cut;
+/// - a text column may be cut (with `…`, when drawn) down to its preferred width, no less;
+/// - when even those minimums do not fit, columns go, highest `drop` first; and while a
+///   column would be cut, columns of lower priority (higher `drop`) go to make it room;
+/// - the room left widens the text columns towards what they need, in order, and then the
+///   last column takes the rest — so columns grow with the terminal.
+pub fn fit_columns(cols: &[Column], content: &[u16], width: u16) -> Vec<(usize, u16)> {
+    let title = |i: usize| unicode_width::UnicodeWidthStr::width(cols[i].title) as u16 + 1;
+    let need = |i: usize| -> u16 {
+        content
+            .get(i)
+            .copied()
+            .unwrap_or(cols[i].width)
+            .max(title(i))
     };
-    while need(&keep) > width as u32 {
+    let min = |i: usize| -> u16 {
+        if cols[i].numeric {
+            need(i)
+        } else {
+            need(i).min(cols[i].width).max(title(i))
+        }
+    };
+    let total = |k: &[usize], w: &dyn Fn(usize) -> u16| -> u32 {
+        k.iter()
+            .map(|&i| u32::from(w(i)) + 1)
+            .sum::<u32>()
+            .saturating_sub(1)
+    };
+    let mut keep: Vec<usize> = (0..cols.len()).collect();
+    while total(&keep, &min) > u32::from(width) {
         let victim = keep
             .iter()
             .enumerate()
@@ -87,7 +127,66 @@ pub fn fitting_columns(cols: &[Column], width: u16) -> Vec<usize> {
             None => break,
         }
     }
-    keep
+    let allocate = |keep: &[usize]| -> Vec<(usize, u16)> {
+        let mut out: Vec<(usize, u16)> = keep.iter().map(|&i| (i, min(i))).collect();
+        let mut spare = u32::from(width).saturating_sub(total(keep, &min));
+        for (i, w) in out.iter_mut() {
+            let more = u32::from(need(*i).saturating_sub(*w)).min(spare);
+            *w += more as u16;
+            spare -= more;
+        }
+        if let Some((_, w)) = out.last_mut() {
+            *w = w.saturating_add(spare.min(u32::from(u16::MAX)) as u16);
+        }
+        out
+    };
+    // The most important column whose text would be cut is worth more than any column that
+    // goes before it when narrow: those go, lowest first, until nothing is cut or nothing
+    // less important is left to drop.
+    loop {
+        let out = allocate(&keep);
+        let cut = out
+            .iter()
+            .filter(|&&(i, w)| w < need(i))
+            .map(|&(i, _)| cols[i].drop)
+            .min();
+        let Some(cut) = cut else { return out };
+        let victim = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, &i)| cols[i].drop > cut)
+            .max_by_key(|(n, &i)| (cols[i].drop, *n))
+            .map(|(n, _)| n);
+        match victim {
+            Some(n) => {
+                keep.remove(n);
+            }
+            None => return out,
+        }
+    }
+}
+
+/// `s` cut to `cols` display columns, ending in `…` when it was longer.
+pub fn fit_end(s: &str, cols: usize) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar;
+    if unicode_width::UnicodeWidthStr::width(s) <= cols {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    if cols == 0 {
+        return std::borrow::Cow::Borrowed("");
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > cols {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    std::borrow::Cow::Owned(out)
 }
 
 /// One row: the cells as text, plus what the UI needs to colour it.
@@ -135,6 +234,9 @@ pub struct TableState {
     pub running_first: bool,
     /// Rows of one status only (the tasks pane's `f`).
     pub status_filter: StatusFilter,
+    /// The widest cell of each column over all rows (as drawn), kept as rows come and go:
+    /// recomputed with every new row set, widened by updates and added pages.
+    pub widths: Vec<u16>,
     /// What the rows are filtered and sorted with; derived from the fields above and checked
     /// against them on every change, so setting a public field directly stays correct.
     index: Index,
@@ -419,6 +521,10 @@ impl TableState {
     pub fn set_rows(&mut self, rows: Vec<Row>) {
         let keep = self.selected_row().map(|r| r.id.clone());
         self.rows = rows;
+        self.widths.clear();
+        for r in &self.rows {
+            merge_widths(&mut self.widths, r);
+        }
         self.index.rebuild_text(&self.rows);
         self.refresh();
         if let Some(id) = keep {
@@ -473,6 +579,7 @@ impl TableState {
                     hits_changed = true;
                 }
             }
+            merge_widths(&mut self.widths, &row);
             self.rows[i] = row;
         }
         if !consistent {
@@ -519,6 +626,9 @@ impl TableState {
                 .as_ref()
                 .map(|(f, s)| (f.as_str(), *s))
                 == Some((self.filter.as_str(), self.status_filter));
+        for r in &more {
+            merge_widths(&mut self.widths, r);
+        }
         self.rows.extend(more);
         if !consistent {
             self.index.rebuild_text(&self.rows);
@@ -836,6 +946,34 @@ mod tests {
                 Tone::Failed,
             ),
         ]
+    }
+
+    #[test]
+    fn columns_fit_their_contents_numbers_whole_titles_whole() {
+        let cols = [
+            Column::text("NAME", 10),
+            Column::num("OB ID", 6).drop(1),
+            Column::text("NOTE", 8).drop(2),
+        ];
+        // Room for everything: each column as wide as its widest cell, the rest to the last.
+        let fit = fit_columns(&cols, &[14, 10, 20], 60);
+        assert_eq!(fit, vec![(0, 14), (1, 10), (2, 34)]);
+        // Narrower: the note is cut first (its minimum is its preferred width), the
+        // number stays whole.
+        let fit = fit_columns(&cols, &[14, 10, 20], 36);
+        assert_eq!(fit, vec![(0, 14), (1, 10), (2, 10)]);
+        // Narrower still: the note goes first; the name gets its whole width back.
+        let fit = fit_columns(&cols, &[14, 10, 20], 26);
+        assert_eq!(fit, vec![(0, 14), (1, 11)]);
+        // A cut column of higher priority sends a lower one away: the note (drop 2) goes
+        // so that the name (drop 0) is whole.
+        let fit = fit_columns(&cols, &[24, 10, 20], 40);
+        assert_eq!(fit, vec![(0, 24), (1, 15)]);
+        // A title is never cut (DURATION keeps its eight letters and the sort arrow).
+        let fit = fit_columns(&[Column::text("DURATION", 4)], &[3], 40);
+        assert!(fit[0].1 >= 9);
+        assert_eq!(fit_end("ob-standard-16c64g", 10), "ob-standa…");
+        assert_eq!(fit_end("short", 10), "short");
     }
 
     #[test]

@@ -423,11 +423,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(watch::EXIT_ERROR as u8));
                 }
             };
+            // `connect` has read the config already: it parses.
+            let zone = match ConfigFile::load(&paths.config_file)
+                .map(|c| c.zone_setting())
+                .unwrap_or_default()
+            {
+                obtui_api::time::ZoneSetting::Local => obtui_api::time::ShownZone::local(),
+                // The server's offset is not known before its first answer: UTC, said so.
+                _ => obtui_api::time::ShownZone::utc(),
+            };
             let code = runtime()?.block_on(async move {
                 let client = client_for(&resolved, password)?;
                 let opts = watch::WatchOptions {
                     interval: Duration::from_secs_f64(interval),
                     json,
+                    zone,
                 };
                 let mut out = std::io::stdout();
                 Ok::<i32, anyhow::Error>(watch::watch(&client, task_id, &opts, &mut out).await)

@@ -2,7 +2,8 @@
 //!
 //! `watch` prints each subtask status change as a line (time, subtask, old → new) and a
 //! progress line, and exits 0 if the task succeeded, 1 if it failed (after printing the failed
-//! subtasks and the tail of their logs), 2 on connection / auth / not-found errors.
+//! subtasks and the tail of their logs) or was rolled back, 2 on connection / auth /
+//! not-found errors.
 
 use obtui_api::ocp::models::TaskInstance;
 use obtui_api::ocp::OcpClient;
@@ -26,10 +27,24 @@ const LOG_TAIL: usize = 20;
 pub struct WatchOptions {
     pub interval: Duration,
     pub json: bool,
+    /// The zone the lines' times are in (`time_zone` in config.toml), named on the first line.
+    pub zone: obtui_api::time::ShownZone,
 }
 
+/// The zone of the running watch (one per process; UTC until a watch starts).
+static ZONE: std::sync::RwLock<Option<obtui_api::time::ShownZone>> = std::sync::RwLock::new(None);
+
+/// Now, `HH:MM:SS` in the watch's zone.
 fn clock() -> String {
-    crate::ui::widgets::fmt_clock(std::time::SystemTime::now())
+    let now = obtui_api::time::now_ms();
+    match ZONE
+        .read()
+        .ok()
+        .and_then(|z| z.as_ref().map(|z| z.clock(now)))
+    {
+        Some(s) => s,
+        None => obtui_api::time::ShownZone::utc().clock(now),
+    }
 }
 
 fn emit(out: &mut dyn Write, json_mode: bool, text: String, obj: serde_json::Value) {
@@ -43,17 +58,17 @@ fn emit(out: &mut dyn Write, json_mode: bool, text: String, obj: serde_json::Val
 
 fn progress_text(g: &TaskGraph) -> String {
     let (done, total) = g.progress();
-    let running: Vec<&str> = g
+    let running: Vec<String> = g
         .nodes
         .iter()
         .filter(|n| n.status == NodeStatus::Running)
-        .map(|n| n.name.as_str())
+        .map(|n| n.label())
         .collect();
     let pct = (done * 100).checked_div(total).unwrap_or(0);
     let mut s = format!(
         "{}  progress {done}/{total} ({pct}%)  task {}",
         clock(),
-        g.status
+        state_label(&g.status, false)
     );
     if !running.is_empty() {
         s.push_str(&format!("  running: {}", running.join(", ")));
@@ -68,6 +83,9 @@ pub async fn watch(
     opts: &WatchOptions,
     out: &mut dyn Write,
 ) -> i32 {
+    if let Ok(mut z) = ZONE.write() {
+        *z = Some(opts.zone.clone());
+    }
     let mut last: HashMap<String, NodeStatus> = HashMap::new();
     let mut last_task: Option<TaskState> = None;
     let mut errors = 0u32;
@@ -101,12 +119,13 @@ pub async fn watch(
                 out,
                 opts.json,
                 format!(
-                    "{}  task #{} {} — {} ({} subtasks)",
+                    "{}  task #{} {} — {} ({} subtasks; times {})",
                     clock(),
                     g.id,
                     g.name,
-                    g.status,
-                    g.nodes.len()
+                    state_label(&g.status, false),
+                    g.nodes.len(),
+                    opts.zone.label()
                 ),
                 json!({"event": "task", "time": clock(), "task": g.id, "name": g.name, "status": g.status.to_string(), "subtasks": g.nodes.len()}),
             );
@@ -132,8 +151,8 @@ pub async fn watch(
                 emit(
                     out,
                     opts.json,
-                    format!("{}  {}  {from} → {}", clock(), n.name, n.status),
-                    json!({"event": "status", "time": clock(), "task": g.id, "subtask_id": n.id, "subtask": n.name, "from": old.map(|o| o.to_string()), "to": n.status.to_string()}),
+                    format!("{}  {}  {from} → {}", clock(), n.label(), n.status),
+                    json!({"event": "status", "time": clock(), "task": g.id, "subtask_id": n.id, "subtask": n.name, "target": n.target, "from": old.map(|o| o.to_string()), "to": n.status.to_string()}),
                 );
             }
         }
@@ -160,6 +179,21 @@ pub async fn watch(
                     json!({"event": "end", "time": clock(), "task": g.id, "status": "SUCCESSFUL", "exit": EXIT_OK}),
                 );
                 return EXIT_OK;
+            }
+            // The change was undone: not a success for a script waiting on it.
+            TaskState::RolledBack => {
+                emit(
+                    out,
+                    opts.json,
+                    format!(
+                        "{}  task #{} {} (its change was undone)",
+                        clock(),
+                        g.id,
+                        state_label(&g.status, false)
+                    ),
+                    json!({"event": "end", "time": clock(), "task": g.id, "status": "ROLLED_BACK", "exit": EXIT_FAILED}),
+                );
+                return EXIT_FAILED;
             }
             TaskState::Failed => {
                 report_failure(client, &t, &g, opts.json, out).await;
@@ -262,6 +296,15 @@ pub fn parse_task_json(text: &str) -> Result<TaskInstance, String> {
     serde_json::from_value(obj.clone()).map_err(|e| format!("not a task: {e}"))
 }
 
+/// A task's state as plain text: a rollback carries its glyph, so it never reads as a
+/// success (`↶ ROLLED BACK`, ASCII `< ROLLED BACK`).
+pub fn state_label(s: &TaskState, ascii: bool) -> String {
+    match s {
+        TaskState::RolledBack => format!("{} {s}", if ascii { '<' } else { '↶' }),
+        s => s.to_string(),
+    }
+}
+
 /// The list view of a task as plain text, with a header line; each row starts with its
 /// subtask id (a script acts on it), and fan-outs are listed in full. `width`: the line width
 /// to fit names into (`None`: full names, whatever their length).
@@ -290,7 +333,12 @@ pub fn render_task(t: &TaskInstance, ascii: bool, now_ms: i64, width: Option<usi
         let fixed = id_w + 2 + gutter + 2 + 1 + params.duration_width;
         params.name_width = w.saturating_sub(fixed).max(8);
     }
-    let mut s = format!("task #{} {} — {} {done}/{total}\n", g.id, g.name, g.status);
+    let mut s = format!(
+        "task #{} {} — {} {done}/{total}\n",
+        g.id,
+        g.name,
+        state_label(&g.status, ascii)
+    );
     let text = render_list_text_at(&g, &rows, &params, ascii, now_ms);
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() == ids.len() {
@@ -303,10 +351,10 @@ pub fn render_task(t: &TaskInstance, ascii: bool, now_ms: i64, width: Option<usi
     s
 }
 
-/// The exit status of `task show`, like `watch`'s: 1 for a failed task, else 0.
+/// The exit status of `task show`, like `watch`'s: 1 for a failed or rolled-back task, else 0.
 pub fn show_exit(t: &TaskInstance) -> i32 {
     match TaskGraph::from(t).status {
-        TaskState::Failed => EXIT_FAILED,
+        TaskState::Failed | TaskState::RolledBack => EXIT_FAILED,
         _ => EXIT_OK,
     }
 }

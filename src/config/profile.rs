@@ -3,6 +3,7 @@
 //! ```toml
 //! default_profile = "prod"
 //! audit_required = true  # refuse a write whose audit line cannot be written (the default)
+//! time_zone = "local"    # times on screen: "local" (default), "utc" or "server"
 //!
 //! [profiles.prod]
 //! url = "http://ocp.example:8080"
@@ -15,6 +16,7 @@
 //! ```
 
 use obtui_api::secret::Secret;
+use obtui_api::time::ZoneSetting;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,13 +60,33 @@ pub struct ConfigFile {
     /// Action name → key (or key sequence). Validated by the key registry.
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
+    /// The zone every time on screen is shown in: `local` (the default), `utc`, or
+    /// `server` (the offset the server writes its timestamps with).
+    pub time_zone: Option<String>,
 }
 
 impl ConfigFile {
     /// Parse the text of a config file. Errors name the line.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
-        toml::from_str::<ConfigFile>(text)
-            .map_err(|e| obtui_api::cut_long_lines(e.to_string().trim()))
+        let cfg = toml::from_str::<ConfigFile>(text)
+            .map_err(|e| obtui_api::cut_long_lines(e.to_string().trim()))?;
+        if let Some(z) = &cfg.time_zone {
+            if ZoneSetting::parse(z).is_none() {
+                return Err(format!(
+                    "time_zone: {} is not one of \"local\", \"utc\", \"server\"",
+                    obtui_api::quote_input(z)
+                ));
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The `time_zone` setting (checked by [`ConfigFile::parse`]; local when unset).
+    pub fn zone_setting(&self) -> ZoneSetting {
+        self.time_zone
+            .as_deref()
+            .and_then(ZoneSetting::parse)
+            .unwrap_or_default()
     }
 
     /// Load from disk. A missing file is an empty config, not an error.

@@ -63,6 +63,7 @@ pub struct Theme {
     pub st_canceling: Color,
     pub st_blocked: Color,
     pub st_unknown: Color,
+    pub st_rolled_back: Color,
 }
 
 /// The kind of state a status word stands for; the UI maps every status to one of these.
@@ -76,6 +77,8 @@ pub enum Tone {
     Warning,
     Canceling,
     Blocked,
+    /// A task that finished by rolling back: neither a success nor a failure.
+    RolledBack,
     Unknown,
 }
 
@@ -121,6 +124,7 @@ impl Theme {
             st_canceling: Color::Reset,
             st_blocked: Color::Reset,
             st_unknown: Color::Reset,
+            st_rolled_back: Color::Reset,
         }
     }
 
@@ -181,6 +185,7 @@ impl Theme {
                 "canceling" => &mut t.st_canceling,
                 "blocked" => &mut t.st_blocked,
                 "unknown" => &mut t.st_unknown,
+                "rolled_back" => &mut t.st_rolled_back,
                 _ => {
                     return Err(format!(
                         "[status] unknown key {}",
@@ -282,6 +287,7 @@ impl Theme {
             Tone::Canceling => self.st_canceling,
             Tone::Blocked => self.st_blocked,
             Tone::Unknown => self.st_unknown,
+            Tone::RolledBack => self.st_rolled_back,
         }
     }
 
@@ -292,6 +298,8 @@ impl Theme {
             Tone::Failed => s.add_modifier(Modifier::BOLD),
             Tone::Running => s.add_modifier(Modifier::BOLD),
             Tone::Pending | Tone::Blocked => s.add_modifier(Modifier::DIM),
+            // Italic, so mono tells it from a success by more than the glyph.
+            Tone::RolledBack => s.add_modifier(Modifier::ITALIC | Modifier::BOLD),
             _ => s,
         }
     }
@@ -462,6 +470,7 @@ impl Theme {
             &mut self.st_canceling,
             &mut self.st_blocked,
             &mut self.st_unknown,
+            &mut self.st_rolled_back,
         ] {
             *c = degrade(*c, depth);
         }

@@ -349,6 +349,8 @@ pub struct ProxyCluster {
 pub struct SubtaskSummary {
     pub name: String,
     pub status: NodeStatus,
+    /// The server / zone / host it acts on (`obtui_task::convert::subtask_target`).
+    pub target: Option<String>,
 }
 
 /// A task as the lists show it (the full DAG is a [`obtui_task::TaskGraph`]).

@@ -441,6 +441,7 @@ pub async fn run_tui(
         insecure: r.insecure,
     };
     let mut app = App::new(settings, theme, keymap);
+    app.set_time_zone(cfg.zone_setting());
     let mut notes = opts.notes.clone();
     if let Some(n) = &notes {
         app.on_notes(n.borrow().clone());

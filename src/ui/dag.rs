@@ -23,8 +23,8 @@ use crate::config::theme::{Theme, Tone};
 use crate::ui::glyph::tone_glyph;
 use obtui_task::layout::{display_width, Rect as GridRect, NODE};
 use obtui_task::text::{
-    aggregate_counts, edge_glyph, fit_middle, fmt_duration, node_duration, node_label, op_glyph,
-    status_glyph,
+    aggregate_counts, edge_glyph, fit_label, fit_middle, fmt_duration, node_duration, node_label,
+    op_glyph, status_glyph,
 };
 use obtui_task::{NodeRef, NodeStatus, TaskGraph, TaskNode, TaskState};
 
@@ -83,8 +83,7 @@ fn asciify_lines(lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// Below this width the side panel goes under the graph instead of beside it.
-const NARROW: u16 = 72;
+use crate::app::dag::NARROW;
 
 pub fn node_tone(s: &NodeStatus, blocked: bool) -> Tone {
     if blocked && s.is_waiting() {
@@ -104,6 +103,7 @@ pub fn node_tone(s: &NodeStatus, blocked: bool) -> Tone {
 pub fn task_tone(s: &TaskState) -> Tone {
     match s {
         TaskState::Successful => Tone::Ok,
+        TaskState::RolledBack => Tone::RolledBack,
         TaskState::Running => Tone::Running,
         TaskState::Pending => Tone::Pending,
         TaskState::Ready => Tone::Ready,
@@ -198,7 +198,7 @@ fn draw_into(
         draw_full_log(f, body, v, theme, ascii);
     } else {
         let (main, side) = if area.width >= NARROW {
-            let sw = (body.width * 2 / 5).max(30).min(body.width - 20);
+            let sw = crate::app::dag::split_width(body.width).1;
             (
                 Rect {
                     width: body.width - sw,
@@ -267,7 +267,8 @@ fn draw_header(
                 format!("{} {}", tone_glyph(tone, ascii), g.status),
                 theme.tone_style(tone),
             ));
-            if g.operation != obtui_task::NodeOp::Execute {
+            // A finished rollback says so in its state already.
+            if g.operation != obtui_task::NodeOp::Execute && g.status != TaskState::RolledBack {
                 spans.push(Span::styled(format!(" ({})", g.operation), theme.muted()));
             }
             let (done, total) = g.progress();
@@ -606,12 +607,17 @@ impl NodeLabel {
     ) -> NodeLabel {
         let name_cols = w.saturating_sub(4 + dw);
         // Runs after the first show as ×N at the end of the name slot; widths never change.
+        // The target (`· 10.0.0.1 in zone1`) stays whole when the name must be cut: it is
+        // what tells the nodes of a fan-out apart.
         let name = if n.run_count > 1 && name_cols >= 12 {
             let suffix = format!(" {}{}", if ascii { 'x' } else { '×' }, n.run_count);
             let sw = display_width(&suffix).min(name_cols);
-            format!("{}{suffix}", fit_middle(&n.name, name_cols - sw).trim_end())
+            format!(
+                "{}{suffix}",
+                fit_label(&n.name, n.target.as_deref(), name_cols - sw).trim_end()
+            )
         } else {
-            n.name.clone()
+            fit_label(&n.name, n.target.as_deref(), name_cols)
         };
         let dur = node_duration(n.started, n.finished, &n.status, now_ms)
             .map(fmt_duration)
@@ -717,11 +723,35 @@ fn draw_list(
         .unwrap_or(0)
         .max(v.list_gutter());
     let dw = v.params.duration_width;
+    // The name column takes the room the page's labels need, up to what the viewport
+    // leaves after the gutter, the op glyph, the duration and the widest extra (`×3`,
+    // a fan-out's counts): names are cut only when that room runs out.
+    let (mut want, mut extra_w) = (1usize, 0usize);
+    for row in &v.rows[top..end] {
+        match &row.node {
+            NodeRef::Single(i) => {
+                if let Some(n) = g.nodes.get(*i) {
+                    want = want.max(display_width(&n.label()));
+                    if n.run_count > 1 {
+                        extra_w = extra_w.max(2 + n.run_count.to_string().len());
+                    }
+                }
+            }
+            NodeRef::Aggregate { members, .. } => {
+                if let Some(n) = members.first().and_then(|&m| g.nodes.get(m)) {
+                    want = want.max(display_width(&n.name));
+                }
+                extra_w = extra_w.max(4 * 5 + 4);
+            }
+        }
+    }
+    let avail = (area.width as usize).saturating_sub(gutter + 1 + 1 + 1 + dw + extra_w);
+    let name_cols = want.min(avail.max(want.min(v.params.name_width)));
     for (k, r) in (top..end).enumerate() {
         let row = &v.rows[r];
         let y = area.y + k as u16;
         let selected = sel == Some(r);
-        let (glyph, tone, op, name, dur, extra, status, idx) = match &row.node {
+        let (glyph, tone, op, name, target, dur, extra, status, idx) = match &row.node {
             NodeRef::Single(i) => {
                 let Some(n) = g.nodes.get(*i) else { continue };
                 let blocked = v.blocked.get(*i).copied().unwrap_or(false);
@@ -730,6 +760,7 @@ fn draw_list(
                     node_tone(&n.status, blocked),
                     op_glyph(&n.operation, ascii),
                     n.name.as_str(),
+                    n.target.as_deref(),
                     node_duration(n.started, n.finished, &n.status, now_ms)
                         .map(fmt_duration)
                         .unwrap_or_default(),
@@ -775,6 +806,7 @@ fn draw_list(
                     node_tone(&st, false),
                     if ascii { '>' } else { '▸' },
                     name,
+                    None,
                     String::new(),
                     extra,
                     st,
@@ -841,7 +873,7 @@ fn draw_list(
             area,
             x,
             y,
-            &fit_middle(name, v.params.name_cols(name)),
+            &fit_label(name, target, name_cols),
             rev(name_style),
         );
         x = put(buf, area, x, y, " ", rev(Style::default()));
@@ -890,12 +922,6 @@ fn clean_line(s: &str) -> String {
     b.line(0).unwrap_or_default().to_string()
 }
 
-/// `HH:MM:SSZ` of unix milliseconds.
-fn clock(ms: i64) -> String {
-    let s = ms.div_euclid(1000).rem_euclid(86_400);
-    format!("{:02}:{:02}:{:02}Z", s / 3600, (s % 3600) / 60, s % 60)
-}
-
 fn names(g: &TaskGraph, v: &DagView, ids: &[String], max: usize) -> String {
     if ids.is_empty() {
         return "—".into();
@@ -904,7 +930,7 @@ fn names(g: &TaskGraph, v: &DagView, ids: &[String], max: usize) -> String {
         .iter()
         .take(max)
         .map(|id| match v.index.get(id).and_then(|&i| g.nodes.get(i)) {
-            Some(n) => n.name.clone(),
+            Some(n) => n.label(),
             None => format!("#{id}"),
         })
         .collect();
@@ -986,6 +1012,12 @@ fn side_lines(
         st.push(Span::raw(format!(" · {}", fmt_duration(d))));
     }
     lines.push(Line::from(st));
+    if let Some(t) = &n.target {
+        lines.push(Line::from(vec![
+            Span::styled("on ", theme.muted()),
+            Span::styled(t.clone(), Style::default().fg(theme.accent)),
+        ]));
+    }
     // The failure's reason right under the status, before anything that may be cut.
     lines.extend(reason);
     if compact {
@@ -1013,18 +1045,26 @@ fn side_lines(
         let ms = t.min(i64::MAX as u64 / 1000) as i64 * 1000;
         run.push(format!("timeout {}", fmt_duration(ms)));
     }
-    if let Some(e) = &n.executor {
+    // The executor, unless the target line above already names it.
+    if let Some(e) = n
+        .executor
+        .as_ref()
+        .filter(|e| !n.target.as_ref().is_some_and(|t| t.contains(e.as_str())))
+    {
         run.push(format!("on {e}"));
     }
     if !run.is_empty() {
         lines.push(Line::styled(run.join(" · "), Style::default().fg(theme.fg)));
     }
     if n.started.is_some() || n.finished.is_some() {
-        let s = n.started.map(clock).unwrap_or_else(|| "—".into());
+        let s = n
+            .started
+            .map(|t| v.zone.stamp(t, now_ms))
+            .unwrap_or_else(|| "—".into());
         let e = n
             .finished
             .filter(|_| n.status.is_finished())
-            .map(clock)
+            .map(|t| v.zone.stamp(t, now_ms))
             .unwrap_or_else(|| "…".into());
         lines.push(field("time", format!("{s} → {e}")));
     }

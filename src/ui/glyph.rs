@@ -13,6 +13,7 @@ pub fn tone_glyph(t: Tone, ascii: bool) -> &'static str {
         (Tone::Warning, false) => "▲",
         (Tone::Canceling, false) => "⊗",
         (Tone::Blocked, false) => "⊘",
+        (Tone::RolledBack, false) => "↶",
         (Tone::Unknown, false) => "?",
         (Tone::Ok, true) => "+",
         (Tone::Running, true) => ">",
@@ -22,6 +23,7 @@ pub fn tone_glyph(t: Tone, ascii: bool) -> &'static str {
         (Tone::Warning, true) => "!",
         (Tone::Canceling, true) => "~",
         (Tone::Blocked, true) => "-",
+        (Tone::RolledBack, true) => "<",
         (Tone::Unknown, true) => "?",
     }
 }

@@ -11,6 +11,7 @@ use crate::app::actions::{Action, Scope, SPECS};
 use crate::app::hit::{Drawn, TableDrawn};
 use crate::app::notify::Level;
 use crate::app::state::{App, Mode, View};
+use crate::app::table::fit_end;
 use crate::app::table::{Align, StatusFilter};
 use crate::model::pane::PaneKind;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -198,8 +199,13 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         ));
         right.push(Span::raw(" "));
     }
+    let info_at = right.len();
     right.extend([
-        Span::styled(format!("⟳ {every} · {age} "), t.muted()),
+        // Every time on screen is in this zone: said once, here.
+        Span::styled(
+            format!("{} · ⟳ {every} · {age} ", app.zone.label()),
+            t.muted(),
+        ),
         Span::styled(
             badge,
             if t.mono {
@@ -219,6 +225,28 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         left.truncate(5);
     }
     let left_w: usize = left.iter().map(|s| s.width()).sum();
+    // Still too wide: the zone by its offset alone, then without the refresh interval —
+    // the zone and the badge always stay.
+    let short = app
+        .zone
+        .label()
+        .rsplit(' ')
+        .next()
+        .unwrap_or("UTC")
+        .to_string();
+    for text in [
+        format!("{short} · ⟳ {every} · {age} "),
+        format!("{short} · {age} "),
+    ] {
+        let right_w: usize = right.iter().map(|s| s.width()).sum();
+        if left_w + right_w < area.width as usize {
+            break;
+        }
+        if let Some(sp) = right.get_mut(info_at) {
+            *sp = Span::styled(text, t.muted());
+        }
+    }
+    let right_w: usize = right.iter().map(|s| s.width()).sum();
     left.push(Span::raw(
         " ".repeat((area.width as usize).saturating_sub(left_w + right_w)),
     ));
@@ -370,18 +398,16 @@ fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Ta
     let body_h = inner.height.saturating_sub(1) as usize;
     let offset = pane.table.offset_for(body_h);
     let selected = pane.table.selected;
-    let visible = crate::app::table::fitting_columns(cols, inner.width);
-    let widths: Vec<Constraint> = visible
-        .iter()
-        .enumerate()
-        .map(|(n, &i)| {
-            if n + 1 == visible.len() {
-                Constraint::Min(cols[i].width / 2)
-            } else {
-                Constraint::Length(cols[i].width)
-            }
-        })
-        .collect();
+    let fitted = crate::app::table::fit_columns(cols, &pane.table.widths, inner.width);
+    let visible: Vec<usize> = fitted.iter().map(|&(i, _)| i).collect();
+    let col_w: Vec<usize> = {
+        let mut v = vec![0usize; cols.len()];
+        for &(i, w) in &fitted {
+            v[i] = usize::from(w);
+        }
+        v
+    };
+    let widths: Vec<Constraint> = fitted.iter().map(|&(_, w)| Constraint::Length(w)).collect();
     let header_cols: Vec<(u16, u16, usize)> = Layout::horizontal(widths.clone())
         .spacing(1)
         .split(Rect { height: 1, ..inner })
@@ -417,13 +443,18 @@ fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Ta
             let r = &pane.table.rows[ri];
             let cells = visible.iter().map(|&ci| {
                 let text = r.cells.get(ci).map(String::as_str).unwrap_or("");
+                let w = col_w.get(ci).copied().unwrap_or(0);
                 if Some(ci) == r.status_col {
                     Line::from(Span::styled(
-                        format!("{} {text}", crate::ui::glyph::tone_glyph(r.tone, ascii)),
+                        format!(
+                            "{} {}",
+                            crate::ui::glyph::tone_glyph(r.tone, ascii),
+                            fit_end(text, w.saturating_sub(2))
+                        ),
                         theme.tone_style(r.tone),
                     ))
                 } else {
-                    Line::from(text).alignment(align(cols[ci].align))
+                    Line::from(fit_end(text, w).into_owned()).alignment(align(cols[ci].align))
                 }
             });
             let row = TRow::new(cells);

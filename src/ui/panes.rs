@@ -198,29 +198,20 @@ pub fn summary_lines(data: &PaneData, parts: &Parts, row: &Row, t: &Theme) -> Ve
             let Some(task) = tasks.iter().find(|x| x.id == id) else {
                 return vec![];
             };
-            let failed: Vec<&str> = task
-                .subtasks
-                .iter()
-                .filter(|s| s.status == NodeStatus::Failed)
-                .map(|s| s.name.as_str())
-                .collect();
-            let running: Vec<&str> = task
-                .subtasks
-                .iter()
-                .filter(|s| s.status == NodeStatus::Running)
-                .map(|s| s.name.as_str())
-                .collect();
+            let of =
+                |st: NodeStatus| subtask_names(task.subtasks.iter().filter(|s| s.status == st));
+            let (running, failed) = (of(NodeStatus::Running), of(NodeStatus::Failed));
             let mut lines = vec![];
             if !running.is_empty() {
                 lines.push(Line::from(vec![
                     label(t, "running"),
-                    Span::styled(running.join(", "), Style::default().fg(t.st_running)),
+                    Span::styled(running, Style::default().fg(t.st_running)),
                 ]));
             }
             if !failed.is_empty() {
                 lines.push(Line::from(vec![
                     label(t, "failed"),
-                    Span::styled(failed.join(", "), Style::default().fg(t.st_failed)),
+                    Span::styled(failed, Style::default().fg(t.st_failed)),
                 ]));
             }
             if lines.is_empty() {

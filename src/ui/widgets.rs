@@ -108,7 +108,10 @@ pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {
             .rev()
             .take(inner_h)
             .map(|e| {
-                let ts = fmt_clock(e.at);
+                let ms =
+                    e.at.duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_millis().min(i64::MAX as u128) as i64);
+                let ts = app.zone.clock(ms);
                 let mut spans = vec![
                     Span::styled(format!("{ts} "), t.muted()),
                     Span::styled(

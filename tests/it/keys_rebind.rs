@@ -109,7 +109,7 @@ fn rebound_wizard_and_confirmation_keys_replace_the_defaults() {
     // Wait for both: a capture can catch a frame half painted (the header's notice already
     // there, the dialog's rows not yet); a dialog that stays fails by the deadline.
     t.wait_for("the retry sent and the dialog closed", T, |s| {
-        s.contains("retry of subtask 'Upgrade pre check'") && !s.contains("Retry subtask?")
+        s.contains("retry of subtask 'Upgrade pre check") && !s.contains("Retry subtask?")
     });
 
     t.literal("q");

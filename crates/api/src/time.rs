@@ -160,9 +160,188 @@ pub fn format_age_ms(ms: i64) -> String {
     format_age(Duration::from_millis(u64::try_from(ms).unwrap_or(0)))
 }
 
+/// Which zone the screens show times in (`time_zone` in config.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ZoneSetting {
+    /// This machine's zone (`TZ`, else `/etc/localtime`).
+    #[default]
+    Local,
+    Utc,
+    /// The zone the server writes its timestamps in (their UTC offset).
+    Server,
+}
+
+impl ZoneSetting {
+    /// `local`, `utc` or `server` (any case); anything else is `None`.
+    pub fn parse(s: &str) -> Option<ZoneSetting> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "local" => Some(ZoneSetting::Local),
+            "utc" | "z" => Some(ZoneSetting::Utc),
+            "server" => Some(ZoneSetting::Server),
+            _ => None,
+        }
+    }
+}
+
+/// The UTC offset, in seconds, a timestamp was written with (`+08:00` → 28800, `Z` → 0);
+/// `None` when it does not parse or carries no offset.
+pub fn offset_secs_of(s: &str) -> Option<i32> {
+    parse_timestamp(s)?;
+    let s = s.trim();
+    // Drop a `[Zone/Name]` annotation, then read the offset at the end.
+    let s = match s.find('[') {
+        Some(i) => s.get(..i)?,
+        None => s,
+    };
+    if s.ends_with(['Z', 'z']) {
+        return Some(0);
+    }
+    let at = s.rfind(['+', '-'])?;
+    // The date's own dashes are before the `T`: an offset comes after the time.
+    if at < 19 {
+        return None;
+    }
+    let sign = if s.as_bytes().get(at) == Some(&b'-') {
+        -1
+    } else {
+        1
+    };
+    let digits: String = s
+        .get(at + 1..)?
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let (h, m) = match digits.len() {
+        2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (
+            digits.get(..2)?.parse::<i32>().ok()?,
+            digits.get(2..)?.parse::<i32>().ok()?,
+        ),
+        _ => return None,
+    };
+    Some(sign * (h * 3600 + m * 60))
+}
+
+/// The zone times are shown in, resolved: one per screen, named once in the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShownZone {
+    tz: jiff::tz::TimeZone,
+    label: String,
+}
+
+impl Default for ShownZone {
+    fn default() -> Self {
+        ShownZone::utc()
+    }
+}
+
+impl ShownZone {
+    pub fn utc() -> ShownZone {
+        ShownZone {
+            tz: jiff::tz::TimeZone::UTC,
+            label: "UTC".into(),
+        }
+    }
+
+    /// This machine's zone; UTC when it cannot be found out.
+    pub fn local() -> ShownZone {
+        let tz = jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC);
+        let label = format!(
+            "local {}",
+            offset_label(tz.to_offset(Timestamp::now()).seconds())
+        );
+        ShownZone { tz, label }
+    }
+
+    /// A server's zone, known by the offset its timestamps carry.
+    pub fn server(offset_secs: i32) -> ShownZone {
+        let off = Offset::from_seconds(offset_secs).unwrap_or(Offset::UTC);
+        ShownZone {
+            tz: jiff::tz::TimeZone::fixed(off),
+            label: format!("server {}", offset_label(off.seconds())),
+        }
+    }
+
+    /// What the header says: `UTC`, `local UTC+08:00`, `server UTC+08:00`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    fn civil(&self, unix_ms: i64) -> jiff::civil::DateTime {
+        let ts = Timestamp::from_millisecond(unix_ms).unwrap_or(if unix_ms < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        });
+        self.tz.to_datetime(ts)
+    }
+
+    /// `15:04:20`.
+    pub fn clock(&self, unix_ms: i64) -> String {
+        let d = self.civil(unix_ms);
+        format!("{:02}:{:02}:{:02}", d.hour(), d.minute(), d.second())
+    }
+
+    /// `15:04:20` on the day of `now_ms`, `12-05 15:04:20` on another day of its year,
+    /// `2025-12-05 15:04:20` in another year: short where it can be, never ambiguous.
+    pub fn stamp(&self, unix_ms: i64, now_ms: i64) -> String {
+        let (d, now) = (self.civil(unix_ms), self.civil(now_ms));
+        let clock = self.clock(unix_ms);
+        if d.date() == now.date() {
+            clock
+        } else if d.year() == now.year() {
+            format!("{:02}-{:02} {clock}", d.month(), d.day())
+        } else {
+            format!("{:04}-{:02}-{:02} {clock}", d.year(), d.month(), d.day())
+        }
+    }
+}
+
+/// `UTC`, `UTC+08:00`, `UTC-03:30`.
+fn offset_label(secs: i32) -> String {
+    if secs == 0 {
+        return "UTC".into();
+    }
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zone_setting_and_server_offsets() {
+        assert_eq!(ZoneSetting::parse(" UTC "), Some(ZoneSetting::Utc));
+        assert_eq!(ZoneSetting::parse("server"), Some(ZoneSetting::Server));
+        assert_eq!(ZoneSetting::parse("Local"), Some(ZoneSetting::Local));
+        assert_eq!(ZoneSetting::parse("Asia/Shanghai"), None);
+        assert_eq!(offset_secs_of("2021-08-25T15:09:31.74+08:00"), Some(28_800));
+        assert_eq!(offset_secs_of("2021-08-25T15:09:31Z"), Some(0));
+        assert_eq!(offset_secs_of("2021-08-25T15:09:31-0330"), Some(-12_600));
+        assert_eq!(offset_secs_of("2021-08-25 15:09:31"), None);
+        assert_eq!(offset_secs_of("garbage"), None);
+    }
+
+    #[test]
+    fn one_zone_one_format() {
+        // 2021-08-25T07:09:31Z, shown in UTC and in the server's +08:00.
+        let t = parse_ms("2021-08-25T15:09:31+08:00").unwrap();
+        let (utc, server) = (ShownZone::utc(), ShownZone::server(28_800));
+        assert_eq!(utc.clock(t), "07:09:31");
+        assert_eq!(server.clock(t), "15:09:31");
+        assert_eq!(server.label(), "server UTC+08:00");
+        assert_eq!(utc.stamp(t, t + 3_600_000), "07:09:31");
+        assert_eq!(utc.stamp(t, t + 86_400_000), "08-25 07:09:31");
+        assert_eq!(utc.stamp(t, t + 400 * 86_400_000), "2021-08-25 07:09:31");
+        // The same instant is "today" in one zone and "yesterday" in another.
+        let late = parse_ms("2021-08-25T23:30:00Z").unwrap();
+        let next = parse_ms("2021-08-26T00:30:00Z").unwrap();
+        assert_eq!(utc.stamp(late, next), "08-25 23:30:00");
+        assert_eq!(server.stamp(late, next), "07:30:00");
+        assert!(ShownZone::local().label().starts_with("local UTC"));
+    }
 
     #[test]
     fn ocp_shapes() {

@@ -48,10 +48,25 @@ impl From<&TaskInstance> for TaskGraph {
         g.started = ocp_time(&t.start_time);
         g.finished = ocp_time(&t.finish_time);
         g.prohibit_rollback = t.prohibit_rollback.unwrap_or(false);
+        let rolled_back = g.operation == NodeOp::Rollback
+            || t.subtasks.iter().any(|s| {
+                s.operation
+                    .as_ref()
+                    .is_some_and(|o| NodeOp::parse(o.as_str()) == NodeOp::Rollback)
+            });
+        g.status = g.status.clone().with_operation(rolled_back);
         g.nodes = t
             .subtasks
             .iter()
             .map(|s| TaskNode {
+                target: subtask_target(
+                    &s.name,
+                    s.description.as_deref(),
+                    s.context.as_ref(),
+                    s.parallel_idx,
+                    s.executor.as_deref(),
+                    t.executor.as_deref(),
+                ),
                 id: s.id.to_string(),
                 name: s.name.clone(),
                 description: s.description.clone().unwrap_or_default(),
@@ -83,6 +98,167 @@ impl From<TaskInstance> for TaskGraph {
     fn from(t: TaskInstance) -> TaskGraph {
         TaskGraph::from(&t)
     }
+}
+
+/// What a subtask acts on — the server, zone or host that tells the nodes of a fan-out
+/// apart — from its own fields, most specific first:
+///
+/// 1. a description that is the name plus a qualifier (`Install rpm (10.0.0.1 in zone1)`,
+///    `Stop zone zone1`): the qualifier;
+/// 2. its `context` (documented for SubtaskInstance, as an object or OCP's
+///    `Context(parallelIdx=…, stringMap={…}, listMap={…})` text): a server, zone or host
+///    entry of `stringMap`, or for a parallel subtask the `parallelIdx`-th item of such a
+///    list in `listMap`;
+/// 3. for a parallel subtask, its `executor` when it differs from the task's.
+pub fn subtask_target(
+    name: &str,
+    description: Option<&str>,
+    context: Option<&Value>,
+    parallel_idx: Option<i64>,
+    executor: Option<&str>,
+    task_executor: Option<&str>,
+) -> Option<String> {
+    let parallel = parallel_idx.filter(|&p| p >= 0);
+    if let Some(q) = description.and_then(|d| qualifier(name, d)) {
+        return Some(q);
+    }
+    if let Some(t) = context.and_then(|c| context_target(c, parallel)) {
+        return Some(t);
+    }
+    let exec = executor.map(str::trim).filter(|e| !e.is_empty())?;
+    (parallel.is_some() && Some(exec) != task_executor.map(str::trim)).then(|| exec.to_string())
+}
+
+/// `Install rpm (10.0.0.1 in zone1)` → `10.0.0.1 in zone1`; `Stop zone zone1` → `zone1`.
+fn qualifier(name: &str, desc: &str) -> Option<String> {
+    let name = name.trim();
+    let rest = desc.trim().strip_prefix(name)?.trim();
+    let rest = match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        Some(inner) => inner.trim(),
+        None => rest.trim_start_matches([':', '-', ',']).trim(),
+    };
+    (!name.is_empty() && !rest.is_empty() && rest.chars().count() <= 64).then(|| rest.to_string())
+}
+
+/// Keys of a context that name what a step acts on, most specific first.
+const TARGET_KEYS: [&str; 6] = ["server", "ip", "host", "zone", "address", "agent"];
+
+fn target_rank(key: &str) -> Option<usize> {
+    let k = key.to_ascii_lowercase();
+    TARGET_KEYS.iter().position(|t| k.contains(t))
+}
+
+fn context_target(ctx: &Value, parallel: Option<i64>) -> Option<String> {
+    let owned;
+    let ctx = match ctx {
+        Value::String(s) => {
+            owned = parse_context_text(s)?;
+            &owned
+        }
+        v => v,
+    };
+    let mut best: Option<(usize, String)> = None;
+    let mut offer = |rank: usize, v: String| {
+        if !v.trim().is_empty() && best.as_ref().is_none_or(|(r, _)| rank < *r) {
+            best = Some((rank, v.trim().to_string()));
+        }
+    };
+    if let Some(Value::Object(m)) = ctx.get("stringMap") {
+        for (k, v) in m {
+            if let (Some(r), Some(s)) = (target_rank(k), v.as_str()) {
+                offer(r, s.to_string());
+            }
+        }
+    }
+    let idx = parallel
+        .or_else(|| ctx.get("parallelIdx").and_then(Value::as_i64))
+        .filter(|&p| p >= 0);
+    if let (Some(p), Some(Value::Object(m))) = (idx, ctx.get("listMap")) {
+        for (k, v) in m {
+            let item = v.as_array().and_then(|a| a.get(p as usize));
+            if let (Some(r), Some(s)) = (target_rank(k), item.and_then(Value::as_str)) {
+                offer(r, s.to_string());
+            }
+        }
+    }
+    best.map(|(_, v)| v)
+}
+
+/// OCP's `Context(parallelIdx=0, stringMap={a=b, c=d}, listMap={k=[x, y]})` as the object
+/// form. Values with commas or braces inside cannot be told apart and are read as far as
+/// they go; nothing here fails.
+fn parse_context_text(s: &str) -> Option<Value> {
+    let body = s.trim().strip_prefix("Context(")?.strip_suffix(')')?;
+    let mut out = serde_json::Map::new();
+    if let Some(p) = body
+        .split(',')
+        .find_map(|part| part.trim().strip_prefix("parallelIdx="))
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    {
+        out.insert("parallelIdx".into(), Value::from(p));
+    }
+    let section = |key: &str| -> Option<&str> {
+        let start = body.find(&format!("{key}={{"))? + key.len() + 2;
+        let rest = body.get(start..)?;
+        let mut depth = 0usize;
+        for (i, c) in rest.char_indices() {
+            match c {
+                '{' | '[' => depth += 1,
+                ']' => depth = depth.saturating_sub(1),
+                '}' if depth == 0 => return rest.get(..i),
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        None
+    };
+    let entries = |text: &str| -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        let (mut depth, mut cur) = (0usize, String::new());
+        for c in text.chars().chain(std::iter::once(',')) {
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    cur.push(c)
+                }
+                ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    cur.push(c)
+                }
+                ',' if depth == 0 => {
+                    if let Some((k, val)) = cur.split_once('=') {
+                        v.push((k.trim().to_string(), val.trim().to_string()));
+                    }
+                    cur.clear();
+                }
+                _ => cur.push(c),
+            }
+        }
+        v
+    };
+    if let Some(sm) = section("stringMap") {
+        let m: serde_json::Map<String, Value> = entries(sm)
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        out.insert("stringMap".into(), Value::Object(m));
+    }
+    if let Some(lm) = section("listMap") {
+        let m: serde_json::Map<String, Value> = entries(lm)
+            .into_iter()
+            .map(|(k, v)| {
+                let items = v
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .split(',')
+                    .map(|x| Value::String(x.trim().to_string()))
+                    .collect();
+                (k, Value::Array(items))
+            })
+            .collect();
+        out.insert("listMap".into(), Value::Object(m));
+    }
+    Some(Value::Object(out))
 }
 
 /// A string field that may come as a JSON string or number (generic ids).
@@ -155,8 +331,9 @@ impl TaskGraph {
             .or_else(|| str_field(dag, "dag_id"))
             .ok_or(DagError::NoId)?;
         let mut g = TaskGraph::new(id, text(dag, "name"), Backend::Obshell);
-        g.status = TaskState::parse(&text(dag, "state"));
         g.operation = op_or_execute(&text(dag, "operator"));
+        g.status =
+            TaskState::parse(&text(dag, "state")).with_operation(g.operation == NodeOp::Rollback);
         (g.started, g.finished) = times(dag, g.status.is_finished());
         let num = |k: &str| {
             dag.get(k)

@@ -355,6 +355,7 @@ fn topology_hash_with(g: &TaskGraph, edges: &[(usize, usize)]) -> u64 {
     for n in &g.nodes {
         n.id.hash(&mut h);
         n.name.hash(&mut h);
+        n.target.hash(&mut h);
         n.series_id.hash(&mut h);
         n.parallel_idx.hash(&mut h);
     }
@@ -498,7 +499,7 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
     for v in 0..n {
         if unit_of[v] == usize::MAX {
             unit_of[v] = refs.len();
-            widths.push(p.node_width(&g.nodes[v].name));
+            widths.push(p.node_width(&g.nodes[v].label()));
             unit_rank_key.push(node_rank[v]);
             refs.push(NodeRef::Single(v));
         }

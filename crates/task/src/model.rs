@@ -26,6 +26,10 @@ pub enum TaskState {
     Running,
     Failed,
     Successful,
+    /// Finished after a rollback: OCP says SUCCESSFUL (obshell SUCCEED) with the task's
+    /// operation ROLLBACK. The change it was started for was undone, so it is shown apart
+    /// from a success. Never parsed from a status word: the conversions set it.
+    RolledBack,
     Unknown(String),
 }
 
@@ -43,7 +47,19 @@ impl TaskState {
     }
 
     pub fn is_finished(&self) -> bool {
-        matches!(self, TaskState::Failed | TaskState::Successful)
+        matches!(
+            self,
+            TaskState::Failed | TaskState::Successful | TaskState::RolledBack
+        )
+    }
+
+    /// The state to show for a task in `status` under `operation`: a finished rollback is
+    /// [`TaskState::RolledBack`], anything else stays as it is.
+    pub fn with_operation(self, rolled_back: bool) -> TaskState {
+        match self {
+            TaskState::Successful if rolled_back => TaskState::RolledBack,
+            s => s,
+        }
     }
 }
 
@@ -55,6 +71,7 @@ impl fmt::Display for TaskState {
             TaskState::Running => "RUNNING",
             TaskState::Failed => "FAILED",
             TaskState::Successful => "SUCCESSFUL",
+            TaskState::RolledBack => "ROLLED BACK",
             TaskState::Unknown(s) => s,
         };
         f.write_str(s)
@@ -182,6 +199,9 @@ impl Op {
     }
 }
 
+/// Between a node's name and its target in a label.
+pub const TARGET_SEP: &str = " · ";
+
 /// A child of a node: an obshell sub_task (one per agent on parallel nodes).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SubNode {
@@ -216,6 +236,9 @@ pub struct TaskNode {
     pub started: Option<i64>,
     pub finished: Option<i64>,
     pub executor: Option<String>,
+    /// The server / zone / host this node acts on, when its own fields say so (see
+    /// `convert::subtask_target`): what tells the nodes of a fan-out apart.
+    pub target: Option<String>,
     pub upstreams: Vec<String>,
     pub downstreams: Vec<String>,
     pub prohibit_rollback: bool,
@@ -239,10 +262,19 @@ impl TaskNode {
             started: None,
             finished: None,
             executor: None,
+            target: None,
             upstreams: Vec::new(),
             downstreams: Vec::new(),
             prohibit_rollback: false,
             children: Vec::new(),
+        }
+    }
+
+    /// The name with the node's target: `Install rpm · 10.0.0.1 in zone1`.
+    pub fn label(&self) -> String {
+        match &self.target {
+            Some(t) => format!("{}{TARGET_SEP}{t}", self.name),
+            None => self.name.clone(),
         }
     }
 
@@ -572,7 +604,7 @@ impl TaskGraph {
                 let max = max as usize;
                 let stage = (stage as usize).min(max);
                 let done = match self.status {
-                    TaskState::Successful => max,
+                    TaskState::Successful | TaskState::RolledBack => max,
                     _ => stage.saturating_sub(1),
                 };
                 return (done, max);

@@ -6,7 +6,7 @@ use super::layout::{
     display_width, Layout, LayoutParams, ListRow, NodeRef, PlacedNode, AGGREGATE_EXTRA, CROSS,
     DOWN, LEFT, NODE, RIGHT, UP,
 };
-use super::model::{NodeOp, NodeStatus, TaskGraph};
+use super::model::{NodeOp, NodeStatus, TaskGraph, TARGET_SEP};
 
 /// Braille spinner frames for RUNNING nodes (animated by the UI; text output uses frame 0).
 pub const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -105,18 +105,10 @@ pub fn edge_glyph(mask: u8, ascii: bool, rounded: bool) -> char {
     }
 }
 
-/// `12s`, `1m02s`, `1h05m`, `123h`.
+/// `12s`, `1m02s`, `1h05m`, `3d02h`: the one duration format of every screen (the time
+/// module's age format, in whole seconds).
 pub fn fmt_duration(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        format!("{}m{:02}s", s / 60, s % 60)
-    } else if s < 100 * 3600 {
-        format!("{}h{:02}m", s / 3600, (s % 3600) / 60)
-    } else {
-        format!("{}h", s / 3600)
-    }
+    obtui_api::time::format_age_ms(ms.max(0) / 1000 * 1000)
 }
 
 /// `s` fitted to exactly `cols` display columns: padded, or shortened with a middle
@@ -156,6 +148,29 @@ pub fn fit_middle(s: &str, cols: usize) -> String {
     let pad = cols.saturating_sub(used + 1 + tused);
     out.push_str(&" ".repeat(pad));
     out
+}
+
+/// A node's label in exactly `cols` columns: the name and its target (`Install rpm ·
+/// 10.0.0.1 in zone1`) whole when they fit; else the name is cut (middle ellipsis) before
+/// the target, then the target shortened to its first word (`· 10.0.0.1`), as long as
+/// eight columns of the name remain; else the whole label is cut.
+pub fn fit_label(name: &str, target: Option<&str>, cols: usize) -> String {
+    let Some(t) = target else {
+        return fit_middle(name, cols);
+    };
+    let full = format!("{name}{TARGET_SEP}{t}");
+    if display_width(&full) <= cols {
+        return fit_middle(&full, cols);
+    }
+    let short = t.split_whitespace().next().unwrap_or(t);
+    for t in [t, short] {
+        let tail = format!("{TARGET_SEP}{t}");
+        let room = cols.saturating_sub(display_width(&tail));
+        if room > 0 && room >= 8.min(display_width(name)) {
+            return format!("{}{tail}", fit_middle(name, room));
+        }
+    }
+    fit_middle(&full, cols)
 }
 
 fn fit_right(s: &str, cols: usize) -> String {
@@ -228,7 +243,7 @@ pub fn node_label(
             format!(
                 "{glyph}{} {} {}",
                 op_glyph(&n.operation, ascii),
-                fit_middle(&n.name, name_cols),
+                fit_label(&n.name, n.target.as_deref(), name_cols),
                 fit_right(&dur, dw)
             )
         }
@@ -360,7 +375,7 @@ pub fn render_list_text_at(
     let gutter = rows.iter().map(|r| r.lanes.len()).max().unwrap_or(0);
     let mut out = String::new();
     for r in rows {
-        let (glyph, op, name, dur, extra) = match &r.node {
+        let (glyph, op, name, target, dur, extra) = match &r.node {
             NodeRef::Single(i) => match g.nodes.get(*i) {
                 Some(n) => (
                     status_glyph(
@@ -371,6 +386,7 @@ pub fn render_list_text_at(
                     ),
                     op_glyph(&n.operation, ascii),
                     n.name.as_str(),
+                    n.target.as_deref(),
                     node_duration(n.started, n.finished, &n.status, now_ms)
                         .map(fmt_duration)
                         .unwrap_or_default(),
@@ -406,7 +422,7 @@ pub fn render_list_text_at(
                         extra.push_str(&format!(" {}{c}", status_glyph(&k, false, ascii, 0)));
                     }
                 }
-                (glyph, ' ', name, String::new(), extra)
+                (glyph, ' ', name, None, String::new(), extra)
             }
         };
         let mut line = String::new();
@@ -419,7 +435,11 @@ pub fn render_list_text_at(
         }
         line.push_str(&" ".repeat(gutter - r.lanes.len() + 1));
         line.push(op);
-        line.push_str(&fit_middle(name, p.name_cols(name)));
+        let label_cols = match target {
+            Some(t) => p.name_cols(&format!("{name}{TARGET_SEP}{t}")),
+            None => p.name_cols(name),
+        };
+        line.push_str(&fit_label(name, target, label_cols));
         line.push(' ');
         line.push_str(&fit_right(&dur, p.duration_width));
         line.push_str(&extra);
@@ -461,7 +481,7 @@ pub fn summary_line(g: &TaskGraph, now_ms: i64, ascii: bool) -> String {
         ));
     }
     if let Some(f) = g.nodes.iter().find(|n| n.status == NodeStatus::Failed) {
-        parts.push(format!("failed at '{}'", f.name));
+        parts.push(format!("failed at '{}'", f.label()));
     }
     parts.join(sep)
 }

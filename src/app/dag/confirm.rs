@@ -124,7 +124,7 @@ impl DagView {
             Backend::Obshell => "Node",
         };
         if let Some(n) = node.and_then(|i| g.nodes.get(i)) {
-            lines.push(format!("{unit}: {} (#{}) — {}", n.name, n.id, n.status));
+            lines.push(format!("{unit}: {} (#{}) — {}", n.label(), n.id, n.status));
         }
         lines.push(String::new());
         lines.extend(

@@ -77,6 +77,27 @@ pub use crate::app::hit::Geometry;
 
 pub use crate::app::hit::EtaAt;
 
+/// Below this width the side panel goes under the graph instead of beside it.
+pub const NARROW: u16 = 72;
+
+/// `(graph, side panel)` widths of a DAG view `cols` wide: the panel takes two fifths
+/// (at least 30, leaving the graph 20) beside the graph, or goes under it when narrow.
+pub fn split_width(cols: u16) -> (u16, u16) {
+    if cols >= NARROW {
+        let side = (cols * 2 / 5).max(30).min(cols.saturating_sub(20));
+        (cols - side, side)
+    } else {
+        (cols, cols)
+    }
+}
+
+/// Most columns a node's label (name and target) takes in a graph viewport `cols` wide:
+/// two fifths of it, at least 24 (what 80 columns leave) and at most 60, so labels grow
+/// with the terminal and a fan-out's nodes still sit side by side.
+pub fn name_width_for(cols: u16) -> usize {
+    (usize::from(cols) * 2 / 5).clamp(24, 60)
+}
+
 /// Spinner frames advance at ~8 Hz.
 pub const SPINNER_MS: i64 = 125;
 /// A second click on the same cell within this time is a double-click.
@@ -91,6 +112,10 @@ pub struct DagView {
     pub(crate) layout: Layout,
     pub(crate) rows: Vec<ListRow>,
     pub(crate) params: LayoutParams,
+    /// The label width the viewport allows ([`name_width_for`]) and the widest label of
+    /// the graph: `params.name_width` is the smaller.
+    wanted_name_width: usize,
+    max_label: usize,
     layout_gen: u64,
     /// Task node indices in reading (topological) order, and each node's position in it.
     pub(crate) order: Vec<usize>,
@@ -140,6 +165,8 @@ pub struct DagView {
     last_click: Option<(Instant, u16, u16)>,
     /// A fixed clock for reproducible screens; `None` is the real clock.
     pub clock: Option<Instant>,
+    /// The zone the side panel shows times in (the app's).
+    pub zone: obtui_api::time::ShownZone,
     /// `(now_ms / 1000, poll count)` → ETA, so a frame does not redo the estimate.
     eta_cache: Option<EtaAt>,
     polls: u64,
@@ -167,6 +194,8 @@ impl DagView {
             layout: Layout::default(),
             rows: Vec::new(),
             params: LayoutParams::default(),
+            wanted_name_width: LayoutParams::default().name_width,
+            max_label: 1,
             layout_gen: 0,
             order: Vec::new(),
             order_pos: Vec::new(),
@@ -200,6 +229,7 @@ impl DagView {
             geom: Geometry::default(),
             last_click: None,
             clock: None,
+            zone: obtui_api::time::ShownZone::utc(),
             eta_cache: None,
             polls: 0,
             list_gutter: 0,
@@ -243,9 +273,33 @@ impl DagView {
         self.scroll
     }
 
+    /// Size node labels for a graph viewport `cols` wide (see [`name_width_for`]); lays the
+    /// graph out again when that changes the width, keeping the selection where it was.
+    pub fn fit_graph_width(&mut self, cols: u16) {
+        if cols == 0 {
+            return;
+        }
+        self.wanted_name_width = name_width_for(cols);
+        // Only a width that changes some label lays the graph out again.
+        let eff = self.wanted_name_width.min(self.max_label).max(1);
+        if self.graph.is_some() && eff != self.params.name_width {
+            let anchor = self.screen_anchor();
+            self.relayout(anchor);
+            self.reveal = true;
+        }
+    }
+
+    /// [`Self::fit_graph_width`] for a terminal (or DAG area) `cols` wide.
+    pub fn fit_width(&mut self, cols: u16) {
+        self.fit_graph_width(split_width(cols).0);
+    }
+
     /// Take back what the frame laid out: the regions (for the mouse and paging) and the
     /// scroll it drew at, which brought the selection into view if that was asked.
     pub fn on_drawn(&mut self, d: crate::app::hit::DagDrawn) {
+        if d.geom.graph.width > 0 {
+            self.fit_graph_width(d.geom.graph.width);
+        }
         self.geom = d.geom;
         self.scroll = d.scroll;
         self.list_top = d.list_top;
@@ -430,6 +484,15 @@ impl DagView {
     /// the fold state changed) keeps the selection at the same screen cell.
     pub(super) fn relayout(&mut self, anchor: Option<(i64, i64)>) {
         let Some(g) = &self.graph else { return };
+        // Labels take what they need up to the width the viewport allows: the params (and
+        // so the layout's key) change only when some label's width does.
+        self.max_label = g
+            .nodes
+            .iter()
+            .map(|n| obtui_task::layout::display_width(&n.label()))
+            .max()
+            .unwrap_or(1);
+        self.params.name_width = self.wanted_name_width.min(self.max_label).max(1);
         self.layout = layout(g, &self.params);
         self.rows = list_rows(g, &self.params);
         self.layout_gen += 1;
@@ -655,7 +718,7 @@ impl DagView {
         }
         for &i in &self.order {
             let n = &g.nodes[i];
-            if n.name.to_lowercase().contains(&q) || n.id == q {
+            if n.label().to_lowercase().contains(&q) || n.id == q {
                 self.search.matches.push(i);
             }
         }
@@ -1199,7 +1262,7 @@ impl DagView {
         let name = node.and_then(|id| {
             let g = self.graph.as_ref()?;
             let i = *self.index.get(id)?;
-            g.nodes.get(i).map(|n| n.name.clone())
+            g.nodes.get(i).map(|n| n.label())
         });
         let unit = match self.backend {
             Backend::Ocp => "subtask",

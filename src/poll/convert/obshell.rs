@@ -181,7 +181,7 @@ pub fn task(d: &DagDetail) -> inv::TaskSummary {
     inv::TaskSummary {
         id: d.id.parse().unwrap_or(0),
         name: d.name.clone(),
-        status: dag_status(&d.state),
+        status: dag_status(&d.state).with_operation(d.operator == om::TaskOperator::Rollback),
         cluster_id: None,
         cluster_name: None,
         creator: None,
@@ -196,6 +196,7 @@ pub fn task(d: &DagDetail) -> inv::TaskSummary {
             .map(|n| inv::SubtaskSummary {
                 name: n.name.clone(),
                 status: node_status(&n.state),
+                target: None,
             })
             .collect(),
     }

@@ -321,7 +321,12 @@ pub fn task(t: &ocp::TaskInstance) -> inv::TaskSummary {
     inv::TaskSummary {
         id: t.id,
         name: t.name.clone(),
-        status: task_status(&t.status),
+        status: task_status(&t.status).with_operation(
+            t.operation == Some(ocp::Operation::Rollback)
+                || t.subtasks
+                    .iter()
+                    .any(|s| s.operation == Some(ocp::Operation::Rollback)),
+        ),
         cluster_id: t.cluster_id(),
         cluster_name: t.cluster.as_ref().and_then(|c| c.name.clone()),
         creator: t
@@ -338,6 +343,14 @@ pub fn task(t: &ocp::TaskInstance) -> inv::TaskSummary {
             .map(|s| inv::SubtaskSummary {
                 name: s.name.clone(),
                 status: subtask_status(&s.status),
+                target: obtui_task::convert::subtask_target(
+                    &s.name,
+                    s.description.as_deref(),
+                    s.context.as_ref(),
+                    s.parallel_idx,
+                    s.executor.as_deref(),
+                    t.executor.as_deref(),
+                ),
             })
             .collect(),
     }
