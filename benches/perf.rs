@@ -40,7 +40,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_obtui");
+const BUILT_BIN: &str = env!("CARGO_BIN_EXE_obtui");
+
+/// The binary measured: the one cargo built for the bench, or `OBTUI_BENCH_BIN` (another
+/// build, e.g. the release tarball's, to compare profiles: PERFORMANCE.md, "Release binary").
+fn bin() -> String {
+    std::env::var("OBTUI_BENCH_BIN").unwrap_or_else(|_| BUILT_BIN.to_string())
+}
 const COLS: u16 = 200;
 const ROWS: u16 = 60;
 const SIM_PASSWORD: &str = "aaAA11__";
@@ -720,7 +726,7 @@ fn sim_state(port: u16) -> Option<serde_json::Value> {
 
 fn start_sim(extra: &[&str], home: &Path) -> Option<(Proc, u16)> {
     let port = free_port()?;
-    let child = Command::new(BIN)
+    let child = Command::new(bin())
         .arg("sim")
         .arg("--listen")
         .arg(format!("127.0.0.1:{port}"))
@@ -777,7 +783,7 @@ impl Pty {
         let (master, slave) = unsafe { (File::from_raw_fd(m), File::from_raw_fd(s)) };
         // SAFETY: plain fcntl on our own descriptor.
         unsafe { libc::fcntl(master.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(bin());
         cmd.args(args)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -1280,7 +1286,7 @@ impl Pty {
 /// `obtui sim` with these flags, ready when `/sim/state` answers (or `None` at the deadline).
 fn start_sim_within(extra: &[&str], home: &Path, timeout: Duration) -> Option<(Proc, u16)> {
     let port = free_port()?;
-    let child = Command::new(BIN)
+    let child = Command::new(bin())
         .arg("sim")
         .arg("--listen")
         .arg(format!("127.0.0.1:{port}"))

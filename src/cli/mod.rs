@@ -1,5 +1,6 @@
 //! The command line: `obtui`, `obtui demo`, `obtui sim`, `obtui info`, `obtui watch`, …
 
+pub mod doctor;
 pub mod watch;
 
 use crate::config::{profile, ConfigFile, Paths, Theme};
@@ -18,7 +19,8 @@ Examples:
   obtui sim --listen 127.0.0.1:8080           the simulator alone, for scripts and tests
   obtui watch 13089004 && echo done           wait for a task in a script (exit 0 / 1 / 2)
   obtui task show --file task.json            render a saved task as text
-  obtui info                                  every path obtui uses";
+  obtui info                                  every path obtui uses
+  obtui doctor --profile prod                 check this host, the config and the server";
 
 #[derive(Debug, Parser)]
 #[command(name = "obtui", version, about = "A terminal dashboard for OceanBase: OCP and obshell, live task DAGs, guided wizards", after_help = EXAMPLES)]
@@ -104,6 +106,13 @@ pub enum Cmd {
     Config {
         #[command(subcommand)]
         cmd: ConfigCmd,
+    },
+    /// Check this host, the config and the server: a checklist with PASS / WARN / FAIL and a fix
+    /// for each; exit 1 when something fails
+    Doctor {
+        /// One JSON document (checks, summary) instead of the checklist
+        #[arg(long)]
+        json: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     Completions { shell: clap_complete::Shell },
@@ -272,6 +281,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Cmd::Config {
             cmd: ConfigCmd::Check,
         }) => Ok(config_check(&paths, &cli.global)),
+        Some(Cmd::Doctor { json }) => Ok(doctor::run(
+            &paths,
+            &cli.global,
+            &doctor::DoctorOpts { json },
+        )),
         Some(Cmd::Info) => {
             print_info(&paths);
             Ok(ExitCode::SUCCESS)

@@ -429,7 +429,7 @@ fn numbers_are_never_cut_and_titles_are_whole_at_every_size() {
             ViewJob::Pane(PaneKind::Clusters),
             Ok(ViewData::Clusters {
                 clusters: conv::clusters(&cluster_with_big_ids()),
-                running: vec![],
+                running: Ok(vec![]),
             }),
             Instant::now(),
             0,
@@ -456,7 +456,7 @@ fn numbers_are_never_cut_and_titles_are_whole_at_every_size() {
         ViewJob::Pane(PaneKind::Clusters),
         Ok(ViewData::Clusters {
             clusters: conv::clusters(&cluster_with_big_ids()),
-            running: vec![],
+            running: Ok(vec![]),
         }),
         Instant::now(),
         0,

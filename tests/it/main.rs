@@ -12,6 +12,7 @@ mod cli_misc;
 mod common;
 mod dag_live;
 mod dag_view;
+mod doctor;
 mod faults_binary;
 mod faults_ui;
 mod fuzz_parsers;

@@ -126,6 +126,16 @@ pub fn format_utc(unix_ms: i64) -> String {
     format_rfc3339(unix_ms, 0)
 }
 
+/// Unix milliseconds of an HTTP `Date` header (RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994
+/// 08:49:37 GMT`, and the other RFC 2822 spellings), or `None` when it does not parse. The
+/// fallback for a server's clock when it has no time endpoint (whole seconds only).
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let ts = jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(s.trim())
+        .ok()?;
+    i64::try_from(ts.as_nanosecond().div_euclid(1_000_000)).ok()
+}
+
 /// Now, in Unix milliseconds (0 if the clock reads before the epoch).
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -341,6 +351,23 @@ mod tests {
         assert_eq!(utc.stamp(late, next), "08-25 23:30:00");
         assert_eq!(server.stamp(late, next), "07:30:00");
         assert!(ShownZone::local().label().starts_with("local UTC"));
+    }
+
+    #[test]
+    fn http_dates_read_as_unix_ms() {
+        // RFC 9110's example, and the same instant as OCP writes it.
+        let want = parse_ms("1994-11-06T08:49:37Z");
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), want);
+        assert_eq!(parse_http_date(" Sun, 06 Nov 1994 08:49:37 +0000 "), want);
+        assert_eq!(parse_http_date("Sun, 06 Nov 1994 16:49:37 +0800"), want);
+        for bad in [
+            "",
+            "yesterday",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "1994-11-06T08:49:37Z",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
