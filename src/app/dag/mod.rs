@@ -98,8 +98,6 @@ pub fn name_width_for(cols: u16) -> usize {
     (usize::from(cols) * 2 / 5).clamp(24, 60)
 }
 
-/// Spinner frames advance at ~8 Hz.
-pub const SPINNER_MS: i64 = 125;
 /// A second click on the same cell within this time is a double-click.
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 /// How long an operation's result stays in the header.
