@@ -461,9 +461,12 @@ pub fn precheck(f: &CreateForm, inv: &Inventory) -> Vec<PrecheckItem> {
         out.push(PrecheckItem::warn(
             "odd zone count",
             format!(
-                "{n} zones: losing {} zone(s) loses the majority, no better than {} zones",
+                "{n} zones: losing {} zone(s) loses the majority, no better than {}",
                 n / 2,
-                n - 1
+                match n - 1 {
+                    1 => "1 zone".to_string(),
+                    k => format!("{k} zones"),
+                }
             ),
             "use an odd number of zones (1, 3 or 5)",
         ));
@@ -625,6 +628,9 @@ mod tests {
         assert_eq!(result(&items, "host #99"), CheckResult::Fail); // gone
         assert_eq!(result(&items, "one zone per IDC"), CheckResult::Warn);
         assert_eq!(result(&items, "odd zone count"), CheckResult::Warn);
+        let odd = items.iter().find(|i| i.name == "odd zone count");
+        let reason = odd.map(|i| i.reason.clone()).unwrap_or_default();
+        assert!(reason.ends_with("no better than 1 zone"), "{reason}");
     }
 
     #[test]

@@ -192,8 +192,9 @@ fn draw_form(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
                         _ => (0, ""),
                     };
                     let marker = if focused { "▶ " } else { "  " };
+                    let a = article(noun);
                     let text = format!(
-                        "{marker}{} ({n}) — Enter adds a {noun}; Ctrl-X in a {noun} removes it",
+                        "{marker}{} ({n}) — Enter adds {a} {noun}; Ctrl-X in {a} {noun} removes it",
                         f.label
                     );
                     let style = if focused {
@@ -959,6 +960,15 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// "an" before a noun that is read starting with a vowel sound ("an OBProxy", "an observer"),
+/// else "a" ("a host", "a server").
+fn article(noun: &str) -> &'static str {
+    match noun.chars().next() {
+        Some(c) if "aeiouAEIOU".contains(c) => "an",
+        _ => "a",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -973,5 +983,16 @@ mod tests {
         assert_eq!((t.as_str(), c), ("hij", 3));
         let (t, c) = window("abc", 1, 10);
         assert_eq!((t.as_str(), c), ("abc", 1));
+    }
+}
+
+#[cfg(test)]
+mod article_tests {
+    #[test]
+    fn an_obproxy_a_host() {
+        assert_eq!(super::article("OBProxy"), "an");
+        assert_eq!(super::article("observer"), "an");
+        assert_eq!(super::article("host"), "a");
+        assert_eq!(super::article(""), "a");
     }
 }
