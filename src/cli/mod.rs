@@ -550,16 +550,18 @@ fn flags(g: &GlobalOpts) -> profile::Flags {
 /// Resolve the profile and flags, and get the password (for subcommands that talk to OCP).
 fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)> {
     let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
-    if let Some(w) =
-        profile::check_plaintext_passwords(&paths.config_file, &cfg).map_err(|e| anyhow!(e))?
-    {
-        eprintln!("obtui: warning: {w}");
-    }
+    // A readable file with a plaintext password is refused whichever profile is used; the
+    // warning is only for a session that uses the plaintext password.
+    let warning =
+        profile::check_plaintext_passwords(&paths.config_file, &cfg).map_err(|e| anyhow!(e))?;
     let (name, prof) = cfg.select(g.profile.as_deref()).map_err(|e| anyhow!(e))?;
     let resolved = profile::Resolver::new(name)
         .profile(&prof)
         .flags(flags(g))
         .resolve()?;
+    if let Some(w) = warning.filter(|_| resolved.plaintext_password.is_some()) {
+        eprintln!("obtui: warning: {w}");
+    }
     let password = obtain_password(&resolved)?;
     Ok((resolved, password))
 }

@@ -456,8 +456,11 @@ pub async fn run_tui(
     for w in key_warnings {
         app.flash(Level::Warn, w);
     }
-    if let Ok(Some(w)) = crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg)
-    {
+    // Only a session that uses a plaintext password is warned about it.
+    if let (Ok(Some(w)), true) = (
+        crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg),
+        r.plaintext_password.is_some(),
+    ) {
         app.flash(Level::Warn, w);
     }
 

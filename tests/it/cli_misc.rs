@@ -84,6 +84,23 @@ fn config_check_resolves_profiles_and_masks_secrets() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("other users can read it"));
 
+    // Private to the user, the file is accepted; the warning is for the session that uses the
+    // plaintext password, not for one given its own --url.
+    std::fs::write(
+        &cfg,
+        "[profiles.a]\nurl = \"http://127.0.0.1:1\"\npassword = \"hunter2\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = obtui(
+        &d,
+        &["watch", "1", "--url", "http://127.0.0.1:1", "--user", "x"],
+    );
+    assert!(!text(&o).contains("plaintext password"), "{}", text(&o));
+    let o = obtui(&d, &["watch", "1", "--profile", "a"]);
+    assert!(text(&o).contains("plaintext password"), "{}", text(&o));
+    assert!(!text(&o).contains("hunter2"), "{}", text(&o));
+
     // A syntax error names the line.
     std::fs::write(&cfg, "[profiles.a]\nurl = \n").unwrap();
     let o = obtui(&d, &["config", "check"]);
