@@ -4,7 +4,6 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use obtui::app::actions::Keymap;
 use obtui::app::state::{App, Settings, View};
-use obtui::config::profile::Resolved;
 use obtui::config::Theme;
 use obtui::model::pane::PaneKind;
 use obtui::runtime::Session;
@@ -23,21 +22,7 @@ const DEADLINE: Duration = Duration::from_secs(30);
 
 /// The app and a real session against the simulator at `url`, with an audit log if given.
 fn rig(url: String, audit: Option<std::path::PathBuf>) -> Driver {
-    let r = Resolved {
-        profile_name: "test".into(),
-        url,
-        user: "admin".into(),
-        read_only: false,
-        theme: None,
-        refresh: Duration::from_millis(200),
-        production: false,
-        password_command: None,
-        plaintext_password: None,
-        ca_cert: None,
-        insecure: false,
-        obshell_url: None,
-        obshell_password_command: None,
-    };
+    let r = common::resolved("test", url, Duration::from_millis(200));
     let (tx, rx) = mpsc::channel(64);
     let mut session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
     if let Some(p) = audit {

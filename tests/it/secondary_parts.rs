@@ -6,7 +6,6 @@
 
 use obtui::app::actions::Keymap;
 use obtui::app::state::{App, Settings, View};
-use obtui::config::profile::Resolved;
 use obtui::config::Theme;
 use obtui::model::pane::PaneKind;
 use obtui::runtime::Session;
@@ -36,21 +35,7 @@ async fn rig_with_faults(faults: Option<serde_json::Value>) -> Rig {
     if let Some(f) = faults {
         post(&sim, "/sim/faults", f).await;
     }
-    let resolved = Resolved {
-        profile_name: "parts".into(),
-        url: sim.url(),
-        user: "admin".into(),
-        read_only: false,
-        theme: None,
-        refresh: Duration::from_millis(150),
-        production: false,
-        password_command: None,
-        plaintext_password: None,
-        ca_cert: None,
-        insecure: false,
-        obshell_url: None,
-        obshell_password_command: None,
-    };
+    let resolved = common::resolved("parts", sim.url(), Duration::from_millis(150));
     let settings = Settings {
         profile: "parts".into(),
         url: sim.url(),

@@ -10,7 +10,6 @@ use obtui::app::actions::Keymap;
 use obtui::app::panes::PaneData;
 use obtui::app::state::{App, Settings, View};
 use obtui::app::wizard::{CheckResult, StepKind, SubmitState, WizardEffect, WizardKind};
-use obtui::config::profile::Resolved;
 use obtui::config::Theme;
 use obtui::model::pane::PaneKind;
 use obtui::runtime::Session;
@@ -43,21 +42,7 @@ impl Rig {
         let sim = sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts)
             .await
             .expect("simulator");
-        let resolved = Resolved {
-            profile_name: "e2e".into(),
-            url: sim.url(),
-            user: "admin".into(),
-            read_only: false,
-            theme: None,
-            refresh: Duration::from_millis(150),
-            production: false,
-            password_command: None,
-            plaintext_password: None,
-            ca_cert: None,
-            insecure: false,
-            obshell_url: None,
-            obshell_password_command: None,
-        };
+        let resolved = common::resolved("e2e", sim.url(), Duration::from_millis(150));
         let settings = Settings {
             profile: "e2e".into(),
             url: sim.url(),
@@ -881,21 +866,7 @@ async fn a_401_in_a_wizard_is_cured_by_login_without_losing_the_form() {
             _ => None,
         })
         .expect("the prompt logs in");
-    let resolved = Resolved {
-        profile_name: "e2e".into(),
-        url: r.server.url(),
-        user: "admin".into(),
-        read_only: false,
-        theme: None,
-        refresh: Duration::from_millis(150),
-        production: false,
-        password_command: None,
-        plaintext_password: None,
-        ca_cert: None,
-        insecure: false,
-        obshell_url: None,
-        obshell_password_command: None,
-    };
+    let resolved = common::resolved("e2e", r.server.url(), Duration::from_millis(150));
     let tx = r.session.sender();
     r.d.session = Session::start(&resolved, pw, None, &tx).expect("session");
     r.session.steer(&r.app);
