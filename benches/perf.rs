@@ -2210,6 +2210,12 @@ fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
             }
             change.push(f.bytes as f64);
         } else {
+            if dump && other.len() < 40 {
+                println!("## other frame, {} B, changed cells:", f.bytes);
+                for &(x, y, a, b) in &f.changed {
+                    println!("##   ({x},{y}) {a:?} -> {b:?}");
+                }
+            }
             other.push(f.bytes as f64);
         }
         timeline.push((f.at, f.bytes, finished > 0));

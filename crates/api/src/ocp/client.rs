@@ -958,7 +958,8 @@ pub struct PageProgress {
 
 /// [`all_pages`], handing each page's items to `each` as soon as the page is decoded, so the
 /// caller converts page by page and the wire models of one page are dropped before the next
-/// arrives. Returns how many pages (requests) it took.
+/// is decoded. The next page is requested before this one is handed on, so the server works
+/// on it while the caller converts. Returns how many pages (requests) it took.
 pub async fn each_page<T, F, Fut, G>(size: u32, mut fetch: F, mut each: G) -> Result<u32, ApiError>
 where
     F: FnMut(PageQuery) -> Fut,
@@ -967,10 +968,9 @@ where
 {
     let size = size.clamp(1, MAX_PAGE_SIZE);
     let mut seen: i64 = 0;
-    let mut pages = 0;
-    for page in 1..=MAX_PAGES {
-        let p = fetch(PageQuery::new(page, size)).await?;
-        pages = page;
+    let mut page = 1;
+    let mut p = fetch(PageQuery::new(page, size)).await?;
+    loop {
         let n = p.contents.len();
         seen += n as i64;
         let (more, total_pages) = match &p.page {
@@ -986,18 +986,23 @@ where
         };
         let total_pages =
             total_pages.map(|t| u32::try_from(t.clamp(1, i64::from(MAX_PAGES))).unwrap_or(page));
-        each(
-            p.contents,
-            PageProgress {
-                page,
-                total_pages: total_pages.map(|t| t.max(page)),
-            },
-        );
-        if !more || n == 0 {
-            break;
+        let at = PageProgress {
+            page,
+            total_pages: total_pages.map(|t| t.max(page)),
+        };
+        if !more || n == 0 || page >= MAX_PAGES {
+            each(p.contents, at);
+            return Ok(page);
         }
+        // The next page is asked for before this one is handed on: the server prepares it (and
+        // the answer travels) while this page is converted, instead of after. `join!` polls the
+        // request first, which sends it; the conversion then runs; then the answer is awaited.
+        let next = fetch(PageQuery::new(page + 1, size));
+        let contents = p.contents;
+        let (r, ()) = tokio::join!(next, async { each(contents, at) });
+        p = r?;
+        page += 1;
     }
-    Ok(pages)
 }
 
 #[cfg(test)]
@@ -1200,6 +1205,32 @@ mod tests {
         .await
         .expect("pages");
         assert_eq!(seen, vec![Some(3), Some(3), Some(3)]);
+    }
+
+    #[tokio::test]
+    async fn each_page_asks_for_the_next_page_before_handing_on_this_one() {
+        use std::sync::Mutex;
+        // A request is sent when its future is first polled: the log shows when.
+        let log = Mutex::new(Vec::new());
+        let pages = each_page(
+            3,
+            |q| {
+                let log = &log;
+                async move {
+                    log.lock().expect("log").push(format!("send {}", q.page));
+                    tokio::task::yield_now().await;
+                    Ok(page_of(3, 3))
+                }
+            },
+            |_, at| log.lock().expect("log").push(format!("each {}", at.page)),
+        )
+        .await
+        .expect("pages");
+        assert_eq!(pages, 3);
+        assert_eq!(
+            log.into_inner().expect("log"),
+            ["send 1", "send 2", "each 1", "send 3", "each 2", "each 3"]
+        );
     }
 
     #[tokio::test]
