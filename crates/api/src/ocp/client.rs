@@ -731,11 +731,17 @@ impl OcpClient {
     }
 
     pub async fn get_task(&self, task_id: i64) -> Result<TaskInstance, ApiError> {
-        let id = task_id.to_string();
-        let r = self
-            .get_raw(&["api", "v2", "tasks", "instances", &id], &Vec::new())
-            .await?;
+        let r = self.get_task_raw(task_id).await?;
         crate::ocp::envelope::decode_task_detail(&r)
+    }
+
+    /// The task detail's answer as it came, for a poller that decodes it only when its
+    /// `data` changed ([`crate::ocp::envelope::success_data_span`]); transport errors as
+    /// [`Self::get_task`] has them.
+    pub async fn get_task_raw(&self, task_id: i64) -> Result<RawResponse, ApiError> {
+        let id = task_id.to_string();
+        self.get_raw(&["api", "v2", "tasks", "instances", &id], &Vec::new())
+            .await
     }
 
     pub async fn subtask_log(&self, task_id: i64, subtask_id: i64) -> Result<SubtaskLog, ApiError> {

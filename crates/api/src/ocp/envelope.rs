@@ -352,10 +352,78 @@ pub fn decode_task_detail(resp: &RawResponse) -> Result<TaskInstance, ApiError> 
     decode_required(resp)
 }
 
+/// Where the `data` of a successful answer lies in its body (a byte range), found without
+/// building anything: the envelope is scanned and `data` kept as raw JSON. `None` for an
+/// error status, a failure envelope, or a body that is not one JSON object.
+///
+/// OCP's envelope changes on every answer (`timestamp`, `traceId`, `duration`) while a big
+/// task's `data` is the same between most polls: comparing this range with the last one
+/// tells a poller that nothing changed, at the cost of a scan instead of a decode.
+pub fn success_data_span(resp: &RawResponse) -> Option<std::ops::Range<usize>> {
+    let _work = crate::work::timed();
+    #[derive(serde::Deserialize)]
+    struct Envelope<'a> {
+        #[serde(default)]
+        successful: Option<bool>,
+        #[serde(default)]
+        error: Option<serde::de::IgnoredAny>,
+        #[serde(borrow, default)]
+        data: Option<&'a serde_json::value::RawValue>,
+    }
+    if !(200..300).contains(&resp.status) {
+        return None;
+    }
+    match serde_json::from_slice::<Envelope>(&resp.body).ok()? {
+        Envelope {
+            successful: None | Some(true),
+            error: None,
+            data: Some(raw),
+        } => {
+            let start = (raw.get().as_ptr() as usize).checked_sub(resp.body.as_ptr() as usize)?;
+            let end = start + raw.get().len();
+            (end <= resp.body.len()).then_some(start..end)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ocp::models::{ObCluster, Paged};
+
+    #[test]
+    fn the_data_span_ignores_the_envelope_and_refuses_failures() {
+        let a = resp(
+            200,
+            r#"{"data":{"id":1,"subtasks":[{"id":2}]},"timestamp":"t1","traceId":"a","successful":true}"#,
+        );
+        let b = resp(
+            200,
+            r#"{"traceId":"b","duration":7,"data":{"id":1,"subtasks":[{"id":2}]},"timestamp":"t2"}"#,
+        );
+        let (sa, sb) = (
+            success_data_span(&a).expect("a"),
+            success_data_span(&b).expect("b"),
+        );
+        assert_eq!(&a.body[sa.clone()], br#"{"id":1,"subtasks":[{"id":2}]}"#);
+        assert_eq!(a.body[sa], b.body[sb]);
+        for r in [
+            resp(200, r#"{"successful":false,"data":{"id":1}}"#),
+            resp(200, r#"{"error":{"code":1},"data":{"id":1}}"#),
+            resp(500, r#"{"data":{"id":1}}"#),
+            resp(200, r#"{"data":{"id":1}"#),
+            resp(200, ""),
+            resp(200, r#"{"successful":true}"#),
+        ] {
+            assert_eq!(
+                success_data_span(&r),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(&r.body)
+            );
+        }
+    }
 
     fn resp(status: u16, body: &str) -> RawResponse {
         RawResponse::new(status, body.as_bytes().to_vec())
