@@ -280,7 +280,10 @@ fn draw_header(
                 Style::default().fg(theme.tone(Tone::Ok)),
             ));
             spans.push(Span::styled(empty.repeat(10 - filled), theme.muted()));
-            spans.push(Span::raw(format!(" {done}/{total}")));
+            // The count keeps the width of the total, so "9/32" → "10/32" does not shift
+            // and resend everything after it on the line.
+            let w = total.to_string().len();
+            spans.push(Span::raw(format!(" {done:>w$}/{total}")));
             // Fixed width (the longest short form is "99h59m"), so a changing ETA does not
             // shift and redraw what follows it.
             if let Some(e) = eta {
