@@ -5,6 +5,7 @@
 //! [`run`] carries out.
 
 pub mod actions;
+pub mod command;
 pub mod modes;
 pub mod panes;
 pub mod state;

@@ -59,6 +59,7 @@ fn random_input_never_panics_and_never_double_submits() {
             ocp_version: Some("4.3.0".into()),
             cluster: Some((7, "terran".into())),
             proxy_cluster_id: Some(5),
+            ..Default::default()
         };
         // Start from a filled form at the precheck, so random keys reach the later steps too.
         let start = |ctx: &WizardContext| {

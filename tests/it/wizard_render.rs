@@ -90,6 +90,7 @@ fn every_step_of_every_wizard_shows_the_focused_field_at_80x24() {
             ocp_version: Some("4.3.1".into()),
             cluster: Some((7, "terran".into())),
             proxy_cluster_id: Some(5),
+            ..Default::default()
         };
         let mut w = open(kind, ctx);
         // Turn on every conditional field, so the forms are as long as they get.

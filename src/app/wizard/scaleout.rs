@@ -42,6 +42,14 @@ impl super::WizardSpec for ScaleOutSpec {
     fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
         submit_request(w)
     }
+    /// The cluster named on purpose (`:scale-out NAME`), else the agent's own, once known.
+    fn target_name(&self, w: &Wizard) -> Option<String> {
+        w.ctx
+            .cluster
+            .as_ref()
+            .map(|(_, n)| n.clone())
+            .or_else(|| w.inventory.agent_cluster.as_ref().map(|c| c.name.clone()))
+    }
     fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
         precheck(&form_values(w), &w.inventory)
     }
