@@ -1346,7 +1346,12 @@ impl App {
             ),
             Action::GotoTask => {
                 let recent = self.names().tasks;
-                let listed = recent.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+                let listed = recent
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 self.flash(
                     Level::Warn,
                     if listed.is_empty() {
@@ -1524,6 +1529,10 @@ impl App {
                     self.jump(vec![View::Pane(p)]);
                     vec![]
                 }
+                // The cluster on screen, if any; else it asks which (no row selection needed).
+                None if action == Action::UpgradeCluster && !self.settings.read_only => {
+                    self.open_wizard(WizardKind::UpgradeCluster)
+                }
                 None => self.perform(action),
             };
         }
@@ -1659,9 +1668,7 @@ impl App {
             }
             PaneData::Hosts(hosts) => hosts
                 .iter()
-                .find(|h| {
-                    h.ip.as_deref().or(h.hostname.as_deref()) == Some(name)
-                })
+                .find(|h| h.ip.as_deref().or(h.hostname.as_deref()) == Some(name))
                 .map(|h| h.id),
             PaneData::Proxies(px) => px.iter().find(|p| p.name == name).map(|p| p.id),
             PaneData::Tasks(_) => None,
