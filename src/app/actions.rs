@@ -253,7 +253,7 @@ registry! {
     // ----- everywhere -----
     Quit => "quit", Global, ["q", "ctrl-c"], "Quit obtui" .hint() .cmd("quit", &["q", "exit"]);
     Help => "help", Global, ["?"], "Show all keys" .hint() .cmd("help", &[]);
-    CommandMode => "command", Global, [":"], "Command mode (:upgrade NAME, :cluster NAME, :host IP, :task ID, :tasks FILTER …)" .hint();
+    CommandMode => "command", Global, [":"], "Command mode (:upgrade NAME, :task ID, :tasks FILTER …)" .hint();
     NextPane => "next_pane", Global, ["tab"], "Next pane";
     PrevPane => "prev_pane", Global, ["backtab"], "Previous pane";
     PaneClusters => "pane_clusters", Global, ["1"], "Clusters pane (:cluster NAME opens that cluster)" .cmd("clusters", &["cluster", "cl"]);

@@ -6,6 +6,8 @@
 
 pub mod actions;
 pub mod command;
+#[cfg(test)]
+mod command_tests;
 pub mod modes;
 pub mod panes;
 pub mod state;
