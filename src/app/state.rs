@@ -461,7 +461,10 @@ impl App {
         }
         match Wizard::open(kind, ctx, self.settings.read_only) {
             Ok((w, effects)) => {
-                self.wizard = Some(w);
+                // A wizard opened over another one (from its command mode) replaces it.
+                if let Some(mut old) = self.wizard.replace(w) {
+                    old.wipe_secrets();
+                }
                 if self.view() != &View::Wizard {
                     self.stack.push(View::Wizard);
                 }
@@ -1723,23 +1726,19 @@ impl App {
     /// as it was left (or fresh, if it was not kept).
     fn restore_top(&mut self) {
         match self.view().clone() {
-            View::Dag(id) => {
-                if self.dag.as_ref().is_none_or(|d| d.task_id != id) {
-                    let parked = self.parked_dags.iter().rposition(|d| d.task_id == id);
-                    self.dag = Some(match parked {
-                        Some(i) => self.parked_dags.remove(i),
-                        None => self.new_dag(id, self.task_backend),
-                    });
-                }
+            View::Dag(id) if self.dag.as_ref().is_none_or(|d| d.task_id != id) => {
+                let parked = self.parked_dags.iter().rposition(|d| d.task_id == id);
+                self.dag = Some(match parked {
+                    Some(i) => self.parked_dags.remove(i),
+                    None => self.new_dag(id, self.task_backend),
+                });
             }
-            View::Detail(t) => {
-                if self.detail.as_ref().is_none_or(|d| d.target != t) {
-                    let parked = self.parked_details.iter().rposition(|d| d.target == t);
-                    self.detail = Some(match parked {
-                        Some(i) => self.parked_details.remove(i),
-                        None => new_detail(t),
-                    });
-                }
+            View::Detail(t) if self.detail.as_ref().is_none_or(|d| d.target != t) => {
+                let parked = self.parked_details.iter().rposition(|d| d.target == t);
+                self.detail = Some(match parked {
+                    Some(i) => self.parked_details.remove(i),
+                    None => new_detail(t),
+                });
             }
             _ => {}
         }
