@@ -179,11 +179,13 @@ pub fn hint(line: &str, names: &Names) -> String {
     let word = line.split(' ').next().unwrap_or("");
     let matches = complete_line(line, names);
     if matches.is_empty() {
-        let known = by_command(word).is_some() || commands().any(|(c, _)| c.starts_with(word));
-        return if known {
-            String::new()
-        } else {
-            "(no such command)".into()
+        return match by_command(word).map(arg_of) {
+            Some(arg) if line.contains(' ') && !names.of(arg).is_empty() => {
+                format!("(no {} matches)", arg.noun())
+            }
+            Some(_) => String::new(),
+            None if commands().any(|(c, _)| c.starts_with(word)) => String::new(),
+            None => "(no such command)".into(),
         };
     }
     let shown: Vec<&str> = matches
@@ -249,6 +251,16 @@ mod tests {
         assert!(complete_line("frob x", &n).is_empty());
         // "pro" is a prefix of several commands: they are offered, not names.
         assert!(complete_line("pro", &n).len() > 1);
+    }
+
+    #[test]
+    fn the_hint_shows_what_tab_offers() {
+        let n = names();
+        assert_eq!(hint("upgrade ", &n), "terran zerg protoss xelnaga");
+        assert_eq!(hint("upgrade zx", &n), "(no cluster matches)");
+        assert_eq!(hint("frob", &n), "(no such command)");
+        assert_eq!(hint("ta", &n), "tasks task takeover");
+        assert_eq!(hint("refresh", &n), "refresh");
     }
 
     #[test]
