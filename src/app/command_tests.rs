@@ -325,3 +325,17 @@ fn up_and_down_walk_this_sessions_commands() {
     assert_eq!(typed(&a), "hos", "back to what was being typed");
     assert_eq!(a.command_history, vec!["tasks zerg", "cluster terran"]);
 }
+
+#[test]
+fn an_agents_task_list_does_not_refuse_an_id() {
+    // An obshell agent lists its unfinished DAGs only: a finished one still opens.
+    let mut a = app();
+    a.task_backend = obtui_task::Backend::Obshell;
+    load_tasks(&mut a);
+    command(&mut a, "task 42");
+    assert_eq!(a.view(), &View::Dag("42".into()));
+    assert_eq!(
+        a.dag.as_ref().map(|d| d.backend),
+        Some(obtui_task::Backend::Obshell)
+    );
+}

@@ -1617,8 +1617,10 @@ impl App {
             );
             return vec![];
         };
-        if self.pane(PaneKind::Tasks).loaded && !tasks.contains(&id.to_string()) {
-            // The list holds the newest tasks only: an older id may still exist.
+        // OCP's list holds the newest tasks (an older id may still exist); an agent's holds
+        // its unfinished DAGs only, so it cannot refuse an id.
+        let checkable = self.task_backend == Backend::Ocp && self.pane(PaneKind::Tasks).loaded;
+        if checkable && !tasks.contains(&id.to_string()) {
             let oldest = tasks.iter().filter_map(|t| t.parse::<i64>().ok()).min();
             let listed_all = tasks.len() < TASK_LIST_PAGE;
             if listed_all || oldest.is_none_or(|o| id > o) {
