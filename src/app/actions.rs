@@ -253,13 +253,14 @@ registry! {
     // ----- everywhere -----
     Quit => "quit", Global, ["q", "ctrl-c"], "Quit obtui" .hint() .cmd("quit", &["q", "exit"]);
     Help => "help", Global, ["?"], "Show all keys" .hint() .cmd("help", &[]);
-    CommandMode => "command", Global, [":"], "Command mode (:clusters, :hosts, :tasks, :create …)" .hint();
+    CommandMode => "command", Global, [":"], "Command mode (:upgrade NAME, :task ID, :tasks FILTER …)" .hint();
     NextPane => "next_pane", Global, ["tab"], "Next pane";
     PrevPane => "prev_pane", Global, ["backtab"], "Previous pane";
-    PaneClusters => "pane_clusters", Global, ["1"], "Clusters pane" .cmd("clusters", &["cluster", "cl"]);
-    PaneHosts => "pane_hosts", Global, ["2"], "Hosts pane" .cmd("hosts", &["host", "ho"]);
-    PaneProxies => "pane_proxies", Global, ["3"], "OBProxy pane" .cmd("proxies", &["proxy", "obproxy", "px"]);
-    PaneTasks => "pane_tasks", Global, ["4"], "Tasks pane" .cmd("tasks", &["task", "ta"]);
+    PaneClusters => "pane_clusters", Global, ["1"], "Clusters pane (:cluster NAME opens that cluster)" .cmd("clusters", &["cluster", "cl"]);
+    PaneHosts => "pane_hosts", Global, ["2"], "Hosts pane (:host IP opens that host)" .cmd("hosts", &["host", "ho"]);
+    PaneProxies => "pane_proxies", Global, ["3"], "OBProxy pane (:proxy NAME opens that OBProxy)" .cmd("proxies", &["proxy", "obproxy", "px"]);
+    PaneTasks => "pane_tasks", Global, ["4"], "Tasks pane (:tasks FILTER filters it)" .cmd("tasks", &["ta"]);
+    GotoTask => "goto_task", Global, [], "Open a task's DAG: :task ID" .cmd("task", &[]);
     ErrorLog => "errors", Global, ["E"], "Error history" .cmd("errors", &[]);
     Refresh => "refresh", Global, ["ctrl-r", "f5"], "Refresh now" .cmd("refresh", &[]);
     Back => "back", Global, ["esc"], "Back" .hint();
@@ -279,8 +280,8 @@ registry! {
     SortReverse => "sort_reverse", Table, ["S"], "Reverse sort order";
     CreateCluster => "create_cluster", Clusters, ["c"], "Create cluster wizard" .danger() .hint() .cmd("create", &[]);
     TakeoverCluster => "takeover_cluster", Clusters, ["t"], "Take over cluster wizard" .danger() .hint() .cmd("takeover", &[]);
-    UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard" .danger() .sel() .hint() .cmd("upgrade", &[]);
-    ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard" .danger() .cmd("scale-out", &["scaleout"]);
+    UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard (:upgrade NAME)" .danger() .sel() .hint() .cmd("upgrade", &[]);
+    ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard (:scale-out NAME)" .danger() .cmd("scale-out", &["scaleout"]);
     TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]);
     StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint();
     // ----- DAG view -----
@@ -373,7 +374,10 @@ registry! {
     FilterApply => "filter_apply", Filter, ["enter"], "Keep the filter";
     FilterClear => "filter_clear", Filter, ["esc"], "Clear the filter";
     CommandRun => "command_run", Command, ["enter"], "Run the command";
-    CommandComplete => "command_complete", Command, ["tab"], "Complete (again: next match)";
+    CommandComplete => "command_complete", Command, ["tab"], "Complete the command, then its name / id (again: next match)";
+    CommandCompletePrev => "command_complete_prev", Command, ["backtab"], "Previous match";
+    CommandHistoryPrev => "command_history_prev", Command, ["up"], "Previous command of this session";
+    CommandHistoryNext => "command_history_next", Command, ["down"], "Next command of this session";
     CommandCancel => "command_cancel", Command, ["esc"], "Leave command mode";
     HelpUp => "help_up", Help, ["k", "up"], "Scroll up";
     HelpDown => "help_down", Help, ["j", "down"], "Scroll down";

@@ -5,6 +5,9 @@
 //! [`run`] carries out.
 
 pub mod actions;
+pub mod command;
+#[cfg(test)]
+mod command_tests;
 pub mod modes;
 pub mod panes;
 pub mod state;

@@ -4,7 +4,8 @@
 //! own scope (rebindable in `[keys]`), anything else is text typed into it. They return what
 //! happened; the app carries it out.
 
-use super::actions::{complete, Action, Keymap, Scope};
+use super::actions::{Action, Keymap, Scope};
+use super::command::{complete_line, Names};
 use crossterm::event::{Event, KeyEvent, KeyModifiers};
 use obtui_api::secret::Secret;
 use tui_input::backend::crossterm::EventHandler;
@@ -72,18 +73,83 @@ impl FilterInput {
     }
 }
 
-/// Command mode: `:` then a command, Tab completes from the registry's command list.
+/// Command mode: `:` then a command and its argument. Tab completes the command from the
+/// registry's list, then the name or id its argument takes (from [`Names`]); repeated Tab
+/// cycles through the matches of what was typed. Up / Down walk this session's history.
 #[derive(Debug, Clone, Default)]
 pub struct CommandInput {
     pub input: Input,
-    /// Which completion Tab picks next.
-    pub completion: usize,
+    /// The names arguments complete from, as the app knew them when command mode opened.
+    pub names: Names,
+    /// What was typed before the first Tab of a run of Tabs, and the match shown now.
+    cycle: Option<(String, usize)>,
+    /// The commands run before, oldest first, and which one is shown (`None`: the line
+    /// being typed, kept in `draft`).
+    history: Vec<String>,
+    at: Option<usize>,
+    draft: String,
 }
 
 impl CommandInput {
-    /// Commands that start with what was typed.
-    pub fn matches(&self) -> Vec<&'static str> {
-        complete(self.input.value())
+    /// Command mode with the names arguments complete from and this session's history.
+    pub fn new(names: Names, history: Vec<String>) -> CommandInput {
+        CommandInput {
+            names,
+            history,
+            ..CommandInput::default()
+        }
+    }
+
+    /// The completions of what was typed (before a run of Tabs began).
+    pub fn matches(&self) -> Vec<String> {
+        let stem = self
+            .cycle
+            .as_ref()
+            .map_or(self.input.value(), |(s, _)| s.as_str());
+        complete_line(stem, &self.names)
+    }
+
+    fn step_completion(&mut self, forward: bool) {
+        let stem = match &self.cycle {
+            Some((s, _)) => s.clone(),
+            None => self.input.value().to_string(),
+        };
+        let matches = complete_line(&stem, &self.names);
+        if matches.is_empty() {
+            return;
+        }
+        let n = matches.len();
+        let i = match &self.cycle {
+            None if forward => 0,
+            None => n - 1,
+            Some((_, i)) if forward => (i + 1) % n,
+            Some((_, i)) => (i + n - 1) % n,
+        };
+        self.input = Input::new(matches[i].clone());
+        self.cycle = Some((stem, i));
+    }
+
+    fn step_history(&mut self, back: bool) {
+        if self.history.is_empty() {
+            return;
+        }
+        let last = self.history.len() - 1;
+        self.at = match (self.at, back) {
+            (None, true) => {
+                self.draft = self.input.value().to_string();
+                Some(last)
+            }
+            (None, false) => None,
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) if i >= last => None,
+            (Some(i), false) => Some(i + 1),
+        };
+        let text = match self.at {
+            Some(i) => self.history[i].clone(),
+            None => self.draft.clone(),
+        };
+        self.input = Input::new(text);
+        self.cycle = None;
     }
 
     /// `Done(Some(cmd))` runs it; `Done(None)` leaves command mode.
@@ -92,18 +158,25 @@ impl CommandInput {
             Some(Action::CommandRun) => Outcome::Done(Some(self.input.value().trim().to_string())),
             Some(Action::CommandCancel) => Outcome::Done(None),
             Some(Action::CommandComplete) => {
-                let matches = self.matches();
-                if !matches.is_empty() {
-                    let pick = matches[self.completion % matches.len()];
-                    self.input = Input::new(pick.to_string());
-                    self.completion += 1;
-                }
+                self.step_completion(true);
+                Outcome::Stay
+            }
+            Some(Action::CommandCompletePrev) => {
+                self.step_completion(false);
+                Outcome::Stay
+            }
+            Some(Action::CommandHistoryPrev) => {
+                self.step_history(true);
+                Outcome::Stay
+            }
+            Some(Action::CommandHistoryNext) => {
+                self.step_history(false);
                 Outcome::Stay
             }
             Some(a) => Outcome::App(a),
             None => {
                 self.input.handle_event(&Event::Key(k));
-                self.completion = 0;
+                self.cycle = None;
                 Outcome::Stay
             }
         }
@@ -111,6 +184,7 @@ impl CommandInput {
 
     pub fn paste(&mut self, line: &str) {
         self.input = Input::new(format!("{}{}", self.input.value(), line));
+        self.cycle = None;
     }
 }
 

@@ -165,6 +165,16 @@ pub struct App {
     pub task_backend: Backend,
     /// The session has an obshell agent (the scale-out wizard needs one).
     pub has_obshell: bool,
+    /// The obshell agent's address, when the profile names one (wizards say where they send).
+    pub obshell_url: Option<String>,
+    /// The `:` commands run in this session, oldest first (Up / Down in command mode).
+    pub command_history: Vec<String>,
+    /// The live state of DAG views and details a `:` jump covered, restored when Esc comes
+    /// back to them.
+    parked_dags: Vec<DagView>,
+    parked_details: Vec<DetailState>,
+    /// A `:` command waiting for its pane's first data (its names are not known yet).
+    pending: Option<(PaneKind, String)>,
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
@@ -183,6 +193,15 @@ pub struct App {
     /// runtime applies the configured setting (so tests read the same everywhere).
     pub zone: ShownZone,
 }
+
+/// The `:` commands remembered for Up / Down.
+const COMMAND_HISTORY: usize = 100;
+
+/// The deepest the navigation stack grows with `:` jumps (the oldest screens are dropped).
+const MAX_STACK: usize = 16;
+
+/// How many tasks the Tasks pane fetches (the newest; see `poll::fetch`).
+const TASK_LIST_PAGE: usize = 500;
 
 /// Upper bound of the help overlay's scroll: the registry, a title and a gap per scope, notes.
 const HELP_LINES: usize = super::actions::SPECS.len() + 2 * Scope::ALL.len() + 40;
@@ -222,6 +241,11 @@ impl App {
             server_label: None,
             task_backend: Backend::Ocp,
             has_obshell: false,
+            obshell_url: None,
+            command_history: Vec::new(),
+            parked_dags: Vec::new(),
+            parked_details: Vec::new(),
+            pending: None,
             quit: false,
             dirty: true,
             last_refresh: None,
@@ -355,8 +379,39 @@ impl App {
         ))
     }
 
-    /// Open a wizard (refused in read-only mode, and for upgrade without a selected cluster).
+    /// Open a wizard on the cluster on screen: the detail's, or the row selected in the
+    /// clusters pane while it is on screen (refused in read-only mode, and for upgrade
+    /// without one).
     pub fn open_wizard(&mut self, kind: WizardKind) -> Vec<Effect> {
+        let mut cluster = None;
+        if let PaneData::Clusters { clusters, .. } = &self.pane(PaneKind::Clusters).data {
+            let sel = match self.view() {
+                View::Detail(DetailTarget::Cluster(id)) => Some(*id),
+                View::Pane(PaneKind::Clusters) | View::Wizard => self
+                    .pane(PaneKind::Clusters)
+                    .table
+                    .selected_row()
+                    .and_then(|r| r.id.parse::<i64>().ok()),
+                _ => None,
+            };
+            if let Some(c) = sel.and_then(|id| clusters.iter().find(|c| c.id == id)) {
+                cluster = Some((c.id, c.name.clone()));
+            }
+        }
+        // A scale-out acts on the agent's own cluster: only a cluster named on purpose
+        // (`:scale-out NAME`) is checked against it.
+        if kind == WizardKind::ScaleOut {
+            cluster = None;
+        }
+        self.open_wizard_for(kind, cluster)
+    }
+
+    /// Open a wizard on `cluster` (OCP id and name), when it acts on one.
+    pub fn open_wizard_for(
+        &mut self,
+        kind: WizardKind,
+        cluster: Option<(i64, String)>,
+    ) -> Vec<Effect> {
         if kind.backend() == Backend::Obshell && !self.has_obshell {
             self.flash(
                 Level::Warn,
@@ -377,23 +432,26 @@ impl App {
             );
             return vec![];
         }
+        if kind == WizardKind::UpgradeCluster && cluster.is_none() {
+            let names = self.names().clusters;
+            let listed = names.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+            self.flash(
+                Level::Warn,
+                if listed.is_empty() {
+                    "select the cluster to upgrade first (or :upgrade NAME)".to_string()
+                } else {
+                    format!("which cluster? :upgrade NAME ({listed})")
+                },
+            );
+            return vec![];
+        }
         let mut ctx = WizardContext {
             ocp_version: self.ocp_version.clone(),
+            cluster,
+            server: self.settings.url.clone(),
+            agent: self.obshell_url.clone(),
             ..Default::default()
         };
-        if let PaneData::Clusters { clusters, .. } = &self.pane(PaneKind::Clusters).data {
-            let sel = match (self.view(), &self.detail) {
-                (View::Detail(DetailTarget::Cluster(id)), _) => Some(*id),
-                _ => self
-                    .pane(PaneKind::Clusters)
-                    .table
-                    .selected_row()
-                    .and_then(|r| r.id.parse::<i64>().ok()),
-            };
-            if let Some(c) = sel.and_then(|id| clusters.iter().find(|c| c.id == id)) {
-                ctx.cluster = Some((c.id, c.name.clone()));
-            }
-        }
         if self.current_pane() == PaneKind::Proxies {
             ctx.proxy_cluster_id = self
                 .pane(PaneKind::Proxies)
@@ -403,7 +461,10 @@ impl App {
         }
         match Wizard::open(kind, ctx, self.settings.read_only) {
             Ok((w, effects)) => {
-                self.wizard = Some(w);
+                // A wizard opened over another one (from its command mode) replaces it.
+                if let Some(mut old) = self.wizard.replace(w) {
+                    old.wipe_secrets();
+                }
                 if self.view() != &View::Wizard {
                     self.stack.push(View::Wizard);
                 }
@@ -514,17 +575,21 @@ impl App {
 
     /// Open the live DAG of a task.
     pub fn open_task(&mut self, task: String, backend: Backend) {
-        let mut v = DagView::new(task.clone(), backend);
-        v.set_keymap(&self.keymap);
-        v.zone = self.zone.clone();
-        v.fit_width(self.size.0);
-        self.dag = Some(v);
+        self.dag = Some(self.new_dag(task.clone(), backend));
         if matches!(self.view(), View::Dag(_)) {
             self.stack.pop();
         }
         self.stack.push(View::Dag(task));
         self.mode = Mode::Normal;
         self.dirty = true;
+    }
+
+    fn new_dag(&self, task: String, backend: Backend) -> DagView {
+        let mut v = DagView::new(task, backend);
+        v.set_keymap(&self.keymap);
+        v.zone = self.zone.clone();
+        v.fit_width(self.size.0);
+        v
     }
 
     pub fn on_task(&mut self, job: TaskJob, result: Result<TaskGraph, ApiError>, at: Instant) {
@@ -700,7 +765,7 @@ impl App {
                 View::Wizard => self
                     .wizard
                     .as_ref()
-                    .map(|w| w.kind.title().to_lowercase())
+                    .map(|w| w.heading())
                     .unwrap_or_default(),
                 View::Errors => "errors".into(),
             })
@@ -1214,7 +1279,10 @@ impl App {
                 self.mode = Mode::Help(HelpOverlay::new(lines))
             }
             Action::CommandMode | Action::WizardCommand => {
-                self.mode = Mode::Command(CommandInput::default())
+                self.mode = Mode::Command(CommandInput::new(
+                    self.names(),
+                    self.command_history.clone(),
+                ))
             }
             Action::Filter => {
                 if matches!(self.view(), View::Pane(_)) {
@@ -1279,6 +1347,23 @@ impl App {
                 Level::Warn,
                 format!("usage: :profile NAME (now: {})", self.settings.profile),
             ),
+            Action::GotoTask => {
+                let recent = self.names().tasks;
+                let listed = recent
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.flash(
+                    Level::Warn,
+                    if listed.is_empty() {
+                        "usage: :task ID".to_string()
+                    } else {
+                        format!("usage: :task ID (newest: {listed})")
+                    },
+                )
+            }
             Action::CreateCluster => return self.open_wizard(WizardKind::CreateCluster),
             Action::TakeoverCluster => return self.open_wizard(WizardKind::TakeoverCluster),
             Action::UpgradeCluster => return self.open_wizard(WizardKind::UpgradeCluster),
@@ -1381,6 +1466,9 @@ impl App {
             | Action::FilterClear
             | Action::CommandRun
             | Action::CommandComplete
+            | Action::CommandCompletePrev
+            | Action::CommandHistoryPrev
+            | Action::CommandHistoryNext
             | Action::CommandCancel
             | Action::HelpUp
             | Action::HelpDown
@@ -1400,25 +1488,261 @@ impl App {
         );
     }
 
-    /// A `:` command: the registry says which action each command name runs.
+    /// A `:` command: the registry says which action each command name runs; its argument
+    /// names what it acts on (see [`super::command`]). The command joins the history.
     fn run_command(&mut self, cmd: &str) -> Vec<Effect> {
-        let mut words = cmd.trim_start_matches(':').split_whitespace();
-        let Some(word) = words.next() else {
+        let line = cmd.trim().trim_start_matches(':').trim().to_string();
+        if line.is_empty() {
+            return vec![];
+        }
+        if self.command_history.last() != Some(&line) {
+            self.command_history.push(line.clone());
+            if self.command_history.len() > COMMAND_HISTORY {
+                self.command_history.remove(0);
+            }
+        }
+        self.pending = None;
+        self.run_command_line(&line)
+    }
+
+    fn run_command_line(&mut self, line: &str) -> Vec<Effect> {
+        use super::command::{arg_of, find, unknown, Arg};
+        let (word, arg) = match line.split_once(char::is_whitespace) {
+            Some((w, a)) => (w, a.trim()),
+            None => (line, ""),
+        };
+        let Some(action) = super::actions::by_command(word) else {
+            self.flash(
+                Level::Warn,
+                format!("unknown command :{word} (Tab completes)"),
+            );
             return vec![];
         };
-        match super::actions::by_command(word) {
-            Some(Action::Profile) => match words.next() {
-                Some(name) => vec![Effect::SwitchProfile(name.to_string())],
-                None => self.perform(Action::Profile),
-            },
-            Some(a) => self.perform(a),
-            None => {
-                self.flash(
-                    Level::Warn,
-                    format!("unknown command :{word} (Tab completes)"),
-                );
+        let kind = arg_of(action);
+        let pane_of = |a: Action| match a {
+            Action::PaneClusters => Some(PaneKind::Clusters),
+            Action::PaneHosts => Some(PaneKind::Hosts),
+            Action::PaneProxies => Some(PaneKind::Proxies),
+            Action::PaneTasks => Some(PaneKind::Tasks),
+            _ => None,
+        };
+        if arg.is_empty() {
+            return match pane_of(action) {
+                Some(p) => {
+                    self.jump(vec![View::Pane(p)]);
+                    vec![]
+                }
+                // The cluster on screen, if any; else it asks which (no row selection needed).
+                None if action == Action::UpgradeCluster && !self.settings.read_only => {
+                    self.open_wizard(WizardKind::UpgradeCluster)
+                }
+                None => self.perform(action),
+            };
+        }
+        match kind {
+            Arg::None => {
+                self.flash(Level::Warn, format!(":{word} takes no argument"));
+                return vec![];
+            }
+            Arg::Profile => return vec![Effect::SwitchProfile(arg.to_string())],
+            Arg::Filter => {
+                self.jump(vec![View::Pane(PaneKind::Tasks)]);
+                self.pane_mut(PaneKind::Tasks).table.set_filter(arg);
+                return vec![];
+            }
+            Arg::Task => return self.goto_task(arg),
+            Arg::Cluster | Arg::Host | Arg::Proxy => {}
+        }
+        if spec(action).dangerous && self.settings.read_only {
+            return self.perform(action);
+        }
+        let pane = match kind {
+            Arg::Host => PaneKind::Hosts,
+            Arg::Proxy => PaneKind::Proxies,
+            _ => PaneKind::Clusters,
+        };
+        if !self.pane(pane).loaded {
+            // The names are not known yet: the pane loads them, and the command runs then.
+            self.jump(vec![View::Pane(pane)]);
+            self.pending = Some((pane, line.to_string()));
+            self.flash(
+                Level::Info,
+                format!("loading the {} list for :{line}", kind.noun()),
+            );
+            return vec![];
+        }
+        let names = self.names();
+        let Some(name) = find(arg, names.of(kind)).cloned() else {
+            self.flash(Level::Warn, unknown(kind, arg, names.of(kind)));
+            return vec![];
+        };
+        let Some(id) = self.id_of(pane, &name) else {
+            return vec![];
+        };
+        match action {
+            Action::UpgradeCluster => {
+                self.open_wizard_for(WizardKind::UpgradeCluster, Some((id, name)))
+            }
+            Action::ScaleOut => self.open_wizard_for(WizardKind::ScaleOut, Some((id, name))),
+            _ => {
+                // The row selected in its pane, and its detail opened over where the user was.
+                let t = &mut self.pane_mut(pane).table;
+                if !t.select_id(&id.to_string()) {
+                    t.set_filter("");
+                    t.set_status_filter(crate::app::table::StatusFilter::All);
+                    t.select_id(&id.to_string());
+                }
+                let target = match pane {
+                    PaneKind::Hosts => DetailTarget::Host(id),
+                    PaneKind::Proxies => DetailTarget::Proxy(id),
+                    _ => DetailTarget::Cluster(id),
+                };
+                if self.view() != &View::Detail(target.clone()) {
+                    self.jump(vec![View::Detail(target.clone())]);
+                    self.detail = Some(new_detail(target));
+                }
                 vec![]
             }
+        }
+    }
+
+    /// `:task ID`: the task's DAG, over where the user was. An id the task list has loaded
+    /// without it (and could have listed) is refused, naming the newest ones.
+    fn goto_task(&mut self, arg: &str) -> Vec<Effect> {
+        let tasks = self.names().tasks;
+        let Ok(id) = arg.parse::<i64>() else {
+            self.flash(
+                Level::Warn,
+                super::command::unknown(super::command::Arg::Task, arg, &tasks),
+            );
+            return vec![];
+        };
+        // OCP's list holds the newest tasks (an older id may still exist); an agent's holds
+        // its unfinished DAGs only, so it cannot refuse an id.
+        let checkable = self.task_backend == Backend::Ocp && self.pane(PaneKind::Tasks).loaded;
+        if checkable && !tasks.contains(&id.to_string()) {
+            let oldest = tasks.iter().filter_map(|t| t.parse::<i64>().ok()).min();
+            let listed_all = tasks.len() < TASK_LIST_PAGE;
+            if listed_all || oldest.is_none_or(|o| id > o) {
+                self.flash(
+                    Level::Warn,
+                    super::command::unknown(super::command::Arg::Task, arg, &tasks),
+                );
+                return vec![];
+            }
+        }
+        let task = id.to_string();
+        if self.view() != &View::Dag(task.clone()) {
+            let v = self.new_dag(task.clone(), self.task_backend);
+            self.jump(vec![View::Dag(task)]);
+            self.dag = Some(v);
+        }
+        vec![]
+    }
+
+    /// The names `:` arguments take, from the panes' last data.
+    pub fn names(&self) -> super::command::Names {
+        let mut n = super::command::Names::default();
+        for p in &self.panes {
+            match &p.data {
+                PaneData::Clusters { clusters, .. } => {
+                    n.clusters = clusters.iter().map(|c| c.name.clone()).collect()
+                }
+                PaneData::Hosts(hosts) => {
+                    n.hosts = hosts
+                        .iter()
+                        .filter_map(|h| h.ip.clone().or_else(|| h.hostname.clone()))
+                        .collect()
+                }
+                PaneData::Proxies(px) => n.proxies = px.iter().map(|p| p.name.clone()).collect(),
+                PaneData::Tasks(tasks) => {
+                    let mut ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+                    ids.sort_unstable_by(|a, b| b.cmp(a));
+                    n.tasks = ids.iter().map(i64::to_string).collect()
+                }
+            }
+        }
+        n
+    }
+
+    /// The id of the row named `name` in a pane's data (a host by IP or host name).
+    fn id_of(&self, pane: PaneKind, name: &str) -> Option<i64> {
+        match &self.pane(pane).data {
+            PaneData::Clusters { clusters, .. } => {
+                clusters.iter().find(|c| c.name == name).map(|c| c.id)
+            }
+            PaneData::Hosts(hosts) => hosts
+                .iter()
+                .find(|h| h.ip.as_deref().or(h.hostname.as_deref()) == Some(name))
+                .map(|h| h.id),
+            PaneData::Proxies(px) => px.iter().find(|p| p.name == name).map(|p| p.id),
+            PaneData::Tasks(_) => None,
+        }
+    }
+
+    /// Run the `:` command that waited for its pane's data, once that data is on screen.
+    pub fn run_pending(&mut self) -> Vec<Effect> {
+        match self.pending.clone() {
+            Some((pane, line)) if self.pane(pane).loaded => {
+                self.pending = None;
+                if self.view() == &View::Pane(pane) {
+                    self.run_command_line(&line)
+                } else {
+                    vec![]
+                }
+            }
+            _ => vec![],
+        }
+    }
+
+    /// A `:` jump: `views` go on top of the navigation stack, so Esc comes back here. A
+    /// wizard on top is left (its secrets wiped); a DAG view or detail it covers is parked
+    /// with its state (selection, scroll) until Esc returns to it.
+    fn jump(&mut self, views: Vec<View>) {
+        self.mode = Mode::Normal;
+        if self.view() == &View::Wizard {
+            self.close_wizard();
+        }
+        if views.last().is_none_or(|v| v == self.view()) {
+            return;
+        }
+        match self.view() {
+            View::Dag(_) => self.parked_dags.extend(self.dag.take()),
+            View::Detail(_) => self.parked_details.extend(self.detail.take()),
+            _ => {}
+        }
+        self.stack.extend(views);
+        if self.stack.len() > MAX_STACK {
+            let cut = self.stack.len() - MAX_STACK;
+            self.stack.drain(..cut);
+        }
+        // Only what is still on the stack stays parked.
+        let stack = &self.stack;
+        self.parked_dags
+            .retain(|d| stack.contains(&View::Dag(d.task_id.clone())));
+        self.parked_details
+            .retain(|d| stack.contains(&View::Detail(d.target.clone())));
+    }
+
+    /// The live state of the view on top, after Esc: a parked DAG view or detail comes back
+    /// as it was left (or fresh, if it was not kept).
+    fn restore_top(&mut self) {
+        match self.view().clone() {
+            View::Dag(id) if self.dag.as_ref().is_none_or(|d| d.task_id != id) => {
+                let parked = self.parked_dags.iter().rposition(|d| d.task_id == id);
+                self.dag = Some(match parked {
+                    Some(i) => self.parked_dags.remove(i),
+                    None => self.new_dag(id, self.task_backend),
+                });
+            }
+            View::Detail(t) if self.detail.as_ref().is_none_or(|d| d.target != t) => {
+                let parked = self.parked_details.iter().rposition(|d| d.target == t);
+                self.detail = Some(match parked {
+                    Some(i) => self.parked_details.remove(i),
+                    None => new_detail(t),
+                });
+            }
+            _ => {}
         }
     }
 
@@ -1440,6 +1764,9 @@ impl App {
 
     fn goto_pane(&mut self, k: PaneKind) {
         self.mode = Mode::Normal;
+        self.parked_dags.clear();
+        self.parked_details.clear();
+        self.pending = None;
         self.detail = None;
         self.dag = None;
         if let Some(mut w) = self.wizard.take() {
@@ -1462,6 +1789,7 @@ impl App {
             if !matches!(self.view(), View::Detail(_)) {
                 self.detail = None;
             }
+            self.restore_top();
         } else {
             // Esc on a pane clears its filters: the text and the status filter.
             let kind = self.current_pane();
@@ -1509,14 +1837,7 @@ impl App {
                 return;
             }
         };
-        self.detail = Some(DetailState {
-            target: target.clone(),
-            data: None,
-            scroll: 0,
-            error: None,
-            last_ok: None,
-            parts: Parts::new(),
-        });
+        self.detail = Some(new_detail(target.clone()));
         self.stack.push(View::Detail(target));
     }
 
@@ -1587,6 +1908,18 @@ impl App {
         }
         self.dirty = true;
         vec![]
+    }
+}
+
+/// A detail view of `target`, its data still to come.
+fn new_detail(target: DetailTarget) -> DetailState {
+    DetailState {
+        target,
+        data: None,
+        scroll: 0,
+        error: None,
+        last_ok: None,
+        parts: Parts::new(),
     }
 }
 

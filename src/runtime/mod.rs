@@ -450,6 +450,7 @@ pub async fn run_tui(
         app.task_backend = obtui_task::Backend::Obshell;
     }
     app.has_obshell = r.obshell_url.is_some();
+    app.obshell_url = r.obshell_url.clone();
     if let Some(w) = theme_warning {
         app.flash(Level::Warn, w);
     }
@@ -648,6 +649,8 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
             if let Some((job, next)) = round {
                 app.on_view_interval(job, next);
             }
+            // A `:` command that waited for this data runs now.
+            return app.run_pending();
         }
         Msg::ViewProgress(p) => app.on_view_progress(p),
         Msg::Info(r) => app.on_info(r),
@@ -788,6 +791,7 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
         theme,
     );
     app.has_obshell = r.obshell_url.is_some();
+    app.obshell_url = r.obshell_url.clone();
     if let Some(w) = warn {
         app.flash(Level::Warn, w);
     }

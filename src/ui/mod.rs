@@ -513,12 +513,7 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
         }
         Mode::Command(c) => {
             let input = &c.input;
-            let matches = crate::app::state::complete(input.value());
-            let hint = if matches.is_empty() {
-                "  (no such command)".to_string()
-            } else {
-                format!("  {}", matches.join(" "))
-            };
+            let hint = format!("  {}", crate::app::command::hint(input.value(), &c.names));
             let line = Line::from(vec![
                 Span::styled(":", Style::default().fg(t.accent)),
                 Span::raw(input.value().to_string()),

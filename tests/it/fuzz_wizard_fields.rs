@@ -31,6 +31,7 @@ fn open_all(kind: WizardKind) -> Wizard {
         ocp_version: Some("4.3.1".into()),
         cluster: Some((7, "terran".into())),
         proxy_cluster_id: Some(5),
+        ..Default::default()
     };
     let mut w = open(kind, ctx);
     if kind == WizardKind::TakeoverCluster {

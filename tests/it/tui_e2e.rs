@@ -55,6 +55,24 @@ fn demo_switches_panes_filters_and_quits_cleanly() {
         s.contains("Tasks [") && s.contains("PROGRESS")
     });
 
+    // A command names its target from any pane: zerg's upgrade from the Tasks pane (Tab
+    // completes the name), the target in the wizard's title and the way back in the header.
+    t.keys(&[":"]);
+    t.literal("upgrade ze");
+    t.keys(&["Tab"]);
+    t.wait_text(":upgrade zerg", T);
+    t.keys(&["Enter"]);
+    let s = t.wait_text("Upgrade cluster zerg · OCP at", T);
+    assert!(s.contains("Tasks › Upgrade cluster zerg"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("back on the tasks pane", T, |s| {
+        s.contains("Tasks [") && !s.contains("Upgrade cluster zerg")
+    });
+    t.keys(&[":"]);
+    t.literal("upgrade zergx");
+    t.keys(&["Enter"]);
+    t.wait_text("no cluster 'zergx'; clusters: zerg,", T);
+
     t.keys(&["?"]);
     t.wait_text("Keys — any other key closes", T);
     t.keys(&["x"]);

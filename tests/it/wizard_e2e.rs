@@ -888,3 +888,63 @@ async fn a_401_in_a_wizard_is_cured_by_login_without_losing_the_form() {
     assert!(kept, "the root@sys password did not survive the re-login");
     r.stop().await;
 }
+
+/// `:` commands act on what they name, from any pane, against the simulator: `:upgrade zerg`
+/// from the Tasks pane opens zerg's upgrade (not the cluster selected in Clusters) and every
+/// line of it names zerg; `:task ID` opens that DAG with a breadcrumb and Esc comes back; an
+/// unknown name is refused with the names that exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_act_on_the_named_target_from_any_pane() {
+    let mut r = Rig::new().await;
+    r.select_cluster("terran").await;
+    r.code(KeyCode::Char('4'));
+    r.until("the tasks pane", |a| a.pane(PaneKind::Tasks).loaded)
+        .await;
+
+    r.code(KeyCode::Char(':'));
+    r.typ("upgrade zer");
+    r.code(KeyCode::Tab);
+    r.code(KeyCode::Enter);
+    assert_eq!(r.wiz().kind, WizardKind::UpgradeCluster);
+    assert_eq!(
+        r.wiz().ctx.cluster.as_ref().map(|c| c.1.as_str()),
+        Some("zerg")
+    );
+    let host = r.server.url().trim_start_matches("http://").to_string();
+    let screen = r.screen();
+    assert!(
+        screen.contains(&format!("Upgrade cluster zerg · OCP at {host}")),
+        "{screen}"
+    );
+    assert!(screen.contains("Tasks › Upgrade cluster zerg"), "{screen}");
+    r.code(KeyCode::Esc);
+    assert!(r.wiz_closed());
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Tasks));
+
+    // An unknown name: refused, with what exists.
+    r.code(KeyCode::Char(':'));
+    r.typ("upgrade zergx");
+    r.code(KeyCode::Enter);
+    assert!(r.wiz_closed());
+    let screen = r.screen();
+    assert!(
+        screen.contains("no cluster 'zergx'; clusters: zerg,"),
+        "{screen}"
+    );
+
+    // `:task ID`: its DAG over the Tasks pane, and Esc returns.
+    let id = r.app.names().tasks.first().cloned().expect("a task");
+    r.code(KeyCode::Char(':'));
+    r.typ(&format!("task {id}"));
+    r.code(KeyCode::Enter);
+    assert_eq!(r.app.view(), &View::Dag(id.clone()));
+    r.until("the task's DAG", |a| {
+        a.dag.as_ref().is_some_and(|d| d.graph().is_some())
+    })
+    .await;
+    let screen = r.screen();
+    assert!(screen.contains(&format!("Tasks › task {id}")), "{screen}");
+    r.code(KeyCode::Esc);
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Tasks));
+    r.stop().await;
+}

@@ -659,6 +659,7 @@ fn proxy_takeover_body_and_checks() {
         ocp_version: Some("4.3.2".into()),
         cluster: None,
         proxy_cluster_id: Some(5),
+        ..Default::default()
     };
     let mut w = open(WizardKind::TakeoverProxy, ctx);
     assert_eq!(

@@ -57,8 +57,10 @@ fn random_input_never_panics_and_never_double_submits() {
         let mut rng = SmallRng::seed_from_u64(0x0b7 + seed as u64);
         let ctx = WizardContext {
             ocp_version: Some("4.3.0".into()),
-            cluster: Some((7, "terran".into())),
+            // A scale-out acts on its agent's cluster (a named other one fails its precheck).
+            cluster: (kind != WizardKind::ScaleOut).then(|| (7, "terran".into())),
             proxy_cluster_id: Some(5),
+            ..Default::default()
         };
         // Start from a filled form at the precheck, so random keys reach the later steps too.
         let start = |ctx: &WizardContext| {

@@ -90,6 +90,7 @@ fn every_step_of_every_wizard_shows_the_focused_field_at_80x24() {
             ocp_version: Some("4.3.1".into()),
             cluster: Some((7, "terran".into())),
             proxy_cluster_id: Some(5),
+            ..Default::default()
         };
         let mut w = open(kind, ctx);
         // Turn on every conditional field, so the forms are as long as they get.
@@ -352,4 +353,112 @@ fn rows_cut_by_the_window_edge_draw_at_every_height() {
             w.handle_key(key(Down));
         }
     }
+}
+
+/// Every wizard names what it acts on and where the request goes: in its title on every step
+/// (form, precheck, summary) and in the submit confirmation.
+#[test]
+fn every_wizard_names_its_target_and_server_from_first_step_to_confirmation() {
+    let ocp = "OCP at 10.9.9.9:8080";
+    let agent = "the obshell agent at 10.0.0.5:2886";
+    for kind in WizardKind::ALL {
+        let ctx = WizardContext {
+            cluster: (kind == WizardKind::UpgradeCluster).then(|| (7, "terran".to_string())),
+            proxy_cluster_id: Some(5),
+            server: "http://10.9.9.9:8080".into(),
+            agent: Some("http://10.0.0.5:2886/".into()),
+            ..Default::default()
+        };
+        let mut w = open(kind, ctx);
+        let (title, question) = match kind {
+            WizardKind::CreateCluster => {
+                let t = render(&mut w, 120, 30, &Theme::builtin_default())[0].clone();
+                assert!(
+                    t.contains("Create cluster (name not set yet) · OCP at"),
+                    "{t}"
+                );
+                typ(&mut w, "zerg");
+                (
+                    format!("Create cluster zerg · {ocp}"),
+                    format!("Send this request to {ocp} for new cluster zerg?"),
+                )
+            }
+            WizardKind::TakeoverCluster => {
+                w.set_named("address", Value::Text("10.0.0.1".into()));
+                (
+                    format!("Take over cluster at 10.0.0.1:2881 · {ocp}"),
+                    format!("Send this request to {ocp} for cluster at 10.0.0.1:2881?"),
+                )
+            }
+            WizardKind::UpgradeCluster => (
+                format!("Upgrade cluster terran · {ocp}"),
+                format!("Send this request to {ocp} for cluster terran?"),
+            ),
+            WizardKind::TakeoverProxy => (
+                format!("Take over OBProxy px · {ocp}"),
+                format!("Send this request to {ocp} for OBProxy cluster px?"),
+            ),
+            // The agent's own cluster, as it answered.
+            WizardKind::ScaleOut => (
+                format!("Scale out cluster obshell-sim · {agent}"),
+                format!("Send this request to {agent} for cluster obshell-sim?"),
+            ),
+        };
+        for step in 0..w.steps.len() {
+            w.step = step;
+            let lines = render(&mut w, 140, 30, &Theme::builtin_default());
+            assert!(
+                lines[0].contains(&title),
+                "{kind:?} step {step}: {title:?} not in the title\n{}",
+                lines.join("\n")
+            );
+        }
+        w.step = w.steps.len() - 1;
+        w.confirm = Some(Confirm {
+            submit_focused: false,
+            expected: None,
+            typed: String::new(),
+        });
+        let text = render(&mut w, 140, 40, &Theme::builtin_default()).join("\n");
+        let flat: String = text
+            .lines()
+            .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            flat.contains(&question),
+            "{kind:?}: {question:?} not in the confirmation\n{text}"
+        );
+        assert!(!text.contains("Send this request to OCP?"), "{text}");
+    }
+}
+
+/// `:scale-out NAME` names a cluster; the request goes to the session's agent whatever name
+/// was typed, so a name that is not the agent's cluster fails the precheck and says whose it is.
+#[test]
+fn scale_out_of_a_named_cluster_checks_the_agent_manages_it() {
+    let names = |cluster: &str| {
+        let ctx = WizardContext {
+            cluster: Some((3, cluster.to_string())),
+            agent: Some("http://10.0.0.5:2886".into()),
+            ..Default::default()
+        };
+        let w = open(WizardKind::ScaleOut, ctx);
+        assert!(w
+            .title()
+            .starts_with(&format!("Scale out cluster {cluster} · ")));
+        spec_for(WizardKind::ScaleOut)
+            .computed_precheck(&w)
+            .into_iter()
+            .find(|i| i.name == "agent's cluster")
+            .expect("the check is there")
+    };
+    let bad = names("zerg");
+    assert_eq!(bad.result, CheckResult::Fail);
+    assert!(
+        bad.reason
+            .contains("10.0.0.5:2886 manages cluster obshell-sim, not zerg"),
+        "{bad:?}"
+    );
+    assert_eq!(names("obshell-sim").result, CheckResult::Pass);
 }

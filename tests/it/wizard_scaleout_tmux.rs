@@ -83,7 +83,10 @@ fn scale_out_wizard_in_the_terminal() {
 
     // Default ports 2881 / 2882: the precheck FAILs on the clash with the first server.
     t.keys(&["C-n"]);
-    let s = t.wait_for("the precheck", T, |s| s.contains(" FAIL — "));
+    // The whole list, not only its header line: a frame can be captured half-written.
+    let s = t.wait_for("the precheck", T, |s| {
+        s.contains(" FAIL — ") && s.contains("FAIL ports free")
+    });
     assert!(s.contains("FAIL ports free"), "{s}");
     assert!(s.contains(&format!("{}:2882", target.ip)), "{s}");
     t.keys(&["Enter"]);

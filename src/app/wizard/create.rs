@@ -19,6 +19,9 @@ impl super::WizardSpec for CreateSpec {
     fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
         form(ctx)
     }
+    fn target_name(&self, w: &Wizard) -> Option<String> {
+        Some(w.text(Id::Name).trim().to_string())
+    }
     fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
         needs()
     }

@@ -92,6 +92,10 @@ pub struct WizardContext {
     pub cluster: Option<(i64, String)>,
     /// The OBProxy cluster selected in the pane (OBProxy take-over), to preselect.
     pub proxy_cluster_id: Option<i64>,
+    /// The OCP the session writes to (its URL), named in the title and the confirmation.
+    pub server: String,
+    /// The obshell agent the session writes to (its URL), for the obshell wizards.
+    pub agent: Option<String>,
 }
 
 impl WizardContext {
@@ -158,6 +162,11 @@ pub trait WizardSpec: std::fmt::Debug + Sync {
     }
     /// The write and a one-line effect for the summary, or why it cannot be built.
     fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String>;
+    /// The name of what the wizard acts on, as far as it is known ("zerg" for an upgrade of
+    /// zerg; the name typed for a new cluster); `None` while it is not chosen yet.
+    fn target_name(&self, _w: &Wizard) -> Option<String> {
+        None
+    }
     /// A name the user must type to confirm the submit (a destructive write).
     fn confirm_name(&self, _w: &Wizard) -> Option<String> {
         None
@@ -327,6 +336,16 @@ pub struct Popup {
 /// Why submit is refused while a write's outcome is unknown.
 pub const UNKNOWN_REFUSAL: &str = "the last submit's outcome is unknown: it is not sent again. Press r to look for its task again, or :tasks for the task list (this leaves the wizard)";
 
+/// A server's address without its scheme and trailing slash ("10.0.0.1:8080").
+fn bare_address(url: &str) -> &str {
+    let u = url.trim();
+    let u = u
+        .strip_prefix("http://")
+        .or_else(|| u.strip_prefix("https://"))
+        .unwrap_or(u);
+    u.trim_end_matches('/')
+}
+
 /// What the app must do for the wizard.
 #[derive(Debug, Clone)]
 pub enum WizardEffect {
@@ -436,6 +455,47 @@ impl Wizard {
 
     fn data_needs(&self) -> Vec<DataRequest> {
         self.spec.needs(self)
+    }
+
+    /// What the wizard acts on, named from its first step: "zerg", or what is still missing.
+    pub fn target(&self) -> String {
+        self.spec
+            .target_name(self)
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| self.kind.target_missing().to_string())
+    }
+
+    /// The wizard's heading: its kind and its target ("Upgrade cluster zerg").
+    pub fn heading(&self) -> String {
+        format!("{} {}", self.kind.title(), self.target())
+    }
+
+    /// The server the write goes to, in words ("OCP at 10.0.0.1:8080", "the obshell agent
+    /// at 10.0.0.2:2886").
+    pub fn server(&self) -> String {
+        match self.kind.backend() {
+            obtui_task::Backend::Obshell => match self.ctx.agent.as_deref() {
+                Some(a) => format!("the obshell agent at {}", bare_address(a)),
+                None => "the obshell agent".into(),
+            },
+            obtui_task::Backend::Ocp if self.ctx.server.is_empty() => "OCP".into(),
+            obtui_task::Backend::Ocp => format!("OCP at {}", bare_address(&self.ctx.server)),
+        }
+    }
+
+    /// The title of every step: the heading and where it is sent.
+    pub fn title(&self) -> String {
+        format!("{} · {}", self.heading(), self.server())
+    }
+
+    /// The confirmation's question: where the request goes and what it acts on.
+    pub fn question(&self) -> String {
+        format!(
+            "Send this request to {} for {} {}?",
+            self.server(),
+            self.kind.target_noun(),
+            self.target()
+        )
     }
 
     // ----- lookup helpers (used by the wizard files and tests) -----

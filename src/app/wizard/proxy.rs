@@ -33,6 +33,18 @@ impl super::WizardSpec for ProxySpec {
     fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
         needs()
     }
+    /// The OBProxy cluster chosen (its name once OCP's list is in, else its id).
+    fn target_name(&self, w: &Wizard) -> Option<String> {
+        let id: i64 = w.choice(Id::ProxyCluster)?.parse().ok()?;
+        let name = w
+            .inventory
+            .proxy_clusters
+            .iter()
+            .flatten()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone());
+        Some(name.unwrap_or_else(|| format!("#{id}")))
+    }
     fn options(
         &self,
         w: &Wizard,
@@ -781,6 +793,7 @@ mod tests {
             ocp_version: Some("4.2.2".into()),
             cluster: None,
             proxy_cluster_id: Some(5),
+            ..Default::default()
         };
         let (mut w, _) = Wizard::open(WizardKind::TakeoverProxy, ctx, false).unwrap();
         let data = inv();

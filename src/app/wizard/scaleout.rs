@@ -42,10 +42,41 @@ impl super::WizardSpec for ScaleOutSpec {
     fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
         submit_request(w)
     }
+    /// The cluster named on purpose (`:scale-out NAME`), else the agent's own, once known.
+    fn target_name(&self, w: &Wizard) -> Option<String> {
+        w.ctx
+            .cluster
+            .as_ref()
+            .map(|(_, n)| n.clone())
+            .or_else(|| w.inventory.agent_cluster.as_ref().map(|c| c.name.clone()))
+    }
     fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
-        precheck(&form_values(w), &w.inventory)
+        let mut out: Vec<PrecheckItem> = named_cluster_check(w).into_iter().collect();
+        out.extend(precheck(&form_values(w), &w.inventory));
+        out
     }
 }
+/// A cluster named on purpose (`:scale-out NAME`) must be the one the agent manages: the
+/// request goes to that agent, whatever name was typed.
+fn named_cluster_check(w: &Wizard) -> Option<PrecheckItem> {
+    let (_, want) = w.ctx.cluster.as_ref()?;
+    let got = &w.inventory.agent_cluster.as_ref()?.name;
+    let agent = w
+        .ctx
+        .agent
+        .as_deref()
+        .unwrap_or("the session's obshell agent");
+    Some(if got == want {
+        PrecheckItem::pass("agent's cluster", format!("{agent} manages cluster {got}"))
+    } else {
+        PrecheckItem::fail(
+            "agent's cluster",
+            format!("{agent} manages cluster {got}, not {want}"),
+            format!("scale out {got} (:scale-out {got}), or use a profile whose obshell_url is an agent of {want}"),
+        )
+    })
+}
+
 /// The select value that stands for "a zone not in the cluster yet".
 pub const NEW_ZONE: &str = "+new";
 

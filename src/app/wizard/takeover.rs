@@ -17,6 +17,17 @@ impl super::WizardSpec for TakeoverSpec {
     fn form(&self, ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
         form(ctx)
     }
+    /// The name given for it, else where it is reached.
+    fn target_name(&self, w: &Wizard) -> Option<String> {
+        let name = w.text(Id::ClusterName).trim();
+        let addr = w.text(Id::Address).trim();
+        match (name.is_empty(), addr.is_empty()) {
+            (false, true) => Some(name.to_string()),
+            (false, false) => Some(format!("{name} at {addr}:{}", w.text(Id::Port).trim())),
+            (true, false) => Some(format!("at {addr}:{}", w.text(Id::Port).trim())),
+            (true, true) => None,
+        }
+    }
     fn needs(&self, _w: &Wizard) -> Vec<DataRequest> {
         needs()
     }

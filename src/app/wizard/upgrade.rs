@@ -51,6 +51,9 @@ impl super::WizardSpec for UpgradeSpec {
     fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
         precheck(&form_values(w), &w.inventory)
     }
+    fn target_name(&self, w: &Wizard) -> Option<String> {
+        w.ctx.cluster.as_ref().map(|(_, n)| n.clone())
+    }
     fn confirm_name(&self, w: &Wizard) -> Option<String> {
         w.ctx.cluster.as_ref().map(|(_, n)| n.clone())
     }
@@ -631,6 +634,7 @@ mod tests {
             ocp_version: Some("4.3.0".into()),
             cluster: Some((1, "terran".into())),
             proxy_cluster_id: None,
+            ..Default::default()
         };
         let (w, _) = Wizard::open(WizardKind::UpgradeCluster, ctx, false).expect("opens");
         super::super::assert_ids_match(&w, Id::ALL, Id::from_key, &[]);

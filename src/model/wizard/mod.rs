@@ -39,6 +39,28 @@ impl WizardKind {
         }
     }
 
+    /// What it acts on, as a noun before the target's name ("cluster zerg").
+    pub fn target_noun(&self) -> &'static str {
+        match self {
+            WizardKind::CreateCluster => "new cluster",
+            WizardKind::TakeoverCluster | WizardKind::UpgradeCluster | WizardKind::ScaleOut => {
+                "cluster"
+            }
+            WizardKind::TakeoverProxy => "OBProxy cluster",
+        }
+    }
+
+    /// What stands for the target's name while it is not chosen yet.
+    pub fn target_missing(&self) -> &'static str {
+        match self {
+            WizardKind::CreateCluster => "(name not set yet)",
+            WizardKind::TakeoverCluster => "(address not set yet)",
+            WizardKind::UpgradeCluster => "(no cluster chosen)",
+            WizardKind::TakeoverProxy => "(not chosen yet)",
+            WizardKind::ScaleOut => "(the agent's cluster, loading)",
+        }
+    }
+
     /// The `:command` that opens it.
     pub fn command(&self) -> &'static str {
         match self {

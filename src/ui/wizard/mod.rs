@@ -29,7 +29,7 @@ pub fn draw(
 ) -> Option<usize> {
     frame.render_widget(Clear, area);
     let title = Line::from(vec![Span::styled(
-        format!(" {} ", w.kind.title()),
+        format!(" {} ", w.title()),
         Style::default()
             .fg(theme.title)
             .add_modifier(Modifier::BOLD),
@@ -771,6 +771,9 @@ fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
     }
     lines.push(Line::raw(""));
     let mut cursor = None;
+    for l in wrap(&w.question(), text_w) {
+        lines.push(Line::raw(l));
+    }
     if let Some(expected) = &c.expected {
         lines.push(Line::raw(fit(
             &format!("Type the cluster name ({expected}) to confirm:"),
@@ -790,8 +793,6 @@ fn draw_confirm(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme) {
             lines.len() - 1,
             2 + c.typed.width().min(text_w.saturating_sub(2)),
         ));
-    } else {
-        lines.push(Line::raw("Send this request to OCP?"));
     }
     lines.push(Line::raw(""));
     let button = |label: &str, on: bool, enabled: bool| {

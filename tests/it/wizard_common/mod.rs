@@ -248,6 +248,7 @@ pub fn upgrade_ctx(ocp: Option<&str>) -> WizardContext {
         ocp_version: ocp.map(Into::into),
         cluster: Some((7, "terran".into())),
         proxy_cluster_id: None,
+        ..Default::default()
     }
 }
 
