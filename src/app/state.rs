@@ -1,6 +1,6 @@
 //! The app state and its `update`: keys, mouse and poller messages in, effects out.
 
-use super::actions::{spec, Action, Keymap, Scope};
+use super::actions::{spec, Action, Keymap, Scope, SPECS};
 use super::dag::{DagEffect, DagView};
 use super::hit::{self, Drawn};
 use super::modes::{CommandInput, FilterEnd, FilterInput, HelpOverlay, Outcome, PasswordPrompt};
@@ -1179,6 +1179,70 @@ impl App {
                 .then_some("select a node first"),
             View::Detail(_) | View::Wizard | View::Errors => None,
         }
+    }
+
+    /// Whether `a` would do something on the screen on top now: read-only mode, the
+    /// selection, what the profile's server offers (OCP or an obshell agent), what the pane
+    /// holds and, in the DAG view, the task's state and backend. The footer offers only these.
+    pub fn offers(&self, a: Action) -> bool {
+        let s = spec(a);
+        if s.dangerous && self.settings.read_only {
+            return false;
+        }
+        if s.needs_selection && self.missing_selection().is_some() {
+            return false;
+        }
+        if let (View::Dag(_), Some(d)) = (self.view(), self.dag.as_ref()) {
+            if routes_to_dag(a) {
+                return d.offers(a);
+            }
+        }
+        let ocp = self.task_backend == Backend::Ocp;
+        match a {
+            Action::CreateCluster
+            | Action::TakeoverCluster
+            | Action::UpgradeCluster
+            | Action::TakeoverProxy => ocp,
+            Action::ScaleOut => self.has_obshell,
+            Action::Back => match self.view() {
+                View::Pane(k) => {
+                    let t = &self.pane(*k).table;
+                    !t.filter.is_empty() || t.status_filter != crate::app::table::StatusFilter::All
+                }
+                _ => self.stack.len() > 1,
+            },
+            Action::SortNext | Action::SortReverse => match self.view() {
+                View::Pane(k) => !self.pane(*k).table.rows.is_empty(),
+                _ => false,
+            },
+            Action::Filter => matches!(self.view(), View::Pane(_)),
+            Action::StatusFilter => self.view() == &View::Pane(PaneKind::Tasks),
+            _ => true,
+        }
+    }
+
+    /// The footer's hints for the screen on top: the registry's hinted actions of the active
+    /// scopes, most specific first, that do something now ([`App::offers`]). Help and quit
+    /// come last: the footer keeps room for them whatever else is cut.
+    pub fn hints(&self) -> Vec<Action> {
+        let mut out = Vec::new();
+        for sc in self.screen_scopes() {
+            for s in SPECS.iter().filter(|s| s.scope == sc && s.hint) {
+                if matches!(s.action, Action::Help | Action::Quit) {
+                    continue;
+                }
+                if self.offers(s.action) {
+                    out.push(s.action);
+                }
+            }
+        }
+        let scopes = self.screen_scopes();
+        for a in [Action::Help, Action::Quit] {
+            if scopes.contains(&spec(a).scope) {
+                out.push(a);
+            }
+        }
+        out
     }
 
     /// Run an action, unless read-only mode forbids it or it needs a selection there is not.

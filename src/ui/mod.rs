@@ -7,7 +7,7 @@ pub mod panes;
 pub use crate::model::fmt::short_age;
 pub mod widgets;
 
-use crate::app::actions::{Action, Scope, SPECS};
+use crate::app::actions::Action;
 use crate::app::hit::{Drawn, TableDrawn};
 use crate::app::notify::Level;
 use crate::app::state::{App, Mode, View};
@@ -559,43 +559,57 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// The scopes active in the current view, most specific first (same order the keys use).
-fn scopes(app: &App) -> Vec<Scope> {
-    app.screen_scopes()
-}
-
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
-    let scopes = scopes(app);
     let mut spans = vec![Span::raw(" ")];
-    let mut width = 1usize;
-    // Specific scopes first: the pane's own actions are the most useful hints.
-    for sc in &scopes {
-        for s in SPECS.iter().filter(|s| s.scope == *sc && s.hint) {
-            if s.dangerous && app.settings.read_only {
-                continue;
-            }
-            if *sc == Scope::Global && matches!(s.action, Action::Up | Action::Down) {
-                continue;
-            }
-            let key = app.keymap.label(s.action);
-            let text = short_desc(s.desc);
-            let w = key.chars().count() + text.chars().count() + 3;
-            if width + w > area.width as usize {
-                break;
-            }
-            width += w;
-            spans.push(Span::styled(
-                key,
-                Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD),
-            ));
-            spans.push(Span::styled(
-                format!(" {text}  "),
-                Style::default().fg(t.hint_text),
-            ));
-        }
+    for (_, key, text) in footer_hints(app, area.width) {
+        spans.push(Span::styled(
+            key,
+            Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(
+            format!(" {text}  "),
+            Style::default().fg(t.hint_text),
+        ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The footer's hints that fit in `width` columns, as `(action, key, words)`: what the app
+/// says can be done now ([`App::hints`]), in its order. Help and quit are kept whatever else
+/// is dropped (one leading space, then `key words` and two spaces each).
+pub fn footer_hints(app: &App, width: u16) -> Vec<(Action, String, String)> {
+    let items: Vec<(Action, String, String)> = app
+        .hints()
+        .into_iter()
+        .map(|a| {
+            let s = crate::app::actions::spec(a);
+            let text = s
+                .short
+                .map(str::to_string)
+                .unwrap_or_else(|| short_desc(s.desc));
+            (a, app.keymap.label(a), text)
+        })
+        .collect();
+    let w = |(_, k, t): &(Action, String, String)| k.chars().count() + t.chars().count() + 3;
+    let kept = |a: Action| matches!(a, Action::Help | Action::Quit);
+    let mut room = (width as usize)
+        .saturating_sub(1 + items.iter().filter(|i| kept(i.0)).map(w).sum::<usize>());
+    let mut out = Vec::new();
+    for it in items.iter().filter(|i| !kept(i.0)) {
+        if w(it) <= room {
+            room -= w(it);
+            out.push(it.clone());
+        }
+    }
+    let mut room = (width as usize).saturating_sub(1 + out.iter().map(w).sum::<usize>());
+    for it in items.iter().filter(|i| kept(i.0)) {
+        if w(it) <= room {
+            room -= w(it);
+            out.push(it.clone());
+        }
+    }
+    out
 }
 
 /// Footer hints use the first words of the description.
