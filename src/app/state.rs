@@ -307,6 +307,12 @@ impl App {
         }
     }
 
+    /// Nothing on screen is being refreshed (a wizard, the error history): the header says
+    /// "paused" rather than an interval that does not run.
+    pub fn polling_paused(&self) -> bool {
+        self.view_job().is_none() && self.task_job().is_none()
+    }
+
     /// What the task poller should fetch (the DAG on screen), and how often.
     pub fn task_job(&self) -> Option<(TaskJob, Duration)> {
         let View::Dag(_) = self.view() else {
@@ -723,6 +729,10 @@ impl App {
         }
         if let (Some(rows), Some(w)) = (d.wizard_rows, self.wizard.as_mut()) {
             w.viewport = rows;
+        }
+        if let (Some(max), Mode::Help(h)) = (d.help_max_scroll, &mut self.mode) {
+            h.max = max;
+            h.scroll = h.scroll.min(max);
         }
         self.drawn = d;
     }

@@ -175,3 +175,119 @@ fn an_obshell_dag_offers_what_its_panel_offers() {
     let screen = render(&mut a, 200, 36).join("\n");
     assert!(screen.contains("^x cancel"), "{screen}");
 }
+
+fn key(a: &mut App, c: crossterm::event::KeyCode) {
+    a.on_event(crossterm::event::Event::Key(
+        crossterm::event::KeyEvent::new(c, crossterm::event::KeyModifiers::NONE),
+    ));
+}
+
+/// Page through the help overlay at `w`×`h` to its end; every page's text.
+fn help_pages(a: &mut App, w: u16, h: u16) -> Vec<String> {
+    use crossterm::event::KeyCode;
+    key(a, KeyCode::Char('?'));
+    let mut pages = vec![render(a, w, h).join("\n")];
+    for _ in 0..200 {
+        key(a, KeyCode::Char('j'));
+        let p = render(a, w, h).join("\n");
+        if pages.last() == Some(&p) {
+            break;
+        }
+        pages.push(p);
+    }
+    pages
+}
+
+#[test]
+fn help_wraps_scrolls_to_its_end_and_lists_every_registry_action() {
+    for (w, h) in [(80u16, 24u16), (120, 36)] {
+        let mut a = app(false);
+        clusters(&mut a);
+        let pages = help_pages(&mut a, w, h);
+        assert!(pages.len() > 3, "help does not scroll at {w}x{h}");
+        // The first page says there is more below, the last that it is the end.
+        assert!(
+            pages[0].contains(" of ") && pages[0].contains('↓'),
+            "{}",
+            pages[0]
+        );
+        let last = pages.last().unwrap();
+        assert!(last.contains('↑') && !last.contains("↑↓"), "{last}");
+        // Nothing is cut: every action's name, whole, on some page (a cut line loses its end).
+        let all = pages.join("\n");
+        for s in obtui::app::actions::SPECS {
+            assert!(
+                all.contains(&format!("[{}]", s.name)),
+                "[{}] is never shown whole at {w}x{h}",
+                s.name
+            );
+        }
+        for section in [
+            "Wizard form",
+            "Wizard select list",
+            "Task log (side panel and full screen)",
+            "Full-screen log",
+            "Task DAG view",
+        ] {
+            assert!(all.contains(section), "{section} missing at {w}x{h}");
+        }
+    }
+}
+
+#[test]
+fn help_scroll_stops_at_the_last_line() {
+    use crossterm::event::KeyCode;
+    let mut a = app(false);
+    let pages = help_pages(&mut a, 80, 24);
+    let n = pages.len();
+    // Far past the end, one step up moves at once (the scroll did not run on unseen).
+    for _ in 0..50 {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    render(&mut a, 80, 24);
+    key(&mut a, KeyCode::Char('k'));
+    let up = render(&mut a, 80, 24).join("\n");
+    assert_eq!(up, pages[n - 2]);
+}
+
+#[test]
+#[ignore]
+fn peek() {
+    use crossterm::event::KeyCode;
+    let mut a = app(false);
+    clusters(&mut a);
+    key(&mut a, KeyCode::Char('?'));
+    for _ in 0..30 {
+        key(&mut a, KeyCode::Char('j'));
+    }
+    println!("{}", render(&mut a, 80, 24).join("\n"));
+}
+
+#[test]
+fn the_header_says_polling_is_paused_while_a_wizard_is_open() {
+    use crossterm::event::KeyCode;
+    let mut a = app(false);
+    clusters(&mut a);
+    for w in [80u16, 120] {
+        let head = render(&mut a, w, 24)[0].clone();
+        assert!(head.contains("⟳ 5s") && !head.contains("paused"), "{head}");
+    }
+    key(&mut a, KeyCode::Char('c'));
+    assert_eq!(a.view(), &View::Wizard);
+    for w in [80u16, 120, 200] {
+        let head = render(&mut a, w, 24)[0].clone();
+        assert!(
+            head.contains("paused") && !head.contains('⟳'),
+            "{w}: {head}"
+        );
+    }
+    // The error history is not polled either.
+    key(&mut a, KeyCode::Esc);
+    let _ = render(&mut a, 120, 24);
+    if a.view() == &View::Wizard {
+        key(&mut a, KeyCode::Char('y'));
+    }
+    assert!(matches!(a.view(), View::Pane(_)));
+    key(&mut a, KeyCode::Char('E'));
+    assert!(render(&mut a, 120, 24)[0].contains("paused"));
+}
