@@ -286,7 +286,7 @@ async fn take_over_a_cluster_end_to_end() {
     assert_eq!(r.wiz().text_named("port"), "2881");
     r.focus("root_password");
     r.typ("Wrong_pass_1");
-    r.code(KeyCode::Enter);
+    r.press(ctrl('n'));
     let title = r.wiz().current_step().title;
     assert_eq!(title, "Options", "{}", r.screen());
     // nova's hosts are new to OCP: say how to add them.
@@ -886,5 +886,106 @@ async fn a_401_in_a_wizard_is_cured_by_login_without_losing_the_form() {
         .secret_named("root_password")
         .is_some_and(|s| s.expose() == TAKEOVER_PASSWORD);
     assert!(kept, "the root@sys password did not survive the re-login");
+    r.stop().await;
+}
+
+/// The take-over precheck's advice is told in the wizard's own fields: `hostInfo` is the
+/// Options step's "Hosts new to OCP" (and once set, the finding is answered, not a warning),
+/// `proxyroPassword` the Connection step's proxyro password, shown in direct mode too, sent
+/// masked in the request and checked by the simulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_over_precheck_advice_names_the_wizards_fields() {
+    use obtui_sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD, TAKEOVER_PROXYRO_PASSWORD};
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.code(KeyCode::Char('t'));
+    r.until("host types and credentials", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.host_types.is_some() && w.inventory.credentials.is_some())
+    })
+    .await;
+    r.focus("address");
+    r.typ(TAKEOVER_ADDRESS);
+    r.focus("root_password");
+    r.typ(TAKEOVER_PASSWORD);
+    assert_eq!(r.wiz().choice_named("mode"), Some("direct"));
+    // Direct mode offers the proxyro password (OCP takes it in both modes).
+    r.focus("proxyro_password");
+    r.press(ctrl('n'));
+    let title = r.wiz().current_step().title;
+    assert_eq!(title, "Options", "{}", r.screen());
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    let item = |items: &[obtui::app::wizard::PrecheckItem], name: &str| {
+        items
+            .iter()
+            .find(|i| i.name == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {items:?}"))
+    };
+    let hosts = item(&items, "Hosts in OCP");
+    assert_eq!(hosts.result, CheckResult::Warn);
+    assert!(
+        hosts.fix.contains("Hosts new to OCP") && !hosts.fix.contains("hostInfo"),
+        "{hosts:?}"
+    );
+    let proxyro = item(&items, "proxyro user");
+    assert_eq!(proxyro.result, CheckResult::Warn);
+    assert!(
+        proxyro
+            .fix
+            .contains("proxyro password in the Connection step")
+            && !proxyro.fix.contains("proxyroPassword"),
+        "{proxyro:?}"
+    );
+    let screen = r.screen();
+    assert!(screen.contains("Hosts new to OCP"), "{screen}");
+
+    // Answer both: hosts new to OCP with their settings, and a wrong proxyro password.
+    r.press(ctrl('p'));
+    assert_eq!(r.wiz().current_step().title, "Options");
+    r.focus("new_hosts");
+    r.code(KeyCode::Char(' '));
+    r.focus("host_type");
+    r.pick("ob-standard");
+    r.focus("credential");
+    r.pick("root-ssh");
+    r.press(ctrl('p'));
+    r.focus("proxyro_password");
+    r.typ("Wrong_proxyro_1");
+    r.press(ctrl('n'));
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    let hosts = item(&items, "Hosts in OCP");
+    assert_eq!(hosts.result, CheckResult::Pass, "{hosts:?}");
+    assert!(hosts.reason.contains("Options step"), "{hosts:?}");
+    assert_eq!(item(&items, "proxyro user").result, CheckResult::Fail);
+
+    // The right proxyro password passes, goes in the request masked, and is never shown.
+    r.press(ctrl('p'));
+    r.press(ctrl('p'));
+    r.focus("proxyro_password");
+    r.press(ctrl('u'));
+    r.typ(TAKEOVER_PROXYRO_PASSWORD);
+    r.press(ctrl('n'));
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    assert_eq!(item(&items, "proxyro user").result, CheckResult::Pass);
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Summary);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert!(
+        summary.masked_json.contains("\"proxyroPassword\""),
+        "{}",
+        summary.masked_json
+    );
+    assert!(!summary.masked_json.contains(TAKEOVER_PROXYRO_PASSWORD));
+    assert!(!r.screen().contains(TAKEOVER_PROXYRO_PASSWORD));
+    let task = r.confirm_and_submit(None).await;
+    // Wiped after use: the wizard is gone, and no secret is left in what remains.
+    assert!(r.app.wizard.is_none());
+    r.task_succeeds(&task).await;
     r.stop().await;
 }
