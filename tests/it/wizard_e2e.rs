@@ -374,7 +374,10 @@ async fn create_a_cluster_end_to_end() {
     // Free hosts per IDC, as the sim reports them.
     let (hz1, sh1): (Vec<String>, Vec<String>) = {
         let hosts = r.wiz().inventory.hosts.clone().unwrap_or_default();
-        let free: Vec<_> = hosts.iter().filter(|h| h.is_free()).collect();
+        let free: Vec<_> = hosts
+            .iter()
+            .filter(|h| h.services.is_empty() && h.status == "ONLINE")
+            .collect();
         let ips = |idc: &str| -> Vec<String> {
             free.iter()
                 .filter(|h| h.idc_name.as_deref() == Some(idc))
@@ -987,5 +990,95 @@ async fn take_over_precheck_advice_names_the_wizards_fields() {
     // Wiped after use: the wizard is gone, and no secret is left in what remains.
     assert!(r.app.wizard.is_none());
     r.task_succeeds(&task).await;
+    r.stop().await;
+}
+
+/// The create wizard's host picker says each host's state and what runs on it; a host that is
+/// not ONLINE is refused by the form with the reason, one an OBProxy uses is a precheck
+/// warning, never "free".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_cluster_hosts_say_their_state_and_use() {
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.code(KeyCode::Char('c'));
+    r.until("packages, IDCs, hosts and clusters", |a| {
+        a.wizard.as_ref().is_some_and(|w| {
+            let i = &w.inventory;
+            i.packages.is_some() && i.idcs.is_some() && i.hosts.is_some() && i.clusters.is_some()
+        })
+    })
+    .await;
+    let hosts = r.wiz().inventory.hosts.clone().unwrap_or_default();
+    let proxy = hosts
+        .iter()
+        .find(|h| {
+            h.is_free()
+                && h.status == "ONLINE"
+                && h.services.iter().any(|s| s.service_type == "OB_PROXY")
+        })
+        .cloned()
+        .expect("the demo has an OBProxy host");
+    let offline = hosts
+        .iter()
+        .find(|h| h.is_free() && h.status != "ONLINE")
+        .cloned();
+    assert!(
+        offline.is_some(),
+        "the demo has a free host that is not ONLINE"
+    );
+    r.focus("name");
+    r.typ("andromeda");
+    r.focus("package");
+    r.pick("4.2.2.0");
+    r.focus("password");
+    r.typ("aaBB11__xyz");
+    r.focus("password2");
+    r.typ("aaBB11__xyz");
+    r.press(ctrl('n'));
+    r.focus("zone_name");
+    r.typ("zone1");
+    r.focus("idc");
+    r.pick(proxy.idc_name.as_deref().unwrap_or(""));
+    r.focus("hosts");
+    // The picker line of the OBProxy host says it is in use, and by what.
+    r.code(KeyCode::Enter);
+    r.typ(&proxy.ip);
+    let screen = r.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&proxy.ip) && l.contains("ONLINE"))
+        .unwrap_or_else(|| panic!("{} not listed:\n{screen}", proxy.ip));
+    assert!(line.contains("in use: OBProxy"), "{line}");
+    r.code(KeyCode::Esc);
+    if let Some(off) = &offline {
+        r.code(KeyCode::Enter);
+        r.typ(&off.ip);
+        let screen = r.screen();
+        assert!(
+            screen.contains(&format!("{} (not usable)", off.status)),
+            "{screen}"
+        );
+        r.code(KeyCode::Char(' '));
+        r.code(KeyCode::Enter);
+        // Refused on the form, with the reason.
+        r.press(ctrl('n'));
+        assert_eq!(r.wiz().current_step().title, "Zones");
+        let screen = r.screen();
+        assert!(
+            screen.contains(&format!("host {} is {}", off.ip, off.status)),
+            "{screen}"
+        );
+        r.code(KeyCode::Backspace);
+    }
+    r.pick_many(&[&proxy.ip]);
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    let it = items
+        .iter()
+        .find(|i| i.name.contains(&proxy.ip))
+        .unwrap_or_else(|| panic!("{items:?}"));
+    assert_eq!(it.result, CheckResult::Warn, "{it:?}");
+    assert!(it.reason.contains("OBProxy"), "{it:?}");
     r.stop().await;
 }
