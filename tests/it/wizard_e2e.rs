@@ -698,6 +698,18 @@ async fn take_over_obproxies_end_to_end() {
         screen.contains("FAIL") && screen.contains(&ip(12)),
         "{screen}"
     );
+    // Where the checks come from is shown as information, and not counted as a PASS.
+    assert_eq!(
+        result_of(&items, "precheck source"),
+        Some(CheckResult::Info),
+        "{items:?}"
+    );
+    assert!(screen.contains("INFO precheck source"), "{screen}");
+    let passes = items
+        .iter()
+        .filter(|(_, r)| *r == CheckResult::Pass)
+        .count();
+    assert!(screen.contains(&format!("{passes} PASS ·")), "{screen}");
     r.code(KeyCode::Enter);
     assert_eq!(
         r.step_kind(),

@@ -322,7 +322,7 @@ fn explain(w: &Wizard, items: Vec<PrecheckItem>) -> Vec<PrecheckItem> {
     items
         .into_iter()
         .map(|mut i| {
-            if i.result == CheckResult::Pass {
+            if matches!(i.result, CheckResult::Pass | CheckResult::Info) {
                 return i;
             }
             if said(&i, "hostInfo") {
