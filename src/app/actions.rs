@@ -333,11 +333,11 @@ registry! {
     LogSearchNext => "log_search_next", LogFull, ["n"], "Next match" .hint();
     LogSearchPrev => "log_search_prev", LogFull, ["N"], "Previous match";
     LogClose => "log_close", LogFull, ["L", "enter"], "Back to the DAG" .hint();
-    SearchAccept => "search_accept", DagSearch, ["enter"], "Keep the match and stop typing";
-    SearchCancel => "search_cancel", DagSearch, ["esc", "ctrl-c"], "Cancel the search (back to where it started)";
+    SearchAccept => "search_accept", DagSearch, ["enter"], "Keep the match and stop typing" .short("keep");
+    SearchCancel => "search_cancel", DagSearch, ["esc", "ctrl-c"], "Cancel the search (back to where it started)" .short("cancel");
     // ----- task operation confirmation -----
-    OpConfirm => "op_confirm", TaskConfirm, ["y", "Y"], "Send the operation";
-    OpCancel => "op_cancel", TaskConfirm, ["n", "N", "q", "esc"], "Do not send it";
+    OpConfirm => "op_confirm", TaskConfirm, ["y", "Y"], "Send the operation" .short("send");
+    OpCancel => "op_cancel", TaskConfirm, ["n", "N", "q", "esc"], "Do not send it" .short("do not send");
     OpToggle => "op_toggle", TaskConfirm, ["left", "right", "tab", "backtab", "h", "l"], "Switch between Cancel and Confirm";
     OpChoose => "op_choose", TaskConfirm, ["enter"], "Press the highlighted button (Cancel first)";
     // ----- wizards -----
@@ -379,16 +379,16 @@ registry! {
     DiscardYes => "discard_yes", WizardDiscard, ["y", "Y"], "Drop the edits and leave";
     DiscardNo => "discard_no", WizardDiscard, ["n", "N", "esc", "enter"], "Keep editing";
     // ----- input modes -----
-    FilterApply => "filter_apply", Filter, ["enter"], "Keep the filter";
-    FilterClear => "filter_clear", Filter, ["esc"], "Clear the filter";
-    CommandRun => "command_run", Command, ["enter"], "Run the command";
-    CommandComplete => "command_complete", Command, ["tab"], "Complete (again: next match)";
-    CommandCancel => "command_cancel", Command, ["esc"], "Leave command mode";
+    FilterApply => "filter_apply", Filter, ["enter"], "Keep the filter" .short("keep filter");
+    FilterClear => "filter_clear", Filter, ["esc"], "Clear the filter" .short("clear");
+    CommandRun => "command_run", Command, ["enter"], "Run the command" .short("run");
+    CommandComplete => "command_complete", Command, ["tab"], "Complete (again: next match)" .short("complete");
+    CommandCancel => "command_cancel", Command, ["esc"], "Leave command mode" .short("cancel");
     HelpUp => "help_up", Help, ["k", "up"], "Scroll up";
-    HelpDown => "help_down", Help, ["j", "down"], "Scroll down";
+    HelpDown => "help_down", Help, ["j", "down"], "Scroll down" .short("scroll");
     HelpPageUp => "help_page_up", Help, ["pgup"], "Page up";
     HelpPageDown => "help_page_down", Help, ["pgdn"], "Page down";
-    HelpClose => "help_close", Help, ["esc", "q", "?", "enter"], "Close the help";
+    HelpClose => "help_close", Help, ["esc", "q", "?", "enter"], "Close the help" .short("close");
     PasswordSubmit => "password_submit", Password, ["enter"], "Log in";
     PasswordCancel => "password_cancel", Password, ["esc"], "Cancel";
 }

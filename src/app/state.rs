@@ -1236,7 +1236,9 @@ impl App {
     /// come last: the footer keeps room for them whatever else is cut.
     pub fn hints(&self) -> Vec<Action> {
         let mut out = Vec::new();
-        for sc in self.screen_scopes() {
+        // An input mode (filter, command, help, password) takes the keys: its own hints.
+        let scopes = self.active_scopes();
+        for sc in scopes.iter().copied() {
             for s in SPECS.iter().filter(|s| s.scope == sc && s.hint) {
                 if matches!(s.action, Action::Help | Action::Quit) {
                     continue;
@@ -1246,7 +1248,6 @@ impl App {
                 }
             }
         }
-        let scopes = self.screen_scopes();
         for a in [Action::Help, Action::Quit] {
             if scopes.contains(&spec(a).scope) {
                 out.push(a);

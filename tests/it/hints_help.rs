@@ -251,19 +251,6 @@ fn help_scroll_stops_at_the_last_line() {
 }
 
 #[test]
-#[ignore]
-fn peek() {
-    use crossterm::event::KeyCode;
-    let mut a = app(false);
-    clusters(&mut a);
-    key(&mut a, KeyCode::Char('?'));
-    for _ in 0..30 {
-        key(&mut a, KeyCode::Char('j'));
-    }
-    println!("{}", render(&mut a, 80, 24).join("\n"));
-}
-
-#[test]
 fn the_header_says_polling_is_paused_while_a_wizard_is_open() {
     use crossterm::event::KeyCode;
     let mut a = app(false);
@@ -290,4 +277,40 @@ fn the_header_says_polling_is_paused_while_a_wizard_is_open() {
     assert!(matches!(a.view(), View::Pane(_)));
     key(&mut a, KeyCode::Char('E'));
     assert!(render(&mut a, 120, 24)[0].contains("paused"));
+}
+
+#[test]
+fn input_modes_and_dialogs_show_their_own_keys_only() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app(false);
+    clusters(&mut a);
+    key(&mut a, KeyCode::Char('/'));
+    let f = footer(&mut a, 120);
+    assert!(
+        f.contains("⏎ keep filter") && f.contains("esc clear"),
+        "{f}"
+    );
+    assert!(!f.contains("create") && !f.contains("q quit"), "{f}");
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char(':'));
+    let f = footer(&mut a, 120);
+    assert!(f.contains("⏎ run") && f.contains("tab complete"), "{f}");
+    key(&mut a, KeyCode::Esc);
+    key(&mut a, KeyCode::Char('?'));
+    let f = footer(&mut a, 120);
+    assert!(f.contains("esc close") && !f.contains("create"), "{f}");
+    key(&mut a, KeyCode::Esc);
+    // A failed task's retry asks first: the dialog's footer offers its answers.
+    open(
+        &mut a,
+        task(Backend::Ocp, TaskState::Failed, NodeStatus::Failed),
+    );
+    a.on_event(Event::Key(KeyEvent::new(
+        KeyCode::Char('t'),
+        KeyModifiers::CONTROL,
+    )));
+    assert!(a.dag.as_ref().unwrap().confirm.is_some());
+    let f = footer(&mut a, 120);
+    assert!(f.contains("y send") && f.contains("n do not send"), "{f}");
+    assert!(!f.contains("retry"), "{f}");
 }

@@ -698,6 +698,16 @@ async fn take_over_obproxies_end_to_end() {
         screen.contains("FAIL") && screen.contains(&ip(12)),
         "{screen}"
     );
+    let hints: Vec<&str> = r
+        .wiz()
+        .hints_with(&Keymap::defaults())
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    assert!(
+        hints.contains(&"remove failing") && !hints.contains(&"summary"),
+        "{hints:?}"
+    );
     // Where the checks come from is shown as information, and not counted as a PASS.
     assert_eq!(
         result_of(&items, "precheck source"),
@@ -721,6 +731,16 @@ async fn take_over_obproxies_end_to_end() {
     r.code(KeyCode::Char('x'));
     let items = r.precheck_done().await;
     assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    let hints: Vec<&str> = r
+        .wiz()
+        .hints_with(&Keymap::defaults())
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    assert!(
+        !hints.contains(&"remove failing") && hints.contains(&"summary"),
+        "{hints:?}"
+    );
     let notice = r.wiz().notice.clone().unwrap_or_default();
     assert!(
         notice.contains(&ip(12)) && notice.contains(&ip(13)),
@@ -821,7 +841,7 @@ async fn a_401_in_a_wizard_is_cured_by_login_without_losing_the_form() {
     r.typ(TAKEOVER_ADDRESS);
     r.focus("root_password");
     r.typ(TAKEOVER_PASSWORD);
-    r.code(KeyCode::Enter);
+    r.press(ctrl('n'));
     r.focus("new_hosts");
     r.code(KeyCode::Char(' '));
     r.focus("host_type");
@@ -977,6 +997,16 @@ async fn take_over_precheck_advice_names_the_wizards_fields() {
     assert_eq!(hosts.result, CheckResult::Pass, "{hosts:?}");
     assert!(hosts.reason.contains("Options step"), "{hosts:?}");
     assert_eq!(item(&items, "proxyro user").result, CheckResult::Fail);
+    // A failed precheck offers no way on to the summary (Enter is refused there).
+    let hints = |r: &Rig| -> Vec<&'static str> {
+        r.wiz()
+            .hints_with(&Keymap::defaults())
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect()
+    };
+    assert!(!hints(&r).contains(&"summary"), "{:?}", hints(&r));
+    assert!(hints(&r).contains(&"re-run"));
 
     // The right proxyro password passes, goes in the request masked, and is never shown.
     r.press(ctrl('p'));
@@ -988,6 +1018,7 @@ async fn take_over_precheck_advice_names_the_wizards_fields() {
     r.press(ctrl('n'));
     let items = r.precheck_items().await;
     assert_eq!(item(&items, "proxyro user").result, CheckResult::Pass);
+    assert!(hints(&r).contains(&"summary"), "{:?}", hints(&r));
     r.code(KeyCode::Enter);
     assert_eq!(r.step_kind(), StepKind::Summary);
     let summary = r.wiz().summary.clone().expect("summary");
