@@ -314,3 +314,46 @@ fn input_modes_and_dialogs_show_their_own_keys_only() {
     assert!(f.contains("y send") && f.contains("n do not send"), "{f}");
     assert!(!f.contains("retry"), "{f}");
 }
+
+/// The real binary at 120×36: the first screen's footer keeps help, quit and the scale-out;
+/// the help says where it is; a wizard's header says polling is paused.
+#[test]
+fn the_demo_first_screen_help_and_a_wizard_in_tmux() {
+    use crate::common::tmux::{bin, Tmux};
+    const T: Duration = Duration::from_secs(30);
+    let t = Tmux::start(
+        "hints-120x36",
+        120,
+        36,
+        &[
+            ("LANG", "C.UTF-8"),
+            ("TZ", "UTC"),
+            ("XDG_CONFIG_HOME", "/nonexistent-obtui-test"),
+        ],
+        &[bin(), "demo"],
+    );
+    let s = t.wait_text("terran", T);
+    let foot = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    for want in ["? help", "q quit", "o scale out", "c create"] {
+        assert!(
+            foot.contains(want),
+            "{want:?} missing from the footer:\n{s}"
+        );
+    }
+    t.keys(&["?"]);
+    let s = t.wait_for("the help's position", T, |s| {
+        s.contains(" of ") && s.contains('↓')
+    });
+    assert!(s.contains("[create_cluster]"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for("the help closed", T, |s| !s.contains("Keys —"));
+    t.keys(&["c"]);
+    let s = t.wait_for("the create wizard", T, |s| s.contains("› create cluster"));
+    let head = s.lines().next().unwrap();
+    assert!(head.contains("paused") && !head.contains('⟳'), "{s}");
+    t.keys(&["Escape"]);
+    let s = t.wait_for("back on the clusters", T, |s| {
+        s.lines().next().is_some_and(|h| h.contains('⟳'))
+    });
+    assert!(!s.lines().next().unwrap().contains("paused"), "{s}");
+}
