@@ -433,7 +433,6 @@ impl DagView {
     /// backend allow (the same rule the side panel lists), a log action with a log to act
     /// on, a jump with somewhere to go. The footer offers only these.
     pub fn offers(&self, a: Action) -> bool {
-        use crate::app::dag::confirm::op_action;
         let node = self.sel_idx();
         let op = |op: Op, node_level: bool| {
             let Some(g) = &self.graph else { return false };
@@ -448,7 +447,7 @@ impl DagView {
             } else {
                 None
             };
-            op_action(op, node_level) == a && g.allowed(op, at).is_ok()
+            g.allowed(op, at).is_ok()
         };
         let any = |pred: fn(&NodeStatus) -> bool| {
             self.graph
