@@ -296,15 +296,15 @@ registry! {
     DagLeft => "dag_left", Dag, ["h", "left"], "Previous node in layer";
     DagRight => "dag_right", Dag, ["l", "right"], "Next node in layer";
     DagOpen => "dag_open", Dag, ["enter"], "Open the selected node's log (full screen) / fold a block" .hint() .short("log");
-    NextFailed => "next_failed", Dag, ["f"], "Next failed node" .hint();
+    NextFailed => "next_failed", Dag, ["f"], "Next failed node" .hint() .short("failed");
     PrevFailed => "prev_failed", Dag, ["F"], "Previous failed node";
-    NextRunning => "next_running", Dag, ["r"], "Next running node" .hint();
+    NextRunning => "next_running", Dag, ["r"], "Next running node" .hint() .short("running");
     PrevRunning => "prev_running", Dag, ["R"], "Previous running node";
     DagFirst => "dag_first", Dag, [], "First node (also `home`)";
     DagLast => "dag_last", Dag, [], "Last node (also `end`)";
     ToggleView => "toggle_view", Dag, ["v"], "Graph / list view" .hint() .short("graph/list");
     Fold => "fold", Dag, ["space", "z"], "Fold / unfold block";
-    LogFull => "log_full", Dag, ["L"], "Log full screen" .sel() .hint() .short("full log");
+    LogFull => "log_full", Dag, ["L"], "Log full screen" .sel();
     Follow => "follow", Dag, ["a"], "Follow the running frontier (on by default for a running task)";
     Search => "search", Dag, ["/"], "Search nodes";
     SearchNext => "search_next", Dag, ["n"], "Next match";
@@ -320,7 +320,7 @@ registry! {
     PassTask => "pass_task", Dag, ["ctrl-p"], "Pass the failed node of the task (obshell DAG)" .danger() .short("pass task");
     PassSubtask => "pass_subtask", Dag, ["P"], "Pass the selected failed node (obshell)" .danger() .sel() .short("pass");
     // ----- the task log (side panel and full screen) -----
-    LogWrap => "log_wrap", Log, ["w"], "Wrap long log lines on / off" .hint();
+    LogWrap => "log_wrap", Log, ["w"], "Wrap long log lines on / off" .hint() .short("wrap");
     LogFirstError => "log_first_error", Log, ["e"], "Jump to the first ERROR line of the log" .hint() .short("first error");
     LogPrefix => "log_prefix", Log, ["p"], "Fold / show the thread and trace prefix of Java log lines";
     LogSave => "log_save", Log, ["ctrl-s"], "Save the whole log to a file (never overwrites)" .sel() .hint() .short("save log");
@@ -329,10 +329,10 @@ registry! {
     // ----- the full-screen log -----
     LogFullLeft => "log_full_left", LogFull, ["h", "left"], "Scroll left (wrap off)";
     LogFullRight => "log_full_right", LogFull, ["l", "right"], "Scroll right (wrap off)";
-    LogSearch => "log_search", LogFull, ["/"], "Search the log" .hint();
-    LogSearchNext => "log_search_next", LogFull, ["n"], "Next match" .hint();
+    LogSearch => "log_search", LogFull, ["/"], "Search the log" .hint() .short("search");
+    LogSearchNext => "log_search_next", LogFull, ["n"], "Next match" .hint() .short("next");
     LogSearchPrev => "log_search_prev", LogFull, ["N"], "Previous match";
-    LogClose => "log_close", LogFull, ["L", "enter"], "Back to the DAG" .hint();
+    LogClose => "log_close", LogFull, ["L", "enter"], "Back to the DAG";
     SearchAccept => "search_accept", DagSearch, ["enter"], "Keep the match and stop typing" .short("keep");
     SearchCancel => "search_cancel", DagSearch, ["esc", "ctrl-c"], "Cancel the search (back to where it started)" .short("cancel");
     // ----- task operation confirmation -----

@@ -357,3 +357,18 @@ fn the_demo_first_screen_help_and_a_wizard_in_tmux() {
     });
     assert!(!s.lines().next().unwrap().contains("paused"), "{s}");
 }
+
+#[test]
+fn at_80_columns_a_failed_tasks_footer_keeps_its_retry() {
+    let mut a = app(false);
+    open(
+        &mut a,
+        task(Backend::Ocp, TaskState::Failed, NodeStatus::Failed),
+    );
+    let f = footer(&mut a, 80);
+    for want in ["^t retry task", "? help", "q quit"] {
+        assert!(f.contains(want), "{want:?} missing: {f}");
+    }
+    // Nothing that would do nothing: no running node to jump to.
+    assert!(!f.contains("running"), "{f}");
+}
