@@ -189,6 +189,8 @@ pub struct ActionSpec {
     pub needs_selection: bool,
     /// Shown in the footer hints (the rest are in `?` help).
     pub hint: bool,
+    /// The footer's words for it (default: the description's first words, lower case).
+    pub short: Option<&'static str>,
     /// The `:` command that runs it, and the command's other spellings.
     pub command: Option<(&'static str, &'static [&'static str])>,
 }
@@ -210,6 +212,7 @@ impl ActionSpec {
             dangerous: false,
             needs_selection: false,
             hint: false,
+            short: None,
             command: None,
         }
     }
@@ -223,6 +226,12 @@ impl ActionSpec {
     }
     const fn hint(mut self) -> Self {
         self.hint = true;
+        self
+    }
+    /// Shown in the footer as `key words`.
+    const fn short(mut self, words: &'static str) -> Self {
+        self.hint = true;
+        self.short = Some(words);
         self
     }
     const fn cmd(mut self, name: &'static str, aliases: &'static [&'static str]) -> Self {
@@ -251,9 +260,9 @@ registry! {
     // ----- always -----
     Suspend => "suspend", Always, ["ctrl-z"], "Suspend obtui (fg resumes)";
     // ----- everywhere -----
-    Quit => "quit", Global, ["q", "ctrl-c"], "Quit obtui" .hint() .cmd("quit", &["q", "exit"]);
-    Help => "help", Global, ["?"], "Show all keys" .hint() .cmd("help", &[]);
-    CommandMode => "command", Global, [":"], "Command mode (:upgrade NAME, :task ID, :tasks FILTER …)" .hint();
+    Quit => "quit", Global, ["q", "ctrl-c"], "Quit obtui" .hint() .cmd("quit", &["q", "exit"]) .short("quit");
+    Help => "help", Global, ["?"], "Show all keys" .hint() .cmd("help", &[]) .short("help");
+    CommandMode => "command", Global, [":"], "Command mode (:upgrade NAME, :task ID, :tasks FILTER …)" .hint() .short("command");
     NextPane => "next_pane", Global, ["tab"], "Next pane";
     PrevPane => "prev_pane", Global, ["backtab"], "Previous pane";
     PaneClusters => "pane_clusters", Global, ["1"], "Clusters pane (:cluster NAME opens that cluster)" .cmd("clusters", &["cluster", "cl"]);
@@ -274,62 +283,62 @@ registry! {
     Login => "login", Global, [], "Enter the password again" .cmd("login", &[]);
     Profile => "profile", Global, [], "Switch profile: :profile NAME" .cmd("profile", &[]);
     // ----- tables -----
-    Filter => "filter", Table, ["/"], "Filter rows" .hint();
-    Open => "open", Table, ["enter"], "Open detail" .sel() .hint();
-    SortNext => "sort", Table, ["s"], "Sort by next column" .hint();
+    Filter => "filter", Table, ["/"], "Filter rows" .hint() .short("filter");
+    Open => "open", Table, ["enter"], "Open detail" .sel() .hint() .short("open");
+    SortNext => "sort", Table, ["s"], "Sort by next column" .hint() .short("sort");
     SortReverse => "sort_reverse", Table, ["S"], "Reverse sort order";
-    CreateCluster => "create_cluster", Clusters, ["c"], "Create cluster wizard" .danger() .hint() .cmd("create", &[]);
-    TakeoverCluster => "takeover_cluster", Clusters, ["t"], "Take over cluster wizard" .danger() .hint() .cmd("takeover", &[]);
-    UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard (:upgrade NAME)" .danger() .sel() .hint() .cmd("upgrade", &[]);
-    ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard (:scale-out NAME)" .danger() .cmd("scale-out", &["scaleout"]);
-    TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]);
-    StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint();
+    CreateCluster => "create_cluster", Clusters, ["c"], "Create cluster wizard" .danger() .hint() .cmd("create", &[]) .short("create");
+    TakeoverCluster => "takeover_cluster", Clusters, ["t"], "Take over cluster wizard" .danger() .hint() .cmd("takeover", &[]) .short("take over");
+    UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard (:upgrade NAME)" .danger() .sel() .hint() .cmd("upgrade", &[]) .short("upgrade");
+    ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard (:scale-out NAME)" .danger() .cmd("scale-out", &["scaleout"]) .short("scale out");
+    TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]) .short("take over");
+    StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint() .short("status");
     // ----- DAG view -----
     DagLeft => "dag_left", Dag, ["h", "left"], "Previous node in layer";
     DagRight => "dag_right", Dag, ["l", "right"], "Next node in layer";
-    DagOpen => "dag_open", Dag, ["enter"], "Open the selected node's log (full screen) / fold a block" .hint();
-    NextFailed => "next_failed", Dag, ["f"], "Next failed node" .hint();
+    DagOpen => "dag_open", Dag, ["enter"], "Open the selected node's log (full screen) / fold a block" .hint() .short("log");
+    NextFailed => "next_failed", Dag, ["f"], "Next failed node" .hint() .short("failed");
     PrevFailed => "prev_failed", Dag, ["F"], "Previous failed node";
-    NextRunning => "next_running", Dag, ["r"], "Next running node" .hint();
+    NextRunning => "next_running", Dag, ["r"], "Next running node" .hint() .short("running");
     PrevRunning => "prev_running", Dag, ["R"], "Previous running node";
     DagFirst => "dag_first", Dag, [], "First node (also `home`)";
     DagLast => "dag_last", Dag, [], "Last node (also `end`)";
-    ToggleView => "toggle_view", Dag, ["v"], "Graph / list view" .hint();
+    ToggleView => "toggle_view", Dag, ["v"], "Graph / list view" .hint() .short("graph/list");
     Fold => "fold", Dag, ["space", "z"], "Fold / unfold block";
-    LogFull => "log_full", Dag, ["L"], "Log full screen" .sel() .hint();
+    LogFull => "log_full", Dag, ["L"], "Log full screen" .sel();
     Follow => "follow", Dag, ["a"], "Follow the running frontier (on by default for a running task)";
     Search => "search", Dag, ["/"], "Search nodes";
     SearchNext => "search_next", Dag, ["n"], "Next match";
     SearchPrev => "search_prev", Dag, ["N"], "Previous match";
-    RetryTask => "retry_task", Dag, ["ctrl-t"], "Retry the task" .danger() .hint();
-    RollbackTask => "rollback_task", Dag, ["ctrl-o"], "Roll back the task" .danger();
-    RetrySubtask => "retry_subtask", Dag, ["T"], "Retry the selected subtask" .danger() .sel() .hint();
-    SkipSubtask => "skip_subtask", Dag, ["K"], "Skip the selected subtask" .danger() .sel() .hint();
-    CancelSubtask => "cancel_subtask", Dag, ["C"], "Cancel the selected subtask" .danger() .sel() .hint();
+    RetryTask => "retry_task", Dag, ["ctrl-t"], "Retry the task" .danger() .hint() .short("retry task");
+    RollbackTask => "rollback_task", Dag, ["ctrl-o"], "Roll back the task" .danger() .short("roll back task");
+    RetrySubtask => "retry_subtask", Dag, ["T"], "Retry the selected subtask" .danger() .sel() .hint() .short("retry");
+    SkipSubtask => "skip_subtask", Dag, ["K"], "Skip the selected subtask" .danger() .sel() .hint() .short("skip");
+    CancelSubtask => "cancel_subtask", Dag, ["C"], "Cancel the selected subtask" .danger() .sel() .hint() .short("cancel");
     Upstream => "upstream", Dag, ["u"], "Mark all upstreams of the node";
     Center => "center", Dag, ["."], "Centre on the selection";
-    CancelTask => "cancel_task", Dag, ["ctrl-x"], "Cancel the task (obshell DAG)" .danger();
-    PassTask => "pass_task", Dag, ["ctrl-p"], "Pass the failed node of the task (obshell DAG)" .danger();
-    PassSubtask => "pass_subtask", Dag, ["P"], "Pass the selected failed node (obshell)" .danger() .sel();
+    CancelTask => "cancel_task", Dag, ["ctrl-x"], "Cancel the task (obshell DAG)" .danger() .short("cancel task");
+    PassTask => "pass_task", Dag, ["ctrl-p"], "Pass the failed node of the task (obshell DAG)" .danger() .short("pass task");
+    PassSubtask => "pass_subtask", Dag, ["P"], "Pass the selected failed node (obshell)" .danger() .sel() .short("pass");
     // ----- the task log (side panel and full screen) -----
-    LogWrap => "log_wrap", Log, ["w"], "Wrap long log lines on / off" .hint();
-    LogFirstError => "log_first_error", Log, ["e"], "Jump to the first ERROR line of the log" .hint();
+    LogWrap => "log_wrap", Log, ["w"], "Wrap long log lines on / off" .hint() .short("wrap");
+    LogFirstError => "log_first_error", Log, ["e"], "Jump to the first ERROR line of the log" .hint() .short("first error");
     LogPrefix => "log_prefix", Log, ["p"], "Fold / show the thread and trace prefix of Java log lines";
-    LogSave => "log_save", Log, ["ctrl-s"], "Save the whole log to a file (never overwrites)" .sel() .hint();
+    LogSave => "log_save", Log, ["ctrl-s"], "Save the whole log to a file (never overwrites)" .sel() .hint() .short("save log");
     LogLeft => "log_left", Log, ["<"], "Scroll the log left (wrap off)";
     LogRight => "log_right", Log, [">"], "Scroll the log right (wrap off)";
     // ----- the full-screen log -----
     LogFullLeft => "log_full_left", LogFull, ["h", "left"], "Scroll left (wrap off)";
     LogFullRight => "log_full_right", LogFull, ["l", "right"], "Scroll right (wrap off)";
-    LogSearch => "log_search", LogFull, ["/"], "Search the log" .hint();
-    LogSearchNext => "log_search_next", LogFull, ["n"], "Next match" .hint();
+    LogSearch => "log_search", LogFull, ["/"], "Search the log" .hint() .short("search");
+    LogSearchNext => "log_search_next", LogFull, ["n"], "Next match" .hint() .short("next");
     LogSearchPrev => "log_search_prev", LogFull, ["N"], "Previous match";
-    LogClose => "log_close", LogFull, ["L", "enter"], "Back to the DAG" .hint();
-    SearchAccept => "search_accept", DagSearch, ["enter"], "Keep the match and stop typing";
-    SearchCancel => "search_cancel", DagSearch, ["esc", "ctrl-c"], "Cancel the search (back to where it started)";
+    LogClose => "log_close", LogFull, ["L", "enter"], "Back to the DAG";
+    SearchAccept => "search_accept", DagSearch, ["enter"], "Keep the match and stop typing" .short("keep");
+    SearchCancel => "search_cancel", DagSearch, ["esc", "ctrl-c"], "Cancel the search (back to where it started)" .short("cancel");
     // ----- task operation confirmation -----
-    OpConfirm => "op_confirm", TaskConfirm, ["y", "Y"], "Send the operation";
-    OpCancel => "op_cancel", TaskConfirm, ["n", "N", "q", "esc"], "Do not send it";
+    OpConfirm => "op_confirm", TaskConfirm, ["y", "Y"], "Send the operation" .short("send");
+    OpCancel => "op_cancel", TaskConfirm, ["n", "N", "q", "esc"], "Do not send it" .short("do not send");
     OpToggle => "op_toggle", TaskConfirm, ["left", "right", "tab", "backtab", "h", "l"], "Switch between Cancel and Confirm";
     OpChoose => "op_choose", TaskConfirm, ["enter"], "Press the highlighted button (Cancel first)";
     // ----- wizards -----
@@ -371,19 +380,19 @@ registry! {
     DiscardYes => "discard_yes", WizardDiscard, ["y", "Y"], "Drop the edits and leave";
     DiscardNo => "discard_no", WizardDiscard, ["n", "N", "esc", "enter"], "Keep editing";
     // ----- input modes -----
-    FilterApply => "filter_apply", Filter, ["enter"], "Keep the filter";
-    FilterClear => "filter_clear", Filter, ["esc"], "Clear the filter";
-    CommandRun => "command_run", Command, ["enter"], "Run the command";
-    CommandComplete => "command_complete", Command, ["tab"], "Complete the command, then its name / id (again: next match)";
+    FilterApply => "filter_apply", Filter, ["enter"], "Keep the filter" .short("keep filter");
+    FilterClear => "filter_clear", Filter, ["esc"], "Clear the filter" .short("clear");
+    CommandRun => "command_run", Command, ["enter"], "Run the command" .short("run");
+    CommandComplete => "command_complete", Command, ["tab"], "Complete the command, then its name / id (again: next match)" .short("complete");
     CommandCompletePrev => "command_complete_prev", Command, ["backtab"], "Previous match";
     CommandHistoryPrev => "command_history_prev", Command, ["up"], "Previous command of this session";
     CommandHistoryNext => "command_history_next", Command, ["down"], "Next command of this session";
-    CommandCancel => "command_cancel", Command, ["esc"], "Leave command mode";
+    CommandCancel => "command_cancel", Command, ["esc"], "Leave command mode" .short("cancel");
     HelpUp => "help_up", Help, ["k", "up"], "Scroll up";
-    HelpDown => "help_down", Help, ["j", "down"], "Scroll down";
+    HelpDown => "help_down", Help, ["j", "down"], "Scroll down" .short("scroll");
     HelpPageUp => "help_page_up", Help, ["pgup"], "Page up";
     HelpPageDown => "help_page_down", Help, ["pgdn"], "Page down";
-    HelpClose => "help_close", Help, ["esc", "q", "?", "enter"], "Close the help";
+    HelpClose => "help_close", Help, ["esc", "q", "?", "enter"], "Close the help" .short("close");
     PasswordSubmit => "password_submit", Password, ["enter"], "Log in";
     PasswordCancel => "password_cancel", Password, ["esc"], "Cancel";
 }

@@ -28,6 +28,8 @@ pub struct Drawn {
     pub dag: Option<DagDrawn>,
     /// Rows of the wizard's form window.
     pub wizard_rows: Option<usize>,
+    /// The most the help overlay can scroll (its last line at the bottom).
+    pub help_max_scroll: Option<u16>,
 }
 
 /// Where a pane's table went.

@@ -1,6 +1,6 @@
 //! The app state and its `update`: keys, mouse and poller messages in, effects out.
 
-use super::actions::{spec, Action, Keymap, Scope};
+use super::actions::{spec, Action, Keymap, Scope, SPECS};
 use super::dag::{DagEffect, DagView};
 use super::hit::{self, Drawn};
 use super::modes::{CommandInput, FilterEnd, FilterInput, HelpOverlay, Outcome, PasswordPrompt};
@@ -329,6 +329,12 @@ impl App {
             }),
             View::Errors | View::Dag(_) | View::Wizard => None,
         }
+    }
+
+    /// Nothing on screen is being refreshed (a wizard, the error history): the header says
+    /// "paused" rather than an interval that does not run.
+    pub fn polling_paused(&self) -> bool {
+        self.view_job().is_none() && self.task_job().is_none()
     }
 
     /// What the task poller should fetch (the DAG on screen), and how often.
@@ -789,6 +795,10 @@ impl App {
         if let (Some(rows), Some(w)) = (d.wizard_rows, self.wizard.as_mut()) {
             w.viewport = rows;
         }
+        if let (Some(max), Mode::Help(h)) = (d.help_max_scroll, &mut self.mode) {
+            h.max = max;
+            h.scroll = h.scroll.min(max);
+        }
         self.drawn = d;
     }
 
@@ -1244,6 +1254,71 @@ impl App {
                 .then_some("select a node first"),
             View::Detail(_) | View::Wizard | View::Errors => None,
         }
+    }
+
+    /// Whether `a` would do something on the screen on top now: read-only mode, the
+    /// selection, what the profile's server offers (OCP or an obshell agent), what the pane
+    /// holds and, in the DAG view, the task's state and backend. The footer offers only these.
+    pub fn offers(&self, a: Action) -> bool {
+        let s = spec(a);
+        if s.dangerous && self.settings.read_only {
+            return false;
+        }
+        if s.needs_selection && self.missing_selection().is_some() {
+            return false;
+        }
+        if let (View::Dag(_), Some(d)) = (self.view(), self.dag.as_ref()) {
+            if routes_to_dag(a) {
+                return d.offers(a);
+            }
+        }
+        let ocp = self.task_backend == Backend::Ocp;
+        match a {
+            Action::CreateCluster
+            | Action::TakeoverCluster
+            | Action::UpgradeCluster
+            | Action::TakeoverProxy => ocp,
+            Action::ScaleOut => self.has_obshell,
+            Action::Back => match self.view() {
+                View::Pane(k) => {
+                    let t = &self.pane(*k).table;
+                    !t.filter.is_empty() || t.status_filter != crate::app::table::StatusFilter::All
+                }
+                _ => self.stack.len() > 1,
+            },
+            Action::SortNext | Action::SortReverse => match self.view() {
+                View::Pane(k) => !self.pane(*k).table.rows.is_empty(),
+                _ => false,
+            },
+            Action::Filter => matches!(self.view(), View::Pane(_)),
+            Action::StatusFilter => self.view() == &View::Pane(PaneKind::Tasks),
+            _ => true,
+        }
+    }
+
+    /// The footer's hints for the screen on top: the registry's hinted actions of the active
+    /// scopes, most specific first, that do something now ([`App::offers`]). Help and quit
+    /// come last: the footer keeps room for them whatever else is cut.
+    pub fn hints(&self) -> Vec<Action> {
+        let mut out = Vec::new();
+        // An input mode (filter, command, help, password) takes the keys: its own hints.
+        let scopes = self.active_scopes();
+        for sc in scopes.iter().copied() {
+            for s in SPECS.iter().filter(|s| s.scope == sc && s.hint) {
+                if matches!(s.action, Action::Help | Action::Quit) {
+                    continue;
+                }
+                if self.offers(s.action) {
+                    out.push(s.action);
+                }
+            }
+        }
+        for a in [Action::Help, Action::Quit] {
+            if scopes.contains(&spec(a).scope) {
+                out.push(a);
+            }
+        }
+        out
     }
 
     /// Run an action, unless read-only mode forbids it or it needs a selection there is not.

@@ -1145,7 +1145,7 @@ fn draw_side(
     f.render_widget(block, area);
     let reason = match v.selected_node() {
         Some(n) if n.status == NodeStatus::Failed => {
-            crate::ui::log::reason_rows(v, theme, inner.width)
+            crate::ui::log::reason_rows(v, theme, inner.width, now_ms)
         }
         _ => Vec::new(),
     };

@@ -212,17 +212,33 @@ pub fn log_rows(
 
 /// The failure's reason for the side panel: the message of the log's last ERROR line (not a
 /// stack frame), whole, wrapped to `width`, under a label.
-pub fn reason_rows(v: &DagView, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+pub fn reason_rows(v: &DagView, theme: &Theme, width: u16, now_ms: i64) -> Vec<Line<'static>> {
     let Some(l) = v.log.last_error() else {
         return Vec::new();
     };
     let (msg, when) = match JavaLine::parse(l) {
         Some(j) => {
-            // "2026-12-05 15:05:45.123": the time of day.
-            let time = l[..j.level.start].split_whitespace().nth(1).unwrap_or("");
-            (&l[j.message..], time)
+            // The line's time is the server's local time: shown in the screen's zone when
+            // the log says the server's offset, else as it is, marked as the server's.
+            let when = match v
+                .log
+                .server_offset()
+                .and_then(|off| crate::app::dag::log::line_time_ms(l, off))
+            {
+                Some(ms) => v.zone.stamp(ms, now_ms),
+                None => {
+                    let time = l[..j.level.start].split_whitespace().nth(1).unwrap_or("");
+                    let time = time.split('.').next().unwrap_or(time);
+                    if time.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{time} server time")
+                    }
+                }
+            };
+            (&l[j.message..], when)
         }
-        None => (l, ""),
+        None => (l, String::new()),
     };
     let err = Style::default().fg(theme.error);
     let mut rows = vec![Line::from(vec![

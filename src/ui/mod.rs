@@ -7,7 +7,7 @@ pub mod panes;
 pub use crate::model::fmt::short_age;
 pub mod widgets;
 
-use crate::app::actions::{Action, Scope, SPECS};
+use crate::app::actions::Action;
 use crate::app::hit::{Drawn, TableDrawn};
 use crate::app::notify::Level;
 use crate::app::state::{App, Mode, View};
@@ -74,7 +74,7 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
     draw_status(f, app, status);
     draw_footer(f, app, footer);
     if let Mode::Help(h) = &app.mode {
-        draw_help(f, app, area, h.scroll);
+        out.help_max_scroll = Some(draw_help(f, app, area, h.scroll));
     }
     if app.settings.ascii {
         asciify(f.buffer_mut());
@@ -156,6 +156,13 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         Some(every) => format!("{} auto", short_age(every)),
         None => short_age(s.refresh),
     };
+    // Nothing is polled behind a wizard or the error history: the age grows because the data
+    // is not refreshed, and the header says so instead of the interval.
+    let every = if app.polling_paused() {
+        "paused".to_string()
+    } else {
+        format!("⟳ {every}")
+    };
     let profile_style = if s.production {
         Style::default()
             .fg(t.production)
@@ -203,7 +210,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     right.extend([
         // Every time on screen is in this zone: said once, here.
         Span::styled(
-            format!("{} · ⟳ {every} · {age} ", app.zone.label()),
+            format!("{} · {every} · {age} ", app.zone.label()),
             t.muted(),
         ),
         Span::styled(
@@ -235,8 +242,12 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         .unwrap_or("UTC")
         .to_string();
     for text in [
-        format!("{short} · ⟳ {every} · {age} "),
-        format!("{short} · {age} "),
+        format!("{short} · {every} · {age} "),
+        if app.polling_paused() {
+            format!("{short} · paused{age} ")
+        } else {
+            format!("{short} · {age} ")
+        },
     ] {
         let right_w: usize = right.iter().map(|s| s.width()).sum();
         if left_w + right_w < area.width as usize {
@@ -554,43 +565,57 @@ fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// The scopes active in the current view, most specific first (same order the keys use).
-fn scopes(app: &App) -> Vec<Scope> {
-    app.screen_scopes()
-}
-
 fn draw_footer(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
-    let scopes = scopes(app);
     let mut spans = vec![Span::raw(" ")];
-    let mut width = 1usize;
-    // Specific scopes first: the pane's own actions are the most useful hints.
-    for sc in &scopes {
-        for s in SPECS.iter().filter(|s| s.scope == *sc && s.hint) {
-            if s.dangerous && app.settings.read_only {
-                continue;
-            }
-            if *sc == Scope::Global && matches!(s.action, Action::Up | Action::Down) {
-                continue;
-            }
-            let key = app.keymap.label(s.action);
-            let text = short_desc(s.desc);
-            let w = key.chars().count() + text.chars().count() + 3;
-            if width + w > area.width as usize {
-                break;
-            }
-            width += w;
-            spans.push(Span::styled(
-                key,
-                Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD),
-            ));
-            spans.push(Span::styled(
-                format!(" {text}  "),
-                Style::default().fg(t.hint_text),
-            ));
-        }
+    for (_, key, text) in footer_hints(app, area.width) {
+        spans.push(Span::styled(
+            key,
+            Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::styled(
+            format!(" {text}  "),
+            Style::default().fg(t.hint_text),
+        ));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The footer's hints that fit in `width` columns, as `(action, key, words)`: what the app
+/// says can be done now ([`App::hints`]), in its order. Help and quit are kept whatever else
+/// is dropped (one leading space, then `key words` and two spaces each).
+pub fn footer_hints(app: &App, width: u16) -> Vec<(Action, String, String)> {
+    let items: Vec<(Action, String, String)> = app
+        .hints()
+        .into_iter()
+        .map(|a| {
+            let s = crate::app::actions::spec(a);
+            let text = s
+                .short
+                .map(str::to_string)
+                .unwrap_or_else(|| short_desc(s.desc));
+            (a, app.keymap.label(a), text)
+        })
+        .collect();
+    let w = |(_, k, t): &(Action, String, String)| k.chars().count() + t.chars().count() + 3;
+    let kept = |a: Action| matches!(a, Action::Help | Action::Quit);
+    let mut room = (width as usize)
+        .saturating_sub(1 + items.iter().filter(|i| kept(i.0)).map(w).sum::<usize>());
+    let mut out = Vec::new();
+    for it in items.iter().filter(|i| !kept(i.0)) {
+        if w(it) <= room {
+            room -= w(it);
+            out.push(it.clone());
+        }
+    }
+    let mut room = (width as usize).saturating_sub(1 + out.iter().map(w).sum::<usize>());
+    for it in items.iter().filter(|i| kept(i.0)) {
+        if w(it) <= room {
+            room -= w(it);
+            out.push(it.clone());
+        }
+    }
+    out
 }
 
 /// Footer hints use the first words of the description.
@@ -600,18 +625,51 @@ fn short_desc(d: &str) -> String {
     d.to_lowercase()
 }
 
-fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
+/// Split `text` into lines of at most `width` columns, at spaces where it can (a word
+/// longer than a line is cut). Never returns an empty list.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut w = 0usize;
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let ww = word.chars().count();
+            let need = if w == 0 { ww } else { w + 1 + ww };
+            if need <= width {
+                if w > 0 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                w = need;
+                break;
+            }
+            if w > 0 {
+                out.push(std::mem::take(&mut line));
+                w = 0;
+                continue;
+            }
+            // A word wider than the line: cut it.
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            out.push(head);
+        }
+    }
+    if w > 0 || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The help overlay's lines for an inner width: every scope of the registry (the active
+/// ones first), each key with its description wrapped under its own column, then the run's
+/// notes. Nothing is cut: a long line continues on the next.
+pub fn help_lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let w = area.width.saturating_sub(8).min(90);
-    let h = area.height.saturating_sub(4);
-    let r = Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + 2,
-        width: w,
-        height: h,
-    };
-    f.render_widget(Clear, r);
-    let mut lines: Vec<Line> = Vec::new();
+    let width = width as usize;
+    const KEYS: usize = 16;
+    let mut lines: Vec<Line<'static>> = Vec::new();
     let mut last = None;
     let active = app.screen_scopes();
     for e in crate::app::actions::help_entries(&app.keymap, &active) {
@@ -631,29 +689,44 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
             ));
             last = Some(s.scope);
         }
-        let keys: Vec<String> = app
-            .keymap
-            .keys(s.action)
-            .iter()
-            .map(|k| k.label())
-            .collect();
-        let mut spans = vec![
-            Span::styled(
-                format!("  {:<14}", keys.join(" ")),
-                Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(s.desc.to_string()),
-        ];
-        if s.dangerous {
-            let note = if app.settings.read_only {
+        let note = if s.dangerous {
+            if app.settings.read_only {
                 "  (off: read-only)"
             } else {
                 "  (asks first)"
+            }
+        } else {
+            ""
+        };
+        let text = format!("{}{note}  [{}]", s.desc, s.name);
+        let key_style = Style::default().fg(t.hint_key).add_modifier(Modifier::BOLD);
+        // Keys wider than their column get a line of their own.
+        let keys = format!("  {}", e.keys);
+        let narrow = width < KEYS + 12;
+        let (first_key, room) = if narrow || keys.chars().count() >= KEYS {
+            lines.push(Line::styled(keys, key_style));
+            (None, width.saturating_sub(if narrow { 4 } else { KEYS }))
+        } else {
+            (Some(keys), width.saturating_sub(KEYS))
+        };
+        let indent = if narrow { 4 } else { KEYS };
+        for (i, part) in wrap_words(&text, room).into_iter().enumerate() {
+            let lead = match (&first_key, i) {
+                (Some(k), 0) => Span::styled(format!("{k:<KEYS$}"), key_style),
+                _ => Span::raw(" ".repeat(indent)),
             };
-            spans.push(Span::styled(note, Style::default().fg(t.warn)));
+            let body = match part.find("  [") {
+                Some(at) => vec![
+                    Span::raw(part[..at].to_string()),
+                    Span::styled(part[at..].to_string(), t.muted()),
+                ],
+                None if part.starts_with('[') => vec![Span::styled(part, t.muted())],
+                None => vec![Span::raw(part)],
+            };
+            let mut spans = vec![lead];
+            spans.extend(body);
+            lines.push(Line::from(spans));
         }
-        spans.push(Span::styled(format!("  [{}]", s.name), t.muted()));
-        lines.push(Line::from(spans));
     }
     // What this run offers (the demo's take-over targets and obshell agents).
     let notes = &app.notify.notes;
@@ -664,24 +737,72 @@ fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) {
             Style::default().fg(t.title).add_modifier(Modifier::BOLD),
         ));
         for n in notes {
-            lines.push(Line::raw(format!("  {n}")));
+            for part in wrap_words(n, width.saturating_sub(2)) {
+                lines.push(Line::raw(format!("  {part}")));
+            }
         }
     }
+    lines
+}
+
+/// The help overlay's window over `area`.
+fn help_rect(area: Rect) -> Rect {
+    let w = area.width.saturating_sub(8).min(100);
+    let h = area.height.saturating_sub(4);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Draw the help overlay; returns the most it can scroll (its last line at the bottom).
+fn draw_help(f: &mut Frame, app: &App, area: Rect, scroll: u16) -> u16 {
+    let t = &app.theme;
+    let r = help_rect(area);
+    f.render_widget(Clear, r);
+    let inner_w = r.width.saturating_sub(2);
+    let view_h = r.height.saturating_sub(2);
+    let lines = help_lines(app, inner_w);
+    let total = lines.len();
+    let max = (total as u16).saturating_sub(view_h);
+    let top = scroll.min(max);
+    let last = (top as usize + view_h as usize).min(total);
+    let more = match (top > 0, (last) < total) {
+        (true, true) => "↑↓",
+        (true, false) => "↑",
+        (false, true) => "↓",
+        (false, false) => "",
+    };
+    let position = if total > view_h as usize {
+        format!(" {}–{last} of {total} {more} ", top + 1)
+    } else {
+        format!(" {total} lines ")
+    };
+    let scroll_keys = format!(
+        "{}/{} {}/{}",
+        app.keymap.label(Action::HelpDown),
+        app.keymap.label(Action::HelpUp),
+        app.keymap.label(Action::HelpPageDown),
+        app.keymap.label(Action::HelpPageUp)
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(t.accent))
         .title(
-            Line::from(" Keys — any other key closes; j/k scroll ")
-                .style(Style::default().fg(t.title)),
+            Line::from(format!(
+                " Keys — {scroll_keys} scroll · any other key closes "
+            ))
+            .style(Style::default().fg(t.title)),
+        )
+        .title_bottom(
+            Line::from(position)
+                .style(Style::default().fg(t.accent).add_modifier(Modifier::BOLD))
+                .right_aligned(),
         );
-    // Scrolling stops at the last line.
-    let max = (lines.len() as u16).saturating_sub(r.height.saturating_sub(2));
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll.min(max), 0)),
-        r,
-    );
+    f.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), r);
+    max
 }
 
 pub mod dag;

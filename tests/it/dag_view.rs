@@ -994,7 +994,12 @@ fn at_80_columns_a_300_character_reason_is_read_to_its_end() {
     // The side panel: the reason (the last ERROR line that is not a stack frame), whole.
     let (rows, _) = render_buf(&mut v, 80, 24);
     let side = side_text(&rows);
-    assert!(side.contains("error · 15:05:45.100"), "{}", rows.join("\n"));
+    // No run header states the server's offset: its time, said to be the server's.
+    assert!(
+        side.contains("error · 15:05:45 server time"),
+        "{}",
+        rows.join("\n")
+    );
     assert!(
         side.replace(' ', "")
             .contains(&long_reason().replace(' ', "")),
@@ -1230,4 +1235,37 @@ fn a_running_task_follows_its_frontier_until_moved_by_hand() {
     // A finished or failed task does not open following.
     let v = view(failed_with_blocked_tail());
     assert!(!v.follow);
+}
+
+/// The side panel's error line reads in the screen's zone like every other time: the log's
+/// run header says the server's offset, and the line's server-local time is converted.
+#[test]
+fn the_error_lines_time_is_shown_in_the_screens_zone() {
+    let mut v = view(failed_with_blocked_tail());
+    let log = format!(
+        "############{{EXECUTE}}{{2026-12-05T15:05:40.000+08:00}}############\n{}",
+        failed_log()
+    );
+    v.on_log("r", &log);
+    // The screen's zone is UTC (the default): 15:05:45 at +08:00 is 07:05:45Z.
+    let (rows, _) = render_buf(&mut v, 120, 30);
+    let side = side_text(&rows);
+    assert!(
+        side.contains("error · 2026-12-05 07:05:45"),
+        "{}",
+        rows.join("\n")
+    );
+    let line = rows
+        .iter()
+        .find(|l| l.contains("│error ·"))
+        .expect("the error line");
+    assert!(!line.contains("15:05:45"), "{line}");
+    // Shown at +08:00 it is the server's own clock again.
+    v.zone = obtui_api::time::ShownZone::server(8 * 3600);
+    let (rows, _) = render_buf(&mut v, 120, 30);
+    assert!(
+        side_text(&rows).contains("error · 2026-12-05 15:05:45"),
+        "{}",
+        rows.join("\n")
+    );
 }

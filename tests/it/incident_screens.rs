@@ -328,14 +328,33 @@ fn fan_out_nodes_show_their_server_in_the_graph_the_list_and_the_side_panel() {
             "{w}x{h} graph: the branch on screen\n{text}"
         );
         assert!(!text.contains("…."), "{w}x{h} graph: an IP cut\n{text}");
+        // A name that fits on its own is never cut for its server.
+        assert!(
+            text.contains("Stop zone zone1") && text.contains("Wait node"),
+            "{w}x{h}\n{text}"
+        );
         if w >= 200 {
-            assert!(text.contains("· 10.0.0.1 in zone1"), "{w}x{h}\n{text}");
+            // The whole name first, then as much of the target as fits.
+            assert!(
+                text.contains("Restart observer with new version · 10.0.0.1"),
+                "{w}x{h}\n{text}"
+            );
         }
         // The list view.
         v.perform(obtui::app::actions::Action::ToggleView, false);
         let text = render_dag(&mut v, w, h);
-        for ip in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
-            assert!(text.contains(ip), "{w}x{h} list: {ip} missing\n{text}");
+        if w >= 120 {
+            for ip in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+                assert!(text.contains(ip), "{w}x{h} list: {ip} missing\n{text}");
+            }
+        } else {
+            // No room for name and server: the name, whole, has priority (the side panel
+            // names the selected branch's server).
+            assert!(
+                text.contains("Restart observer with new version  ") && !text.contains("Restart…"),
+                "{w}x{h} list: the name first\n{text}"
+            );
+            assert!(text.contains("on 10.0.0.2 in zone1"), "{text}");
         }
         if w >= 120 {
             assert!(

@@ -17,6 +17,7 @@ mod faults_binary;
 mod faults_ui;
 mod fuzz_parsers;
 mod fuzz_wizard_fields;
+mod hints_help;
 mod incident_screens;
 mod inventory_fixtures;
 mod keys_rebind;

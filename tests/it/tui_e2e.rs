@@ -74,7 +74,7 @@ fn demo_switches_panes_filters_and_quits_cleanly() {
     t.wait_text("no cluster 'zergx'; clusters: zerg,", T);
 
     t.keys(&["?"]);
-    t.wait_text("Keys — any other key closes", T);
+    t.wait_text("any other key closes", T);
     t.keys(&["x"]);
 
     t.keys(&["q"]);

@@ -370,7 +370,7 @@ fn read_only_refuses_dangerous_actions_and_hides_their_hints() {
     let mut app = app_with("default", true);
     let (text, _) = render(&mut app, 120, 30);
     assert!(text.contains(" RO\n"), "{text}");
-    assert!(!text.contains("create cluster"), "{text}");
+    assert!(!text.contains("c create"), "{text}");
     key(&mut app, KeyCode::Char('c'));
     let flash = app.notify.flashes.back().expect("a warning").text.clone();
     assert!(flash.contains("read-only"), "{flash}");
@@ -378,7 +378,7 @@ fn read_only_refuses_dangerous_actions_and_hides_their_hints() {
     let mut rw = app_with("default", false);
     let (text, _) = render(&mut rw, 120, 30);
     assert!(text.contains(" RW\n"));
-    assert!(text.contains("create cluster"), "{text}");
+    assert!(text.contains("c create"), "{text}");
 }
 
 #[test]

@@ -286,7 +286,7 @@ async fn take_over_a_cluster_end_to_end() {
     assert_eq!(r.wiz().text_named("port"), "2881");
     r.focus("root_password");
     r.typ("Wrong_pass_1");
-    r.code(KeyCode::Enter);
+    r.press(ctrl('n'));
     let title = r.wiz().current_step().title;
     assert_eq!(title, "Options", "{}", r.screen());
     // nova's hosts are new to OCP: say how to add them.
@@ -374,7 +374,10 @@ async fn create_a_cluster_end_to_end() {
     // Free hosts per IDC, as the sim reports them.
     let (hz1, sh1): (Vec<String>, Vec<String>) = {
         let hosts = r.wiz().inventory.hosts.clone().unwrap_or_default();
-        let free: Vec<_> = hosts.iter().filter(|h| h.is_free()).collect();
+        let free: Vec<_> = hosts
+            .iter()
+            .filter(|h| h.services.is_empty() && h.status == "ONLINE")
+            .collect();
         let ips = |idc: &str| -> Vec<String> {
             free.iter()
                 .filter(|h| h.idc_name.as_deref() == Some(idc))
@@ -695,6 +698,28 @@ async fn take_over_obproxies_end_to_end() {
         screen.contains("FAIL") && screen.contains(&ip(12)),
         "{screen}"
     );
+    let hints: Vec<&str> = r
+        .wiz()
+        .hints_with(&Keymap::defaults())
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    assert!(
+        hints.contains(&"remove failing") && !hints.contains(&"summary"),
+        "{hints:?}"
+    );
+    // Where the checks come from is shown as information, and not counted as a PASS.
+    assert_eq!(
+        result_of(&items, "precheck source"),
+        Some(CheckResult::Info),
+        "{items:?}"
+    );
+    assert!(screen.contains("INFO precheck source"), "{screen}");
+    let passes = items
+        .iter()
+        .filter(|(_, r)| *r == CheckResult::Pass)
+        .count();
+    assert!(screen.contains(&format!("{passes} PASS ·")), "{screen}");
     r.code(KeyCode::Enter);
     assert_eq!(
         r.step_kind(),
@@ -706,6 +731,16 @@ async fn take_over_obproxies_end_to_end() {
     r.code(KeyCode::Char('x'));
     let items = r.precheck_done().await;
     assert_ne!(worst(&items), CheckResult::Fail, "{items:?}");
+    let hints: Vec<&str> = r
+        .wiz()
+        .hints_with(&Keymap::defaults())
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
+    assert!(
+        !hints.contains(&"remove failing") && hints.contains(&"summary"),
+        "{hints:?}"
+    );
     let notice = r.wiz().notice.clone().unwrap_or_default();
     assert!(
         notice.contains(&ip(12)) && notice.contains(&ip(13)),
@@ -806,7 +841,7 @@ async fn a_401_in_a_wizard_is_cured_by_login_without_losing_the_form() {
     r.typ(TAKEOVER_ADDRESS);
     r.focus("root_password");
     r.typ(TAKEOVER_PASSWORD);
-    r.code(KeyCode::Enter);
+    r.press(ctrl('n'));
     r.focus("new_hosts");
     r.code(KeyCode::Char(' '));
     r.focus("host_type");
@@ -946,5 +981,207 @@ async fn commands_act_on_the_named_target_from_any_pane() {
     assert!(screen.contains(&format!("Tasks › task {id}")), "{screen}");
     r.code(KeyCode::Esc);
     assert_eq!(r.app.view(), &View::Pane(PaneKind::Tasks));
+    r.stop().await;
+}
+
+/// The take-over precheck's advice is told in the wizard's own fields: `hostInfo` is the
+/// Options step's "Hosts new to OCP" (and once set, the finding is answered, not a warning),
+/// `proxyroPassword` the Connection step's proxyro password, shown in direct mode too, sent
+/// masked in the request and checked by the simulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_over_precheck_advice_names_the_wizards_fields() {
+    use obtui_sim::inventory::{TAKEOVER_ADDRESS, TAKEOVER_PASSWORD, TAKEOVER_PROXYRO_PASSWORD};
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.code(KeyCode::Char('t'));
+    r.until("host types and credentials", |a| {
+        a.wizard
+            .as_ref()
+            .is_some_and(|w| w.inventory.host_types.is_some() && w.inventory.credentials.is_some())
+    })
+    .await;
+    r.focus("address");
+    r.typ(TAKEOVER_ADDRESS);
+    r.focus("root_password");
+    r.typ(TAKEOVER_PASSWORD);
+    assert_eq!(r.wiz().choice_named("mode"), Some("direct"));
+    // Direct mode offers the proxyro password (OCP takes it in both modes).
+    r.focus("proxyro_password");
+    r.press(ctrl('n'));
+    let title = r.wiz().current_step().title;
+    assert_eq!(title, "Options", "{}", r.screen());
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    let item = |items: &[obtui::app::wizard::PrecheckItem], name: &str| {
+        items
+            .iter()
+            .find(|i| i.name == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {items:?}"))
+    };
+    let hosts = item(&items, "Hosts in OCP");
+    assert_eq!(hosts.result, CheckResult::Warn);
+    assert!(
+        hosts.fix.contains("Hosts new to OCP") && !hosts.fix.contains("hostInfo"),
+        "{hosts:?}"
+    );
+    let proxyro = item(&items, "proxyro user");
+    assert_eq!(proxyro.result, CheckResult::Warn);
+    assert!(
+        proxyro
+            .fix
+            .contains("proxyro password in the Connection step")
+            && !proxyro.fix.contains("proxyroPassword"),
+        "{proxyro:?}"
+    );
+    let screen = r.screen();
+    assert!(screen.contains("Hosts new to OCP"), "{screen}");
+
+    // Answer both: hosts new to OCP with their settings, and a wrong proxyro password.
+    r.press(ctrl('p'));
+    assert_eq!(r.wiz().current_step().title, "Options");
+    r.focus("new_hosts");
+    r.code(KeyCode::Char(' '));
+    r.focus("host_type");
+    r.pick("ob-standard");
+    r.focus("credential");
+    r.pick("root-ssh");
+    r.press(ctrl('p'));
+    r.focus("proxyro_password");
+    r.typ("Wrong_proxyro_1");
+    r.press(ctrl('n'));
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    let hosts = item(&items, "Hosts in OCP");
+    assert_eq!(hosts.result, CheckResult::Pass, "{hosts:?}");
+    assert!(hosts.reason.contains("Options step"), "{hosts:?}");
+    assert_eq!(item(&items, "proxyro user").result, CheckResult::Fail);
+    // A failed precheck offers no way on to the summary (Enter is refused there).
+    let hints = |r: &Rig| -> Vec<&'static str> {
+        r.wiz()
+            .hints_with(&Keymap::defaults())
+            .into_iter()
+            .map(|(_, d)| d)
+            .collect()
+    };
+    assert!(!hints(&r).contains(&"summary"), "{:?}", hints(&r));
+    assert!(hints(&r).contains(&"re-run"));
+
+    // The right proxyro password passes, goes in the request masked, and is never shown.
+    r.press(ctrl('p'));
+    r.press(ctrl('p'));
+    r.focus("proxyro_password");
+    r.press(ctrl('u'));
+    r.typ(TAKEOVER_PROXYRO_PASSWORD);
+    r.press(ctrl('n'));
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    assert_eq!(item(&items, "proxyro user").result, CheckResult::Pass);
+    assert!(hints(&r).contains(&"summary"), "{:?}", hints(&r));
+    r.code(KeyCode::Enter);
+    assert_eq!(r.step_kind(), StepKind::Summary);
+    let summary = r.wiz().summary.clone().expect("summary");
+    assert!(
+        summary.masked_json.contains("\"proxyroPassword\""),
+        "{}",
+        summary.masked_json
+    );
+    assert!(!summary.masked_json.contains(TAKEOVER_PROXYRO_PASSWORD));
+    assert!(!r.screen().contains(TAKEOVER_PROXYRO_PASSWORD));
+    let task = r.confirm_and_submit(None).await;
+    // Wiped after use: the wizard is gone, and no secret is left in what remains.
+    assert!(r.app.wizard.is_none());
+    r.task_succeeds(&task).await;
+    r.stop().await;
+}
+
+/// The create wizard's host picker says each host's state and what runs on it; a host that is
+/// not ONLINE is refused by the form with the reason, one an OBProxy uses is a precheck
+/// warning, never "free".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_cluster_hosts_say_their_state_and_use() {
+    let mut r = Rig::new().await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.code(KeyCode::Char('c'));
+    r.until("packages, IDCs, hosts and clusters", |a| {
+        a.wizard.as_ref().is_some_and(|w| {
+            let i = &w.inventory;
+            i.packages.is_some() && i.idcs.is_some() && i.hosts.is_some() && i.clusters.is_some()
+        })
+    })
+    .await;
+    let hosts = r.wiz().inventory.hosts.clone().unwrap_or_default();
+    let proxy = hosts
+        .iter()
+        .find(|h| {
+            h.is_free()
+                && h.status == "ONLINE"
+                && h.services.iter().any(|s| s.service_type == "OB_PROXY")
+        })
+        .cloned()
+        .expect("the demo has an OBProxy host");
+    let offline = hosts
+        .iter()
+        .find(|h| h.is_free() && h.status != "ONLINE")
+        .cloned();
+    assert!(
+        offline.is_some(),
+        "the demo has a free host that is not ONLINE"
+    );
+    r.focus("name");
+    r.typ("andromeda");
+    r.focus("package");
+    r.pick("4.2.2.0");
+    r.focus("password");
+    r.typ("aaBB11__xyz");
+    r.focus("password2");
+    r.typ("aaBB11__xyz");
+    r.press(ctrl('n'));
+    r.focus("zone_name");
+    r.typ("zone1");
+    r.focus("idc");
+    r.pick(proxy.idc_name.as_deref().unwrap_or(""));
+    r.focus("hosts");
+    // The picker line of the OBProxy host says it is in use, and by what.
+    r.code(KeyCode::Enter);
+    r.typ(&proxy.ip);
+    let screen = r.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&proxy.ip) && l.contains("ONLINE"))
+        .unwrap_or_else(|| panic!("{} not listed:\n{screen}", proxy.ip));
+    assert!(line.contains("in use: OBProxy"), "{line}");
+    r.code(KeyCode::Esc);
+    if let Some(off) = &offline {
+        r.code(KeyCode::Enter);
+        r.typ(&off.ip);
+        let screen = r.screen();
+        assert!(
+            screen.contains(&format!("{} (not usable)", off.status)),
+            "{screen}"
+        );
+        r.code(KeyCode::Char(' '));
+        r.code(KeyCode::Enter);
+        // Refused on the form, with the reason.
+        r.press(ctrl('n'));
+        assert_eq!(r.wiz().current_step().title, "Zones");
+        let screen = r.screen();
+        assert!(
+            screen.contains(&format!("host {} is {}", off.ip, off.status)),
+            "{screen}"
+        );
+        r.code(KeyCode::Backspace);
+    }
+    r.pick_many(&[&proxy.ip]);
+    r.press(ctrl('n'));
+    let items = r.precheck_items().await;
+    let it = items
+        .iter()
+        .find(|i| i.name.contains(&proxy.ip))
+        .unwrap_or_else(|| panic!("{items:?}"));
+    assert_eq!(it.result, CheckResult::Warn, "{it:?}");
+    assert!(it.reason.contains("OBProxy"), "{it:?}");
     r.stop().await;
 }

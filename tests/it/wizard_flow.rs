@@ -157,7 +157,8 @@ fn proxy_mode_shows_its_fields_and_hides_them_otherwise() {
             .map(|f| f.id)
             .collect()
     };
-    assert!(!ids(&w).contains(&"proxyro_password"));
+    // The proxyro password is for both modes (OCP takes it with a direct connection too).
+    assert!(ids(&w).contains(&"proxyro_password"));
     assert!(!ids(&w).contains(&"cluster_name"));
     assert_eq!(focused_id(&w), "mode");
     enter(&mut w);
@@ -177,7 +178,7 @@ fn proxy_mode_shows_its_fields_and_hides_them_otherwise() {
     w.set_named("mode", Value::One(Some("direct".into())));
     let v = ids(&w);
     assert!(
-        !v.contains(&"proxyro_password")
+        v.contains(&"proxyro_password")
             && !v.contains(&"ob_cluster_id")
             && !v.contains(&"cluster_name")
     );

@@ -213,6 +213,9 @@ pub struct Unmanaged {
     pub servers: Vec<(String, String)>,
     /// The root@sys password the precheck accepts.
     pub root_password: String,
+    /// The proxyro@sys password OBProxies already connect with (`proxyroPassword` of the
+    /// take-over must match it when given).
+    pub proxyro_password: String,
     /// IPs of OBServers that are down (the precheck fails on them).
     pub stopped: Vec<String>,
     /// Tenants besides sys.
@@ -271,6 +274,8 @@ pub struct Inventory {
 
 /// The root@sys password of every unmanaged cluster the takeover precheck knows.
 pub const TAKEOVER_PASSWORD: &str = "RootSys_123";
+/// The proxyro@sys password of every unmanaged cluster the takeover precheck knows.
+pub const TAKEOVER_PROXYRO_PASSWORD: &str = "Proxyro_123";
 /// Address of the unmanaged primary cluster ready to be taken over.
 pub const TAKEOVER_ADDRESS: &str = "10.186.0.50";
 pub const TAKEOVER_PORT: i64 = 2881;
@@ -794,6 +799,7 @@ impl Gen {
                 primary_name: None,
                 servers: servers("10.186.0", 3),
                 root_password: TAKEOVER_PASSWORD.into(),
+                proxyro_password: TAKEOVER_PROXYRO_PASSWORD.into(),
                 stopped: Vec::new(),
                 tenants: vec![("orders".into(), "MYSQL".into())],
             },
@@ -806,6 +812,7 @@ impl Gen {
                 primary_name: Some("nova".into()),
                 servers: servers("10.186.1", 3),
                 root_password: TAKEOVER_PASSWORD.into(),
+                proxyro_password: TAKEOVER_PROXYRO_PASSWORD.into(),
                 stopped: Vec::new(),
                 tenants: vec![("orders".into(), "MYSQL".into())],
             },
@@ -818,6 +825,7 @@ impl Gen {
                 primary_name: None,
                 servers: servers("10.186.2", 2),
                 root_password: TAKEOVER_PASSWORD.into(),
+                proxyro_password: TAKEOVER_PROXYRO_PASSWORD.into(),
                 stopped: vec!["10.186.2.51".into()],
                 tenants: Vec::new(),
             },

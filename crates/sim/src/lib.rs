@@ -261,9 +261,10 @@ impl SimState {
                 u.version.clone()
             };
             out.push(format!(
-                "take over: {ip}:{} root@sys {} (cluster {}, {why})",
+                "take over: {ip}:{} root@sys {} proxyro {} (cluster {}, {why})",
                 inventory::TAKEOVER_PORT,
                 u.root_password,
+                u.proxyro_password,
                 u.name
             ));
         }
@@ -499,7 +500,7 @@ mod tests {
             notes
                 .iter()
                 .any(|l| l
-                    == "take over: 10.186.0.50:2881 root@sys RootSys_123 (cluster nova, 4.2.2.0)"),
+                    == "take over: 10.186.0.50:2881 root@sys RootSys_123 proxyro Proxyro_123 (cluster nova, 4.2.2.0)"),
             "{notes:?}"
         );
         assert!(notes

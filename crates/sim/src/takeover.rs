@@ -363,12 +363,21 @@ pub fn precheck(inv: &Inventory, req: &TakeoverReq) -> Result<Precheck, Fail> {
             "Pass hostInfo {kind, hostTypeId, credentialId} with the takeover so OCP adds them.",
         ));
     }
-    if req.proxyro_password.is_none() {
-        checks.push(warn(
+    match req.proxyro_password.as_deref().filter(|p| !p.is_empty()) {
+        None => checks.push(warn(
             "proxyro user",
             "proxyroPassword not given; OCP will set a new proxyro@sys password".into(),
             "Pass proxyroPassword if OBProxies already connect to this cluster as proxyro.",
-        ));
+        )),
+        Some(p) if p == u.proxyro_password => checks.push(pass(
+            "proxyro user",
+            "logged in as proxyro@sys; OBProxies keep their password".into(),
+        )),
+        Some(_) => checks.push(fail(
+            "proxyro user",
+            "ERROR 1045 (42000): Access denied for user 'proxyro'@'sys'".into(),
+            "Give the proxyro@sys password OBProxies use now, or none to let OCP set a new one.",
+        )),
     }
     out(checks, Some(idx))
 }
@@ -393,6 +402,25 @@ mod tests {
         let p = precheck(&inv, &req(TAKEOVER_ADDRESS, TAKEOVER_PASSWORD)).unwrap();
         assert!(p.valid(), "{:?}", p.checks);
         assert!(p.checks.iter().any(|c| c.result == "WARN"));
+    }
+
+    #[test]
+    fn the_proxyro_password_is_checked_when_given() {
+        use crate::inventory::TAKEOVER_PROXYRO_PASSWORD;
+        let inv = Inventory::generate(1, 1);
+        let proxyro = |p: Option<&str>| {
+            let mut r = req(TAKEOVER_ADDRESS, TAKEOVER_PASSWORD);
+            r.proxyro_password = p.map(str::to_string);
+            let p = precheck(&inv, &r).unwrap();
+            p.checks
+                .into_iter()
+                .find(|c| c.name == "proxyro user")
+                .map(|c| c.result)
+        };
+        assert_eq!(proxyro(None), Some("WARN"));
+        assert_eq!(proxyro(Some("")), Some("WARN"));
+        assert_eq!(proxyro(Some(TAKEOVER_PROXYRO_PASSWORD)), Some("PASS"));
+        assert_eq!(proxyro(Some("nope")), Some("FAIL"));
     }
 
     #[test]

@@ -151,26 +151,31 @@ pub fn fit_middle(s: &str, cols: usize) -> String {
 }
 
 /// A node's label in exactly `cols` columns: the name and its target (`Install rpm ·
-/// 10.0.0.1 in zone1`) whole when they fit; else the name is cut (middle ellipsis) before
-/// the target, then the target shortened to its first word (`· 10.0.0.1`), as long as
-/// eight columns of the name remain; else the whole label is cut.
+/// 10.0.0.1 in zone1`) whole when they fit; else the name whole with the target's first
+/// word (`· 10.0.0.1`); else, when the name fits on its own, the name alone: a name that fits
+/// is never cut to make room for a target. Only a name that must be cut anyway shares its
+/// room with the target's first word (what tells a fan-out's nodes apart), as long as eight
+/// columns of the name remain.
 pub fn fit_label(name: &str, target: Option<&str>, cols: usize) -> String {
     let Some(t) = target else {
         return fit_middle(name, cols);
     };
-    let full = format!("{name}{TARGET_SEP}{t}");
-    if display_width(&full) <= cols {
-        return fit_middle(&full, cols);
-    }
     let short = t.split_whitespace().next().unwrap_or(t);
     for t in [t, short] {
-        let tail = format!("{TARGET_SEP}{t}");
-        let room = cols.saturating_sub(display_width(&tail));
-        if room > 0 && room >= 8.min(display_width(name)) {
-            return format!("{}{tail}", fit_middle(name, room));
+        let full = format!("{name}{TARGET_SEP}{t}");
+        if display_width(&full) <= cols {
+            return fit_middle(&full, cols);
         }
     }
-    fit_middle(&full, cols)
+    if display_width(name) <= cols {
+        return fit_middle(name, cols);
+    }
+    let tail = format!("{TARGET_SEP}{short}");
+    let room = cols.saturating_sub(display_width(&tail));
+    if room >= 8 {
+        return format!("{}{tail}", fit_middle(name, room));
+    }
+    fit_middle(name, cols)
 }
 
 fn fit_right(s: &str, cols: usize) -> String {
@@ -508,4 +513,34 @@ pub fn failure_lines(g: &TaskGraph, ascii: bool) -> Vec<String> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn a_label_never_cuts_the_name_for_its_target() {
+        let name = "Upgrade precheck";
+        let t = Some("10.0.0.1 in zone1");
+        assert_eq!(
+            fit_label(name, t, 40).trim_end(),
+            "Upgrade precheck · 10.0.0.1 in zone1"
+        );
+        assert_eq!(
+            fit_label(name, t, 30).trim_end(),
+            "Upgrade precheck · 10.0.0.1"
+        );
+        // No room for the target beside the whole name: the name alone, whole.
+        assert_eq!(fit_label(name, t, 24).trim_end(), "Upgrade precheck");
+        // A name cut anyway shares its room with the server (a fan-out's branches stay
+        // apart), while eight of its columns remain.
+        let long = "Restart observer with new version";
+        let l = fit_label(long, t, 24);
+        assert!(l.contains('…') && l.ends_with(" · 10.0.0.1"), "{l}");
+        assert_eq!(display_width(&l), 24);
+        let cut = fit_label(name, t, 10);
+        assert!(cut.contains('…') && !cut.contains('·'), "{cut}");
+        assert_eq!(display_width(&cut), 10);
+    }
 }

@@ -265,6 +265,41 @@ impl LogBuf {
     }
 }
 
+impl LogBuf {
+    /// The server's UTC offset as the log itself states it: OCP opens each run of a subtask
+    /// with `############{EXECUTE}{2021-08-25T15:09:32.697+08:00}############`, while its log
+    /// lines carry the server's local time without a zone. The last such header wins.
+    pub fn server_offset(&self) -> Option<i32> {
+        (0..self.len())
+            .rev()
+            .filter_map(|i| self.line(i))
+            .find_map(|l| {
+                if !l.starts_with("####") {
+                    return None;
+                }
+                l.split(['{', '}'])
+                    .filter(|p| p.contains('T'))
+                    .find_map(obtui_api::time::offset_secs_of)
+            })
+    }
+}
+
+/// The instant of a Java log line (`2026-12-05 15:05:45.123 …`, the server's local time),
+/// given the server's offset; `None` when the line has no such time.
+pub fn line_time_ms(line: &str, offset_secs: i32) -> Option<i64> {
+    JavaLine::parse(line)?;
+    let mut words = line.split_whitespace();
+    let (date, time) = (words.next()?, words.next()?);
+    let sign = if offset_secs < 0 { '-' } else { '+' };
+    let off = offset_secs.unsigned_abs();
+    let stamp = format!(
+        "{date}T{time}{sign}{:02}:{:02}",
+        off / 3600,
+        (off % 3600) / 60
+    );
+    obtui_api::time::parse_ms(&stamp)
+}
+
 /// Is this an ERROR line (a Java log line of level ERROR, or a line that starts with it)?
 pub fn is_error_line(l: &str) -> bool {
     match JavaLine::parse(l) {
@@ -467,6 +502,27 @@ mod tests {
         );
         assert_eq!(b.last_error(), Some(l));
         assert_eq!(b.first_error(), Some(0));
+    }
+
+    #[test]
+    fn a_log_line_time_is_read_in_the_offset_its_run_header_states() {
+        let mut b = LogBuf::default();
+        b.feed(
+            "1",
+            "############{EXECUTE}{2026-12-05T08:37:00.000+08:00}############\n\
+             2026-12-05 08:37:08.123 ERROR 1 --- [t] c.Foo : it broke\n",
+        );
+        assert_eq!(b.server_offset(), Some(8 * 3600));
+        let l = b.last_error().unwrap();
+        // 08:37:08.123 at +08:00 is 00:37:08.123Z.
+        assert_eq!(
+            line_time_ms(l, 8 * 3600),
+            obtui_api::time::parse_ms("2026-12-05T00:37:08.123Z")
+        );
+        assert_eq!(line_time_ms("not a java line", 0), None);
+        let mut plain = LogBuf::default();
+        plain.feed("1", "2026-12-05 08:37:08.123 ERROR 1 --- [t] c.Foo : x\n");
+        assert_eq!(plain.server_offset(), None);
     }
 
     #[test]

@@ -429,6 +429,58 @@ impl DagView {
 
     // ----- what the app asks -----
 
+    /// Whether `a` would do something now: a task or subtask operation the task's state and
+    /// backend allow (the same rule the side panel lists), a log action with a log to act
+    /// on, a jump with somewhere to go. The footer offers only these.
+    pub fn offers(&self, a: Action) -> bool {
+        let node = self.sel_idx();
+        let op = |op: Op, node_level: bool| {
+            let Some(g) = &self.graph else { return false };
+            if self.pending.is_some() {
+                return false;
+            }
+            let at = if node_level {
+                match node {
+                    Some(i) => Some(i),
+                    None => return false,
+                }
+            } else {
+                None
+            };
+            g.allowed(op, at).is_ok()
+        };
+        let any = |pred: fn(&NodeStatus) -> bool| {
+            self.graph
+                .as_ref()
+                .is_some_and(|g| g.nodes.iter().any(|n| pred(&n.status)))
+        };
+        match a {
+            Action::RetryTask => op(Op::Retry, false),
+            Action::RollbackTask => op(Op::Rollback, false),
+            Action::CancelTask => op(Op::Cancel, false),
+            Action::PassTask => op(Op::Pass, false),
+            Action::RetrySubtask => op(Op::Retry, true),
+            Action::SkipSubtask => op(Op::Skip, true),
+            Action::CancelSubtask => op(Op::Cancel, true),
+            Action::PassSubtask => op(Op::Pass, true),
+            Action::DagOpen | Action::LogFull | Action::Open => self.selected.is_some(),
+            Action::NextFailed | Action::PrevFailed => any(|s| *s == NodeStatus::Failed),
+            Action::NextRunning | Action::PrevRunning => {
+                any(|s| matches!(s, NodeStatus::Running | NodeStatus::Canceling))
+            }
+            Action::SearchNext | Action::SearchPrev => !self.search.matches.is_empty(),
+            Action::LogWrap | Action::LogSave | Action::LogSearch | Action::LogPrefix => {
+                !self.log.is_empty()
+            }
+            Action::LogFirstError => self.log.first_error().is_some(),
+            Action::LogLeft | Action::LogRight | Action::LogFullLeft | Action::LogFullRight => {
+                !self.log.is_empty() && !self.logv.wrap
+            }
+            Action::LogSearchNext | Action::LogSearchPrev => !self.logv.matches.is_empty(),
+            _ => true,
+        }
+    }
+
     pub fn selected_node(&self) -> Option<&TaskNode> {
         let g = self.graph.as_ref()?;
         g.nodes.get(self.sel_idx()?)

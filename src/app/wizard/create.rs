@@ -186,11 +186,23 @@ fn options(w: &Wizard, id: &str, _item: Option<(usize, usize)>) -> Option<Option
                     .unwrap_or_default(),
             ))
         }),
+        // Each host says its state and what already runs on it; a host that is not ONLINE
+        // is refused by the form (cross_check), one an OBProxy uses is warned about.
         Id::Hosts => loaded(&inv.hosts, |h| {
             h.is_free().then(|| {
+                let uses = h.uses();
+                let used = if uses.is_empty() {
+                    "free".to_string()
+                } else {
+                    format!("in use: {}", uses.join(", "))
+                };
+                let state = if h.status == "ONLINE" {
+                    h.status.clone()
+                } else {
+                    format!("{} (not usable)", h.status)
+                };
                 let detail = format!(
-                    "{} · {} · {}",
-                    h.status,
+                    "{state} · {used} · {} · {}",
                     h.idc_name.as_deref().unwrap_or("no IDC"),
                     h.architecture.as_deref().unwrap_or("?")
                 );
@@ -254,6 +266,21 @@ fn cross_check(w: &Wizard) -> Vec<(FieldPath, String)> {
             }
         }
         if let Some(hosts) = item.get(2) {
+            // A host that is not ONLINE cannot take an OBServer: refused here, with why.
+            for h in hosts.choices() {
+                let Some(host) = h.parse::<i64>().ok().and_then(|id| w.inventory.host(id)) else {
+                    continue;
+                };
+                if host.status != "ONLINE" {
+                    out.push((
+                        FieldPath {
+                            top,
+                            item: Some((i, 2)),
+                        },
+                        format!("host {} is {}: choose an ONLINE host", host.ip, host.status),
+                    ));
+                }
+            }
             for h in hosts.choices() {
                 if let Some(prev) = seen_hosts.insert(h.clone(), i) {
                     let label = hosts.choice_label(h);
@@ -410,12 +437,20 @@ pub fn precheck(f: &CreateForm, inv: &Inventory) -> Vec<PrecheckItem> {
                     "wait until the OCP agent is installed and the host is ONLINE, or choose another",
                 ),
                 (Some(_), Some(h)) => {
+                    let uses = h.uses();
                     match h.idc_name.as_deref() {
                         // OCP refuses a zone's server from another IDC (400 on submit).
                         Some(idc) if !idc.is_empty() && idc != z.idc => PrecheckItem::fail(
                             name,
                             format!("ONLINE, but in IDC {idc} while zone {} is in {}", z.name, z.idc),
                             "put the host in a zone of its own IDC",
+                        ),
+                        // Another service (an OBProxy) already runs there: it would share the
+                        // host's CPU, memory and ports with the new OBServer.
+                        _ if !uses.is_empty() => PrecheckItem::warn(
+                            name,
+                            format!("ONLINE, but in use: {} runs on it", uses.join(", ")),
+                            "choose a free host, or keep it if the OBServer is to share the host",
                         ),
                         _ => PrecheckItem::pass(name, format!("ONLINE, free, zone {}", z.name)),
                     }
@@ -634,6 +669,37 @@ mod tests {
         let odd = items.iter().find(|i| i.name == "odd zone count");
         let reason = odd.map(|i| i.reason.clone()).unwrap_or_default();
         assert!(reason.ends_with("no better than 1 zone"), "{reason}");
+    }
+
+    #[test]
+    fn a_host_an_obproxy_uses_is_not_called_free() {
+        let mut inv = inv();
+        let mut h = host(4, "ONLINE", "hz1", false);
+        h.services = vec![HostService {
+            service_type: "OB_PROXY".into(),
+            name: Some("proxy_main".into()),
+            version: None,
+        }];
+        assert_eq!(h.uses(), vec!["OBProxy proxy_main".to_string()]);
+        inv.hosts.as_mut().unwrap().push(h);
+        let f = CreateForm {
+            name: "zerg".into(),
+            cluster_type: "PRIMARY".into(),
+            rpm_name: "oceanbase-4.2.1.2.el7.x86_64.rpm".into(),
+            zones: vec![ZoneForm {
+                name: "z1".into(),
+                idc: "hz1".into(),
+                hosts: vec![4],
+            }],
+            primary_zone: None,
+        };
+        let items = precheck(&f, &inv);
+        assert_eq!(result(&items, "host 10.0.0.4"), CheckResult::Warn);
+        let it = items.iter().find(|i| i.name.starts_with("host 10.0.0.4"));
+        assert!(
+            it.is_some_and(|i| i.reason.contains("OBProxy proxy_main")),
+            "{it:?}"
+        );
     }
 
     #[test]

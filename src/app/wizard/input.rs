@@ -707,12 +707,24 @@ impl Wizard {
                 h
             }
             StepKind::Precheck => {
+                // Only what works now: removing failing items when some failed check is
+                // about one, the summary once the precheck passed on this form.
                 let mut h = vec![(k(Action::PrecheckRerun), "re-run")];
-                if self.spec.drops_failing() {
+                let done = self.precheck.state == PrecheckState::Done;
+                if self.spec.drops_failing()
+                    && done
+                    && self
+                        .precheck
+                        .items
+                        .iter()
+                        .any(|i| i.result == CheckResult::Fail && i.subject.is_some())
+                {
                     h.push((k(Action::PrecheckDropFailing), "remove failing"));
                 }
+                if self.precheck_passed() {
+                    h.push((k(Action::PrecheckContinue), "summary"));
+                }
                 h.extend([
-                    (k(Action::PrecheckContinue), "summary"),
                     (k(Action::StepBack), "back"),
                     (k(Action::WizardCancel), "cancel"),
                 ]);

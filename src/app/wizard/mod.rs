@@ -160,6 +160,11 @@ pub trait WizardSpec: std::fmt::Debug + Sync {
     fn computed_precheck(&self, _w: &Wizard) -> Vec<PrecheckItem> {
         Vec::new()
     }
+    /// A server's precheck items in this wizard's terms: advice that names a request field
+    /// is told as the form field that sets it, and a finding the form already answers says so.
+    fn explain_precheck(&self, _w: &Wizard, items: Vec<PrecheckItem>) -> Vec<PrecheckItem> {
+        items
+    }
     /// The write and a one-line effect for the summary, or why it cannot be built.
     fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String>;
     /// The name of what the wizard acts on, as far as it is known ("zerg" for an upgrade of
@@ -1001,7 +1006,7 @@ impl Wizard {
         }
         match r {
             Ok(items) => {
-                self.precheck.items = items;
+                self.precheck.items = self.spec.explain_precheck(self, items);
                 self.precheck.state = PrecheckState::Done;
             }
             Err(e) => self.precheck.state = PrecheckState::Failed(e),

@@ -433,7 +433,7 @@ pub fn form_of(proxy_cluster_id: i64, body: &ObproxyTakeoverPrecheckRequest) -> 
 
 /// The server's precheck answer as items, each about its proxy (host id).
 pub fn api_items(r: &ObproxyTakeoverPrecheck) -> Vec<PrecheckItem> {
-    let mut out = vec![PrecheckItem::pass(
+    let mut out = vec![PrecheckItem::info(
         "precheck source",
         "the server's OBProxy take-over precheck (takeOverPreCheck: the simulator's own endpoint, not in OCP's public API)",
     )];
@@ -766,6 +766,8 @@ mod tests {
         .unwrap();
         let items = api_items(&r);
         assert_eq!(items[0].name, "precheck source");
+        // Where the checks come from is information, not a check that passed.
+        assert_eq!(items[0].result, CheckResult::Info);
         assert_eq!(items[1].name, "10.0.0.7 · version 1.8.0 or later");
         assert_eq!(items[1].result, CheckResult::Fail);
         assert_eq!(items[1].subject.as_deref(), Some("7"));

@@ -6,6 +6,7 @@ use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Cond, Field, FieldPath, Rule, Step, StepKind, Value, Wizard, WizardContext,
 };
+use crate::model::wizard::precheck::{CheckResult, PrecheckItem};
 use crate::model::wizard::WizardKind;
 use obtui_api::ocp::{ConnectionMode, TakeoverHostInfo, TakeoverRequest};
 
@@ -47,6 +48,9 @@ impl super::WizardSpec for TakeoverSpec {
     }
     fn precheck_request(&self, w: &Wizard) -> Option<PrecheckRequest> {
         precheck_request(w)
+    }
+    fn explain_precheck(&self, w: &Wizard, items: Vec<PrecheckItem>) -> Vec<PrecheckItem> {
+        explain(w, items)
     }
 }
 field_ids! {
@@ -115,13 +119,15 @@ fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
             "the cluster's current root@sys password",
             Rule::ExistingPassword,
         ),
+        // Both modes (OCP documents it for takeOver and takeOverPreCheck alike): OBProxies
+        // that already connect as proxyro@sys keep working when OCP is given the password.
         Field::password(
             Id::ProxyroPassword.key(),
             "proxyro password",
-            "proxyro@sys password, used by OBProxy",
+            "proxyro@sys password OBProxies connect with; empty: OCP sets a new one",
             Rule::ExistingPassword,
         )
-        .when(proxy()),
+        .optional(),
         Field::text(
             Id::ClusterName.key(),
             "Cluster name",
@@ -308,14 +314,50 @@ fn body(w: &Wizard) -> TakeoverRequest {
         },
         switch_config_url: Some(w.flag(Id::SwitchConfigUrl)),
         host_info,
-        proxyro_password: if visible(w, Id::ProxyroPassword) {
-            w.secret(Id::ProxyroPassword)
-                .filter(|s| !s.is_empty())
-                .cloned()
-        } else {
-            None
-        },
+        proxyro_password: w
+            .secret(Id::ProxyroPassword)
+            .filter(|s| !s.is_empty())
+            .cloned(),
     }
+}
+
+/// OCP's precheck speaks of request fields (`hostInfo`, `proxyroPassword`); the user sees form
+/// fields. Advice naming a field is told as the form field that sets it, and a finding the
+/// form already answers (the take-over sends `hostInfo`, which the precheck does not take)
+/// says what will happen instead of asking for what is already given.
+fn explain(w: &Wizard, items: Vec<PrecheckItem>) -> Vec<PrecheckItem> {
+    let said = |i: &PrecheckItem, word: &str| i.fix.contains(word) || i.reason.contains(word);
+    let host_info_set = w.flag(Id::NewHosts)
+        && w.choice(Id::HostType).is_some()
+        && w.choice(Id::Credential).is_some();
+    items
+        .into_iter()
+        .map(|mut i| {
+            if matches!(i.result, CheckResult::Pass | CheckResult::Info) {
+                return i;
+            }
+            if said(&i, "hostInfo") {
+                if host_info_set {
+                    i.result = CheckResult::Pass;
+                    i.reason = format!(
+                        "{}; the take-over adds them with the host settings of the Options step",
+                        i.reason
+                    );
+                    i.fix = String::new();
+                } else {
+                    i.fix = "turn on \"Hosts new to OCP\" in the Options step and choose a host \
+                             type and an SSH credential: the take-over then adds them"
+                        .into();
+                }
+            } else if said(&i, "proxyroPassword") {
+                i.fix = "enter the proxyro password in the Connection step if OBProxies already \
+                         connect to this cluster as proxyro@sys; leave it empty to let OCP set a \
+                         new one"
+                    .into();
+            }
+            i
+        })
+        .collect()
 }
 
 fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {

@@ -144,6 +144,25 @@ impl Host {
     pub fn is_free(&self) -> bool {
         !self.services.iter().any(|s| s.service_type == "OB_CLUSTER")
     }
+
+    /// What runs on the host, in words (`OBProxy proxy_main`, `OceanBase terran`); empty
+    /// when nothing does.
+    pub fn uses(&self) -> Vec<String> {
+        self.services
+            .iter()
+            .map(|s| {
+                let what = match s.service_type.as_str() {
+                    "OB_PROXY" => "OBProxy",
+                    "OB_CLUSTER" => "OceanBase",
+                    other => other,
+                };
+                match s.name.as_deref().filter(|n| !n.is_empty()) {
+                    Some(n) => format!("{what} {n}"),
+                    None => what.to_string(),
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -3,6 +3,8 @@
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CheckResult {
+    /// Not a check: what the precheck is (its source, say). Never blocks, never counts.
+    Info,
     Pass,
     Warn,
     Fail,
@@ -11,6 +13,7 @@ pub enum CheckResult {
 impl CheckResult {
     pub fn word(&self) -> &'static str {
         match self {
+            CheckResult::Info => "INFO",
             CheckResult::Pass => "PASS",
             CheckResult::Warn => "WARN",
             CheckResult::Fail => "FAIL",
@@ -19,6 +22,7 @@ impl CheckResult {
     /// A glyph that reads without colour.
     pub fn glyph(&self) -> &'static str {
         match self {
+            CheckResult::Info => "·",
             CheckResult::Pass => "✔",
             CheckResult::Warn => "▲",
             CheckResult::Fail => "✖",
@@ -41,6 +45,16 @@ pub struct PrecheckItem {
 }
 
 impl PrecheckItem {
+    /// A line of information shown with the checks (not a check itself).
+    pub fn info(name: impl Into<String>, reason: impl Into<String>) -> PrecheckItem {
+        PrecheckItem {
+            name: name.into(),
+            result: CheckResult::Info,
+            reason: reason.into(),
+            fix: String::new(),
+            subject: None,
+        }
+    }
     pub fn pass(name: impl Into<String>, reason: impl Into<String>) -> PrecheckItem {
         PrecheckItem {
             name: name.into(),

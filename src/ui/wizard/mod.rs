@@ -557,7 +557,12 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme, km: &
             }
         }
         PrecheckState::Done => {
-            let pass = pc.items.len() - pc.fails() - pc.warns();
+            // Information lines (the precheck's source) are not checks: not counted.
+            let pass = pc
+                .items
+                .iter()
+                .filter(|i| i.result == CheckResult::Pass)
+                .count();
             let verdict = if pc.fails() > 0 {
                 "Submit is refused until every FAIL is fixed"
             } else {
@@ -585,6 +590,7 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme, km: &
     let mut item_lines: Vec<Line> = Vec::new();
     for it in &pc.items {
         let (tone, style) = match it.result {
+            CheckResult::Info => (Tone::Unknown, theme.muted()),
             CheckResult::Pass => (Tone::Ok, theme.tone_style(Tone::Ok)),
             CheckResult::Warn => (
                 Tone::Warning,
@@ -621,7 +627,7 @@ fn draw_precheck(frame: &mut Frame, area: Rect, w: &Wizard, theme: &Theme, km: &
         let starts = l
             .spans
             .first()
-            .is_some_and(|s| s.content.starts_with(['✔', '▲', '✖']));
+            .is_some_and(|s| s.content.starts_with(['·', '✔', '▲', '✖']));
         if starts {
             if seen == pc.scroll {
                 skip = i;
