@@ -19,7 +19,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row as TRow, Table, Wrap};
 use ratatui::Frame;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub const MIN_W: u16 = 60;
 pub const MIN_H: u16 = 12;
@@ -138,10 +138,13 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let age = app
         .last_refresh
         .map(|at| {
-            // Fixed width: a shorter age must not shift the header (bytes over SSH).
+            // Fixed width: a shorter age must not shift the header (bytes over SSH). Whole
+            // seconds: a view polled every second then reads "0s ago" frame after frame
+            // instead of resending tenths with every poll, log line and tick.
+            let age = Instant::now().saturating_duration_since(at);
             format!(
                 "{:>5} ago",
-                short_age(Instant::now().saturating_duration_since(at))
+                short_age(Duration::from_secs(age.as_secs()))
             )
         })
         .unwrap_or_else(|| "loading".into());
@@ -860,6 +863,19 @@ mod poll_label_tests {
                 ..Host::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn the_headers_age_counts_whole_seconds() {
+        let mut app = app();
+        let now = Instant::now();
+        let job = ViewJob::Pane(PaneKind::Hosts);
+        app.on_view(job, Ok(ViewData::Hosts(hosts(3))), now, 0);
+        for (ago, want) in [(300u64, "   0s ago"), (700, "   0s ago"), (2_400, "   2s ago")] {
+            app.last_refresh = now.checked_sub(Duration::from_millis(ago));
+            let h = header(&app);
+            assert!(h.contains(want), "{ago} ms: {h}");
+        }
     }
 
     #[test]

@@ -348,7 +348,7 @@ fn the_demo_first_screen_help_and_a_wizard_in_tmux() {
     t.keys(&["Escape"]);
     t.wait_for("the help closed", T, |s| !s.contains("Keys —"));
     t.keys(&["c"]);
-    let s = t.wait_for("the create wizard", T, |s| s.contains("› create cluster"));
+    let s = t.wait_for("the create wizard", T, |s| s.contains("› Create cluster"));
     let head = s.lines().next().unwrap();
     assert!(head.contains("paused") && !head.contains('⟳'), "{s}");
     t.keys(&["Escape"]);
