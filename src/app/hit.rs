@@ -5,7 +5,6 @@
 
 use crate::model::pane::PaneKind;
 use ratatui::layout::Rect;
-use std::time::Duration;
 
 /// Where the parts were drawn last, for the mouse and page keys.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,7 +15,7 @@ pub struct Geometry {
 }
 
 /// An ETA and the (second, poll) it was computed for.
-pub type EtaAt = ((i64, u64), Option<Duration>);
+pub type EtaAt = ((i64, u64), Option<obtui_task::Eta>);
 
 /// One frame's layout.
 #[derive(Debug, Clone, Default, PartialEq)]

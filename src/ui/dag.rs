@@ -281,11 +281,11 @@ fn draw_header(
             ));
             spans.push(Span::styled(empty.repeat(10 - filled), theme.muted()));
             spans.push(Span::raw(format!(" {done}/{total}")));
-            // Fixed width (the longest short form is "99h59m"), so a changing ETA does not
-            // shift and redraw what follows it.
+            // Fixed width (`Eta::short` is always `Eta::WIDTH` wide), so a changing ETA does
+            // not shift and redraw what follows it.
             if let Some(e) = eta {
                 spans.push(Span::styled(
-                    format!("  ETA {:<6}", fmt_duration(e.as_millis() as i64)),
+                    format!("  ETA {}", e.short()),
                     Style::default().fg(theme.accent),
                 ));
             }
