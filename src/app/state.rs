@@ -9,6 +9,7 @@ use super::panes::{self, PaneData};
 use super::table::TableState;
 use super::wizard::{Wizard, WizardContext, WizardEffect};
 use crate::config::Theme;
+use crate::model::inventory::{TaskSource, TaskSummary};
 use crate::model::jobs::LogJob;
 use crate::model::jobs::TaskJob;
 use crate::model::jobs::ViewJob;
@@ -165,6 +166,13 @@ pub struct App {
     pub task_backend: Backend,
     /// The session has an obshell agent (the scale-out wizard needs one).
     pub has_obshell: bool,
+    /// The agent's `host:port`, for the Tasks pane's SOURCE column.
+    pub obshell_agent: Option<String>,
+    /// The obshell DAGs this session knows (started by its wizards, opened, or listed by the
+    /// agent), newest state last seen: the Tasks pane keeps listing them even when the
+    /// agent's list does not (an agent that lists only unfinished DAGs). At most
+    /// [`KNOWN_DAGS_MAX`], the oldest dropped first.
+    pub known_dags: Vec<crate::model::inventory::TaskSummary>,
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
@@ -183,6 +191,9 @@ pub struct App {
     /// runtime applies the configured setting (so tests read the same everywhere).
     pub zone: ShownZone,
 }
+
+/// How many obshell DAGs a session remembers for the Tasks pane.
+pub const KNOWN_DAGS_MAX: usize = 500;
 
 /// Upper bound of the help overlay's scroll: the registry, a title and a gap per scope, notes.
 const HELP_LINES: usize = super::actions::SPECS.len() + 2 * Scope::ALL.len() + 40;
@@ -222,6 +233,8 @@ impl App {
             server_label: None,
             task_backend: Backend::Ocp,
             has_obshell: false,
+            obshell_agent: None,
+            known_dags: Vec::new(),
             quit: false,
             dirty: true,
             last_refresh: None,
@@ -431,7 +444,27 @@ impl App {
                         .as_ref()
                         .map(|w| w.kind.backend())
                         .unwrap_or(Backend::Ocp);
+                    let name = self.wizard.as_ref().map(|w| w.kind.title().to_string());
                     self.close_wizard();
+                    if backend == Backend::Obshell {
+                        // Listed in the Tasks pane from now on, whatever the agent lists.
+                        self.remember_dag(TaskSummary {
+                            id: crate::model::inventory::dag_row_id(&id),
+                            source: TaskSource::Obshell {
+                                agent: self.obshell_agent.clone().unwrap_or_default(),
+                                dag: id.clone(),
+                            },
+                            name: name.unwrap_or_default(),
+                            status: obtui_task::TaskState::Running,
+                            cluster_id: None,
+                            cluster_name: None,
+                            creator: None,
+                            start_time: None,
+                            started: None,
+                            finished: None,
+                            subtasks: vec![],
+                        });
+                    }
                     self.open_task(id, backend);
                 }
                 other => out.push(Effect::Wizard(Box::new(other))),
@@ -532,8 +565,12 @@ impl App {
         if d.task_id != job.task {
             return;
         }
+        let obshell = job.backend == Backend::Obshell;
         match result {
             Ok(g) => {
+                if obshell {
+                    self.remember_dag_graph(&g);
+                }
                 if g.status == obtui_task::TaskState::Failed {
                     if let Ok(id) = g.id.parse::<i64>() {
                         self.note_task_status(id, obtui_task::TaskState::Failed, &g.name);
@@ -642,6 +679,70 @@ impl App {
                 format!("task #{id} {name} FAILED — :tasks, or ⏎ on it, to see why"),
             );
         }
+    }
+
+    /// Keep the obshell DAGs among `tasks` (their newest state) in the session's list.
+    fn remember_dags(&mut self, tasks: &[TaskSummary]) {
+        for t in tasks {
+            if matches!(t.source, TaskSource::Obshell { .. }) {
+                self.remember_dag(t.clone());
+            }
+        }
+    }
+
+    /// One obshell DAG into the session's list (replacing what was known of it).
+    pub fn remember_dag(&mut self, t: TaskSummary) {
+        match self.known_dags.iter_mut().find(|k| k.id == t.id) {
+            Some(k) => *k = t,
+            None => {
+                if self.known_dags.len() >= KNOWN_DAGS_MAX {
+                    self.known_dags.remove(0);
+                }
+                self.known_dags.push(t);
+            }
+        }
+    }
+
+    /// The Tasks pane's rows plus the known DAGs the server's answer did not bring.
+    fn add_known_dags(&self, rows: &mut Vec<TaskSummary>) {
+        let have: std::collections::HashSet<i64> = rows.iter().map(|t| t.id).collect();
+        rows.extend(
+            self.known_dags
+                .iter()
+                .filter(|k| !have.contains(&k.id))
+                .cloned(),
+        );
+    }
+
+    /// What the session knows of the obshell DAG `dag` now that its graph came: its state,
+    /// name, times and nodes, so the Tasks pane lists it as it is.
+    fn remember_dag_graph(&mut self, g: &TaskGraph) {
+        let agent = self.obshell_agent.clone().unwrap_or_default();
+        let t = TaskSummary {
+            id: crate::model::inventory::dag_row_id(&g.id),
+            source: TaskSource::Obshell {
+                agent,
+                dag: g.id.clone(),
+            },
+            name: g.name.clone(),
+            status: g.status.clone(),
+            cluster_id: None,
+            cluster_name: g.cluster.clone(),
+            creator: g.creator.clone(),
+            start_time: None,
+            started: g.started,
+            finished: g.finished,
+            subtasks: g
+                .nodes
+                .iter()
+                .map(|n| crate::model::inventory::SubtaskSummary {
+                    name: n.name.clone(),
+                    status: n.status.clone(),
+                    target: n.target.clone(),
+                })
+                .collect(),
+        };
+        self.remember_dag(t);
     }
 
     fn note_tasks(&mut self, tasks: &[crate::model::inventory::TaskSummary]) {
@@ -792,10 +893,19 @@ impl App {
         match (job, result) {
             (ViewJob::Pane(kind), Ok(mut data)) => {
                 let parts = self.keep_good_parts_of_pane(kind, &mut data);
-                match &data {
+                match &mut data {
                     ViewData::Tasks(t) => {
+                        self.remember_dags(t);
                         self.note_tasks(t);
                         self.learn_server_zone(t);
+                    }
+                    ViewData::TasksAndDags { tasks, dags } => {
+                        if let Ok(d) = dags {
+                            self.remember_dags(d);
+                            self.note_tasks(d);
+                        }
+                        self.note_tasks(tasks);
+                        self.learn_server_zone(tasks);
                     }
                     ViewData::Clusters {
                         running: Ok(running),
@@ -806,9 +916,12 @@ impl App {
                     }
                     _ => {}
                 }
-                let Some(pd) = PaneData::from_view(kind, data) else {
+                let Some(mut pd) = PaneData::from_view(kind, data) else {
                     return;
                 };
+                if let PaneData::Tasks(t) = &mut pd {
+                    self.add_known_dags(t);
+                }
                 self.settle_parts(Some(kind), kind.title(), parts, at);
                 let now = self.frozen_now.unwrap_or_else(panes::now_ms);
                 let zone = self.zone.clone();
@@ -901,6 +1014,19 @@ impl App {
                     _ => None,
                 };
                 vec![PartOutcome::keep(Part::RunningTasks, running, last)]
+            }
+            ViewData::TasksAndDags { dags, .. } => {
+                // The DAGs last listed stand in for a failed round (marked stale).
+                let last: Option<Vec<TaskSummary>> = match prev {
+                    PaneData::Tasks(t) if self.pane(kind).loaded => Some(
+                        t.iter()
+                            .filter(|x| matches!(x.source, TaskSource::Obshell { .. }))
+                            .cloned()
+                            .collect(),
+                    ),
+                    _ => None,
+                };
+                vec![PartOutcome::keep(Part::AgentDags, dags, last.as_ref())]
             }
             ViewData::AgentHosts { hosts, zones } => {
                 let error = zones.as_ref().err().cloned();
@@ -1505,7 +1631,13 @@ impl App {
             PaneKind::Hosts => DetailTarget::Host(id),
             PaneKind::Proxies => DetailTarget::Proxy(id),
             PaneKind::Tasks => {
-                self.open_task(id.to_string(), self.task_backend);
+                // A row knows where its task lives (OCP, or the agent of an obshell DAG).
+                let target = match &self.pane(kind).data {
+                    PaneData::Tasks(t) => t.iter().find(|x| x.id == id).map(|x| x.open_target()),
+                    _ => None,
+                };
+                let (task, backend) = target.unwrap_or((id.to_string(), self.task_backend));
+                self.open_task(task, backend);
                 return;
             }
         };

@@ -40,6 +40,18 @@ pub fn fetch_view(
 ) -> BoxFut<(Result<ViewData, ApiError>, Cost)> {
     Box::pin(async move {
         match (b.ocp, b.obshell) {
+            // One Tasks pane for both: OCP's tasks and the agent's DAGs (one more request,
+            // only while the Tasks pane is on screen).
+            (Some(c), Some(o)) if job == ViewJob::Pane(PaneKind::Tasks) => {
+                let ((tasks, cost), dags) =
+                    tokio::join!(fetch_view_ocp(c, job, round, progress), agent_dags(&o));
+                let data = tasks.map(|t| match t {
+                    ViewData::Tasks(tasks) => ViewData::TasksAndDags { tasks, dags },
+                    other => other,
+                });
+                let requests = cost.requests + 1;
+                (data, Cost { requests })
+            }
             (Some(c), _) => fetch_view_ocp(c, job, round, progress).await,
             (None, Some(o)) => {
                 let requests = match job {
@@ -53,17 +65,31 @@ pub fn fetch_view(
     })
 }
 
+/// The agent's DAGs for the Tasks pane: every cluster DAG it keeps (`/task/dags/ob`), or,
+/// from an agent without that route (404), the unfinished ones.
+async fn agent_dags(
+    o: &obtui_api::obshell::ObshellClient,
+) -> Result<Vec<crate::model::inventory::TaskSummary>, ApiError> {
+    let agent = super::convert::obshell::agent_label(&o.base_url());
+    let dags = match o.cluster_dags().await {
+        Err(e) if e.status() == Some(404) => o.unfinished_dags().await,
+        r => r,
+    }?;
+    Ok(super::convert::obshell::tasks(&agent, &dags))
+}
+
 async fn fetch_view_obshell(
     o: obtui_api::obshell::ObshellClient,
     job: ViewJob,
 ) -> Result<ViewData, ApiError> {
     use super::convert::obshell as ob;
+    let agent = ob::agent_label(&o.base_url());
     match job {
         ViewJob::Pane(PaneKind::Clusters) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
             Ok(ViewData::Clusters {
                 clusters: vec![ob::cluster(&info?)],
-                running: dags.map(|d| ob::tasks(&d)),
+                running: dags.map(|d| ob::tasks(&agent, &d)),
             })
         }
         ViewJob::Pane(PaneKind::Hosts) => {
@@ -79,9 +105,7 @@ async fn fetch_view_obshell(
         }
         // An obshell agent knows no OBProxy clusters.
         ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(vec![])),
-        ViewJob::Pane(PaneKind::Tasks) => {
-            Ok(ViewData::Tasks(ob::tasks(&o.unfinished_dags().await?)))
-        }
+        ViewJob::Pane(PaneKind::Tasks) => Ok(ViewData::Tasks(agent_dags(&o).await?)),
         ViewJob::ClusterDetail(_) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
             let cluster = ob::cluster(&info?);
@@ -95,7 +119,7 @@ async fn fetch_view_obshell(
                 servers: Ok(servers),
                 // An agent knows no tenants of its own: an empty list is the truth here.
                 tenants: Ok(vec![]),
-                tasks: dags.map(|d| ob::tasks(&d)),
+                tasks: dags.map(|d| ob::tasks(&agent, &d)),
                 cluster,
             })))
         }

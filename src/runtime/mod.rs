@@ -450,6 +450,10 @@ pub async fn run_tui(
         app.task_backend = obtui_task::Backend::Obshell;
     }
     app.has_obshell = r.obshell_url.is_some();
+    app.obshell_agent = r
+        .obshell_url
+        .as_deref()
+        .map(crate::poll::convert::obshell::agent_label);
     if let Some(w) = theme_warning {
         app.flash(Level::Warn, w);
     }
@@ -788,6 +792,10 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
         theme,
     );
     app.has_obshell = r.obshell_url.is_some();
+    app.obshell_agent = r
+        .obshell_url
+        .as_deref()
+        .map(crate::poll::convert::obshell::agent_label);
     if let Some(w) = warn {
         app.flash(Level::Warn, w);
     }

@@ -109,7 +109,7 @@ pub fn summary_lines(data: &PaneData, parts: &Parts, row: &Row, t: &Theme) -> Ve
                 Some(Some(task)) => vec![
                     label(t, "running task"),
                     Span::styled(
-                        format!("#{} {}", task.id, task.name),
+                        format!("#{} {}", task.shown_id(), task.name),
                         Style::default().fg(t.st_running),
                     ),
                 ],
@@ -349,7 +349,7 @@ pub fn detail_lines(
                     Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
                     Span::raw(format!(
                         "#{:<9} {:<36} {:<11} {}",
-                        task.id,
+                        task.shown_id(),
                         task.name,
                         task.status.to_string(),
                         task_duration_ms(task, now)

@@ -37,7 +37,11 @@ fn rig(url: String) -> Driver {
 }
 
 fn header(screen: &str) -> String {
-    screen.lines().find(|l| l.contains('#')).unwrap_or("").to_string()
+    screen
+        .lines()
+        .find(|l| l.contains('#'))
+        .unwrap_or("")
+        .to_string()
 }
 
 fn rolled_back(a: &App) -> usize {
@@ -74,7 +78,10 @@ async fn a_rollback_shows_eta_unknown_until_it_has_rolled_something_back() {
     r.press(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     assert!(matches!(r.app.view(), View::Dag(_)));
     r.until("the graph", |a| {
-        a.dag.as_ref().and_then(|d| d.graph()).map(|g| g.status.clone())
+        a.dag
+            .as_ref()
+            .and_then(|d| d.graph())
+            .map(|g| g.status.clone())
             == Some(TaskState::Failed)
     })
     .await;
@@ -89,9 +96,10 @@ async fn a_rollback_shows_eta_unknown_until_it_has_rolled_something_back() {
     r.press(KeyEvent::new(KeyCode::Char('o'), KeyModifiers::CONTROL));
     r.press(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
     r.until("the rollback to run", |a| {
-        a.dag.as_ref().and_then(|d| d.graph()).is_some_and(|g| {
-            g.operation == NodeOp::Rollback && g.status == TaskState::Running
-        })
+        a.dag
+            .as_ref()
+            .and_then(|d| d.graph())
+            .is_some_and(|g| g.operation == NodeOp::Rollback && g.status == TaskState::Running)
     })
     .await;
     // The clock stands still: nothing is rolled back yet, so no figure is offered.

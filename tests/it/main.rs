@@ -29,6 +29,7 @@ mod readonly_binary;
 mod secondary_parts;
 mod secrets_binary;
 mod secrets_debug;
+mod tasks_sources;
 mod terminal_e2e;
 mod tui_e2e;
 mod ui_panes;

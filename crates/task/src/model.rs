@@ -886,8 +886,13 @@ impl TaskGraph {
             let before = ups[v]
                 .iter()
                 .filter(|&&u| pos[u] < pos[v])
-                .fold((0i64, 0i64), |(a, b), &u| (a.max(rem[u].0), b.max(rem[u].1)));
-            rem[v] = (before.0.saturating_add(own.0), before.1.saturating_add(own.1));
+                .fold((0i64, 0i64), |(a, b), &u| {
+                    (a.max(rem[u].0), b.max(rem[u].1))
+                });
+            rem[v] = (
+                before.0.saturating_add(own.0),
+                before.1.saturating_add(own.1),
+            );
             low = low.max(rem[v].0);
             high = high.max(rem[v].1);
         }

@@ -242,6 +242,20 @@ impl ObshellClient {
         Ok(data.map(Contents::into_vec).unwrap_or_default())
     }
 
+    /// `GET /api/v1/task/dags/ob`: every cluster DAG the agent keeps, finished ones too
+    /// (`contents: null` reads as empty).
+    pub async fn cluster_dags(&self) -> Result<Vec<DagDetail>, ApiError> {
+        let data: Option<Contents<DagDetail>> = self
+            .send(Call {
+                method: Method::GET,
+                target: "/api/v1/task/dags/ob".into(),
+                body: None,
+                auth: true,
+            })
+            .await?;
+        Ok(data.map(Contents::into_vec).unwrap_or_default())
+    }
+
     /// `POST /api/v1/task/dag/{id}` `{"operator": …}`. Success carries no data.
     pub async fn operate_dag(&self, id: &str, op: DagOperation) -> Result<(), ApiError> {
         let id = check_id(id)?;

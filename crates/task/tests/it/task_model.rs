@@ -267,17 +267,18 @@ fn eta_is_a_range_from_finished_nodes_of_the_same_kind_along_the_longest_chain()
 #[test]
 fn eta_is_unknown_without_enough_finished_work_to_estimate_from() {
     // A 26-step task one fast step in: no figure can be trusted yet.
-    let mut spec: Vec<(String, Vec<String>, NodeStatus, Option<i64>, Option<i64>)> = vec![(
-        "s0".into(),
-        vec![],
-        Successful,
-        Some(0),
-        Some(1),
-    )];
+    let mut spec: Vec<(String, Vec<String>, NodeStatus, Option<i64>, Option<i64>)> =
+        vec![("s0".into(), vec![], Successful, Some(0), Some(1))];
     for i in 1..26 {
         let status = if i == 1 { Running } else { Pending };
         let start = (i == 1).then_some(1);
-        spec.push((format!("s{i}"), vec![format!("s{}", i - 1)], status, start, None));
+        spec.push((
+            format!("s{i}"),
+            vec![format!("s{}", i - 1)],
+            status,
+            start,
+            None,
+        ));
     }
     let owned: Vec<(&str, Vec<&str>, NodeStatus, Option<i64>, Option<i64>)> = spec
         .iter()
@@ -297,7 +298,11 @@ fn eta_is_unknown_without_enough_finished_work_to_estimate_from() {
         .collect();
     let mut g = graph(Backend::Ocp, &refs);
     g.status = TaskState::Running;
-    assert_eq!(g.eta(2_000), Some(Eta::Unknown), "one sample of another kind");
+    assert_eq!(
+        g.eta(2_000),
+        Some(Eta::Unknown),
+        "one sample of another kind"
+    );
     // Nothing finished at all: unknown, not the old 30 s-a-node guess.
     g.nodes[0].status = Running;
     g.nodes[0].finished = None;
@@ -355,16 +360,51 @@ fn eta_of_a_rollback_counts_only_rolled_back_nodes_and_waits_for_data() {
 fn eta_short_form_is_fixed_width_and_honest() {
     let cases = [
         (Eta::Unknown, "unknown"),
-        (Eta::Range { low: secs(20), high: secs(20) }, "~20s"),
-        (Eta::Range { low: secs(20), high: secs(70) }, "20s-2m"),
-        (Eta::Range { low: secs(59), high: secs(3_599) }, "59s-60m"),
-        (Eta::Range { low: secs(3_600), high: secs(400_000) }, "1h+"),
-        (Eta::Range { low: secs(500_000), high: secs(900_000) }, ">99h"),
+        (
+            Eta::Range {
+                low: secs(20),
+                high: secs(20),
+            },
+            "~20s",
+        ),
+        (
+            Eta::Range {
+                low: secs(20),
+                high: secs(70),
+            },
+            "20s-2m",
+        ),
+        (
+            Eta::Range {
+                low: secs(59),
+                high: secs(3_599),
+            },
+            "59s-60m",
+        ),
+        (
+            Eta::Range {
+                low: secs(3_600),
+                high: secs(400_000),
+            },
+            "1h+",
+        ),
+        (
+            Eta::Range {
+                low: secs(500_000),
+                high: secs(900_000),
+            },
+            ">99h",
+        ),
     ];
     for (eta, want) in cases {
         let s = eta.short();
         assert_eq!(s.trim_end(), want, "{eta:?}");
-        assert_eq!(s.chars().count(), Eta::WIDTH, "{s:?} is not {} wide", Eta::WIDTH);
+        assert_eq!(
+            s.chars().count(),
+            Eta::WIDTH,
+            "{s:?} is not {} wide",
+            Eta::WIDTH
+        );
     }
 }
 
