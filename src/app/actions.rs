@@ -65,10 +65,12 @@ pub enum Scope {
     Help,
     /// The masked password prompt.
     Password,
+    /// The raw JSON of one object (`d`).
+    Raw,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 24] = [
+    pub const ALL: [Scope; 25] = [
         Scope::Always,
         Scope::Global,
         Scope::Table,
@@ -93,6 +95,7 @@ impl Scope {
         Scope::Command,
         Scope::Help,
         Scope::Password,
+        Scope::Raw,
     ];
 
     /// The section title in the help overlay.
@@ -122,6 +125,7 @@ impl Scope {
             Scope::Command => "Command mode (:)",
             Scope::Help => "This help",
             Scope::Password => "Password prompt",
+            Scope::Raw => "Raw JSON view (Esc back, j k scroll, y copies the JSON by OSC 52)",
         }
     }
 
@@ -169,6 +173,7 @@ pub const SCOPE_SETS: &[&[Scope]] = &[
     &[Scope::Command, Scope::Always],
     &[Scope::Help, Scope::Always],
     &[Scope::Password, Scope::Always],
+    &[Scope::Raw, Scope::Global, Scope::Always],
 ];
 
 /// Two scopes overlap when some screen has both active.
@@ -277,12 +282,18 @@ registry! {
     Open => "open", Table, ["enter"], "Open detail" .sel() .hint();
     SortNext => "sort", Table, ["s"], "Sort by next column" .hint();
     SortReverse => "sort_reverse", Table, ["S"], "Reverse sort order";
+    RawRow => "raw_row", Table, ["d"], "Show the raw JSON the server sends for the row" .sel() .hint();
     CreateCluster => "create_cluster", Clusters, ["c"], "Create cluster wizard" .danger() .hint() .cmd("create", &[]);
     TakeoverCluster => "takeover_cluster", Clusters, ["t"], "Take over cluster wizard" .danger() .hint() .cmd("takeover", &[]);
     UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard" .danger() .sel() .hint() .cmd("upgrade", &[]);
     ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard" .danger() .cmd("scale-out", &["scaleout"]);
     TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]);
     StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint();
+    RawDetail => "raw_detail", Detail, ["d"], "Show the raw JSON the server sends for this object" .hint();
+    // ----- the raw JSON view -----
+    RawSearch => "raw_search", Raw, ["/"], "Search the JSON" .hint();
+    RawNext => "raw_next", Raw, ["n"], "Next match" .hint();
+    RawPrev => "raw_prev", Raw, ["N"], "Previous match";
     // ----- DAG view -----
     DagLeft => "dag_left", Dag, ["h", "left"], "Previous node in layer";
     DagRight => "dag_right", Dag, ["l", "right"], "Next node in layer";

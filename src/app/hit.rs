@@ -27,6 +27,8 @@ pub struct Drawn {
     pub dag: Option<DagDrawn>,
     /// Rows of the wizard's form window.
     pub wizard_rows: Option<usize>,
+    /// Lines of the raw JSON view's window.
+    pub raw_rows: Option<usize>,
 }
 
 /// Where a pane's table went.

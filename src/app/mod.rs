@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod modes;
 pub mod panes;
+pub mod raw;
 pub mod state;
 pub mod table;
 

@@ -47,6 +47,8 @@ pub enum View {
     /// A wizard (create, take over, upgrade, OBProxy take over, scale out).
     Wizard,
     Errors,
+    /// The raw JSON of one object (`d`); the object is in `App::raw`.
+    Raw,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +77,8 @@ pub enum Mode {
     Help(HelpOverlay),
     /// A masked password prompt (login again, or a profile without password_command).
     Password(PasswordPrompt),
+    /// Typing a search in the raw JSON view (the filter's keys: Enter keeps, Esc clears).
+    RawSearch(FilterInput),
 }
 
 /// A secondary part of a screen whose last request failed (see [`Part`]): since when, why,
@@ -120,6 +124,8 @@ pub enum Effect {
     Suspend,
     /// Fetch the visible thing again now.
     RefreshNow,
+    /// Fetch one object's JSON for the raw view.
+    FetchRaw(crate::model::jobs::RawTarget),
     /// Connect with another profile of the config file.
     SwitchProfile(String),
     /// Log in again with this password (after a 401, or for a profile switch).
@@ -151,6 +157,8 @@ pub struct App {
     pub detail: Option<DetailState>,
     /// The DAG view, while a task is open.
     pub dag: Option<DagView>,
+    /// The raw JSON view, while it is open.
+    pub raw: Option<super::raw::RawView>,
     /// The last task operation sent, until its outcome is known (see `dag::reconcile`).
     pub op_check: Option<super::dag::reconcile::OpCheck>,
     /// The wizard on screen.
@@ -225,6 +233,7 @@ impl App {
             mode: Mode::Normal,
             detail: None,
             dag: None,
+            raw: None,
             op_check: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
@@ -316,7 +325,7 @@ impl App {
                 DetailTarget::Host(id) => ViewJob::HostDetail(*id),
                 DetailTarget::Proxy(id) => ViewJob::ProxyDetail(*id),
             }),
-            View::Errors | View::Dag(_) | View::Wizard => None,
+            View::Errors | View::Dag(_) | View::Wizard | View::Raw => None,
         }
     }
 
@@ -804,6 +813,11 @@ impl App {
                     .map(|w| w.kind.title().to_lowercase())
                     .unwrap_or_default(),
                 View::Errors => "errors".into(),
+                View::Raw => self
+                    .raw
+                    .as_ref()
+                    .map(|r| format!("json of {}", r.target.title()))
+                    .unwrap_or_else(|| "json".into()),
             })
             .collect()
     }
@@ -824,6 +838,10 @@ impl App {
         }
         if let (Some(rows), Some(w)) = (d.wizard_rows, self.wizard.as_mut()) {
             w.viewport = rows;
+        }
+        if let (Some(rows), Some(r)) = (d.raw_rows, self.raw.as_mut()) {
+            r.page = rows;
+            r.scroll = r.scroll.min(r.max_scroll());
         }
         self.drawn = d;
     }
@@ -1183,6 +1201,7 @@ impl App {
                 None => vec![Global, Always],
             },
             View::Errors => vec![Global, Always],
+            View::Raw => vec![Raw, Global, Always],
         }
     }
 
@@ -1194,6 +1213,7 @@ impl App {
             Mode::Command(_) => Scope::Command,
             Mode::Help(_) => Scope::Help,
             Mode::Password(_) => Scope::Password,
+            Mode::RawSearch(_) => Scope::Filter,
         };
         vec![own, Scope::Always]
     }
@@ -1218,6 +1238,25 @@ impl App {
                     Outcome::Done(FilterEnd::Clear) => self.pane_mut(kind).table.set_filter(""),
                     Outcome::App(a) => {
                         self.mode = Mode::Filter(f);
+                        return self.perform(a);
+                    }
+                }
+                return vec![];
+            }
+            Mode::RawSearch(mut f) => {
+                let outcome = f.on_key(&self.keymap, k);
+                let Some(r) = self.raw.as_mut() else {
+                    return vec![];
+                };
+                match outcome {
+                    Outcome::Stay => {
+                        r.search(&f.value());
+                        self.mode = Mode::RawSearch(f);
+                    }
+                    Outcome::Done(FilterEnd::Keep) => {}
+                    Outcome::Done(FilterEnd::Clear) => r.search(""),
+                    Outcome::App(a) => {
+                        self.mode = Mode::RawSearch(f);
                         return self.perform(a);
                     }
                 }
@@ -1303,7 +1342,7 @@ impl App {
                 .and_then(|d| d.selected_node())
                 .is_none()
                 .then_some("select a node first"),
-            View::Detail(_) | View::Wizard | View::Errors => None,
+            View::Detail(_) | View::Wizard | View::Errors | View::Raw => None,
         }
     }
 
@@ -1331,9 +1370,17 @@ impl App {
                 return self.dag_effects(effects);
             }
         }
+        if self.view() == &View::Raw {
+            if let Some(effects) = self.perform_raw(action) {
+                return effects;
+            }
+        }
         let kind = self.current_pane();
         match action {
             Action::Suspend => return vec![Effect::Suspend],
+            Action::RawRow | Action::RawDetail => return self.open_raw(),
+            // The raw view's own keys: handled above while it is on screen.
+            Action::RawSearch | Action::RawNext | Action::RawPrev => self.not_here(action),
             Action::Quit => self.quit = true,
             Action::Help | Action::WizardHelp => {
                 let lines = HELP_LINES + self.notify.notes.len();
@@ -1578,6 +1625,7 @@ impl App {
         if self.stack.len() > 1 {
             match self.stack.pop() {
                 Some(View::Dag(_)) => self.dag = None,
+                Some(View::Raw) => self.raw = None,
                 Some(View::Wizard) => {
                     if let Some(mut w) = self.wizard.take() {
                         w.wipe_secrets();
@@ -1616,6 +1664,108 @@ impl App {
         if let Some(det) = self.detail.as_mut() {
             det.scroll = (det.scroll as i64 + d as i64).clamp(0, u16::MAX as i64) as u16;
         }
+    }
+
+    /// What `d` shows here: the selected row's object, or the detail's own.
+    fn raw_target(&self) -> Option<crate::model::jobs::RawTarget> {
+        use crate::model::jobs::RawTarget;
+        match self.view() {
+            View::Pane(kind) => {
+                let row = self.pane(*kind).table.selected_row()?;
+                let id = row.id.parse::<i64>().ok()?;
+                Some(match kind {
+                    PaneKind::Clusters => RawTarget::Cluster(id),
+                    PaneKind::Hosts => RawTarget::Host(id),
+                    PaneKind::Proxies => RawTarget::Proxy(id),
+                    PaneKind::Tasks => {
+                        let (id, backend) = match &self.pane(*kind).data {
+                            PaneData::Tasks(t) => t.iter().find(|x| x.id == id)?.open_target(),
+                            _ => return None,
+                        };
+                        RawTarget::Task { id, backend }
+                    }
+                })
+            }
+            View::Detail(t) => Some(match t {
+                DetailTarget::Cluster(id) => RawTarget::Cluster(*id),
+                DetailTarget::Host(id) => RawTarget::Host(*id),
+                DetailTarget::Proxy(id) => RawTarget::Proxy(*id),
+            }),
+            _ => None,
+        }
+    }
+
+    /// `d`: open the raw JSON view and ask for the one object (nothing of it is kept before).
+    fn open_raw(&mut self) -> Vec<Effect> {
+        let Some(t) = self.raw_target() else {
+            self.flash(Level::Info, "no object here to show as JSON");
+            return vec![];
+        };
+        self.raw = Some(super::raw::RawView::new(t.clone()));
+        self.stack.push(View::Raw);
+        self.mode = Mode::Normal;
+        vec![Effect::FetchRaw(t)]
+    }
+
+    /// The answer to [`Effect::FetchRaw`]: shown if that object's view is still open.
+    pub fn on_raw(
+        &mut self,
+        target: crate::model::jobs::RawTarget,
+        result: Result<(String, Option<String>), ApiError>,
+    ) {
+        let Some(r) = self.raw.as_mut() else { return };
+        if r.target != target {
+            return;
+        }
+        if let Err(e) = &result {
+            self.remember_error(
+                &format!("raw JSON of {}", target.title()),
+                &e.to_string(),
+                e.trace_id().map(str::to_string),
+            );
+        }
+        if let Some(r) = self.raw.as_mut() {
+            r.set_doc(result.map_err(|e| e.to_string()));
+        }
+        self.dirty = true;
+    }
+
+    /// The raw view's handling of an action; `None` leaves it to the screens' handlers.
+    fn perform_raw(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let r = self.raw.as_mut()?;
+        let page = r.page.max(1) as isize;
+        match action {
+            Action::Up => r.scroll_by(-1),
+            Action::Down => r.scroll_by(1),
+            Action::PageUp => r.scroll_by(-page),
+            Action::PageDown => r.scroll_by(page),
+            Action::Home => r.top(),
+            Action::End => r.bottom(),
+            Action::RawNext => r.step(true),
+            Action::RawPrev => r.step(false),
+            Action::RawSearch => {
+                let cur = r.query.clone();
+                self.mode = Mode::RawSearch(FilterInput::new(&cur));
+            }
+            Action::Copy => {
+                let Some(text) = r.text().map(str::to_string) else {
+                    self.flash(Level::Info, "nothing to copy yet");
+                    return Some(vec![]);
+                };
+                let title = r.target.title();
+                self.flash(
+                    Level::Info,
+                    format!(
+                        "copied the JSON of {title} ({} bytes) to the clipboard by OSC 52 (the terminal must allow it)",
+                        text.len()
+                    ),
+                );
+                return Some(vec![Effect::Copy(text)]);
+            }
+            _ => return None,
+        }
+        self.dirty = true;
+        Some(vec![])
     }
 
     fn open_selected(&mut self) {
@@ -1671,7 +1821,7 @@ impl App {
                         .unwrap_or_else(|| d.task_id.clone()),
                 )
             }
-            View::Wizard => None,
+            View::Wizard | View::Raw => None,
         }
     }
 

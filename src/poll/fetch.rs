@@ -2,7 +2,7 @@
 
 use super::convert::ocp;
 use super::{BoxFut, Cost, Round};
-use crate::model::jobs::{LogJob, TaskJob, ViewJob};
+use crate::model::jobs::{LogJob, RawTarget, TaskJob, ViewJob};
 use crate::model::pane::PaneKind;
 use crate::model::view::{ClusterDetail, ViewData, ViewProgress};
 use obtui_api::ocp::client::{
@@ -135,6 +135,58 @@ async fn fetch_view_obshell(
             "an obshell agent has no OBProxy clusters".into(),
         )),
     }
+}
+
+/// The JSON the server sends for one object (the raw view, `d`): the single object fetched
+/// by its id, pretty-printed. OCP's undocumented `GET /ob/clusters/{id}` may be missing (404
+/// or 405): the cluster is then shown as the list sent it, re-encoded (the second value
+/// says so).
+pub fn fetch_raw(b: Backends, t: RawTarget) -> BoxFut<Result<(String, Option<String>), ApiError>> {
+    Box::pin(async move {
+        let none = |r: Result<String, ApiError>| r.map(|s| (s, None));
+        match (&b.ocp, &b.obshell, t) {
+            (_, Some(o), RawTarget::Task { id, backend })
+                if backend == obtui_task::Backend::Obshell =>
+            {
+                none(
+                    o.get_json(&format!("/api/v1/task/dag/{id}?show_details=true"))
+                        .await,
+                )
+            }
+            (Some(c), _, RawTarget::Task { id, .. }) => {
+                none(c.get_json(&["tasks", "instances", &id]).await)
+            }
+            (Some(c), _, RawTarget::Host(id)) => {
+                none(c.get_json(&["compute", "hosts", &id.to_string()]).await)
+            }
+            (Some(c), _, RawTarget::Proxy(id)) => {
+                none(c.get_json(&["obproxy", "clusters", &id.to_string()]).await)
+            }
+            (Some(c), _, RawTarget::Cluster(id)) => {
+                match c.get_json(&["ob", "clusters", &id.to_string()]).await {
+                    Err(e) if matches!(e.status(), Some(404 | 405)) => {
+                        let cl = c.get_cluster(id).await?;
+                        let text = serde_json::to_string_pretty(&cl).map_err(|e| {
+                            ApiError::Request(format!("cannot print the cluster: {e}"))
+                        })?;
+                        Ok((
+                            text,
+                            Some("from the cluster list (no single-cluster route)".into()),
+                        ))
+                    }
+                    r => none(r),
+                }
+            }
+            (None, Some(o), RawTarget::Cluster(_)) => {
+                none(o.get_json("/api/v1/obcluster/info").await)
+            }
+            (None, Some(o), RawTarget::Host(_)) => none(o.get_json("/api/v1/agents/status").await),
+            (_, _, t) => Err(ApiError::Request(format!(
+                "{} has no JSON on this profile's server",
+                t.title()
+            ))),
+        }
+    })
 }
 
 /// Items of the small page a first load starts with.

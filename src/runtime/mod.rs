@@ -52,6 +52,11 @@ pub enum Msg {
     WizardFound(crate::app::wizard::LookupReport),
     /// New lines about this run for the help overlay.
     Notes(Vec<String>),
+    /// One object's JSON for the raw view (and how it was obtained, when not its own answer).
+    Raw(
+        crate::model::jobs::RawTarget,
+        Result<(String, Option<String>), ApiError>,
+    ),
 }
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -656,6 +661,7 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ViewProgress(p) => app.on_view_progress(p),
         Msg::Info(r) => app.on_info(r),
         Msg::Notes(lines) => app.on_notes(lines),
+        Msg::Raw(t, r) => app.on_raw(t, r),
         Msg::Task(o) => app.on_task(o.job, o.result, o.at),
         Msg::Log(o) => app.on_log(o.job, o.result),
         Msg::OpDone {
@@ -752,6 +758,14 @@ impl Session {
                 node,
             } => self.operate(task, backend, op, node),
             Effect::Wizard(w) => self.wizard(*w),
+            Effect::FetchRaw(t) => {
+                let b = self.backends.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = fetch::fetch_raw(b, t.clone()).await;
+                    let _ = tx.send(Msg::Raw(t, result)).await;
+                });
+            }
             Effect::Copy(_)
             | Effect::Suspend
             | Effect::SwitchProfile(_)

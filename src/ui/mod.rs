@@ -70,6 +70,11 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
             }
         }
         View::Errors => widgets::draw_errors(f, app, body),
+        View::Raw => {
+            if let Some(r) = app.raw.as_ref() {
+                out.raw_rows = Some(widgets::draw_raw(f, r, &app.theme, body));
+            }
+        }
     }
     draw_status(f, app, status);
     draw_footer(f, app, footer);
@@ -502,7 +507,7 @@ fn align(a: Align) -> ratatui::layout::Alignment {
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     match &app.mode {
-        Mode::Filter(fi) => {
+        Mode::Filter(fi) | Mode::RawSearch(fi) => {
             let input = &fi.input;
             let line = Line::from(vec![
                 Span::styled("/", Style::default().fg(t.accent)),

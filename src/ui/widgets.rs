@@ -150,3 +150,69 @@ pub fn fmt_clock(t: std::time::SystemTime) -> String {
     let day = secs % 86_400;
     format!("{:02}:{:02}:{:02}", day / 3600, (day % 3600) / 60, day % 60)
 }
+
+/// The raw JSON view: the object's text, scrolled, with the search's matches marked (the
+/// current one reversed). Returns the lines the window holds (for paging).
+pub fn draw_raw(
+    f: &mut Frame,
+    r: &crate::app::raw::RawView,
+    t: &crate::config::Theme,
+    area: Rect,
+) -> usize {
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let mut title = format!(" JSON of {} ", r.target.title());
+    if let Some(n) = &r.note {
+        title.push_str(&format!("({n}) "));
+    }
+    if !r.query.is_empty() {
+        match r.current {
+            Some(c) => title.push_str(&format!("/{} {}/{} ", r.query, c + 1, r.matches.len())),
+            None => title.push_str(&format!("/{} no match ", r.query)),
+        }
+    }
+    if !r.lines.is_empty() {
+        title.push_str(&format!(
+            "{}-{}/{} ",
+            r.scroll + 1,
+            (r.scroll + inner_h).min(r.lines.len()),
+            r.lines.len()
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::from(Span::styled(
+            title,
+            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+        )));
+    let lines: Vec<Line> = match &r.doc {
+        None => vec![Line::styled("loading…", t.muted())],
+        Some(Err(e)) => vec![Line::styled(
+            format!("cannot load the JSON: {e}"),
+            Style::default().fg(t.error),
+        )],
+        Some(Ok(_)) => {
+            let cur = r.current_line();
+            let q = r.query.to_lowercase();
+            r.lines
+                .iter()
+                .enumerate()
+                .skip(r.scroll)
+                .take(inner_h)
+                .map(|(i, l)| {
+                    if q.is_empty() || !l.to_lowercase().contains(&q) {
+                        return Line::raw(l.clone());
+                    }
+                    let style = if Some(i) == cur {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::default().fg(t.accent).add_modifier(Modifier::BOLD)
+                    };
+                    Line::styled(l.clone(), style)
+                })
+                .collect()
+        }
+    };
+    f.render_widget(Paragraph::new(lines).block(block), area);
+    inner_h
+}

@@ -24,6 +24,7 @@ mod keys_rebind;
 mod layers;
 mod load_sim;
 mod log_tmux;
+mod raw_json;
 mod readonly_actions;
 mod readonly_binary;
 mod secondary_parts;
