@@ -289,6 +289,8 @@ registry! {
     ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard" .danger() .cmd("scale-out", &["scaleout"]);
     TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]);
     StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint();
+    DetailOpen => "detail_open", Detail, ["enter"], "Open the selected task / server / host / cluster; fold a zone" .hint();
+    DetailCluster => "detail_cluster", Detail, ["c"], "Go to the cluster of this host / OBProxy" .hint();
     RawDetail => "raw_detail", Detail, ["d"], "Show the raw JSON the server sends for this object" .hint();
     // ----- the raw JSON view -----
     RawSearch => "raw_search", Raw, ["/"], "Search the JSON" .hint();

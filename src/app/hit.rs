@@ -24,6 +24,8 @@ pub struct Drawn {
     pub table: Option<TableDrawn>,
     /// The most the detail view can scroll (its last line at the bottom).
     pub detail_max_scroll: Option<u16>,
+    /// The scroll the detail view drew at (moved to show a newly selected item).
+    pub detail_scroll: Option<u16>,
     pub dag: Option<DagDrawn>,
     /// Rows of the wizard's form window.
     pub wizard_rows: Option<usize>,

@@ -13,6 +13,7 @@ pub mod table;
 
 pub use state::App;
 pub mod dag;
+pub mod detail;
 pub mod hit;
 pub mod notify;
 pub mod wizard;

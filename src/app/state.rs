@@ -113,6 +113,53 @@ pub struct DetailState {
     pub last_ok: Option<Instant>,
     /// Secondary parts failing now (a cluster's servers, tenants, tasks).
     pub parts: Parts,
+    /// The selected item of `app::detail::items` (zones, servers, tasks, hosts, clusters);
+    /// `None` until `j` / `k` selects one.
+    pub selected: Option<usize>,
+    /// Zones whose servers are folded away.
+    pub folded: std::collections::BTreeSet<String>,
+    /// Bring the selected item into view at the next frame.
+    pub reveal: bool,
+}
+
+impl DetailState {
+    pub fn new(target: DetailTarget) -> DetailState {
+        DetailState {
+            target,
+            data: None,
+            scroll: 0,
+            error: None,
+            last_ok: None,
+            parts: Parts::new(),
+            selected: None,
+            folded: Default::default(),
+            reveal: false,
+        }
+    }
+
+    /// The selectable items now (see `app::detail`).
+    pub fn items(&self) -> Vec<super::detail::DetailItem> {
+        self.data
+            .as_ref()
+            .map(|d| super::detail::items(d, &self.folded))
+            .unwrap_or_default()
+    }
+
+    /// Move the selection by `d` items; false when there is nothing to select.
+    fn move_selection(&mut self, d: isize) -> bool {
+        let n = self.items().len();
+        if n == 0 {
+            return false;
+        }
+        let next = match self.selected {
+            None if d < 0 => n - 1,
+            None => 0,
+            Some(i) => (i as isize + d).clamp(0, n as isize - 1) as usize,
+        };
+        self.selected = Some(next);
+        self.reveal = true;
+        true
+    }
 }
 
 /// Work for the runner: the app itself never does I/O.
@@ -159,6 +206,9 @@ pub struct App {
     pub dag: Option<DagView>,
     /// The raw JSON view, while it is open.
     pub raw: Option<super::raw::RawView>,
+    /// The details under the one on screen (a drill-down from a cluster to a host …), so
+    /// Esc comes back to each as it was.
+    pub detail_stack: Vec<DetailState>,
     /// The last task operation sent, until its outcome is known (see `dag::reconcile`).
     pub op_check: Option<super::dag::reconcile::OpCheck>,
     /// The wizard on screen.
@@ -234,6 +284,7 @@ impl App {
             detail: None,
             dag: None,
             raw: None,
+            detail_stack: Vec::new(),
             op_check: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
@@ -831,7 +882,8 @@ impl App {
             self.pane_mut(t.pane).table.offset = t.offset;
         }
         if let (Some(max), Some(det)) = (d.detail_max_scroll, self.detail.as_mut()) {
-            det.scroll = det.scroll.min(max);
+            det.scroll = d.detail_scroll.unwrap_or(det.scroll).min(max);
+            det.reveal = false;
         }
         if let (Some(dd), Some(v)) = (d.dag.clone(), self.dag.as_mut()) {
             v.on_drawn(dd);
@@ -1379,6 +1431,8 @@ impl App {
         match action {
             Action::Suspend => return vec![Effect::Suspend],
             Action::RawRow | Action::RawDetail => return self.open_raw(),
+            Action::DetailOpen => self.open_detail_item(),
+            Action::DetailCluster => self.goto_detail_cluster(),
             // The raw view's own keys: handled above while it is on screen.
             Action::RawSearch | Action::RawNext | Action::RawPrev => self.not_here(action),
             Action::Quit => self.quit = true,
@@ -1614,6 +1668,7 @@ impl App {
     fn goto_pane(&mut self, k: PaneKind) {
         self.mode = Mode::Normal;
         self.detail = None;
+        self.detail_stack.clear();
         self.dag = None;
         if let Some(mut w) = self.wizard.take() {
             w.wipe_secrets();
@@ -1631,10 +1686,14 @@ impl App {
                         w.wipe_secrets();
                     }
                 }
+                Some(View::Detail(_)) if matches!(self.view(), View::Detail(_)) => {
+                    self.detail = self.detail_stack.pop();
+                }
                 _ => {}
             }
             if !matches!(self.view(), View::Detail(_)) {
                 self.detail = None;
+                self.detail_stack.clear();
             }
         } else {
             // Esc on a pane clears its filters: the text and the status filter.
@@ -1656,8 +1715,118 @@ impl App {
                 let k = *k;
                 self.pane_mut(k).table.move_by(d);
             }
+            // j / k select the detail's items (one at a time); without items they scroll.
+            View::Detail(_) if d.abs() == 1 => {
+                let moved = self.detail.as_mut().is_some_and(|x| x.move_selection(d));
+                if !moved {
+                    self.scroll_detail(d as i32);
+                }
+            }
             _ => self.scroll_detail(d as i32),
         }
+    }
+
+    /// Enter in a detail: open the selected item (a task's DAG, a server's or proxy's host,
+    /// a cluster) or fold / unfold a zone.
+    fn open_detail_item(&mut self) {
+        use super::detail::DetailItem;
+        let Some(det) = self.detail.as_ref() else {
+            return;
+        };
+        let Some(item) = det.selected.and_then(|i| det.items().get(i).cloned()) else {
+            self.flash(
+                Level::Info,
+                "select a zone, server, task or cluster with j / k first",
+            );
+            return;
+        };
+        match item {
+            DetailItem::Zone { name } => {
+                if let Some(det) = self.detail.as_mut() {
+                    if !det.folded.remove(&name) {
+                        det.folded.insert(name);
+                    }
+                    det.reveal = true;
+                }
+            }
+            DetailItem::Task { id, backend } => self.open_task(id, backend),
+            DetailItem::Server { ip } | DetailItem::Proxy { ip } => self.open_host_by_ip(&ip),
+            DetailItem::Cluster { name } => self.open_cluster_by_name(&name),
+        }
+    }
+
+    /// The host with this IP: its detail when the Hosts pane knows it, else the Hosts pane
+    /// filtered to the IP (it loads and shows the host).
+    fn open_host_by_ip(&mut self, ip: &str) {
+        let id = match &self.pane(PaneKind::Hosts).data {
+            PaneData::Hosts(h) => h.iter().find(|h| h.ip.as_deref() == Some(ip)).map(|h| h.id),
+            _ => None,
+        };
+        match id {
+            Some(id) => self.push_detail(DetailTarget::Host(id)),
+            None => {
+                self.goto_pane(PaneKind::Hosts);
+                self.pane_mut(PaneKind::Hosts).table.set_filter(ip);
+                self.flash(Level::Info, format!("hosts: filtered to {ip} (⏎ opens it)"));
+            }
+        }
+    }
+
+    /// The cluster with this name: its detail when the Clusters pane knows it, else the
+    /// Clusters pane filtered to the name.
+    fn open_cluster_by_name(&mut self, name: &str) {
+        // OCP names a host's OB_CLUSTER service `name:obClusterId`.
+        let (bare, ob_id) = match name.rsplit_once(':') {
+            Some((n, id)) => (n, id.parse::<i64>().ok()),
+            None => (name, None),
+        };
+        let id = match &self.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters
+                .iter()
+                .find(|c| c.name == name)
+                .or_else(|| {
+                    clusters
+                        .iter()
+                        .find(|c| c.name == bare && (ob_id.is_none() || c.ob_cluster_id == ob_id))
+                })
+                .map(|c| c.id),
+            _ => None,
+        };
+        let name = if ob_id.is_some() { bare } else { name };
+        match id {
+            Some(id) => self.push_detail(DetailTarget::Cluster(id)),
+            None => {
+                self.goto_pane(PaneKind::Clusters);
+                self.pane_mut(PaneKind::Clusters).table.set_filter(name);
+                self.flash(
+                    Level::Info,
+                    format!("clusters: filtered to {name} (⏎ opens it)"),
+                );
+            }
+        }
+    }
+
+    /// `c` in a host's or an OBProxy's detail: its (first) cluster.
+    fn goto_detail_cluster(&mut self) {
+        let name = self.detail.as_ref().and_then(|d| {
+            d.items().into_iter().find_map(|i| match i {
+                super::detail::DetailItem::Cluster { name } => Some(name),
+                _ => None,
+            })
+        });
+        match name {
+            Some(n) => self.open_cluster_by_name(&n),
+            None => self.flash(Level::Info, "no cluster is named here"),
+        }
+    }
+
+    fn push_detail(&mut self, target: DetailTarget) {
+        let below = self.detail.replace(DetailState::new(target.clone()));
+        if let (Some(d), View::Detail(_)) = (below, self.view()) {
+            self.detail_stack.push(d);
+        }
+        self.stack.push(View::Detail(target));
+        self.mode = Mode::Normal;
     }
 
     fn scroll_detail(&mut self, d: i32) {
@@ -1791,14 +1960,7 @@ impl App {
                 return;
             }
         };
-        self.detail = Some(DetailState {
-            target: target.clone(),
-            data: None,
-            scroll: 0,
-            error: None,
-            last_ok: None,
-            parts: Parts::new(),
-        });
+        self.detail = Some(DetailState::new(target.clone()));
         self.stack.push(View::Detail(target));
     }
 

@@ -57,7 +57,11 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
     draw_tabs(f, app, tabs);
     match app.view() {
         View::Pane(k) => out.table = draw_pane(f, app, *k, body),
-        View::Detail(_) => out.detail_max_scroll = Some(widgets::draw_detail(f, app, body)),
+        View::Detail(_) => {
+            let (max, scroll) = widgets::draw_detail(f, app, body);
+            out.detail_max_scroll = Some(max);
+            out.detail_scroll = Some(scroll);
+        }
         View::Wizard => {
             if let Some(w) = app.wizard.as_ref() {
                 out.wizard_rows = wizard::draw(f, body, w, &app.theme, &app.keymap);

@@ -35,29 +35,46 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
 }
 
 /// Returns the most the detail can scroll (its last line at the bottom).
-pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> u16 {
-    let Some(d) = &app.detail else { return 0 };
+/// Draws the detail view; returns the most it can scroll and the scroll it drew at (moved to
+/// bring a newly selected item into view).
+pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> (u16, u16) {
+    let Some(d) = &app.detail else { return (0, 0) };
     let t = &app.theme;
-    let lines = match &d.data {
+    let (lines, items) = match &d.data {
         Some(data) => crate::ui::panes::detail_lines(
             data,
             &d.parts,
             t,
             app.settings.ascii,
             app.frozen_now.unwrap_or_else(panes::now_ms),
+            d.selected,
+            &d.folded,
         ),
-        None => match &d.error {
-            Some(e) => vec![Line::styled(
-                format!("cannot load: {}", e.message),
-                Style::default().fg(t.error),
-            )],
-            None => vec![Line::styled("loading…", t.muted())],
-        },
+        None => (
+            match &d.error {
+                Some(e) => vec![Line::styled(
+                    format!("cannot load: {}", e.message),
+                    Style::default().fg(t.error),
+                )],
+                None => vec![Line::styled("loading…", t.muted())],
+            },
+            vec![],
+        ),
     };
     // End scrolls "as far as it goes": clamp to the content (its last line at the bottom), so
     // the next Up moves at once.
     let inner = area.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner).min(u16::MAX as usize) as u16;
+    let mut scroll = d.scroll.min(max);
+    if let (true, Some(&l)) = (d.reveal, d.selected.and_then(|i| items.get(i))) {
+        let l = l.min(u16::MAX as usize) as u16;
+        let h = (inner as u16).max(1);
+        if l < scroll {
+            scroll = l;
+        } else if l >= scroll + h {
+            scroll = (l + 1 - h).min(max);
+        }
+    }
     let crumbs = app.breadcrumbs();
     let mut title = vec![Span::styled(
         format!(" {} ", crumbs.last().cloned().unwrap_or_default()),
@@ -77,13 +94,8 @@ pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> u16 {
         .borders(Borders::ALL)
         .border_style(t.border())
         .title(Line::from(title));
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((d.scroll.min(max), 0)),
-        area,
-    );
-    max
+    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    (max, scroll)
 }
 
 pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {

@@ -13,6 +13,7 @@ mod common;
 mod dag_live;
 mod dag_view;
 mod doctor;
+mod drill_down;
 mod eta_live;
 mod faults_binary;
 mod faults_ui;
