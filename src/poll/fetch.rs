@@ -145,14 +145,17 @@ pub fn fetch_raw(b: Backends, t: RawTarget) -> BoxFut<Result<(String, Option<Str
     Box::pin(async move {
         let none = |r: Result<String, ApiError>| r.map(|s| (s, None));
         match (&b.ocp, &b.obshell, t) {
-            (_, Some(o), RawTarget::Task { id, backend })
-                if backend == obtui_task::Backend::Obshell =>
-            {
-                none(
-                    o.get_json(&format!("/api/v1/task/dag/{id}?show_details=true"))
-                        .await,
-                )
-            }
+            (
+                _,
+                Some(o),
+                RawTarget::Task {
+                    id,
+                    backend: obtui_task::Backend::Obshell,
+                },
+            ) => none(
+                o.get_json(&format!("/api/v1/task/dag/{id}?show_details=true"))
+                    .await,
+            ),
             (Some(c), _, RawTarget::Task { id, .. }) => {
                 none(c.get_json(&["tasks", "instances", &id]).await)
             }

@@ -267,36 +267,28 @@ fn eta_is_a_range_from_finished_nodes_of_the_same_kind_along_the_longest_chain()
 #[test]
 fn eta_is_unknown_without_enough_finished_work_to_estimate_from() {
     // A 26-step task one fast step in: no figure can be trusted yet.
-    let mut spec: Vec<(String, Vec<String>, NodeStatus, Option<i64>, Option<i64>)> =
-        vec![("s0".into(), vec![], Successful, Some(0), Some(1))];
-    for i in 1..26 {
-        let status = if i == 1 { Running } else { Pending };
-        let start = (i == 1).then_some(1);
-        spec.push((
-            format!("s{i}"),
-            vec![format!("s{}", i - 1)],
-            status,
-            start,
-            None,
-        ));
+    let mut g = TaskGraph::new("1", "upgrade", Backend::Ocp);
+    for i in 0..26 {
+        let mut n = TaskNode::new(format!("s{i}"), format!("s{i}"));
+        n.series_id = Some(i);
+        if i > 0 {
+            n.upstreams = vec![format!("s{}", i - 1)];
+        }
+        match i {
+            0 => {
+                n.status = Successful;
+                n.started = Some(0);
+                n.finished = Some(1_000);
+            }
+            1 => {
+                n.status = Running;
+                n.started = Some(1_000);
+            }
+            _ => {}
+        }
+        g.nodes.push(n);
     }
-    let owned: Vec<(&str, Vec<&str>, NodeStatus, Option<i64>, Option<i64>)> = spec
-        .iter()
-        .map(|(id, ups, st, s, e)| {
-            (
-                id.as_str(),
-                ups.iter().map(String::as_str).collect(),
-                st.clone(),
-                *s,
-                *e,
-            )
-        })
-        .collect();
-    let refs: Vec<Spec> = owned
-        .iter()
-        .map(|(id, ups, st, s, e)| (*id, ups.as_slice(), st.clone(), *s, *e))
-        .collect();
-    let mut g = graph(Backend::Ocp, &refs);
+    g.normalize();
     g.status = TaskState::Running;
     assert_eq!(
         g.eta(2_000),
