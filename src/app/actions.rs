@@ -282,16 +282,16 @@ registry! {
     Open => "open", Table, ["enter"], "Open detail" .sel() .hint();
     SortNext => "sort", Table, ["s"], "Sort by next column" .hint();
     SortReverse => "sort_reverse", Table, ["S"], "Reverse sort order";
-    RawRow => "raw_row", Table, ["d"], "Show the raw JSON the server sends for the row" .sel() .hint();
+    RawRow => "raw_row", Table, ["d"], "Raw JSON of the row (as the server sends it)" .sel();
     CreateCluster => "create_cluster", Clusters, ["c"], "Create cluster wizard" .danger() .hint() .cmd("create", &[]);
     TakeoverCluster => "takeover_cluster", Clusters, ["t"], "Take over cluster wizard" .danger() .hint() .cmd("takeover", &[]);
     UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard" .danger() .sel() .hint() .cmd("upgrade", &[]);
     ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard" .danger() .cmd("scale-out", &["scaleout"]);
     TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]);
     StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint();
-    DetailOpen => "detail_open", Detail, ["enter"], "Open the selected task / server / host / cluster; fold a zone" .hint();
-    DetailCluster => "detail_cluster", Detail, ["c"], "Go to the cluster of this host / OBProxy" .hint();
-    RawDetail => "raw_detail", Detail, ["d"], "Show the raw JSON the server sends for this object" .hint();
+    DetailOpen => "detail_open", Detail, ["enter"], "Open the selected item (a zone folds)" .hint();
+    DetailCluster => "detail_cluster", Detail, ["c"], "Go to the cluster of this host / OBProxy";
+    RawDetail => "raw_detail", Detail, ["d"], "Raw JSON of this object (as the server sends it)" .hint();
     // ----- the raw JSON view -----
     RawSearch => "raw_search", Raw, ["/"], "Search the JSON" .hint();
     RawNext => "raw_next", Raw, ["n"], "Next match" .hint();
