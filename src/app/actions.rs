@@ -291,7 +291,7 @@ registry! {
     StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint();
     DetailOpen => "detail_open", Detail, ["enter"], "Open the selected item (a zone folds)" .hint();
     DetailCluster => "detail_cluster", Detail, ["c"], "Go to the cluster of this host / OBProxy";
-    RawDetail => "raw_detail", Detail, ["d"], "Raw JSON of this object (as the server sends it)" .hint();
+    RawDetail => "raw_detail", Detail, ["d"], "Raw JSON (of the selected item, else of this object)" .hint();
     // ----- the raw JSON view -----
     RawSearch => "raw_search", Raw, ["/"], "Search the JSON" .hint();
     RawNext => "raw_next", Raw, ["n"], "Next match" .hint();

@@ -1757,11 +1757,37 @@ impl App {
 
     /// The host with this IP: its detail when the Hosts pane knows it, else the Hosts pane
     /// filtered to the IP (it loads and shows the host).
-    fn open_host_by_ip(&mut self, ip: &str) {
-        let id = match &self.pane(PaneKind::Hosts).data {
+    /// The id of the host with this IP, when the Hosts pane has loaded it.
+    fn host_id_by_ip(&self, ip: &str) -> Option<i64> {
+        match &self.pane(PaneKind::Hosts).data {
             PaneData::Hosts(h) => h.iter().find(|h| h.ip.as_deref() == Some(ip)).map(|h| h.id),
             _ => None,
+        }
+    }
+
+    /// The id of the cluster named `name` (or `name:obClusterId`, as OCP names a host's
+    /// OB_CLUSTER service), when the Clusters pane has loaded it.
+    fn cluster_id_by_name(&self, name: &str) -> Option<i64> {
+        let (bare, ob_id) = match name.rsplit_once(':') {
+            Some((n, id)) => (n, id.parse::<i64>().ok()),
+            None => (name, None),
         };
+        match &self.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters
+                .iter()
+                .find(|c| c.name == name)
+                .or_else(|| {
+                    clusters
+                        .iter()
+                        .find(|c| c.name == bare && (ob_id.is_none() || c.ob_cluster_id == ob_id))
+                })
+                .map(|c| c.id),
+            _ => None,
+        }
+    }
+
+    fn open_host_by_ip(&mut self, ip: &str) {
+        let id = self.host_id_by_ip(ip);
         match id {
             Some(id) => self.push_detail(DetailTarget::Host(id)),
             None => {
@@ -1775,24 +1801,12 @@ impl App {
     /// The cluster with this name: its detail when the Clusters pane knows it, else the
     /// Clusters pane filtered to the name.
     fn open_cluster_by_name(&mut self, name: &str) {
-        // OCP names a host's OB_CLUSTER service `name:obClusterId`.
-        let (bare, ob_id) = match name.rsplit_once(':') {
-            Some((n, id)) => (n, id.parse::<i64>().ok()),
-            None => (name, None),
+        let id = self.cluster_id_by_name(name);
+        // The filter takes the bare name of `name:obClusterId`.
+        let name = match name.rsplit_once(':') {
+            Some((n, id)) if id.parse::<i64>().is_ok() => n,
+            _ => name,
         };
-        let id = match &self.pane(PaneKind::Clusters).data {
-            PaneData::Clusters { clusters, .. } => clusters
-                .iter()
-                .find(|c| c.name == name)
-                .or_else(|| {
-                    clusters
-                        .iter()
-                        .find(|c| c.name == bare && (ob_id.is_none() || c.ob_cluster_id == ob_id))
-                })
-                .map(|c| c.id),
-            _ => None,
-        };
-        let name = if ob_id.is_some() { bare } else { name };
         match id {
             Some(id) => self.push_detail(DetailTarget::Cluster(id)),
             None => {
@@ -1855,11 +1869,31 @@ impl App {
                     }
                 })
             }
-            View::Detail(t) => Some(match t {
-                DetailTarget::Cluster(id) => RawTarget::Cluster(*id),
-                DetailTarget::Host(id) => RawTarget::Host(*id),
-                DetailTarget::Proxy(id) => RawTarget::Proxy(*id),
-            }),
+            View::Detail(t) => {
+                // The selected item's object when it is known by id, else the detail's own.
+                let item = self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.selected.and_then(|i| d.items().get(i).cloned()));
+                let of_item = item.and_then(|i| match i {
+                    super::detail::DetailItem::Task { id, backend } => {
+                        Some(RawTarget::Task { id, backend })
+                    }
+                    super::detail::DetailItem::Server { ip }
+                    | super::detail::DetailItem::Proxy { ip } => {
+                        self.host_id_by_ip(&ip).map(RawTarget::Host)
+                    }
+                    super::detail::DetailItem::Cluster { name } => {
+                        self.cluster_id_by_name(&name).map(RawTarget::Cluster)
+                    }
+                    super::detail::DetailItem::Zone { .. } => None,
+                });
+                Some(of_item.unwrap_or(match t {
+                    DetailTarget::Cluster(id) => RawTarget::Cluster(*id),
+                    DetailTarget::Host(id) => RawTarget::Host(*id),
+                    DetailTarget::Proxy(id) => RawTarget::Proxy(*id),
+                }))
+            }
             _ => None,
         }
     }

@@ -166,6 +166,21 @@ async fn a_cluster_detail_opens_its_servers_tasks_and_folds_zones() {
     else {
         unreachable!()
     };
+    // `d` on it shows that task's JSON, not the cluster's.
+    r.code(KeyCode::Char('d'));
+    assert_eq!(
+        r.app.raw.as_ref().map(|x| x.target.clone()),
+        Some(obtui::model::jobs::RawTarget::Task {
+            id: id.clone(),
+            backend: obtui_task::Backend::Ocp
+        })
+    );
+    r.until("the task's JSON", |a| {
+        a.raw.as_ref().is_some_and(|x| matches!(x.doc, Some(Ok(_))))
+    })
+    .await;
+    r.code(KeyCode::Esc);
+    assert_eq!(r.app.view(), &cluster_view);
     r.code(KeyCode::Enter);
     assert_eq!(r.app.view(), &View::Dag(id.clone()));
     r.code(KeyCode::Esc);
