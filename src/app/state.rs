@@ -1670,6 +1670,7 @@ impl App {
         self.detail = None;
         self.detail_stack.clear();
         self.dag = None;
+        self.raw = None;
         if let Some(mut w) = self.wizard.take() {
             w.wipe_secrets();
         }

@@ -141,7 +141,11 @@ async fn d_in_a_cluster_detail_and_on_a_task_row_shows_their_json() {
     );
     assert!(r.app.detail.is_some());
 
+    // Leaving for a pane drops the JSON too.
+    r.code(KeyCode::Char('d'));
+    assert!(r.app.raw.is_some());
     r.code(KeyCode::Char('4'));
+    assert!(r.app.raw.is_none());
     r.until("tasks", |a| a.pane(PaneKind::Tasks).loaded).await;
     r.code(KeyCode::Char('d'));
     r.until("the task's JSON", loaded).await;
