@@ -186,3 +186,89 @@ fn a_dag_opened_in_the_session_is_listed_with_the_state_its_view_saw() {
     assert_eq!(row.cells[2], "FAILED");
     assert_eq!(row.cells.last().unwrap(), &format!("obshell {AGENT}"));
 }
+
+/// End to end: an OCP simulator and an obshell agent in one session. A scale-out DAG the
+/// agent ran (and finished) is listed beside OCP's tasks, SOURCE naming the agent, and Enter
+/// opens it on the agent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_ocp_and_an_agent_the_tasks_pane_lists_the_agents_finished_dag_and_opens_it() {
+    use obtui::runtime::Session;
+    use obtui_api::obshell::AgentAddr;
+    use obtui_api::secret::Secret;
+    use std::net::SocketAddr;
+
+    const PASSWORD: &str = "rootpass";
+    let ocp = obtui_sim::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        obtui_sim::SimOptions::default(),
+    )
+    .await
+    .unwrap();
+    let agents = obtui_sim::obshell::start_agents(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        11,
+        50.0,
+        Secret::new(PASSWORD),
+    )
+    .await
+    .unwrap();
+    let agent_url = format!("http://{}", agents.cluster_agent().addr);
+    let single: AgentAddr = agents.singles().next().unwrap().agent.clone();
+    crate::common::obshell::scale_out_directly(
+        &agent_url,
+        PASSWORD,
+        &single,
+        "zone1",
+        Duration::from_secs(60),
+    )
+    .await;
+
+    let mut resolved = crate::common::resolved("test", ocp.url(), Duration::from_millis(200));
+    resolved.obshell_url = Some(agent_url.clone());
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    let session = Session::start(
+        &resolved,
+        Secret::new("aaAA11__"),
+        Some(Secret::new(PASSWORD)),
+        &tx,
+    )
+    .unwrap();
+    let mut a = app();
+    a.frozen_now = None;
+    let agent = agents.cluster_agent().addr.to_string();
+    a.obshell_agent = Some(agent.clone());
+    let mut r = crate::common::rig::Driver::new(a, session, rx, Duration::from_secs(30));
+    r.code(KeyCode::Char('4'));
+    let source = format!("obshell {agent}");
+    let want = source.clone();
+    r.until("the agent's DAG beside OCP's tasks", move |a| {
+        let rows = rows(a);
+        rows.iter().any(|x| x.1 == "OCP") && rows.iter().any(|x| x.1 == want)
+    })
+    .await;
+    let (id, status) = {
+        let t = &r.app.pane(PaneKind::Tasks).table;
+        let row = t
+            .rows
+            .iter()
+            .find(|x| x.cells.last() == Some(&source))
+            .unwrap();
+        (row.cells[0].clone(), row.cells[2].clone())
+    };
+    assert_eq!(status, "SUCCESSFUL", "a finished DAG is listed");
+    select(&mut r.app, &id);
+    r.code(KeyCode::Enter);
+    let v = r.app.dag.as_ref().expect("the DAG view");
+    assert_eq!(
+        (v.task_id.as_str(), v.backend),
+        (id.as_str(), Backend::Obshell)
+    );
+    r.until("its graph from the agent", |a| {
+        a.dag
+            .as_ref()
+            .and_then(|d| d.graph())
+            .is_some_and(|g| g.name == "Cluster scale out")
+    })
+    .await;
+    ocp.shutdown().await;
+}
