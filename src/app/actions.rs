@@ -65,10 +65,12 @@ pub enum Scope {
     Help,
     /// The masked password prompt.
     Password,
+    /// The raw JSON of one object (`d`).
+    Raw,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 24] = [
+    pub const ALL: [Scope; 25] = [
         Scope::Always,
         Scope::Global,
         Scope::Table,
@@ -93,6 +95,7 @@ impl Scope {
         Scope::Command,
         Scope::Help,
         Scope::Password,
+        Scope::Raw,
     ];
 
     /// The section title in the help overlay.
@@ -122,6 +125,7 @@ impl Scope {
             Scope::Command => "Command mode (:)",
             Scope::Help => "This help",
             Scope::Password => "Password prompt",
+            Scope::Raw => "Raw JSON view (Esc back, j k scroll, y copies the JSON by OSC 52)",
         }
     }
 
@@ -169,6 +173,7 @@ pub const SCOPE_SETS: &[&[Scope]] = &[
     &[Scope::Command, Scope::Always],
     &[Scope::Help, Scope::Always],
     &[Scope::Password, Scope::Always],
+    &[Scope::Raw, Scope::Global, Scope::Always],
 ];
 
 /// Two scopes overlap when some screen has both active.
@@ -287,12 +292,20 @@ registry! {
     Open => "open", Table, ["enter"], "Open detail" .sel() .hint() .short("open");
     SortNext => "sort", Table, ["s"], "Sort by next column" .hint() .short("sort");
     SortReverse => "sort_reverse", Table, ["S"], "Reverse sort order";
+    RawRow => "raw_row", Table, ["d"], "Raw JSON of the row (as the server sends it)" .sel();
     CreateCluster => "create_cluster", Clusters, ["c"], "Create cluster wizard" .danger() .hint() .cmd("create", &[]) .short("create");
     TakeoverCluster => "takeover_cluster", Clusters, ["t"], "Take over cluster wizard" .danger() .hint() .cmd("takeover", &[]) .short("take over");
     UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard (:upgrade NAME)" .danger() .sel() .hint() .cmd("upgrade", &[]) .short("upgrade");
     ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard (:scale-out NAME)" .danger() .cmd("scale-out", &["scaleout"]) .short("scale out");
     TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]) .short("take over");
     StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint() .short("status");
+    DetailOpen => "detail_open", Detail, ["enter"], "Open the selected item (a zone folds)" .hint() .short("open");
+    DetailCluster => "detail_cluster", Detail, ["c"], "Go to the cluster of this host / OBProxy";
+    RawDetail => "raw_detail", Detail, ["d"], "Raw JSON (of the selected item, else of this object)" .hint() .short("raw json");
+    // ----- the raw JSON view -----
+    RawSearch => "raw_search", Raw, ["/"], "Search the JSON" .hint() .short("search");
+    RawNext => "raw_next", Raw, ["n"], "Next match" .hint() .short("next");
+    RawPrev => "raw_prev", Raw, ["N"], "Previous match";
     // ----- DAG view -----
     DagLeft => "dag_left", Dag, ["h", "left"], "Previous node in layer";
     DagRight => "dag_right", Dag, ["l", "right"], "Next node in layer";

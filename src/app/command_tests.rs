@@ -58,6 +58,7 @@ fn load_tasks(app: &mut App) {
         started: None,
         finished: None,
         subtasks: vec![],
+        source: Default::default(),
     };
     app.on_view(
         ViewJob::Pane(PaneKind::Tasks),

@@ -5,7 +5,6 @@
 
 use crate::model::pane::PaneKind;
 use ratatui::layout::Rect;
-use std::time::Duration;
 
 /// Where the parts were drawn last, for the mouse and page keys.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,7 +15,7 @@ pub struct Geometry {
 }
 
 /// An ETA and the (second, poll) it was computed for.
-pub type EtaAt = ((i64, u64), Option<Duration>);
+pub type EtaAt = ((i64, u64), Option<obtui_task::Eta>);
 
 /// One frame's layout.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -25,11 +24,15 @@ pub struct Drawn {
     pub table: Option<TableDrawn>,
     /// The most the detail view can scroll (its last line at the bottom).
     pub detail_max_scroll: Option<u16>,
+    /// The scroll the detail view drew at (moved to show a newly selected item).
+    pub detail_scroll: Option<u16>,
     pub dag: Option<DagDrawn>,
     /// Rows of the wizard's form window.
     pub wizard_rows: Option<usize>,
     /// The most the help overlay can scroll (its last line at the bottom).
     pub help_max_scroll: Option<u16>,
+    /// Lines of the raw JSON view's window.
+    pub raw_rows: Option<usize>,
 }
 
 /// Where a pane's table went.

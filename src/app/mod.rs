@@ -10,11 +10,13 @@ pub mod command;
 mod command_tests;
 pub mod modes;
 pub mod panes;
+pub mod raw;
 pub mod state;
 pub mod table;
 
 pub use state::App;
 pub mod dag;
+pub mod detail;
 pub mod hit;
 pub mod notify;
 pub mod wizard;

@@ -59,6 +59,7 @@ const TASK_COLS: &[Column] = &[
     Column::text("CREATOR", 8).drop(4),
     Column::text("START", 14).drop(2),
     Column::text("DURATION", 9).drop(1),
+    Column::text("SOURCE", 6).drop(5),
 ];
 
 pub fn scope(k: PaneKind) -> Scope {
@@ -125,6 +126,10 @@ impl PaneData {
             }
             (PaneKind::Proxies, ViewData::Proxies(p)) => PaneData::Proxies(p),
             (PaneKind::Tasks, ViewData::Tasks(t)) => PaneData::Tasks(t),
+            (PaneKind::Tasks, ViewData::TasksAndDags { mut tasks, dags }) => {
+                tasks.extend(dags.unwrap_or_default());
+                PaneData::Tasks(tasks)
+            }
             _ => return None,
         })
     }
@@ -327,7 +332,7 @@ fn cluster_row(c: &Cluster, running: Option<&[TaskSummary]>) -> Row {
     let servers = c.servers_total();
     let task = match running {
         Some(r) => running_task_for(c.id, r)
-            .map(|t| format!("#{} {}", t.id, t.name))
+            .map(|t| format!("#{} {}", t.shown_id(), t.name))
             .unwrap_or_default(),
         None => "unknown".into(),
     };
@@ -551,7 +556,7 @@ fn task_row(t: &TaskSummary, now: i64, zone: &ShownZone) -> Row {
     Row::new(
         t.id.to_string(),
         vec![
-            t.id.to_string(),
+            t.shown_id(),
             t.name.clone(),
             t.status.to_string(),
             progress,
@@ -559,6 +564,7 @@ fn task_row(t: &TaskSummary, now: i64, zone: &ShownZone) -> Row {
             t.creator.clone().unwrap_or_else(|| "—".into()),
             start,
             dur,
+            t.source.label(),
         ],
         Some(2),
         task_tone(&t.status),

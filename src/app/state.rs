@@ -9,6 +9,7 @@ use super::panes::{self, PaneData};
 use super::table::TableState;
 use super::wizard::{Wizard, WizardContext, WizardEffect};
 use crate::config::Theme;
+use crate::model::inventory::{TaskSource, TaskSummary};
 use crate::model::jobs::LogJob;
 use crate::model::jobs::TaskJob;
 use crate::model::jobs::ViewJob;
@@ -46,6 +47,8 @@ pub enum View {
     /// A wizard (create, take over, upgrade, OBProxy take over, scale out).
     Wizard,
     Errors,
+    /// The raw JSON of one object (`d`); the object is in `App::raw`.
+    Raw,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,6 +77,8 @@ pub enum Mode {
     Help(HelpOverlay),
     /// A masked password prompt (login again, or a profile without password_command).
     Password(PasswordPrompt),
+    /// Typing a search in the raw JSON view (the filter's keys: Enter keeps, Esc clears).
+    RawSearch(FilterInput),
 }
 
 /// A secondary part of a screen whose last request failed (see [`Part`]): since when, why,
@@ -108,6 +113,53 @@ pub struct DetailState {
     pub last_ok: Option<Instant>,
     /// Secondary parts failing now (a cluster's servers, tenants, tasks).
     pub parts: Parts,
+    /// The selected item of `app::detail::items` (zones, servers, tasks, hosts, clusters);
+    /// `None` until `j` / `k` selects one.
+    pub selected: Option<usize>,
+    /// Zones whose servers are folded away.
+    pub folded: std::collections::BTreeSet<String>,
+    /// Bring the selected item into view at the next frame.
+    pub reveal: bool,
+}
+
+impl DetailState {
+    pub fn new(target: DetailTarget) -> DetailState {
+        DetailState {
+            target,
+            data: None,
+            scroll: 0,
+            error: None,
+            last_ok: None,
+            parts: Parts::new(),
+            selected: None,
+            folded: Default::default(),
+            reveal: false,
+        }
+    }
+
+    /// The selectable items now (see `app::detail`).
+    pub fn items(&self) -> Vec<super::detail::DetailItem> {
+        self.data
+            .as_ref()
+            .map(|d| super::detail::items(d, &self.folded))
+            .unwrap_or_default()
+    }
+
+    /// Move the selection by `d` items; false when there is nothing to select.
+    fn move_selection(&mut self, d: isize) -> bool {
+        let n = self.items().len();
+        if n == 0 {
+            return false;
+        }
+        let next = match self.selected {
+            None if d < 0 => n - 1,
+            None => 0,
+            Some(i) => (i as isize + d).clamp(0, n as isize - 1) as usize,
+        };
+        self.selected = Some(next);
+        self.reveal = true;
+        true
+    }
 }
 
 /// Work for the runner: the app itself never does I/O.
@@ -119,6 +171,8 @@ pub enum Effect {
     Suspend,
     /// Fetch the visible thing again now.
     RefreshNow,
+    /// Fetch one object's JSON for the raw view.
+    FetchRaw(crate::model::jobs::RawTarget),
     /// Connect with another profile of the config file.
     SwitchProfile(String),
     /// Log in again with this password (after a 401, or for a profile switch).
@@ -150,6 +204,11 @@ pub struct App {
     pub detail: Option<DetailState>,
     /// The DAG view, while a task is open.
     pub dag: Option<DagView>,
+    /// The raw JSON view, while it is open.
+    pub raw: Option<super::raw::RawView>,
+    /// The details under the one on screen (a drill-down from a cluster to a host …), so
+    /// Esc comes back to each as it was.
+    pub detail_stack: Vec<DetailState>,
     /// The last task operation sent, until its outcome is known (see `dag::reconcile`).
     pub op_check: Option<super::dag::reconcile::OpCheck>,
     /// The wizard on screen.
@@ -175,6 +234,13 @@ pub struct App {
     parked_details: Vec<DetailState>,
     /// A `:` command waiting for its pane's first data (its names are not known yet).
     pending: Option<(PaneKind, String)>,
+    /// The agent's `host:port`, for the Tasks pane's SOURCE column.
+    pub obshell_agent: Option<String>,
+    /// The obshell DAGs this session knows (started by its wizards, opened, or listed by the
+    /// agent), newest state last seen: the Tasks pane keeps listing them even when the
+    /// agent's list does not (an agent that lists only unfinished DAGs). At most
+    /// [`KNOWN_DAGS_MAX`], the oldest dropped first.
+    pub known_dags: Vec<crate::model::inventory::TaskSummary>,
     pub quit: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
@@ -202,6 +268,8 @@ const MAX_STACK: usize = 16;
 
 /// How many tasks the Tasks pane fetches (the newest; see `poll::fetch`).
 const TASK_LIST_PAGE: usize = 500;
+/// How many obshell DAGs a session remembers for the Tasks pane.
+pub const KNOWN_DAGS_MAX: usize = 500;
 
 /// Upper bound of the help overlay's scroll: the registry, a title and a gap per scope, notes.
 const HELP_LINES: usize = super::actions::SPECS.len() + 2 * Scope::ALL.len() + 40;
@@ -233,6 +301,8 @@ impl App {
             mode: Mode::Normal,
             detail: None,
             dag: None,
+            raw: None,
+            detail_stack: Vec::new(),
             op_check: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
@@ -246,6 +316,8 @@ impl App {
             parked_dags: Vec::new(),
             parked_details: Vec::new(),
             pending: None,
+            obshell_agent: None,
+            known_dags: Vec::new(),
             quit: false,
             dirty: true,
             last_refresh: None,
@@ -327,7 +399,7 @@ impl App {
                 DetailTarget::Host(id) => ViewJob::HostDetail(*id),
                 DetailTarget::Proxy(id) => ViewJob::ProxyDetail(*id),
             }),
-            View::Errors | View::Dag(_) | View::Wizard => None,
+            View::Errors | View::Dag(_) | View::Wizard | View::Raw => None,
         }
     }
 
@@ -498,7 +570,27 @@ impl App {
                         .as_ref()
                         .map(|w| w.kind.backend())
                         .unwrap_or(Backend::Ocp);
+                    let name = self.wizard.as_ref().map(|w| w.kind.title().to_string());
                     self.close_wizard();
+                    if backend == Backend::Obshell {
+                        // Listed in the Tasks pane from now on, whatever the agent lists.
+                        self.remember_dag(TaskSummary {
+                            id: crate::model::inventory::dag_row_id(&id),
+                            source: TaskSource::Obshell {
+                                agent: self.obshell_agent.clone().unwrap_or_default(),
+                                dag: id.clone(),
+                            },
+                            name: name.unwrap_or_default(),
+                            status: obtui_task::TaskState::Running,
+                            cluster_id: None,
+                            cluster_name: None,
+                            creator: None,
+                            start_time: None,
+                            started: None,
+                            finished: None,
+                            subtasks: vec![],
+                        });
+                    }
                     self.open_task(id, backend);
                 }
                 other => out.push(Effect::Wizard(Box::new(other))),
@@ -603,8 +695,12 @@ impl App {
         if d.task_id != job.task {
             return;
         }
+        let obshell = job.backend == Backend::Obshell;
         match result {
             Ok(g) => {
+                if obshell {
+                    self.remember_dag_graph(&g);
+                }
                 if g.status == obtui_task::TaskState::Failed {
                     if let Ok(id) = g.id.parse::<i64>() {
                         self.note_task_status(id, obtui_task::TaskState::Failed, &g.name);
@@ -715,6 +811,70 @@ impl App {
         }
     }
 
+    /// Keep the obshell DAGs among `tasks` (their newest state) in the session's list.
+    fn remember_dags(&mut self, tasks: &[TaskSummary]) {
+        for t in tasks {
+            if matches!(t.source, TaskSource::Obshell { .. }) {
+                self.remember_dag(t.clone());
+            }
+        }
+    }
+
+    /// One obshell DAG into the session's list (replacing what was known of it).
+    pub fn remember_dag(&mut self, t: TaskSummary) {
+        match self.known_dags.iter_mut().find(|k| k.id == t.id) {
+            Some(k) => *k = t,
+            None => {
+                if self.known_dags.len() >= KNOWN_DAGS_MAX {
+                    self.known_dags.remove(0);
+                }
+                self.known_dags.push(t);
+            }
+        }
+    }
+
+    /// The Tasks pane's rows plus the known DAGs the server's answer did not bring.
+    fn add_known_dags(&self, rows: &mut Vec<TaskSummary>) {
+        let have: std::collections::HashSet<i64> = rows.iter().map(|t| t.id).collect();
+        rows.extend(
+            self.known_dags
+                .iter()
+                .filter(|k| !have.contains(&k.id))
+                .cloned(),
+        );
+    }
+
+    /// What the session knows of the obshell DAG `dag` now that its graph came: its state,
+    /// name, times and nodes, so the Tasks pane lists it as it is.
+    fn remember_dag_graph(&mut self, g: &TaskGraph) {
+        let agent = self.obshell_agent.clone().unwrap_or_default();
+        let t = TaskSummary {
+            id: crate::model::inventory::dag_row_id(&g.id),
+            source: TaskSource::Obshell {
+                agent,
+                dag: g.id.clone(),
+            },
+            name: g.name.clone(),
+            status: g.status.clone(),
+            cluster_id: None,
+            cluster_name: g.cluster.clone(),
+            creator: g.creator.clone(),
+            start_time: None,
+            started: g.started,
+            finished: g.finished,
+            subtasks: g
+                .nodes
+                .iter()
+                .map(|n| crate::model::inventory::SubtaskSummary {
+                    name: n.name.clone(),
+                    status: n.status.clone(),
+                    target: n.target.clone(),
+                })
+                .collect(),
+        };
+        self.remember_dag(t);
+    }
+
     fn note_tasks(&mut self, tasks: &[crate::model::inventory::TaskSummary]) {
         let first = self.task_status.is_empty();
         for t in tasks {
@@ -774,6 +934,11 @@ impl App {
                     .map(|w| w.heading())
                     .unwrap_or_default(),
                 View::Errors => "errors".into(),
+                View::Raw => self
+                    .raw
+                    .as_ref()
+                    .map(|r| format!("json of {}", r.target.title()))
+                    .unwrap_or_else(|| "json".into()),
             })
             .collect()
     }
@@ -787,7 +952,8 @@ impl App {
             self.pane_mut(t.pane).table.offset = t.offset;
         }
         if let (Some(max), Some(det)) = (d.detail_max_scroll, self.detail.as_mut()) {
-            det.scroll = det.scroll.min(max);
+            det.scroll = d.detail_scroll.unwrap_or(det.scroll).min(max);
+            det.reveal = false;
         }
         if let (Some(dd), Some(v)) = (d.dag.clone(), self.dag.as_mut()) {
             v.on_drawn(dd);
@@ -798,6 +964,10 @@ impl App {
         if let (Some(max), Mode::Help(h)) = (d.help_max_scroll, &mut self.mode) {
             h.max = max;
             h.scroll = h.scroll.min(max);
+        }
+        if let (Some(rows), Some(r)) = (d.raw_rows, self.raw.as_mut()) {
+            r.page = rows;
+            r.scroll = r.scroll.min(r.max_scroll());
         }
         self.drawn = d;
     }
@@ -867,10 +1037,19 @@ impl App {
         match (job, result) {
             (ViewJob::Pane(kind), Ok(mut data)) => {
                 let parts = self.keep_good_parts_of_pane(kind, &mut data);
-                match &data {
+                match &mut data {
                     ViewData::Tasks(t) => {
+                        self.remember_dags(t);
                         self.note_tasks(t);
                         self.learn_server_zone(t);
+                    }
+                    ViewData::TasksAndDags { tasks, dags } => {
+                        if let Ok(d) = dags {
+                            self.remember_dags(d);
+                            self.note_tasks(d);
+                        }
+                        self.note_tasks(tasks);
+                        self.learn_server_zone(tasks);
                     }
                     ViewData::Clusters {
                         running: Ok(running),
@@ -881,9 +1060,12 @@ impl App {
                     }
                     _ => {}
                 }
-                let Some(pd) = PaneData::from_view(kind, data) else {
+                let Some(mut pd) = PaneData::from_view(kind, data) else {
                     return;
                 };
+                if let PaneData::Tasks(t) = &mut pd {
+                    self.add_known_dags(t);
+                }
                 self.settle_parts(Some(kind), kind.title(), parts, at);
                 let now = self.frozen_now.unwrap_or_else(panes::now_ms);
                 let zone = self.zone.clone();
@@ -976,6 +1158,19 @@ impl App {
                     _ => None,
                 };
                 vec![PartOutcome::keep(Part::RunningTasks, running, last)]
+            }
+            ViewData::TasksAndDags { dags, .. } => {
+                // The DAGs last listed stand in for a failed round (marked stale).
+                let last: Option<Vec<TaskSummary>> = match prev {
+                    PaneData::Tasks(t) if self.pane(kind).loaded => Some(
+                        t.iter()
+                            .filter(|x| matches!(x.source, TaskSource::Obshell { .. }))
+                            .cloned()
+                            .collect(),
+                    ),
+                    _ => None,
+                };
+                vec![PartOutcome::keep(Part::AgentDags, dags, last.as_ref())]
             }
             ViewData::AgentHosts { hosts, zones } => {
                 let error = zones.as_ref().err().cloned();
@@ -1132,6 +1327,7 @@ impl App {
                 None => vec![Global, Always],
             },
             View::Errors => vec![Global, Always],
+            View::Raw => vec![Raw, Global, Always],
         }
     }
 
@@ -1143,6 +1339,7 @@ impl App {
             Mode::Command(_) => Scope::Command,
             Mode::Help(_) => Scope::Help,
             Mode::Password(_) => Scope::Password,
+            Mode::RawSearch(_) => Scope::Filter,
         };
         vec![own, Scope::Always]
     }
@@ -1167,6 +1364,25 @@ impl App {
                     Outcome::Done(FilterEnd::Clear) => self.pane_mut(kind).table.set_filter(""),
                     Outcome::App(a) => {
                         self.mode = Mode::Filter(f);
+                        return self.perform(a);
+                    }
+                }
+                return vec![];
+            }
+            Mode::RawSearch(mut f) => {
+                let outcome = f.on_key(&self.keymap, k);
+                let Some(r) = self.raw.as_mut() else {
+                    return vec![];
+                };
+                match outcome {
+                    Outcome::Stay => {
+                        r.search(&f.value());
+                        self.mode = Mode::RawSearch(f);
+                    }
+                    Outcome::Done(FilterEnd::Keep) => {}
+                    Outcome::Done(FilterEnd::Clear) => r.search(""),
+                    Outcome::App(a) => {
+                        self.mode = Mode::RawSearch(f);
                         return self.perform(a);
                     }
                 }
@@ -1252,7 +1468,7 @@ impl App {
                 .and_then(|d| d.selected_node())
                 .is_none()
                 .then_some("select a node first"),
-            View::Detail(_) | View::Wizard | View::Errors => None,
+            View::Detail(_) | View::Wizard | View::Errors | View::Raw => None,
         }
     }
 
@@ -1345,9 +1561,19 @@ impl App {
                 return self.dag_effects(effects);
             }
         }
+        if self.view() == &View::Raw {
+            if let Some(effects) = self.perform_raw(action) {
+                return effects;
+            }
+        }
         let kind = self.current_pane();
         match action {
             Action::Suspend => return vec![Effect::Suspend],
+            Action::RawRow | Action::RawDetail => return self.open_raw(),
+            Action::DetailOpen => self.open_detail_item(),
+            Action::DetailCluster => self.goto_detail_cluster(),
+            // The raw view's own keys: handled above while it is on screen.
+            Action::RawSearch | Action::RawNext | Action::RawPrev => self.not_here(action),
             Action::Quit => self.quit = true,
             Action::Help | Action::WizardHelp => {
                 let lines = HELP_LINES + self.notify.notes.len();
@@ -1674,7 +1900,7 @@ impl App {
                 };
                 if self.view() != &View::Detail(target.clone()) {
                     self.jump(vec![View::Detail(target.clone())]);
-                    self.detail = Some(new_detail(target));
+                    self.detail = Some(DetailState::new(target));
                 }
                 vec![]
             }
@@ -1814,7 +2040,7 @@ impl App {
                 let parked = self.parked_details.iter().rposition(|d| d.target == t);
                 self.detail = Some(match parked {
                     Some(i) => self.parked_details.remove(i),
-                    None => new_detail(t),
+                    None => DetailState::new(t),
                 });
             }
             _ => {}
@@ -1843,7 +2069,9 @@ impl App {
         self.parked_details.clear();
         self.pending = None;
         self.detail = None;
+        self.detail_stack.clear();
         self.dag = None;
+        self.raw = None;
         if let Some(mut w) = self.wizard.take() {
             w.wipe_secrets();
         }
@@ -1854,15 +2082,20 @@ impl App {
         if self.stack.len() > 1 {
             match self.stack.pop() {
                 Some(View::Dag(_)) => self.dag = None,
+                Some(View::Raw) => self.raw = None,
                 Some(View::Wizard) => {
                     if let Some(mut w) = self.wizard.take() {
                         w.wipe_secrets();
                     }
                 }
+                Some(View::Detail(_)) if matches!(self.view(), View::Detail(_)) => {
+                    self.detail = self.detail_stack.pop();
+                }
                 _ => {}
             }
             if !matches!(self.view(), View::Detail(_)) {
                 self.detail = None;
+                self.detail_stack.clear();
             }
             self.restore_top();
         } else {
@@ -1885,14 +2118,260 @@ impl App {
                 let k = *k;
                 self.pane_mut(k).table.move_by(d);
             }
+            // j / k select the detail's items (one at a time); without items they scroll.
+            View::Detail(_) if d.abs() == 1 => {
+                let moved = self.detail.as_mut().is_some_and(|x| x.move_selection(d));
+                if !moved {
+                    self.scroll_detail(d as i32);
+                }
+            }
             _ => self.scroll_detail(d as i32),
         }
+    }
+
+    /// Enter in a detail: open the selected item (a task's DAG, a server's or proxy's host,
+    /// a cluster) or fold / unfold a zone.
+    fn open_detail_item(&mut self) {
+        use super::detail::DetailItem;
+        let Some(det) = self.detail.as_ref() else {
+            return;
+        };
+        let Some(item) = det.selected.and_then(|i| det.items().get(i).cloned()) else {
+            self.flash(
+                Level::Info,
+                "select a zone, server, task or cluster with j / k first",
+            );
+            return;
+        };
+        match item {
+            DetailItem::Zone { name } => {
+                if let Some(det) = self.detail.as_mut() {
+                    if !det.folded.remove(&name) {
+                        det.folded.insert(name);
+                    }
+                    det.reveal = true;
+                }
+            }
+            DetailItem::Task { id, backend } => self.open_task(id, backend),
+            DetailItem::Server { ip } | DetailItem::Proxy { ip } => self.open_host_by_ip(&ip),
+            DetailItem::Cluster { name } => self.open_cluster_by_name(&name),
+        }
+    }
+
+    /// The host with this IP: its detail when the Hosts pane knows it, else the Hosts pane
+    /// filtered to the IP (it loads and shows the host).
+    /// The id of the host with this IP, when the Hosts pane has loaded it.
+    fn host_id_by_ip(&self, ip: &str) -> Option<i64> {
+        match &self.pane(PaneKind::Hosts).data {
+            PaneData::Hosts(h) => h.iter().find(|h| h.ip.as_deref() == Some(ip)).map(|h| h.id),
+            _ => None,
+        }
+    }
+
+    /// The id of the cluster named `name` (or `name:obClusterId`, as OCP names a host's
+    /// OB_CLUSTER service), when the Clusters pane has loaded it.
+    fn cluster_id_by_name(&self, name: &str) -> Option<i64> {
+        let (bare, ob_id) = match name.rsplit_once(':') {
+            Some((n, id)) => (n, id.parse::<i64>().ok()),
+            None => (name, None),
+        };
+        match &self.pane(PaneKind::Clusters).data {
+            PaneData::Clusters { clusters, .. } => clusters
+                .iter()
+                .find(|c| c.name == name)
+                .or_else(|| {
+                    clusters
+                        .iter()
+                        .find(|c| c.name == bare && (ob_id.is_none() || c.ob_cluster_id == ob_id))
+                })
+                .map(|c| c.id),
+            _ => None,
+        }
+    }
+
+    fn open_host_by_ip(&mut self, ip: &str) {
+        let id = self.host_id_by_ip(ip);
+        match id {
+            Some(id) => self.push_detail(DetailTarget::Host(id)),
+            None => {
+                self.goto_pane(PaneKind::Hosts);
+                self.pane_mut(PaneKind::Hosts).table.set_filter(ip);
+                self.flash(Level::Info, format!("hosts: filtered to {ip} (⏎ opens it)"));
+            }
+        }
+    }
+
+    /// The cluster with this name: its detail when the Clusters pane knows it, else the
+    /// Clusters pane filtered to the name.
+    fn open_cluster_by_name(&mut self, name: &str) {
+        let id = self.cluster_id_by_name(name);
+        // The filter takes the bare name of `name:obClusterId`.
+        let name = match name.rsplit_once(':') {
+            Some((n, id)) if id.parse::<i64>().is_ok() => n,
+            _ => name,
+        };
+        match id {
+            Some(id) => self.push_detail(DetailTarget::Cluster(id)),
+            None => {
+                self.goto_pane(PaneKind::Clusters);
+                self.pane_mut(PaneKind::Clusters).table.set_filter(name);
+                self.flash(
+                    Level::Info,
+                    format!("clusters: filtered to {name} (⏎ opens it)"),
+                );
+            }
+        }
+    }
+
+    /// `c` in a host's or an OBProxy's detail: its (first) cluster.
+    fn goto_detail_cluster(&mut self) {
+        let name = self.detail.as_ref().and_then(|d| {
+            d.items().into_iter().find_map(|i| match i {
+                super::detail::DetailItem::Cluster { name } => Some(name),
+                _ => None,
+            })
+        });
+        match name {
+            Some(n) => self.open_cluster_by_name(&n),
+            None => self.flash(Level::Info, "no cluster is named here"),
+        }
+    }
+
+    fn push_detail(&mut self, target: DetailTarget) {
+        let below = self.detail.replace(DetailState::new(target.clone()));
+        if let (Some(d), View::Detail(_)) = (below, self.view()) {
+            self.detail_stack.push(d);
+        }
+        self.stack.push(View::Detail(target));
+        self.mode = Mode::Normal;
     }
 
     fn scroll_detail(&mut self, d: i32) {
         if let Some(det) = self.detail.as_mut() {
             det.scroll = (det.scroll as i64 + d as i64).clamp(0, u16::MAX as i64) as u16;
         }
+    }
+
+    /// What `d` shows here: the selected row's object, or the detail's own.
+    fn raw_target(&self) -> Option<crate::model::jobs::RawTarget> {
+        use crate::model::jobs::RawTarget;
+        match self.view() {
+            View::Pane(kind) => {
+                let row = self.pane(*kind).table.selected_row()?;
+                let id = row.id.parse::<i64>().ok()?;
+                Some(match kind {
+                    PaneKind::Clusters => RawTarget::Cluster(id),
+                    PaneKind::Hosts => RawTarget::Host(id),
+                    PaneKind::Proxies => RawTarget::Proxy(id),
+                    PaneKind::Tasks => {
+                        let (id, backend) = match &self.pane(*kind).data {
+                            PaneData::Tasks(t) => t.iter().find(|x| x.id == id)?.open_target(),
+                            _ => return None,
+                        };
+                        RawTarget::Task { id, backend }
+                    }
+                })
+            }
+            View::Detail(t) => {
+                // The selected item's object when it is known by id, else the detail's own.
+                let item = self
+                    .detail
+                    .as_ref()
+                    .and_then(|d| d.selected.and_then(|i| d.items().get(i).cloned()));
+                let of_item = item.and_then(|i| match i {
+                    super::detail::DetailItem::Task { id, backend } => {
+                        Some(RawTarget::Task { id, backend })
+                    }
+                    super::detail::DetailItem::Server { ip }
+                    | super::detail::DetailItem::Proxy { ip } => {
+                        self.host_id_by_ip(&ip).map(RawTarget::Host)
+                    }
+                    super::detail::DetailItem::Cluster { name } => {
+                        self.cluster_id_by_name(&name).map(RawTarget::Cluster)
+                    }
+                    super::detail::DetailItem::Zone { .. } => None,
+                });
+                Some(of_item.unwrap_or(match t {
+                    DetailTarget::Cluster(id) => RawTarget::Cluster(*id),
+                    DetailTarget::Host(id) => RawTarget::Host(*id),
+                    DetailTarget::Proxy(id) => RawTarget::Proxy(*id),
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    /// `d`: open the raw JSON view and ask for the one object (nothing of it is kept before).
+    fn open_raw(&mut self) -> Vec<Effect> {
+        let Some(t) = self.raw_target() else {
+            self.flash(Level::Info, "no object here to show as JSON");
+            return vec![];
+        };
+        self.raw = Some(super::raw::RawView::new(t.clone()));
+        self.stack.push(View::Raw);
+        self.mode = Mode::Normal;
+        vec![Effect::FetchRaw(t)]
+    }
+
+    /// The answer to [`Effect::FetchRaw`]: shown if that object's view is still open.
+    pub fn on_raw(
+        &mut self,
+        target: crate::model::jobs::RawTarget,
+        result: Result<(String, Option<String>), ApiError>,
+    ) {
+        let Some(r) = self.raw.as_mut() else { return };
+        if r.target != target {
+            return;
+        }
+        if let Err(e) = &result {
+            self.remember_error(
+                &format!("raw JSON of {}", target.title()),
+                &e.to_string(),
+                e.trace_id().map(str::to_string),
+            );
+        }
+        if let Some(r) = self.raw.as_mut() {
+            r.set_doc(result.map_err(|e| e.to_string()));
+        }
+        self.dirty = true;
+    }
+
+    /// The raw view's handling of an action; `None` leaves it to the screens' handlers.
+    fn perform_raw(&mut self, action: Action) -> Option<Vec<Effect>> {
+        let r = self.raw.as_mut()?;
+        let page = r.page.max(1) as isize;
+        match action {
+            Action::Up => r.scroll_by(-1),
+            Action::Down => r.scroll_by(1),
+            Action::PageUp => r.scroll_by(-page),
+            Action::PageDown => r.scroll_by(page),
+            Action::Home => r.top(),
+            Action::End => r.bottom(),
+            Action::RawNext => r.step(true),
+            Action::RawPrev => r.step(false),
+            Action::RawSearch => {
+                let cur = r.query.clone();
+                self.mode = Mode::RawSearch(FilterInput::new(&cur));
+            }
+            Action::Copy => {
+                let Some(text) = r.text().map(str::to_string) else {
+                    self.flash(Level::Info, "nothing to copy yet");
+                    return Some(vec![]);
+                };
+                let title = r.target.title();
+                self.flash(
+                    Level::Info,
+                    format!(
+                        "copied the JSON of {title} ({} bytes) to the clipboard by OSC 52 (the terminal must allow it)",
+                        text.len()
+                    ),
+                );
+                return Some(vec![Effect::Copy(text)]);
+            }
+            _ => return None,
+        }
+        self.dirty = true;
+        Some(vec![])
     }
 
     fn open_selected(&mut self) {
@@ -1908,11 +2387,17 @@ impl App {
             PaneKind::Hosts => DetailTarget::Host(id),
             PaneKind::Proxies => DetailTarget::Proxy(id),
             PaneKind::Tasks => {
-                self.open_task(id.to_string(), self.task_backend);
+                // A row knows where its task lives (OCP, or the agent of an obshell DAG).
+                let target = match &self.pane(kind).data {
+                    PaneData::Tasks(t) => t.iter().find(|x| x.id == id).map(|x| x.open_target()),
+                    _ => None,
+                };
+                let (task, backend) = target.unwrap_or((id.to_string(), self.task_backend));
+                self.open_task(task, backend);
                 return;
             }
         };
-        self.detail = Some(new_detail(target.clone()));
+        self.detail = Some(DetailState::new(target.clone()));
         self.stack.push(View::Detail(target));
     }
 
@@ -1935,7 +2420,7 @@ impl App {
                         .unwrap_or_else(|| d.task_id.clone()),
                 )
             }
-            View::Wizard => None,
+            View::Wizard | View::Raw => None,
         }
     }
 
@@ -1987,17 +2472,6 @@ impl App {
 }
 
 /// A detail view of `target`, its data still to come.
-fn new_detail(target: DetailTarget) -> DetailState {
-    DetailState {
-        target,
-        data: None,
-        scroll: 0,
-        error: None,
-        last_ok: None,
-        parts: Parts::new(),
-    }
-}
-
 /// Tab labels are drawn as ` 1 Clusters  2 Hosts …` from column 1; find which one was hit.
 pub fn tab_at(col: u16) -> Option<PaneKind> {
     let mut x = 1u16;

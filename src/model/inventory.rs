@@ -353,11 +353,50 @@ pub struct SubtaskSummary {
     pub target: Option<String>,
 }
 
+/// Where a task lives: OCP, or an obshell agent (a DAG, by its generic id).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TaskSource {
+    #[default]
+    Ocp,
+    Obshell {
+        /// The agent's `host:port`.
+        agent: String,
+        /// The DAG's generic id (a string: IPv6 local ids do not fit a number).
+        dag: String,
+    },
+}
+
+impl TaskSource {
+    /// The SOURCE column: `OCP`, `obshell 10.0.0.1:2886`.
+    pub fn label(&self) -> String {
+        match self {
+            TaskSource::Ocp => "OCP".into(),
+            TaskSource::Obshell { agent, .. } => format!("obshell {agent}"),
+        }
+    }
+}
+
+/// The row id of an obshell DAG in a list that also holds OCP tasks: negative, so it never
+/// meets an OCP task id (obshell's generic ids reuse small numbers: `"13"` is dag 3).
+pub fn dag_row_id(dag: &str) -> i64 {
+    let n = dag.parse::<i64>().unwrap_or_else(|_| {
+        // FNV-1a of an id too long for a number (IPv6 local DAGs), kept positive.
+        let h = dag.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        (h >> 1) as i64
+    });
+    -(n.max(0) % i64::MAX) - 1
+}
+
 /// A task as the lists show it (the full DAG is a [`obtui_task::TaskGraph`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskSummary {
-    /// OCP's task id; for obshell the DAG's generic id.
+    /// OCP's task id; for an obshell DAG [`dag_row_id`] of its generic id (the id to open
+    /// is in `source`).
     pub id: i64,
+    /// OCP or the obshell agent it came from (the Tasks pane's SOURCE column).
+    pub source: TaskSource,
     pub name: String,
     pub status: TaskState,
     pub cluster_id: Option<i64>,
@@ -372,6 +411,22 @@ pub struct TaskSummary {
 }
 
 impl TaskSummary {
+    /// The id as shown and as opened: OCP's number, or the DAG's generic id.
+    pub fn shown_id(&self) -> String {
+        match &self.source {
+            TaskSource::Ocp => self.id.to_string(),
+            TaskSource::Obshell { dag, .. } => dag.clone(),
+        }
+    }
+
+    /// What opens this task's DAG view: its id and the backend that serves it.
+    pub fn open_target(&self) -> (String, obtui_task::Backend) {
+        match &self.source {
+            TaskSource::Ocp => (self.id.to_string(), obtui_task::Backend::Ocp),
+            TaskSource::Obshell { dag, .. } => (dag.clone(), obtui_task::Backend::Obshell),
+        }
+    }
+
     pub fn done_subtasks(&self) -> usize {
         self.subtasks
             .iter()
@@ -435,6 +490,7 @@ mod tests {
     fn a_running_task_runs_until_now() {
         let t = TaskSummary {
             id: 1,
+            source: TaskSource::Ocp,
             name: "x".into(),
             status: TaskState::Running,
             cluster_id: None,
@@ -456,5 +512,15 @@ mod tests {
             ..done
         };
         assert_eq!(finished.duration_ms(61_000), Some(2_000));
+    }
+
+    #[test]
+    fn dag_row_ids_never_meet_ocp_ids_and_differ_per_dag() {
+        assert!(dag_row_id("13") < 0);
+        assert_ne!(dag_row_id("13"), dag_row_id("14"));
+        let v6 = "3".to_string() + &"1".repeat(39) + "0288612";
+        assert!(dag_row_id(&v6) < 0);
+        assert_ne!(dag_row_id(&v6), dag_row_id(&(v6.clone() + "3")));
+        assert!(dag_row_id("") < 0);
     }
 }

@@ -27,3 +27,33 @@ pub struct LogJob {
     pub node: String,
     pub backend: Backend,
 }
+
+/// One object whose JSON the raw view shows (`d`). Fetched when asked, one object by its id,
+/// and dropped when the view closes: the lists never keep their rows' JSON (10,000 hosts would
+/// hold a second copy of every row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawTarget {
+    Cluster(i64),
+    Host(i64),
+    Proxy(i64),
+    Task { id: String, backend: Backend },
+}
+
+impl RawTarget {
+    /// What the view's title names: `host 7`, `task 13089003`, `obshell DAG 13`.
+    pub fn title(&self) -> String {
+        match self {
+            RawTarget::Cluster(id) => format!("cluster {id}"),
+            RawTarget::Host(id) => format!("host {id}"),
+            RawTarget::Proxy(id) => format!("OBProxy cluster {id}"),
+            RawTarget::Task {
+                id,
+                backend: Backend::Ocp,
+            } => format!("task {id}"),
+            RawTarget::Task {
+                id,
+                backend: Backend::Obshell,
+            } => format!("obshell DAG {id}"),
+        }
+    }
+}

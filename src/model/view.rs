@@ -18,6 +18,8 @@ pub enum Part {
     Tasks,
     /// The zones of obshell agents (the hosts pane's IDC / REGION column on an agent).
     AgentZones,
+    /// The obshell agent's DAGs, listed in the Tasks pane beside OCP's tasks.
+    AgentDags,
 }
 
 impl Part {
@@ -29,6 +31,7 @@ impl Part {
             Part::Tenants => "tenants",
             Part::Tasks => "tasks",
             Part::AgentZones => "agent zones",
+            Part::AgentDags => "obshell DAGs",
         }
     }
 }
@@ -62,6 +65,11 @@ pub enum ViewData {
     },
     Proxies(Vec<ProxyCluster>),
     Tasks(Vec<TaskSummary>),
+    /// OCP's tasks and an obshell agent's DAGs (a second request), for one Tasks pane.
+    TasksAndDags {
+        tasks: Vec<TaskSummary>,
+        dags: PartResult<Vec<TaskSummary>>,
+    },
     ClusterDetail(Box<ClusterDetail>),
     HostDetail(Box<Host>),
     ProxyDetail(Box<ProxyCluster>),

@@ -2,7 +2,7 @@
 
 use super::convert::ocp;
 use super::{BoxFut, Cost, Round};
-use crate::model::jobs::{LogJob, TaskJob, ViewJob};
+use crate::model::jobs::{LogJob, RawTarget, TaskJob, ViewJob};
 use crate::model::pane::PaneKind;
 use crate::model::view::{ClusterDetail, ViewData, ViewProgress};
 use obtui_api::ocp::client::{
@@ -40,6 +40,18 @@ pub fn fetch_view(
 ) -> BoxFut<(Result<ViewData, ApiError>, Cost)> {
     Box::pin(async move {
         match (b.ocp, b.obshell) {
+            // One Tasks pane for both: OCP's tasks and the agent's DAGs (one more request,
+            // only while the Tasks pane is on screen).
+            (Some(c), Some(o)) if job == ViewJob::Pane(PaneKind::Tasks) => {
+                let ((tasks, cost), dags) =
+                    tokio::join!(fetch_view_ocp(c, job, round, progress), agent_dags(&o));
+                let data = tasks.map(|t| match t {
+                    ViewData::Tasks(tasks) => ViewData::TasksAndDags { tasks, dags },
+                    other => other,
+                });
+                let requests = cost.requests + 1;
+                (data, Cost { requests })
+            }
             (Some(c), _) => fetch_view_ocp(c, job, round, progress).await,
             (None, Some(o)) => {
                 let requests = match job {
@@ -53,17 +65,31 @@ pub fn fetch_view(
     })
 }
 
+/// The agent's DAGs for the Tasks pane: every cluster DAG it keeps (`/task/dags/ob`), or,
+/// from an agent without that route (404), the unfinished ones.
+async fn agent_dags(
+    o: &obtui_api::obshell::ObshellClient,
+) -> Result<Vec<crate::model::inventory::TaskSummary>, ApiError> {
+    let agent = super::convert::obshell::agent_label(&o.base_url());
+    let dags = match o.cluster_dags().await {
+        Err(e) if e.status() == Some(404) => o.unfinished_dags().await,
+        r => r,
+    }?;
+    Ok(super::convert::obshell::tasks(&agent, &dags))
+}
+
 async fn fetch_view_obshell(
     o: obtui_api::obshell::ObshellClient,
     job: ViewJob,
 ) -> Result<ViewData, ApiError> {
     use super::convert::obshell as ob;
+    let agent = ob::agent_label(&o.base_url());
     match job {
         ViewJob::Pane(PaneKind::Clusters) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
             Ok(ViewData::Clusters {
                 clusters: vec![ob::cluster(&info?)],
-                running: dags.map(|d| ob::tasks(&d)),
+                running: dags.map(|d| ob::tasks(&agent, &d)),
             })
         }
         ViewJob::Pane(PaneKind::Hosts) => {
@@ -79,9 +105,7 @@ async fn fetch_view_obshell(
         }
         // An obshell agent knows no OBProxy clusters.
         ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(vec![])),
-        ViewJob::Pane(PaneKind::Tasks) => {
-            Ok(ViewData::Tasks(ob::tasks(&o.unfinished_dags().await?)))
-        }
+        ViewJob::Pane(PaneKind::Tasks) => Ok(ViewData::Tasks(agent_dags(&o).await?)),
         ViewJob::ClusterDetail(_) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
             let cluster = ob::cluster(&info?);
@@ -95,7 +119,7 @@ async fn fetch_view_obshell(
                 servers: Ok(servers),
                 // An agent knows no tenants of its own: an empty list is the truth here.
                 tenants: Ok(vec![]),
-                tasks: dags.map(|d| ob::tasks(&d)),
+                tasks: dags.map(|d| ob::tasks(&agent, &d)),
                 cluster,
             })))
         }
@@ -111,6 +135,61 @@ async fn fetch_view_obshell(
             "an obshell agent has no OBProxy clusters".into(),
         )),
     }
+}
+
+/// The JSON the server sends for one object (the raw view, `d`): the single object fetched
+/// by its id, pretty-printed. OCP's undocumented `GET /ob/clusters/{id}` may be missing (404
+/// or 405): the cluster is then shown as the list sent it, re-encoded (the second value
+/// says so).
+pub fn fetch_raw(b: Backends, t: RawTarget) -> BoxFut<Result<(String, Option<String>), ApiError>> {
+    Box::pin(async move {
+        let none = |r: Result<String, ApiError>| r.map(|s| (s, None));
+        match (&b.ocp, &b.obshell, t) {
+            (
+                _,
+                Some(o),
+                RawTarget::Task {
+                    id,
+                    backend: obtui_task::Backend::Obshell,
+                },
+            ) => none(
+                o.get_json(&format!("/api/v1/task/dag/{id}?show_details=true"))
+                    .await,
+            ),
+            (Some(c), _, RawTarget::Task { id, .. }) => {
+                none(c.get_json(&["tasks", "instances", &id]).await)
+            }
+            (Some(c), _, RawTarget::Host(id)) => {
+                none(c.get_json(&["compute", "hosts", &id.to_string()]).await)
+            }
+            (Some(c), _, RawTarget::Proxy(id)) => {
+                none(c.get_json(&["obproxy", "clusters", &id.to_string()]).await)
+            }
+            (Some(c), _, RawTarget::Cluster(id)) => {
+                match c.get_json(&["ob", "clusters", &id.to_string()]).await {
+                    Err(e) if matches!(e.status(), Some(404 | 405)) => {
+                        let cl = c.get_cluster(id).await?;
+                        let text = serde_json::to_string_pretty(&cl).map_err(|e| {
+                            ApiError::Request(format!("cannot print the cluster: {e}"))
+                        })?;
+                        Ok((
+                            text,
+                            Some("from the cluster list (no single-cluster route)".into()),
+                        ))
+                    }
+                    r => none(r),
+                }
+            }
+            (None, Some(o), RawTarget::Cluster(_)) => {
+                none(o.get_json("/api/v1/obcluster/info").await)
+            }
+            (None, Some(o), RawTarget::Host(_)) => none(o.get_json("/api/v1/agents/status").await),
+            (_, _, t) => Err(ApiError::Request(format!(
+                "{} has no JSON on this profile's server",
+                t.title()
+            ))),
+        }
+    })
 }
 
 /// Items of the small page a first load starts with.

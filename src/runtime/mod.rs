@@ -52,6 +52,11 @@ pub enum Msg {
     WizardFound(crate::app::wizard::LookupReport),
     /// New lines about this run for the help overlay.
     Notes(Vec<String>),
+    /// One object's JSON for the raw view (and how it was obtained, when not its own answer).
+    Raw(
+        crate::model::jobs::RawTarget,
+        Result<(String, Option<String>), ApiError>,
+    ),
 }
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -451,6 +456,10 @@ pub async fn run_tui(
     }
     app.has_obshell = r.obshell_url.is_some();
     app.obshell_url = r.obshell_url.clone();
+    app.obshell_agent = r
+        .obshell_url
+        .as_deref()
+        .map(crate::poll::convert::obshell::agent_label);
     if let Some(w) = theme_warning {
         app.flash(Level::Warn, w);
     }
@@ -655,6 +664,7 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::ViewProgress(p) => app.on_view_progress(p),
         Msg::Info(r) => app.on_info(r),
         Msg::Notes(lines) => app.on_notes(lines),
+        Msg::Raw(t, r) => app.on_raw(t, r),
         Msg::Task(o) => app.on_task(o.job, o.result, o.at),
         Msg::Log(o) => app.on_log(o.job, o.result),
         Msg::OpDone {
@@ -751,6 +761,14 @@ impl Session {
                 node,
             } => self.operate(task, backend, op, node),
             Effect::Wizard(w) => self.wizard(*w),
+            Effect::FetchRaw(t) => {
+                let b = self.backends.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = fetch::fetch_raw(b, t.clone()).await;
+                    let _ = tx.send(Msg::Raw(t, result)).await;
+                });
+            }
             Effect::Copy(_)
             | Effect::Suspend
             | Effect::SwitchProfile(_)
@@ -792,6 +810,10 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
     );
     app.has_obshell = r.obshell_url.is_some();
     app.obshell_url = r.obshell_url.clone();
+    app.obshell_agent = r
+        .obshell_url
+        .as_deref()
+        .map(crate::poll::convert::obshell::agent_label);
     if let Some(w) = warn {
         app.flash(Level::Warn, w);
     }

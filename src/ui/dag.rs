@@ -284,11 +284,11 @@ fn draw_header(
             // and resend everything after it on the line.
             let w = total.to_string().len();
             spans.push(Span::raw(format!(" {done:>w$}/{total}")));
-            // Fixed width (the longest short form is "99h59m"), so a changing ETA does not
-            // shift and redraw what follows it.
+            // Fixed width (`Eta::short` is always `Eta::WIDTH` wide), so a changing ETA does
+            // not shift and redraw what follows it.
             if let Some(e) = eta {
                 spans.push(Span::styled(
-                    format!("  ETA {:<6}", fmt_duration(e.as_millis() as i64)),
+                    format!("  ETA {}", e.short()),
                     Style::default().fg(theme.accent),
                 ));
             }

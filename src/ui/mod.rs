@@ -57,7 +57,11 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
     draw_tabs(f, app, tabs);
     match app.view() {
         View::Pane(k) => out.table = draw_pane(f, app, *k, body),
-        View::Detail(_) => out.detail_max_scroll = Some(widgets::draw_detail(f, app, body)),
+        View::Detail(_) => {
+            let (max, scroll) = widgets::draw_detail(f, app, body);
+            out.detail_max_scroll = Some(max);
+            out.detail_scroll = Some(scroll);
+        }
         View::Wizard => {
             if let Some(w) = app.wizard.as_ref() {
                 out.wizard_rows = wizard::draw(f, body, w, &app.theme, &app.keymap);
@@ -70,6 +74,11 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
             }
         }
         View::Errors => widgets::draw_errors(f, app, body),
+        View::Raw => {
+            if let Some(r) = app.raw.as_ref() {
+                out.raw_rows = Some(widgets::draw_raw(f, r, &app.theme, body));
+            }
+        }
     }
     draw_status(f, app, status);
     draw_footer(f, app, footer);
@@ -142,10 +151,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             // seconds: a view polled every second then reads "0s ago" frame after frame
             // instead of resending tenths with every poll, log line and tick.
             let age = Instant::now().saturating_duration_since(at);
-            format!(
-                "{:>5} ago",
-                short_age(Duration::from_secs(age.as_secs()))
-            )
+            format!("{:>5} ago", short_age(Duration::from_secs(age.as_secs())))
         })
         .unwrap_or_else(|| "loading".into());
     // A big list's first load: the first page is on screen, the rest is on its way.
@@ -516,7 +522,7 @@ fn align(a: Align) -> ratatui::layout::Alignment {
 fn draw_status(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     match &app.mode {
-        Mode::Filter(fi) => {
+        Mode::Filter(fi) | Mode::RawSearch(fi) => {
             let input = &fi.input;
             let line = Line::from(vec![
                 Span::styled("/", Style::default().fg(t.accent)),
@@ -871,7 +877,11 @@ mod poll_label_tests {
         let now = Instant::now();
         let job = ViewJob::Pane(PaneKind::Hosts);
         app.on_view(job, Ok(ViewData::Hosts(hosts(3))), now, 0);
-        for (ago, want) in [(300u64, "   0s ago"), (700, "   0s ago"), (2_400, "   2s ago")] {
+        for (ago, want) in [
+            (300u64, "   0s ago"),
+            (700, "   0s ago"),
+            (2_400, "   2s ago"),
+        ] {
             app.last_refresh = now.checked_sub(Duration::from_millis(ago));
             let h = header(&app);
             assert!(h.contains(want), "{ago} ms: {h}");

@@ -109,7 +109,7 @@ pub fn summary_lines(data: &PaneData, parts: &Parts, row: &Row, t: &Theme) -> Ve
                 Some(Some(task)) => vec![
                     label(t, "running task"),
                     Span::styled(
-                        format!("#{} {}", task.id, task.name),
+                        format!("#{} {}", task.shown_id(), task.name),
                         Style::default().fg(t.st_running),
                     ),
                 ],
@@ -239,15 +239,21 @@ fn kv(t: &Theme, k: &str, v: String) -> Line<'static> {
     ])
 }
 
+/// The lines of a detail view, and the line of each selectable item (in the order of
+/// `app::detail::items`); the selected one is drawn reversed, the servers of `folded` zones
+/// are left out.
 pub fn detail_lines(
     data: &ViewData,
     parts: &Parts,
     t: &Theme,
     ascii: bool,
     now: i64,
-) -> Vec<Line<'static>> {
+    selected: Option<usize>,
+    folded: &std::collections::BTreeSet<String>,
+) -> (Vec<Line<'static>>, Vec<usize>) {
     let glyph = |tone| crate::ui::glyph::tone_glyph(tone, ascii);
-    let mut out = vec![];
+    let mut out: Vec<Line<'static>> = vec![];
+    let mut items: Vec<usize> = vec![];
     match data {
         ViewData::ClusterDetail(d) => {
             let c = &d.cluster;
@@ -282,9 +288,17 @@ pub fn detail_lines(
             let known_servers: &[crate::model::inventory::Server] =
                 d.servers.as_deref().unwrap_or_default();
             for z in &d.zones {
+                let servers = crate::app::detail::zone_servers(known_servers, z);
+                let fold = folded.contains(&z.name);
+                let mark = match (fold, ascii) {
+                    (true, false) => "▸",
+                    (false, false) => "▾",
+                    (true, true) => "+",
+                    (false, true) => "-",
+                };
                 out.push(Line::from(vec![
                     Span::styled(
-                        format!("  {}", z.name),
+                        format!("  {mark} {}", z.name),
                         Style::default().add_modifier(Modifier::BOLD),
                     ),
                     Span::styled(
@@ -296,16 +310,19 @@ pub fn detail_lines(
                         ),
                         t.muted(),
                     ),
+                    Span::styled(
+                        if fold {
+                            format!("  ({} servers folded)", servers.len())
+                        } else {
+                            String::new()
+                        },
+                        t.muted(),
+                    ),
                 ]));
-                let servers: Vec<_> = known_servers
-                    .iter()
-                    .filter(|s| s.zone.as_deref() == Some(z.name.as_str()))
-                    .collect();
-                let servers: Vec<_> = if servers.is_empty() {
-                    z.servers.iter().collect()
-                } else {
-                    servers
-                };
+                items.push(out.len() - 1);
+                if fold {
+                    continue;
+                }
                 for s in servers {
                     let tone = server_tone(&s.status);
                     out.push(Line::from(vec![
@@ -322,6 +339,7 @@ pub fn detail_lines(
                             Style::default().fg(t.accent),
                         ),
                     ]));
+                    items.push(out.len() - 1);
                 }
             }
             out.push(Line::raw(""));
@@ -349,7 +367,7 @@ pub fn detail_lines(
                     Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
                     Span::raw(format!(
                         "#{:<9} {:<36} {:<11} {}",
-                        task.id,
+                        task.shown_id(),
                         task.name,
                         task.status.to_string(),
                         task_duration_ms(task, now)
@@ -357,6 +375,7 @@ pub fn detail_lines(
                             .unwrap_or_default()
                     )),
                 ]));
+                items.push(out.len() - 1);
             }
         }
         ViewData::HostDetail(h) => {
@@ -415,6 +434,11 @@ pub fn detail_lines(
                     s.name.as_deref().unwrap_or("?"),
                     s.version.as_deref().unwrap_or("")
                 )));
+                if s.kind == Some(crate::model::inventory::ServiceKind::ObCluster)
+                    && s.name.is_some()
+                {
+                    items.push(out.len() - 1);
+                }
             }
         }
         ViewData::ProxyDetail(p) => {
@@ -450,6 +474,7 @@ pub fn detail_lines(
                         opt(&x.idc)
                     )),
                 ]));
+                items.push(out.len() - 1);
             }
             out.push(Line::raw(""));
             out.push(section(
@@ -464,9 +489,17 @@ pub fn detail_lines(
                     opt(&l.username),
                     opt(&l.status)
                 )));
+                if l.cluster_name.is_some() {
+                    items.push(out.len() - 1);
+                }
             }
         }
         _ => {}
     }
-    out
+    if let Some(&l) = selected.and_then(|i| items.get(i)) {
+        if let Some(line) = out.get_mut(l) {
+            *line = std::mem::take(line).patch_style(Modifier::REVERSED);
+        }
+    }
+    (out, items)
 }

@@ -35,29 +35,46 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
 }
 
 /// Returns the most the detail can scroll (its last line at the bottom).
-pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> u16 {
-    let Some(d) = &app.detail else { return 0 };
+/// Draws the detail view; returns the most it can scroll and the scroll it drew at (moved to
+/// bring a newly selected item into view).
+pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> (u16, u16) {
+    let Some(d) = &app.detail else { return (0, 0) };
     let t = &app.theme;
-    let lines = match &d.data {
+    let (lines, items) = match &d.data {
         Some(data) => crate::ui::panes::detail_lines(
             data,
             &d.parts,
             t,
             app.settings.ascii,
             app.frozen_now.unwrap_or_else(panes::now_ms),
+            d.selected,
+            &d.folded,
         ),
-        None => match &d.error {
-            Some(e) => vec![Line::styled(
-                format!("cannot load: {}", e.message),
-                Style::default().fg(t.error),
-            )],
-            None => vec![Line::styled("loading…", t.muted())],
-        },
+        None => (
+            match &d.error {
+                Some(e) => vec![Line::styled(
+                    format!("cannot load: {}", e.message),
+                    Style::default().fg(t.error),
+                )],
+                None => vec![Line::styled("loading…", t.muted())],
+            },
+            vec![],
+        ),
     };
     // End scrolls "as far as it goes": clamp to the content (its last line at the bottom), so
     // the next Up moves at once.
     let inner = area.height.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner).min(u16::MAX as usize) as u16;
+    let mut scroll = d.scroll.min(max);
+    if let (true, Some(&l)) = (d.reveal, d.selected.and_then(|i| items.get(i))) {
+        let l = l.min(u16::MAX as usize) as u16;
+        let h = (inner as u16).max(1);
+        if l < scroll {
+            scroll = l;
+        } else if l >= scroll + h {
+            scroll = (l + 1 - h).min(max);
+        }
+    }
     let crumbs = app.breadcrumbs();
     let mut title = vec![Span::styled(
         format!(" {} ", crumbs.last().cloned().unwrap_or_default()),
@@ -77,13 +94,8 @@ pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> u16 {
         .borders(Borders::ALL)
         .border_style(t.border())
         .title(Line::from(title));
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((d.scroll.min(max), 0)),
-        area,
-    );
-    max
+    f.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    (max, scroll)
 }
 
 pub fn draw_errors(f: &mut Frame, app: &App, area: Rect) {
@@ -149,4 +161,70 @@ pub fn fmt_clock(t: std::time::SystemTime) -> String {
         .unwrap_or(0);
     let day = secs % 86_400;
     format!("{:02}:{:02}:{:02}", day / 3600, (day % 3600) / 60, day % 60)
+}
+
+/// The raw JSON view: the object's text, scrolled, with the search's matches marked (the
+/// current one reversed). Returns the lines the window holds (for paging).
+pub fn draw_raw(
+    f: &mut Frame,
+    r: &crate::app::raw::RawView,
+    t: &crate::config::Theme,
+    area: Rect,
+) -> usize {
+    let inner_h = area.height.saturating_sub(2) as usize;
+    let mut title = format!(" JSON of {} ", r.target.title());
+    if let Some(n) = &r.note {
+        title.push_str(&format!("({n}) "));
+    }
+    if !r.query.is_empty() {
+        match r.current {
+            Some(c) => title.push_str(&format!("/{} {}/{} ", r.query, c + 1, r.matches.len())),
+            None => title.push_str(&format!("/{} no match ", r.query)),
+        }
+    }
+    if !r.lines.is_empty() {
+        title.push_str(&format!(
+            "{}-{}/{} ",
+            r.scroll + 1,
+            (r.scroll + inner_h).min(r.lines.len()),
+            r.lines.len()
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::from(Span::styled(
+            title,
+            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+        )));
+    let lines: Vec<Line> = match &r.doc {
+        None => vec![Line::styled("loading…", t.muted())],
+        Some(Err(e)) => vec![Line::styled(
+            format!("cannot load the JSON: {e}"),
+            Style::default().fg(t.error),
+        )],
+        Some(Ok(_)) => {
+            let cur = r.current_line();
+            let q = r.query.to_lowercase();
+            r.lines
+                .iter()
+                .enumerate()
+                .skip(r.scroll)
+                .take(inner_h)
+                .map(|(i, l)| {
+                    if q.is_empty() || !l.to_lowercase().contains(&q) {
+                        return Line::raw(l.clone());
+                    }
+                    let style = if Some(i) == cur {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::default().fg(t.accent).add_modifier(Modifier::BOLD)
+                    };
+                    Line::styled(l.clone(), style)
+                })
+                .collect()
+        }
+    };
+    f.render_widget(Paragraph::new(lines).block(block), area);
+    inner_h
 }

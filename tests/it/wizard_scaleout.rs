@@ -302,6 +302,45 @@ async fn scale_out_fails_on_a_port_clash_then_succeeds_and_the_server_appears() 
             .any(|l| l.contains(&target.ip) && l.contains("rpc 3882") && l.contains("sql 3881")),
         "the detail lists the new server\n{screen}"
     );
+
+    // The finished DAG is not lost: the Tasks pane lists it (SOURCE: the agent), and Enter
+    // opens it again.
+    while r.app.view() != &View::Pane(PaneKind::Clusters) {
+        r.code(KeyCode::Esc);
+    }
+    r.code(KeyCode::Char('4'));
+    let want = id.clone();
+    r.until("the finished DAG in the Tasks pane", move |a| {
+        let t = &a.pane(PaneKind::Tasks).table;
+        t.view.iter().any(|&i| {
+            let c = &t.rows[i].cells;
+            c[0] == want
+                && c[2] == "SUCCESSFUL"
+                && c.last().is_some_and(|s| s.starts_with("obshell "))
+        })
+    })
+    .await;
+    let at = {
+        let t = &r.app.pane(PaneKind::Tasks).table;
+        t.view
+            .iter()
+            .position(|&i| t.rows[i].cells[0] == id)
+            .unwrap()
+    };
+    r.app.pane_mut(PaneKind::Tasks).table.selected = at;
+    r.code(KeyCode::Enter);
+    let v = r.app.dag.as_ref().expect("the DAG view again");
+    assert_eq!(
+        (v.task_id.as_str(), v.backend),
+        (id.as_str(), Backend::Obshell)
+    );
+    r.until("its graph", |a| {
+        a.dag
+            .as_ref()
+            .and_then(|d| d.graph())
+            .is_some_and(|g| g.id == id)
+    })
+    .await;
 }
 
 #[tokio::test]

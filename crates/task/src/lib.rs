@@ -14,6 +14,6 @@ pub use layout::{
     PlacedNode, Rect, RoutedEdge, Step,
 };
 pub use model::{
-    Backend, GraphIssue, NodeOp, NodeStatus, NotAllowed, Op, SubNode, TaskGraph, TaskNode,
+    Backend, Eta, GraphIssue, NodeOp, NodeStatus, NotAllowed, Op, SubNode, TaskGraph, TaskNode,
     TaskState,
 };

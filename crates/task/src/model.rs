@@ -341,6 +341,56 @@ impl fmt::Display for GraphIssue {
 /// Estimated duration of a node that has no observation and no better guess.
 pub const DEFAULT_NODE_ESTIMATE_MS: i64 = 30_000;
 
+/// Finished nodes needed before a node of a kind not seen yet is estimated (see
+/// [`TaskGraph::eta`]).
+pub const ETA_MIN_SAMPLES: usize = 3;
+
+/// How long a running task has left: a range, or unknown when the task has not shown
+/// enough to say (better no figure than a confident wrong one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Eta {
+    Unknown,
+    Range { low: Duration, high: Duration },
+}
+
+impl Eta {
+    /// Columns of [`Eta::short`]: it is always this wide, so a header that shows it does
+    /// not shift (and redraw) what follows when the figure changes.
+    pub const WIDTH: usize = 7;
+
+    /// `unknown`, `~20s`, `20s-2m`, `1h+`, `>99h`, padded to [`Eta::WIDTH`]. The low end
+    /// rounds down and the high end up, each to one unit, so the range never claims more
+    /// precision than it has.
+    pub fn short(&self) -> String {
+        let s = match *self {
+            Eta::Unknown => "unknown".to_string(),
+            Eta::Range { low, high } => {
+                let (lo, hi) = (coarse(low.as_secs(), false), coarse(high.as_secs(), true));
+                match (lo, hi) {
+                    (None, _) => ">99h".to_string(),
+                    (Some(lo), None) => format!("{lo}+"),
+                    (Some(lo), Some(hi)) if lo == hi => format!("~{lo}"),
+                    (Some(lo), Some(hi)) => format!("{lo}-{hi}"),
+                }
+            }
+        };
+        format!("{s:<w$}", w = Self::WIDTH)
+    }
+}
+
+/// One unit, at most three characters: `59s`, `60m`, `99h`; `None` from 100 hours.
+fn coarse(secs: u64, up: bool) -> Option<String> {
+    let div = |n: u64, d: u64| if up { n.div_ceil(d) } else { n / d };
+    if secs < 60 {
+        Some(format!("{secs}s"))
+    } else if secs < 3_600 {
+        Some(format!("{}m", div(secs, 60)))
+    } else {
+        let h = div(secs, 3_600);
+        (h < 100).then(|| format!("{h}h"))
+    }
+}
+
 impl TaskGraph {
     /// An empty graph (useful for building by hand and in tests).
     pub fn new(id: impl Into<String>, name: impl Into<String>, backend: Backend) -> TaskGraph {
@@ -762,45 +812,95 @@ impl TaskGraph {
         path
     }
 
-    /// Remaining time until the task finishes, along the longest chain of unfinished
-    /// work. `None` when the task is finished, or a node failed (it needs a user action
-    /// first), or there are no nodes to estimate from.
-    pub fn eta(&self, now_ms: i64) -> Option<Duration> {
+    /// Remaining time until the task finishes, along the longest chain of unfinished work,
+    /// as a range from what this task has shown (see [`Eta`]). `None` when the task is
+    /// finished, a node failed (it needs a user action first), or there are no nodes.
+    ///
+    /// Each remaining node is estimated from the finished nodes *of the same kind* (same
+    /// name) in this run: between the fastest and the slowest of them. A node of a kind not
+    /// seen yet takes the span of every finished node, but only once three have finished;
+    /// with less to go on the answer is [`Eta::Unknown`]. Under a rollback only the nodes
+    /// being rolled back count, and only rolled-back durations are evidence: the forward
+    /// run says nothing about how long an undo takes. A running node past the slowest of its
+    /// kind makes the answer unknown. A node's timeout caps its estimate.
+    pub fn eta(&self, now_ms: i64) -> Option<Eta> {
         if self.status.is_finished() || self.nodes.is_empty() {
             return None;
         }
         if self.nodes.iter().any(|n| n.status == NodeStatus::Failed) {
             return None;
         }
-        let est = self.estimates_ms(now_ms);
+        let rollback = self.operation == NodeOp::Rollback;
+        // Which nodes belong to this run (the rest never run in it).
+        let in_run = |n: &TaskNode| !rollback || n.operation == NodeOp::Rollback;
+        let mut by_kind: HashMap<&str, (i64, i64)> = HashMap::new();
+        let (mut all_min, mut all_max, mut samples) = (i64::MAX, 0i64, 0usize);
+        for n in &self.nodes {
+            if n.status != NodeStatus::Successful || !in_run(n) || n.operation == NodeOp::Skip {
+                continue;
+            }
+            let Some(d) = n.observed_ms(now_ms) else {
+                continue;
+            };
+            let e = by_kind.entry(n.name.as_str()).or_insert((d, d));
+            e.0 = e.0.min(d);
+            e.1 = e.1.max(d);
+            all_min = all_min.min(d);
+            all_max = all_max.max(d);
+            samples += 1;
+        }
         let (ups, _) = self.adjacency();
         let order = topo_order(self);
         let mut pos = vec![0usize; self.nodes.len()];
         for (k, &v) in order.iter().enumerate() {
             pos[v] = k;
         }
-        let mut rem = vec![0i64; self.nodes.len()];
-        let mut total = 0i64;
+        let mut rem = vec![(0i64, 0i64); self.nodes.len()];
+        let (mut low, mut high) = (0i64, 0i64);
         for &v in &order {
             let n = &self.nodes[v];
-            let own = match n.status {
-                NodeStatus::Successful | NodeStatus::Failed => 0,
-                NodeStatus::Running | NodeStatus::Canceling => {
-                    let elapsed = n.observed_ms(now_ms).unwrap_or(0);
-                    est[v].saturating_sub(elapsed).max(0)
+            let own = if n.status.is_finished() || !in_run(n) {
+                (0, 0)
+            } else {
+                let (lo, hi) = match by_kind.get(n.name.as_str()) {
+                    Some(&r) => r,
+                    None if samples >= ETA_MIN_SAMPLES => (all_min, all_max),
+                    None => return Some(Eta::Unknown),
+                };
+                let cap = match n.timeout_secs {
+                    Some(t) if t > 0 => t.saturating_mul(1000).min(i64::MAX as u64) as i64,
+                    _ => i64::MAX,
+                };
+                let (lo, hi) = (lo.min(cap), hi.min(cap));
+                match n.status {
+                    NodeStatus::Running | NodeStatus::Canceling => {
+                        let elapsed = n.observed_ms(now_ms).unwrap_or(0);
+                        if elapsed > hi {
+                            return Some(Eta::Unknown);
+                        }
+                        ((lo - elapsed).max(0), hi - elapsed)
+                    }
+                    _ => (lo, hi),
                 }
-                _ => est[v],
             };
             let before = ups[v]
                 .iter()
                 .filter(|&&u| pos[u] < pos[v])
-                .map(|&u| rem[u])
-                .max()
-                .unwrap_or(0);
-            rem[v] = before.saturating_add(own);
-            total = total.max(rem[v]);
+                .fold((0i64, 0i64), |(a, b), &u| {
+                    (a.max(rem[u].0), b.max(rem[u].1))
+                });
+            rem[v] = (
+                before.0.saturating_add(own.0),
+                before.1.saturating_add(own.1),
+            );
+            low = low.max(rem[v].0);
+            high = high.max(rem[v].1);
         }
-        Some(Duration::from_millis(total.max(0) as u64))
+        let ms = |x: i64| Duration::from_millis(x.max(0) as u64);
+        Some(Eta::Range {
+            low: ms(low),
+            high: ms(high),
+        })
     }
 
     /// The operations that exist for this backend at task level (`node: None`) or

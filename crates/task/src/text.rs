@@ -480,10 +480,7 @@ pub fn summary_line(g: &TaskGraph, now_ms: i64, ascii: bool) -> String {
         parts.push(fmt_duration(end.saturating_sub(start)));
     }
     if let Some(eta) = g.eta(now_ms) {
-        parts.push(format!(
-            "ETA ~{}",
-            fmt_duration(eta.as_millis().min(i64::MAX as u128) as i64)
-        ));
+        parts.push(format!("ETA {}", eta.short().trim_end()));
     }
     if let Some(f) = g.nodes.iter().find(|n| n.status == NodeStatus::Failed) {
         parts.push(format!("failed at '{}'", f.label()));

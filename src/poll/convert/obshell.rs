@@ -174,12 +174,23 @@ fn dag_status(s: &om::TaskState) -> TaskState {
     }
 }
 
-/// A DAG as a row of the tasks pane (its nodes as subtasks, for the progress column).
-pub fn task(d: &DagDetail) -> inv::TaskSummary {
+/// The `host:port` of an agent's base URL (`http://10.0.0.1:2886/` → `10.0.0.1:2886`).
+pub fn agent_label(base_url: &str) -> String {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest).to_string()
+}
+
+/// A DAG of the agent at `agent` as a row of the tasks pane (its nodes as subtasks, for the
+/// progress column).
+pub fn task(agent: &str, d: &DagDetail) -> inv::TaskSummary {
     let set = |t: &str| Some(t.to_string()).filter(|t| !time::is_unset(t));
     let start_time = set(&d.start_time);
     inv::TaskSummary {
-        id: d.id.parse().unwrap_or(0),
+        id: inv::dag_row_id(&d.id),
+        source: inv::TaskSource::Obshell {
+            agent: agent.to_string(),
+            dag: d.id.clone(),
+        },
         name: d.name.clone(),
         status: dag_status(&d.state).with_operation(d.operator == om::TaskOperator::Rollback),
         cluster_id: None,
@@ -202,8 +213,8 @@ pub fn task(d: &DagDetail) -> inv::TaskSummary {
     }
 }
 
-pub fn tasks(dags: &[DagDetail]) -> Vec<inv::TaskSummary> {
-    dags.iter().map(task).collect()
+pub fn tasks(agent: &str, dags: &[DagDetail]) -> Vec<inv::TaskSummary> {
+    dags.iter().map(|d| task(agent, d)).collect()
 }
 
 #[cfg(test)]
@@ -326,12 +337,19 @@ mod tests {
     fn dag_fixture_becomes_a_tasks_pane_row() {
         let v = fixture("dag-scale-out-failed.json");
         let d: DagDetail = serde_json::from_value(v["data"].clone()).unwrap();
-        let t = task(&d);
+        let t = task(&agent_label("http://10.0.0.1:2886/"), &d);
         assert_eq!(t.name, d.name);
         assert_eq!(t.status, TaskState::Failed);
         assert_eq!(t.subtasks.len(), d.nodes.as_ref().map_or(0, |n| n.len()));
         assert!(t.subtasks.iter().any(|s| s.status == NodeStatus::Failed));
-        assert_eq!(t.id.to_string(), d.id);
+        // Its own id opens it on its agent; the row id never meets an OCP task's.
+        assert_eq!(t.shown_id(), d.id);
+        assert_eq!(
+            t.open_target(),
+            (d.id.clone(), obtui_task::Backend::Obshell)
+        );
+        assert!(t.id < 0);
+        assert_eq!(t.source.label(), "obshell 10.0.0.1:2886");
         assert_eq!(t.creator, None);
         assert!(t.started.is_some());
     }

@@ -320,6 +320,7 @@ pub fn proxy_cluster(p: &ocp::ObproxyCluster) -> inv::ProxyCluster {
 pub fn task(t: &ocp::TaskInstance) -> inv::TaskSummary {
     inv::TaskSummary {
         id: t.id,
+        source: inv::TaskSource::Ocp,
         name: t.name.clone(),
         status: task_status(&t.status).with_operation(
             t.operation == Some(ocp::Operation::Rollback)

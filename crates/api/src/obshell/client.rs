@@ -206,6 +206,18 @@ impl ObshellClient {
         .await
     }
 
+    /// The `data` of a GET (`/api/v1/...`) as the agent sent it, pretty-printed (a "raw JSON"
+    /// view of one object).
+    pub async fn get_json(&self, target: &str) -> Result<String, ApiError> {
+        let v: serde_json::Value = self.get_data(target, true).await?;
+        serde_json::to_string_pretty(&v).map_err(|e| ApiError::Decode {
+            status: 200,
+            detail: format!("cannot print the answer: {e}"),
+            snippet: String::new(),
+            cause: None,
+        })
+    }
+
     /// `GET /api/v1/task/node/{id}?show_details=true` (false crashes some servers).
     pub async fn node(&self, id: &str) -> Result<Node, ApiError> {
         let id = check_id(id)?;
@@ -235,6 +247,20 @@ impl ObshellClient {
             .send(Call {
                 method: Method::GET,
                 target: "/api/v1/task/dag/unfinish".into(),
+                body: None,
+                auth: true,
+            })
+            .await?;
+        Ok(data.map(Contents::into_vec).unwrap_or_default())
+    }
+
+    /// `GET /api/v1/task/dags/ob`: every cluster DAG the agent keeps, finished ones too
+    /// (`contents: null` reads as empty).
+    pub async fn cluster_dags(&self) -> Result<Vec<DagDetail>, ApiError> {
+        let data: Option<Contents<DagDetail>> = self
+            .send(Call {
+                method: Method::GET,
+                target: "/api/v1/task/dags/ob".into(),
                 body: None,
                 auth: true,
             })

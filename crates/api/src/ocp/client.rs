@@ -708,6 +708,21 @@ impl OcpClient {
             .await
     }
 
+    /// The `data` of a GET under `/api/v2/` as the server sent it, pretty-printed: what a
+    /// "raw JSON" view shows of one object (`segments` after `api/v2`, e.g. `["compute",
+    /// "hosts", "7"]`). A failure is the same typed error as any other call.
+    pub async fn get_json(&self, segments: &[&str]) -> Result<String, ApiError> {
+        let mut path = vec!["api", "v2"];
+        path.extend_from_slice(segments);
+        let v: serde_json::Value = self.get(&path, &Vec::new()).await?;
+        serde_json::to_string_pretty(&v).map_err(|e| ApiError::Decode {
+            status: 200,
+            detail: format!("cannot print the answer: {e}"),
+            snippet: String::new(),
+            cause: None,
+        })
+    }
+
     // ---- tasks ------------------------------------------------------------------------------
 
     pub async fn list_tasks(

@@ -56,6 +56,7 @@ pub fn router(sim: ObshellSim, me: AgentAddr) -> Router {
             "/api/v1/task/dag/unfinish",
             get(unfinished_dags).fallback(no_route),
         )
+        .route("/api/v1/task/dags/ob", get(cluster_dags).fallback(no_route))
         .route(
             "/api/v1/task/dag/{id}",
             get(get_dag).post(operate_dag).fallback(no_route),
@@ -482,6 +483,20 @@ async fn unfinished_dags(State(a): State<Agent>, ctx: ReqCtx) -> Response {
         None => Vec::new(),
     };
     // A Go nil slice: nothing unfinished serializes as `contents: null`.
+    let contents = if dags.is_empty() {
+        Value::Null
+    } else {
+        serde_json::to_value(dags).unwrap_or(Value::Null)
+    };
+    ctx.ok(serde_json::json!({ "contents": contents }))
+}
+
+/// `GET /task/dags/ob`: every cluster DAG, finished or not.
+async fn cluster_dags(State(a): State<Agent>, ctx: ReqCtx) -> Response {
+    let dags: Vec<_> = match a.cluster_state() {
+        Some(st) => st.dags.iter().map(|d| d.to_dto(true)).collect(),
+        None => Vec::new(),
+    };
     let contents = if dags.is_empty() {
         Value::Null
     } else {

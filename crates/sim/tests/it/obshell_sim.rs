@@ -203,6 +203,7 @@ async fn info_status_secret_and_cluster_views() {
 
     // Nothing running yet: contents null, read as empty.
     assert!(c.unfinished_dags().await.unwrap().is_empty());
+    assert!(c.cluster_dags().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -267,6 +268,13 @@ async fn scale_out_runs_to_succeed() {
     assert_eq!(ob.agent_info.len(), 4);
     assert_eq!(ob.obcluster_info.topology.unwrap()["zone1"].len(), 2);
     assert!(c.unfinished_dags().await.unwrap().is_empty());
+    // Finished, it is still listed among the cluster's DAGs (`/task/dags/ob`).
+    let all = c.cluster_dags().await.unwrap();
+    assert!(
+        all.iter()
+            .any(|d| d.id == dag.id && d.state == TaskState::Succeed),
+        "{all:?}"
+    );
 
     // Scaling out the same agent again is refused: it is no longer SINGLE.
     let e = c

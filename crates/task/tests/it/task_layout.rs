@@ -727,7 +727,7 @@ fn summary_and_failure_lines_for_watch() {
     g.nodes[2].finished = None;
     assert_eq!(
         summary_line(&g, 20_000, false),
-        "Scale out #1 · RUNNING · 1/3 ███░░░░░░░ · 20s · ETA ~12s"
+        "Scale out #1 · RUNNING · 1/3 ███░░░░░░░ · 20s · ETA unknown"
     );
     g.nodes[1].status = NodeStatus::Failed;
     g.nodes[1].finished = Some(15_000);

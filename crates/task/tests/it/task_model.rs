@@ -217,9 +217,20 @@ fn critical_path_follows_the_longest_durations() {
     assert_eq!(names, ["a", "b", "d"]);
 }
 
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+fn range(low: u64, high: u64) -> Option<Eta> {
+    Some(Eta::Range {
+        low: secs(low),
+        high: secs(high),
+    })
+}
+
 #[test]
-fn eta_sums_the_longest_chain_of_remaining_work() {
-    // Finished a=20s, b=40s → typical (median) 40s. c runs for 10s → 30s left; d waits → 40s.
+fn eta_is_a_range_from_finished_nodes_of_the_same_kind_along_the_longest_chain() {
+    // Two "copy" nodes took 20 s and 40 s; a third copy runs for 10 s; "d" (a copy) waits.
     let mut g = graph(
         Backend::Ocp,
         &[
@@ -230,17 +241,15 @@ fn eta_sums_the_longest_chain_of_remaining_work() {
             ("e", &["a"], Pending, None, None),
         ],
     );
+    for n in &mut g.nodes {
+        n.name = "copy".into();
+    }
     g.status = TaskState::Running;
-    assert_eq!(g.eta(70_000), Some(Duration::from_secs(70)));
-    // A timeout below the typical duration caps the guess.
+    // c: 20–40 s minus 10 s elapsed = 10–30 s; d: 20–40 s; e alone: 20–40 s.
+    assert_eq!(g.eta(70_000), range(30, 70));
+    // A timeout below what was seen caps the high end.
     g.nodes[3].timeout_secs = Some(5);
-    assert_eq!(
-        g.eta(70_000),
-        Some(Duration::from_secs(40)),
-        "max(30+5, e: 40)"
-    );
-    // Overrunning the guess leaves no time for the running node itself.
-    assert_eq!(g.eta(200_000), Some(Duration::from_secs(40)));
+    assert_eq!(g.eta(70_000), range(20, 40), "max(c+d: 15–35, e: 20–40)");
     let path: Vec<&str> = g
         .critical_path_at(70_000)
         .iter()
@@ -253,6 +262,142 @@ fn eta_sums_the_longest_chain_of_remaining_work() {
     g.nodes[2].status = Running;
     g.status = TaskState::Successful;
     assert_eq!(g.eta(70_000), None);
+}
+
+#[test]
+fn eta_is_unknown_without_enough_finished_work_to_estimate_from() {
+    // A 26-step task one fast step in: no figure can be trusted yet.
+    let mut g = TaskGraph::new("1", "upgrade", Backend::Ocp);
+    for i in 0..26 {
+        let mut n = TaskNode::new(format!("s{i}"), format!("s{i}"));
+        n.series_id = Some(i);
+        if i > 0 {
+            n.upstreams = vec![format!("s{}", i - 1)];
+        }
+        match i {
+            0 => {
+                n.status = Successful;
+                n.started = Some(0);
+                n.finished = Some(1_000);
+            }
+            1 => {
+                n.status = Running;
+                n.started = Some(1_000);
+            }
+            _ => {}
+        }
+        g.nodes.push(n);
+    }
+    g.normalize();
+    g.status = TaskState::Running;
+    assert_eq!(
+        g.eta(2_000),
+        Some(Eta::Unknown),
+        "one sample of another kind"
+    );
+    // Nothing finished at all: unknown, not the old 30 s-a-node guess.
+    g.nodes[0].status = Running;
+    g.nodes[0].finished = None;
+    assert_eq!(g.eta(2_000), Some(Eta::Unknown));
+}
+
+#[test]
+fn eta_of_other_kinds_needs_three_samples_and_spans_what_was_seen() {
+    let mut g = graph(
+        Backend::Ocp,
+        &[
+            ("a", &[], Successful, Some(0), Some(2)),
+            ("b", &["a"], Successful, Some(2), Some(12)),
+            ("c", &["b"], Successful, Some(12), Some(16)),
+            ("d", &["c"], Pending, None, None),
+        ],
+    );
+    g.status = TaskState::Running;
+    // d is of a kind not seen yet: anything between the fastest and the slowest step.
+    assert_eq!(g.eta(16_000), range(2, 10));
+    // A running node past the slowest step seen: its remaining time is not known.
+    g.nodes[3].status = Running;
+    g.nodes[3].started = Some(16_000);
+    assert_eq!(g.eta(40_000), Some(Eta::Unknown));
+}
+
+#[test]
+fn eta_of_a_rollback_counts_only_rolled_back_nodes_and_waits_for_data() {
+    // Forward: a, b took 200 s each; c failed; then a rollback undoes c, b, a.
+    let mut g = graph(
+        Backend::Ocp,
+        &[
+            ("a", &[], Pending, Some(0), Some(200)),
+            ("b", &["a"], Pending, Some(200), Some(400)),
+            ("c", &["b"], Pending, Some(400), Some(410)),
+            ("d", &["c"], Pending, None, None),
+        ],
+    );
+    for n in &mut g.nodes[..3] {
+        n.operation = NodeOp::Rollback;
+        n.name = "undo".into();
+    }
+    g.status = TaskState::Running;
+    g.operation = NodeOp::Rollback;
+    // Nothing rolled back yet: no figure (the forward run's 200 s say nothing about undoing).
+    assert_eq!(g.eta(500_000), Some(Eta::Unknown));
+    // c undone in 1 s: b and a are the same kind, 1 s each; d never ran and is not waited for.
+    g.nodes[2].status = Successful;
+    g.nodes[2].started = Some(500_000);
+    g.nodes[2].finished = Some(501_000);
+    assert_eq!(g.eta(501_000), range(2, 2));
+}
+
+#[test]
+fn eta_short_form_is_fixed_width_and_honest() {
+    let cases = [
+        (Eta::Unknown, "unknown"),
+        (
+            Eta::Range {
+                low: secs(20),
+                high: secs(20),
+            },
+            "~20s",
+        ),
+        (
+            Eta::Range {
+                low: secs(20),
+                high: secs(70),
+            },
+            "20s-2m",
+        ),
+        (
+            Eta::Range {
+                low: secs(59),
+                high: secs(3_599),
+            },
+            "59s-60m",
+        ),
+        (
+            Eta::Range {
+                low: secs(3_600),
+                high: secs(400_000),
+            },
+            "1h+",
+        ),
+        (
+            Eta::Range {
+                low: secs(500_000),
+                high: secs(900_000),
+            },
+            ">99h",
+        ),
+    ];
+    for (eta, want) in cases {
+        let s = eta.short();
+        assert_eq!(s.trim_end(), want, "{eta:?}");
+        assert_eq!(
+            s.chars().count(),
+            Eta::WIDTH,
+            "{s:?} is not {} wide",
+            Eta::WIDTH
+        );
+    }
 }
 
 #[test]
