@@ -187,7 +187,7 @@ fn help_pages(a: &mut App, w: u16, h: u16) -> Vec<String> {
     use crossterm::event::KeyCode;
     key(a, KeyCode::Char('?'));
     let mut pages = vec![render(a, w, h).join("\n")];
-    for _ in 0..200 {
+    for _ in 0..2_000 {
         key(a, KeyCode::Char('j'));
         let p = render(a, w, h).join("\n");
         if pages.last() == Some(&p) {
