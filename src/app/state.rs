@@ -919,14 +919,35 @@ impl App {
     }
 
     /// Breadcrumbs of the navigation stack, for the header.
+    /// What a breadcrumb calls the row `id` of `kind`: its first cell (a cluster's or
+    /// OBProxy's name, a host's IP) when the pane has it, else the id.
+    fn row_name(&self, kind: PaneKind, id: i64) -> String {
+        let key = id.to_string();
+        self.pane(kind)
+            .table
+            .rows
+            .iter()
+            .find(|r| r.id == key)
+            .and_then(|r| r.cells.first())
+            .cloned()
+            .filter(|t| !t.is_empty())
+            .unwrap_or(key)
+    }
+
     pub fn breadcrumbs(&self) -> Vec<String> {
         self.stack
             .iter()
             .map(|v| match v {
                 View::Pane(p) => p.title().to_string(),
-                View::Detail(DetailTarget::Cluster(id)) => format!("cluster {id}"),
-                View::Detail(DetailTarget::Host(id)) => format!("host {id}"),
-                View::Detail(DetailTarget::Proxy(id)) => format!("obproxy {id}"),
+                View::Detail(DetailTarget::Cluster(id)) => {
+                    format!("cluster {}", self.row_name(PaneKind::Clusters, *id))
+                }
+                View::Detail(DetailTarget::Host(id)) => {
+                    format!("host {}", self.row_name(PaneKind::Hosts, *id))
+                }
+                View::Detail(DetailTarget::Proxy(id)) => {
+                    format!("obproxy {}", self.row_name(PaneKind::Proxies, *id))
+                }
                 View::Dag(id) => format!("task {id}"),
                 View::Wizard => self
                     .wizard

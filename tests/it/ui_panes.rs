@@ -276,9 +276,19 @@ fn navigation_stack_and_breadcrumbs() {
         panic!("{:?}", app.view())
     };
     assert_eq!(app.view_job(), Some(ViewJob::ClusterDetail(id)));
+    // The crumb names the cluster as its row does, not by its id.
+    let name = app
+        .pane(PaneKind::Clusters)
+        .table
+        .rows
+        .iter()
+        .find(|r| r.id == id.to_string())
+        .map(|r| r.cells[0].clone())
+        .unwrap();
+    assert!(!name.is_empty() && name != id.to_string());
     assert_eq!(
         app.breadcrumbs(),
-        vec!["Clusters".to_string(), format!("cluster {id}")]
+        vec!["Clusters".to_string(), format!("cluster {name}")]
     );
     // The detail poller's answer fills the view.
     let clusters: Paged<ObCluster> = fixture("ob-clusters-list.json");
