@@ -542,9 +542,11 @@ fn build_units(g: &TaskGraph, p: &LayoutParams) -> Units {
 /// of [`DUMMY_BUDGET_BASE`]. Real task DAGs (chains with fan-outs) use a handful; a random
 /// graph with many long edges would need a number quadratic in its size (100,000 nodes:
 /// billions), so past the budget the longest edges are left undrawn and counted in
-/// [`Layout::elided`].
-pub const DUMMY_BUDGET_PER_UNIT: usize = 2;
-pub const DUMMY_BUDGET_BASE: usize = 10_000;
+/// [`Layout::elided`]. One per node: every later step (sweeps, routing, wire cells) grows with
+/// the wire vertices, and a random 5,000-node tangle laid out with two per node spent a quarter
+/// more time for edges too long to follow on screen anyway (the list view shows them all).
+pub const DUMMY_BUDGET_PER_UNIT: usize = 1;
+pub const DUMMY_BUDGET_BASE: usize = 5_000;
 /// Wire cells the layout may draw per node, on top of [`WIRE_BUDGET_BASE`]. The OCP-shaped
 /// benchmark DAGs use about 13 per node, a 5,000-branch fan-out laid flat about 38.
 pub const WIRE_BUDGET_PER_UNIT: usize = 32;

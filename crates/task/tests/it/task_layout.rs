@@ -855,7 +855,17 @@ fn random_dags_lay_out_validly() {
         assert!(g.validate().is_empty(), "a random DAG is a DAG");
         assert_eq!(g, generate_random(n, seed), "seeded");
         let l = layout(&g, &p);
-        if let Err(e) = check_geometry(&g, &l, &p) {
+        // A tangle may leave its longest edges undrawn (counted); what is drawn is exact.
+        let undrawn = l.edges.iter().filter(|e| e.points.is_empty()).count();
+        assert_eq!(undrawn, l.elided, "{n} nodes, seed {seed}");
+        assert!(
+            l.elided * 10 < l.edges.len(),
+            "{n} nodes: {} undrawn",
+            l.elided
+        );
+        let mut only_drawn = l.clone();
+        only_drawn.edges.retain(|e| !e.points.is_empty());
+        if let Err(e) = check_geometry(&g, &only_drawn, &p) {
             panic!("{n} nodes, seed {seed}: {e}");
         }
     }
