@@ -340,3 +340,48 @@ fn an_agents_task_list_does_not_refuse_an_id() {
         Some(obtui_task::Backend::Obshell)
     );
 }
+
+#[test]
+fn an_obshell_dag_in_a_mixed_tasks_pane_opens_by_its_agents_id() {
+    // OCP and an agent in one session: the DAG's row carries an internal id, but `:task`
+    // completes and opens it by the id the agent knows it by, on the agent.
+    let mut a = app();
+    let dag = TaskSummary {
+        id: -1,
+        name: "Scale out".into(),
+        status: TaskState::Running,
+        cluster_id: None,
+        cluster_name: None,
+        creator: None,
+        start_time: None,
+        started: None,
+        finished: None,
+        subtasks: vec![],
+        source: crate::model::inventory::TaskSource::Obshell {
+            agent: "10.0.0.1:2886".into(),
+            dag: "11000000000100000001".into(),
+        },
+    };
+    let ocp = TaskSummary {
+        id: 13089003,
+        source: Default::default(),
+        ..dag.clone()
+    };
+    a.on_view(
+        ViewJob::Pane(PaneKind::Tasks),
+        Ok(ViewData::Tasks(vec![ocp, dag])),
+        Instant::now(),
+        0,
+    );
+    let names = a.names().tasks;
+    assert_eq!(names, vec!["13089003", "11000000000100000001"]);
+    command(&mut a, "task 11000000000100000001");
+    assert_eq!(a.view(), &View::Dag("11000000000100000001".into()));
+    assert_eq!(
+        a.dag.as_ref().map(|d| d.backend),
+        Some(obtui_task::Backend::Obshell)
+    );
+    // The internal id is no task of the server's.
+    command(&mut a, "task -1");
+    assert_eq!(a.view(), &View::Dag("11000000000100000001".into()));
+}

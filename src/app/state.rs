@@ -1931,6 +1931,23 @@ impl App {
     /// `:task ID`: the task's DAG, over where the user was. An id the task list has loaded
     /// without it (and could have listed) is refused, naming the newest ones.
     fn goto_task(&mut self, arg: &str) -> Vec<Effect> {
+        // An obshell DAG of the Tasks pane, by the id its agent knows it by.
+        let dag = match &self.pane(PaneKind::Tasks).data {
+            PaneData::Tasks(t) => t
+                .iter()
+                .filter(|t| t.source != TaskSource::Ocp)
+                .map(TaskSummary::open_target)
+                .find(|(id, _)| id == arg),
+            _ => None,
+        };
+        if let Some((task, backend)) = dag {
+            if self.view() != &View::Dag(task.clone()) {
+                let v = self.new_dag(task.clone(), backend);
+                self.jump(vec![View::Dag(task)]);
+                self.dag = Some(v);
+            }
+            return vec![];
+        }
         let tasks = self.names().tasks;
         let Ok(id) = arg.parse::<i64>() else {
             self.flash(
@@ -1978,9 +1995,21 @@ impl App {
                 }
                 PaneData::Proxies(px) => n.proxies = px.iter().map(|p| p.name.clone()).collect(),
                 PaneData::Tasks(tasks) => {
-                    let mut ids: Vec<i64> = tasks.iter().map(|t| t.id).collect();
+                    // OCP tasks newest first by id, then the obshell DAGs by the id the agent
+                    // knows them by (their rows' internal ids are not the agent's).
+                    let mut ids: Vec<i64> = tasks
+                        .iter()
+                        .filter(|t| t.source == TaskSource::Ocp)
+                        .map(|t| t.id)
+                        .collect();
                     ids.sort_unstable_by(|a, b| b.cmp(a));
-                    n.tasks = ids.iter().map(i64::to_string).collect()
+                    n.tasks = ids.iter().map(i64::to_string).collect();
+                    n.tasks.extend(
+                        tasks
+                            .iter()
+                            .filter(|t| t.source != TaskSource::Ocp)
+                            .map(|t| t.open_target().0),
+                    );
                 }
             }
         }
