@@ -17,4 +17,6 @@ pub use requests::*;
 pub use sign::AccessKey;
 
 #[cfg(test)]
+mod sign_transport_tests;
+#[cfg(test)]
 mod transport_tests;
