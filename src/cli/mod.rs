@@ -79,6 +79,13 @@ pub enum Cmd {
         /// Read the simulator's login password from this environment variable
         #[arg(long, value_name = "VAR")]
         password_env: Option<String>,
+        /// Also accept requests signed with this OCP AccessKey id (AK/SK, verified as OCP does);
+        /// the secret comes from --access-key-secret-env
+        #[arg(long, value_name = "AK", requires = "access_key_secret_env")]
+        access_key_id: Option<String>,
+        /// Read the AccessKey secret (SK) from this environment variable
+        #[arg(long, value_name = "VAR", requires = "access_key_id")]
+        access_key_secret_env: Option<String>,
         /// Also serve obshell agents on their own ports: the cluster agent here, its two other
         /// members and two SINGLE agents (ready to scale out) on the next ports
         #[arg(long, value_name = "ADDR")]
@@ -294,6 +301,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             listen,
             sim,
             password_env,
+            access_key_id,
+            access_key_secret_env,
             obshell_listen,
         }) => {
             let password = match password_env {
@@ -304,7 +313,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => None,
             };
-            let opts = sim.options(cli.global.user.clone(), password)?;
+            let mut opts = sim.options(cli.global.user.clone(), password)?;
+            if let (Some(id), Some(var)) = (access_key_id, access_key_secret_env) {
+                let sk = std::env::var(&var).map_err(|_| {
+                    anyhow!("--access-key-secret-env {var}: the variable is not set")
+                })?;
+                if sk.is_empty() || id.trim().is_empty() {
+                    return Err(anyhow!("the access key id and secret must not be empty"));
+                }
+                opts.access_key = Some(obtui_api::ocp::AccessKey::new(id.trim(), Secret::new(sk)));
+            }
+            let auth_modes = match &opts.access_key {
+                Some(k) => format!("HTTP Basic, or AK/SK with access key {}", k.id),
+                None => "HTTP Basic".to_string(),
+            };
             let user = opts.user.clone();
             let custom_password =
                 opts.password.expose() != obtui_sim::SimOptions::default().password.expose();
@@ -319,7 +341,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     None => None,
                 };
                 println!("obtui simulator listening on {}", handle.url());
-                println!("  OCP API:     {}/api/v2  (HTTP Basic)", handle.url());
+                println!("  OCP API:     {}/api/v2  ({auth_modes})", handle.url());
                 println!("  obshell API: {}/api/v1", handle.url());
                 if custom_password {
                     println!("  login:       {user} / (from --password-env)");
@@ -398,6 +420,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     insecure: false,
                     obshell_url: Some(handle.url()),
                     obshell_password_command: None,
+                    // The demo keeps HTTP Basic whatever the environment says.
+                    access_key_id: None,
+                    access_key_secret_command: None,
                 };
                 let run = crate::runtime::RunOpts {
                     demo: true,
@@ -562,12 +587,20 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
     if let Some(w) = warning.filter(|_| resolved.plaintext_password.is_some()) {
         eprintln!("obtui: warning: {w}");
     }
-    let password = obtain_password(&resolved)?;
+    // With an access key every request is signed: no password is asked for.
+    let password = if profile::access_key_id(&resolved).is_some() {
+        Secret::default()
+    } else {
+        obtain_password(&resolved)?
+    };
     Ok((resolved, password))
 }
 
 fn client_for(r: &profile::Resolved, password: Secret) -> Result<obtui_api::ocp::OcpClient> {
     let mut cfg = obtui_api::ocp::OcpConfig::new(r.url.clone(), r.user.clone(), password);
+    cfg.access_key = profile::known_access_key(r)
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
     cfg.ca_cert = r.ca_cert.clone();
     cfg.insecure = r.insecure;
     obtui_api::ocp::OcpClient::new(cfg).map_err(|e| anyhow!("{e}"))
@@ -676,7 +709,10 @@ fn config_check(paths: &Paths, g: &GlobalOpts) -> ExitCode {
             Ok(r) => {
                 println!("  url        {}", r.url);
                 println!("  user       {}", r.user);
-                let pw = if std::env::var_os("OBTUI_PASSWORD").is_some() {
+                println!("  auth       {}", profile::auth_description(&r));
+                let pw = if profile::access_key_id(&r).is_some() {
+                    "not used (requests are signed with the access key)".to_string()
+                } else if std::env::var_os("OBTUI_PASSWORD").is_some() {
                     "from OBTUI_PASSWORD".to_string()
                 } else if let Some(c) = &r.password_command {
                     format!("from password_command `{c}`")
