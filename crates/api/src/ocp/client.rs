@@ -225,6 +225,8 @@ struct Inner {
     access_key: Option<super::sign::AccessKey>,
     now_ms: NowFn,
     max_body: usize,
+    /// `--record`: every exchange is written here, secrets removed.
+    recorder: Option<Arc<crate::record::Recorder>>,
 }
 
 /// A cheap-to-clone handle on one OCP.
@@ -310,6 +312,7 @@ impl OcpClient {
                 access_key: cfg.access_key,
                 now_ms: Arc::new(crate::time::now_ms),
                 max_body: DEFAULT_MAX_BODY,
+                recorder: crate::record::active().inspect(|r| r.learn_url(trimmed)),
             }),
         })
     }
@@ -378,10 +381,12 @@ impl OcpClient {
         } else if self.inner.access_key.is_none() {
             req = req.basic_auth(&self.inner.user, Some(self.inner.password.expose()));
         }
+        let recorded_body = self.inner.recorder.as_ref().and(body.clone());
         if let Some(b) = body {
             req = req.body(b);
         }
         let mut request = req.build().map_err(ApiError::from_reqwest)?;
+        let recorded_query = request.url().query().unwrap_or("").to_string();
         if let (false, Some(key)) = (probe, &self.inner.access_key) {
             // Signed as sent, at each send: a retry gets a fresh Date and signature.
             sign_request(&mut request, key, (self.inner.now_ms)());
@@ -403,6 +408,18 @@ impl OcpClient {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "OCP request"
         );
+        let kept_headers: Vec<(String, String)> = if self.inner.recorder.is_some() {
+            resp.headers()
+                .iter()
+                .filter(|(k, _)| {
+                    let k = k.as_str();
+                    k == "content-type" || k == "retry-after" || k.starts_with("ratelimit")
+                })
+                .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let retry_after_secs = header_secs(resp.headers(), "ratelimit-reset")
             .or_else(|| header_secs(resp.headers(), "retry-after"));
         let cap = self.inner.max_body;
@@ -424,6 +441,18 @@ impl OcpClient {
                 return Err(too_large(&buf));
             }
             buf.extend_from_slice(&chunk);
+        }
+        if let Some(rec) = &self.inner.recorder {
+            rec.record(&crate::record::Exchange {
+                server: "ocp",
+                method: &method_name,
+                path: &path,
+                query: &recorded_query,
+                status,
+                response_headers: kept_headers,
+                request_body: recorded_body.as_deref(),
+                response_body: &buf,
+            });
         }
         Ok(RawResponse {
             status,
