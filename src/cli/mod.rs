@@ -60,6 +60,13 @@ pub struct GlobalOpts {
     /// ASCII glyphs and borders only (automatic with a non-UTF-8 locale)
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// Record every request and answer into DIR as JSON files, secrets removed (for a bug
+    /// report; replay with `obtui sim --replay DIR`)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub record: Option<std::path::PathBuf>,
+    /// With --record: replace IP addresses and host names consistently in the recording
+    #[arg(long, global = true, requires = "record")]
+    pub redact: bool,
     /// More log detail: -v info, -vv debug, -vvv trace (RUST_LOG overrides)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -86,6 +93,10 @@ pub enum Cmd {
         /// Read the AccessKey secret (SK) from this environment variable
         #[arg(long, value_name = "VAR", requires = "access_key_id")]
         access_key_secret_env: Option<String>,
+        /// Serve a recording made with `obtui --record DIR` instead of the simulated world:
+        /// the recorded answer for each method, path and query (the latest for a repeated GET)
+        #[arg(long, value_name = "DIR")]
+        replay: Option<std::path::PathBuf>,
         /// Also serve obshell agents on their own ports: the cluster agent here, its two other
         /// members and two SINGLE agents (ready to scale out) on the next ports
         #[arg(long, value_name = "ADDR")]
@@ -258,6 +269,11 @@ fn end_quietly_on_broken_pipe() {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let paths = Paths::from_env();
+    if let Some(dir) = &cli.global.record {
+        let rec = obtui_api::record::Recorder::create(dir, cli.global.redact)
+            .with_context(|| format!("--record {}", dir.display()))?;
+        obtui_api::record::install(std::sync::Arc::new(rec));
+    }
     let verbosity = cli.global.verbose;
     match &cli.cmd {
         // The TUI owns the terminal: its log goes to the file.
@@ -303,8 +319,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             password_env,
             access_key_id,
             access_key_secret_env,
+            replay,
             obshell_listen,
         }) => {
+            if let Some(dir) = replay {
+                return runtime()?.block_on(async move {
+                    let h = obtui_sim::replay::start(listen, &dir).await?;
+                    println!(
+                        "obtui replay of {} ({} exchanges) listening on {}",
+                        dir.display(),
+                        h.exchanges,
+                        h.url()
+                    );
+                    println!(
+                        "  connect with: OBTUI_PASSWORD=any obtui --url {} (any credentials)",
+                        h.url()
+                    );
+                    use std::io::Write;
+                    let _ = std::io::stdout().flush();
+                    wait_for_shutdown_signal().await;
+                    h.shutdown().await;
+                    Ok(ExitCode::SUCCESS)
+                });
+            }
             let password = match password_env {
                 Some(var) => {
                     Some(Secret::new(std::env::var(&var).map_err(|_| {

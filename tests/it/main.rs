@@ -26,6 +26,7 @@ mod load_sim;
 mod log_tmux;
 mod readonly_actions;
 mod readonly_binary;
+mod record_replay;
 mod secondary_parts;
 mod secrets_binary;
 mod secrets_debug;

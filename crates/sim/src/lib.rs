@@ -25,6 +25,7 @@ pub mod ocp_routes;
 pub mod ops_routes;
 pub mod params;
 pub mod proxy_takeover;
+pub mod replay;
 pub mod serve;
 pub mod takeover;
 pub mod templates;

@@ -331,6 +331,14 @@ impl OcpClient {
         OcpClient { inner: Arc::new(i) }
     }
 
+    /// The same client recording its exchanges into `rec` (instead of the process's recorder).
+    pub fn with_recorder(&self, rec: Arc<crate::record::Recorder>) -> Self {
+        let mut i = (*self.inner).clone();
+        rec.learn_url(&i.base_str);
+        i.recorder = Some(rec);
+        OcpClient { inner: Arc::new(i) }
+    }
+
     /// The AccessKey id requests are signed with; `None`: HTTP Basic.
     pub fn access_key_id(&self) -> Option<&str> {
         self.inner.access_key.as_ref().map(|k| k.id.as_str())
