@@ -145,3 +145,73 @@ async fn a_redacted_recording_keeps_no_address_of_the_estate() {
     assert!(all.contains("198.18."), "addresses are replaced, not dropped");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The binary: `--record DIR --redact` writes the recording (no password, no address), and
+/// `task show` against the replay of it prints what it printed against the simulator.
+#[test]
+fn the_binary_records_and_a_replay_answers_the_same() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("obtui-record-bin-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let sim = rt.block_on(async {
+        obtui_sim::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            obtui_sim::SimOptions {
+                clock: obtui_sim::clock::Clock::manual_now(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+    });
+    let id = rt.block_on(async {
+        let c = OcpClient::new(OcpConfig::new(sim.url(), "admin", Secret::new("aaAA11__"))).unwrap();
+        // A finished task: its text does not move with the wall clock between the two runs.
+        let failed = obtui_api::ocp::TaskFilter {
+            status: vec!["FAILED".into()],
+            ..Default::default()
+        };
+        c.list_tasks(&Default::default(), &failed)
+            .await
+            .unwrap()
+            .contents[0]
+            .id
+            .to_string()
+    });
+    let run = |url: &str, extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_obtui"))
+            .args(extra)
+            .args(["task", "show", id.as_str(), "--width", "120", "--url", url])
+            .env("OBTUI_PASSWORD", "aaAA11__")
+            .env("XDG_CONFIG_HOME", "/nonexistent-obtui-test")
+            .env_remove("OBTUI_ACCESS_KEY_ID")
+            .output()
+            .unwrap()
+    };
+    let d = dir.to_str().unwrap();
+    let live = run(&sim.url(), &["--record", d, "--redact"]);
+    assert!(!live.stdout.is_empty(), "{}", String::from_utf8_lossy(&live.stderr));
+    rt.block_on(sim.shutdown());
+    let all: String = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(!all.is_empty() && !all.contains("aaAA11__") && !all.contains("127.0.0.1"));
+    let replay = rt.block_on(obtui_sim::replay::start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        &dir,
+    ));
+    let replay = replay.unwrap();
+    let again = run(&replay.url(), &[]);
+    // The same text, but for the server's address: redacted the same way everywhere.
+    assert_eq!(
+        String::from_utf8_lossy(&live.stdout).replace("127.0.0.1", "198.18.0.2"),
+        String::from_utf8_lossy(&again.stdout)
+    );
+    rt.block_on(replay.shutdown());
+    let _ = std::fs::remove_dir_all(&dir);
+}
