@@ -609,9 +609,15 @@ url = "http://lab:8080"
         let r = Resolver::new(name).profile(&p).resolve().unwrap();
         assert_eq!(r.access_key_id.as_deref(), Some("gDCcIqbkJJINjXBn"));
         let d = auth_description(&r);
-        assert!(d.contains("AccessKey gDCcIqbkJJINjXBn") && d.contains("AK/SK"), "{d}");
+        assert!(
+            d.contains("AccessKey gDCcIqbkJJINjXBn") && d.contains("AK/SK"),
+            "{d}"
+        );
         let k = known_access_key(&r).unwrap().unwrap();
-        assert_eq!((k.id.as_str(), k.secret.expose()), ("gDCcIqbkJJINjXBn", "sk-1"));
+        assert_eq!(
+            (k.id.as_str(), k.secret.expose()),
+            ("gDCcIqbkJJINjXBn", "sk-1")
+        );
         // An id without any secret is an error, not a fall back to a password.
         let bare = Resolved {
             access_key_secret_command: None,

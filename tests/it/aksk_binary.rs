@@ -108,7 +108,10 @@ fn config_check_names_the_access_key_mode_without_the_secret() {
             && stdout.contains("access_key_secret_command"),
         "{stdout}"
     );
-    assert!(stdout.contains("admin with a password (HTTP Basic)"), "{stdout}");
+    assert!(
+        stdout.contains("admin with a password (HTTP Basic)"),
+        "{stdout}"
+    );
     // The command is named; the secret it prints is never shown.
     assert!(!stdout.contains(SK), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -112,7 +112,10 @@ async fn a_recorded_session_replays_to_the_same_panes() {
     }
     // The panes have rows, not just an error or an empty table.
     for p in &expected {
-        assert!(p.lines().filter(|l| !l.trim().is_empty()).count() > 5, "{p}");
+        assert!(
+            p.lines().filter(|l| !l.trim().is_empty()).count() > 5,
+            "{p}"
+        );
     }
     replay.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -133,16 +136,28 @@ async fn a_redacted_recording_keeps_no_address_of_the_estate() {
         .list_hosts(&Default::default(), &Default::default())
         .await
         .unwrap();
-    let ip = hosts.contents[0].inner_ip_address.clone().unwrap_or_default();
+    let ip = hosts.contents[0]
+        .inner_ip_address
+        .clone()
+        .unwrap_or_default();
     assert!(!ip.is_empty());
     sim.shutdown().await;
     let all: String = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
-    assert!(!all.contains(&format!("\"{ip}\"")), "{ip} still in the recording");
-    assert!(!all.contains("127.0.0.1"), "the server's address is redacted");
-    assert!(all.contains("198.18."), "addresses are replaced, not dropped");
+    assert!(
+        !all.contains(&format!("\"{ip}\"")),
+        "{ip} still in the recording"
+    );
+    assert!(
+        !all.contains("127.0.0.1"),
+        "the server's address is redacted"
+    );
+    assert!(
+        all.contains("198.18."),
+        "addresses are replaced, not dropped"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -169,7 +184,8 @@ fn the_binary_records_and_a_replay_answers_the_same() {
         .unwrap()
     });
     let id = rt.block_on(async {
-        let c = OcpClient::new(OcpConfig::new(sim.url(), "admin", Secret::new("aaAA11__"))).unwrap();
+        let c =
+            OcpClient::new(OcpConfig::new(sim.url(), "admin", Secret::new("aaAA11__"))).unwrap();
         // A finished task: its text does not move with the wall clock between the two runs.
         let failed = obtui_api::ocp::TaskFilter {
             status: vec!["FAILED".into()],
@@ -194,7 +210,11 @@ fn the_binary_records_and_a_replay_answers_the_same() {
     };
     let d = dir.to_str().unwrap();
     let live = run(&sim.url(), &["--record", d, "--redact"]);
-    assert!(!live.stdout.is_empty(), "{}", String::from_utf8_lossy(&live.stderr));
+    assert!(
+        !live.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&live.stderr)
+    );
     rt.block_on(sim.shutdown());
     let all: String = std::fs::read_dir(&dir)
         .unwrap()

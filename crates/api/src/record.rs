@@ -165,8 +165,7 @@ fn body_value(b: &[u8]) -> Value {
 fn looks_encoded(t: &str) -> bool {
     t.len() >= 16
         && !t.contains(' ')
-        && t
-            .chars()
+        && t.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '\n'))
 }
 
@@ -250,9 +249,20 @@ fn words(k: &str) -> Vec<String> {
 fn is_address_key(k: &str) -> bool {
     let w = words(k);
     let has = |x: &str| w.iter().any(|y| y == x);
-    ["ip", "ips", "address", "addresses", "addr", "url", "urls", "domain", "hostname", "hostnames"]
-        .iter()
-        .any(|x| has(x))
+    [
+        "ip",
+        "ips",
+        "address",
+        "addresses",
+        "addr",
+        "url",
+        "urls",
+        "domain",
+        "hostname",
+        "hostnames",
+    ]
+    .iter()
+    .any(|x| has(x))
         || matches!(w.as_slice(), [h] if h == "host" || h == "hosts")
         || w.windows(2).any(|p| p[0] == "host" && p[1] == "name")
 }
@@ -378,7 +388,9 @@ impl Redactor {
                 let before = rest[..at].chars().next_back();
                 let after = rest[at + k.len()..].chars().next();
                 let boundary = |c: Option<char>| {
-                    c.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+                    c.is_none_or(|c| {
+                        !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_')
+                    })
                 };
                 res.push_str(&rest[..at]);
                 if boundary(before) && boundary(after) {
@@ -413,7 +425,10 @@ mod tests {
         for s in ["r00t!", "\"p\"", "\"sk\"", "\"a\""] {
             assert!(!t.contains(s), "{s} in {t}");
         }
-        assert!(t.contains("\"name\":\"ok\"") && t.contains("10.0.0.1"), "{t}");
+        assert!(
+            t.contains("\"name\":\"ok\"") && t.contains("10.0.0.1"),
+            "{t}"
+        );
         assert_eq!(scrub_query("page=1&password=x"), "page=1&password=******");
     }
 
@@ -434,8 +449,14 @@ mod tests {
         assert!(t.contains("\"svrIp\":\"198.18.0.2\""), "{t}");
         assert!(t.contains("agent 198.18.0.2:2886 on host-1.example"), "{t}");
         assert!(t.contains("4.2.1.0"), "a version is not an address: {t}");
-        assert!(t.contains("10.0.0.12"), "not learned, not a whole-token match: {t}");
-        assert!(t.contains("OBSERVER") && t.contains("/api/v2") && !t.contains("gw.corp"), "{t}");
+        assert!(
+            t.contains("10.0.0.12"),
+            "not learned, not a whole-token match: {t}"
+        );
+        assert!(
+            t.contains("OBSERVER") && t.contains("/api/v2") && !t.contains("gw.corp"),
+            "{t}"
+        );
         // The same address in a later answer gets the same replacement.
         let mut b = serde_json::json!({"x": "10.0.0.1"});
         r.apply(&mut b);
@@ -468,9 +489,15 @@ mod tests {
         });
         let one = std::fs::read_to_string(dir.join("000001.json")).unwrap();
         assert!(!one.contains("r00t!") && one.contains(MASK), "{one}");
-        assert!(!one.contains("10.1.2.3") && !one.contains("ocp.corp.example"), "{one}");
+        assert!(
+            !one.contains("10.1.2.3") && !one.contains("ocp.corp.example"),
+            "{one}"
+        );
         let two = std::fs::read_to_string(dir.join("000002.json")).unwrap();
-        assert!(two.contains("bytes not recorded") && !two.contains("QUJD"), "{two}");
+        assert!(
+            two.contains("bytes not recorded") && !two.contains("QUJD"),
+            "{two}"
+        );
         // A second recorder continues the numbering.
         let again = Recorder::create(&dir, false).unwrap();
         again.record(&Exchange::default());

@@ -62,11 +62,7 @@ pub async fn verify(key: &AccessKey, now_ms: i64, req: Request) -> Result<Reques
         .iter()
         .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
         .collect();
-    let query = parts
-        .uri
-        .query()
-        .map(sign::parse_query)
-        .unwrap_or_default();
+    let query = parts.uri.query().map(sign::parse_query).unwrap_or_default();
     let content_type = h(header::CONTENT_TYPE);
     let host = h(header::HOST);
     let signed = sign::SignedParts {
@@ -87,8 +83,8 @@ pub async fn verify(key: &AccessKey, now_ms: i64, req: Request) -> Result<Reques
 }
 
 fn refuse(message: &str) -> Response {
-    let mut resp = Fail::new(StatusCode::UNAUTHORIZED, code::NOT_AUTHENTICATED, message)
-        .into_response();
+    let mut resp =
+        Fail::new(StatusCode::UNAUTHORIZED, code::NOT_AUTHENTICATED, message).into_response();
     resp.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("OCP-ACCESS-KEY-HMACSHA1"),

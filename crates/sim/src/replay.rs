@@ -62,7 +62,10 @@ impl Recording {
             .collect();
         files.sort();
         if files.is_empty() {
-            anyhow::bail!("{}: no recorded exchanges (NNNNNN.json files)", dir.display());
+            anyhow::bail!(
+                "{}: no recorded exchanges (NNNNNN.json files)",
+                dir.display()
+            );
         }
         let mut rec = Recording::default();
         for (_, path) in files {

@@ -284,7 +284,12 @@ pub fn access_key_check(
     let what = profile::auth_description(r);
     match profile::known_access_key(r)? {
         Ok(k) => {
-            emit(Check::new(C, "access key", Status::Pass, format!("{what} (secret not shown)")));
+            emit(Check::new(
+                C,
+                "access key",
+                Status::Pass,
+                format!("{what} (secret not shown)"),
+            ));
             Some(k)
         }
         Err(e) => {

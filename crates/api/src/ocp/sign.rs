@@ -249,7 +249,10 @@ mod tests {
     /// The V4.0.3 page's example 1: a POST with a body and an `x-ocp-` header.
     #[test]
     fn doc_example_post_with_body_and_ocp_header() {
-        let key = AccessKey::new("cqammmxBpfGjFlto", Secret::new("2fc0c299cc94c6be266f2ceece765d4d"));
+        let key = AccessKey::new(
+            "cqammmxBpfGjFlto",
+            Secret::new("2fc0c299cc94c6be266f2ceece765d4d"),
+        );
         let body = br#"{"name":"test01","description":"test","regionId":1}"#;
         assert_eq!(content_md5(Some(body)), "186974DB33A090A16D3E2CA35F547B56");
         let headers = pairs(&[("x-ocp-data", "A,1"), ("Accept", "application/json")]);
@@ -292,7 +295,10 @@ mod tests {
             string_to_sign(&p),
             "GET\n\napplication/json;charset=utf-8\nTue, 17 Jan 2023 04:14:02 GMT\nocp.alibaba.net:8080\n\n/api/v2/compute/idcs?size=100"
         );
-        assert_eq!(signature(&sk, &string_to_sign(&p)), "TsQD6HDOuZuJ409m0wdnZPmijlc=");
+        assert_eq!(
+            signature(&sk, &string_to_sign(&p)),
+            "TsQD6HDOuZuJ409m0wdnZPmijlc="
+        );
     }
 
     /// The V4.2.2 page's complete example: a GET with six query parameters (sorted and
@@ -324,12 +330,21 @@ mod tests {
             path_and_query(p.path, p.query),
             "/api/v2/monitor/top?endTime=2024-04-15T14%3A30%3A55%2B08%3A00&groupBy=app%2Csvr_ip%2Cdevice%2Cmount_point&labels=svr_ip%3A127.0.0.1&maxPoints=360&metrics=host_disk_total&startTime=2024-04-15T14%3A29%3A55%2B08%3A00"
         );
-        assert_eq!(signature(&sk, &string_to_sign(&p)), "To11kg1EsB/dPWyDnnpuUzIUoQk=");
+        assert_eq!(
+            signature(&sk, &string_to_sign(&p)),
+            "To11kg1EsB/dPWyDnnpuUzIUoQk="
+        );
     }
 
     #[test]
     fn repeated_parameters_join_sorted_values_and_rfc3986_escapes() {
-        let q = pairs(&[("b", "2"), ("a", "3"), ("a", "1"), ("a", "2"), ("s", "x y*~")]);
+        let q = pairs(&[
+            ("b", "2"),
+            ("a", "3"),
+            ("a", "1"),
+            ("a", "2"),
+            ("s", "x y*~"),
+        ]);
         assert_eq!(path_and_query("/p", &q), "/p?a=1%2C2%2C3&b=2&s=x%20y%2A~");
         assert_eq!(path_and_query("/p", &[]), "/p");
         let h = pairs(&[("X-OCP-B", "2"), ("x-ocp-a", "1"), ("x-other", "n")]);
@@ -339,7 +354,10 @@ mod tests {
 
     #[test]
     fn dates_and_headers_round_trip() {
-        assert_eq!(http_date(1_673_926_437_000), "Tue, 17 Jan 2023 03:33:57 GMT");
+        assert_eq!(
+            http_date(1_673_926_437_000),
+            "Tue, 17 Jan 2023 03:33:57 GMT"
+        );
         assert_eq!(
             crate::time::parse_http_date(&http_date(1_673_926_437_000)),
             Some(1_673_926_437_000)

@@ -76,7 +76,10 @@ async fn record(State(log): State<Log>, req: Request) -> Response {
 }
 
 fn key() -> AccessKey {
-    AccessKey::new("cqammmxBpfGjFlto", Secret::new("2fc0c299cc94c6be266f2ceece765d4d"))
+    AccessKey::new(
+        "cqammmxBpfGjFlto",
+        Secret::new("2fc0c299cc94c6be266f2ceece765d4d"),
+    )
 }
 
 async fn signing_client() -> (OcpClient, Log, Arc<AtomicI64>) {
@@ -89,7 +92,11 @@ async fn signing_client() -> (OcpClient, Log, Arc<AtomicI64>) {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
-    let mut cfg = OcpConfig::new(format!("http://{addr}"), "admin", Secret::new("pw-not-sent"));
+    let mut cfg = OcpConfig::new(
+        format!("http://{addr}"),
+        "admin",
+        Secret::new("pw-not-sent"),
+    );
     cfg.access_key = Some(key());
     let now = Arc::new(AtomicI64::new(1_673_926_437_000));
     let clock = now.clone();
@@ -123,13 +130,26 @@ async fn every_request_is_signed_as_sent_and_never_carries_the_password() {
     assert_eq!(v.len(), 2);
     for s in &v {
         let auth = s.header("authorization").expect("authorization");
-        assert!(auth.starts_with("OCP-ACCESS-KEY-HMACSHA1 cqammmxBpfGjFlto:"), "{auth}");
-        assert_eq!(auth, s.expected_authorization(&key()), "{} {}", s.method, s.path);
+        assert!(
+            auth.starts_with("OCP-ACCESS-KEY-HMACSHA1 cqammmxBpfGjFlto:"),
+            "{auth}"
+        );
+        assert_eq!(
+            auth,
+            s.expected_authorization(&key()),
+            "{} {}",
+            s.method,
+            s.path
+        );
         assert_eq!(s.header("date"), Some("Tue, 17 Jan 2023 03:33:57 GMT"));
         assert!(!auth.contains("Basic"));
         assert!(s.headers.iter().all(|(_, v)| !v.contains("pw-not-sent")));
     }
-    assert!(v[0].query.contains("status=") && v[0].query.contains("page=2"), "{}", v[0].query);
+    assert!(
+        v[0].query.contains("status=") && v[0].query.contains("page=2"),
+        "{}",
+        v[0].query
+    );
     assert_eq!(v[1].method, "POST");
     assert!(!v[1].body.is_empty());
     // Changing what was signed breaks the signature.

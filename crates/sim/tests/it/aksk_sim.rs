@@ -74,8 +74,8 @@ async fn signed_gets_and_posts_are_accepted() {
         assert_ne!(e.status(), Some(401), "{e:?}");
     }
     // HTTP Basic still works beside the access key.
-    let basic = OcpClient::new(OcpConfig::new(s.url(), "admin", Secret::new("aaAA11__")))
-        .expect("client");
+    let basic =
+        OcpClient::new(OcpConfig::new(s.url(), "admin", Secret::new("aaAA11__"))).expect("client");
     basic
         .list_clusters(&PageQuery::default(), &ClusterFilter::default())
         .await
@@ -191,14 +191,13 @@ async fn a_changed_path_query_or_body_breaks_the_signature() {
         assert_eq!(v["error"]["code"], 30000, "{text}");
     }
     // A body changed after signing.
-    let post = (
-        "POST",
-        "/api/v2/tasks/instances/1/retry",
-        "",
-        r#"{"a":1}"#,
-    );
-    let (status, text) =
-        send_tampered(&s, post, ("/api/v2/tasks/instances/1/retry", "", r#"{"a":2}"#)).await;
+    let post = ("POST", "/api/v2/tasks/instances/1/retry", "", r#"{"a":1}"#);
+    let (status, text) = send_tampered(
+        &s,
+        post,
+        ("/api/v2/tasks/instances/1/retry", "", r#"{"a":2}"#),
+    )
+    .await;
     assert_eq!(status, 401, "{text}");
     assert!(text.contains("signature mismatch"), "{text}");
     // Parameters in another order are the same request.
