@@ -187,19 +187,29 @@ pub fn is_secret_name(key: &str) -> bool {
     .any(|s| k.contains(s))
 }
 
-/// Replace the value of every secret-named field, at any depth.
+/// Replace the text of every secret-named field, at any depth (a flag or a number under such
+/// a name, `passwordSet: true`, is no secret and keeps its type, so a replay still decodes).
 pub fn scrub(v: &mut Value) {
     match v {
         Value::Object(m) => {
             for (k, val) in m.iter_mut() {
-                if is_secret_name(k) && !val.is_null() {
-                    *val = Value::String(MASK.into());
+                if is_secret_name(k) {
+                    mask_strings(val);
                 } else {
                     scrub(val);
                 }
             }
         }
         Value::Array(a) => a.iter_mut().for_each(scrub),
+        _ => {}
+    }
+}
+
+fn mask_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => *s = MASK.into(),
+        Value::Array(a) => a.iter_mut().for_each(mask_strings),
+        Value::Object(m) => m.values_mut().for_each(mask_strings),
         _ => {}
     }
 }
@@ -419,9 +429,15 @@ mod tests {
             "accessKeySecret": "sk",
             "agentPassword": "a",
             "name": "ok",
+            "passwordSet": true,
+            "hostCredential": {"username": "u", "password": "hp"},
         });
         scrub(&mut v);
         let t = v.to_string();
+        assert!(
+            t.contains("\"passwordSet\":true") && !t.contains("hp"),
+            "{t}"
+        );
         for s in ["r00t!", "\"p\"", "\"sk\"", "\"a\""] {
             assert!(!t.contains(s), "{s} in {t}");
         }

@@ -389,7 +389,13 @@ impl OcpClient {
         } else if self.inner.access_key.is_none() {
             req = req.basic_auth(&self.inner.user, Some(self.inner.password.expose()));
         }
-        let recorded_body = self.inner.recorder.as_ref().and(body.clone());
+        // Wiped when dropped: a body may carry a password (masked before it is written).
+        let recorded_body = self
+            .inner
+            .recorder
+            .as_ref()
+            .and(body.clone())
+            .map(zeroize::Zeroizing::new);
         if let Some(b) = body {
             req = req.body(b);
         }
@@ -458,7 +464,7 @@ impl OcpClient {
                 query: &recorded_query,
                 status,
                 response_headers: kept_headers,
-                request_body: recorded_body.as_deref(),
+                request_body: recorded_body.as_ref().map(|b| b.as_slice()),
                 response_body: &buf,
             });
         }
