@@ -55,8 +55,10 @@ fn task_show_signs_with_the_access_key_and_asks_no_password() {
     let url = h.url();
     let id = task.to_string();
     let args = ["task", "show", id.as_str(), "--url", url.as_str()];
+    // At the most verbose log level: neither the secret nor the signed header is logged.
+    let verbose: Vec<&str> = args.iter().copied().chain(["-vvv"]).collect();
     let out = obtui(
-        &args,
+        &verbose,
         &[("OBTUI_ACCESS_KEY_ID", AK), ("OBTUI_ACCESS_KEY_SECRET", SK)],
         "/nonexistent-obtui-test",
     );
@@ -65,6 +67,11 @@ fn task_show_signs_with_the_access_key_and_asks_no_password() {
         String::from_utf8_lossy(&out.stderr),
     );
     assert!(!stderr.contains("assword"), "no password asked: {stderr}");
+    assert!(
+        !stderr.contains(SK) && !stderr.contains("OCP-ACCESS-KEY-HMACSHA1 "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("OCP request"), "the log is on: {stderr}");
     assert!(stdout.contains(&id), "{stdout}\n{stderr}");
     assert!(
         !stderr.contains("401"),
