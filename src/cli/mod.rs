@@ -16,6 +16,9 @@ Examples:
   obtui demo                                  try it: an in-process simulator, no set-up
   OBTUI_PASSWORD=… obtui --url http://ocp:8080 --user admin
   obtui --profile prod                        a profile from the config file
+  OBTUI_ACCESS_KEY_ID=… OBTUI_ACCESS_KEY_SECRET=… obtui --url http://ocp:8080   AK/SK, no password
+  obtui --record DIR --redact --profile prod  record a session (secrets removed) for a bug report
+  obtui sim --replay DIR                      serve a recording back
   obtui sim --listen 127.0.0.1:8080           the simulator alone, for scripts and tests
   obtui watch 13089004 && echo done           wait for a task in a script (exit 0 / 1 / 2)
   obtui task show --file task.json            render a saved task as text
@@ -36,7 +39,8 @@ pub struct GlobalOpts {
     /// OCP base URL, e.g. http://10.0.0.1:8080
     #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
-    /// OCP user (the password comes from OBTUI_PASSWORD, password_command, or a prompt)
+    /// OCP user (the password comes from OBTUI_PASSWORD, password_command, or a prompt; with an
+    /// access key, OBTUI_ACCESS_KEY_ID or access_key_id, no password is used)
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
     /// Profile from the config file
