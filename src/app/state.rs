@@ -226,6 +226,9 @@ pub struct App {
     pub has_obshell: bool,
     /// The obshell agent's address, when the profile names one (wizards say where they send).
     pub obshell_url: Option<String>,
+    /// The AccessKey id OCP requests are signed with (AK/SK); `None`: HTTP Basic with a
+    /// password. The header says which; `:login` re-reads the key instead of asking a password.
+    pub access_key_id: Option<String>,
     /// The `:` commands run in this session, oldest first (Up / Down in command mode).
     pub command_history: Vec<String>,
     /// The live state of DAG views and details a `:` jump covered, restored when Esc comes
@@ -312,6 +315,7 @@ impl App {
             task_backend: Backend::Ocp,
             has_obshell: false,
             obshell_url: None,
+            access_key_id: None,
             command_history: Vec::new(),
             parked_dags: Vec::new(),
             parked_details: Vec::new(),
@@ -1126,7 +1130,11 @@ impl App {
                 if e.is_unauthorized() {
                     self.flash(
                         Level::Warn,
-                        "the server refused the login — :login to enter the password again",
+                        if self.access_key_id.is_some() {
+                            "the server refused the access key signature — check the key and this host's clock; :login reads the key again"
+                        } else {
+                            "the server refused the login — :login to enter the password again"
+                        },
                     );
                 }
             }
@@ -1658,6 +1666,11 @@ impl App {
                 }
                 None => self.flash(Level::Info, "nothing to copy here"),
             },
+            Action::Login if self.access_key_id.is_some() => {
+                // Signed requests: no password to ask; a new session reads the key again.
+                self.flash(Level::Info, "reading the access key again");
+                return vec![Effect::Login(obtui_api::secret::Secret::default())];
+            }
             Action::Login => {
                 let prompt = format!(
                     "Password for {} at {}",

@@ -16,6 +16,9 @@ Examples:
   obtui demo                                  try it: an in-process simulator, no set-up
   OBTUI_PASSWORD=… obtui --url http://ocp:8080 --user admin
   obtui --profile prod                        a profile from the config file
+  OBTUI_ACCESS_KEY_ID=… OBTUI_ACCESS_KEY_SECRET=… obtui --url http://ocp:8080   AK/SK, no password
+  obtui --record DIR --redact --profile prod  record a session (secrets removed) for a bug report
+  obtui sim --replay DIR                      serve a recording back
   obtui sim --listen 127.0.0.1:8080           the simulator alone, for scripts and tests
   obtui watch 13089004 && echo done           wait for a task in a script (exit 0 / 1 / 2)
   obtui task show --file task.json            render a saved task as text
@@ -36,7 +39,8 @@ pub struct GlobalOpts {
     /// OCP base URL, e.g. http://10.0.0.1:8080
     #[arg(long, global = true, value_name = "URL")]
     pub url: Option<String>,
-    /// OCP user (the password comes from OBTUI_PASSWORD, password_command, or a prompt)
+    /// OCP user (the password comes from OBTUI_PASSWORD, password_command, or a prompt; with an
+    /// access key, OBTUI_ACCESS_KEY_ID or access_key_id, no password is used)
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
     /// Profile from the config file
@@ -60,6 +64,13 @@ pub struct GlobalOpts {
     /// ASCII glyphs and borders only (automatic with a non-UTF-8 locale)
     #[arg(long, global = true)]
     pub ascii: bool,
+    /// Record every request and answer into DIR as JSON files, secrets removed (for a bug
+    /// report; replay with `obtui sim --replay DIR`)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub record: Option<std::path::PathBuf>,
+    /// With --record: replace IP addresses and host names consistently in the recording
+    #[arg(long, global = true, requires = "record")]
+    pub redact: bool,
     /// More log detail: -v info, -vv debug, -vvv trace (RUST_LOG overrides)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -79,6 +90,17 @@ pub enum Cmd {
         /// Read the simulator's login password from this environment variable
         #[arg(long, value_name = "VAR")]
         password_env: Option<String>,
+        /// Also accept requests signed with this OCP AccessKey id (AK/SK, verified as OCP does);
+        /// the secret comes from --access-key-secret-env
+        #[arg(long, value_name = "AK", requires = "access_key_secret_env")]
+        access_key_id: Option<String>,
+        /// Read the AccessKey secret (SK) from this environment variable
+        #[arg(long, value_name = "VAR", requires = "access_key_id")]
+        access_key_secret_env: Option<String>,
+        /// Serve a recording made with `obtui --record DIR` instead of the simulated world:
+        /// the recorded answer for each method, path and query (the latest for a repeated GET)
+        #[arg(long, value_name = "DIR")]
+        replay: Option<std::path::PathBuf>,
         /// Also serve obshell agents on their own ports: the cluster agent here, its two other
         /// members and two SINGLE agents (ready to scale out) on the next ports
         #[arg(long, value_name = "ADDR")]
@@ -251,6 +273,11 @@ fn end_quietly_on_broken_pipe() {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let paths = Paths::from_env();
+    if let Some(dir) = &cli.global.record {
+        let rec = obtui_api::record::Recorder::create(dir, cli.global.redact)
+            .with_context(|| format!("--record {}", dir.display()))?;
+        obtui_api::record::install(std::sync::Arc::new(rec));
+    }
     let verbosity = cli.global.verbose;
     match &cli.cmd {
         // The TUI owns the terminal: its log goes to the file.
@@ -294,8 +321,31 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             listen,
             sim,
             password_env,
+            access_key_id,
+            access_key_secret_env,
+            replay,
             obshell_listen,
         }) => {
+            if let Some(dir) = replay {
+                return runtime()?.block_on(async move {
+                    let h = obtui_sim::replay::start(listen, &dir).await?;
+                    println!(
+                        "obtui replay of {} ({} exchanges) listening on {}",
+                        dir.display(),
+                        h.exchanges,
+                        h.url()
+                    );
+                    println!(
+                        "  connect with: OBTUI_PASSWORD=any obtui --url {} (any credentials)",
+                        h.url()
+                    );
+                    use std::io::Write;
+                    let _ = std::io::stdout().flush();
+                    wait_for_shutdown_signal().await;
+                    h.shutdown().await;
+                    Ok(ExitCode::SUCCESS)
+                });
+            }
             let password = match password_env {
                 Some(var) => {
                     Some(Secret::new(std::env::var(&var).map_err(|_| {
@@ -304,7 +354,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 None => None,
             };
-            let opts = sim.options(cli.global.user.clone(), password)?;
+            let mut opts = sim.options(cli.global.user.clone(), password)?;
+            if let (Some(id), Some(var)) = (access_key_id, access_key_secret_env) {
+                let sk = std::env::var(&var).map_err(|_| {
+                    anyhow!("--access-key-secret-env {var}: the variable is not set")
+                })?;
+                if sk.is_empty() || id.trim().is_empty() {
+                    return Err(anyhow!("the access key id and secret must not be empty"));
+                }
+                opts.access_key = Some(obtui_api::ocp::AccessKey::new(id.trim(), Secret::new(sk)));
+            }
+            let auth_modes = match &opts.access_key {
+                Some(k) => format!("HTTP Basic, or AK/SK with access key {}", k.id),
+                None => "HTTP Basic".to_string(),
+            };
             let user = opts.user.clone();
             let custom_password =
                 opts.password.expose() != obtui_sim::SimOptions::default().password.expose();
@@ -319,7 +382,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     None => None,
                 };
                 println!("obtui simulator listening on {}", handle.url());
-                println!("  OCP API:     {}/api/v2  (HTTP Basic)", handle.url());
+                println!("  OCP API:     {}/api/v2  ({auth_modes})", handle.url());
                 println!("  obshell API: {}/api/v1", handle.url());
                 if custom_password {
                     println!("  login:       {user} / (from --password-env)");
@@ -398,6 +461,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     insecure: false,
                     obshell_url: Some(handle.url()),
                     obshell_password_command: None,
+                    // The demo keeps HTTP Basic whatever the environment says.
+                    access_key_id: None,
+                    access_key_secret_command: None,
                 };
                 let run = crate::runtime::RunOpts {
                     demo: true,
@@ -562,12 +628,20 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
     if let Some(w) = warning.filter(|_| resolved.plaintext_password.is_some()) {
         eprintln!("obtui: warning: {w}");
     }
-    let password = obtain_password(&resolved)?;
+    // With an access key every request is signed: no password is asked for.
+    let password = if profile::access_key_id(&resolved).is_some() {
+        Secret::default()
+    } else {
+        obtain_password(&resolved)?
+    };
     Ok((resolved, password))
 }
 
 fn client_for(r: &profile::Resolved, password: Secret) -> Result<obtui_api::ocp::OcpClient> {
     let mut cfg = obtui_api::ocp::OcpConfig::new(r.url.clone(), r.user.clone(), password);
+    cfg.access_key = profile::known_access_key(r)
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
     cfg.ca_cert = r.ca_cert.clone();
     cfg.insecure = r.insecure;
     obtui_api::ocp::OcpClient::new(cfg).map_err(|e| anyhow!("{e}"))
@@ -676,7 +750,10 @@ fn config_check(paths: &Paths, g: &GlobalOpts) -> ExitCode {
             Ok(r) => {
                 println!("  url        {}", r.url);
                 println!("  user       {}", r.user);
-                let pw = if std::env::var_os("OBTUI_PASSWORD").is_some() {
+                println!("  auth       {}", profile::auth_description(&r));
+                let pw = if profile::access_key_id(&r).is_some() {
+                    "not used (requests are signed with the access key)".to_string()
+                } else if std::env::var_os("OBTUI_PASSWORD").is_some() {
                     "from OBTUI_PASSWORD".to_string()
                 } else if let Some(c) = &r.password_command {
                     format!("from password_command `{c}`")

@@ -9,6 +9,9 @@
 //! url = "http://ocp.example:8080"
 //! user = "admin"
 //! password_command = "pass show ocp/admin"   # recommended: nothing secret in this file
+//! # or, instead of a password, sign every request with an OCP AccessKey (OCP >= 4.0.3):
+//! # access_key_id = "gDCcIqbkJJINjXBn"
+//! # access_key_secret_command = "pass show ocp/ak-secret"
 //! read_only = true
 //! theme = "default"
 //! refresh = 5            # seconds between refreshes of the visible pane
@@ -33,6 +36,11 @@ pub struct Profile {
     pub password_command: Option<String>,
     /// A plaintext password. Discouraged (a warning is shown); prefer `password_command`.
     pub password: Option<String>,
+    /// An OCP AccessKey id (AK): every request is signed with it, no password is used.
+    pub access_key_id: Option<String>,
+    /// A shell command whose first line of output is the AccessKey secret (SK). The secret is
+    /// never kept in this file.
+    pub access_key_secret_command: Option<String>,
     pub read_only: Option<bool>,
     pub theme: Option<String>,
     /// Refresh interval in seconds.
@@ -176,6 +184,8 @@ pub struct Resolved {
     pub insecure: bool,
     pub obshell_url: Option<String>,
     pub obshell_password_command: Option<String>,
+    pub access_key_id: Option<String>,
+    pub access_key_secret_command: Option<String>,
 }
 
 pub const DEFAULT_REFRESH: Duration = Duration::from_secs(5);
@@ -290,6 +300,13 @@ impl Resolver {
             insecure: f.insecure || p.insecure.unwrap_or(false),
             obshell_url: p.obshell_url.clone(),
             obshell_password_command: p.obshell_password_command.clone(),
+            // The environment's id wins over the profile's.
+            access_key_id: std::env::var("OBTUI_ACCESS_KEY_ID")
+                .ok()
+                .or_else(|| p.access_key_id.clone())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+            access_key_secret_command: p.access_key_secret_command.clone(),
         })
     }
 }
@@ -347,7 +364,56 @@ pub fn obshell_password(r: &Resolved) -> Result<Option<Secret>, String> {
 
 /// Every environment variable obtui reads a secret from. None of them reaches a child
 /// process (`password_command` and `obshell_password_command` run without them).
-pub const SECRET_ENV: &[&str] = &["OBTUI_PASSWORD", "OBTUI_OBSHELL_PASSWORD"];
+pub const SECRET_ENV: &[&str] = &[
+    "OBTUI_PASSWORD",
+    "OBTUI_OBSHELL_PASSWORD",
+    "OBTUI_ACCESS_KEY_SECRET",
+];
+
+/// The AccessKey id OCP requests are signed with: `OBTUI_ACCESS_KEY_ID`, else the profile's
+/// `access_key_id` (merged by [`Resolver::resolve`]); `None`: HTTP Basic with a password.
+pub fn access_key_id(r: &Resolved) -> Option<String> {
+    r.access_key_id.clone()
+}
+
+/// How OCP requests authenticate, in words (never the secret): for `config check`, `doctor`
+/// and the start-up messages.
+pub fn auth_description(r: &Resolved) -> String {
+    match access_key_id(r) {
+        Some(id) => {
+            let secret = if std::env::var_os("OBTUI_ACCESS_KEY_SECRET").is_some() {
+                "secret from OBTUI_ACCESS_KEY_SECRET".to_string()
+            } else if let Some(c) = &r.access_key_secret_command {
+                format!("secret from access_key_secret_command `{c}`")
+            } else {
+                "no secret: set OBTUI_ACCESS_KEY_SECRET or access_key_secret_command".to_string()
+            };
+            format!("AccessKey {id} (AK/SK signature; {secret})")
+        }
+        None => format!("{} with a password (HTTP Basic)", r.user),
+    }
+}
+
+/// The AccessKey to sign OCP requests with, when one is configured: its id
+/// ([`access_key_id`]) and its secret from `OBTUI_ACCESS_KEY_SECRET`, else from
+/// `access_key_secret_command`. `None`: no access key (HTTP Basic). An id without a secret is
+/// an error, never a silent fall back to a password.
+pub fn known_access_key(r: &Resolved) -> Option<Result<obtui_api::ocp::AccessKey, String>> {
+    let id = access_key_id(r)?;
+    if let Ok(sk) = std::env::var("OBTUI_ACCESS_KEY_SECRET") {
+        if !sk.is_empty() {
+            return Some(Ok(obtui_api::ocp::AccessKey::new(id, Secret::new(sk))));
+        }
+    }
+    Some(match &r.access_key_secret_command {
+        Some(c) => run_password_command(c)
+            .map(|sk| obtui_api::ocp::AccessKey::new(id, sk))
+            .map_err(|e| format!("access_key_secret_command: {e}")),
+        None => Err(format!(
+            "access key {id} has no secret: set OBTUI_ACCESS_KEY_SECRET or access_key_secret_command"
+        )),
+    })
+}
 
 /// The OCP password without asking: `OBTUI_PASSWORD`, else the profile's `password_command`,
 /// else its plaintext `password`; `None` when only a prompt is left. The same sources at start
@@ -531,6 +597,44 @@ url = "http://lab:8080"
         let clean = ConfigFile::parse("[profiles.a]\nurl = \"http://x:1\"\n").unwrap();
         assert_eq!(check_plaintext_passwords(&path, &clean), Ok(None));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_access_key_profile_signs_and_its_secret_comes_from_a_command() {
+        let cfg = ConfigFile::parse(
+            "[profiles.ak]\nurl = \"http://ocp:8080\"\naccess_key_id = \"gDCcIqbkJJINjXBn\"\naccess_key_secret_command = \"printf 'sk-1\\\\n'\"\n",
+        )
+        .unwrap();
+        let (name, p) = cfg.select(Some("ak")).unwrap();
+        let r = Resolver::new(name).profile(&p).resolve().unwrap();
+        assert_eq!(r.access_key_id.as_deref(), Some("gDCcIqbkJJINjXBn"));
+        let d = auth_description(&r);
+        assert!(
+            d.contains("AccessKey gDCcIqbkJJINjXBn") && d.contains("AK/SK"),
+            "{d}"
+        );
+        let k = known_access_key(&r).unwrap().unwrap();
+        assert_eq!(
+            (k.id.as_str(), k.secret.expose()),
+            ("gDCcIqbkJJINjXBn", "sk-1")
+        );
+        // An id without any secret is an error, not a fall back to a password.
+        let bare = Resolved {
+            access_key_secret_command: None,
+            ..r.clone()
+        };
+        let e = known_access_key(&bare).unwrap().unwrap_err();
+        assert!(e.contains("no secret"), "{e}");
+        // The secret itself has no setting: it cannot be written into the file.
+        let e = ConfigFile::parse("[profiles.a]\naccess_key_secret = \"sk\"\n").unwrap_err();
+        assert!(e.contains("access_key_secret"), "{e}");
+        // Without an id: HTTP Basic.
+        let basic = Resolved {
+            access_key_id: None,
+            ..r
+        };
+        assert!(known_access_key(&basic).is_none());
+        assert!(auth_description(&basic).contains("HTTP Basic"));
     }
 
     #[test]

@@ -179,11 +179,15 @@ impl Session {
         let ocp = if r.url.is_empty() {
             None
         } else {
+            // With an access key every OCP request is signed; its secret is read again at each
+            // session start (`:login` re-reads it).
+            let access_key = crate::config::profile::known_access_key(r).transpose()?;
             Some(
                 OcpClient::new(OcpConfig {
                     base_url: r.url.clone(),
                     user: r.user.clone(),
                     password: password.clone(),
+                    access_key,
                     accept_language: "en-US".into(),
                     connect_timeout: Duration::from_secs(5),
                     request_timeout: Duration::from_secs(20),
@@ -399,7 +403,11 @@ impl Session {
 /// The passwords for a profile switched to at run time, from the same sources as at start
 /// (`None`: only a prompt is left for the OCP one).
 fn profile_password(r: &Resolved) -> Option<Result<(Secret, Option<Secret>), String>> {
-    use crate::config::profile::{known_password, obshell_password};
+    use crate::config::profile::{access_key_id, known_password, obshell_password};
+    if access_key_id(r).is_some() {
+        // Requests are signed with the access key: no password to ask for.
+        return Some(obshell_password(r).map(|o| (Secret::default(), o)));
+    }
     Some(known_password(r)?.and_then(|pw| Ok((pw, obshell_password(r)?))))
 }
 
@@ -460,6 +468,7 @@ pub async fn run_tui(
         .obshell_url
         .as_deref()
         .map(crate::poll::convert::obshell::agent_label);
+    app.access_key_id = crate::config::profile::access_key_id(&r);
     if let Some(w) = theme_warning {
         app.flash(Level::Warn, w);
     }
@@ -814,6 +823,7 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
         .obshell_url
         .as_deref()
         .map(crate::poll::convert::obshell::agent_label);
+    app.access_key_id = crate::config::profile::access_key_id(r);
     if let Some(w) = warn {
         app.flash(Level::Warn, w);
     }

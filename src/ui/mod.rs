@@ -215,6 +215,16 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         ));
         right.push(Span::raw(" "));
     }
+    if app.access_key_id.is_some() {
+        // Requests are signed with an AccessKey (AK/SK), not a password (HTTP Basic).
+        right.push(Span::styled(
+            " AK/SK ",
+            Style::default()
+                .fg(t.accent)
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+        right.push(Span::raw(" "));
+    }
     let info_at = right.len();
     right.extend([
         // Every time on screen is in this zone: said once, here.
@@ -886,6 +896,22 @@ mod poll_label_tests {
             let h = header(&app);
             assert!(h.contains(want), "{ago} ms: {h}");
         }
+    }
+
+    #[test]
+    fn the_header_says_when_requests_are_signed_with_an_access_key() {
+        let mut app = app();
+        assert!(!header(&app).contains("AK/SK"), "{}", header(&app));
+        app.access_key_id = Some("gDCcIqbkJJINjXBn".into());
+        let h = header(&app);
+        assert!(h.contains(" AK/SK "), "{h}");
+        // :login asks for no password: it reads the key again.
+        let effects = app.perform(crate::app::actions::Action::Login);
+        assert!(
+            matches!(effects.as_slice(), [crate::app::state::Effect::Login(pw)] if pw.is_empty()),
+            "{effects:?}"
+        );
+        assert!(!matches!(app.mode, crate::app::state::Mode::Password(_)));
     }
 
     #[test]

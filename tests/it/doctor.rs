@@ -409,3 +409,45 @@ fn an_obshell_profile_checks_the_agent_and_its_password() {
     );
     assert!(!text.contains("not-the-Password-1"), "{text}");
 }
+
+#[test]
+fn an_access_key_profile_is_checked_with_signed_requests_and_its_secret_stays_secret() {
+    const AK: &str = "gDCcIqbkJJINjXBn";
+    const SK: &str = "d75332c5eed8d440a84a35ac6248d397";
+    let sim = LoopbackSim::start(SimOptions {
+        access_key: Some(obtui_api::ocp::AccessKey::new(
+            AK,
+            obtui_api::secret::Secret::new(SK),
+        )),
+        ..SimOptions::default()
+    });
+    let home = Home::new("aksk");
+    let sk_file = home.0.join("sk");
+    std::fs::write(&sk_file, format!("{SK}\n")).unwrap();
+    let bad_file = home.0.join("bad");
+    std::fs::write(&bad_file, "not-the-secret-9\n").unwrap();
+    home.write_config(
+        &format!(
+            "[profiles.ak]\nurl = \"{}\"\naccess_key_id = \"{AK}\"\naccess_key_secret_command = \"cat {}\"\n[profiles.bad]\nurl = \"{}\"\naccess_key_id = \"{AK}\"\naccess_key_secret_command = \"cat {}\"\n",
+            sim.url,
+            sk_file.display(),
+            sim.url,
+            bad_file.display()
+        ),
+        0o600,
+    );
+    // No OBTUI_PASSWORD and no terminal: nothing to ask, the key is enough.
+    let (out, text) = home.doctor(None, &["--profile", "ak"]);
+    assert_eq!(code(&out), 0, "{text}");
+    assert_eq!(status(&text, "access key"), "PASS", "{text}");
+    assert_eq!(status(&text, "authentication"), "PASS", "{text}");
+    assert!(
+        line(&text, "authentication").0.contains("AK/SK signature"),
+        "{text}"
+    );
+    assert!(!text.contains(SK), "the secret is never printed:\n{text}");
+    let (out, text) = home.doctor(None, &["--profile", "bad"]);
+    assert_ne!(code(&out), 0, "{text}");
+    assert_eq!(status(&text, "authentication"), "FAIL", "{text}");
+    assert!(!text.contains("not-the-secret-9"), "{text}");
+}

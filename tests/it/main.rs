@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod aksk_binary;
 mod cli_misc;
 mod common;
 mod dag_live;
@@ -29,6 +30,7 @@ mod log_tmux;
 mod raw_json;
 mod readonly_actions;
 mod readonly_binary;
+mod record_replay;
 mod secondary_parts;
 mod secrets_binary;
 mod secrets_debug;

@@ -79,6 +79,8 @@ impl Rig {
             insecure: false,
             obshell_url: Some(url),
             obshell_password_command: None,
+            access_key_id: None,
+            access_key_secret_command: None,
         };
         let (tx, rx) = mpsc::channel(64);
         let session = Session::start(&resolved, Secret::new(PASSWORD), None, &tx).expect("session");

@@ -3,6 +3,7 @@
 pub mod error;
 pub mod obshell;
 pub mod ocp;
+pub mod record;
 pub mod secret;
 pub mod time;
 pub mod work;

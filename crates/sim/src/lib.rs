@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod aksk;
 pub mod clock;
 pub mod engine;
 pub mod envelope;
@@ -24,6 +25,7 @@ pub mod ocp_routes;
 pub mod ops_routes;
 pub mod params;
 pub mod proxy_takeover;
+pub mod replay;
 pub mod serve;
 pub mod takeover;
 pub mod templates;
@@ -62,6 +64,8 @@ pub struct SimOptions {
     pub password: Secret,
     /// Subtask names that fail on their first run (e.g. "Run io calibration").
     pub fail_subtasks: Vec<String>,
+    /// Also accept requests signed with this OCP AccessKey (AK/SK), verified as OCP does.
+    pub access_key: Option<obtui_api::ocp::AccessKey>,
     /// Where the simulator (OCP tasks and obshell DAGs alike) reads "now": the wall clock by
     /// default; a [`Clock::manual`] lets a test step time with [`SimHandle::advance`].
     pub clock: Clock,
@@ -76,6 +80,7 @@ impl Default for SimOptions {
             user: "admin".into(),
             password: Secret::new("aaAA11__"),
             fail_subtasks: Vec::new(),
+            access_key: None,
             clock: Clock::default(),
         }
     }
@@ -101,6 +106,7 @@ pub struct Inner {
     obshell: obshell::ObshellSim,
     user: String,
     password: RwLock<Secret>,
+    access_key: Option<obtui_api::ocp::AccessKey>,
     db: Mutex<Db>,
     faults: Mutex<faults::Faults>,
     rate: Mutex<faults::RateWindow>,
@@ -149,6 +155,7 @@ impl SimState {
             obshell,
             user: opts.user,
             password: RwLock::new(opts.password),
+            access_key: opts.access_key,
             db: Mutex::new(db),
             faults: Mutex::new(faults::Faults::default()),
             rate: Mutex::new(faults::RateWindow::default()),
@@ -444,8 +451,17 @@ async fn method_not_allowed(state: SimState, req: Request) -> Response {
     .into_response()
 }
 
-/// HTTP Basic on every OCP API route (the probes and `/sim/` are mounted outside it).
+/// HTTP Basic, or an AccessKey signature when one is configured, on every OCP API route (the
+/// probes and `/sim/` are mounted outside it).
 async fn auth(State(state): State<SimState>, req: Request, next: Next) -> Response {
+    if let Some(key) = &state.0.access_key {
+        if aksk::is_access_key_request(&req) {
+            return match aksk::verify(key, state.now_ms(), req).await {
+                Ok(req) => next.run(req).await,
+                Err(denied) => denied,
+            };
+        }
+    }
     match auth_failure(&state, &req) {
         None => next.run(req).await,
         Some(denied) => denied,
@@ -460,6 +476,15 @@ fn auth_failure(state: &SimState, req: &Request) -> Option<Response> {
         .and_then(|v| v.to_str().ok());
     let fail = match header {
         None => Some((code::NOT_AUTHENTICATED, "Authentication required")),
+        // An AccessKey request is verified (body included) on the routes; here, where no
+        // route matched, its key id is enough to learn that the method is not allowed.
+        Some(h)
+            if state.0.access_key.as_ref().is_some_and(|k| {
+                obtui_api::ocp::sign::parse_authorization(h).is_some_and(|(ak, _)| ak == k.id)
+            }) =>
+        {
+            None
+        }
         Some(h) => match parse_basic(h) {
             None => Some((code::NOT_AUTHENTICATED, "Malformed Authorization header")),
             Some((u, p)) if state.credentials_ok(&u, p.expose()) => None,

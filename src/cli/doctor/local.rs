@@ -276,6 +276,33 @@ pub fn password_check(
     }
 }
 
+/// Where the AccessKey's secret comes from, and whether it can be had (never shown).
+pub fn access_key_check(
+    r: &profile::Resolved,
+    emit: &mut dyn FnMut(Check),
+) -> Option<obtui_api::ocp::AccessKey> {
+    let what = profile::auth_description(r);
+    match profile::known_access_key(r)? {
+        Ok(k) => {
+            emit(Check::new(
+                C,
+                "access key",
+                Status::Pass,
+                format!("{what} (secret not shown)"),
+            ));
+            Some(k)
+        }
+        Err(e) => {
+            emit(
+                Check::new(C, "access key", Status::Fail, e).fix(
+                    "set OBTUI_ACCESS_KEY_SECRET, or access_key_secret_command (it must print the secret on its first line and exit 0)",
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// The state directory, the audit log and the log file.
 pub fn state_checks(paths: &Paths, cfg: Option<&ConfigFile>) -> Vec<Check> {
     let mut v = Vec::new();

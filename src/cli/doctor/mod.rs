@@ -180,11 +180,15 @@ pub fn run(paths: &Paths, global: &super::GlobalOpts, opts: &DoctorOpts) -> Exit
         .unwrap_or(local::TargetChoice::NotResolved(
             "the config file does not parse".into(),
         ));
-    let password = match &target {
-        local::TargetChoice::Resolved(resolved) => {
-            local::password_check(resolved, can_prompt, &mut |c| r.add(c))
+    let (password, access_key) = match &target {
+        local::TargetChoice::Resolved(resolved) if profile::access_key_id(resolved).is_some() => {
+            (None, local::access_key_check(resolved, &mut |c| r.add(c)))
         }
-        _ => None,
+        local::TargetChoice::Resolved(resolved) => (
+            local::password_check(resolved, can_prompt, &mut |c| r.add(c)),
+            None,
+        ),
+        _ => (None, None),
     };
 
     r.heading(&format!("state  {}", paths.state_dir.display()));
@@ -210,7 +214,9 @@ pub fn run(paths: &Paths, global: &super::GlobalOpts, opts: &DoctorOpts) -> Exit
                     .fix("fix the config errors above, or pass --url"),
             );
         }
-        local::TargetChoice::Resolved(resolved) => server_section(&mut r, &resolved, password),
+        local::TargetChoice::Resolved(resolved) => {
+            server_section(&mut r, &resolved, password, access_key)
+        }
     }
     r.finish()
 }
@@ -219,6 +225,7 @@ fn server_section<W: Write>(
     r: &mut Report<W>,
     resolved: &profile::Resolved,
     password: Option<Secret>,
+    access_key: Option<obtui_api::ocp::AccessKey>,
 ) {
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -247,6 +254,7 @@ fn server_section<W: Write>(
             url: resolved.url.clone(),
             user: resolved.user.clone(),
             password: password.clone(),
+            access_key,
             ca_cert: resolved.ca_cert.clone(),
             insecure: resolved.insecure,
         };
@@ -274,6 +282,7 @@ fn server_section<W: Write>(
             url: agent.clone(),
             user: "root".into(),
             password: agent_password,
+            access_key: None,
             ca_cert: resolved.ca_cert.clone(),
             insecure: resolved.insecure,
         };

@@ -31,6 +31,8 @@ pub struct Target {
     pub user: String,
     /// `None`: no password source (authentication is skipped).
     pub password: Option<Secret>,
+    /// Sign with this AccessKey instead of the password (OCP only).
+    pub access_key: Option<obtui_api::ocp::AccessKey>,
     pub ca_cert: Option<PathBuf>,
     pub insecure: bool,
 }
@@ -556,8 +558,12 @@ pub async fn ocp_checks(t: &Target, emit: &mut dyn FnMut(Check)) {
         ),
     }
 
-    // Authentication and the version: `/api/v2/info` needs the password.
-    let Some(password) = t.password.clone() else {
+    // Authentication and the version: `/api/v2/info` needs the password or the access key.
+    let Some(password) = t
+        .password
+        .clone()
+        .or_else(|| t.access_key.as_ref().map(|_| Secret::default()))
+    else {
         emit(skip("authentication", "no password to try"));
         emit(skip("version", "needs authentication"));
         emit(skip("list request", "needs authentication"));
@@ -568,6 +574,7 @@ pub async fn ocp_checks(t: &Target, emit: &mut dyn FnMut(Check)) {
         t.user.clone(),
         password,
     );
+    cfg.access_key = t.access_key.clone();
     cfg.ca_cert = t.ca_cert.clone();
     cfg.insecure = t.insecure;
     cfg.connect_timeout = STEP_TIMEOUT;
@@ -587,7 +594,13 @@ pub async fn ocp_checks(t: &Target, emit: &mut dyn FnMut(Check)) {
                 S,
                 "authentication",
                 Status::Pass,
-                format!("{} accepted (HTTP Basic, GET /api/v2/info)", t.user),
+                match &t.access_key {
+                    Some(k) => format!(
+                        "access key {} accepted (AK/SK signature, GET /api/v2/info)",
+                        k.id
+                    ),
+                    None => format!("{} accepted (HTTP Basic, GET /api/v2/info)", t.user),
+                },
             ));
             let build = info.build_version.clone().unwrap_or_default();
             match info.version() {

@@ -70,6 +70,9 @@ struct Inner {
     kind: PasswordKind,
     /// The agent's RSA key from `/api/v1/secret`, fetched on first use.
     public_key: Mutex<Option<Arc<RsaPublicKey>>>,
+    /// `--record`: every exchange is written here (the plain request body, secrets masked;
+    /// never the encrypted header).
+    recorder: Option<Arc<crate::record::Recorder>>,
 }
 
 impl fmt::Debug for ObshellClient {
@@ -138,6 +141,7 @@ impl ObshellClient {
                 password: config.password,
                 kind: config.password_kind,
                 public_key: Mutex::new(None),
+                recorder: crate::record::active(),
             }),
         })
     }
@@ -403,6 +407,11 @@ impl ObshellClient {
         }
         let mut resp = req.send().await.map_err(ApiError::from_reqwest)?;
         let status = resp.status();
+        let resp_content_type = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| ("content-type".to_string(), v.to_string()));
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(ApiError::from_reqwest)? {
             if body.len() + chunk.len() > MAX_BODY {
@@ -414,6 +423,19 @@ impl ObshellClient {
                 });
             }
             body.extend_from_slice(&chunk);
+        }
+        if let Some(rec) = &self.inner.recorder {
+            let (path, query) = uri.split_once('?').unwrap_or((uri.as_str(), ""));
+            rec.record(&crate::record::Exchange {
+                server: "obshell",
+                method: call.method.as_str(),
+                path,
+                query,
+                status: status.as_u16(),
+                response_headers: resp_content_type.into_iter().collect(),
+                request_body: call.body,
+                response_body: &body,
+            });
         }
         decode_response(status.as_u16(), &body)
     }

@@ -1,4 +1,5 @@
-//! The OCP REST API v2 client: HTTP Basic on every request, typed endpoints, bounded bodies.
+//! The OCP REST API v2 client: HTTP Basic or an AccessKey signature (AK/SK) on every request,
+//! typed endpoints, bounded bodies.
 
 use std::fmt;
 use std::future::Future;
@@ -34,6 +35,8 @@ pub struct OcpConfig {
     pub base_url: String,
     pub user: String,
     pub password: Secret,
+    /// Sign every request with this AccessKey instead of sending the password (HTTP Basic).
+    pub access_key: Option<super::sign::AccessKey>,
     /// Language of server messages.
     pub accept_language: String,
     pub connect_timeout: Duration,
@@ -61,6 +64,7 @@ impl Default for OcpConfig {
             base_url: String::new(),
             user: String::new(),
             password: Secret::default(),
+            access_key: None,
             accept_language: "en-US".to_string(),
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(20),
@@ -76,6 +80,7 @@ impl fmt::Debug for OcpConfig {
             .field("base_url", &self.base_url)
             .field("user", &self.user)
             .field("password", &self.password)
+            .field("access_key", &self.access_key)
             .field("accept_language", &self.accept_language)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
@@ -207,13 +212,21 @@ pub struct TaskFilter {
     pub host_id: Option<i64>,
 }
 
+/// Where the client reads "now" (Unix milliseconds) for a signature's `Date`.
+pub type NowFn = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+#[derive(Clone)]
 struct Inner {
     http: reqwest::Client,
     base: Url,
     base_str: String,
     user: String,
     password: Secret,
+    access_key: Option<super::sign::AccessKey>,
+    now_ms: NowFn,
     max_body: usize,
+    /// `--record`: every exchange is written here, secrets removed.
+    recorder: Option<Arc<crate::record::Recorder>>,
 }
 
 /// A cheap-to-clone handle on one OCP.
@@ -296,24 +309,39 @@ impl OcpClient {
                 base,
                 user: cfg.user,
                 password: cfg.password,
+                access_key: cfg.access_key,
+                now_ms: Arc::new(crate::time::now_ms),
                 max_body: DEFAULT_MAX_BODY,
+                recorder: crate::record::active().inspect(|r| r.learn_url(trimmed)),
             }),
         })
     }
 
     /// The same client with another body cap (tests, or very large inventories).
     pub fn with_max_body(&self, max_body: usize) -> Self {
-        let i = &self.inner;
-        OcpClient {
-            inner: Arc::new(Inner {
-                http: i.http.clone(),
-                base: i.base.clone(),
-                base_str: i.base_str.clone(),
-                user: i.user.clone(),
-                password: i.password.clone(),
-                max_body,
-            }),
-        }
+        let mut i = (*self.inner).clone();
+        i.max_body = max_body;
+        OcpClient { inner: Arc::new(i) }
+    }
+
+    /// The same client reading "now" from `now_ms` for its signatures' `Date` (tests).
+    pub fn with_clock(&self, now_ms: NowFn) -> Self {
+        let mut i = (*self.inner).clone();
+        i.now_ms = now_ms;
+        OcpClient { inner: Arc::new(i) }
+    }
+
+    /// The same client recording its exchanges into `rec` (instead of the process's recorder).
+    pub fn with_recorder(&self, rec: Arc<crate::record::Recorder>) -> Self {
+        let mut i = (*self.inner).clone();
+        rec.learn_url(&i.base_str);
+        i.recorder = Some(rec);
+        OcpClient { inner: Arc::new(i) }
+    }
+
+    /// The AccessKey id requests are signed with; `None`: HTTP Basic.
+    pub fn access_key_id(&self) -> Option<&str> {
+        self.inner.access_key.as_ref().map(|k| k.id.as_str())
     }
 
     pub fn base_url(&self) -> &str {
@@ -358,13 +386,26 @@ impl OcpClient {
         if probe {
             // The probes answer text/plain and need no auth; a JSON-only Accept could get a 406.
             req = req.header(ACCEPT, "text/plain, */*");
-        } else {
+        } else if self.inner.access_key.is_none() {
             req = req.basic_auth(&self.inner.user, Some(self.inner.password.expose()));
         }
+        // Wiped when dropped: a body may carry a password (masked before it is written).
+        let recorded_body = self
+            .inner
+            .recorder
+            .as_ref()
+            .and(body.clone())
+            .map(zeroize::Zeroizing::new);
         if let Some(b) = body {
             req = req.body(b);
         }
-        let sent = req.send().await;
+        let mut request = req.build().map_err(ApiError::from_reqwest)?;
+        let recorded_query = request.url().query().unwrap_or("").to_string();
+        if let (false, Some(key)) = (probe, &self.inner.access_key) {
+            // Signed as sent, at each send: a retry gets a fresh Date and signature.
+            sign_request(&mut request, key, (self.inner.now_ms)());
+        }
+        let sent = self.inner.http.execute(request).await;
         let mut resp = match sent {
             Ok(r) => r,
             Err(e) => {
@@ -381,6 +422,18 @@ impl OcpClient {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "OCP request"
         );
+        let kept_headers: Vec<(String, String)> = if self.inner.recorder.is_some() {
+            resp.headers()
+                .iter()
+                .filter(|(k, _)| {
+                    let k = k.as_str();
+                    k == "content-type" || k == "retry-after" || k.starts_with("ratelimit")
+                })
+                .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let retry_after_secs = header_secs(resp.headers(), "ratelimit-reset")
             .or_else(|| header_secs(resp.headers(), "retry-after"));
         let cap = self.inner.max_body;
@@ -402,6 +455,18 @@ impl OcpClient {
                 return Err(too_large(&buf));
             }
             buf.extend_from_slice(&chunk);
+        }
+        if let Some(rec) = &self.inner.recorder {
+            rec.record(&crate::record::Exchange {
+                server: "ocp",
+                method: &method_name,
+                path: &path,
+                query: &recorded_query,
+                status,
+                response_headers: kept_headers,
+                request_body: recorded_body.as_ref().map(|b| b.as_slice()),
+                response_body: &buf,
+            });
         }
         Ok(RawResponse {
             status,
@@ -923,6 +988,57 @@ impl OcpClient {
             )
             .await?;
         decode_required(&r)
+    }
+}
+
+/// Add `Date` and the AK/SK `Authorization` to a request built to be sent: the signature covers
+/// the method, body, content type, date, host, `x-ocp-` headers, path and query as they go out.
+fn sign_request(request: &mut reqwest::Request, key: &super::sign::AccessKey, now_ms: i64) {
+    use super::sign;
+    use reqwest::header::{AUTHORIZATION, DATE};
+    // The client's default Content-Type is merged only at send time: set it here so the
+    // signed value is the one sent.
+    if !request.headers().contains_key(CONTENT_TYPE) {
+        request
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    let date = sign::http_date(now_ms);
+    let url = request.url();
+    let host = match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        (None, _) => String::new(),
+    };
+    let query = url.query().map(sign::parse_query).unwrap_or_default();
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let content_type = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let method = request.method().as_str().to_string();
+    let body = request.body().and_then(|b| b.as_bytes());
+    let parts = sign::SignedParts {
+        method: &method,
+        body,
+        content_type: &content_type,
+        date: &date,
+        host: &host,
+        headers: &headers,
+        path: url.path(),
+        query: &query,
+    };
+    let auth = zeroize::Zeroizing::new(sign::authorization(key, &parts));
+    if let (Ok(mut a), Ok(d)) = (HeaderValue::from_str(&auth), HeaderValue::from_str(&date)) {
+        a.set_sensitive(true);
+        request.headers_mut().insert(AUTHORIZATION, a);
+        request.headers_mut().insert(DATE, d);
     }
 }
 

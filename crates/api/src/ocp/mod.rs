@@ -5,6 +5,7 @@ pub mod client;
 pub mod envelope;
 pub mod models;
 pub mod requests;
+pub mod sign;
 
 pub use client::{
     all_pages, each_page, ClusterFilter, HostFilter, OcpClient, OcpConfig, PackageFilter,
@@ -13,6 +14,9 @@ pub use client::{
 pub use envelope::{EnvelopeMeta, RawResponse};
 pub use models::*;
 pub use requests::*;
+pub use sign::AccessKey;
 
+#[cfg(test)]
+mod sign_transport_tests;
 #[cfg(test)]
 mod transport_tests;

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod aksk_sim;
 mod fuzz_sim_requests;
 mod obshell_agents;
 mod obshell_crypto;
