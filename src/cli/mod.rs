@@ -108,10 +108,12 @@ pub enum Cmd {
     },
     /// Print every path obtui uses and its version
     Info,
-    /// Follow a task without the TUI: one line per status change; exit 0 succeeded, 1 failed, 2 error
+    /// Follow tasks without the TUI: one line per status change; exit 0 succeeded, 1 failed, 2 error
     Watch {
-        /// Task id
-        task_id: i64,
+        /// Task id; several (an OBProxy take-over's one task per host) are followed together,
+        /// each status line starting with its task's id
+        #[arg(required = true, num_args = 1..)]
+        task_ids: Vec<i64>,
         /// One JSON object per event
         #[arg(long)]
         json: bool,
@@ -489,7 +491,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             result
         }
         Some(Cmd::Watch {
-            task_id,
+            task_ids,
             json,
             interval,
         }) => {
@@ -520,7 +522,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     zone,
                 };
                 let mut out = std::io::stdout();
-                Ok::<i32, anyhow::Error>(watch::watch(&client, task_id, &opts, &mut out).await)
+                Ok::<i32, anyhow::Error>(
+                    watch::watch_all(&client, &task_ids, &opts, &mut out).await,
+                )
             });
             match code {
                 Ok(c) => Ok(ExitCode::from(c as u8)),
@@ -553,13 +557,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 (Some(path), _) => {
                     let text = std::fs::read_to_string(&path)
                         .with_context(|| format!("cannot read {}", path.display()))?;
-                    let task = watch::parse_task_json(&text)
+                    let saved = watch::parse_saved_task(&text)
                         .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-                    print!("{}", watch::render_task(&task, ascii, now, width));
-                    let g = obtui_task::TaskGraph::from(&task);
+                    let g = saved.graph();
+                    print!("{}", watch::render_graph(&g, ascii, now, width));
                     let mut out = std::io::stdout();
-                    runtime()?.block_on(watch::failed_subtasks(None, &task, &g, false, &mut out));
-                    watch::show_exit(&task)
+                    match &saved {
+                        watch::SavedTask::Ocp(task) => runtime()?
+                            .block_on(watch::failed_subtasks(None, task, &g, false, &mut out)),
+                        watch::SavedTask::Obshell(_) => watch::failed_nodes(&g, &mut out),
+                    }
+                    watch::graph_exit(&g)
                 }
                 (None, Some(id)) => {
                     let (resolved, password) = connect(&paths, &cli.global)?;

@@ -83,43 +83,113 @@ pub async fn watch(
     opts: &WatchOptions,
     out: &mut dyn Write,
 ) -> i32 {
+    watch_all(client, &[task_id], opts, out).await
+}
+
+/// Follow several tasks (the OBProxy take-over's one task per host) together until every one
+/// ends; each poll round asks for each unfinished task once. With more than one task, every
+/// line starts with its task's id. The exit code is the worst of them: 2 if any could not be
+/// followed, else 1 if any failed or was rolled back, else 0.
+pub async fn watch_all(
+    client: &OcpClient,
+    task_ids: &[i64],
+    opts: &WatchOptions,
+    out: &mut dyn Write,
+) -> i32 {
     if let Ok(mut z) = ZONE.write() {
         *z = Some(opts.zone.clone());
     }
-    let mut last: HashMap<String, NodeStatus> = HashMap::new();
-    let mut last_task: Option<TaskState> = None;
-    let mut errors = 0u32;
-    let mut first = true;
+    let several = task_ids.len() > 1;
+    let mut follows: Vec<Follow> = task_ids
+        .iter()
+        .map(|&id| Follow::new(id, several))
+        .collect();
     loop {
-        let t = match client.get_task(task_id).await {
+        let mut wait: Option<Duration> = None;
+        for f in follows.iter_mut().filter(|f| f.exit.is_none()) {
+            if let Some(w) = f.step(client, opts, out).await {
+                wait = Some(wait.map_or(w, |x| x.max(w)));
+            }
+        }
+        if follows.iter().all(|f| f.exit.is_some()) {
+            let codes = follows.iter().filter_map(|f| f.exit);
+            return if codes.clone().any(|c| c == EXIT_ERROR) {
+                EXIT_ERROR
+            } else {
+                codes.max().unwrap_or(EXIT_OK)
+            };
+        }
+        tokio::time::sleep(wait.unwrap_or(opts.interval)).await;
+    }
+}
+
+/// What `watch` knows of one task between polls.
+struct Follow {
+    id: i64,
+    /// `#ID  ` before each line when several tasks are followed.
+    prefix: String,
+    last: HashMap<String, NodeStatus>,
+    last_task: Option<TaskState>,
+    errors: u32,
+    first: bool,
+    /// Set once the task ended (or could not be followed): its exit code.
+    exit: Option<i32>,
+}
+
+impl Follow {
+    fn new(id: i64, several: bool) -> Follow {
+        Follow {
+            id,
+            prefix: if several {
+                format!("#{id}  ")
+            } else {
+                String::new()
+            },
+            last: HashMap::new(),
+            last_task: None,
+            errors: 0,
+            first: true,
+            exit: None,
+        }
+    }
+
+    /// One poll: print what changed; `Some(wait)` asks for a longer pause after an error.
+    async fn step(
+        &mut self,
+        client: &OcpClient,
+        opts: &WatchOptions,
+        out: &mut dyn Write,
+    ) -> Option<Duration> {
+        let p = self.prefix.clone();
+        let t = match client.get_task(self.id).await {
             Ok(t) => {
-                errors = 0;
+                self.errors = 0;
                 t
             }
             Err(e) => {
                 let fatal =
-                    first || matches!(e.status(), Some(401 | 403 | 404)) || !e.is_transient();
-                errors += 1;
+                    self.first || matches!(e.status(), Some(401 | 403 | 404)) || !e.is_transient();
+                self.errors += 1;
                 emit(
                     out,
                     opts.json,
-                    format!("{}  error: {e}", clock()),
-                    json!({"event": "error", "time": clock(), "message": e.to_string(), "status": e.status(), "traceId": e.trace_id()}),
+                    format!("{p}{}  error: {e}", clock()),
+                    json!({"event": "error", "time": clock(), "task": self.id.to_string(), "message": e.to_string(), "status": e.status(), "traceId": e.trace_id()}),
                 );
-                if fatal || errors >= MAX_CONSECUTIVE_ERRORS {
-                    return EXIT_ERROR;
+                if fatal || self.errors >= MAX_CONSECUTIVE_ERRORS {
+                    self.exit = Some(EXIT_ERROR);
+                    return None;
                 }
-                tokio::time::sleep(crate::poll::backoff(opts.interval, errors)).await;
-                continue;
+                return Some(crate::poll::backoff(opts.interval, self.errors));
             }
         };
         let g = TaskGraph::from(&t);
-        if first {
+        if self.first {
             emit(
                 out,
                 opts.json,
                 format!(
-                    "{}  task #{} {} — {} ({} subtasks; times {})",
+                    "{p}{}  task #{} {} — {} ({} subtasks; times {})",
                     clock(),
                     g.id,
                     g.name,
@@ -130,13 +200,13 @@ pub async fn watch(
                 json!({"event": "task", "time": clock(), "task": g.id, "name": g.name, "status": g.status.to_string(), "subtasks": g.nodes.len()}),
             );
         }
-        let mut changed = first;
+        let mut changed = self.first;
         // Changes in model order, so the lines read like the task's progress.
         let mut order: Vec<usize> = (0..g.nodes.len()).collect();
         order.sort_by(|&a, &b| obtui_task::layout::model_cmp(&g.nodes[a], &g.nodes[b]));
         for i in order {
             let n = &g.nodes[i];
-            let old = last.insert(n.id.clone(), n.status.clone());
+            let old = self.last.insert(n.id.clone(), n.status.clone());
             let show = match &old {
                 Some(o) => o != &n.status,
                 // On the first poll, only what has started is news.
@@ -151,34 +221,34 @@ pub async fn watch(
                 emit(
                     out,
                     opts.json,
-                    format!("{}  {}  {from} → {}", clock(), n.label(), n.status),
+                    format!("{p}{}  {}  {from} → {}", clock(), n.label(), n.status),
                     json!({"event": "status", "time": clock(), "task": g.id, "subtask_id": n.id, "subtask": n.name, "target": n.target, "from": old.map(|o| o.to_string()), "to": n.status.to_string()}),
                 );
             }
         }
-        if last_task.as_ref() != Some(&g.status) {
+        if self.last_task.as_ref() != Some(&g.status) {
             changed = true;
-            last_task = Some(g.status.clone());
+            self.last_task = Some(g.status.clone());
         }
         if changed {
             let (done, total) = g.progress();
             emit(
                 out,
                 opts.json,
-                progress_text(&g),
+                format!("{p}{}", progress_text(&g)),
                 json!({"event": "progress", "time": clock(), "task": g.id, "done": done, "total": total, "status": g.status.to_string()}),
             );
         }
-        first = false;
+        self.first = false;
         match g.status {
             TaskState::Successful => {
                 emit(
                     out,
                     opts.json,
-                    format!("{}  task #{} SUCCESSFUL", clock(), g.id),
+                    format!("{p}{}  task #{} SUCCESSFUL", clock(), g.id),
                     json!({"event": "end", "time": clock(), "task": g.id, "status": "SUCCESSFUL", "exit": EXIT_OK}),
                 );
-                return EXIT_OK;
+                self.exit = Some(EXIT_OK);
             }
             // The change was undone: not a success for a script waiting on it.
             TaskState::RolledBack => {
@@ -186,22 +256,22 @@ pub async fn watch(
                     out,
                     opts.json,
                     format!(
-                        "{}  task #{} {} (its change was undone)",
+                        "{p}{}  task #{} {} (its change was undone)",
                         clock(),
                         g.id,
                         state_label(&g.status, false)
                     ),
                     json!({"event": "end", "time": clock(), "task": g.id, "status": "ROLLED_BACK", "exit": EXIT_FAILED}),
                 );
-                return EXIT_FAILED;
+                self.exit = Some(EXIT_FAILED);
             }
             TaskState::Failed => {
                 report_failure(client, &t, &g, opts.json, out).await;
-                return EXIT_FAILED;
+                self.exit = Some(EXIT_FAILED);
             }
             _ => {}
         }
-        tokio::time::sleep(opts.interval).await;
+        None
     }
 }
 
@@ -254,6 +324,52 @@ pub async fn failed_subtasks(
             }
         }
     }
+}
+
+/// A task read from a file: an OCP task instance, or an obshell DAG (`DagDetailDTO`).
+#[derive(Debug, Clone)]
+pub enum SavedTask {
+    Ocp(Box<TaskInstance>),
+    Obshell(Box<TaskGraph>),
+}
+
+impl SavedTask {
+    pub fn graph(&self) -> TaskGraph {
+        match self {
+            SavedTask::Ocp(t) => TaskGraph::from(t.as_ref()),
+            SavedTask::Obshell(g) => g.as_ref().clone(),
+        }
+    }
+}
+
+/// An obshell DAG rather than an OCP task: its ids are strings (`"id": "13"`, OCP's are
+/// numbers), or it has obshell's own keys.
+fn is_obshell_dag(obj: &serde_json::Value) -> bool {
+    obj.get("id").is_some_and(serde_json::Value::is_string)
+        || obj.get("dag_id").is_some()
+        || obj.get("max_stage").is_some()
+}
+
+/// Parse a saved task or DAG: a whole response envelope (`{"data": {...}}`) or the bare object,
+/// from OCP (a task instance) or obshell (a `DagDetailDTO`, with or without node details).
+pub fn parse_saved_task(text: &str) -> Result<SavedTask, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
+        let obj = match v.get("data") {
+            Some(d) if d.is_object() && v.get("state").is_none() => d,
+            _ => &v,
+        };
+        let failed = v.get("successful") == Some(&serde_json::Value::Bool(false));
+        if obj.is_object() && !failed && is_obshell_dag(obj) {
+            if obj.get("state").is_none_or(serde_json::Value::is_null) {
+                return Err("an obshell DAG without a `state`: not a DAG".into());
+            }
+            return TaskGraph::from_obshell_dag(obj)
+                .map(|g| SavedTask::Obshell(Box::new(g)))
+                .map_err(|e| format!("not a DAG: {e}"));
+        }
+    }
+    parse_task_json(text).map(|t| SavedTask::Ocp(Box::new(t)))
 }
 
 /// Parse a saved task: a whole response envelope (`{"data": {...}}`) or the bare task object.
@@ -309,7 +425,12 @@ pub fn state_label(s: &TaskState, ascii: bool) -> String {
 /// subtask id (a script acts on it), and fan-outs are listed in full. `width`: the line width
 /// to fit names into (`None`: full names, whatever their length).
 pub fn render_task(t: &TaskInstance, ascii: bool, now_ms: i64, width: Option<usize>) -> String {
-    let g = TaskGraph::from(t);
+    render_graph(&TaskGraph::from(t), ascii, now_ms, width)
+}
+
+/// [`render_task`] for any task graph (an obshell DAG's too).
+pub fn render_graph(g: &TaskGraph, ascii: bool, now_ms: i64, width: Option<usize>) -> String {
+    let g = g.clone();
     let (done, total) = g.progress();
     let mut params = LayoutParams {
         collapse_threshold: usize::MAX,
@@ -353,8 +474,31 @@ pub fn render_task(t: &TaskInstance, ascii: bool, now_ms: i64, width: Option<usi
 
 /// The exit status of `task show`, like `watch`'s: 1 for a failed or rolled-back task, else 0.
 pub fn show_exit(t: &TaskInstance) -> i32 {
-    match TaskGraph::from(t).status {
+    graph_exit(&TaskGraph::from(t))
+}
+
+/// [`show_exit`] for any task graph.
+pub fn graph_exit(g: &TaskGraph) -> i32 {
+    match g.status {
         TaskState::Failed | TaskState::RolledBack => EXIT_FAILED,
         _ => EXIT_OK,
+    }
+}
+
+/// The failed nodes of a saved obshell DAG, each failed sub-task with the tail of the logs
+/// the DAG carries (a DAG saved without node details has none).
+pub fn failed_nodes(g: &TaskGraph, out: &mut dyn Write) {
+    for n in g.nodes.iter().filter(|n| n.status == NodeStatus::Failed) {
+        let _ = writeln!(out, "FAILED node {} {}", n.id, n.label());
+        for c in n
+            .children
+            .iter()
+            .filter(|c| c.status == Some(NodeStatus::Failed))
+        {
+            let _ = writeln!(out, "  sub-task {} {}", c.id, c.name);
+            for l in &c.logs[c.logs.len().saturating_sub(LOG_TAIL)..] {
+                let _ = writeln!(out, "    {l}");
+            }
+        }
     }
 }

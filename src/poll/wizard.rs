@@ -264,50 +264,6 @@ pub async fn precheck(b: &Backends, req: PrecheckRequest) -> Result<PrecheckAnsw
             .await
             .map(PrecheckAnswer::Takeover)
             .map_err(msg),
-        PrecheckRequest::TakeoverProxy {
-            proxy_cluster_id,
-            body,
-        } => proxy_precheck(b, proxy_cluster_id, body).await,
-    }
-}
-
-/// The OBProxy take-over precheck: the server's own where it has one (the simulator does; OCP's
-/// public API does not), else the checks computed from fresh OCP data, marked as such.
-async fn proxy_precheck(
-    b: &Backends,
-    proxy_cluster_id: i64,
-    body: obtui_api::ocp::ObproxyTakeoverPrecheckRequest,
-) -> Result<PrecheckAnswer, WizardError> {
-    let c = b.ocp.as_ref().ok_or_else(|| WizardError::local(NO_OCP))?;
-    match c.obproxy_takeover_precheck(proxy_cluster_id, &body).await {
-        Ok(r) => Ok(PrecheckAnswer::Proxy(r)),
-        Err(e) if matches!(e.status(), Some(404 | 405 | 501)) => {
-            let (pcs, hosts, clusters) = tokio::join!(
-                fetch_data(b, DataRequest::ProxyClusters),
-                fetch_data(b, DataRequest::Hosts),
-                fetch_data(b, DataRequest::Clusters)
-            );
-            let mut inv = crate::model::wizard::data::Inventory::default();
-            for r in [pcs, hosts, clusters] {
-                inv.apply(r);
-            }
-            if let Some(err) = inv.errors.values().next() {
-                return Err(err
-                    .clone()
-                    .context("no precheck on the server, and its data did not load"));
-            }
-            let why = match e.status() {
-                Some(s) => format!("HTTP {s}"),
-                None => e.to_string(),
-            };
-            Ok(PrecheckAnswer::ProxyFallback {
-                proxy_cluster_id,
-                body,
-                inventory: Box::new(inv),
-                why,
-            })
-        }
-        Err(e) => Err(msg(e)),
     }
 }
 

@@ -87,10 +87,7 @@ fn ocp_request_bodies() {
     );
     check::<ObproxyTakeoverRequest>(
         "OBProxy take over",
-        with_passwords(
-            fixture("ocp/obproxy-takeover.request.json"),
-            &["proxysysPasswd"],
-        ),
+        with_passwords(fixture("ocp/obproxy-takeover-4.3.request.json"), &[]),
     );
 }
 

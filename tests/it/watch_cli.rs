@@ -279,3 +279,108 @@ fn task_show_gives_full_names_ids_and_the_failure_with_exit_1() {
     assert!(s.contains("ERROR"), "the log's tail is printed:\n{s}");
     assert!(s.contains("major compaction in progress"), "{s}");
 }
+
+/// `task show --file` reads obshell's DAGs (`DagDetailDTO`: string ids), in an envelope or
+/// bare, with or without node details; the exit status follows the DAG's state.
+#[test]
+fn task_show_reads_obshell_dags() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/obshell");
+    let show = |path: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_obtui"))
+            .args(["task", "show", "--ascii", "--file"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    for (file, code, nodes) in [
+        ("dag-scale-out-succeed.json", 0, 9),
+        ("dag-scale-out-running.json", 0, 9),
+        ("dag-scale-out-failed.json", 1, 9),
+        ("dag-scale-out-succeed-no-details.json", 0, 0),
+    ] {
+        let out = show(&dir.join(file));
+        let s = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{file}: {s}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(s.starts_with("task #13 Cluster scale out"), "{file}:\n{s}");
+        let rows = s
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with("FAILED"))
+            .count();
+        assert_eq!(rows, nodes, "{file}: one line per node:\n{s}");
+        if code == 1 {
+            assert!(
+                s.contains("FAILED node 125") && s.contains("Wait remote start finish"),
+                "{file}:\n{s}"
+            );
+        }
+    }
+    // The bare DAG, without its envelope.
+    let v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("dag-scale-out-failed.json")).unwrap(),
+    )
+    .unwrap();
+    let bare = std::env::temp_dir().join(format!("obtui-bare-dag-{}.json", std::process::id()));
+    std::fs::write(&bare, v["data"].to_string()).unwrap();
+    let out = show(&bare);
+    let _ = std::fs::remove_file(&bare);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("task #13 Cluster scale out"));
+}
+
+/// `watch` follows several tasks together (an OBProxy take-over gives one per host): each line
+/// names its task, and the exit code is the worst one.
+#[test]
+fn watch_follows_several_tasks_and_exits_with_the_worst() {
+    let rt = rt();
+    let (h, running, failed) = sim_with_tasks(&rt, 400.0);
+    let out = obtui(
+        &h.url(),
+        "aaAA11__",
+        &[
+            "watch",
+            &running.to_string(),
+            &failed.to_string(),
+            "--interval",
+            "0.2",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for id in [running, failed] {
+        assert!(
+            text.lines()
+                .filter(|l| !l.starts_with("FAILED subtask") && !l.starts_with("    "))
+                .filter(|l| l.starts_with(&format!("#{id}  ")))
+                .count()
+                >= 2,
+            "{id}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains(&format!("#{running}  "))
+            && text.contains(&format!("task #{running} SUCCESSFUL")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("task #{failed} FAILED")), "{text}");
+    // Every line of a task that can be followed is prefixed; a bad id makes the exit 2.
+    let out = obtui(
+        &h.url(),
+        "aaAA11__",
+        &[
+            "watch",
+            &running.to_string(),
+            "987654321",
+            "--interval",
+            "0.2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("#987654321  "));
+    drop(h);
+}

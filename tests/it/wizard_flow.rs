@@ -497,9 +497,7 @@ fn takeover_calls_the_api_precheck_and_renders_its_items() {
     assert_eq!(masked["clusterName"], "ob01");
     assert_eq!(masked["port"], 2883);
     assert!(masked.get("obClusterId").is_none());
-    let PrecheckRequest::TakeoverCluster(body) = req else {
-        panic!("not a cluster take-over precheck")
-    };
+    let PrecheckRequest::TakeoverCluster(body) = req;
     let wire = serde_json::to_value(body).unwrap();
     assert_eq!(wire["rootSysPassword"], "root-Secret-1");
     // OCP says no: the items FAIL and block.
@@ -609,7 +607,18 @@ fn upgrade_body_follows_the_ocp_version_and_asks_for_the_name() {
             assert_eq!(v["operatingSystem"], "el7");
             assert_eq!(v["freezeServer"], true);
             assert_eq!(v["zoneOrder"], serde_json::json!(["zone1", "zone2"]));
-            assert!(v.get("rpmFileName").is_none());
+            // 4.3 still requires the deprecated rpmFileName; every key of the 4.3 sample is sent.
+            assert_eq!(
+                v["rpmFileName"],
+                "oceanbase-4.2.2.0-100000102024010415.el7.x86_64.rpm"
+            );
+            let sample: serde_json::Value = serde_json::from_str(include_str!(
+                "../fixtures/ocp/ob-cluster-upgrade-4.3.request.json"
+            ))
+            .unwrap();
+            for k in sample.as_object().unwrap().keys() {
+                assert!(v.get(k).is_some(), "{k} missing from {v}");
+            }
         } else {
             assert_eq!(
                 v,
@@ -675,16 +684,32 @@ fn proxy_takeover_body_and_checks() {
         "proxysys_password",
         Value::Secret(obtui_api::secret::Secret::new("proxysys-Pw9")),
     );
+    // The same host twice is a field error.
+    w.set_in_named("proxies", 1, "host", Value::One(Some("1".into())));
+    assert!(w.items_named("proxies")[1][0]
+        .error
+        .as_deref()
+        .unwrap()
+        .contains("already"));
+    w.set_in_named("proxies", 1, "host", Value::One(Some("2".into())));
+    assert_eq!(w.items_named("proxies")[1][0].error, None);
+    // The second proxy has a root@proxysys password of its own.
+    w.set_in_named(
+        "proxies",
+        1,
+        "host_proxysys_password",
+        Value::Secret(obtui_api::secret::Secret::new("own-Pw7")),
+    );
     let e = press(&mut w, &[ctrl('n')]);
     assert_eq!(w.step, 1);
+    // OCP has no OBProxy take-over precheck: none is called, the checks are computed locally
+    // from fresh data, and the first item says so.
     let rest = serve(&mut w, e);
-    // The server's precheck is asked for; a real OCP has none (404): computed from its data.
-    assert!(
-        matches!(rest.as_slice(), [WizardEffect::RunPrecheck(_)]),
-        "{rest:?}"
-    );
-    let computed = proxy::fallback_items(&proxy::form_values(&w), &w.inventory, "HTTP 404");
-    w.on_precheck(Ok(computed));
+    assert!(rest.is_empty(), "{rest:?}");
+    assert_eq!(w.precheck.source, PrecheckSource::Computed);
+    assert_eq!(w.precheck.state, PrecheckState::Done);
+    assert_eq!(w.precheck.items[0].name, "local checks");
+    assert!(w.precheck.items[0].reason.contains("computed locally"));
     assert_eq!(w.precheck.fails(), 0, "{:?}", w.precheck.items);
     assert!(w
         .precheck
@@ -695,18 +720,25 @@ fn proxy_takeover_body_and_checks() {
     let s = w.summary.clone().unwrap();
     assert_eq!(s.path, "/api/v2/obproxy/clusters/5/takeOver");
     let v: serde_json::Value = serde_json::from_str(&s.masked_json).unwrap();
+    // OCP 4.3 reads the password per host (obproxy-takeover-4.3.request.json), never at the top.
     assert_eq!(
-        v["hosts"],
-        serde_json::json!([{"hostId":1,"sqlPort":2883},{"hostId":2,"sqlPort":3883}])
+        v,
+        serde_json::json!({"hosts":[
+            {"hostId":1,"sqlPort":2883,"proxysysPasswd":MASK},
+            {"hostId":2,"sqlPort":3883,"proxysysPasswd":MASK}
+        ]})
     );
-    assert_eq!(v["proxysysPasswd"], MASK);
-    // The same host twice is a field error.
-    w.set_in_named("proxies", 1, "host", Value::One(Some("1".into())));
-    assert!(w.items_named("proxies")[1][0]
-        .error
-        .as_deref()
-        .unwrap()
-        .contains("already"));
+    let e = confirm_submit(&mut w);
+    let Some(WizardEffect::Submit(req)) = e.first() else {
+        panic!("{e:?}")
+    };
+    let obtui::model::wizard::request::Write::TakeoverProxy { body, .. } = &req.write else {
+        panic!("{:?}", req.write)
+    };
+    let wire = serde_json::to_value(body).unwrap();
+    assert_eq!(wire["hosts"][0]["proxysysPasswd"], "proxysys-Pw9");
+    assert_eq!(wire["hosts"][1]["proxysysPasswd"], "own-Pw7");
+    assert!(wire.get("proxysysPasswd").is_none(), "{wire}");
 }
 
 #[test]

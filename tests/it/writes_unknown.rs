@@ -316,8 +316,8 @@ async fn a_lost_proxy_takeover_answer_claims_only_the_task_of_its_own_host() {
         hosts: vec![ObproxyTakeoverHost {
             host_id: host,
             sql_port: 2883,
+            proxysys_passwd: None,
         }],
-        proxysys_passwd: None,
     };
     // Someone else's takeover of another host, a moment ago.
     let theirs = c

@@ -104,7 +104,8 @@ pub fn error_body(status: StatusCode, code: i64, message: &str) -> Value {
 pub mod code {
     pub const ILLEGAL_ARGUMENT: i64 = 10001;
     pub const NOT_FOUND: i64 = 10002;
-    pub const INTERNAL: i64 = 10000;
+    /// `COMMON_UNEXPECTED`: OCP's code for an unexpected error (there is no 10000).
+    pub const UNEXPECTED: i64 = 10010;
     pub const TASK_NOT_EXISTS: i64 = 20000;
     pub const TASK_STATE_INVALID: i64 = 20003;
     pub const TASK_PROHIBIT_ROLLBACK: i64 = 20004;

@@ -431,7 +431,7 @@ fn error_response(status: u16, with_body: bool) -> Response {
         (0, "Excessive number of requests. You have exceeded the request limit for the current throttling window.")
     } else {
         (
-            super::envelope::code::INTERNAL,
+            super::envelope::code::UNEXPECTED,
             "Internal error (injected by the obtui simulator)",
         )
     };

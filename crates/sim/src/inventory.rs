@@ -222,10 +222,9 @@ pub struct Unmanaged {
     pub tenants: Vec<(String, String)>,
 }
 
-/// An OBProxy running somewhere that OCP does not manage: only the OBProxy take-over precheck
-/// (`POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`, the simulator's own endpoint) sees
-/// it. Each of the conditions of the take-over (OCP docs, "Take over an OBProxy") can be made
-/// to fail by one of these.
+/// An OBProxy running somewhere that OCP does not manage: only the OBProxy take-over
+/// (`POST /api/v2/obproxy/clusters/{id}/takeOver`) sees it. Each of the conditions of the
+/// take-over (OCP docs, "Take over an OBProxy") can be made to fail by one of these.
 #[derive(Debug, Clone)]
 pub struct UnmanagedProxy {
     /// Its host in OCP, when OCP knows the host.
@@ -242,6 +241,8 @@ pub struct UnmanagedProxy {
     pub work_mode: String,
     /// Names of the OceanBase clusters it can connect to.
     pub clusters: Vec<String>,
+    /// Its root@proxysys password; empty = the default, which OCP knows without being told.
+    pub proxysys_password: String,
     /// What this one is for, in a few words (the demo's notes).
     pub note: String,
 }
@@ -283,6 +284,9 @@ pub const TAKEOVER_PORT: i64 = 2881;
 pub const TAKEOVER_FAILING_ADDRESS: &str = "10.186.2.50";
 /// OBProxies out there that OCP does not manage live in this /24 (see [`UnmanagedProxy`]).
 pub const PROXY_CANDIDATE_PREFIX: &str = "10.186.5.";
+/// The root@proxysys password of the one OBProxy candidate whose password is not the default
+/// (`…5.11`): its take-over needs it in `hosts[].proxysysPasswd`.
+pub const PROXY_CANDIDATE_PROXYSYS_PASSWORD: &str = "ProxySys_11";
 /// The oldest OBProxy OCP takes over.
 pub const MIN_PROXY_TAKEOVER_VERSION: &str = "1.8.0";
 
@@ -848,6 +852,7 @@ impl Gen {
             processes: &'static [&'static str],
             mode: &'static str,
             clusters: &'static [&'static str],
+            proxysys: &'static str,
             note: &'static str,
         }
         let specs = [
@@ -861,6 +866,7 @@ impl Gen {
                 processes: &["admin"],
                 mode: "CONFIG_URL",
                 clusters: &["terran"],
+                proxysys: "",
                 note: "passes (proxy_main)",
             },
             Spec {
@@ -873,7 +879,8 @@ impl Gen {
                 processes: &["admin"],
                 mode: "CONFIG_URL",
                 clusters: &["terran", "protoss"],
-                note: "passes (proxy_main)",
+                proxysys: PROXY_CANDIDATE_PROXYSYS_PASSWORD,
+                note: "passes (proxy_main) with its root@proxysys password",
             },
             Spec {
                 n: 12,
@@ -885,6 +892,7 @@ impl Gen {
                 processes: &["admin"],
                 mode: "CONFIG_URL",
                 clusters: &["terran"],
+                proxysys: "",
                 note: "fails: version 1.7.6 < 1.8.0",
             },
             Spec {
@@ -897,6 +905,7 @@ impl Gen {
                 processes: &["admin"],
                 mode: "RS_LIST",
                 clusters: &["protoss"],
+                proxysys: "",
                 note: "fails against proxy_main: RS_LIST start mode (passes for proxy_rs)",
             },
             Spec {
@@ -909,6 +918,7 @@ impl Gen {
                 processes: &["admin", "root"],
                 mode: "CONFIG_URL",
                 clusters: &["terran", "zerg"],
+                proxysys: "",
                 note: "fails: not the RPM path, two processes, links zerg",
             },
             Spec {
@@ -921,6 +931,7 @@ impl Gen {
                 processes: &["admin"],
                 mode: "CONFIG_URL",
                 clusters: &["protoss"],
+                proxysys: "",
                 note: "fails: host OFFLINE, not reachable",
             },
             Spec {
@@ -933,6 +944,7 @@ impl Gen {
                 processes: &["admin"],
                 mode: "CONFIG_URL",
                 clusters: &["terran"],
+                proxysys: "",
                 note: "fails: host not added to OCP",
             },
         ];
@@ -961,6 +973,7 @@ impl Gen {
                 processes: sp.processes.iter().map(|s| s.to_string()).collect(),
                 work_mode: sp.mode.into(),
                 clusters: sp.clusters.iter().map(|s| s.to_string()).collect(),
+                proxysys_password: sp.proxysys.into(),
                 note: sp.note.into(),
             };
             p.install_path = sp

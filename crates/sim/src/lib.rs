@@ -276,8 +276,13 @@ impl SimState {
             ));
         }
         for p in &db.inv.unmanaged_proxies {
+            let password = if p.proxysys_password.is_empty() {
+                String::new()
+            } else {
+                format!(" root@proxysys {}", p.proxysys_password)
+            };
             out.push(format!(
-                "take over OBProxy: {}:{} OBProxy {} {} ({})",
+                "take over OBProxy: {}:{} OBProxy {} {}{password} ({})",
                 p.ip, p.sql_port, p.version, p.work_mode, p.note
             ));
         }

@@ -37,11 +37,6 @@ pub fn routes() -> Router<SimState> {
             "/api/v2/obproxy/clusters/{id}/takeOver",
             post(obproxy_take_over),
         )
-        // The simulator's own: OCP's public API has no OBProxy take-over precheck.
-        .route(
-            "/api/v2/obproxy/clusters/{id}/takeOverPreCheck",
-            post(obproxy_take_over_precheck),
-        )
         .route("/api/v2/tasks/instances/{id}/retry", post(task_retry))
         .route("/api/v2/tasks/instances/{id}/rollback", post(task_rollback))
         .route(
@@ -574,7 +569,7 @@ struct UpgradeBody {
 }
 
 /// `POST /api/v2/ob/clusters/{id}/upgrade`: `{rpmFileName}` (≤ 4.2) or
-/// `{upgradeMode, destVersion, operatingSystem, freezeServer?, zoneOrder?}` (4.3).
+/// `{rpmFileName, upgradeMode, destVersion, operatingSystem, freezeServer?, zoneOrder?}` (4.3).
 async fn upgrade(
     State(st): State<SimState>,
     p: Result<Path<String>, PathRejection>,
@@ -608,7 +603,14 @@ async fn upgrade(
             .packages
             .iter()
             .filter(|p| p.kind == "OB_SERVER_INSTALL_PACKAGE");
-        let pkg = if let Some(rpm) = &b.rpm_file_name {
+        // The 4.3 page marks `rpmFileName` deprecated but still required next to the new
+        // fields; both must then name the same package.
+        if b.dest_version.is_some() && b.rpm_file_name.is_none() {
+            return Err(Fail::bad(
+                "rpmFileName is required (deprecated since 4.3, still required with destVersion)",
+            ));
+        }
+        let pkg = if let (Some(rpm), None) = (&b.rpm_file_name, &b.dest_version) {
             servers
                 .clone()
                 .find(|p| &p.file_name == rpm)
@@ -648,6 +650,13 @@ async fn upgrade(
             ));
         }
         .clone();
+        if let (Some(rpm), Some(dest)) = (&b.rpm_file_name, &b.dest_version) {
+            if &pkg.file_name != rpm {
+                return Err(Fail::bad(format!(
+                    "rpmFileName {rpm:?} and destVersion {dest:?} name different packages"
+                )));
+            }
+        }
         match version_cmp(&pkg.version, &c.version) {
             std::cmp::Ordering::Greater => {}
             std::cmp::Ordering::Equal => {
@@ -694,8 +703,9 @@ async fn upgrade(
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ProxyTakeOverBody {
+    /// OCP 4.3 reads the root@proxysys password per host; a top-level one is no field of the
+    /// body, and is ignored like any unknown field.
     hosts: Option<Vec<ProxyHost>>,
-    proxysys_passwd: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -703,24 +713,7 @@ struct ProxyTakeOverBody {
 struct ProxyHost {
     host_id: Option<i64>,
     sql_port: Option<i64>,
-}
-
-/// `POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck` (the simulator's own endpoint, see
-/// [`super::proxy_takeover`]): every take-over condition for every proxy, PASS / WARN / FAIL.
-async fn obproxy_take_over_precheck(
-    State(st): State<SimState>,
-    p: Result<Path<String>, PathRejection>,
-    body: Result<Bytes, BytesRejection>,
-) -> Reply {
-    let id = parse_id(&path1(p)?, "OBProxy cluster id")?;
-    let b: super::proxy_takeover::PrecheckBody = json_body(body)?;
-    let db = st.db();
-    let target = db
-        .inv
-        .proxy(id)
-        .ok_or_else(|| Fail::not_found(format!("OBProxy cluster not found: id={id}")))?;
-    let items = super::proxy_takeover::precheck(&db.inv, target, &b)?;
-    Ok(envelope::ok(super::proxy_takeover::answer(target, &items)))
+    proxysys_passwd: Option<String>,
 }
 
 /// `POST /api/v2/obproxy/clusters/{id}/takeOver`: one task per host, in `data.contents`.
@@ -743,9 +736,6 @@ async fn obproxy_take_over(
     let mut problems = Vec::new();
     if hosts.is_empty() {
         problems.push("hosts must list at least one {hostId, sqlPort}".to_string());
-    }
-    if b.proxysys_passwd.as_deref() == Some("") {
-        problems.push("proxysysPasswd must not be empty when given".into());
     }
     let mut seen = BTreeSet::new();
     for (i, h) in hosts.iter().enumerate() {
@@ -771,6 +761,18 @@ async fn obproxy_take_over(
             }
             Some(_) => {}
         }
+        if h.proxysys_passwd.as_deref() == Some("") {
+            problems.push(format!(
+                "hosts[{i}].proxysysPasswd must not be empty when given"
+            ));
+        }
+        problems.extend(super::proxy_takeover::take_over_problems(
+            &db.inv,
+            &pc,
+            hid,
+            port,
+            h.proxysys_passwd.as_deref(),
+        ));
     }
     bad_all(problems)?;
     let mut task_ids = Vec::new();

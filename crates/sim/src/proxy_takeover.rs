@@ -1,22 +1,18 @@
-//! OBProxy take-over precheck: `POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`.
+//! The conditions of an OBProxy take-over (OCP docs, "Take over an OBProxy"), as the
+//! simulator's `POST /api/v2/obproxy/clusters/{id}/takeOver` applies them to the OBProxies OCP
+//! does not manage yet. OCP's public API has no OBProxy take-over precheck, so the simulator
+//! serves none: a take-over that breaks a condition is refused (400) with every reason.
 //!
-//! **This endpoint is the simulator's own.** OCP's public API documents only `…/takeOver`; the
-//! console runs these checks before it (OCP docs, "Take over an OBProxy"), and obtui's wizard
-//! calls this endpoint when the server has it and computes what it can from OCP's data when it
-//! answers 404.
-//!
-//! Body `{hosts: [{hostId, sqlPort}]}`; answer `data: {proxyClusterId, valid, items: [{hostId,
-//! ip, name, result, reason, fix}]}` with one item per proxy and condition, `result` one of
-//! `PASS`, `WARN`, `FAIL`. The conditions: the host is added to OCP; the proxy is reachable; its
-//! version is at least 1.8.0; it was installed from the RPM into
-//! `/opt/taobao/install/obproxy-{version}`; the host runs exactly one obproxy process, owned by
-//! admin; it starts in the same mode as the target cluster; and the clusters it connects to are
-//! a subset of the target's (ConfigUrl) or the same (RsList).
+//! The conditions: the host is added to OCP; the proxy is reachable; its version is at least
+//! 1.8.0; it was installed from the RPM into `/opt/taobao/install/obproxy-{version}`; the host
+//! runs exactly one obproxy process, owned by admin; it starts in the same mode as the target
+//! cluster; the clusters it connects to are a subset of the target's (ConfigUrl) or the same
+//! (RsList); and a root@proxysys password that is not the default is given for its host
+//! (`hosts[].proxysysPasswd`, OCP 4.3).
 
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use super::envelope::Fail;
 use super::inventory::{version_cmp, Inventory, ProxyCluster, MIN_PROXY_TAKEOVER_VERSION};
@@ -44,19 +40,6 @@ pub struct Item {
     pub result: &'static str,
     pub reason: String,
     pub fix: String,
-}
-
-impl Item {
-    fn json(&self) -> Value {
-        json!({
-            "hostId": self.host_id,
-            "ip": self.ip,
-            "name": self.name,
-            "result": self.result,
-            "reason": self.reason,
-            "fix": self.fix,
-        })
-    }
 }
 
 pub const HOST_ADDED: &str = "host added to OCP";
@@ -352,14 +335,45 @@ fn check_one(inv: &Inventory, target: &ProxyCluster, host_id: i64, port: i64, ou
     }
 }
 
-/// `data` of the answer.
-pub fn answer(target: &ProxyCluster, items: &[Item]) -> Value {
-    json!({
-        "proxyClusterId": target.id,
-        "proxyClusterName": target.name,
-        "valid": !items.iter().any(|i| i.result == "FAIL"),
-        "items": items.iter().map(Item::json).collect::<Vec<_>>(),
-    })
+/// Why the take-over of the OBProxy at `host_id:port` must be refused (empty: it may go on).
+/// Only a host where an unmanaged OBProxy runs is checked; `password` is the host's
+/// `proxysysPasswd`.
+pub fn take_over_problems(
+    inv: &Inventory,
+    target: &ProxyCluster,
+    host_id: i64,
+    port: i64,
+    password: Option<&str>,
+) -> Vec<String> {
+    let Some(host) = inv.host(host_id) else {
+        return Vec::new();
+    };
+    let Some(p) = inv
+        .unmanaged_proxies
+        .iter()
+        .find(|p| p.host_id == Some(host_id) || p.ip == host.ip)
+    else {
+        return Vec::new();
+    };
+    let mut items = Vec::new();
+    check_one(inv, target, host_id, port, &mut items);
+    let mut out: Vec<String> = items
+        .iter()
+        .filter(|i| i.result == "FAIL")
+        .map(|i| format!("OBProxy {}:{port}: {} ({})", host.ip, i.reason, i.name))
+        .collect();
+    if !p.proxysys_password.is_empty() && password != Some(p.proxysys_password.as_str()) {
+        let why = if password.is_none() {
+            "no root@proxysys password was given for this host (hosts[].proxysysPasswd) and it is not the default"
+        } else {
+            "the root@proxysys password given for this host (hosts[].proxysysPasswd) is wrong"
+        };
+        out.push(format!(
+            "OBProxy {}:{port}: access denied for root@proxysys: {why}",
+            host.ip
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

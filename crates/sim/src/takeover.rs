@@ -94,7 +94,10 @@ impl Precheck {
             .map(|c| format!("{}: {}", c.name, c.reason))
             .collect()
     }
-    /// `data` of the precheck answer.
+    /// `data` of the precheck answer. **The simulator's own shape**: OCP's published page
+    /// covers only the opening of this answer (`clusterName`, …) and no sample, so `result
+    /// {valid, messages}` follows the documented switchover precheck and `checkItems` is the
+    /// simulator's invention; obtui reads every part of it as optional.
     pub fn json(&self, inv: &Inventory, req: &TakeoverReq) -> Value {
         let u = self.found.and_then(|i| inv.unmanaged.get(i));
         json!({

@@ -86,6 +86,7 @@ impl From<&TaskInstance> for TaskGraph {
                 upstreams: s.upstreams.iter().map(i64::to_string).collect(),
                 downstreams: s.downstreams.iter().map(i64::to_string).collect(),
                 prohibit_rollback: s.prohibit_rollback.unwrap_or(false),
+                prohibit_skip: s.prohibit_skip.unwrap_or(false),
                 children: Vec::new(),
             })
             .collect();

@@ -242,6 +242,8 @@ pub struct TaskNode {
     pub upstreams: Vec<String>,
     pub downstreams: Vec<String>,
     pub prohibit_rollback: bool,
+    /// OCP's `prohibitSkip`: the server refuses to skip this subtask.
+    pub prohibit_skip: bool,
     pub children: Vec<SubNode>,
 }
 
@@ -266,6 +268,7 @@ impl TaskNode {
             upstreams: Vec::new(),
             downstreams: Vec::new(),
             prohibit_rollback: false,
+            prohibit_skip: false,
             children: Vec::new(),
         }
     }
@@ -954,6 +957,9 @@ impl TaskGraph {
                     let (name, status) = node_state(n);
                     Err(NotAllowed::SubtaskNotFailed { name, status, op })
                 }
+                Op::Skip if n.prohibit_skip => Err(NotAllowed::SkipProhibited {
+                    name: n.name.clone(),
+                }),
                 Op::Retry if n.operation == NodeOp::Rollback => {
                     Err(NotAllowed::SubtaskRollbackNotRetryable {
                         name: n.name.clone(),
@@ -1015,6 +1021,8 @@ pub enum NotAllowed {
         status: NodeStatus,
         op: Op,
     },
+    #[error("subtask '{name}' prohibits skipping (prohibitSkip); retry it or roll the task back")]
+    SkipProhibited { name: String },
     #[error("subtask '{name}' failed while rolling back; it cannot be retried")]
     SubtaskRollbackNotRetryable { name: String },
     #[error("subtask '{name}' is {status}; only a RUNNING subtask can be canceled")]

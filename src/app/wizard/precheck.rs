@@ -3,21 +3,10 @@
 use crate::model::wizard::precheck::{CheckResult, PrecheckAnswer, PrecheckItem};
 use obtui_api::ocp::TakeoverPrecheckResult;
 
-/// The items of a precheck answer: the server's own, mapped, or computed from its data.
+/// The items of a server's precheck answer.
 pub fn answer_items(a: &PrecheckAnswer) -> Vec<PrecheckItem> {
     match a {
         PrecheckAnswer::Takeover(r) => takeover_items(r),
-        PrecheckAnswer::Proxy(r) => super::proxy::api_items(r),
-        PrecheckAnswer::ProxyFallback {
-            proxy_cluster_id,
-            body,
-            inventory,
-            why,
-        } => super::proxy::fallback_items(
-            &super::proxy::form_of(*proxy_cluster_id, body),
-            inventory,
-            why,
-        ),
     }
 }
 

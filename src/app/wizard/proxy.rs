@@ -1,28 +1,23 @@
 //! Take over OBProxies into an OBProxy cluster: `POST /api/v2/obproxy/clusters/{id}/takeOver`
-//! with `{hosts:[{hostId, sqlPort}]}` (4.3 adds `proxysysPasswd`).
+//! with `{hosts:[{hostId, sqlPort}]}` (4.3 adds each host's `proxysysPasswd`).
 //!
-//! OCP's public API has no OBProxy take-over precheck. The simulator has one of its own
-//! (`POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`, one item per proxy and condition of
-//! OCP's docs); the wizard calls it, and when the server answers 404 (a real OCP) the checks are
-//! computed from the OBProxy, host and cluster lists instead, and the table says so. Every item
+//! OCP's public API has no OBProxy take-over precheck, so none is called: the checks are
+//! computed locally from the OBProxy cluster, host and cluster lists, and the table says so. Every item
 //! names the proxy it is about, so `x` on the precheck step takes the failing proxies out of the
 //! list and runs the precheck again.
 
 use super::data::{compare_versions, DataRequest, Inventory};
-use super::request::{OcpWrite, PrecheckRequest, SubmitRequest, TaskLookup};
+use super::request::{OcpWrite, SubmitRequest, TaskLookup};
 use super::{
     loaded, Choice, Field, FieldKind, FieldPath, PrecheckState, Rule, Step, StepKind, Value,
     Wizard, WizardContext, WizardEffect,
 };
 use crate::model::wizard::precheck::{CheckResult, PrecheckItem};
 use crate::model::wizard::WizardKind;
-use obtui_api::ocp::{
-    ObproxyTakeoverHost, ObproxyTakeoverPrecheck, ObproxyTakeoverPrecheckRequest,
-    ObproxyTakeoverRequest,
-};
+use obtui_api::ocp::{ObproxyTakeoverHost, ObproxyTakeoverRequest};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Take over OBProxies (OCP); an API precheck with a computed fallback.
+/// Take over OBProxies (OCP); a precheck computed locally (OCP has none).
 #[derive(Debug)]
 pub struct ProxySpec;
 
@@ -62,11 +57,8 @@ impl super::WizardSpec for ProxySpec {
     fn submit_request(&self, w: &Wizard) -> Result<(SubmitRequest, String), String> {
         submit_request(w)
     }
-    fn precheck_request(&self, w: &Wizard) -> Option<PrecheckRequest> {
-        precheck_request(w)
-    }
     fn computed_precheck(&self, w: &Wizard) -> Vec<PrecheckItem> {
-        precheck(&form_values(w), &w.inventory)
+        local_items(&form_values(w), &w.inventory)
     }
     fn drops_failing(&self) -> bool {
         true
@@ -93,6 +85,7 @@ field_ids! {
         ProxysysPassword = "proxysys_password",
         Host = "host",
         SqlPort = "sql_port",
+        HostProxysysPassword = "host_proxysys_password",
     }
 }
 
@@ -104,7 +97,10 @@ fn needs() -> Vec<DataRequest> {
     ]
 }
 
-fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+fn form(_ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
+    // The root@proxysys password is in 4.3's body, per host. Older OCPs document none, but a
+    // proxy with a non-default password needs it whatever the version: offered always, sent
+    // only when typed (one for all, or a proxy's own).
     let item = vec![
         Field::select(
             Id::Host.key(),
@@ -118,8 +114,15 @@ fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
             "the OBProxy's SQL port (usually 2883)",
             2883,
         ),
+        Field::password(
+            Id::HostProxysysPassword.key(),
+            "root@proxysys password",
+            "optional: this OBProxy's root@proxysys password, when it differs from the one for all",
+            Rule::ExistingPassword,
+        )
+        .optional(),
     ];
-    let mut fields = vec![
+    let fields = vec![
         Field::select(
             Id::ProxyCluster.key(),
             "OBProxy cluster",
@@ -135,21 +138,19 @@ fn form(ctx: &WizardContext) -> (Vec<Step>, Vec<Field>) {
             64,
             "OBProxy",
         ),
+        Field::password(
+            Id::ProxysysPassword.key(),
+            "root@proxysys password (all)",
+            "optional: the OBProxies' root@proxysys password (OCP 4.3 reads it per host), sent for each OBProxy without its own; needed when it is not the default",
+            Rule::ExistingPassword,
+        )
+        .optional(),
     ];
-    let mut ids = vec![Id::ProxyCluster.key(), Id::Proxies.key()];
-    // The root@proxysys password exists in 4.3's body; older OCPs may still accept it unknown.
-    if ctx.ocp_is_43() || ctx.ocp_version.is_none() {
-        fields.push(
-            Field::password(
-                Id::ProxysysPassword.key(),
-                "root@proxysys password",
-                "optional (OCP 4.3+): the OBProxies' root@proxysys password",
-                Rule::ExistingPassword,
-            )
-            .optional(),
-        );
-        ids.push(Id::ProxysysPassword.key());
-    }
+    let ids = vec![
+        Id::ProxyCluster.key(),
+        Id::Proxies.key(),
+        Id::ProxysysPassword.key(),
+    ];
     let steps = vec![
         Step {
             title: "OBProxies",
@@ -401,112 +402,14 @@ fn link_checks(target: &super::data::ProxyCluster, inv: &Inventory) -> Vec<Prech
     out
 }
 
-/// The server precheck to call for the form (`None` while it lacks a cluster or a proxy).
-fn precheck_request(w: &Wizard) -> Option<PrecheckRequest> {
-    let f = form_values(w);
-    let id = f.proxy_cluster_id?;
-    if f.hosts.is_empty() {
-        return None;
-    }
-    Some(PrecheckRequest::TakeoverProxy {
-        proxy_cluster_id: id,
-        body: ObproxyTakeoverPrecheckRequest {
-            hosts: f
-                .hosts
-                .iter()
-                .map(|(h, p)| ObproxyTakeoverHost {
-                    host_id: *h,
-                    sql_port: *p,
-                })
-                .collect(),
-        },
-    })
-}
-
-/// The form a precheck request was built from (for the computed fallback).
-pub fn form_of(proxy_cluster_id: i64, body: &ObproxyTakeoverPrecheckRequest) -> ProxyForm {
-    ProxyForm {
-        proxy_cluster_id: Some(proxy_cluster_id),
-        hosts: body.hosts.iter().map(|h| (h.host_id, h.sql_port)).collect(),
-    }
-}
-
-/// The server's precheck answer as items, each about its proxy (host id).
-pub fn api_items(r: &ObproxyTakeoverPrecheck) -> Vec<PrecheckItem> {
-    let mut out = vec![PrecheckItem::info(
-        "precheck source",
-        "the server's OBProxy take-over precheck (takeOverPreCheck: the simulator's own endpoint, not in OCP's public API)",
-    )];
-    let items = r.items.as_deref().unwrap_or_default();
-    for i in items {
-        let who = match (&i.ip, i.host_id) {
-            (Some(ip), _) if !ip.is_empty() => ip.clone(),
-            (_, Some(id)) => format!("host #{id}"),
-            _ => "OBProxy".to_string(),
-        };
-        let word = i
-            .result
-            .as_deref()
-            .map(str::to_ascii_uppercase)
-            .unwrap_or_default();
-        let result = match word.as_str() {
-            "PASS" | "PASSED" | "SUCCESS" | "OK" => CheckResult::Pass,
-            "FAIL" | "FAILED" | "ERROR" => CheckResult::Fail,
-            // Unknown words must not let a submit through silently.
-            _ => CheckResult::Warn,
-        };
-        let name = format!("{who} · {}", i.name.as_deref().unwrap_or("check").trim());
-        let reason = i.reason.clone().unwrap_or_else(|| {
-            if word.is_empty() {
-                "no result given".into()
-            } else {
-                word.clone()
-            }
-        });
-        let fix = i
-            .fix
-            .clone()
-            .filter(|f| !f.is_empty())
-            .unwrap_or_else(|| match result {
-                CheckResult::Pass => String::new(),
-                _ => "fix what the reason names on the OBProxy's host, or press x to remove it"
-                    .into(),
-            });
-        let mut item = PrecheckItem {
-            name,
-            result,
-            reason,
-            fix,
-            subject: None,
-        };
-        if let Some(id) = i.host_id {
-            item = item.about(id.to_string());
-        }
-        out.push(item);
-    }
-    let failed = out.iter().any(|i| i.result == CheckResult::Fail);
-    if r.valid == Some(false) && !failed {
-        out.push(PrecheckItem::fail(
-            "OBProxy take-over precheck",
-            "the server reports the OBProxies cannot be taken over (no reason given)",
-            "check each OBProxy against the take-over conditions, then press r",
-        ));
-    } else if items.is_empty() {
-        out.push(PrecheckItem::warn(
-            "OBProxy take-over precheck",
-            "the server answered without check items",
-            "check each OBProxy against the take-over conditions before submitting",
-        ));
-    }
-    out
-}
-
-/// The checks computed from OCP's data, when the server has no precheck (`why`: its answer).
-pub fn fallback_items(f: &ProxyForm, inv: &Inventory, why: &str) -> Vec<PrecheckItem> {
+/// The OBProxy take-over precheck. OCP's public API has none, so every check is computed here
+/// from documented reads (`GET /api/v2/obproxy/clusters[/{id}]`, `/api/v2/compute/hosts`,
+/// `/api/v2/ob/clusters`); the first item says so and names what no read can show.
+pub fn local_items(f: &ProxyForm, inv: &Inventory) -> Vec<PrecheckItem> {
     let mut out = vec![PrecheckItem::warn(
-        "precheck source",
-        format!("the server has no OBProxy take-over precheck ({why}); these checks are computed from OCP's data"),
-        "OCP's data does not show each proxy's install path (/opt/taobao/install/obproxy-{version}), its obproxy processes (one, owned by admin) or the clusters it connects to: check them on each host",
+        "local checks",
+        "OCP has no OBProxy take-over precheck: every check below is computed locally from OCP's OBProxy cluster, host and cluster lists",
+        "not checked locally: each proxy's install path (/opt/taobao/install/obproxy-{version}), its obproxy processes (one, owned by admin), the clusters it connects to and its root@proxysys password; check them on each host",
     )];
     out.extend(precheck(f, inv));
     out
@@ -578,19 +481,22 @@ fn drop_failing(w: &mut Wizard) -> Vec<WizardEffect> {
 fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
     let f = form_values(w);
     let id = f.proxy_cluster_id.ok_or("choose an OBProxy cluster")?;
+    let all = w.secret(Id::ProxysysPassword).filter(|s| !s.is_empty());
     let body = ObproxyTakeoverRequest {
-        hosts: f
-            .hosts
+        hosts: w
+            .items(Id::Proxies)
             .iter()
-            .map(|(h, p)| ObproxyTakeoverHost {
-                host_id: *h,
-                sql_port: *p,
+            .filter_map(|it| {
+                let host_id = it.first()?.choice()?.parse().ok()?;
+                let sql_port = it.get(1)?.text_value().trim().parse().ok()?;
+                let own = it.get(2).and_then(Field::secret).filter(|s| !s.is_empty());
+                Some(ObproxyTakeoverHost {
+                    host_id,
+                    sql_port,
+                    proxysys_passwd: own.or(all).cloned(),
+                })
             })
             .collect(),
-        proxysys_passwd: w
-            .secret(Id::ProxysysPassword)
-            .filter(|s| !s.is_empty())
-            .cloned(),
     };
     let write = OcpWrite::TakeoverProxy {
         proxy_cluster_id: id,
@@ -732,15 +638,16 @@ mod tests {
     }
 
     #[test]
-    fn computed_items_name_their_proxy_and_fallback_says_so() {
+    fn computed_items_name_their_proxy_and_say_they_are_local() {
         let f = ProxyForm {
             proxy_cluster_id: Some(5),
             hosts: vec![(1, 2883), (2, 2883)],
         };
-        let items = fallback_items(&f, &inv(), "HTTP 404");
-        assert_eq!(items[0].name, "precheck source");
+        let items = local_items(&f, &inv());
+        assert_eq!(items[0].name, "local checks");
         assert_eq!(items[0].result, CheckResult::Warn);
-        assert!(items[0].reason.contains("HTTP 404"));
+        assert!(items[0].reason.contains("computed locally"));
+        assert!(items[0].fix.contains("root@proxysys"));
         assert!(items
             .iter()
             .filter(|i| i.name.contains("h2"))
@@ -750,41 +657,6 @@ mod tests {
             .iter()
             .filter(|i| i.name.starts_with("link to"))
             .all(|i| i.subject.is_none()));
-    }
-
-    #[test]
-    fn server_items_map_words_and_keep_their_host() {
-        let r: ObproxyTakeoverPrecheck = serde_json::from_value(serde_json::json!({
-            "valid": false,
-            "items": [
-                {"hostId": 7, "ip": "10.0.0.7", "name": "version 1.8.0 or later", "result": "FAIL", "reason": "OBProxy 1.7.6 is older than 1.8.0", "fix": "upgrade"},
-                {"hostId": 8, "ip": "10.0.0.8", "name": "reachable", "result": "PASS", "reason": "ok"},
-                {"hostId": 9, "name": "odd", "result": "MAYBE"},
-                {"result": null}
-            ]
-        }))
-        .unwrap();
-        let items = api_items(&r);
-        assert_eq!(items[0].name, "precheck source");
-        // Where the checks come from is information, not a check that passed.
-        assert_eq!(items[0].result, CheckResult::Info);
-        assert_eq!(items[1].name, "10.0.0.7 · version 1.8.0 or later");
-        assert_eq!(items[1].result, CheckResult::Fail);
-        assert_eq!(items[1].subject.as_deref(), Some("7"));
-        assert_eq!(items[2].result, CheckResult::Pass);
-        assert!(items[2].fix.is_empty());
-        // Unknown words never pass silently; a missing host is named as best it can be.
-        assert_eq!(items[3].name, "host #9 · odd");
-        assert_eq!(items[3].result, CheckResult::Warn);
-        assert!(!items[3].fix.is_empty());
-        assert_eq!(items[4].result, CheckResult::Warn);
-        assert_eq!(items[4].reason, "no result given");
-        // "invalid" with no FAIL item still blocks.
-        let r: ObproxyTakeoverPrecheck =
-            serde_json::from_value(serde_json::json!({"valid": false, "items": []})).unwrap();
-        assert!(api_items(&r).iter().any(|i| i.result == CheckResult::Fail));
-        let r: ObproxyTakeoverPrecheck = serde_json::from_value(serde_json::json!({})).unwrap();
-        assert!(api_items(&r).iter().any(|i| i.result == CheckResult::Warn));
     }
 
     #[test]
@@ -808,24 +680,28 @@ mod tests {
         w.set_in_named("proxies", 0, "host", Value::One(Some("1".into())));
         w.set_in_named("proxies", 1, "host", Value::One(Some("2".into())));
         let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+        // No server precheck is called: the checks are computed from fresh data.
+        let refetch = |e: &[WizardEffect]| {
+            !e.is_empty() && e.iter().all(|e| matches!(e, WizardEffect::NeedData(_)))
+        };
         let e = w.handle_key(KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL));
-        assert!(
-            matches!(e.as_slice(), [WizardEffect::RunPrecheck(_)]),
-            "{e:?}"
-        );
+        assert!(refetch(&e), "{e:?}");
         // Before the answer, x does nothing.
         assert!(w.handle_key(x).is_empty());
         let answer = |w: &mut Wizard| {
-            let items = fallback_items(&form_values(w), &w.inventory, "HTTP 404");
-            w.on_precheck(Ok(items));
+            w.on_data(DataResponse::ProxyClusters(Ok(data
+                .proxy_clusters
+                .clone()
+                .unwrap())));
+            w.on_data(DataResponse::Hosts(Ok(data.hosts.clone().unwrap())));
+            w.on_data(DataResponse::Clusters(Ok(data.clusters.clone().unwrap())));
+            assert_eq!(w.precheck.state, PrecheckState::Done);
+            assert_eq!(w.precheck.items[0].name, "local checks");
         };
         answer(&mut w);
         assert!(w.precheck.fails() > 0, "h2 is OFFLINE and too old");
         let e = w.handle_key(x);
-        assert!(
-            matches!(e.as_slice(), [WizardEffect::RunPrecheck(_)]),
-            "{e:?}"
-        );
+        assert!(refetch(&e), "{e:?}");
         assert_eq!(form_values(&w).hosts, vec![(1, 2883)]);
         assert!(
             w.notice.as_deref().unwrap_or("").contains("h2"),

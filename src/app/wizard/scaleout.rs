@@ -395,10 +395,9 @@ pub fn form_values(w: &Wizard) -> ScaleOutForm {
     }
 }
 
-/// The version's core and build, without an OceanBase build tag (`4.3.5.2_1020…` → `4.3.5.2`).
-fn ob_core(v: &str) -> &str {
-    let v = v.trim();
-    let v = v.split('_').next().unwrap_or(v);
+/// An agent version without its build, as obshell compares it (`4.5.0.0-20260508` →
+/// `4.5.0.0`).
+fn agent_core(v: &str) -> &str {
     v.split('-').next().unwrap_or(v)
 }
 
@@ -471,71 +470,73 @@ pub fn precheck(f: &ScaleOutForm, inv: &Inventory) -> Vec<PrecheckItem> {
                 "choose an agent that is not in a cluster (or remove it from its cluster first)",
             ));
         }
-        let cluster_ob = inv
-            .agents
-            .as_ref()
-            .map(|a| a.ob_version.as_str())
-            .filter(|v| !v.is_empty())
-            .or_else(|| {
-                inv.agent_cluster
-                    .as_ref()
-                    .map(|c| c.ob_version.as_str())
-                    .filter(|v| !v.is_empty())
-            });
-        match cluster_ob {
+        // obshell's own rules (`executor/ob/scale_out.go`): the OceanBase versions of the
+        // receiving agent and the target, as their `/info` says, are equal strings; the agent
+        // versions (without the build, after `-`) compare as versions: a newer target is
+        // refused, an older one only when it is below 4.2.4.1.
+        let mine_ob = receiver
+            .map(|r| r.ob_version.as_str())
+            .filter(|v| !v.is_empty());
+        match mine_ob {
             None => out.push(PrecheckItem::warn(
                 "same OceanBase version",
-                "the cluster's OceanBase version is unknown",
+                "the cluster agent does not say its OceanBase version",
                 "check the target installs the cluster's version",
             )),
-            Some(c) if ob_core(c) == ob_core(&t.ob_version) => out.push(PrecheckItem::pass(
+            Some(c) if c == t.ob_version => out.push(PrecheckItem::pass(
                 "same OceanBase version",
-                format!("both {}", ob_core(c)),
+                format!("both {c}"),
             )),
             Some(c) => out.push(PrecheckItem::fail(
                 "same OceanBase version",
                 format!(
-                    "the target has OceanBase {}, the cluster {}",
+                    "the target has OceanBase {}, the cluster agent {c} (obshell wants the same string: Agent.OB.Version.Inconsistent)",
                     if t.ob_version.is_empty() {
                         "(none)"
                     } else {
                         &t.ob_version
                     },
-                    ob_core(c)
                 ),
                 "install the cluster's OceanBase version on the target",
             )),
         }
-        match receiver.map(|r| r.version.as_str()) {
-            _ if compare_versions(&t.version, MIN_AGENT_VERSION) == Ordering::Less => {
-                out.push(PrecheckItem::fail(
-                    "agent version",
-                    format!(
-                        "the target's obshell {} is older than {MIN_AGENT_VERSION}",
-                        t.version
-                    ),
-                    format!("upgrade obshell on the target to {MIN_AGENT_VERSION} or later"),
-                ))
-            }
-            Some(mine) if compare_versions(&t.version, mine) == Ordering::Greater => {
-                out.push(PrecheckItem::fail(
-                    "agent version",
-                    format!(
-                        "the target's obshell {} is newer than the cluster's {mine}",
-                        t.version
-                    ),
-                    "upgrade the cluster's obshell first, or install the cluster's version on the target",
-                ))
-            }
-            Some(mine) => out.push(PrecheckItem::pass(
-                "agent version",
-                format!("target {} ≤ cluster {mine}", t.version),
-            )),
+        let theirs = agent_core(&t.version);
+        match receiver.map(|r| agent_core(&r.version)).filter(|v| !v.is_empty()) {
             None => out.push(PrecheckItem::warn(
                 "agent version",
                 "the cluster agent's version is unknown",
                 "press r once the agents are loaded",
             )),
+            Some(mine) => match compare_versions(mine, theirs) {
+                Ordering::Less => out.push(PrecheckItem::fail(
+                    "agent version",
+                    format!(
+                        "the target's obshell {theirs} is newer than the cluster's {mine} (OB.Cluster.ScaleOutHigherVersion)"
+                    ),
+                    "upgrade the cluster's obshell first, or install the cluster's version on the target",
+                )),
+                Ordering::Greater
+                    if compare_versions(theirs, MIN_AGENT_VERSION) == Ordering::Less =>
+                {
+                    out.push(PrecheckItem::fail(
+                        "agent version",
+                        format!(
+                            "the target's obshell {theirs} is older than the cluster's {mine} and than {MIN_AGENT_VERSION} (OB.Cluster.ScaleOutLowerVersion)"
+                        ),
+                        format!(
+                            "install obshell {mine} (or {MIN_AGENT_VERSION} or later) on the target"
+                        ),
+                    ))
+                }
+                Ordering::Greater => out.push(PrecheckItem::pass(
+                    "agent version",
+                    format!("target {theirs} < cluster {mine}: obshell upgrades it as it joins"),
+                )),
+                Ordering::Equal => out.push(PrecheckItem::pass(
+                    "agent version",
+                    format!("both {mine}"),
+                )),
+            },
         }
     }
 
@@ -1016,35 +1017,49 @@ mod tests {
     }
 
     #[test]
-    fn versions_must_match() {
+    fn versions_follow_obshells_rules() {
+        let at = |t: &AgentBrief, inv: &mut Inventory| {
+            inv.target = Some(TargetInfo {
+                ip: "10.0.0.9".into(),
+                port: 2890,
+                result: Ok(t.clone()),
+            });
+        };
         let mut inv = inventory();
+        let f = form("3881", "3882");
         let mut t = agent("10.0.0.9", 2890, "SINGLE", "4.5.0.0-20260508", "");
         t.ob_version = "4.2.1.0".into();
-        inv.target = Some(TargetInfo {
-            ip: "10.0.0.9".into(),
-            port: 2890,
-            result: Ok(t.clone()),
-        });
-        let f = form("3881", "3882");
+        at(&t, &mut inv);
         assert_eq!(fails(&precheck(&f, &inv)), vec!["same OceanBase version"]);
-        // A build tag on one side only is the same version.
+        // obshell compares the OceanBase versions as strings: a build tag on one side is a
+        // different version.
         t.ob_version = "4.3.5.2_102000042025061818-7b6c1d0e".into();
+        at(&t, &mut inv);
+        assert_eq!(fails(&precheck(&f, &inv)), vec!["same OceanBase version"]);
+        t.ob_version = "4.3.5.2".into();
+        // Older than the cluster's and than 4.2.4.1: ScaleOutLowerVersion.
         t.version = "4.2.4.0-1".into();
-        inv.target = Some(TargetInfo {
-            ip: "10.0.0.9".into(),
-            port: 2890,
-            result: Ok(t.clone()),
-        });
-        // Older than 4.2.4.1.
+        at(&t, &mut inv);
         assert_eq!(fails(&precheck(&f, &inv)), vec!["agent version"]);
-        // Newer than the cluster's agent.
+        // Older than the cluster's, 4.2.4.1 or later: obshell upgrades it as it joins.
+        t.version = "4.2.4.1-100".into();
+        at(&t, &mut inv);
+        assert!(fails(&precheck(&f, &inv)).is_empty());
+        // Newer than the cluster's agent: ScaleOutHigherVersion.
         t.version = "4.6.0.0-1".into();
-        inv.target = Some(TargetInfo {
-            ip: "10.0.0.9".into(),
-            port: 2890,
-            result: Ok(t),
-        });
+        at(&t, &mut inv);
         assert_eq!(fails(&precheck(&f, &inv)), vec!["agent version"]);
+        // Below 4.2.4.1 but the cluster's own version (builds differ): no check refuses it.
+        if let Some(a) = inv.agents.as_mut() {
+            a.receiver.version = "4.2.3.0-7".into();
+        }
+        t.version = "4.2.3.0-9".into();
+        at(&t, &mut inv);
+        assert!(
+            fails(&precheck(&f, &inv)).is_empty(),
+            "{:?}",
+            precheck(&f, &inv)
+        );
     }
 
     #[test]

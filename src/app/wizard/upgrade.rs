@@ -438,7 +438,9 @@ fn submit_request(w: &Wizard) -> Result<(SubmitRequest, String), String> {
         .find(|p| p.file_name == f.rpm_file_name)
         .ok_or_else(|| format!("{} is not in the package list", f.rpm_file_name))?;
     let body = if w.ctx.ocp_is_43() {
+        // 4.3 still requires the deprecated rpmFileName next to the new fields.
         UpgradeRequest::Versioned(VersionedUpgrade {
+            rpm_file_name: Some(f.rpm_file_name.clone()),
             upgrade_mode: w.choice(Id::UpgradeMode).unwrap_or("ROLLING").to_string(),
             dest_version: pkg.full_version(),
             operating_system: pkg.operating_system.clone(),

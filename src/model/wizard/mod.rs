@@ -79,8 +79,8 @@ impl WizardKind {
 
     pub fn precheck_source(&self) -> PrecheckSource {
         match self {
-            // OBProxy: the server's precheck where it has one, else computed (see `proxy`).
-            WizardKind::TakeoverCluster | WizardKind::TakeoverProxy => PrecheckSource::Api,
+            // OCP has no OBProxy take-over precheck: that one is computed (see `proxy`).
+            WizardKind::TakeoverCluster => PrecheckSource::Api,
             _ => PrecheckSource::Computed,
         }
     }

@@ -114,13 +114,4 @@ pub enum PrecheckSource {
 pub enum PrecheckAnswer {
     /// OCP's cluster take-over precheck.
     Takeover(obtui_api::ocp::TakeoverPrecheckResult),
-    /// The server's OBProxy take-over precheck.
-    Proxy(obtui_api::ocp::ObproxyTakeoverPrecheck),
-    /// No OBProxy precheck on the server (`why`): the inventory to compute it from.
-    ProxyFallback {
-        proxy_cluster_id: i64,
-        body: obtui_api::ocp::ObproxyTakeoverPrecheckRequest,
-        inventory: Box<crate::model::wizard::data::Inventory>,
-        why: String,
-    },
 }

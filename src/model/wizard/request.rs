@@ -5,8 +5,8 @@
 
 use obtui_api::obshell::ScaleOutRequest;
 use obtui_api::ocp::{
-    CreateClusterRequest, ObproxyTakeoverPrecheckRequest, ObproxyTakeoverRequest,
-    TakeoverPrecheckRequest, TakeoverRequest, UpgradeRequest,
+    CreateClusterRequest, ObproxyTakeoverRequest, TakeoverPrecheckRequest, TakeoverRequest,
+    UpgradeRequest,
 };
 use obtui_api::ApiError;
 use obtui_task::Backend;
@@ -94,7 +94,11 @@ impl Write {
             }
             OcpWrite::UpgradeCluster { .. } => {}
             OcpWrite::TakeoverProxy { body, .. } => {
-                if let Some(p) = &mut body.proxysys_passwd {
+                for p in body
+                    .hosts
+                    .iter_mut()
+                    .filter_map(|h| h.proxysys_passwd.as_mut())
+                {
                     p.clear();
                 }
             }
@@ -143,27 +147,17 @@ pub struct SubmitRequest {
 pub enum PrecheckRequest {
     /// `OcpClient::takeover_precheck`, mapped by `precheck::takeover_items`.
     TakeoverCluster(TakeoverPrecheckRequest),
-    /// `OcpClient::obproxy_takeover_precheck` (the simulator's own endpoint), mapped by
-    /// `proxy::api_items`; on 404 the checks are computed from OCP's data instead.
-    TakeoverProxy {
-        proxy_cluster_id: i64,
-        body: ObproxyTakeoverPrecheckRequest,
-    },
 }
 
 impl PrecheckRequest {
     pub fn path(&self) -> String {
         match self {
             PrecheckRequest::TakeoverCluster(_) => "/api/v2/ob/clusters/takeOverPreCheck".into(),
-            PrecheckRequest::TakeoverProxy {
-                proxy_cluster_id, ..
-            } => format!("/api/v2/obproxy/clusters/{proxy_cluster_id}/takeOverPreCheck"),
         }
     }
     pub fn masked_body(&self) -> Value {
         match self {
             PrecheckRequest::TakeoverCluster(b) => b.to_masked_json(),
-            PrecheckRequest::TakeoverProxy { body, .. } => body.to_masked_json(),
         }
     }
 }
@@ -203,12 +197,15 @@ mod tests {
         let mut w = OcpWrite::TakeoverProxy {
             proxy_cluster_id: 5,
             body: ObproxyTakeoverRequest {
-                hosts: vec![],
-                proxysys_passwd: Some(obtui_api::secret::Secret::new("aaBB11__")),
+                hosts: vec![obtui_api::ocp::ObproxyTakeoverHost {
+                    host_id: 1,
+                    sql_port: 2883,
+                    proxysys_passwd: Some(obtui_api::secret::Secret::new("aaBB11__")),
+                }],
             },
         };
         assert_eq!(w.path(), "/api/v2/obproxy/clusters/5/takeOver");
-        assert_eq!(w.masked_body()["proxysysPasswd"], MASK);
+        assert_eq!(w.masked_body()["hosts"][0]["proxysysPasswd"], MASK);
         assert!(!w.masked_pretty().contains("aaBB11__"));
         assert!(!format!("{w:?}").contains("aaBB11__"));
         let OcpWrite::TakeoverProxy { body, .. } = &w else {
@@ -219,7 +216,7 @@ mod tests {
         let OcpWrite::TakeoverProxy { body, .. } = &w else {
             unreachable!()
         };
-        assert!(body.proxysys_passwd.as_ref().unwrap().is_empty());
+        assert!(body.hosts[0].proxysys_passwd.as_ref().unwrap().is_empty());
     }
 
     #[test]

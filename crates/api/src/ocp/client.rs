@@ -971,24 +971,6 @@ impl OcpClient {
             .unwrap_or_default()
             .contents)
     }
-
-    /// The OBProxy take-over precheck. **The simulator's own endpoint**
-    /// (`POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`): OCP's public API has none, so a
-    /// real OCP answers 404 and callers fall back to checks of their own.
-    pub async fn obproxy_takeover_precheck(
-        &self,
-        obproxy_cluster_id: i64,
-        body: &ObproxyTakeoverPrecheckRequest,
-    ) -> Result<ObproxyTakeoverPrecheck, ApiError> {
-        let id = obproxy_cluster_id.to_string();
-        let r = self
-            .post_raw(
-                &["api", "v2", "obproxy", "clusters", &id, "takeOverPreCheck"],
-                Some(body),
-            )
-            .await?;
-        decode_required(&r)
-    }
 }
 
 /// Add `Date` and the AK/SK `Authorization` to a request built to be sent: the signature covers

@@ -238,10 +238,14 @@ pub struct RpmUpgrade {
     pub rpm_file_name: String,
 }
 
-/// Upgrade body of OCP 4.3: mode and destination version.
+/// Upgrade body of OCP 4.3: mode and destination version, plus `rpmFileName`, which the 4.3
+/// page marks deprecated but still required.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VersionedUpgrade {
+    /// The target package's `fileName` (deprecated in 4.3, still required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpm_file_name: Option<String>,
     /// e.g. `ROLLING`.
     pub upgrade_mode: String,
     /// e.g. `2.2.77-202204041221`.
@@ -295,14 +299,8 @@ masked_body!(AddServersRequest, []);
 pub struct ObproxyTakeoverHost {
     pub host_id: i64,
     pub sql_port: u16,
-}
-
-/// `POST /api/v2/obproxy/clusters/{id}/takeOver`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObproxyTakeoverRequest {
-    pub hosts: Vec<ObproxyTakeoverHost>,
-    /// root@proxysys password (4.3.x).
+    /// This OBProxy's root@proxysys password (4.3.x reads it per host,
+    /// `obproxy-takeover-4.3.request.json`); needed when it is not the default.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -311,38 +309,15 @@ pub struct ObproxyTakeoverRequest {
     )]
     pub proxysys_passwd: Option<Secret>,
 }
-masked_body!(ObproxyTakeoverRequest, ["proxysysPasswd"]);
 
-/// `POST /api/v2/obproxy/clusters/{id}/takeOverPreCheck`: **the simulator's own endpoint**, not
-/// part of OCP's public API (which has no OBProxy take-over precheck). Callers must work without
-/// it: a real OCP answers 404.
+/// `POST /api/v2/obproxy/clusters/{id}/takeOver`. OCP's public API has no OBProxy take-over
+/// precheck: obtui computes one from documented reads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ObproxyTakeoverPrecheckRequest {
+pub struct ObproxyTakeoverRequest {
     pub hosts: Vec<ObproxyTakeoverHost>,
 }
-masked_body!(ObproxyTakeoverPrecheckRequest, []);
-
-/// The answer of the simulator's OBProxy take-over precheck: one item per proxy and condition.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ObproxyTakeoverPrecheck {
-    pub proxy_cluster_id: Option<i64>,
-    pub valid: Option<bool>,
-    pub items: Option<Vec<ObproxyPrecheckItem>>,
-}
-
-/// One condition of one proxy: `result` is `PASS`, `WARN` or `FAIL`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ObproxyPrecheckItem {
-    pub host_id: Option<i64>,
-    pub ip: Option<String>,
-    pub name: Option<String>,
-    pub result: Option<String>,
-    pub reason: Option<String>,
-    pub fix: Option<String>,
-}
+masked_body!(ObproxyTakeoverRequest, ["proxysysPasswd"]);
 
 #[cfg(test)]
 mod tests {
@@ -382,6 +357,7 @@ mod tests {
             r#"{"rpmFileName":"oceanbase-2.2.75-20210108170301.el7.x86_64.rpm"}"#
         );
         let new = UpgradeRequest::Versioned(VersionedUpgrade {
+            rpm_file_name: None,
             upgrade_mode: "ROLLING".into(),
             dest_version: "4.3.3.0".into(),
             operating_system: "el7".into(),
@@ -402,8 +378,8 @@ mod tests {
             hosts: vec![ObproxyTakeoverHost {
                 host_id: 1,
                 sql_port: 2883,
+                proxysys_passwd: None,
             }],
-            proxysys_passwd: None,
         };
         assert_eq!(
             serde_json::to_string(&r).expect("json"),

@@ -377,3 +377,26 @@ fn request_fixtures_match_the_request_models() {
         serde_json::from_slice(&fixture("request-node-operator-pass.json")).unwrap();
     assert_eq!(op.operator, "PASS");
 }
+
+/// obshell's upgrade bodies carry the package's `release` with its distribution suffix
+/// (`103000012025101011.el7`); the real agent refuses one without it (400
+/// `Package.ReleaseFormat.Invalid`).
+#[test]
+fn upgrade_request_fixtures_carry_the_distribution_suffix() {
+    for name in [
+        "request-ob-upgrade.json",
+        "request-agent-upgrade-check.json",
+    ] {
+        let v: serde_json::Value = serde_json::from_slice(&fixture(name)).unwrap();
+        let release = v["release"].as_str().unwrap_or_default();
+        let (build, dist) = release.rsplit_once('.').unwrap_or((release, ""));
+        assert!(
+            !build.is_empty()
+                && build.chars().all(|c| c.is_ascii_digit())
+                && dist.starts_with("el")
+                && dist[2..].chars().all(|c| c.is_ascii_digit())
+                && dist.len() > 2,
+            "{name}: release {release:?} lacks the distribution suffix"
+        );
+    }
+}

@@ -640,6 +640,17 @@ fn cluster_upgrade_request() {
     upgrade_request("ocp/ob-cluster-upgrade.request.json");
 }
 
+/// The 4.3 body: mode, destination version and OS (the sample leaves out the deprecated but
+/// still required `rpmFileName`, which obtui adds).
+fn cluster_upgrade_43_request() {
+    let r: UpgradeRequest = round_trip("ocp/ob-cluster-upgrade-4.3.request.json");
+    let UpgradeRequest::Versioned(v) = r else {
+        panic!("{r:?}")
+    };
+    assert_eq!(v.dest_version, "2.2.77-202204041221");
+    assert_eq!(v.rpm_file_name, None);
+}
+
 fn zone_create_request() {
     let r: AddZoneRequest = round_trip("ocp/ob-cluster-zone-create.request.json");
     assert_eq!((r.name.as_str(), r.idc_name.as_str()), ("zone2", "hz2"));
@@ -657,7 +668,19 @@ fn obproxy_takeover_request() {
     let r: ObproxyTakeoverRequest = round_trip("ocp/obproxy-takeover.request.json");
     assert_eq!(r.hosts[0].host_id, 1);
     assert_eq!(r.hosts[0].sql_port, 2883);
-    assert!(r.proxysys_passwd.is_none());
+    assert!(r.hosts[0].proxysys_passwd.is_none());
+}
+
+/// OCP 4.3 reads the root@proxysys password per host.
+fn obproxy_takeover_43_request() {
+    let r: ObproxyTakeoverRequest = round_trip("ocp/obproxy-takeover-4.3.request.json");
+    assert_eq!(r.hosts[0].host_id, 1);
+    let pw = r.hosts[0]
+        .proxysys_passwd
+        .as_ref()
+        .expect("per-host password");
+    assert_eq!(pw.expose(), "xxxx");
+    assert_eq!(r.to_masked_json()["hosts"][0]["proxysysPasswd"], "******");
 }
 
 /// Bodies of operations this client does not send; they are still valid doc JSON.
@@ -796,6 +819,8 @@ fixtures! {
     zone_create_request => "ocp/ob-cluster-zone-create.request.json",
     server_add_request => "ocp/ob-cluster-server-add.request.json",
     obproxy_takeover_request => "ocp/obproxy-takeover.request.json",
+    obproxy_takeover_43_request => "ocp/obproxy-takeover-4.3.request.json",
+    cluster_upgrade_43_request => "ocp/ob-cluster-upgrade-4.3.request.json",
     untyped_requests => "ocp/ob-cluster-servers-batch-delete.request.json",
     seed_takeover_request => "seeds/takeover.request.json",
     seed_takeover_response => "seeds/takeover.response.json",

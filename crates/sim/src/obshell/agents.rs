@@ -6,7 +6,7 @@ use obtui_api::obshell::models::{
     agent_state, ob_state, AgentAddr, AgentIdentity, AgentInfo, AgentRef, AgentStatus,
 };
 
-use super::consts::{AGENT_VERSION, HOME_PATH, OB_VERSION};
+use super::consts::{AGENT_VERSION, HOME_PATH};
 
 /// An agent that started outside the cluster. It keeps this record when a scale-out makes it
 /// a cluster member (and a rollback makes it SINGLE again).
@@ -16,6 +16,10 @@ pub struct SingleAgent {
     pub port: u16,
     pub pid: i64,
     pub start_at_ns: i64,
+    /// Its obshell version (`4.5.0.0-20260508`), as its `/info` says.
+    pub version: String,
+    /// The OceanBase version it installs, as its `/info` says.
+    pub ob_version: String,
 }
 
 impl SingleAgent {
@@ -38,6 +42,9 @@ pub struct AgentView {
     pub start_at_ns: i64,
     /// The observer's SQL port, once the agent runs one in the cluster.
     pub sql_port: Option<u16>,
+    /// Its obshell version and the OceanBase version it installs.
+    pub version: String,
+    pub ob_version: String,
 }
 
 impl AgentView {
@@ -52,13 +59,13 @@ impl AgentView {
             state: agent_state::RUNNING,
             start_at: self.start_at_ns,
             home_path: HOME_PATH.into(),
-            ob_version: OB_VERSION.into(),
+            ob_version: self.ob_version.clone(),
             architecture: std::env::consts::ARCH.into(),
             ip: self.addr.ip.clone(),
             port: self.addr.port,
             zone: self.zone.clone(),
             identity: self.identity.clone(),
-            version: AGENT_VERSION.into(),
+            version: self.version.clone(),
             is_obproxy_agent: false,
             security: false,
             supported_auth: vec!["v2".into()],

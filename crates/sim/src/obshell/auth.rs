@@ -1,6 +1,6 @@
 //! obshell's security middleware, reproduced: header decryption on every route, body
-//! decryption when a header came, and verification (uri, password, expiry, and replays) on
-//! the auth routes.
+//! decryption when a header came, and verification (uri, expiry, then password) on the auth
+//! routes. Like the real agent, it keeps no record of the headers it has seen.
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{OriginalUri, Request, State};
@@ -9,7 +9,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::crypto;
-use super::replay::header_digest;
 use super::this_agent::Agent;
 use super::wire::{random_trace_id, HeaderKind, ObErr, ReqCtx};
 use crate::clock::wall_ms;
@@ -91,8 +90,8 @@ pub async fn decrypt(State(agent): State<Agent>, req: Request, next: Next) -> Re
     next.run(req).await
 }
 
-/// `Verify()` on the auth groups: header present, uri equal to the request target, password,
-/// then expiry (checked only when `auth` is non-empty, as obshell does), then replay.
+/// `Verify()` on the auth groups: header present, uri equal to the request target, expiry
+/// (checked only when `auth` is non-empty, as obshell does), then password.
 /// An agent outside the cluster (SINGLE, SCALING OUT) has no root password and no agent
 /// password here, so, as in obshell, any header that decrypts and names the right URI passes.
 pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next: Next) -> Response {
@@ -114,18 +113,9 @@ pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next:
         return next.run(req).await;
     }
     let sim = &agent.sim;
-    if !sim.password_matches(header.auth.expose()) {
-        return ctx.fail(match kind {
-            HeaderKind::Ob => ObErr::unauthorized(
-                codes::INCORRECT_OB_PASSWORD,
-                "Unauthorized: OceanBase password is incorrect",
-            ),
-            HeaderKind::Agent => ObErr::unauthorized(
-                codes::INCORRECT_AGENT_PASSWORD,
-                "Unauthorized: Agent password is incorrect",
-            ),
-        });
-    }
+    // `secure/auth.go` checks the timestamp before the password (and only when `auth` is
+    // non-empty), so an expired header with a wrong password is "expired". A header may be
+    // used again until it expires: the real agent keeps no record of the ones it has seen.
     if !header.auth.is_empty() {
         match crypto::header_ts_unix(header) {
             None => {
@@ -145,17 +135,20 @@ pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next:
                     "Unauthorized: Authentication expired",
                 ))
             }
-            Some(ts) => {
-                // A header is good for one request. The Expired code makes the SDKs retry
-                // with a fresh header, which is what a legitimate client needs.
-                if !sim.first_use(header_digest(header), ts) {
-                    return ctx.fail(ObErr::unauthorized(
-                        codes::EXPIRED,
-                        "Unauthorized: Authentication expired: header already used",
-                    ));
-                }
-            }
+            Some(_) => {}
         }
+    }
+    if !sim.password_matches(header.auth.expose()) {
+        return ctx.fail(match kind {
+            HeaderKind::Ob => ObErr::unauthorized(
+                codes::INCORRECT_OB_PASSWORD,
+                "Unauthorized: OceanBase password is incorrect",
+            ),
+            HeaderKind::Agent => ObErr::unauthorized(
+                codes::INCORRECT_AGENT_PASSWORD,
+                "Unauthorized: Agent password is incorrect",
+            ),
+        });
     }
     next.run(req).await
 }

@@ -15,10 +15,10 @@
 //!
 //! Security, as obshell does it: the hybrid-encryption header is decrypted on every route
 //! (each agent has its own RSA key), bodies are AES-decrypted, and the auth routes check the
-//! URI, the password (compared in constant time, see [`credentials_eq`]), the expiry, and, in
-//! addition to obshell, replays: a header seen before within its lifetime gets 401
-//! `Security.Authentication.Expired` (the code the SDK answers with a fresh header). SINGLE
-//! agents accept any password, as an obshell SINGLE agent without an agent password does.
+//! URI, the expiry, then the password (compared in constant time, see [`credentials_eq`]), in
+//! `secure/auth.go`'s order. Like obshell, no record of used headers is kept: a header is good
+//! until it expires. SINGLE agents accept any password, as an obshell SINGLE agent without an
+//! agent password does.
 //!
 //! DAGs ("Cluster scale out", 9 stages, 11 for a new zone) advance with the clock, scaled by
 //! `speed`, with the DAG operators and their rules; `fail_node` makes the next scale-outs fail
@@ -34,7 +34,6 @@ pub mod consts;
 pub mod crypto;
 pub mod dag;
 pub mod faults;
-mod replay;
 mod routes;
 mod serve;
 mod this_agent;
@@ -52,13 +51,12 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use crate::clock::{wall_ms, Clock};
+use crate::clock::Clock;
 use agents::SingleAgent;
 use cluster::Cluster;
 use dag::Ids;
 use obtui_api::obshell::models::AgentAddr;
 use obtui_api::secret::Secret;
-use replay::ReplayGuard;
 
 /// Password the simulator accepts unless told otherwise.
 pub const DEFAULT_PASSWORD: &str = "aaAA11__";
@@ -93,7 +91,6 @@ struct Inner {
     /// The world's time: DAG progress and the timestamps the agents write.
     clock: Clock,
     state: Mutex<State>,
-    replay: Mutex<ReplayGuard>,
 }
 
 impl std::fmt::Debug for ObshellSim {
@@ -201,7 +198,6 @@ impl ObshellSim {
                 speed,
                 clock,
                 state: Mutex::new(state),
-                replay: Mutex::new(ReplayGuard::default()),
             }),
         }
     }
@@ -226,6 +222,21 @@ impl ObshellSim {
         self.inner.master.clone()
     }
 
+    /// Make the SINGLE agent at `agent` report other versions in its `/info` (obshell's and
+    /// the OceanBase it installs), for the scale-out's version checks. False when no SINGLE
+    /// agent has that address.
+    pub fn set_single_versions(&self, agent: &AgentAddr, version: &str, ob_version: &str) -> bool {
+        let mut st = self.lock();
+        match st.singles.iter_mut().find(|s| s.addr() == *agent) {
+            Some(s) => {
+                s.version = version.into();
+                s.ob_version = ob_version.into();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Add a SINGLE agent (not in the cluster) with this identity address. Adding one twice,
     /// or one that is a cluster member, does nothing.
     pub fn add_single(&self, agent: &AgentAddr) {
@@ -243,6 +254,8 @@ impl ObshellSim {
             port: agent.port,
             pid,
             start_at_ns,
+            version: consts::AGENT_VERSION.into(),
+            ob_version: consts::OB_VERSION.into(),
         });
         drop(st);
         self.inner
@@ -398,16 +411,6 @@ impl ObshellSim {
             .read()
             .unwrap_or_else(|e| e.into_inner());
         credentials_eq(pw.expose().as_bytes(), given.as_bytes())
-    }
-
-    /// Remember a verified header until it expires; false when it was seen before.
-    pub(crate) fn first_use(&self, digest: [u8; 32], expires_unix: i64) -> bool {
-        self.inner
-            .replay
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            // Headers expire by the client's (real) clock; see auth.rs.
-            .first_use(digest, expires_unix, wall_ms() / 1000)
     }
 }
 

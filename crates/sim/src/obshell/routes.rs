@@ -4,7 +4,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::middleware;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 use serde_json::{Map, Value};
@@ -82,6 +82,11 @@ pub fn router(sim: ObshellSim, me: AgentAddr) -> Router {
         )
         .route("/api/v1/secret", get(secret).fallback(no_route))
         .route("/api/v1/time", get(time).fallback(no_route))
+        // obshell's `zone` group is not among its Verify() groups: no auth.
+        .route(
+            "/api/v1/zone/{name}",
+            axum::routing::delete(delete_zone).fallback(no_route),
+        )
         // A route, not a fallback, so that this router still merges into the main one.
         .route("/api/v1/{*rest}", any(no_route));
     Router::new()
@@ -98,6 +103,69 @@ async fn no_route(ctx: ReqCtx) -> Response {
 async fn info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
     let info = a.view(&a.sim.state()).info();
     ctx.ok(info)
+}
+
+/// The version rules of `HandleClusterScaleOut` (obshell `executor/ob/scale_out.go`).
+fn scale_out_versions(me: &AgentView, target: &AgentView, addr: &AgentAddr) -> Result<(), ObErr> {
+    if target.ob_version != me.ob_version {
+        return Err(ObErr::bad_request(
+            "Agent.OB.Version.Inconsistent",
+            format!(
+                "ob version is not consistent between {addr}({}) and {}({})",
+                target.ob_version, me.addr, me.ob_version
+            ),
+        ));
+    }
+    let core = |v: &str| v.split('-').next().unwrap_or(v).to_string();
+    let (mine, theirs) = (core(&me.version), core(&target.version));
+    match crate::inventory::version_cmp(&mine, &theirs) {
+        std::cmp::Ordering::Less => Err(ObErr::bad_request(
+            "OB.Cluster.ScaleOutHigherVersion",
+            format!(
+                "scale out a higer version agent({theirs}) into cluster agent({mine}) is not allowed"
+            ),
+        )),
+        std::cmp::Ordering::Greater
+            if crate::inventory::version_cmp(&theirs, MIN_SCALE_OUT_AGENT)
+                == std::cmp::Ordering::Less =>
+        {
+            Err(ObErr::bad_request(
+                "OB.Cluster.ScaleOutLowerVersion",
+                format!(
+                    "scale out a lower version agent({theirs} before {MIN_SCALE_OUT_AGENT}) into cluster agent({mine}) is not allowed"
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The oldest obshell that may join a cluster of a newer one (`constant.AGENT_V4241`).
+const MIN_SCALE_OUT_AGENT: &str = "4.2.4.1";
+
+/// `DELETE /api/v1/zone/{name}` (obshell `executor/ob/delete_zone.go`): 204 when there is no
+/// such zone; a zone that holds units is refused (`OB.Zone.NotEmpty`, checked before the
+/// agent's own zone). Every zone of the simulated cluster holds units of the sys tenant, so no
+/// delete-zone DAG is ever started here.
+async fn delete_zone(State(a): State<Agent>, ctx: ReqCtx, Path(name): Path<String>) -> Response {
+    let st = a.sim.state();
+    let me = a.view(&st);
+    if !me.is_cluster_agent() {
+        return ctx.fail(identity_not_supported(&me, "CLUSTER AGENT"));
+    }
+    if name.trim().is_empty() {
+        return ctx.fail(ObErr::bad_request(
+            "OB.Zone.Name.Empty",
+            "zone name is empty",
+        ));
+    }
+    if !st.cluster.has_zone(&name) {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    ctx.fail(ObErr::bad_request(
+        "OB.Zone.NotEmpty",
+        format!("The zone '{name}' is not empty and can not be deleted"),
+    ))
 }
 
 async fn status(State(a): State<Agent>, ctx: ReqCtx) -> Response {
@@ -368,6 +436,12 @@ fn do_scale_out(a: &Agent, body: &[u8]) -> Result<obtui_api::obshell::models::Da
                 identity.as_str()
             ),
         ));
+    }
+    // obshell reads the target's `/info`: the OceanBase versions must be the same string, and
+    // the agent versions (without the build) obey its rules. A SINGLE agent the simulator
+    // serves answers with its own versions; any other address answers as this one would.
+    if let Some(t) = st.view(&p.target) {
+        scale_out_versions(&me, &t, &p.target)?;
     }
     if st.cluster.server(&p.target.ip, rpc_port).is_some() {
         return Err(ObErr::new(

@@ -26,6 +26,8 @@ impl Agent {
             pid: 0,
             start_at_ns: 0,
             sql_port: None,
+            version: super::consts::AGENT_VERSION.into(),
+            ob_version: super::consts::OB_VERSION.into(),
         })
     }
 

@@ -12,7 +12,7 @@ use obtui_api::obshell::models::{
 
 use super::agents::{AgentView, SingleAgent};
 use super::cluster::Cluster;
-use super::consts::AGENT_VERSION;
+use super::consts::{AGENT_VERSION, OB_VERSION};
 use super::dag::{Dag, Ids};
 
 /// Everything that changes, under one lock.
@@ -58,6 +58,8 @@ impl State {
                 pid: a.pid,
                 start_at_ns: a.start_at_ns,
                 sql_port: Some(a.sql_port),
+                version: AGENT_VERSION.into(),
+                ob_version: OB_VERSION.into(),
             });
         }
         let single = self.singles.iter().find(|s| s.addr() == *me)?;
@@ -75,6 +77,8 @@ impl State {
             zone: scaling.map(|d| d.job.zone.clone()).unwrap_or_default(),
             pid: single.pid,
             start_at_ns: single.start_at_ns,
+            version: single.version.clone(),
+            ob_version: single.ob_version.clone(),
             sql_port: None,
         })
     }

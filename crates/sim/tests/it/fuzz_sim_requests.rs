@@ -355,7 +355,6 @@ async fn obshell_side_bad_headers_and_bodies() {
             )
             .header_value),
         ),
-        ("replayed", h(good.header_value.clone())),
         (
             "huge",
             h(B64.encode((0..64 * 1024).map(|_| rng.gen()).collect::<Vec<u8>>())),

@@ -887,17 +887,24 @@ async fn upgrade_with_both_body_shapes() {
         .await
         .expect("rpm upgrade");
     assert!(t.id > 0);
+    // 4.3 still requires the deprecated rpmFileName next to the new fields.
+    let mut versioned = VersionedUpgrade {
+        rpm_file_name: None,
+        upgrade_mode: "ROLLING".into(),
+        dest_version: newest.0.clone(),
+        operating_system: "el7".into(),
+        freeze_server: Some(true),
+        zone_order: None,
+    };
+    let e = c
+        .upgrade_cluster(older[1].id, &UpgradeRequest::Versioned(versioned.clone()))
+        .await
+        .expect_err("no rpmFileName");
+    assert_eq!(e.status(), Some(400), "{e}");
+    assert!(e.to_string().contains("rpmFileName"), "{e}");
+    versioned.rpm_file_name = Some(newest.1.clone());
     let t2 = c
-        .upgrade_cluster(
-            older[1].id,
-            &UpgradeRequest::Versioned(VersionedUpgrade {
-                upgrade_mode: "ROLLING".into(),
-                dest_version: newest.0.clone(),
-                operating_system: "el7".into(),
-                freeze_server: Some(true),
-                zone_order: None,
-            }),
-        )
+        .upgrade_cluster(older[1].id, &UpgradeRequest::Versioned(versioned))
         .await
         .expect("versioned upgrade");
     for (id, cl) in [(t.id, older[0].id), (t2.id, older[1].id)] {
@@ -944,8 +951,8 @@ async fn obproxy_takeover_returns_one_task_per_host() {
         hosts: vec![ObproxyTakeoverHost {
             host_id: host.id,
             sql_port: 2883,
+            proxysys_passwd: None,
         }],
-        proxysys_passwd: None,
     };
     let tasks = c
         .obproxy_takeover(target.id, &body)

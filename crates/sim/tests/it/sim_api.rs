@@ -1087,13 +1087,17 @@ async fn upgrade_accepts_both_bodies_and_changes_the_version() {
         .rev()
         .map(|z| z["name"].clone())
         .collect();
-    let (st, v) = post(
-        &c,
-        &s,
-        &format!("/api/v2/ob/clusters/{id}/upgrade"),
-        json!({"upgradeMode":"ROLLING","destVersion":"4.3.2.1","operatingSystem":"el7","freezeServer":true,"zoneOrder": zones}),
-    )
-    .await;
+    let mut body = json!({"upgradeMode":"ROLLING","destVersion":"4.3.2.1","operatingSystem":"el7","freezeServer":true,"zoneOrder": zones});
+    // The 4.3 page still requires the deprecated rpmFileName.
+    let path = format!("/api/v2/ob/clusters/{id}/upgrade");
+    let (st, v) = post(&c, &s, &path, body.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v.to_string().contains("rpmFileName"), "{v}");
+    body["rpmFileName"] = ob_rpm(&c, &s, "4.2.3.1").await.into();
+    let (st, v) = post(&c, &s, &path, body.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "another package: {v}");
+    body["rpmFileName"] = ob_rpm(&c, &s, "4.3.2.1").await.into();
+    let (st, v) = post(&c, &s, &path, body).await;
     assert_eq!(st, StatusCode::OK, "{v}");
     let stops: Vec<&str> = v["data"]["subtasks"]
         .as_array()
@@ -1127,7 +1131,7 @@ async fn obproxy_takeover_adds_proxies() {
         &c,
         &s,
         &format!("/api/v2/obproxy/clusters/{pid}/takeOver"),
-        json!({"hosts":[{"hostId":host,"sqlPort":2883}],"proxysysPasswd":"p"}),
+        json!({"hosts":[{"hostId":host,"sqlPort":2883,"proxysysPasswd":"p"}]}),
     )
     .await;
     assert_eq!(st, StatusCode::OK, "{v}");
@@ -1168,6 +1172,92 @@ async fn obproxy_takeover_adds_proxies() {
     s.shutdown().await;
 }
 
+/// The id of the host with `ip`.
+async fn host_with_ip(c: &reqwest::Client, s: &SimHandle, ip: &str) -> i64 {
+    let hosts = data(c, s, "/api/v2/compute/hosts?size=2000").await;
+    hosts["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["innerIpAddress"] == ip || h["ip"] == ip)
+        .and_then(|h| h["id"].as_i64())
+        .unwrap_or_else(|| panic!("no host {ip}"))
+}
+
+/// An OBProxy whose root@proxysys password is not the default is taken over only with that
+/// password in its host's entry (`hosts[].proxysysPasswd`, OCP 4.3); a top-level one is no
+/// field of the body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn obproxy_takeover_needs_each_hosts_proxysys_password() {
+    use obtui_sim::inventory::{PROXY_CANDIDATE_PREFIX, PROXY_CANDIDATE_PROXYSYS_PASSWORD as PW};
+    let (s, c) = start_fast().await;
+    let proxies = data(&c, &s, "/api/v2/obproxy/clusters").await;
+    let pid = proxies["contents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "proxy_main")
+        .and_then(|p| p["id"].as_i64())
+        .expect("proxy_main");
+    let host = host_with_ip(&c, &s, &format!("{PROXY_CANDIDATE_PREFIX}11")).await;
+    let path = format!("/api/v2/obproxy/clusters/{pid}/takeOver");
+    for (body, why) in [
+        (
+            json!({"hosts":[{"hostId":host,"sqlPort":2883}],"proxysysPasswd":PW}),
+            "no root@proxysys password",
+        ),
+        (
+            json!({"hosts":[{"hostId":host,"sqlPort":2883,"proxysysPasswd":"nope"}]}),
+            "is wrong",
+        ),
+    ] {
+        let (st, v) = post(&c, &s, &path, body).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+        let msg = v["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(msg.contains("root@proxysys") && msg.contains(why), "{v}");
+    }
+    // A proxy that breaks a take-over condition is refused too (1.7.6 < 1.8.0).
+    let old = host_with_ip(&c, &s, &format!("{PROXY_CANDIDATE_PREFIX}12")).await;
+    let (st, v) = post(
+        &c,
+        &s,
+        &path,
+        json!({"hosts":[{"hostId":old,"sqlPort":2883}]}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v.to_string().contains("1.7.6"), "{v}");
+    let (st, v) = post(
+        &c,
+        &s,
+        &path,
+        json!({"hosts":[{"hostId":host,"sqlPort":2883,"proxysysPasswd":PW}]}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let tid = v["data"]["contents"][0]["id"].as_i64().unwrap();
+    wait_task(&c, &s, tid, "SUCCESSFUL").await;
+    s.shutdown().await;
+}
+
+/// OCP's public API has no OBProxy take-over precheck, and the simulator serves none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_obproxy_takeover_precheck_route() {
+    let (s, c) = start_fast().await;
+    let (st, v) = post(
+        &c,
+        &s,
+        "/api/v2/obproxy/clusters/1/takeOverPreCheck",
+        json!({"hosts":[{"hostId":1,"sqlPort":2883}]}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    s.shutdown().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_injection() {
     let (s, c) = start(SimOptions::default()).await;
@@ -1188,6 +1278,8 @@ async fn fault_injection() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["successful"], false);
     assert_eq!(v["status"], 500);
+    // OCP's unexpected error is COMMON_UNEXPECTED, 10010 (there is no 10000).
+    assert_eq!(v["error"]["code"], 10010, "{v}");
     c.post(&faults)
         .json(&json!({"error_status":503,"error_count":1,"error_body":false}))
         .send()

@@ -712,3 +712,33 @@ mod extremes {
         }
     }
 }
+
+/// A subtask OCP marks `prohibitSkip` is not offered a skip, and the refusal says why; retry
+/// stays open.
+#[test]
+fn prohibit_skip_subtasks_are_not_skipped() {
+    let t: TaskInstance = serde_json::from_value(serde_json::json!({
+        "id": 7, "name": "Take over", "status": "FAILED",
+        "subtasks": [
+            {"id": 1, "name": "Check ob", "status": "SUCCESSFUL", "downstreams": [2]},
+            {"id": 2, "name": "Lock cluster", "status": "FAILED", "upstreams": [1],
+             "downstreams": [3], "prohibitSkip": true},
+            {"id": 3, "name": "Sync", "status": "FAILED", "upstreams": [2],
+             "prohibitSkip": false}
+        ]
+    }))
+    .unwrap();
+    let g = TaskGraph::from(&t);
+    let at = |id: &str| g.nodes.iter().position(|n| n.id == id).unwrap();
+    assert!(g.nodes[at("2")].prohibit_skip);
+    let err = g.allowed(Op::Skip, Some(at("2"))).unwrap_err();
+    assert_eq!(
+        err,
+        NotAllowed::SkipProhibited {
+            name: "Lock cluster".into()
+        }
+    );
+    assert!(err.to_string().contains("prohibits skipping"), "{err}");
+    assert_eq!(g.allowed(Op::Retry, Some(at("2"))), Ok(()));
+    assert_eq!(g.allowed(Op::Skip, Some(at("3"))), Ok(()));
+}
