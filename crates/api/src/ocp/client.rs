@@ -11,7 +11,7 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::{Cause, RequestError};
+use crate::error::{Cause, RequestError, TransportKind};
 use crate::secret::Secret;
 use crate::ApiError;
 
@@ -367,6 +367,22 @@ impl OcpClient {
         Ok(url)
     }
 
+    /// Sign (AK/SK, at each send: a second try gets a fresh Date and signature) and send.
+    async fn execute(
+        &self,
+        mut request: reqwest::Request,
+        probe: bool,
+    ) -> Result<reqwest::Response, ApiError> {
+        if let (false, Some(key)) = (probe, &self.inner.access_key) {
+            sign_request(&mut request, key, (self.inner.now_ms)());
+        }
+        self.inner
+            .http
+            .execute(request)
+            .await
+            .map_err(ApiError::from_reqwest)
+    }
+
     /// Send one request and read the body up to the cap.
     async fn send(
         &self,
@@ -399,17 +415,30 @@ impl OcpClient {
         if let Some(b) = body {
             req = req.body(b);
         }
-        let mut request = req.build().map_err(ApiError::from_reqwest)?;
+        let request = req.build().map_err(ApiError::from_reqwest)?;
         let recorded_query = request.url().query().unwrap_or("").to_string();
-        if let (false, Some(key)) = (probe, &self.inner.access_key) {
-            // Signed as sent, at each send: a retry gets a fresh Date and signature.
-            sign_request(&mut request, key, (self.inner.now_ms)());
+        // A read may go once more when its connection broke (a pooled connection the server or
+        // a gateway closed as it was reused, or an answer cut mid-body): a GET changes nothing,
+        // so the second try cannot do anything twice. Writes never go twice (their broken
+        // answer is "outcome unknown", decided from the server's state).
+        let again = (method_name == "GET")
+            .then(|| request.try_clone())
+            .flatten();
+        let mut sent = self.execute(request, probe).await;
+        if let (
+            Err(ApiError::Transport {
+                kind: TransportKind::Reset,
+                message,
+            }),
+            Some(again),
+        ) = (&sent, again)
+        {
+            tracing::debug!(method = %method_name, path = %path, error = %message, "OCP read broke; sent once more");
+            sent = self.execute(again, probe).await;
         }
-        let sent = self.inner.http.execute(request).await;
         let mut resp = match sent {
             Ok(r) => r,
             Err(e) => {
-                let e = ApiError::from_reqwest(e);
                 tracing::debug!(method = %method_name, path = %path, error = %e, "OCP request failed");
                 return Err(e);
             }

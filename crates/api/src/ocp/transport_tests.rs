@@ -373,3 +373,90 @@ async fn timeouts_and_refused_connections_are_transport_errors() {
     // The working client is unaffected.
     assert!(c.info().await.is_ok());
 }
+
+/// A server that reads each request and, for the first `hang_ups`, closes the connection
+/// without a word; then answers `{}`. Counts the requests it read.
+async fn hangs_up_first(
+    hang_ups: usize,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = l.local_addr().expect("addr");
+    let seen = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = l.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut got = Vec::new();
+                // Read the head, and the body its Content-Length announces.
+                loop {
+                    let Ok(n) = sock.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&got).to_string();
+                    let Some(end) = text.find("\r\n\r\n") else {
+                        continue;
+                    };
+                    let len = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if got.len() >= end + 4 + len {
+                        break;
+                    }
+                }
+                if count.fetch_add(1, Ordering::SeqCst) < hang_ups {
+                    return; // dropped: the connection closes with no answer
+                }
+                let body = r#"{"data":{},"successful":true}"#;
+                let _ = sock
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    )
+                    .await;
+            });
+        }
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn a_read_whose_connection_breaks_goes_once_more_a_write_never() {
+    use std::sync::atomic::Ordering;
+    // A GET: the first connection is hung up on, the second try is answered.
+    let (url, seen) = hangs_up_first(1).await;
+    let c = OcpClient::new(OcpConfig::new(url, "a", Secret::new("b"))).expect("client");
+    assert!(c.info().await.is_ok());
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    // Two hang-ups in a row: the read fails, after exactly two tries.
+    let (url, seen) = hangs_up_first(2).await;
+    let c = OcpClient::new(OcpConfig::new(url, "a", Secret::new("b"))).expect("client");
+    match c.info().await {
+        Err(ApiError::Transport { kind, .. }) => assert_eq!(kind, TransportKind::Reset),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(seen.load(Ordering::SeqCst), 2);
+    // A write whose answer is lost is sent once: its outcome is unknown, never re-sent.
+    let (url, seen) = hangs_up_first(1).await;
+    let c = OcpClient::new(OcpConfig::new(url, "a", Secret::new("b"))).expect("client");
+    let e = c.retry_task(7).await.expect_err("no answer");
+    assert!(e.outcome_unknown(), "{e:?}");
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+}
