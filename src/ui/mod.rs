@@ -309,9 +309,24 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
     }
     let crumbs = app.breadcrumbs();
     if crumbs.len() > 1 {
-        spans.push(Span::styled(format!("  {}", crumbs.join(" › ")), t.muted()));
+        let used = Line::from(spans.clone()).width() + 2;
+        let text = crumb_trail(&crumbs, (area.width as usize).saturating_sub(used));
+        spans.push(Span::styled(format!("  {text}"), t.muted()));
     }
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The breadcrumbs in `room` columns: the oldest give way first (`… › `), then the newest is
+/// cut with `…`; never cut without saying so.
+fn crumb_trail(crumbs: &[String], room: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut from = 0;
+    let mut text = crumbs.join(" › ");
+    while text.width() > room && from + 1 < crumbs.len() {
+        from += 1;
+        text = format!("… › {}", crumbs[from..].join(" › "));
+    }
+    crate::app::table::fit_end(&text, room).into_owned()
 }
 
 fn draw_pane(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<TableDrawn> {
@@ -879,6 +894,28 @@ mod poll_label_tests {
                 ..Host::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn breadcrumbs_give_way_oldest_first_and_say_when_cut() {
+        let c: Vec<String> = ["Clusters", "cluster terran", "Upgrade cluster terran"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            super::crumb_trail(&c, 80),
+            "Clusters › cluster terran › Upgrade cluster terran"
+        );
+        assert_eq!(
+            super::crumb_trail(&c, 45),
+            "… › cluster terran › Upgrade cluster terran"
+        );
+        assert_eq!(super::crumb_trail(&c, 40), "… › Upgrade cluster terran");
+        let t = super::crumb_trail(&c, 20);
+        assert!(t.ends_with('…') && t.starts_with("… › Upgrade"), "{t}");
+        assert!(
+            unicode_width::UnicodeWidthStr::width(t.as_str()) <= 20,
+            "{t}"
+        );
     }
 
     #[test]
