@@ -107,7 +107,9 @@ fn dumb_terminal_is_refused_clearly() {
     // tmux sets TERM for its panes itself, so set it inside the command.
     let t = Tmux::start("dumb", 100, 20, &[], &["env", "TERM=dumb", bin(), "demo"]);
     // The message first (a process may be reaped before tmux has read its last output).
-    t.wait_for("the refusal", T, |s| s.contains("TERM=dumb cannot show"));
+    t.wait_for("the refusal", T, |_| {
+        t.history().contains("TERM=dumb cannot show")
+    });
     t.wait_for("exit", T, |_| t.dead());
     let s = t.history();
     assert!(
