@@ -56,6 +56,10 @@ pub fn fetch_view(
             (None, Some(o)) => {
                 let requests = match job {
                     ViewJob::Pane(PaneKind::Clusters | PaneKind::Hosts) => 2,
+                    // Answered without asking the agent.
+                    ViewJob::Pane(PaneKind::Tenants)
+                    | ViewJob::TenantDetail { .. }
+                    | ViewJob::ProxyDetail(_) => 0,
                     _ => 1,
                 };
                 (fetch_view_obshell(o, job).await, Cost { requests })
@@ -596,6 +600,37 @@ mod tests {
     use obtui_api::ocp::OcpConfig;
     use obtui_api::secret::Secret;
     use std::sync::{Arc, Mutex};
+
+    /// An obshell agent alone lists no tenants: the pane says so (an error naming the agent,
+    /// never an empty list that reads as "no tenants"), and nothing is sent to ask.
+    #[tokio::test]
+    async fn an_agent_alone_says_tenants_are_not_available() {
+        let o = obtui_api::obshell::ObshellClient::new(obtui_api::obshell::ObshellConfig::new(
+            "http://127.0.0.1:1",
+            Secret::new("x"),
+        ))
+        .unwrap();
+        let b = Backends {
+            ocp: None,
+            obshell: Some(o),
+        };
+        for job in [
+            ViewJob::Pane(PaneKind::Tenants),
+            ViewJob::TenantDetail {
+                cluster: 1,
+                tenant: 2,
+            },
+        ] {
+            let (r, cost) =
+                fetch_view(b.clone(), job, Round { first: true }, Arc::new(|_| {})).await;
+            let e = r.expect_err("no tenant list on an agent");
+            assert!(
+                e.to_string().contains("not available on an obshell agent"),
+                "{e}"
+            );
+            assert_eq!(cost.requests, 0);
+        }
+    }
 
     /// Against the simulator at a few thousand hosts (two pages of 2,000): a first load shows a
     /// small first page at once, reports the pages, then completes; a later round walks the
