@@ -117,6 +117,23 @@ async fn tenants_of_every_cluster_and_a_tenants_units() {
         "{screen}"
     );
 
+    // `d`: the tenant's own JSON, as the server sent it; Esc back to the detail.
+    r.code(KeyCode::Char('d'));
+    r.until("the tenant's JSON", |a| {
+        a.raw.as_ref().is_some_and(|r| matches!(r.doc, Some(Ok(_))))
+    })
+    .await;
+    let text = r.app.raw.as_ref().unwrap().text().unwrap().to_string();
+    assert!(
+        text.contains("\"resourcePool\"") && text.contains("\"name\": \"sys\""),
+        "{text}"
+    );
+    r.code(KeyCode::Esc);
+    assert!(matches!(
+        r.app.view(),
+        View::Detail(DetailTarget::Tenant { .. })
+    ));
+
     // From a cluster's detail, its tenant opens the same screen.
     r.code(KeyCode::Char('1'));
     r.code(KeyCode::Enter);
