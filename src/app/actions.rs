@@ -274,6 +274,7 @@ registry! {
     PaneHosts => "pane_hosts", Global, ["2"], "Hosts pane (:host IP opens that host)" .cmd("hosts", &["host", "ho"]);
     PaneProxies => "pane_proxies", Global, ["3"], "OBProxy pane (:proxy NAME opens that OBProxy)" .cmd("proxies", &["proxy", "obproxy", "px"]);
     PaneTasks => "pane_tasks", Global, ["4"], "Tasks pane (:tasks FILTER filters it)" .cmd("tasks", &["ta"]);
+    PaneTenants => "pane_tenants", Global, ["5"], "Tenants pane (:tenants FILTER filters it)" .cmd("tenants", &["tenant", "te"]);
     GotoTask => "goto_task", Global, [], "Open a task's DAG: :task ID" .cmd("task", &[]);
     ErrorLog => "errors", Global, ["E"], "Error history" .cmd("errors", &[]);
     Refresh => "refresh", Global, ["ctrl-r", "f5"], "Refresh now" .cmd("refresh", &[]);

@@ -18,7 +18,7 @@ pub enum Arg {
     Proxy,
     /// A task, by id.
     Task,
-    /// Free text: the Tasks pane's filter.
+    /// Free text: the Tasks or Tenants pane's filter.
     Filter,
     /// A profile of the config file (the runtime checks it).
     Profile,
@@ -31,7 +31,7 @@ pub fn arg_of(action: Action) -> Arg {
         Action::PaneHosts => Arg::Host,
         Action::PaneProxies => Arg::Proxy,
         Action::GotoTask => Arg::Task,
-        Action::PaneTasks => Arg::Filter,
+        Action::PaneTasks | Action::PaneTenants => Arg::Filter,
         Action::Profile => Arg::Profile,
         _ => Arg::None,
     }

@@ -20,6 +20,8 @@ pub enum DetailItem {
     Proxy { ip: String },
     /// A cluster a host serves or an OBProxy links to: Enter opens it.
     Cluster { name: String },
+    /// A tenant of the cluster: Enter opens it.
+    Tenant { cluster: i64, tenant: i64 },
 }
 
 /// The servers listed under zone `zone` (the servers part when it came, else the zone's own).
@@ -57,6 +59,24 @@ pub fn items(data: &ViewData, folded: &BTreeSet<String>) -> Vec<DetailItem> {
                         ip: s.ip.clone().unwrap_or_default(),
                     });
                 }
+            }
+            // OCP's tenants (an obshell agent's have no id here and cannot be opened).
+            for t in d.tenants.iter().flatten().filter(|t| t.id != 0) {
+                out.push(DetailItem::Tenant {
+                    cluster: t.cluster_id.unwrap_or(d.cluster.id),
+                    tenant: t.id,
+                });
+            }
+            for t in d.tasks.iter().flatten() {
+                let (id, backend) = t.open_target();
+                out.push(DetailItem::Task { id, backend });
+            }
+        }
+        ViewData::TenantDetail(d) => {
+            for u in d.tenant.zones.iter().flat_map(|z| &z.units) {
+                out.push(DetailItem::Server {
+                    ip: u.server_ip.clone().unwrap_or_default(),
+                });
             }
             for t in d.tasks.iter().flatten() {
                 let (id, backend) = t.open_target();

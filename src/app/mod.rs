@@ -13,6 +13,8 @@ pub mod panes;
 pub mod raw;
 pub mod state;
 pub mod table;
+#[cfg(test)]
+mod tenant_tests;
 
 pub use state::App;
 pub mod dag;

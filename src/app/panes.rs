@@ -6,7 +6,7 @@ use super::table::{Column, Row, TableState};
 use crate::config::theme::Tone;
 use crate::model::inventory::{
     Cluster, ClusterStatus, Host, HostKind, HostStatus, ProxyCluster, ProxyStartMode, ProxyStatus,
-    ServerStatus, ServiceKind, SubtaskSummary, TaskSummary,
+    ServerStatus, ServiceKind, SubtaskSummary, TaskSummary, Tenant, TenantMode, TenantStatus,
 };
 use crate::model::pane::PaneKind;
 use crate::model::view::ViewData;
@@ -62,12 +62,25 @@ const TASK_COLS: &[Column] = &[
     Column::text("SOURCE", 6).drop(5),
 ];
 
+// The cluster stays at every width: two clusters may each have a tenant of the same name.
+const TENANT_COLS: &[Column] = &[
+    Column::text("NAME", 16),
+    Column::num("ID", 8).drop(4),
+    Column::text("CLUSTER", 14),
+    Column::text("MODE", 6).drop(3),
+    Column::text("STATUS", 10),
+    Column::text("PRIMARY ZONE", 18).drop(2),
+    Column::text("LOCALITY", 30).drop(1),
+    Column::text("FLAGS", 16).drop(5),
+];
+
 pub fn scope(k: PaneKind) -> Scope {
     match k {
         PaneKind::Clusters => Scope::Clusters,
         PaneKind::Hosts => Scope::Table,
         PaneKind::Proxies => Scope::Proxies,
         PaneKind::Tasks => Scope::Tasks,
+        PaneKind::Tenants => Scope::Table,
     }
 }
 
@@ -77,6 +90,7 @@ pub fn columns(k: PaneKind) -> &'static [Column] {
         PaneKind::Hosts => HOST_COLS,
         PaneKind::Proxies => PROXY_COLS,
         PaneKind::Tasks => TASK_COLS,
+        PaneKind::Tenants => TENANT_COLS,
     }
 }
 
@@ -97,6 +111,7 @@ pub enum PaneData {
     Hosts(Vec<Host>),
     Proxies(Vec<ProxyCluster>),
     Tasks(Vec<TaskSummary>),
+    Tenants(Vec<Tenant>),
 }
 
 impl PaneData {
@@ -109,6 +124,7 @@ impl PaneData {
             PaneKind::Hosts => PaneData::Hosts(vec![]),
             PaneKind::Proxies => PaneData::Proxies(vec![]),
             PaneKind::Tasks => PaneData::Tasks(vec![]),
+            PaneKind::Tenants => PaneData::Tenants(vec![]),
         }
     }
 
@@ -126,6 +142,7 @@ impl PaneData {
             }
             (PaneKind::Proxies, ViewData::Proxies(p)) => PaneData::Proxies(p),
             (PaneKind::Tasks, ViewData::Tasks(t)) => PaneData::Tasks(t),
+            (PaneKind::Tenants, ViewData::Tenants(t)) => PaneData::Tenants(t),
             (PaneKind::Tasks, ViewData::TasksAndDags { mut tasks, dags }) => {
                 tasks.extend(dags.unwrap_or_default());
                 PaneData::Tasks(tasks)
@@ -144,6 +161,7 @@ impl PaneData {
             PaneData::Hosts(h) => h.iter().map(host_row).collect(),
             PaneData::Proxies(p) => p.iter().map(proxy_row).collect(),
             PaneData::Tasks(t) => t.iter().map(|x| task_row(x, now, zone)).collect(),
+            PaneData::Tenants(t) => t.iter().map(tenant_row).collect(),
         }
     }
 
@@ -154,6 +172,7 @@ impl PaneData {
             PaneData::Hosts(h) => h.iter().map(|x| x.id).collect(),
             PaneData::Proxies(p) => p.iter().map(|x| x.id).collect(),
             PaneData::Tasks(t) => t.iter().map(|x| x.id).collect(),
+            PaneData::Tenants(t) => t.iter().map(|x| x.id).collect(),
         }
     }
 
@@ -200,6 +219,12 @@ impl PaneData {
                 .iter()
                 .map(|x| task_row(x, now, zone))
                 .collect(),
+            PaneData::Tenants(t) => t
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(tenant_row)
+                .collect(),
         };
         let changes: Vec<(usize, Row)> = match (self, new) {
             (
@@ -223,6 +248,9 @@ impl PaneData {
                 .collect(),
             (PaneData::Proxies(old), PaneData::Proxies(new)) => changed(old, new, |a, b| a != b)
                 .map(|(i, p)| (i, proxy_row(p)))
+                .collect(),
+            (PaneData::Tenants(old), PaneData::Tenants(new)) => changed(old, new, |a, b| a != b)
+                .map(|(i, t)| (i, tenant_row(t)))
                 .collect(),
             (PaneData::Tasks(old), PaneData::Tasks(new)) => {
                 changed(old, new, |a, b| a != b || b.status == TaskState::Running)
@@ -289,6 +317,73 @@ pub fn proxy_tone(s: &ProxyStatus) -> Tone {
         ProxyStatus::Other(_) => Tone::Unknown,
         _ => Tone::Running,
     }
+}
+
+pub fn tenant_tone(s: &TenantStatus) -> Tone {
+    match s {
+        TenantStatus::Normal => Tone::Ok,
+        TenantStatus::Creating | TenantStatus::Modifying | TenantStatus::Deleting => Tone::Running,
+        TenantStatus::Other(_) => Tone::Unknown,
+    }
+}
+
+/// `MySQL` / `Oracle` (the wire spells them either way).
+pub fn tenant_mode(m: &Option<TenantMode>) -> String {
+    match m {
+        Some(TenantMode::Mysql) => "MySQL".into(),
+        Some(TenantMode::Oracle) => "Oracle".into(),
+        Some(o) => o.to_string(),
+        None => "—".into(),
+    }
+}
+
+/// `locked, read-only`; empty when neither; `?` for a flag the server did not send.
+pub fn tenant_flags(t: &Tenant) -> String {
+    let mut f = vec![];
+    for (v, name) in [(t.locked, "locked"), (t.read_only, "read-only")] {
+        match v {
+            Some(true) => f.push(name.to_string()),
+            Some(false) => {}
+            None => f.push(format!("{name}?")),
+        }
+    }
+    f.join(", ")
+}
+
+/// `3 · FULL{1}@zone1, …` (replicas, then the locality as sent).
+pub fn tenant_locality(t: &Tenant) -> String {
+    match (
+        t.replicas(),
+        t.locality.as_deref().or(t.zone_list.as_deref()),
+    ) {
+        (Some(n), Some(l)) => format!("{n} · {l}"),
+        (None, Some(l)) => l.to_string(),
+        (Some(n), None) => n.to_string(),
+        (None, None) => "—".into(),
+    }
+}
+
+fn tenant_row(t: &Tenant) -> Row {
+    let cluster = t
+        .cluster_name
+        .clone()
+        .or_else(|| t.cluster_id.map(|i| format!("#{i}")))
+        .unwrap_or_else(|| "—".into());
+    Row::new(
+        t.id.to_string(),
+        vec![
+            t.name.clone(),
+            t.id.to_string(),
+            cluster,
+            tenant_mode(&t.mode),
+            t.status.to_string(),
+            opt(&t.primary_zone),
+            tenant_locality(t),
+            tenant_flags(t),
+        ],
+        Some(4),
+        tenant_tone(&t.status),
+    )
 }
 
 pub fn task_tone(s: &TaskState) -> Tone {

@@ -56,6 +56,11 @@ pub enum DetailTarget {
     Cluster(i64),
     Host(i64),
     Proxy(i64),
+    /// A tenant: its cluster's id and its own.
+    Tenant {
+        cluster: i64,
+        tenant: i64,
+    },
 }
 
 /// A failed fetch, shown on the pane that is now stale.
@@ -402,6 +407,10 @@ impl App {
                 DetailTarget::Cluster(id) => ViewJob::ClusterDetail(*id),
                 DetailTarget::Host(id) => ViewJob::HostDetail(*id),
                 DetailTarget::Proxy(id) => ViewJob::ProxyDetail(*id),
+                DetailTarget::Tenant { cluster, tenant } => ViewJob::TenantDetail {
+                    cluster: *cluster,
+                    tenant: *tenant,
+                },
             }),
             View::Errors | View::Dag(_) | View::Wizard | View::Raw => None,
         }
@@ -951,6 +960,9 @@ impl App {
                 }
                 View::Detail(DetailTarget::Proxy(id)) => {
                     format!("obproxy {}", self.row_name(PaneKind::Proxies, *id))
+                }
+                View::Detail(DetailTarget::Tenant { tenant, .. }) => {
+                    format!("tenant {}", self.row_name(PaneKind::Tenants, *tenant))
                 }
                 View::Dag(id) => format!("task {id}"),
                 View::Wizard => self
@@ -1634,6 +1646,7 @@ impl App {
             Action::PaneHosts => self.goto_pane(PaneKind::Hosts),
             Action::PaneProxies => self.goto_pane(PaneKind::Proxies),
             Action::PaneTasks => self.goto_pane(PaneKind::Tasks),
+            Action::PaneTenants => self.goto_pane(PaneKind::Tenants),
             Action::ErrorLog => {
                 if self.view() != &View::Errors {
                     self.stack.push(View::Errors);
@@ -1859,6 +1872,7 @@ impl App {
             Action::PaneHosts => Some(PaneKind::Hosts),
             Action::PaneProxies => Some(PaneKind::Proxies),
             Action::PaneTasks => Some(PaneKind::Tasks),
+            Action::PaneTenants => Some(PaneKind::Tenants),
             _ => None,
         };
         if arg.is_empty() {
@@ -1881,8 +1895,9 @@ impl App {
             }
             Arg::Profile => return vec![Effect::SwitchProfile(arg.to_string())],
             Arg::Filter => {
-                self.jump(vec![View::Pane(PaneKind::Tasks)]);
-                self.pane_mut(PaneKind::Tasks).table.set_filter(arg);
+                let pane = pane_of(action).unwrap_or(PaneKind::Tasks);
+                self.jump(vec![View::Pane(pane)]);
+                self.pane_mut(pane).table.set_filter(arg);
                 return vec![];
             }
             Arg::Task => return self.goto_task(arg),
@@ -2024,6 +2039,7 @@ impl App {
                             .map(|t| t.open_target().0),
                     );
                 }
+                PaneData::Tenants(_) => {}
             }
         }
         n
@@ -2040,7 +2056,7 @@ impl App {
                 .find(|h| h.ip.as_deref().or(h.hostname.as_deref()) == Some(name))
                 .map(|h| h.id),
             PaneData::Proxies(px) => px.iter().find(|p| p.name == name).map(|p| p.id),
-            PaneData::Tasks(_) => None,
+            PaneData::Tasks(_) | PaneData::Tenants(_) => None,
         }
     }
 
@@ -2218,6 +2234,21 @@ impl App {
             DetailItem::Task { id, backend } => self.open_task(id, backend),
             DetailItem::Server { ip } | DetailItem::Proxy { ip } => self.open_host_by_ip(&ip),
             DetailItem::Cluster { name } => self.open_cluster_by_name(&name),
+            DetailItem::Tenant { cluster, tenant } => {
+                self.push_detail(DetailTarget::Tenant { cluster, tenant })
+            }
+        }
+    }
+
+    /// The cluster and tenant ids of the Tenants pane's tenant `id` (OCP's ids are unique
+    /// across clusters; the detail's route needs both).
+    fn tenant_target(&self, id: i64) -> Option<(i64, i64)> {
+        match &self.pane(PaneKind::Tenants).data {
+            PaneData::Tenants(t) => t
+                .iter()
+                .find(|t| t.id == id)
+                .and_then(|t| t.cluster_id.map(|c| (c, t.id))),
+            _ => None,
         }
     }
 
@@ -2326,6 +2357,10 @@ impl App {
                     PaneKind::Clusters => RawTarget::Cluster(id),
                     PaneKind::Hosts => RawTarget::Host(id),
                     PaneKind::Proxies => RawTarget::Proxy(id),
+                    PaneKind::Tenants => {
+                        let (cluster, tenant) = self.tenant_target(id)?;
+                        RawTarget::Tenant { cluster, tenant }
+                    }
                     PaneKind::Tasks => {
                         let (id, backend) = match &self.pane(*kind).data {
                             PaneData::Tasks(t) => t.iter().find(|x| x.id == id)?.open_target(),
@@ -2352,12 +2387,19 @@ impl App {
                     super::detail::DetailItem::Cluster { name } => {
                         self.cluster_id_by_name(&name).map(RawTarget::Cluster)
                     }
+                    super::detail::DetailItem::Tenant { cluster, tenant } => {
+                        Some(RawTarget::Tenant { cluster, tenant })
+                    }
                     super::detail::DetailItem::Zone { .. } => None,
                 });
                 Some(of_item.unwrap_or(match t {
                     DetailTarget::Cluster(id) => RawTarget::Cluster(*id),
                     DetailTarget::Host(id) => RawTarget::Host(*id),
                     DetailTarget::Proxy(id) => RawTarget::Proxy(*id),
+                    DetailTarget::Tenant { cluster, tenant } => RawTarget::Tenant {
+                        cluster: *cluster,
+                        tenant: *tenant,
+                    },
                 }))
             }
             _ => None,
@@ -2449,6 +2491,13 @@ impl App {
             PaneKind::Clusters => DetailTarget::Cluster(id),
             PaneKind::Hosts => DetailTarget::Host(id),
             PaneKind::Proxies => DetailTarget::Proxy(id),
+            PaneKind::Tenants => {
+                let Some((cluster, tenant)) = self.tenant_target(id) else {
+                    self.flash(Level::Warn, "this tenant's cluster is not known");
+                    return;
+                };
+                DetailTarget::Tenant { cluster, tenant }
+            }
             PaneKind::Tasks => {
                 // A row knows where its task lives (OCP, or the agent of an obshell DAG).
                 let target = match &self.pane(kind).data {
@@ -2574,6 +2623,10 @@ fn detail_matches(t: &DetailTarget, job: &ViewJob) -> bool {
         (DetailTarget::Cluster(a), ViewJob::ClusterDetail(b))
             | (DetailTarget::Host(a), ViewJob::HostDetail(b))
             | (DetailTarget::Proxy(a), ViewJob::ProxyDetail(b)) if a == b
+    ) || matches!(
+        (t, job),
+        (DetailTarget::Tenant { cluster: a, tenant: b }, ViewJob::TenantDetail { cluster: c, tenant: d })
+            if a == c && b == d
     )
 }
 
@@ -2654,6 +2707,17 @@ impl PartOutcome {
 /// A detail's snapshot: each secondary part that failed this round gets the last good value of
 /// the detail on screen back; returns how each part fared.
 fn keep_good_parts_of_detail(prev: Option<&ViewData>, data: &mut ViewData) -> Vec<PartOutcome> {
+    if let ViewData::TenantDetail(new) = data {
+        let old = match prev {
+            Some(ViewData::TenantDetail(o)) if o.tenant.id == new.tenant.id => Some(o),
+            _ => None,
+        };
+        return vec![PartOutcome::keep(
+            Part::Tasks,
+            &mut new.tasks,
+            old.and_then(|o| o.tasks.as_ref().ok()),
+        )];
+    }
     let ViewData::ClusterDetail(new) = data else {
         return Vec::new();
     };

@@ -242,13 +242,127 @@ impl Cluster {
     }
 }
 
-/// A tenant of a cluster.
+/// A tenant of a cluster: a list row, and with `zones` filled, the tenant's detail.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tenant {
+    pub id: i64,
     pub name: String,
+    pub cluster_id: Option<i64>,
+    pub cluster_name: Option<String>,
     pub mode: Option<TenantMode>,
     pub status: TenantStatus,
     pub primary_zone: Option<String>,
+    /// `FULL{1}@zone1, FULL{1}@zone2`.
+    pub locality: Option<String>,
+    /// `zone1;zone2`.
+    pub zone_list: Option<String>,
+    pub locked: Option<bool>,
+    pub read_only: Option<bool>,
+    pub ob_version: Option<String>,
+    pub charset: Option<String>,
+    pub created: Option<String>,
+    /// Zones with their resource pool and units (the detail only; empty in a list).
+    pub zones: Vec<TenantZone>,
+}
+
+/// One zone of a tenant: its replica, resource pool and units.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TenantZone {
+    pub name: String,
+    pub replica_type: Option<String>,
+    pub pool: Option<String>,
+    pub unit_count: Option<i64>,
+    pub spec: Option<UnitSpec>,
+    pub units: Vec<TenantUnit>,
+}
+
+/// A unit spec: CPU cores and memory (GiB), min and max.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitSpec {
+    pub max_cpu: Option<f64>,
+    pub min_cpu: Option<f64>,
+    pub max_memory_gib: Option<f64>,
+    pub min_memory_gib: Option<f64>,
+}
+
+impl UnitSpec {
+    /// `4C 16G` (the max; `2.5-5C 8-9G` when min and max differ).
+    pub fn label(&self) -> String {
+        fn num(v: f64) -> String {
+            if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v}")
+            }
+        }
+        fn range(min: Option<f64>, max: Option<f64>, unit: &str) -> Option<String> {
+            match (min, max) {
+                (Some(a), Some(b)) if a != b => Some(format!("{}-{}{unit}", num(a), num(b))),
+                (_, Some(b)) => Some(format!("{}{unit}", num(b))),
+                (Some(a), None) => Some(format!("{}{unit}", num(a))),
+                (None, None) => None,
+            }
+        }
+        [
+            range(self.min_cpu, self.max_cpu, "C"),
+            range(self.min_memory_gib, self.max_memory_gib, "G"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
+    }
+}
+
+/// A unit of a tenant on one server.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TenantUnit {
+    pub id: Option<i64>,
+    pub zone: Option<String>,
+    /// `10.0.0.1:2882`.
+    pub server: Option<String>,
+    pub server_ip: Option<String>,
+    pub status: Option<String>,
+}
+
+impl Tenant {
+    /// The unit spec of its zones when they share one (the detail only).
+    pub fn unit_spec(&self) -> Option<String> {
+        let mut specs: Vec<String> = self
+            .zones
+            .iter()
+            .filter_map(|z| z.spec.as_ref().map(UnitSpec::label))
+            .collect();
+        specs.dedup();
+        match specs.len() {
+            0 => None,
+            1 => specs.pop(),
+            _ => Some("mixed".into()),
+        }
+    }
+
+    /// Units per zone (the detail only): the pools' unit count, else the units listed.
+    pub fn unit_count(&self) -> Option<i64> {
+        let n: Vec<i64> = self
+            .zones
+            .iter()
+            .filter_map(|z| {
+                z.unit_count
+                    .or_else(|| (!z.units.is_empty()).then_some(z.units.len() as i64))
+            })
+            .collect();
+        n.iter().max().copied()
+    }
+
+    /// Replicas from the locality (`FULL{1}@zone1, FULL{1}@zone2` → 2), else the zone list.
+    pub fn replicas(&self) -> Option<usize> {
+        if let Some(l) = self.locality.as_deref().filter(|l| !l.trim().is_empty()) {
+            return Some(l.split(',').filter(|p| p.contains('@')).count());
+        }
+        self.zone_list
+            .as_deref()
+            .map(|z| z.split([';', ',']).filter(|p| !p.trim().is_empty()).count())
+    }
 }
 
 /// A service on a host.

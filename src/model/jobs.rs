@@ -11,6 +11,11 @@ pub enum ViewJob {
     ClusterDetail(i64),
     HostDetail(i64),
     ProxyDetail(i64),
+    /// A tenant: its cluster's id and its own.
+    TenantDetail {
+        cluster: i64,
+        tenant: i64,
+    },
 }
 
 /// What the task poller should fetch: the task on screen in the DAG view.
@@ -36,6 +41,7 @@ pub enum RawTarget {
     Cluster(i64),
     Host(i64),
     Proxy(i64),
+    Tenant { cluster: i64, tenant: i64 },
     Task { id: String, backend: Backend },
 }
 
@@ -46,6 +52,7 @@ impl RawTarget {
             RawTarget::Cluster(id) => format!("cluster {id}"),
             RawTarget::Host(id) => format!("host {id}"),
             RawTarget::Proxy(id) => format!("OBProxy cluster {id}"),
+            RawTarget::Tenant { tenant, .. } => format!("tenant {tenant}"),
             RawTarget::Task {
                 id,
                 backend: Backend::Ocp,

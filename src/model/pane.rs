@@ -6,14 +6,16 @@ pub enum PaneKind {
     Hosts,
     Proxies,
     Tasks,
+    Tenants,
 }
 
 impl PaneKind {
-    pub const ALL: [PaneKind; 4] = [
+    pub const ALL: [PaneKind; 5] = [
         PaneKind::Clusters,
         PaneKind::Hosts,
         PaneKind::Proxies,
         PaneKind::Tasks,
+        PaneKind::Tenants,
     ];
 
     pub fn index(self) -> usize {
@@ -26,6 +28,7 @@ impl PaneKind {
             PaneKind::Hosts => "Hosts",
             PaneKind::Proxies => "OBProxy",
             PaneKind::Tasks => "Tasks",
+            PaneKind::Tenants => "Tenants",
         }
     }
 }

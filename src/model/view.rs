@@ -50,6 +50,13 @@ pub struct ClusterDetail {
     pub tasks: PartResult<Vec<TaskSummary>>,
 }
 
+/// A tenant with its zones and units, and the tasks that name it.
+#[derive(Debug, Clone)]
+pub struct TenantDetail {
+    pub tenant: Tenant,
+    pub tasks: PartResult<Vec<TaskSummary>>,
+}
+
 /// The snapshot a job produced.
 #[derive(Debug, Clone)]
 pub enum ViewData {
@@ -65,6 +72,8 @@ pub enum ViewData {
     },
     Proxies(Vec<ProxyCluster>),
     Tasks(Vec<TaskSummary>),
+    /// Every tenant of every cluster.
+    Tenants(Vec<Tenant>),
     /// OCP's tasks and an obshell agent's DAGs (a second request), for one Tasks pane.
     TasksAndDags {
         tasks: Vec<TaskSummary>,
@@ -73,6 +82,7 @@ pub enum ViewData {
     ClusterDetail(Box<ClusterDetail>),
     HostDetail(Box<Host>),
     ProxyDetail(Box<ProxyCluster>),
+    TenantDetail(Box<TenantDetail>),
 }
 
 /// The first pages of a big list while the rest is still on its way (first load only).

@@ -56,6 +56,10 @@ pub fn fetch_view(
             (None, Some(o)) => {
                 let requests = match job {
                     ViewJob::Pane(PaneKind::Clusters | PaneKind::Hosts) => 2,
+                    // Answered without asking the agent.
+                    ViewJob::Pane(PaneKind::Tenants)
+                    | ViewJob::TenantDetail { .. }
+                    | ViewJob::ProxyDetail(_) => 0,
                     _ => 1,
                 };
                 (fetch_view_obshell(o, job).await, Cost { requests })
@@ -106,6 +110,9 @@ async fn fetch_view_obshell(
         // An obshell agent knows no OBProxy clusters.
         ViewJob::Pane(PaneKind::Proxies) => Ok(ViewData::Proxies(vec![])),
         ViewJob::Pane(PaneKind::Tasks) => Ok(ViewData::Tasks(agent_dags(&o).await?)),
+        ViewJob::Pane(PaneKind::Tenants) | ViewJob::TenantDetail { .. } => Err(ApiError::Request(
+            "the tenant list is not available on an obshell agent".into(),
+        )),
         ViewJob::ClusterDetail(_) => {
             let (info, dags) = tokio::join!(o.obcluster_info(), o.unfinished_dags());
             let cluster = ob::cluster(&info?);
@@ -165,6 +172,16 @@ pub fn fetch_raw(b: Backends, t: RawTarget) -> BoxFut<Result<(String, Option<Str
             (Some(c), _, RawTarget::Proxy(id)) => {
                 none(c.get_json(&["obproxy", "clusters", &id.to_string()]).await)
             }
+            (Some(c), _, RawTarget::Tenant { cluster, tenant }) => none(
+                c.get_json(&[
+                    "ob",
+                    "clusters",
+                    &cluster.to_string(),
+                    "tenants",
+                    &tenant.to_string(),
+                ])
+                .await,
+            ),
             (Some(c), _, RawTarget::Cluster(id)) => {
                 match c.get_json(&["ob", "clusters", &id.to_string()]).await {
                     Err(e) if matches!(e.status(), Some(404 | 405)) => {
@@ -349,6 +366,21 @@ async fn fetch_view_ocp(
             .await;
             (r.map(ViewData::Proxies), Cost { requests: n })
         }
+        ViewJob::Pane(PaneKind::Tenants) => {
+            let (r, n) = walk(
+                |p| {
+                    let c = c.clone();
+                    async move { c.list_tenants(&p, &TenantFilter::default()).await }
+                },
+                |v| v.iter().map(ocp::tenant).collect(),
+                |first| ViewData::Tenants(first.to_vec()),
+                &job,
+                round,
+                &progress,
+            )
+            .await;
+            (r.map(ViewData::Tenants), Cost { requests: n })
+        }
         ViewJob::Pane(PaneKind::Tasks) => {
             // The newest 500 tasks: enough for an operator's view, bounded for big estates.
             let page = PageQuery::new(1, 500).sorted("id,desc");
@@ -365,6 +397,9 @@ async fn fetch_view_ocp(
                 .map(|h| ViewData::HostDetail(Box::new(ocp::into_host(h)))),
             one,
         ),
+        ViewJob::TenantDetail { cluster, tenant } => {
+            (fetch_tenant_detail(&c, cluster, tenant).await, one)
+        }
         ViewJob::ProxyDetail(id) => (
             c.get_obproxy_cluster(id)
                 .await
@@ -399,6 +434,27 @@ async fn fetch_cluster_detail(c: &OcpClient, id: i64) -> Result<ViewData, ApiErr
         tenants: tenants.map(|p| p.contents.iter().map(ocp::tenant).collect()),
         tasks: tasks.map(|p| ocp::tasks(&p.contents)),
     })))
+}
+
+/// A tenant's detail: the tenant (zones, pools, units) and the tasks that name it (a part of
+/// its own: its failure shows as unknown, not as none).
+async fn fetch_tenant_detail(
+    c: &OcpClient,
+    cluster: i64,
+    tenant: i64,
+) -> Result<ViewData, ApiError> {
+    let kp = PageQuery::new(1, 50).sorted("id,desc");
+    let kf = TaskFilter {
+        tenant_id: Some(tenant),
+        ..Default::default()
+    };
+    let (t, tasks) = tokio::join!(c.get_tenant(cluster, tenant), c.list_tasks(&kp, &kf));
+    Ok(ViewData::TenantDetail(Box::new(
+        crate::model::view::TenantDetail {
+            tenant: ocp::tenant(&t?),
+            tasks: tasks.map(|p| ocp::tasks(&p.contents)),
+        },
+    )))
 }
 
 /// One poll of the task on screen, converted to the neutral graph.
@@ -544,6 +600,37 @@ mod tests {
     use obtui_api::ocp::OcpConfig;
     use obtui_api::secret::Secret;
     use std::sync::{Arc, Mutex};
+
+    /// An obshell agent alone lists no tenants: the pane says so (an error naming the agent,
+    /// never an empty list that reads as "no tenants"), and nothing is sent to ask.
+    #[tokio::test]
+    async fn an_agent_alone_says_tenants_are_not_available() {
+        let o = obtui_api::obshell::ObshellClient::new(obtui_api::obshell::ObshellConfig::new(
+            "http://127.0.0.1:1",
+            Secret::new("x"),
+        ))
+        .unwrap();
+        let b = Backends {
+            ocp: None,
+            obshell: Some(o),
+        };
+        for job in [
+            ViewJob::Pane(PaneKind::Tenants),
+            ViewJob::TenantDetail {
+                cluster: 1,
+                tenant: 2,
+            },
+        ] {
+            let (r, cost) =
+                fetch_view(b.clone(), job, Round { first: true }, Arc::new(|_| {})).await;
+            let e = r.expect_err("no tenant list on an agent");
+            assert!(
+                e.to_string().contains("not available on an obshell agent"),
+                "{e}"
+            );
+            assert_eq!(cost.requests, 0);
+        }
+    }
 
     /// Against the simulator at a few thousand hosts (two pages of 2,000): a first load shows a
     /// small first page at once, reports the pages, then completes; a later round walks the

@@ -222,6 +222,25 @@ pub fn summary_lines(data: &PaneData, parts: &Parts, row: &Row, t: &Theme) -> Ve
             }
             lines
         }
+        PaneData::Tenants(tenants) => {
+            let Some(te) = tenants.iter().find(|x| x.id == id) else {
+                return vec![];
+            };
+            vec![
+                Line::from(vec![
+                    label(t, "zones"),
+                    Span::raw(format!("{} ", opt(&te.zone_list))),
+                    label(t, "locality"),
+                    Span::raw(opt(&te.locality)),
+                ]),
+                Line::from(vec![
+                    label(t, "version"),
+                    Span::raw(format!("{} ", opt(&te.ob_version))),
+                    label(t, "units"),
+                    Span::styled("⏎ loads the pools and units", t.muted()),
+                ]),
+            ]
+        }
     }
 }
 
@@ -345,13 +364,21 @@ pub fn detail_lines(
             out.push(Line::raw(""));
             out.push(part_section(t, "Tenants", &d.tenants, parts, Part::Tenants));
             for te in d.tenants.iter().flatten() {
-                out.push(Line::raw(format!(
-                    "  {:<20} {:<7} {:<10} primary zone {}",
-                    te.name,
-                    te.mode.as_ref().map(|m| m.to_string()).unwrap_or_default(),
-                    te.status.to_string(),
-                    te.primary_zone.as_deref().unwrap_or("—")
-                )));
+                let tone = tenant_tone(&te.status);
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
+                    Span::raw(format!(
+                        "{:<20} {:<7} {:<10} primary zone {}",
+                        te.name,
+                        tenant_mode(&te.mode),
+                        te.status.to_string(),
+                        te.primary_zone.as_deref().unwrap_or("—")
+                    )),
+                ]));
+                // The same items as `app::detail::items`: OCP's tenants open.
+                if te.id != 0 {
+                    items.push(out.len() - 1);
+                }
             }
             out.push(Line::raw(""));
             out.push(part_section(
@@ -492,6 +519,100 @@ pub fn detail_lines(
                 if l.cluster_name.is_some() {
                     items.push(out.len() - 1);
                 }
+            }
+        }
+        ViewData::TenantDetail(d) => {
+            let te = &d.tenant;
+            out.push(section(t, &format!("Tenant {} (id {})", te.name, te.id)));
+            let tone = tenant_tone(&te.status);
+            out.push(kv(t, "status", format!("{} {}", glyph(tone), te.status)));
+            out.push(kv(
+                t,
+                "cluster",
+                format!("{} (id {})", opt(&te.cluster_name), opt(&te.cluster_id)),
+            ));
+            out.push(kv(t, "mode", tenant_mode(&te.mode)));
+            out.push(kv(t, "primary zone", opt(&te.primary_zone)));
+            out.push(kv(t, "locality", tenant_locality(te)));
+            let flags = tenant_flags(te);
+            out.push(kv(
+                t,
+                "flags",
+                if flags.is_empty() {
+                    "—".into()
+                } else {
+                    flags
+                },
+            ));
+            out.push(kv(
+                t,
+                "unit spec",
+                te.unit_spec().unwrap_or_else(|| "—".into()),
+            ));
+            out.push(kv(t, "units per zone", opt(&te.unit_count())));
+            out.push(kv(t, "version", opt(&te.ob_version)));
+            out.push(kv(t, "charset", opt(&te.charset)));
+            out.push(kv(t, "created", opt(&te.created)));
+            out.push(Line::raw(""));
+            out.push(section(
+                t,
+                &format!("Zones and replicas ({})", te.zones.len()),
+            ));
+            for z in &te.zones {
+                out.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {}", z.name),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::styled(
+                        format!(
+                            "  replica {}  pool {}  {} unit{} of {}",
+                            opt(&z.replica_type),
+                            opt(&z.pool),
+                            opt(&z.unit_count),
+                            if z.unit_count == Some(1) { "" } else { "s" },
+                            z.spec
+                                .as_ref()
+                                .map(|s| s.label())
+                                .unwrap_or_else(|| "—".into())
+                        ),
+                        t.muted(),
+                    ),
+                ]));
+                for u in &z.units {
+                    out.push(Line::raw(format!(
+                        "    unit {:<8} on {:<22} {:<10} {}",
+                        opt(&u.id),
+                        opt(&u.server),
+                        opt(&u.status),
+                        z.spec.as_ref().map(|s| s.label()).unwrap_or_default()
+                    )));
+                    items.push(out.len() - 1);
+                }
+            }
+            out.push(Line::raw(""));
+            out.push(part_section(
+                t,
+                "Tasks on this tenant",
+                &d.tasks,
+                parts,
+                Part::Tasks,
+            ));
+            for task in d.tasks.iter().flatten() {
+                let tone = task_tone(&task.status);
+                out.push(Line::from(vec![
+                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
+                    Span::raw(format!(
+                        "#{:<9} {:<36} {:<11} {}",
+                        task.shown_id(),
+                        task.name,
+                        task.status.to_string(),
+                        task_duration_ms(task, now)
+                            .map(fmt_duration_ms)
+                            .unwrap_or_default()
+                    )),
+                ]));
+                items.push(out.len() - 1);
             }
         }
         _ => {}

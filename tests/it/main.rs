@@ -35,6 +35,7 @@ mod secondary_parts;
 mod secrets_binary;
 mod secrets_debug;
 mod tasks_sources;
+mod tenants_pane;
 mod terminal_e2e;
 mod tui_e2e;
 mod ui_panes;

@@ -211,6 +211,7 @@ fn scenarios() -> Vec<Scenario> {
             PaneKind::Hosts => obtui::app::actions::Action::PaneHosts,
             PaneKind::Proxies => obtui::app::actions::Action::PaneProxies,
             PaneKind::Tasks => obtui::app::actions::Action::PaneTasks,
+            PaneKind::Tenants => obtui::app::actions::Action::PaneTenants,
         };
         app.perform(a);
     }
@@ -231,6 +232,10 @@ fn scenarios() -> Vec<Scenario> {
         Scenario {
             name: "tasks",
             setup: |a| pane(a, PaneKind::Tasks),
+        },
+        Scenario {
+            name: "tenants",
+            setup: |a| pane(a, PaneKind::Tenants),
         },
         Scenario {
             name: "cluster detail",

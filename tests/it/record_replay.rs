@@ -57,6 +57,7 @@ async fn panes(client: OcpClient) -> Vec<String> {
             PaneKind::Hosts => obtui::app::actions::Action::PaneHosts,
             PaneKind::Proxies => obtui::app::actions::Action::PaneProxies,
             PaneKind::Tasks => obtui::app::actions::Action::PaneTasks,
+            PaneKind::Tenants => obtui::app::actions::Action::PaneTenants,
         });
         let mut term = Terminal::new(TestBackend::new(160, 30)).unwrap();
         term.draw(|f| {

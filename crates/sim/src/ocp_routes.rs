@@ -286,14 +286,7 @@ async fn tenant_detail(
         m.insert("whitelist".into(), json!("%"));
         m.insert("clusterStatus".into(), json!(c.status));
         m.insert("sqlAuditEnabled".into(), json!(true));
-        m.insert(
-            "zones".into(),
-            json!(c
-                .zones
-                .iter()
-                .map(|z| json!({"name": z.name, "replicaType": "FULL"}))
-                .collect::<Vec<_>>()),
-        );
+        m.insert("zones".into(), json!(views::tenant_zones(c, t)));
     }
     Ok(envelope::ok(v))
 }
@@ -531,6 +524,8 @@ async fn list_tasks(State(st): State<SimState>, RawQuery(q): RawQuery) -> Reply 
     let name = p.get("name").map(str::to_string);
     let cluster_id = p.int("clusterId")?;
     let host_id = p.int("hostId")?;
+    // No simulated task names a tenant: a tenant's tasks are none (never every task).
+    let tenant_id = p.int("tenantId")?;
     // The docs spell it `cluterName`; MCP clients send `clusterName`. Accept both.
     let cluster_name = p
         .get("clusterName")
@@ -544,6 +539,7 @@ async fn list_tasks(State(st): State<SimState>, RawQuery(q): RawQuery) -> Reply 
         .filter(|t| name.as_deref().is_none_or(|n| contains_ci(&t.name, n)))
         .filter(|t| cluster_id.is_none_or(|c| t.cluster.as_ref().is_some_and(|x| x.id == c)))
         .filter(|t| host_id.is_none_or(|h| t.host_id == Some(h)))
+        .filter(|_| tenant_id.is_none())
         .filter(|t| {
             cluster_name
                 .as_deref()

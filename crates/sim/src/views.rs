@@ -307,12 +307,66 @@ pub fn server_stats(c: &Cluster) -> Vec<Value> {
         .collect()
 }
 
+/// A tenant's unit spec: CPU cores and memory in GiB (the same in every zone).
+fn unit_spec(t: &Tenant) -> (i64, i64) {
+    if t.name == "sys" {
+        (2, 5)
+    } else {
+        (4, 16)
+    }
+}
+
+/// A tenant detail's `zones[]`: in each zone of the cluster a FULL replica, a resource pool
+/// of one unit, on the zone's first server (the units `/ob/clusters/{id}/units` lists).
+pub fn tenant_zones(c: &Cluster, t: &Tenant) -> Vec<Value> {
+    let (cpu, mem) = unit_spec(t);
+    let pool_id = t.id * 100;
+    c.zones
+        .iter()
+        .enumerate()
+        .map(|(zi, z)| {
+            let units: Vec<Value> = z
+                .servers
+                .first()
+                .map(|s| {
+                    json!({
+                        "id": t.ob_tenant_id * 100 + zi as i64 + 1,
+                        "resourcePoolId": pool_id + zi as i64,
+                        "serverId": s.id,
+                        "serverIp": s.ip,
+                        "serverPort": s.port,
+                        "zoneName": z.name,
+                        "status": "ACTIVE",
+                    })
+                })
+                .into_iter()
+                .collect();
+            json!({
+                "name": z.name,
+                "replicaType": "FULL",
+                "resourcePool": {
+                    "id": pool_id + zi as i64,
+                    "name": format!("{}_pool_{}", t.name, z.name),
+                    "unitCount": units.len(),
+                    "unitConfig": {
+                        "maxCpuCoreCount": cpu as f64,
+                        "minCpuCoreCount": cpu as f64,
+                        "maxMemorySize": mem,
+                        "minMemorySize": mem,
+                    },
+                },
+                "units": units,
+            })
+        })
+        .collect()
+}
+
 /// `/ob/clusters/{id}/units`: one unit per tenant in each zone, on the zone's first server.
 pub fn units(c: &Cluster) -> Vec<Value> {
     const GIB: i64 = 1 << 30;
     let mut out = Vec::new();
     for t in &c.tenants {
-        let (cpu, mem) = if t.name == "sys" { (2, 5) } else { (4, 16) };
+        let (cpu, mem) = unit_spec(t);
         for (zi, z) in c.zones.iter().enumerate() {
             let Some(s) = z.servers.first() else { continue };
             out.push(json!({

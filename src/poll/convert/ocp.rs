@@ -179,10 +179,58 @@ pub fn cluster(c: &ocp::ObCluster) -> inv::Cluster {
 
 pub fn tenant(t: &ocp::Tenant) -> inv::Tenant {
     inv::Tenant {
+        id: t.id,
         name: t.name.clone(),
+        cluster_id: t.cluster_id,
+        cluster_name: t.cluster_name.clone(),
         mode: t.mode.as_ref().map(tenant_mode),
         status: tenant_status(&t.status),
         primary_zone: t.primary_zone.clone(),
+        locality: t.locality.clone(),
+        zone_list: t.zone_list.clone(),
+        locked: t.locked,
+        read_only: t.readonly,
+        ob_version: t.ob_version.clone(),
+        charset: t.charset.clone(),
+        created: t.create_time.clone(),
+        zones: t.zones.iter().map(tenant_zone).collect(),
+    }
+}
+
+fn tenant_zone(z: &ocp::TenantZone) -> inv::TenantZone {
+    const GIB: f64 = (1u64 << 30) as f64;
+    let pool = z.resource_pool.as_ref();
+    let spec = pool.and_then(|p| p.unit_config.as_ref()).map(|u| {
+        // Sizes in GB (`*Size`) or bytes (`*Byte`), whichever the server sent.
+        let gib =
+            |size: Option<f64>, bytes: Option<i64>| size.or_else(|| bytes.map(|b| b as f64 / GIB));
+        inv::UnitSpec {
+            max_cpu: u.max_cpu_core_count,
+            min_cpu: u.min_cpu_core_count,
+            max_memory_gib: gib(u.max_memory_size, u.max_memory_byte),
+            min_memory_gib: gib(u.min_memory_size, u.min_memory_byte),
+        }
+    });
+    inv::TenantZone {
+        name: z.name.clone(),
+        replica_type: z.replica_type.clone(),
+        pool: pool.and_then(|p| p.name.clone()),
+        unit_count: pool.and_then(|p| p.unit_count),
+        spec,
+        units: z
+            .units
+            .iter()
+            .map(|u| inv::TenantUnit {
+                id: u.id,
+                zone: u.zone_name.clone().or_else(|| Some(z.name.clone())),
+                server: u.server_ip.as_ref().map(|ip| match u.server_port {
+                    Some(p) => format!("{ip}:{p}"),
+                    None => ip.clone(),
+                }),
+                server_ip: u.server_ip.clone(),
+                status: u.status.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -420,6 +468,64 @@ mod tests {
         assert_eq!(a.creator, b.creator);
         assert!(a.started.is_some());
         assert_eq!(b.done_subtasks(), 1);
+    }
+
+    fn fixture(name: &str) -> serde_json::Value {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ocp")
+            .join(name);
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_documented_tenant_lists_convert_with_both_mode_spellings() {
+        for f in ["ob-tenants-all.json", "ob-cluster-tenants.json"] {
+            let list: Vec<ocp::Tenant> =
+                serde_json::from_value(fixture(f)["data"]["contents"].clone()).unwrap();
+            let t: Vec<inv::Tenant> = list.iter().map(tenant).collect();
+            assert_eq!(t.len(), 2, "{f}");
+            // `"Oracle"` and `"MYSQL"` in the same sample.
+            assert_eq!(t[0].mode, Some(inv::TenantMode::Oracle), "{f}");
+            assert_eq!(t[1].mode, Some(inv::TenantMode::Mysql), "{f}");
+            assert_eq!((t[0].id, t[0].cluster_id), (10, Some(1)));
+            assert_eq!(t[0].cluster_name.as_deref(), Some("foo"));
+            assert_eq!(t[0].replicas(), Some(3));
+            assert_eq!(t[1].replicas(), Some(1));
+            assert_eq!((t[1].locked, t[1].read_only), (Some(true), Some(false)));
+            assert_eq!(t[0].primary_zone.as_deref(), Some("zone2,zone3;zone1"));
+            // A list carries no units: the spec is unknown, not zero.
+            assert_eq!((t[0].unit_spec(), t[0].unit_count()), (None, None));
+        }
+    }
+
+    #[test]
+    fn the_documented_tenant_detail_converts_with_its_units() {
+        let d: ocp::Tenant =
+            serde_json::from_value(fixture("ob-tenant-detail.json")["data"].clone()).unwrap();
+        let t = tenant(&d);
+        assert_eq!((t.id, t.cluster_id), (14000001, Some(12000001)));
+        assert_eq!(t.zones.len(), 1);
+        let z = &t.zones[0];
+        assert_eq!(z.replica_type.as_deref(), Some("FULL"));
+        assert_eq!(z.pool.as_deref(), Some("sys_pool"));
+        assert_eq!(t.unit_spec().as_deref(), Some("2.5-5C 8-9G"));
+        assert_eq!(t.unit_count(), Some(1));
+        assert_eq!(z.units[0].server.as_deref(), Some("xxx.xxx.xxx.xxx:2882"));
+        assert_eq!(z.units[0].status.as_deref(), Some("ACTIVE"));
+    }
+
+    #[test]
+    fn a_unit_spec_in_bytes_reads_as_gib() {
+        let d: ocp::Tenant = serde_json::from_value(serde_json::json!({
+            "id": 1, "name": "t", "status": "NORMAL",
+            "zones": [{"name": "z1", "resourcePool": {"unitCount": 2, "unitConfig": {
+                "maxCpuCoreCount": 4, "minCpuCoreCount": 4,
+                "maxMemoryByte": 17179869184u64, "minMemoryByte": 17179869184u64}}}]
+        }))
+        .unwrap();
+        let t = tenant(&d);
+        assert_eq!(t.unit_spec().as_deref(), Some("4C 16G"));
+        assert_eq!(t.unit_count(), Some(2));
     }
 
     #[test]

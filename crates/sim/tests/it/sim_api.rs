@@ -1644,3 +1644,95 @@ async fn garbage_input_never_breaks_the_server() {
     assert!(d["page"]["totalElements"].as_u64().unwrap() >= 4);
     s.shutdown().await;
 }
+
+/// The tenant detail in the documented shape (zones with resource pools and units), its
+/// units the same ones the cluster's unit list shows, and every tenant listed once across
+/// the pages of `/ob/tenants`, at every scale.
+#[tokio::test]
+async fn tenants_list_page_and_detail_with_units() {
+    for scale in [1, 3] {
+        let (s, c) = start(SimOptions {
+            scale,
+            ..Default::default()
+        })
+        .await;
+        let clusters = data(&c, &s, "/api/v2/ob/clusters?size=2000").await;
+        let cluster_tenants: i64 = clusters["contents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["tenantCount"].as_i64().unwrap())
+            .sum();
+        // Paged in threes: each tenant once, as many as the clusters announce.
+        let mut ids = Vec::new();
+        let mut page = 1;
+        loop {
+            let d = data(&c, &s, &format!("/api/v2/ob/tenants?page={page}&size=3")).await;
+            let items = d["contents"].as_array().unwrap().clone();
+            ids.extend(items.iter().map(|t| t["id"].as_i64().unwrap()));
+            if page >= d["page"]["totalPages"].as_i64().unwrap() {
+                assert_eq!(
+                    d["page"]["totalElements"].as_i64().unwrap(),
+                    ids.len() as i64
+                );
+                break;
+            }
+            page += 1;
+        }
+        assert_eq!(ids.len() as i64, cluster_tenants, "scale {scale}");
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "pages overlap at scale {scale}");
+
+        // Every tenant's detail, at scale 1: shape and units.
+        if scale != 1 {
+            continue;
+        }
+        let all = data(&c, &s, "/api/v2/ob/tenants?size=2000").await;
+        for t in all["contents"].as_array().unwrap() {
+            let (cid, tid) = (&t["clusterId"], &t["id"]);
+            let d = data(&c, &s, &format!("/api/v2/ob/clusters/{cid}/tenants/{tid}")).await;
+            assert_shape(
+                &fixture("ob-tenant-detail.json")["data"],
+                &d,
+                "tenant detail",
+            );
+            let units = data(&c, &s, &format!("/api/v2/ob/clusters/{cid}/units")).await;
+            let mut listed: Vec<(String, String)> = units["contents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|u| u["tenantId"] == *tid)
+                .map(|u| (u["svrIp"].to_string(), u["zone"].to_string()))
+                .collect();
+            let mut detailed: Vec<(String, String)> = d["zones"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|z| z["units"].as_array().unwrap().clone())
+                .map(|u| (u["serverIp"].to_string(), u["zoneName"].to_string()))
+                .collect();
+            listed.sort();
+            detailed.sort();
+            assert!(!detailed.is_empty(), "{}", t["name"]);
+            assert_eq!(listed, detailed, "tenant {}", t["name"]);
+            for z in d["zones"].as_array().unwrap() {
+                let pool = &z["resourcePool"];
+                assert_eq!(
+                    pool["unitCount"].as_u64().unwrap() as usize,
+                    z["units"].as_array().unwrap().len()
+                );
+            }
+        }
+        // An unknown tenant is a 404, not an empty detail.
+        let cid = &all["contents"][0]["clusterId"];
+        let (st, _) = get(
+            &c,
+            &s,
+            &format!("/api/v2/ob/clusters/{cid}/tenants/999999999"),
+        )
+        .await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+    }
+}
