@@ -536,7 +536,11 @@ async fn injected_faults_become_typed_errors() {
         Ok(_) => panic!("503 expected"),
     }
 
+    // One broken answer to a read: the client asks once more and gets the list.
     control(&s, "/sim/faults", serde_json::json!({"drop_count": 1})).await;
+    assert!(c.list_hosts(&page, &f).await.is_ok());
+    // Two in a row: the read fails, typed.
+    control(&s, "/sim/faults", serde_json::json!({"drop_count": 2})).await;
     match c.list_hosts(&page, &f).await {
         Err(ApiError::Transport { kind, .. }) => assert_eq!(kind, TransportKind::Reset),
         Err(ApiError::Decode { .. }) => {}
