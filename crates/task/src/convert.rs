@@ -165,7 +165,7 @@ fn scalar(v: &Value) -> Option<String> {
 
 /// The entries of an OCP task or subtask `context` (the object, or OCP's `Context(…)` text):
 /// those of `stringMap`, then of `listMap` (as `[a, b]`), then any other key but
-/// `parallel` / `parallelIdx` (shown elsewhere). A context that is neither gives itself,
+/// `parallel` / `parallelIdx` (shown elsewhere); package and version entries first. A context that is neither gives itself,
 /// under the key `context`.
 pub fn context_pairs(ctx: &Value) -> Vec<(String, String)> {
     let owned;
@@ -206,6 +206,12 @@ pub fn context_pairs(ctx: &Value) -> Vec<(String, String)> {
             out.push((k.clone(), v));
         }
     }
+    // What an operator looks for first (the package, the versions) leads; a view that
+    // shows only the first few entries keeps them.
+    out.sort_by_key(|(k, _)| {
+        let k = k.to_ascii_lowercase();
+        !(k.contains("rpm") || k.contains("version") || k.contains("package"))
+    });
     out
 }
 
