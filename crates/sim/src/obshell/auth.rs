@@ -138,7 +138,11 @@ pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next:
             Some(_) => {}
         }
     }
-    if !sim.password_matches(header.auth.expose()) {
+    let ok = match kind {
+        HeaderKind::Ob => sim.password_matches(header.auth.expose()),
+        HeaderKind::Agent => sim.agent_password_matches(header.auth.expose()),
+    };
+    if !ok {
         return ctx.fail(match kind {
             HeaderKind::Ob => ObErr::unauthorized(
                 codes::INCORRECT_OB_PASSWORD,

@@ -101,7 +101,8 @@ async fn no_route(ctx: ReqCtx) -> Response {
 }
 
 async fn info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
-    let info = a.view(&a.sim.state()).info();
+    let mut info = a.view(&a.sim.state()).info();
+    info.security = a.sim.has_agent_password();
     ctx.ok(info)
 }
 

@@ -699,3 +699,35 @@ async fn replays_the_sdk_wire_sequence() {
     }
     assert_eq!(sealed_count, 7);
 }
+
+/// Agent-password mode: with an agent password set (a cluster whose OceanBase password is not
+/// yet initialized is reached so), `X-OCS-Agent-Header` must carry it, the root@sys password
+/// there is refused as obshell does, `X-OCS-Header` still takes only the root password, and
+/// `/api/v1/info` says `security: true`.
+#[tokio::test]
+async fn agent_password_mode_checks_the_agent_header_against_the_agent_password() {
+    let (sim, served, root) = setup().await;
+    assert!(!root.info().await.unwrap().security);
+    sim.set_agent_password(Some(Secret::new("agentPw1")));
+    assert!(root.info().await.unwrap().security);
+    let agent = |pw: &str| {
+        let mut cfg = ObshellConfig::new(served.url.clone(), Secret::new(pw));
+        cfg.password_kind = PasswordKind::Agent;
+        ObshellClient::new(cfg).unwrap()
+    };
+    assert!(agent("agentPw1").ob_info().await.is_ok());
+    let e = agent(PASSWORD).ob_info().await.unwrap_err();
+    assert_eq!(
+        server_code(&e),
+        (401, codes::INCORRECT_AGENT_PASSWORD.to_string())
+    );
+    let e = client(&served.url, "agentPw1").ob_info().await.unwrap_err();
+    assert_eq!(
+        server_code(&e),
+        (401, codes::INCORRECT_OB_PASSWORD.to_string())
+    );
+    assert!(root.ob_info().await.is_ok());
+    // Cleared, the agent header falls back to the root@sys password again.
+    sim.set_agent_password(None);
+    assert!(agent(PASSWORD).ob_info().await.is_ok());
+}
