@@ -90,6 +90,9 @@ struct Inner {
     /// The agent password (`None`: none set). While set, `X-OCS-Agent-Header` must carry it
     /// and `/api/v1/info` says `security: true`.
     agent_password: RwLock<Option<Secret>>,
+    /// What `/api/v1/info` says in `supportedAuth`. Without `v2`, the agent is an obshell
+    /// 4.2.2.0: it reads `X-OCS-Auth` and knows no other header.
+    supported_auth: RwLock<Vec<String>>,
     speed: f64,
     /// The world's time: DAG progress and the timestamps the agents write.
     clock: Clock,
@@ -199,6 +202,7 @@ impl ObshellSim {
                 places: Mutex::new(places),
                 password: RwLock::new(password),
                 agent_password: RwLock::new(None),
+                supported_auth: RwLock::new(vec!["v2".into()]),
                 speed,
                 clock,
                 state: Mutex::new(state),
@@ -319,6 +323,29 @@ impl ObshellSim {
             .agent_password
             .write()
             .unwrap_or_else(|e| e.into_inner()) = password;
+    }
+
+    /// Set what `/api/v1/info` lists in `supportedAuth` (`["v2"]` by default). A list without
+    /// `v2` makes the agent an old one: `X-OCS-Auth` is the only header it reads.
+    pub fn set_supported_auth(&self, versions: Vec<String>) {
+        *self
+            .inner
+            .supported_auth
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = versions;
+    }
+
+    pub(crate) fn supported_auth(&self) -> Vec<String> {
+        self.inner
+            .supported_auth
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The agent reads only `X-OCS-Auth` (its `supportedAuth` lacks v2).
+    pub(crate) fn legacy_auth(&self) -> bool {
+        !self.supported_auth().iter().any(|v| v == "v2")
     }
 
     pub(crate) fn has_agent_password(&self) -> bool {
