@@ -463,6 +463,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     insecure: false,
                     obshell_url: Some(handle.url()),
                     obshell_password_command: None,
+                    obshell_password_kind: Default::default(),
                     // The demo keeps HTTP Basic whatever the environment says.
                     access_key_id: None,
                     access_key_secret_command: None,

@@ -460,6 +460,15 @@ pub fn render_graph(g: &TaskGraph, ascii: bool, now_ms: i64, width: Option<usize
         g.name,
         state_label(&g.status, ascii)
     );
+    let (task_details, shared_type) = task_details(&g);
+    let key_w = task_details
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (k, v) in &task_details {
+        s.push_str(&format!("  {k:<key_w$}  {v}\n"));
+    }
     let text = render_list_text_at(&g, &rows, &params, ascii, now_ms);
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() == ids.len() {
@@ -469,7 +478,48 @@ pub fn render_graph(g: &TaskGraph, ascii: bool, now_ms: i64, width: Option<usize
     } else {
         s.push_str(&text);
     }
+    let unit = match g.backend {
+        obtui_task::Backend::Ocp => "subtask",
+        obtui_task::Backend::Obshell => "node",
+    };
+    for n in &g.nodes {
+        let mut parts: Vec<String> = n
+            .details
+            .iter()
+            .filter(|(k, _)| !(shared_type.is_some() && k == "type"))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if n.prohibit_skip {
+            parts.push("skip refused by the server (prohibitSkip)".into());
+        }
+        if !parts.is_empty() {
+            s.push_str(&format!("{unit} {}: {}\n", n.id, parts.join(" · ")));
+        }
+    }
     s
+}
+
+/// The task's documented details for `task show`, whole: its creation time (UTC), then the
+/// graph's details, then the subtasks' `type` when every subtask shares it (said once instead
+/// of on each subtask; the second value is that type).
+fn task_details(g: &TaskGraph) -> (Vec<(String, String)>, Option<String>) {
+    let mut out = Vec::new();
+    if let Some(c) = g.created {
+        out.push(("created".to_string(), obtui_api::time::format_utc(c)));
+    }
+    out.extend(g.details.iter().cloned());
+    let type_of = |n: &obtui_task::TaskNode| {
+        n.details
+            .iter()
+            .find(|(k, _)| k == "type")
+            .map(|(_, v)| v.clone())
+    };
+    let first = g.nodes.first().and_then(type_of);
+    let shared = first.filter(|t| g.nodes.iter().all(|n| type_of(n).as_ref() == Some(t)));
+    if let Some(t) = &shared {
+        out.push(("subtask type".to_string(), t.clone()));
+    }
+    (out, shared)
 }
 
 /// The exit status of `task show`, like `watch`'s: 1 for a failed or rolled-back task, else 0.

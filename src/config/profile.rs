@@ -50,6 +50,10 @@ pub struct Profile {
     /// obshell agent URL, e.g. `http://10.0.0.1:2886`.
     pub obshell_url: Option<String>,
     pub obshell_password_command: Option<String>,
+    /// Which password the obshell password is: `root` (root@sys, the default; sent in
+    /// `X-OCS-Header`) or `agent` (the agent password, sent in `X-OCS-Agent-Header`: what
+    /// obshell accepts while the cluster's OceanBase password is not yet initialized).
+    pub obshell_auth: Option<String>,
     /// PEM file of a private CA for https.
     pub cacert: Option<String>,
     /// Accept any TLS certificate (shown with a red badge).
@@ -184,6 +188,8 @@ pub struct Resolved {
     pub insecure: bool,
     pub obshell_url: Option<String>,
     pub obshell_password_command: Option<String>,
+    /// From `obshell_auth`.
+    pub obshell_password_kind: obtui_api::obshell::PasswordKind,
     pub access_key_id: Option<String>,
     pub access_key_secret_command: Option<String>,
 }
@@ -199,6 +205,8 @@ pub enum ProfileError {
     BadUrl(String),
     #[error("obshell_url: {0}")]
     BadObshellUrl(String),
+    #[error("obshell_auth must be \"root\" or \"agent\", not {0:?}")]
+    BadObshellAuth(String),
     #[error("refresh must be between 0.5 and 3600 seconds, not {0}")]
     Refresh(f64),
 }
@@ -272,6 +280,11 @@ impl Resolver {
         if let Some(o) = &p.obshell_url {
             validate_url(o).map_err(ProfileError::BadObshellUrl)?;
         }
+        let obshell_password_kind = match p.obshell_auth.as_deref().map(str::trim) {
+            None | Some("root") => obtui_api::obshell::PasswordKind::RootSys,
+            Some("agent") => obtui_api::obshell::PasswordKind::Agent,
+            Some(other) => return Err(ProfileError::BadObshellAuth(other.to_string())),
+        };
         let refresh = f
             .refresh
             .or(p.refresh)
@@ -300,6 +313,7 @@ impl Resolver {
             insecure: f.insecure || p.insecure.unwrap_or(false),
             obshell_url: p.obshell_url.clone(),
             obshell_password_command: p.obshell_password_command.clone(),
+            obshell_password_kind,
             // The environment's id wins over the profile's.
             access_key_id: std::env::var("OBTUI_ACCESS_KEY_ID")
                 .ok()
@@ -510,6 +524,37 @@ url = "http://lab:8080"
         assert_eq!(r.refresh, Duration::from_secs(2));
         assert!(r.read_only, "a flag left unset keeps the profile's value");
         assert!(r.insecure);
+    }
+
+    /// `obshell_auth` picks which password (and so which header) the obshell client sends;
+    /// an unknown value is refused rather than read as the default.
+    #[test]
+    fn obshell_auth_picks_the_password_kind() {
+        use obtui_api::obshell::PasswordKind;
+        let kind = |v: Option<&str>| {
+            let p = Profile {
+                obshell_url: Some("http://10.0.0.1:2886".into()),
+                obshell_auth: v.map(str::to_string),
+                ..Profile::default()
+            };
+            Resolver::new("a").profile(&p).resolve()
+        };
+        assert_eq!(
+            kind(None).unwrap().obshell_password_kind,
+            PasswordKind::RootSys
+        );
+        assert_eq!(
+            kind(Some("root")).unwrap().obshell_password_kind,
+            PasswordKind::RootSys
+        );
+        assert_eq!(
+            kind(Some("agent")).unwrap().obshell_password_kind,
+            PasswordKind::Agent
+        );
+        assert_eq!(
+            kind(Some("Agent")).unwrap_err(),
+            ProfileError::BadObshellAuth("Agent".into())
+        );
     }
 
     #[test]

@@ -198,13 +198,17 @@ impl Session {
             )
         };
         let obshell = match &r.obshell_url {
-            Some(u) => Some(
-                obtui_api::obshell::ObshellClient::new(obtui_api::obshell::ObshellConfig::new(
+            Some(u) => {
+                let mut cfg = obtui_api::obshell::ObshellConfig::new(
                     u.clone(),
                     obshell_password.unwrap_or(password),
-                ))
-                .map_err(|e| format!("obshell: {e}"))?,
-            ),
+                );
+                cfg.password_kind = r.obshell_password_kind;
+                Some(
+                    obtui_api::obshell::ObshellClient::new(cfg)
+                        .map_err(|e| format!("obshell: {e}"))?,
+                )
+            }
             None => None,
         };
         let backends = Backends { ocp, obshell };

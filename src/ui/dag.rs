@@ -943,11 +943,40 @@ fn names(g: &TaskGraph, v: &DagView, ids: &[String], max: usize) -> String {
     out.join(", ")
 }
 
+/// At most this many `key value` lines of a node's or a task's documented details in the
+/// side panel; `obtui task show` prints them all, whole.
+const SIDE_DETAILS: usize = 4;
+
+/// `key value` lines, each cut with `…` to `width` columns, at most [`SIDE_DETAILS`] of them
+/// and then how many were left out.
+fn detail_lines(details: &[(String, String)], width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for (k, val) in details.iter().take(SIDE_DETAILS) {
+        let room = width.saturating_sub(display_width(k) + 1);
+        out.push(Line::from(vec![
+            Span::styled(format!("{k} "), theme.muted()),
+            Span::raw(crate::app::table::fit_end(&clean_line(val), room).into_owned()),
+        ]));
+    }
+    if details.len() > SIDE_DETAILS {
+        out.push(Line::styled(
+            format!(
+                "+{} more (obtui task show lists all)",
+                details.len() - SIDE_DETAILS
+            ),
+            theme.muted(),
+        ));
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
 fn side_lines(
     v: &DagView,
     theme: &Theme,
     ascii: bool,
     now_ms: i64,
+    width: u16,
     compact: bool,
     reason: Vec<Line<'static>>,
 ) -> Vec<Line<'static>> {
@@ -1071,6 +1100,13 @@ fn side_lines(
             .unwrap_or_else(|| "…".into());
         lines.push(field("time", format!("{s} → {e}")));
     }
+    if n.prohibit_skip {
+        lines.push(Line::styled(
+            "skip refused by the server (prohibitSkip)",
+            theme.muted(),
+        ));
+    }
+    lines.extend(detail_lines(&n.details, width as usize, theme));
     lines.push(field("up", names(g, v, &n.upstreams, 3)));
     lines.push(field("down", names(g, v, &n.downstreams, 3)));
     for c in n.children.iter().take(6) {
@@ -1118,6 +1154,21 @@ fn side_lines(
     if !any {
         lines.push(Line::styled("no operation applies now", theme.muted()));
     }
+    // The task's own documented details, last: the first to go when room is short.
+    let mut task = Vec::new();
+    if let Some(c) = g.created {
+        task.push(("created".to_string(), v.zone.stamp(c, now_ms)));
+    }
+    task.extend(g.details.iter().cloned());
+    if !task.is_empty() {
+        lines.push(Line::styled(
+            "task",
+            Style::default()
+                .fg(theme.title)
+                .add_modifier(Modifier::BOLD),
+        ));
+        lines.extend(detail_lines(&task, width as usize, theme));
+    }
     lines
 }
 
@@ -1151,7 +1202,7 @@ fn draw_side(
     };
     // The name, the status and the whole reason come before the log.
     let must = 2 + reason.len() as u16;
-    let mut lines = side_lines(v, theme, ascii, now_ms, v.log_open, reason);
+    let mut lines = side_lines(v, theme, ascii, now_ms, inner.width, v.log_open, reason);
     if ascii {
         lines = asciify_lines(lines);
     }

@@ -1269,3 +1269,43 @@ fn the_error_lines_time_is_shown_in_the_screens_zone() {
         rows.join("\n")
     );
 }
+
+/// The side panel shows the documented details: the subtask's type, its context entries (a
+/// long value cut with `…`) and that the server refuses to skip it, and under `task` the
+/// task's creation time, executor, host and tenant.
+#[test]
+fn side_panel_shows_the_documented_details_compactly() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocp/task-instance-detail.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let long = format!("oceanbase-{}.el7.x86_64.rpm", "4.2.1".repeat(40));
+    v["data"]["subtasks"][0]["context"] = serde_json::json!({
+        "stringMap": {"rpm_name": long},
+        "listMap": {"versions": ["4.2.1", "4.2.2"]}
+    });
+    v["data"]["subtasks"][0]["prohibitSkip"] = serde_json::json!(true);
+    v["data"]["hostId"] = serde_json::json!(7);
+    v["data"]["tenant"] = serde_json::json!({"id": 169, "name": "zhiqiong"});
+    let id = v["data"]["subtasks"][0]["id"].to_string();
+    let t: TaskInstance = serde_json::from_value(v["data"].clone()).unwrap();
+    let mut view = view(TaskGraph::from(&t));
+    select(&mut view, &id);
+    let s = render(&mut view, 160, 48);
+    assert!(s.contains("type JAVA_TASK"), "{s}");
+    assert!(s.contains("ctx.versions [4.2.1, 4.2.2]"), "{s}");
+    let rpm = s
+        .lines()
+        .find(|l| l.contains("ctx.rpm_name oceanbase-4.2.1"))
+        .unwrap_or_else(|| panic!("no rpm line:\n{s}"));
+    assert!(rpm.contains('…') && !rpm.contains(".el7"), "{rpm}");
+    assert!(s.contains("skip refused by the server"), "{s}");
+    for want in [
+        "executor xxx.xxx.xxx.xxx",
+        "host #7",
+        "tenant zhiqiong #169",
+        "created ",
+    ] {
+        assert!(s.contains(want), "{want}:\n{s}");
+    }
+}

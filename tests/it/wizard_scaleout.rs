@@ -79,6 +79,7 @@ impl Rig {
             insecure: false,
             obshell_url: Some(url),
             obshell_password_command: None,
+            obshell_password_kind: Default::default(),
             access_key_id: None,
             access_key_secret_command: None,
         };

@@ -48,6 +48,8 @@ impl From<&TaskInstance> for TaskGraph {
         g.started = ocp_time(&t.start_time);
         g.finished = ocp_time(&t.finish_time);
         g.prohibit_rollback = t.prohibit_rollback.unwrap_or(false);
+        g.created = ocp_time(&t.create_time);
+        g.details = ocp_task_details(t);
         let rolled_back = g.operation == NodeOp::Rollback
             || t.subtasks.iter().any(|s| {
                 s.operation
@@ -87,11 +89,166 @@ impl From<&TaskInstance> for TaskGraph {
                 downstreams: s.downstreams.iter().map(i64::to_string).collect(),
                 prohibit_rollback: s.prohibit_rollback.unwrap_or(false),
                 prohibit_skip: s.prohibit_skip.unwrap_or(false),
+                details: s
+                    .node_type
+                    .iter()
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| ("type".to_string(), t.trim().to_string()))
+                    .chain(
+                        s.context
+                            .iter()
+                            .flat_map(|c| prefixed("ctx.", context_pairs(c))),
+                    )
+                    .collect(),
                 children: Vec::new(),
             })
             .collect();
         g.normalize();
         g
+    }
+}
+
+/// The task's documented fields that have no place of their own in [`TaskGraph`].
+fn ocp_task_details(t: &TaskInstance) -> Vec<(String, String)> {
+    let mut d = Vec::new();
+    let tenant = t.tenant.as_ref();
+    let tenant_name = tenant
+        .and_then(|x| x.name.clone())
+        .filter(|n| !n.is_empty());
+    let tenant_id = t.tenant_id.or_else(|| tenant.and_then(|x| x.id));
+    match (tenant_name, tenant_id) {
+        (Some(n), Some(id)) => d.push(("tenant".into(), format!("{n} #{id}"))),
+        (Some(n), None) => d.push(("tenant".into(), n)),
+        (None, Some(id)) => d.push(("tenant".into(), format!("#{id}"))),
+        (None, None) => {}
+    }
+    if let Some(h) = t.host_id {
+        d.push(("host".into(), format!("#{h}")));
+    }
+    if let Some(e) = t
+        .executor
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        d.push(("executor".into(), e.to_string()));
+    }
+    // -1 is what the docs' samples send for "no definition".
+    if let Some(id) = t.task_definition_id.filter(|&id| id >= 0) {
+        d.push(("definition".into(), format!("#{id}")));
+    }
+    if let Some(c) = &t.context {
+        d.extend(prefixed("ctx.", context_pairs(c)));
+    }
+    d
+}
+
+fn prefixed(prefix: &str, pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (format!("{prefix}{k}"), v))
+        .collect()
+}
+
+/// A JSON value as one line of text: strings bare, `null` as nothing, the rest as JSON.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Array(a) => Some(format!(
+            "[{}]",
+            a.iter().filter_map(scalar).collect::<Vec<_>>().join(", ")
+        )),
+        v => Some(v.to_string()),
+    }
+}
+
+/// The entries of an OCP task or subtask `context` (the object, or OCP's `Context(…)` text):
+/// those of `stringMap`, then of `listMap` (as `[a, b]`), then any other key but
+/// `parallel` / `parallelIdx` (shown elsewhere); package and version entries first. A context that is neither gives itself,
+/// under the key `context`.
+pub fn context_pairs(ctx: &Value) -> Vec<(String, String)> {
+    let owned;
+    let obj = match ctx {
+        Value::String(s) if s.trim().is_empty() => return Vec::new(),
+        Value::String(s) => match parse_context_text(s) {
+            Some(v) => {
+                owned = v;
+                &owned
+            }
+            None => return vec![("context".into(), s.trim().to_string())],
+        },
+        v => v,
+    };
+    let Some(m) = obj.as_object() else {
+        return scalar(obj)
+            .map(|v| ("context".to_string(), v))
+            .into_iter()
+            .collect();
+    };
+    let mut out = Vec::new();
+    for section in ["stringMap", "listMap"] {
+        if let Some(Value::Object(sm)) = m.get(section) {
+            out.extend(
+                sm.iter()
+                    .filter_map(|(k, v)| scalar(v).map(|v| (k.clone(), v))),
+            );
+        }
+    }
+    for (k, v) in m {
+        if matches!(
+            k.as_str(),
+            "stringMap" | "listMap" | "parallel" | "parallelIdx"
+        ) {
+            continue;
+        }
+        if let Some(v) = scalar(v) {
+            out.push((k.clone(), v));
+        }
+    }
+    // What an operator looks for first (the package, the versions) leads; a view that
+    // shows only the first few entries keeps them.
+    out.sort_by_key(|(k, _)| {
+        let k = k.to_ascii_lowercase();
+        !(k.contains("rpm") || k.contains("version") || k.contains("package"))
+    });
+    out
+}
+
+/// obshell's `additional_data` as `data.` entries.
+fn additional_data(v: Option<&Value>) -> Vec<(String, String)> {
+    match v {
+        Some(Value::Object(m)) => m
+            .iter()
+            .filter_map(|(k, v)| scalar(v).map(|v| (format!("data.{k}"), v)))
+            .collect(),
+        Some(v) => scalar(v)
+            .map(|v| ("data".to_string(), v))
+            .into_iter()
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// obshell's `maintenance_type` by name (`engine/task/maintenance_type.go`), with the key.
+fn maintenance(dag: &Value) -> Option<String> {
+    let t = dag.get("maintenance_type").and_then(Value::as_i64)?;
+    let name = match t {
+        0 => "NOT_BOOTSTRAP".to_string(),
+        1 => "NOT_UNDER_MAINTENANCE".to_string(),
+        2 => "GLOBAL".to_string(),
+        3 => "TENANT".to_string(),
+        4 => "OBPROXY".to_string(),
+        n => n.to_string(),
+    };
+    match dag
+        .get("maintenance_key")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        Some(k) => Some(format!("{name} {k}")),
+        None => Some(name),
     }
 }
 
@@ -344,6 +501,14 @@ impl TaskGraph {
         if let (Some(stage), Some(max)) = (num("stage"), num("max_stage")) {
             g.stage = Some((stage.min(max), max));
         }
+        if let Some(d) = dag.get("dag_id").and_then(Value::as_i64) {
+            g.details.push(("dag".into(), d.to_string()));
+        }
+        if let Some(m) = maintenance(dag) {
+            g.details.push(("maintenance".into(), m));
+        }
+        g.details
+            .extend(additional_data(dag.get("additional_data")));
         let nodes = array(dag, "nodes", "obshell DAG")?;
         for (k, n) in nodes.iter().enumerate() {
             if !n.is_object() {
@@ -360,6 +525,7 @@ impl TaskGraph {
             node.series_id = Some(k as i64 + 1);
             node.started = started;
             node.finished = finished;
+            node.details = additional_data(n.get("additional_data"));
             for (j, s) in array(n, "sub_tasks", "obshell node")?.iter().enumerate() {
                 let st = NodeStatus::parse(&text(s, "state"));
                 let (started, finished) = times(s, st.is_finished());

@@ -244,6 +244,9 @@ pub struct TaskNode {
     pub prohibit_rollback: bool,
     /// OCP's `prohibitSkip`: the server refuses to skip this subtask.
     pub prohibit_skip: bool,
+    /// Documented fields with no place of their own, in the order to show them: OCP's
+    /// `nodeType` and the entries of `context`, obshell's `additional_data`. Values whole.
+    pub details: Vec<(String, String)>,
     pub children: Vec<SubNode>,
 }
 
@@ -269,6 +272,7 @@ impl TaskNode {
             downstreams: Vec::new(),
             prohibit_rollback: false,
             prohibit_skip: false,
+            details: Vec::new(),
             children: Vec::new(),
         }
     }
@@ -311,6 +315,13 @@ pub struct TaskGraph {
     pub backend: Backend,
     /// obshell `(stage, max_stage)`.
     pub stage: Option<(u32, u32)>,
+    /// Unix milliseconds (OCP `createTime`).
+    pub created: Option<i64>,
+    /// Documented fields with no place of their own, in the order to show them: OCP's
+    /// `tenant`, `hostId`, `executor`, `taskDefinitionId` and the entries of `context`
+    /// (`ctx.` keys); obshell's `dag_id`, maintenance and `additional_data` (`data.` keys).
+    /// Values whole; a view cuts them.
+    pub details: Vec<(String, String)>,
     pub nodes: Vec<TaskNode>,
 }
 
@@ -410,6 +421,8 @@ impl TaskGraph {
             prohibit_rollback: false,
             backend,
             stage: None,
+            created: None,
+            details: Vec::new(),
             nodes: Vec::new(),
         }
     }

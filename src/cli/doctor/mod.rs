@@ -257,6 +257,7 @@ fn server_section<W: Write>(
             access_key,
             ca_cert: resolved.ca_cert.clone(),
             insecure: resolved.insecure,
+            obshell_password_kind: Default::default(),
         };
         rt.block_on(server::ocp_checks(&t, &mut |c| r.add(c)));
     }
@@ -285,6 +286,7 @@ fn server_section<W: Write>(
             access_key: None,
             ca_cert: resolved.ca_cert.clone(),
             insecure: resolved.insecure,
+            obshell_password_kind: resolved.obshell_password_kind,
         };
         rt.block_on(server::obshell_checks(&t, &mut |c| r.add(c)));
     }

@@ -35,6 +35,8 @@ pub struct Target {
     pub access_key: Option<obtui_api::ocp::AccessKey>,
     pub ca_cert: Option<PathBuf>,
     pub insecure: bool,
+    /// obshell only: which password `password` is (the profile's `obshell_auth`).
+    pub obshell_password_kind: obtui_api::obshell::PasswordKind,
 }
 
 /// A URL as it may be printed: any `user:password@` it carries is replaced by `***@`.
@@ -708,17 +710,18 @@ pub async fn obshell_checks(t: &Target, emit: &mut dyn FnMut(Check)) {
         }
         return;
     };
-    let client =
-        match obtui_api::obshell::ObshellClient::new(obtui_api::obshell::ObshellConfig::new(
-            reached.url.as_str(),
-            t.password.clone().unwrap_or_default(),
-        )) {
-            Ok(c) => c,
-            Err(e) => {
-                emit(Check::new(S, "agent", Status::Fail, e.to_string()));
-                return;
-            }
-        };
+    let mut cfg = obtui_api::obshell::ObshellConfig::new(
+        reached.url.as_str(),
+        t.password.clone().unwrap_or_default(),
+    );
+    cfg.password_kind = t.obshell_password_kind;
+    let client = match obtui_api::obshell::ObshellClient::new(cfg) {
+        Ok(c) => c,
+        Err(e) => {
+            emit(Check::new(S, "agent", Status::Fail, e.to_string()));
+            return;
+        }
+    };
     match client.info().await {
         Ok(info) => emit(Check::new(
             S,

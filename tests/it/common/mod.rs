@@ -23,6 +23,7 @@ pub fn resolved(
         insecure: false,
         obshell_url: None,
         obshell_password_command: None,
+        obshell_password_kind: Default::default(),
         access_key_id: None,
         access_key_secret_command: None,
     }

@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::crypto::{self, AGENT_HEADER, HEADER, HEADER_LIFETIME_SECS};
+use super::crypto::{self, AGENT_HEADER, HEADER, HEADER_LIFETIME_SECS, LEGACY_HEADER};
 use super::models::{
     codes, AgentInfo, AgentSecret, AgentStatus, AgentsStatus, Contents, DagDetail, DagOperation,
     Envelope, Node, ObInfo, ObclusterInfo, ScaleOutRequest, SubTask, SubTaskLog,
@@ -27,6 +27,36 @@ pub enum PasswordKind {
     RootSys,
     /// The agent password, sent in `X-OCS-Agent-Header`.
     Agent,
+}
+
+/// obshell's auth scheme: v2 (hybrid encryption, `X-OCS-Header` / `X-OCS-Agent-Header`) or
+/// the v1 of obshell 4.2.2.0 (`X-OCS-Auth`, plaintext body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthVersion {
+    V1,
+    V2,
+}
+
+impl AuthVersion {
+    /// The scheme an agent takes, from its `/api/v1/info`: v2 when `supportedAuth` lists it,
+    /// v1 when the list has only v1; with no list, v1 for obshell 4.2.2.0 and v2 after it (the
+    /// SDK's `__confirm_auth_version`).
+    pub fn of(info: &AgentInfo) -> AuthVersion {
+        let has = |v: &str| {
+            info.supported_auth
+                .iter()
+                .any(|s| s.trim().eq_ignore_ascii_case(v))
+        };
+        if has("v2") {
+            AuthVersion::V2
+        } else if has("v1")
+            || (info.supported_auth.is_empty() && info.version.starts_with("4.2.2.0"))
+        {
+            AuthVersion::V1
+        } else {
+            AuthVersion::V2
+        }
+    }
 }
 
 /// How to reach one obshell agent.
@@ -70,6 +100,8 @@ struct Inner {
     kind: PasswordKind,
     /// The agent's RSA key from `/api/v1/secret`, fetched on first use.
     public_key: Mutex<Option<Arc<RsaPublicKey>>>,
+    /// The agent's auth scheme, from `/api/v1/info` on the first authenticated call.
+    auth_version: Mutex<Option<AuthVersion>>,
     /// `--record`: every exchange is written here (the plain request body, secrets masked;
     /// never the encrypted header).
     recorder: Option<Arc<crate::record::Recorder>>,
@@ -141,6 +173,7 @@ impl ObshellClient {
                 password: config.password,
                 kind: config.password_kind,
                 public_key: Mutex::new(None),
+                auth_version: Mutex::new(None),
                 recorder: crate::record::active(),
             }),
         })
@@ -345,17 +378,45 @@ impl ObshellClient {
         Ok(key)
     }
 
+    /// The agent's auth scheme, asked of `/api/v1/info` once.
+    async fn auth_version(&self) -> AuthVersion {
+        if let Some(v) = self.inner.auth_version.lock().ok().and_then(|g| *g) {
+            return v;
+        }
+        let call = Call {
+            method: Method::GET,
+            target: "/api/v1/info".into(),
+            body: None,
+            auth: false,
+        };
+        // An /info that fails says nothing about the scheme: take today's (v2) without
+        // remembering it, and let the call itself report what is wrong.
+        let Ok(info) = self
+            .send_once::<AgentInfo>(&call, None)
+            .await
+            .and_then(require)
+        else {
+            return AuthVersion::V2;
+        };
+        let v = AuthVersion::of(&info);
+        if let Ok(mut g) = self.inner.auth_version.lock() {
+            *g = Some(v);
+        }
+        v
+    }
+
     async fn send<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<Option<T>, ApiError> {
         if !call.auth {
             return self.send_once(&call, None).await;
         }
+        let version = self.auth_version().await;
         // A 401 "decrypt failed" means the agent has a new key (it restarted): fetch it again
         // and re-send once. The server rejected the request before acting, so a write is safe
         // to repeat.
         let mut refetched = false;
         loop {
             let key = self.public_key().await?;
-            match self.send_once(&call, Some(&key)).await {
+            match self.send_sealed(&call, &key, version).await {
                 Err(e) if !refetched && is_decrypt_failure(&e) => {
                     self.forget_public_key();
                     refetched = true;
@@ -365,14 +426,50 @@ impl ObshellClient {
         }
     }
 
+    async fn send_sealed<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        key: &RsaPublicKey,
+        version: AuthVersion,
+    ) -> Result<Option<T>, ApiError> {
+        match version {
+            AuthVersion::V2 => self.send_once(call, Some(key)).await,
+            AuthVersion::V1 => self.send_with(call, Seal::Legacy(key)).await,
+        }
+    }
+
     async fn send_once<T: DeserializeOwned>(
         &self,
         call: &Call<'_>,
         key: Option<&RsaPublicKey>,
     ) -> Result<Option<T>, ApiError> {
+        match key {
+            Some(k) => self.send_with(call, Seal::V2(k)).await,
+            None => self.send_with(call, Seal::Plain).await,
+        }
+    }
+
+    async fn send_with<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        seal: Seal<'_>,
+    ) -> Result<Option<T>, ApiError> {
         let uri = format!("{}{}", self.inner.prefix, call.target);
         let url = format!("{}{}", self.inner.origin, uri);
         let mut req = self.inner.http.request(call.method.clone(), &url);
+        if let Seal::Legacy(key) = seal {
+            let expires = unix_now() + HEADER_LIFETIME_SECS;
+            let value = {
+                let mut rng = rand::thread_rng();
+                crypto::seal_legacy_header(&mut rng, key, &self.inner.password, expires)
+            }
+            .map_err(|e| RequestError::Seal(Cause::new(e)))?;
+            req = req.header(LEGACY_HEADER, value);
+        }
+        let key = match seal {
+            Seal::V2(k) => Some(k),
+            Seal::Plain | Seal::Legacy(_) => None,
+        };
         match key {
             Some(key) => {
                 let expires = unix_now() + HEADER_LIFETIME_SECS;
@@ -439,6 +536,14 @@ impl ObshellClient {
         }
         decode_response(status.as_u16(), &body)
     }
+}
+
+/// How a request travels: plain, v2 (sealed header and body), or v1 (`X-OCS-Auth`, plain body).
+#[derive(Clone, Copy)]
+enum Seal<'a> {
+    Plain,
+    V2(&'a RsaPublicKey),
+    Legacy(&'a RsaPublicKey),
 }
 
 /// Decode one obshell response: the envelope, both error shapes, 204, `data` absent.
@@ -536,6 +641,24 @@ fn unix_now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auth_version_follows_supported_auth_then_the_version() {
+        let info = |list: &[&str], version: &str| AgentInfo {
+            supported_auth: list.iter().map(|s| s.to_string()).collect(),
+            version: version.into(),
+            ..AgentInfo::default()
+        };
+        assert_eq!(AuthVersion::of(&info(&["v2"], "4.3.0.0")), AuthVersion::V2);
+        assert_eq!(AuthVersion::of(&info(&["v1", "v2"], "")), AuthVersion::V2);
+        assert_eq!(AuthVersion::of(&info(&["v1"], "4.3.0.0")), AuthVersion::V1);
+        assert_eq!(
+            AuthVersion::of(&info(&[], "4.2.2.0-20231226")),
+            AuthVersion::V1
+        );
+        assert_eq!(AuthVersion::of(&info(&[], "4.2.3.0-1")), AuthVersion::V2);
+        assert_eq!(AuthVersion::of(&info(&["v3"], "")), AuthVersion::V2);
+    }
 
     #[test]
     fn ids_must_be_digits() {

@@ -24,6 +24,9 @@ use crate::secret::Secret;
 pub const HEADER: &str = "X-OCS-Header";
 /// Header carrying the agent password.
 pub const AGENT_HEADER: &str = "X-OCS-Agent-Header";
+/// obshell 4.2.2.0's header (auth version v1): base64(RSA(`{"password", "ts"}`)), with the
+/// body in plaintext JSON.
+pub const LEGACY_HEADER: &str = "X-OCS-Auth";
 /// Plaintext bytes per RSA block, as the SDKs send it (64 − 11: a leftover from 512-bit keys;
 /// the server decrypts per key-size block, so it works with any key size).
 pub const HEADER_CHUNK: usize = 53;
@@ -212,6 +215,21 @@ pub fn seal_request(
     let header_value = header.encrypt(rng, key)?;
     let body = body.map(|b| keys.encrypt_body(b));
     Ok(SealedRequest { header_value, body })
+}
+
+/// The value of [`LEGACY_HEADER`] (auth version v1, as the Python SDK's
+/// `PasswordAuthMethodV1`): `{"password": …, "ts": <unix seconds, a number>}` under RSA, in
+/// [`HEADER_CHUNK`]-byte pieces, base64.
+pub fn seal_legacy_header(
+    rng: &mut impl CryptoRngCore,
+    key: &RsaPublicKey,
+    password: &Secret,
+    expires_unix: i64,
+) -> Result<String, CryptoError> {
+    let value = serde_json::json!({"password": password.expose(), "ts": expires_unix});
+    let plain = Zeroizing::new(serde_json::to_vec(&value).unwrap_or_default());
+    let cipher = rsa_encrypt_chunked(rng, key, &plain, HEADER_CHUNK)?;
+    Ok(B64.encode(cipher))
 }
 
 #[cfg(test)]

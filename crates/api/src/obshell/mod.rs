@@ -9,5 +9,5 @@ pub mod crypto;
 pub mod models;
 pub mod time;
 
-pub use client::{ObshellClient, ObshellConfig, PasswordKind};
+pub use client::{AuthVersion, ObshellClient, ObshellConfig, PasswordKind};
 pub use models::*;

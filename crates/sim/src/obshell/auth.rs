@@ -12,7 +12,7 @@ use super::crypto;
 use super::this_agent::Agent;
 use super::wire::{random_trace_id, HeaderKind, ObErr, ReqCtx};
 use crate::clock::wall_ms;
-use obtui_api::obshell::crypto::{CryptoError, AGENT_HEADER, HEADER};
+use obtui_api::obshell::crypto::{CryptoError, AGENT_HEADER, HEADER, LEGACY_HEADER};
 use obtui_api::obshell::models::codes;
 
 /// Largest request body accepted (obshell bodies are small; uploads are not simulated).
@@ -43,11 +43,40 @@ pub async fn decrypt(State(agent): State<Agent>, req: Request, next: Next) -> Re
     };
     let mut ctx = ReqCtx::new(trace_id, raw_uri, agent.sim.clock().clone());
 
-    let found = [(HEADER, HeaderKind::Ob), (AGENT_HEADER, HeaderKind::Agent)]
-        .into_iter()
-        .find_map(|(name, kind)| req.headers().get(name).map(|v| (kind, v.clone())));
+    // An old agent (no v2 in its supportedAuth) reads only `X-OCS-Auth`, a current one only
+    // the v2 headers.
+    let legacy = agent.sim.legacy_auth();
+    let found = if legacy {
+        req.headers()
+            .get(LEGACY_HEADER)
+            .map(|v| (HeaderKind::Legacy, v.clone()))
+    } else {
+        [(HEADER, HeaderKind::Ob), (AGENT_HEADER, HeaderKind::Agent)]
+            .into_iter()
+            .find_map(|(name, kind)| req.headers().get(name).map(|v| (kind, v.clone())))
+    };
     let mut req = req;
-    if let Some((kind, value)) = found {
+    if let Some((HeaderKind::Legacy, value)) = &found {
+        let header = value
+            .to_str()
+            .map_err(|_| CryptoError::Base64("header is not ASCII".into()))
+            .and_then(|v| {
+                let keys = agent.sim.agent_key_pair(&agent.me);
+                let key = keys
+                    .private
+                    .as_ref()
+                    .ok_or_else(|| CryptoError::Key("this agent has no key".into()))?;
+                crypto::decrypt_legacy_header(key, v)
+            });
+        match header {
+            // v1 names no URI; the body stays plaintext JSON.
+            Ok(mut h) => {
+                h.uri = ctx.raw_uri.clone();
+                ctx.header = Some((HeaderKind::Legacy, h));
+            }
+            Err(e) => return ctx.fail(decrypt_failed(&e)),
+        }
+    } else if let Some((kind, value)) = found {
         let header = value
             .to_str()
             .map_err(|_| CryptoError::Base64("header is not ASCII".into()))
@@ -138,9 +167,13 @@ pub async fn verify(State(agent): State<Agent>, ctx: ReqCtx, req: Request, next:
             Some(_) => {}
         }
     }
-    if !sim.password_matches(header.auth.expose()) {
+    let ok = match kind {
+        HeaderKind::Ob | HeaderKind::Legacy => sim.password_matches(header.auth.expose()),
+        HeaderKind::Agent => sim.agent_password_matches(header.auth.expose()),
+    };
+    if !ok {
         return ctx.fail(match kind {
-            HeaderKind::Ob => ObErr::unauthorized(
+            HeaderKind::Ob | HeaderKind::Legacy => ObErr::unauthorized(
                 codes::INCORRECT_OB_PASSWORD,
                 "Unauthorized: OceanBase password is incorrect",
             ),

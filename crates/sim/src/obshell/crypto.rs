@@ -163,6 +163,35 @@ pub fn header_ts_unix(header: &AuthHeader) -> Option<i64> {
     header.ts.trim().parse().ok()
 }
 
+/// Decrypt and parse the value of `X-OCS-Auth` (auth version v1: `{"password", "ts"}`), as an
+/// [`AuthHeader`] whose `auth` is the password and whose `uri` and `keys` are empty.
+pub fn decrypt_legacy_header(
+    key: &RsaPrivateKey,
+    header_value: &str,
+) -> Result<AuthHeader, CryptoError> {
+    let cipher = B64
+        .decode(header_value.trim())
+        .map_err(|e| CryptoError::Base64(e.to_string()))?;
+    let plain = Zeroizing::new(rsa_decrypt_blocks(key, &cipher)?);
+    let value: serde_json::Value =
+        serde_json::from_slice(&plain).map_err(|e| CryptoError::Json(e.to_string()))?;
+    let password = value
+        .get("password")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let ts = match value.get("ts") {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    Ok(AuthHeader {
+        auth: Secret::new(password),
+        ts,
+        uri: String::new(),
+        keys: String::new(),
+    })
+}
+
 /// Decrypt and parse the value of `X-OCS-Header` (or `X-OCS-Agent-Header`).
 pub fn decrypt_header(key: &RsaPrivateKey, header_value: &str) -> Result<AuthHeader, CryptoError> {
     let cipher = B64

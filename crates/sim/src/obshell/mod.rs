@@ -87,6 +87,12 @@ struct Inner {
     /// Each known agent's place in the world, which its key is made from.
     places: Mutex<HashMap<AgentAddr, String>>,
     password: RwLock<Secret>,
+    /// The agent password (`None`: none set). While set, `X-OCS-Agent-Header` must carry it
+    /// and `/api/v1/info` says `security: true`.
+    agent_password: RwLock<Option<Secret>>,
+    /// What `/api/v1/info` says in `supportedAuth`. Without `v2`, the agent is an obshell
+    /// 4.2.2.0: it reads `X-OCS-Auth` and knows no other header.
+    supported_auth: RwLock<Vec<String>>,
     speed: f64,
     /// The world's time: DAG progress and the timestamps the agents write.
     clock: Clock,
@@ -195,6 +201,8 @@ impl ObshellSim {
                 agent_keys: Mutex::new(HashMap::new()),
                 places: Mutex::new(places),
                 password: RwLock::new(password),
+                agent_password: RwLock::new(None),
+                supported_auth: RwLock::new(vec!["v2".into()]),
                 speed,
                 clock,
                 state: Mutex::new(state),
@@ -304,6 +312,62 @@ impl ObshellSim {
             .password
             .write()
             .unwrap_or_else(|e| e.into_inner()) = password;
+    }
+
+    /// Set (or clear) the agent password. With one set, `X-OCS-Agent-Header` is checked
+    /// against it, not against the root@sys password: how a cluster whose OceanBase password
+    /// is not yet initialized is reached.
+    pub fn set_agent_password(&self, password: Option<Secret>) {
+        *self
+            .inner
+            .agent_password
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = password;
+    }
+
+    /// Set what `/api/v1/info` lists in `supportedAuth` (`["v2"]` by default). A list without
+    /// `v2` makes the agent an old one: `X-OCS-Auth` is the only header it reads.
+    pub fn set_supported_auth(&self, versions: Vec<String>) {
+        *self
+            .inner
+            .supported_auth
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = versions;
+    }
+
+    pub(crate) fn supported_auth(&self) -> Vec<String> {
+        self.inner
+            .supported_auth
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The agent reads only `X-OCS-Auth` (its `supportedAuth` lacks v2).
+    pub(crate) fn legacy_auth(&self) -> bool {
+        !self.supported_auth().iter().any(|v| v == "v2")
+    }
+
+    pub(crate) fn has_agent_password(&self) -> bool {
+        self.inner
+            .agent_password
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    /// `given` against the agent password; without one set, against the root@sys password
+    /// (the simulator's long-standing behaviour).
+    pub(crate) fn agent_password_matches(&self, given: &str) -> bool {
+        match &*self
+            .inner
+            .agent_password
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+        {
+            Some(pw) => credentials_eq(pw.expose().as_bytes(), given.as_bytes()),
+            None => self.password_matches(given),
+        }
     }
 
     /// Advance every DAG to now (requests do this too; a ticker may call it for liveness).

@@ -101,7 +101,9 @@ async fn no_route(ctx: ReqCtx) -> Response {
 }
 
 async fn info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
-    let info = a.view(&a.sim.state()).info();
+    let mut info = a.view(&a.sim.state()).info();
+    info.security = a.sim.has_agent_password();
+    info.supported_auth = a.sim.supported_auth();
     ctx.ok(info)
 }
 

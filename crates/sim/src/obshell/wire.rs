@@ -23,6 +23,9 @@ pub enum HeaderKind {
     Ob,
     /// `X-OCS-Agent-Header`: agent password.
     Agent,
+    /// `X-OCS-Auth` (auth version v1, obshell 4.2.2.0): root@sys password, no uri, body in
+    /// plaintext.
+    Legacy,
 }
 
 /// Per-request context the decrypt layer leaves in the request extensions.

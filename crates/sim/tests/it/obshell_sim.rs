@@ -699,3 +699,101 @@ async fn replays_the_sdk_wire_sequence() {
     }
     assert_eq!(sealed_count, 7);
 }
+
+/// Agent-password mode: with an agent password set (a cluster whose OceanBase password is not
+/// yet initialized is reached so), `X-OCS-Agent-Header` must carry it, the root@sys password
+/// there is refused as obshell does, `X-OCS-Header` still takes only the root password, and
+/// `/api/v1/info` says `security: true`.
+#[tokio::test]
+async fn agent_password_mode_checks_the_agent_header_against_the_agent_password() {
+    let (sim, served, root) = setup().await;
+    assert!(!root.info().await.unwrap().security);
+    sim.set_agent_password(Some(Secret::new("agentPw1")));
+    assert!(root.info().await.unwrap().security);
+    let agent = |pw: &str| {
+        let mut cfg = ObshellConfig::new(served.url.clone(), Secret::new(pw));
+        cfg.password_kind = PasswordKind::Agent;
+        ObshellClient::new(cfg).unwrap()
+    };
+    assert!(agent("agentPw1").ob_info().await.is_ok());
+    let e = agent(PASSWORD).ob_info().await.unwrap_err();
+    assert_eq!(
+        server_code(&e),
+        (401, codes::INCORRECT_AGENT_PASSWORD.to_string())
+    );
+    let e = client(&served.url, "agentPw1").ob_info().await.unwrap_err();
+    assert_eq!(
+        server_code(&e),
+        (401, codes::INCORRECT_OB_PASSWORD.to_string())
+    );
+    assert!(root.ob_info().await.is_ok());
+    // Cleared, the agent header falls back to the root@sys password again.
+    sim.set_agent_password(None);
+    assert!(agent(PASSWORD).ob_info().await.is_ok());
+}
+
+/// An agent whose `/api/v1/info` lists no v2 in `supportedAuth` (obshell 4.2.2.0) reads only
+/// `X-OCS-Auth`: the client sees that and sends it (the password checked, a wrong one refused),
+/// while the v2 header is to such an agent no header at all. A current agent ignores
+/// `X-OCS-Auth` the same way.
+#[tokio::test]
+async fn an_agent_without_v2_auth_is_reached_with_x_ocs_auth() {
+    let (sim, served, root) = setup().await;
+    // A current agent: v2 only, X-OCS-Auth is no credential.
+    let key = sim.public_key_b64();
+    let pk = crypto::parse_public_key(&key).unwrap();
+    let legacy_get = |password: &str| {
+        let value = crypto::seal_legacy_header(
+            &mut rand::thread_rng(),
+            &pk,
+            &Secret::new(password),
+            now_secs() + 60,
+        )
+        .unwrap();
+        let url = format!("{}/api/v1/ob/info", served.url);
+        async move {
+            let resp = reqwest::Client::new()
+                .get(url)
+                .header(crypto::LEGACY_HEADER, value)
+                .send()
+                .await
+                .unwrap();
+            let status = resp.status().as_u16();
+            let v: serde_json::Value = resp.json().await.unwrap();
+            (status, v)
+        }
+    };
+    let (status, v) = legacy_get(PASSWORD).await;
+    assert_eq!(status, 400, "{v}");
+    assert_eq!(v["error"]["errCode"], codes::HEADER_NOT_FOUND, "{v}");
+
+    sim.set_supported_auth(vec!["v1".into()]);
+    let (status, v) = legacy_get(PASSWORD).await;
+    assert_eq!(status, 200, "{v}");
+    // A client made now asks /info first and picks X-OCS-Auth.
+    let fresh = client(&served.url, PASSWORD);
+    assert_eq!(
+        obtui_api::obshell::AuthVersion::of(&fresh.info().await.unwrap()),
+        obtui_api::obshell::AuthVersion::V1
+    );
+    assert!(fresh.ob_info().await.is_ok());
+    let e = client(&served.url, "wrong").ob_info().await.unwrap_err();
+    assert_eq!(
+        server_code(&e),
+        (401, codes::INCORRECT_OB_PASSWORD.to_string())
+    );
+    // The v2 header means nothing to it.
+    let (status, v) = raw_sealed(
+        &served.url,
+        &key,
+        reqwest::Method::GET,
+        "/api/v1/ob/info",
+        "/api/v1/ob/info",
+        PASSWORD,
+        None,
+        now_secs() + 60,
+    )
+    .await;
+    assert_eq!(status, 400, "{v}");
+    drop(root);
+}

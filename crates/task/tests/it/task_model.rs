@@ -742,3 +742,109 @@ fn prohibit_skip_subtasks_are_not_skipped() {
     assert_eq!(g.allowed(Op::Retry, Some(at("2"))), Ok(()));
     assert_eq!(g.allowed(Op::Skip, Some(at("3"))), Ok(()));
 }
+
+fn ocp_fixture(name: &str) -> TaskInstance {
+    let path = format!(
+        "{}/../../tests/fixtures/ocp/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let data = match v["data"].get("contents") {
+        Some(c) => c[0].clone(),
+        None => v["data"].clone(),
+    };
+    serde_json::from_value(data).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn detail<'a>(d: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    d.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+/// The documented task fields with no place of their own reach the model: `createTime`,
+/// `executor`, `taskDefinitionId` (not the -1 of "none"), `hostId`, `tenant`, the context's
+/// entries (the `Context(…)` text of old samples and the object of newer ones), and the
+/// subtasks' `nodeType`, `context` and `prohibitSkip`.
+#[test]
+fn ocp_documented_fields_are_carried() {
+    let t = ocp_fixture("task-instance-detail.json");
+    let g = TaskGraph::from(&t);
+    assert_eq!(
+        g.created,
+        obtui_api::time::parse_set_ms("2021-08-25T15:09:31+08:00")
+    );
+    assert_eq!(detail(&g.details, "executor"), Some("xxx.xxx.xxx.xxx"));
+    assert_eq!(detail(&g.details, "definition"), None, "-1 means none");
+    let n = g.nodes.iter().find(|n| n.id == "13000336").unwrap();
+    assert_eq!(detail(&n.details, "type"), Some("JAVA_TASK"));
+
+    let g = TaskGraph::from(&ocp_fixture("obproxy-takeover.json"));
+    assert_eq!(detail(&g.details, "host"), Some("#2"));
+    assert_eq!(
+        detail(&g.details, "ctx.commands_to_check"),
+        Some("[nc]"),
+        "{:?}",
+        g.details
+    );
+    assert!(g.details.iter().all(|(k, _)| k != "ctx.parallelIdx"));
+
+    let g = TaskGraph::from(&ocp_fixture("ob-cluster-upgrade.json"));
+    assert_eq!(
+        detail(&g.details, "ctx.cluster_version"),
+        Some("2.2.73-20201211175814")
+    );
+    assert_eq!(
+        detail(&g.details, "ctx.upgrade_versions"),
+        Some("[2.2.74, 2.2.75-20210108170301]")
+    );
+
+    let list: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/../../tests/fixtures/ocp/tasks-instances-list.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let t: TaskInstance = serde_json::from_value(list["data"]["contents"][0].clone()).unwrap();
+    let g = TaskGraph::from(&t);
+    assert_eq!(detail(&g.details, "tenant"), Some("zhiqiong #169"));
+
+    // A subtask's context and prohibitSkip.
+    let mut t = ocp_fixture("task-instance-detail.json");
+    t.subtasks[0].context = Some(serde_json::json!({
+        "stringMap": {"rpm_name": "oceanbase-4.2.1.el7.rpm"},
+        "listMap": {"servers": ["10.0.0.1:2882", "10.0.0.2:2882"]},
+        "parallelIdx": -1
+    }));
+    t.subtasks[0].prohibit_skip = Some(true);
+    let id = t.subtasks[0].id.to_string();
+    let g = TaskGraph::from(&t);
+    let n = g.nodes.iter().find(|n| n.id == id).unwrap();
+    assert!(n.prohibit_skip);
+    assert_eq!(
+        detail(&n.details, "ctx.rpm_name"),
+        Some("oceanbase-4.2.1.el7.rpm")
+    );
+    assert_eq!(
+        detail(&n.details, "ctx.servers"),
+        Some("[10.0.0.1:2882, 10.0.0.2:2882]")
+    );
+}
+
+/// obshell's `dag_id`, maintenance type and key, and `additional_data` reach the model.
+#[test]
+fn obshell_documented_fields_are_carried() {
+    let g = TaskGraph::from_obshell_dag(&fixture("dag-scale-out-failed.json")).unwrap();
+    assert_eq!(detail(&g.details, "dag"), Some("3"));
+    assert_eq!(detail(&g.details, "maintenance"), Some("GLOBAL"));
+    let mut v = fixture("dag-scale-out-failed.json");
+    v["data"]["maintenance_type"] = Value::from(3);
+    v["data"]["maintenance_key"] = Value::from("t1");
+    v["data"]["additional_data"] = serde_json::json!({"main_dag_id": "12"});
+    v["data"]["nodes"][0]["additional_data"] = serde_json::json!({"zone": "z1"});
+    let g = TaskGraph::from_obshell_dag(&v).unwrap();
+    assert_eq!(detail(&g.details, "maintenance"), Some("TENANT t1"));
+    assert_eq!(detail(&g.details, "data.main_dag_id"), Some("12"));
+    assert_eq!(detail(&g.nodes[0].details, "data.zone"), Some("z1"));
+}
