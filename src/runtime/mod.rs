@@ -13,6 +13,7 @@ use crate::model::view::ViewData;
 use crate::poll::fetch::{self, Backends};
 use crate::poll::{self, Outcome, PollerHandle};
 pub mod harden;
+pub mod memory;
 pub mod save;
 pub mod term;
 
@@ -667,9 +668,17 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::WizardFound(t) => return app.on_wizard_found(t),
         Msg::View(o) => {
             let round = o.result.is_ok().then(|| (o.job.clone(), o.next));
+            let pane = match (&o.job, &o.result) {
+                (crate::model::jobs::ViewJob::Pane(k), Ok(_)) => Some(*k),
+                _ => None,
+            };
             app.on_view(o.job, o.result, o.at, o.failures);
             if let Some((job, next)) = round {
                 app.on_view_interval(job, next);
+            }
+            // The old copy of a big list is freed now: give its pages back.
+            if pane.is_some_and(|k| app.pane(k).table.rows.len() >= memory::BIG_LIST) {
+                memory::give_back_free_pages();
             }
             // A `:` command that waited for this data runs now.
             return app.run_pending();
