@@ -111,8 +111,10 @@ fn scale_out_wizard_in_the_terminal() {
 
     // Summary, then the confirmation (Tab to Submit, Enter).
     t.keys(&["Enter"]);
-    let s = t.wait_text("POST /api/v1/ob/scale_out", T);
-    assert!(s.contains("\"rpc_port\": \"3882\""), "{s}");
+    // The precheck step names the request too: wait for the summary's body.
+    t.wait_for("the summary with the request body", T, |s| {
+        s.contains("POST /api/v1/ob/scale_out") && s.contains("\"rpc_port\": \"3882\"")
+    });
     t.keys(&["Enter"]);
     t.wait_for("the confirmation", T, |s| {
         s.contains("Cancel") && s.contains("Submit")
