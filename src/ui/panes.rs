@@ -258,6 +258,41 @@ fn kv(t: &Theme, k: &str, v: String) -> Line<'static> {
     ])
 }
 
+/// A detail's section of tasks: its heading (with the part's state) and one selectable line
+/// per task.
+#[allow(clippy::too_many_arguments)]
+fn task_section(
+    out: &mut Vec<Line<'static>>,
+    items: &mut Vec<usize>,
+    t: &Theme,
+    ascii: bool,
+    now: i64,
+    title: &str,
+    tasks: &crate::model::view::PartResult<Vec<crate::model::inventory::TaskSummary>>,
+    parts: &Parts,
+) {
+    out.push(part_section(t, title, tasks, parts, Part::Tasks));
+    for task in tasks.iter().flatten() {
+        let tone = task_tone(&task.status);
+        out.push(Line::from(vec![
+            Span::styled(
+                format!("  {} ", crate::ui::glyph::tone_glyph(tone, ascii)),
+                t.tone_style(tone),
+            ),
+            Span::raw(format!(
+                "#{:<9} {:<36} {:<11} {}",
+                task.shown_id(),
+                task.name,
+                task.status.to_string(),
+                task_duration_ms(task, now)
+                    .map(fmt_duration_ms)
+                    .unwrap_or_default()
+            )),
+        ]));
+        items.push(out.len() - 1);
+    }
+}
+
 /// The lines of a detail view, and the line of each selectable item (in the order of
 /// `app::detail::items`); the selected one is drawn reversed, the servers of `folded` zones
 /// are left out.
@@ -381,29 +416,16 @@ pub fn detail_lines(
                 }
             }
             out.push(Line::raw(""));
-            out.push(part_section(
+            task_section(
+                &mut out,
+                &mut items,
                 t,
+                ascii,
+                now,
                 "Tasks on this cluster",
                 &d.tasks,
                 parts,
-                Part::Tasks,
-            ));
-            for task in d.tasks.iter().flatten() {
-                let tone = task_tone(&task.status);
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
-                    Span::raw(format!(
-                        "#{:<9} {:<36} {:<11} {}",
-                        task.shown_id(),
-                        task.name,
-                        task.status.to_string(),
-                        task_duration_ms(task, now)
-                            .map(fmt_duration_ms)
-                            .unwrap_or_default()
-                    )),
-                ]));
-                items.push(out.len() - 1);
-            }
+            );
         }
         ViewData::HostDetail(h) => {
             out.push(section(
@@ -591,29 +613,16 @@ pub fn detail_lines(
                 }
             }
             out.push(Line::raw(""));
-            out.push(part_section(
+            task_section(
+                &mut out,
+                &mut items,
                 t,
+                ascii,
+                now,
                 "Tasks on this tenant",
                 &d.tasks,
                 parts,
-                Part::Tasks,
-            ));
-            for task in d.tasks.iter().flatten() {
-                let tone = task_tone(&task.status);
-                out.push(Line::from(vec![
-                    Span::styled(format!("  {} ", glyph(tone)), t.tone_style(tone)),
-                    Span::raw(format!(
-                        "#{:<9} {:<36} {:<11} {}",
-                        task.shown_id(),
-                        task.name,
-                        task.status.to_string(),
-                        task_duration_ms(task, now)
-                            .map(fmt_duration_ms)
-                            .unwrap_or_default()
-                    )),
-                ]));
-                items.push(out.len() - 1);
-            }
+            );
         }
         _ => {}
     }
