@@ -179,9 +179,20 @@ impl Tmux {
         self.tmux_status().or_else(|| zombie_code(pid?))
     }
 
-    /// The exit code: tmux's record, or the zombie's own while tmux has not reaped it.
+    /// The exit code: tmux's record, or the zombie's own while tmux has not reaped it. Between
+    /// tmux reaping the process and recording its status neither is there: asked right after
+    /// [`Self::dead`], it waits (up to 10 s) for the record.
     pub fn exit_status(&self) -> Option<i32> {
-        self.exit_code(self.pid)
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(code) = self.exit_code(self.pid) {
+                return Some(code);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     fn tmux_status(&self) -> Option<i32> {
