@@ -947,6 +947,23 @@ impl App {
             .unwrap_or(key)
     }
 
+    /// What the raw JSON view calls its object: by its row's name where a pane has it
+    /// (`cluster terran`), else as [`RawTarget::title`] does.
+    pub fn raw_title(&self, target: &crate::model::jobs::RawTarget) -> String {
+        use crate::model::jobs::RawTarget;
+        match target {
+            RawTarget::Cluster(id) => format!("cluster {}", self.row_name(PaneKind::Clusters, *id)),
+            RawTarget::Host(id) => format!("host {}", self.row_name(PaneKind::Hosts, *id)),
+            RawTarget::Proxy(id) => {
+                format!("OBProxy cluster {}", self.row_name(PaneKind::Proxies, *id))
+            }
+            RawTarget::Tenant { tenant, .. } => {
+                format!("tenant {}", self.row_name(PaneKind::Tenants, *tenant))
+            }
+            RawTarget::Task { .. } => target.title(),
+        }
+    }
+
     pub fn breadcrumbs(&self) -> Vec<String> {
         self.stack
             .iter()
@@ -974,7 +991,7 @@ impl App {
                 View::Raw => self
                     .raw
                     .as_ref()
-                    .map(|r| format!("json of {}", r.target.title()))
+                    .map(|r| format!("json of {}", self.raw_title(&r.target)))
                     .unwrap_or_else(|| "json".into()),
             })
             .collect()

@@ -76,7 +76,8 @@ fn draw_screen(f: &mut Frame, app: &App, area: Rect, out: &mut Drawn) {
         View::Errors => widgets::draw_errors(f, app, body),
         View::Raw => {
             if let Some(r) = app.raw.as_ref() {
-                out.raw_rows = Some(widgets::draw_raw(f, r, &app.theme, body));
+                let name = app.raw_title(&r.target);
+                out.raw_rows = Some(widgets::draw_raw(f, r, &name, &app.theme, body));
             }
         }
     }

@@ -168,11 +168,12 @@ pub fn fmt_clock(t: std::time::SystemTime) -> String {
 pub fn draw_raw(
     f: &mut Frame,
     r: &crate::app::raw::RawView,
+    name: &str,
     t: &crate::config::Theme,
     area: Rect,
 ) -> usize {
     let inner_h = area.height.saturating_sub(2) as usize;
-    let mut title = format!(" JSON of {} ", r.target.title());
+    let mut title = format!(" JSON of {name} ");
     if let Some(n) = &r.note {
         title.push_str(&format!("({n}) "));
     }

@@ -62,7 +62,8 @@ async fn d_shows_a_hosts_json_searchable_and_copied_and_esc_goes_back() {
     assert_eq!(r.app.view(), &View::Raw);
     r.until("the host's JSON", loaded).await;
     let screen = r.screen();
-    assert!(screen.contains(&format!("JSON of host {id}")), "{screen}");
+    // Named as its row names it (the host's IP), not by its id.
+    assert!(screen.contains(&format!("JSON of host {ip}")), "{screen}");
     assert!(screen.contains(&format!("\"id\": {id}")), "{screen}");
     assert!(screen.contains(&ip), "{screen}");
 
