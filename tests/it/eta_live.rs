@@ -2,38 +2,18 @@
 //! rolled something back (the forward run's durations say nothing about an undo).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use obtui::app::actions::Keymap;
-use obtui::app::state::{App, Settings, View};
-use obtui::config::Theme;
+use obtui::app::state::{App, View};
 use obtui::model::pane::PaneKind;
-use obtui::runtime::Session;
-use obtui_api::secret::Secret;
 use obtui_sim::{self as sim, SimOptions};
 use obtui_task::{NodeOp, NodeStatus, TaskState};
 use std::net::SocketAddr;
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 use crate::common;
 use common::rig::Driver;
 
 fn rig(url: String) -> Driver {
-    let r = common::resolved("test", url, Duration::from_millis(200));
-    let (tx, rx) = mpsc::channel(64);
-    let session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
-    let settings = Settings {
-        profile: "test".into(),
-        url: r.url.clone(),
-        user: "admin".into(),
-        read_only: false,
-        production: false,
-        refresh: Duration::from_millis(200),
-        demo: true,
-        ascii: false,
-        insecure: false,
-    };
-    let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
-    Driver::new(app, session, rx, Duration::from_secs(30))
+    common::rig::ocp_driver(url)
 }
 
 fn header(screen: &str) -> String {

@@ -2,37 +2,16 @@
 //! fetched for that one object, scrollable, searchable with `/` `n` `N`, copied with `y`.
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use obtui::app::actions::Keymap;
-use obtui::app::state::{App, Effect, Settings, View};
-use obtui::config::Theme;
+use obtui::app::state::{App, Effect, View};
 use obtui::model::pane::PaneKind;
-use obtui::runtime::Session;
-use obtui_api::secret::Secret;
 use obtui_sim::{self as sim, SimOptions};
 use std::net::SocketAddr;
-use std::time::Duration;
-use tokio::sync::mpsc;
 
 use crate::common;
 use common::rig::Driver;
 
 fn rig(url: String) -> Driver {
-    let r = common::resolved("test", url, Duration::from_millis(200));
-    let (tx, rx) = mpsc::channel(64);
-    let session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
-    let settings = Settings {
-        profile: "test".into(),
-        url: r.url.clone(),
-        user: "admin".into(),
-        read_only: false,
-        production: false,
-        refresh: Duration::from_millis(200),
-        demo: true,
-        ascii: false,
-        insecure: false,
-    };
-    let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
-    Driver::new(app, session, rx, Duration::from_secs(30))
+    common::rig::ocp_driver(url)
 }
 
 fn loaded(a: &App) -> bool {

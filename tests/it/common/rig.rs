@@ -44,6 +44,31 @@ pub struct Driver {
     pub deadline: Duration,
 }
 
+/// A driver for a plain OCP session against `url` (the simulator's password, refresh 200 ms):
+/// the real app and session, as the end-to-end tests of panes and views use them.
+pub fn ocp_driver(url: String) -> Driver {
+    use obtui::app::actions::Keymap;
+    use obtui::app::state::Settings;
+    use obtui::config::Theme;
+    use obtui_api::secret::Secret;
+    let r = super::resolved("test", url, Duration::from_millis(200));
+    let (tx, rx) = mpsc::channel(64);
+    let session = Session::start(&r, Secret::new("aaAA11__"), None, &tx).unwrap();
+    let settings = Settings {
+        profile: "test".into(),
+        url: r.url.clone(),
+        user: "admin".into(),
+        read_only: false,
+        production: false,
+        refresh: Duration::from_millis(200),
+        demo: true,
+        ascii: false,
+        insecure: false,
+    };
+    let app = App::new(settings, Theme::builtin_default(), Keymap::defaults());
+    Driver::new(app, session, rx, Duration::from_secs(30))
+}
+
 impl Driver {
     pub fn new(app: App, session: Session, rx: mpsc::Receiver<Msg>, deadline: Duration) -> Self {
         let d = Driver {
