@@ -242,8 +242,6 @@ pub struct App {
     parked_details: Vec<DetailState>,
     /// A `:` command waiting for its pane's first data (its names are not known yet).
     pending: Option<(PaneKind, String)>,
-    /// The agent's `host:port`, for the Tasks pane's SOURCE column.
-    pub obshell_agent: Option<String>,
     /// The obshell DAGs this session knows (started by its wizards, opened, or listed by the
     /// agent), newest state last seen: the Tasks pane keeps listing them even when the
     /// agent's list does not (an agent that lists only unfinished DAGs). At most
@@ -325,7 +323,6 @@ impl App {
             parked_dags: Vec::new(),
             parked_details: Vec::new(),
             pending: None,
-            obshell_agent: None,
             known_dags: Vec::new(),
             quit: false,
             dirty: true,
@@ -590,7 +587,7 @@ impl App {
                         self.remember_dag(TaskSummary {
                             id: crate::model::inventory::dag_row_id(&id),
                             source: TaskSource::Obshell {
-                                agent: self.obshell_agent.clone().unwrap_or_default(),
+                                agent: self.obshell_agent().unwrap_or_default(),
                                 dag: id.clone(),
                             },
                             name: name.unwrap_or_default(),
@@ -860,7 +857,7 @@ impl App {
     /// What the session knows of the obshell DAG `dag` now that its graph came: its state,
     /// name, times and nodes, so the Tasks pane lists it as it is.
     fn remember_dag_graph(&mut self, g: &TaskGraph) {
-        let agent = self.obshell_agent.clone().unwrap_or_default();
+        let agent = self.obshell_agent().unwrap_or_default();
         let t = TaskSummary {
             id: crate::model::inventory::dag_row_id(&g.id),
             source: TaskSource::Obshell {
@@ -962,6 +959,13 @@ impl App {
             }
             RawTarget::Task { .. } => target.title(),
         }
+    }
+
+    /// The obshell agent's `host:port` (the Tasks pane's SOURCE column), from its URL.
+    pub fn obshell_agent(&self) -> Option<String> {
+        self.obshell_url
+            .as_deref()
+            .map(crate::poll::convert::obshell::agent_label)
     }
 
     pub fn breadcrumbs(&self) -> Vec<String> {

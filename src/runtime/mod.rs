@@ -469,10 +469,6 @@ pub async fn run_tui(
     }
     app.has_obshell = r.obshell_url.is_some();
     app.obshell_url = r.obshell_url.clone();
-    app.obshell_agent = r
-        .obshell_url
-        .as_deref()
-        .map(crate::poll::convert::obshell::agent_label);
     app.access_key_id = crate::config::profile::access_key_id(&r);
     if let Some(w) = theme_warning {
         app.flash(Level::Warn, w);
@@ -832,10 +828,6 @@ fn adopt_profile(app: &mut App, r: &Resolved, paths: &Paths, no_color: bool) {
     );
     app.has_obshell = r.obshell_url.is_some();
     app.obshell_url = r.obshell_url.clone();
-    app.obshell_agent = r
-        .obshell_url
-        .as_deref()
-        .map(crate::poll::convert::obshell::agent_label);
     app.access_key_id = crate::config::profile::access_key_id(r);
     if let Some(w) = warn {
         app.flash(Level::Warn, w);

@@ -41,7 +41,7 @@ fn app() -> App {
     let mut a = App::new(settings, Theme::builtin_default(), Keymap::defaults());
     a.frozen_now = Some(1_704_067_200_000);
     a.has_obshell = true;
-    a.obshell_agent = Some(AGENT.into());
+    a.obshell_url = Some(format!("http://{AGENT}"));
     a
 }
 
@@ -236,7 +236,7 @@ async fn with_ocp_and_an_agent_the_tasks_pane_lists_the_agents_finished_dag_and_
     let mut a = app();
     a.frozen_now = None;
     let agent = agents.cluster_agent().addr.to_string();
-    a.obshell_agent = Some(agent.clone());
+    a.obshell_url = Some(format!("http://{agent}"));
     let mut r = crate::common::rig::Driver::new(a, session, rx, Duration::from_secs(30));
     r.code(KeyCode::Char('4'));
     let source = format!("obshell {agent}");
