@@ -11,6 +11,8 @@
 //!   of an absolute move, a relative one on the same row (`ESC[nC`, `ESC[nD`), or CR/LF for
 //!   the start of a following row;
 //! - hides or shows the cursor only when that changes;
+//! - erases a run of eight or more blank default cells (text going away) with one
+//!   `ESC[nX` (ECH, VT220 and every terminal emulator since) instead of n spaces;
 //! - with [`LeanBackend::synchronized`], wraps each frame in synchronized output (DEC mode
 //!   2026) only when the frame writes something: a frame with no changed cell (a poll that
 //!   changed nothing, a timer tick inside the same second) sends zero bytes, not the 16 B
@@ -70,6 +72,8 @@ pub struct LeanBackend<W: Write> {
     cols: std::cell::Cell<u16>,
     /// Wrap frames in synchronized-output markers.
     sync: bool,
+    /// Which cells are known to be blank on the terminal (for ECH across unchanged cells).
+    shade: Shade,
     /// A begin marker was sent and its end is due at the next flush.
     in_frame: bool,
 }
@@ -84,6 +88,7 @@ impl<W: Write> LeanBackend<W> {
             cols: std::cell::Cell::new(0),
             sync: false,
             in_frame: false,
+            shade: Shade::default(),
         }
     }
 
@@ -189,6 +194,61 @@ impl<W: Write> LeanBackend<W> {
     }
 }
 
+/// Which cells of the terminal hold a blank default cell, as far as this backend knows:
+/// everything after a full clear, then what it wrote since. Unknown cells count as not blank.
+#[derive(Debug, Default)]
+struct Shade {
+    blank: Vec<bool>,
+    /// Columns the cells were recorded at; another width forgets them.
+    cols: u16,
+    /// What a cell not recorded yet holds: blank after a full clear, unknown otherwise.
+    rest: bool,
+}
+
+impl Shade {
+    fn reset(&mut self, cleared: bool, cols: u16) {
+        self.blank.clear();
+        self.rest = cleared;
+        self.cols = cols;
+    }
+
+    fn blank(&self, x: u16, y: u16, cols: u16) -> bool {
+        if cols != self.cols || x >= cols {
+            return false;
+        }
+        let i = y as usize * cols as usize + x as usize;
+        self.blank.get(i).copied().unwrap_or(self.rest)
+    }
+
+    fn set(&mut self, x: u16, y: u16, cols: u16, blank: bool) {
+        if cols != self.cols {
+            self.reset(false, cols);
+        }
+        if x >= cols {
+            return;
+        }
+        let i = y as usize * cols as usize + x as usize;
+        if i >= self.blank.len() {
+            // Bounded by the screen: a terminal has at most 65,535 rows of as many columns.
+            self.blank.resize(i + 1, self.rest);
+        }
+        self.blank[i] = blank;
+    }
+}
+
+/// The shortest run of blank cells erased with ECH (`ESC[nX`, 4–5 bytes) rather than
+/// written as spaces.
+const ERASE_RUN: usize = 8;
+
+/// A space with the terminal's default colours and no attribute: what ECH leaves behind.
+fn is_plain_blank(c: &Cell) -> bool {
+    c.symbol() == " "
+        && c.fg == Color::Reset
+        && c.bg == Color::Reset
+        && c.underline_color == Color::Reset
+        && c.modifier.is_empty()
+}
+
 /// Decimal digits of `n`.
 fn digits(n: u32) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
@@ -248,9 +308,52 @@ impl<W: Write> Backend for LeanBackend<W> {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        for (x, y, cell) in content {
+        let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        let mut k = 0;
+        while k < cells.len() {
+            let (x, y, cell) = cells[k];
+            k += 1;
             self.begin()?;
             self.move_to(x, y)?;
+            // A run of blank default cells (a panel's old text going away) is erased with
+            // one `ESC[nX` instead of n spaces.
+            // Cells ratatui left out (unchanged) are crossed when this backend knows they
+            // are blank already.
+            if is_plain_blank(cell) {
+                let cols = self.cols.get();
+                let (mut c, mut j, mut end, mut taken) = (x + 1, k, x + 1, 1usize);
+                while c < cols {
+                    match cells.get(j) {
+                        Some(&(cx, cy, cell)) if cy == y && cx == c => {
+                            if !is_plain_blank(cell) {
+                                break;
+                            }
+                            j += 1;
+                            taken += 1;
+                            end = c + 1;
+                        }
+                        _ if self.shade.blank(c, y, cols) => {}
+                        _ => break,
+                    }
+                    c += 1;
+                }
+                if taken >= ERASE_RUN {
+                    if self.pen.bg != Color::Reset {
+                        queue!(
+                            self.writer,
+                            SetBackgroundColor(Color::Reset.into_crossterm())
+                        )?;
+                        self.pen.bg = Color::Reset;
+                    }
+                    write!(self.writer, "\x1b[{}X", end - x)?;
+                    for cx in x..end {
+                        self.shade.set(cx, y, cols, true);
+                    }
+                    self.cursor = Some((x, y));
+                    k = j;
+                    continue;
+                }
+            }
             self.set_pen(cell)?;
             let sym = cell.symbol();
             queue!(self.writer, Print(sym))?;
@@ -259,6 +362,11 @@ impl<W: Write> Backend for LeanBackend<W> {
             // the last column leaves a pending wrap).
             let next = x.saturating_add(1);
             self.cursor = (sym.width() == 1 && next < self.cols.get()).then_some((next, y));
+            let cols = self.cols.get();
+            self.shade.set(x, y, cols, is_plain_blank(cell));
+            if sym.width() > 1 {
+                self.shade.set(next, y, cols, false);
+            }
         }
         Ok(())
     }
@@ -304,6 +412,8 @@ impl<W: Write> Backend for LeanBackend<W> {
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
         // Cleared cells take the current background: reset first.
         self.forget()?;
+        self.shade
+            .reset(clear_type == ClearType::All, self.cols.get());
         queue!(
             self.writer,
             Clear(match clear_type {
@@ -481,6 +591,20 @@ mod tests {
                             'C' => self.x += n,
                             'D' => self.x -= n,
                             'm' => self.sgr(&params),
+                            'X' => {
+                                // Erase n characters from the cursor, which stays: blanks
+                                // with the current background and nothing else.
+                                for k in 0..n.min(self.w - self.x) {
+                                    let i = (self.y * self.w + self.x + k) as usize;
+                                    self.cells[i] = (
+                                        " ".into(),
+                                        Pen {
+                                            bg: self.pen.bg,
+                                            ..Pen::DEFAULT
+                                        },
+                                    );
+                                }
+                            }
                             'J' => {
                                 for c in &mut self.cells {
                                     *c = (" ".into(), Pen::DEFAULT);
@@ -590,6 +714,10 @@ mod tests {
         let sink = Sink::default();
         let mut plain = ratatui::backend::CrosstermBackend::new(sink.clone());
         let mut screen = Screen::new(area.width, area.height);
+        // Cleared first, as a session starts: blank runs then go out as ECH, across the
+        // unchanged blank cells too.
+        lean.clear().unwrap();
+        screen.feed(lean.writer());
         let mut prev = Buffer::empty(area);
         let (mut lean_bytes, mut plain_bytes) = (0, 0);
         for seed in 1..400u64 {
@@ -691,6 +819,38 @@ mod tests {
             &t.backend().writer()[n..],
             b"\x1b[?2026h\x1b[1Db\x1b[?2026l"
         );
+    }
+
+    /// Text going away: a long blank run is one ECH, with the background reset first when
+    /// the pen carries one; short runs stay spaces; the replay matches the buffer.
+    #[test]
+    fn blank_runs_are_erased_with_ech() {
+        let area = Rect::new(0, 0, 60, 3);
+        let mut b = LeanBackend::new(Vec::new());
+        b.set_columns(area.width);
+        let mut before = Buffer::empty(area);
+        before.set_string(2, 0, "a long line of log text", Style::default());
+        before.set_string(2, 1, "short", Style::default());
+        before.set_string(0, 2, "x", Style::default().bg(Color::Indexed(4)));
+        let mut screen = Screen::new(area.width, area.height);
+        // A session starts with a cleared screen: every cell is known blank.
+        b.clear().unwrap();
+        b.draw(Buffer::empty(area).diff(&before).into_iter())
+            .unwrap();
+        screen.feed(b.writer());
+        let mut after = Buffer::empty(area);
+        after.set_string(0, 2, "x", Style::default().bg(Color::Indexed(4)));
+        let n = b.writer().len();
+        b.draw(before.diff(&after).into_iter()).unwrap();
+        let out = String::from_utf8(b.writer()[n..].to_vec()).unwrap();
+        screen.feed(&b.writer()[n..]);
+        assert_eq!(screen.cells, cells_of(&after), "{out:?}");
+        assert!(out.contains("\x1b[49m\x1b[23X"), "{out:?}");
+        assert!(
+            out.ends_with("     "),
+            "a 5-cell run is written as spaces: {out:?}"
+        );
+        assert!(out.len() < 40, "{} B: {out:?}", out.len());
     }
 
     #[test]

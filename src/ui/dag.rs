@@ -133,6 +133,19 @@ pub fn frame_of(now_ms: i64) -> usize {
     (now_ms.div_euclid(SPINNER_STEP_MS)).rem_euclid(10) as usize
 }
 
+/// How often the graph's and the list's running nodes move: their spinners and durations
+/// step every ten seconds, all in one frame, while the side panel shows the selected node's
+/// every second. A fan-out of running nodes then costs a thin link one small frame each ten
+/// seconds instead of a glyph and a duration per node every second (`bytes_per_second_…` in
+/// PERFORMANCE.md).
+pub const GRAPH_STEP_MS: i64 = 10_000;
+
+/// The clock and spinner frame the graph and the list draw running nodes with.
+pub fn graph_clock(now_ms: i64) -> (i64, usize) {
+    let at = now_ms - now_ms.rem_euclid(GRAPH_STEP_MS);
+    (at, at.div_euclid(GRAPH_STEP_MS).rem_euclid(10) as usize)
+}
+
 /// The whole DAG view inside `area`. Updates the view's scroll offsets (to keep the
 /// selection visible) and remembers where things were drawn (for the mouse).
 /// Draw the DAG view; returns what it laid out (regions for the mouse, the scroll it showed),
@@ -410,18 +423,27 @@ fn view_scroll(v: &DagView, w: u32, h: u32) -> (u32, u32) {
                 sx = (p.center() as i64 - w as i64 / 2).max(0) as u32;
                 sy = (p.y as i64 - h as i64 / 2).max(0) as u32;
             } else {
+                // A node leaving the view brings it back a third of the way in, not just
+                // inside the edge: following a chain or a fan-out then scrolls once per
+                // several steps instead of redrawing the whole graph on every one.
                 let m = if h >= 8 { 2 } else { 0 };
                 if p.y < sy + m {
-                    sy = p.y.saturating_sub(m);
+                    sy = (p.y + 1 + h / 3)
+                        .saturating_sub(h)
+                        .min(p.y.saturating_sub(m));
                 }
                 if p.y + 1 + m > sy + h {
-                    sy = p.y + 1 + m - h;
+                    sy = p.y.saturating_sub(h / 3).max(p.y + 1 + m - h);
                 }
                 if p.x + p.w > sx + w {
-                    sx = (p.x + p.w + 1).saturating_sub(w);
+                    sx =
+                        p.x.saturating_sub(w / 4)
+                            .max((p.x + p.w + 1).saturating_sub(w));
                 }
                 if p.x < sx {
-                    sx = p.x.saturating_sub(1);
+                    sx = (p.x + p.w + 1 + w / 4)
+                        .saturating_sub(w)
+                        .min(p.x.saturating_sub(1));
                 }
             }
         }
@@ -440,7 +462,7 @@ fn draw_graph(
 ) -> (u32, u32) {
     let (w, h) = (area.width as u32, area.height as u32);
     let scroll = view_scroll(v, w, h);
-    let frame = frame_of(now_ms);
+    let (now_ms, frame) = graph_clock(now_ms);
     let ups = upstream_set(v);
     let Some(g) = v.graph.as_ref() else {
         return scroll;
@@ -713,7 +735,7 @@ fn draw_list(
         }
     }
     let top = top.min(v.rows.len().saturating_sub(h));
-    let frame = frame_of(now_ms);
+    let (now_ms, frame) = graph_clock(now_ms);
     let Some(g) = v.graph.as_ref() else {
         return top;
     };
@@ -1255,11 +1277,20 @@ fn draw_side(
     let fill = (sep.width as usize).saturating_sub(display_width(&label));
     let line = format!("{label}{}", if ascii { "-" } else { "─" }.repeat(fill));
     f.render_widget(Paragraph::new(Line::styled(line, theme.border())), sep);
-    draw_log_lines(f, log, v, theme, ascii);
+    draw_log_lines(f, log, v, theme, ascii, true);
     log
 }
 
-fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {
+/// `preview`: the side panel's log (compact lines, paged while following); else the
+/// full-screen log, every line as the server wrote it, tailing.
+fn draw_log_lines(
+    f: &mut Frame,
+    area: Rect,
+    v: &DagView,
+    theme: &Theme,
+    ascii: bool,
+    preview: bool,
+) {
     let node = v.selected_node();
     let msg = if v.log.is_empty() {
         Some(match node {
@@ -1298,7 +1329,7 @@ fn draw_log_lines(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: 
         f.render_widget(Paragraph::new(Line::styled(m, theme.muted())), area);
         return;
     }
-    let mut lines = crate::ui::log::log_rows(v, theme, ascii, area.width, area.height);
+    let mut lines = crate::ui::log::log_rows(v, theme, ascii, area.width, area.height, preview);
     if ascii {
         lines = asciify_lines(lines);
     }
@@ -1351,7 +1382,7 @@ fn draw_full_log(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: b
         let cx = at.x + 1 + v.search.input.visual_cursor() as u16;
         f.set_cursor_position((cx.min(at.x + at.width.saturating_sub(1)), at.y));
     }
-    draw_log_lines(f, inner, v, theme, ascii);
+    draw_log_lines(f, inner, v, theme, ascii, false);
 }
 
 fn draw_confirm(f: &mut Frame, area: Rect, v: &DagView, theme: &Theme, ascii: bool) {

@@ -15,7 +15,16 @@ use crate::config::theme::Theme;
 type Cell = (char, Style);
 
 /// A log line as styled cells.
-fn cells(l: &str, logv: &LogView, theme: &Theme, fold: bool, current: bool) -> Vec<Cell> {
+/// `compact` (the side panel's preview): the prefix folded and the date left out, so a
+/// typical line takes one row of the panel.
+fn cells(
+    l: &str,
+    logv: &LogView,
+    theme: &Theme,
+    fold: bool,
+    compact: bool,
+    current: bool,
+) -> Vec<Cell> {
     let plain = Style::default().fg(theme.fg);
     let mut out: Vec<Cell> = Vec::with_capacity(l.len());
     let push = |s: &str, st: Style, out: &mut Vec<Cell>| out.extend(s.chars().map(|c| (c, st)));
@@ -33,13 +42,33 @@ fn cells(l: &str, logv: &LogView, theme: &Theme, fold: bool, current: bool) -> V
                 }
                 _ => (theme.muted(), plain),
             };
-            push(&l[..j.level.start], plain, &mut out);
-            push(level, lv, &mut out);
-            if fold {
-                push(" … ", theme.muted(), &mut out);
-            } else {
-                push(&l[j.level.end..j.prefix.start], plain, &mut out);
-                push(&l[j.prefix.clone()], theme.muted(), &mut out);
+            let stamp = &l[..j.level.start];
+            match stamp.split_once(' ').filter(|_| compact) {
+                // `2026-12-06 14:27:43.057  INFO 57200 --- [thread] logger : message` →
+                // `14:27:43 message`; a level other than INFO (or DEBUG) stays, coloured.
+                Some((_, time)) => {
+                    let time = time.trim();
+                    push(
+                        time.split('.').next().unwrap_or(time),
+                        theme.muted(),
+                        &mut out,
+                    );
+                    push(" ", plain, &mut out);
+                    if !matches!(level, "INFO" | "DEBUG" | "TRACE") {
+                        push(level, lv, &mut out);
+                        push(" ", plain, &mut out);
+                    }
+                }
+                None => {
+                    push(stamp, plain, &mut out);
+                    push(level, lv, &mut out);
+                    if fold {
+                        push(" … ", theme.muted(), &mut out);
+                    } else {
+                        push(&l[j.level.end..j.prefix.start], plain, &mut out);
+                        push(&l[j.prefix.clone()], theme.muted(), &mut out);
+                    }
+                }
             }
             push(&l[j.message..], msg, &mut out);
         }
@@ -155,12 +184,19 @@ fn cut(cells: &[Cell], skip: usize, width: usize, theme: &Theme, ascii: bool) ->
 }
 
 /// The rows for log line `i`.
-fn rows_for(v: &DagView, i: usize, width: usize, theme: &Theme, ascii: bool) -> Vec<Line<'static>> {
+fn rows_for(
+    v: &DagView,
+    i: usize,
+    width: usize,
+    theme: &Theme,
+    ascii: bool,
+    compact: bool,
+) -> Vec<Line<'static>> {
     let Some(l) = v.log.line(i) else {
         return Vec::new();
     };
     let current = v.logv.current.is_some() && v.logv.current == Some(v.log.abs(i));
-    let c = cells(l, &v.logv, theme, v.logv.fold_prefix, current);
+    let c = cells(l, &v.logv, theme, v.logv.fold_prefix, compact, current);
     if v.logv.wrap {
         wrap(&c, width)
     } else {
@@ -176,6 +212,7 @@ pub fn log_rows(
     ascii: bool,
     width: u16,
     height: u16,
+    paged: bool,
 ) -> Vec<Line<'static>> {
     let (width, height) = (width as usize, height as usize);
     let len = v.log.len();
@@ -185,7 +222,7 @@ pub fn log_rows(
     if let Some(t) = v.log.top_index() {
         let mut rows = Vec::new();
         for i in t..len {
-            rows.extend(rows_for(v, i, width, theme, ascii));
+            rows.extend(rows_for(v, i, width, theme, ascii, paged));
             if rows.len() >= height {
                 break;
             }
@@ -199,9 +236,30 @@ pub fn log_rows(
     let mut i = end;
     while i > 0 && n < height {
         i -= 1;
-        let r = rows_for(v, i, width, theme, ascii);
+        let r = rows_for(v, i, width, theme, ascii, paged);
         n += r.len();
         chunks.push(r);
+    }
+    // Paged (the side panel following the end): the view starts at a line whose absolute
+    // number is a multiple of a step (a power of two, about three quarters of the lines that
+    // fit), the first such line from which the end still fits; new lines fill the rows
+    // below, and the view moves on by a step when they no longer fit. A tail that moved by
+    // one line per new line would redraw every row of the panel for each line over SSH;
+    // this way a new line costs its own rows, and the panel is redrawn once per step.
+    let first_fit = if n > height { i + 1 } else { i };
+    if paged && v.log.scroll == 0 && first_fit > 0 && first_fit < end {
+        let fit = (end - first_fit) as u64;
+        let step = 1u64 << (fit * 3 / 4).max(1).ilog2();
+        let page = v.log.abs(first_fit).div_ceil(step) * step;
+        if let Some(start) = v.log.index_of_abs(page).filter(|&s| s < end) {
+            let mut rows = Vec::new();
+            for k in start..end {
+                rows.extend(rows_for(v, k, width, theme, ascii, paged));
+            }
+            if rows.len() <= height {
+                return rows;
+            }
+        }
     }
     let mut rows: Vec<Line<'static>> = chunks.into_iter().rev().flatten().collect();
     if rows.len() > height {

@@ -151,8 +151,14 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
             // Fixed width: a shorter age must not shift the header (bytes over SSH). Whole
             // seconds: a view polled every second then reads "0s ago" frame after frame
             // instead of resending tenths with every poll, log line and tick.
+            // Under two seconds reads `<2s`: a view polled every second (a live DAG) would
+            // otherwise flip between 0s and 1s with every poll, a frame each for nothing.
             let age = Instant::now().saturating_duration_since(at);
-            format!("{:>5} ago", short_age(Duration::from_secs(age.as_secs())))
+            if age < Duration::from_secs(2) {
+                format!("{:>5} ago", "<2s")
+            } else {
+                format!("{:>5} ago", short_age(Duration::from_secs(age.as_secs())))
+            }
         })
         .unwrap_or_else(|| "loading".into());
     // A big list's first load: the first page is on screen, the rest is on its way.
@@ -920,15 +926,16 @@ mod poll_label_tests {
     }
 
     #[test]
-    fn the_headers_age_counts_whole_seconds() {
+    fn the_headers_age_counts_whole_seconds_from_two() {
         let mut app = app();
         let now = Instant::now();
         let job = ViewJob::Pane(PaneKind::Hosts);
         app.on_view(job, Ok(ViewData::Hosts(hosts(3))), now, 0);
         for (ago, want) in [
-            (300u64, "   0s ago"),
-            (700, "   0s ago"),
+            (300u64, "  <2s ago"),
+            (1_700, "  <2s ago"),
             (2_400, "   2s ago"),
+            (61_000, "1m01s ago"),
         ] {
             app.last_refresh = now.checked_sub(Duration::from_millis(ago));
             let h = header(&app);

@@ -1309,3 +1309,149 @@ fn side_panel_shows_the_documented_details_compactly() {
         assert!(s.contains(want), "{want}:\n{s}");
     }
 }
+
+// ----- a live DAG over a thin link (issue 14: bytes per status change and per second) -----
+
+/// A fan-out of five servers, `run` of them running.
+fn wide_fan(run: &[usize]) -> TaskGraph {
+    let ids: Vec<String> = (0..5).map(|k| format!("w{k}")).collect();
+    let mut spec: Vec<(&str, Vec<&str>, NodeStatus)> = vec![("top", vec![], Successful)];
+    for (k, id) in ids.iter().enumerate() {
+        let st = if run.contains(&k) { Running } else { Pending };
+        spec.push((id.as_str(), vec!["top"], st));
+    }
+    spec.push(("end", ids.iter().map(String::as_str).collect(), Pending));
+    let spec: Vec<(&str, &[&str], NodeStatus)> = spec
+        .iter()
+        .map(|(id, ups, st)| (*id, ups.as_slice(), st.clone()))
+        .collect();
+    graph(&spec)
+}
+
+#[test]
+fn follow_stays_on_a_node_while_it_runs_then_takes_the_nearest_running_one() {
+    let mut v = view(wide_fan(&[2, 4]));
+    assert!(v.follow, "a running task opens following");
+    assert_eq!(sel(&v), "w2", "the first running node in order");
+    // w2 finishes while w0 and w3 run: the one nearest to it on screen (w3) takes over,
+    // not the first in order (w0).
+    let mut g = wide_fan(&[0, 3]);
+    g.nodes[3].status = Successful;
+    g.nodes[3].finished = Some(NOW);
+    v.on_graph(g, Instant::now());
+    assert_eq!(sel(&v), "w3");
+    // w1 starts, before w3 in order: w3 still runs, so the selection stays.
+    let mut g = wide_fan(&[0, 1, 3]);
+    g.nodes[3].status = Successful;
+    v.on_graph(g, Instant::now());
+    assert_eq!(
+        sel(&v),
+        "w3",
+        "following does not hop while the followed node runs"
+    );
+    assert!(v.follow);
+}
+
+#[test]
+fn running_nodes_in_the_graph_step_every_ten_seconds_the_side_panel_every_second() {
+    let mut v = view(chain());
+    let row_of = |text: &str, what: &str| -> String {
+        text.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let base = NOW - NOW.rem_euclid(10_000);
+    let at = |v: &mut DagView, ms: i64| render_at(v, 160, 30, false, base + ms);
+    let (a, b, c) = (at(&mut v, 1_000), at(&mut v, 4_000), at(&mut v, 11_000));
+    // The graph's label of the running node `step-3` (left of the side panel).
+    let graph_part = |t: &str| {
+        t.lines()
+            .filter_map(|l| l.split('│').next())
+            .find(|g| g.contains("step-3"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(graph_part(&a).contains("step-3"), "{a}");
+    assert_eq!(
+        graph_part(&a),
+        graph_part(&b),
+        "the graph moved within ten seconds"
+    );
+    assert_ne!(
+        graph_part(&a),
+        graph_part(&c),
+        "the graph did not move after ten seconds"
+    );
+    // The side panel's status line counts seconds.
+    assert_ne!(row_of(&a, "RUNNING ·"), row_of(&b, "RUNNING ·"));
+}
+
+#[test]
+fn the_side_panels_log_fills_downwards_and_moves_on_in_steps() {
+    let mut v = view(chain());
+    assert_eq!(sel(&v), "3");
+    let mut text = String::new();
+    let mut big_moves = 0;
+    let mut prev: Option<Vec<String>> = None;
+    for i in 0..80 {
+        text.push_str(&java("INFO", i % 1000, &format!("line {i} of the upgrade")));
+        text.push('\n');
+        v.on_log("3", &text);
+        let (rows, _) = render_buf(&mut v, 160, 40);
+        let side: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                let end = r.rfind('│').unwrap_or(0);
+                let start = r[..end].rfind('│').unwrap_or(end);
+                r[start..end].to_string()
+            })
+            .collect();
+        let all = side.concat();
+        assert!(
+            all.contains(&format!("line {i} of")),
+            "line {i} is not on screen"
+        );
+        if let Some(p) = prev {
+            let changed = p.iter().zip(&side).filter(|(a, b)| a != b).count();
+            if changed > 1 {
+                big_moves += 1;
+            }
+        }
+        prev = Some(side);
+    }
+    // A tail that moves by one line per line would change every row 60+ times; the paged
+    // panel changes one row per line and moves on a few times.
+    assert!(
+        big_moves <= 12,
+        "the panel moved {big_moves} times in 80 lines"
+    );
+}
+
+#[test]
+fn the_side_panel_shows_compact_lines_and_the_full_log_every_column() {
+    let mut v = view(chain());
+    v.on_log(
+        "3",
+        &format!(
+            "{}\n{}\n",
+            java("INFO", 7, "copying the rpm"),
+            java("WARN", 8, "slow disk")
+        ),
+    );
+    let (rows, _) = render_buf(&mut v, 160, 30);
+    let side = side_text(&rows);
+    assert!(side.contains("15:05:45 copying the rpm"), "{side}");
+    assert!(side.contains("15:05:45 WARN slow disk"), "{side}");
+    assert!(
+        !side.contains("57200 ---"),
+        "the Java prefix is left out: {side}"
+    );
+    press(&mut v, KeyCode::Enter, KeyModifiers::NONE, false);
+    assert!(v.log_full);
+    let full = render(&mut v, 200, 30);
+    assert!(
+        full.contains("2026-12-05 15:05:45.007 INFO  57200 --- [pool-subtask"),
+        "{full}"
+    );
+}

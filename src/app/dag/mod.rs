@@ -739,16 +739,41 @@ impl DagView {
     /// that has not started, else the last.
     fn jump_frontier(&mut self) {
         let Some(g) = &self.graph else { return };
-        let find = |want: &dyn Fn(usize) -> bool| self.order.iter().copied().find(|&i| want(i));
-        let pick = find(&|i| {
+        let running = |i: usize| {
             matches!(
                 g.nodes[i].status,
                 NodeStatus::Running | NodeStatus::Canceling
             )
-        })
-        .or_else(|| find(&|i| g.nodes[i].status == NodeStatus::Failed))
-        .or_else(|| find(&|i| g.nodes[i].status.is_waiting()))
-        .or_else(|| self.order.last().copied());
+        };
+        // A selected node that still runs stays selected: following does not hop between
+        // the nodes of a fan-out on every poll (each hop repaints the side panel).
+        if self.sel_idx().is_some_and(running) {
+            return;
+        }
+        let find = |want: &dyn Fn(usize) -> bool| self.order.iter().copied().find(|&i| want(i));
+        // When it finishes, the running node nearest to it on screen takes over (same row
+        // first, then the fewest columns away), so the graph scrolls as little as it can.
+        let here = self
+            .sel_slot()
+            .and_then(|s| self.layout.nodes.get(s))
+            .map(|p| (p.y, p.center()));
+        let nearest = here.and_then(|(y, x)| {
+            self.order
+                .iter()
+                .copied()
+                .filter(|&i| running(i))
+                .filter_map(|i| {
+                    let p = self.layout.nodes.get(self.layout.slot_of(i)?)?;
+                    Some(((p.y.abs_diff(y), p.center().abs_diff(x)), i))
+                })
+                .min_by_key(|&(d, _)| d)
+                .map(|(_, i)| i)
+        });
+        let pick = nearest
+            .or_else(|| find(&|i| running(i)))
+            .or_else(|| find(&|i| g.nodes[i].status == NodeStatus::Failed))
+            .or_else(|| find(&|i| g.nodes[i].status.is_waiting()))
+            .or_else(|| self.order.last().copied());
         if let Some(i) = pick {
             if self.sel_idx() != Some(i) {
                 self.select_idx(i);
