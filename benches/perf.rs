@@ -2200,8 +2200,10 @@ fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
             .iter()
             .filter(|&&(_, _, a, b)| matches!((class(a), class(b)), (Some(x), Some(y)) if x != y))
             .count();
-        if finished > 0 {
-            if transitions <= 2 {
+        // Any status change counts (a start as well as a finish): a start is when a
+        // following view hands over to the new node.
+        if transitions > 0 {
+            if finished > 0 && transitions <= 2 {
                 single.push(f.bytes as f64);
             }
             if dump {
@@ -2224,7 +2226,7 @@ fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
             }
             other.push(f.bytes as f64);
         }
-        timeline.push((f.at, f.bytes, finished > 0));
+        timeline.push((f.at, f.bytes, transitions > 0));
     }
     // Bytes per second with the DAG open and no status change: every frame strictly between
     // two status-change frames at least 3 s apart (spinners, durations, the header's age all
@@ -2328,10 +2330,22 @@ fn bench_bytes(r: &mut Report, quick: bool, tmp: &Path) {
     }
 }
 
-/// Whether a frame shows a subtask finishing (a running or waiting glyph turning into ✔ / ✖).
-fn finishes(f: &Frame) -> bool {
-    let done = |c: char| matches!(c, '✔' | '✖');
-    f.changed.iter().any(|&(_, _, a, b)| done(b) && !done(a))
+/// Whether a frame shows any subtask changing status: a status glyph turning into one of
+/// another class (waiting → running, running → done, …; a spinner's step is not a change).
+fn status_changes(f: &Frame) -> bool {
+    let class = |c: char| match c {
+        '◌' => Some(0),
+        '◷' => Some(1),
+        '⊘' => Some(2),
+        '✔' => Some(3),
+        '✖' => Some(4),
+        '⊗' => Some(5),
+        c if obtui_task::text::SPINNER.contains(&c) => Some(6),
+        _ => None,
+    };
+    f.changed
+        .iter()
+        .any(|&(_, _, a, b)| matches!((class(a), class(b)), (Some(x), Some(y)) if x != y))
 }
 
 /// A live DAG watched for `secs` in the real binary against `obtui sim --speed SPEED`, with
@@ -2389,9 +2403,10 @@ fn dag_session(
     Ok(fs.into_iter().skip(opened).collect())
 }
 
-/// Bytes per second over the stretches between two status changes at least 3 s apart.
+/// Bytes per second over the stretches between two status changes (any: a start too, which
+/// moves a following view to the new node) at least 3 s apart.
 fn quiet_rate(fs: &[Frame]) -> Option<(f64, usize)> {
-    let marks: Vec<usize> = (0..fs.len()).filter(|&i| finishes(&fs[i])).collect();
+    let marks: Vec<usize> = (0..fs.len()).filter(|&i| status_changes(&fs[i])).collect();
     let (mut bytes, mut secs, mut n) = (0usize, 0f64, 0usize);
     for w in marks.windows(2) {
         let (a, b) = (w[0], w[1]);
@@ -2410,7 +2425,20 @@ fn quiet_rate(fs: &[Frame]) -> Option<(f64, usize)> {
 fn bench_bytes_paced(r: &mut Report, quick: bool, tmp: &Path) {
     let secs = if quick { 25 } else { 60 };
     match dag_session(tmp, "bytes1x", "1", "", secs) {
-        Ok(fs) => match quiet_rate(&fs) {
+        Ok(fs) => match quiet_rate(&fs).inspect(|_| {
+            if std::env::args().any(|a| a == "--dump") {
+                for f in &fs {
+                    let mut rows: Vec<usize> = f.changed.iter().map(|c| c.1).collect();
+                    rows.dedup();
+                    let cells: String = f.changed.iter().take(12).map(|c| c.3).collect();
+                    println!(
+                        "## 1x frame {} B, status change {}, rows {rows:?} {cells:?}",
+                        f.bytes,
+                        status_changes(f)
+                    );
+                }
+            }
+        }) {
             Some((rate, n)) => {
                 r.note(&format!("real pace: {n} windows without a status change"));
                 r.fig(
@@ -2431,7 +2459,7 @@ fn bench_bytes_paced(r: &mut Report, quick: bool, tmp: &Path) {
         Ok(fs) => {
             let mut change: Vec<f64> = fs
                 .iter()
-                .filter(|f| finishes(f))
+                .filter(|f| status_changes(f))
                 .map(|f| f.bytes as f64)
                 .collect();
             if change.is_empty() {

@@ -199,6 +199,17 @@ pub enum Effect {
 /// Commands that start with what was typed (the list comes from the action registry).
 pub use super::actions::complete;
 
+/// Tasks created by one write, followed together (see [`App::open_task_group`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskGroup {
+    /// The write, as its wizard named it ("Take over OBProxy proxy-a").
+    pub label: String,
+    /// The Tasks pane's filter that shows exactly these tasks.
+    pub filter: String,
+    /// How many tasks the write created.
+    pub count: usize,
+}
+
 pub struct App {
     pub settings: Settings,
     pub theme: Theme,
@@ -220,6 +231,9 @@ pub struct App {
     pub wizard: Option<Wizard>,
     /// Last seen status of each task, to flag tasks that fail while the user looks elsewhere.
     pub task_status: std::collections::HashMap<i64, obtui_task::TaskState>,
+    /// The tasks of one write shown together in the Tasks pane (an OBProxy take-over of
+    /// several hosts: one task per host).
+    pub task_group: Option<TaskGroup>,
     /// Flashes, the error history and the run's notes.
     pub notify: Notifications,
     pub ocp_version: Option<String>,
@@ -312,6 +326,7 @@ impl App {
             op_check: None,
             wizard: None,
             task_status: std::collections::HashMap::new(),
+            task_group: None,
             notify: Notifications::default(),
             ocp_version: None,
             server_label: None,
@@ -573,6 +588,15 @@ impl App {
             match e {
                 WizardEffect::Close => self.close_wizard(),
                 WizardEffect::App(a) => out.extend(self.perform(a)),
+                WizardEffect::OpenTaskGroup(ids) => {
+                    let label = self
+                        .wizard
+                        .as_ref()
+                        .map(|w| w.heading())
+                        .unwrap_or_default();
+                    self.close_wizard();
+                    self.open_task_group(label, &ids);
+                }
                 WizardEffect::OpenTask(id) => {
                     // The task lives where the wizard wrote (an obshell DAG for a scale-out).
                     let backend = self
@@ -2161,6 +2185,30 @@ impl App {
         *self = App::new(settings, theme, keymap);
         self.notify.errors = errors;
         self.size = size;
+    }
+
+    /// Show the tasks `ids` of one write together: the Tasks pane narrowed to them (a filter
+    /// of alternatives, `id|id|…`), titled with the write and their aggregate state; each row
+    /// opens its DAG, and `Esc` clears the filter as any other.
+    pub fn open_task_group(&mut self, label: String, ids: &[String]) {
+        let filter = ids.join("|");
+        self.jump(vec![View::Pane(PaneKind::Tasks)]);
+        let t = &mut self.pane_mut(PaneKind::Tasks).table;
+        t.set_status_filter(crate::app::table::StatusFilter::All);
+        t.set_filter(&filter);
+        self.task_group = Some(TaskGroup {
+            label,
+            filter,
+            count: ids.len(),
+        });
+        self.dirty = true;
+    }
+
+    /// The group the Tasks pane shows, while its filter is still the group's.
+    pub fn shown_task_group(&self) -> Option<&TaskGroup> {
+        self.task_group
+            .as_ref()
+            .filter(|g| self.pane(PaneKind::Tasks).table.filter == g.filter)
     }
 
     fn goto_pane(&mut self, k: PaneKind) {

@@ -334,6 +334,10 @@ fn terms(filter: &str) -> Vec<(bool, String)> {
 /// Whether every row `new` keeps was kept by `old` as well (so only `old`'s rows need a test):
 /// each old word is implied by a new one (`hz` by `hz1`; `!hz1` by `!hz`).
 fn narrows(old: &[(bool, String)], new: &[(bool, String)]) -> bool {
+    // Alternatives (`a|b`) are not compared: such a filter is applied to every row.
+    if old.iter().chain(new).any(|(_, t)| t.contains('|')) {
+        return false;
+    }
     old.iter().all(|(want, t)| {
         new.iter().any(|(w, n)| {
             w == want
@@ -347,10 +351,17 @@ fn narrows(old: &[(bool, String)], new: &[(bool, String)]) -> bool {
 }
 
 fn row_matches(text: &str, tone: Tone, status: StatusFilter, terms: &[(bool, String)]) -> bool {
+    // A word with `|` holds alternatives: `13089005|13089006` keeps a row with either (a
+    // take-over's group of tasks); `!a|b` keeps rows with neither.
     status.keeps(tone)
-        && terms
-            .iter()
-            .all(|(want, t)| text.contains(t.as_str()) == *want)
+        && terms.iter().all(|(want, t)| {
+            let hit = if t.contains('|') {
+                t.split('|').any(|a| !a.is_empty() && text.contains(a))
+            } else {
+                text.contains(t.as_str())
+            };
+            hit == *want
+        })
 }
 
 /// Appends the lower-case text of `row` to `text`; returns its range.
@@ -1425,5 +1436,28 @@ mod tests {
         assert!(!narrows(&terms("hz1"), &terms("hz")));
         assert!(narrows(&terms(""), &terms("x")));
         assert!(narrows(&terms("a b"), &terms("b ab")));
+        // Alternatives are never taken as a narrowing: the whole set is filtered again.
+        assert!(!narrows(&terms("ter"), &terms("terran|zerg")));
+        assert!(!narrows(&terms("terran|zerg"), &terms("terran")));
+    }
+
+    #[test]
+    fn a_word_with_bars_keeps_rows_with_any_of_its_alternatives() {
+        let mut t = TableState::default();
+        t.set_rows(rows());
+        let ids = |t: &TableState| -> Vec<String> {
+            let mut v: Vec<String> = t.view.iter().map(|&i| t.rows[i].id.clone()).collect();
+            v.sort();
+            v
+        };
+        t.set_filter("terran|protoss");
+        assert_eq!(ids(&t), ["1", "3"]);
+        // Narrowed by typing on, then widened again: always the same rule.
+        t.set_filter("terran|protoss|zerg");
+        assert_eq!(ids(&t), ["1", "2", "3"]);
+        t.set_filter("!terran|zerg");
+        assert_eq!(ids(&t), ["3"]);
+        t.set_filter("terran|");
+        assert_eq!(ids(&t), ["1"], "an empty alternative matches nothing");
     }
 }

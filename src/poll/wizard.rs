@@ -281,14 +281,14 @@ pub async fn submit(b: &Backends, req: &SubmitRequest) -> SubmitOutcome {
     let Some(c) = &b.ocp else {
         return SubmitOutcome::from_result(Err(ApiError::Request(NO_OCP.into())));
     };
-    let r: Result<String, ApiError> = match &req.write {
+    let one = |t: obtui_api::ocp::TaskInstance| vec![t.id.to_string()];
+    let r: Result<Vec<String>, ApiError> = match &req.write {
         Write::ScaleOut(_) => Err(ApiError::Request(NO_OBSHELL.into())),
-        OcpWrite::CreateCluster(b) => c.create_cluster(b).await.map(|t| t.id.to_string()),
-        OcpWrite::TakeoverCluster(b) => c.takeover(b).await.map(|t| t.id.to_string()),
-        OcpWrite::UpgradeCluster { cluster_id, body } => c
-            .upgrade_cluster(*cluster_id, body)
-            .await
-            .map(|t| t.id.to_string()),
+        OcpWrite::CreateCluster(b) => c.create_cluster(b).await.map(one),
+        OcpWrite::TakeoverCluster(b) => c.takeover(b).await.map(one),
+        OcpWrite::UpgradeCluster { cluster_id, body } => {
+            c.upgrade_cluster(*cluster_id, body).await.map(one)
+        }
         OcpWrite::TakeoverProxy {
             proxy_cluster_id,
             body,
@@ -296,14 +296,19 @@ pub async fn submit(b: &Backends, req: &SubmitRequest) -> SubmitOutcome {
             .obproxy_takeover(*proxy_cluster_id, body)
             .await
             .and_then(|ts| {
-                ts.first().map(|t| t.id.to_string()).ok_or_else(|| {
-                    ApiError::Request(
+                if ts.is_empty() {
+                    return Err(ApiError::Request(
                         "the server accepted the takeover but returned no task".into(),
-                    )
-                })
+                    ));
+                }
+                Ok(ts.iter().map(|t| t.id.to_string()).collect::<Vec<_>>())
             }),
     };
-    SubmitOutcome::from_result(r)
+    match r {
+        // One task per host: all of them are followed (a group in the Tasks pane).
+        Ok(ids) if ids.len() > 1 => SubmitOutcome::Many(ids),
+        r => SubmitOutcome::from_result(r.map(|ids| ids.into_iter().next().unwrap_or_default())),
+    }
 }
 
 /// How far before the submit (by our clock) a task's start may lie and still be ours: the

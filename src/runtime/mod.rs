@@ -124,6 +124,7 @@ impl Auditor {
         let e = AuditEntry::new(&self.profile, &self.user, method, path);
         let e = match o {
             SubmitOutcome::Ok(id) => e.task_id(id),
+            SubmitOutcome::Many(ids) => e.task_id(ids.join(",")),
             SubmitOutcome::Err(err) => match err.status {
                 Some(status) => e.outcome(AuditOutcome::Rejected {
                     status,
@@ -355,7 +356,10 @@ impl Session {
                     let _ = tx.send(Msg::WizardFound(r)).await;
                 });
             }
-            WizardEffect::Close | WizardEffect::OpenTask(_) | WizardEffect::App(_) => {}
+            WizardEffect::Close
+            | WizardEffect::OpenTask(_)
+            | WizardEffect::OpenTaskGroup(_)
+            | WizardEffect::App(_) => {}
         }
     }
 

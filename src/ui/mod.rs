@@ -364,8 +364,12 @@ fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Ta
             .add_modifier(Modifier::BOLD),
     )];
     let status = pane.table.status_filter;
+    use crate::config::theme::Tone;
+    let group = app.shown_task_group().filter(|_| kind == PaneKind::Tasks);
     title.push(Span::styled(
-        if pane.table.filter.is_empty() && status == StatusFilter::All {
+        if group.is_some() {
+            format!("[{shown}/{total}] ")
+        } else if pane.table.filter.is_empty() && status == StatusFilter::All {
             format!("[{total}] ")
         } else if pane.table.filter.is_empty() {
             format!("[{shown}/{total}] ")
@@ -374,6 +378,44 @@ fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Ta
         },
         theme.muted(),
     ));
+    // A write's group of tasks: what it was and how its tasks stand together.
+    if let Some(g) = group {
+        let mut n = [0usize; 4];
+        for &i in &pane.table.view {
+            let k = match pane.table.rows.get(i).map(|r| r.tone) {
+                Some(Tone::Running | Tone::Pending | Tone::Ready | Tone::Canceling) => 0,
+                Some(Tone::Ok) => 1,
+                Some(Tone::Failed) => 2,
+                _ => 3,
+            };
+            n[k] += 1;
+        }
+        let mut parts = vec![format!("group: {} · {} tasks", g.label, g.count)];
+        for (k, what) in [
+            (0, "running"),
+            (1, "successful"),
+            (2, "failed"),
+            (3, "other"),
+        ] {
+            if n[k] > 0 {
+                parts.push(format!("{} {what}", n[k]));
+            }
+        }
+        if shown < g.count {
+            parts.push(format!("{} not listed yet", g.count - shown));
+        }
+        let tone = if n[2] > 0 {
+            Tone::Failed
+        } else if n[0] > 0 || shown < g.count {
+            Tone::Running
+        } else {
+            Tone::Ok
+        };
+        title.push(Span::styled(
+            format!("{} ", parts.join(" · ")),
+            theme.tone_style(tone).add_modifier(Modifier::BOLD),
+        ));
+    }
     // The tasks pane says which statuses it shows (`f` cycles them).
     if kind == PaneKind::Tasks {
         title.push(Span::styled(

@@ -170,6 +170,32 @@ impl Rig {
         id
     }
 
+    /// As `confirm_and_submit`, for a write that creates several tasks: the Tasks pane opens
+    /// on their group; returns their ids.
+    async fn confirm_and_submit_group(&mut self) -> Vec<String> {
+        assert_eq!(self.step_kind(), StepKind::Summary);
+        let before = self.submits();
+        self.code(KeyCode::Enter);
+        self.code(KeyCode::Tab);
+        self.code(KeyCode::Enter);
+        assert_eq!(self.submits(), before + 1, "exactly one submit");
+        self.until("the group in the Tasks pane", |a| {
+            a.shown_task_group().is_some()
+                || a.wizard
+                    .as_ref()
+                    .is_some_and(|w| matches!(w.submit, SubmitState::Failed(_)))
+        })
+        .await;
+        assert!(
+            self.wiz_closed(),
+            "{:?}",
+            self.app.wizard.as_ref().map(|w| &w.submit)
+        );
+        assert_eq!(self.app.view(), &View::Pane(PaneKind::Tasks));
+        let g = self.app.shown_task_group().expect("group");
+        g.filter.split('|').map(str::to_string).collect()
+    }
+
     /// Poll the DAG view's graph until the task is SUCCESSFUL.
     async fn task_succeeds(&mut self, id: &str) {
         self.until("the task to succeed", |a| {
@@ -747,8 +773,44 @@ async fn take_over_obproxies_end_to_end() {
     assert_eq!(body["hosts"][1]["proxysysPasswd"], "******", "{body}");
     assert!(body.get("proxysysPasswd").is_none(), "{body}");
 
-    let task = r.confirm_and_submit(None).await;
-    r.task_succeeds(&task).await;
+    // One Enter sends one request; OCP answers one task per host, and both are followed:
+    // the Tasks pane shows the group, titled with the take-over and the tasks' states.
+    let ids = r.confirm_and_submit_group().await;
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    r.until("both tasks of the group listed and successful", |a| {
+        let t = &a.pane(PaneKind::Tasks).table;
+        t.view.len() == 2
+            && t.view.iter().all(|&i| {
+                ids.contains(&t.rows[i].id) && t.rows[i].cells.iter().any(|c| c == "SUCCESSFUL")
+            })
+    })
+    .await;
+    let screen = r.screen();
+    assert!(
+        screen.contains("group: Take over OBProxy proxy_main · 2 tasks · 2 successful"),
+        "{screen}"
+    );
+    // Each row opens its own DAG; Esc comes back to the group, Esc again to where the wizard
+    // started; the group stays the Tasks pane's filter until Esc there clears it.
+    let first = r
+        .app
+        .pane(PaneKind::Tasks)
+        .table
+        .selected_row()
+        .map(|row| row.id.clone())
+        .expect("a row of the group");
+    r.code(KeyCode::Enter);
+    r.task_succeeds(&first).await;
+    r.code(KeyCode::Esc);
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Tasks));
+    assert!(r.app.shown_task_group().is_some());
+    r.code(KeyCode::Esc);
+    assert_eq!(r.app.view(), &View::Pane(PaneKind::Proxies));
+    r.code(KeyCode::Char('4'));
+    assert!(r.screen().contains("group: Take over OBProxy"));
+    r.code(KeyCode::Esc);
+    assert!(r.app.shown_task_group().is_none());
+    assert!(!r.screen().contains("group:"));
     r.back_to_pane(PaneKind::Proxies).await;
     r.until("both OBProxies RUNNING in proxy_main", |a| {
         match &a.pane(PaneKind::Proxies).data {

@@ -118,7 +118,9 @@ fn random_input_never_panics_and_never_double_submits() {
                         w.on_submit_unknown_found(None);
                     }
                     WizardEffect::App(_) => {}
-                    WizardEffect::Close | WizardEffect::OpenTask(_) => {
+                    WizardEffect::Close
+                    | WizardEffect::OpenTask(_)
+                    | WizardEffect::OpenTaskGroup(_) => {
                         w = start(&ctx);
                         in_flight = false;
                     }

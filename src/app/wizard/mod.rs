@@ -362,6 +362,9 @@ pub enum WizardEffect {
     FindTask(TaskLookup, obtui_task::Backend),
     Close,
     OpenTask(String),
+    /// Several tasks of one write (an OBProxy take-over of several hosts): the Tasks pane
+    /// shows them as a group.
+    OpenTaskGroup(Vec<String>),
     /// An action of the app the wizard hands up (help, command mode): the wizard stays as it
     /// is, every field kept.
     App(crate::app::actions::Action),
@@ -1189,6 +1192,11 @@ impl Wizard {
         }
         match outcome {
             SubmitOutcome::Ok(id) => self.done(id),
+            SubmitOutcome::Many(ids) => {
+                self.submit = SubmitState::Done(ids.join(", "));
+                self.wipe_secrets();
+                vec![WizardEffect::OpenTaskGroup(ids), WizardEffect::Close]
+            }
             SubmitOutcome::Err(e) => {
                 // Every field stays as typed; the user may fix and submit again.
                 self.submit = SubmitState::Failed(e);

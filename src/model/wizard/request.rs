@@ -170,6 +170,9 @@ pub type SubmitError = super::error::WizardError;
 pub enum SubmitOutcome {
     /// Accepted; the id of the task it created.
     Ok(String),
+    /// Accepted; the ids of the tasks it created, one per host (an OBProxy take-over answers
+    /// `data.contents[]`, one task for each host taken over).
+    Many(Vec<String>),
     /// Refused or failed before reaching the server.
     Err(SubmitError),
     /// Sent, but no answer (timeout, reset): it may have been acted on. The app looks for the
