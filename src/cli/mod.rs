@@ -113,7 +113,7 @@ pub enum Cmd {
         /// Task id; several (an OBProxy take-over's one task per host) are followed together,
         /// each status line starting with its task's id
         #[arg(required = true, num_args = 1..)]
-        task_ids: Vec<i64>,
+        task_ids: Vec<String>,
         /// One JSON object per event
         #[arg(long)]
         json: bool,
@@ -154,8 +154,8 @@ pub enum ConfigCmd {
 pub enum TaskCmd {
     /// Render a task as the list view in plain text (from the server, or a saved JSON file)
     Show {
-        /// Task id (fetched from the server)
-        task_id: Option<i64>,
+        /// Task id (fetched from the server; an obshell DAG id with an obshell-only profile)
+        task_id: Option<String>,
         /// A saved task: a response envelope or the bare task object, in any documented shape
         #[arg(long, value_name = "TASK.json", conflicts_with = "task_id")]
         file: Option<std::path::PathBuf>,
@@ -516,7 +516,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 _ => obtui_api::time::ShownZone::utc(),
             };
             let code = runtime()?.block_on(async move {
-                let client = client_for(&resolved, password)?;
+                let client = source_for(&resolved, password)?;
                 let opts = watch::WatchOptions {
                     interval: Duration::from_secs_f64(interval),
                     json,
@@ -573,7 +573,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 (None, Some(id)) => {
                     let (resolved, password) = connect(&paths, &cli.global)?;
                     runtime()?.block_on(async move {
-                        let client = client_for(&resolved, password)?;
+                        let client = match source_for(&resolved, password)? {
+                            watch::Source::Ocp(c) => c,
+                            watch::Source::Obshell(o) => {
+                                // An agent's DAG by its id, shown as a saved one is.
+                                let g = crate::poll::obshell::task_graph(&o, &id)
+                                    .await
+                                    .map_err(|e| anyhow!("DAG {id}: {e}"))?;
+                                print!("{}", watch::render_graph(&g, ascii, now, width));
+                                watch::failed_nodes(&g, &mut std::io::stdout());
+                                return Ok(watch::graph_exit(&g));
+                            }
+                        };
+                        let id: i64 = id
+                            .parse()
+                            .map_err(|_| anyhow!("{id:?} is not an OCP task id (a number)"))?;
                         let task = client
                             .get_task(id)
                             .await
@@ -640,10 +654,35 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
     // With an access key every request is signed: no password is asked for.
     let password = if profile::access_key_id(&resolved).is_some() {
         Secret::default()
+    } else if resolved.url.is_empty() {
+        // An obshell agent alone: its own password first (`OBTUI_OBSHELL_PASSWORD`,
+        // `obshell_password_command`), else the profile's password or a prompt.
+        match profile::obshell_password(&resolved).map_err(|e| anyhow!(e))? {
+            Some(p) => p,
+            None => obtain_password(&resolved)?,
+        }
     } else {
         obtain_password(&resolved)?
     };
     Ok((resolved, password))
+}
+
+/// Where `watch` and `task show` read tasks: OCP, or the obshell agent of a profile that has
+/// only `obshell_url` (its DAGs, by their ids).
+fn source_for(r: &profile::Resolved, password: Secret) -> Result<watch::Source> {
+    match &r.obshell_url {
+        Some(agent) if r.url.is_empty() => {
+            let pw = profile::obshell_password(r)
+                .map_err(|e| anyhow!(e))?
+                .unwrap_or(password);
+            let mut cfg = obtui_api::obshell::ObshellConfig::new(agent.clone(), pw);
+            cfg.password_kind = r.obshell_password_kind;
+            obtui_api::obshell::ObshellClient::new(cfg)
+                .map(watch::Source::Obshell)
+                .map_err(|e| anyhow!("obshell: {e}"))
+        }
+        _ => client_for(r, password).map(watch::Source::Ocp),
+    }
 }
 
 fn client_for(r: &profile::Resolved, password: Secret) -> Result<obtui_api::ocp::OcpClient> {

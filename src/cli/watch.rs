@@ -5,6 +5,7 @@
 //! subtasks and the tail of their logs) or was rolled back, 2 on connection / auth /
 //! not-found errors.
 
+use obtui_api::obshell::ObshellClient;
 use obtui_api::ocp::models::TaskInstance;
 use obtui_api::ocp::OcpClient;
 use obtui_task::layout::{list_rows, LayoutParams, NodeRef};
@@ -76,14 +77,49 @@ fn progress_text(g: &TaskGraph) -> String {
     s
 }
 
+/// Where the tasks are read: OCP's task instances, or an obshell agent's DAGs (a profile
+/// with only `obshell_url`).
+pub enum Source {
+    Ocp(OcpClient),
+    Obshell(ObshellClient),
+}
+
+impl Source {
+    /// The task as a graph, and OCP's own task instance (for its failed subtasks' logs).
+    async fn fetch(
+        &self,
+        id: &str,
+    ) -> Result<(TaskGraph, Option<TaskInstance>), obtui_api::ApiError> {
+        match self {
+            Source::Ocp(c) => {
+                let n: i64 = id.parse().map_err(|_| {
+                    obtui_api::ApiError::Request(format!("{id:?} is not an OCP task id (a number)"))
+                })?;
+                let t = c.get_task(n).await?;
+                Ok((TaskGraph::from(&t), Some(t)))
+            }
+            Source::Obshell(c) => crate::poll::obshell::task_graph(c, id)
+                .await
+                .map(|g| (g, None)),
+        }
+    }
+
+    fn ocp(&self) -> Option<&OcpClient> {
+        match self {
+            Source::Ocp(c) => Some(c),
+            Source::Obshell(_) => None,
+        }
+    }
+}
+
 /// Follow a task until it ends. Returns the exit code.
 pub async fn watch(
-    client: &OcpClient,
-    task_id: i64,
+    source: &Source,
+    task_id: &str,
     opts: &WatchOptions,
     out: &mut dyn Write,
 ) -> i32 {
-    watch_all(client, &[task_id], opts, out).await
+    watch_all(source, &[task_id.to_string()], opts, out).await
 }
 
 /// Follow several tasks (the OBProxy take-over's one task per host) together until every one
@@ -91,8 +127,8 @@ pub async fn watch(
 /// line starts with its task's id. The exit code is the worst of them: 2 if any could not be
 /// followed, else 1 if any failed or was rolled back, else 0.
 pub async fn watch_all(
-    client: &OcpClient,
-    task_ids: &[i64],
+    client: &Source,
+    task_ids: &[String],
     opts: &WatchOptions,
     out: &mut dyn Write,
 ) -> i32 {
@@ -102,7 +138,7 @@ pub async fn watch_all(
     let several = task_ids.len() > 1;
     let mut follows: Vec<Follow> = task_ids
         .iter()
-        .map(|&id| Follow::new(id, several))
+        .map(|id| Follow::new(id.clone(), several))
         .collect();
     loop {
         let mut wait: Option<Duration> = None;
@@ -125,7 +161,7 @@ pub async fn watch_all(
 
 /// What `watch` knows of one task between polls.
 struct Follow {
-    id: i64,
+    id: String,
     /// `#ID  ` before each line when several tasks are followed.
     prefix: String,
     last: HashMap<String, NodeStatus>,
@@ -137,14 +173,14 @@ struct Follow {
 }
 
 impl Follow {
-    fn new(id: i64, several: bool) -> Follow {
+    fn new(id: String, several: bool) -> Follow {
         Follow {
-            id,
             prefix: if several {
                 format!("#{id}  ")
             } else {
                 String::new()
             },
+            id,
             last: HashMap::new(),
             last_task: None,
             errors: 0,
@@ -156,15 +192,15 @@ impl Follow {
     /// One poll: print what changed; `Some(wait)` asks for a longer pause after an error.
     async fn step(
         &mut self,
-        client: &OcpClient,
+        client: &Source,
         opts: &WatchOptions,
         out: &mut dyn Write,
     ) -> Option<Duration> {
         let p = self.prefix.clone();
-        let t = match client.get_task(self.id).await {
-            Ok(t) => {
+        let (g, t) = match client.fetch(&self.id).await {
+            Ok(x) => {
                 self.errors = 0;
-                t
+                x
             }
             Err(e) => {
                 let fatal =
@@ -174,7 +210,7 @@ impl Follow {
                     out,
                     opts.json,
                     format!("{p}{}  error: {e}", clock()),
-                    json!({"event": "error", "time": clock(), "task": self.id.to_string(), "message": e.to_string(), "status": e.status(), "traceId": e.trace_id()}),
+                    json!({"event": "error", "time": clock(), "task": self.id, "message": e.to_string(), "status": e.status(), "traceId": e.trace_id()}),
                 );
                 if fatal || self.errors >= MAX_CONSECUTIVE_ERRORS {
                     self.exit = Some(EXIT_ERROR);
@@ -183,7 +219,6 @@ impl Follow {
                 return Some(crate::poll::backoff(opts.interval, self.errors));
             }
         };
-        let g = TaskGraph::from(&t);
         if self.first {
             emit(
                 out,
@@ -266,7 +301,7 @@ impl Follow {
                 self.exit = Some(EXIT_FAILED);
             }
             TaskState::Failed => {
-                report_failure(client, &t, &g, opts.json, out).await;
+                report_failure(client, t.as_ref(), &g, opts.json, out).await;
                 self.exit = Some(EXIT_FAILED);
             }
             _ => {}
@@ -276,13 +311,33 @@ impl Follow {
 }
 
 async fn report_failure(
-    client: &OcpClient,
-    t: &TaskInstance,
+    client: &Source,
+    t: Option<&TaskInstance>,
     g: &TaskGraph,
     json_mode: bool,
     out: &mut dyn Write,
 ) {
-    failed_subtasks(Some(client), t, g, json_mode, out).await;
+    match t {
+        Some(t) => failed_subtasks(client.ocp(), t, g, json_mode, out).await,
+        // An obshell DAG carries its failed sub_tasks' logs itself.
+        None if json_mode => {
+            for n in g.nodes.iter().filter(|n| n.status == NodeStatus::Failed) {
+                let logs: Vec<&String> = n
+                    .children
+                    .iter()
+                    .filter(|c| c.status == Some(NodeStatus::Failed))
+                    .flat_map(|c| c.logs[c.logs.len().saturating_sub(LOG_TAIL)..].iter())
+                    .collect();
+                emit(
+                    out,
+                    true,
+                    String::new(),
+                    json!({"event": "failed_subtask", "task": g.id, "subtask_id": n.id, "subtask": n.name, "log_tail": logs}),
+                );
+            }
+        }
+        None => failed_nodes(g, out),
+    }
     emit(
         out,
         json_mode,

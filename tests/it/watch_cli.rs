@@ -463,3 +463,84 @@ fn watch_follows_several_tasks_and_exits_with_the_worst() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("#987654321  "));
     drop(h);
 }
+
+/// `watch` and `task show` with an obshell-only profile read the agent's DAGs by their ids: a
+/// scale-out DAG followed to its end (exit 0), shown as the list view, and an unknown id is an
+/// error (exit 2) with the agent's message.
+#[test]
+fn watch_and_task_show_read_an_obshell_agents_dags() {
+    use obtui_api::obshell::{AgentAddr, ObshellClient, ObshellConfig, ScaleOutRequest};
+    let rt = rt();
+    let (agents, url, dag) = rt.block_on(async {
+        let agents = obtui_sim::obshell::start_agents(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            11,
+            20.0,
+            Secret::new("rootpass"),
+        )
+        .await
+        .expect("obshell agents");
+        let url = format!("http://{}", agents.cluster_agent().addr);
+        let target: AgentAddr = agents
+            .singles()
+            .next()
+            .expect("a SINGLE agent")
+            .agent
+            .clone();
+        let c =
+            ObshellClient::new(ObshellConfig::new(url.as_str(), Secret::new("rootpass"))).unwrap();
+        let configs = [("mysql_port", "2881"), ("rpc_port", "2882")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let dag = c
+            .scale_out(&ScaleOutRequest {
+                agent_info: target,
+                ob_configs: configs,
+                zone: "zone4".into(),
+                target_agent_password: None,
+            })
+            .await
+            .expect("scale out");
+        (agents, url, dag.id)
+    });
+    let home = std::env::temp_dir().join(format!("obtui-watch-agent-{}", std::process::id()));
+    let dir = home.join("obtui");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("[profiles.agent]\nobshell_url = \"{url}\"\n"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_obtui"))
+            .args(["--profile", "agent"])
+            .args(args)
+            .env("XDG_CONFIG_HOME", &home)
+            .env("XDG_STATE_HOME", &home)
+            .env("OBTUI_OBSHELL_PASSWORD", "rootpass")
+            .output()
+            .expect("run obtui")
+    };
+    let w = run(&["watch", &dag, "--interval", "0.2"]);
+    let text = String::from_utf8_lossy(&w.stdout);
+    assert_eq!(
+        w.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&w.stderr)
+    );
+    assert!(text.contains(&format!("task #{dag}")), "{text}");
+    assert!(text.contains("SUCCESSFUL"), "{text}");
+    let s = run(&["task", "show", &dag]);
+    let shown = String::from_utf8_lossy(&s.stdout);
+    assert_eq!(s.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("Cluster scale out") && shown.contains("Wait scale out ready"),
+        "the list view of an obshell DAG: {shown}"
+    );
+    let bad = run(&["watch", "999999"]);
+    assert_eq!(bad.status.code(), Some(2));
+    drop(agents);
+    let _ = std::fs::remove_dir_all(&home);
+}
