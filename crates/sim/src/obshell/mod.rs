@@ -10,8 +10,10 @@
 //! that is not initialised yet, which this world never is); an agent being scaled out reports
 //! `SCALING OUT`; one outside the cluster reports `SINGLE`. A scale-out names its target by
 //! `agentInfo{ip, port}`: a SINGLE agent's identity is its own loopback address (what its
-//! `/api/v1/info` says), so `127.0.0.1:2889` scales out the agent on that port. Addresses
-//! no agent answers on are accepted as further SINGLE hosts, so a demo can scale out anything.
+//! `/api/v1/info` says), so `127.0.0.1:2889` scales out the agent on that port. Other
+//! addresses on `10.186.1.0/24` and loopback answer as further SINGLE hosts
+//! (`routes::SIMULATED_SUBNET`); any other address is unreachable, and a scale-out to it is
+//! refused as obshell does.
 //!
 //! Security, as obshell does it: the hybrid-encryption header is decrypted on every route
 //! (each agent has its own RSA key), bodies are AES-decrypted, and the auth routes check the

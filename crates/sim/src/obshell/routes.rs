@@ -107,6 +107,12 @@ async fn info(State(a): State<Agent>, ctx: ReqCtx) -> Response {
     ctx.ok(info)
 }
 
+/// The simulated network: an agent address on a host of `10.186.1.0/24` or of loopback that
+/// no simulated agent serves answers as a SINGLE agent of this agent's versions (so scripts,
+/// tests and the SDK check can scale out hosts they name); any other address is unreachable,
+/// and a scale-out to it is refused as obshell refuses it.
+pub const SIMULATED_SUBNET: &str = "10.186.1.";
+
 /// The version rules of `HandleClusterScaleOut` (obshell `executor/ob/scale_out.go`).
 fn scale_out_versions(me: &AgentView, target: &AgentView, addr: &AgentAddr) -> Result<(), ObErr> {
     if target.ob_version != me.ob_version {
@@ -439,12 +445,31 @@ fn do_scale_out(a: &Agent, body: &[u8]) -> Result<obtui_api::obshell::models::Da
             ),
         ));
     }
-    // obshell reads the target's `/info`: the OceanBase versions must be the same string, and
-    // the agent versions (without the build) obey its rules. A SINGLE agent the simulator
-    // serves answers with its own versions; any other address answers as this one would.
-    if let Some(t) = st.view(&p.target) {
-        scale_out_versions(&me, &t, &p.target)?;
-    }
+    // obshell reads the target's `/info` (`http.SendGetRequest` in `HandleClusterScaleOut`):
+    // an address no agent answers on is refused as obshell does ("get … status failed", an
+    // unexpected error); then the OceanBase versions must be the same string, and the agent
+    // versions (without the build) obey its rules.
+    let virtual_single = |a: &AgentAddr| {
+        a.ip.strip_prefix(SIMULATED_SUBNET)
+            .and_then(|h| h.parse::<u8>().ok())
+            .is_some()
+            || a.ip.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    };
+    let seen = st.view(&p.target).or_else(|| {
+        virtual_single(&p.target).then(|| AgentView {
+            addr: p.target.clone(),
+            identity: AgentIdentity::Single,
+            ..me.clone()
+        })
+    });
+    let Some(t) = seen else {
+        return Err(ObErr::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::UNEXPECTED,
+            format!("get {} status failed", p.target),
+        ));
+    };
+    scale_out_versions(&me, &t, &p.target)?;
     if st.cluster.server(&p.target.ip, rpc_port).is_some() {
         return Err(ObErr::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -607,6 +607,23 @@ async fn bad_bodies_and_ids() {
         (500, Some(codes::AGENT_ALREADY_EXISTS))
     );
 
+    // A target no agent answers on: obshell's GET of its /info fails, and so does the
+    // scale-out (an unexpected error naming the address).
+    let (status, v) =
+        post(br#"{"agentInfo":{"ip":"192.0.2.10","port":2886},"obConfigs":{},"zone":"zone1"}"#)
+            .await;
+    assert_eq!(
+        (status, v["error"]["errCode"].as_str()),
+        (500, Some(codes::UNEXPECTED)),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("get 192.0.2.10:2886 status failed")),
+        "{v}"
+    );
+
     // Unknown and malformed ids.
     let e = c.dag("1999", true).await.unwrap_err();
     assert_eq!(server_code(&e), (404, codes::TASK_NOT_FOUND.to_string()));
