@@ -474,6 +474,11 @@ pub fn fetch_task(b: Backends, job: TaskJob) -> BoxFut<Result<obtui_task::TaskGr
                 return Ok(g);
             }
         }
+        if let Some(span) = &span {
+            if let Some(g) = last_task().patched(&key, &r.body[span.clone()]) {
+                return Ok(g);
+            }
+        }
         let t = obtui_api::ocp::envelope::decode_task_detail(&r)?;
         let g = {
             let _work = obtui_api::work::timed();
@@ -486,6 +491,20 @@ pub fn fetch_task(b: Backends, job: TaskJob) -> BoxFut<Result<obtui_task::TaskGr
     })
 }
 
+/// Where each subtask's JSON lies in `data` (`None`: a shape the incremental poll does not
+/// split).
+fn subtask_spans(data: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+    let (_, raws) = obtui_api::ocp::envelope::split_task_detail(data)?;
+    let base = data.as_ptr() as usize;
+    raws.iter()
+        .map(|r| {
+            let start = (r.get().as_ptr() as usize).checked_sub(base)?;
+            let end = start + r.get().len();
+            (end <= data.len()).then_some(start..end)
+        })
+        .collect()
+}
+
 /// The last task detail polled: its `data` as the server sent it and the graph made from it.
 /// A big running task's `data` is the same between most polls (only the envelope's time and
 /// trace id change); the next poll whose `data` is byte-for-byte the same takes the graph
@@ -495,6 +514,8 @@ struct LastTask {
     key: (String, i64),
     data: Vec<u8>,
     graph: obtui_task::TaskGraph,
+    /// Each subtask's bytes in `data`, for the next poll to find the ones that changed.
+    spans: Option<Vec<std::ops::Range<usize>>>,
 }
 
 #[derive(Default)]
@@ -515,7 +536,48 @@ impl LastTaskSlot {
             key,
             data: data.to_vec(),
             graph: graph.clone(),
+            spans: subtask_spans(data),
         });
+    }
+
+    /// A poll of the same task whose subtasks are the last poll's but for a few (statuses,
+    /// times: the common change of a running task): only those are decoded and converted, the
+    /// rest of the graph is the last one. `None` when the shape or the topology changed (the
+    /// caller decodes the whole task) or nothing is kept for this task.
+    fn patched(&mut self, key: &(String, i64), data: &[u8]) -> Option<obtui_task::TaskGraph> {
+        use obtui_api::ocp::models::SubtaskInstance;
+        let _work = obtui_api::work::timed();
+        let last = self.0.as_ref().filter(|l| l.key == *key)?;
+        let spans = last.spans.as_ref()?;
+        let (shell, raws) = obtui_api::ocp::envelope::split_task_detail(data)?;
+        if raws.len() != spans.len() {
+            return None;
+        }
+        let mut changed = Vec::new();
+        for (k, (raw, span)) in raws.iter().zip(spans).enumerate() {
+            let old = last.data.get(span.clone())?;
+            if raw.get().as_bytes() != old {
+                let new: SubtaskInstance = serde_json::from_str(raw.get()).ok()?;
+                let old: SubtaskInstance = serde_json::from_slice(old).ok()?;
+                changed.push((k, new, old));
+            }
+        }
+        let g = obtui_task::convert::patch_ocp(&last.graph, &shell, &changed)?;
+        let base = data.as_ptr() as usize;
+        let spans = raws
+            .iter()
+            .map(|r| {
+                let start = (r.get().as_ptr() as usize).checked_sub(base)?;
+                Some(start..start + r.get().len())
+            })
+            .collect();
+        self.0 = Some(LastTask {
+            key: key.clone(),
+            data: data.to_vec(),
+            graph: g.clone(),
+            spans,
+        });
+        Some(g)
     }
 }
 
@@ -597,6 +659,101 @@ mod tests {
             .unchanged(&("http://other:8080".into(), 7), br#"{"id":7}"#)
             .is_none());
     }
+
+    /// The `data` of a task detail as OCP sends it, from a generated graph: every documented
+    /// subtask field, a context object on some, times with an offset.
+    fn task_data(g: &obtui_task::TaskGraph, op: &str) -> Vec<u8> {
+        let t = |ms: Option<i64>| ms.map(|m| obtui_api::time::format_rfc3339(m, 8 * 3600));
+        let id = |s: &str| s.parse::<i64>().unwrap_or(0);
+        let subtasks: Vec<serde_json::Value> = g
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(k, n)| {
+                let mut v = serde_json::json!({
+                    "createTime": t(n.created), "description": n.description,
+                    "downstreams": n.downstreams.iter().map(|d| id(d)).collect::<Vec<_>>(),
+                    "executor": "10.0.0.1", "finishTime": t(n.finished), "id": id(&n.id),
+                    "name": n.name, "nodeType": "JAVA_TASK", "operation": op,
+                    "parallelIdx": n.parallel_idx.unwrap_or(-1), "prohibitRollback": false,
+                    "runTime": n.run_count, "seriesId": n.series_id, "startTime": t(n.started),
+                    "status": n.status.to_string(), "timeout": n.timeout_secs,
+                    "upstreams": n.upstreams.iter().map(|d| id(d)).collect::<Vec<_>>(),
+                });
+                if k % 7 == 0 {
+                    v["context"] =
+                        serde_json::json!({"stringMap": {"ip": format!("10.0.0.{}", k % 250)}});
+                }
+                v
+            })
+            .collect();
+        serde_json::to_vec(&serde_json::json!({
+            "id": 35000312, "name": g.name, "status": g.status.to_string(),
+            "operation": "EXECUTE", "executor": "10.0.0.9", "subtasks": subtasks,
+            "creator": {"id": 100, "name": "admin"}, "clusterId": 3,
+        }))
+        .unwrap()
+    }
+
+    fn full(data: &[u8]) -> obtui_task::TaskGraph {
+        let t: obtui_api::ocp::models::TaskInstance = serde_json::from_slice(data).unwrap();
+        obtui_task::TaskGraph::from(&t)
+    }
+
+    /// A poll whose subtasks changed status (and times, operation): only those are decoded,
+    /// and the graph equals a whole conversion of the new answer — over many random polls.
+    /// A change of topology, of the subtask count or of the shape converts the whole task.
+    #[test]
+    fn a_patched_poll_equals_a_whole_conversion() {
+        use obtui_task::NodeStatus;
+        let key = ("http://ocp".to_string(), 35000312);
+        let mut g = obtui_task::gen::generate_ocp_like(300, 5);
+        let mut slot = LastTaskSlot::default();
+        let first = task_data(&g, "EXECUTE");
+        slot.keep(key.clone(), &first, &full(&first));
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let statuses = [
+            NodeStatus::Running,
+            NodeStatus::Successful,
+            NodeStatus::Failed,
+            NodeStatus::Pending,
+        ];
+        for round in 0..40 {
+            for _ in 0..(next() % 4 + 1) {
+                let k = (next() % g.nodes.len() as u64) as usize;
+                g.nodes[k].status = statuses[(next() % 4) as usize].clone();
+                g.nodes[k].started = Some(1_700_000_000_000 + (next() % 100_000) as i64);
+                g.nodes[k].run_count += 1;
+            }
+            let op = if round == 30 { "ROLLBACK" } else { "EXECUTE" };
+            let data = task_data(&g, op);
+            let got = slot
+                .patched(&key, &data)
+                .expect("a status-only change is patched");
+            assert_eq!(got, full(&data), "round {round}");
+        }
+        // Another task, an edge more, a subtask fewer, the old `tasks` shape: not patched.
+        let data = task_data(&g, "EXECUTE");
+        assert!(slot.patched(&(key.0.clone(), 1), &data).is_none());
+        let mut h = g.clone();
+        let extra = h.nodes[3].id.clone();
+        h.nodes[10].upstreams.push(extra);
+        assert!(slot.patched(&key, &task_data(&h, "EXECUTE")).is_none());
+        let mut h = g.clone();
+        h.nodes.pop();
+        assert!(slot.patched(&key, &task_data(&h, "EXECUTE")).is_none());
+        let old_shape = String::from_utf8(data)
+            .unwrap()
+            .replace("\"subtasks\"", "\"tasks\"");
+        assert!(slot.patched(&key, old_shape.as_bytes()).is_none());
+    }
+
     use obtui_api::ocp::OcpConfig;
     use obtui_api::secret::Secret;
     use std::sync::{Arc, Mutex};

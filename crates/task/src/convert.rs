@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::model::{Backend, NodeOp, NodeStatus, SubNode, TaskGraph, TaskNode, TaskState};
-use obtui_api::ocp::models::TaskInstance;
+use obtui_api::ocp::models::{SubtaskInstance, TaskInstance};
 use obtui_api::time::parse_set_ms;
 
 fn ocp_time(s: &Option<String>) -> Option<i64> {
@@ -60,52 +60,96 @@ impl From<&TaskInstance> for TaskGraph {
         g.nodes = t
             .subtasks
             .iter()
-            .map(|s| TaskNode {
-                target: subtask_target(
-                    &s.name,
-                    s.description.as_deref(),
-                    s.context.as_ref(),
-                    s.parallel_idx,
-                    s.executor.as_deref(),
-                    t.executor.as_deref(),
-                ),
-                id: s.id.to_string(),
-                name: s.name.clone(),
-                description: s.description.clone().unwrap_or_default(),
-                status: NodeStatus::parse(s.status.as_str()),
-                operation: s
-                    .operation
-                    .as_ref()
-                    .map_or(NodeOp::Execute, |o| op_or_execute(o.as_str())),
-                series_id: s.series_id,
-                parallel_idx: s.parallel_idx.filter(|&p| p >= 0),
-                run_count: s.run_time.unwrap_or(0).clamp(0, u32::MAX as i64) as u32,
-                timeout_secs: s.timeout.filter(|&t| t > 0).map(|t| t as u64),
-                created: ocp_time(&s.create_time),
-                started: ocp_time(&s.start_time),
-                finished: ocp_time(&s.finish_time),
-                executor: s.executor.clone(),
-                upstreams: s.upstreams.iter().map(i64::to_string).collect(),
-                downstreams: s.downstreams.iter().map(i64::to_string).collect(),
-                prohibit_rollback: s.prohibit_rollback.unwrap_or(false),
-                prohibit_skip: s.prohibit_skip.unwrap_or(false),
-                details: s
-                    .node_type
-                    .iter()
-                    .filter(|t| !t.trim().is_empty())
-                    .map(|t| ("type".to_string(), t.trim().to_string()))
-                    .chain(
-                        s.context
-                            .iter()
-                            .flat_map(|c| prefixed("ctx.", context_pairs(c))),
-                    )
-                    .collect(),
-                children: Vec::new(),
-            })
+            .map(|s| ocp_node(s, t.executor.as_deref()))
             .collect();
         g.normalize();
         g
     }
+}
+
+/// One OCP subtask as a graph node, its edges as the server lists them (before
+/// [`TaskGraph::normalize`] mirrors them).
+fn ocp_node(s: &SubtaskInstance, task_executor: Option<&str>) -> TaskNode {
+    TaskNode {
+        target: subtask_target(
+            &s.name,
+            s.description.as_deref(),
+            s.context.as_ref(),
+            s.parallel_idx,
+            s.executor.as_deref(),
+            task_executor,
+        ),
+        id: s.id.to_string(),
+        name: s.name.clone(),
+        description: s.description.clone().unwrap_or_default(),
+        status: NodeStatus::parse(s.status.as_str()),
+        operation: s
+            .operation
+            .as_ref()
+            .map_or(NodeOp::Execute, |o| op_or_execute(o.as_str())),
+        series_id: s.series_id,
+        parallel_idx: s.parallel_idx.filter(|&p| p >= 0),
+        run_count: s.run_time.unwrap_or(0).clamp(0, u32::MAX as i64) as u32,
+        timeout_secs: s.timeout.filter(|&t| t > 0).map(|t| t as u64),
+        created: ocp_time(&s.create_time),
+        started: ocp_time(&s.start_time),
+        finished: ocp_time(&s.finish_time),
+        executor: s.executor.clone(),
+        upstreams: s.upstreams.iter().map(i64::to_string).collect(),
+        downstreams: s.downstreams.iter().map(i64::to_string).collect(),
+        prohibit_rollback: s.prohibit_rollback.unwrap_or(false),
+        prohibit_skip: s.prohibit_skip.unwrap_or(false),
+        details: s
+            .node_type
+            .iter()
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| ("type".to_string(), t.trim().to_string()))
+            .chain(
+                s.context
+                    .iter()
+                    .flat_map(|c| prefixed("ctx.", context_pairs(c))),
+            )
+            .collect(),
+        children: Vec::new(),
+    }
+}
+
+/// A poll of a task whose subtasks are the same as the last poll's but for `changed`
+/// (`(index, new, old)`: the subtask at that index as the server sent it now and last time):
+/// the last graph with those nodes converted again and the task's own fields from `shell` (the
+/// task without its subtasks). `None` when a change touches the topology (an id, a series, an
+/// edge): the caller converts the whole task then. The result equals `TaskGraph::from` of the
+/// whole new task.
+pub fn patch_ocp(
+    last: &TaskGraph,
+    shell: &TaskInstance,
+    changed: &[(usize, SubtaskInstance, SubtaskInstance)],
+) -> Option<TaskGraph> {
+    let same_shape = |a: &SubtaskInstance, b: &SubtaskInstance| {
+        a.id == b.id
+            && a.series_id == b.series_id
+            && a.upstreams == b.upstreams
+            && a.downstreams == b.downstreams
+    };
+    let mut g = TaskGraph::from(shell);
+    let mut nodes = last.nodes.clone();
+    for (k, new, old) in changed {
+        let slot = nodes.get_mut(*k)?;
+        if !same_shape(new, old) || slot.id != new.id.to_string() {
+            return None;
+        }
+        let mut n = ocp_node(new, shell.executor.as_deref());
+        // The edges as the last poll normalised them (unchanged on both sides).
+        n.upstreams = std::mem::take(&mut slot.upstreams);
+        n.downstreams = std::mem::take(&mut slot.downstreams);
+        *slot = n;
+    }
+    // As `From` does: a task is rolling back when any of its subtasks is.
+    if g.operation != NodeOp::Rollback && nodes.iter().any(|n| n.operation == NodeOp::Rollback) {
+        g.status = TaskState::parse(shell.status.as_str()).with_operation(true);
+    }
+    g.nodes = nodes;
+    Some(g)
 }
 
 /// The task's documented fields that have no place of their own in [`TaskGraph`].

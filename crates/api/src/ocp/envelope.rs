@@ -352,6 +352,36 @@ pub fn decode_task_detail(resp: &RawResponse) -> Result<TaskInstance, ApiError> 
     decode_required(resp)
 }
 
+/// A task detail's `data` split for an incremental poll: the task without its subtasks, and
+/// each subtask's JSON as the server sent it (borrowed from `data`). A poller compares each
+/// subtask's bytes with the last poll's and decodes only those that changed. `None` for a
+/// shape this does not split (not an object, no `subtasks` array, the old `tasks` shape, a
+/// key with escapes): the caller decodes the whole task then.
+pub fn split_task_detail(data: &[u8]) -> Option<(TaskInstance, Vec<&serde_json::value::RawValue>)> {
+    use serde_json::value::RawValue;
+    let _work = crate::work::timed();
+    let mut map: std::collections::BTreeMap<&str, &RawValue> = serde_json::from_slice(data).ok()?;
+    if map.contains_key("tasks") {
+        return None;
+    }
+    let raw = map.remove("subtasks")?;
+    let subtasks: Vec<&RawValue> = serde_json::from_str(raw.get()).ok()?;
+    let mut shell = String::with_capacity(data.len().min(4096));
+    shell.push('{');
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i > 0 {
+            shell.push(',');
+        }
+        shell.push('"');
+        shell.push_str(k);
+        shell.push_str("\":");
+        shell.push_str(v.get());
+    }
+    shell.push('}');
+    let task: TaskInstance = serde_json::from_str(&shell).ok()?;
+    Some((task, subtasks))
+}
+
 /// Where the `data` of a successful answer lies in its body (a byte range), found without
 /// building anything: the envelope is scanned and `data` kept as raw JSON. `None` for an
 /// error status, a failure envelope, or a body that is not one JSON object.
