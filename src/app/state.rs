@@ -264,6 +264,8 @@ pub struct App {
     /// The zone every time on screen is in, named once in the header. UTC until the
     /// runtime applies the configured setting (so tests read the same everywhere).
     pub zone: ShownZone,
+    /// Several profiles open at once (`--profile a --profile b`, `--all-profiles`).
+    pub fleet: Option<super::fleet::Fleet>,
 }
 
 /// The `:` commands remembered for Up / Down.
@@ -333,6 +335,7 @@ impl App {
             poll: crate::model::view::PollStatus::default(),
             zone_setting: ZoneSetting::Utc,
             zone: ShownZone::utc(),
+            fleet: None,
         }
     }
 
@@ -479,7 +482,7 @@ impl App {
                     .pane(PaneKind::Clusters)
                     .table
                     .selected_row()
-                    .and_then(|r| r.id.parse::<i64>().ok()),
+                    .and_then(super::fleet::item_id),
                 _ => None,
             };
             if let Some(c) = sel.and_then(|id| clusters.iter().find(|c| c.id == id)) {
@@ -534,6 +537,7 @@ impl App {
             return vec![];
         }
         let mut ctx = WizardContext {
+            profile: self.fleet_profile(),
             ocp_version: self.ocp_version.clone(),
             cluster,
             server: self.settings.url.clone(),
@@ -545,7 +549,7 @@ impl App {
                 .pane(PaneKind::Proxies)
                 .table
                 .selected_row()
-                .and_then(|r| r.id.parse().ok());
+                .and_then(super::fleet::item_id);
         }
         match Wizard::open(kind, ctx, self.settings.read_only) {
             Ok((w, effects)) => {
@@ -696,6 +700,7 @@ impl App {
         let mut v = DagView::new(task, backend);
         v.set_keymap(&self.keymap);
         v.zone = self.zone.clone();
+        v.profile = self.fleet_profile();
         v.fit_width(self.size.0);
         v
     }
@@ -1080,7 +1085,7 @@ impl App {
         self.dirty = true;
     }
 
-    fn on_api_error(&mut self, context: &str, e: &ApiError) {
+    pub(crate) fn on_api_error(&mut self, context: &str, e: &ApiError) {
         self.remember_error(context, &e.to_string(), e.trace_id().map(str::to_string));
     }
 
@@ -1127,8 +1132,12 @@ impl App {
                 self.settle_parts(Some(kind), kind.title(), parts, at);
                 let now = self.frozen_now.unwrap_or_else(panes::now_ms);
                 let zone = self.zone.clone();
+                let fleet = self.fleet.is_some();
                 let p = self.pane_mut(kind);
-                p.data.update_table(&pd, &mut p.table, now, &zone);
+                // A fleet's rows are merged from every profile (`fleet_rebuild`).
+                if !fleet {
+                    p.data.update_table(&pd, &mut p.table, now, &zone);
+                }
                 p.data = pd;
                 p.loaded = true;
                 p.last_ok = Some(at);
@@ -1315,6 +1324,14 @@ impl App {
     // ----- input -----
 
     pub fn on_event(&mut self, ev: Event) -> Vec<Effect> {
+        // In a fleet, the selected row's profile is the one every key acts on.
+        self.fleet_focus();
+        let effects = self.on_event_inner(ev);
+        self.fleet_focus();
+        effects
+    }
+
+    fn on_event_inner(&mut self, ev: Event) -> Vec<Effect> {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
             // Key releases (terminals with the keyboard enhancement protocol) matter only for
@@ -1688,7 +1705,7 @@ impl App {
             },
             Action::Refresh => return vec![Effect::RefreshNow],
             Action::SortNext => {
-                let n = panes::columns(kind).len();
+                let n = self.columns(kind).len();
                 self.pane_mut(kind).table.sort_next(n);
             }
             Action::SortReverse => self.pane_mut(kind).table.sort_reverse(),
@@ -2373,7 +2390,7 @@ impl App {
         match self.view() {
             View::Pane(kind) => {
                 let row = self.pane(*kind).table.selected_row()?;
-                let id = row.id.parse::<i64>().ok()?;
+                let id = super::fleet::item_id(row)?;
                 Some(match kind {
                     PaneKind::Clusters => RawTarget::Cluster(id),
                     PaneKind::Hosts => RawTarget::Host(id),
@@ -2505,7 +2522,7 @@ impl App {
         let Some(row) = self.pane(kind).table.selected_row() else {
             return;
         };
-        let Ok(id) = row.id.parse::<i64>() else {
+        let Some(id) = super::fleet::item_id(row) else {
             return;
         };
         let target = match kind {

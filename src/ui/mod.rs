@@ -193,6 +193,28 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         sep.clone(),
         Span::styled(s.url.clone(), t.muted()),
     ];
+    // The fleet view: every profile with its state instead of one profile's server.
+    let fleet = app.fleet_summary();
+    if !fleet.is_empty() {
+        left.truncate(2);
+        for (i, (name, state, _ro, active)) in fleet.iter().enumerate() {
+            if i > 0 {
+                left.push(Span::styled(" · ", t.muted()));
+            }
+            let style = match state {
+                crate::app::fleet::MemberState::Fresh => Style::default().fg(t.ok),
+                crate::app::fleet::MemberState::Loading => t.muted(),
+                crate::app::fleet::MemberState::Stale => Style::default().fg(t.stale),
+                _ => Style::default().fg(t.error),
+            };
+            let style = if *active {
+                style.add_modifier(Modifier::BOLD)
+            } else {
+                style
+            };
+            left.push(Span::styled(format!("{name}: {}", state.label()), style));
+        }
+    }
     let (badge, badge_color) = if s.read_only {
         (" RO ", t.badge_ro)
     } else {
@@ -247,7 +269,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let right_w: usize = right.iter().map(|s| s.width()).sum();
     let left_w: usize = left.iter().map(|s| s.width()).sum();
     let gap = (area.width as usize).saturating_sub(left_w + right_w);
-    if gap == 0 {
+    if gap == 0 && fleet.is_empty() {
         // Narrow: drop the URL first.
         left.truncate(5);
     }
@@ -347,7 +369,8 @@ fn draw_pane(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Tab
 
 fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<TableDrawn> {
     let theme = &app.theme;
-    let cols = crate::app::panes::columns(kind);
+    let cols = app.columns(kind);
+    let cols: &[crate::app::table::Column] = &cols;
     let pane = &app.panes[kind.index()];
     let total = pane.table.rows.len();
     let shown = pane.table.view.len();
