@@ -96,6 +96,17 @@ impl MemberState {
     }
 }
 
+/// One profile as the header shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberSummary {
+    pub name: String,
+    pub state: MemberState,
+    pub read_only: bool,
+    pub active: bool,
+    /// Since when it has been failing (stale, login needed, error).
+    pub since: Option<Instant>,
+}
+
 /// The profiles of a fleet and which one is active.
 #[derive(Debug, Clone)]
 pub struct Fleet {
@@ -119,6 +130,11 @@ pub fn row_key(id: &str) -> &str {
 /// The fleet member a row belongs to (`None`: not a fleet row).
 pub fn row_member(row: &Row) -> Option<usize> {
     row.id.rsplit_once('@').and_then(|(_, m)| m.parse().ok())
+}
+
+/// Since when a member's pane `kind` has been failing.
+pub fn member_since(m: &Member, kind: PaneKind) -> Option<Instant> {
+    m.panes[kind.index()].error.as_ref().map(|e| e.1)
 }
 
 /// A member's state for pane `kind`: its last round there, else any pane's.

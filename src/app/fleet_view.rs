@@ -1,7 +1,9 @@
 //! The fleet view's side of the app: each member's answers, the merged rows, and the focus
 //! that follows the selected row's profile (types in `fleet.rs`).
 
-use super::fleet::{member_state, Fleet, Member, MemberPane, MemberState, ProfileCtx, PROFILE_COL};
+use super::fleet::{
+    member_since, member_state, Fleet, Member, MemberPane, MemberSummary, ProfileCtx, PROFILE_COL,
+};
 use super::panes::{self, PaneData};
 use super::state::{App, View};
 use super::table::{Column, TableState};
@@ -62,7 +64,7 @@ impl App {
     }
 
     /// Each profile of the fleet: name, state, read-only, active.
-    pub fn fleet_summary(&self) -> Vec<(String, MemberState, bool, bool)> {
+    pub fn fleet_summary(&self) -> Vec<MemberSummary> {
         let Some(f) = &self.fleet else {
             return vec![];
         };
@@ -77,7 +79,13 @@ impl App {
                 } else {
                     (m.ctx.name.clone(), m.ctx.read_only)
                 };
-                (name, member_state(m, kind), ro, active)
+                MemberSummary {
+                    name,
+                    state: member_state(m, kind),
+                    read_only: ro,
+                    active,
+                    since: member_since(m, kind),
+                }
             })
             .collect()
     }

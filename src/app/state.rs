@@ -938,12 +938,17 @@ impl App {
     /// OBProxy's name, a host's IP) when the pane has it, else the id.
     fn row_name(&self, kind: PaneKind, id: i64) -> String {
         let key = id.to_string();
+        // A fleet's rows: the active profile's row, whose name follows the PROFILE cell.
+        let (fleet_key, name_col) = match self.fleet_active() {
+            Some(m) => (format!("{key}@{m}"), 1),
+            None => (key.clone(), 0),
+        };
         self.pane(kind)
             .table
             .rows
             .iter()
-            .find(|r| r.id == key)
-            .and_then(|r| r.cells.first())
+            .find(|r| r.id == fleet_key)
+            .and_then(|r| r.cells.get(name_col))
             .cloned()
             .filter(|t| !t.is_empty())
             .unwrap_or(key)
@@ -974,7 +979,8 @@ impl App {
     }
 
     pub fn breadcrumbs(&self) -> Vec<String> {
-        self.stack
+        let crumbs = self
+            .stack
             .iter()
             .map(|v| match v {
                 View::Pane(p) => p.title().to_string(),
@@ -1003,7 +1009,16 @@ impl App {
                     .map(|r| format!("json of {}", self.raw_title(&r.target)))
                     .unwrap_or_else(|| "json".into()),
             })
-            .collect()
+            .collect::<Vec<_>>();
+        // In a fleet, what is open past the panes belongs to the active profile: named.
+        match (self.fleet_profile(), crumbs.len()) {
+            (Some(p), n) if n > 1 => {
+                let mut crumbs = crumbs;
+                crumbs.insert(1, format!("profile {p}"));
+                crumbs
+            }
+            _ => crumbs,
+        }
     }
 
     /// Take back what the last frame laid out: the terminal size, the table's page and place,

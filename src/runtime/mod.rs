@@ -506,7 +506,7 @@ pub async fn run_tui(
         .with_audit(audit.clone(), &r.profile_name, &r.user);
     let mut sessions = Sessions::single(first, r.clone());
     if fleet_mode {
-        start_fleet(&mut app, &mut sessions, &opts.fleet, force_ro, &audit, &tx);
+        start_fleet(&mut app, &mut sessions, &opts.fleet, force_ro, Some(&audit), &tx);
     }
     let mut resolved = r;
     // A profile switch waiting for its password (typed at the prompt).
@@ -1028,13 +1028,15 @@ mod tests {
 }
 
 /// Start a session for each other profile of the fleet and open the fleet view. A profile
-/// whose session cannot start is marked (error) and left out; the others run.
-fn start_fleet(
+/// whose session cannot start is marked (error) and left out; the others run. The first
+/// session (member 0) must send through `fleet::forward` with its tag. Also used by headless
+/// tests.
+pub fn start_fleet(
     app: &mut App,
     sessions: &mut Sessions,
     members: &[fleet::FleetMember],
     force_ro: bool,
-    audit: &std::sync::Arc<crate::audit::AuditLog>,
+    audit: Option<&std::sync::Arc<crate::audit::AuditLog>>,
     tx: &mpsc::Sender<Msg>,
 ) {
     sessions.fleet = true;
@@ -1046,8 +1048,12 @@ fn start_fleet(
         let mut r = m.resolved.clone();
         r.read_only |= force_ro;
         let mtx = fleet::forward(move |x| Msg::Member(i, Box::new(x)), tx);
-        let s = Session::start(&r, m.password.clone(), m.obshell_password.clone(), &mtx)
-            .map(|s| s.with_audit(audit.clone(), &r.profile_name, &r.user));
+        let s = Session::start(&r, m.password.clone(), m.obshell_password.clone(), &mtx).map(
+            |s| match audit {
+                Some(a) => s.with_audit(a.clone(), &r.profile_name, &r.user),
+                None => s,
+            },
+        );
         match s {
             Ok(s) => sessions.members.push(Some(s)),
             Err(e) => {

@@ -197,22 +197,37 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let fleet = app.fleet_summary();
     if !fleet.is_empty() {
         left.truncate(2);
-        for (i, (name, state, _ro, active)) in fleet.iter().enumerate() {
+        for (i, m) in fleet.iter().enumerate() {
             if i > 0 {
                 left.push(Span::styled(" · ", t.muted()));
             }
-            let style = match state {
-                crate::app::fleet::MemberState::Fresh => Style::default().fg(t.ok),
-                crate::app::fleet::MemberState::Loading => t.muted(),
-                crate::app::fleet::MemberState::Stale => Style::default().fg(t.stale),
+            use crate::app::fleet::MemberState;
+            let style = match m.state {
+                MemberState::Fresh => Style::default().fg(t.ok),
+                MemberState::Loading => t.muted(),
+                MemberState::Stale => Style::default().fg(t.stale),
                 _ => Style::default().fg(t.error),
             };
-            let style = if *active {
-                style.add_modifier(Modifier::BOLD)
+            // The profile the keys act on (the selected row's) stands out.
+            let style = if m.active {
+                style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
             } else {
                 style
             };
-            left.push(Span::styled(format!("{name}: {}", state.label()), style));
+            let age = match (m.state, m.since) {
+                (MemberState::Fresh | MemberState::Loading, _) | (_, None) => String::new(),
+                (_, Some(since)) => format!(
+                    " {}",
+                    short_age(Duration::from_secs(
+                        Instant::now().saturating_duration_since(since).as_secs()
+                    ))
+                ),
+            };
+            let ro = if m.read_only { " RO" } else { "" };
+            left.push(Span::styled(
+                format!("{}{ro}: {}{age}", m.name, m.state.label()),
+                style,
+            ));
         }
     }
     let (badge, badge_color) = if s.read_only {
