@@ -1011,8 +1011,12 @@ impl App {
             })
             .collect::<Vec<_>>();
         // In a fleet, what is open past the panes belongs to the active profile: named.
+        let own = self
+            .stack
+            .iter()
+            .any(|v| !matches!(v, View::Pane(_) | View::Errors));
         match (self.fleet_profile(), crumbs.len()) {
-            (Some(p), n) if n > 1 => {
+            (Some(p), n) if n > 1 && own => {
                 let mut crumbs = crumbs;
                 crumbs.insert(1, format!("profile {p}"));
                 crumbs
