@@ -37,6 +37,13 @@ impl App {
             let mut table = TableState::new(numeric);
             table.running_first = k == PaneKind::Tasks;
             self.pane_mut(k).table = table;
+            // What the first profile already shows stays, now as its rows of the fleet.
+            if self.pane(k).loaded {
+                if let Some(m) = self.fleet.as_mut().and_then(|f| f.members.first_mut()) {
+                    m.panes[k.index()].loaded = true;
+                }
+            }
+            self.fleet_rebuild(k);
         }
         self.dirty = true;
     }

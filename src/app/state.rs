@@ -182,6 +182,8 @@ pub enum Effect {
     SwitchProfile(String),
     /// Log in again with this password (after a 401, or for a profile switch).
     Login(obtui_api::secret::Secret),
+    /// Open every other profile of the config file beside this one (the fleet view).
+    OpenFleet,
     /// A confirmed task operation (retry, rollback, skip, cancel, pass).
     Operate {
         task: String,
@@ -1748,6 +1750,10 @@ impl App {
                 );
                 self.ask_password(&prompt);
             }
+            Action::Fleet if self.fleet.is_some() => {
+                self.flash(Level::Info, "the fleet view is open: every profile is listed")
+            }
+            Action::Fleet => return vec![Effect::OpenFleet],
             Action::Profile => self.flash(
                 Level::Warn,
                 format!("usage: :profile NAME (now: {})", self.settings.profile),

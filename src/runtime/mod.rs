@@ -553,6 +553,22 @@ pub async fn run_tui(
                     let effects = app.on_event(ev);
                     for e in effects {
                         match e {
+                            Effect::OpenFleet => {
+                                match fleet_of_config(paths, &resolved, force_ro) {
+                                    Ok((members, notes)) => {
+                                        for n in notes {
+                                            app.flash(Level::Warn, n);
+                                        }
+                                        if members.is_empty() {
+                                            app.flash(Level::Warn, "no other profile to open (the config file's profiles need a password source)");
+                                        } else {
+                                            sessions.resolved[0] = resolved.clone();
+                                            start_fleet(&mut app, &mut sessions, &members, force_ro, Some(&audit), &tx);
+                                        }
+                                    }
+                                    Err(e) => app.flash(Level::Error, e),
+                                }
+                            }
                             Effect::SwitchProfile(_) if sessions.fleet => {
                                 app.flash(Level::Warn, "every profile of the fleet is open: select a row of the one to act on");
                             }
@@ -610,6 +626,12 @@ pub async fn run_tui(
                 None => break,
             },
             Some(msg) = rx.recv() => {
+                // In a fleet, the first profile's session (started before it) is member 0.
+                let msg = match msg {
+                    Msg::Member(..) => msg,
+                    m if sessions.fleet => Msg::Member(0, Box::new(m)),
+                    m => m,
+                };
                 for e in deliver(&mut app, msg) {
                     let act = app.fleet_active();
                     apply(&mut app, e, sessions.get(act), &mut terminal, &paths.state_dir)?;
@@ -858,7 +880,7 @@ fn apply(
             app.dirty = true;
         }
         // Handled by the loop, which owns the session.
-        Effect::SwitchProfile(_) | Effect::Login(_) => {}
+        Effect::SwitchProfile(_) | Effect::Login(_) | Effect::OpenFleet => {}
         other => {
             let Some(session) = session else {
                 // A fleet profile whose session could not start: nothing to send it through.
@@ -913,6 +935,7 @@ impl Session {
             Effect::Copy(_)
             | Effect::Suspend
             | Effect::SwitchProfile(_)
+            | Effect::OpenFleet
             | Effect::Login(_)
             | Effect::SaveLog { .. } => {}
         }
@@ -1104,4 +1127,45 @@ fn relogin_member(
         }
         Err(e) => app.flash(Level::Error, e),
     }
+}
+
+/// `:fleet`: every other profile of the config file whose passwords come without a prompt
+/// (environment, `password_command`, the file, an access key); notes for those left out.
+fn fleet_of_config(
+    paths: &Paths,
+    current: &Resolved,
+    force_ro: bool,
+) -> Result<(Vec<fleet::FleetMember>, Vec<String>), String> {
+    let cfg = ConfigFile::load(&paths.config_file)?;
+    crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg)?;
+    let mut members = Vec::new();
+    let mut notes = Vec::new();
+    for (name, p) in &cfg.profiles {
+        if *name == current.profile_name {
+            continue;
+        }
+        let r = crate::config::profile::Resolver::new(name.clone())
+            .profile(p)
+            .resolve();
+        let mut r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                notes.push(format!("profile {name}: {e}"));
+                continue;
+            }
+        };
+        r.read_only |= force_ro;
+        match profile_password(&r) {
+            Some(Ok((password, obshell_password))) => members.push(fleet::FleetMember {
+                resolved: r,
+                password,
+                obshell_password,
+            }),
+            Some(Err(e)) => notes.push(format!("profile {name}: {e}")),
+            None => notes.push(format!(
+                "profile {name} needs a typed password: start with obtui --all-profiles"
+            )),
+        }
+    }
+    Ok((members, notes))
 }

@@ -64,11 +64,9 @@ fn secs_after(header: &str, prefix: &str) -> Option<u64> {
     Some(if word.ends_with('m') { n * 60 } else { n })
 }
 
-#[test]
-fn fleet_keeps_refreshing_when_one_profiles_server_dies() {
-    let east = SimProc::start("1");
-    let mut west = SimProc::start("2");
-    let dir = std::env::temp_dir().join(format!("obtui-fleet-{}", std::process::id()));
+/// A config dir with profiles `east` and `west` (read-only) at the two simulators.
+fn config_dir(name: &str, east: &SimProc, west: &SimProc) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("obtui-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("obtui")).unwrap();
     std::fs::write(
@@ -80,25 +78,33 @@ fn fleet_keeps_refreshing_when_one_profiles_server_dies() {
         ),
     )
     .unwrap();
+    dir
+}
+
+/// The TUI in tmux with the config of `dir` and `args`.
+fn tui(name: &str, dir: &std::path::Path, args: &[&str]) -> Tmux {
     let xdg = dir.to_string_lossy().to_string();
-    let t = Tmux::start(
+    let mut cmd = vec![
+        "env".to_string(),
+        format!("XDG_CONFIG_HOME={xdg}"),
+        format!("XDG_STATE_HOME={xdg}"),
+        "OBTUI_PASSWORD=aaAA11__".into(),
+        bin().into(),
+    ];
+    cmd.extend(args.iter().map(|a| a.to_string()));
+    let argv: Vec<&str> = cmd.iter().map(String::as_str).collect();
+    Tmux::start(name, 150, 40, &[("LANG", "C.UTF-8")], &argv)
+}
+
+#[test]
+fn fleet_keeps_refreshing_when_one_profiles_server_dies() {
+    let east = SimProc::start("1");
+    let mut west = SimProc::start("2");
+    let dir = config_dir("fleet", &east, &west);
+    let t = tui(
         "fleet",
-        150,
-        40,
-        &[("LANG", "C.UTF-8")],
-        &[
-            "env",
-            &format!("XDG_CONFIG_HOME={xdg}"),
-            &format!("XDG_STATE_HOME={xdg}"),
-            "OBTUI_PASSWORD=aaAA11__",
-            bin(),
-            "--profile",
-            "east",
-            "--profile",
-            "west",
-            "--refresh",
-            "1",
-        ],
+        &dir,
+        &["--profile", "east", "--profile", "west", "--refresh", "1"],
     );
     // The hosts pane: one request a round, refreshed every second.
     t.wait_text("Clusters [", T);
@@ -133,4 +139,54 @@ fn fleet_keeps_refreshing_when_one_profiles_server_dies() {
     t.wait_for("exit", T, |_| t.dead());
     assert_eq!(t.exit_status(), Some(0), "{}", t.history());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_fleet_command_opens_every_profile_of_the_config_file() {
+    let east = SimProc::start("1");
+    let west = SimProc::start("2");
+    let dir = config_dir("fleetcmd", &east, &west);
+    let t = tui("fleetcmd", &dir, &["--profile", "east"]);
+    let s = t.wait_text("Clusters [", T);
+    assert!(s.contains("profile: east"), "{s}");
+    assert!(!s.contains("PROFILE"), "one profile has no PROFILE column:\n{s}");
+    t.keys(&[":"]);
+    t.literal("fleet");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("both profiles open", T, |s| {
+        let header = s.lines().next().unwrap_or("");
+        header.contains("east: fresh")
+            && header.contains("west RO: fresh")
+            && s.contains("│west RO ")
+            && s.contains("│east ")
+    });
+    assert!(s.contains("PROFILE"), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("exit", T, |_| t.dead());
+    assert_eq!(t.exit_status(), Some(0), "{}", t.history());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn demo_fleet_opens_two_ocps_and_an_obshell_agent() {
+    let t = Tmux::start(
+        "demofleet",
+        150,
+        40,
+        &[("LANG", "C.UTF-8")],
+        &[bin(), "demo", "--fleet"],
+    );
+    let s = t.wait_for("three fresh profiles", T, |s| {
+        let header = s.lines().next().unwrap_or("");
+        header.contains("ocp-a: fresh")
+            && header.contains("ocp-b: fresh")
+            && header.contains("obshell: fresh")
+    });
+    // Each profile lists its clusters; the agent's is its own one.
+    for p in ["│ocp-a ", "│ocp-b ", "│obshell "] {
+        assert!(s.contains(p), "{p}:\n{s}");
+    }
+    t.keys(&["q"]);
+    t.wait_for("exit", T, |_| t.dead());
+    assert_eq!(t.exit_status(), Some(0), "{}", t.history());
 }
