@@ -261,7 +261,12 @@ impl App {
             return;
         }
         let kind = self.current_pane();
-        let Some(want) = self.pane(kind).table.selected_row().and_then(super::fleet::row_member) else {
+        let Some(want) = self
+            .pane(kind)
+            .table
+            .selected_row()
+            .and_then(super::fleet::row_member)
+        else {
             return;
         };
         if want == active {
@@ -333,4 +338,3 @@ impl App {
         self.server_label = c.server_label;
     }
 }
-

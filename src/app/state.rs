@@ -1750,9 +1750,10 @@ impl App {
                 );
                 self.ask_password(&prompt);
             }
-            Action::Fleet if self.fleet.is_some() => {
-                self.flash(Level::Info, "the fleet view is open: every profile is listed")
-            }
+            Action::Fleet if self.fleet.is_some() => self.flash(
+                Level::Info,
+                "the fleet view is open: every profile is listed",
+            ),
             Action::Fleet => return vec![Effect::OpenFleet],
             Action::Profile => self.flash(
                 Level::Warn,

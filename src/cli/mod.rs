@@ -641,14 +641,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
-            let (resolved, password, fleet) = if cli.global.profile.len() > 1
-                || cli.global.all_profiles
-            {
-                connect_fleet(&paths, &cli.global)?
-            } else {
-                let (r, p) = connect(&paths, &cli.global)?;
-                (r, p, vec![])
-            };
+            let (resolved, password, fleet) =
+                if cli.global.profile.len() > 1 || cli.global.all_profiles {
+                    connect_fleet(&paths, &cli.global)?
+                } else {
+                    let (r, p) = connect(&paths, &cli.global)?;
+                    (r, p, vec![])
+                };
             let opts = crate::runtime::RunOpts {
                 demo: false,
                 ascii: cli.global.ascii,

@@ -58,4 +58,3 @@ pub fn ctx_of(r: &Resolved) -> ProfileCtx {
         server_label: None,
     }
 }
-

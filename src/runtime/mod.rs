@@ -506,7 +506,14 @@ pub async fn run_tui(
         .with_audit(audit.clone(), &r.profile_name, &r.user);
     let mut sessions = Sessions::single(first, r.clone());
     if fleet_mode {
-        start_fleet(&mut app, &mut sessions, &opts.fleet, force_ro, Some(&audit), &tx);
+        start_fleet(
+            &mut app,
+            &mut sessions,
+            &opts.fleet,
+            force_ro,
+            Some(&audit),
+            &tx,
+        );
     }
     let mut resolved = r;
     // A profile switch waiting for its password (typed at the prompt).
@@ -829,7 +836,6 @@ pub fn deliver_member(app: &mut App, index: usize, msg: Msg) -> Vec<Effect> {
     }
 }
 
-
 /// The next change of the run's notes; never, once their sender is gone.
 async fn next_notes(r: &mut Option<tokio::sync::watch::Receiver<Vec<String>>>) -> Vec<String> {
     if let Some(rx) = r {
@@ -1020,36 +1026,6 @@ pub fn utf8_locale() -> bool {
     true
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn animation_wakes_just_past_each_wall_clock_second() {
-        let t0 = 1_728_552_000_000i64;
-        for into in [5, 6, 125, 500, 999] {
-            let wait = next_animation_tick(t0 + into).as_millis() as i64;
-            assert_eq!((t0 + into + wait) % 1000, 5, "{into} ms into the second");
-            assert!(wait <= 1000);
-        }
-        // Within the slack after a boundary: wait only to the slack's end, never a whole
-        // second more.
-        assert_eq!(next_animation_tick(t0).as_millis(), 5);
-        assert_eq!(next_animation_tick(t0 + 2).as_millis(), 3);
-        // At most about one wake per second: consecutive wakes are a second apart.
-        let mut t = t0 + 300;
-        let mut wakes = Vec::new();
-        for _ in 0..5 {
-            t += next_animation_tick(t).as_millis() as i64;
-            wakes.push(t);
-            t += 1; // the frame takes a moment
-        }
-        for w in wakes.windows(2) {
-            assert_eq!(w[1] - w[0], 1000);
-        }
-    }
-}
-
 /// Start a session for each other profile of the fleet and open the fleet view. A profile
 /// whose session cannot start is marked (error) and left out; the others run. The first
 /// session (member 0) must send through `fleet::forward` with its tag. Also used by headless
@@ -1063,7 +1039,11 @@ pub fn start_fleet(
     tx: &mpsc::Sender<Msg>,
 ) {
     sessions.fleet = true;
-    let first = sessions.resolved.first().map(fleet::ctx_of).unwrap_or_default();
+    let first = sessions
+        .resolved
+        .first()
+        .map(fleet::ctx_of)
+        .unwrap_or_default();
     let mut ctxs = Vec::new();
     let mut down = Vec::new();
     for (n, m) in members.iter().enumerate() {
@@ -1071,12 +1051,12 @@ pub fn start_fleet(
         let mut r = m.resolved.clone();
         r.read_only |= force_ro;
         let mtx = fleet::forward(move |x| Msg::Member(i, Box::new(x)), tx);
-        let s = Session::start(&r, m.password.clone(), m.obshell_password.clone(), &mtx).map(
-            |s| match audit {
+        let s = Session::start(&r, m.password.clone(), m.obshell_password.clone(), &mtx).map(|s| {
+            match audit {
                 Some(a) => s.with_audit(a.clone(), &r.profile_name, &r.user),
                 None => s,
-            },
-        );
+            }
+        });
         match s {
             Ok(s) => sessions.members.push(Some(s)),
             Err(e) => {
@@ -1122,7 +1102,10 @@ fn relogin_member(
             }
             app.flash(
                 Level::Info,
-                format!("profile {}: logged in again; refreshing", target.profile_name),
+                format!(
+                    "profile {}: logged in again; refreshing",
+                    target.profile_name
+                ),
             );
         }
         Err(e) => app.flash(Level::Error, e),
@@ -1168,4 +1151,34 @@ fn fleet_of_config(
         }
     }
     Ok((members, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn animation_wakes_just_past_each_wall_clock_second() {
+        let t0 = 1_728_552_000_000i64;
+        for into in [5, 6, 125, 500, 999] {
+            let wait = next_animation_tick(t0 + into).as_millis() as i64;
+            assert_eq!((t0 + into + wait) % 1000, 5, "{into} ms into the second");
+            assert!(wait <= 1000);
+        }
+        // Within the slack after a boundary: wait only to the slack's end, never a whole
+        // second more.
+        assert_eq!(next_animation_tick(t0).as_millis(), 5);
+        assert_eq!(next_animation_tick(t0 + 2).as_millis(), 3);
+        // At most about one wake per second: consecutive wakes are a second apart.
+        let mut t = t0 + 300;
+        let mut wakes = Vec::new();
+        for _ in 0..5 {
+            t += next_animation_tick(t).as_millis() as i64;
+            wakes.push(t);
+            t += 1; // the frame takes a moment
+        }
+        for w in wakes.windows(2) {
+            assert_eq!(w[1] - w[0], 1000);
+        }
+    }
 }

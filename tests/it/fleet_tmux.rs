@@ -149,7 +149,10 @@ fn the_fleet_command_opens_every_profile_of_the_config_file() {
     let t = tui("fleetcmd", &dir, &["--profile", "east"]);
     let s = t.wait_text("Clusters [", T);
     assert!(s.contains("profile: east"), "{s}");
-    assert!(!s.contains("PROFILE"), "one profile has no PROFILE column:\n{s}");
+    assert!(
+        !s.contains("PROFILE"),
+        "one profile has no PROFILE column:\n{s}"
+    );
     t.keys(&[":"]);
     t.literal("fleet");
     t.keys(&["Enter"]);

@@ -225,8 +225,10 @@ async fn a_failing_profile_is_marked_stale_and_never_blocks_the_others() {
     let mut f = fleet(false, PW).await;
     // The hosts pane: one request a round, so it refreshes at the configured interval.
     f.key(KeyCode::Char('2'));
-    f.until("hosts of both profiles", |a| both_loaded(a, PaneKind::Hosts))
-        .await;
+    f.until("hosts of both profiles", |a| {
+        both_loaded(a, PaneKind::Hosts)
+    })
+    .await;
     // Beta's server fails every request from now on.
     let r = reqwest::Client::new()
         .post(format!("{}/sim/faults", f.sims[1].url()))
@@ -240,13 +242,14 @@ async fn a_failing_profile_is_marked_stale_and_never_blocks_the_others() {
     })
     .await;
     // Alpha goes on refreshing: a later round still arrives.
-    let alpha_ok = |a: &App| {
-        a.fleet.as_ref().unwrap().members[0].panes[PaneKind::Hosts.index()].last_ok
-    };
+    let alpha_ok =
+        |a: &App| a.fleet.as_ref().unwrap().members[0].panes[PaneKind::Hosts.index()].last_ok;
     let before = alpha_ok(&f.app);
     assert!(before.is_some());
-    f.until("alpha refreshed after beta failed", |a| alpha_ok(a) > before)
-        .await;
+    f.until("alpha refreshed after beta failed", |a| {
+        alpha_ok(a) > before
+    })
+    .await;
     assert_eq!(state_of(&f.app, "alpha"), Some(MemberState::Fresh));
     // Beta's rows stay, marked stale; alpha's are not.
     let rows = &f.app.pane(PaneKind::Hosts).table.rows;
@@ -279,7 +282,14 @@ async fn a_refused_login_reads_login_needed_for_that_profile_only() {
     .await;
     assert_eq!(state_of(&f.app, "alpha"), Some(MemberState::Fresh));
     let screen = f.screen();
-    assert!(screen.lines().next().unwrap_or("").contains("beta: login needed"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("beta: login needed"),
+        "{screen}"
+    );
     f.shutdown().await;
 }
 
