@@ -9,8 +9,8 @@
 //!
 //! Run everything: `scripts/bench`. By hand: `cargo bench --bench perf -- [--quick]
 //! [--only a,b] [--no-dot] [--dump]` (`--only` takes substrings of figure groups: render,
-//! filter, layout, rss, sim, startup, bytes, demoidle, dagpoll, scale10k, scale100k, curve;
-//! `idle` selects scale10k and demoidle).
+//! filter, layout, rss, sim, startup, bytes, demoidle, fleet, dagpoll, scale10k, scale100k,
+//! curve; `idle` selects scale10k and demoidle).
 
 // A measurement harness, like a test: a failed set-up may stop it with a message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -2057,6 +2057,99 @@ fn bench_demo_idle(r: &mut Report, quick: bool, tmp: &Path) {
     }
 }
 
+/// The fleet view with three profiles (two OCP simulators and one obshell agent, each its
+/// own `obtui sim` process): idle CPU on the clusters pane, and the requests each profile's
+/// server receives a minute (the budget holds per profile and pane: ≤ 15).
+fn bench_fleet_idle(r: &mut Report, quick: bool, tmp: &Path) {
+    let cpu_name = "fleet_idle_cpu_clusters_pane_3_profiles";
+    let req_name = "fleet_requests_per_min_per_profile_clusters_pane_3_profiles";
+    let home = tmp_home(tmp, "fleet");
+    let mut sims = Vec::new();
+    for seed in ["1", "2", "3"] {
+        match start_sim(&["--seed", seed], &home) {
+            Some(s) => sims.push(s),
+            None => {
+                r.skip(cpu_name, "a simulator did not start");
+                return r.skip(req_name, "a simulator did not start");
+            }
+        }
+    }
+    let url = |i: usize| format!("http://127.0.0.1:{}", sims[i].1);
+    let config = format!(
+        "[profiles.ocp-a]\nurl = \"{}\"\nuser = \"admin\"\n\n\
+         [profiles.ocp-b]\nurl = \"{}\"\nuser = \"admin\"\n\n\
+         [profiles.agent]\nobshell_url = \"{}\"\n",
+        url(0),
+        url(1),
+        url(2)
+    );
+    let dir = home.join("config").join("obtui");
+    if std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(dir.join("config.toml"), config))
+        .is_err()
+    {
+        r.skip(cpu_name, "cannot write the config file");
+        return r.skip(req_name, "cannot write the config file");
+    }
+    let env = [("OBTUI_PASSWORD", "aaAA11__".to_string())];
+    let pty = match Pty::spawn(&["--all-profiles"], &env, &home) {
+        Ok(p) => p,
+        Err(e) => {
+            r.skip(cpu_name, &e.to_string());
+            return r.skip(req_name, &e.to_string());
+        }
+    };
+    let mut tr = Tracker::new();
+    if tr
+        .wait(&pty, Duration::from_secs(30), |_, s| {
+            let h = s.row(0);
+            h.matches(": fresh").count() == 3 && pane_loaded(s, "Clusters")
+        })
+        .is_none()
+    {
+        pty.quit();
+        r.skip(cpu_name, "three fresh profiles not on screen in 30 s");
+        return r.skip(req_name, "three fresh profiles not on screen in 30 s");
+    }
+    // Each profile's first rounds are done; measure the steady state.
+    std::thread::sleep(Duration::from_secs(2));
+    let pid = pty.pid();
+    let ports: Vec<u16> = sims.iter().map(|s| s.1).collect();
+    let req0: Vec<Option<u64>> = ports.iter().map(|p| requests_total(*p)).collect();
+    let c0 = cpu_ms(pid);
+    let t = Instant::now();
+    std::thread::sleep(Duration::from_secs(if quick { 30 } else { 60 }));
+    let c1 = cpu_ms(pid);
+    let el = t.elapsed().as_secs_f64();
+    let req1: Vec<Option<u64>> = ports.iter().map(|p| requests_total(*p)).collect();
+    tr.settle(&pty);
+    pty.quit();
+    match (c0, c1) {
+        (Some(a), Some(b)) => r.fig(cpu_name, (b - a) / 10.0 / el, "%core", Budget::Lt(1.0)),
+        _ => r.skip(cpu_name, "no /proc/PID/stat"),
+    }
+    let per_min: Option<Vec<f64>> = req0
+        .iter()
+        .zip(&req1)
+        .map(|(a, b)| Some((b.as_ref()? - a.as_ref()?) as f64 * 60.0 / el))
+        .collect();
+    match per_min {
+        Some(v) => {
+            r.note(&format!(
+                "fleet requests a minute per profile: {}",
+                v.iter()
+                    .map(|x| format!("{x:.1}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            let worst = v.into_iter().fold(0.0, f64::max);
+            r.fig(req_name, worst, "req/m", Budget::Le(15.0));
+        }
+        None => r.skip(req_name, "no request counter"),
+    }
+    drop(sims);
+}
+
 /// `obtui demo --scale N`: spawn → the end of the first synchronized frame with data (the
 /// header's age: the first poll landed). The in-process simulator builds its inventory first,
 /// and that counts: it is what a user waits for.
@@ -2663,6 +2756,9 @@ fn main() {
     }
     if want("demoidle") {
         bench_demo_idle(&mut r, quick, &tmp);
+    }
+    if want("fleet") {
+        bench_fleet_idle(&mut r, quick, &tmp);
     }
     if want("dagpoll") {
         bench_dagpoll(&mut r, quick, &tmp);

@@ -288,6 +288,7 @@ registry! {
     Copy => "copy", Global, ["y"], "Copy id / ip / traceId (OSC 52)" .sel();
     Login => "login", Global, [], "Enter the password again" .cmd("login", &[]);
     Profile => "profile", Global, [], "Switch profile: :profile NAME" .cmd("profile", &[]);
+    Fleet => "fleet", Global, [], "Open every profile of the config file at once (the fleet view)" .cmd("fleet", &[]);
     // ----- tables -----
     Filter => "filter", Table, ["/"], "Filter rows" .hint() .short("filter");
     Open => "open", Table, ["enter"], "Open detail" .sel() .hint() .short("open");

@@ -19,6 +19,8 @@ mod tenant_tests;
 pub use state::App;
 pub mod dag;
 pub mod detail;
+pub mod fleet;
+mod fleet_view;
 pub mod hit;
 pub mod notify;
 pub mod wizard;

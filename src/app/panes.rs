@@ -719,7 +719,7 @@ pub fn fmt_duration_ms(ms: i64) -> String {
 pub fn copy_value(data: &PaneData, row: &Row) -> Option<String> {
     match data {
         PaneData::Hosts(_) => row.cells.first().cloned().filter(|s| s != "—"),
-        _ => Some(row.id.clone()),
+        _ => Some(row.id.split('@').next().unwrap_or(&row.id).to_string()),
     }
 }
 

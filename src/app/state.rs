@@ -182,6 +182,8 @@ pub enum Effect {
     SwitchProfile(String),
     /// Log in again with this password (after a 401, or for a profile switch).
     Login(obtui_api::secret::Secret),
+    /// Open every other profile of the config file beside this one (the fleet view).
+    OpenFleet,
     /// A confirmed task operation (retry, rollback, skip, cancel, pass).
     Operate {
         task: String,
@@ -278,6 +280,8 @@ pub struct App {
     /// The zone every time on screen is in, named once in the header. UTC until the
     /// runtime applies the configured setting (so tests read the same everywhere).
     pub zone: ShownZone,
+    /// Several profiles open at once (`--profile a --profile b`, `--all-profiles`).
+    pub fleet: Option<super::fleet::Fleet>,
 }
 
 /// The `:` commands remembered for Up / Down.
@@ -348,6 +352,7 @@ impl App {
             poll: crate::model::view::PollStatus::default(),
             zone_setting: ZoneSetting::Utc,
             zone: ShownZone::utc(),
+            fleet: None,
         }
     }
 
@@ -494,7 +499,7 @@ impl App {
                     .pane(PaneKind::Clusters)
                     .table
                     .selected_row()
-                    .and_then(|r| r.id.parse::<i64>().ok()),
+                    .and_then(super::fleet::item_id),
                 _ => None,
             };
             if let Some(c) = sel.and_then(|id| clusters.iter().find(|c| c.id == id)) {
@@ -549,6 +554,7 @@ impl App {
             return vec![];
         }
         let mut ctx = WizardContext {
+            profile: self.fleet_profile(),
             ocp_version: self.ocp_version.clone(),
             cluster,
             server: self.settings.url.clone(),
@@ -560,7 +566,7 @@ impl App {
                 .pane(PaneKind::Proxies)
                 .table
                 .selected_row()
-                .and_then(|r| r.id.parse().ok());
+                .and_then(super::fleet::item_id);
         }
         match Wizard::open(kind, ctx, self.settings.read_only) {
             Ok((w, effects)) => {
@@ -720,6 +726,7 @@ impl App {
         let mut v = DagView::new(task, backend);
         v.set_keymap(&self.keymap);
         v.zone = self.zone.clone();
+        v.profile = self.fleet_profile();
         v.fit_width(self.size.0);
         v
     }
@@ -957,12 +964,17 @@ impl App {
     /// OBProxy's name, a host's IP) when the pane has it, else the id.
     fn row_name(&self, kind: PaneKind, id: i64) -> String {
         let key = id.to_string();
+        // A fleet's rows: the active profile's row, whose name follows the PROFILE cell.
+        let (fleet_key, name_col) = match self.fleet_active() {
+            Some(m) => (format!("{key}@{m}"), 1),
+            None => (key.clone(), 0),
+        };
         self.pane(kind)
             .table
             .rows
             .iter()
-            .find(|r| r.id == key)
-            .and_then(|r| r.cells.first())
+            .find(|r| r.id == fleet_key)
+            .and_then(|r| r.cells.get(name_col))
             .cloned()
             .filter(|t| !t.is_empty())
             .unwrap_or(key)
@@ -993,7 +1005,8 @@ impl App {
     }
 
     pub fn breadcrumbs(&self) -> Vec<String> {
-        self.stack
+        let crumbs = self
+            .stack
             .iter()
             .map(|v| match v {
                 View::Pane(p) => p.title().to_string(),
@@ -1022,7 +1035,20 @@ impl App {
                     .map(|r| format!("json of {}", self.raw_title(&r.target)))
                     .unwrap_or_else(|| "json".into()),
             })
-            .collect()
+            .collect::<Vec<_>>();
+        // In a fleet, what is open past the panes belongs to the active profile: named.
+        let own = self
+            .stack
+            .iter()
+            .any(|v| !matches!(v, View::Pane(_) | View::Errors));
+        match (self.fleet_profile(), crumbs.len()) {
+            (Some(p), n) if n > 1 && own => {
+                let mut crumbs = crumbs;
+                crumbs.insert(1, format!("profile {p}"));
+                crumbs
+            }
+            _ => crumbs,
+        }
     }
 
     /// Take back what the last frame laid out: the terminal size, the table's page and place,
@@ -1104,7 +1130,7 @@ impl App {
         self.dirty = true;
     }
 
-    fn on_api_error(&mut self, context: &str, e: &ApiError) {
+    pub(crate) fn on_api_error(&mut self, context: &str, e: &ApiError) {
         self.remember_error(context, &e.to_string(), e.trace_id().map(str::to_string));
     }
 
@@ -1151,8 +1177,12 @@ impl App {
                 self.settle_parts(Some(kind), kind.title(), parts, at);
                 let now = self.frozen_now.unwrap_or_else(panes::now_ms);
                 let zone = self.zone.clone();
+                let fleet = self.fleet.is_some();
                 let p = self.pane_mut(kind);
-                p.data.update_table(&pd, &mut p.table, now, &zone);
+                // A fleet's rows are merged from every profile (`fleet_rebuild`).
+                if !fleet {
+                    p.data.update_table(&pd, &mut p.table, now, &zone);
+                }
                 p.data = pd;
                 p.loaded = true;
                 p.last_ok = Some(at);
@@ -1339,6 +1369,14 @@ impl App {
     // ----- input -----
 
     pub fn on_event(&mut self, ev: Event) -> Vec<Effect> {
+        // In a fleet, the selected row's profile is the one every key acts on.
+        self.fleet_focus();
+        let effects = self.on_event_inner(ev);
+        self.fleet_focus();
+        effects
+    }
+
+    fn on_event_inner(&mut self, ev: Event) -> Vec<Effect> {
         match ev {
             Event::Key(k) if k.kind != KeyEventKind::Release => self.on_key(k),
             // Key releases (terminals with the keyboard enhancement protocol) matter only for
@@ -1712,7 +1750,7 @@ impl App {
             },
             Action::Refresh => return vec![Effect::RefreshNow],
             Action::SortNext => {
-                let n = panes::columns(kind).len();
+                let n = self.columns(kind).len();
                 self.pane_mut(kind).table.sort_next(n);
             }
             Action::SortReverse => self.pane_mut(kind).table.sort_reverse(),
@@ -1736,6 +1774,11 @@ impl App {
                 );
                 self.ask_password(&prompt);
             }
+            Action::Fleet if self.fleet.is_some() => self.flash(
+                Level::Info,
+                "the fleet view is open: every profile is listed",
+            ),
+            Action::Fleet => return vec![Effect::OpenFleet],
             Action::Profile => self.flash(
                 Level::Warn,
                 format!("usage: :profile NAME (now: {})", self.settings.profile),
@@ -2421,7 +2464,7 @@ impl App {
         match self.view() {
             View::Pane(kind) => {
                 let row = self.pane(*kind).table.selected_row()?;
-                let id = row.id.parse::<i64>().ok()?;
+                let id = super::fleet::item_id(row)?;
                 Some(match kind {
                     PaneKind::Clusters => RawTarget::Cluster(id),
                     PaneKind::Hosts => RawTarget::Host(id),
@@ -2553,7 +2596,7 @@ impl App {
         let Some(row) = self.pane(kind).table.selected_row() else {
             return;
         };
-        let Ok(id) = row.id.parse::<i64>() else {
+        let Some(id) = super::fleet::item_id(row) else {
             return;
         };
         let target = match kind {

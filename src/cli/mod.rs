@@ -43,9 +43,13 @@ pub struct GlobalOpts {
     /// access key, OBTUI_ACCESS_KEY_ID or access_key_id, no password is used)
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
-    /// Profile from the config file
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Profile from the config file; repeated, the dashboard opens them all at once (the
+    /// fleet view)
+    #[arg(long, global = true, value_name = "NAME", action = clap::ArgAction::Append)]
+    pub profile: Vec<String>,
+    /// Open every profile of the config file at once (the fleet view)
+    #[arg(long, global = true)]
+    pub all_profiles: bool,
     /// Never offer writes (create, upgrade, retry, …)
     #[arg(long, global = true)]
     pub read_only: bool,
@@ -79,7 +83,14 @@ pub struct GlobalOpts {
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Start the simulator in-process and open the dashboard against it (no set-up)
-    Demo(SimArgs),
+    Demo {
+        #[command(flatten)]
+        sim: SimArgs,
+        /// Two simulated OCPs and one obshell agent, open at once as three profiles (the fleet
+        /// view)
+        #[arg(long)]
+        fleet: bool,
+    },
     /// Run the OCP / obshell simulator alone, for scripts, tests and other clients
     Sim {
         /// Address to listen on
@@ -283,7 +294,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let verbosity = cli.global.verbose;
     match &cli.cmd {
         // The TUI owns the terminal: its log goes to the file.
-        None | Some(Cmd::Demo(_)) => {
+        None | Some(Cmd::Demo { .. }) => {
             if let Some(w) = crate::config::logging::init_file(&paths.log_file, verbosity) {
                 eprintln!("obtui: {w}");
             }
@@ -409,7 +420,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Cmd::Demo(sim)) => {
+        Some(Cmd::Demo { sim, fleet }) => {
             if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
@@ -468,13 +479,50 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     access_key_id: None,
                     access_key_secret_command: None,
                 };
+                // `--fleet`: a second simulated OCP (the next seed), and the first one's obshell
+                // agent as a profile of its own: three profiles at once.
+                let mut second = None;
+                let (resolved, fleet_members) = if fleet {
+                    let mut opts_b = opts.clone();
+                    opts_b.seed = opts.seed.wrapping_add(1);
+                    let b = obtui_sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts_b).await?;
+                    let member = |name: &str, url: String, obshell: Option<String>| {
+                        crate::runtime::fleet::FleetMember {
+                            resolved: profile::Resolved {
+                                profile_name: name.into(),
+                                url,
+                                obshell_url: obshell,
+                                ..resolved.clone()
+                            },
+                            password: opts.password.clone(),
+                            obshell_password: None,
+                        }
+                    };
+                    let members = vec![
+                        member("ocp-b", b.url(), None),
+                        member("obshell", String::new(), Some(handle.url())),
+                    ];
+                    second = Some(b);
+                    let first = profile::Resolved {
+                        profile_name: "ocp-a".into(),
+                        obshell_url: None,
+                        ..resolved
+                    };
+                    (first, members)
+                } else {
+                    (resolved, vec![])
+                };
                 let run = crate::runtime::RunOpts {
                     demo: true,
                     ascii: cli.global.ascii,
                     force_read_only: cli.global.read_only,
                     notes: Some(notes_rx),
+                    fleet: fleet_members,
                 };
                 let r = crate::runtime::run_tui(&paths, resolved, opts.password.clone(), run).await;
+                if let Some(b) = second {
+                    b.shutdown().await;
+                }
                 // Still generating keys: no need to wait for agents nobody will use.
                 if agents.is_finished() {
                     if let Ok(Some(a)) = agents.await {
@@ -607,12 +655,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(why) = crate::runtime::term::unusable_terminal() {
                 return Err(anyhow!(why));
             }
-            let (resolved, password) = connect(&paths, &cli.global)?;
+            let (resolved, password, fleet) =
+                if cli.global.profile.len() > 1 || cli.global.all_profiles {
+                    connect_fleet(&paths, &cli.global)?
+                } else {
+                    let (r, p) = connect(&paths, &cli.global)?;
+                    (r, p, vec![])
+                };
             let opts = crate::runtime::RunOpts {
                 demo: false,
                 ascii: cli.global.ascii,
                 force_read_only: cli.global.read_only,
                 notes: None,
+                fleet,
             };
             let rt = runtime()?;
             let r = rt.block_on(crate::runtime::run_tui(&paths, resolved, password, opts));
@@ -621,6 +676,68 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             r
         }
     }
+}
+
+impl GlobalOpts {
+    /// The profile named first (`--profile`), if any.
+    pub fn first_profile(&self) -> Option<&str> {
+        self.profile.first().map(String::as_str)
+    }
+}
+
+/// The fleet view's profiles (`--profile a --profile b`, `--all-profiles`): each resolved with
+/// the command line's flags, each password from its own sources (a prompt names its server).
+fn connect_fleet(
+    paths: &Paths,
+    g: &GlobalOpts,
+) -> Result<(
+    profile::Resolved,
+    Secret,
+    Vec<crate::runtime::fleet::FleetMember>,
+)> {
+    let cfg = ConfigFile::load(&paths.config_file).map_err(|e| anyhow!(e))?;
+    let warning =
+        profile::check_plaintext_passwords(&paths.config_file, &cfg).map_err(|e| anyhow!(e))?;
+    let mut names: Vec<String> = if g.all_profiles {
+        cfg.profiles.keys().cloned().collect()
+    } else {
+        Vec::new()
+    };
+    for n in &g.profile {
+        if !names.contains(n) {
+            names.push(n.clone());
+        }
+    }
+    if names.is_empty() {
+        return Err(anyhow!("--all-profiles: the config file has no profiles"));
+    }
+    let mut members = Vec::new();
+    for n in names {
+        let (name, prof) = cfg.select(Some(&n)).map_err(|e| anyhow!(e))?;
+        let resolved = profile::Resolver::new(name)
+            .profile(&prof)
+            .flags(flags(g))
+            .resolve()?;
+        if let Some(w) = warning
+            .as_ref()
+            .filter(|_| resolved.plaintext_password.is_some())
+        {
+            eprintln!("obtui: warning: profile {n}: {w}");
+        }
+        let password = if profile::access_key_id(&resolved).is_some() {
+            Secret::default()
+        } else {
+            obtain_password(&resolved)?
+        };
+        let obshell_password = profile::obshell_password(&resolved).map_err(|e| anyhow!(e))?;
+        members.push(crate::runtime::fleet::FleetMember {
+            resolved,
+            password,
+            obshell_password,
+        });
+    }
+    let first = members.remove(0);
+    Ok((first.resolved, first.password, members))
 }
 
 /// The command line's layer over the config file's profile.
@@ -643,7 +760,7 @@ fn connect(paths: &Paths, g: &GlobalOpts) -> Result<(profile::Resolved, Secret)>
     // warning is only for a session that uses the plaintext password.
     let warning =
         profile::check_plaintext_passwords(&paths.config_file, &cfg).map_err(|e| anyhow!(e))?;
-    let (name, prof) = cfg.select(g.profile.as_deref()).map_err(|e| anyhow!(e))?;
+    let (name, prof) = cfg.select(g.first_profile()).map_err(|e| anyhow!(e))?;
     let resolved = profile::Resolver::new(name)
         .profile(&prof)
         .flags(flags(g))

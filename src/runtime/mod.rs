@@ -12,6 +12,7 @@ use crate::model::jobs::{LogJob, TaskJob};
 use crate::model::view::ViewData;
 use crate::poll::fetch::{self, Backends};
 use crate::poll::{self, Outcome, PollerHandle};
+pub mod fleet;
 pub mod harden;
 pub mod memory;
 pub mod save;
@@ -58,6 +59,8 @@ pub enum Msg {
         crate::model::jobs::RawTarget,
         Result<(String, Option<String>), ApiError>,
     ),
+    /// A fleet member's message (the index of its profile).
+    Member(usize, Box<Msg>),
 }
 
 const FRAME: Duration = Duration::from_millis(16);
@@ -432,6 +435,8 @@ pub struct RunOpts {
     pub ascii: bool,
     /// `--read-only` on the command line: stays on across profile switches.
     pub force_read_only: bool,
+    /// The fleet view: the other profiles open beside the first (empty: one profile).
+    pub fleet: Vec<fleet::FleetMember>,
 }
 
 pub async fn run_tui(
@@ -493,9 +498,27 @@ pub async fn run_tui(
     let audit = std::sync::Arc::new(
         crate::audit::AuditLog::from_paths(paths).required(cfg.audit_required.unwrap_or(true)),
     );
-    let mut session = Session::start(&r, password, obshell_password, &tx)
+    let fleet_mode = !opts.fleet.is_empty();
+    // In a fleet every session's answers come tagged with its profile's index.
+    let first_tx = if fleet_mode {
+        fleet::forward(|m| Msg::Member(0, Box::new(m)), &tx)
+    } else {
+        tx.clone()
+    };
+    let first = Session::start(&r, password, obshell_password, &first_tx)
         .map_err(|e| anyhow!(e))?
         .with_audit(audit.clone(), &r.profile_name, &r.user);
+    let mut sessions = Sessions::single(first, r.clone());
+    if fleet_mode {
+        start_fleet(
+            &mut app,
+            &mut sessions,
+            &opts.fleet,
+            force_ro,
+            Some(&audit),
+            &tx,
+        );
+    }
     let mut resolved = r;
     // A profile switch waiting for its password (typed at the prompt).
     let mut pending: Option<Resolved> = None;
@@ -518,7 +541,7 @@ pub async fn run_tui(
     let mut last_draw = Instant::now() - FRAME;
 
     loop {
-        session.steer(&app);
+        sessions.steer(&app);
         if app.quit {
             break;
         }
@@ -541,13 +564,35 @@ pub async fn run_tui(
                     let effects = app.on_event(ev);
                     for e in effects {
                         match e {
+                            Effect::OpenFleet => {
+                                match fleet_of_config(paths, &resolved, force_ro) {
+                                    Ok((members, notes)) => {
+                                        for n in notes {
+                                            app.flash(Level::Warn, n);
+                                        }
+                                        if members.is_empty() {
+                                            app.flash(Level::Warn, "no other profile to open (the config file's profiles need a password source)");
+                                        } else {
+                                            sessions.resolved[0] = resolved.clone();
+                                            start_fleet(&mut app, &mut sessions, &members, force_ro, Some(&audit), &tx);
+                                        }
+                                    }
+                                    Err(e) => app.flash(Level::Error, e),
+                                }
+                            }
+                            Effect::SwitchProfile(_) if sessions.fleet => {
+                                app.flash(Level::Warn, "every profile of the fleet is open: select a row of the one to act on");
+                            }
+                            Effect::Login(pw) if sessions.fleet => {
+                                relogin_member(&mut app, &mut sessions, pw, &audit, &tx);
+                            }
                             Effect::SwitchProfile(name) => {
                                 match switch_profile(paths, &name).map(|mut r| { r.read_only |= force_ro; r }) {
                                     Ok(r) => match profile_password(&r) {
                                         Some(Ok((pw, obshell_pw))) => {
                                             match Session::start(&r, pw, obshell_pw, &tx).map(|s| s.with_audit(audit.clone(), &r.profile_name, &r.user)) {
                                                 Ok(s) => {
-                                                    session = s;
+                                                    sessions.members[0] = Some(s);
                                                     adopt_profile(&mut app, &r, paths, no_color);
                                                     resolved = r;
                                                 }
@@ -569,7 +614,8 @@ pub async fn run_tui(
                                 let obshell_pw = crate::config::profile::obshell_password(&target).ok().flatten();
                                 match Session::start(&target, pw, obshell_pw, &tx).map(|s| s.with_audit(audit.clone(), &target.profile_name, &target.user)) {
                                     Ok(s) => {
-                                        session = s;
+                                        sessions.members[0] = Some(s);
+                                        sessions.resolved[0] = target.clone();
                                         if target.profile_name != resolved.profile_name || target.url != resolved.url {
                                             adopt_profile(&mut app, &target, paths, no_color);
                                         } else {
@@ -580,7 +626,10 @@ pub async fn run_tui(
                                     Err(e) => app.flash(Level::Error, e),
                                 }
                             }
-                            other => apply(&mut app, other, &session, &mut terminal, &paths.state_dir)?,
+                            other => {
+                                let act = app.fleet_active();
+                                apply(&mut app, other, sessions.get(act), &mut terminal, &paths.state_dir)?
+                            }
                         }
                     }
                 }
@@ -588,8 +637,15 @@ pub async fn run_tui(
                 None => break,
             },
             Some(msg) = rx.recv() => {
+                // In a fleet, the first profile's session (started before it) is member 0.
+                let msg = match msg {
+                    Msg::Member(..) => msg,
+                    m if sessions.fleet => Msg::Member(0, Box::new(m)),
+                    m => m,
+                };
                 for e in deliver(&mut app, msg) {
-                    apply(&mut app, e, &session, &mut terminal, &paths.state_dir)?;
+                    let act = app.fleet_active();
+                    apply(&mut app, e, sessions.get(act), &mut terminal, &paths.state_dir)?;
                 }
             }
             _ = tokio::time::sleep_until(wake.into()) => {
@@ -602,7 +658,8 @@ pub async fn run_tui(
             }
             lines = next_notes(&mut notes) => {
                 for e in deliver(&mut app, Msg::Notes(lines)) {
-                    apply(&mut app, e, &session, &mut terminal, &paths.state_dir)?;
+                    let act = app.fleet_active();
+                    apply(&mut app, e, sessions.get(act), &mut terminal, &paths.state_dir)?;
                 }
             }
             _ = recv_opt(&mut sigterm) => { exit = signal_exit(signal_hook::consts::SIGTERM); break }
@@ -611,7 +668,7 @@ pub async fn run_tui(
             _ = recv_opt(&mut sigquit) => { exit = signal_exit(signal_hook::consts::SIGQUIT); break }
         }
     }
-    drop(session);
+    drop(sessions);
     term::restore();
     Ok(exit)
 }
@@ -695,8 +752,92 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
             node,
             result,
         } => app.on_op_result(&task, op, node, result),
+        Msg::Member(i, m) => return deliver_member(app, i, *m),
     }
     vec![]
+}
+
+/// The sessions of the run: index 0 alone without a fleet.
+pub struct Sessions {
+    pub members: Vec<Option<Session>>,
+    pub resolved: Vec<Resolved>,
+    pub fleet: bool,
+}
+
+impl Sessions {
+    /// One profile's session, as before the fleet view.
+    pub fn single(s: Session, r: Resolved) -> Sessions {
+        Sessions {
+            members: vec![Some(s)],
+            resolved: vec![r],
+            fleet: false,
+        }
+    }
+
+    /// Which member the app acts on.
+    pub fn active_index(&self, app: &App) -> usize {
+        app.fleet_active().unwrap_or(0)
+    }
+
+    /// The session of member `active` (`None` = the only one); `None` when its session could
+    /// not start.
+    pub fn get(&self, active: Option<usize>) -> Option<&Session> {
+        self.members
+            .get(active.unwrap_or(0))
+            .and_then(Option::as_ref)
+    }
+
+    /// Point every session's pollers at what the screen needs from it.
+    pub fn steer(&self, app: &App) {
+        let active = self.active_index(app);
+        for (i, s) in self.members.iter().enumerate() {
+            let Some(s) = s else { continue };
+            if !self.fleet || i == active {
+                s.steer(app);
+            } else {
+                s.steer_pane_only(app);
+            }
+        }
+    }
+}
+
+impl Session {
+    /// A fleet member that is not active: the pane on screen only (nothing behind a detail,
+    /// a DAG or a wizard, which belong to the active profile).
+    pub fn steer_pane_only(&self, app: &App) {
+        let job = match app.view() {
+            crate::app::state::View::Pane(k) => Some(ViewJob::Pane(*k)),
+            _ => None,
+        };
+        self.view.set(job, app.settings.refresh);
+        self.task.set(None, app.settings.refresh);
+        self.log.set(None, app.settings.refresh);
+    }
+}
+
+/// A member's message: the pane rows of every member, the rest only from the active one (a
+/// late answer from a profile that is no longer active is dropped).
+pub fn deliver_member(app: &mut App, index: usize, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::View(o) => {
+            let interval = o.result.is_ok().then(|| (o.job.clone(), o.next));
+            app.on_fleet_view(index, o.job, o.result, o.at, o.failures);
+            if app.fleet_active() == Some(index) {
+                if let Some((job, next)) = interval {
+                    app.on_view_interval(job, next);
+                }
+            }
+            app.run_pending()
+        }
+        // A first page on its own would stand for a whole profile's rows: wait for the list.
+        Msg::ViewProgress(_) => vec![],
+        Msg::Info(r) => {
+            app.on_fleet_info(index, r);
+            vec![]
+        }
+        other if app.fleet_active() == Some(index) => deliver(app, other),
+        _ => vec![],
+    }
 }
 
 /// The next change of the run's notes; never, once their sender is gone.
@@ -722,7 +863,7 @@ async fn recv_opt(s: &mut Option<tokio::signal::unix::Signal>) {
 fn apply(
     app: &mut App,
     e: Effect,
-    session: &Session,
+    session: Option<&Session>,
     terminal: &mut term::Term,
     state_dir: &std::path::Path,
 ) -> Result<()> {
@@ -749,8 +890,18 @@ fn apply(
             app.dirty = true;
         }
         // Handled by the loop, which owns the session.
-        Effect::SwitchProfile(_) | Effect::Login(_) => {}
+        Effect::SwitchProfile(_) | Effect::Login(_) | Effect::OpenFleet => {}
         other => {
+            let Some(session) = session else {
+                // A fleet profile whose session could not start: nothing to send it through.
+                if !matches!(other, Effect::RefreshNow) {
+                    app.flash(
+                        Level::Error,
+                        format!("profile {}: no connection", app.settings.profile),
+                    );
+                }
+                return Ok(());
+            };
             if let Some(w) = session.audit_warning(&other) {
                 app.flash(Level::Warn, w);
             }
@@ -794,6 +945,7 @@ impl Session {
             Effect::Copy(_)
             | Effect::Suspend
             | Effect::SwitchProfile(_)
+            | Effect::OpenFleet
             | Effect::Login(_)
             | Effect::SaveLog { .. } => {}
         }
@@ -876,6 +1028,133 @@ pub fn utf8_locale() -> bool {
     }
     // No locale set at all: modern terminals are UTF-8.
     true
+}
+
+/// Start a session for each other profile of the fleet and open the fleet view. A profile
+/// whose session cannot start is marked (error) and left out; the others run. The first
+/// session (member 0) must send through `fleet::forward` with its tag. Also used by headless
+/// tests.
+pub fn start_fleet(
+    app: &mut App,
+    sessions: &mut Sessions,
+    members: &[fleet::FleetMember],
+    force_ro: bool,
+    audit: Option<&std::sync::Arc<crate::audit::AuditLog>>,
+    tx: &mpsc::Sender<Msg>,
+) {
+    sessions.fleet = true;
+    let first = sessions
+        .resolved
+        .first()
+        .map(fleet::ctx_of)
+        .unwrap_or_default();
+    let mut ctxs = Vec::new();
+    let mut down = Vec::new();
+    for (n, m) in members.iter().enumerate() {
+        let i = n + 1;
+        let mut r = m.resolved.clone();
+        r.read_only |= force_ro;
+        let mtx = fleet::forward(move |x| Msg::Member(i, Box::new(x)), tx);
+        let s = Session::start(&r, m.password.clone(), m.obshell_password.clone(), &mtx).map(|s| {
+            match audit {
+                Some(a) => s.with_audit(a.clone(), &r.profile_name, &r.user),
+                None => s,
+            }
+        });
+        match s {
+            Ok(s) => sessions.members.push(Some(s)),
+            Err(e) => {
+                down.push((i, format!("profile {}: {e}", r.profile_name)));
+                sessions.members.push(None);
+            }
+        }
+        ctxs.push(fleet::ctx_of(&r));
+        sessions.resolved.push(r);
+    }
+    app.enable_fleet(first, ctxs);
+    for (i, why) in down {
+        app.flash(Level::Error, why.clone());
+        app.fleet_member_down(i, why);
+    }
+}
+
+/// `:login` in a fleet: a new session for the active profile with the typed password.
+fn relogin_member(
+    app: &mut App,
+    sessions: &mut Sessions,
+    pw: Secret,
+    audit: &std::sync::Arc<crate::audit::AuditLog>,
+    tx: &mpsc::Sender<Msg>,
+) {
+    let i = sessions.active_index(app);
+    let Some(target) = sessions.resolved.get(i).cloned() else {
+        return;
+    };
+    let obshell_pw = crate::config::profile::obshell_password(&target)
+        .ok()
+        .flatten();
+    let mtx = match sessions.members.get(i).and_then(Option::as_ref) {
+        Some(s) => s.sender(),
+        None => fleet::forward(move |x| Msg::Member(i, Box::new(x)), tx),
+    };
+    match Session::start(&target, pw, obshell_pw, &mtx)
+        .map(|s| s.with_audit(audit.clone(), &target.profile_name, &target.user))
+    {
+        Ok(s) => {
+            if let Some(slot) = sessions.members.get_mut(i) {
+                *slot = Some(s);
+            }
+            app.flash(
+                Level::Info,
+                format!(
+                    "profile {}: logged in again; refreshing",
+                    target.profile_name
+                ),
+            );
+        }
+        Err(e) => app.flash(Level::Error, e),
+    }
+}
+
+/// `:fleet`: every other profile of the config file whose passwords come without a prompt
+/// (environment, `password_command`, the file, an access key); notes for those left out.
+fn fleet_of_config(
+    paths: &Paths,
+    current: &Resolved,
+    force_ro: bool,
+) -> Result<(Vec<fleet::FleetMember>, Vec<String>), String> {
+    let cfg = ConfigFile::load(&paths.config_file)?;
+    crate::config::profile::check_plaintext_passwords(&paths.config_file, &cfg)?;
+    let mut members = Vec::new();
+    let mut notes = Vec::new();
+    for (name, p) in &cfg.profiles {
+        if *name == current.profile_name {
+            continue;
+        }
+        let r = crate::config::profile::Resolver::new(name.clone())
+            .profile(p)
+            .resolve();
+        let mut r = match r {
+            Ok(r) => r,
+            Err(e) => {
+                notes.push(format!("profile {name}: {e}"));
+                continue;
+            }
+        };
+        r.read_only |= force_ro;
+        match profile_password(&r) {
+            Some(Ok((password, obshell_password))) => members.push(fleet::FleetMember {
+                resolved: r,
+                password,
+                obshell_password,
+            }),
+            Some(Err(e)) => notes.push(format!("profile {name}: {e}")),
+            None => notes.push(format!(
+                "profile {name} needs a typed password: start with obtui --all-profiles"
+            )),
+        }
+    }
+    Ok((members, notes))
 }
 
 #[cfg(test)]

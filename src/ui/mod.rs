@@ -199,6 +199,43 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         sep.clone(),
         Span::styled(s.url.clone(), t.muted()),
     ];
+    // The fleet view: every profile with its state instead of one profile's server.
+    let fleet = app.fleet_summary();
+    if !fleet.is_empty() {
+        left.truncate(2);
+        for (i, m) in fleet.iter().enumerate() {
+            if i > 0 {
+                left.push(Span::styled(" · ", t.muted()));
+            }
+            use crate::app::fleet::MemberState;
+            let style = match m.state {
+                MemberState::Fresh => Style::default().fg(t.ok),
+                MemberState::Loading => t.muted(),
+                MemberState::Stale => Style::default().fg(t.stale),
+                _ => Style::default().fg(t.error),
+            };
+            // The profile the keys act on (the selected row's) stands out.
+            let style = if m.active {
+                style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            } else {
+                style
+            };
+            let age = match (m.state, m.since) {
+                (MemberState::Fresh | MemberState::Loading, _) | (_, None) => String::new(),
+                (_, Some(since)) => format!(
+                    " {}",
+                    short_age(Duration::from_secs(
+                        Instant::now().saturating_duration_since(since).as_secs()
+                    ))
+                ),
+            };
+            let ro = if m.read_only { " RO" } else { "" };
+            left.push(Span::styled(
+                format!("{}{ro}: {}{age}", m.name, m.state.label()),
+                style,
+            ));
+        }
+    }
     let (badge, badge_color) = if s.read_only {
         (" RO ", t.badge_ro)
     } else {
@@ -253,7 +290,7 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let right_w: usize = right.iter().map(|s| s.width()).sum();
     let left_w: usize = left.iter().map(|s| s.width()).sum();
     let gap = (area.width as usize).saturating_sub(left_w + right_w);
-    if gap == 0 {
+    if gap == 0 && fleet.is_empty() {
         // Narrow: drop the URL first.
         left.truncate(5);
     }
@@ -353,7 +390,8 @@ fn draw_pane(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<Tab
 
 fn draw_table(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) -> Option<TableDrawn> {
     let theme = &app.theme;
-    let cols = crate::app::panes::columns(kind);
+    let cols = app.columns(kind);
+    let cols: &[crate::app::table::Column] = &cols;
     let pane = &app.panes[kind.index()];
     let total = pane.table.rows.len();
     let shown = pane.table.view.len();

@@ -62,7 +62,7 @@ fn part_section<T>(
 }
 
 pub fn summary_lines(data: &PaneData, parts: &Parts, row: &Row, t: &Theme) -> Vec<Line<'static>> {
-    let Ok(id) = row.id.parse::<i64>() else {
+    let Some(id) = crate::app::fleet::item_id(row) else {
         return vec![];
     };
     match data {

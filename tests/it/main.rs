@@ -18,6 +18,8 @@ mod drill_down;
 mod eta_live;
 mod faults_binary;
 mod faults_ui;
+mod fleet_tmux;
+mod fleet_view;
 mod fuzz_parsers;
 mod fuzz_wizard_fields;
 mod hints_help;

@@ -119,6 +119,10 @@ impl DagView {
         }
         let node_id = node.and_then(|i| g.nodes.get(i)).map(|n| n.id.clone());
         let mut lines = vec![format!("Task: {} (#{}) — {}", g.name, g.id, g.status)];
+        // Several profiles open: which one the write goes through.
+        if let Some(p) = &self.profile {
+            lines.insert(0, format!("Profile: {p}"));
+        }
         let unit = match g.backend {
             Backend::Ocp => "Subtask",
             Backend::Obshell => "Node",

@@ -165,6 +165,8 @@ pub struct DagView {
     pub clock: Option<Instant>,
     /// The zone the side panel shows times in (the app's).
     pub zone: obtui_api::time::ShownZone,
+    /// The profile the task belongs to, named in confirmations when several are open.
+    pub profile: Option<String>,
     /// `(now_ms / 1000, poll count)` → ETA, so a frame does not redo the estimate.
     eta_cache: Option<EtaAt>,
     polls: u64,
@@ -228,6 +230,7 @@ impl DagView {
             last_click: None,
             clock: None,
             zone: obtui_api::time::ShownZone::utc(),
+            profile: None,
             eta_cache: None,
             polls: 0,
             list_gutter: 0,

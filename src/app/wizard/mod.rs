@@ -86,6 +86,9 @@ const MAX_INPUT: usize = 512;
 /// What the app knows when it opens a wizard.
 #[derive(Debug, Clone, Default)]
 pub struct WizardContext {
+    /// The profile the write goes through, named in the title and the confirmation when
+    /// several are open (the fleet view).
+    pub profile: Option<String>,
     /// OCP's version (`/api/v2/info` buildVersion), which picks body shapes; `None` = assume ≤ 4.2.
     pub ocp_version: Option<String>,
     /// The cluster the wizard acts on (upgrade): OCP id and name.
@@ -481,6 +484,14 @@ impl Wizard {
     /// The server the write goes to, in words ("OCP at 10.0.0.1:8080", "the obshell agent
     /// at 10.0.0.2:2886").
     pub fn server(&self) -> String {
+        let server = self.server_only();
+        match &self.ctx.profile {
+            Some(p) => format!("{server} (profile {p})"),
+            None => server,
+        }
+    }
+
+    fn server_only(&self) -> String {
         match self.kind.backend() {
             obtui_task::Backend::Obshell => match self.ctx.agent.as_deref() {
                 Some(a) => format!("the obshell agent at {}", bare_address(a)),

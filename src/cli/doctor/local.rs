@@ -94,7 +94,7 @@ pub fn config_checks(
             );
         }
     }
-    if let Some(want) = &g.profile {
+    if let Some(want) = g.first_profile() {
         if !cfg.profiles.contains_key(want) {
             let known: Vec<&str> = cfg.profiles.keys().map(String::as_str).collect();
             emit(
@@ -131,7 +131,7 @@ pub fn config_checks(
     }
     // Theme and keys.
     let theme = g.theme.clone().or_else(|| {
-        cfg.select(g.profile.as_deref())
+        cfg.select(g.first_profile())
             .ok()
             .and_then(|(_, p)| p.theme)
     });
@@ -195,7 +195,7 @@ fn permissions(path: &std::path::Path, m: &std::fs::Metadata, cfg: &ConfigFile) 
 
 /// The server to check: the flags over the chosen profile, as obtui resolves them.
 pub fn resolve_target(cfg: &ConfigFile, g: &GlobalOpts) -> TargetChoice {
-    let (name, prof) = match cfg.select(g.profile.as_deref()) {
+    let (name, prof) = match cfg.select(g.first_profile()) {
         Ok(x) => x,
         Err(e) => return TargetChoice::NotResolved(e),
     };
