@@ -125,12 +125,12 @@ fn fleet_keeps_refreshing_when_one_profiles_server_dies() {
 
     west.kill();
     // West's rows stay, marked stale, and the header says since when; east still refreshes:
-    // with west stale for 3 s or more, the last refresh (east's) is at most a second old.
+    // with west stale for 3 s or more, the last refresh (east's) is under two seconds old (`<2s ago`).
     let s = t.wait_for("west stale for 3 s while east refreshes", T, |s| {
         let header = s.lines().next().unwrap_or("");
         header.contains("east: fresh")
             && secs_after(header, "west RO: stale").is_some_and(|n| n >= 3)
-            && (header.contains(" 0s ago") || header.contains(" 1s ago"))
+            && header.contains(" <2s ago")
     });
     assert!(s.contains("│west RO stale"), "{s}");
     assert!(s.contains("│east "), "{s}");
