@@ -1,6 +1,7 @@
 //! The OCP REST API v2 client: typed wire models, request bodies, the response envelope, and the
 //! client itself.
 
+pub mod alarm;
 pub mod client;
 pub mod envelope;
 pub mod models;
@@ -12,6 +13,7 @@ pub use client::{
     PageQuery, ServerFilter, TaskFilter, TenantFilter, MAX_PAGES, MAX_PAGE_SIZE,
 };
 pub use envelope::{EnvelopeMeta, RawResponse};
+pub use alarm::*;
 pub use models::*;
 pub use requests::*;
 pub use sign::AccessKey;
