@@ -235,7 +235,10 @@ impl ObshellClient {
 
     /// `POST /api/v1/alarm/alerts` with a filter (`{}`: every alert). An agent without a
     /// configured Alertmanager answers 500 `Config.NotFound`.
-    pub async fn alerts(&self, filter: &super::alarm::AlertFilter) -> Result<Vec<super::alarm::Alert>, ApiError> {
+    pub async fn alerts(
+        &self,
+        filter: &super::alarm::AlertFilter,
+    ) -> Result<Vec<super::alarm::Alert>, ApiError> {
         let body = serde_json::to_vec(filter).map_err(|e| RequestError::Body {
             what: "alert filter",
             cause: Cause::new(e),

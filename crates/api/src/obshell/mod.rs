@@ -10,6 +10,6 @@ pub mod crypto;
 pub mod models;
 pub mod time;
 
-pub use client::{AuthVersion, ObshellClient, ObshellConfig, PasswordKind};
 pub use alarm::*;
+pub use client::{AuthVersion, ObshellClient, ObshellConfig, PasswordKind};
 pub use models::*;

@@ -15,10 +15,10 @@ use crate::error::{Cause, RequestError, TransportKind};
 use crate::secret::Secret;
 use crate::ApiError;
 
+use super::alarm::*;
 use super::envelope::{
     decode_envelope, decode_plain, decode_required, decode_text, decode_void, RawResponse,
 };
-use super::alarm::*;
 use super::models::*;
 use super::requests::*;
 

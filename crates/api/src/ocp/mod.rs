@@ -8,12 +8,12 @@ pub mod models;
 pub mod requests;
 pub mod sign;
 
+pub use alarm::*;
 pub use client::{
     all_pages, each_page, ClusterFilter, HostFilter, OcpClient, OcpConfig, PackageFilter,
     PageQuery, ServerFilter, TaskFilter, TenantFilter, MAX_PAGES, MAX_PAGE_SIZE,
 };
 pub use envelope::{EnvelopeMeta, RawResponse};
-pub use alarm::*;
 pub use models::*;
 pub use requests::*;
 pub use sign::AccessKey;

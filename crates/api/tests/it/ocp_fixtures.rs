@@ -488,11 +488,18 @@ fn alarms_list() {
     assert_eq!(a.scope.as_deref(), Some("Host"));
     assert_eq!(a.app_type.as_deref(), Some("OCP"));
     assert_eq!(a.alarm_type.as_deref(), Some("no_enough_exporter"));
-    assert_eq!(a.target.as_deref(), Some("service=OCP:svr_ip=xxx.xxx.xxx.xxx"));
+    assert_eq!(
+        a.target.as_deref(),
+        Some("service=OCP:svr_ip=xxx.xxx.xxx.xxx")
+    );
     assert_eq!(a.active_at.as_deref(), Some("2020-12-03T01:44:04Z"));
     assert_eq!(a.updated_at.as_deref(), Some("2020-12-03T01:45:04Z"));
     assert_eq!(a.resolved_at, None);
-    assert!(a.description.as_deref().unwrap_or("").contains("6 exporter"));
+    assert!(a
+        .description
+        .as_deref()
+        .unwrap_or("")
+        .contains("6 exporter"));
     assert_eq!(a.label("alarm_level"), Some("Stopped"));
     assert_eq!(a.label("svr_ip"), Some("xxx.xxx.xxx.xxx"));
     // Six fraction digits in the same sample.
