@@ -197,6 +197,24 @@ impl SimState {
         alarms::apply_spec(&mut self.db(), spec, now).map_err(|e| e.message)
     }
 
+    /// The demo's one active alarm: the first cluster's clog disk is nearly full (Critical).
+    pub fn demo_alarm(&self) -> Result<serde_json::Value, String> {
+        let Some(name) = self.db().inv.clusters.first().map(|c| c.name.clone()) else {
+            return Err("no cluster to raise an alarm on".into());
+        };
+        self.raise_alarm(alarms::AlarmSpec {
+            level: Some(2),
+            summary: Some(format!("clog disk usage of cluster {name} is over 85%")),
+            description: Some(format!(
+                "The clog disk of cluster {name} is 87% full on every server of zone1 (threshold \
+                 85%). Free space or add disk before the cluster stops accepting writes."
+            )),
+            alarm_type: Some("ob_clog_disk_percent_over_threshold".into()),
+            cluster: Some(name),
+            ..Default::default()
+        })
+    }
+
     pub(crate) fn rate(&self) -> MutexGuard<'_, faults::RateWindow> {
         relock(&self.0.rate)
     }
