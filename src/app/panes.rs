@@ -241,8 +241,18 @@ impl PaneData {
                 .iter()
                 .map(tenant_row)
                 .collect(),
-            // Small lists whose stamps read against `now`: built again whole (below).
-            PaneData::Alarms(_) | PaneData::Events(_) => vec![],
+            PaneData::Alarms(a) => a
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(|x| alarm_row(x, now, zone))
+                .collect(),
+            PaneData::Events(e) => e
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(|x| event_row(x, now, zone))
+                .collect(),
         };
         let changes: Vec<(usize, Row)> = match (self, new) {
             (

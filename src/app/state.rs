@@ -2710,7 +2710,7 @@ impl App {
             MouseEventKind::Down(_) => {
                 // Row 1 holds the pane tabs: a click there switches panes.
                 if m.row == 1 {
-                    if let Some(k) = tab_at(m.column) {
+                    if let Some(k) = tab_at(m.column, self.size.0, self.current_pane()) {
                         self.goto_pane(k);
                         self.dirty = true;
                         return vec![];
@@ -2744,11 +2744,32 @@ impl App {
 }
 
 /// A detail view of `target`, its data still to come.
-/// Tab labels are drawn as ` 1 Clusters  2 Hosts …` from column 1; find which one was hit.
-pub fn tab_at(col: u16) -> Option<PaneKind> {
+/// The pane tabs as drawn from column 1, one space apart: ` 1 Clusters ` each, or on a
+/// terminal narrower than [`FULL_TABS_WIDTH`] the current pane's alone in full and the others
+/// by their number (` 6 `), so the breadcrumbs keep room.
+pub fn tab_labels(width: u16, current: PaneKind) -> Vec<(PaneKind, String)> {
+    PaneKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let label = if width >= FULL_TABS_WIDTH || *k == current {
+                format!(" {} {} ", i + 1, k.title())
+            } else {
+                format!(" {} ", i + 1)
+            };
+            (*k, label)
+        })
+        .collect()
+}
+
+/// The narrowest terminal that shows every pane tab by name.
+pub const FULL_TABS_WIDTH: u16 = 100;
+
+/// Which tab of [`tab_labels`] column `col` hits.
+pub fn tab_at(col: u16, width: u16, current: PaneKind) -> Option<PaneKind> {
     let mut x = 1u16;
-    for k in PaneKind::ALL {
-        let w = (k.title().chars().count() + 4) as u16;
+    for (k, label) in tab_labels(width, current) {
+        let w = label.chars().count() as u16;
         if col >= x && col < x + w {
             return Some(k);
         }

@@ -320,9 +320,8 @@ fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let cur = app.current_pane();
     let mut spans = vec![Span::raw(" ")];
-    for (i, k) in PaneKind::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, k.title());
-        let style = if *k == cur {
+    for (k, label) in crate::app::state::tab_labels(area.width, cur) {
+        let style = if k == cur {
             if t.mono {
                 Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
             } else {

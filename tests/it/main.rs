@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod alarms_pane;
 mod aksk_binary;
 mod cli_misc;
 mod common;

@@ -31,7 +31,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::envelope::{self, Fail, Reply};
-use super::ocp_routes::{parse_id, path1};
 use super::params::{contains_ci, in_list, Params};
 use super::{Db, SimState};
 
@@ -737,7 +736,11 @@ async fn list_alarms(State(st): State<SimState>, RawQuery(q): RawQuery) -> Reply
 }
 
 async fn get_alarm(State(st): State<SimState>, p: Result<Path<String>, PathRejection>) -> Reply {
-    let id = parse_id(&path1(p)?, "alarm id")?;
+    let Path(raw) = p.map_err(|e| Fail::bad(format!("bad path: {e}")))?;
+    let id = raw
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| Fail::bad(format!("alarm id must be an integer, got {raw:?}")))?;
     let db = st.db();
     let a = db
         .alarms
