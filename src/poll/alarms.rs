@@ -174,7 +174,7 @@ impl CountClock {
         }
     }
 
-    /// Forget the last count (a failed one is asked again next round).
+    /// Forget the last count: the next round asks again.
     pub fn reset(&self) {
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }

@@ -667,10 +667,9 @@ pub fn spawn_view_poller(b: Backends, tx: mpsc::Sender<Msg>) -> PollerHandle<Vie
                 };
                 let ((r, mut cost), count) = tokio::join!(view, count);
                 if let Some(c) = count {
+                    // A failed count waits its minute too (an agent without an Alertmanager
+                    // fails every time: once a minute, not every round).
                     cost.requests += 1;
-                    if c.is_err() {
-                        clock.reset();
-                    }
                     let _ = count_tx.send(Msg::AlarmCounts(c)).await;
                 }
                 (r, cost)
