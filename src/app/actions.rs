@@ -281,7 +281,7 @@ registry! {
     PaneTasks => "pane_tasks", Global, ["4"], "Tasks pane (:tasks FILTER filters it)" .cmd("tasks", &["ta"]);
     PaneTenants => "pane_tenants", Global, ["5"], "Tenants pane (:tenants FILTER filters it)" .cmd("tenants", &["tenant", "te"]);
     PaneAlarms => "pane_alarms", Global, ["6"], "Alarms pane: active alarms (:alarms FILTER filters it)" .cmd("alarms", &["alarm", "al"]);
-    PaneEvents => "pane_events", Global, ["7"], "Events pane: OCP's audit events (:events FILTER filters it; :events local for obtui's own log)" .cmd("events", &["event", "ev", "audit"]);
+    PaneEvents => "pane_events", Global, ["7"], "Events pane: OCP's audit events (:events FILTER filters it)" .cmd("events", &["event", "ev", "audit"]);
     GotoTask => "goto_task", Global, [], "Open a task's DAG: :task ID" .cmd("task", &[]);
     ErrorLog => "errors", Global, ["E"], "Error history" .cmd("errors", &[]);
     Refresh => "refresh", Global, ["ctrl-r", "f5"], "Refresh now" .cmd("refresh", &[]);

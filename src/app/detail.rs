@@ -77,7 +77,9 @@ pub fn items(data: &ViewData, folded: &BTreeSet<String>) -> Vec<DetailItem> {
         ViewData::AlarmDetail(a) => {
             use crate::model::alarm::AlarmTarget;
             match &a.target {
-                AlarmTarget::Cluster { name } => out.push(DetailItem::Cluster { name: name.clone() }),
+                AlarmTarget::Cluster { name } => {
+                    out.push(DetailItem::Cluster { name: name.clone() })
+                }
                 AlarmTarget::Tenant { cluster, tenant } => out.push(DetailItem::TenantNamed {
                     cluster: cluster.clone(),
                     tenant: tenant.clone(),

@@ -3,9 +3,9 @@
 
 use super::actions::Scope;
 use super::alarm_pane::{alarm_row, event_row};
-use crate::model::alarm::{Alarm, AuditEvent};
 use super::table::{Column, Row, TableState};
 use crate::config::theme::Tone;
+use crate::model::alarm::{Alarm, AuditEvent};
 use crate::model::inventory::{
     Cluster, ClusterStatus, Host, HostKind, HostStatus, ProxyCluster, ProxyStartMode, ProxyStatus,
     ServerStatus, ServiceKind, SubtaskSummary, TaskSummary, Tenant, TenantMode, TenantStatus,

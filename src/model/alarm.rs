@@ -76,9 +76,16 @@ impl fmt::Display for AlarmLevel {
 /// What an alarm is about, as far as obtui can open it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlarmTarget {
-    Cluster { name: String },
-    Tenant { cluster: String, tenant: String },
-    Host { ip: String },
+    Cluster {
+        name: String,
+    },
+    Tenant {
+        cluster: String,
+        tenant: String,
+    },
+    Host {
+        ip: String,
+    },
     /// OCP itself, a service, or nothing obtui has a screen for.
     Other,
 }
@@ -88,7 +95,9 @@ impl AlarmTarget {
     pub fn label(&self) -> Option<String> {
         match self {
             AlarmTarget::Cluster { name } => Some(format!("cluster {name}")),
-            AlarmTarget::Tenant { cluster, tenant } => Some(format!("tenant {tenant} of {cluster}")),
+            AlarmTarget::Tenant { cluster, tenant } => {
+                Some(format!("tenant {tenant} of {cluster}"))
+            }
             AlarmTarget::Host { ip } => Some(format!("host {ip}")),
             AlarmTarget::Other => None,
         }
@@ -156,7 +165,11 @@ impl AlarmCounts {
     }
 
     pub fn total(&self) -> u64 {
-        self.by_level.iter().map(|(_, n)| u64::from(*n)).sum::<u64>() + self.more
+        self.by_level
+            .iter()
+            .map(|(_, n)| u64::from(*n))
+            .sum::<u64>()
+            + self.more
     }
 
     /// `▲ 1 crit 2 warn` (`+N` when more are active than were read); empty with none.

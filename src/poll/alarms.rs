@@ -60,13 +60,7 @@ pub async fn ocp_alarms(c: &OcpClient) -> (Result<ViewData, ApiError>, u32) {
         }
     }
     conv::sort_alarms(&mut out);
-    (
-        Ok(ViewData::Alarms {
-            alarms: out,
-            total,
-        }),
-        requests,
-    )
+    (Ok(ViewData::Alarms { alarms: out, total }), requests)
 }
 
 /// The Alarms pane from an obshell agent: every alert it knows (one request).
@@ -128,8 +122,11 @@ pub fn events_not_on_obshell() -> ApiError {
 }
 
 /// The header's count: the first page of active alarms (OCP) or every alert (obshell).
-pub async fn count(b: &super::fetch::Backends) -> Option<Result<AlarmCounts, ApiError>> {
-    match (&b.ocp, &b.obshell) {
+pub async fn count(
+    ocp: Option<&OcpClient>,
+    obshell: Option<&ObshellClient>,
+) -> Option<Result<AlarmCounts, ApiError>> {
+    match (ocp, obshell) {
         (Some(c), _) => Some(
             c.list_alarms(&PageQuery::new(1, ALARM_PAGE), &active())
                 .await
@@ -192,7 +189,10 @@ mod tests {
         assert!(!c.due(&hosts), "not again within a minute");
         assert!(!c.due(&ViewJob::Pane(PaneKind::Alarms)));
         c.reset();
-        assert!(!c.due(&ViewJob::Pane(PaneKind::Alarms)), "the pane counts itself");
+        assert!(
+            !c.due(&ViewJob::Pane(PaneKind::Alarms)),
+            "the pane counts itself"
+        );
         assert!(!c.due(&hosts), "the pane's own round counted");
         c.reset();
         assert!(c.due(&hosts));

@@ -660,7 +660,7 @@ pub fn spawn_view_poller(b: Backends, tx: mpsc::Sender<Msg>) -> PollerHandle<Vie
             Box::pin(async move {
                 let count = async {
                     if clock.due(&job) {
-                        poll::alarms::count(&b).await
+                        poll::alarms::count(b.ocp.as_ref(), b.obshell.as_ref()).await
                     } else {
                         None
                     }

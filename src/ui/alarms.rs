@@ -48,17 +48,26 @@ fn when(ms: Option<i64>, now: i64, zone: &ShownZone) -> String {
 pub fn alarm_summary(a: &Alarm, t: &Theme, target_key: &str) -> Vec<Line<'static>> {
     let mut first = vec![label(t, "target"), Span::raw(target_cell(a))];
     if a.target != AlarmTarget::Other {
-        first.push(Span::styled(format!("  ({target_key} opens it)"), t.muted()));
+        first.push(Span::styled(
+            format!("  ({target_key} opens it)"),
+            t.muted(),
+        ));
     }
     vec![
         Line::from(first),
-        Line::from(vec![label(t, "description"), Span::raw(a.description.clone())]),
+        Line::from(vec![
+            label(t, "description"),
+            Span::raw(a.description.clone()),
+        ]),
     ]
 }
 
 /// The summary strip under the Events pane: the request's parameters and the task.
 pub fn event_summary(e: &AuditEvent, t: &Theme) -> Vec<Line<'static>> {
-    let mut second = vec![label(t, "execution"), Span::raw(format!("{}  ", o(&e.execution)))];
+    let mut second = vec![
+        label(t, "execution"),
+        Span::raw(format!("{}  ", o(&e.execution))),
+    ];
     if let Some(task) = e.task_id {
         second.push(label(t, "task"));
         second.push(Span::raw(format!("{task} (:task {task} opens its DAG)")));
@@ -146,7 +155,11 @@ pub fn event_detail(
     out.push(Line::from(vec![
         Span::styled(format!("  {:<14}", "result"), t.muted()),
         Span::styled(
-            format!("{} {}", crate::ui::glyph::tone_glyph(tone, ascii), o(&e.result)),
+            format!(
+                "{} {}",
+                crate::ui::glyph::tone_glyph(tone, ascii),
+                o(&e.result)
+            ),
             t.tone_style(tone),
         ),
     ]));

@@ -44,7 +44,10 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
 
 /// The selected item's line drawn reversed.
 fn mark_selected(lines: &mut [Line<'static>], items: &[usize], selected: Option<usize>) {
-    if let Some(line) = selected.and_then(|i| items.get(i)).and_then(|&l| lines.get_mut(l)) {
+    if let Some(line) = selected
+        .and_then(|i| items.get(i))
+        .and_then(|&l| lines.get_mut(l))
+    {
         *line = std::mem::take(line).patch_style(Modifier::REVERSED);
     }
 }

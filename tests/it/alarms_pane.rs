@@ -16,12 +16,9 @@ use crate::common;
 use common::rig::Driver;
 
 async fn start() -> SimHandle {
-    sim::start(
-        SocketAddr::from(([127, 0, 0, 1], 0)),
-        SimOptions::default(),
-    )
-    .await
-    .unwrap()
+    sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), SimOptions::default())
+        .await
+        .unwrap()
 }
 
 async fn fault(h: &SimHandle, body: Value) -> Value {
@@ -57,12 +54,18 @@ async fn the_header_counts_alarms_and_the_pane_lists_filters_and_opens_their_tar
     let h = start().await;
     h.state.demo_alarm().unwrap();
     let host = h.state.db().inv.hosts[0].ip.clone();
-    fault(&h, json!({"alarm": {"level": 1, "host": host, "summary": "host unreachable"}})).await;
+    fault(
+        &h,
+        json!({"alarm": {"level": 1, "host": host, "summary": "host unreachable"}}),
+    )
+    .await;
     fault(&h, json!({"alarm": {"level": 3, "cluster": "terran", "tenant": "sys", "summary": "sys tenant slow"}})).await;
 
     let mut r: Driver = common::rig::ocp_driver(h.url());
-    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded).await;
-    r.until("the alarm count", |a| a.alarm_counts.is_some()).await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.until("the alarm count", |a| a.alarm_counts.is_some())
+        .await;
     let screen = r.screen();
     assert!(
         header(&screen).contains("▲ 1 down 1 crit 1 warn"),
@@ -176,7 +179,10 @@ async fn the_header_counts_alarms_and_the_pane_lists_filters_and_opens_their_tar
     assert_eq!(r.app.pane(PaneKind::Tenants).table.filter, "sys");
 
     // Resolving one: the pane's next round lists two and the header counts two.
-    let id = r.app.pane(PaneKind::Alarms).table.rows[0].id.parse::<i64>().unwrap();
+    let id = r.app.pane(PaneKind::Alarms).table.rows[0]
+        .id
+        .parse::<i64>()
+        .unwrap();
     fault(&h, json!({"alarm": {"resolve": id}})).await;
     r.code(KeyCode::Char('6'));
     r.until("two alarms", |a| {
@@ -202,8 +208,10 @@ async fn no_alarm_no_count_and_the_events_pane_lists_the_accepted_writes() {
     assert_eq!(r.status(), 404);
 
     let mut r: Driver = common::rig::ocp_driver(h.url());
-    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded).await;
-    r.until("the alarm count", |a| a.alarm_counts.is_some()).await;
+    r.until("clusters", |a| a.pane(PaneKind::Clusters).loaded)
+        .await;
+    r.until("the alarm count", |a| a.alarm_counts.is_some())
+        .await;
     let screen = r.screen();
     assert!(!header(&screen).contains('▲'), "{screen}");
 
@@ -215,7 +223,10 @@ async fn no_alarm_no_count_and_the_events_pane_lists_the_accepted_writes() {
     assert_eq!(rows[0].cells[2], "RETRY_TASK");
     assert_eq!(rows[0].cells[4], "FAILED");
     let screen = r.screen();
-    assert!(screen.contains("7 Events") && screen.contains("RETRY_TASK"), "{screen}");
+    assert!(
+        screen.contains("7 Events") && screen.contains("RETRY_TASK"),
+        "{screen}"
+    );
 
     // :events FILTER filters it.
     r.code(KeyCode::Char(':'));

@@ -8,8 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod alarms_pane;
 mod aksk_binary;
+mod alarms_pane;
 mod cli_misc;
 mod common;
 mod dag_live;

@@ -13,7 +13,9 @@ fn ms(s: &Option<String>) -> Option<i64> {
 fn target_part<'a>(target: &'a str, key: &str) -> Option<&'a str> {
     target.split(':').find_map(|p| {
         let (k, v) = p.split_once('=')?;
-        (k.trim() == key).then_some(v.trim()).filter(|v| !v.is_empty())
+        (k.trim() == key)
+            .then_some(v.trim())
+            .filter(|v| !v.is_empty())
     })
 }
 
@@ -181,9 +183,10 @@ mod tests {
 
     #[test]
     fn the_documented_alarms_convert_with_their_host_target_and_times() {
-        let list: Vec<ocp::Alarm> =
-            serde_json::from_value(fixture("ocp/alarm-alarms-list.json")["data"]["contents"].clone())
-                .unwrap();
+        let list: Vec<ocp::Alarm> = serde_json::from_value(
+            fixture("ocp/alarm-alarms-list.json")["data"]["contents"].clone(),
+        )
+        .unwrap();
         let a = ocp_alarm(&list[0]);
         assert_eq!(a.level, AlarmLevel::Down);
         assert_eq!(a.status, "Active");
@@ -265,9 +268,10 @@ mod tests {
 
     #[test]
     fn the_documented_audit_events_convert() {
-        let list: Vec<ocp::AuditEvent> =
-            serde_json::from_value(fixture("ocp/audit-events-list.json")["data"]["contents"].clone())
-                .unwrap();
+        let list: Vec<ocp::AuditEvent> = serde_json::from_value(
+            fixture("ocp/audit-events-list.json")["data"]["contents"].clone(),
+        )
+        .unwrap();
         let e = audit_event(&list[0]);
         assert_eq!(e.operator.as_deref(), Some("admin"));
         assert_eq!(e.operation.as_deref(), Some("RESTART_OCP_AGENT"));
