@@ -29,6 +29,8 @@ pub enum Scope {
     Proxies,
     /// The tasks table only.
     Tasks,
+    /// The alarms table only.
+    Alarms,
     /// A detail view.
     Detail,
     /// The DAG view of a task (its log panel and full-screen log included).
@@ -70,13 +72,14 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 25] = [
+    pub const ALL: [Scope; 26] = [
         Scope::Always,
         Scope::Global,
         Scope::Table,
         Scope::Clusters,
         Scope::Proxies,
         Scope::Tasks,
+        Scope::Alarms,
         Scope::Detail,
         Scope::Dag,
         Scope::Log,
@@ -107,6 +110,7 @@ impl Scope {
             Scope::Clusters => "Clusters pane",
             Scope::Proxies => "OBProxy pane",
             Scope::Tasks => "Tasks pane",
+            Scope::Alarms => "Alarms pane",
             Scope::Detail => "Detail view",
             Scope::Dag => "Task DAG view",
             Scope::Log => "Task log (side panel and full screen)",
@@ -147,6 +151,7 @@ pub const SCOPE_SETS: &[&[Scope]] = &[
     &[Scope::Table, Scope::Global, Scope::Always],
     &[Scope::Proxies, Scope::Table, Scope::Global, Scope::Always],
     &[Scope::Tasks, Scope::Table, Scope::Global, Scope::Always],
+    &[Scope::Alarms, Scope::Table, Scope::Global, Scope::Always],
     &[Scope::Detail, Scope::Global, Scope::Always],
     &[Scope::Global, Scope::Always],
     &[Scope::Dag, Scope::Log, Scope::Global, Scope::Always],
@@ -275,6 +280,8 @@ registry! {
     PaneProxies => "pane_proxies", Global, ["3"], "OBProxy pane (:proxy NAME opens that OBProxy)" .cmd("proxies", &["proxy", "obproxy", "px"]);
     PaneTasks => "pane_tasks", Global, ["4"], "Tasks pane (:tasks FILTER filters it)" .cmd("tasks", &["ta"]);
     PaneTenants => "pane_tenants", Global, ["5"], "Tenants pane (:tenants FILTER filters it)" .cmd("tenants", &["tenant", "te"]);
+    PaneAlarms => "pane_alarms", Global, ["6"], "Alarms pane: active alarms (:alarms FILTER filters it)" .cmd("alarms", &["alarm", "al"]);
+    PaneEvents => "pane_events", Global, ["7"], "Events pane: OCP's audit events (:events FILTER filters it)" .cmd("events", &["event", "ev", "audit"]);
     GotoTask => "goto_task", Global, [], "Open a task's DAG: :task ID" .cmd("task", &[]);
     ErrorLog => "errors", Global, ["E"], "Error history" .cmd("errors", &[]);
     Refresh => "refresh", Global, ["ctrl-r", "f5"], "Refresh now" .cmd("refresh", &[]);
@@ -300,6 +307,7 @@ registry! {
     UpgradeCluster => "upgrade_cluster", Clusters, ["u"], "Upgrade cluster wizard (:upgrade NAME)" .danger() .sel() .hint() .cmd("upgrade", &[]) .short("upgrade");
     ScaleOut => "scale_out", Clusters, ["o"], "Scale out (obshell) wizard (:scale-out NAME)" .danger() .cmd("scale-out", &["scaleout"]) .short("scale out");
     TakeoverProxy => "takeover_proxy", Proxies, ["t"], "Take over OBProxy wizard" .danger() .hint() .cmd("proxy-takeover", &[]) .short("take over");
+    AlarmTarget => "alarm_target", Alarms, ["t"], "Go to the alarm's target (cluster / tenant / host)" .sel() .hint() .short("target");
     StatusFilter => "status_filter", Tasks, ["f"], "Cycle status filter (running / failed / all)" .hint() .short("status");
     DetailOpen => "detail_open", Detail, ["enter"], "Open the selected item (a zone folds)" .hint() .short("open");
     DetailCluster => "detail_cluster", Detail, ["c"], "Go to the cluster of this host / OBProxy";

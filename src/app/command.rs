@@ -31,7 +31,9 @@ pub fn arg_of(action: Action) -> Arg {
         Action::PaneHosts => Arg::Host,
         Action::PaneProxies => Arg::Proxy,
         Action::GotoTask => Arg::Task,
-        Action::PaneTasks | Action::PaneTenants => Arg::Filter,
+        Action::PaneTasks | Action::PaneTenants | Action::PaneAlarms | Action::PaneEvents => {
+            Arg::Filter
+        }
         Action::Profile => Arg::Profile,
         _ => Arg::None,
     }

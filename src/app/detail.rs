@@ -22,6 +22,8 @@ pub enum DetailItem {
     Cluster { name: String },
     /// A tenant of the cluster: Enter opens it.
     Tenant { cluster: i64, tenant: i64 },
+    /// A tenant known by its cluster's name and its own (an alarm's target): Enter opens it.
+    TenantNamed { cluster: String, tenant: String },
 }
 
 /// The servers listed under zone `zone` (the servers part when it came, else the zone's own).
@@ -70,6 +72,20 @@ pub fn items(data: &ViewData, folded: &BTreeSet<String>) -> Vec<DetailItem> {
             for t in d.tasks.iter().flatten() {
                 let (id, backend) = t.open_target();
                 out.push(DetailItem::Task { id, backend });
+            }
+        }
+        ViewData::AlarmDetail(a) => {
+            use crate::model::alarm::AlarmTarget;
+            match &a.target {
+                AlarmTarget::Cluster { name } => {
+                    out.push(DetailItem::Cluster { name: name.clone() })
+                }
+                AlarmTarget::Tenant { cluster, tenant } => out.push(DetailItem::TenantNamed {
+                    cluster: cluster.clone(),
+                    tenant: tenant.clone(),
+                }),
+                AlarmTarget::Host { ip } => out.push(DetailItem::Server { ip: ip.clone() }),
+                AlarmTarget::Other => {}
             }
         }
         ViewData::TenantDetail(d) => {

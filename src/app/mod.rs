@@ -5,6 +5,7 @@
 //! [`run`] carries out.
 
 pub mod actions;
+pub mod alarm_pane;
 pub mod command;
 #[cfg(test)]
 mod command_tests;

@@ -2,8 +2,10 @@
 //! summary strip and the detail view show.
 
 use super::actions::Scope;
+use super::alarm_pane::{alarm_row, event_row};
 use super::table::{Column, Row, TableState};
 use crate::config::theme::Tone;
+use crate::model::alarm::{Alarm, AuditEvent};
 use crate::model::inventory::{
     Cluster, ClusterStatus, Host, HostKind, HostStatus, ProxyCluster, ProxyStartMode, ProxyStatus,
     ServerStatus, ServiceKind, SubtaskSummary, TaskSummary, Tenant, TenantMode, TenantStatus,
@@ -81,6 +83,8 @@ pub fn scope(k: PaneKind) -> Scope {
         PaneKind::Proxies => Scope::Proxies,
         PaneKind::Tasks => Scope::Tasks,
         PaneKind::Tenants => Scope::Table,
+        PaneKind::Alarms => Scope::Alarms,
+        PaneKind::Events => Scope::Table,
     }
 }
 
@@ -91,6 +95,8 @@ pub fn columns(k: PaneKind) -> &'static [Column] {
         PaneKind::Proxies => PROXY_COLS,
         PaneKind::Tasks => TASK_COLS,
         PaneKind::Tenants => TENANT_COLS,
+        PaneKind::Alarms => super::alarm_pane::ALARM_COLS,
+        PaneKind::Events => super::alarm_pane::EVENT_COLS,
     }
 }
 
@@ -112,6 +118,8 @@ pub enum PaneData {
     Proxies(Vec<ProxyCluster>),
     Tasks(Vec<TaskSummary>),
     Tenants(Vec<Tenant>),
+    Alarms(Vec<Alarm>),
+    Events(Vec<AuditEvent>),
 }
 
 impl PaneData {
@@ -125,6 +133,8 @@ impl PaneData {
             PaneKind::Proxies => PaneData::Proxies(vec![]),
             PaneKind::Tasks => PaneData::Tasks(vec![]),
             PaneKind::Tenants => PaneData::Tenants(vec![]),
+            PaneKind::Alarms => PaneData::Alarms(vec![]),
+            PaneKind::Events => PaneData::Events(vec![]),
         }
     }
 
@@ -143,6 +153,8 @@ impl PaneData {
             (PaneKind::Proxies, ViewData::Proxies(p)) => PaneData::Proxies(p),
             (PaneKind::Tasks, ViewData::Tasks(t)) => PaneData::Tasks(t),
             (PaneKind::Tenants, ViewData::Tenants(t)) => PaneData::Tenants(t),
+            (PaneKind::Alarms, ViewData::Alarms { alarms, .. }) => PaneData::Alarms(alarms),
+            (PaneKind::Events, ViewData::Events(e)) => PaneData::Events(e),
             (PaneKind::Tasks, ViewData::TasksAndDags { mut tasks, dags }) => {
                 tasks.extend(dags.unwrap_or_default());
                 PaneData::Tasks(tasks)
@@ -162,6 +174,8 @@ impl PaneData {
             PaneData::Proxies(p) => p.iter().map(proxy_row).collect(),
             PaneData::Tasks(t) => t.iter().map(|x| task_row(x, now, zone)).collect(),
             PaneData::Tenants(t) => t.iter().map(tenant_row).collect(),
+            PaneData::Alarms(a) => a.iter().map(|x| alarm_row(x, now, zone)).collect(),
+            PaneData::Events(e) => e.iter().map(|x| event_row(x, now, zone)).collect(),
         }
     }
 
@@ -173,6 +187,8 @@ impl PaneData {
             PaneData::Proxies(p) => p.iter().map(|x| x.id).collect(),
             PaneData::Tasks(t) => t.iter().map(|x| x.id).collect(),
             PaneData::Tenants(t) => t.iter().map(|x| x.id).collect(),
+            PaneData::Alarms(a) => a.iter().map(|x| x.id).collect(),
+            PaneData::Events(e) => e.iter().map(|x| x.id).collect(),
         }
     }
 
@@ -225,6 +241,18 @@ impl PaneData {
                 .iter()
                 .map(tenant_row)
                 .collect(),
+            PaneData::Alarms(a) => a
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(|x| alarm_row(x, now, zone))
+                .collect(),
+            PaneData::Events(e) => e
+                .get(n..)
+                .unwrap_or_default()
+                .iter()
+                .map(|x| event_row(x, now, zone))
+                .collect(),
         };
         let changes: Vec<(usize, Row)> = match (self, new) {
             (
@@ -251,6 +279,12 @@ impl PaneData {
                 .collect(),
             (PaneData::Tenants(old), PaneData::Tenants(new)) => changed(old, new, |a, b| a != b)
                 .map(|(i, t)| (i, tenant_row(t)))
+                .collect(),
+            (PaneData::Alarms(old), PaneData::Alarms(new)) => changed(old, new, |a, b| a != b)
+                .map(|(i, a)| (i, alarm_row(a, now, zone)))
+                .collect(),
+            (PaneData::Events(old), PaneData::Events(new)) => changed(old, new, |a, b| a != b)
+                .map(|(i, e)| (i, event_row(e, now, zone)))
                 .collect(),
             (PaneData::Tasks(old), PaneData::Tasks(new)) => {
                 changed(old, new, |a, b| a != b || b.status == TaskState::Running)

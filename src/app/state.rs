@@ -9,6 +9,7 @@ use super::panes::{self, PaneData};
 use super::table::TableState;
 use super::wizard::{Wizard, WizardContext, WizardEffect};
 use crate::config::Theme;
+use crate::model::alarm::AlarmTarget;
 use crate::model::inventory::{TaskSource, TaskSummary};
 use crate::model::jobs::LogJob;
 use crate::model::jobs::TaskJob;
@@ -61,6 +62,10 @@ pub enum DetailTarget {
         cluster: i64,
         tenant: i64,
     },
+    /// An alarm (the Alarms pane's row id).
+    Alarm(i64),
+    /// One of OCP's audit events.
+    Event(i64),
 }
 
 /// A failed fetch, shown on the pane that is now stale.
@@ -250,6 +255,10 @@ pub struct App {
     /// The AccessKey id OCP requests are signed with (AK/SK); `None`: HTTP Basic with a
     /// password. The header says which; `:login` re-reads the key instead of asking a password.
     pub access_key_id: Option<String>,
+    /// Active alarms by level, for the header (`None` until first counted).
+    pub alarm_counts: Option<crate::model::alarm::AlarmCounts>,
+    /// The last count failed: the header marks the count it keeps as stale.
+    pub alarm_counts_stale: bool,
     /// The `:` commands run in this session, oldest first (Up / Down in command mode).
     pub command_history: Vec<String>,
     /// The live state of DAG views and details a `:` jump covered, restored when Esc comes
@@ -338,6 +347,8 @@ impl App {
             has_obshell: false,
             obshell_url: None,
             access_key_id: None,
+            alarm_counts: None,
+            alarm_counts_stale: false,
             command_history: Vec::new(),
             parked_dags: Vec::new(),
             parked_details: Vec::new(),
@@ -428,6 +439,8 @@ impl App {
                     cluster: *cluster,
                     tenant: *tenant,
                 },
+                DetailTarget::Alarm(id) => ViewJob::AlarmDetail(*id),
+                DetailTarget::Event(id) => ViewJob::EventDetail(*id),
             }),
             View::Errors | View::Dag(_) | View::Wizard | View::Raw => None,
         }
@@ -1022,6 +1035,8 @@ impl App {
                 View::Detail(DetailTarget::Tenant { tenant, .. }) => {
                     format!("tenant {}", self.row_name(PaneKind::Tenants, *tenant))
                 }
+                View::Detail(DetailTarget::Alarm(id)) => format!("alarm {id}"),
+                View::Detail(DetailTarget::Event(id)) => format!("event {id}"),
                 View::Dag(id) => format!("task {id}"),
                 View::Wizard => self
                     .wizard
@@ -1119,6 +1134,22 @@ impl App {
     // ----- poller messages -----
 
     /// The server label for the header: `OCP 4.2.2`, or `obshell … · OB …` for an agent alone.
+    /// The header's count of active alarms, polled beside the view (see `poll::alarms`). A
+    /// failed count keeps the last one, marked stale; the error goes to the history.
+    pub fn on_alarm_counts(&mut self, r: Result<crate::model::alarm::AlarmCounts, ApiError>) {
+        self.dirty = true;
+        match r {
+            Ok(c) => {
+                self.alarm_counts = Some(c);
+                self.alarm_counts_stale = false;
+            }
+            Err(e) => {
+                self.alarm_counts_stale = true;
+                self.on_api_error("alarm count", &e);
+            }
+        }
+    }
+
     pub fn on_info(&mut self, r: Result<String, ApiError>) {
         match r {
             Ok(label) => {
@@ -1144,6 +1175,11 @@ impl App {
         self.dirty = true;
         match (job, result) {
             (ViewJob::Pane(kind), Ok(mut data)) => {
+                if let ViewData::Alarms { alarms, total } = &data {
+                    // The pane's own list is the header's count (no second request).
+                    self.alarm_counts = Some(crate::model::alarm::AlarmCounts::of(alarms, *total));
+                    self.alarm_counts_stale = false;
+                }
                 let parts = self.keep_good_parts_of_pane(kind, &mut data);
                 match &mut data {
                     ViewData::Tasks(t) => {
@@ -1730,6 +1766,9 @@ impl App {
             Action::PaneProxies => self.goto_pane(PaneKind::Proxies),
             Action::PaneTasks => self.goto_pane(PaneKind::Tasks),
             Action::PaneTenants => self.goto_pane(PaneKind::Tenants),
+            Action::PaneAlarms => self.goto_pane(PaneKind::Alarms),
+            Action::PaneEvents => self.goto_pane(PaneKind::Events),
+            Action::AlarmTarget => return self.goto_alarm_target(),
             Action::ErrorLog => {
                 if self.view() != &View::Errors {
                     self.stack.push(View::Errors);
@@ -1961,6 +2000,8 @@ impl App {
             Action::PaneProxies => Some(PaneKind::Proxies),
             Action::PaneTasks => Some(PaneKind::Tasks),
             Action::PaneTenants => Some(PaneKind::Tenants),
+            Action::PaneAlarms => Some(PaneKind::Alarms),
+            Action::PaneEvents => Some(PaneKind::Events),
             _ => None,
         };
         if arg.is_empty() {
@@ -2127,7 +2168,7 @@ impl App {
                             .map(|t| t.open_target().0),
                     );
                 }
-                PaneData::Tenants(_) => {}
+                PaneData::Tenants(_) | PaneData::Alarms(_) | PaneData::Events(_) => {}
             }
         }
         n
@@ -2144,7 +2185,10 @@ impl App {
                 .find(|h| h.ip.as_deref().or(h.hostname.as_deref()) == Some(name))
                 .map(|h| h.id),
             PaneData::Proxies(px) => px.iter().find(|p| p.name == name).map(|p| p.id),
-            PaneData::Tasks(_) | PaneData::Tenants(_) => None,
+            PaneData::Tasks(_)
+            | PaneData::Tenants(_)
+            | PaneData::Alarms(_)
+            | PaneData::Events(_) => None,
         }
     }
 
@@ -2328,6 +2372,13 @@ impl App {
             return;
         };
         let Some(item) = det.selected.and_then(|i| det.items().get(i).cloned()) else {
+            // An alarm's detail has one thing to open: its target, selected or not.
+            if let (View::Detail(DetailTarget::Alarm(_)), Some(t)) =
+                (self.view(), self.selected_alarm_target())
+            {
+                let _ = self.open_alarm_target(t);
+                return;
+            }
             self.flash(
                 Level::Info,
                 "select a zone, server, task or cluster with j / k first",
@@ -2348,6 +2399,88 @@ impl App {
             DetailItem::Cluster { name } => self.open_cluster_by_name(&name),
             DetailItem::Tenant { cluster, tenant } => {
                 self.push_detail(DetailTarget::Tenant { cluster, tenant })
+            }
+            DetailItem::TenantNamed { cluster, tenant } => {
+                let _ = self.open_alarm_target(AlarmTarget::Tenant { cluster, tenant });
+            }
+        }
+    }
+
+    /// The target of the alarm selected in the Alarms pane, or of the alarm detail on screen.
+    fn selected_alarm_target(&self) -> Option<AlarmTarget> {
+        let id = match self.view() {
+            View::Pane(PaneKind::Alarms) => self
+                .pane(PaneKind::Alarms)
+                .table
+                .selected_row()?
+                .id
+                .parse::<i64>()
+                .ok()?,
+            View::Detail(DetailTarget::Alarm(id)) => {
+                if let Some(ViewData::AlarmDetail(a)) =
+                    self.detail.as_ref().and_then(|d| d.data.as_ref())
+                {
+                    return Some(a.target.clone());
+                }
+                *id
+            }
+            _ => return None,
+        };
+        match &self.pane(PaneKind::Alarms).data {
+            PaneData::Alarms(a) => super::alarm_pane::target_of(a, id),
+            _ => None,
+        }
+    }
+
+    /// `t` on an alarm: open what it is about.
+    fn goto_alarm_target(&mut self) -> Vec<Effect> {
+        match self.selected_alarm_target() {
+            Some(t) => self.open_alarm_target(t),
+            None => {
+                self.flash(Level::Info, "select an alarm first");
+                vec![]
+            }
+        }
+    }
+
+    /// Open an alarm's target through the `:` jumps (`:cluster NAME`, `:host IP`: the list
+    /// loads first when it is not known yet, and Esc comes back here); a tenant opens its
+    /// detail when the Tenants pane knows it, else that pane filtered to its name.
+    fn open_alarm_target(&mut self, t: AlarmTarget) -> Vec<Effect> {
+        match t {
+            AlarmTarget::Cluster { name } => self.run_command_line(&format!("cluster {name}")),
+            AlarmTarget::Host { ip } => self.run_command_line(&format!("host {ip}")),
+            AlarmTarget::Tenant { cluster, tenant } => {
+                let known = match &self.pane(PaneKind::Tenants).data {
+                    PaneData::Tenants(list) => list
+                        .iter()
+                        .find(|x| x.name == tenant && x.cluster_name.as_deref() == Some(&cluster))
+                        .and_then(|x| x.cluster_id.map(|c| (c, x.id))),
+                    _ => None,
+                };
+                match known {
+                    Some((c, id)) => {
+                        let target = DetailTarget::Tenant {
+                            cluster: c,
+                            tenant: id,
+                        };
+                        self.jump(vec![View::Detail(target.clone())]);
+                        self.detail = Some(DetailState::new(target));
+                    }
+                    None => {
+                        self.jump(vec![View::Pane(PaneKind::Tenants)]);
+                        self.pane_mut(PaneKind::Tenants).table.set_filter(&tenant);
+                        self.flash(
+                            Level::Info,
+                            format!("tenants: filtered to {tenant} (of {cluster}; ⏎ opens it)"),
+                        );
+                    }
+                }
+                vec![]
+            }
+            AlarmTarget::Other => {
+                self.flash(Level::Info, "this alarm names nothing obtui can open");
+                vec![]
             }
         }
     }
@@ -2469,6 +2602,8 @@ impl App {
                     PaneKind::Clusters => RawTarget::Cluster(id),
                     PaneKind::Hosts => RawTarget::Host(id),
                     PaneKind::Proxies => RawTarget::Proxy(id),
+                    // No raw view for alarms and audit events (not fetched one by one).
+                    PaneKind::Alarms | PaneKind::Events => return None,
                     PaneKind::Tenants => {
                         let (cluster, tenant) = self.tenant_target(id)?;
                         RawTarget::Tenant { cluster, tenant }
@@ -2502,7 +2637,8 @@ impl App {
                     super::detail::DetailItem::Tenant { cluster, tenant } => {
                         Some(RawTarget::Tenant { cluster, tenant })
                     }
-                    super::detail::DetailItem::Zone { .. } => None,
+                    super::detail::DetailItem::Zone { .. }
+                    | super::detail::DetailItem::TenantNamed { .. } => None,
                 });
                 Some(of_item.unwrap_or(match t {
                     DetailTarget::Cluster(id) => RawTarget::Cluster(*id),
@@ -2512,6 +2648,7 @@ impl App {
                         cluster: *cluster,
                         tenant: *tenant,
                     },
+                    DetailTarget::Alarm(_) | DetailTarget::Event(_) => return None,
                 }))
             }
             _ => None,
@@ -2603,6 +2740,8 @@ impl App {
             PaneKind::Clusters => DetailTarget::Cluster(id),
             PaneKind::Hosts => DetailTarget::Host(id),
             PaneKind::Proxies => DetailTarget::Proxy(id),
+            PaneKind::Alarms => DetailTarget::Alarm(id),
+            PaneKind::Events => DetailTarget::Event(id),
             PaneKind::Tenants => {
                 let Some((cluster, tenant)) = self.tenant_target(id) else {
                     self.flash(Level::Warn, "this tenant's cluster is not known");
@@ -2662,7 +2801,7 @@ impl App {
             MouseEventKind::Down(_) => {
                 // Row 1 holds the pane tabs: a click there switches panes.
                 if m.row == 1 {
-                    if let Some(k) = tab_at(m.column) {
+                    if let Some(k) = tab_at(m.column, self.size.0, self.current_pane()) {
                         self.goto_pane(k);
                         self.dirty = true;
                         return vec![];
@@ -2696,11 +2835,32 @@ impl App {
 }
 
 /// A detail view of `target`, its data still to come.
-/// Tab labels are drawn as ` 1 Clusters  2 Hosts …` from column 1; find which one was hit.
-pub fn tab_at(col: u16) -> Option<PaneKind> {
+/// The pane tabs as drawn from column 1, one space apart: ` 1 Clusters ` each, or on a
+/// terminal narrower than [`FULL_TABS_WIDTH`] the current pane's alone in full and the others
+/// by their number (` 6 `), so the breadcrumbs keep room.
+pub fn tab_labels(width: u16, current: PaneKind) -> Vec<(PaneKind, String)> {
+    PaneKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let label = if width >= FULL_TABS_WIDTH || *k == current {
+                format!(" {} {} ", i + 1, k.title())
+            } else {
+                format!(" {} ", i + 1)
+            };
+            (*k, label)
+        })
+        .collect()
+}
+
+/// The narrowest terminal that shows every pane tab by name.
+pub const FULL_TABS_WIDTH: u16 = 100;
+
+/// Which tab of [`tab_labels`] column `col` hits.
+pub fn tab_at(col: u16, width: u16, current: PaneKind) -> Option<PaneKind> {
     let mut x = 1u16;
-    for k in PaneKind::ALL {
-        let w = (k.title().chars().count() + 4) as u16;
+    for (k, label) in tab_labels(width, current) {
+        let w = label.chars().count() as u16;
         if col >= x && col < x + w {
             return Some(k);
         }
@@ -2734,7 +2894,9 @@ fn detail_matches(t: &DetailTarget, job: &ViewJob) -> bool {
         (t, job),
         (DetailTarget::Cluster(a), ViewJob::ClusterDetail(b))
             | (DetailTarget::Host(a), ViewJob::HostDetail(b))
-            | (DetailTarget::Proxy(a), ViewJob::ProxyDetail(b)) if a == b
+            | (DetailTarget::Proxy(a), ViewJob::ProxyDetail(b))
+            | (DetailTarget::Alarm(a), ViewJob::AlarmDetail(b))
+            | (DetailTarget::Event(a), ViewJob::EventDetail(b)) if a == b
     ) || matches!(
         (t, job),
         (DetailTarget::Tenant { cluster: a, tenant: b }, ViewJob::TenantDetail { cluster: c, tenant: d })

@@ -429,6 +429,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let result = rt.block_on(async move {
                 let handle =
                     obtui_sim::start(SocketAddr::from(([127, 0, 0, 1], 0)), opts.clone()).await?;
+                // The demo starts with one active alarm (the header counts it, `:alarms` lists it).
+                if let Err(e) = handle.state.demo_alarm() {
+                    tracing::warn!("no demo alarm: {e}");
+                }
                 // obshell agents on their own ports, so the scale-out wizard has SINGLE agents
                 // to add; the help overlay lists them.
                 // Started in the background: their keys take a moment, the first frame must not wait.

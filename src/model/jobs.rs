@@ -16,6 +16,10 @@ pub enum ViewJob {
         cluster: i64,
         tenant: i64,
     },
+    /// One alarm, by id (an obshell alert by its fingerprint's number).
+    AlarmDetail(i64),
+    /// One audit event, by id (found among the newest).
+    EventDetail(i64),
 }
 
 /// What the task poller should fetch: the task on screen in the DAG view.

@@ -2,6 +2,7 @@
 //! pollers bring back (snapshots), which pane is which, and what a wizard asks the network to
 //! do. Both `poll` and `app` import it; it imports neither.
 
+pub mod alarm;
 pub mod fmt;
 pub mod inventory;
 pub mod jobs;

@@ -7,15 +7,19 @@ pub enum PaneKind {
     Proxies,
     Tasks,
     Tenants,
+    Alarms,
+    Events,
 }
 
 impl PaneKind {
-    pub const ALL: [PaneKind; 5] = [
+    pub const ALL: [PaneKind; 7] = [
         PaneKind::Clusters,
         PaneKind::Hosts,
         PaneKind::Proxies,
         PaneKind::Tasks,
         PaneKind::Tenants,
+        PaneKind::Alarms,
+        PaneKind::Events,
     ];
 
     pub fn index(self) -> usize {
@@ -29,6 +33,8 @@ impl PaneKind {
             PaneKind::Proxies => "OBProxy",
             PaneKind::Tasks => "Tasks",
             PaneKind::Tenants => "Tenants",
+            PaneKind::Alarms => "Alarms",
+            PaneKind::Events => "Events",
         }
     }
 }

@@ -74,6 +74,15 @@ pub enum ViewData {
     Tasks(Vec<TaskSummary>),
     /// Every tenant of every cluster.
     Tenants(Vec<Tenant>),
+    /// The active alarms (worst first), and how many the server has in all.
+    Alarms {
+        alarms: Vec<crate::model::alarm::Alarm>,
+        total: Option<u64>,
+    },
+    /// OCP's newest audit events.
+    Events(Vec<crate::model::alarm::AuditEvent>),
+    AlarmDetail(Box<crate::model::alarm::Alarm>),
+    EventDetail(Box<crate::model::alarm::AuditEvent>),
     /// OCP's tasks and an obshell agent's DAGs (a second request), for one Tasks pane.
     TasksAndDags {
         tasks: Vec<TaskSummary>,

@@ -57,8 +57,9 @@ pub fn fetch_view(
                 let requests = match job {
                     ViewJob::Pane(PaneKind::Clusters | PaneKind::Hosts) => 2,
                     // Answered without asking the agent.
-                    ViewJob::Pane(PaneKind::Tenants)
+                    ViewJob::Pane(PaneKind::Tenants | PaneKind::Events)
                     | ViewJob::TenantDetail { .. }
+                    | ViewJob::EventDetail(_)
                     | ViewJob::ProxyDetail(_) => 0,
                     _ => 1,
                 };
@@ -141,6 +142,11 @@ async fn fetch_view_obshell(
         ViewJob::ProxyDetail(_) => Err(ApiError::Request(
             "an obshell agent has no OBProxy clusters".into(),
         )),
+        ViewJob::Pane(PaneKind::Alarms) => super::alarms::obshell_alarms(&o).await,
+        ViewJob::AlarmDetail(id) => super::alarms::obshell_alarm_detail(&o, id).await,
+        ViewJob::Pane(PaneKind::Events) | ViewJob::EventDetail(_) => {
+            Err(super::alarms::events_not_on_obshell())
+        }
     }
 }
 
@@ -400,6 +406,13 @@ async fn fetch_view_ocp(
         ViewJob::TenantDetail { cluster, tenant } => {
             (fetch_tenant_detail(&c, cluster, tenant).await, one)
         }
+        ViewJob::Pane(PaneKind::Alarms) => {
+            let (r, n) = super::alarms::ocp_alarms(&c).await;
+            (r, Cost { requests: n })
+        }
+        ViewJob::AlarmDetail(id) => (super::alarms::ocp_alarm_detail(&c, id).await, one),
+        ViewJob::Pane(PaneKind::Events) => (super::alarms::ocp_events(&c).await, one),
+        ViewJob::EventDetail(id) => (super::alarms::ocp_event_detail(&c, id).await, one),
         ViewJob::ProxyDetail(id) => (
             c.get_obproxy_cluster(id)
                 .await

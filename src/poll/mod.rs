@@ -11,6 +11,7 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
+pub mod alarms;
 pub mod convert;
 pub mod fetch;
 pub mod obshell;

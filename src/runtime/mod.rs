@@ -52,6 +52,8 @@ pub enum Msg {
         crate::app::wizard::TaskLookup,
     ),
     WizardFound(crate::app::wizard::LookupReport),
+    /// The header's count of active alarms (see `poll::alarms`).
+    AlarmCounts(Result<crate::model::alarm::AlarmCounts, ApiError>),
     /// New lines about this run for the help overlay.
     Notes(Vec<String>),
     /// One object's JSON for the raw view (and how it was obtained, when not its own answer).
@@ -708,8 +710,32 @@ pub fn spawn_view_poller(b: Backends, tx: mpsc::Sender<Msg>) -> PollerHandle<Vie
     let progress: fetch::ProgressSink = std::sync::Arc::new(move |p| {
         let _ = progress_tx.try_send(Msg::ViewProgress(p));
     });
+    // The header's alarm count rides on the rounds (one request a minute at most, counted in
+    // the round's cost).
+    let clock = poll::alarms::CountClock::default();
+    let count_tx = tx.clone();
     poll::spawn_adaptive(
-        move |job, round| fetch::fetch_view(b.clone(), job, round, progress.clone()),
+        move |job, round| {
+            let view = fetch::fetch_view(b.clone(), job.clone(), round, progress.clone());
+            let (b, clock, count_tx) = (b.clone(), clock.clone(), count_tx.clone());
+            Box::pin(async move {
+                let count = async {
+                    if clock.due(&job) {
+                        poll::alarms::count(b.ocp.as_ref(), b.obshell.as_ref()).await
+                    } else {
+                        None
+                    }
+                };
+                let ((r, mut cost), count) = tokio::join!(view, count);
+                if let Some(c) = count {
+                    // A failed count waits its minute too (an agent without an Alertmanager
+                    // fails every time: once a minute, not every round).
+                    cost.requests += 1;
+                    let _ = count_tx.send(Msg::AlarmCounts(c)).await;
+                }
+                (r, cost)
+            }) as poll::BoxFut<_>
+        },
         Msg::View,
         tx,
         poll::Policy::DEFAULT,
@@ -742,6 +768,7 @@ pub fn deliver(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::ViewProgress(p) => app.on_view_progress(p),
         Msg::Info(r) => app.on_info(r),
+        Msg::AlarmCounts(r) => app.on_alarm_counts(r),
         Msg::Notes(lines) => app.on_notes(lines),
         Msg::Raw(t, r) => app.on_raw(t, r),
         Msg::Task(o) => app.on_task(o.job, o.result, o.at),

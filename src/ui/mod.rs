@@ -1,6 +1,7 @@
 //! Drawing: one function per part of the screen. Every colour comes from the theme; nothing
 //! here mutates app state except the scroll window and the geometry the mouse needs.
 
+pub mod alarms;
 pub mod backend;
 pub mod glyph;
 pub mod panes;
@@ -187,22 +188,24 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
         Style::default().fg(t.accent).add_modifier(Modifier::BOLD)
     };
     let sep = Span::styled(" │ ", t.muted());
-    let mut left = vec![
-        Span::styled(
-            " obtui",
-            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
-        ),
+    let alarms = alarm_spans(app);
+    let mut left = vec![Span::styled(
+        " obtui",
+        Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+    )];
+    left.extend(alarms.iter().cloned());
+    left.extend([
         sep.clone(),
         Span::styled(format!("profile: {}", s.profile), profile_style),
         sep.clone(),
         Span::styled(version, Style::default().fg(t.header_fg)),
         sep.clone(),
         Span::styled(s.url.clone(), t.muted()),
-    ];
+    ]);
     // The fleet view: every profile with its state instead of one profile's server.
     let fleet = app.fleet_summary();
     if !fleet.is_empty() {
-        left.truncate(2);
+        left.truncate(2 + alarms.len());
         for (i, m) in fleet.iter().enumerate() {
             if i > 0 {
                 left.push(Span::styled(" · ", t.muted()));
@@ -291,8 +294,8 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     let left_w: usize = left.iter().map(|s| s.width()).sum();
     let gap = (area.width as usize).saturating_sub(left_w + right_w);
     if gap == 0 && fleet.is_empty() {
-        // Narrow: drop the URL first.
-        left.truncate(5);
+        // Narrow: drop the URL first (the alarm count stays).
+        left.truncate(5 + alarms.len());
     }
     let left_w: usize = left.iter().map(|s| s.width()).sum();
     // Still too wide: the zone by its offset alone, then without the refresh interval —
@@ -331,13 +334,37 @@ fn draw_header(f: &mut Frame, app: &App, area: Rect) {
     );
 }
 
+/// The header's count of active alarms by level (`▲ 1 crit 2 warn`), right after the name:
+/// the first thing an operator sees. Red when any is down or critical, in the warning colour
+/// otherwise; `stale` when the last count failed; nothing when there are none.
+fn alarm_spans(app: &App) -> Vec<Span<'static>> {
+    let t = &app.theme;
+    let Some(c) = app.alarm_counts.as_ref() else {
+        return vec![];
+    };
+    let label = c.label(app.settings.ascii);
+    if label.is_empty() {
+        return vec![];
+    }
+    let colour = if c.any_severe() { t.error } else { t.warn };
+    let style = if t.mono {
+        Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+    } else {
+        Style::default().fg(colour).add_modifier(Modifier::BOLD)
+    };
+    let mut out = vec![Span::raw(" "), Span::styled(format!(" {label} "), style)];
+    if app.alarm_counts_stale {
+        out.push(Span::styled(" stale", Style::default().fg(t.stale)));
+    }
+    out
+}
+
 fn draw_tabs(f: &mut Frame, app: &App, area: Rect) {
     let t = &app.theme;
     let cur = app.current_pane();
     let mut spans = vec![Span::raw(" ")];
-    for (i, k) in PaneKind::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, k.title());
-        let style = if *k == cur {
+    for (k, label) in crate::app::state::tab_labels(area.width, cur) {
+        let style = if k == cur {
             if t.mono {
                 Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
             } else {

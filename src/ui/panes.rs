@@ -222,6 +222,16 @@ pub fn summary_lines(data: &PaneData, parts: &Parts, row: &Row, t: &Theme) -> Ve
             }
             lines
         }
+        PaneData::Alarms(a) => a
+            .iter()
+            .find(|x| x.id == id)
+            .map(|a| crate::ui::alarms::alarm_summary(a, t, "t"))
+            .unwrap_or_default(),
+        PaneData::Events(e) => e
+            .iter()
+            .find(|x| x.id == id)
+            .map(|e| crate::ui::alarms::event_summary(e, t))
+            .unwrap_or_default(),
         PaneData::Tenants(tenants) => {
             let Some(te) = tenants.iter().find(|x| x.id == id) else {
                 return vec![];

@@ -22,9 +22,17 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
             " summary — ⏎ for detail ",
             t.muted(),
         )));
-    let lines = match pane.table.selected_row() {
-        Some(row) => crate::ui::panes::summary_lines(&pane.data, &pane.parts, row, t),
-        None => vec![Line::styled("no selection", t.muted())],
+    let lines = match (pane.table.selected_row(), &pane.data) {
+        // The key that opens an alarm's target, as the keymap binds it.
+        (Some(row), crate::app::panes::PaneData::Alarms(a)) => {
+            let key = app.keymap.label(crate::app::actions::Action::AlarmTarget);
+            a.iter()
+                .find(|x| x.id.to_string() == row.id)
+                .map(|a| crate::ui::alarms::alarm_summary(a, t, &key))
+                .unwrap_or_default()
+        }
+        (Some(row), _) => crate::ui::panes::summary_lines(&pane.data, &pane.parts, row, t),
+        (None, _) => vec![Line::styled("no selection", t.muted())],
     };
     f.render_widget(
         Paragraph::new(lines)
@@ -34,13 +42,39 @@ pub fn draw_summary(f: &mut Frame, app: &App, kind: PaneKind, area: Rect) {
     );
 }
 
+/// The selected item's line drawn reversed.
+fn mark_selected(lines: &mut [Line<'static>], items: &[usize], selected: Option<usize>) {
+    if let Some(line) = selected
+        .and_then(|i| items.get(i))
+        .and_then(|&l| lines.get_mut(l))
+    {
+        *line = std::mem::take(line).patch_style(Modifier::REVERSED);
+    }
+}
+
 /// Returns the most the detail can scroll (its last line at the bottom).
 /// Draws the detail view; returns the most it can scroll and the scroll it drew at (moved to
 /// bring a newly selected item into view).
 pub fn draw_detail(f: &mut Frame, app: &App, area: Rect) -> (u16, u16) {
     let Some(d) = &app.detail else { return (0, 0) };
     let t = &app.theme;
+    let now = app.frozen_now.unwrap_or_else(panes::now_ms);
     let (lines, items) = match &d.data {
+        Some(crate::model::view::ViewData::AlarmDetail(a)) => {
+            let (mut lines, items) = crate::ui::alarms::alarm_detail(
+                a,
+                t,
+                app.settings.ascii,
+                now,
+                &app.zone,
+                area.width as usize,
+            );
+            mark_selected(&mut lines, &items, d.selected);
+            (lines, items)
+        }
+        Some(crate::model::view::ViewData::EventDetail(e)) => {
+            crate::ui::alarms::event_detail(e, t, app.settings.ascii, now, &app.zone)
+        }
         Some(data) => crate::ui::panes::detail_lines(
             data,
             &d.parts,

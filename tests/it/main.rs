@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod aksk_binary;
+mod alarms_pane;
 mod cli_misc;
 mod common;
 mod dag_live;

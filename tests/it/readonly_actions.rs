@@ -212,6 +212,8 @@ fn scenarios() -> Vec<Scenario> {
             PaneKind::Proxies => obtui::app::actions::Action::PaneProxies,
             PaneKind::Tasks => obtui::app::actions::Action::PaneTasks,
             PaneKind::Tenants => obtui::app::actions::Action::PaneTenants,
+            PaneKind::Alarms => obtui::app::actions::Action::PaneAlarms,
+            PaneKind::Events => obtui::app::actions::Action::PaneEvents,
         };
         app.perform(a);
     }
@@ -236,6 +238,14 @@ fn scenarios() -> Vec<Scenario> {
         Scenario {
             name: "tenants",
             setup: |a| pane(a, PaneKind::Tenants),
+        },
+        Scenario {
+            name: "alarms",
+            setup: |a| pane(a, PaneKind::Alarms),
+        },
+        Scenario {
+            name: "events",
+            setup: |a| pane(a, PaneKind::Events),
         },
         Scenario {
             name: "cluster detail",

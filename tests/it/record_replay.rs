@@ -58,6 +58,8 @@ async fn panes(client: OcpClient) -> Vec<String> {
             PaneKind::Proxies => obtui::app::actions::Action::PaneProxies,
             PaneKind::Tasks => obtui::app::actions::Action::PaneTasks,
             PaneKind::Tenants => obtui::app::actions::Action::PaneTenants,
+            PaneKind::Alarms => obtui::app::actions::Action::PaneAlarms,
+            PaneKind::Events => obtui::app::actions::Action::PaneEvents,
         });
         let mut term = Terminal::new(TestBackend::new(160, 30)).unwrap();
         term.draw(|f| {

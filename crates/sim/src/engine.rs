@@ -706,11 +706,29 @@ pub fn advance(db: &mut Db, now: i64) {
     let mut ended = Vec::new();
     for task in db.tasks.list.iter_mut() {
         if let Some(o) = advance_task(task, now, speed, &db.fail_names) {
-            ended.push((task.kind.clone(), o));
+            ended.push((task.kind.clone(), o, ended_task(task)));
         }
     }
-    for (kind, outcome) in ended {
+    for (kind, outcome, t) in ended {
         land(db, &kind, outcome, now);
+        alarm_on_end(db, &t, outcome, now);
+    }
+}
+
+fn ended_task(t: &Task) -> crate::alarms::EndedTask {
+    crate::alarms::EndedTask {
+        id: t.id,
+        name: t.name.clone(),
+        cluster: t.cluster.as_ref().map(|c| (c.id, c.name.clone())),
+        host_id: t.host_id,
+    }
+}
+
+/// A task that failed raises an alarm; one that succeeded or was rolled back clears its own.
+fn alarm_on_end(db: &mut Db, t: &crate::alarms::EndedTask, outcome: Outcome, now: i64) {
+    match outcome {
+        Outcome::Failed => crate::alarms::task_failed(db, t, now),
+        Outcome::Succeeded | Outcome::RolledBack => crate::alarms::task_cleared(db, t.id, now),
     }
 }
 
@@ -866,10 +884,12 @@ fn kick(db: &mut Db, task_id: i64, now: i64) {
     let speed = db.speed;
     let mut ended = None;
     if let Some(t) = db.tasks.get_mut(task_id) {
-        ended = advance_task(t, now, speed, &db.fail_names).map(|o| (t.kind.clone(), o));
+        ended =
+            advance_task(t, now, speed, &db.fail_names).map(|o| (t.kind.clone(), o, ended_task(t)));
     }
-    if let Some((kind, o)) = ended {
+    if let Some((kind, o, t)) = ended {
         land(db, &kind, o, now);
+        alarm_on_end(db, &t, o, now);
     }
 }
 
@@ -1366,6 +1386,7 @@ mod tests {
             tasks: Tasks::default(),
             fail_names: BTreeSet::new(),
             speed,
+            alarms: Default::default(),
         }
     }
 

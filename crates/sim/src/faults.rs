@@ -38,6 +38,8 @@
 //! | `lose_count`, `lose_status` | the next N matching **writes** (any method but GET/HEAD) are acted on — the real handler runs and changes the state — and then the answer is lost: with `lose_status` 0 (default) the connection is cut mid-body; with a status (e.g. 502, 504, 500) that status is sent with an empty body, as a gateway in front would. The case a client must call "outcome unknown" |
 //! | `path_prefix` | only requests whose path starts with this are affected (default: every path outside `/sim/`) |
 //!
+//! | `alarm` | raises an OCP alarm now (nothing to do with HTTP): `{"level": 1..=5 (default 2), "cluster": NAME, "tenant": NAME (with cluster), "host": IP, "summary", "description", "alarm_type"}`, every field optional; the scope follows from what is named (tenant, cluster, host, else OCP itself). `{"alarm": {"resolve": ID}}` resolves alarm ID. The answer carries the alarm's JSON as `alarm`. See [`crate::alarms`] |
+//!
 //! One fault is applied per request, checked in the order lose (writes only), error, garbage,
 //! drop, huge; latency applies on top. Examples:
 //!
@@ -50,6 +52,8 @@
 //! curl -X POST localhost:PORT/sim/faults -d '{"huge_count":1,"huge_mb":100}'
 //! curl -X POST localhost:PORT/sim/faults -d '{"lose_count":1,"path_prefix":"/api/v2/ob/clusters"}'
 //! curl -X POST localhost:PORT/sim/faults -d '{"lose_count":1,"lose_status":502}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"alarm":{"level":1,"cluster":"terran","summary":"observer down"}}'
+//! curl -X POST localhost:PORT/sim/faults -d '{"alarm":{"resolve":1000200}}'
 //! curl -X DELETE localhost:PORT/sim/faults
 //! ```
 //!
@@ -129,6 +133,8 @@ pub struct FaultSpec {
     pub lose_count: Option<u32>,
     pub lose_status: Option<u16>,
     pub path_prefix: Option<String>,
+    /// Raise (or resolve) an alarm instead: see [`crate::alarms`].
+    pub alarm: Option<crate::alarms::AlarmSpec>,
 }
 
 impl Faults {
@@ -544,9 +550,23 @@ async fn post_faults(State(st): State<SimState>, body: Result<Bytes, BytesReject
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
+    let mut spec = spec;
+    let alarm = match spec.alarm.take() {
+        Some(a) => {
+            let now = st.now_ms();
+            match super::alarms::apply_spec(&mut st.db(), a, now) {
+                Ok(v) => Some(v),
+                Err(e) => return e.into_response(),
+            }
+        }
+        None => None,
+    };
     let mut f = st.faults();
     match f.apply(spec) {
-        Ok(()) => Json(json!({ "faults": *f })).into_response(),
+        Ok(()) => match alarm {
+            Some(a) => Json(json!({ "faults": *f, "alarm": a })).into_response(),
+            None => Json(json!({ "faults": *f })).into_response(),
+        },
         Err(e) => e.into_response(),
     }
 }

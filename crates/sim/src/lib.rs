@@ -15,6 +15,7 @@
 //! ```
 
 pub mod aksk;
+pub mod alarms;
 pub mod clock;
 pub mod engine;
 pub mod envelope;
@@ -95,6 +96,8 @@ pub struct Db {
     pub fail_names: BTreeSet<String>,
     /// Subtask durations are divided by this.
     pub speed: f64,
+    /// Alarms raised by failed tasks and by `/sim/faults` (see [`alarms`]).
+    pub alarms: alarms::Alarms,
 }
 
 /// Shared state of a running simulator. Cheap to clone.
@@ -109,6 +112,8 @@ pub struct Inner {
     access_key: Option<obtui_api::ocp::AccessKey>,
     db: Mutex<Db>,
     faults: Mutex<faults::Faults>,
+    /// Every write the OCP API accepted (see [`alarms`]).
+    audit: Mutex<alarms::AuditLog>,
     rate: Mutex<faults::RateWindow>,
     clock: Clock,
     seed: u64,
@@ -140,6 +145,7 @@ impl SimState {
                 .filter(|s| !s.is_empty())
                 .collect(),
             speed,
+            alarms: alarms::Alarms::default(),
         };
         engine::seed_tasks(&mut db, opts.clock.now_ms(), opts.scale.max(1));
         let obshell = obshell::ObshellSim::with_clock(
@@ -158,6 +164,7 @@ impl SimState {
             access_key: opts.access_key,
             db: Mutex::new(db),
             faults: Mutex::new(faults::Faults::default()),
+            audit: Mutex::new(alarms::AuditLog::default()),
             rate: Mutex::new(faults::RateWindow::default()),
             clock: opts.clock,
             seed: opts.seed,
@@ -172,6 +179,40 @@ impl SimState {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, faults::Faults> {
         relock(&self.0.faults)
+    }
+
+    /// The audit events recorded so far.
+    pub fn audit(&self) -> MutexGuard<'_, alarms::AuditLog> {
+        relock(&self.0.audit)
+    }
+
+    /// The user name the OCP API accepts (the operator of every audit event).
+    pub fn user(&self) -> &str {
+        &self.0.user
+    }
+
+    /// Raise an alarm as `POST /sim/faults {"alarm": …}` does; its JSON.
+    pub fn raise_alarm(&self, spec: alarms::AlarmSpec) -> Result<serde_json::Value, String> {
+        let now = self.now_ms();
+        alarms::apply_spec(&mut self.db(), spec, now).map_err(|e| e.message)
+    }
+
+    /// The demo's one active alarm: the first cluster's clog disk is nearly full (Critical).
+    pub fn demo_alarm(&self) -> Result<serde_json::Value, String> {
+        let Some(name) = self.db().inv.clusters.first().map(|c| c.name.clone()) else {
+            return Err("no cluster to raise an alarm on".into());
+        };
+        self.raise_alarm(alarms::AlarmSpec {
+            level: Some(2),
+            summary: Some(format!("clog disk usage of cluster {name} is over 85%")),
+            description: Some(format!(
+                "The clog disk of cluster {name} is 87% full on every server of zone1 (threshold \
+                 85%). Free space or add disk before the cluster stops accepting writes."
+            )),
+            alarm_type: Some("ob_clog_disk_percent_over_threshold".into()),
+            cluster: Some(name),
+            ..Default::default()
+        })
     }
 
     pub(crate) fn rate(&self) -> MutexGuard<'_, faults::RateWindow> {
@@ -411,6 +452,12 @@ pub async fn start_with(
 pub fn router(state: SimState) -> Router {
     let api = ocp_routes::routes()
         .merge(ops_routes::routes())
+        .merge(alarms::routes())
+        // Inside authentication: only accepted writes are audited.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            alarms::audit_layer,
+        ))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     let ocp: Router = Router::new()
         .merge(api)

@@ -2,6 +2,7 @@
 //! the root crate that reads the backends' wire models for the panes; everything above them
 //! sees what these converters produce.
 
+pub mod alarm;
 pub mod obshell;
 pub mod ocp;
 

@@ -233,6 +233,27 @@ impl ObshellClient {
         require(data)
     }
 
+    /// `POST /api/v1/alarm/alerts` with a filter (`{}`: every alert). An agent without a
+    /// configured Alertmanager answers 500 `Config.NotFound`.
+    pub async fn alerts(
+        &self,
+        filter: &super::alarm::AlertFilter,
+    ) -> Result<Vec<super::alarm::Alert>, ApiError> {
+        let body = serde_json::to_vec(filter).map_err(|e| RequestError::Body {
+            what: "alert filter",
+            cause: Cause::new(e),
+        })?;
+        let data: Option<Contents<super::alarm::Alert>> = self
+            .send(Call {
+                method: Method::POST,
+                target: "/api/v1/alarm/alerts".into(),
+                body: Some(&body),
+                auth: true,
+            })
+            .await?;
+        Ok(data.map(Contents::into_vec).unwrap_or_default())
+    }
+
     /// `GET /api/v1/task/dag/{id}?show_details=…`; with details the nodes and sub_tasks come too.
     pub async fn dag(&self, id: &str, show_details: bool) -> Result<DagDetail, ApiError> {
         let id = check_id(id)?;

@@ -15,6 +15,7 @@ use crate::error::{Cause, RequestError, TransportKind};
 use crate::secret::Secret;
 use crate::ApiError;
 
+use super::alarm::*;
 use super::envelope::{
     decode_envelope, decode_plain, decode_required, decode_text, decode_void, RawResponse,
 };
@@ -688,6 +689,61 @@ impl OcpClient {
             &Vec::new(),
         )
         .await
+    }
+
+    // ---- alarms and audit events ---------------------------------------------------------
+
+    /// `GET /api/v2/alarm/alarms` (size at most 200).
+    pub async fn list_alarms(
+        &self,
+        page: &PageQuery,
+        filter: &AlarmFilter,
+    ) -> Result<Paged<Alarm>, ApiError> {
+        let mut q = Query::new();
+        page.push(&mut q);
+        push_opt(&mut q, "status", &filter.status);
+        if let Some(l) = filter.level {
+            q.push(("level", l.to_string()));
+        }
+        push_opt(&mut q, "scope", &filter.scope);
+        push_opt(&mut q, "obCluster", &filter.ob_cluster);
+        push_opt(&mut q, "obTenant", &filter.ob_tenant);
+        push_opt(&mut q, "hostIp", &filter.host_ip);
+        push_opt(&mut q, "keyword", &filter.keyword);
+        self.get_paged(&["api", "v2", "alarm", "alarms"], &q).await
+    }
+
+    /// `GET /api/v2/alarm/alarms/{id}`: `data` is the alarm itself.
+    pub async fn get_alarm(&self, id: i64) -> Result<Alarm, ApiError> {
+        let id = id.to_string();
+        self.get(&["api", "v2", "alarm", "alarms", &id], &Vec::new())
+            .await
+    }
+
+    /// `GET /api/v2/alarm/notifications`.
+    pub async fn list_alarm_notifications(
+        &self,
+        page: &PageQuery,
+    ) -> Result<Paged<AlarmNotification>, ApiError> {
+        let mut q = Query::new();
+        page.push(&mut q);
+        self.get_paged(&["api", "v2", "alarm", "notifications"], &q)
+            .await
+    }
+
+    /// `GET /api/v2/audit/events` (its sort is `order`, not `sort`).
+    pub async fn list_audit_events(
+        &self,
+        page: &PageQuery,
+        filter: &AuditFilter,
+    ) -> Result<Paged<AuditEvent>, ApiError> {
+        let mut q = Query::new();
+        q.push(("page", page.page.max(1).to_string()));
+        q.push(("size", page.size.clamp(1, MAX_PAGE_SIZE).to_string()));
+        push_opt(&mut q, "resourceName", &filter.resource_name);
+        push_opt(&mut q, "status", &filter.status);
+        push_opt(&mut q, "order", &filter.order);
+        self.get_paged(&["api", "v2", "audit", "events"], &q).await
     }
 
     pub async fn cluster_stats(&self, cluster_id: i64) -> Result<ClusterStats, ApiError> {

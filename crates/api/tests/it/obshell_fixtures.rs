@@ -400,3 +400,41 @@ fn upgrade_request_fixtures_carry_the_distribution_suffix() {
         );
     }
 }
+
+#[test]
+fn alerts_an_observer_one_and_a_silenced_tenant_one() {
+    use obtui_api::obshell::{Alert, AlertFilter};
+    let c: Contents<Alert> = data("alarm-alerts.json");
+    let a = c.into_vec();
+    assert_eq!(a.len(), 2);
+    assert_eq!(a[0].fingerprint, "6f1c8e2a9d3b4c71");
+    assert_eq!(a[0].rule, "ob_host_disk_percent_over_threshold");
+    assert_eq!(a[0].severity, "critical");
+    assert_eq!(a[0].instance.kind, "observer");
+    assert_eq!(a[0].instance.observer.as_deref(), Some("10.0.0.2"));
+    assert_eq!(a[0].instance.obtenant, None);
+    assert_eq!(
+        (a[0].starts_at, a[0].updated_at, a[0].ends_at),
+        (Some(1779240120), Some(1779243720), Some(1779244020))
+    );
+    assert_eq!(a[0].status.state, "active");
+    assert_eq!(a[0].labels.len(), 6);
+    assert!(a[0].description.contains("91.2%"));
+    assert_eq!(a[1].instance.kind, "obtenant");
+    assert_eq!(a[1].instance.obtenant.as_deref(), Some("t1"));
+    assert_eq!(a[1].status.state, "suppressed");
+    assert_eq!(a[1].status.silenced_by.len(), 1);
+
+    // The request body: parses, and serializes back to the same JSON.
+    let body: serde_json::Value =
+        serde_json::from_slice(&fixture("request-alarm-alerts.json")).unwrap();
+    let f: AlertFilter = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(f.severity.as_deref(), Some("critical"));
+    assert_eq!(f.start_time, Some(1779235200));
+    assert_eq!(serde_json::to_value(&f).unwrap(), body);
+    // An empty filter is `{}`.
+    assert_eq!(
+        serde_json::to_string(&AlertFilter::default()).unwrap(),
+        "{}"
+    );
+}

@@ -478,6 +478,76 @@ fn all_tenants() {
     check_tenants("ocp/ob-tenants-all.json", "foo1");
 }
 
+fn alarms_list() {
+    let p: Paged<Alarm> = data("ocp/alarm-alarms-list.json");
+    assert!(!p.contents.is_empty());
+    let a = &p.contents[0];
+    assert_eq!(a.id, 1000160);
+    assert_eq!(a.level, Some(1));
+    assert_eq!(a.status.as_deref(), Some("Active"));
+    assert_eq!(a.scope.as_deref(), Some("Host"));
+    assert_eq!(a.app_type.as_deref(), Some("OCP"));
+    assert_eq!(a.alarm_type.as_deref(), Some("no_enough_exporter"));
+    assert_eq!(
+        a.target.as_deref(),
+        Some("service=OCP:svr_ip=xxx.xxx.xxx.xxx")
+    );
+    assert_eq!(a.active_at.as_deref(), Some("2020-12-03T01:44:04Z"));
+    assert_eq!(a.updated_at.as_deref(), Some("2020-12-03T01:45:04Z"));
+    assert_eq!(a.resolved_at, None);
+    assert!(a
+        .description
+        .as_deref()
+        .unwrap_or("")
+        .contains("6 exporter"));
+    assert_eq!(a.label("alarm_level"), Some("Stopped"));
+    assert_eq!(a.label("svr_ip"), Some("xxx.xxx.xxx.xxx"));
+    // Six fraction digits in the same sample.
+    assert_eq!(
+        obtui_api::time::parse_ms(a.gmt_modified.as_deref().unwrap()).map(|ms| ms % 1000),
+        Some(48)
+    );
+    let page = p.page.expect("page");
+    assert!(page.total_elements >= p.contents.len() as i64);
+}
+
+fn alarm_detail() {
+    let a: Alarm = data("ocp/alarm-alarm-detail.json");
+    assert_eq!(a.id, 1000159);
+    assert_eq!(a.label("alarm_status"), Some("Inactive"));
+    assert_eq!(a.active_at.as_deref(), Some("2020-12-03T00:52:03Z"));
+    assert!(a.summary.is_some() && a.description.is_some());
+}
+
+fn alarm_notifications() {
+    let p: Paged<AlarmNotification> = data("ocp/alarm-notifications-list.json");
+    assert_eq!(p.contents.len(), 2);
+    let n = &p.contents[0];
+    assert_eq!(n.alarm_ids, vec![1000160]);
+    assert_eq!(n.status.as_deref(), Some("Failed"));
+    assert_eq!(n.level, Some(1));
+    assert!(n.message.as_deref().unwrap_or("").contains("clearance"));
+    assert_eq!(n.is_aggregated, Some(false));
+    assert_eq!(p.contents[1].status.as_deref(), Some("Success"));
+}
+
+fn audit_events() {
+    let p: Paged<AuditEvent> = data("ocp/audit-events-list.json");
+    assert_eq!(p.contents.len(), 3);
+    let e = &p.contents[0];
+    assert_eq!(e.id, 112);
+    assert_eq!(e.operation_event.as_deref(), Some("RESTART_OCP_AGENT"));
+    assert_eq!(e.event_type.as_deref(), Some("COMPUTE_HOST_MANAGEMENT"));
+    assert_eq!(e.resource_type.as_deref(), Some("COMPUTE_HOST"));
+    assert_eq!((e.resource_id, e.operator_id), (Some(20), Some(100)));
+    assert_eq!(e.operator_name.as_deref(), Some("admin"));
+    assert_eq!(e.status.as_deref(), Some("FAILED"));
+    assert_eq!(e.execution_type.as_deref(), Some("NEW"));
+    assert_eq!(e.event_info.as_deref(), Some("{\"hostId\":20}"));
+    assert_eq!(e.start_time.as_deref(), Some("2021-09-03T10:45:30+08:00"));
+    assert_eq!((e.task_id, e.parent_resource.as_deref()), (None, None));
+}
+
 fn tenant_detail() {
     let t: Tenant = data("ocp/ob-tenant-detail.json");
     assert_eq!((t.id, t.name.as_str()), (14000001, "sys"));
@@ -802,6 +872,10 @@ fixtures! {
     cluster_tenants => "ocp/ob-cluster-tenants.json",
     all_tenants => "ocp/ob-tenants-all.json",
     tenant_detail => "ocp/ob-tenant-detail.json",
+    alarms_list => "ocp/alarm-alarms-list.json",
+    alarm_detail => "ocp/alarm-alarm-detail.json",
+    alarm_notifications => "ocp/alarm-notifications-list.json",
+    audit_events => "ocp/audit-events-list.json",
     switchover_precheck => "ocp/ob-cluster-switchover-precheck.json",
     hosts_list => "ocp/compute-hosts-list.json",
     host_detail => "ocp/compute-host-detail.json",

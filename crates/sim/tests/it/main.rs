@@ -10,6 +10,7 @@ mod obshell_agents;
 mod obshell_crypto;
 mod obshell_sim;
 mod ocp_client_sim;
+mod sim_alarms;
 mod sim_api;
 mod sim_big_task;
 mod sim_server;
